@@ -1,0 +1,231 @@
+/**
+ * Breadth-first exploration with a fingerprint set. States are numbered in discovery
+ * order, which is BFS order, so the first violation found for an invariant is one of
+ * the shortest. The explorer keeps, per state, its parent and the index of the event
+ * (in the parent's enabled list) that reached it; counterexamples are rebuilt by replay.
+ */
+import { StateArena } from './arena.js';
+import { fingerprint64 } from './fingerprint.js';
+import { FingerprintTable } from './fptable.js';
+import { GrowInt32, GrowUint32 } from './grow.js';
+import { validateModel, type Model } from './model.js';
+import { resolveOptions, type ExploreOptions, type StopReason } from './options.js';
+
+/** Flag bit set on states where no event is enabled. */
+export const TERMINAL = 0x80000000;
+
+export interface FirstViolation {
+  /** Index into model.invariants. */
+  readonly invariant: number;
+  /** The violating state, or for a transition invariant the state the bad step reached. */
+  readonly stateId: number;
+  /** For transition invariants: the state the step left, and the event's index there. */
+  readonly fromId: number;
+  readonly eventIndex: number;
+  /** Number of steps in the counterexample. */
+  readonly depth: number;
+}
+
+export interface StateGraph {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly expanded: number;
+  readonly complete: boolean;
+  readonly stopReason: StopReason | null;
+  readonly parent: Int32Array;
+  readonly via: Int32Array;
+  /** Bit i: invariant i is violated in the state; TERMINAL: nothing is enabled. */
+  readonly flags: Uint32Array;
+  /** CSR edges of expanded states (null when path counting is off). */
+  readonly edgeStart: Int32Array | null;
+  readonly edgeDst: Int32Array | null;
+  /** Edge index -> bit mask of transition invariants the edge violates. */
+  readonly edgeBad: ReadonlyMap<number, number>;
+  readonly firstViolations: readonly FirstViolation[];
+  /** For each initial state id: the index of the model's initial state it came from. */
+  readonly roots: ReadonlyMap<number, number>;
+  readonly symmetry: boolean;
+  /** Bytes of the visited store (fingerprints, parents, flags, edges) at the end. */
+  readonly storeBytes: number;
+  /** Largest size reached by the frontier's state words. */
+  readonly frontierPeakBytes: number;
+}
+
+export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}): StateGraph {
+  validateModel(model);
+  const opt = resolveOptions(options);
+  const W = model.stateWords;
+  const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
+  const table = new FingerprintTable();
+  const parent = new GrowInt32();
+  const via = new GrowInt32();
+  const flags = new GrowUint32();
+  const edgeStart = opt.countPaths ? new GrowInt32() : null;
+  const edgeDst = opt.countPaths ? new GrowInt32() : null;
+  const edgeBad = new Map<number, number>();
+  const arena = new StateArena(W);
+  const fp = new Uint32Array(2);
+  const invs = model.invariants;
+  const always: number[] = [];
+  const finals: number[] = [];
+  const transitions: number[] = [];
+  invs.forEach((inv, i) => (inv.kind === 'always' ? always : inv.kind === 'final' ? finals : transitions).push(i));
+  const firstViolations: FirstViolation[] = [];
+  let violatedMask = 0;
+
+  let count = 0;
+  let transitionsSeen = 0;
+  let stopReason: StopReason | null = null;
+  let depth = 0;
+  let maxDepth = 0;
+
+  const noteViolation = (mask: number, stateId: number, fromId: number, eventIndex: number, d: number): void => {
+    const fresh = mask & ~violatedMask;
+    if (fresh === 0) return;
+    violatedMask |= fresh;
+    for (let i = 0; i < invs.length; i++) {
+      if (fresh & (1 << i)) firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });
+    }
+    if (opt.stopAtFirstViolation && stopReason === null) stopReason = 'first-violation';
+  };
+
+  const checkAlways = (s: S): number => {
+    let mask = 0;
+    for (let k = 0; k < always.length; k++) {
+      const i = always[k];
+      if (!(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
+    }
+    return mask;
+  };
+
+  /** Stores a canonical state if new; returns its id, and whether it was new via the sign (-id-1). */
+  const insert = (s: S, par: number, ev: number, d: number): number => {
+    const w = model.words(s);
+    fingerprint64(w, 0, W, fp);
+    const existing = table.getOrInsert(fp[0], fp[1], count);
+    if (existing >= 0) return existing;
+    const id = count++;
+    if (d > maxDepth) maxDepth = d;
+    arena.put(id, w);
+    parent.push(par);
+    via.push(ev);
+    const bad = checkAlways(s);
+    flags.push(bad);
+    if (bad !== 0) noteViolation(bad, id, -1, -1, d);
+    return id;
+  };
+
+  const roots = new Map<number, number>();
+  const inits = model.initialStates();
+  for (let k = 0; k < inits.length; k++) {
+    if (count >= opt.maxStates) {
+      stopReason = 'max-states';
+      break;
+    }
+    const before = count;
+    const id = insert(canon ? canon(inits[k]) : inits[k], -1, -1, 0);
+    if (count > before) roots.set(id, k);
+  }
+  if (count === 0 && stopReason === null) throw new Error(`model ${model.name}: no initial state`);
+
+  let head = 0;
+  let layerEnd = count;
+  let sinceStopPoll = 0;
+  outer: while (head < count && stopReason === null) {
+    if (head === layerEnd) {
+      depth++;
+      layerEnd = count;
+    }
+    const id = head;
+    const s = model.fromWords(arena.get(id));
+    const events = model.enabledEvents(s);
+    if (edgeStart) edgeStart.push(edgeDst!.length);
+    if (events.length === 0) {
+      let mask = TERMINAL;
+      for (let k = 0; k < finals.length; k++) {
+        const i = finals[k];
+        if (!(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
+      }
+      flags.data[id] |= mask;
+      const bad = mask & ~TERMINAL;
+      if (bad !== 0) noteViolation(bad, id, -1, -1, depth);
+    }
+    for (let ei = 0; ei < events.length; ei++) {
+      const e = events[ei];
+      const raw = model.step(s, e);
+      let tbad = 0;
+      for (let k = 0; k < transitions.length; k++) {
+        const i = transitions[k];
+        const inv = invs[i] as { holds(b: S, e: E, a: S): boolean };
+        if (!inv.holds(s, e, raw)) tbad |= 1 << i;
+      }
+      const next = canon ? canon(raw) : raw;
+      const before = count;
+      if (count >= opt.maxStates) {
+        // Only an already-known successor may still be recorded.
+        const w = model.words(next);
+        fingerprint64(w, 0, W, fp);
+        if (table.get(fp[0], fp[1]) < 0) {
+          stopReason = 'max-states';
+          if (edgeStart) edgeStart.length--; // this state was not fully expanded
+          break outer;
+        }
+      }
+      const dst = insert(next, id, ei, depth + 1);
+      transitionsSeen++;
+      if (edgeDst) {
+        if (tbad !== 0) edgeBad.set(edgeDst.length, tbad);
+        edgeDst.push(dst);
+      }
+      if (tbad !== 0) noteViolation(tbad, dst, id, ei, depth + 1);
+      if (count > before && stopReason === 'first-violation') break outer;
+    }
+    head++;
+    if (stopReason !== null) break;
+    if ((head & 1023) === 0) arena.releaseBelow(head);
+    if (++sinceStopPoll >= opt.pollEvery) {
+      sinceStopPoll = 0;
+      if (opt.onProgress) {
+        opt.onProgress({ states: count, transitions: transitionsSeen, queue: count - head, depth, storeBytes: storeBytes() });
+      }
+      if (opt.shouldStop) {
+        const r = opt.shouldStop();
+        if (r !== null) stopReason = r;
+      }
+    }
+  }
+  const expanded = head;
+  if (edgeStart) edgeStart.push(edgeDst!.length);
+
+  function storeBytes(): number {
+    return (
+      table.bytes +
+      parent.bytes +
+      via.bytes +
+      flags.bytes +
+      (edgeStart ? edgeStart.bytes : 0) +
+      (edgeDst ? edgeDst.bytes : 0)
+    );
+  }
+
+  return {
+    states: count,
+    transitions: transitionsSeen,
+    depth: maxDepth,
+    expanded,
+    complete: stopReason === null && head === count,
+    stopReason,
+    parent: parent.data.subarray(0, parent.length),
+    via: via.data.subarray(0, via.length),
+    flags: flags.data.subarray(0, flags.length),
+    edgeStart: edgeStart ? edgeStart.data.subarray(0, edgeStart.length) : null,
+    edgeDst: edgeDst ? edgeDst.data.subarray(0, edgeDst.length) : null,
+    edgeBad,
+    firstViolations,
+    roots,
+    symmetry: canon !== null,
+    storeBytes: storeBytes(),
+    frontierPeakBytes: arena.peakBytes,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The small interface the explorer works against. The explorer knows nothing about
+ * RocketMQ: it sees opaque states and events, a pure step, named invariants and a
+ * fixed-width integer encoding used for fingerprints and for the frontier.
+ */
+
+/** An invariant checked on every reachable state. */
+export interface AlwaysInvariant<S> {
+  readonly name: string;
+  readonly kind: 'always';
+  readonly description: string;
+  holds(state: S): boolean;
+}
+
+/** An invariant checked on states where nothing is enabled ("when nothing is left to happen"). */
+export interface FinalInvariant<S> {
+  readonly name: string;
+  readonly kind: 'final';
+  readonly description: string;
+  holds(state: S): boolean;
+}
+
+/** An invariant over one transition (for example: every lifecycle move is legal). */
+export interface TransitionInvariant<S, E> {
+  readonly name: string;
+  readonly kind: 'transition';
+  readonly description: string;
+  holds(before: S, event: E, after: S): boolean;
+}
+
+export type Invariant<S, E> = AlwaysInvariant<S> | FinalInvariant<S> | TransitionInvariant<S, E>;
+
+export interface Model<S, E> {
+  readonly name: string;
+  /** Number of int32 words in an encoded state; the same for every state of this model. */
+  readonly stateWords: number;
+  initialStates(): readonly S[];
+  /** Enabled events in a deterministic order. */
+  enabledEvents(state: S): readonly E[];
+  /** Pure: returns a new state, never changes `state`. Only called with enabled events. */
+  step(state: S, event: E): S;
+  /**
+   * The state's canonical words. Equal words must mean equal states. May return an
+   * internal array: the explorer copies what it keeps.
+   */
+  words(state: S): Int32Array;
+  /** Rebuilds a state from words written by `words` (the explorer passes a fresh copy). */
+  fromWords(words: Int32Array): S;
+  readonly invariants: readonly Invariant<S, E>[];
+  /**
+   * Optional symmetry reduction: the canonical representative of the state's orbit under
+   * a group of permutations that the step relation and every invariant respect.
+   */
+  canonicalize?(state: S): S;
+}
+
+export function validateModel<S, E>(model: Model<S, E>): void {
+  const seen = new Set<string>();
+  for (const inv of model.invariants) {
+    if (seen.has(inv.name)) throw new Error(`model ${model.name}: duplicate invariant name '${inv.name}'`);
+    seen.add(inv.name);
+  }
+  if (model.invariants.length > 30) throw new Error(`model ${model.name}: at most 30 invariants are supported`);
+  if (!(model.stateWords > 0)) throw new Error(`model ${model.name}: stateWords must be positive`);
+}

@@ -1,0 +1,57 @@
+/** Explorer options, resolved in one place into a fully qualified configuration. */
+
+export type StopReason = 'max-states' | 'timeout' | 'max-memory' | 'first-violation';
+
+export interface ExploreOptions {
+  /** Stop (verdict `incomplete`) once this many distinct states are stored. Default: unbounded. */
+  readonly maxStates?: number;
+  /** Use the model's symmetry reduction when it has one. Default: true. */
+  readonly symmetry?: boolean;
+  /** Keep the state graph's edges and count complete interleavings with BigInt. Default: true. */
+  readonly countPaths?: boolean;
+  /** Stop as soon as any invariant is violated (counts are then not available). Default: false. */
+  readonly stopAtFirstViolation?: boolean;
+  /**
+   * Polled every `pollEvery` expansions; returning a reason stops the run. This is how the
+   * shell adds a clock or a memory limit without the explorer reading either.
+   */
+  readonly shouldStop?: () => StopReason | null;
+  /** Called every `pollEvery` expansions with the running figures. */
+  readonly onProgress?: (p: Progress) => void;
+  /** Expansions between two polls. Default 4096. */
+  readonly pollEvery?: number;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly transitions: number;
+  readonly queue: number;
+  readonly depth: number;
+  readonly storeBytes: number;
+}
+
+export interface ResolvedOptions {
+  readonly maxStates: number;
+  readonly symmetry: boolean;
+  readonly countPaths: boolean;
+  readonly stopAtFirstViolation: boolean;
+  readonly shouldStop: (() => StopReason | null) | null;
+  readonly onProgress: ((p: Progress) => void) | null;
+  readonly pollEvery: number;
+}
+
+export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
+  const maxStates = o.maxStates ?? Number.MAX_SAFE_INTEGER;
+  if (!(maxStates >= 1)) throw new RangeError('maxStates must be at least 1');
+  const pollEvery = o.pollEvery ?? 4096;
+  if (!(pollEvery >= 1)) throw new RangeError('pollEvery must be at least 1');
+  return {
+    maxStates,
+    symmetry: o.symmetry ?? true,
+    countPaths: o.countPaths ?? true,
+    stopAtFirstViolation: o.stopAtFirstViolation ?? false,
+    shouldStop: o.shouldStop ?? null,
+    onProgress: o.onProgress ?? null,
+    pollEvery,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * `popcheck check`: load -> build the model -> explore -> report. Returns the report as
+ * data; only main.ts prints and exits.
+ */
+import { check, type CheckResult, type Progress } from '../checker/index.js';
+import { resolveSettings } from '../model/config.js';
+import type { Event } from '../model/events.js';
+import { explain } from '../model/explain.js';
+import { narrate, type NarratedStep } from '../model/narrate.js';
+import { PopModel } from '../model/popmodel.js';
+import { findScenario } from '../model/scenarios/index.js';
+import type { Settings } from '../model/settings.js';
+import type { State } from '../model/state.js';
+import type { CheckArgs } from './args.js';
+import { UsageError } from './errors.js';
+
+export interface ViolationReport {
+  readonly invariant: string;
+  readonly kind: string;
+  readonly description: string;
+  readonly length: number;
+  readonly violatingInterleavings: string | null;
+  readonly explanation: readonly string[];
+  readonly counterexample: { readonly steps: readonly NarratedStep[] };
+}
+
+export interface CheckReport {
+  readonly verdict: 'holds' | 'violated' | 'incomplete';
+  readonly rocketmq: string;
+  readonly scenario: string;
+  readonly messages: number;
+  readonly batchAck: boolean;
+  readonly settings: Settings;
+  readonly invariants: readonly string[];
+  readonly invariant: string | null;
+  readonly complete: boolean;
+  readonly stopReason: string | null;
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly terminalStates: number;
+  readonly interleavings: string | null;
+  readonly violatingInterleavings: string | null;
+  readonly symmetry: boolean;
+  readonly elapsedMs: number;
+  readonly statesPerSecond: number;
+  readonly storeBytes: number;
+  readonly bytesPerState: number;
+  readonly collisionProbability: number;
+  readonly counterexample: { readonly steps: readonly NarratedStep[] } | null;
+  readonly violations: readonly ViolationReport[];
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export function buildModel(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'>): PopModel {
+  const def = findScenario(a.scenario);
+  if (!def) throw new UsageError(`--scenario: unknown scenario '${a.scenario}'`);
+  let settings: Settings;
+  try {
+    settings = resolveSettings({ release: a.rocketmq, scenarioConfig: def.config, batchAck: a.batchAck, overrides: a.overrides });
+  } catch (err) {
+    throw new UsageError(`--set: ${(err as Error).message}`);
+  }
+  const instance = def.build({ messages: a.messages, release: a.rocketmq, settings });
+  const only = a.invariants;
+  return new PopModel(instance, only ? (n) => only.includes(n) : undefined);
+}
+
+export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): CheckReport {
+  const model = buildModel(a);
+  const started = clock.now();
+  const deadline = a.timeoutSec === null ? Infinity : started + a.timeoutSec * 1000;
+  const result: CheckResult<State, Event> = check(model, {
+    maxStates: a.maxStates ?? undefined,
+    symmetry: a.symmetry,
+    stopAtFirstViolation: a.stopAtFirst,
+    shouldStop: a.timeoutSec === null ? undefined : () => (clock.now() > deadline ? 'timeout' : null),
+    onProgress,
+    pollEvery: 1024,
+  });
+  const elapsedMs = Math.max(0, Math.round(clock.now() - started));
+  const violations: ViolationReport[] = result.violations.map((v) => {
+    const steps = narrate(model, v.counterexample, a.withStates);
+    const last = v.counterexample.steps.at(-1);
+    const prev = v.counterexample.steps.length >= 2 ? v.counterexample.steps.at(-2)!.state : v.counterexample.initial;
+    const lastState = last ? last.state : v.counterexample.initial;
+    return {
+      invariant: v.invariant,
+      kind: v.kind,
+      description: v.description,
+      length: v.length,
+      violatingInterleavings: v.violatingInterleavings === null ? null : v.violatingInterleavings.toString(),
+      explanation: explain(v.invariant, lastState, model.ctx, prev, last?.event),
+      counterexample: { steps },
+    };
+  });
+  const primary = violations[0] ?? null;
+  return {
+    verdict: result.verdict,
+    rocketmq: a.rocketmq,
+    scenario: a.scenario,
+    messages: a.messages,
+    batchAck: model.ctx.s.enablePopBatchAck,
+    settings: model.ctx.s,
+    invariants: model.invariants.map((i) => i.name),
+    invariant: primary ? primary.invariant : null,
+    complete: result.complete,
+    stopReason: result.stopReason,
+    states: result.states,
+    transitions: result.transitions,
+    depth: result.depth,
+    terminalStates: result.terminalStates,
+    interleavings: result.interleavings === null ? null : result.interleavings.toString(),
+    violatingInterleavings: primary ? primary.violatingInterleavings : result.interleavings === null ? null : '0',
+    symmetry: result.symmetry,
+    elapsedMs,
+    statesPerSecond: elapsedMs > 0 ? Math.round((result.states * 1000) / elapsedMs) : result.states * 1000,
+    storeBytes: result.storeBytes,
+    bytesPerState: result.states > 0 ? Math.round((result.storeBytes / result.states) * 10) / 10 : 0,
+    collisionProbability: result.collisionProbability,
+    counterexample: primary ? primary.counterexample : null,
+    violations,
+  };
+}

@@ -1,0 +1,71 @@
+/** Human-readable rendering of a check report. */
+import type { NarratedStep } from '../model/narrate.js';
+import { eventLabel } from '../model/narrate.js';
+import { fmtTime } from '../model/format.js';
+import type { CheckReport } from './check-command.js';
+
+function bytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+export function renderSteps(steps: readonly NarratedStep[]): string[] {
+  const lines: string[] = [];
+  const w = String(steps.length).length;
+  for (const s of steps) {
+    const head = `${String(s.index).padStart(w)}. ${fmtTime(s.time).padStart(6)}  ${eventLabel(s.event)}`;
+    lines.push(head);
+    for (const n of s.notes) lines.push(`${' '.repeat(w + 10)}${n.actor}: ${n.text}`);
+  }
+  return lines;
+}
+
+export function renderCheck(r: CheckReport): string {
+  const out: string[] = [];
+  const s = r.settings;
+  out.push(
+    `popcheck ${r.scenario}: N=${r.messages}, RocketMQ ${r.rocketmq} ` +
+      `(enablePopBufferMerge=${s.enablePopBufferMerge}, enablePopBatchAck=${s.enablePopBatchAck}, invisibleTime=${s.popInvisibleTime / 1000}s)`,
+  );
+  out.push(`invariants: ${r.invariants.join(', ')}`);
+  out.push('');
+  if (r.verdict === 'violated' && r.violations.length > 0) {
+    const v = r.violations[0];
+    out.push(`VIOLATED ${v.invariant}: ${v.description}`);
+    out.push('');
+    out.push(`Shortest counterexample (${v.length} steps):`);
+    out.push(...renderSteps(v.counterexample.steps).map((l) => `  ${l}`));
+    if (v.explanation.length > 0) {
+      out.push('');
+      out.push('Why:');
+      for (const e of v.explanation) out.push(`  ${e}`);
+    }
+    if (r.violations.length > 1) {
+      out.push('');
+      out.push('Also violated:');
+      for (const o of r.violations.slice(1)) {
+        out.push(`  ${o.invariant} (shortest counterexample: ${o.length} steps${o.violatingInterleavings ? `; ${o.violatingInterleavings} interleavings` : ''})`);
+        for (const e of o.explanation) out.push(`    ${e}`);
+      }
+    }
+  } else if (r.verdict === 'holds') {
+    out.push(`HOLDS: no invariant is violated in any of the ${r.interleavings ?? 'explored'} interleavings.`);
+  } else {
+    out.push(`INCOMPLETE: the run stopped early (${r.stopReason}); nothing is proven beyond the ${r.states} states explored.`);
+  }
+  out.push('');
+  const counted =
+    r.interleavings === null
+      ? r.complete
+        ? 'interleavings not counted'
+        : 'interleavings not counted (incomplete run)'
+      : `${r.interleavings} interleavings covered, ${r.violatingInterleavings ?? '0'} violating${r.invariant ? ` ${r.invariant}` : ''}`;
+  out.push(
+    `${r.verdict}: ${r.states} states, ${r.transitions} transitions, depth ${r.depth}; ${counted}; ` +
+      `symmetry ${r.symmetry ? 'on' : 'off'}; ${r.elapsedMs} ms (${r.statesPerSecond} states/s); ` +
+      `store ${bytes(r.storeBytes)}; fingerprint collision probability ${r.collisionProbability.toExponential(1)}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,40 @@
+/**
+ * Resolves release + scenario + batch-ack + `--set` overrides into one fully qualified
+ * Settings record, validated by the zod schema.
+ */
+import { SettingsSchema, type SettingName, type Settings } from './settings.js';
+import { findRelease } from './versions.js';
+import { K } from './protocol/context.js';
+
+export const CONFIG_DEFAULTS = {
+  enablePopBufferMerge: false,
+  enablePopBatchAck: false,
+  popInvisibleTime: 60_000,
+  popCkStayBufferTime: 10_000,
+  popCkStayBufferTimeOut: 3_000,
+  timerPrecisionMs: 1_000,
+} as const;
+
+export interface ResolveInput {
+  readonly release: string;
+  readonly scenarioConfig?: Partial<Settings>;
+  readonly batchAck?: boolean;
+  readonly overrides?: Partial<Record<SettingName, boolean | number>>;
+}
+
+export function resolveSettings(input: ResolveInput): Settings {
+  const release = findRelease(input.release);
+  if (!release) throw new RangeError(`unknown release '${input.release}'`);
+  const merged = {
+    ...CONFIG_DEFAULTS,
+    ...release.behaviours,
+    ...(input.scenarioConfig ?? {}),
+    ...(input.batchAck ? { enablePopBatchAck: true } : {}),
+    ...(input.overrides ?? {}),
+  };
+  const settings = SettingsSchema.parse(merged);
+  for (const name of ['popInvisibleTime', 'popCkStayBufferTime', 'popCkStayBufferTimeOut', 'timerPrecisionMs'] as const) {
+    if (settings[name] % K.tick !== 0) throw new RangeError(`setting ${name}=${settings[name]} must be a multiple of ${K.tick} ms`);
+  }
+  return Object.freeze(settings);
+}

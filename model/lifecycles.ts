@@ -1,0 +1,159 @@
+/**
+ * Lifecycles of a popped message and of a CK, as typescript-fsm transition tables. The
+ * model never stores a lifecycle state: it is projected from the model state, and the
+ * `lifecycle-legal` invariant checks that every step moves each message and each CK
+ * along an edge of its table, by a lifecycle event that the step's kind may produce.
+ */
+import { StateMachine, t } from 'typescript-fsm';
+import { C, CF, E, G, KIND, type Layout } from './layout.js';
+import type { EventType } from './events.js';
+
+export type MessageState = 'available' | 'inFlight' | 'ackBuffered' | 'ackStored' | 'done' | 'retried';
+export type MessageEvent =
+  | 'pop'
+  | 'ackMerged'
+  | 'ackWritten'
+  | 'ackFlushed'
+  | 'ckDoneInMemory'
+  | 'ackMatched'
+  | 'revivedUnacked'
+  | 'revivedAckMissed';
+
+export type CkState = 'none' | 'buffered' | 'stored' | 'delivered' | 'doneInMemory' | 'revived';
+export type CkEvent = 'addCk' | 'addCkJustOffset' | 'flushCk' | 'flushCkOverdue' | 'ckDoneInMemory' | 'timerDeliver' | 'revive';
+
+type Cb = () => void;
+
+export const MESSAGE_TRANSITIONS = [
+  t<MessageState, MessageEvent, Cb>('available', 'pop', 'inFlight'),
+  t<MessageState, MessageEvent, Cb>('inFlight', 'ackMerged', 'ackBuffered'),
+  t<MessageState, MessageEvent, Cb>('inFlight', 'ackWritten', 'ackStored'),
+  t<MessageState, MessageEvent, Cb>('ackBuffered', 'ackFlushed', 'ackStored'),
+  t<MessageState, MessageEvent, Cb>('ackBuffered', 'ckDoneInMemory', 'done'),
+  t<MessageState, MessageEvent, Cb>('ackStored', 'ackMatched', 'done'),
+  t<MessageState, MessageEvent, Cb>('inFlight', 'revivedUnacked', 'retried'),
+  t<MessageState, MessageEvent, Cb>('ackStored', 'revivedAckMissed', 'retried'),
+];
+
+export const CK_TRANSITIONS = [
+  t<CkState, CkEvent, Cb>('none', 'addCk', 'buffered'),
+  t<CkState, CkEvent, Cb>('none', 'addCkJustOffset', 'stored'),
+  t<CkState, CkEvent, Cb>('buffered', 'flushCk', 'stored'),
+  t<CkState, CkEvent, Cb>('buffered', 'flushCkOverdue', 'delivered'),
+  t<CkState, CkEvent, Cb>('buffered', 'ckDoneInMemory', 'doneInMemory'),
+  t<CkState, CkEvent, Cb>('stored', 'timerDeliver', 'delivered'),
+  t<CkState, CkEvent, Cb>('delivered', 'revive', 'revived'),
+];
+
+/** Which model events may produce each lifecycle event. */
+export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly EventType[]>> = {
+  pop: ['pop'],
+  ackMerged: ['ack'],
+  ackWritten: ['ack'],
+  ackFlushed: ['scan'],
+  ckDoneInMemory: ['scan'],
+  ackMatched: ['revive'],
+  revivedUnacked: ['revive'],
+  revivedAckMissed: ['revive'],
+};
+
+export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> = {
+  addCk: ['pop'],
+  addCkJustOffset: ['pop'],
+  flushCk: ['scan'],
+  flushCkOverdue: ['scan'],
+  ckDoneInMemory: ['scan'],
+  timerDeliver: ['timer'],
+  revive: ['revive'],
+};
+
+export function messageMachine(): StateMachine<MessageState, MessageEvent> {
+  return new StateMachine<MessageState, MessageEvent>('available', [...MESSAGE_TRANSITIONS]);
+}
+
+export function ckMachine(): StateMachine<CkState, CkEvent> {
+  return new StateMachine<CkState, CkEvent>('none', [...CK_TRANSITIONS]);
+}
+
+/** The message lifecycle state of index i of CK slot k. */
+export function messageState(d: Int32Array, L: Layout, k: number, i: number): MessageState | 'unexpected' {
+  if (k >= d[G.NCK]) return 'available';
+  const c = L.ck(k);
+  const bit = 1 << i;
+  const f = d[c + C.FLAGS];
+  if (d[c + C.RETRIED] & bit) return 'retried';
+  if (d[c + C.ACKED] & bit) {
+    if (f & (CF.REVIVED | CF.DONE_IN_MEMORY)) return 'done';
+    if (d[c + C.ACK_WRITTEN] & bit) return 'ackStored';
+    if (d[c + C.BITS] & bit) return 'ackBuffered';
+    return 'unexpected';
+  }
+  if (f & (CF.REVIVED | CF.DONE_IN_MEMORY)) return 'unexpected';
+  return 'inFlight';
+}
+
+function ckEntryIn(d: Int32Array, base: (i: number) => number, n: number, k: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const e = base(i);
+    if (d[e + E.KIND] === KIND.CK && d[e + E.CK] === k) return true;
+  }
+  return false;
+}
+
+/** The CK lifecycle state of slot k. */
+export function ckState(d: Int32Array, L: Layout, k: number): CkState | 'unexpected' {
+  if (k >= d[G.NCK]) return 'none';
+  const c = L.ck(k);
+  const f = d[c + C.FLAGS];
+  if (f & CF.REVIVED) return 'revived';
+  if (f & CF.DONE_IN_MEMORY) return 'doneInMemory';
+  if (ckEntryIn(d, (p) => L.log(p), d[G.NLOG], k)) return 'delivered';
+  if (ckEntryIn(d, (i) => L.timer(i), d[G.NTIMER], k)) return 'stored';
+  if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) return 'buffered';
+  return 'unexpected';
+}
+
+function legalMoves<St extends string, Ev extends string>(
+  transitions: readonly { fromState: St; event: Ev; toState: St }[],
+  sources: Readonly<Record<Ev, readonly EventType[]>>,
+): Map<string, Set<EventType>> {
+  const m = new Map<string, Set<EventType>>();
+  for (const tr of transitions) {
+    const key = `${tr.fromState}>${tr.toState}`;
+    const set = m.get(key) ?? new Set<EventType>();
+    for (const src of sources[tr.event]) set.add(src);
+    m.set(key, set);
+  }
+  return m;
+}
+
+const MESSAGE_MOVES = legalMoves(MESSAGE_TRANSITIONS, MESSAGE_EVENT_SOURCES);
+const CK_MOVES = legalMoves(CK_TRANSITIONS, CK_EVENT_SOURCES);
+
+export interface IllegalMove {
+  readonly what: 'message' | 'ck';
+  readonly ck: number;
+  readonly index: number;
+  readonly from: string;
+  readonly to: string;
+  readonly event: EventType;
+}
+
+/** Every lifecycle move made by one step that is not in the tables (empty when all are legal). */
+export function illegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType): IllegalMove[] {
+  const bad: IllegalMove[] = [];
+  for (let k = 0; k < after[G.NCK]; k++) {
+    const from = ckState(before, L, k);
+    const to = ckState(after, L, k);
+    if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event)) bad.push({ what: 'ck', ck: k, index: -1, from, to, event });
+    const num = after[L.ck(k) + C.NUM];
+    for (let i = 0; i < num; i++) {
+      const mf = messageState(before, L, k, i);
+      const mt = messageState(after, L, k, i);
+      if (mf !== mt && !MESSAGE_MOVES.get(`${mf}>${mt}`)?.has(event)) {
+        bad.push({ what: 'message', ck: k, index: i, from: mf, to: mt, event });
+      }
+    }
+  }
+  return bad;
+}

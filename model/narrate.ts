@@ -1,0 +1,48 @@
+/** Replays a path with narration: what each step did, in RocketMQ's terms. */
+import type { Path } from '../checker/path.js';
+import type { Event } from './events.js';
+import { G } from './layout.js';
+import type { PopModel } from './popmodel.js';
+import type { Note } from './protocol/context.js';
+import { applyNarrated } from './step.js';
+import { toRecord, type State, type StateRecord } from './state.js';
+
+export interface NarratedStep {
+  readonly index: number;
+  readonly event: Event;
+  /** Model time after the step, ms. */
+  readonly time: number;
+  readonly notes: readonly Note[];
+  readonly state?: StateRecord;
+}
+
+export function narrate(model: PopModel, path: Path<State, Event>, withStates = false): NarratedStep[] {
+  const out: NarratedStep[] = [];
+  let s = path.initial;
+  path.steps.forEach((step, i) => {
+    const { state, notes } = applyNarrated(s, { L: model.ctx.L, s: model.ctx.s }, step.event);
+    out.push({
+      index: i + 1,
+      event: step.event,
+      time: state[G.NOW],
+      notes,
+      ...(withStates ? { state: toRecord(state, model.ctx.L) } : {}),
+    });
+    s = state;
+  });
+  return out;
+}
+
+/** A short label for an event, e.g. "ack 101", "scan", "pop q0 x3". */
+export function eventLabel(e: Event): string {
+  switch (e.type) {
+    case 'pop':
+      return `pop q${e.queueId} x${e.maxNums}`;
+    case 'ack':
+      return `ack ${e.offset}`;
+    case 'tick':
+      return 'tick';
+    default:
+      return e.type;
+  }
+}

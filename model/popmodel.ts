@@ -1,0 +1,71 @@
+/**
+ * A scenario bound to the protocol: the `Model` the explorer checks. The protocol
+ * (guard/apply, invariants) is the same for every scenario; a scenario contributes the
+ * settings, the bounds, the initial state and which events are enabled.
+ */
+import type { Invariant, Model } from '../checker/model.js';
+import type { Event } from './events.js';
+import { makeInvariants } from './invariants.js';
+import type { Layout } from './layout.js';
+import type { Ctx } from './protocol/context.js';
+import type { Settings } from './settings.js';
+import { apply, guard } from './step.js';
+import { asState, type State } from './state.js';
+
+export interface ScenarioInstance {
+  /** e.g. "ack-flush". */
+  readonly scenario: string;
+  /** Human summary of the bounds, e.g. "N=3". */
+  readonly bounds: string;
+  readonly release: string;
+  readonly settings: Settings;
+  readonly layout: Layout;
+  readonly initial: readonly State[];
+  /** Enabled events in a deterministic order; each must pass `guard`. */
+  enabled(s: State, ctx: Ctx): readonly Event[];
+  /** Optional symmetry reduction, sound for this scenario's bounds. */
+  canonicalize?(s: State, ctx: Ctx): State;
+}
+
+export class PopModel implements Model<State, Event> {
+  readonly name: string;
+  readonly stateWords: number;
+  readonly ctx: Ctx;
+  readonly invariants: readonly Invariant<State, Event>[];
+  readonly canonicalize?: (s: State) => State;
+
+  constructor(readonly instance: ScenarioInstance, invariantFilter?: (name: string) => boolean) {
+    this.name = `${instance.scenario}(${instance.bounds}, rocketmq ${instance.release})`;
+    this.stateWords = instance.layout.words;
+    this.ctx = { L: instance.layout, s: instance.settings, notes: null };
+    const all = makeInvariants(this.ctx);
+    this.invariants = invariantFilter ? all.filter((i) => invariantFilter(i.name)) : all;
+    const canon = instance.canonicalize;
+    if (canon) this.canonicalize = (s: State) => canon(s, this.ctx);
+  }
+
+  initialStates(): readonly State[] {
+    return this.instance.initial;
+  }
+
+  enabledEvents(s: State): readonly Event[] {
+    return this.instance.enabled(s, this.ctx);
+  }
+
+  step(s: State, e: Event): State {
+    return apply(s, this.ctx, e);
+  }
+
+  /** Why `e` is not enabled by the protocol in `s` (null: it is). */
+  why(s: State, e: Event): string | null {
+    return guard(s, this.ctx, e);
+  }
+
+  words(s: State): Int32Array {
+    return s;
+  }
+
+  fromWords(w: Int32Array): State {
+    return asState(w);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * PopBufferMergeService.scan(): one pass over the buffer (wrappers in insertion order),
+ * then scanCommitOffset(). The scan is one atomic model step.
+ */
+import { C, CF, fullMask, G, GF, KIND, Q, popcount } from '../layout.js';
+import { brokerName, fmtAckMsg, fmtBits, fmtEntry, fmtTime } from '../format.js';
+import { K, note, type Ctx } from './context.js';
+import { writeRevive } from './store.js';
+
+export function isCkDone(d: Int32Array, c: number): boolean {
+  const full = fullMask(d[c + C.NUM]);
+  return (d[c + C.BITS] & full) === full;
+}
+
+export function isCkDoneForFinish(d: Int32Array, c: number): boolean {
+  return ((d[c + C.BITS] ^ d[c + C.TO_STORE]) & fullMask(d[c + C.NUM])) === 0;
+}
+
+function hasFlag(d: Int32Array, c: number, f: number): boolean {
+  return (d[c + C.FLAGS] & f) !== 0;
+}
+
+/** putCkToStore: the CK message (bitMap 0) goes to the revive topic, deliverTimeMs = T - 1000. */
+function putCkToStore(d: Int32Array, ctx: Ctx, k: number): void {
+  const c = ctx.L.ck(k);
+  const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  writeRevive(d, ctx, KIND.CK, k, d[c + C.BROKER], 0, T - K.ackTimeInterval);
+  d[c + C.FLAGS] |= CF.CK_STORED;
+  note(ctx, 'PopBufferMergeService', '[PopBuffer]put ck to store ok', `putCkToStore: CK@${d[c + C.START]} written to the revive topic (bitMap=0, deliver ${fmtTime(T - K.ackTimeInterval)})`);
+}
+
+/** Writes the buffered, not yet stored acks of wrapper k (one AckMsg each, or one BatchAckMsg). */
+function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
+  const L = ctx.L;
+  const s = ctx.s;
+  const c = L.ck(k);
+  const pending = d[c + C.BITS] & ~d[c + C.TO_STORE] & fullMask(d[c + C.NUM]);
+  if (pending === 0) return;
+  const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  const batch = s.enablePopBatchAck;
+  const omits = batch ? s.bufferBatchAckOmitsBrokerName : s.bufferAckOmitsBrokerName;
+  const bn = omits ? 0 : d[c + C.BROKER];
+  writeRevive(d, ctx, batch ? KIND.BACK : KIND.ACK, k, bn, pending, T);
+  d[c + C.TO_STORE] |= pending;
+  d[c + C.ACK_WRITTEN] |= pending;
+  const what = batch
+    ? `putBatchAckToStore: ${fmtAckMsg(d, L, KIND.BACK, k, pending, bn)}`
+    : `putAckToStore x${popcount(pending)}: ${fmtEntry(d, L, KIND.ACK, k, pending, bn)}`;
+  note(
+    ctx,
+    'PopBufferMergeService',
+    batch ? '[PopBuffer]put batch ack to store ok' : '[PopBuffer]put ack to store ok',
+    `${what}, deliver ${fmtTime(T)}` + (omits ? ` — brokerName not set (the CK says ${brokerName(d[c + C.BROKER])})` : ''),
+  );
+}
+
+export function scan(d: Int32Array, ctx: Ctx): void {
+  const L = ctx.L;
+  const s = ctx.s;
+  const now = d[G.NOW];
+  const serving = (d[G.FLAGS] & GF.SERVING) !== 0;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    if (!hasFlag(d, c, CF.IN_BUFFER)) continue;
+    const stored = hasFlag(d, c, CF.CK_STORED);
+    const so = d[c + C.START];
+    if ((hasFlag(d, c, CF.JUST_OFFSET) && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) {
+      d[c + C.FLAGS] &= ~CF.IN_BUFFER;
+      if (!stored) d[c + C.FLAGS] |= CF.DONE_IN_MEMORY;
+      note(
+        ctx,
+        'PopBufferMergeService',
+        '[PopBuffer]ck done',
+        stored
+          ? `ck done: CK@${so} removed from the buffer (already stored)`
+          : `ck done: CK@${so} fully acked in memory (bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}); removed, never written to the revive topic`,
+      );
+      continue;
+    }
+    const pt = d[c + C.POP_TIME];
+    const T = pt + d[c + C.INVISIBLE];
+    let removeCk = !serving;
+    let why = serving ? '' : 'not serving';
+    if (T - now < s.popCkStayBufferTimeOut) {
+      removeCk = true;
+      why = `T - now < ${s.popCkStayBufferTimeOut / 1000}s`;
+    }
+    if (now - pt > s.popCkStayBufferTime) {
+      removeCk = true;
+      why = `now - popTime > ${s.popCkStayBufferTime / 1000}s`;
+    }
+    if (hasFlag(d, c, CF.JUST_OFFSET)) {
+      if (!stored) putCkToStore(d, ctx, k);
+      continue;
+    }
+    if (!removeCk) continue;
+    note(ctx, 'PopBufferMergeService', 'scan flush', `scan at ${fmtTime(now)}: CK@${so} leaves the buffer (${why}), bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}`);
+    if (!hasFlag(d, c, CF.CK_STORED)) putCkToStore(d, ctx, k);
+    putBufferedAcks(d, ctx, k);
+    if (isCkDoneForFinish(d, c) && hasFlag(d, c, CF.CK_STORED)) {
+      d[c + C.FLAGS] &= ~CF.IN_BUFFER;
+      note(ctx, 'PopBufferMergeService', '[PopBuffer]ck finish', `ck finish: CK@${so} removed from the buffer`);
+    }
+  }
+  scanCommitOffset(d, ctx);
+}
+
+/** Is the head wrapper of an offset FIFO ready for its offset to be committed? */
+export function commitReady(d: Int32Array, c: number): boolean {
+  const stored = hasFlag(d, c, CF.CK_STORED);
+  return (hasFlag(d, c, CF.JUST_OFFSET) && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored);
+}
+
+/** scanCommitOffset: per queue, commit nextBeginOffset of ready wrappers at the head of the FIFO. */
+export function scanCommitOffset(d: Int32Array, ctx: Ctx): void {
+  const L = ctx.L;
+  for (let q = 0; q < L.queues; q++) {
+    for (let k = 0; k < d[G.NCK]; k++) {
+      const c = L.ck(k);
+      if (!hasFlag(d, c, CF.IN_OFFSET_QUEUE) || d[c + C.QUEUE] !== q) continue;
+      if (!commitReady(d, c)) break;
+      const before = d[L.q(q) + Q.CONSUMER_OFFSET];
+      d[L.q(q) + Q.CONSUMER_OFFSET] = d[c + C.NEXT_BEGIN];
+      d[c + C.FLAGS] &= ~CF.IN_OFFSET_QUEUE;
+      note(
+        ctx,
+        'PopBufferMergeService',
+        'Commit offset',
+        `Commit offset: queue ${q} consumer offset ${before} -> ${d[c + C.NEXT_BEGIN]} (CK@${d[c + C.START]} ${hasFlag(d, c, CF.CK_STORED) ? 'stored' : 'fully acked'})`,
+      );
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * What every protocol operation gets: the layout, the settings, and an optional list
+ * where it narrates what it does (null in the explorer's inner loop).
+ */
+import type { Layout } from '../layout.js';
+import type { Settings } from '../settings.js';
+
+export type Actor =
+  | 'client'
+  | 'PopMessageProcessor'
+  | 'AckMessageProcessor'
+  | 'PopBufferMergeService'
+  | 'TimerMessageStore'
+  | 'PopReviveService'
+  | 'clock';
+
+export interface Note {
+  readonly actor: Actor;
+  /** A stable tag naming what happened, close to the pop.log line it corresponds to. */
+  readonly tag: string;
+  readonly text: string;
+}
+
+export interface Ctx {
+  readonly L: Layout;
+  readonly s: Settings;
+  readonly notes: Note[] | null;
+}
+
+/** Fixed protocol constants (PopAckConstants and literals in the source). */
+export const K = {
+  /** PopAckConstants.ackTimeInterval: the CK is delivered this long before T. */
+  ackTimeInterval: 1000,
+  /** PopAckConstants.SECOND. */
+  second: 1000,
+  /** The literal margin in addCk/addAk ("+ 1500"). */
+  bufferMargin: 1500,
+  /** The revive treats a CK as due when endTime - T exceeds this (ackTimeInterval + SECOND). */
+  reviveDueMargin: 2000,
+  /** The revive moves endTime to now after this long without new messages (3 * SECOND). */
+  reviveIdle: 3000,
+  /** Model time resolution. Every threshold above is a multiple of it. */
+  tick: 500,
+} as const;
+
+export function note(ctx: Ctx, actor: Actor, tag: string, text: string): void {
+  ctx.notes?.push({ actor, tag, text });
+}

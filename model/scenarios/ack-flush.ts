@@ -1,0 +1,98 @@
+/**
+ * The seed scenario `ack-flush` (the #8835 shape): one pop of N messages into the buffer
+ * (enablePopBufferMerge on), each message acked exactly once in any order, one buffer
+ * flush (a scan after the CK's stay time) at any point among the acks, and then the
+ * system runs to quiescence: the timer delivers the CK and the ACKs, and the revive
+ * service scans once the CK is due. All (N+1)! orders of the acks and the flush are explored.
+ *
+ * Times: pop at 0; acks before the flush at 1 s (inside addAk's 8.5 s window); the flush
+ * at popCkStayBufferTime + 0.5 s; acks after the flush at the same instant; timer
+ * deliveries at their slots; the revive at the first instant the CK is due.
+ */
+import type { Event } from '../events.js';
+import { C, CF, E, G, KIND, Layout } from '../layout.js';
+import { K, type Ctx } from '../protocol/context.js';
+import { reviveStart } from '../protocol/revive.js';
+import { nextTimerSlot } from '../protocol/store.js';
+import type { ScenarioInstance } from '../popmodel.js';
+import type { Settings } from '../settings.js';
+import { initialState, type State } from '../state.js';
+import { canonicalizeMessages } from '../symmetry.js';
+
+export const ACK_FLUSH_FIRST_OFFSET = 100;
+export const MAX_MESSAGES = 32;
+
+export interface AckFlushOptions {
+  readonly messages: number;
+  readonly release: string;
+  readonly settings: Settings;
+}
+
+export function ackFlush(o: AckFlushOptions): ScenarioInstance {
+  const n = o.messages;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_MESSAGES) throw new RangeError(`messages must be 1..${MAX_MESSAGES}`);
+  const s = o.settings;
+  const L = new Layout({ queues: 1, ckSlots: 1, entries: n + 2 });
+  const so = ACK_FLUSH_FIRST_OFFSET;
+  const popTime = 0;
+  const ackAt = popTime + 1000;
+  const flushAt = popTime + s.popCkStayBufferTime + K.tick;
+  const popEvent: Event = { type: 'pop', queueId: 0, maxNums: n, at: popTime };
+  const mkAck = (i: number, at: number): Event => ({ type: 'ack', queueId: 0, startOffset: so, popTime, offset: so + i, at });
+  const acksBefore = Array.from({ length: n }, (_, i) => mkAck(i, ackAt));
+  const acksAfter = Array.from({ length: n }, (_, i) => mkAck(i, flushAt));
+  const flush: Event = { type: 'scan', at: flushAt };
+  const timerAt = new Map<number, Event>();
+  const reviveAt = new Map<number, Event>();
+  const intern = (m: Map<number, Event>, at: number, type: 'timer' | 'revive'): Event => {
+    const known = m.get(at);
+    if (known) return known;
+    const e: Event = { type, at };
+    m.set(at, e);
+    return e;
+  };
+
+  return {
+    scenario: 'ack-flush',
+    bounds: `N=${n}`,
+    release: o.release,
+    settings: s,
+    layout: L,
+    initial: [initialState(L, [{ minOffset: so, messages: n }])],
+    enabled(st: State, ctx: Ctx): readonly Event[] {
+      if (st[G.NCK] === 0) return [popEvent];
+      const c = L.ck(0);
+      const flushed = (st[c + C.FLAGS] & CF.IN_BUFFER) === 0;
+      const held = st[c + C.HELD];
+      const out: Event[] = [];
+      for (let i = 0; i < n; i++) if (held & (1 << i)) out.push(flushed ? acksAfter[i] : acksBefore[i]);
+      if (!flushed) out.push(flush);
+      if (out.length > 0) return out;
+      const slot = nextTimerSlot(st, ctx);
+      if (slot >= 0) return [intern(timerAt, Math.max(st[G.NOW], slot), 'timer')];
+      const at = reviveDueAt(st, ctx);
+      return at < 0 ? [] : [intern(reviveAt, at, 'revive')];
+    },
+    canonicalize: (st: State, ctx: Ctx) => canonicalizeMessages(st, ctx, 0),
+  };
+}
+
+/**
+ * The first instant a revive scan would process a CK that is in the revive queue and not
+ * yet revived, or -1 when there is none: endTime must move to now (3 s without new
+ * messages) and exceed T by more than 2 s.
+ */
+export function reviveDueAt(st: State, ctx: Ctx): number {
+  const L = ctx.L;
+  let pending = -1;
+  let maxDeliver = 0;
+  for (let p = reviveStart(st) + 1; p < st[G.NLOG]; p++) {
+    const e = L.log(p);
+    maxDeliver = Math.max(maxDeliver, st[e + E.DELIVER]);
+    if (pending < 0 && st[e + E.KIND] === KIND.CK && (st[L.ck(st[e + E.CK]) + C.FLAGS] & CF.REVIVED) === 0) pending = st[e + E.CK];
+  }
+  if (pending < 0) return -1;
+  const c = L.ck(pending);
+  const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
+  return Math.max(st[G.NOW], maxDeliver + K.reviveIdle + K.tick, T + K.reviveDueMargin + K.tick);
+}

@@ -1,0 +1,155 @@
+/**
+ * The model state: an immutable Int32Array in the layout of layout.ts. Steps never write
+ * to a state; they copy it and change the copy. `toRecord` gives the same state as a
+ * plain readonly record in RocketMQ's vocabulary (for JSON output and teaching).
+ */
+import { BROKER_NAMES, C, CF, E, G, GF, KIND, Q, type Layout } from './layout.js';
+import { offsetsOf } from './format.js';
+
+declare const stateBrand: unique symbol;
+/** A model state. Treat as immutable: every step returns a new one. */
+export type State = Int32Array & { readonly [stateBrand]: true };
+
+export function asState(words: Int32Array): State {
+  return words as State;
+}
+
+export interface QueueSetup {
+  /** First offset of the queue. */
+  readonly minOffset: number;
+  /** Number of messages in the queue. */
+  readonly messages: number;
+}
+
+/** The initial state: queues filled, consumer offsets at the first message, buffer serving. */
+export function initialState(L: Layout, queues: readonly QueueSetup[]): State {
+  if (queues.length !== L.queues) throw new RangeError(`expected ${L.queues} queue setups, got ${queues.length}`);
+  const d = new Int32Array(L.words);
+  d[G.FLAGS] = GF.SERVING;
+  d[G.REVIVE_MEM] = -1;
+  d[G.REVIVE_COMMIT] = -1;
+  queues.forEach((qs, q) => {
+    d[L.q(q) + Q.MIN] = qs.minOffset;
+    d[L.q(q) + Q.MAX] = qs.minOffset + qs.messages;
+    d[L.q(q) + Q.CONSUMER_OFFSET] = qs.minOffset;
+  });
+  return asState(d);
+}
+
+export interface EntryRecord {
+  readonly tag: 'ck' | 'ack' | 'bAck';
+  readonly queueId: number;
+  readonly startOffset: number;
+  readonly popTime: number;
+  readonly brokerName: string | null;
+  readonly offsets: readonly number[];
+  readonly deliverTimeMs: number;
+  readonly slot?: number;
+}
+
+export interface CkRecord {
+  readonly queueId: number;
+  readonly startOffset: number;
+  readonly num: number;
+  readonly popTime: number;
+  readonly invisibleTime: number;
+  readonly reviveTime: number;
+  readonly brokerName: string | null;
+  readonly wrapper: {
+    readonly inBuffer: boolean;
+    readonly inOffsetQueue: boolean;
+    readonly justOffset: boolean;
+    readonly ckStored: boolean;
+    readonly bits: readonly number[];
+    readonly toStoreBits: readonly number[];
+    readonly nextBeginOffset: number;
+  };
+  readonly doneInMemory: boolean;
+  readonly revived: boolean;
+  readonly client: { readonly held: readonly number[]; readonly acked: readonly number[]; readonly ackedInTime: readonly number[] };
+  readonly ackWritten: readonly number[];
+  readonly retried: readonly number[];
+  readonly retriedAgain: readonly number[];
+}
+
+export interface StateRecord {
+  readonly now: number;
+  readonly serving: boolean;
+  readonly queues: readonly { readonly queueId: number; readonly minOffset: number; readonly maxOffset: number; readonly consumerOffset: number }[];
+  readonly cks: readonly CkRecord[];
+  readonly timer: readonly EntryRecord[];
+  readonly reviveQueue: readonly EntryRecord[];
+  readonly reviveOffset: { readonly inMemory: number; readonly committed: number };
+}
+
+const TAGS = { [KIND.CK]: 'ck', [KIND.ACK]: 'ack', [KIND.BACK]: 'bAck' } as const;
+
+function entry(d: Int32Array, L: Layout, e: number, withSlot: boolean): EntryRecord {
+  const c = L.ck(d[e + E.CK]);
+  const so = d[c + C.START];
+  const bn = d[e + E.BROKER];
+  return {
+    tag: TAGS[d[e + E.KIND] as 1 | 2 | 3],
+    queueId: d[c + C.QUEUE],
+    startOffset: so,
+    popTime: d[c + C.POP_TIME],
+    brokerName: bn === 0 ? null : BROKER_NAMES[bn],
+    offsets: offsetsOf(so, d[e + E.MASK]),
+    deliverTimeMs: d[e + E.DELIVER],
+    ...(withSlot ? { slot: d[e + E.SLOT] } : {}),
+  };
+}
+
+export function toRecord(d: Int32Array, L: Layout): StateRecord {
+  const queues = [];
+  for (let q = 0; q < L.queues; q++) {
+    const b = L.q(q);
+    queues.push({ queueId: q, minOffset: d[b + Q.MIN], maxOffset: d[b + Q.MAX], consumerOffset: d[b + Q.CONSUMER_OFFSET] });
+  }
+  const cks: CkRecord[] = [];
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    const so = d[c + C.START];
+    const num = d[c + C.NUM];
+    const f = d[c + C.FLAGS];
+    const bits = (m: number): number[] => offsetsOf(0, m, num);
+    const offs = (m: number): number[] => offsetsOf(so, m, num);
+    cks.push({
+      queueId: d[c + C.QUEUE],
+      startOffset: so,
+      num,
+      popTime: d[c + C.POP_TIME],
+      invisibleTime: d[c + C.INVISIBLE],
+      reviveTime: d[c + C.POP_TIME] + d[c + C.INVISIBLE],
+      brokerName: d[c + C.BROKER] === 0 ? null : BROKER_NAMES[d[c + C.BROKER]],
+      wrapper: {
+        inBuffer: (f & CF.IN_BUFFER) !== 0,
+        inOffsetQueue: (f & CF.IN_OFFSET_QUEUE) !== 0,
+        justOffset: (f & CF.JUST_OFFSET) !== 0,
+        ckStored: (f & CF.CK_STORED) !== 0,
+        bits: bits(d[c + C.BITS]),
+        toStoreBits: bits(d[c + C.TO_STORE]),
+        nextBeginOffset: d[c + C.NEXT_BEGIN],
+      },
+      doneInMemory: (f & CF.DONE_IN_MEMORY) !== 0,
+      revived: (f & CF.REVIVED) !== 0,
+      client: { held: offs(d[c + C.HELD]), acked: offs(d[c + C.ACKED]), ackedInTime: offs(d[c + C.ACKED_IN_TIME]) },
+      ackWritten: offs(d[c + C.ACK_WRITTEN]),
+      retried: offs(d[c + C.RETRIED]),
+      retriedAgain: offs(d[c + C.RETRIED_AGAIN]),
+    });
+  }
+  const timer = [];
+  for (let i = 0; i < d[G.NTIMER]; i++) timer.push(entry(d, L, L.timer(i), true));
+  const reviveQueue = [];
+  for (let p = 0; p < d[G.NLOG]; p++) reviveQueue.push(entry(d, L, L.log(p), false));
+  return {
+    now: d[G.NOW],
+    serving: (d[G.FLAGS] & GF.SERVING) !== 0,
+    queues,
+    cks,
+    timer,
+    reviveQueue,
+    reviveOffset: { inMemory: d[G.REVIVE_MEM], committed: d[G.REVIVE_COMMIT] },
+  };
+}

@@ -21,6 +21,24 @@ export function timerSlot(deliverMs: number, precision: number): number {
 
 export type WriteResult = 'timer' | 'queue';
 
+/** A message for the revive topic. */
+interface ReviveMsg {
+  readonly kind: EntryKind;
+  readonly ck: number;
+  readonly broker: number;
+  readonly mask: number;
+  readonly deliverMs: number;
+}
+
+function setEntry(d: Int32Array, e: number, m: ReviveMsg, slot: number): void {
+  d[e + E.KIND] = m.kind;
+  d[e + E.CK] = m.ck;
+  d[e + E.BROKER] = m.broker;
+  d[e + E.MASK] = m.mask;
+  d[e + E.DELIVER] = m.deliverMs;
+  d[e + E.SLOT] = slot;
+}
+
 export function writeRevive(
   d: Int32Array,
   ctx: Ctx,
@@ -30,72 +48,55 @@ export function writeRevive(
   mask: number,
   deliverMs: number,
 ): WriteResult {
-  const L = ctx.L;
-  const now = d[G.NOW];
-  if (deliverMs <= now) {
-    appendToQueue(d, ctx, kind, ck, broker, mask, deliverMs, now);
+  const m: ReviveMsg = { kind, ck, broker, mask, deliverMs };
+  if (deliverMs <= d[G.NOW]) {
+    appendToQueue(d, ctx, m);
     return 'queue';
   }
+  const L = ctx.L;
   const slot = timerSlot(deliverMs, ctx.s.timerPrecisionMs);
   const n = d[G.NTIMER];
   // Keep the timer sorted by slot, first in first out within a slot.
   let at = n;
   while (at > 0 && d[L.timer(at - 1) + E.SLOT] > slot) at--;
-  if (at > 0 && d[L.timer(at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(at - 1), kind, ck, broker, mask, deliverMs)) {
+  if (at > 0 && d[L.timer(at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(at - 1), m)) {
     d[L.timer(at - 1) + E.MASK] |= mask;
     return 'timer';
   }
   if (n >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} timer entries`);
   for (let i = n; i > at; i--) d.copyWithin(L.timer(i), L.timer(i - 1), L.timer(i - 1) + E.SIZE);
-  const t = L.timer(at);
-  d[t + E.KIND] = kind;
-  d[t + E.CK] = ck;
-  d[t + E.BROKER] = broker;
-  d[t + E.MASK] = mask;
-  d[t + E.DELIVER] = deliverMs;
-  d[t + E.SLOT] = slot;
+  setEntry(d, L.timer(at), m, slot);
   d[G.NTIMER] = n + 1;
   return 'timer';
 }
 
-function appendToQueue(
-  d: Int32Array,
-  ctx: Ctx,
-  kind: EntryKind,
-  ck: number,
-  broker: number,
-  mask: number,
-  deliverMs: number,
-  now: number,
-): void {
+/** Appends to the revive queue (arrival time is not kept: nothing downstream reads it). */
+function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg): void {
   const L = ctx.L;
   const p = d[G.NLOG];
-  if (p > 0 && joinsRun(d, L.log(p - 1), kind, ck, broker, mask, deliverMs)) {
-    d[L.log(p - 1) + E.MASK] |= mask;
+  if (p > 0 && joinsRun(d, L.log(p - 1), m)) {
+    d[L.log(p - 1) + E.MASK] |= m.mask;
     return;
   }
   if (p >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} revive queue entries`);
-  const e = L.log(p);
-  d[e + E.KIND] = kind;
-  d[e + E.CK] = ck;
-  d[e + E.BROKER] = broker;
-  d[e + E.MASK] = mask;
-  d[e + E.DELIVER] = deliverMs;
-  d[e + E.SLOT] = 0; // arrival time is not kept: nothing downstream reads it
+  setEntry(d, L.log(p), m, 0);
   d[G.NLOG] = p + 1;
-  void now;
 }
 
 /** Does a single-ACK write join the ACK run stored at word `e`? */
-function joinsRun(d: Int32Array, e: number, kind: EntryKind, ck: number, broker: number, mask: number, deliverMs: number): boolean {
+function joinsRun(d: Int32Array, e: number, m: ReviveMsg): boolean {
   return (
-    kind === KIND.ACK &&
+    m.kind === KIND.ACK &&
     d[e + E.KIND] === KIND.ACK &&
-    d[e + E.CK] === ck &&
-    d[e + E.BROKER] === broker &&
-    d[e + E.DELIVER] === deliverMs &&
-    (d[e + E.MASK] & mask) === 0
+    d[e + E.CK] === m.ck &&
+    d[e + E.BROKER] === m.broker &&
+    d[e + E.DELIVER] === m.deliverMs &&
+    (d[e + E.MASK] & m.mask) === 0
   );
+}
+
+function entryAt(d: Int32Array, e: number): ReviveMsg {
+  return { kind: d[e + E.KIND] as EntryKind, ck: d[e + E.CK], broker: d[e + E.BROKER], mask: d[e + E.MASK], deliverMs: d[e + E.DELIVER] };
 }
 
 /** The slot of the first timer entry, or -1 when the timer is empty. */
@@ -123,18 +124,13 @@ export function deliverSlot(d: Int32Array, ctx: Ctx): number {
   while (moved < n && d[L.timer(moved) + E.SLOT] === slot) {
     const t = L.timer(moved);
     const p = d[G.NLOG];
+    const m = entryAt(d, t);
+    const joins = p > 0 && joinsRun(d, L.log(p - 1), m);
     if (ctx.notes) {
-      const what = fmtEntry(d, L, d[t + E.KIND], d[t + E.CK], d[t + E.MASK], d[t + E.BROKER]);
-      note(ctx, 'TimerMessageStore', 'timer deliver', `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(d[t + E.DELIVER])}) -> revive queue offset ${p > 0 && joinsRun(d, L.log(p - 1), d[t + E.KIND] as EntryKind, d[t + E.CK], d[t + E.BROKER], d[t + E.MASK], d[t + E.DELIVER]) ? p - 1 : p}`);
+      const what = fmtEntry(d, L, m.kind, m.ck, m.mask, m.broker);
+      note(ctx, 'TimerMessageStore', 'timer deliver', `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> revive queue offset ${joins ? p - 1 : p}`);
     }
-    if (p > 0 && joinsRun(d, L.log(p - 1), d[t + E.KIND] as EntryKind, d[t + E.CK], d[t + E.BROKER], d[t + E.MASK], d[t + E.DELIVER])) {
-      d[L.log(p - 1) + E.MASK] |= d[t + E.MASK];
-    } else {
-      if (p >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} revive queue entries`);
-      d.copyWithin(L.log(p), t, t + E.SIZE);
-      d[L.log(p) + E.SLOT] = 0;
-      d[G.NLOG] = p + 1;
-    }
+    appendToQueue(d, ctx, m);
     moved++;
   }
   d.copyWithin(L.timer(0), L.timer(moved), L.timer(n));

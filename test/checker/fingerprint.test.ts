@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { collisionProbability, fingerprint64, FingerprintTable } from '../../checker/index.js';
+
+describe('fingerprint64', () => {
+  it('is deterministic and tells small differences apart', () => {
+    const out = new Uint32Array(2);
+    const seen = new Set<string>();
+    const w = new Int32Array(8);
+    for (let i = 0; i < 8; i++) {
+      for (let v = -2; v <= 40; v++) {
+        w.fill(0);
+        w[i] = v;
+        fingerprint64(w, 0, 8, out);
+        seen.add(`${out[0]}:${out[1]}`);
+      }
+    }
+    // (8 positions x 43 values) minus the 7 duplicate all-zero words.
+    expect(seen.size).toBe(8 * 43 - 7);
+    fingerprint64(Int32Array.of(1, 2, 3), 0, 3, out);
+    const a = [out[0], out[1]];
+    fingerprint64(Int32Array.of(1, 2, 3), 0, 3, out);
+    expect([out[0], out[1]]).toEqual(a);
+  });
+
+  it('depends on the length as well as the words', () => {
+    const out = new Uint32Array(2);
+    fingerprint64(Int32Array.of(0, 0), 0, 1, out);
+    const one = `${out[0]}:${out[1]}`;
+    fingerprint64(Int32Array.of(0, 0), 0, 2, out);
+    expect(`${out[0]}:${out[1]}`).not.toBe(one);
+  });
+
+  it('collision probability follows the TLC formula', () => {
+    expect(collisionProbability(1000, 1000)).toBe(0);
+    expect(collisionProbability(2 ** 20, 2 ** 21)).toBeCloseTo(2 ** 40 / 2 ** 64, 20);
+  });
+});
+
+describe('FingerprintTable', () => {
+  it('inserts, finds and grows', () => {
+    const t = new FingerprintTable(2);
+    for (let i = 0; i < 5000; i++) expect(t.getOrInsert(i * 7919, i ^ 0x5bd1e995, i)).toBe(-1);
+    expect(t.size).toBe(5000);
+    expect(t.capacity).toBeGreaterThanOrEqual(5000 / 0.7);
+    for (let i = 0; i < 5000; i++) expect(t.get(i * 7919, i ^ 0x5bd1e995)).toBe(i);
+    expect(t.getOrInsert(7919 * 3, 3 ^ 0x5bd1e995, 99)).toBe(3);
+    expect(t.get(1, 1)).toBe(-1);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { bin, cli } from './helpers.js';
+
+const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
+
+describe('popcheck check (binary)', () => {
+  it('defaults to ack-flush, N=3, 5.3.1 and reports the violation with exit 1', () => {
+    const r = bin('check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('popcheck ack-flush: N=3, RocketMQ 5.3.1');
+    expect(r.stdout).toContain('VIOLATED acked-never-retried');
+    expect(r.stdout).toContain('bn=null');
+    expect(r.stdout).toContain('%RETRY%GID_POP_TopicTest');
+    expect(r.stdout).toMatch(/violated: 24 states, 30 transitions, depth 8; 24 interleavings covered, 12 violating/);
+    expect(r.stdout).toMatch(/states\/s/);
+  });
+
+  it('--json on 5.3.1 and 5.3.2', () => {
+    const bad = bin('check', '--messages', '3', '--rocketmq', '5.3.1', '--json');
+    expect(bad.code).toBe(1);
+    const j = JSON.parse(bad.stdout);
+    expect(j.verdict).toBe('violated');
+    expect(j.invariant).toBe('acked-never-retried');
+    expect(j.rocketmq).toBe('5.3.1');
+    expect(j.scenario).toBe('ack-flush');
+    expect(j.messages).toBe(3);
+    expect(j.interleavings).toBe('24');
+    expect(j.violatingInterleavings).toBe('12');
+    expect(typeof j.states).toBe('number');
+    expect(typeof j.transitions).toBe('number');
+    expect(j.depth).toBe(8);
+    expect(typeof j.elapsedMs).toBe('number');
+    expect(j.counterexample.steps).toHaveLength(8);
+    expect(j.counterexample.steps[0].event).toEqual({ type: 'pop', queueId: 0, maxNums: 3, at: 0 });
+    const good = bin('check', '--messages', '3', '--rocketmq', '5.3.2', '--json');
+    expect(good.code).toBe(0);
+    const g = JSON.parse(good.stdout);
+    expect(g.verdict).toBe('holds');
+    expect(g.invariant).toBeNull();
+    expect(g.counterexample).toBeNull();
+    expect(g.violatingInterleavings).toBe('0');
+  });
+});
+
+describe('popcheck check (in-process)', () => {
+  it('interleavings equal (N+1)! for every N tried', () => {
+    for (const n of [1, 2, 5, 9, 16, 32]) {
+      const j = JSON.parse(cli('check', '--messages', String(n), '--json').stdout);
+      expect(j.interleavings).toBe(factorial(n + 1).toString());
+    }
+  });
+
+  it('--batch-ack on 5.3.1 violates, on 5.3.2 holds', () => {
+    expect(cli('check', '--batch-ack').code).toBe(1);
+    expect(cli('check', '--batch-ack', '--rocketmq', '5.3.2').code).toBe(0);
+    const j = JSON.parse(cli('check', '--batch-ack', '--json').stdout);
+    expect(j.batchAck).toBe(true);
+    expect(j.settings.enablePopBatchAck).toBe(true);
+  });
+
+  it('--set changes one switch', () => {
+    const r = cli('check', '--rocketmq', '5.3.2', '--batch-ack', '--set', 'reviveBlankBrokerNameFallback=false', '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).settings.reviveBlankBrokerNameFallback).toBe(false);
+  });
+
+  it('bounds: --max-states ends incomplete (exit 3) and never says holds', () => {
+    const r = cli('check', '--rocketmq', '5.3.2', '--messages', '6', '--max-states', '5', '--json');
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout);
+    expect(j.verdict).toBe('incomplete');
+    expect(j.stopReason).toBe('max-states');
+    expect(j.interleavings).toBeNull();
+    expect(cli('check', '--rocketmq', '5.3.2', '--max-states', '5').stdout).toContain('INCOMPLETE');
+  });
+
+  it('--timeout ends incomplete when the clock runs out', () => {
+    // The in-process clock advances 1 ms per reading, so a 0.001 s timeout trips at the first poll.
+    const r = cli('check', '--rocketmq', '5.3.2', '--messages', '7', '--no-symmetry', '--timeout', '0.001', '--json');
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).stopReason).toBe('timeout');
+  });
+
+  it('--invariant restricts what is checked', () => {
+    const r = cli('check', '--invariant', 'no-loss', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).invariants).toEqual(['no-loss']);
+    const k = JSON.parse(cli('check', '--invariant', 'ack-key-agreement', '--json').stdout);
+    expect(k.invariant).toBe('ack-key-agreement');
+    expect(k.counterexample.steps).toHaveLength(3);
+  });
+
+  it('--no-symmetry gives the same verdict and counts', () => {
+    const a = JSON.parse(cli('check', '--messages', '5', '--json').stdout);
+    const b = JSON.parse(cli('check', '--messages', '5', '--no-symmetry', '--json').stdout);
+    expect([b.verdict, b.interleavings, b.violatingInterleavings]).toEqual([a.verdict, a.interleavings, a.violatingInterleavings]);
+    expect(b.symmetry).toBe(false);
+    expect(b.states).toBeGreaterThan(a.states);
+  });
+
+  it('is deterministic apart from timing figures', () => {
+    const strip = (s: string) => {
+      const j = JSON.parse(s);
+      delete j.elapsedMs;
+      delete j.statesPerSecond;
+      return j;
+    };
+    expect(strip(cli('check', '--json').stdout)).toEqual(strip(cli('check', '--json').stdout));
+  });
+
+  it('--with-states adds the state after each step', () => {
+    const j = JSON.parse(cli('check', '--json', '--with-states').stdout);
+    const last = j.counterexample.steps.at(-1).state;
+    expect(last.cks[0].retried).toEqual([100, 101]);
+    expect(last.reviveQueue[1].brokerName).toBeNull();
+  });
+});
+
+describe('usage errors exit 2 with one line naming the flag', () => {
+  const cases: [string[], RegExp][] = [
+    [['check', '--messages', '0'], /--messages must be an integer from 1 to 32/],
+    [['check', '--messages', '33'], /--messages/],
+    [['check', '--messages', 'three'], /--messages/],
+    [['check', '--rocketmq', '4.9'], /--rocketmq: unknown release '4.9'/],
+    [['check', '--scenario', 'nope'], /--scenario: unknown scenario 'nope'/],
+    [['check', '--set', 'nope=1'], /--set: unknown setting 'nope'/],
+    [['check', '--set', 'enablePopBatchAck=yes'], /--set: setting 'enablePopBatchAck' takes true or false/],
+    [['check', '--set', 'popInvisibleTime=1234'], /--set: .*multiple of 500 ms/],
+    [['check', '--set', 'novalue'], /--set expects name=value/],
+    [['check', '--max-states', '-1'], /--max-states/],
+    [['check', '--timeout', 'soon'], /--timeout/],
+    [['check', '--invariant', 'x'], /--invariant: unknown invariant 'x'/],
+    [['check', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['check', 'extra'], /positional/i],
+    [['launch'], /unknown command 'launch'/],
+  ];
+  for (const [argv, msg] of cases) {
+    it(argv.join(' '), () => {
+      const r = cli(...argv);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    });
+  }
+
+  it('the binary prints no stack trace either', () => {
+    const r = bin('check', '--messages', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("popcheck: --messages must be an integer from 1 to 32 (got '0')");
+  });
+
+  it('help exits 0; no command exits 2', () => {
+    expect(cli('--help').code).toBe(0);
+    expect(cli('check', '--help').stdout).toContain('--max-states');
+    expect(cli().code).toBe(2);
+  });
+});

@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { lifecycleDoc } from '../../model/lifecycle-docs.js';
+
+describe('generated docs', () => {
+  it('docs/lifecycles.md shows the current tables (run `npm run docs` after changing them)', () => {
+    const onDisk = readFileSync(new URL('../../docs/lifecycles.md', import.meta.url), 'utf8');
+    expect(onDisk).toBe(lifecycleDoc());
+  });
+});

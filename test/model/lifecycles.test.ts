@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../checker/index.js';
+import { C, G } from '../../model/layout.js';
+import {
+  CK_TRANSITIONS,
+  MESSAGE_TRANSITIONS,
+  ckMachine,
+  ckState,
+  illegalMoves,
+  messageMachine,
+  messageState,
+} from '../../model/lifecycles.js';
+import type { State } from '../../model/state.js';
+import { ackFlushModel, type AckFlushCase } from '../fixtures/models.js';
+
+/** Every lifecycle move made by any step of the scenario, as "from>to". */
+function observedMoves(c: AckFlushCase): { msg: Set<string>; ck: Set<string> } {
+  const m = ackFlushModel(c);
+  const msg = new Set<string>();
+  const ck = new Set<string>();
+  const seen = new Set<string>();
+  const stack: State[] = [...m.initialStates()];
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    const key = s.join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const e of m.enabledEvents(s)) {
+      const n = m.step(s, e);
+      expect(illegalMoves(s, n, m.ctx.L, e.type)).toEqual([]);
+      for (let k = 0; k < n[G.NCK]; k++) {
+        const a = ckState(s, m.ctx.L, k);
+        const b = ckState(n, m.ctx.L, k);
+        if (a !== b) ck.add(`${a}>${b}`);
+        for (let i = 0; i < n[m.ctx.L.ck(k) + C.NUM]; i++) {
+          const x = messageState(s, m.ctx.L, k, i);
+          const y = messageState(n, m.ctx.L, k, i);
+          if (x !== y) msg.add(`${x}>${y}`);
+        }
+      }
+      stack.push(n);
+    }
+  }
+  return { msg, ck };
+}
+
+describe('lifecycle tables', () => {
+  it('are typescript-fsm tables with Mermaid diagrams', () => {
+    const mm = messageMachine().toMermaid('message');
+    expect(mm).toContain('stateDiagram-v2');
+    expect(mm).toContain('inFlight --> ackBuffered: ackMerged');
+    expect(mm).toContain('ackStored --> retried: revivedAckMissed');
+    const cm = ckMachine().toMermaid('CK');
+    expect(cm).toContain('buffered --> doneInMemory: ckDoneInMemory');
+    expect(cm).toContain('delivered --> revived: revive');
+  });
+
+  it('start where a pop starts and allow only table moves', () => {
+    const m = messageMachine();
+    expect(m.getState()).toBe('available');
+    expect(m.can('pop')).toBe(true);
+    expect(m.can('ackMatched')).toBe(false);
+    expect(ckMachine().can('addCk')).toBe(true);
+  });
+
+  it('every move of every step in ack-flush is in the tables, and the tables are exercised', () => {
+    const msg = new Set<string>();
+    const ck = new Set<string>();
+    const cases: AckFlushCase[] = [
+      { release: '5.3.1', messages: 3 },
+      { release: '5.3.2', messages: 3 },
+      { release: '5.3.1', messages: 3, batchAck: true },
+      { release: '5.3.1', messages: 2, overrides: { enablePopBufferMerge: false } },
+    ];
+    for (const c of cases) {
+      const o = observedMoves(c);
+      o.msg.forEach((x) => msg.add(x));
+      o.ck.forEach((x) => ck.add(x));
+    }
+    const msgTable = new Set(MESSAGE_TRANSITIONS.map((t) => `${t.fromState}>${t.toState}`));
+    const ckTable = new Set(CK_TRANSITIONS.map((t) => `${t.fromState}>${t.toState}`));
+    for (const x of msg) expect(msgTable.has(x), x).toBe(true);
+    for (const x of ck) expect(ckTable.has(x), x).toBe(true);
+    // Moves ack-flush cannot make: an unacked message revived (every message is acked here), and a CK
+    // flushed after its own delivery time.
+    expect([...msgTable].filter((x) => !msg.has(x)).sort()).toEqual(['inFlight>retried']);
+    expect([...ckTable].filter((x) => !ck.has(x)).sort()).toEqual(['buffered>delivered']);
+  });
+
+  it('the lifecycle-legal invariant holds over the whole state space of both releases', () => {
+    for (const release of ['5.3.1', '5.3.2']) {
+      const m = ackFlushModel({ release, messages: 4 });
+      const g = explore(m, { symmetry: false });
+      const idx = m.invariants.findIndex((i) => i.name === 'lifecycle-legal');
+      expect(g.firstViolations.filter((v) => v.invariant === idx)).toEqual([]);
+    }
+  });
+});

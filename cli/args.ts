@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { INVARIANT_NAMES } from '../model/invariants.js';
 import { MAX_MESSAGES } from '../model/scenarios/ack-flush.js';
 import { findScenario, SCENARIOS } from '../model/scenarios/index.js';
-import { parseSettingValue, type SettingName } from '../model/settings.js';
+import { parseSettingValue, type SettingName, type SettingValue } from '../model/settings.js';
 import { findRelease, RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
 import { UsageError } from './errors.js';
 
@@ -15,7 +15,7 @@ export interface CheckArgs {
   readonly messages: number;
   readonly rocketmq: string;
   readonly batchAck: boolean;
-  readonly overrides: Partial<Record<SettingName, boolean | number>>;
+  readonly overrides: Partial<Record<SettingName, SettingValue>>;
   readonly json: boolean;
   readonly maxStates: number | null;
   readonly timeoutSec: number | null;
@@ -70,7 +70,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     throw new UsageError(`--rocketmq: unknown release '${rocketmq}' (known: ${RELEASES.map((r) => r.name).join(', ')})`);
   }
   const messages = positiveInt('--messages', v.messages, MAX_MESSAGES) ?? 3;
-  const overrides: Partial<Record<SettingName, boolean | number>> = {};
+  const overrides: Partial<Record<SettingName, SettingValue>> = {};
   for (const item of v.set ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);

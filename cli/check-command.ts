@@ -62,9 +62,17 @@ export function buildModel(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketm
   try {
     settings = resolveSettings({ release: a.rocketmq, scenarioConfig: def.config, batchAck: a.batchAck, overrides: a.overrides });
   } catch (err) {
-    throw new UsageError(`--set: ${(err as Error).message}`);
+    const msg = (err as Error).message;
+    const flag = a.batchAck && msg.includes('enablePopBatchAck') ? '--batch-ack' : '--set';
+    throw new UsageError(`${flag}: ${msg}`);
   }
-  const instance = def.build({ messages: a.messages, release: a.rocketmq, settings });
+  let instance;
+  try {
+    instance = def.build({ messages: a.messages, release: a.rocketmq, settings });
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(`--scenario ${a.scenario}: ${err.message}`);
+    throw err;
+  }
   const only = a.invariants;
   return new PopModel(instance, only ? (n) => only.includes(n) : undefined);
 }

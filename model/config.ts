@@ -2,10 +2,11 @@
  * Resolves release + scenario + batch-ack + `--set` overrides into one fully qualified
  * Settings record, validated by the zod schema.
  */
-import { SettingsSchema, type SettingName, type Settings } from './settings.js';
+import { SettingsSchema, type SettingName, type SettingValue, type Settings } from './settings.js';
 import { findRelease } from './versions.js';
 import { K } from './protocol/context.js';
 
+/** Defaults of the config and model settings (RocketMQ's defaults where it has them). */
 export const CONFIG_DEFAULTS = {
   enablePopBufferMerge: false,
   enablePopBatchAck: false,
@@ -13,13 +14,19 @@ export const CONFIG_DEFAULTS = {
   popCkStayBufferTime: 10_000,
   popCkStayBufferTimeOut: 3_000,
   timerPrecisionMs: 1_000,
+  enableSkipLongAwaitingAck: false,
+  reviveAckWaitMs: 180_000,
+  escapeToRemoteBroker: false,
+  lmqGroup: false,
+  asyncBizRead: false,
+  splitAddAk: false,
 } as const;
 
 export interface ResolveInput {
   readonly release: string;
   readonly scenarioConfig?: Partial<Settings>;
   readonly batchAck?: boolean;
-  readonly overrides?: Partial<Record<SettingName, boolean | number>>;
+  readonly overrides?: Partial<Record<SettingName, SettingValue>>;
 }
 
 export function resolveSettings(input: ResolveInput): Settings {
@@ -33,8 +40,14 @@ export function resolveSettings(input: ResolveInput): Settings {
     ...(input.overrides ?? {}),
   };
   const settings = SettingsSchema.parse(merged);
-  for (const name of ['popInvisibleTime', 'popCkStayBufferTime', 'popCkStayBufferTimeOut', 'timerPrecisionMs'] as const) {
+  for (const name of ['popInvisibleTime', 'popCkStayBufferTime', 'popCkStayBufferTimeOut', 'timerPrecisionMs', 'reviveAckWaitMs'] as const) {
     if (settings[name] % K.tick !== 0) throw new RangeError(`setting ${name}=${settings[name]} must be a multiple of ${K.tick} ms`);
+  }
+  if (settings.enablePopBatchAck && !settings.batchAckSupported) {
+    throw new RangeError(`enablePopBatchAck does not exist in RocketMQ ${input.release} (batch ack came in 5.1.2)`);
+  }
+  if (settings.enableSkipLongAwaitingAck && !settings.reviveMocksOrphanAck) {
+    throw new RangeError(`enableSkipLongAwaitingAck does not exist in RocketMQ ${input.release} (it came in 5.1.0)`);
   }
   return Object.freeze(settings);
 }

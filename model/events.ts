@@ -1,74 +1,130 @@
 /**
  * The model's events: one zod discriminated union; the TypeScript types are inferred
- * from it. Input from outside (traces, the workshop, `--replay`) is parsed with
+ * from it. Input from outside (traces, the workshop, replays) is parsed with
  * `EventSchema`; the explorer's inner loop uses events the model built itself.
  *
- * Every event may carry `at`, the model time (ms) at which it happens; the clock first
- * moves to `at` (it never moves backwards). Without `at` the event happens now.
+ * Every event except `tick` may carry `at`, the model time (ms) at which it happens; the
+ * clock first moves to `at` (it never moves backwards). Without `at` the event happens now.
  */
 import { z } from 'zod';
 
 const Time = z.number().int().nonnegative();
 const QueueId = z.number().int().nonnegative();
 const Offset = z.number().int().nonnegative();
+const At = { at: Time.optional() };
 export const BrokerNameSchema = z.enum(['broker-a', 'broker-b']).nullable();
+
+/** A receipt handle (ExtraInfoUtil): queueId, the CK's startOffset and popTime, the message offset. */
+const Handle = {
+  queueId: QueueId,
+  startOffset: Offset,
+  popTime: Time,
+  offset: Offset,
+};
 
 export const PopEventSchema = z
   .object({
     type: z.literal('pop'),
-    /** The queue popped (PopMessageProcessor.popMsgFromQueue). */
+    /** Model queue index popped (PopMessageProcessor.popMsgFromQueue). */
     queueId: QueueId,
     /** maxMsgNums of the request (popBatchNums). */
     maxNums: z.number().int().min(1).max(32),
-    at: Time.optional(),
+    /** When the request sampled popTime, if earlier than the read (defaults to the read time). */
+    popTime: Time.optional(),
+    ...At,
   })
   .strict();
 
 export const AckEventSchema = z
   .object({
     type: z.literal('ack'),
-    /** The receipt handle: queueId, the CK's startOffset and popTime, the message offset. */
-    queueId: QueueId,
-    startOffset: Offset,
-    popTime: Time,
-    offset: Offset,
+    ...Handle,
     /** brokerName in the handle; defaults to the CK's. */
     brokerName: BrokerNameSchema.optional(),
-    at: Time.optional(),
+    /** The ACK message's store write fails (the client is told SUCCESS anyway). */
+    storeFails: z.boolean().optional(),
+    ...At,
   })
   .strict();
 
-export const ScanEventSchema = z.object({ type: z.literal('scan'), at: Time.optional() }).strict();
-export const TimerEventSchema = z.object({ type: z.literal('timer'), at: Time.optional() }).strict();
-export const ReviveEventSchema = z.object({ type: z.literal('revive'), at: Time.optional() }).strict();
+export const AckMarkEventSchema = z.object({ type: z.literal('ackMark'), ...Handle, ...At }).strict();
+
+export const ChangeInvisibleEventSchema = z
+  .object({ type: z.literal('changeInvisible'), ...Handle, invisibleTime: z.number().int().positive(), ...At })
+  .strict();
+
+export const ProduceEventSchema = z.object({ type: z.literal('produce'), queueId: QueueId, ...At }).strict();
+export const ExpireEventSchema = z.object({ type: z.literal('expire'), queueId: QueueId, ...At }).strict();
+export const ScanEventSchema = z
+  .object({
+    type: z.literal('scan'),
+    /** The scan took longer than popCkStayBufferTimeOut - 1 s: serving becomes false after it. */
+    slow: z.boolean().optional(),
+    ...At,
+  })
+  .strict();
+export const GcEventSchema = z.object({ type: z.literal('gc'), queueId: QueueId, ...At }).strict();
+export const TimerEventSchema = z.object({ type: z.literal('timer'), ...At }).strict();
+export const ReviveEventSchema = z
+  .object({
+    type: z.literal('revive'),
+    /** The retry-topic writes of this pass fail (the revive re-puts the CKs). */
+    retryFails: z.boolean().optional(),
+    ...At,
+  })
+  .strict();
+export const ReviveCompleteEventSchema = z
+  .object({ type: z.literal('reviveComplete'), queueId: QueueId, startOffset: Offset, popTime: Time, ...At })
+  .strict();
+export const PersistEventSchema = z.object({ type: z.literal('persist'), ...At }).strict();
+export const CrashEventSchema = z.object({ type: z.literal('crash'), ...At }).strict();
+export const RoleChangeEventSchema = z.object({ type: z.literal('roleChange'), role: z.enum(['master', 'slave']), ...At }).strict();
 export const TickEventSchema = z.object({ type: z.literal('tick'), to: Time }).strict();
 
 export const EventSchema = z.discriminatedUnion('type', [
   PopEventSchema,
   AckEventSchema,
+  AckMarkEventSchema,
+  ChangeInvisibleEventSchema,
+  ProduceEventSchema,
+  ExpireEventSchema,
   ScanEventSchema,
+  GcEventSchema,
   TimerEventSchema,
   ReviveEventSchema,
+  ReviveCompleteEventSchema,
+  PersistEventSchema,
+  CrashEventSchema,
+  RoleChangeEventSchema,
   TickEventSchema,
 ]);
 
 export type PopEvent = Readonly<z.infer<typeof PopEventSchema>>;
 export type AckEvent = Readonly<z.infer<typeof AckEventSchema>>;
+export type AckMarkEvent = Readonly<z.infer<typeof AckMarkEventSchema>>;
+export type ChangeInvisibleEvent = Readonly<z.infer<typeof ChangeInvisibleEventSchema>>;
 export type ScanEvent = Readonly<z.infer<typeof ScanEventSchema>>;
-export type TimerEvent = Readonly<z.infer<typeof TimerEventSchema>>;
 export type ReviveEvent = Readonly<z.infer<typeof ReviveEventSchema>>;
-export type TickEvent = Readonly<z.infer<typeof TickEventSchema>>;
 export type Event = Readonly<z.infer<typeof EventSchema>>;
 export type EventType = Event['type'];
 
-export const EVENT_TYPES: readonly EventType[] = ['pop', 'ack', 'scan', 'timer', 'revive', 'tick'];
+export const EVENT_TYPES: readonly EventType[] = EventSchema.options.map((o) => o.shape.type.value);
 
 /** Who performs each event in RocketMQ. */
 export const EVENT_ACTOR: Readonly<Record<EventType, string>> = {
   pop: 'PullMessageThread (PopMessageProcessor)',
   ack: 'AckMessageThread (AckMessageProcessor)',
+  ackMark: 'AckMessageThread (PopBufferMergeService.addAk, markBitCAS)',
+  changeInvisible: 'AckMessageThread (ChangeInvisibleTimeProcessor)',
+  produce: 'producer',
+  expire: 'store retention (CommitLog cleanup)',
   scan: 'PopBufferMergeService',
-  timer: 'TimerMessageStore',
+  gc: 'PopBufferMergeService.scanGarbage',
+  timer: 'TimerMessageStore / ScheduleMessageService',
   revive: 'PopReviveService',
+  reviveComplete: 'PopReviveService (retry completion callback)',
+  persist: 'ConsumerOffsetManager persist (flushConsumerOffsetInterval)',
+  crash: 'broker process',
+  roleChange: 'broker role (master / slave)',
   tick: 'clock',
 };

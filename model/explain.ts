@@ -2,10 +2,10 @@
  * One-paragraph explanations of why the last state of a counterexample violates an
  * invariant, in RocketMQ's terms.
  */
-import { BROKER, C, E, G, KIND, Q } from './layout.js';
+import { C, E, G, KIND, Q } from './layout.js';
 import { brokerName, fmtTime, offsetsOf } from './format.js';
 import type { Ctx } from './protocol/context.js';
-import { reviveAckBroker, reviveCkBroker, reviveKeysMatch } from './protocol/keys.js';
+import { keyText as rmqKey, reviveAckBroker, reviveAckMatchesCk, reviveCkBroker } from './protocol/keys.js';
 import { RETRY_TOPIC } from './names.js';
 import { illegalMoves } from './lifecycles.js';
 import type { Event } from './events.js';
@@ -13,8 +13,7 @@ import type { State } from './state.js';
 
 function keyText(ctx: Ctx, d: Int32Array, k: number, brokerPart: number): string {
   const c = ctx.L.ck(k);
-  const bn = brokerPart === -1 ? '' : brokerPart === BROKER.NONE ? 'null' : brokerName(brokerPart);
-  return `TopicTest+GID_POP+${d[c + C.QUEUE]}+${d[c + C.START]}+${d[c + C.POP_TIME]}${ctx.s.reviveKeyHasBrokerName ? `+${bn}` : ''}`;
+  return rmqKey(d, ctx, d[c + C.QUEUE], d[c + C.START], d[c + C.POP_TIME], brokerPart);
 }
 
 function ackEntriesFor(d: Int32Array, ctx: Ctx, k: number, i: number): { where: string; bn: number; kind: number }[] {
@@ -56,7 +55,7 @@ export function explain(invariant: string, d: State, ctx: Ctx, before?: State, e
     const scan = (base: (i: number) => number, n: number, where: string) => {
       for (let i = 0; i < n; i++) {
         const e = base(i);
-        if (d[e + E.KIND] === KIND.CK || reviveKeysMatch(d, ctx, e, d[e + E.CK])) continue;
+        if (d[e + E.KIND] === KIND.CK || reviveAckMatchesCk(d, ctx, d[e + E.CK], d[e + E.BROKER], d[e + E.CK])) continue;
         const k = d[e + E.CK];
         const c = L.ck(k);
         lines.push(

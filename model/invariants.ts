@@ -1,100 +1,243 @@
 /**
  * Named invariants, in priority order: when several are violated, the first listed is the
- * headline of the report (user-visible harm before internal inconsistency).
+ * headline of the report (user-visible harm first, internal consistency after).
+ * `revive-progress` is a bounded liveness property and is checked only when asked for
+ * (`--invariant revive-progress`): RocketMQ violates it by default (#3443).
  */
 import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
-import { C, E, G, KIND, Q } from './layout.js';
+import { C, CF, E, G, KIND, ORIGIN, Q } from './layout.js';
 import { illegalMoves } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
-import { reviveKeysMatch } from './protocol/keys.js';
+import { reviveAckMatchesCk } from './protocol/keys.js';
+import { isLive } from './protocol/queue.js';
+import { ARRIVED } from './protocol/store.js';
 import type { State } from './state.js';
 
-export const INVARIANT_NAMES = ['acked-never-retried', 'ack-key-agreement', 'no-loss', 'lifecycle-legal'] as const;
+export const INVARIANT_NAMES = [
+  'acked-never-retried',
+  'success-never-retried',
+  'no-loss',
+  'no-concurrent-redelivery',
+  'revive-retries-exactly-unacked',
+  'ack-key-agreement',
+  'ck-before-acks',
+  'offsets-monotonic',
+  'lifecycle-legal',
+  'revive-progress',
+] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
-/** acked-never-retried: no offset whose ack the broker accepted by T is written to the retry topic by its CK. */
+/** Invariants checked when none is named. */
+export const DEFAULT_INVARIANTS: readonly InvariantName[] = INVARIANT_NAMES.filter((n) => n !== 'revive-progress');
+
+/** Offsets of CK k whose ack is durable: an ACK written to the revive topic, or the CK finished fully acked in memory. */
+function durableAcks(d: Int32Array, c: number): number {
+  return d[c + C.ACK_WRITTEN] | ((d[c + C.FLAGS] & CF.DONE_IN_MEMORY) !== 0 ? d[c + C.BITS] : 0);
+}
+
+/** acked-never-retried: an offset acked by T whose ack is durable is never written to the retry topic by its CK. */
 export function ackedNeverRetried(d: Int32Array, ctx: Ctx): boolean {
   for (let k = 0; k < d[G.NCK]; k++) {
     const c = ctx.L.ck(k);
-    if ((d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME]) !== 0) return false;
-  }
-  return true;
-}
-
-/** ack-key-agreement: every ACK/bAck in the timer or the revive queue carries its CK's revive merge key. */
-export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
-  const L = ctx.L;
-  for (let p = 0; p < d[G.NLOG]; p++) {
-    const e = L.log(p);
-    if (d[e + E.KIND] !== KIND.CK && !reviveKeysMatch(d, ctx, e, d[e + E.CK])) return false;
-  }
-  for (let i = 0; i < d[G.NTIMER]; i++) {
-    const e = L.timer(i);
-    if (d[e + E.KIND] !== KIND.CK && !reviveKeysMatch(d, ctx, e, d[e + E.CK])) return false;
+    if ((d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME] & durableAcks(d, c)) !== 0) return false;
   }
   return true;
 }
 
 /**
+ * success-never-retried: an offset whose ack the client saw succeed by T is never written to
+ * the retry topic by its CK, unless the broker crashed or changed role since the pop.
+ */
+export function successNeverRetried(d: Int32Array, ctx: Ctx): boolean {
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.EPOCH] !== d[G.EPOCH]) continue;
+    if ((d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME]) !== 0) return false;
+  }
+  return true;
+}
+
+function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolean {
+  return d[e + E.KIND] === KIND.CK || reviveAckMatchesCk(d, ctx, d[e + E.CK], d[e + E.BROKER], d[e + E.CK]);
+}
+
+/** ack-key-agreement: every ACK/bAck in the timer or the revive queue carries its CK's revive merge key. */
+export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
+  const L = ctx.L;
+  for (let p = 0; p < d[G.NLOG]; p++) if (!ackEntryMatchesItsCk(d, ctx, L.log(p))) return false;
+  for (let i = 0; i < d[G.NTIMER]; i++) if (!ackEntryMatchesItsCk(d, ctx, L.timer(i))) return false;
+  return true;
+}
+
+/**
  * no-loss (checked when nothing is left to happen): every popped offset was acked by the
- * client or written to the retry topic, unless the committed consumer offset has not
- * passed it (then the queue still holds it for the next pop).
+ * client, written to the retry topic, or handed to a newer CK — unless its message is gone
+ * (retention), or the committed consumer offset has not passed it (the queue still holds
+ * it for the next pop).
  */
 export function noLoss(d: Int32Array, ctx: Ctx): boolean {
   const L = ctx.L;
-  for (let q = 0; q < L.queues; q++) {
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    const q = d[c + C.QUEUE];
     const committed = d[L.q(q) + Q.CONSUMER_OFFSET];
-    for (let k = 0; k < d[G.NCK]; k++) {
-      const c = L.ck(k);
-      if (d[c + C.QUEUE] !== q) continue;
-      const so = d[c + C.START];
-      for (let i = 0; i < d[c + C.NUM]; i++) {
-        const off = so + i;
-        if (off >= committed) continue;
-        if (!offsetAckedOrRetried(d, ctx, q, off)) return false;
-      }
+    const so = d[c + C.START];
+    for (let i = 0; i < d[c + C.NUM]; i++) {
+      const off = so + i;
+      if (off >= committed || !isLive(d, ctx, q, off)) continue;
+      if (!offsetAccounted(d, ctx, q, off)) return false;
     }
   }
   return true;
 }
 
-function offsetAckedOrRetried(d: Int32Array, ctx: Ctx, q: number, off: number): boolean {
+function offsetAccounted(d: Int32Array, ctx: Ctx, q: number, off: number): boolean {
   for (let k = 0; k < d[G.NCK]; k++) {
     const c = ctx.L.ck(k);
     if (d[c + C.QUEUE] !== q) continue;
     const i = off - d[c + C.START];
     if (i < 0 || i >= d[c + C.NUM]) continue;
-    if ((d[c + C.ACKED] | d[c + C.RETRIED]) & (1 << i)) return true;
+    if ((d[c + C.ACKED] | d[c + C.RETRIED] | d[c + C.CHANGED]) & (1 << i)) return true;
   }
   return false;
 }
 
+/**
+ * ck-before-acks: every ACK/bAck that reached the revive queue through the timer comes after
+ * the CK it acks (when that CK is stored at all). An ACK written after its deliverTimeMs T
+ * (a late ack) goes straight to the queue and is outside the protocol's ordering promise.
+ */
+export function ckBeforeAcks(d: Int32Array, ctx: Ctx): boolean {
+  const L = ctx.L;
+  for (let p = 0; p < d[G.NLOG]; p++) {
+    const e = L.log(p);
+    if (d[e + E.KIND] === KIND.CK || d[e + E.SLOT] === ARRIVED.DIRECT) continue;
+    const k = d[e + E.CK];
+    if ((d[L.ck(k) + C.FLAGS] & CF.CK_STORED) === 0) continue;
+    let found = false;
+    for (let x = 0; x < p && !found; x++) found = d[L.log(x) + E.KIND] === KIND.CK && d[L.log(x) + E.CK] === k;
+    if (!found) return false;
+  }
+  return true;
+}
+
+/**
+ * revive-retries-exactly-unacked: the revive writes to the retry topic only the messages
+ * of the offsets it found unacked, and writes every one of them unless the message is gone,
+ * its retry is still in flight, or it was re-put in a new CK.
+ */
+export function reviveRetriesExactlyUnacked(d: Int32Array, ctx: Ctx): boolean {
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    const intended = d[c + C.REVIVE_UNACKED];
+    if (d[c + C.FOREIGN_RETRIES] !== 0 || (d[c + C.RETRIED] & ~intended) !== 0) return false;
+    const missing = intended & ~d[c + C.RETRIED] & ~d[c + C.RETRY_PENDING] & ~d[c + C.CHANGED];
+    if (missing === 0) continue;
+    for (let i = 0; i < d[c + C.NUM]; i++) {
+      if ((missing & (1 << i)) !== 0 && isLive(d, ctx, d[c + C.QUEUE], d[c + C.START] + i)) return false;
+    }
+  }
+  return true;
+}
+
+/** revive-progress (final): when nothing is left to happen, the committed revive offset is at the tail. */
+export function reviveProgress(d: Int32Array): boolean {
+  return d[G.NLOG] === 0 || d[G.REVIVE_COMMIT] >= d[G.NLOG] - 1;
+}
+
+/** Offsets of CK k a client still holds in a live delivery (not acked or changed, CK not revived). */
+function liveHeld(d: Int32Array, c: number): number {
+  if ((d[c + C.FLAGS] & CF.REVIVED) !== 0) return 0;
+  return d[c + C.HELD] | d[c + C.PENDING_MARK];
+}
+
+/** no-concurrent-redelivery (per pop step): a pop never returns an offset another CK of the same epoch still holds live. */
+export function noConcurrentRedelivery(before: Int32Array, e: Event, after: Int32Array, ctx: Ctx): boolean {
+  if (e.type !== 'pop' || after[G.NCK] === before[G.NCK]) return true;
+  const L = ctx.L;
+  const k = after[G.NCK] - 1;
+  const c = L.ck(k);
+  if (after[c + C.ORIGIN] !== ORIGIN.POP) return true;
+  const q = after[c + C.QUEUE];
+  const so = after[c + C.START];
+  for (let o = 0; o < k; o++) {
+    const oc = L.ck(o);
+    if (before[oc + C.QUEUE] !== q || before[oc + C.EPOCH] !== before[G.EPOCH]) continue;
+    const live = liveHeld(before, oc);
+    for (let i = 0; i < before[oc + C.NUM]; i++) {
+      const off = before[oc + C.START] + i;
+      if ((live & (1 << i)) !== 0 && off >= so && off < so + after[c + C.NUM]) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * offsets-monotonic (per step): committed consumer offsets and the committed revive offset
+ * never move back, except when a crash or a return to master restores persisted values;
+ * persisted values never move back.
+ */
+export function offsetsMonotonic(before: Int32Array, e: Event, after: Int32Array, ctx: Ctx): boolean {
+  const restores = e.type === 'crash' || (e.type === 'roleChange' && e.role === 'master');
+  if (after[G.REVIVE_PERSIST] < before[G.REVIVE_PERSIST]) return false;
+  if (!restores && after[G.REVIVE_COMMIT] < before[G.REVIVE_COMMIT]) return false;
+  for (let q = 0; q < ctx.L.queues; q++) {
+    const b = ctx.L.q(q);
+    if (after[b + Q.CONSUMER_PERSIST] < before[b + Q.CONSUMER_PERSIST]) return false;
+    if (!restores && after[b + Q.CONSUMER_OFFSET] < before[b + Q.CONSUMER_OFFSET]) return false;
+  }
+  return true;
+}
+
+const DESCRIPTIONS: Readonly<Record<InvariantName, string>> = {
+  'acked-never-retried': 'an offset acked by the CK revive time T, whose ack the broker stored, never enters the retry topic',
+  'success-never-retried': 'an offset whose ack the client saw succeed by T never enters the retry topic (unless the broker crashed or changed role since the pop)',
+  'no-loss': 'when nothing is left to happen, every popped offset is acked, in the retry topic, or handed to a newer CK',
+  'no-concurrent-redelivery': 'a pop never returns an offset that an earlier pop delivered and the client still holds',
+  'revive-retries-exactly-unacked': 'the revive writes to the retry topic exactly the messages of the offsets it found unacked',
+  'ack-key-agreement': "every ACK written for a CK carries that CK's merge key as the revive computes it",
+  'ck-before-acks': 'every ACK reaches the revive queue after the CK it acks',
+  'offsets-monotonic': 'committed consumer and revive offsets never move backwards (persisted ones never at all)',
+  'lifecycle-legal': 'every step moves each message and CK along its lifecycle table',
+  'revive-progress': 'when nothing is left to happen, the committed revive offset has reached the end of the revive queue',
+};
+
+export function invariantDescription(name: InvariantName): string {
+  return DESCRIPTIONS[name];
+}
+
 export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
+  const always = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
+    name,
+    kind: 'always',
+    description: DESCRIPTIONS[name],
+    holds: (s) => f(s, ctx),
+  });
+  const final = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
+    name,
+    kind: 'final',
+    description: DESCRIPTIONS[name],
+    holds: (s) => f(s, ctx),
+  });
+  const step = (name: InvariantName, f: (b: State, e: Event, a: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
+    name,
+    kind: 'transition',
+    description: DESCRIPTIONS[name],
+    holds: (b, e, a) => f(b, e, a, ctx),
+  });
   return [
-    {
-      name: 'acked-never-retried',
-      kind: 'always',
-      description: 'an offset whose ack the broker accepted (by the CK revive time T) never enters the retry topic',
-      holds: (s) => ackedNeverRetried(s, ctx),
-    },
-    {
-      name: 'ack-key-agreement',
-      kind: 'always',
-      description: "every ACK written for a CK carries that CK's merge key as the revive computes it",
-      holds: (s) => ackKeyAgreement(s, ctx),
-    },
-    {
-      name: 'no-loss',
-      kind: 'final',
-      description: 'when nothing is left to happen, every popped offset is acked or in the retry topic',
-      holds: (s) => noLoss(s, ctx),
-    },
-    {
-      name: 'lifecycle-legal',
-      kind: 'transition',
-      description: 'every step moves each message and CK along its lifecycle table',
-      holds: (b, e, a) => illegalMoves(b, a, ctx.L, e.type).length === 0,
-    },
+    always('acked-never-retried', ackedNeverRetried),
+    always('success-never-retried', successNeverRetried),
+    final('no-loss', noLoss),
+    step('no-concurrent-redelivery', noConcurrentRedelivery),
+    always('revive-retries-exactly-unacked', reviveRetriesExactlyUnacked),
+    always('ack-key-agreement', ackKeyAgreement),
+    always('ck-before-acks', ckBeforeAcks),
+    step('offsets-monotonic', offsetsMonotonic),
+    step('lifecycle-legal', (b, e, a) => illegalMoves(b, a, ctx.L, e.type).length === 0),
+    final('revive-progress', (s) => reviveProgress(s)),
   ];
 }
+
+

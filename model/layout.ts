@@ -1,6 +1,6 @@
 /**
  * The state is one Int32Array with a fixed layout computed from the scenario's bounds:
- * global words, then one record per queue, per CK slot, per revive-log position and per
+ * global words, then one record per queue, per CK slot, per revive-queue position and per
  * timer position. Every field is a small integer or a bit mask over a CK's message
  * indices (bit i = offset startOffset + i), so a state is its own compact encoding.
  */
@@ -20,31 +20,53 @@ export const G = {
   REVIVE_MEM: 5,
   /** Committed consumer offset of CID_RMQ_SYS_REVIVE_GROUP on the revive queue, -1 = none. */
   REVIVE_COMMIT: 6,
-  /** Revive scans that committed progress (for bounded runs). */
-  REVIVE_SCANS: 7,
-  SIZE: 8,
+  /** The committed revive offset as last persisted (flushConsumerOffsetInterval). */
+  REVIVE_PERSIST: 7,
+  /** Incremented by every crash and role change: deliveries of different epochs may overlap. */
+  EPOCH: 8,
+  /** Budget counters, each the number of such events so far. */
+  USED_CRASHES: 9,
+  USED_ROLE_CHANGES: 10,
+  USED_SLOW_SCANS: 11,
+  USED_STORE_FAILURES: 12,
+  USED_DUP_ACKS: 13,
+  USED_CHANGES: 14,
+  USED_PRODUCES: 15,
+  USED_EXPIRIES: 16,
+  USED_GCS: 17,
+  USED_POPS: 18,
+  SIZE: 19,
 } as const;
 
 /** Bits of G.FLAGS. */
 export const GF = {
   /** PopBufferMergeService.serving. */
   SERVING: 1,
+  /** The broker is a slave: no pops or acks served, buffer cleared, revive off. */
+  SLAVE: 2,
 } as const;
 
-/** Per-queue words. */
+/** Per-queue words (followed by one store time per message slot). */
 export const Q = {
   /** Committed consumer offset of the group on this queue. */
   CONSUMER_OFFSET: 0,
+  /** The committed consumer offset as last persisted. */
+  CONSUMER_PERSIST: 1,
   /** First offset of the queue. */
-  MIN: 1,
+  MIN: 2,
   /** Next offset to be written (messages are [MIN, MAX)). */
-  MAX: 2,
-  SIZE: 3,
+  MAX: 3,
+  /** First offset whose message still exists (retention deletes [MIN, LIVE_FROM)). */
+  LIVE_FROM: 4,
+  /** RocketMQ queueId of this model queue (it takes part in the concatenated merge key). */
+  QUEUE_ID: 5,
+  /** Store time of message MIN + i is at word STORE_TIME + i. */
+  STORE_TIME: 6,
 } as const;
 
 /** Per-CK-slot words. */
 export const C = {
-  /** 0 = slot unused, 1 = CK from a pop. */
+  /** See ORIGIN; 0 = slot unused. */
   ORIGIN: 0,
   QUEUE: 1,
   START: 2,
@@ -60,20 +82,40 @@ export const C = {
   TO_STORE: 9,
   /** nextBeginOffset: the consumer offset committed once this CK is done. */
   NEXT_BEGIN: 10,
-  /** Receipt handles the client still holds (not acked yet). */
+  /** Receipt handles the client still holds (not acked, not changed). */
   HELD: 11,
-  /** Offsets whose ack the broker accepted (client saw SUCCESS). */
+  /** Offsets whose ack the broker answered SUCCESS (the client saw success). */
   ACKED: 12,
-  /** Of those, acks accepted at or before the CK's revive time T. */
+  /** Of those, acks answered at or before the CK's revive time T. */
   ACKED_IN_TIME: 13,
-  /** Offsets for which an AckMsg/BatchAckMsg was written to the revive topic. */
+  /** Offsets for which an AckMsg/BatchAckMsg was durably written to the revive topic. */
   ACK_WRITTEN: 14,
-  /** Offsets written to the retry topic by the revive of this CK. */
+  /** Messages (by index) the revive of this CK wrote to the retry topic. */
   RETRIED: 15,
-  /** Offsets written to the retry topic more than once. */
+  /** Messages written to the retry topic more than once. */
   RETRIED_AGAIN: 16,
-  SIZE: 17,
+  /** CK this one was derived from (change of invisible time, re-put), or -1. */
+  PARENT: 17,
+  /** PopCheckPoint.rePutTimes. */
+  REPUT: 18,
+  /** G.EPOCH when the CK was created. */
+  EPOCH: 19,
+  /** Offsets the client moved to a new CK with changeInvisibleTime. */
+  CHANGED: 20,
+  /** Acks that passed addAk's checks but whose bit is not marked yet (split addAk). */
+  PENDING_MARK: 21,
+  /** Indices the revive found unacked (what it meant to retry). */
+  REVIVE_UNACKED: 22,
+  /** Retries dispatched by an asynchronous revive and not completed yet. */
+  RETRY_PENDING: 23,
+  /** Retry-topic writes of messages outside this CK (the wrong message was read). */
+  FOREIGN_RETRIES: 24,
+  /** Revive-queue position of the CK entry the revive processed (PopCheckPoint.reviveOffset). */
+  REVIVE_POS: 25,
+  SIZE: 26,
 } as const;
+
+export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3 } as const;
 
 /** Bits of C.FLAGS. */
 export const CF = {
@@ -89,11 +131,15 @@ export const CF = {
   DONE_IN_MEMORY: 16,
   /** The revive service has processed this CK (retries dispatched). */
   REVIVED: 32,
+  /** The revive's asynchronous retries for this CK are in flight (inflightReviveRequestMap). */
+  INFLIGHT: 64,
+  /** The CK's in-memory wrapper was lost (crash or role change) before it was stored. */
+  LOST: 128,
 } as const;
 
 /** Per revive-topic entry (in the timer or in the revive queue). */
 export const E = {
-  /** 1 = CK, 2 = ACK (one or more AckMsg written together), 3 = bAck (BatchAckMsg). */
+  /** See KIND. */
   KIND: 0,
   /** CK slot whose key fields (queueId, startOffset, popTime) the entry carries. */
   CK: 1,
@@ -101,9 +147,9 @@ export const E = {
   BROKER: 2,
   /** Acked message indices (ACK/bAck); 0 for a CK. */
   MASK: 3,
-  /** deliverTimeMs property (CK: T - 1000, ACK: T). */
+  /** deliverTimeMs as the revive reads it for endTime. */
   DELIVER: 4,
-  /** Timer slot the entry waits for (the revive queue receives it at that time). */
+  /** Time the entry reaches the revive queue (timer slot, or delay-level delivery time). */
   SLOT: 5,
   SIZE: 6,
 } as const;
@@ -114,10 +160,13 @@ export type EntryKind = (typeof KIND)[keyof typeof KIND];
 /** brokerName codes. 0 is "not set" (null / blank in the message body). */
 export const BROKER = { NONE: 0, A: 1, B: 2 } as const;
 export const BROKER_NAMES = ['null', 'broker-a', 'broker-b'] as const;
+/** The broker that pops (PopCheckPoint.brokerName). */
 export const LOCAL_BROKER = BROKER.A;
 
 export interface Bounds {
   readonly queues: number;
+  /** Message slots per queue (initial messages plus those a scenario may produce). */
+  readonly messagesPerQueue: number;
   readonly ckSlots: number;
   /** Capacity of the revive queue and of the timer, in entries. */
   readonly entries: number;
@@ -125,8 +174,10 @@ export interface Bounds {
 
 export class Layout {
   readonly queues: number;
+  readonly messagesPerQueue: number;
   readonly ckSlots: number;
   readonly entries: number;
+  readonly queueStride: number;
   readonly q0: number;
   readonly c0: number;
   readonly log0: number;
@@ -134,12 +185,16 @@ export class Layout {
   readonly words: number;
 
   constructor(b: Bounds) {
-    if (b.queues < 1 || b.ckSlots < 1 || b.entries < 1) throw new RangeError('layout bounds must be positive');
+    if (b.queues < 1 || b.ckSlots < 1 || b.entries < 1 || b.messagesPerQueue < 1) {
+      throw new RangeError('layout bounds must be positive');
+    }
     this.queues = b.queues;
+    this.messagesPerQueue = b.messagesPerQueue;
     this.ckSlots = b.ckSlots;
     this.entries = b.entries;
+    this.queueStride = Q.STORE_TIME + b.messagesPerQueue;
     this.q0 = G.SIZE;
-    this.c0 = this.q0 + b.queues * Q.SIZE;
+    this.c0 = this.q0 + b.queues * this.queueStride;
     this.log0 = this.c0 + b.ckSlots * C.SIZE;
     this.timer0 = this.log0 + b.entries * E.SIZE;
     this.words = this.timer0 + b.entries * E.SIZE;
@@ -147,7 +202,7 @@ export class Layout {
 
   /** Base word of queue q. */
   q(q: number): number {
-    return this.q0 + q * Q.SIZE;
+    return this.q0 + q * this.queueStride;
   }
   /** Base word of CK slot k. */
   ck(k: number): number {

@@ -8,61 +8,118 @@ import { StateMachine, t } from 'typescript-fsm';
 import { C, CF, E, G, KIND, type Layout } from './layout.js';
 import type { EventType } from './events.js';
 
-export type MessageState = 'available' | 'inFlight' | 'ackBuffered' | 'ackStored' | 'done' | 'retried';
+export type MessageState =
+  | 'available'
+  | 'inFlight'
+  | 'ackBuffered'
+  | 'ackStored'
+  | 'ackLost'
+  | 'changed'
+  | 'reviving'
+  | 'done'
+  | 'retried'
+  | 'dropped';
 export type MessageEvent =
   | 'pop'
+  | 'ckWritten'
   | 'ackMerged'
   | 'ackWritten'
+  | 'ackNotStored'
+  | 'handedOver'
   | 'ackFlushed'
   | 'ckDoneInMemory'
+  | 'bufferLost'
   | 'ackMatched'
   | 'revivedUnacked'
-  | 'revivedAckMissed';
+  | 'revivedAckMissed'
+  | 'retryDispatched'
+  | 'retryCompleted'
+  | 'notRetried';
 
-export type CkState = 'none' | 'buffered' | 'stored' | 'delivered' | 'doneInMemory' | 'revived';
-export type CkEvent = 'addCk' | 'addCkJustOffset' | 'flushCk' | 'flushCkOverdue' | 'ckDoneInMemory' | 'timerDeliver' | 'revive';
+export type CkState = 'none' | 'buffered' | 'stored' | 'delivered' | 'doneInMemory' | 'lost' | 'revived';
+export type CkEvent =
+  | 'addCk'
+  | 'addCkJustOffset'
+  | 'written'
+  | 'writtenOverdue'
+  | 'flushCk'
+  | 'flushCkOverdue'
+  | 'ckDoneInMemory'
+  | 'bufferLost'
+  | 'timerDeliver'
+  | 'revive';
 
 type Cb = () => void;
+const m = (from: MessageState, ev: MessageEvent, to: MessageState) => t<MessageState, MessageEvent, Cb>(from, ev, to);
+const k = (from: CkState, ev: CkEvent, to: CkState) => t<CkState, CkEvent, Cb>(from, ev, to);
 
 export const MESSAGE_TRANSITIONS = [
-  t<MessageState, MessageEvent, Cb>('available', 'pop', 'inFlight'),
-  t<MessageState, MessageEvent, Cb>('inFlight', 'ackMerged', 'ackBuffered'),
-  t<MessageState, MessageEvent, Cb>('inFlight', 'ackWritten', 'ackStored'),
-  t<MessageState, MessageEvent, Cb>('ackBuffered', 'ackFlushed', 'ackStored'),
-  t<MessageState, MessageEvent, Cb>('ackBuffered', 'ckDoneInMemory', 'done'),
-  t<MessageState, MessageEvent, Cb>('ackStored', 'ackMatched', 'done'),
-  t<MessageState, MessageEvent, Cb>('inFlight', 'revivedUnacked', 'retried'),
-  t<MessageState, MessageEvent, Cb>('ackStored', 'revivedAckMissed', 'retried'),
+  m('available', 'pop', 'inFlight'),
+  m('available', 'ckWritten', 'inFlight'),
+  m('inFlight', 'ackMerged', 'ackBuffered'),
+  m('inFlight', 'ackWritten', 'ackStored'),
+  m('inFlight', 'ackNotStored', 'ackLost'),
+  m('inFlight', 'handedOver', 'changed'),
+  m('ackBuffered', 'ackFlushed', 'ackStored'),
+  m('ackBuffered', 'ckDoneInMemory', 'done'),
+  m('ackBuffered', 'bufferLost', 'ackLost'),
+  m('ackStored', 'ackMatched', 'done'),
+  m('inFlight', 'revivedUnacked', 'retried'),
+  m('ackStored', 'revivedAckMissed', 'retried'),
+  m('ackLost', 'revivedAckMissed', 'retried'),
+  m('inFlight', 'retryDispatched', 'reviving'),
+  m('ackStored', 'retryDispatched', 'reviving'),
+  m('ackLost', 'retryDispatched', 'reviving'),
+  m('reviving', 'retryCompleted', 'retried'),
+  m('reviving', 'notRetried', 'dropped'),
+  m('inFlight', 'notRetried', 'dropped'),
+  m('ackStored', 'notRetried', 'dropped'),
+  m('ackLost', 'notRetried', 'dropped'),
+  m('ackStored', 'handedOver', 'changed'),
+  m('ackLost', 'handedOver', 'changed'),
 ];
 
 export const CK_TRANSITIONS = [
-  t<CkState, CkEvent, Cb>('none', 'addCk', 'buffered'),
-  t<CkState, CkEvent, Cb>('none', 'addCkJustOffset', 'stored'),
-  t<CkState, CkEvent, Cb>('buffered', 'flushCk', 'stored'),
-  t<CkState, CkEvent, Cb>('buffered', 'flushCkOverdue', 'delivered'),
-  t<CkState, CkEvent, Cb>('buffered', 'ckDoneInMemory', 'doneInMemory'),
-  t<CkState, CkEvent, Cb>('stored', 'timerDeliver', 'delivered'),
-  t<CkState, CkEvent, Cb>('delivered', 'revive', 'revived'),
+  k('none', 'addCk', 'buffered'),
+  k('none', 'addCkJustOffset', 'stored'),
+  k('none', 'written', 'stored'),
+  k('none', 'writtenOverdue', 'delivered'),
+  k('buffered', 'flushCk', 'stored'),
+  k('buffered', 'flushCkOverdue', 'delivered'),
+  k('buffered', 'ckDoneInMemory', 'doneInMemory'),
+  k('buffered', 'bufferLost', 'lost'),
+  k('stored', 'timerDeliver', 'delivered'),
+  k('delivered', 'revive', 'revived'),
 ];
 
 /** Which model events may produce each lifecycle event. */
 export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly EventType[]>> = {
   pop: ['pop'],
-  ackMerged: ['ack'],
+  ckWritten: ['changeInvisible', 'revive', 'reviveComplete'],
+  ackMerged: ['ack', 'ackMark'],
   ackWritten: ['ack'],
+  ackNotStored: ['ack', 'ackMark'],
+  handedOver: ['changeInvisible', 'revive', 'reviveComplete'],
   ackFlushed: ['scan'],
   ckDoneInMemory: ['scan'],
+  bufferLost: ['crash', 'roleChange'],
   ackMatched: ['revive'],
-  revivedUnacked: ['revive'],
-  revivedAckMissed: ['revive'],
+  revivedUnacked: ['revive', 'reviveComplete'],
+  revivedAckMissed: ['revive', 'reviveComplete'],
+  retryDispatched: ['revive'],
+  retryCompleted: ['reviveComplete'],
+  notRetried: ['revive', 'reviveComplete'],
 };
 
 export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> = {
   addCk: ['pop'],
   addCkJustOffset: ['pop'],
+  written: ['changeInvisible', 'revive', 'reviveComplete'],
+  writtenOverdue: ['pop', 'changeInvisible', 'revive', 'reviveComplete'],
   flushCk: ['scan'],
   flushCkOverdue: ['scan'],
   ckDoneInMemory: ['scan'],
+  bufferLost: ['crash', 'roleChange'],
   timerDeliver: ['timer'],
   revive: ['revive'],
 };
@@ -82,13 +139,20 @@ export function messageState(d: Int32Array, L: Layout, k: number, i: number): Me
   const bit = 1 << i;
   const f = d[c + C.FLAGS];
   if (d[c + C.RETRIED] & bit) return 'retried';
-  if (d[c + C.ACKED] & bit) {
-    if (f & (CF.REVIVED | CF.DONE_IN_MEMORY)) return 'done';
-    if (d[c + C.ACK_WRITTEN] & bit) return 'ackStored';
-    if (d[c + C.BITS] & bit) return 'ackBuffered';
-    return 'unexpected';
+  if (f & CF.REVIVED) {
+    if (d[c + C.RETRY_PENDING] & bit) return 'reviving';
+    if (d[c + C.CHANGED] & bit) return 'changed';
+    if (d[c + C.REVIVE_UNACKED] & bit) return 'dropped';
+    return d[c + C.ACKED] & bit ? 'done' : 'unexpected';
   }
-  if (f & (CF.REVIVED | CF.DONE_IN_MEMORY)) return 'unexpected';
+  if (d[c + C.CHANGED] & bit) return 'changed';
+  if (d[c + C.ACKED] & bit) {
+    if (f & CF.DONE_IN_MEMORY) return 'done';
+    if (d[c + C.ACK_WRITTEN] & bit) return 'ackStored';
+    if ((d[c + C.BITS] & bit) !== 0 && (f & CF.IN_BUFFER) !== 0) return 'ackBuffered';
+    return 'ackLost';
+  }
+  if (f & CF.DONE_IN_MEMORY) return 'unexpected';
   return 'inFlight';
 }
 
@@ -107,6 +171,7 @@ export function ckState(d: Int32Array, L: Layout, k: number): CkState | 'unexpec
   const f = d[c + C.FLAGS];
   if (f & CF.REVIVED) return 'revived';
   if (f & CF.DONE_IN_MEMORY) return 'doneInMemory';
+  if (f & CF.LOST) return 'lost';
   if (ckEntryIn(d, (p) => L.log(p), d[G.NLOG], k)) return 'delivered';
   if (ckEntryIn(d, (i) => L.timer(i), d[G.NTIMER], k)) return 'stored';
   if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) return 'buffered';

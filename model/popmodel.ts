@@ -5,7 +5,7 @@
  */
 import type { Invariant, Model } from '../checker/model.js';
 import type { Event } from './events.js';
-import { makeInvariants } from './invariants.js';
+import { DEFAULT_INVARIANTS, makeInvariants } from './invariants.js';
 import type { Layout } from './layout.js';
 import type { Ctx } from './protocol/context.js';
 import type { Settings } from './settings.js';
@@ -39,7 +39,8 @@ export class PopModel implements Model<State, Event> {
     this.stateWords = instance.layout.words;
     this.ctx = { L: instance.layout, s: instance.settings, notes: null };
     const all = makeInvariants(this.ctx);
-    this.invariants = invariantFilter ? all.filter((i) => invariantFilter(i.name)) : all;
+    const keep = invariantFilter ?? ((n: string) => (DEFAULT_INVARIANTS as readonly string[]).includes(n));
+    this.invariants = all.filter((i) => keep(i.name));
     const canon = instance.canonicalize;
     if (canon) this.canonicalize = (s: State) => canon(s, this.ctx);
   }

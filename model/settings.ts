@@ -1,35 +1,60 @@
 /**
- * Every behaviour the model can vary is a named setting. Two kinds:
+ * Every behaviour the model can vary is a named setting. Three kinds:
  * - `config`: a BrokerConfig / client option an operator sets (named as in RocketMQ);
- * - `behaviour`: what a release's code does, set by `--rocketmq <release>` (see versions.ts).
+ * - `behaviour`: what a release's code does, set by `--rocketmq <release>` (versions.ts);
+ * - `model`: how finely the model cuts a step (splits that expose races).
  * Any setting can be overridden with `--set name=value`.
  */
 import { z } from 'zod';
+
+const Ms = z.number().int().positive();
 
 export const SettingsSchema = z.object({
   // BrokerConfig and client options
   enablePopBufferMerge: z.boolean(),
   enablePopBatchAck: z.boolean(),
-  popInvisibleTime: z.number().int().positive(),
-  popCkStayBufferTime: z.number().int().positive(),
-  popCkStayBufferTimeOut: z.number().int().positive(),
-  timerPrecisionMs: z.number().int().positive(),
+  popInvisibleTime: Ms,
+  popCkStayBufferTime: Ms,
+  popCkStayBufferTimeOut: Ms,
+  timerPrecisionMs: Ms,
+  enableSkipLongAwaitingAck: z.boolean(),
+  reviveAckWaitMs: Ms,
+  escapeToRemoteBroker: z.boolean(),
+  lmqGroup: z.boolean(),
+  asyncBizRead: z.boolean(),
   // Release behaviours (true = the behaviour is present)
   bufferAckOmitsBrokerName: z.boolean(),
   bufferBatchAckOmitsBrokerName: z.boolean(),
   reviveKeyHasBrokerName: z.boolean(),
   reviveBlankBrokerNameFallback: z.boolean(),
+  timerMode: z.enum(['timerWheel', 'delayLevel']),
+  reviveEndTimeFromStoreTime: z.boolean(),
+  reviveMocksOrphanAck: z.boolean(),
+  gcUsesRawGroupTable: z.boolean(),
+  reviveSkipsStoredAfterPopTime: z.boolean(),
+  reviveReadsNextLiveMessage: z.boolean(),
+  reviveAsync: z.boolean(),
+  reviveIdleRule: z.boolean(),
+  batchAckSupported: z.boolean(),
+  rePutCk: z.boolean(),
+  rePutCkOmitsBrokerName: z.boolean(),
+  rePutCkBacksOff: z.boolean(),
+  keyMode: z.enum(['concat', 'tuple']),
+  // Model granularity
+  splitAddAk: z.boolean(),
 });
 
 export type Settings = Readonly<z.infer<typeof SettingsSchema>>;
 export type SettingName = keyof Settings;
+export type SettingValue = Settings[SettingName];
 
 export interface SettingInfo {
   readonly name: SettingName;
-  readonly kind: 'config' | 'behaviour';
-  readonly type: 'boolean' | 'ms';
-  /** For behaviours: the value that carries a known bug (used by the switch tests). */
-  readonly buggy?: boolean;
+  readonly kind: 'config' | 'behaviour' | 'model';
+  readonly type: 'boolean' | 'ms' | 'enum';
+  readonly values?: readonly string[];
+  /** For behaviours: the value that carries a known bug or hazard. */
+  readonly buggy?: boolean | string;
   readonly doc: string;
   /** Where the behaviour lives in RocketMQ, or the commit that changed it. */
   readonly source: string;
@@ -79,12 +104,47 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     source: 'MessageStoreConfig.timerPrecisionMs (default 1000); HookUtils.transformTimerMessage',
   },
   {
+    name: 'enableSkipLongAwaitingAck',
+    kind: 'config',
+    type: 'boolean',
+    doc: 'An ACK that finds no CK and was due more than reviveAckWaitMs ago makes a mock CK, so the revive offset can pass it (needs reviveMocksOrphanAck).',
+    source: 'BrokerConfig.enableSkipLongAwaitingAck (default false), #5409',
+  },
+  {
+    name: 'reviveAckWaitMs',
+    kind: 'config',
+    type: 'ms',
+    doc: 'Age past deliverTimeMs after which an orphan ACK gets a mock CK.',
+    source: 'BrokerConfig.reviveAckWaitMs (default 180000)',
+  },
+  {
+    name: 'escapeToRemoteBroker',
+    kind: 'config',
+    type: 'boolean',
+    doc: 'The CK and the buffered acks are written, through the escape bridge, to another broker group (broker-b) whose revive service processes them (slave acting master with enableRemoteEscape).',
+    source: 'BrokerConfig.enableSlaveActingMaster + enableRemoteEscape; EscapeBridge',
+  },
+  {
+    name: 'lmqGroup',
+    kind: 'config',
+    type: 'boolean',
+    doc: 'The consumer group is an LMQ group (%LMQ%...): it is never in the subscription group table.',
+    source: 'MixAll.isLmq; LmqSubscriptionGroupManager',
+  },
+  {
+    name: 'asyncBizRead',
+    kind: 'config',
+    type: 'boolean',
+    doc: 'The revive reads business messages asynchronously (tiered storage or another broker), so with reviveAsync the retries complete after mergeAndRevive has committed (a reviveComplete step). Local reads complete at once.',
+    source: 'EscapeBridge.getMessageAsync; tiered store',
+  },
+  {
     name: 'bufferAckOmitsBrokerName',
     kind: 'behaviour',
     type: 'boolean',
     buggy: true,
     doc: 'PopBufferMergeService.putAckToStore writes the buffered AckMsg without brokerName.',
-    source: 'present until 031687dbd7 (#8836, 5.3.2)',
+    source: 'fixed by 031687dbd7 (#8836, 5.3.2)',
   },
   {
     name: 'bufferBatchAckOmitsBrokerName',
@@ -110,6 +170,117 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     doc: "PopReviveService keys an ACK/bAck with a blank brokerName under the reviving broker's own name.",
     source: 'b638d4cfbb (#8981, 5.3.2)',
   },
+  {
+    name: 'timerMode',
+    kind: 'behaviour',
+    type: 'enum',
+    values: ['timerWheel', 'delayLevel'],
+    buggy: 'delayLevel',
+    doc: 'How CK (T-1s) and ACK (T) messages are delayed: the timer wheel (exact to timerPrecisionMs) or the 18 delay levels (rounded up from the write time).',
+    source: 'delay levels until 705e717a09 (#4753, 5.0.0)',
+  },
+  {
+    name: 'reviveEndTimeFromStoreTime',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: "The revive's endTime is recomputed from the delivered message's store time plus a level delay, overestimating it (#3507).",
+    source: 'MsgUtil.getMessageDeliverTime, removed by #4753 (5.0.0)',
+  },
+  {
+    name: 'reviveMocksOrphanAck',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: false,
+    doc: 'The revive can make a mock CK for an orphan ACK (the code of enableSkipLongAwaitingAck exists).',
+    source: '83540fca6a (#5409, 5.1.0)',
+  },
+  {
+    name: 'gcUsesRawGroupTable',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: "scanGarbage drops a queue's offset FIFO when the group is not a key of the raw subscription group table, which is always the case for LMQ groups.",
+    source: 'fixed by 9ce83452a6 (#9101, 5.3.2)',
+  },
+  {
+    name: 'reviveSkipsStoredAfterPopTime',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: 'reviveMsgFromCk treats a message whose storeTimestamp is after the CK popTime as "from the last epoch" and does not retry it.',
+    source: 'removed by 9b4f16a5b4 (#7915, 5.3.0)',
+  },
+  {
+    name: 'reviveReadsNextLiveMessage',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: 'The revive reads one message starting at the CK offset and uses it without checking its offset: when the message is gone, a later one is retried (#7724).',
+    source: 'EscapeBridge.getMessageAsync; PR #7739 not merged, present at HEAD',
+  },
+  {
+    name: 'reviveAsync',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: 'reviveMsgFromCk dispatches the retries asynchronously (inflightReviveRequestMap); mergeAndRevive commits the revive offset at dispatch and completions commit again in startOffset order.',
+    source: '9f8e85bb76',
+  },
+  {
+    name: 'reviveIdleRule',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: false,
+    doc: "After 3 s without new revive messages (and the timer not behind), the revive moves endTime to now; without it a CK is due only when later revive traffic is read.",
+    source: 'cad0cfcece + 705e717a09 (5.0.0)',
+  },
+  {
+    name: 'batchAckSupported',
+    kind: 'behaviour',
+    type: 'boolean',
+    doc: 'The release has enablePopBatchAck and BatchAckMsg (bAck).',
+    source: '985319ba2a (#6798, 5.1.2)',
+  },
+  {
+    name: 'rePutCk',
+    kind: 'behaviour',
+    type: 'boolean',
+    doc: 'A failed retry write re-puts a one-message CK (rePutCK); without it the failure aborts the revive pass before any commit.',
+    source: '9f8e85bb76 (5.1.0)',
+  },
+  {
+    name: 'rePutCkOmitsBrokerName',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: 'The re-put CK has no brokerName, so its revive cannot read the message and treats it as done (#7412).',
+    source: 'fixed by 0027a1486d (#7412, 5.2.0)',
+  },
+  {
+    name: 'rePutCkBacksOff',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: false,
+    doc: 'A re-put CK of a CK already due gets ckRewriteIntervalsInSeconds added to its invisibleTime (10 s, 20 s, ...); before, it is due at once.',
+    source: 'aab646ce83 (#8475, 5.3.1)',
+  },
+  {
+    name: 'keyMode',
+    kind: 'behaviour',
+    type: 'enum',
+    values: ['concat', 'tuple'],
+    buggy: 'concat',
+    doc: 'Merge keys are the concatenation topic+group+queueId+startOffset+popTime(+brokerName) with no separators (RocketMQ), or a tuple (a hypothetical fix of hazard I-1).',
+    source: 'PopCheckPointWrapper, PopReviveService: every release',
+  },
+  {
+    name: 'splitAddAk',
+    kind: 'model',
+    type: 'boolean',
+    doc: "Split addAk into its checks and the later markBitCAS, so the scan can run in between (hazard I-3).",
+    source: 'PopBufferMergeService.addAk',
+  },
 ];
 
 export function settingInfo(name: string): SettingInfo | undefined {
@@ -120,7 +291,7 @@ export function settingInfo(name: string): SettingInfo | undefined {
 export function parseSettingValue(
   name: string,
   raw: string,
-): { ok: true; name: SettingName; value: boolean | number } | { ok: false; error: string } {
+): { ok: true; name: SettingName; value: SettingValue } | { ok: false; error: string } {
   const info = settingInfo(name);
   if (!info) {
     return { ok: false, error: `unknown setting '${name}' (known: ${SETTING_INFO.map((s) => s.name).join(', ')})` };
@@ -129,6 +300,10 @@ export function parseSettingValue(
     if (raw === 'true') return { ok: true, name: info.name, value: true };
     if (raw === 'false') return { ok: true, name: info.name, value: false };
     return { ok: false, error: `setting '${name}' takes true or false, not '${raw}'` };
+  }
+  if (info.type === 'enum') {
+    if (info.values?.includes(raw)) return { ok: true, name: info.name, value: raw as SettingValue };
+    return { ok: false, error: `setting '${name}' takes one of ${info.values?.join(', ')}, not '${raw}'` };
   }
   if (!/^[0-9]+$/.test(raw)) return { ok: false, error: `setting '${name}' takes a number of milliseconds, not '${raw}'` };
   const value = Number(raw);

@@ -3,7 +3,7 @@
  * to a state; they copy it and change the copy. `toRecord` gives the same state as a
  * plain readonly record in RocketMQ's vocabulary (for JSON output and teaching).
  */
-import { BROKER_NAMES, C, CF, E, G, GF, KIND, Q, type Layout } from './layout.js';
+import { BROKER_NAMES, C, CF, E, G, GF, KIND, ORIGIN, Q, type Layout } from './layout.js';
 import { offsetsOf } from './format.js';
 
 declare const stateBrand: unique symbol;
@@ -17,9 +17,14 @@ export function asState(words: Int32Array): State {
 export interface QueueSetup {
   /** First offset of the queue. */
   readonly minOffset: number;
-  /** Number of messages in the queue. */
+  /** Number of messages in the queue at the start. */
   readonly messages: number;
+  /** RocketMQ queueId (defaults to the model index). */
+  readonly queueId?: number;
 }
+
+/** Store time of the messages present at the start (before model time 0). */
+export const INITIAL_STORE_TIME = -1;
 
 /** The initial state: queues filled, consumer offsets at the first message, buffer serving. */
 export function initialState(L: Layout, queues: readonly QueueSetup[]): State {
@@ -28,10 +33,17 @@ export function initialState(L: Layout, queues: readonly QueueSetup[]): State {
   d[G.FLAGS] = GF.SERVING;
   d[G.REVIVE_MEM] = -1;
   d[G.REVIVE_COMMIT] = -1;
+  d[G.REVIVE_PERSIST] = -1;
   queues.forEach((qs, q) => {
-    d[L.q(q) + Q.MIN] = qs.minOffset;
-    d[L.q(q) + Q.MAX] = qs.minOffset + qs.messages;
-    d[L.q(q) + Q.CONSUMER_OFFSET] = qs.minOffset;
+    if (qs.messages > L.messagesPerQueue) throw new RangeError(`queue ${q}: ${qs.messages} messages exceed the bound ${L.messagesPerQueue}`);
+    const b = L.q(q);
+    d[b + Q.MIN] = qs.minOffset;
+    d[b + Q.MAX] = qs.minOffset + qs.messages;
+    d[b + Q.LIVE_FROM] = qs.minOffset;
+    d[b + Q.CONSUMER_OFFSET] = qs.minOffset;
+    d[b + Q.CONSUMER_PERSIST] = qs.minOffset;
+    d[b + Q.QUEUE_ID] = qs.queueId ?? q;
+    for (let i = 0; i < qs.messages; i++) d[b + Q.STORE_TIME + i] = INITIAL_STORE_TIME;
   });
   return asState(d);
 }
@@ -64,8 +76,15 @@ export interface CkRecord {
     readonly toStoreBits: readonly number[];
     readonly nextBeginOffset: number;
   };
+  readonly origin: 'pop' | 'changeInvisible' | 'rePut';
   readonly doneInMemory: boolean;
+  readonly lost: boolean;
   readonly revived: boolean;
+  readonly reviveOffset: number;
+  readonly reviveUnacked: readonly number[];
+  readonly retryPending: readonly number[];
+  readonly changed: readonly number[];
+  readonly foreignRetries: number;
   readonly client: { readonly held: readonly number[]; readonly acked: readonly number[]; readonly ackedInTime: readonly number[] };
   readonly ackWritten: readonly number[];
   readonly retried: readonly number[];
@@ -75,11 +94,20 @@ export interface CkRecord {
 export interface StateRecord {
   readonly now: number;
   readonly serving: boolean;
-  readonly queues: readonly { readonly queueId: number; readonly minOffset: number; readonly maxOffset: number; readonly consumerOffset: number }[];
+  readonly role: 'master' | 'slave';
+  readonly epoch: number;
+  readonly queues: readonly {
+    readonly queueId: number;
+    readonly minOffset: number;
+    readonly maxOffset: number;
+    readonly firstStoredOffset: number;
+    readonly consumerOffset: number;
+    readonly consumerOffsetPersisted: number;
+  }[];
   readonly cks: readonly CkRecord[];
   readonly timer: readonly EntryRecord[];
   readonly reviveQueue: readonly EntryRecord[];
-  readonly reviveOffset: { readonly inMemory: number; readonly committed: number };
+  readonly reviveOffset: { readonly inMemory: number; readonly committed: number; readonly persisted: number };
 }
 
 const TAGS = { [KIND.CK]: 'ck', [KIND.ACK]: 'ack', [KIND.BACK]: 'bAck' } as const;
@@ -104,7 +132,14 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
   const queues = [];
   for (let q = 0; q < L.queues; q++) {
     const b = L.q(q);
-    queues.push({ queueId: q, minOffset: d[b + Q.MIN], maxOffset: d[b + Q.MAX], consumerOffset: d[b + Q.CONSUMER_OFFSET] });
+    queues.push({
+      queueId: d[b + Q.QUEUE_ID],
+      minOffset: d[b + Q.MIN],
+      maxOffset: d[b + Q.MAX],
+      firstStoredOffset: d[b + Q.LIVE_FROM],
+      consumerOffset: d[b + Q.CONSUMER_OFFSET],
+      consumerOffsetPersisted: d[b + Q.CONSUMER_PERSIST],
+    });
   }
   const cks: CkRecord[] = [];
   for (let k = 0; k < d[G.NCK]; k++) {
@@ -131,8 +166,15 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
         toStoreBits: bits(d[c + C.TO_STORE]),
         nextBeginOffset: d[c + C.NEXT_BEGIN],
       },
+      origin: d[c + C.ORIGIN] === ORIGIN.CHANGE ? 'changeInvisible' : d[c + C.ORIGIN] === ORIGIN.REPUT ? 'rePut' : 'pop',
       doneInMemory: (f & CF.DONE_IN_MEMORY) !== 0,
+      lost: (f & CF.LOST) !== 0,
       revived: (f & CF.REVIVED) !== 0,
+      reviveOffset: d[c + C.REVIVE_POS],
+      reviveUnacked: offs(d[c + C.REVIVE_UNACKED]),
+      retryPending: offs(d[c + C.RETRY_PENDING]),
+      changed: offs(d[c + C.CHANGED]),
+      foreignRetries: d[c + C.FOREIGN_RETRIES],
       client: { held: offs(d[c + C.HELD]), acked: offs(d[c + C.ACKED]), ackedInTime: offs(d[c + C.ACKED_IN_TIME]) },
       ackWritten: offs(d[c + C.ACK_WRITTEN]),
       retried: offs(d[c + C.RETRIED]),
@@ -146,10 +188,12 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
   return {
     now: d[G.NOW],
     serving: (d[G.FLAGS] & GF.SERVING) !== 0,
+    role: (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'slave' : 'master',
+    epoch: d[G.EPOCH],
     queues,
     cks,
     timer,
     reviveQueue,
-    reviveOffset: { inMemory: d[G.REVIVE_MEM], committed: d[G.REVIVE_COMMIT] },
+    reviveOffset: { inMemory: d[G.REVIVE_MEM], committed: d[G.REVIVE_COMMIT], persisted: d[G.REVIVE_PERSIST] },
   };
 }

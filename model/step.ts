@@ -2,14 +2,17 @@
  * The pure step: `guard` says why an event cannot happen in a state (null: it can), and
  * `apply` returns the state after it. Both are total over the event union.
  */
-import { BROKER, C, G } from './layout.js';
+import { BROKER, C, CF, G, GF } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
-import { ack, findCkForHandle } from './protocol/ack.js';
+import { ack, ackMark, findCkForHandle } from './protocol/ack.js';
+import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { scan } from './protocol/buffer.js';
+import { changeInvisible } from './protocol/change.js';
 import type { Ctx, Note } from './protocol/context.js';
 import { pop, popBlocked } from './protocol/pop.js';
-import { revive } from './protocol/revive.js';
+import { expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
+import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
 import { deliverSlot, nextTimerSlot } from './protocol/store.js';
 import { asState, type State } from './state.js';
 
@@ -17,6 +20,29 @@ const BROKER_CODE = { 'broker-a': BROKER.A, 'broker-b': BROKER.B } as const;
 
 function eventTime(s: State, e: Event): number {
   return e.type === 'tick' ? e.to : (e.at ?? s[G.NOW]);
+}
+
+function slave(s: State): boolean {
+  return (s[G.FLAGS] & GF.SLAVE) !== 0;
+}
+
+type HandleEvent = Extract<Event, { startOffset: number; offset: number }>;
+
+function handleGuard(s: State, ctx: Ctx, e: HandleEvent): string | null {
+  if (slave(s)) return 'the broker is a slave: acks go to the master';
+  const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
+  if (k < 0) return `no receipt handle for offset ${e.offset} (queue ${e.queueId}, startOffset ${e.startOffset}, popTime ${e.popTime})`;
+  if ((s[ctx.L.ck(k) + C.HELD] & (1 << (e.offset - e.startOffset))) === 0) return `the client no longer holds a handle for offset ${e.offset}`;
+  return null;
+}
+
+/** The CK whose asynchronous retries a reviveComplete event names, or -1. */
+function inflightCk(s: Int32Array, ctx: Ctx, q: number, so: number, pt: number): number {
+  for (let k = 0; k < s[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if ((s[c + C.FLAGS] & CF.INFLIGHT) !== 0 && s[c + C.RETRY_PENDING] !== 0 && s[c + C.QUEUE] === q && s[c + C.START] === so && s[c + C.POP_TIME] === pt) return k;
+  }
+  return -1;
 }
 
 /** Why `e` cannot happen in `s`, or null when it can. */
@@ -28,24 +54,41 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
     case 'tick':
       return e.to > now ? null : `tick must move the clock forward from ${fmtTime(now)}`;
     case 'pop':
-      return popBlocked(s, ctx, e.queueId);
-    case 'ack': {
+      return popBlocked(s, ctx, e.queueId, e.popTime ?? at);
+    case 'ack':
+    case 'changeInvisible':
+      return handleGuard(s, ctx, e);
+    case 'ackMark': {
       const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
-      if (k < 0) {
-        return `no receipt handle for offset ${e.offset} (queue ${e.queueId}, startOffset ${e.startOffset}, popTime ${e.popTime})`;
+      if (k < 0 || (s[ctx.L.ck(k) + C.PENDING_MARK] & (1 << (e.offset - e.startOffset))) === 0) {
+        return `no addAk is waiting to mark offset ${e.offset}`;
       }
-      const bit = 1 << (e.offset - e.startOffset);
-      if ((s[ctx.L.ck(k) + C.HELD] & bit) === 0) return `the client no longer holds a handle for offset ${e.offset}`;
       return null;
     }
+    case 'produce':
+      return produceBlocked(s, ctx, e.queueId);
+    case 'expire':
+      return expireBlocked(s, ctx, e.queueId);
+    case 'scan':
+      return slave(s) ? 'the broker is a slave: the buffer service does not scan' : null;
+    case 'gc':
+      return slave(s) ? 'the broker is a slave' : gcBlocked(s, ctx, e.queueId);
     case 'timer': {
       const slot = nextTimerSlot(s, ctx);
       if (slot < 0) return 'the timer holds no CK or ACK';
       return slot <= at ? null : `the next timer slot is ${fmtTime(slot)}, after ${fmtTime(at)}`;
     }
-    case 'scan':
     case 'revive':
+      return reviveBlocked(s);
+    case 'reviveComplete':
+      return inflightCk(s, ctx, e.queueId, e.startOffset, e.popTime) < 0
+        ? `no retries in flight for CK@${e.startOffset} (queue ${e.queueId}, popTime ${e.popTime})`
+        : null;
+    case 'persist':
+    case 'crash':
       return null;
+    case 'roleChange':
+      return e.role === 'slave' ? (slave(s) ? 'the broker is already a slave' : null) : slave(s) ? null : 'the broker is already the master';
   }
 }
 
@@ -59,22 +102,54 @@ export function apply(s: State, ctx: Ctx, e: Event): State {
       ctx.notes?.push({ actor: 'clock', tag: 'tick', text: `time passes to ${fmtTime(at)}` });
       break;
     case 'pop':
-      pop(d, ctx, e.queueId, e.maxNums);
+      pop(d, ctx, e.queueId, e.maxNums, e.popTime ?? at);
       break;
     case 'ack': {
       const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
       const bn = e.brokerName === undefined ? d[ctx.L.ck(k) + C.BROKER] : e.brokerName === null ? BROKER.NONE : BROKER_CODE[e.brokerName];
-      ack(d, ctx, k, e.offset - e.startOffset, bn);
+      ack(d, ctx, k, e.offset - e.startOffset, bn, e.storeFails ?? false);
       break;
     }
+    case 'ackMark': {
+      const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
+      ackMark(d, ctx, k, e.offset - e.startOffset);
+      break;
+    }
+    case 'changeInvisible': {
+      const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
+      changeInvisible(d, ctx, k, e.offset - e.startOffset, d[ctx.L.ck(k) + C.BROKER], e.invisibleTime);
+      break;
+    }
+    case 'produce':
+      produce(d, ctx, e.queueId);
+      break;
+    case 'expire':
+      expire(d, ctx, e.queueId);
+      break;
     case 'scan':
-      scan(d, ctx);
+      scan(d, ctx, e.slow ?? false);
+      break;
+    case 'gc':
+      gc(d, ctx, e.queueId);
       break;
     case 'timer':
       deliverSlot(d, ctx);
       break;
     case 'revive':
-      revive(d, ctx);
+      revive(d, ctx, e.retryFails ?? false);
+      break;
+    case 'reviveComplete':
+      reviveComplete(d, ctx, inflightCk(d, ctx, e.queueId, e.startOffset, e.popTime));
+      break;
+    case 'persist':
+      persist(d, ctx);
+      break;
+    case 'crash':
+      crash(d, ctx);
+      break;
+    case 'roleChange':
+      if (e.role === 'slave') becomeSlave(d, ctx);
+      else becomeMaster(d, ctx);
       break;
   }
   return asState(d);

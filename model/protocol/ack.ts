@@ -1,7 +1,11 @@
 /**
  * AckMessageProcessor.appendAck: the ack is merged into the buffered CK when addAk's
  * guards pass; otherwise an AckMsg carrying the receipt handle's brokerName is written to
- * the revive topic with deliverTimeMs = T. Either way the client gets SUCCESS.
+ * the revive topic with deliverTimeMs = T. Either way the client gets SUCCESS, even when
+ * the store write fails (handlePutMessageResult only logs).
+ *
+ * With splitAddAk, addAk's checks and its markBitCAS are two steps (`ack` then `ackMark`)
+ * and the scan may run in between (hazard I-3).
  */
 import { BROKER, C, CF, G, GF, KIND } from '../layout.js';
 import { brokerName, fmtAckMsg, fmtBits, fmtTime } from '../format.js';
@@ -16,7 +20,11 @@ export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, 
     const c = L.ck(k);
     if (d[c + C.QUEUE] !== q || d[c + C.START] !== so || d[c + C.POP_TIME] !== pt) continue;
     const i = offset - so;
-    if (i >= 0 && i < d[c + C.NUM]) return k;
+    if (i >= 0 && i < d[c + C.NUM] && (d[c + C.HELD] & (1 << i)) !== 0) return k;
+  }
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    if (d[c + C.QUEUE] === q && d[c + C.START] === so && d[c + C.POP_TIME] === pt && offset - so >= 0 && offset - so < d[c + C.NUM]) return k;
   }
   return -1;
 }
@@ -36,26 +44,58 @@ export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): string | null 
   return null;
 }
 
+/** The client's view of an accepted ack: it saw SUCCESS at `now`. */
+function clientSawSuccess(d: Int32Array, c: number, bit: number): void {
+  d[c + C.HELD] &= ~bit;
+  d[c + C.ACKED] |= bit;
+  if (d[G.NOW] <= d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[c + C.ACKED_IN_TIME] |= bit;
+}
+
+/** Sets the ack's bit in wrapper w (markBitCAS), whether or not w is still in the buffer. */
+function markBit(d: Int32Array, ctx: Ctx, w: number, offset: number): void {
+  const wc = ctx.L.ck(w);
+  const index = offset - d[wc + C.START];
+  if (index >= 0 && index < d[wc + C.NUM]) d[wc + C.BITS] |= 1 << index;
+}
+
+/**
+ * Writes an AckMsg for message i of CK k (the handle's CK) to the revive topic, or fails
+ * to (storeFails). Returns a description for the narration.
+ */
+export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, storeFails: boolean): string {
+  const L = ctx.L;
+  const c = L.ck(k);
+  const bit = 1 << i;
+  const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  const msg = fmtAckMsg(d, L, KIND.ACK, k, bit, bn);
+  if (storeFails) {
+    d[G.USED_STORE_FAILURES]++;
+    return `${msg} put to the revive topic FAILED ("put ack msg error"); the client is told SUCCESS anyway`;
+  }
+  writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
+  d[c + C.ACK_WRITTEN] |= bit;
+  return `${msg} written to the revive topic, deliver ${fmtTime(T)}` + (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`);
+}
+
 /** The client acks message index i of CK k, with brokerName `bn` in its receipt handle. */
-export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number): 'buffer' | 'store' {
+export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, storeFails: boolean): 'buffer' | 'pending' | 'store' {
   const L = ctx.L;
   const c = L.ck(k);
   const now = d[G.NOW];
   const so = d[c + C.START];
-  const q = d[c + C.QUEUE];
-  const pt = d[c + C.POP_TIME];
-  const T = pt + d[c + C.INVISIBLE];
   const bit = 1 << i;
-  d[c + C.HELD] &= ~bit;
-  d[c + C.ACKED] |= bit;
-  if (now <= T) d[c + C.ACKED_IN_TIME] |= bit;
-
-  const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, q, so, pt, bn) : -1;
+  const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
+  if (refusal === null && ctx.s.splitAddAk && w === k) {
+    d[c + C.PENDING_MARK] |= bit;
+    d[c + C.HELD] &= ~bit;
+    note(ctx, 'PopBufferMergeService', 'addAk checked', `ack offset ${so + i} at ${fmtTime(now)}: addAk's checks pass; the bit is not marked yet`);
+    return 'pending';
+  }
+  clientSawSuccess(d, c, bit);
   if (refusal === null) {
+    markBit(d, ctx, w, so + i);
     const wc = L.ck(w);
-    const index = so + i - d[wc + C.START];
-    if (index >= 0 && index < d[wc + C.NUM]) d[wc + C.BITS] |= 1 << index;
     note(
       ctx,
       'PopBufferMergeService',
@@ -64,15 +104,27 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number): 
     );
     return 'buffer';
   }
-  writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
-  d[c + C.ACK_WRITTEN] |= bit;
+  const what = writeAckToStore(d, ctx, k, i, bn, storeFails);
+  note(ctx, 'AckMessageProcessor', storeFails ? 'put ack msg error' : 'ack to store', `ack offset ${so + i} at ${fmtTime(now)}: addAk refuses (${refusal}); ${what}`);
+  return 'store';
+}
+
+/** The second half of a split addAk: markBitCAS on the wrapper found by the checks. */
+export function ackMark(d: Int32Array, ctx: Ctx, k: number, i: number): void {
+  const c = ctx.L.ck(k);
+  const bit = 1 << i;
+  const so = d[c + C.START];
+  d[c + C.PENDING_MARK] &= ~bit;
+  d[c + C.HELD] |= bit; // clientSawSuccess clears it again
+  clientSawSuccess(d, c, bit);
+  markBit(d, ctx, k, so + i);
+  const alive = (d[c + C.FLAGS] & CF.IN_BUFFER) !== 0;
   note(
     ctx,
-    'AckMessageProcessor',
-    'ack to store',
-    `ack offset ${so + i} at ${fmtTime(now)}: addAk refuses (${refusal}); ${fmtAckMsg(d, L, KIND.ACK, k, bit, bn)} ` +
-      `written to the revive topic, deliver ${fmtTime(T)}` +
-      (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`),
+    'PopBufferMergeService',
+    '[PopBuffer]add ack',
+    alive
+      ? `markBitCAS for offset ${so + i}: bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}; the client gets SUCCESS`
+      : `markBitCAS for offset ${so + i} on a wrapper the scan already removed: the bit is lost, yet the client gets SUCCESS`,
   );
-  return 'store';
 }

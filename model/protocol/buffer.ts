@@ -54,7 +54,25 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   );
 }
 
-export function scan(d: Int32Array, ctx: Ctx): void {
+/** One PopBufferMergeService loop iteration: scan, then the serving flag's update. */
+export function scan(d: Int32Array, ctx: Ctx, slow: boolean): void {
+  scanWrappers(d, ctx);
+  if (slow) {
+    d[G.USED_SLOW_SCANS]++;
+    d[G.FLAGS] &= ~GF.SERVING;
+    note(ctx, 'PopBufferMergeService', '[PopBuffer]scan stop, because eclipse too long', 'the scan took longer than popCkStayBufferTimeOut - 1s: serving = false');
+  } else if ((d[G.FLAGS] & GF.SERVING) === 0 && bufferEmpty(d, ctx)) {
+    d[G.FLAGS] |= GF.SERVING;
+    note(ctx, 'PopBufferMergeService', 'serving', 'buffer and offset queues are empty: serving = true again');
+  }
+}
+
+function bufferEmpty(d: Int32Array, ctx: Ctx): boolean {
+  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) return false;
+  return true;
+}
+
+function scanWrappers(d: Int32Array, ctx: Ctx): void {
   const L = ctx.L;
   const s = ctx.s;
   const now = d[G.NOW];

@@ -1,15 +1,40 @@
 /**
  * Merge keys. RocketMQ concatenates topic + group + queueId + startOffset + popTime
- * (+ brokerName). With one topic and one group, the model compares the remaining fields
- * as a tuple; brokerName takes part as described by the settings.
+ * (+ brokerName) with no separators. With one topic and one group the model compares the
+ * rest. popTime is a 13-digit epoch in RocketMQ (the model renders model time as
+ * EPOCH_MS + t), so it never runs into its neighbours; queueId followed by startOffset
+ * can: (queueId 1, offset 23) and (queueId 12, offset 3) share "123" (hazard I-1). With
+ * keyMode=tuple the fields are compared one by one instead.
  */
-import { BROKER, C, CF, E, G, LOCAL_BROKER } from '../layout.js';
+import { BROKER, C, CF, G, Q } from '../layout.js';
 import type { Ctx } from './context.js';
 
-/** The buffer's merge key always includes brokerName (since RIP-32, 5.0.0). */
+/** Model time 0 as a wall-clock epoch, for keys and display of popTime. */
+export const EPOCH_MS = 1_700_000_000_000;
+
+/** RocketMQ queueId of model queue q. */
+export function queueLabel(d: Int32Array, ctx: Ctx, q: number): number {
+  return d[ctx.L.q(q) + Q.QUEUE_ID];
+}
+
+/** Do (queue a, startOffset sa) and (queue b, startOffset sb) give the same key prefix? */
+export function queueOffsetKeyEqual(d: Int32Array, ctx: Ctx, qa: number, sa: number, qb: number, sb: number): boolean {
+  if (qa === qb) return sa === sb;
+  if (ctx.s.keyMode === 'tuple') return false;
+  const la = queueLabel(d, ctx, qa);
+  const lb = queueLabel(d, ctx, qb);
+  if (la === lb) return sa === sb;
+  return `${la}${sa}` === `${lb}${sb}`;
+}
+
+/** The buffer's merge key includes brokerName (since RIP-32, 5.0.0). */
 export function bufferKeyMatches(d: Int32Array, ctx: Ctx, k: number, q: number, so: number, pt: number, bn: number): boolean {
   const c = ctx.L.ck(k);
-  return d[c + C.QUEUE] === q && d[c + C.START] === so && d[c + C.POP_TIME] === pt && d[c + C.BROKER] === bn;
+  return (
+    d[c + C.POP_TIME] === pt &&
+    d[c + C.BROKER] === bn &&
+    queueOffsetKeyEqual(d, ctx, d[c + C.QUEUE], d[c + C.START], q, so)
+  );
 }
 
 /** PopBufferMergeService.buffer.get(key): the wrapper in the buffer under this key, or -1. */
@@ -21,6 +46,11 @@ export function findWrapper(d: Int32Array, ctx: Ctx, q: number, so: number, pt: 
   return -1;
 }
 
+/** The reviving broker's own name: broker-b when the messages escaped to the remote group. */
+export function reviveLocalBroker(ctx: Ctx): number {
+  return ctx.s.escapeToRemoteBroker ? BROKER.B : BROKER.A;
+}
+
 /** brokerName as the revive puts it in a CK's key (-1: not part of the key). */
 export function reviveCkBroker(ctx: Ctx, bn: number): number {
   return ctx.s.reviveKeyHasBrokerName ? bn : -1;
@@ -29,19 +59,64 @@ export function reviveCkBroker(ctx: Ctx, bn: number): number {
 /** brokerName as the revive puts it in an ACK's key, with the blank fallback when enabled. */
 export function reviveAckBroker(ctx: Ctx, bn: number): number {
   if (!ctx.s.reviveKeyHasBrokerName) return -1;
-  if (bn === BROKER.NONE && ctx.s.reviveBlankBrokerNameFallback) return LOCAL_BROKER;
+  if (bn === BROKER.NONE && ctx.s.reviveBlankBrokerNameFallback) return reviveLocalBroker(ctx);
   return bn;
 }
 
-/** Does the revive key of the ACK/bAck entry at word `e` equal the revive key of CK slot `k`? */
-export function reviveKeysMatch(d: Int32Array, ctx: Ctx, e: number, k: number): boolean {
-  const L = ctx.L;
-  const a = L.ck(d[e + E.CK]);
-  const c = L.ck(k);
-  return (
-    d[a + C.QUEUE] === d[c + C.QUEUE] &&
-    d[a + C.START] === d[c + C.START] &&
-    d[a + C.POP_TIME] === d[c + C.POP_TIME] &&
-    reviveAckBroker(ctx, d[e + E.BROKER]) === reviveCkBroker(ctx, d[c + C.BROKER])
+/** Revive key equality of (q, so, pt, brokerPart) tuples, under the key mode. */
+export function reviveKeyEqual(
+  d: Int32Array,
+  ctx: Ctx,
+  qa: number,
+  sa: number,
+  pa: number,
+  ba: number,
+  qb: number,
+  sb: number,
+  pb: number,
+  bb: number,
+): boolean {
+  return pa === pb && ba === bb && queueOffsetKeyEqual(d, ctx, qa, sa, qb, sb);
+}
+
+/** Does the revive key of an ACK (of CK slot `ackCk`, brokerName `bn`) equal the revive key of CK slot `k`? */
+export function reviveAckMatchesCk(d: Int32Array, ctx: Ctx, ackCk: number, bn: number, k: number): boolean {
+  const a = ctx.L.ck(ackCk);
+  const c = ctx.L.ck(k);
+  return reviveKeyEqual(
+    d,
+    ctx,
+    d[a + C.QUEUE],
+    d[a + C.START],
+    d[a + C.POP_TIME],
+    reviveAckBroker(ctx, bn),
+    d[c + C.QUEUE],
+    d[c + C.START],
+    d[c + C.POP_TIME],
+    reviveCkBroker(ctx, d[c + C.BROKER]),
   );
+}
+
+/** Do two CKs have the same revive key (a later one replaces the earlier in the revive's map)? */
+export function reviveCkKeysEqual(d: Int32Array, ctx: Ctx, a: number, b: number): boolean {
+  const ca = ctx.L.ck(a);
+  const cb = ctx.L.ck(b);
+  return reviveKeyEqual(
+    d,
+    ctx,
+    d[ca + C.QUEUE],
+    d[ca + C.START],
+    d[ca + C.POP_TIME],
+    reviveCkBroker(ctx, d[ca + C.BROKER]),
+    d[cb + C.QUEUE],
+    d[cb + C.START],
+    d[cb + C.POP_TIME],
+    reviveCkBroker(ctx, d[cb + C.BROKER]),
+  );
+}
+
+/** The key as RocketMQ prints it (for reports). */
+export function keyText(d: Int32Array, ctx: Ctx, q: number, so: number, pt: number, brokerPart: number): string {
+  const bn = brokerPart === -1 ? '' : brokerPart === BROKER.NONE ? 'null' : brokerPart === BROKER.A ? 'broker-a' : 'broker-b';
+  return `TopicTest+GID_POP+${queueLabel(d, ctx, q)}+${so}+${EPOCH_MS + pt}${bn === '' ? '' : `+${bn}`}`;
 }

@@ -1,70 +1,87 @@
 /**
- * One PopReviveService scan, atomic: consumeReviveMessage (read the revive queue from
- * the last offset, match ACKs to CKs read before them in the same scan), then
- * mergeAndRevive (write every unmatched offset of each due CK to the retry topic, commit
- * the revive offset of the last CK processed).
+ * One PopReviveService pass, atomic: consumeReviveMessage (read the revive queue from the
+ * last offset, match ACKs to CKs read before them in the same pass, mock CKs for old
+ * orphan ACKs), then mergeAndRevive (for each due CK, in revive-offset order, retry every
+ * unmatched offset; commit the revive offset of the last CK processed). With reviveAsync
+ * the retries of a CK complete later, in a `reviveComplete` step.
  */
-import { C, CF, E, G, KIND } from '../layout.js';
-import { brokerName, fmtBits, fmtEntry, fmtTime } from '../format.js';
+import { BROKER, C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q } from '../layout.js';
+import { brokerName, fmtBits, fmtCk, fmtEntry, fmtTime } from '../format.js';
 import { RETRY_TOPIC } from '../names.js';
 import { K, note, type Ctx } from './context.js';
-import { reviveCkBroker, reviveKeysMatch } from './keys.js';
-import { timerBehind } from './store.js';
+import { reviveAckBroker, reviveCkBroker, reviveKeyEqual } from './keys.js';
+import { isLive, storeTime } from './queue.js';
+import { timerBehind, writeRevive } from './store.js';
 
 interface Point {
-  /** CK slot. */
+  /** CK slot, or for a mock CK the CK slot whose key fields the orphan ACK carried. */
   k: number;
-  /** Position of the CK in the revive queue (PopCheckPoint.reviveOffset). */
+  mock: boolean;
+  /** Position in the revive queue (PopCheckPoint.reviveOffset). */
   pos: number;
   /** The revive's in-memory bitMap. */
   bitmap: number;
+  /** The map key: queue, startOffset, popTime and the brokerName part (-1: none). */
+  q: number;
+  so: number;
+  pt: number;
+  kb: number;
 }
 
-function sameCkKey(d: Int32Array, ctx: Ctx, a: number, b: number): boolean {
-  const ca = ctx.L.ck(a);
-  const cb = ctx.L.ck(b);
-  return (
-    d[ca + C.QUEUE] === d[cb + C.QUEUE] &&
-    d[ca + C.START] === d[cb + C.START] &&
-    d[ca + C.POP_TIME] === d[cb + C.POP_TIME] &&
-    reviveCkBroker(ctx, d[ca + C.BROKER]) === reviveCkBroker(ctx, d[cb + C.BROKER])
-  );
+function ckPoint(d: Int32Array, ctx: Ctx, k: number, pos: number): Point {
+  const c = ctx.L.ck(k);
+  return { k, mock: false, pos, bitmap: 0, q: d[c + C.QUEUE], so: d[c + C.START], pt: d[c + C.POP_TIME], kb: reviveCkBroker(ctx, d[c + C.BROKER]) };
 }
 
-/** The offset the next scan starts after: max(in-memory reviveOffset, committed offset). */
+/** The key an ACK of CK slot k with brokerName bn is looked up under. */
+function ackPoint(d: Int32Array, ctx: Ctx, k: number, bn: number, pos: number): Point {
+  const c = ctx.L.ck(k);
+  return { k, mock: true, pos, bitmap: 0, q: d[c + C.QUEUE], so: d[c + C.START], pt: d[c + C.POP_TIME], kb: reviveAckBroker(ctx, bn) };
+}
+
+function sameKey(d: Int32Array, ctx: Ctx, a: Point, b: Point): boolean {
+  return reviveKeyEqual(d, ctx, a.q, a.so, a.pt, a.kb, b.q, b.so, b.pt, b.kb);
+}
+
+/** ckRewriteIntervalsInSeconds of rePutCK. */
+const REWRITE_INTERVALS_S = [10, 20, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200];
+
+/** The offset the next pass starts after: max(in-memory reviveOffset, committed offset). */
 export function reviveStart(d: Int32Array): number {
   return Math.max(d[G.REVIVE_MEM], d[G.REVIVE_COMMIT]);
 }
 
-export function revive(d: Int32Array, ctx: Ctx): void {
+function reviveTime(d: Int32Array, ctx: Ctx, p: Point): number {
+  // A mock CK has invisibleTime 0.
+  return p.pt + (p.mock ? 0 : d[ctx.L.ck(p.k) + C.INVISIBLE]);
+}
+
+export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   const L = ctx.L;
+  const s = ctx.s;
   const now = d[G.NOW];
   const old = reviveStart(d);
   const points: Point[] = [];
+  const mocks: Point[] = [];
   let endTime = 0;
-  note(ctx, 'PopReviveService', 'start revive', `revive scan at ${fmtTime(now)}: old offset is ${old}, reading revive queue ${old + 1}..${d[G.NLOG] - 1}`);
+  note(ctx, 'PopReviveService', 'old offset', `revive pass at ${fmtTime(now)}: old offset is ${old}, reading revive queue ${old + 1}..${d[G.NLOG] - 1}`);
   for (let p = old + 1; p < d[G.NLOG]; p++) {
     const e = L.log(p);
     const kind = d[e + E.KIND];
     const k = d[e + E.CK];
     if (kind === KIND.CK) {
-      const existing = points.findIndex((x) => sameCkKey(d, ctx, x.k, k));
-      const point = { k, pos: p, bitmap: 0 };
+      const point = ckPoint(d, ctx, k, p);
+      const existing = points.findIndex((x) => sameKey(d, ctx, x, point));
       if (existing >= 0) points[existing] = point;
       else points.push(point);
       note(ctx, 'PopReviveService', 'find ck', `offset ${p}: find ck CK@${d[L.ck(k) + C.START]} (bn=${brokerName(d[e + E.BROKER])})`);
     } else {
       const mask = d[e + E.MASK];
-      const msg = fmtEntry(d, L, kind, k, mask, d[e + E.BROKER]);
-      const point = points.find((x) => reviveKeysMatch(d, ctx, e, x.k));
-      if (!point) {
-        note(
-          ctx,
-          'PopReviveService',
-          'ack dropped',
-          `offset ${p}: ${msg}: no CK read before it under its key${ctx.s.reviveKeyHasBrokerName ? ` (brokerName part: ${reviveAckName(ctx, d[e + E.BROKER])})` : ''}; ACK dropped`,
-        );
-      } else {
+      const bn = d[e + E.BROKER];
+      const msg = fmtEntry(d, L, kind, k, mask, bn);
+      const key = ackPoint(d, ctx, k, bn, p);
+      const point = points.find((x) => sameKey(d, ctx, x, key));
+      if (point) {
         const so = d[L.ck(k) + C.START];
         const pc = L.ck(point.k);
         for (let i = 0; i < 32; i++) {
@@ -73,47 +90,218 @@ export function revive(d: Int32Array, ctx: Ctx): void {
           if (idx >= 0 && idx < d[pc + C.NUM]) point.bitmap |= 1 << idx;
         }
         note(ctx, 'PopReviveService', kind === KIND.BACK ? 'find batch ack' : 'find ack', `offset ${p}: ${msg} matches CK@${d[pc + C.START]}, bitMap=${fmtBits(point.bitmap, d[pc + C.NUM])}`);
+      } else if (s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck && now - d[e + E.DELIVER] > s.reviveAckWaitMs) {
+        const existing = mocks.findIndex((x) => sameKey(d, ctx, x, key));
+        if (existing >= 0) mocks[existing] = key;
+        else mocks.push(key);
+        note(ctx, 'PopReviveService', 'ack wait for cannot find ck', `offset ${p}: ${msg} has waited over ${s.reviveAckWaitMs / 1000}s without its CK: a mock CK (num=0) takes its place`);
+      } else {
+        note(
+          ctx,
+          'PopReviveService',
+          'ack dropped',
+          `offset ${p}: ${msg}: no CK read before it under its key${s.reviveKeyHasBrokerName ? ` (brokerName part: ${ackBrokerText(ctx, bn)})` : ''}; ACK dropped`,
+        );
       }
     }
     endTime = Math.max(endTime, d[e + E.DELIVER]);
   }
-  if (endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
+  // map.putAll(mockPointMap): a mock replaces a real CK with the same key (hazard I-5).
+  for (const m of mocks) {
+    const existing = points.findIndex((x) => sameKey(d, ctx, x, m));
+    if (existing >= 0) {
+      note(ctx, 'PopReviveService', 'mock overwrites ck', `the mock CK for offset ${m.pos} replaces CK@${d[L.ck(points[existing].k) + C.START]} (same key) in the revive map`);
+      points[existing] = m;
+    } else points.push(m);
+  }
+  if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
 
+  points.sort((a, b) => a.pos - b.pos);
   let newOffset = old;
   for (const point of points) {
-    const c = L.ck(point.k);
-    const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+    const T = reviveTime(d, ctx, point);
     if (endTime - T <= K.reviveDueMargin) {
-      note(ctx, 'PopReviveService', 'ck not due', `CK@${d[c + C.START]} not due yet (endTime ${fmtTime(endTime)} - T ${fmtTime(T)} <= 2s); scan stops here`);
+      note(ctx, 'PopReviveService', 'ck not due', `CK at offset ${point.pos} not due yet (endTime ${fmtTime(endTime)} - T ${fmtTime(T)} <= 2s); the pass stops here`);
       break;
     }
-    const num = d[c + C.NUM];
-    const so = d[c + C.START];
-    const retried: number[] = [];
-    for (let j = 0; j < num; j++) {
-      if (point.bitmap & (1 << j)) continue;
-      const bit = 1 << j;
-      if (d[c + C.RETRIED] & bit) d[c + C.RETRIED_AGAIN] |= bit;
-      d[c + C.RETRIED] |= bit;
-      retried.push(so + j);
+    if (point.mock) {
+      note(ctx, 'PopReviveService', 'mock ck', `mock CK at offset ${point.pos}: nothing to retry`);
+    } else if (!reviveMsgFromCk(d, ctx, point, retryFails)) {
+      note(ctx, 'PopReviveService', 'revive error', `the retry write failed and this release has no rePutCK: the pass aborts, nothing is committed`);
+      return;
     }
-    d[c + C.FLAGS] |= CF.REVIVED;
-    note(
-      ctx,
-      'PopReviveService',
-      retried.length > 0 ? 'retry msg' : 'ck revived',
-      retried.length > 0
-        ? `CK@${so} due: offsets ${retried.join(',')} not acked -> written to ${RETRY_TOPIC}`
-        : `CK@${so} due: every offset acked, nothing to retry`,
-    );
     newOffset = point.pos;
   }
   if (newOffset > old) d[G.REVIVE_COMMIT] = newOffset;
   d[G.REVIVE_MEM] = newOffset;
-  note(ctx, 'PopReviveService', 'revive finish', `revive finish, old offset is ${old}, new offset is ${newOffset}`);
+  note(ctx, 'PopReviveService', 'revive finish', `revive finish, old offset is ${old}, new offset is ${newOffset}${newOffset > old ? ' (committed)' : ''}`);
 }
 
-function reviveAckName(ctx: Ctx, bn: number): string {
-  if (bn === 0 && ctx.s.reviveBlankBrokerNameFallback) return `${brokerName(bn)} -> local broker-a`;
-  return brokerName(bn);
+function ackBrokerText(ctx: Ctx, bn: number): string {
+  const keyed = reviveAckBroker(ctx, bn);
+  return keyed === bn ? brokerName(bn) : `${brokerName(bn)} -> ${brokerName(keyed)} (the reviving broker's own name)`;
+}
+
+/** Do this CK's retries complete in a later reviveComplete step? */
+export function asyncRevive(ctx: Ctx): boolean {
+  return ctx.s.reviveAsync && ctx.s.asyncBizRead;
+}
+
+/**
+ * reviveMsgFromCk: retry every offset of the CK the revive found unacked. Returns false
+ * when a retry write failed in a release without rePutCK (the pass aborts).
+ */
+function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: boolean): boolean {
+  const L = ctx.L;
+  const c = L.ck(point.k);
+  const unacked = ~point.bitmap & fullMask(d[c + C.NUM]);
+  if (retryFails && unacked !== 0 && !ctx.s.rePutCk) return false;
+  d[c + C.FLAGS] |= CF.REVIVED;
+  d[c + C.REVIVE_POS] = point.pos;
+  d[c + C.REVIVE_UNACKED] |= unacked;
+  if (asyncRevive(ctx)) {
+    d[c + C.RETRY_PENDING] = retryFails ? 0 : unacked;
+    d[c + C.FLAGS] |= CF.INFLIGHT;
+    note(ctx, 'PopReviveService', 'revive dispatch', `CK@${d[c + C.START]} due: retries of offsets ${listOffsets(d[c + C.START], unacked)} dispatched (asynchronous)`);
+    if (retryFails) {
+      for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) rePutCk(d, ctx, point.k, d[c + C.START] + j);
+    }
+    if (d[c + C.RETRY_PENDING] === 0) completeInflight(d, ctx);
+    return true;
+  }
+  for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) retryOne(d, ctx, point.k, j, retryFails);
+  if (unacked === 0) note(ctx, 'PopReviveService', 'ck revived', `CK@${d[c + C.START]} due: every offset acked, nothing to retry`);
+  return true;
+}
+
+function listOffsets(so: number, mask: number): string {
+  const o: number[] = [];
+  for (let i = 0; i < 32; i++) if (mask & (1 << i)) o.push(so + i);
+  return o.length === 0 ? '(none)' : o.join(',');
+}
+
+/** Reads the business message for index j of CK k and writes it to the retry topic. */
+function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boolean): void {
+  const L = ctx.L;
+  const c = L.ck(k);
+  const q = d[c + C.QUEUE];
+  const off = d[c + C.START] + j;
+  let read = off;
+  if (d[c + C.BROKER] === BROKER.NONE) {
+    note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: the CK has no brokerName, the read finds no broker ("message was removing"), treated as done: not retried`);
+    return;
+  }
+  if (!isLive(d, ctx, q, off)) {
+    const next = firstLiveAtOrAfter(d, ctx, q, off);
+    if (!ctx.s.reviveReadsNextLiveMessage || next < 0) {
+      note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: can not get biz msg (deleted), treated as done: not retried`);
+      return;
+    }
+    read = next;
+  }
+  if (ctx.s.reviveSkipsStoredAfterPopTime && storeTime(d, ctx, q, read) > d[c + C.POP_TIME]) {
+    note(ctx, 'PopReviveService', 'skip ck from last epoch', `offset ${off}: the message was stored after the CK's popTime: "skip ck from last epoch", not retried`);
+    return;
+  }
+  if (retryFails) {
+    rePutCk(d, ctx, k, off);
+    return;
+  }
+  const idx = read - d[c + C.START];
+  if (idx >= 0 && idx < d[c + C.NUM]) {
+    const bit = 1 << idx;
+    if (d[c + C.RETRIED] & bit) d[c + C.RETRIED_AGAIN] |= bit;
+    d[c + C.RETRIED] |= bit;
+  } else {
+    d[c + C.FOREIGN_RETRIES]++;
+  }
+  note(
+    ctx,
+    'PopReviveService',
+    'retry msg',
+    read === off
+      ? `offset ${off} not acked -> written to ${RETRY_TOPIC}`
+      : `offset ${off} not acked, its message is gone, and the read returned offset ${read} instead -> offset ${read} written to ${RETRY_TOPIC}`,
+  );
+}
+
+function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): number {
+  for (let o = off; ; o++) {
+    if (isLive(d, ctx, q, o)) return o;
+    if (o >= d[ctx.L.q(q) + Q.MAX]) return -1;
+  }
+}
+
+/** rePutCK: the retry write failed; a one-message CK for the offset goes back to the revive topic. */
+function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number): void {
+  const L = ctx.L;
+  const c = L.ck(k);
+  const n = d[G.NCK];
+  if (n >= L.ckSlots) throw new Error(`model bound exceeded: more than ${L.ckSlots} CKs`);
+  const now = d[G.NOW];
+  const rp = d[c + C.REPUT] + 1;
+  const oldT = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  const nc = L.ck(n);
+  d[G.NCK] = n + 1;
+  d[nc + C.ORIGIN] = ORIGIN.REPUT;
+  d[nc + C.QUEUE] = d[c + C.QUEUE];
+  d[nc + C.START] = off;
+  d[nc + C.NUM] = 1;
+  d[nc + C.POP_TIME] = d[c + C.POP_TIME];
+  const backOff = ctx.s.rePutCkBacksOff && oldT <= now ? REWRITE_INTERVALS_S[Math.min(rp, 16)] * 1000 : 0;
+  d[nc + C.INVISIBLE] = d[c + C.INVISIBLE] + backOff;
+  d[nc + C.BROKER] = ctx.s.rePutCkOmitsBrokerName ? BROKER.NONE : d[c + C.BROKER];
+  d[nc + C.NEXT_BEGIN] = off + 1;
+  d[nc + C.PARENT] = k;
+  d[nc + C.REPUT] = rp;
+  d[nc + C.EPOCH] = d[G.EPOCH];
+  d[nc + C.REVIVE_POS] = -1;
+  d[nc + C.FLAGS] = CF.CK_STORED;
+  const T = d[nc + C.POP_TIME] + d[nc + C.INVISIBLE];
+  writeRevive(d, ctx, KIND.CK, n, d[nc + C.BROKER], 0, T - K.ackTimeInterval);
+  d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
+  note(ctx, 'PopReviveService', 'revive error', `the retry write for offset ${off} failed: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
+}
+
+/** The pending retries of CK k complete; then the in-flight map commits in startOffset order. */
+export function reviveComplete(d: Int32Array, ctx: Ctx, k: number): void {
+  const c = ctx.L.ck(k);
+  const pending = d[c + C.RETRY_PENDING];
+  d[c + C.RETRY_PENDING] = 0;
+  for (let j = 0; j < d[c + C.NUM]; j++) if (pending & (1 << j)) retryOne(d, ctx, k, j, false);
+  completeInflight(d, ctx);
+}
+
+/**
+ * The whenComplete callback's sweep: walk inflightReviveRequestMap in PopCheckPoint order
+ * (by startOffset) and, while the first CK is done, commit its reviveOffset and remove it.
+ * This can commit an offset lower than the one mergeAndRevive committed (hazard I-4).
+ */
+function completeInflight(d: Int32Array, ctx: Ctx): void {
+  const L = ctx.L;
+  for (;;) {
+    let first = -1;
+    for (let k = 0; k < d[G.NCK]; k++) {
+      const c = L.ck(k);
+      if ((d[c + C.FLAGS] & CF.INFLIGHT) === 0) continue;
+      if (first < 0 || d[c + C.START] < d[L.ck(first) + C.START]) first = k;
+    }
+    if (first < 0) return;
+    const fc = L.ck(first);
+    if (d[fc + C.RETRY_PENDING] !== 0) return;
+    d[fc + C.FLAGS] &= ~CF.INFLIGHT;
+    const before = d[G.REVIVE_COMMIT];
+    d[G.REVIVE_COMMIT] = d[fc + C.REVIVE_POS];
+    note(
+      ctx,
+      'PopReviveService',
+      'revive complete commit',
+      `retries of CK@${d[fc + C.START]} complete: revive offset committed to ${d[fc + C.REVIVE_POS]}` + (d[fc + C.REVIVE_POS] < before ? ` (down from ${before}: "[NOTIFYME]update consumer offset less than store")` : ''),
+    );
+  }
+}
+
+/** Why a revive pass cannot run now, or null. */
+export function reviveBlocked(d: Int32Array): string | null {
+  return (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'the broker is a slave: shouldRunPopRevive is false' : null;
 }

@@ -19,6 +19,18 @@ export function timerSlot(deliverMs: number, precision: number): number {
   return deliverMs % precision === 0 ? deliverMs - precision : Math.floor(deliverMs / precision) * precision;
 }
 
+/** The delay levels of ScheduleMessageService (messageDelayLevel), in ms. */
+export const DELAY_LEVELS_MS = [
+  1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 180_000, 240_000, 300_000, 360_000, 420_000, 480_000, 540_000, 600_000,
+  1_200_000, 1_800_000, 3_600_000, 7_200_000,
+] as const;
+
+/** computeDelayLevel: the smallest level longer than the wanted delay, else the largest. */
+export function delayLevelMs(wantedMs: number): number {
+  for (const level of DELAY_LEVELS_MS) if (level > wantedMs) return level;
+  return DELAY_LEVELS_MS[DELAY_LEVELS_MS.length - 1];
+}
+
 export type WriteResult = 'timer' | 'queue';
 
 /** A message for the revive topic. */
@@ -39,6 +51,14 @@ function setEntry(d: Int32Array, e: number, m: ReviveMsg, slot: number): void {
   d[e + E.SLOT] = slot;
 }
 
+/**
+ * Writes a CK/ACK/bAck for the revive topic whose wanted delivery time is `deliverMs`
+ * (CK: T - 1 s, ACK: T). With the timer wheel the message waits for the slot below
+ * deliverMs and the revive reads deliverMs as its deliverTimeMs. With delay levels
+ * (before 5.0.0) it is delayed by the smallest level longer than deliverMs - now and the
+ * revive reads the delivery time plus 1 s (MsgUtil.getMessageDeliverTime on the re-put
+ * message, #3507) when reviveEndTimeFromStoreTime is set.
+ */
 export function writeRevive(
   d: Int32Array,
   ctx: Ctx,
@@ -48,13 +68,21 @@ export function writeRevive(
   mask: number,
   deliverMs: number,
 ): WriteResult {
-  const m: ReviveMsg = { kind, ck, broker, mask, deliverMs };
-  if (deliverMs <= d[G.NOW]) {
-    appendToQueue(d, ctx, m);
-    return 'queue';
+  const now = d[G.NOW];
+  let slot: number;
+  let readAs = deliverMs;
+  if (ctx.s.timerMode === 'delayLevel') {
+    slot = now + delayLevelMs(deliverMs - now);
+    if (ctx.s.reviveEndTimeFromStoreTime) readAs = slot + 1000;
+  } else {
+    if (deliverMs <= now) {
+      appendToQueue(d, ctx, { kind, ck, broker, mask, deliverMs }, ARRIVED.DIRECT);
+      return 'queue';
+    }
+    slot = timerSlot(deliverMs, ctx.s.timerPrecisionMs);
   }
+  const m: ReviveMsg = { kind, ck, broker, mask, deliverMs: readAs };
   const L = ctx.L;
-  const slot = timerSlot(deliverMs, ctx.s.timerPrecisionMs);
   const n = d[G.NTIMER];
   // Keep the timer sorted by slot, first in first out within a slot.
   let at = n;
@@ -70,8 +98,11 @@ export function writeRevive(
   return 'timer';
 }
 
-/** Appends to the revive queue (arrival time is not kept: nothing downstream reads it). */
-function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg): void {
+/** In the revive queue, E.SLOT marks how an entry arrived: through the timer, or written directly. */
+export const ARRIVED = { VIA_TIMER: 0, DIRECT: 1 } as const;
+
+/** Appends to the revive queue. */
+function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg, arrived: number): void {
   const L = ctx.L;
   const p = d[G.NLOG];
   if (p > 0 && joinsRun(d, L.log(p - 1), m)) {
@@ -79,7 +110,7 @@ function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg): void {
     return;
   }
   if (p >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} revive queue entries`);
-  setEntry(d, L.log(p), m, 0);
+  setEntry(d, L.log(p), m, arrived);
   d[G.NLOG] = p + 1;
 }
 
@@ -130,7 +161,7 @@ export function deliverSlot(d: Int32Array, ctx: Ctx): number {
       const what = fmtEntry(d, L, m.kind, m.ck, m.mask, m.broker);
       note(ctx, 'TimerMessageStore', 'timer deliver', `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> revive queue offset ${joins ? p - 1 : p}`);
     }
-    appendToQueue(d, ctx, m);
+    appendToQueue(d, ctx, m, ARRIVED.VIA_TIMER);
     moved++;
   }
   d.copyWithin(L.timer(0), L.timer(moved), L.timer(n));

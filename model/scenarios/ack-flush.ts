@@ -32,7 +32,13 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
   const n = o.messages;
   if (!Number.isInteger(n) || n < 1 || n > MAX_MESSAGES) throw new RangeError(`messages must be 1..${MAX_MESSAGES}`);
   const s = o.settings;
-  const L = new Layout({ queues: 1, ckSlots: 1, entries: n + 2 });
+  const minInvisible = s.popCkStayBufferTime + K.tick + K.ackTimeInterval + K.tick;
+  if (s.popInvisibleTime < minInvisible) {
+    throw new RangeError(
+      `ack-flush needs popInvisibleTime >= ${minInvisible} ms (the CK must not be due before the flush at popCkStayBufferTime + 0.5 s); use --scenario full for shorter times`,
+    );
+  }
+  const L = new Layout({ queues: 1, messagesPerQueue: n, ckSlots: 1, entries: n + 2 });
   const so = ACK_FLUSH_FIRST_OFFSET;
   const popTime = 0;
   const ackAt = popTime + 1000;

@@ -35,7 +35,23 @@ describe('event schema', () => {
 
   it('infers the TypeScript event types from the schema', () => {
     expectTypeOf<AckEvent['offset']>().toEqualTypeOf<number>();
-    expectTypeOf<Event['type']>().toEqualTypeOf<'pop' | 'ack' | 'scan' | 'timer' | 'revive' | 'tick'>();
+    expectTypeOf<Event['type']>().toEqualTypeOf<
+      | 'pop'
+      | 'ack'
+      | 'ackMark'
+      | 'changeInvisible'
+      | 'produce'
+      | 'expire'
+      | 'scan'
+      | 'gc'
+      | 'timer'
+      | 'revive'
+      | 'reviveComplete'
+      | 'persist'
+      | 'crash'
+      | 'roleChange'
+      | 'tick'
+    >();
   });
 
   it('the model explains why an event is not enabled', () => {

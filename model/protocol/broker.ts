@@ -1,0 +1,74 @@
+/** Broker-wide events: persisting offsets, crash and restart, role changes. */
+import { C, CF, G, GF, Q } from '../layout.js';
+import { note, type Ctx } from './context.js';
+
+/** Consumer offsets and the revive offset reach disk (ConsumerOffsetManager.persist). */
+export function persist(d: Int32Array, ctx: Ctx): void {
+  for (let q = 0; q < ctx.L.queues; q++) d[ctx.L.q(q) + Q.CONSUMER_PERSIST] = d[ctx.L.q(q) + Q.CONSUMER_OFFSET];
+  d[G.REVIVE_PERSIST] = d[G.REVIVE_COMMIT];
+  note(ctx, 'PopReviveService', 'persist offsets', `consumer offsets and the revive offset (${d[G.REVIVE_COMMIT]}) persisted`);
+}
+
+export function persistUseful(d: Int32Array, ctx: Ctx): boolean {
+  if (d[G.REVIVE_PERSIST] !== d[G.REVIVE_COMMIT]) return true;
+  for (let q = 0; q < ctx.L.queues; q++) if (d[ctx.L.q(q) + Q.CONSUMER_PERSIST] !== d[ctx.L.q(q) + Q.CONSUMER_OFFSET]) return true;
+  return false;
+}
+
+/** The in-memory buffer and offset FIFOs are gone; CKs never stored are lost. */
+function dropBuffer(d: Int32Array, ctx: Ctx): number {
+  let lost = 0;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    const f = d[c + C.FLAGS];
+    if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) {
+      d[c + C.FLAGS] |= CF.LOST;
+      lost++;
+    }
+    d[c + C.FLAGS] &= ~(CF.IN_BUFFER | CF.IN_OFFSET_QUEUE);
+  }
+  return lost;
+}
+
+export function crash(d: Int32Array, ctx: Ctx): void {
+  const lost = dropBuffer(d, ctx);
+  for (let q = 0; q < ctx.L.queues; q++) d[ctx.L.q(q) + Q.CONSUMER_OFFSET] = d[ctx.L.q(q) + Q.CONSUMER_PERSIST];
+  d[G.REVIVE_COMMIT] = d[G.REVIVE_PERSIST];
+  d[G.REVIVE_MEM] = d[G.REVIVE_PERSIST];
+  let dropped = 0;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.FLAGS] & CF.INFLIGHT) {
+      d[c + C.FLAGS] &= ~CF.INFLIGHT;
+      if (d[c + C.RETRY_PENDING] !== 0) dropped++;
+      d[c + C.RETRY_PENDING] = 0;
+    }
+  }
+  d[G.FLAGS] = (d[G.FLAGS] | GF.SERVING) & ~GF.SLAVE;
+  d[G.EPOCH]++;
+  d[G.USED_CRASHES]++;
+  note(
+    ctx,
+    'PopReviveService',
+    'broker restart',
+    `broker crash and restart: buffer and offset queues lost (${lost} CK(s) never stored), consumer offsets back to the persisted values, revive offset back to ${d[G.REVIVE_PERSIST]}` +
+      (dropped > 0 ? `, ${dropped} CK(s) with retries still in flight forgotten` : ''),
+  );
+}
+
+export function becomeSlave(d: Int32Array, ctx: Ctx): void {
+  const lost = dropBuffer(d, ctx);
+  d[G.FLAGS] |= GF.SLAVE;
+  d[G.EPOCH]++;
+  d[G.USED_ROLE_CHANGES]++;
+  note(ctx, 'PopBufferMergeService', 'Broker is SLAVE, clear all data', `role change to slave: buffer and offset queues cleared (${lost} CK(s) never stored); the revive stops`);
+}
+
+export function becomeMaster(d: Int32Array, ctx: Ctx): void {
+  for (let q = 0; q < ctx.L.queues; q++) d[ctx.L.q(q) + Q.CONSUMER_OFFSET] = d[ctx.L.q(q) + Q.CONSUMER_PERSIST];
+  d[G.REVIVE_COMMIT] = d[G.REVIVE_PERSIST];
+  d[G.REVIVE_MEM] = d[G.REVIVE_PERSIST];
+  d[G.FLAGS] = (d[G.FLAGS] | GF.SERVING) & ~GF.SLAVE;
+  d[G.USED_ROLE_CHANGES]++;
+  note(ctx, 'PopReviveService', 'role change to master', `role change to master: offsets as synced (${d[G.REVIVE_PERSIST]} for the revive); the revive runs again`);
+}

@@ -1,0 +1,56 @@
+/**
+ * ChangeInvisibleTimeProcessor.appendCheckPointThenAckOrigin: write a new one-message CK
+ * for the offset straight to the revive topic (popTime = now, the new invisibleTime,
+ * brokerName from the handle), then ack the offset on the original CK (addAk first, else
+ * an AckMsg to the store with the original T). The client gets a handle for the new CK.
+ */
+import { C, CF, G, KIND, ORIGIN } from '../layout.js';
+import { fmtCk, fmtTime } from '../format.js';
+import { addAkRefusal, writeAckToStore } from './ack.js';
+import { K, note, type Ctx } from './context.js';
+import { findWrapper } from './keys.js';
+import { writeRevive } from './store.js';
+
+export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, invisibleTime: number): number {
+  const L = ctx.L;
+  const c = L.ck(k);
+  const now = d[G.NOW];
+  const off = d[c + C.START] + i;
+  const bit = 1 << i;
+  d[G.USED_CHANGES]++;
+  const n = d[G.NCK];
+  if (n >= L.ckSlots) throw new Error(`model bound exceeded: more than ${L.ckSlots} CKs`);
+  const nc = L.ck(n);
+  d[G.NCK] = n + 1;
+  d[nc + C.ORIGIN] = ORIGIN.CHANGE;
+  d[nc + C.QUEUE] = d[c + C.QUEUE];
+  d[nc + C.START] = off;
+  d[nc + C.NUM] = 1;
+  d[nc + C.POP_TIME] = now;
+  d[nc + C.INVISIBLE] = invisibleTime;
+  d[nc + C.BROKER] = bn;
+  d[nc + C.NEXT_BEGIN] = off + 1;
+  d[nc + C.HELD] = 1;
+  d[nc + C.PARENT] = k;
+  d[nc + C.EPOCH] = d[G.EPOCH];
+  d[nc + C.REVIVE_POS] = -1;
+  d[nc + C.FLAGS] = CF.CK_STORED;
+  const T2 = now + invisibleTime;
+  writeRevive(d, ctx, KIND.CK, n, bn, 0, T2 - K.ackTimeInterval);
+  note(ctx, 'AckMessageProcessor', 'change Invisible, appendCheckPoint', `changeInvisibleTime for offset ${off} at ${fmtTime(now)}: new ${fmtCk(d, L, n)} written to the revive topic (deliver ${fmtTime(T2 - K.ackTimeInterval)})`);
+
+  d[c + C.HELD] &= ~bit;
+  d[c + C.CHANGED] |= bit;
+  const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], d[c + C.START], d[c + C.POP_TIME], bn) : -1;
+  const refusal = addAkRefusal(d, ctx, w);
+  if (refusal === null) {
+    const wc = L.ck(w);
+    const index = off - d[wc + C.START];
+    if (index >= 0 && index < d[wc + C.NUM]) d[wc + C.BITS] |= 1 << index;
+    note(ctx, 'PopBufferMergeService', '[PopBuffer]add ack', `ackOrigin: offset ${off} acked on the original CK in the buffer`);
+  } else {
+    const what = writeAckToStore(d, ctx, k, i, bn, false);
+    note(ctx, 'AckMessageProcessor', 'ack to store', `ackOrigin: addAk refuses (${refusal}); ${what}`);
+  }
+  return n;
+}

@@ -1,0 +1,73 @@
+/** The business queue: producing, retention, and scanGarbage's removal of offset FIFOs. */
+import { C, CF, G, Q } from '../layout.js';
+import { fmtTime } from '../format.js';
+import { note, type Ctx } from './context.js';
+
+export function produce(d: Int32Array, ctx: Ctx, q: number): void {
+  const b = ctx.L.q(q);
+  const off = d[b + Q.MAX];
+  d[b + Q.STORE_TIME + (off - d[b + Q.MIN])] = d[G.NOW];
+  d[b + Q.MAX] = off + 1;
+  d[G.USED_PRODUCES]++;
+  note(ctx, 'client', 'produce', `a producer appends offset ${off} to queue ${q} (storeTimestamp ${fmtTime(d[G.NOW])})`);
+}
+
+export function produceBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
+  if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist`;
+  const b = ctx.L.q(q);
+  if (d[b + Q.MAX] - d[b + Q.MIN] >= ctx.L.messagesPerQueue) return `bound reached: ${ctx.L.messagesPerQueue} messages in queue ${q}`;
+  return null;
+}
+
+/** Retention deletes the oldest message still stored. */
+export function expire(d: Int32Array, ctx: Ctx, q: number): void {
+  const b = ctx.L.q(q);
+  const off = d[b + Q.LIVE_FROM];
+  d[b + Q.LIVE_FROM] = off + 1;
+  d[G.USED_EXPIRIES]++;
+  note(ctx, 'client', 'expire', `retention deletes offset ${off} of queue ${q} from the commit log`);
+}
+
+export function expireBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
+  if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist`;
+  const b = ctx.L.q(q);
+  return d[b + Q.LIVE_FROM] < d[b + Q.MAX] ? null : `no stored message left in queue ${q}`;
+}
+
+/** Is the message at `off` of queue q still stored? */
+export function isLive(d: Int32Array, ctx: Ctx, q: number, off: number): boolean {
+  const b = ctx.L.q(q);
+  return off >= d[b + Q.LIVE_FROM] && off < d[b + Q.MAX];
+}
+
+/** storeTimestamp of the message at `off` of queue q. */
+export function storeTime(d: Int32Array, ctx: Ctx, q: number, off: number): number {
+  const b = ctx.L.q(q);
+  return d[b + Q.STORE_TIME + (off - d[b + Q.MIN])];
+}
+
+/** scanGarbage removes the queue's offset FIFO when it thinks the group no longer exists. */
+export function gcBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
+  if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist`;
+  if (!ctx.s.lmqGroup) return 'the group is in the subscription group table';
+  if (!ctx.s.gcUsesRawGroupTable) return 'containsSubscriptionGroup knows LMQ groups';
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.QUEUE] === q && (d[c + C.FLAGS] & CF.IN_OFFSET_QUEUE) !== 0) return null;
+  }
+  return `the offset queue of queue ${q} is empty`;
+}
+
+export function gc(d: Int32Array, ctx: Ctx, q: number): void {
+  d[G.USED_GCS]++;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.QUEUE] === q) d[c + C.FLAGS] &= ~CF.IN_OFFSET_QUEUE;
+  }
+  note(
+    ctx,
+    'PopBufferMergeService',
+    '[PopBuffer]remove not exit sub',
+    `scanGarbage: the LMQ group is not in getSubscriptionGroupTable(), so the offset queue of queue ${q} is removed; the next pop starts from the committed consumer offset`,
+  );
+}

@@ -29,6 +29,7 @@ export interface CheckReport {
   readonly rocketmq: string;
   readonly scenario: string;
   readonly messages: number;
+  readonly bounds: string;
   readonly batchAck: boolean;
   readonly settings: Settings;
   readonly invariants: readonly string[];
@@ -55,7 +56,9 @@ export interface Clock {
   now(): number;
 }
 
-export function buildModel(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'>): PopModel {
+export function buildModel(
+  a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'> & { bounds?: CheckArgs['bounds'] },
+): PopModel {
   const def = findScenario(a.scenario);
   if (!def) throw new UsageError(`--scenario: unknown scenario '${a.scenario}'`);
   let settings: Settings;
@@ -68,7 +71,7 @@ export function buildModel(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketm
   }
   let instance;
   try {
-    instance = def.build({ messages: a.messages, release: a.rocketmq, settings });
+    instance = def.build({ messages: a.messages, release: a.rocketmq, settings, bounds: a.bounds });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`--scenario ${a.scenario}: ${err.message}`);
     throw err;
@@ -111,6 +114,7 @@ export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) 
     rocketmq: a.rocketmq,
     scenario: a.scenario,
     messages: a.messages,
+    bounds: model.instance.bounds,
     batchAck: model.ctx.s.enablePopBatchAck,
     settings: model.ctx.s,
     invariants: model.invariants.map((i) => i.name),

@@ -8,7 +8,10 @@ import { EXIT, UsageError } from './errors.js';
 import { CHECK_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
 import { ProgressLine } from './progress.js';
-import { renderCheck } from './text.js';
+import { renderBug, renderCheck } from './text.js';
+import { runBug } from './bug-command.js';
+import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
+import { parseArgs } from 'node:util';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -35,11 +38,27 @@ function dispatch(argv: readonly string[], io: Io): number {
       io.out(CHECK_HELP);
       return EXIT.holds;
     }
+    if (args.bug !== null) {
+      const report = runBug(args, { now: io.now });
+      io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
+      return report.asExpected ? EXIT.holds : EXIT.violated;
+    }
     const progress = !args.json && io.tty ? new ProgressLine(io.tty) : null;
     const report = runCheck(args, { now: io.now }, progress ? (p) => progress.update(p) : undefined);
     progress?.clear();
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
     return report.verdict === 'holds' ? EXIT.holds : report.verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
+  }
+  if (command === 'bugs' || command === 'versions') {
+    let json = false;
+    try {
+      json = parseArgs({ args: [...rest], strict: true, allowPositionals: false, options: { json: { type: 'boolean' } } }).values.json ?? false;
+    } catch (err) {
+      throw new UsageError((err as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
+    }
+    if (command === 'bugs') io.out(`${json ? JSON.stringify(bugsJson(), null, 2) : bugsText()}\n`);
+    else io.out(`${json ? JSON.stringify(versionsJson(), null, 2) : versionsText()}\n`);
+    return EXIT.holds;
   }
   throw new UsageError(`unknown command '${command}' (try: popcheck --help)`);
 }

@@ -26,7 +26,7 @@ export function renderCheck(r: CheckReport): string {
   const out: string[] = [];
   const s = r.settings;
   out.push(
-    `popcheck ${r.scenario}: N=${r.messages}, RocketMQ ${r.rocketmq} ` +
+    `popcheck ${r.scenario}: ${r.bounds}, RocketMQ ${r.rocketmq} ` +
       `(enablePopBufferMerge=${s.enablePopBufferMerge}, enablePopBatchAck=${s.enablePopBatchAck}, invisibleTime=${s.popInvisibleTime / 1000}s)`,
   );
   out.push(`invariants: ${r.invariants.join(', ')}`);
@@ -67,5 +67,33 @@ export function renderCheck(r: CheckReport): string {
       `symmetry ${r.symmetry ? 'on' : 'off'}; ${r.elapsedMs} ms (${r.statesPerSecond} states/s); ` +
       `store ${bytes(r.storeBytes)}; fingerprint collision probability ${r.collisionProbability.toExponential(1)}`,
   );
+  return out.join('\n');
+}
+
+export function renderBug(r: import('./bug-command.js').BugReport): string {
+  const b = r.bug;
+  const line = (label: string, c: import('./check-command.js').CheckReport) =>
+    `  ${label.padEnd(44)} ${c.verdict.toUpperCase().padEnd(10)} ${String(c.states).padStart(8)} states  ` +
+    `${c.interleavings ?? '?'} interleavings, ${c.violatingInterleavings ?? '?'} violating  (${c.elapsedMs} ms)`;
+  const out: string[] = [];
+  out.push(`${b.kind === 'bug' ? `#${b.id}` : b.id}: ${b.title}`);
+  out.push(`  ${b.summary}`);
+  out.push(`  invariant: ${b.invariant}; switches: ${b.switches.join(', ') || '(none)'}; scenario ${r.buggy.scenario}: ${r.buggy.bounds}`);
+  out.push('');
+  out.push(line(`buggy: ${b.buggyRun.label}`, r.buggy));
+  out.push(line(`fixed: ${b.fixedRun.label}`, r.fixed));
+  out.push('');
+  out.push(r.asExpected ? 'As the catalogue says.' : `NOT as the catalogue says (expected the buggy run ${b.expectBuggy} and the fixed run holds).`);
+  const v = r.buggy.violations[0];
+  if (v) {
+    out.push('');
+    out.push(`Shortest counterexample on ${b.buggyRun.label} (${v.length} steps):`);
+    out.push(...renderSteps(v.counterexample.steps).map((l) => `  ${l}`));
+    if (v.explanation.length > 0) {
+      out.push('');
+      out.push('Why:');
+      for (const e of v.explanation) out.push(`  ${e}`);
+    }
+  }
   return out.join('\n');
 }

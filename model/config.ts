@@ -19,6 +19,7 @@ export const CONFIG_DEFAULTS = {
   escapeToRemoteBroker: false,
   lmqGroup: false,
   asyncBizRead: false,
+  reviveQueueBusy: false,
   splitAddAk: false,
 } as const;
 

@@ -72,7 +72,8 @@ export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
 
 /**
  * no-loss (checked when nothing is left to happen): every popped offset was acked by the
- * client, written to the retry topic, or handed to a newer CK — unless its message is gone
+ * client or written to the retry topic, by its CK or by a newer CK it was handed to (change
+ * of invisible time, rePutCK) — unless its message is gone
  * (retention), or the committed consumer offset has not passed it (the queue still holds
  * it for the next pop).
  */
@@ -98,7 +99,7 @@ function offsetAccounted(d: Int32Array, ctx: Ctx, q: number, off: number): boole
     if (d[c + C.QUEUE] !== q) continue;
     const i = off - d[c + C.START];
     if (i < 0 || i >= d[c + C.NUM]) continue;
-    if ((d[c + C.ACKED] | d[c + C.RETRIED] | d[c + C.CHANGED]) & (1 << i)) return true;
+    if ((d[c + C.ACKED] | d[c + C.RETRIED]) & (1 << i)) return true;
   }
   return false;
 }
@@ -193,7 +194,7 @@ export function offsetsMonotonic(before: Int32Array, e: Event, after: Int32Array
 const DESCRIPTIONS: Readonly<Record<InvariantName, string>> = {
   'acked-never-retried': 'an offset acked by the CK revive time T, whose ack the broker stored, never enters the retry topic',
   'success-never-retried': 'an offset whose ack the client saw succeed by T never enters the retry topic (unless the broker crashed or changed role since the pop)',
-  'no-loss': 'when nothing is left to happen, every popped offset is acked, in the retry topic, or handed to a newer CK',
+  'no-loss': 'when nothing is left to happen, every popped offset is acked or in the retry topic',
   'no-concurrent-redelivery': 'a pop never returns an offset that an earlier pop delivered and the client still holds',
   'revive-retries-exactly-unacked': 'the revive writes to the retry topic exactly the messages of the offsets it found unacked',
   'ack-key-agreement': "every ACK written for a CK carries that CK's merge key as the revive computes it",

@@ -35,7 +35,9 @@ export const G = {
   USED_EXPIRIES: 16,
   USED_GCS: 17,
   USED_POPS: 18,
-  SIZE: 19,
+  USED_RETRY_FAILURES: 19,
+  USED_LATE_ACKS: 20,
+  SIZE: 21,
 } as const;
 
 /** Bits of G.FLAGS. */

@@ -24,7 +24,7 @@ export interface QueueSetup {
 }
 
 /** Store time of the messages present at the start (before model time 0). */
-export const INITIAL_STORE_TIME = -1;
+export const INITIAL_STORE_TIME = -1_000_000;
 
 /** The initial state: queues filled, consumer offsets at the first message, buffer serving. */
 export function initialState(L: Layout, queues: readonly QueueSetup[]): State {

@@ -32,7 +32,11 @@ function handleGuard(s: State, ctx: Ctx, e: HandleEvent): string | null {
   if (slave(s)) return 'the broker is a slave: acks go to the master';
   const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
   if (k < 0) return `no receipt handle for offset ${e.offset} (queue ${e.queueId}, startOffset ${e.startOffset}, popTime ${e.popTime})`;
-  if ((s[ctx.L.ck(k) + C.HELD] & (1 << (e.offset - e.startOffset))) === 0) return `the client no longer holds a handle for offset ${e.offset}`;
+  const c = ctx.L.ck(k);
+  const bit = 1 << (e.offset - e.startOffset);
+  // A client may send an ack again (a duplicate); it cannot change the invisible time of an offset it acked.
+  const usable = e.type === 'ack' ? (s[c + C.HELD] | s[c + C.ACKED]) & bit : s[c + C.HELD] & bit;
+  if (usable === 0) return `the client no longer holds a handle for offset ${e.offset}`;
   return null;
 }
 

@@ -84,6 +84,8 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   const now = d[G.NOW];
   const so = d[c + C.START];
   const bit = 1 << i;
+  if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
+  if (now > d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[G.USED_LATE_ACKS]++;
   const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
   if (refusal === null && ctx.s.splitAddAk && w === k) {

@@ -59,6 +59,7 @@ function reviveTime(d: Int32Array, ctx: Ctx, p: Point): number {
 export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   const L = ctx.L;
   const s = ctx.s;
+  if (retryFails) d[G.USED_RETRY_FAILURES]++;
   const now = d[G.NOW];
   const old = reviveStart(d);
   const points: Point[] = [];
@@ -115,6 +116,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
     } else points.push(m);
   }
   if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
+  if (s.reviveQueueBusy) endTime = Math.max(endTime, now);
 
   points.sort((a, b) => a.pos - b.pos);
   let newOffset = old;
@@ -248,7 +250,7 @@ function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number): void {
   d[nc + C.START] = off;
   d[nc + C.NUM] = 1;
   d[nc + C.POP_TIME] = d[c + C.POP_TIME];
-  const backOff = ctx.s.rePutCkBacksOff && oldT <= now ? REWRITE_INTERVALS_S[Math.min(rp, 16)] * 1000 : 0;
+  const backOff = ctx.s.rePutCkBacksOff && oldT <= now ? REWRITE_INTERVALS_S[Math.min(rp - 1, REWRITE_INTERVALS_S.length - 1)] * 1000 : 0;
   d[nc + C.INVISIBLE] = d[c + C.INVISIBLE] + backOff;
   d[nc + C.BROKER] = ctx.s.rePutCkOmitsBrokerName ? BROKER.NONE : d[c + C.BROKER];
   d[nc + C.NEXT_BEGIN] = off + 1;

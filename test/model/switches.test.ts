@@ -1,55 +1,60 @@
 /**
- * For each behaviour switch: a configuration where flipping only that switch from its
- * good value to its buggy value makes a violation appear.
+ * For each switch with a buggy value: a configuration where flipping only that switch from
+ * its good value to its buggy value makes a violation appear.
  */
 import { describe, expect, it } from 'vitest';
-import { SETTING_INFO } from '../../model/settings.js';
-import { checkAckFlush, type AckFlushCase } from '../fixtures/models.js';
+import { findEntry } from '../../model/catalogue.js';
+import { SETTING_INFO, type SettingName, type SettingValue } from '../../model/settings.js';
+import { checkEntry } from '../fixtures/catalogue.js';
 
-const CASES: Record<string, { base: AckFlushCase; note: string }> = {
-  // 031687dbd7 alone (#8836 without the #8981 fallback): only the AckMsg fix protects.
-  bufferAckOmitsBrokerName: {
-    base: { release: '5.3.2', messages: 3, overrides: { reviveBlankBrokerNameFallback: false } },
-    note: 'buffered AckMsg without brokerName, no revive fallback',
-  },
-  // Batch ack with the key on brokerName and no fallback: only putBatchAckToStore's brokerName protects.
-  bufferBatchAckOmitsBrokerName: {
-    base: { release: '5.3.2', messages: 3, batchAck: true, overrides: { reviveBlankBrokerNameFallback: false } },
-    note: 'BatchAckMsg without brokerName, no revive fallback',
-  },
-  // 5.3.1's buffer writes with the revive key of 5.3.0: harmless until the key includes brokerName.
-  reviveKeyHasBrokerName: {
-    base: { release: '5.3.0', messages: 3 },
-    note: 'revive key gains brokerName while buffered acks lack it',
-  },
-  // 5.3.2 batch ack relies on the fallback alone.
-  reviveBlankBrokerNameFallback: {
-    base: { release: '5.3.2', messages: 3, batchAck: true },
-    note: 'blank-brokerName fallback removed',
-  },
+interface Flip {
+  /** Catalogue entry whose reproduction is the base. */
+  readonly entry: string;
+  /** Release of the base run. */
+  readonly release: string;
+  /** Other settings of the base run. */
+  readonly base?: Partial<Record<SettingName, SettingValue>>;
+}
+
+const FLIPS: Partial<Record<SettingName, Flip>> = {
+  // #8836 alone (without the #8981 fallback): only the AckMsg fix protects.
+  bufferAckOmitsBrokerName: { entry: '8835', release: '5.3.2', base: { reviveBlankBrokerNameFallback: false } },
+  bufferBatchAckOmitsBrokerName: { entry: '8835-batch', release: '5.3.2', base: { reviveBlankBrokerNameFallback: false } },
+  // 5.3.0's buffer already omitted brokerName: harmless until the revive key includes it.
+  reviveKeyHasBrokerName: { entry: '8835', release: '5.3.0' },
+  reviveBlankBrokerNameFallback: { entry: '8835-batch', release: '5.3.2' },
+  timerMode: { entry: '3787', release: '5.0.0' },
+  gcUsesRawGroupTable: { entry: '9105', release: '5.3.2' },
+  reviveSkipsStoredAfterPopTime: { entry: '7914', release: '5.3.0' },
+  reviveReadsNextLiveMessage: { entry: '7724', release: 'head', base: { reviveReadsNextLiveMessage: false } },
+  // 5.0.0 has no asynchronous revive; with asynchronous reads configured it holds until the switch is on.
+  reviveAsync: { entry: 'I-7', release: '5.0.0' },
+  rePutCkOmitsBrokerName: { entry: '7412', release: '5.3.0' },
+  keyMode: { entry: 'I-1', release: 'head', base: { keyMode: 'tuple' } },
 };
 
-describe('the brokerName switches of #8835 / #8981, one at a time', () => {
-  for (const info of SETTING_INFO.filter((s) => s.name in CASES)) {
-    it(`${info.name}: good value holds, buggy value violates`, () => {
-      const c = CASES[info.name];
-      const good = info.buggy === true ? false : true;
-      const holds = checkAckFlush({ ...c.base, overrides: { ...c.base.overrides, [info.name]: good } });
+describe('every switch with a buggy value can expose the bug it guards', () => {
+  for (const info of SETTING_INFO.filter((s) => s.buggy !== undefined)) {
+    it(`${info.name}: good value holds, buggy value ${String(info.buggy)} violates`, () => {
+      const flip = FLIPS[info.name];
+      expect(flip, `no flip recipe for ${info.name}`).toBeDefined();
+      const e = findEntry(flip!.entry)!;
+      const run = { release: flip!.release, label: flip!.release };
+      const good = info.type === 'boolean' ? !info.buggy : info.values!.find((v) => v !== info.buggy)!;
+      const holds = checkEntry(e, run, { ...(flip!.base ?? {}), [info.name]: good });
       expect(holds.verdict).toBe('holds');
-      const broken = checkAckFlush({ ...c.base, overrides: { ...c.base.overrides, [info.name]: info.buggy } });
+      const broken = checkEntry(e, run, { ...(flip!.base ?? {}), [info.name]: info.buggy as SettingValue });
       expect(broken.verdict).toBe('violated');
-      expect(broken.violations.map((v) => v.invariant)).toContain('acked-never-retried');
+      expect(broken.violations[0].invariant).toBe(e.invariant);
     });
   }
 });
 
-describe('config switches', () => {
-  it('with enablePopBufferMerge=false every CK is stored at pop and every ack goes to the store: 5.3.1 holds', () => {
-    const r = checkAckFlush({ release: '5.3.1', messages: 3, overrides: { enablePopBufferMerge: false } });
-    expect(r.verdict).toBe('holds');
-  });
-
-  it('ack-flush refuses an invisibleTime that makes the CK due before the flush', () => {
-    expect(() => checkAckFlush({ release: '5.3.1', messages: 3, overrides: { popInvisibleTime: 4000 } })).toThrow(/needs popInvisibleTime/);
+describe('config and model switches of the hypotheses', () => {
+  it('splitAddAk exposes I-3, escapeToRemoteBroker exposes I-8', () => {
+    expect(checkEntry(findEntry('I-3')!, { release: 'head', label: '' }, { splitAddAk: false }).verdict).toBe('holds');
+    expect(checkEntry(findEntry('I-3')!, { release: 'head', label: '' }, { splitAddAk: true }).verdict).toBe('violated');
+    expect(checkEntry(findEntry('I-8')!, { release: 'head', label: '' }, { escapeToRemoteBroker: false }).verdict).toBe('holds');
+    expect(checkEntry(findEntry('I-8')!, { release: 'head', label: '' }, { escapeToRemoteBroker: true }).verdict).toBe('violated');
   });
 });

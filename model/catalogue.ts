@@ -1,0 +1,383 @@
+/**
+ * The catalogue: RocketMQ's historical POP bugs, each with the smallest configuration the
+ * model reproduces it in, the release that has it and the one that fixed it; and the
+ * reference's inferred hazards I-1...I-8 as hypotheses, each with the result of checking it.
+ */
+import type { FullBounds } from './scenarios/full.js';
+import type { SettingName, SettingValue } from './settings.js';
+import type { InvariantName } from './invariants.js';
+
+export interface BugRun {
+  readonly release: string;
+  /** Settings on top of the release and the entry's common settings. */
+  readonly overrides?: Partial<Record<SettingName, SettingValue>>;
+  /** Bounds on top of the entry's bounds. */
+  readonly bounds?: Partial<FullBounds>;
+  /** What the run stands for, e.g. "5.3.2" or "PR #7739 applied". */
+  readonly label: string;
+}
+
+export interface BugEntry {
+  readonly id: string;
+  readonly kind: 'bug' | 'hypothesis';
+  readonly title: string;
+  /** One line, in our words. */
+  readonly summary: string;
+  readonly links: readonly string[];
+  /**
+   * Releases of RELEASES where the reproduction violates the invariant (5.0.0-alpha checked
+   * with reviveQueueBusy, since its revive needs other traffic to make a CK due).
+   */
+  readonly affected: readonly string[];
+  /** The first release (of RELEASES) without it, or a description of the fix when none shipped. */
+  readonly fixedIn: string;
+  readonly switches: readonly SettingName[];
+  readonly invariant: InvariantName;
+  readonly scenario: 'ack-flush' | 'full';
+  readonly messages: number;
+  readonly bounds?: Partial<FullBounds>;
+  readonly batchAck?: boolean;
+  /** Settings common to both runs. */
+  readonly settings?: Partial<Record<SettingName, SettingValue>>;
+  readonly buggy: BugRun;
+  readonly fixed: BugRun;
+  /** Expected verdict of the buggy run (a hypothesis may be refuted: then 'holds'). */
+  readonly expectBuggy: 'violated' | 'holds';
+  /** Length of the shortest counterexample of the buggy run (pinned by the tests). */
+  readonly shortest: number | null;
+  /** For hypotheses: what the check found, in words. */
+  readonly finding?: string;
+}
+
+const off = { enablePopBufferMerge: false } as const;
+
+export const CATALOGUE: readonly BugEntry[] = [
+  {
+    id: '8835',
+    kind: 'bug',
+    title: 'Buffered acks written without brokerName are not matched by the revive',
+    summary:
+      'A CK that leaves the buffer partially acked has its buffered AckMsgs written without brokerName; since 5.3.1 the revive keys on brokerName, drops them, and retries acked messages.',
+    links: ['https://github.com/apache/rocketmq/issues/8835', 'https://github.com/apache/rocketmq/pull/8836'],
+    affected: ['5.3.1'],
+    fixedIn: '5.3.2',
+    switches: ['bufferAckOmitsBrokerName', 'reviveKeyHasBrokerName', 'reviveBlankBrokerNameFallback'],
+    invariant: 'acked-never-retried',
+    scenario: 'ack-flush',
+    messages: 2,
+    buggy: { release: '5.3.1', label: '5.3.1' },
+    fixed: { release: '5.3.2', label: '5.3.2' },
+    expectBuggy: 'violated',
+    shortest: 7,
+  },
+  {
+    id: '8835-batch',
+    kind: 'bug',
+    title: 'The BatchAckMsg from the buffer has no brokerName either',
+    summary:
+      'With enablePopBatchAck the flush writes one BatchAckMsg without brokerName (still at HEAD); 5.3.1 drops it; 5.3.2 keys a blank brokerName under the local name (#8981).',
+    links: ['https://github.com/apache/rocketmq/issues/8835', 'https://github.com/apache/rocketmq/pull/8981'],
+    affected: ['5.3.1'],
+    fixedIn: '5.3.2',
+    switches: ['bufferBatchAckOmitsBrokerName', 'reviveKeyHasBrokerName', 'reviveBlankBrokerNameFallback'],
+    invariant: 'acked-never-retried',
+    scenario: 'ack-flush',
+    messages: 2,
+    batchAck: true,
+    buggy: { release: '5.3.1', label: '5.3.1' },
+    fixed: { release: '5.3.2', label: '5.3.2 (revive-side fallback)' },
+    expectBuggy: 'violated',
+    shortest: 7,
+  },
+  {
+    id: '3787',
+    kind: 'bug',
+    title: 'Delay levels deliver an ACK before its buffered CK',
+    summary:
+      'Before the timer wheel, an ack refused by addAk after 8.5 s is stored with a delay level that lands it before the CK the flush stores at 10 s; the revive drops the ACK and retries the message.',
+    links: ['https://github.com/apache/rocketmq/issues/3787', 'https://github.com/apache/rocketmq/pull/4753'],
+    affected: ['5.0.0-alpha'],
+    fixedIn: '5.0.0',
+    switches: ['timerMode', 'reviveEndTimeFromStoreTime', 'reviveIdleRule'],
+    invariant: 'acked-never-retried',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1 },
+    buggy: { release: '5.0.0-alpha', label: '5.0.0-alpha' },
+    fixed: { release: '5.0.0', label: '5.0.0' },
+    expectBuggy: 'violated',
+    shortest: 20,
+  },
+  {
+    id: '4153',
+    kind: 'bug',
+    title: 'Delay levels deliver a stored CK after its ACK',
+    summary:
+      'Without the buffer, a CK stored at pop with a long delay level (invisibleTime 65 s: 2 min) arrives after the ACK written later with a shorter level; the revive drops the ACK and retries.',
+    links: ['https://github.com/apache/rocketmq/issues/4153', 'https://github.com/apache/rocketmq/pull/4753'],
+    affected: ['5.0.0-alpha'],
+    fixedIn: '5.0.0',
+    switches: ['timerMode', 'reviveEndTimeFromStoreTime'],
+    invariant: 'acked-never-retried',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1 },
+    settings: { ...off, popInvisibleTime: 65_000 },
+    buggy: { release: '5.0.0-alpha', label: '5.0.0-alpha' },
+    fixed: { release: '5.0.0', label: '5.0.0' },
+    expectBuggy: 'violated',
+    shortest: 24,
+  },
+  {
+    id: '5408',
+    kind: 'bug',
+    title: 'The revive offset cannot pass ACKs that follow the last CK (#5408, #3443)',
+    summary:
+      'The revive commits only CK positions, so the ACKs after the last processed CK are read again forever; the opt-in enableSkipLongAwaitingAck (5.1.0) turns them into mock CKs after reviveAckWaitMs.',
+    links: ['https://github.com/apache/rocketmq/issues/5408', 'https://github.com/apache/rocketmq/issues/3443', 'https://github.com/apache/rocketmq/pull/5409'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: '5.1.0 with enableSkipLongAwaitingAck=true (off by default in every release)',
+    switches: ['reviveMocksOrphanAck', 'enableSkipLongAwaitingAck'],
+    invariant: 'revive-progress',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1 },
+    settings: off,
+    buggy: { release: '5.1.0', label: '5.1.0 (default)' },
+    fixed: { release: '5.1.0', overrides: { enableSkipLongAwaitingAck: true }, label: '5.1.0 + enableSkipLongAwaitingAck' },
+    expectBuggy: 'violated',
+    shortest: 10,
+  },
+  {
+    id: '7724',
+    kind: 'bug',
+    title: 'The revive retries the next message when the unacked one is gone',
+    summary:
+      "The revive reads one message starting at the CK's offset without checking its offset; when retention deleted it, a later (possibly acked) message is retried and the unacked one is lost.",
+    links: ['https://github.com/apache/rocketmq/issues/7724', 'https://github.com/apache/rocketmq/pull/7739'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed (PR #7739, which checks the offset, was closed unmerged)',
+    switches: ['reviveReadsNextLiveMessage'],
+    invariant: 'acked-never-retried',
+    scenario: 'full',
+    messages: 2,
+    bounds: { pops: 1, batch: 2, expire: 1 },
+    settings: off,
+    buggy: { release: 'head', label: 'head' },
+    fixed: { release: 'head', overrides: { reviveReadsNextLiveMessage: false }, label: 'head + the offset check of PR #7739' },
+    expectBuggy: 'violated',
+    shortest: 11,
+  },
+  {
+    id: '9105',
+    kind: 'bug',
+    title: 'scanGarbage drops the offset queue of an LMQ group: in-flight messages are popped again',
+    summary:
+      'scanGarbage looked LMQ groups up in the raw subscription table, never found them, and removed their offset FIFO; the next pop restarted from the committed offset and re-delivered messages still in flight.',
+    links: ['https://github.com/apache/rocketmq/issues/9105', 'https://github.com/apache/rocketmq/pull/9101'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1'],
+    fixedIn: '5.3.2',
+    switches: ['gcUsesRawGroupTable', 'lmqGroup'],
+    invariant: 'no-concurrent-redelivery',
+    scenario: 'full',
+    messages: 2,
+    bounds: { pops: 2, batch: 2, gc: 1 },
+    settings: { lmqGroup: true },
+    buggy: { release: '5.3.1', label: '5.3.1' },
+    fixed: { release: '5.3.2', label: '5.3.2' },
+    expectBuggy: 'violated',
+    shortest: 4,
+  },
+  {
+    id: '7914',
+    kind: 'bug',
+    title: 'The revive skips messages stored after popTime: loss',
+    summary:
+      'popTime is sampled before the read, so a message stored in between is popped with storeTimestamp > popTime; the revive took it for "the last epoch" and never retried it.',
+    links: ['https://github.com/apache/rocketmq/issues/7914', 'https://github.com/apache/rocketmq/pull/7915'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0'],
+    fixedIn: '5.3.0',
+    switches: ['reviveSkipsStoredAfterPopTime'],
+    invariant: 'no-loss',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 2, produce: 1, popLag: true },
+    settings: off,
+    buggy: { release: '5.1.0', label: '5.1.0' },
+    fixed: { release: '5.3.0', label: '5.3.0' },
+    expectBuggy: 'violated',
+    shortest: 9,
+  },
+  {
+    id: '7412',
+    kind: 'bug',
+    title: 'A re-put CK without brokerName is never retried: loss',
+    summary:
+      'When a retry write fails, rePutCK writes a one-message CK; in 5.1.0 it had no brokerName, so its revive could not read the message, treated it as done, and the message was lost.',
+    links: ['https://github.com/apache/rocketmq/issues/7412'],
+    affected: ['5.1.0'],
+    fixedIn: '5.3.0 (fixed in 5.2.0)',
+    switches: ['rePutCkOmitsBrokerName'],
+    invariant: 'no-loss',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1, retryFailures: 1 },
+    settings: off,
+    buggy: { release: '5.1.0', label: '5.1.0' },
+    fixed: { release: '5.3.0', label: '5.3.0' },
+    expectBuggy: 'violated',
+    shortest: 9,
+  },
+  {
+    id: 'I-1',
+    kind: 'hypothesis',
+    title: 'Concatenated merge keys collide across queues',
+    summary:
+      'Keys concatenate queueId and startOffset without a separator: (queueId 1, offset 23) and (queueId 12, offset 3) share a key when popped at the same popTime; the revive keeps the later CK and never retries the earlier one.',
+    links: ['reference §6.8 I-1'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed (a separator or a tuple key would fix it)',
+    switches: ['keyMode'],
+    invariant: 'no-loss',
+    scenario: 'full',
+    messages: 1,
+    bounds: { queues: 2, pops: 2, batch: 1, queueIds: [1, 12], firstOffsets: [23, 3] },
+    settings: off,
+    buggy: { release: 'head', label: 'head' },
+    fixed: { release: 'head', overrides: { keyMode: 'tuple' }, label: 'head with tuple keys' },
+    expectBuggy: 'violated',
+    shortest: 10,
+    finding: 'confirmed: loss when the two pops land in the same millisecond and a buffer scan runs between them',
+  },
+  {
+    id: 'I-2',
+    kind: 'hypothesis',
+    title: '"Ack OK" without a durable ack',
+    summary: 'AckMessageProcessor answers SUCCESS even when the ACK put fails; the message is retried although the client saw its ack succeed.',
+    links: ['reference §6.8 I-2'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'by design (at-least-once); the durable form acked-never-retried holds',
+    switches: [],
+    invariant: 'success-never-retried',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1, storeFailures: 1 },
+    settings: off,
+    buggy: { release: 'head', label: 'head, ack put fails' },
+    fixed: { release: 'head', bounds: { storeFailures: 0 }, label: 'head, no store failure' },
+    expectBuggy: 'violated',
+    shortest: 9,
+    finding: 'confirmed: a failed ACK put leads to a retry the client was told would not happen',
+  },
+  {
+    id: 'I-3',
+    kind: 'hypothesis',
+    title: "addAk's check and its markBitCAS race with the scan",
+    summary:
+      "addAk checks the wrapper and later marks the bit; if the scan flushes and removes the wrapper in between, the bit is set on a dead wrapper, no ACK is ever stored, and the client's acked message is retried.",
+    links: ['reference §6.8 I-3'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed',
+    switches: ['splitAddAk'],
+    invariant: 'success-never-retried',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1 },
+    settings: { splitAddAk: true },
+    buggy: { release: 'head', label: 'head, addAk split' },
+    fixed: { release: 'head', overrides: { splitAddAk: false }, label: 'head, addAk atomic' },
+    expectBuggy: 'violated',
+    shortest: 12,
+    finding: 'confirmed when the mark lags the check by more than 1.5 s (or serving turns false in between)',
+  },
+  {
+    id: 'I-4',
+    kind: 'hypothesis',
+    title: 'The revive offset moves backwards',
+    summary:
+      'Retry completions commit their CK\'s reviveOffset in startOffset order after mergeAndRevive committed a larger offset; with asynchronous reads the committed revive offset regresses (the "[NOTIFYME]" warning), and a restart re-revives.',
+    links: ['reference §6.8 I-4'],
+    affected: ['5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed',
+    switches: ['reviveAsync', 'asyncBizRead'],
+    invariant: 'offsets-monotonic',
+    scenario: 'full',
+    messages: 2,
+    bounds: { pops: 2, batch: 1 },
+    settings: { ...off, asyncBizRead: true },
+    buggy: { release: 'head', label: 'head, asynchronous reads' },
+    fixed: { release: 'head', overrides: { asyncBizRead: false }, label: 'head, local reads' },
+    expectBuggy: 'violated',
+    shortest: 10,
+    finding: 'confirmed: the committed revive offset regresses',
+  },
+  {
+    id: 'I-5',
+    kind: 'hypothesis',
+    title: 'A mock CK overwrites a real CK with the same key',
+    summary:
+      "With enableSkipLongAwaitingAck, an old orphan ACK becomes a mock CK that replaces, in the revive's map, a re-put CK with the same key read later in the same pass; the re-put offset is never retried.",
+    links: ['reference §6.8 I-5'],
+    affected: ['5.1.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed',
+    switches: ['enableSkipLongAwaitingAck', 'reviveMocksOrphanAck'],
+    invariant: 'no-loss',
+    scenario: 'full',
+    messages: 2,
+    bounds: { pops: 1, batch: 2, retryFailures: 1, lateAcks: 1 },
+    settings: { ...off, enableSkipLongAwaitingAck: true },
+    buggy: { release: 'head', label: 'head + enableSkipLongAwaitingAck' },
+    fixed: { release: 'head', overrides: { enableSkipLongAwaitingAck: false }, label: 'head (default)' },
+    expectBuggy: 'violated',
+    shortest: 16,
+    finding:
+      'confirmed from 5.3.1 (where re-put CKs back off): a failed retry, a late ack of another offset of the CK, and a revive pass 3 min later lose the re-put offset. 5.1.0 loses it earlier through #7412; in 5.3.0 the re-put CK is due at once and is revived before the mock can replace it.',
+  },
+  {
+    id: 'I-7',
+    kind: 'hypothesis',
+    title: 'A crash between commit and retry completion loses the retries',
+    summary:
+      'mergeAndRevive commits the revive offset when retries are dispatched; with asynchronous reads, a crash before they complete restarts past the CK and its unacked messages are never retried.',
+    links: ['reference §6.8 I-7'],
+    affected: ['5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed',
+    switches: ['reviveAsync', 'asyncBizRead'],
+    invariant: 'no-loss',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1, crashes: 1 },
+    settings: { ...off, asyncBizRead: true },
+    buggy: { release: 'head', label: 'head, asynchronous reads' },
+    fixed: { release: 'head', overrides: { asyncBizRead: false }, label: 'head, local reads' },
+    expectBuggy: 'violated',
+    shortest: 10,
+    finding: 'confirmed: loss after a crash with the retries in flight and the revive offset persisted',
+  },
+  {
+    id: 'I-8',
+    kind: 'hypothesis',
+    title: 'BatchAckMsg without brokerName under remote escape',
+    summary:
+      "With slave-acting-master remote escape, the CK and the BatchAckMsg are revived by another broker group; the blank-brokerName fallback substitutes that broker's name, which differs from the CK's, so the ACK is dropped.",
+    links: ['reference §6.8 I-8', 'https://github.com/apache/rocketmq/pull/8981'],
+    affected: ['5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed (putBatchAckToStore setting brokerName would fix it)',
+    switches: ['bufferBatchAckOmitsBrokerName', 'escapeToRemoteBroker'],
+    invariant: 'acked-never-retried',
+    scenario: 'ack-flush',
+    messages: 2,
+    batchAck: true,
+    settings: { escapeToRemoteBroker: true },
+    buggy: { release: 'head', label: 'head, remote escape' },
+    fixed: { release: 'head', overrides: { bufferBatchAckOmitsBrokerName: false }, label: 'head + brokerName on the BatchAckMsg' },
+    expectBuggy: 'violated',
+    shortest: 7,
+    finding: 'confirmed from 5.3.2 (in 5.3.1 the same reproduction fails for the plain #8835 batch reason)',
+  },
+];
+
+export function findEntry(id: string): BugEntry | undefined {
+  const norm = id.replace(/^#/, '').toUpperCase();
+  return CATALOGUE.find((e) => e.id.toUpperCase() === norm);
+}

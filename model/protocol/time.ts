@@ -1,0 +1,69 @@
+/**
+ * Breakpoints: the instants after `now` at which some guard, threshold or delivery of the
+ * protocol can change its outcome. Between two consecutive breakpoints every event has the
+ * same effect whenever it happens, so the `full` scenario lets time jump from one to the
+ * next instead of ticking every 500 ms.
+ */
+import { C, CF, E, G, KIND } from '../layout.js';
+import { K, type Ctx } from './context.js';
+import { reviveStart } from './revive.js';
+import { DELAY_LEVELS_MS } from './store.js';
+
+/** The earliest breakpoint after now, or -1 when nothing can change any more. */
+export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
+  const now = d[G.NOW];
+  const s = ctx.s;
+  const L = ctx.L;
+  let best = -1;
+  const consider = (t: number): void => {
+    if (t > now && (best < 0 || t < best)) best = t;
+  };
+  const delayLevels = s.timerMode === 'delayLevel';
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    const f = d[c + C.FLAGS];
+    const pt = d[c + C.POP_TIME];
+    const T = pt + d[c + C.INVISIBLE];
+    if (f & CF.IN_BUFFER) {
+      consider(pt + s.popCkStayBufferTime - K.bufferMargin + K.tick);
+      consider(T - s.popCkStayBufferTimeOut - K.bufferMargin + K.tick);
+      consider(pt + s.popCkStayBufferTime + K.tick);
+      consider(T - s.popCkStayBufferTimeOut + K.tick);
+      consider(T - K.ackTimeInterval);
+    }
+    if ((f & CF.REVIVED) === 0 || d[c + C.HELD] !== 0) {
+      // Acks written at T or later go straight to the revive queue; after T they are late.
+      consider(T);
+      consider(T + K.tick);
+      consider(T + K.reviveDueMargin + K.tick);
+    }
+    if (delayLevels && d[c + C.HELD] !== 0) {
+      for (const level of DELAY_LEVELS_MS) {
+        consider(T - level);
+        consider(T - level + K.tick);
+      }
+    }
+  }
+  for (let i = 0; i < d[G.NTIMER]; i++) {
+    const slot = d[L.timer(i) + E.SLOT];
+    consider(slot);
+    if (delayLevels) {
+      for (const level of DELAY_LEVELS_MS) {
+        consider(slot - level);
+        consider(slot - level + K.tick);
+      }
+    }
+  }
+  // The revive: the idle rule moves endTime to now 3 s after the last delivery read; orphan
+  // ACKs turn into mock CKs reviveAckWaitMs after their deliverTimeMs.
+  let maxDeliver = 0;
+  for (let p = reviveStart(d) + 1; p < d[G.NLOG]; p++) {
+    const e = L.log(p);
+    maxDeliver = Math.max(maxDeliver, d[e + E.DELIVER]);
+    if (d[e + E.KIND] !== KIND.CK && s.enableSkipLongAwaitingAck && s.reviveMocksOrphanAck) {
+      consider(d[e + E.DELIVER] + s.reviveAckWaitMs + K.tick);
+    }
+  }
+  if (maxDeliver > 0) consider(maxDeliver + K.reviveIdle + K.tick);
+  return best;
+}

@@ -1,0 +1,241 @@
+/**
+ * The `full` scenario: every event of the protocol that its bounds allow, in every order.
+ * Client behaviour (pops, acks, changes of invisible time, duplicate and failing acks),
+ * broker services (buffer scans, timer, revive, garbage collection), the store (produce,
+ * retention) and failures (crashes, role changes, slow scans, failed retry writes) are all
+ * nondeterministic; time jumps between breakpoints (protocol/time.ts).
+ *
+ * By default the timer wheel and the buffer scan are prompt: time does not pass while a
+ * timer slot is due or a scan would change something (they run every few ms in RocketMQ).
+ * `timerLag` and `scanStalls` lift that.
+ */
+import type { Event } from '../events.js';
+import { C, CF, G, GF, Layout, ORIGIN } from '../layout.js';
+import { K, type Ctx } from '../protocol/context.js';
+import { persistUseful } from '../protocol/broker.js';
+import { addAkRefusal } from '../protocol/ack.js';
+import { findWrapper } from '../protocol/keys.js';
+import { popBlocked } from '../protocol/pop.js';
+import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
+import { reviveBlocked } from '../protocol/revive.js';
+import { nextTimerSlot } from '../protocol/store.js';
+import { nextBreakpoint } from '../protocol/time.js';
+import type { ScenarioInstance } from '../popmodel.js';
+import type { Settings } from '../settings.js';
+import { apply } from '../step.js';
+import { initialState, type State } from '../state.js';
+
+export interface FullBounds {
+  readonly queues: number;
+  /** Messages in each queue at the start. */
+  readonly messages: number;
+  readonly pops: number;
+  /** maxNums of each pop. */
+  readonly batch: number;
+  /** Acks the client may send after the CK's revive time T. */
+  readonly lateAcks: number;
+  readonly dupAcks: number;
+  readonly changes: number;
+  readonly storeFailures: number;
+  readonly retryFailures: number;
+  readonly slowScans: number;
+  readonly crashes: number;
+  readonly roleChanges: number;
+  readonly produce: number;
+  readonly expire: number;
+  readonly gc: number;
+  /** Pops may sample popTime one tick before their read. */
+  readonly popLag: boolean;
+  readonly timerLag: boolean;
+  readonly scanStalls: boolean;
+  /** RocketMQ queueIds of the model queues. */
+  readonly queueIds: readonly number[];
+  /** First offset of each queue. */
+  readonly firstOffsets: readonly number[];
+}
+
+export const FULL_DEFAULTS: FullBounds = {
+  queues: 1,
+  messages: 3,
+  pops: 2,
+  batch: 2,
+  lateAcks: 0,
+  dupAcks: 0,
+  changes: 0,
+  storeFailures: 0,
+  retryFailures: 0,
+  slowScans: 0,
+  crashes: 0,
+  roleChanges: 0,
+  produce: 0,
+  expire: 0,
+  gc: 0,
+  popLag: false,
+  timerLag: false,
+  scanStalls: false,
+  queueIds: [0, 1, 2, 3],
+  firstOffsets: [100, 100, 100, 100],
+};
+
+export function describeBounds(b: FullBounds): string {
+  const parts = [`queues=${b.queues}`, `messages=${b.messages}`, `pops=${b.pops}`, `batch=${b.batch}`];
+  const extra: [string, number | boolean][] = [
+    ['lateAcks', b.lateAcks],
+    ['dupAcks', b.dupAcks],
+    ['changes', b.changes],
+    ['storeFailures', b.storeFailures],
+    ['retryFailures', b.retryFailures],
+    ['slowScans', b.slowScans],
+    ['crashes', b.crashes],
+    ['roleChanges', b.roleChanges],
+    ['produce', b.produce],
+    ['expire', b.expire],
+    ['gc', b.gc],
+    ['popLag', b.popLag],
+    ['timerLag', b.timerLag],
+    ['scanStalls', b.scanStalls],
+  ];
+  for (const [name, v] of extra) if (v !== false && v !== 0) parts.push(v === true ? name : `${name}=${v}`);
+  return parts.join(', ');
+}
+
+export function full(o: { readonly bounds: FullBounds; readonly release: string; readonly settings: Settings }): ScenarioInstance {
+  const b = o.bounds;
+  const s = o.settings;
+  const check = (ok: boolean, msg: string): void => {
+    if (!ok) throw new RangeError(msg);
+  };
+  check(b.queues >= 1 && b.queues <= 4, 'queues must be 1..4');
+  check(b.messages >= 1 && b.messages <= 16, 'messages must be 1..16');
+  check(b.batch >= 1 && b.batch <= 32, 'batch must be 1..32');
+  check(b.pops >= 1 && b.pops <= 16, 'pops must be 1..16');
+  check(b.queueIds.length >= b.queues && b.firstOffsets.length >= b.queues, 'give a queueId and a first offset for every queue');
+  const messagesPerQueue = Math.min(32, b.messages + b.produce);
+  const maxCkMessages = Math.min(32, b.batch);
+  const ckSlots = b.pops + b.changes + b.retryFailures * b.queues * messagesPerQueue;
+  const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.storeFailures + 4;
+  void maxCkMessages;
+  const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries });
+  const initial = initialState(
+    L,
+    Array.from({ length: b.queues }, (_, q) => ({ minOffset: b.firstOffsets[q], messages: b.messages, queueId: b.queueIds[q] })),
+  );
+  // With popLag, a pop may sample popTime one tick before its read: start one tick in.
+  if (b.popLag) initial[G.NOW] = K.tick;
+  const changeTo = s.popInvisibleTime;
+
+  return {
+    scenario: 'full',
+    bounds: describeBounds(b),
+    release: o.release,
+    settings: s,
+    layout: L,
+    initial: [initial],
+    enabled(st: State, ctx: Ctx): readonly Event[] {
+      const out: Event[] = [];
+      const now = st[G.NOW];
+      const slave = (st[G.FLAGS] & GF.SLAVE) !== 0;
+      const changes = (e: Event): boolean => !sameState(st, apply(st, ctx, e));
+
+      // Broker services.
+      const slot = nextTimerSlot(st, ctx);
+      const timerDue = slot >= 0 && slot <= now;
+      if (timerDue) out.push({ type: 'timer' });
+      let scanPending = false;
+      if (!slave) {
+        const scan: Event = { type: 'scan' };
+        scanPending = changes(scan);
+        if (scanPending) out.push(scan);
+        if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push({ type: 'scan', slow: true });
+      }
+      if (reviveBlocked(st) === null) {
+        const rev: Event = { type: 'revive' };
+        const after = apply(st, ctx, rev);
+        if (!sameState(st, after)) out.push(rev);
+        if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
+          const failing: Event = { type: 'revive', retryFails: true };
+          const afterFail = apply(st, ctx, failing);
+          afterFail[G.USED_RETRY_FAILURES]--;
+          if (!sameState(after, afterFail)) out.push(failing);
+        }
+      }
+      for (let k = 0; k < st[G.NCK]; k++) {
+        const c = ctx.L.ck(k);
+        if ((st[c + C.FLAGS] & CF.INFLIGHT) !== 0 && st[c + C.RETRY_PENDING] !== 0) {
+          out.push({ type: 'reviveComplete', queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] });
+        }
+      }
+      if (st[G.USED_GCS] < b.gc) for (let q = 0; q < b.queues; q++) if (gcBlocked(st, ctx, q) === null) out.push({ type: 'gc', queueId: q });
+      const restartsLeft = st[G.USED_CRASHES] < b.crashes || st[G.USED_ROLE_CHANGES] < b.roleChanges;
+      if (restartsLeft && persistUseful(st, ctx)) out.push({ type: 'persist' });
+      if (st[G.USED_CRASHES] < b.crashes) out.push({ type: 'crash' });
+      if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push({ type: 'roleChange', role: slave ? 'master' : 'slave' });
+
+      // The store.
+      for (let q = 0; q < b.queues; q++) {
+        if (st[G.USED_PRODUCES] < b.produce && produceBlocked(st, ctx, q) === null) out.push({ type: 'produce', queueId: q });
+        if (st[G.USED_EXPIRIES] < b.expire && expireBlocked(st, ctx, q) === null) out.push({ type: 'expire', queueId: q });
+      }
+
+      // The client.
+      if (st[G.USED_POPS] < b.pops) {
+        for (let q = 0; q < b.queues; q++) {
+          if (popBlocked(st, ctx, q, now) === null) out.push({ type: 'pop', queueId: q, maxNums: b.batch });
+          if (b.popLag && now >= K.tick && popBlocked(st, ctx, q, now - K.tick) === null) {
+            out.push({ type: 'pop', queueId: q, maxNums: b.batch, popTime: now - K.tick });
+          }
+        }
+      }
+      if (!slave) clientAcks(st, ctx, b, changeTo, out);
+
+      // Time.
+      const prompt = (timerDue && !b.timerLag) || (scanPending && !b.scanStalls);
+      if (!prompt) {
+        const next = nextBreakpoint(st, ctx);
+        if (next > now) out.push({ type: 'tick', to: next });
+      }
+      return out;
+    },
+  };
+}
+
+function sameState(a: Int32Array, b: Int32Array): boolean {
+  // The clock is equal here (no event without `at` moves it).
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[]): void {
+  const now = st[G.NOW];
+  for (let k = 0; k < st[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    const origin = st[c + C.ORIGIN];
+    if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
+    const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
+    const inTime = now <= T || st[G.USED_LATE_ACKS] < b.lateAcks;
+    const held = st[c + C.HELD];
+    const acked = st[c + C.ACKED];
+    const pending = st[c + C.PENDING_MARK];
+    const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
+    for (let i = 0; i < st[c + C.NUM]; i++) {
+      const bit = 1 << i;
+      const offset = st[c + C.START] + i;
+      if (pending & bit) out.push({ type: 'ackMark', ...handle, offset });
+      if (!inTime) continue;
+      const mayAck = (held & bit) !== 0 || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
+      if (mayAck) {
+        out.push({ type: 'ack', ...handle, offset });
+        if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, offset, storeFails: true });
+      }
+      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now <= T) {
+        out.push({ type: 'changeInvisible', ...handle, offset, invisibleTime: changeTo });
+      }
+    }
+  }
+}
+
+/** Would an ack of CK base `c` be written to the store (addAk refuses)? */
+function goesToStore(st: State, ctx: Ctx, c: number): boolean {
+  const w = ctx.s.enablePopBufferMerge ? findWrapper(st, ctx, st[c + C.QUEUE], st[c + C.START], st[c + C.POP_TIME], st[c + C.BROKER]) : -1;
+  return addAkRefusal(st, ctx, w) !== null;
+}

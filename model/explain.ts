@@ -66,7 +66,7 @@ export function explain(invariant: string, d: State, ctx: Ctx, before?: State, e
       }
     };
     scan((p) => L.log(p), d[G.NLOG], 'revive queue');
-    scan((i) => L.timer(i), d[G.NTIMER], 'timer');
+    scan((i) => L.timer(d, i), d[G.NTIMER], 'timer');
   } else if (invariant === 'no-loss') {
     for (let q = 0; q < L.queues; q++) {
       const committed = d[L.q(q) + Q.CONSUMER_OFFSET];

@@ -66,7 +66,7 @@ function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolean {
 export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
   const L = ctx.L;
   for (let p = 0; p < d[G.NLOG]; p++) if (!ackEntryMatchesItsCk(d, ctx, L.log(p))) return false;
-  for (let i = 0; i < d[G.NTIMER]; i++) if (!ackEntryMatchesItsCk(d, ctx, L.timer(i))) return false;
+  for (let i = 0; i < d[G.NTIMER]; i++) if (!ackEntryMatchesItsCk(d, ctx, L.timer(d, i))) return false;
   return true;
 }
 

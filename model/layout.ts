@@ -170,7 +170,7 @@ export interface Bounds {
   /** Message slots per queue (initial messages plus those a scenario may produce). */
   readonly messagesPerQueue: number;
   readonly ckSlots: number;
-  /** Capacity of the revive queue and of the timer, in entries. */
+  /** Capacity of the revive queue and the timer together, in entries. */
   readonly entries: number;
 }
 
@@ -183,7 +183,6 @@ export class Layout {
   readonly q0: number;
   readonly c0: number;
   readonly log0: number;
-  readonly timer0: number;
   readonly words: number;
 
   constructor(b: Bounds) {
@@ -198,8 +197,7 @@ export class Layout {
     this.q0 = G.SIZE;
     this.c0 = this.q0 + b.queues * this.queueStride;
     this.log0 = this.c0 + b.ckSlots * C.SIZE;
-    this.timer0 = this.log0 + b.entries * E.SIZE;
-    this.words = this.timer0 + b.entries * E.SIZE;
+    this.words = this.log0 + b.entries * E.SIZE;
   }
 
   /** Base word of queue q. */
@@ -214,9 +212,13 @@ export class Layout {
   log(p: number): number {
     return this.log0 + p * E.SIZE;
   }
-  /** Base word of timer position i (the timer is kept sorted by slot, FIFO within a slot). */
-  timer(i: number): number {
-    return this.timer0 + i * E.SIZE;
+  /**
+   * Base word of timer position i. The timer's entries sit right after the revive queue's
+   * (one region of `entries` records), sorted by slot, first in first out within a slot: the
+   * timer delivering its first entries just moves the boundary.
+   */
+  timer(d: Int32Array, i: number): number {
+    return this.log0 + (d[G.NLOG] + i) * E.SIZE;
   }
 }
 

@@ -182,7 +182,7 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
     });
   }
   const timer = [];
-  for (let i = 0; i < d[G.NTIMER]; i++) timer.push(entry(d, L, L.timer(i), true));
+  for (let i = 0; i < d[G.NTIMER]; i++) timer.push(entry(d, L, L.timer(d, i), true));
   const reviveQueue = [];
   for (let p = 0; p < d[G.NLOG]; p++) reviveQueue.push(entry(d, L, L.log(p), false));
   return {

@@ -98,7 +98,15 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
 
 /** The state after `e` (which must pass `guard`). Narration goes to ctx.notes when present. */
 export function apply(s: State, ctx: Ctx, e: Event): State {
-  const d = s.slice();
+  return applyInto(s, ctx, e, s.slice());
+}
+
+/**
+ * Like `apply`, but writes the next state into `out`, which must hold a copy of `s` (a
+ * scratch buffer for dry runs). Returns `out` as a state.
+ */
+export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State {
+  const d = out;
   const at = eventTime(s, e);
   if (at > d[G.NOW]) d[G.NOW] = at;
   switch (e.type) {

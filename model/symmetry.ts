@@ -18,7 +18,7 @@ function maskWords(d: Int32Array, L: Layout, k: number): number[] {
   const c = L.ck(k);
   const words: number[] = CK_MASKS.map((f) => c + f);
   for (let p = 0; p < d[G.NLOG]; p++) if (d[L.log(p) + E.CK] === k) words.push(L.log(p) + E.MASK);
-  for (let i = 0; i < d[G.NTIMER]; i++) if (d[L.timer(i) + E.CK] === k) words.push(L.timer(i) + E.MASK);
+  for (let i = 0; i < d[G.NTIMER]; i++) if (d[L.timer(d, i) + E.CK] === k) words.push(L.timer(d, i) + E.MASK);
   return words;
 }
 

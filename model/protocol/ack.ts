@@ -67,13 +67,14 @@ export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, b
   const c = L.ck(k);
   const bit = 1 << i;
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
-  const msg = fmtAckMsg(d, L, KIND.ACK, k, bit, bn);
   if (storeFails) {
     d[G.USED_STORE_FAILURES]++;
-    return `${msg} put to the revive topic FAILED ("put ack msg error"); the client is told SUCCESS anyway`;
+    return ctx.notes ? `${fmtAckMsg(d, L, KIND.ACK, k, bit, bn)} put to the revive topic FAILED ("put ack msg error"); the client is told SUCCESS anyway` : '';
   }
   writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
   d[c + C.ACK_WRITTEN] |= bit;
+  if (!ctx.notes) return '';
+  const msg = fmtAckMsg(d, L, KIND.ACK, k, bit, bn);
   return `${msg} written to the revive topic, deliver ${fmtTime(T)}` + (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`);
 }
 
@@ -91,7 +92,7 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   if (refusal === null && ctx.s.splitAddAk && w === k) {
     d[c + C.PENDING_MARK] |= bit;
     d[c + C.HELD] &= ~bit;
-    note(ctx, 'PopBufferMergeService', 'addAk checked', `ack offset ${so + i} at ${fmtTime(now)}: addAk's checks pass; the bit is not marked yet`);
+    if (ctx.notes) note(ctx, 'PopBufferMergeService', 'addAk checked', `ack offset ${so + i} at ${fmtTime(now)}: addAk's checks pass; the bit is not marked yet`);
     return 'pending';
   }
   clientSawSuccess(d, c, bit);
@@ -107,7 +108,7 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     return 'buffer';
   }
   const what = writeAckToStore(d, ctx, k, i, bn, storeFails);
-  note(ctx, 'AckMessageProcessor', storeFails ? 'put ack msg error' : 'ack to store', `ack offset ${so + i} at ${fmtTime(now)}: addAk refuses (${refusal}); ${what}`);
+  if (ctx.notes) note(ctx, 'AckMessageProcessor', storeFails ? 'put ack msg error' : 'ack to store', `ack offset ${so + i} at ${fmtTime(now)}: addAk refuses (${refusal}); ${what}`);
   return 'store';
 }
 

@@ -6,7 +6,7 @@ import { note, type Ctx } from './context.js';
 export function persist(d: Int32Array, ctx: Ctx): void {
   for (let q = 0; q < ctx.L.queues; q++) d[ctx.L.q(q) + Q.CONSUMER_PERSIST] = d[ctx.L.q(q) + Q.CONSUMER_OFFSET];
   d[G.REVIVE_PERSIST] = d[G.REVIVE_COMMIT];
-  note(ctx, 'PopReviveService', 'persist offsets', `consumer offsets and the revive offset (${d[G.REVIVE_COMMIT]}) persisted`);
+  if (ctx.notes) note(ctx, 'PopReviveService', 'persist offsets', `consumer offsets and the revive offset (${d[G.REVIVE_COMMIT]}) persisted`);
 }
 
 export function persistUseful(d: Int32Array, ctx: Ctx): boolean {
@@ -61,7 +61,7 @@ export function becomeSlave(d: Int32Array, ctx: Ctx): void {
   d[G.FLAGS] |= GF.SLAVE;
   d[G.EPOCH]++;
   d[G.USED_ROLE_CHANGES]++;
-  note(ctx, 'PopBufferMergeService', 'Broker is SLAVE, clear all data', `role change to slave: buffer and offset queues cleared (${lost} CK(s) never stored); the revive stops`);
+  if (ctx.notes) note(ctx, 'PopBufferMergeService', 'Broker is SLAVE, clear all data', `role change to slave: buffer and offset queues cleared (${lost} CK(s) never stored); the revive stops`);
 }
 
 export function becomeMaster(d: Int32Array, ctx: Ctx): void {
@@ -70,5 +70,5 @@ export function becomeMaster(d: Int32Array, ctx: Ctx): void {
   d[G.REVIVE_MEM] = d[G.REVIVE_PERSIST];
   d[G.FLAGS] = (d[G.FLAGS] | GF.SERVING) & ~GF.SLAVE;
   d[G.USED_ROLE_CHANGES]++;
-  note(ctx, 'PopReviveService', 'role change to master', `role change to master: offsets as synced (${d[G.REVIVE_PERSIST]} for the revive); the revive runs again`);
+  if (ctx.notes) note(ctx, 'PopReviveService', 'role change to master', `role change to master: offsets as synced (${d[G.REVIVE_PERSIST]} for the revive); the revive runs again`);
 }

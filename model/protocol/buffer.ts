@@ -26,7 +26,7 @@ function putCkToStore(d: Int32Array, ctx: Ctx, k: number): void {
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
   writeRevive(d, ctx, KIND.CK, k, d[c + C.BROKER], 0, T - K.ackTimeInterval);
   d[c + C.FLAGS] |= CF.CK_STORED;
-  note(ctx, 'PopBufferMergeService', '[PopBuffer]put ck to store ok', `putCkToStore: CK@${d[c + C.START]} written to the revive topic (bitMap=0, deliver ${fmtTime(T - K.ackTimeInterval)})`);
+  if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]put ck to store ok', `putCkToStore: CK@${d[c + C.START]} written to the revive topic (bitMap=0, deliver ${fmtTime(T - K.ackTimeInterval)})`);
 }
 
 /** Writes the buffered, not yet stored acks of wrapper k (one AckMsg each, or one BatchAckMsg). */
@@ -43,6 +43,7 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   writeRevive(d, ctx, batch ? KIND.BACK : KIND.ACK, k, bn, pending, T);
   d[c + C.TO_STORE] |= pending;
   d[c + C.ACK_WRITTEN] |= pending;
+  if (!ctx.notes) return;
   const what = batch
     ? `putBatchAckToStore: ${fmtAckMsg(d, L, KIND.BACK, k, pending, bn)}`
     : `putAckToStore x${popcount(pending)}: ${fmtEntry(d, L, KIND.ACK, k, pending, bn)}`;
@@ -60,10 +61,10 @@ export function scan(d: Int32Array, ctx: Ctx, slow: boolean): void {
   if (slow) {
     d[G.USED_SLOW_SCANS]++;
     d[G.FLAGS] &= ~GF.SERVING;
-    note(ctx, 'PopBufferMergeService', '[PopBuffer]scan stop, because eclipse too long', 'the scan took longer than popCkStayBufferTimeOut - 1s: serving = false');
+    if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]scan stop, because eclipse too long', 'the scan took longer than popCkStayBufferTimeOut - 1s: serving = false');
   } else if ((d[G.FLAGS] & GF.SERVING) === 0 && bufferEmpty(d, ctx)) {
     d[G.FLAGS] |= GF.SERVING;
-    note(ctx, 'PopBufferMergeService', 'serving', 'buffer and offset queues are empty: serving = true again');
+    if (ctx.notes) note(ctx, 'PopBufferMergeService', 'serving', 'buffer and offset queues are empty: serving = true again');
   }
 }
 
@@ -112,12 +113,12 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
       continue;
     }
     if (!removeCk) continue;
-    note(ctx, 'PopBufferMergeService', 'scan flush', `scan at ${fmtTime(now)}: CK@${so} leaves the buffer (${why}), bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}`);
+    if (ctx.notes) note(ctx, 'PopBufferMergeService', 'scan flush', `scan at ${fmtTime(now)}: CK@${so} leaves the buffer (${why}), bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}`);
     if (!hasFlag(d, c, CF.CK_STORED)) putCkToStore(d, ctx, k);
     putBufferedAcks(d, ctx, k);
     if (isCkDoneForFinish(d, c) && hasFlag(d, c, CF.CK_STORED)) {
       d[c + C.FLAGS] &= ~CF.IN_BUFFER;
-      note(ctx, 'PopBufferMergeService', '[PopBuffer]ck finish', `ck finish: CK@${so} removed from the buffer`);
+      if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]ck finish', `ck finish: CK@${so} removed from the buffer`);
     }
   }
   scanCommitOffset(d, ctx);

@@ -37,7 +37,7 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
   d[nc + C.FLAGS] = CF.CK_STORED;
   const T2 = now + invisibleTime;
   writeRevive(d, ctx, KIND.CK, n, bn, 0, T2 - K.ackTimeInterval);
-  note(ctx, 'AckMessageProcessor', 'change Invisible, appendCheckPoint', `changeInvisibleTime for offset ${off} at ${fmtTime(now)}: new ${fmtCk(d, L, n)} written to the revive topic (deliver ${fmtTime(T2 - K.ackTimeInterval)})`);
+  if (ctx.notes) note(ctx, 'AckMessageProcessor', 'change Invisible, appendCheckPoint', `changeInvisibleTime for offset ${off} at ${fmtTime(now)}: new ${fmtCk(d, L, n)} written to the revive topic (deliver ${fmtTime(T2 - K.ackTimeInterval)})`);
 
   d[c + C.HELD] &= ~bit;
   d[c + C.CHANGED] |= bit;
@@ -47,10 +47,10 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
     const wc = L.ck(w);
     const index = off - d[wc + C.START];
     if (index >= 0 && index < d[wc + C.NUM]) d[wc + C.BITS] |= 1 << index;
-    note(ctx, 'PopBufferMergeService', '[PopBuffer]add ack', `ackOrigin: offset ${off} acked on the original CK in the buffer`);
+    if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]add ack', `ackOrigin: offset ${off} acked on the original CK in the buffer`);
   } else {
     const what = writeAckToStore(d, ctx, k, i, bn, false);
-    note(ctx, 'AckMessageProcessor', 'ack to store', `ackOrigin: addAk refuses (${refusal}); ${what}`);
+    if (ctx.notes) note(ctx, 'AckMessageProcessor', 'ack to store', `ackOrigin: addAk refuses (${refusal}); ${what}`);
   }
   return n;
 }

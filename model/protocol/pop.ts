@@ -84,7 +84,7 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
   );
   if (bufferOk) {
     d[c + C.FLAGS] = CF.IN_BUFFER | CF.IN_OFFSET_QUEUE;
-    note(ctx, 'PopBufferMergeService', '[PopBuffer]add ck', `addCk: CK kept in the buffer (rqo=-1, bits={}), offset queue += CK@${start}`);
+    if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]add ck', `addCk: CK kept in the buffer (rqo=-1, bits={}), offset queue += CK@${start}`);
     return k;
   }
   writeRevive(d, ctx, KIND.CK, k, LOCAL_BROKER, 0, T - K.ackTimeInterval);

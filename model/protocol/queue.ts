@@ -9,7 +9,7 @@ export function produce(d: Int32Array, ctx: Ctx, q: number): void {
   d[b + Q.STORE_TIME + (off - d[b + Q.MIN])] = d[G.NOW];
   d[b + Q.MAX] = off + 1;
   d[G.USED_PRODUCES]++;
-  note(ctx, 'client', 'produce', `a producer appends offset ${off} to queue ${q} (storeTimestamp ${fmtTime(d[G.NOW])})`);
+  if (ctx.notes) note(ctx, 'client', 'produce', `a producer appends offset ${off} to queue ${q} (storeTimestamp ${fmtTime(d[G.NOW])})`);
 }
 
 export function produceBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
@@ -25,7 +25,7 @@ export function expire(d: Int32Array, ctx: Ctx, q: number): void {
   const off = d[b + Q.LIVE_FROM];
   d[b + Q.LIVE_FROM] = off + 1;
   d[G.USED_EXPIRIES]++;
-  note(ctx, 'client', 'expire', `retention deletes offset ${off} of queue ${q} from the commit log`);
+  if (ctx.notes) note(ctx, 'client', 'expire', `retention deletes offset ${off} of queue ${q} from the commit log`);
 }
 
 export function expireBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {

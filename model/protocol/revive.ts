@@ -65,7 +65,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   const points: Point[] = [];
   const mocks: Point[] = [];
   let endTime = 0;
-  note(ctx, 'PopReviveService', 'old offset', `revive pass at ${fmtTime(now)}: old offset is ${old}, reading revive queue ${old + 1}..${d[G.NLOG] - 1}`);
+  if (ctx.notes) note(ctx, 'PopReviveService', 'old offset', `revive pass at ${fmtTime(now)}: old offset is ${old}, reading revive queue ${old + 1}..${d[G.NLOG] - 1}`);
   for (let p = old + 1; p < d[G.NLOG]; p++) {
     const e = L.log(p);
     const kind = d[e + E.KIND];
@@ -75,11 +75,11 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
       const existing = points.findIndex((x) => sameKey(d, ctx, x, point));
       if (existing >= 0) points[existing] = point;
       else points.push(point);
-      note(ctx, 'PopReviveService', 'find ck', `offset ${p}: find ck CK@${d[L.ck(k) + C.START]} (bn=${brokerName(d[e + E.BROKER])})`);
+      if (ctx.notes) note(ctx, 'PopReviveService', 'find ck', `offset ${p}: find ck CK@${d[L.ck(k) + C.START]} (bn=${brokerName(d[e + E.BROKER])})`);
     } else {
       const mask = d[e + E.MASK];
       const bn = d[e + E.BROKER];
-      const msg = fmtEntry(d, L, kind, k, mask, bn);
+      const msg = ctx.notes ? fmtEntry(d, L, kind, k, mask, bn) : '';
       const key = ackPoint(d, ctx, k, bn, p);
       const point = points.find((x) => sameKey(d, ctx, x, key));
       if (point) {
@@ -90,12 +90,12 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
           const idx = so + i - d[pc + C.START];
           if (idx >= 0 && idx < d[pc + C.NUM]) point.bitmap |= 1 << idx;
         }
-        note(ctx, 'PopReviveService', kind === KIND.BACK ? 'find batch ack' : 'find ack', `offset ${p}: ${msg} matches CK@${d[pc + C.START]}, bitMap=${fmtBits(point.bitmap, d[pc + C.NUM])}`);
+        if (ctx.notes) note(ctx, 'PopReviveService', kind === KIND.BACK ? 'find batch ack' : 'find ack', `offset ${p}: ${msg} matches CK@${d[pc + C.START]}, bitMap=${fmtBits(point.bitmap, d[pc + C.NUM])}`);
       } else if (s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck && now - d[e + E.DELIVER] > s.reviveAckWaitMs) {
         const existing = mocks.findIndex((x) => sameKey(d, ctx, x, key));
         if (existing >= 0) mocks[existing] = key;
         else mocks.push(key);
-        note(ctx, 'PopReviveService', 'ack wait for cannot find ck', `offset ${p}: ${msg} has waited over ${s.reviveAckWaitMs / 1000}s without its CK: a mock CK (num=0) takes its place`);
+        if (ctx.notes) note(ctx, 'PopReviveService', 'ack wait for cannot find ck', `offset ${p}: ${msg} has waited over ${s.reviveAckWaitMs / 1000}s without its CK: a mock CK (num=0) takes its place`);
       } else {
         note(
           ctx,
@@ -111,7 +111,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   for (const m of mocks) {
     const existing = points.findIndex((x) => sameKey(d, ctx, x, m));
     if (existing >= 0) {
-      note(ctx, 'PopReviveService', 'mock overwrites ck', `the mock CK for offset ${m.pos} replaces CK@${d[L.ck(points[existing].k) + C.START]} (same key) in the revive map`);
+      if (ctx.notes) note(ctx, 'PopReviveService', 'mock overwrites ck', `the mock CK for offset ${m.pos} replaces CK@${d[L.ck(points[existing].k) + C.START]} (same key) in the revive map`);
       points[existing] = m;
     } else points.push(m);
   }
@@ -123,20 +123,20 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   for (const point of points) {
     const T = reviveTime(d, ctx, point);
     if (endTime - T <= K.reviveDueMargin) {
-      note(ctx, 'PopReviveService', 'ck not due', `CK at offset ${point.pos} not due yet (endTime ${fmtTime(endTime)} - T ${fmtTime(T)} <= 2s); the pass stops here`);
+      if (ctx.notes) note(ctx, 'PopReviveService', 'ck not due', `CK at offset ${point.pos} not due yet (endTime ${fmtTime(endTime)} - T ${fmtTime(T)} <= 2s); the pass stops here`);
       break;
     }
     if (point.mock) {
-      note(ctx, 'PopReviveService', 'mock ck', `mock CK at offset ${point.pos}: nothing to retry`);
+      if (ctx.notes) note(ctx, 'PopReviveService', 'mock ck', `mock CK at offset ${point.pos}: nothing to retry`);
     } else if (!reviveMsgFromCk(d, ctx, point, retryFails)) {
-      note(ctx, 'PopReviveService', 'revive error', `the retry write failed and this release has no rePutCK: the pass aborts, nothing is committed`);
+      if (ctx.notes) note(ctx, 'PopReviveService', 'revive error', `the retry write failed and this release has no rePutCK: the pass aborts, nothing is committed`);
       return;
     }
     newOffset = point.pos;
   }
   if (newOffset > old) d[G.REVIVE_COMMIT] = newOffset;
   d[G.REVIVE_MEM] = newOffset;
-  note(ctx, 'PopReviveService', 'revive finish', `revive finish, old offset is ${old}, new offset is ${newOffset}${newOffset > old ? ' (committed)' : ''}`);
+  if (ctx.notes) note(ctx, 'PopReviveService', 'revive finish', `revive finish, old offset is ${old}, new offset is ${newOffset}${newOffset > old ? ' (committed)' : ''}`);
 }
 
 function ackBrokerText(ctx: Ctx, bn: number): string {
@@ -164,7 +164,7 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
   if (asyncRevive(ctx)) {
     d[c + C.RETRY_PENDING] = retryFails ? 0 : unacked;
     d[c + C.FLAGS] |= CF.INFLIGHT;
-    note(ctx, 'PopReviveService', 'revive dispatch', `CK@${d[c + C.START]} due: retries of offsets ${listOffsets(d[c + C.START], unacked)} dispatched (asynchronous)`);
+    if (ctx.notes) note(ctx, 'PopReviveService', 'revive dispatch', `CK@${d[c + C.START]} due: retries of offsets ${listOffsets(d[c + C.START], unacked)} dispatched (asynchronous)`);
     if (retryFails) {
       for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) rePutCk(d, ctx, point.k, d[c + C.START] + j);
     }
@@ -172,7 +172,7 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
     return true;
   }
   for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) retryOne(d, ctx, point.k, j, retryFails);
-  if (unacked === 0) note(ctx, 'PopReviveService', 'ck revived', `CK@${d[c + C.START]} due: every offset acked, nothing to retry`);
+  if (unacked === 0 && ctx.notes) note(ctx, 'PopReviveService', 'ck revived', `CK@${d[c + C.START]} due: every offset acked, nothing to retry`);
   return true;
 }
 
@@ -190,19 +190,19 @@ function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boo
   const off = d[c + C.START] + j;
   let read = off;
   if (d[c + C.BROKER] === BROKER.NONE) {
-    note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: the CK has no brokerName, the read finds no broker ("message was removing"), treated as done: not retried`);
+    if (ctx.notes) note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: the CK has no brokerName, the read finds no broker ("message was removing"), treated as done: not retried`);
     return;
   }
   if (!isLive(d, ctx, q, off)) {
     const next = firstLiveAtOrAfter(d, ctx, q, off);
     if (!ctx.s.reviveReadsNextLiveMessage || next < 0) {
-      note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: can not get biz msg (deleted), treated as done: not retried`);
+      if (ctx.notes) note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: can not get biz msg (deleted), treated as done: not retried`);
       return;
     }
     read = next;
   }
   if (ctx.s.reviveSkipsStoredAfterPopTime && storeTime(d, ctx, q, read) > d[c + C.POP_TIME]) {
-    note(ctx, 'PopReviveService', 'skip ck from last epoch', `offset ${off}: the message was stored after the CK's popTime: "skip ck from last epoch", not retried`);
+    if (ctx.notes) note(ctx, 'PopReviveService', 'skip ck from last epoch', `offset ${off}: the message was stored after the CK's popTime: "skip ck from last epoch", not retried`);
     return;
   }
   if (retryFails) {
@@ -262,7 +262,7 @@ function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number): void {
   const T = d[nc + C.POP_TIME] + d[nc + C.INVISIBLE];
   writeRevive(d, ctx, KIND.CK, n, d[nc + C.BROKER], 0, T - K.ackTimeInterval);
   d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
-  note(ctx, 'PopReviveService', 'revive error', `the retry write for offset ${off} failed: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
+  if (ctx.notes) note(ctx, 'PopReviveService', 'revive error', `the retry write for offset ${off} failed: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
 }
 
 /** The pending retries of CK k complete; then the in-flight map commits in startOffset order. */

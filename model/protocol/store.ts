@@ -3,13 +3,17 @@
  * message (HookUtils.transformTimerMessage): it waits in the slot below deliverTimeMs
  * (rounded down to timerPrecisionMs; an exact multiple goes one whole slot back) and
  * reaches the revive queue when the timer wheel reaches that slot. A message whose
- * deliverTimeMs is not in the future is appended to the revive queue at once.
+ * deliverTimeMs is not in the future is appended to the revive queue at once. Before
+ * 5.0.0, delay levels stand in for the timer wheel (see writeRevive).
  *
  * Abstraction: a run of consecutive single AckMsg messages of the same CK with the same
  * brokerName and deliverTimeMs is kept as one entry whose mask holds all their offsets.
  * Nothing downstream can observe the order inside such a run (the revive matches each ACK
  * on its own, and commits revive offsets only at CK positions), so the run is a set. An
  * ACK for an offset already in the run starts a new entry (duplicates stay visible).
+ *
+ * Storage: one region of entry records, the revive queue's [0, NLOG) followed by the
+ * timer's [NLOG, NLOG + NTIMER); see Layout.timer.
  */
 import { E, G, KIND, type EntryKind } from '../layout.js';
 import { fmtEntry, fmtTime } from '../format.js';
@@ -42,6 +46,9 @@ interface ReviveMsg {
   readonly deliverMs: number;
 }
 
+/** In the revive queue, E.SLOT marks how an entry arrived: through the timer, or written directly. */
+export const ARRIVED = { VIA_TIMER: 0, DIRECT: 1 } as const;
+
 function setEntry(d: Int32Array, e: number, m: ReviveMsg, slot: number): void {
   d[e + E.KIND] = m.kind;
   d[e + E.CK] = m.ck;
@@ -49,6 +56,22 @@ function setEntry(d: Int32Array, e: number, m: ReviveMsg, slot: number): void {
   d[e + E.MASK] = m.mask;
   d[e + E.DELIVER] = m.deliverMs;
   d[e + E.SLOT] = slot;
+}
+
+/** Opens a hole at entry position `pos` by shifting every used entry from there one place up. */
+function openAt(d: Int32Array, ctx: Ctx, pos: number): void {
+  const L = ctx.L;
+  const end = d[G.NLOG] + d[G.NTIMER];
+  if (end >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} revive-topic entries`);
+  d.copyWithin(L.log(pos + 1), L.log(pos), L.log(end));
+}
+
+/** Removes the entry at position `pos`, shifting the used entries after it one place down. */
+function removeAt(d: Int32Array, ctx: Ctx, pos: number): void {
+  const L = ctx.L;
+  const end = d[G.NLOG] + d[G.NTIMER];
+  d.copyWithin(L.log(pos), L.log(pos + 1), L.log(end));
+  d.fill(0, L.log(end - 1), L.log(end));
 }
 
 /**
@@ -86,22 +109,18 @@ export function writeRevive(
   const n = d[G.NTIMER];
   // Keep the timer sorted by slot, first in first out within a slot.
   let at = n;
-  while (at > 0 && d[L.timer(at - 1) + E.SLOT] > slot) at--;
-  if (at > 0 && d[L.timer(at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(at - 1), m)) {
-    d[L.timer(at - 1) + E.MASK] |= mask;
+  while (at > 0 && d[L.timer(d, at - 1) + E.SLOT] > slot) at--;
+  if (at > 0 && d[L.timer(d, at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(d, at - 1), m)) {
+    d[L.timer(d, at - 1) + E.MASK] |= mask;
     return 'timer';
   }
-  if (n >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} timer entries`);
-  for (let i = n; i > at; i--) d.copyWithin(L.timer(i), L.timer(i - 1), L.timer(i - 1) + E.SIZE);
-  setEntry(d, L.timer(at), m, slot);
+  openAt(d, ctx, d[G.NLOG] + at);
+  setEntry(d, L.timer(d, at), m, slot);
   d[G.NTIMER] = n + 1;
   return 'timer';
 }
 
-/** In the revive queue, E.SLOT marks how an entry arrived: through the timer, or written directly. */
-export const ARRIVED = { VIA_TIMER: 0, DIRECT: 1 } as const;
-
-/** Appends to the revive queue. */
+/** Appends to the revive queue (at position NLOG, before the timer's entries). */
 function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg, arrived: number): void {
   const L = ctx.L;
   const p = d[G.NLOG];
@@ -109,7 +128,7 @@ function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg, arrived: number): 
     d[L.log(p - 1) + E.MASK] |= m.mask;
     return;
   }
-  if (p >= L.entries) throw new Error(`model bound exceeded: more than ${L.entries} revive queue entries`);
+  openAt(d, ctx, p);
   setEntry(d, L.log(p), m, arrived);
   d[G.NLOG] = p + 1;
 }
@@ -132,7 +151,7 @@ function entryAt(d: Int32Array, e: number): ReviveMsg {
 
 /** The slot of the first timer entry, or -1 when the timer is empty. */
 export function nextTimerSlot(d: Int32Array, ctx: Ctx): number {
-  return d[G.NTIMER] === 0 ? -1 : d[ctx.L.timer(0) + E.SLOT];
+  return d[G.NTIMER] === 0 ? -1 : d[ctx.L.timer(d, 0) + E.SLOT];
 }
 
 /** Is the timer behind (an entry whose slot has passed is still waiting)? */
@@ -147,25 +166,28 @@ export function timerBehind(d: Int32Array, ctx: Ctx): boolean {
  */
 export function deliverSlot(d: Int32Array, ctx: Ctx): number {
   const L = ctx.L;
-  const n = d[G.NTIMER];
-  if (n === 0) return 0;
-  const slot = d[L.timer(0) + E.SLOT];
+  if (d[G.NTIMER] === 0) return 0;
+  const slot = d[L.timer(d, 0) + E.SLOT];
   if (slot > d[G.NOW]) return 0;
   let moved = 0;
-  while (moved < n && d[L.timer(moved) + E.SLOT] === slot) {
-    const t = L.timer(moved);
+  while (d[G.NTIMER] > 0 && d[L.timer(d, 0) + E.SLOT] === slot) {
     const p = d[G.NLOG];
+    const t = L.log(p);
     const m = entryAt(d, t);
     const joins = p > 0 && joinsRun(d, L.log(p - 1), m);
     if (ctx.notes) {
       const what = fmtEntry(d, L, m.kind, m.ck, m.mask, m.broker);
       note(ctx, 'TimerMessageStore', 'timer deliver', `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> revive queue offset ${joins ? p - 1 : p}`);
     }
-    appendToQueue(d, ctx, m, ARRIVED.VIA_TIMER);
+    if (joins) {
+      d[L.log(p - 1) + E.MASK] |= m.mask;
+      removeAt(d, ctx, p);
+    } else {
+      d[t + E.SLOT] = ARRIVED.VIA_TIMER;
+      d[G.NLOG] = p + 1;
+    }
+    d[G.NTIMER]--;
     moved++;
   }
-  d.copyWithin(L.timer(0), L.timer(moved), L.timer(n));
-  d.fill(0, L.timer(n - moved), L.timer(n));
-  d[G.NTIMER] = n - moved;
   return moved;
 }

@@ -45,7 +45,7 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
     }
   }
   for (let i = 0; i < d[G.NTIMER]; i++) {
-    const slot = d[L.timer(i) + E.SLOT];
+    const slot = d[L.timer(d, i) + E.SLOT];
     consider(slot);
     if (delayLevels) {
       for (const level of DELAY_LEVELS_MS) {

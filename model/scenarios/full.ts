@@ -17,12 +17,12 @@ import { addAkRefusal } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
-import { reviveBlocked } from '../protocol/revive.js';
+import { reviveBlocked, reviveStart } from '../protocol/revive.js';
 import { nextTimerSlot } from '../protocol/store.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
-import { apply } from '../step.js';
+import { applyInto } from '../step.js';
 import { initialState, type State } from '../state.js';
 
 export interface FullBounds {
@@ -123,6 +123,13 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   // With popLag, a pop may sample popTime one tick before its read: start one tick in.
   if (b.popLag) initial[G.NOW] = K.tick;
   const changeTo = s.popInvisibleTime;
+  // Scratch buffers for dry runs ("would this event change anything?").
+  const scratchA = new Int32Array(L.words);
+  const scratchB = new Int32Array(L.words);
+  const dryRun = (st: State, ctx: Ctx, e: Event, into: Int32Array): Int32Array => {
+    into.set(st);
+    return applyInto(st, ctx, e, into);
+  };
 
   return {
     scenario: 'full',
@@ -135,7 +142,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       const out: Event[] = [];
       const now = st[G.NOW];
       const slave = (st[G.FLAGS] & GF.SLAVE) !== 0;
-      const changes = (e: Event): boolean => !sameState(st, apply(st, ctx, e));
+      const changes = (e: Event): boolean => !sameState(st, dryRun(st, ctx, e, scratchA));
 
       // Broker services.
       const slot = nextTimerSlot(st, ctx);
@@ -144,17 +151,17 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       let scanPending = false;
       if (!slave) {
         const scan: Event = { type: 'scan' };
-        scanPending = changes(scan);
+        scanPending = (bufferBusy(st, ctx) || (st[G.FLAGS] & GF.SERVING) === 0) && changes(scan);
         if (scanPending) out.push(scan);
         if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push({ type: 'scan', slow: true });
       }
-      if (reviveBlocked(st) === null) {
+      if (reviveBlocked(st) === null && reviveHasWork(st)) {
         const rev: Event = { type: 'revive' };
-        const after = apply(st, ctx, rev);
+        const after = dryRun(st, ctx, rev, scratchA);
         if (!sameState(st, after)) out.push(rev);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
           const failing: Event = { type: 'revive', retryFails: true };
-          const afterFail = apply(st, ctx, failing);
+          const afterFail = dryRun(st, ctx, failing, scratchB);
           afterFail[G.USED_RETRY_FAILURES]--;
           if (!sameState(after, afterFail)) out.push(failing);
         }
@@ -197,6 +204,17 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       return out;
     },
   };
+}
+
+/** Is any wrapper in the buffer or an offset FIFO (else a scan has nothing to do)? */
+function bufferBusy(st: State, ctx: Ctx): boolean {
+  for (let k = 0; k < st[G.NCK]; k++) if ((st[ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) return true;
+  return false;
+}
+
+/** Could a revive pass change anything: an unread entry, or an in-memory offset behind the committed one? */
+function reviveHasWork(st: State): boolean {
+  return st[G.NLOG] - 1 > reviveStart(st) || st[G.REVIVE_MEM] < st[G.REVIVE_COMMIT];
 }
 
 function sameState(a: Int32Array, b: Int32Array): boolean {

@@ -1,6 +1,14 @@
 /** `npm run docs`: regenerates the generated parts of docs/. */
 import { writeFileSync } from 'node:fs';
 import { lifecycleDoc } from '../model/lifecycle-docs.js';
+import { catalogueDoc, versionsDoc } from '../model/reference-docs.js';
 
-writeFileSync(new URL('../docs/lifecycles.md', import.meta.url), lifecycleDoc());
-process.stdout.write('docs/lifecycles.md written\n');
+const docs: [string, string][] = [
+  ['lifecycles.md', lifecycleDoc()],
+  ['catalogue.md', catalogueDoc()],
+  ['versions.md', versionsDoc()],
+];
+for (const [name, text] of docs) {
+  writeFileSync(new URL(`../docs/${name}`, import.meta.url), text);
+  process.stdout.write(`docs/${name} written\n`);
+}

@@ -11,13 +11,22 @@ function bytes(n: number): string {
   return `${n} B`;
 }
 
+/** Steps as text; consecutive `tick` steps are shown as one line ("time passes to ..."). */
 export function renderSteps(steps: readonly NarratedStep[]): string[] {
   const lines: string[] = [];
-  const w = String(steps.length).length;
-  for (const s of steps) {
-    const head = `${String(s.index).padStart(w)}. ${fmtTime(s.time).padStart(6)}  ${eventLabel(s.event)}`;
-    lines.push(head);
-    for (const n of s.notes) lines.push(`${' '.repeat(w + 10)}${n.actor}: ${n.text}`);
+  const w = String(steps.length).length * (steps.some((s) => s.event.type === 'tick') ? 2 : 1) + 1;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (s.event.type === 'tick') {
+      let j = i;
+      while (j + 1 < steps.length && steps[j + 1].event.type === 'tick') j++;
+      const range = j > i ? `${s.index}-${steps[j].index}` : String(s.index);
+      lines.push(`${range.padStart(w)}. ${fmtTime(steps[j].time).padStart(6)}  time passes to ${fmtTime(steps[j].time)}`);
+      i = j;
+      continue;
+    }
+    lines.push(`${String(s.index).padStart(w)}. ${fmtTime(s.time).padStart(6)}  ${eventLabel(s.event)}`);
+    for (const n of s.notes) lines.push(`${' '.repeat(w + 11)}${n.actor}: ${n.text}`);
   }
   return lines;
 }

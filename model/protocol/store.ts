@@ -177,7 +177,15 @@ export function deliverSlot(d: Int32Array, ctx: Ctx): number {
     const joins = p > 0 && joinsRun(d, L.log(p - 1), m);
     if (ctx.notes) {
       const what = fmtEntry(d, L, m.kind, m.ck, m.mask, m.broker);
-      note(ctx, 'TimerMessageStore', 'timer deliver', `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> revive queue offset ${joins ? p - 1 : p}`);
+      const where = `revive queue offset ${joins ? p - 1 : p}`;
+      note(
+        ctx,
+        'TimerMessageStore',
+        'timer deliver',
+        ctx.s.timerMode === 'delayLevel'
+          ? `delay level expires at ${fmtTime(slot)}: ${what} -> ${where} (the revive reads its time as ${fmtTime(m.deliverMs)})`
+          : `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> ${where}`,
+      );
     }
     if (joins) {
       d[L.log(p - 1) + E.MASK] |= m.mask;

@@ -1,0 +1,91 @@
+/** Renders docs/catalogue.md and docs/versions.md from the data (kept in sync by a test). */
+import { CATALOGUE } from './catalogue.js';
+import { invariantDescription } from './invariants.js';
+import { SETTING_INFO } from './settings.js';
+import { BEHAVIOUR_NAMES, RELEASES } from './versions.js';
+
+function reproduction(e: (typeof CATALOGUE)[number]): string {
+  const flags: string[] = [`--scenario ${e.scenario}`, `--messages ${e.messages}`];
+  for (const [k, v] of Object.entries(e.bounds ?? {})) {
+    const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (v === true) flags.push(flag);
+    else if (Array.isArray(v)) flags.push(`${flag} ${v.join(',')}`);
+    else flags.push(`${flag} ${v}`);
+  }
+  if (e.batchAck) flags.push('--batch-ack');
+  for (const [k, v] of Object.entries(e.settings ?? {})) flags.push(`--set ${k}=${v}`);
+  flags.push(`--invariant ${e.invariant}`);
+  return flags.join(' ');
+}
+
+function runFlags(run: (typeof CATALOGUE)[number]['buggy']): string {
+  const parts = [`--rocketmq ${run.release}`];
+  for (const [k, v] of Object.entries(run.overrides ?? {})) parts.push(`--set ${k}=${v}`);
+  for (const [k, v] of Object.entries(run.bounds ?? {})) parts.push(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v}`);
+  return parts.join(' ');
+}
+
+export function catalogueDoc(): string {
+  const out: string[] = [
+    '# The catalogue',
+    '',
+    '<!-- Generated from model/catalogue.ts by `npm run docs`; test/model/docs.test.ts checks it is current. -->',
+    '',
+    "RocketMQ's historical POP bugs and the reference's inferred hazards, each with the smallest",
+    'configuration in which the model reproduces it. `popcheck check --bug ID` runs the buggy and',
+    'the fixing configuration side by side; `popcheck bugs --json` lists this table as data.',
+    '"Affected" lists the releases where the reproduction violates its invariant (5.0.0-alpha run',
+    'with `reviveQueueBusy`, since its revive needs other traffic to make a CK due).',
+    '',
+    '| id | what | affected | fixed | breaks | shortest |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const e of CATALOGUE) {
+    out.push(
+      `| ${e.kind === 'bug' ? `#${e.id}` : e.id} | ${e.title} | ${e.affected.join(', ')} | ${e.fixedIn} | \`${e.invariant}\` | ${e.shortest ?? '-'} steps |`,
+    );
+  }
+  for (const e of CATALOGUE) {
+    out.push('', `## ${e.kind === 'bug' ? `#${e.id}` : e.id}: ${e.title}`, '', e.summary, '');
+    if (e.finding) out.push(`**Finding:** ${e.finding}`, '');
+    out.push(`- Links: ${e.links.join(', ')}`);
+    out.push(`- Breaks \`${e.invariant}\`: ${invariantDescription(e.invariant)}.`);
+    out.push(`- Switches: ${e.switches.map((s) => `\`${s}\``).join(', ') || '(none)'}`);
+    out.push(`- Buggy run (${e.buggy.label}): \`popcheck check ${reproduction(e)} ${runFlags(e.buggy)}\` → ${e.expectBuggy}`);
+    out.push(`- Fixed run (${e.fixed.label}): \`popcheck check ${reproduction(e)} ${runFlags(e.fixed)}\` → holds`);
+  }
+  out.push(
+    '',
+    '## I-6: not modelled',
+    '',
+    "The reference's hazard I-6 (mergeAndRevive's back-pressure re-puts the oldest in-flight CK",
+    'with a timestamp as its startOffset after 30 s) needs a revive pass that waits inside',
+    '`mergeAndRevive` while completions happen; the model runs a pass as one step, so it can',
+    'neither confirm nor refute I-6. See docs/model.md.',
+    '',
+  );
+  return out.join('\n');
+}
+
+export function versionsDoc(): string {
+  const out: string[] = [
+    '# Releases and their switches',
+    '',
+    '<!-- Generated from model/versions.ts and model/settings.ts by `npm run docs`; test/model/docs.test.ts checks it is current. -->',
+    '',
+    '`--rocketmq R` sets every behaviour switch as release R had it; `--set name=value` changes one.',
+    'Facts are from the source at each tag (apache/rocketmq); "head" is 8fc57f1468 (2025-09-19).',
+    '',
+    `| switch | ${RELEASES.map((r) => r.name).join(' | ')} |`,
+    `|---|${RELEASES.map(() => '---').join('|')}|`,
+  ];
+  for (const b of BEHAVIOUR_NAMES) out.push(`| \`${b}\` | ${RELEASES.map((r) => String(r.behaviours[b])).join(' | ')} |`);
+  out.push('', '| release | ref | date | what changed |', '|---|---|---|---|');
+  for (const r of RELEASES) out.push(`| ${r.name} | \`${r.ref}\` | ${r.date} | ${r.note} |`);
+  out.push('', '## Settings', '', '| setting | kind | type | buggy value | meaning | source |', '|---|---|---|---|---|---|');
+  for (const s of SETTING_INFO) {
+    out.push(`| \`${s.name}\` | ${s.kind} | ${s.type === 'enum' ? s.values?.join(' / ') : s.type} | ${s.buggy === undefined ? '' : String(s.buggy)} | ${s.doc} | ${s.source} |`);
+  }
+  out.push('');
+  return out.join('\n');
+}

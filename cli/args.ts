@@ -30,6 +30,8 @@ export interface CheckArgs {
   readonly help: boolean;
   /** `--bug ID`: run a catalogue entry instead of the scenario flags. */
   readonly bug: string | null;
+  /** `--trace-out FILE`: write the counterexample as a JSON Lines trace. */
+  readonly traceOut: string | null;
 }
 
 function positiveInt(flag: string, raw: string | undefined, max = Number.MAX_SAFE_INTEGER): number | null {
@@ -130,6 +132,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
         'with-states': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         bug: { type: 'string' },
+        'trace-out': { type: 'string' },
         ...BOUND_OPTIONS,
       },
     });
@@ -155,6 +158,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     'with-states': bool('with-states'),
     help: bool('help'),
     bug: str('bug'),
+    'trace-out': str('trace-out'),
   };
   if (v.bug !== undefined) {
     const model = ['scenario', 'rocketmq', 'messages', 'set', 'batch-ack', 'invariant', ...Object.keys(BOUND_OPTIONS)].find((k) => raw[k] !== undefined);
@@ -209,5 +213,6 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     withStates: v['with-states'] ?? false,
     help: v.help ?? false,
     bug: v.bug ?? null,
+    traceOut: v['trace-out'] ?? null,
   };
 }

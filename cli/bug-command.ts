@@ -26,6 +26,7 @@ export function argsFor(entry: BugEntry, run: BugRun, base: CheckArgs): CheckArg
     overrides: { ...(entry.settings ?? {}), ...(run.overrides ?? {}) },
     invariants: [entry.invariant],
     bug: null,
+    traceOut: null,
   };
 }
 

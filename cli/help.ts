@@ -12,6 +12,8 @@ Usage:
   popcheck check --help        options of check
   popcheck bugs [--json]       the catalogue of RocketMQ POP bugs and hazards
   popcheck versions [--json]   the releases and their behaviour switches
+  popcheck replay FILE [--json] [--invariant NAME]...
+                               validate a JSON Lines trace against the protocol
 
 Exit codes: 0 holds, 1 violated, 2 usage or input error, 3 incomplete.
 `;
@@ -33,6 +35,7 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --stop-at-first      stop at the first violation (no interleaving counts)
   --with-states        include the state after each counterexample step in --json output
   --bug ID             run catalogue entry ID (see popcheck bugs) on its buggy and fixing release
+  --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it)
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
   --queues N --pops N --batch N                  queues, pops in all, maxNums of each pop

@@ -12,6 +12,9 @@ import { renderBug, renderCheck } from './text.js';
 import { runBug } from './bug-command.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
 import { parseArgs } from 'node:util';
+import { renderReplay, runReplay } from './replay-command.js';
+import { writeTrace } from '../traces/write.js';
+import type { TraceHeader } from '../traces/format.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -20,6 +23,8 @@ export interface Io {
   readonly tty: NodeJS.WriteStream | null;
   readonly now: () => number;
   readonly debug: boolean;
+  readonly readFile: (path: string) => string;
+  readonly writeFile: (path: string, text: string) => void;
 }
 
 function dispatch(argv: readonly string[], io: Io): number {
@@ -46,8 +51,31 @@ function dispatch(argv: readonly string[], io: Io): number {
     const progress = !args.json && io.tty ? new ProgressLine(io.tty) : null;
     const report = runCheck(args, { now: io.now }, progress ? (p) => progress.update(p) : undefined);
     progress?.clear();
+    if (args.traceOut !== null) {
+      if (!report.counterexample) throw new UsageError(`--trace-out: there is no counterexample to write (verdict ${report.verdict})`);
+      const header: TraceHeader = {
+        popcheck: 'trace',
+        version: 1,
+        scenario: args.scenario as TraceHeader['scenario'],
+        messages: args.messages,
+        rocketmq: args.rocketmq,
+        ...(args.batchAck ? { batchAck: true } : {}),
+        ...(Object.keys(args.bounds).length > 0 ? { bounds: args.bounds as TraceHeader['bounds'] } : {}),
+        ...(Object.keys(args.overrides).length > 0 ? { settings: args.overrides as TraceHeader['settings'] } : {}),
+      };
+      try {
+        io.writeFile(args.traceOut, writeTrace(header, report.counterexample.steps.map((s) => s.event)));
+      } catch (err) {
+        throw new UsageError(`--trace-out ${args.traceOut}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
     return report.verdict === 'holds' ? EXIT.holds : report.verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
+  }
+  if (command === 'replay') {
+    const { report, json } = runReplay(rest, io.readFile);
+    io.out(`${json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
+    return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
   }
   if (command === 'bugs' || command === 'versions') {
     let json = false;

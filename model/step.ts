@@ -58,7 +58,7 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
     case 'tick':
       return e.to > now ? null : `tick must move the clock forward from ${fmtTime(now)}`;
     case 'pop':
-      return popBlocked(s, ctx, e.queueId, e.popTime ?? at);
+      return popBlocked(s, ctx, e.queueId, e.popTime ?? at, at);
     case 'ack':
     case 'changeInvisible':
       return handleGuard(s, ctx, e);

@@ -24,11 +24,11 @@ export function popOffset(d: Int32Array, ctx: Ctx, q: number): number {
   return Math.max(d[ctx.L.q(q) + Q.CONSUMER_OFFSET], latestOffset(d, ctx, q));
 }
 
-/** Why a pop of queue q cannot return messages now, or null. */
-export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number): string | null {
+/** Why a pop of queue q reading at `readAt` with popTime `popTime` cannot return messages, or null. */
+export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number, readAt = d[G.NOW]): string | null {
   if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist (queues 0..${ctx.L.queues - 1})`;
   if ((d[G.FLAGS] & GF.SLAVE) !== 0) return 'the broker is a slave: pops go to the master';
-  if (popTime > d[G.NOW]) return `popTime ${fmtTime(popTime)} is after the read`;
+  if (popTime > readAt) return `popTime ${fmtTime(popTime)} is after the read at ${fmtTime(readAt)}`;
   const start = popOffset(d, ctx, q);
   if (start >= d[ctx.L.q(q) + Q.MAX]) return `no message in queue ${q} at or after offset ${start}`;
   if (d[G.NCK] >= ctx.L.ckSlots) return `bound reached: ${ctx.L.ckSlots} CKs`;

@@ -12,6 +12,8 @@ export interface Ran {
 }
 
 /** The CLI in-process. */
+export const FILES = new Map<string, string>();
+
 export function cli(...argv: string[]): Ran {
   let stdout = '';
   let stderr = '';
@@ -22,6 +24,14 @@ export function cli(...argv: string[]): Ran {
     tty: null,
     now: () => (t += 1),
     debug: false,
+    readFile: (path) => {
+      const text = FILES.get(path);
+      if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+      return text;
+    },
+    writeFile: (path, text) => {
+      FILES.set(path, text);
+    },
   });
   return { code, stdout, stderr };
 }

@@ -95,7 +95,8 @@ inline write(k, b, m) {
   fi
 }
 
-/* The client acks message _pid (AckMessageProcessor.appendAck). */
+/* The client acks message _pid (AckMessageProcessor.appendAck); Ack is the first
+   proctype, so its N instances have _pid 0..N-1. */
 active [N] proctype Ack() {
   d_step {
     if

@@ -51,42 +51,44 @@ export async function spinTable(o: SpinTableOptions): Promise<{ text: string; mi
   const rows: string[][] = [];
   const notes: string[] = [];
   let mismatch = false;
-  for (const n of o.sizes) {
-    for (const release of RELEASES) {
+  // popcheck first, so its timings do not follow a multi-GB pan run whose memory is being released.
+  const jobs = o.sizes.flatMap((n) =>
+    RELEASES.map((release) => {
       const c: PopcheckCase = { scenario: 'ack-flush', bound: `N=${n}`, release, flags: ['--messages', String(n)] };
-      o.progress(`SPIN ack-flush N=${n} ${release}`);
-      let s: SpinOutcome;
-      try {
-        const workDir = join(OUT_DIR, 'spin', `ack-flush-N${n}-${release}`);
-        s = { ok: true, r: await runSpin({ n, release, batchAck: false, timeoutSec: o.timeoutSec, memLimMb: o.memLimMb, workDir }) };
-      } catch (err) {
-        s = { ok: false, reason: (err as Error).message.split('\n')[0] };
-        notes.push(`SPIN error: N=${n} ${release}: ${s.reason}`);
-      }
       o.progress(`popcheck ack-flush N=${n} ${release}`);
-      const full = runPopcheck(c);
-      const first = runPopcheck(c, FIRST_FLAGS);
-      for (const p of [full, first]) if (p.kind !== 'ran') notes.push(`popcheck ${p.kind}: N=${n} ${release}: ${p.reason}`);
-      if (s.ok && DECIDED.has(s.r.verdict) && full.kind === 'ran' && s.r.verdict !== full.report.verdict) {
-        mismatch = true;
-        notes.push(`VERDICT MISMATCH: N=${n} ${release}: SPIN ${s.r.verdict}, popcheck ${full.report.verdict}`);
-      }
-      const sr = s.ok ? s.r : null;
-      rows.push([
-        String(n),
-        release,
-        sr ? sr.verdict : 'error',
-        sr?.states == null ? '-' : int(sr.states),
-        sr?.memoryMb == null ? '-' : mb(sr.memoryMb),
-        sr ? ms(sr.totalMs) : '-',
-        sr ? ms(sr.panMs) : '-',
-        popVerdict(full),
-        full.kind === 'ran' ? ms(full.ms) : '-',
-        first.kind === 'ran' ? ms(first.ms) : '-',
-        ratioCell(first, s, (r) => r.totalMs),
-        ratioCell(first, s, (r) => r.panMs),
-      ]);
+      return { n, release, full: runPopcheck(c), first: runPopcheck(c, FIRST_FLAGS) };
+    }),
+  );
+  for (const { n, release, full, first } of jobs) {
+    o.progress(`SPIN ack-flush N=${n} ${release}`);
+    let s: SpinOutcome;
+    try {
+      const workDir = join(OUT_DIR, 'spin', `ack-flush-N${n}-${release}`);
+      s = { ok: true, r: await runSpin({ n, release, batchAck: false, timeoutSec: o.timeoutSec, memLimMb: o.memLimMb, workDir }) };
+    } catch (err) {
+      s = { ok: false, reason: (err as Error).message.split('\n')[0] };
+      notes.push(`SPIN error: N=${n} ${release}: ${s.reason}`);
     }
+    for (const p of [full, first]) if (p.kind !== 'ran') notes.push(`popcheck ${p.kind}: N=${n} ${release}: ${p.reason}`);
+    if (s.ok && DECIDED.has(s.r.verdict) && full.kind === 'ran' && s.r.verdict !== full.report.verdict) {
+      mismatch = true;
+      notes.push(`VERDICT MISMATCH: N=${n} ${release}: SPIN ${s.r.verdict}, popcheck ${full.report.verdict}`);
+    }
+    const sr = s.ok ? s.r : null;
+    rows.push([
+      String(n),
+      release,
+      sr ? sr.verdict : 'error',
+      sr?.states == null ? '-' : int(sr.states),
+      sr?.memoryMb == null ? '-' : mb(sr.memoryMb),
+      sr ? ms(sr.totalMs) : '-',
+      sr ? ms(sr.panMs) : '-',
+      popVerdict(full),
+      full.kind === 'ran' ? ms(full.ms) : '-',
+      first.kind === 'ran' ? ms(first.ms) : '-',
+      ratioCell(first, s, (r) => r.totalMs),
+      ratioCell(first, s, (r) => r.panMs),
+    ]);
   }
   return { text: [renderTable(HEADER, rows, 2), ...notes].join('\n'), mismatch };
 }

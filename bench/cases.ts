@@ -37,5 +37,5 @@ export const POPCHECK_CASES_QUICK: readonly PopcheckCase[] = [...ackFlush([8, 16
 export const SPIN_SIZES: readonly number[] = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32];
 export const SPIN_SIZES_QUICK: readonly number[] = [4, 8, 12];
 
-/** A warm-up run before timing anything, so the first row does not pay for the JIT. */
-export const WARMUP: PopcheckCase = { scenario: 'ack-flush', bound: 'N=6', release: '5.3.1', flags: ['--messages', '6'] };
+/** Warm-up runs before timing anything, so the first rows do not pay for the JIT. */
+export const WARMUP: readonly PopcheckCase[] = [...ackFlush([16]), ...ackFlush([6], true)];

@@ -7,7 +7,7 @@ import { BenchUsageError, parseBenchArgs } from './args.js';
 import { POPCHECK_CASES, POPCHECK_CASES_QUICK, SPIN_SIZES, SPIN_SIZES_QUICK, WARMUP } from './cases.js';
 import { defaultMemLimMb, machineFacts } from './machine.js';
 import { popcheckTable } from './popcheck-table.js';
-import { runPopcheck } from './popcheck-case.js';
+import { BUDGET_MS, MAX_RUNS, MIN_RUNS, runPopcheck } from './popcheck-case.js';
 import { ensureSpin } from './spin-install.js';
 import { GCC_FLAGS } from './spin-run.js';
 import { spinTable } from './spin-table.js';
@@ -44,9 +44,9 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const [k, v] of facts) out(`${`${k}:`.padEnd(w + 1)} ${v}`);
   out();
 
-  out('a. popcheck (in-process; time = wall time of runCheck, best of 3 when under 1 s)');
+  out(`a. popcheck (in-process; time = wall time of runCheck, best of ${MIN_RUNS} or more runs: as many as fit in ${BUDGET_MS / 1000} s, at most ${MAX_RUNS})`);
   out();
-  runPopcheck(WARMUP);
+  for (const c of WARMUP) runPopcheck(c);
   out(popcheckTable(args.quick ? POPCHECK_CASES_QUICK : POPCHECK_CASES, progress));
   clearProgress();
   out();

@@ -8,7 +8,7 @@ import { POPCHECK_CASES, POPCHECK_CASES_QUICK, SPIN_SIZES, SPIN_SIZES_QUICK, WAR
 import { defaultMemLimMb, machineFacts } from './machine.js';
 import { popcheckTable } from './popcheck-table.js';
 import { BUDGET_MS, MAX_RUNS, MIN_RUNS, runPopcheck } from './popcheck-case.js';
-import { ensureSpin } from './spin-install.js';
+import { ensureSpin, spinVersion } from './spin-install.js';
 import { GCC_FLAGS } from './spin-run.js';
 import { spinTable } from './spin-table.js';
 
@@ -38,7 +38,12 @@ async function main(argv: readonly string[]): Promise<number> {
 
   out(`popcheck benchmark (${args.quick ? 'quick' : 'full'} run)`);
   out();
-  const spinFact = spin === null ? 'not used (--no-spin)' : spin.available ? `${spin.version}${spin.installed ? ' (installed now)' : ''}` : `unavailable: ${spin.reason}`;
+  const spinFact =
+    spin === null
+      ? `${spinVersion() ?? 'not on PATH'} (not used: --no-spin)`
+      : spin.available
+        ? `${spin.version}${spin.installed ? ' (installed now)' : ''}`
+        : `unavailable: ${spin.reason}`;
   const facts = machineFacts(spinFact);
   const w = Math.max(...facts.map(([k]) => k.length));
   for (const [k, v] of facts) out(`${`${k}:`.padEnd(w + 1)} ${v}`);

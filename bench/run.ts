@@ -14,6 +14,12 @@ import { spinTable } from './spin-table.js';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
 
+// A closed pipe (`npm run bench | head`) ends the run quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 function progressLine(): (s: string) => void {
   const tty = process.stderr.isTTY ? process.stderr : null;
   return (s) => {

@@ -74,6 +74,9 @@ function exec(cmd: string, args: readonly string[], cwd: string, limitMs = Infin
     let out = '';
     let interrupted = false;
     let kill: NodeJS.Timeout | undefined;
+    // Never leave a pan running when the benchmark exits.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const limit = Number.isFinite(limitMs)
@@ -86,11 +89,13 @@ function exec(cmd: string, args: readonly string[], cwd: string, limitMs = Infin
     child.on('error', (err) => {
       clearTimeout(limit);
       clearTimeout(kill);
+      process.off('exit', reap);
       reject(new Error(`${cmd}: ${err.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(limit);
       clearTimeout(kill);
+      process.off('exit', reap);
       resolve({ code, out, ms: performance.now() - t0, interrupted });
     });
   });

@@ -1,0 +1,46 @@
+/** Flags of `npm run bench -- ...`. */
+import { parseArgs } from 'node:util';
+
+export interface BenchArgs {
+  /** A fast subset (under about a minute). */
+  readonly quick: boolean;
+  /** Skip the SPIN side-by-side. */
+  readonly spin: boolean;
+  /** Wall-clock limit of one pan run, seconds. */
+  readonly spinTimeoutSec: number;
+  /** pan's -DMEMLIM, MB. */
+  readonly spinMemLimMb: number;
+}
+
+export class BenchUsageError extends Error {}
+
+function positive(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) throw new BenchUsageError(`${flag} must be a positive integer (got '${raw}')`);
+  return Number(raw);
+}
+
+export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number): BenchArgs {
+  let v;
+  try {
+    v = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: 'boolean' },
+        'no-spin': { type: 'boolean' },
+        'spin-timeout': { type: 'string' },
+        'spin-memlim': { type: 'string' },
+      },
+    }).values;
+  } catch (err) {
+    throw new BenchUsageError((err as Error).message.split('\n')[0]);
+  }
+  return {
+    quick: v.quick ?? false,
+    spin: !(v['no-spin'] ?? false),
+    spinTimeoutSec: positive('--spin-timeout', v['spin-timeout'], 60),
+    spinMemLimMb: positive('--spin-memlim', v['spin-memlim'], defaultMemLimMb),
+  };
+}

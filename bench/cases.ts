@@ -1,0 +1,41 @@
+/**
+ * What the benchmark runs, as data. A popcheck case is the argv of `popcheck check`
+ * (scenario and release apart); a row for another scenario is one more line, e.g.
+ *   { scenario: 'full', bound: 'q=2 pops=2', release: '5.3.1', flags: ['--queues', '2', '--pops', '2'] },
+ */
+export const RELEASES = ['5.3.1', '5.3.2'] as const;
+
+export interface PopcheckCase {
+  readonly scenario: string;
+  /** What bounds the state space, as shown in the table. */
+  readonly bound: string;
+  readonly release: string;
+  /** Further `popcheck check` flags. */
+  readonly flags: readonly string[];
+}
+
+/** ack-flush with N messages on both releases (with symmetry reduction unless `noSymmetry`). */
+function ackFlush(ns: readonly number[], noSymmetry = false): PopcheckCase[] {
+  return ns.flatMap((n) =>
+    RELEASES.map((release) => ({
+      scenario: 'ack-flush',
+      bound: `N=${n}${noSymmetry ? ' nosym' : ''}`,
+      release,
+      flags: ['--messages', String(n), ...(noSymmetry ? ['--no-symmetry'] : [])],
+    })),
+  );
+}
+
+export const POPCHECK_CASES: readonly PopcheckCase[] = [
+  ...ackFlush([8, 10, 12, 16, 20, 24, 28, 32]),
+  ...ackFlush([6, 7, 8], true),
+];
+
+export const POPCHECK_CASES_QUICK: readonly PopcheckCase[] = [...ackFlush([8, 16, 32]), ...ackFlush([6], true)];
+
+/** N of the SPIN side-by-side (ack-flush, both releases, no batch ack). */
+export const SPIN_SIZES: readonly number[] = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32];
+export const SPIN_SIZES_QUICK: readonly number[] = [4, 8, 12];
+
+/** Warm-up runs before timing anything, so the first rows do not pay for the JIT. */
+export const WARMUP: readonly PopcheckCase[] = [...ackFlush([16]), ...ackFlush([6], true)];

@@ -26,12 +26,26 @@ function ackFlush(ns: readonly number[], noSymmetry = false): PopcheckCase[] {
   );
 }
 
+/** The full scenario at a few bounds, on both releases. */
+function full(bound: string, flags: readonly string[]): PopcheckCase[] {
+  return RELEASES.map((release) => ({ scenario: 'full', bound, release, flags: [...flags] }));
+}
+
+export const FULL_CASES: readonly PopcheckCase[] = [
+  ...full('defaults', []),
+  ...full('q=2 m=2 pops=2', ['--queues', '2', '--messages', '2']),
+  ...full('m=3 pops=3 b=1', ['--messages', '3', '--pops', '3', '--batch', '1']),
+  ...full('crashes=1', ['--crashes', '1']),
+  ...full('m=4 pops=4 b=1', ['--messages', '4', '--pops', '4', '--batch', '1']),
+];
+
 export const POPCHECK_CASES: readonly PopcheckCase[] = [
   ...ackFlush([8, 10, 12, 16, 20, 24, 28, 32]),
   ...ackFlush([6, 7, 8], true),
+  ...FULL_CASES,
 ];
 
-export const POPCHECK_CASES_QUICK: readonly PopcheckCase[] = [...ackFlush([8, 16, 32]), ...ackFlush([6], true)];
+export const POPCHECK_CASES_QUICK: readonly PopcheckCase[] = [...ackFlush([8, 16, 32]), ...ackFlush([6], true), ...full('defaults', [])];
 
 /** N of the SPIN side-by-side (ack-flush, both releases, no batch ack). */
 export const SPIN_SIZES: readonly number[] = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32];

@@ -23,6 +23,8 @@ export interface CheckArgs {
   readonly json: boolean;
   readonly maxStates: number | null;
   readonly timeoutSec: number | null;
+  /** `--max-memory MB`: stop (incomplete) when the process uses more. */
+  readonly maxMemoryMb: number | null;
   readonly symmetry: boolean;
   readonly invariants: readonly string[] | null;
   readonly stopAtFirst: boolean;
@@ -125,6 +127,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
         set: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         'max-states': { type: 'string' },
+        'max-memory': { type: 'string' },
         timeout: { type: 'string' },
         'no-symmetry': { type: 'boolean' },
         invariant: { type: 'string', multiple: true },
@@ -153,6 +156,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     'batch-ack': bool('batch-ack'),
     json: bool('json'),
     'max-states': str('max-states'),
+    'max-memory': str('max-memory'),
     'no-symmetry': bool('no-symmetry'),
     'stop-at-first': bool('stop-at-first'),
     'with-states': bool('with-states'),
@@ -206,6 +210,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     overrides,
     json: v.json ?? false,
     maxStates: positiveInt('--max-states', v['max-states']),
+    maxMemoryMb: positiveInt('--max-memory', v['max-memory'], 1 << 20),
     timeoutSec,
     symmetry: !(v['no-symmetry'] ?? false),
     invariants,

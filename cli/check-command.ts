@@ -54,6 +54,8 @@ export interface CheckReport {
 
 export interface Clock {
   now(): number;
+  /** Bytes the process uses (for --max-memory); absent: no memory limit can be applied. */
+  memory?(): number;
 }
 
 export function buildModel(
@@ -88,7 +90,14 @@ export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) 
     maxStates: a.maxStates ?? undefined,
     symmetry: a.symmetry,
     stopAtFirstViolation: a.stopAtFirst,
-    shouldStop: a.timeoutSec === null ? undefined : () => (clock.now() > deadline ? 'timeout' : null),
+    shouldStop:
+      a.timeoutSec === null && a.maxMemoryMb === null
+        ? undefined
+        : () => {
+            if (clock.now() > deadline) return 'timeout';
+            if (a.maxMemoryMb !== null && clock.memory && clock.memory() > a.maxMemoryMb * 1024 * 1024) return 'max-memory';
+            return null;
+          },
     onProgress,
     pollEvery: 1024,
   });

@@ -31,6 +31,7 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --json               print one JSON object instead of text
   --max-states K       stop after K distinct states (verdict incomplete unless a violation was found)
   --timeout S          stop after S seconds (verdict incomplete unless a violation was found)
+  --max-memory MB      stop when the process uses more than MB MiB (verdict incomplete likewise)
   --no-symmetry        do not merge states that differ only by which offsets of a CK are which
   --stop-at-first      stop at the first violation (no interleaving counts)
   --with-states        include the state after each counterexample step in --json output

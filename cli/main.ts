@@ -8,6 +8,7 @@ process.exitCode = run(process.argv.slice(2), {
   err: (s) => process.stderr.write(s),
   tty: process.stderr.isTTY ? process.stderr : null,
   now: () => performance.now(),
+  memory: () => process.memoryUsage().rss,
   debug: Boolean(process.env.POPCHECK_DEBUG),
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),

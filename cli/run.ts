@@ -22,6 +22,8 @@ export interface Io {
   /** A terminal to draw progress on, or null. */
   readonly tty: NodeJS.WriteStream | null;
   readonly now: () => number;
+  /** Bytes the process uses. */
+  readonly memory: () => number;
   readonly debug: boolean;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
@@ -49,7 +51,7 @@ function dispatch(argv: readonly string[], io: Io): number {
       return report.asExpected ? EXIT.holds : EXIT.violated;
     }
     const progress = !args.json && io.tty ? new ProgressLine(io.tty) : null;
-    const report = runCheck(args, { now: io.now }, progress ? (p) => progress.update(p) : undefined);
+    const report = runCheck(args, { now: io.now, memory: io.memory }, progress ? (p) => progress.update(p) : undefined);
     progress?.clear();
     if (args.traceOut !== null) {
       if (!report.counterexample) throw new UsageError(`--trace-out: there is no counterexample to write (verdict ${report.verdict})`);

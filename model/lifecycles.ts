@@ -34,7 +34,11 @@ export type MessageEvent =
   | 'revivedAckMissed'
   | 'retryDispatched'
   | 'retryCompleted'
-  | 'notRetried';
+  | 'notRetried'
+  | 'repeatedAckWritten'
+  | 'matchedByKey'
+  | 'retryForgotten'
+  | 'revivedAgain';
 
 export type CkState = 'none' | 'buffered' | 'stored' | 'delivered' | 'doneInMemory' | 'lost' | 'revived';
 export type CkEvent =
@@ -77,6 +81,13 @@ export const MESSAGE_TRANSITIONS = [
   m('ackLost', 'notRetried', 'dropped'),
   m('ackStored', 'handedOver', 'changed'),
   m('ackLost', 'handedOver', 'changed'),
+  m('ackBuffered', 'repeatedAckWritten', 'ackStored'),
+  m('ackLost', 'repeatedAckWritten', 'ackStored'),
+  // A re-put CK has the key of its original: an ACK sent with the original handle matches it.
+  m('inFlight', 'matchedByKey', 'done'),
+  // A crash forgets retries in flight; the CK may be revived again after the restart.
+  m('reviving', 'retryForgotten', 'dropped'),
+  m('dropped', 'revivedAgain', 'reviving'),
 ];
 
 export const CK_TRANSITIONS = [
@@ -109,6 +120,10 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   retryDispatched: ['revive'],
   retryCompleted: ['reviveComplete'],
   notRetried: ['revive', 'reviveComplete'],
+  repeatedAckWritten: ['ack'],
+  matchedByKey: ['revive'],
+  retryForgotten: ['crash'],
+  revivedAgain: ['revive'],
 };
 
 export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> = {
@@ -143,7 +158,8 @@ export function messageState(d: Int32Array, L: Layout, k: number, i: number): Me
     if (d[c + C.RETRY_PENDING] & bit) return 'reviving';
     if (d[c + C.CHANGED] & bit) return 'changed';
     if (d[c + C.REVIVE_UNACKED] & bit) return 'dropped';
-    return d[c + C.ACKED] & bit ? 'done' : 'unexpected';
+    // Matched by an ACK under this CK's key (possibly sent with another CK's handle, e.g. for a re-put CK).
+    return 'done';
   }
   if (d[c + C.CHANGED] & bit) return 'changed';
   if (d[c + C.ACKED] & bit) {

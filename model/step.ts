@@ -9,7 +9,7 @@ import { ack, ackMark, findCkForHandle } from './protocol/ack.js';
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
-import type { Ctx, Note } from './protocol/context.js';
+import { K, type Ctx, type Note } from './protocol/context.js';
 import { pop, popBlocked } from './protocol/pop.js';
 import { expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
 import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
@@ -60,8 +60,15 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
     case 'pop':
       return popBlocked(s, ctx, e.queueId, e.popTime ?? at, at);
     case 'ack':
-    case 'changeInvisible':
       return handleGuard(s, ctx, e);
+    case 'changeInvisible': {
+      const why = handleGuard(s, ctx, e);
+      if (why !== null) return why;
+      // The new CK's handle is (queueId, offset, popTime = now): at the instant of the pop it
+      // would equal an existing handle, which RocketMQ's millisecond clock never produces.
+      if (at <= e.popTime) return `changeInvisibleTime in the instant of the pop (${fmtTime(at)}) would reuse its receipt handle`;
+      return null;
+    }
     case 'ackMark': {
       const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
       if (k < 0 || (s[ctx.L.ck(k) + C.PENDING_MARK] & (1 << (e.offset - e.startOffset))) === 0) {
@@ -158,10 +165,13 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
       break;
     case 'crash':
       crash(d, ctx);
+      // A restart takes time: no request after it shares a popTime with one before it.
+      d[G.NOW] += K.tick;
       break;
     case 'roleChange':
       if (e.role === 'slave') becomeSlave(d, ctx);
       else becomeMaster(d, ctx);
+      d[G.NOW] += K.tick;
       break;
   }
   return asState(d);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bin, cli } from './helpers.js';
+import { bin, cli, MEMORY } from './helpers.js';
 
 const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
 
@@ -80,6 +80,18 @@ describe('popcheck check (in-process)', () => {
     const r = cli('check', '--rocketmq', '5.3.2', '--messages', '7', '--no-symmetry', '--timeout', '0.001', '--json');
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).stopReason).toBe('timeout');
+  });
+
+  it('--max-memory ends incomplete when the process grows past it', () => {
+    MEMORY.bytes = 600 * 1024 * 1024;
+    try {
+      const r = cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500', '--json');
+      expect(r.code).toBe(3);
+      expect(JSON.parse(r.stdout).stopReason).toBe('max-memory');
+    } finally {
+      MEMORY.bytes = 100 * 1024 * 1024;
+    }
+    expect(cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500').code).toBe(0);
   });
 
   it('--invariant restricts what is checked', () => {

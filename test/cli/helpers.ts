@@ -13,6 +13,8 @@ export interface Ran {
 
 /** The CLI in-process. */
 export const FILES = new Map<string, string>();
+/** What the in-process CLI reads as the process's memory use. */
+export const MEMORY = { bytes: 100 * 1024 * 1024 };
 
 export function cli(...argv: string[]): Ran {
   let stdout = '';
@@ -23,6 +25,7 @@ export function cli(...argv: string[]): Ran {
     err: (s) => (stderr += s),
     tty: null,
     now: () => (t += 1),
+    memory: () => MEMORY.bytes,
     debug: false,
     readFile: (path) => {
       const text = FILES.get(path);

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { check, explore, type Invariant } from '../../checker/index.js';
+import { CATALOGUE } from '../../model/catalogue.js';
+import { resolveSettings } from '../../model/config.js';
+import type { Event } from '../../model/events.js';
+import { G, C } from '../../model/layout.js';
+import { CK_TRANSITIONS, MESSAGE_TRANSITIONS, ckState, messageState } from '../../model/lifecycles.js';
+import { PopModel } from '../../model/popmodel.js';
+import { findScenario } from '../../model/scenarios/index.js';
+import type { FullBounds } from '../../model/scenarios/full.js';
+import type { SettingName, SettingValue } from '../../model/settings.js';
+import type { State } from '../../model/state.js';
+import { entryModel } from '../fixtures/catalogue.js';
+
+function fullModel(
+  release: string,
+  bounds: Partial<FullBounds> = {},
+  settings: Partial<Record<SettingName, SettingValue>> = {},
+  messages = 3,
+): PopModel {
+  const def = findScenario('full')!;
+  const s = resolveSettings({ release, scenarioConfig: def.config, overrides: settings });
+  return new PopModel(def.build({ messages, release, settings: s, bounds }));
+}
+
+describe('the full scenario', () => {
+  it('with its defaults finds #8835 on 5.3.1 and holds on 5.3.2 and head (counts pinned)', () => {
+    const bad = check(fullModel('5.3.1'));
+    expect(bad.verdict).toBe('violated');
+    expect(bad.violations[0].invariant).toBe('acked-never-retried');
+    expect(bad.violations[0].length).toBe(14);
+    for (const release of ['5.3.2', 'head']) {
+      const r = check(fullModel(release));
+      expect(r.verdict).toBe('holds');
+      expect([r.states, r.transitions, r.interleavings]).toEqual([6802, 10537, 166033n]);
+    }
+  });
+
+  const holdsOn532: [string, Partial<FullBounds>][] = [
+    ['a crash', { crashes: 1 }],
+    ['a master/slave round trip', { roleChanges: 2 }],
+    ['a change of invisible time', { changes: 1 }],
+    ['a duplicate ack', { dupAcks: 1 }],
+    ['a late ack', { lateAcks: 1 }],
+    ['a slow scan', { slowScans: 1 }],
+    ['two queues', { queues: 2, pops: 2 }],
+  ];
+  for (const [what, bounds] of holdsOn532) {
+    it(`holds on 5.3.2 with ${what}`, () => {
+      const r = check(fullModel('5.3.2', bounds, {}, bounds.queues ? 2 : 3));
+      expect(r.verdict).toBe('holds');
+      expect(r.complete).toBe(true);
+      expect(r.interleavings).not.toBeNull();
+    });
+  }
+
+  it('crashes with asynchronous reads lose retries (I-7); store failures break only the client-side invariant (I-2)', () => {
+    const lost = check(fullModel('head', { crashes: 1, messages: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
+    expect(lost.violations.map((v) => v.invariant)).toContain('no-loss');
+    const failed = check(fullModel('head', { storeFailures: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false }, 1));
+    expect(failed.violations.map((v) => v.invariant)).toEqual(['success-never-retried']);
+  });
+
+  it('time jumps only to breakpoints: every tick lands where some guard can change', () => {
+    const m = fullModel('5.3.2', { pops: 1, batch: 1 }, {}, 1);
+    const g = explore(m);
+    expect(g.complete).toBe(true);
+    // Pop at 0 (popTime 0, T = 60 s): addAk refuses after 8.5 s (9.0 s), the scan flushes after 10 s
+    // (10.5 s), the CK's slot (58 s) and the ACK's (59 s), T itself and just after it, the CK due
+    // (T + 2.5 s), and 3 s after the last deliverTimeMs read (63.5 s).
+    const times = new Set<number>();
+    const stack: State[] = [...m.initialStates()];
+    const seen = new Set<string>();
+    while (stack.length > 0) {
+      const s = stack.pop()!;
+      const key = s.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const e of m.enabledEvents(s)) {
+        if (e.type === 'tick') times.add(e.to);
+        stack.push(m.step(s, e));
+      }
+    }
+    expect([...times].sort((a, b) => a - b)).toEqual([9000, 10500, 58000, 59000, 60000, 60500, 62500, 63500]);
+  });
+});
+
+describe('lifecycle tables', () => {
+  it('every move in every catalogue run and full feature run is in the tables, and every table edge is exercised', () => {
+    const msg = new Set<string>();
+    const ck = new Set<string>();
+    const recorder = (m: PopModel): Invariant<State, Event> => ({
+      name: 'record-moves',
+      kind: 'transition',
+      description: 'records lifecycle moves',
+      holds: (b, _e, a) => {
+        for (let k = 0; k < a[G.NCK]; k++) {
+          const x = ckState(b, m.ctx.L, k);
+          const y = ckState(a, m.ctx.L, k);
+          if (x !== y) ck.add(`${x}>${y}`);
+          for (let i = 0; i < a[m.ctx.L.ck(k) + C.NUM]; i++) {
+            const u = messageState(b, m.ctx.L, k, i);
+            const v = messageState(a, m.ctx.L, k, i);
+            if (u !== v) msg.add(`${u}>${v}`);
+          }
+        }
+        return true;
+      },
+    });
+    const models: PopModel[] = [];
+    for (const e of CATALOGUE) {
+      models.push(entryModel(e, e.buggy, {}, ['lifecycle-legal']), entryModel(e, e.fixed, {}, ['lifecycle-legal']));
+    }
+    models.push(fullModel('head', { crashes: 1, pops: 1, batch: 2 }, {}, 2));
+    models.push(fullModel('head', { changes: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false }, 1));
+    models.push(fullModel('head', { dupAcks: 1, storeFailures: 1, pops: 1, batch: 1 }, {}, 1));
+    models.push(fullModel('head', { retryFailures: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
+    models.push(fullModel('head', { expire: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
+    models.push(fullModel('head', { pops: 1, batch: 1, scanStalls: true }, { enablePopBufferMerge: true, popInvisibleTime: 5000 }, 1));
+    // Acks dropped or lost, then revived asynchronously, re-put, or found gone.
+    models.push(fullModel('5.3.1', { pops: 1, batch: 2 }, { asyncBizRead: true }, 2));
+    models.push(fullModel('5.3.1', { pops: 1, batch: 2, expire: 2 }, {}, 2));
+    models.push(fullModel('5.3.1', { pops: 1, batch: 2, retryFailures: 1 }, {}, 2));
+    models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
+    models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1, expire: 1 }, { enablePopBufferMerge: false }, 1));
+    models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1, retryFailures: 1 }, { enablePopBufferMerge: false }, 1));
+    for (const m of models) {
+      const withRecorder = Object.assign(Object.create(Object.getPrototypeOf(m)), m, { invariants: [...m.invariants, recorder(m)] }) as PopModel;
+      const g = explore(withRecorder, { countPaths: false });
+      expect(g.firstViolations.filter((v) => withRecorder.invariants[v.invariant].name === 'lifecycle-legal'), m.name).toEqual([]);
+    }
+    const msgTable = new Set(MESSAGE_TRANSITIONS.map((t) => `${t.fromState}>${t.toState}`));
+    const ckTable = new Set(CK_TRANSITIONS.map((t) => `${t.fromState}>${t.toState}`));
+    for (const x of msg) expect(msgTable.has(x), x).toBe(true);
+    for (const x of ck) expect(ckTable.has(x), x).toBe(true);
+    expect([...msgTable].filter((x) => !msg.has(x))).toEqual([]);
+    expect([...ckTable].filter((x) => !ck.has(x))).toEqual([]);
+  });
+});

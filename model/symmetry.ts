@@ -13,13 +13,23 @@ import { asState, type State } from './state.js';
 
 const CK_MASKS = [C.BITS, C.TO_STORE, C.HELD, C.ACKED, C.ACKED_IN_TIME, C.ACK_WRITTEN, C.RETRIED, C.RETRIED_AGAIN] as const;
 
-/** Word offsets of every mask of CK slot k, in a fixed order (CK masks, revive queue, timer). */
-function maskWords(d: Int32Array, L: Layout, k: number): number[] {
-  const c = L.ck(k);
-  const words: number[] = CK_MASKS.map((f) => c + f);
-  for (let p = 0; p < d[G.NLOG]; p++) if (d[L.log(p) + E.CK] === k) words.push(L.log(p) + E.MASK);
-  for (let i = 0; i < d[G.NTIMER]; i++) if (d[L.timer(d, i) + E.CK] === k) words.push(L.timer(d, i) + E.MASK);
-  return words;
+interface Scratch {
+  readonly words: Int32Array;
+  /** Signature of index i: chunks of 30 bits at [i * chunks, (i + 1) * chunks). */
+  sig: Int32Array;
+  readonly order: Int32Array;
+}
+
+const scratchByLayout = new WeakMap<Layout, Scratch>();
+
+function scratchFor(L: Layout): Scratch {
+  let s = scratchByLayout.get(L);
+  if (!s) {
+    const maxWords = CK_MASKS.length + L.entries;
+    s = { words: new Int32Array(maxWords), sig: new Int32Array(32 * Math.ceil(maxWords / 30)), order: new Int32Array(32) };
+    scratchByLayout.set(L, s);
+  }
+  return s;
 }
 
 export function canonicalizeMessages(s: State, ctx: Ctx, k: number): State {
@@ -27,30 +37,52 @@ export function canonicalizeMessages(s: State, ctx: Ctx, k: number): State {
   if (k >= s[G.NCK]) return s;
   const num = s[L.ck(k) + C.NUM];
   if (num <= 1) return s;
-  const words = maskWords(s, L, k);
-  // Signature of index i: one bit per mask word, packed 30 to an int, most significant first.
-  const chunks = Math.ceil(words.length / 30);
-  const sig = new Int32Array(num * chunks);
-  for (let i = 0; i < num; i++) {
-    for (let w = 0; w < words.length; w++) {
-      if (s[words[w]] & (1 << i)) sig[i * chunks + Math.floor(w / 30)] |= 1 << (29 - (w % 30));
-    }
+  const sc = scratchFor(L);
+  // Word offsets of every mask of CK k: the CK's masks, then its entries in region order.
+  const words = sc.words;
+  let nw = 0;
+  const c = L.ck(k);
+  for (const f of CK_MASKS) words[nw++] = c + f;
+  const used = s[G.NLOG] + s[G.NTIMER];
+  for (let p = 0; p < used; p++) if (s[L.log(p) + E.CK] === k) words[nw++] = L.log(p) + E.MASK;
+  const chunks = Math.ceil(nw / 30);
+  const sig = sc.sig;
+  sig.fill(0, 0, num * chunks);
+  for (let w = 0; w < nw; w++) {
+    const m = s[words[w]];
+    if (m === 0) continue;
+    const chunk = Math.floor(w / 30);
+    const bit = 1 << (29 - (w % 30));
+    for (let i = 0; i < num; i++) if (m & (1 << i)) sig[i * chunks + chunk] |= bit;
   }
-  const order = Array.from({ length: num }, (_, i) => i);
-  order.sort((a, b) => {
-    for (let x = 0; x < chunks; x++) {
-      const diff = sig[a * chunks + x] - sig[b * chunks + x];
-      if (diff !== 0) return diff > 0 ? -1 : 1;
+  // Insertion sort of the indices by signature, descending; stable, so ties keep index order.
+  const order = sc.order;
+  let identity = true;
+  for (let i = 0; i < num; i++) {
+    let j = i;
+    while (j > 0 && greater(sig, chunks, i, order[j - 1])) {
+      order[j] = order[j - 1];
+      j--;
     }
-    return 0;
-  });
-  if (order.every((v, j) => v === j)) return s;
+    order[j] = i;
+    if (j !== i) identity = false;
+  }
+  if (identity) return s;
   const d = s.slice();
-  for (const w of words) {
-    const old = s[w];
+  for (let w = 0; w < nw; w++) {
+    const old = s[words[w]];
     let m = 0;
     for (let j = 0; j < num; j++) if (old & (1 << order[j])) m |= 1 << j;
-    d[w] = m;
+    d[words[w]] = m;
   }
   return asState(d);
+}
+
+/** Is the signature of index a greater than that of index b? */
+function greater(sig: Int32Array, chunks: number, a: number, b: number): boolean {
+  for (let x = 0; x < chunks; x++) {
+    const d = sig[a * chunks + x] - sig[b * chunks + x];
+    if (d !== 0) return d > 0;
+  }
+  return false;
 }

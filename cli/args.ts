@@ -49,6 +49,8 @@ const COUNT_FLAGS: Record<string, [keyof FullBounds, number]> = {
   queues: ['queues', 4],
   pops: ['pops', 16],
   batch: ['batch', 32],
+  acks: ['acks', 64],
+  'pops-until': ['popsUntil', 86_400_000],
   'dup-acks': ['dupAcks', 8],
   'late-acks': ['lateAcks', 8],
   changes: ['changes', 8],

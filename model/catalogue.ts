@@ -334,6 +334,28 @@ export const CATALOGUE: readonly BugEntry[] = [
       'confirmed from 5.3.1 (where re-put CKs back off): a failed retry, a late ack of another offset of the CK, and a revive pass 3 min later lose the re-put offset. 5.1.0 loses it earlier through #7412; in 5.3.0 the re-put CK is due at once and is revived before the mock can replace it.',
   },
   {
+    id: 'I-6',
+    kind: 'hypothesis',
+    title: 'Back-pressure re-puts an in-flight CK with a timestamp as its startOffset',
+    summary:
+      "While more than 3 CKs have retries in flight, mergeAndRevive re-puts the oldest one that waited over 30 s through rePutCK(oldCK, pair), and the pair's first element is the map's timestamp: the re-put CK points at an offset no message has.",
+    links: ['reference §6.8 I-6'],
+    affected: [],
+    fixedIn: 'harmless within the bound: the original retries still complete',
+    switches: ['reviveAsync', 'asyncBizRead'],
+    invariant: 'no-loss',
+    scenario: 'full',
+    messages: 5,
+    bounds: { pops: 5, batch: 1, acks: 0, popsUntil: 0 },
+    settings: { ...off, asyncBizRead: true },
+    buggy: { release: 'head', label: 'head, asynchronous reads' },
+    fixed: { release: 'head', overrides: { asyncBizRead: false }, label: 'head, local reads' },
+    expectBuggy: 'holds',
+    shortest: null,
+    finding:
+      'refuted within the bound (5 pops of one message popped together, none acked, asynchronous reads): the re-put with a timestamp startOffset is reached, its revive finds no message and retries nothing, and the original CK\'s retries still complete, so nothing is lost. The reference\'s loss needs retries that never complete, which the model does not include.',
+  },
+  {
     id: 'I-7',
     kind: 'hypothesis',
     title: 'A crash between commit and retry completion loses the retries',

@@ -1,5 +1,5 @@
 /** Rendering of state parts in RocketMQ's own vocabulary, for narration and reports. */
-import { BROKER_NAMES, C, KIND, type Layout } from './layout.js';
+import { BROKER_NAMES, C, KIND, TIMESTAMP_OFFSET, type Layout } from './layout.js';
 
 export function fmtTime(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -31,8 +31,9 @@ export function fmtBits(mask: number, num: number): string {
 export function fmtCk(d: Int32Array, L: Layout, k: number): string {
   const c = L.ck(k);
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  const so = d[c + C.START] === TIMESTAMP_OFFSET ? '<timestamp>' : String(d[c + C.START]);
   return (
-    `CK{q=${d[c + C.QUEUE]}, so=${d[c + C.START]}, n=${d[c + C.NUM]}, pt=${fmtTime(d[c + C.POP_TIME])}, ` +
+    `CK{q=${d[c + C.QUEUE]}, so=${so}, n=${d[c + C.NUM]}, pt=${fmtTime(d[c + C.POP_TIME])}, ` +
     `it=${d[c + C.INVISIBLE] / 1000}s, T=${fmtTime(T)}, bn=${brokerName(d[c + C.BROKER])}}`
   );
 }

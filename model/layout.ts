@@ -114,10 +114,18 @@ export const C = {
   FOREIGN_RETRIES: 24,
   /** Revive-queue position of the CK entry the revive processed (PopCheckPoint.reviveOffset). */
   REVIVE_POS: 25,
-  SIZE: 26,
+  /** When the CK entered inflightReviveRequestMap. */
+  DISPATCHED_AT: 26,
+  SIZE: 27,
 } as const;
 
 export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3 } as const;
+
+/**
+ * The startOffset of a CK re-put by mergeAndRevive's back-pressure: RocketMQ passes the
+ * in-flight map's timestamp as the offset (hazard I-6); no message has such an offset.
+ */
+export const TIMESTAMP_OFFSET = 1 << 30;
 
 /** Bits of C.FLAGS. */
 export const CF = {

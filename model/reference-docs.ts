@@ -54,16 +54,7 @@ export function catalogueDoc(): string {
     out.push(`- Buggy run (${e.buggy.label}): \`popcheck check ${reproduction(e)} ${runFlags(e.buggy)}\` → ${e.expectBuggy}`);
     out.push(`- Fixed run (${e.fixed.label}): \`popcheck check ${reproduction(e)} ${runFlags(e.fixed)}\` → holds`);
   }
-  out.push(
-    '',
-    '## I-6: not modelled',
-    '',
-    "The reference's hazard I-6 (mergeAndRevive's back-pressure re-puts the oldest in-flight CK",
-    'with a timestamp as its startOffset after 30 s) needs a revive pass that waits inside',
-    '`mergeAndRevive` while completions happen; the model runs a pass as one step, so it can',
-    'neither confirm nor refute I-6. See docs/model.md.',
-    '',
-  );
+  out.push('');
   return out.join('\n');
 }
 

@@ -40,11 +40,11 @@ function handleGuard(s: State, ctx: Ctx, e: HandleEvent): string | null {
   return null;
 }
 
-/** The CK whose asynchronous retries a reviveComplete event names, or -1. */
+/** The CK whose asynchronous retries a reviveComplete event names (in the in-flight map or not), or -1. */
 function inflightCk(s: Int32Array, ctx: Ctx, q: number, so: number, pt: number): number {
   for (let k = 0; k < s[G.NCK]; k++) {
     const c = ctx.L.ck(k);
-    if ((s[c + C.FLAGS] & CF.INFLIGHT) !== 0 && s[c + C.RETRY_PENDING] !== 0 && s[c + C.QUEUE] === q && s[c + C.START] === so && s[c + C.POP_TIME] === pt) return k;
+    if (s[c + C.RETRY_PENDING] !== 0 && s[c + C.QUEUE] === q && s[c + C.START] === so && s[c + C.POP_TIME] === pt) return k;
   }
   return -1;
 }

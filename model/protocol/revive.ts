@@ -5,7 +5,7 @@
  * unmatched offset; commit the revive offset of the last CK processed). With reviveAsync
  * the retries of a CK complete later, in a `reviveComplete` step.
  */
-import { BROKER, C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q } from '../layout.js';
+import { BROKER, C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q, TIMESTAMP_OFFSET } from '../layout.js';
 import { brokerName, fmtBits, fmtCk, fmtEntry, fmtTime } from '../format.js';
 import { RETRY_TOPIC } from '../names.js';
 import { K, note, type Ctx } from './context.js';
@@ -126,6 +126,17 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
       if (ctx.notes) note(ctx, 'PopReviveService', 'ck not due', `CK at offset ${point.pos} not due yet (endTime ${fmtTime(endTime)} - T ${fmtTime(T)} <= 2s); the pass stops here`);
       break;
     }
+    if (!point.mock && asyncRevive(ctx) && !relieveBackPressure(d, ctx)) {
+      if (ctx.notes) {
+        note(
+          ctx,
+          'PopReviveService',
+          'inflight back-pressure',
+          `more than 3 CKs have retries in flight and the oldest is younger than 30 s: the pass waits (modelled as stopping here; a later pass goes on)`,
+        );
+      }
+      break;
+    }
     if (point.mock) {
       if (ctx.notes) note(ctx, 'PopReviveService', 'mock ck', `mock CK at offset ${point.pos}: nothing to retry`);
     } else if (!reviveMsgFromCk(d, ctx, point, retryFails)) {
@@ -161,9 +172,11 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
   d[c + C.FLAGS] |= CF.REVIVED;
   d[c + C.REVIVE_POS] = point.pos;
   d[c + C.REVIVE_UNACKED] |= unacked;
-  if (asyncRevive(ctx)) {
+  // A CK re-put with a timestamp as its offset reads nothing: its read fails at once.
+  if (asyncRevive(ctx) && d[c + C.START] !== TIMESTAMP_OFFSET) {
     d[c + C.RETRY_PENDING] = retryFails ? 0 : unacked;
     d[c + C.FLAGS] |= CF.INFLIGHT;
+    d[c + C.DISPATCHED_AT] = d[G.NOW];
     if (ctx.notes) note(ctx, 'PopReviveService', 'revive dispatch', `CK@${d[c + C.START]} due: retries of offsets ${listOffsets(d[c + C.START], unacked)} dispatched (asynchronous)`);
     if (retryFails) {
       for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) rePutCk(d, ctx, point.k, d[c + C.START] + j);
@@ -235,7 +248,7 @@ function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): nu
 }
 
 /** rePutCK: the retry write failed; a one-message CK for the offset goes back to the revive topic. */
-function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number): void {
+function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why = `the retry write for offset ${off} failed`): void {
   const L = ctx.L;
   const c = L.ck(k);
   const n = d[G.NCK];
@@ -261,8 +274,54 @@ function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number): void {
   d[nc + C.FLAGS] = CF.CK_STORED;
   const T = d[nc + C.POP_TIME] + d[nc + C.INVISIBLE];
   writeRevive(d, ctx, KIND.CK, n, d[nc + C.BROKER], 0, T - K.ackTimeInterval);
-  d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
-  if (ctx.notes) note(ctx, 'PopReviveService', 'revive error', `the retry write for offset ${off} failed: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
+  if (off !== TIMESTAMP_OFFSET) d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
+  if (ctx.notes) note(ctx, 'PopReviveService', 'rePut CK', `${why}: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
+}
+
+/** The in-flight CK first in PopCheckPoint order (smallest startOffset), or -1. */
+function firstInflight(d: Int32Array, ctx: Ctx): number {
+  let first = -1;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if ((d[c + C.FLAGS] & CF.INFLIGHT) === 0) continue;
+    if (first < 0 || d[c + C.START] < d[ctx.L.ck(first) + C.START]) first = k;
+  }
+  return first;
+}
+
+function inflightCount(d: Int32Array, ctx: Ctx): number {
+  let n = 0;
+  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0) n++;
+  return n;
+}
+
+/** How long mergeAndRevive lets the oldest in-flight CK wait before re-putting it. */
+export const INFLIGHT_STAY_MS = 30_000;
+
+/**
+ * mergeAndRevive's back-pressure before dispatching a CK: while more than 3 CKs are in
+ * flight, the oldest (by startOffset) that is not done and has waited over 30 s is re-put
+ * with rePutCK(oldCK, pair) — and the pair's first element is the map entry's timestamp,
+ * which becomes the new CK's startOffset (hazard I-6) — and removed from the map. Returns
+ * false when the pass would have to wait.
+ */
+function relieveBackPressure(d: Int32Array, ctx: Ctx): boolean {
+  while (inflightCount(d, ctx) > 3) {
+    const first = firstInflight(d, ctx);
+    const fc = ctx.L.ck(first);
+    if (d[fc + C.RETRY_PENDING] === 0 || d[G.NOW] - d[fc + C.DISPATCHED_AT] <= INFLIGHT_STAY_MS) return false;
+    rePutCk(d, ctx, first, TIMESTAMP_OFFSET, `CK@${d[fc + C.START]} stayed over 30 s in inflightReviveRequestMap`);
+    d[fc + C.FLAGS] &= ~CF.INFLIGHT;
+    if (ctx.notes) {
+      note(
+        ctx,
+        'PopReviveService',
+        'stay too long, remove from reviveRequestMap',
+        `the entry of CK@${d[fc + C.START]} is removed from the map, with the map's timestamp as the re-put CK's startOffset (its retries still run)`,
+      );
+    }
+  }
+  return true;
 }
 
 /** The pending retries of CK k complete; then the in-flight map commits in startOffset order. */
@@ -282,12 +341,7 @@ export function reviveComplete(d: Int32Array, ctx: Ctx, k: number): void {
 function completeInflight(d: Int32Array, ctx: Ctx): void {
   const L = ctx.L;
   for (;;) {
-    let first = -1;
-    for (let k = 0; k < d[G.NCK]; k++) {
-      const c = L.ck(k);
-      if ((d[c + C.FLAGS] & CF.INFLIGHT) === 0) continue;
-      if (first < 0 || d[c + C.START] < d[L.ck(first) + C.START]) first = k;
-    }
+    const first = firstInflight(d, ctx);
     if (first < 0) return;
     const fc = L.ck(first);
     if (d[fc + C.RETRY_PENDING] !== 0) return;

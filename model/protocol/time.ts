@@ -6,7 +6,7 @@
  */
 import { C, CF, E, G, KIND } from '../layout.js';
 import { K, type Ctx } from './context.js';
-import { reviveStart } from './revive.js';
+import { INFLIGHT_STAY_MS, reviveStart } from './revive.js';
 import { DELAY_LEVELS_MS } from './store.js';
 
 /** The earliest breakpoint after now, or -1 when nothing can change any more. */
@@ -37,6 +37,7 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
       consider(T + K.tick);
       consider(T + K.reviveDueMargin + K.tick);
     }
+    if (f & CF.INFLIGHT) consider(d[c + C.DISPATCHED_AT] + INFLIGHT_STAY_MS + K.tick);
     if (delayLevels && d[c + C.HELD] !== 0) {
       for (const level of DELAY_LEVELS_MS) {
         consider(T - level);

@@ -10,7 +10,7 @@
  * `timerLag` and `scanStalls` lift that.
  */
 import type { Event } from '../events.js';
-import { C, CF, G, GF, Layout, ORIGIN } from '../layout.js';
+import { C, CF, G, GF, Layout, ORIGIN, popcount } from '../layout.js';
 import { K, type Ctx } from '../protocol/context.js';
 import { persistUseful } from '../protocol/broker.js';
 import { addAkRefusal } from '../protocol/ack.js';
@@ -32,6 +32,10 @@ export interface FullBounds {
   readonly pops: number;
   /** maxNums of each pop. */
   readonly batch: number;
+  /** Pops happen only up to this model time, ms (-1: any time). */
+  readonly popsUntil: number;
+  /** Acks the client sends at most (first acks of a handle; -1: no limit). */
+  readonly acks: number;
   /** Acks the client may send after the CK's revive time T. */
   readonly lateAcks: number;
   readonly dupAcks: number;
@@ -59,6 +63,8 @@ export const FULL_DEFAULTS: FullBounds = {
   messages: 3,
   pops: 2,
   batch: 2,
+  popsUntil: -1,
+  acks: -1,
   lateAcks: 0,
   dupAcks: 0,
   changes: 0,
@@ -79,6 +85,8 @@ export const FULL_DEFAULTS: FullBounds = {
 
 export function describeBounds(b: FullBounds): string {
   const parts = [`queues=${b.queues}`, `messages=${b.messages}`, `pops=${b.pops}`, `batch=${b.batch}`];
+  if (b.acks >= 0) parts.push(`acks=${b.acks}`);
+  if (b.popsUntil >= 0) parts.push(`popsUntil=${b.popsUntil}ms`);
   const extra: [string, number | boolean][] = [
     ['lateAcks', b.lateAcks],
     ['dupAcks', b.dupAcks],
@@ -112,7 +120,10 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   check(b.queueIds.length >= b.queues && b.firstOffsets.length >= b.queues, 'give a queueId and a first offset for every queue');
   const messagesPerQueue = Math.min(32, b.messages + b.produce);
   const maxCkMessages = Math.min(32, b.batch);
-  const ckSlots = b.pops + b.changes + b.retryFailures * b.queues * messagesPerQueue;
+  // CKs: pops, changes of invisible time, re-puts after failed retries, and with asynchronous
+  // retries one back-pressure re-put per pop (hazard I-6).
+  const asyncRetries = s.reviveAsync && s.asyncBizRead;
+  const ckSlots = b.pops + b.changes + b.retryFailures * b.queues * messagesPerQueue + (asyncRetries ? b.pops : 0);
   const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.storeFailures + 4;
   void maxCkMessages;
   const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries });
@@ -168,7 +179,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       }
       for (let k = 0; k < st[G.NCK]; k++) {
         const c = ctx.L.ck(k);
-        if ((st[c + C.FLAGS] & CF.INFLIGHT) !== 0 && st[c + C.RETRY_PENDING] !== 0) {
+        if (st[c + C.RETRY_PENDING] !== 0) {
           out.push({ type: 'reviveComplete', queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] });
         }
       }
@@ -185,7 +196,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       }
 
       // The client.
-      if (st[G.USED_POPS] < b.pops) {
+      if (st[G.USED_POPS] < b.pops && (b.popsUntil < 0 || now <= b.popsUntil)) {
         for (let q = 0; q < b.queues; q++) {
           if (popBlocked(st, ctx, q, now) === null) out.push({ type: 'pop', queueId: q, maxNums: b.batch });
           if (b.popLag && now >= K.tick && popBlocked(st, ctx, q, now - K.tick) === null) {
@@ -240,7 +251,8 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
       const offset = st[c + C.START] + i;
       if (pending & bit) out.push({ type: 'ackMark', ...handle, offset });
       if (!inTime) continue;
-      const mayAck = (held & bit) !== 0 || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
+      const firstAck = (held & bit) !== 0 && (b.acks < 0 || ackedSoFar(st, ctx) < b.acks);
+      const mayAck = firstAck || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
       if (mayAck) {
         out.push({ type: 'ack', ...handle, offset });
         if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, offset, storeFails: true });
@@ -250,6 +262,13 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
       }
     }
   }
+}
+
+/** Offsets the client has acked so far, over all CKs. */
+function ackedSoFar(st: State, ctx: Ctx): number {
+  let n = 0;
+  for (let k = 0; k < st[G.NCK]; k++) n += popcount(st[ctx.L.ck(k) + C.ACKED]);
+  return n;
 }
 
 /** Would an ack of CK base `c` be written to the store (addAk refuses)? */

@@ -4,6 +4,8 @@
  */
 export class StateArena {
   private readonly chunks: (Int32Array | null)[] = [];
+  /** Released chunks, reused before allocating fresh (and page-faulting) memory. */
+  private readonly spare: Int32Array[] = [];
   private readonly chunkStates: number;
   private live = 0;
   peakBytes = 0;
@@ -17,7 +19,7 @@ export class StateArena {
     const c = Math.floor(id / this.chunkStates);
     let chunk = this.chunks[c];
     if (!chunk) {
-      chunk = new Int32Array(this.chunkStates * this.words);
+      chunk = this.spare.pop() ?? new Int32Array(this.chunkStates * this.words);
       this.chunks[c] = chunk;
       this.live++;
       this.peakBytes = Math.max(this.peakBytes, this.live * chunk.byteLength);
@@ -27,19 +29,26 @@ export class StateArena {
 
   /** A fresh copy of the words of state `id`. */
   get(id: number): Int32Array {
+    return this.view(id).slice();
+  }
+
+  /** The words of state `id` in place: valid until its chunk is released; never write to it. */
+  view(id: number): Int32Array {
     const chunk = this.chunks[Math.floor(id / this.chunkStates)];
     if (!chunk) throw new Error(`state ${id} was released`);
     const at = (id % this.chunkStates) * this.words;
-    return chunk.slice(at, at + this.words);
+    return chunk.subarray(at, at + this.words);
   }
 
   /** Releases every chunk that holds only states below `id`. */
   releaseBelow(id: number): void {
     const last = Math.floor(id / this.chunkStates) - 1;
     for (let c = 0; c <= last; c++) {
-      if (this.chunks[c]) {
+      const chunk = this.chunks[c];
+      if (chunk) {
         this.chunks[c] = null;
         this.live--;
+        if (this.spare.length < 4) this.spare.push(chunk);
       }
     }
   }

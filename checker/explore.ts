@@ -66,6 +66,8 @@ export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}):
   const edgeBad = new Map<number, number>();
   const arena = new StateArena(W);
   const fp = new Uint32Array(2);
+  const scratch = new Int32Array(W);
+  const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
   const invs = model.invariants;
   const always: number[] = [];
   const finals: number[] = [];
@@ -138,7 +140,7 @@ export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}):
       layerEnd = count;
     }
     const id = head;
-    const s = model.fromWords(arena.get(id));
+    const s = model.fromWords(arena.view(id));
     const events = model.enabledEvents(s);
     if (edgeStart) edgeStart.push(edgeDst!.length);
     if (events.length === 0) {
@@ -153,7 +155,7 @@ export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}):
     }
     for (let ei = 0; ei < events.length; ei++) {
       const e = events[ei];
-      const raw = model.step(s, e);
+      const raw = stepInto ? stepInto(s, e, scratch) : model.step(s, e);
       let tbad = 0;
       for (let k = 0; k < transitions.length; k++) {
         const i = transitions[k];

@@ -40,11 +40,19 @@ export interface Model<S, E> {
   /** Pure: returns a new state, never changes `state`. Only called with enabled events. */
   step(state: S, event: E): S;
   /**
+   * Optional fast path: the state after `event`, built in `out` (scratch words the explorer
+   * reuses; `stateWords` long) instead of a new state. The result may be `out` itself.
+   */
+  stepInto?(state: S, event: E, out: Int32Array): S;
+  /**
    * The state's canonical words. Equal words must mean equal states. May return an
    * internal array: the explorer copies what it keeps.
    */
   words(state: S): Int32Array;
-  /** Rebuilds a state from words written by `words` (the explorer passes a fresh copy). */
+  /**
+   * Rebuilds a state from words written by `words`. The explorer may pass a view into its
+   * own storage, valid while the state is expanded: the model must not keep or change it.
+   */
   fromWords(words: Int32Array): S;
   readonly invariants: readonly Invariant<S, E>[];
   /**

@@ -7,7 +7,7 @@
 import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
 import { C, CF, E, G, KIND, ORIGIN, Q } from './layout.js';
-import { illegalMoves } from './lifecycles.js';
+import { lifecycleLegal } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckMatchesCk } from './protocol/keys.js';
 import { isLive } from './protocol/queue.js';
@@ -236,7 +236,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     always('ack-key-agreement', ackKeyAgreement),
     always('ck-before-acks', ckBeforeAcks),
     step('offsets-monotonic', offsetsMonotonic),
-    step('lifecycle-legal', (b, e, a) => illegalMoves(b, a, ctx.L, e.type).length === 0),
+    step('lifecycle-legal', (b, e, a) => lifecycleLegal(b, a, ctx.L, e.type)),
     final('revive-progress', (s) => reviveProgress(s)),
   ];
 }

@@ -172,24 +172,33 @@ export function messageState(d: Int32Array, L: Layout, k: number, i: number): Me
   return 'inFlight';
 }
 
-function ckEntryIn(d: Int32Array, base: (i: number) => number, n: number, k: number): boolean {
-  for (let i = 0; i < n; i++) {
-    const e = base(i);
-    if (d[e + E.KIND] === KIND.CK && d[e + E.CK] === k) return true;
+/** For each CK slot: 2 when its CK entry is in the revive queue, 1 in the timer, 0 neither. */
+function ckEntryWhere(d: Int32Array, L: Layout, into?: Int8Array): Int8Array {
+  const where = into ?? new Int8Array(L.ckSlots);
+  where.fill(0);
+  const n = d[G.NLOG];
+  const used = n + d[G.NTIMER];
+  for (let p = 0; p < used; p++) {
+    const e = L.log(p);
+    if (d[e + E.KIND] === KIND.CK) where[d[e + E.CK]] = p < n ? 2 : 1;
   }
-  return false;
+  return where;
 }
 
 /** The CK lifecycle state of slot k. */
 export function ckState(d: Int32Array, L: Layout, k: number): CkState | 'unexpected' {
+  return ckStateFrom(d, L, k, ckEntryWhere(d, L));
+}
+
+function ckStateFrom(d: Int32Array, L: Layout, k: number, where: Int8Array): CkState | 'unexpected' {
   if (k >= d[G.NCK]) return 'none';
   const c = L.ck(k);
   const f = d[c + C.FLAGS];
   if (f & CF.REVIVED) return 'revived';
   if (f & CF.DONE_IN_MEMORY) return 'doneInMemory';
   if (f & CF.LOST) return 'lost';
-  if (ckEntryIn(d, (p) => L.log(p), d[G.NLOG], k)) return 'delivered';
-  if (ckEntryIn(d, (i) => L.timer(d, i), d[G.NTIMER], k)) return 'stored';
+  if (where[k] === 2) return 'delivered';
+  if (where[k] === 1) return 'stored';
   if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) return 'buffered';
   return 'unexpected';
 }
@@ -216,6 +225,34 @@ function legalMoves<St extends string, Ev extends string>(
 const MESSAGE_MOVES = legalMoves(MESSAGE_TRANSITIONS, MESSAGE_EVENT_SOURCES);
 const CK_MOVES = legalMoves(CK_TRANSITIONS, CK_EVENT_SOURCES);
 
+const scratch = new WeakMap<Layout, [Int8Array, Int8Array]>();
+
+/** Does every lifecycle move of this step follow the tables? (illegalMoves without allocating) */
+export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout, event: EventType): boolean {
+  const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
+  let pair = scratch.get(L);
+  if (!pair) scratch.set(L, (pair = [new Int8Array(L.ckSlots), new Int8Array(L.ckSlots)]));
+  let filled = false;
+  for (let k = 0; k < after[G.NCK]; k++) {
+    if (!queuesMoved && k < before[G.NCK] && sameRecord(before, after, L.ck(k), C.SIZE)) continue;
+    if (!filled) {
+      ckEntryWhere(before, L, pair[0]);
+      ckEntryWhere(after, L, pair[1]);
+      filled = true;
+    }
+    const from = ckStateFrom(before, L, k, pair[0]);
+    const to = ckStateFrom(after, L, k, pair[1]);
+    if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event)) return false;
+    const num = after[L.ck(k) + C.NUM];
+    for (let i = 0; i < num; i++) {
+      const mf = messageState(before, L, k, i);
+      const mt = messageState(after, L, k, i);
+      if (mf !== mt && !MESSAGE_MOVES.get(`${mf}>${mt}`)?.has(event)) return false;
+    }
+  }
+  return true;
+}
+
 export interface IllegalMove {
   readonly what: 'message' | 'ck';
   readonly ck: number;
@@ -229,10 +266,14 @@ export interface IllegalMove {
 export function illegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType): IllegalMove[] {
   const bad: IllegalMove[] = [];
   const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
+  let wb: Int8Array | null = null;
+  let wa: Int8Array | null = null;
   for (let k = 0; k < after[G.NCK]; k++) {
     if (!queuesMoved && k < before[G.NCK] && sameRecord(before, after, L.ck(k), C.SIZE)) continue;
-    const from = ckState(before, L, k);
-    const to = ckState(after, L, k);
+    wb ??= ckEntryWhere(before, L);
+    wa ??= ckEntryWhere(after, L);
+    const from = ckStateFrom(before, L, k, wb);
+    const to = ckStateFrom(after, L, k, wa);
     if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event)) bad.push({ what: 'ck', ck: k, index: -1, from, to, event });
     const num = after[L.ck(k) + C.NUM];
     for (let i = 0; i < num; i++) {

@@ -9,7 +9,7 @@ import { DEFAULT_INVARIANTS, makeInvariants } from './invariants.js';
 import type { Layout } from './layout.js';
 import type { Ctx } from './protocol/context.js';
 import type { Settings } from './settings.js';
-import { apply, guard } from './step.js';
+import { apply, applyInto, guard } from './step.js';
 import { asState, type State } from './state.js';
 
 export interface ScenarioInstance {
@@ -55,6 +55,11 @@ export class PopModel implements Model<State, Event> {
 
   step(s: State, e: Event): State {
     return apply(s, this.ctx, e);
+  }
+
+  stepInto(s: State, e: Event, out: Int32Array): State {
+    out.set(s);
+    return applyInto(s, this.ctx, e, out);
   }
 
   /** Why `e` is not enabled by the protocol in `s` (null: it is). */

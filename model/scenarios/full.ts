@@ -158,23 +158,20 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       // Broker services.
       const slot = nextTimerSlot(st, ctx);
       const timerDue = slot >= 0 && slot <= now;
-      if (timerDue) out.push({ type: 'timer' });
+      if (timerDue) out.push(TIMER);
       let scanPending = false;
       if (!slave) {
-        const scan: Event = { type: 'scan' };
-        scanPending = (bufferBusy(st, ctx) || (st[G.FLAGS] & GF.SERVING) === 0) && changes(scan);
-        if (scanPending) out.push(scan);
-        if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push({ type: 'scan', slow: true });
+        scanPending = (bufferBusy(st, ctx) || (st[G.FLAGS] & GF.SERVING) === 0) && changes(SCAN);
+        if (scanPending) out.push(SCAN);
+        if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push(SLOW_SCAN);
       }
       if (reviveBlocked(st) === null && reviveHasWork(st)) {
-        const rev: Event = { type: 'revive' };
-        const after = dryRun(st, ctx, rev, scratchA);
-        if (!sameState(st, after)) out.push(rev);
+        const after = dryRun(st, ctx, REVIVE, scratchA);
+        if (!sameState(st, after)) out.push(REVIVE);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
-          const failing: Event = { type: 'revive', retryFails: true };
-          const afterFail = dryRun(st, ctx, failing, scratchB);
+          const afterFail = dryRun(st, ctx, REVIVE_FAILING, scratchB);
           afterFail[G.USED_RETRY_FAILURES]--;
-          if (!sameState(after, afterFail)) out.push(failing);
+          if (!sameState(after, afterFail)) out.push(REVIVE_FAILING);
         }
       }
       for (let k = 0; k < st[G.NCK]; k++) {
@@ -185,9 +182,9 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       }
       if (st[G.USED_GCS] < b.gc) for (let q = 0; q < b.queues; q++) if (gcBlocked(st, ctx, q) === null) out.push({ type: 'gc', queueId: q });
       const restartsLeft = st[G.USED_CRASHES] < b.crashes || st[G.USED_ROLE_CHANGES] < b.roleChanges;
-      if (restartsLeft && persistUseful(st, ctx)) out.push({ type: 'persist' });
-      if (st[G.USED_CRASHES] < b.crashes) out.push({ type: 'crash' });
-      if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push({ type: 'roleChange', role: slave ? 'master' : 'slave' });
+      if (restartsLeft && persistUseful(st, ctx)) out.push(PERSIST);
+      if (st[G.USED_CRASHES] < b.crashes) out.push(CRASH);
+      if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push(slave ? TO_MASTER : TO_SLAVE);
 
       // The store.
       for (let q = 0; q < b.queues; q++) {
@@ -227,6 +224,17 @@ function bufferBusy(st: State, ctx: Ctx): boolean {
 function reviveHasWork(st: State): boolean {
   return st[G.NLOG] - 1 > reviveStart(st) || st[G.REVIVE_MEM] < st[G.REVIVE_COMMIT];
 }
+
+/** Events without parameters, built once. */
+const SCAN: Event = { type: 'scan' };
+const SLOW_SCAN: Event = { type: 'scan', slow: true };
+const TIMER: Event = { type: 'timer' };
+const REVIVE: Event = { type: 'revive' };
+const REVIVE_FAILING: Event = { type: 'revive', retryFails: true };
+const PERSIST: Event = { type: 'persist' };
+const CRASH: Event = { type: 'crash' };
+const TO_SLAVE: Event = { type: 'roleChange', role: 'slave' };
+const TO_MASTER: Event = { type: 'roleChange', role: 'master' };
 
 function sameState(a: Int32Array, b: Int32Array): boolean {
   // The clock is equal here (no event without `at` moves it).

@@ -2,7 +2,7 @@
  * The pure step: `guard` says why an event cannot happen in a state (null: it can), and
  * `apply` returns the state after it. Both are total over the event union.
  */
-import { BROKER, C, CF, G, GF } from './layout.js';
+import { BROKER, C, G, GF } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
 import { ack, ackMark, findCkForHandle } from './protocol/ack.js';

@@ -4,12 +4,12 @@
  * brokerName from the handle), then ack the offset on the original CK (addAk first, else
  * an AckMsg to the store with the original T). The client gets a handle for the new CK.
  */
-import { C, CF, G, KIND, ORIGIN } from '../layout.js';
+import { C, G, ORIGIN } from '../layout.js';
 import { fmtCk, fmtTime } from '../format.js';
 import { addAkRefusal, writeAckToStore } from './ack.js';
 import { K, note, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
-import { writeRevive } from './store.js';
+import { storeOneMessageCk } from './ck.js';
 
 export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, invisibleTime: number): number {
   const L = ctx.L;
@@ -18,25 +18,17 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
   const off = d[c + C.START] + i;
   const bit = 1 << i;
   d[G.USED_CHANGES]++;
-  const n = d[G.NCK];
-  if (n >= L.ckSlots) throw new Error(`model bound exceeded: more than ${L.ckSlots} CKs`);
-  const nc = L.ck(n);
-  d[G.NCK] = n + 1;
-  d[nc + C.ORIGIN] = ORIGIN.CHANGE;
-  d[nc + C.QUEUE] = d[c + C.QUEUE];
-  d[nc + C.START] = off;
-  d[nc + C.NUM] = 1;
-  d[nc + C.POP_TIME] = now;
-  d[nc + C.INVISIBLE] = invisibleTime;
-  d[nc + C.BROKER] = bn;
-  d[nc + C.NEXT_BEGIN] = off + 1;
-  d[nc + C.HELD] = 1;
-  d[nc + C.PARENT] = k;
-  d[nc + C.EPOCH] = d[G.EPOCH];
-  d[nc + C.REVIVE_POS] = -1;
-  d[nc + C.FLAGS] = CF.CK_STORED;
+  const n = storeOneMessageCk(d, ctx, {
+    origin: ORIGIN.CHANGE,
+    parent: k,
+    offset: off,
+    popTime: now,
+    invisibleTime,
+    broker: bn,
+    held: true,
+    rePutTimes: 0,
+  });
   const T2 = now + invisibleTime;
-  writeRevive(d, ctx, KIND.CK, n, bn, 0, T2 - K.ackTimeInterval);
   if (ctx.notes) note(ctx, 'AckMessageProcessor', 'change Invisible, appendCheckPoint', `changeInvisibleTime for offset ${off} at ${fmtTime(now)}: new ${fmtCk(d, L, n)} written to the revive topic (deliver ${fmtTime(T2 - K.ackTimeInterval)})`);
 
   d[c + C.HELD] &= ~bit;

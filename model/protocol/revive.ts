@@ -11,7 +11,8 @@ import { RETRY_TOPIC } from '../names.js';
 import { K, note, type Ctx } from './context.js';
 import { reviveAckBroker, reviveCkBroker, reviveKeyEqual } from './keys.js';
 import { isLive, storeTime } from './queue.js';
-import { timerBehind, writeRevive } from './store.js';
+import { storeOneMessageCk } from './ck.js';
+import { timerBehind } from './store.js';
 
 interface Point {
   /** CK slot, or for a mock CK the CK slot whose key fields the orphan ACK carried. */
@@ -251,29 +252,20 @@ function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): nu
 function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why = `the retry write for offset ${off} failed`): void {
   const L = ctx.L;
   const c = L.ck(k);
-  const n = d[G.NCK];
-  if (n >= L.ckSlots) throw new Error(`model bound exceeded: more than ${L.ckSlots} CKs`);
   const now = d[G.NOW];
   const rp = d[c + C.REPUT] + 1;
   const oldT = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
-  const nc = L.ck(n);
-  d[G.NCK] = n + 1;
-  d[nc + C.ORIGIN] = ORIGIN.REPUT;
-  d[nc + C.QUEUE] = d[c + C.QUEUE];
-  d[nc + C.START] = off;
-  d[nc + C.NUM] = 1;
-  d[nc + C.POP_TIME] = d[c + C.POP_TIME];
   const backOff = ctx.s.rePutCkBacksOff && oldT <= now ? REWRITE_INTERVALS_S[Math.min(rp - 1, REWRITE_INTERVALS_S.length - 1)] * 1000 : 0;
-  d[nc + C.INVISIBLE] = d[c + C.INVISIBLE] + backOff;
-  d[nc + C.BROKER] = ctx.s.rePutCkOmitsBrokerName ? BROKER.NONE : d[c + C.BROKER];
-  d[nc + C.NEXT_BEGIN] = off + 1;
-  d[nc + C.PARENT] = k;
-  d[nc + C.REPUT] = rp;
-  d[nc + C.EPOCH] = d[G.EPOCH];
-  d[nc + C.REVIVE_POS] = -1;
-  d[nc + C.FLAGS] = CF.CK_STORED;
-  const T = d[nc + C.POP_TIME] + d[nc + C.INVISIBLE];
-  writeRevive(d, ctx, KIND.CK, n, d[nc + C.BROKER], 0, T - K.ackTimeInterval);
+  const n = storeOneMessageCk(d, ctx, {
+    origin: ORIGIN.REPUT,
+    parent: k,
+    offset: off,
+    popTime: d[c + C.POP_TIME],
+    invisibleTime: d[c + C.INVISIBLE] + backOff,
+    broker: ctx.s.rePutCkOmitsBrokerName ? BROKER.NONE : d[c + C.BROKER],
+    held: false,
+    rePutTimes: rp,
+  });
   if (off !== TIMESTAMP_OFFSET) d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
   if (ctx.notes) note(ctx, 'PopReviveService', 'rePut CK', `${why}: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
 }

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { check, explore, type Invariant } from '../../checker/index.js';
+import { check, explore } from '../../checker/index.js';
 import { CATALOGUE } from '../../model/catalogue.js';
 import { resolveSettings } from '../../model/config.js';
-import type { Event } from '../../model/events.js';
-import { G, C } from '../../model/layout.js';
-import { CK_TRANSITIONS, MESSAGE_TRANSITIONS, ckState, messageState } from '../../model/lifecycles.js';
+import { CK_TRANSITIONS, MESSAGE_TRANSITIONS } from '../../model/lifecycles.js';
 import { PopModel } from '../../model/popmodel.js';
 import { findScenario } from '../../model/scenarios/index.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import type { SettingName, SettingValue } from '../../model/settings.js';
 import type { State } from '../../model/state.js';
 import { entryModel } from '../fixtures/catalogue.js';
+import { moveRecorder } from '../fixtures/moves.js';
 
 function fullModel(
   release: string,
@@ -89,24 +88,7 @@ describe('lifecycle tables', () => {
   it('every move in every catalogue run and full feature run is in the tables, and every table edge is exercised', () => {
     const msg = new Set<string>();
     const ck = new Set<string>();
-    const recorder = (m: PopModel): Invariant<State, Event> => ({
-      name: 'record-moves',
-      kind: 'transition',
-      description: 'records lifecycle moves',
-      holds: (b, _e, a) => {
-        for (let k = 0; k < a[G.NCK]; k++) {
-          const x = ckState(b, m.ctx.L, k);
-          const y = ckState(a, m.ctx.L, k);
-          if (x !== y) ck.add(`${x}>${y}`);
-          for (let i = 0; i < a[m.ctx.L.ck(k) + C.NUM]; i++) {
-            const u = messageState(b, m.ctx.L, k, i);
-            const v = messageState(a, m.ctx.L, k, i);
-            if (u !== v) msg.add(`${u}>${v}`);
-          }
-        }
-        return true;
-      },
-    });
+    const recorder = (m: PopModel) => moveRecorder(m.ctx.L, { msg, ck });
     const models: PopModel[] = [];
     for (const e of CATALOGUE) {
       models.push(entryModel(e, e.buggy, {}, ['lifecycle-legal']), entryModel(e, e.fixed, {}, ['lifecycle-legal']));

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../checker/index.js';
-import { C, G } from '../../model/layout.js';
 import {
   CK_TRANSITIONS,
   MESSAGE_TRANSITIONS,
   ckMachine,
-  ckState,
   illegalMoves,
   messageMachine,
-  messageState,
 } from '../../model/lifecycles.js';
+import { recordMoves } from '../fixtures/moves.js';
 import type { State } from '../../model/state.js';
 import { ackFlushModel, type AckFlushCase } from '../fixtures/models.js';
 
@@ -28,16 +26,7 @@ function observedMoves(c: AckFlushCase): { msg: Set<string>; ck: Set<string> } {
     for (const e of m.enabledEvents(s)) {
       const n = m.step(s, e);
       expect(illegalMoves(s, n, m.ctx.L, e.type)).toEqual([]);
-      for (let k = 0; k < n[G.NCK]; k++) {
-        const a = ckState(s, m.ctx.L, k);
-        const b = ckState(n, m.ctx.L, k);
-        if (a !== b) ck.add(`${a}>${b}`);
-        for (let i = 0; i < n[m.ctx.L.ck(k) + C.NUM]; i++) {
-          const x = messageState(s, m.ctx.L, k, i);
-          const y = messageState(n, m.ctx.L, k, i);
-          if (x !== y) msg.add(`${x}>${y}`);
-        }
-      }
+      recordMoves(s, n, m.ctx.L, { msg, ck });
       stack.push(n);
     }
   }

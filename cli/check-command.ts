@@ -3,12 +3,11 @@
  * data; only main.ts prints and exits.
  */
 import { check, type CheckResult, type Progress } from '../checker/index.js';
-import { resolveSettings } from '../model/config.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import { narrate, type NarratedStep } from '../model/narrate.js';
-import { PopModel } from '../model/popmodel.js';
-import { findScenario } from '../model/scenarios/index.js';
+import { buildPopModel, ModelArgsError, type ModelArgs } from '../model/factory.js';
+import type { PopModel } from '../model/popmodel.js';
 import type { Settings } from '../model/settings.js';
 import type { State } from '../model/state.js';
 import type { CheckArgs } from './args.js';
@@ -56,17 +55,24 @@ export interface Clock {
 }
 
 export function buildModel(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'>): PopModel {
-  const def = findScenario(a.scenario);
-  if (!def) throw new UsageError(`--scenario: unknown scenario '${a.scenario}'`);
-  let settings: Settings;
   try {
-    settings = resolveSettings({ release: a.rocketmq, scenarioConfig: def.config, batchAck: a.batchAck, overrides: a.overrides });
+    return buildPopModel(modelArgs(a));
   } catch (err) {
-    throw new UsageError(`--set: ${(err as Error).message}`);
+    if (err instanceof ModelArgsError) throw new UsageError(`--${err.field}: ${err.message}`);
+    throw err;
   }
-  const instance = def.build({ messages: a.messages, release: a.rocketmq, settings });
-  const only = a.invariants;
-  return new PopModel(instance, only ? (n) => only.includes(n) : undefined);
+}
+
+/** The model arguments of a check: what the CLI and the parallel workers build the model from. */
+export function modelArgs(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'>): ModelArgs {
+  return {
+    scenario: a.scenario,
+    messages: a.messages,
+    rocketmq: a.rocketmq,
+    batchAck: a.batchAck,
+    overrides: a.overrides,
+    invariants: a.invariants,
+  };
 }
 
 export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): CheckReport {

@@ -1,0 +1,287 @@
+/**
+ * One parallel run: level-synchronous BFS over shared memory. Per level the frontier is
+ * cut into chunks that the threads (the coordinator's own included) claim with an atomic
+ * counter and expand into the shared fingerprint table; the coordinator replays the chunk
+ * results in frontier order (replay.ts), which numbers the new states exactly as the
+ * sequential explorer does, then rewrites their provisional table entries to final ids.
+ * A level that runs out of provisional room pauses: once every thread is idle the
+ * coordinator enlarges the buffers and the failed chunks are claimed again.
+ */
+import type { StateGraph } from '../explore.js';
+import { fingerprint64 } from '../fingerprint.js';
+import type { Model } from '../model.js';
+import type { ResolvedOptions } from '../options.js';
+import { Expander } from './expand.js';
+import { InvariantSets } from './invariant-sets.js';
+import { LevelStore } from './level-store.js';
+import { WorkerPool } from './pool.js';
+import { CTL, type SharedInt32, type ChunkResult, type FromWorker, type GoMessage, type LevelPlan, type SharedBuffers } from './protocol.js';
+import { Replay } from './replay.js';
+import { SharedTable, tableCapacityFor } from './shared-table.js';
+import type { ModelSpec } from './spec.js';
+
+/** Most frontier states in one chunk, and chunks per thread a level aims for. */
+const MAX_CHUNK = 256;
+const CHUNKS_PER_THREAD = 16;
+/**
+ * A level's room for new states is guessed from the last level's ratio of new states to
+ * frontier states, at most this; a level that needs more grows (see enlarge).
+ */
+const MAX_GUESSED_RATIO = 4;
+
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class ParallelSearch<S, E> {
+  private readonly W: number;
+  private readonly replay: Replay;
+  private readonly ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(CTL.SIZE * 4));
+  private readonly expander: Expander<S, E>;
+  private readonly pool: WorkerPool | null;
+  private table: SharedTable;
+  private front: LevelStore;
+  private back: LevelStore;
+  private plan: LevelPlan | null = null;
+  private results: (ChunkResult | undefined)[] = [];
+  private nextReplay = 0;
+  private minFailed = Infinity;
+  private peakBytes = 0;
+
+  constructor(
+    private readonly model: Model<S, E>,
+    spec: ModelSpec,
+    private readonly opt: ResolvedOptions,
+    private readonly threads: number,
+    private readonly symmetry: boolean,
+  ) {
+    this.W = model.stateWords;
+    this.replay = new Replay(opt, model.invariants.length);
+    this.expander = new Expander(model, symmetry);
+    this.table = SharedTable.allocate(1024);
+    this.front = new LevelStore(this.W, 1);
+    this.back = new LevelStore(this.W, 1);
+    this.pool =
+      threads > 1
+        ? new WorkerPool(threads - 1, { module: spec.module, args: spec.args, symmetry }, {
+            ready: (i, info) => this.onReady(i, info),
+            chunk: (r) => this.onChunk(r),
+            failed: (c) => this.onFailed(c),
+          })
+        : null;
+  }
+
+  async run(): Promise<StateGraph> {
+    const replay = this.replay;
+    this.roots();
+    if (replay.count === 0 && replay.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
+    replay.endRoots();
+    let first = 0;
+    let ratio = MAX_GUESSED_RATIO;
+    while (replay.head < replay.count && replay.stopReason === null) {
+      const size = replay.count - first;
+      await this.level(first, size, ratio);
+      if (replay.stopReason !== null) break;
+      ratio = (replay.count - first - size) / size;
+      this.commit(first + size);
+      first += size;
+    }
+    return replay.graph(this.symmetry, this.peakBytes);
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.ctl, CTL.ABORT, 1);
+    await this.pool?.close();
+  }
+
+  /** The initial states, numbered and checked as explore does it. */
+  private roots(): void {
+    const { model, replay, opt, W } = this;
+    const canon = this.symmetry ? model.canonicalize!.bind(model) : null;
+    const inv = new InvariantSets(model);
+    const fp = new Uint32Array(2);
+    const inits = model.initialStates();
+    this.front.reserve(inits.length, 0);
+    this.ensureTable(inits.length + 1);
+    for (let k = 0; k < inits.length; k++) {
+      if (replay.count >= opt.maxStates) {
+        replay.stopReason = 'max-states';
+        break;
+      }
+      const before = replay.count;
+      const s = canon ? canon(inits[k]) : inits[k];
+      const w = model.words(s);
+      fingerprint64(w, 0, W, fp);
+      replay.tableCall();
+      const v = this.table.findOrClaim(fp[0], fp[1]);
+      let id = v - 1;
+      if (v === 0) {
+        id = replay.newState(-1, -1, inv.checkAlways(s), 0);
+        this.front.words.set(w.length === W ? w : w.subarray(0, W), id * W);
+        this.front.perm[id] = id;
+        this.table.publish(this.table.claimed, id + 1);
+      }
+      if (replay.count > before) replay.roots.set(id, k);
+    }
+    this.notePeak();
+  }
+
+  /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
+  private async level(first: number, size: number, ratio: number): Promise<void> {
+    const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(size / (this.threads * CHUNKS_PER_THREAD))));
+    const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
+    this.back.reserve(capacity, 0);
+    this.ensureTable(first + size + capacity + this.threads);
+    this.notePeak();
+    Atomics.store(this.ctl, CTL.NEXT, 0);
+    Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
+    Atomics.store(this.ctl, CTL.PAUSE, 0);
+    this.plan = { first, size, chunk, chunks: Math.ceil(size / chunk), capacity };
+    this.results = new Array<ChunkResult | undefined>(this.plan.chunks);
+    this.nextReplay = 0;
+    this.minFailed = Infinity;
+    this.replay.beginLevel(capacity, this.back.flags);
+    this.start();
+    try {
+      await this.work();
+    } finally {
+      this.plan = null;
+    }
+  }
+
+  private async work(): Promise<void> {
+    const { ctl, pool, replay } = this;
+    for (;;) {
+      if (pool?.failure) throw pool.failure;
+      this.drain();
+      if (replay.stopReason !== null) {
+        Atomics.store(ctl, CTL.ABORT, 1);
+        return;
+      }
+      const plan = this.plan!;
+      if (Atomics.load(ctl, CTL.PAUSE) !== 0) {
+        if (pool?.anyBusy) await pool.next();
+        else this.enlarge();
+        continue;
+      }
+      if (this.nextReplay === plan.chunks) {
+        if (!pool?.anyBusy) return;
+        await pool.next();
+        continue;
+      }
+      const c = this.expander.claim();
+      if (c >= 0) {
+        const r = this.expander.runChunk(c);
+        if (r === null) this.onFailed(c);
+        else this.onChunk(r);
+        await yieldTurn();
+        continue;
+      }
+      if (pool === null) throw new Error('parallel explorer: a chunk went missing');
+      await pool.next();
+    }
+  }
+
+  /** Replays the results that are next in frontier order. */
+  private drain(): void {
+    const plan = this.plan!;
+    while (this.nextReplay < plan.chunks && this.replay.stopReason === null) {
+      const r = this.results[this.nextReplay];
+      if (r === undefined) return;
+      this.results[this.nextReplay] = undefined;
+      this.nextReplay++;
+      if (!this.replay.replayChunk(plan, r)) return;
+    }
+  }
+
+  /** Gives the current level to the coordinator's expander and every idle worker. */
+  private start(): void {
+    const msg: GoMessage = { type: 'go', plan: this.plan!, buffers: this.buffers() };
+    this.expander.attach(msg.buffers, msg.plan);
+    this.pool?.goIdle(msg);
+  }
+
+  /** The level ran out of provisional indices: double them and claim the failed chunks again. */
+  private enlarge(): void {
+    const plan = this.plan!;
+    if (this.minFailed === Infinity) throw new Error('parallel explorer: paused without a failed chunk');
+    const capacity = plan.capacity * 2;
+    this.back.reserve(capacity, plan.capacity);
+    this.ensureTable(plan.first + plan.size + capacity + this.threads);
+    this.notePeak();
+    this.replay.growLevel(capacity, this.back.flags);
+    this.plan = { ...plan, capacity };
+    Atomics.store(this.ctl, CTL.NEWCOUNT, plan.capacity);
+    Atomics.store(this.ctl, CTL.NEXT, this.minFailed);
+    this.minFailed = Infinity;
+    Atomics.store(this.ctl, CTL.PAUSE, 0);
+    this.start();
+  }
+
+  /** After a level: the next frontier's order, and final ids in the table. */
+  private commit(firstNew: number): void {
+    const order = this.replay.order;
+    const published = Atomics.load(this.ctl, CTL.NEWCOUNT);
+    if (order.length !== published) {
+      throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
+    }
+    const { perm, slot } = this.back;
+    const ids = this.table.ids;
+    for (let j = 0; j < order.length; j++) {
+      const k = order.data[j];
+      perm[j] = k;
+      ids[slot[k]] = firstNew + j + 1;
+    }
+    const front = this.front;
+    this.front = this.back;
+    this.back = front;
+  }
+
+  private ensureTable(entries: number): void {
+    const capacity = tableCapacityFor(entries);
+    if (capacity <= this.table.capacity) return;
+    this.table = this.table.rehash(capacity, (value, slot) => {
+      this.back.slot[-value - 2] = slot;
+    });
+  }
+
+  private buffers(): SharedBuffers {
+    return {
+      ctl: this.ctl.buffer,
+      tableKeys: this.table.keyBuffer,
+      tableIds: this.table.idBuffer,
+      frontWords: this.front.words.buffer,
+      frontPerm: this.front.perm.buffer,
+      backWords: this.back.words.buffer,
+      backFlags: this.back.flags.buffer,
+      backSlot: this.back.slot.buffer,
+    };
+  }
+
+  private notePeak(): void {
+    this.peakBytes = Math.max(this.peakBytes, this.front.bytes + this.back.bytes);
+  }
+
+  private onReady(i: number, info: Extract<FromWorker, { type: 'ready' }>): string | null {
+    const m = this.model;
+    const same =
+      info.name === m.name &&
+      info.stateWords === m.stateWords &&
+      info.invariants.length === m.invariants.length &&
+      info.invariants.every((n, j) => n === m.invariants[j].name);
+    if (!same) return `built model '${info.name}', not '${m.name}'`;
+    const plan = this.plan;
+    if (plan !== null && Atomics.load(this.ctl, CTL.PAUSE) === 0 && Atomics.load(this.ctl, CTL.ABORT) === 0) {
+      this.pool!.go(i, { type: 'go', plan, buffers: this.buffers() });
+    }
+    return null;
+  }
+
+  private onChunk(r: ChunkResult): void {
+    const plan = this.plan;
+    if (plan === null || r.chunk < this.nextReplay || r.chunk >= plan.chunks) return;
+    if (this.results[r.chunk] === undefined) this.results[r.chunk] = r;
+  }
+
+  private onFailed(c: number): void {
+    this.minFailed = Math.min(this.minFailed, c);
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The parallel explorer must return the sequential explorer's graph, field by field. Its
+ * workers load JavaScript, so it is imported from dist/ (built by the global setup), and
+ * the models come from worker-loadable factories: dist/model/factory.js for ack-flush and
+ * the compiled toy fixtures in dist-test/.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, explore, type ExploreOptions, type Progress, type StateGraph } from '../../checker/index.js';
+import type * as Parallel from '../../checker/parallel/index.js';
+import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
+import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const { exploreParallel, checkParallel } = (await import(new URL('dist/checker/parallel/index.js', ROOT).href)) as typeof Parallel;
+const POP_MODULE = new URL('dist/model/factory.js', ROOT).href;
+const TOY_MODULE = new URL('dist-test/test/fixtures/toy-factory.js', ROOT).href;
+
+const FIELDS = [
+  'states',
+  'transitions',
+  'depth',
+  'expanded',
+  'complete',
+  'stopReason',
+  'symmetry',
+  'roots',
+  'parent',
+  'via',
+  'flags',
+  'edgeStart',
+  'edgeDst',
+  'edgeBad',
+  'firstViolations',
+  'storeBytes',
+] as const satisfies readonly (keyof StateGraph)[];
+
+function expectSameGraph(parallel: StateGraph, sequential: StateGraph): void {
+  for (const f of FIELDS) expect(parallel[f], f).toEqual(sequential[f]);
+}
+
+async function compareToy(args: ToyArgs, options: ExploreOptions, workers: number): Promise<StateGraph> {
+  const sequential = explore(createToyModel(args), options);
+  expectSameGraph(await exploreParallel({ module: TOY_MODULE, args }, { ...options, workers }), sequential);
+  return sequential;
+}
+
+async function comparePop(args: ModelArgs, options: ExploreOptions, workers: number): Promise<StateGraph> {
+  const sequential = explore(createPopModel(args), options);
+  expectSameGraph(await exploreParallel({ module: POP_MODULE, args }, { ...options, workers }), sequential);
+  return sequential;
+}
+
+const popArgs = (rocketmq: string, messages: number): ModelArgs => ({
+  scenario: 'ack-flush',
+  messages,
+  rocketmq,
+  batchAck: false,
+  overrides: {},
+  invariants: null,
+});
+
+const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions])[] = [
+  ['bits(12): many threads reach the same states', { kind: 'bits', n: 12 }, {}],
+  ['bits(10) under symmetry', { kind: 'bits', n: 10, symmetric: true }, {}],
+  ['bits(10) with symmetry turned off', { kind: 'bits', n: 10, symmetric: true }, { symmetry: false }],
+  ['bits(6) with always, transition and final invariants', { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] }, {}],
+  ['the same, stopping at the first violation', { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] }, { stopAtFirstViolation: true }],
+  ['a cyclic graph', { kind: 'ring' }, {}],
+  ['counter with bad values', { kind: 'counter', max: 300, bad: [7, 13, 250] }, {}],
+  ['counter, stopping at the first violation', { kind: 'counter', max: 300, bad: [7, 13, 250] }, { stopAtFirstViolation: true }],
+  // 5000 successors of the initial state: more than the first level's room (1024), so the
+  // level pauses and grows its buffers, possibly several times, while threads insert.
+  ['fan: a level outgrows its first guess', { kind: 'fan', width: 5000, depth: 5, bad: [4321] }, {}],
+  ['several initial states, some equal', { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 40 }, {}],
+  // The first violation is a step to a state already known; the sequential explorer then
+  // goes on with the state's next events and stops at the next new state...
+  ['first violation on an edge to a known state', { kind: 'multi-root', starts: [14, 13], max: 30 }, { stopAtFirstViolation: true }],
+  // ... or, when none follows, after the state.
+  ['the same, with no new state after it', { kind: 'multi-root', starts: [14, 16, 13], max: 30 }, { stopAtFirstViolation: true }],
+  ['a violation among the initial states', { kind: 'multi-root', starts: [14, 16, 13], max: 20 }, { stopAtFirstViolation: true }],
+  ['without path counting', { kind: 'bits', n: 9 }, { countPaths: false }],
+];
+
+describe('exploreParallel on the toy models', () => {
+  for (const [name, args, options] of TOYS) {
+    it(name, async () => {
+      for (const workers of [1, 2, 3]) await compareToy(args, options, workers);
+    });
+  }
+
+  it('stops at every --max-states bound exactly where explore stops', async () => {
+    const cases: readonly ToyArgs[] = [
+      { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] },
+      { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 30 },
+      { kind: 'ring' },
+    ];
+    for (const args of cases) {
+      const all = explore(createToyModel(args)).states;
+      for (let maxStates = 1; maxStates <= all + 1; maxStates++) {
+        // One thread runs the same replay logic; two and three add the threads.
+        await compareToy(args, { maxStates }, maxStates % 3 === 0 ? 3 : maxStates % 3 === 1 ? 1 : 2);
+        await compareToy(args, { maxStates, stopAtFirstViolation: true }, 1 + (maxStates % 3));
+      }
+    }
+  });
+
+  it('polls shouldStop and reports progress at the same expansions', async () => {
+    const args: ToyArgs = { kind: 'bits', n: 10 };
+    const run = async (workers: number | null) => {
+      let polls = 0;
+      const progress: Progress[] = [];
+      const options: ExploreOptions = {
+        pollEvery: 7,
+        shouldStop: () => (++polls >= 40 ? 'timeout' : null),
+        onProgress: (p) => progress.push(p),
+      };
+      const graph =
+        workers === null
+          ? explore(createToyModel(args), options)
+          : await exploreParallel({ module: TOY_MODULE, args }, { ...options, workers });
+      return { graph, progress, polls };
+    };
+    const sequential = await run(null);
+    expect(sequential.graph.stopReason).toBe('timeout');
+    for (const workers of [1, 2, 3]) {
+      const parallel = await run(workers);
+      expectSameGraph(parallel.graph, sequential.graph);
+      expect(parallel.progress).toEqual(sequential.progress);
+      expect(parallel.polls).toBe(sequential.polls);
+    }
+  });
+
+  it('is the same from run to run', async () => {
+    const args: ToyArgs = { kind: 'fan', width: 3000, depth: 4, bad: [] };
+    const a = await exploreParallel({ module: TOY_MODULE, args }, { workers: 3 });
+    const b = await exploreParallel({ module: TOY_MODULE, args }, { workers: 3 });
+    expectSameGraph(a, b);
+  });
+});
+
+describe('exploreParallel on ack-flush', () => {
+  for (const rocketmq of ['5.3.1', '5.3.2']) {
+    for (const messages of [5, 6]) {
+      for (const symmetry of [false, true]) {
+        it(`${rocketmq}, N=${messages}, symmetry ${symmetry ? 'on' : 'off'}`, async () => {
+          const args = popArgs(rocketmq, messages);
+          const full = await comparePop(args, { symmetry }, 2);
+          await comparePop(args, { symmetry }, 3);
+          await comparePop(args, { symmetry, maxStates: Math.ceil(full.states / 3) }, 2);
+          await comparePop(args, { symmetry, maxStates: Math.ceil((2 * full.states) / 3) }, 3);
+        });
+      }
+    }
+  }
+
+  it('5.3.1 stopping at the first violation', async () => {
+    for (const workers of [2, 3]) await comparePop(popArgs('5.3.1', 6), { symmetry: false, stopAtFirstViolation: true }, workers);
+  });
+});
+
+describe('checkParallel', () => {
+  it('gives check()’s verdict, counts and counterexamples', async () => {
+    const args = popArgs('5.3.1', 5);
+    const sequential = check(createPopModel(args), { symmetry: false });
+    const parallel = await checkParallel({ module: POP_MODULE, args }, { symmetry: false, workers: 2 });
+    const { graph: g1, ...r1 } = sequential;
+    const { graph: g2, ...r2 } = parallel;
+    expect(r2).toEqual({ ...r1, frontierPeakBytes: r2.frontierPeakBytes });
+    expectSameGraph(g2, g1);
+    expect(r2.violations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('exploreParallel errors', () => {
+  it('rejects a bad worker count', async () => {
+    for (const workers of [0, 65, 1.5]) {
+      await expect(exploreParallel({ module: TOY_MODULE, args: { kind: 'ring' } }, { workers })).rejects.toThrow(
+        /workers must be an integer from 1 to 64/,
+      );
+    }
+  });
+
+  it('rejects a module it cannot load, or one without createModel', async () => {
+    await expect(exploreParallel({ module: new URL('dist/nope.js', ROOT).href, args: null }, { workers: 2 })).rejects.toThrow(
+      /cannot load model module/,
+    );
+    await expect(exploreParallel({ module: new URL('dist/checker/fingerprint.js', ROOT).href, args: null }, { workers: 2 })).rejects.toThrow(
+      /does not export createModel/,
+    );
+  });
+
+  it('passes on a model error thrown in any thread, in one line', async () => {
+    for (const workers of [1, 2, 3]) {
+      const run = exploreParallel({ module: TOY_MODULE, args: { kind: 'explodes', at: 300 } }, { workers });
+      await expect(run).rejects.toThrow(/^(worker \d+ failed: )?boom at 300$/);
+    }
+  });
+});

@@ -10,7 +10,7 @@ type WorkerState = 'starting' | 'idle' | 'busy';
 export interface PoolEvents {
   /** A worker built its model; returns an error message if it is not the coordinator's model. */
   ready(index: number, info: Extract<FromWorker, { type: 'ready' }>): string | null;
-  chunk(result: ChunkResult): void;
+  chunk(result: ChunkResult, thread: number): void;
   failed(chunk: number): void;
 }
 
@@ -34,6 +34,11 @@ export class WorkerPool {
         if (!this.closing) this.fail(`worker ${i + 1} exited unexpectedly (code ${code})`);
       });
     }
+  }
+
+  /** Whether a worker is still building its model. */
+  get anyStarting(): boolean {
+    return this.states.includes('starting');
   }
 
   /** Whether a worker is expanding (using the shared buffers). */
@@ -71,7 +76,7 @@ export class WorkerPool {
       const problem = this.events.ready(i, m);
       if (problem !== null) this.fail(`worker ${i + 1}: ${problem}`);
     } else if (m.type === 'chunk') {
-      this.events.chunk(m.result);
+      this.events.chunk(m.result, i + 1);
     } else if (m.type === 'failed') {
       this.events.failed(m.chunk);
     } else if (m.type === 'idle') {

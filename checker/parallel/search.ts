@@ -29,6 +29,26 @@ const CHUNKS_PER_THREAD = 16;
  */
 const MAX_GUESSED_RATIO = 4;
 
+export interface LevelInfo {
+  /** Depth of the frontier states. */
+  readonly depth: number;
+  readonly frontier: number;
+  /** States first reached from this frontier (up to a stop). */
+  readonly newStates: number;
+  readonly chunks: number;
+  /** Chunk expansions done by each thread; index 0 is the calling thread. */
+  readonly chunksByThread: readonly number[];
+  /** Times the level ran out of room for new states and grew. */
+  readonly enlargements: number;
+}
+
+export interface SearchSettings {
+  readonly threads: number;
+  readonly symmetry: boolean;
+  readonly waitForWorkers: boolean;
+  readonly onLevel: ((info: LevelInfo) => void) | null;
+}
+
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class ParallelSearch<S, E> {
@@ -45,14 +65,20 @@ export class ParallelSearch<S, E> {
   private nextReplay = 0;
   private minFailed = Infinity;
   private peakBytes = 0;
+  private readonly threads: number;
+  private readonly symmetry: boolean;
+  private chunksByThread: number[] = [];
+  private enlargements = 0;
 
   constructor(
     private readonly model: Model<S, E>,
     spec: ModelSpec,
     private readonly opt: ResolvedOptions,
-    private readonly threads: number,
-    private readonly symmetry: boolean,
+    private readonly settings: SearchSettings,
   ) {
+    const { threads, symmetry } = settings;
+    this.threads = threads;
+    this.symmetry = symmetry;
     this.W = model.stateWords;
     this.replay = new Replay(opt, model.invariants.length);
     this.expander = new Expander(model, symmetry);
@@ -63,7 +89,7 @@ export class ParallelSearch<S, E> {
       threads > 1
         ? new WorkerPool(threads - 1, { module: spec.module, args: spec.args, symmetry }, {
             ready: (i, info) => this.onReady(i, info),
-            chunk: (r) => this.onChunk(r),
+            chunk: (r, thread) => this.onChunk(r, thread),
             failed: (c) => this.onFailed(c),
           })
         : null;
@@ -74,13 +100,15 @@ export class ParallelSearch<S, E> {
     this.roots();
     if (replay.count === 0 && replay.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
     replay.endRoots();
+    if (this.settings.waitForWorkers) await this.workersReady();
     let first = 0;
     let ratio = MAX_GUESSED_RATIO;
-    while (replay.head < replay.count && replay.stopReason === null) {
+    for (let depth = 0; replay.head < replay.count && replay.stopReason === null; depth++) {
       const size = replay.count - first;
-      await this.level(first, size, ratio);
+      const info = await this.level(depth, first, size, ratio);
+      this.settings.onLevel?.(info);
       if (replay.stopReason !== null) break;
-      ratio = (replay.count - first - size) / size;
+      ratio = info.newStates / size;
       this.commit(first + size);
       first += size;
     }
@@ -125,7 +153,7 @@ export class ParallelSearch<S, E> {
   }
 
   /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
-  private async level(first: number, size: number, ratio: number): Promise<void> {
+  private async level(depth: number, first: number, size: number, ratio: number): Promise<LevelInfo> {
     const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(size / (this.threads * CHUNKS_PER_THREAD))));
     const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
     this.back.reserve(capacity, 0);
@@ -138,12 +166,28 @@ export class ParallelSearch<S, E> {
     this.results = new Array<ChunkResult | undefined>(this.plan.chunks);
     this.nextReplay = 0;
     this.minFailed = Infinity;
+    this.chunksByThread = new Array<number>(this.threads).fill(0);
+    this.enlargements = 0;
     this.replay.beginLevel(capacity, this.back.flags);
     this.start();
-    try {
-      await this.work();
-    } finally {
-      this.plan = null;
+    await this.work();
+    const chunks = this.plan.chunks;
+    this.plan = null;
+    return {
+      depth,
+      frontier: size,
+      newStates: this.replay.count - first - size,
+      chunks,
+      chunksByThread: this.chunksByThread,
+      enlargements: this.enlargements,
+    };
+  }
+
+  private async workersReady(): Promise<void> {
+    const pool = this.pool;
+    while (pool?.anyStarting) {
+      if (pool.failure) throw pool.failure;
+      await pool.next();
     }
   }
 
@@ -171,7 +215,7 @@ export class ParallelSearch<S, E> {
       if (c >= 0) {
         const r = this.expander.runChunk(c);
         if (r === null) this.onFailed(c);
-        else this.onChunk(r);
+        else this.onChunk(r, 0);
         await yieldTurn();
         continue;
       }
@@ -204,6 +248,7 @@ export class ParallelSearch<S, E> {
     const plan = this.plan!;
     if (this.minFailed === Infinity) throw new Error('parallel explorer: paused without a failed chunk');
     const capacity = plan.capacity * 2;
+    this.enlargements++;
     this.back.reserve(capacity, plan.capacity);
     this.ensureTable(plan.first + plan.size + capacity + this.threads);
     this.notePeak();
@@ -275,9 +320,11 @@ export class ParallelSearch<S, E> {
     return null;
   }
 
-  private onChunk(r: ChunkResult): void {
+  private onChunk(r: ChunkResult, thread: number): void {
     const plan = this.plan;
-    if (plan === null || r.chunk < this.nextReplay || r.chunk >= plan.chunks) return;
+    if (plan === null || r.chunk >= plan.chunks) return;
+    this.chunksByThread[thread]++;
+    if (r.chunk < this.nextReplay) return;
     if (this.results[r.chunk] === undefined) this.results[r.chunk] = r;
   }
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { check, explore, type ExploreOptions, type Progress, type StateGraph } from '../../checker/index.js';
 import type * as Parallel from '../../checker/parallel/index.js';
+import type { LevelInfo } from '../../checker/parallel/index.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
@@ -38,15 +39,41 @@ function expectSameGraph(parallel: StateGraph, sequential: StateGraph): void {
   for (const f of FIELDS) expect(parallel[f], f).toEqual(sequential[f]);
 }
 
-async function compareToy(args: ToyArgs, options: ExploreOptions, workers: number): Promise<StateGraph> {
-  const sequential = explore(createToyModel(args), options);
-  expectSameGraph(await exploreParallel({ module: TOY_MODULE, args }, { ...options, workers }), sequential);
-  return sequential;
+/** How a parallel run shared its work, summed over the levels. */
+interface Sharing {
+  readonly workerChunks: number;
+  readonly enlargements: number;
+}
+
+async function runParallel(module: string, args: unknown, options: ExploreOptions, workers: number): Promise<[StateGraph, Sharing]> {
+  let workerChunks = 0;
+  let enlargements = 0;
+  const graph = await exploreParallel(
+    { module, args },
+    {
+      ...options,
+      workers,
+      // Threads take part from the first level, even in runs shorter than their start-up.
+      waitForWorkers: true,
+      onLevel: (info: LevelInfo) => {
+        workerChunks += info.chunksByThread.slice(1).reduce((a, b) => a + b, 0);
+        enlargements += info.enlargements;
+      },
+    },
+  );
+  return [graph, { workerChunks, enlargements }];
+}
+
+async function compareToy(args: ToyArgs, options: ExploreOptions, workers: number): Promise<Sharing> {
+  const [graph, sharing] = await runParallel(TOY_MODULE, args, options, workers);
+  expectSameGraph(graph, explore(createToyModel(args), options));
+  return sharing;
 }
 
 async function comparePop(args: ModelArgs, options: ExploreOptions, workers: number): Promise<StateGraph> {
   const sequential = explore(createPopModel(args), options);
-  expectSameGraph(await exploreParallel({ module: POP_MODULE, args }, { ...options, workers }), sequential);
+  const [graph] = await runParallel(POP_MODULE, args, options, workers);
+  expectSameGraph(graph, sequential);
   return sequential;
 }
 
@@ -68,9 +95,6 @@ const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions])[] = [
   ['a cyclic graph', { kind: 'ring' }, {}],
   ['counter with bad values', { kind: 'counter', max: 300, bad: [7, 13, 250] }, {}],
   ['counter, stopping at the first violation', { kind: 'counter', max: 300, bad: [7, 13, 250] }, { stopAtFirstViolation: true }],
-  // 5000 successors of the initial state: more than the first level's room (1024), so the
-  // level pauses and grows its buffers, possibly several times, while threads insert.
-  ['fan: a level outgrows its first guess', { kind: 'fan', width: 5000, depth: 5, bad: [4321] }, {}],
   ['several initial states, some equal', { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 40 }, {}],
   // The first violation is a step to a state already known; the sequential explorer then
   // goes on with the state's next events and stops at the next new state...
@@ -88,6 +112,18 @@ describe('exploreParallel on the toy models', () => {
     });
   }
 
+  it('grows a level that outgrows its first guess while threads insert', async () => {
+    // 10 states with 600 successors each: far more than the level's first room (1024), so
+    // the level pauses, possibly several times, while other threads are inside chunks.
+    const args: ToyArgs = { kind: 'fan', first: 10, second: 600, depth: 5, bad: [4321] };
+    for (const workers of [1, 2, 3]) {
+      const sharing = await compareToy(args, {}, workers);
+      expect(sharing.enlargements).toBeGreaterThan(0);
+      if (workers > 1) expect(sharing.workerChunks).toBeGreaterThan(0);
+    }
+    await compareToy(args, { maxStates: 3000 }, 3);
+  });
+
   it('stops at every --max-states bound exactly where explore stops', async () => {
     const cases: readonly ToyArgs[] = [
       { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] },
@@ -97,9 +133,13 @@ describe('exploreParallel on the toy models', () => {
     for (const args of cases) {
       const all = explore(createToyModel(args)).states;
       for (let maxStates = 1; maxStates <= all + 1; maxStates++) {
-        // One thread runs the same replay logic; two and three add the threads.
-        await compareToy(args, { maxStates }, maxStates % 3 === 0 ? 3 : maxStates % 3 === 1 ? 1 : 2);
-        await compareToy(args, { maxStates, stopAtFirstViolation: true }, 1 + (maxStates % 3));
+        // One thread runs the replay that decides where to stop at every bound; every
+        // eighth bound is also run with two and three threads.
+        const threads = maxStates % 8 === 0 ? [1, 2, 3] : [1];
+        for (const workers of threads) {
+          await compareToy(args, { maxStates }, workers);
+          await compareToy(args, { maxStates, stopAtFirstViolation: true }, workers);
+        }
       }
     }
   });
@@ -114,10 +154,7 @@ describe('exploreParallel on the toy models', () => {
         shouldStop: () => (++polls >= 40 ? 'timeout' : null),
         onProgress: (p) => progress.push(p),
       };
-      const graph =
-        workers === null
-          ? explore(createToyModel(args), options)
-          : await exploreParallel({ module: TOY_MODULE, args }, { ...options, workers });
+      const graph = workers === null ? explore(createToyModel(args), options) : (await runParallel(TOY_MODULE, args, options, workers))[0];
       return { graph, progress, polls };
     };
     const sequential = await run(null);
@@ -131,9 +168,9 @@ describe('exploreParallel on the toy models', () => {
   });
 
   it('is the same from run to run', async () => {
-    const args: ToyArgs = { kind: 'fan', width: 3000, depth: 4, bad: [] };
-    const a = await exploreParallel({ module: TOY_MODULE, args }, { workers: 3 });
-    const b = await exploreParallel({ module: TOY_MODULE, args }, { workers: 3 });
+    const args: ToyArgs = { kind: 'fan', first: 6, second: 500, depth: 4, bad: [] };
+    const [a] = await runParallel(TOY_MODULE, args, {}, 3);
+    const [b] = await runParallel(TOY_MODULE, args, {}, 3);
     expectSameGraph(a, b);
   });
 });

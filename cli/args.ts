@@ -8,6 +8,7 @@ import { MAX_MESSAGES } from '../model/scenarios/ack-flush.js';
 import { findScenario, SCENARIOS } from '../model/scenarios/index.js';
 import { parseSettingValue, type SettingName } from '../model/settings.js';
 import { findRelease, RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
+import { MAX_WORKERS } from '../checker/parallel/limits.js';
 import { UsageError } from './errors.js';
 
 export interface CheckArgs {
@@ -23,6 +24,8 @@ export interface CheckArgs {
   readonly invariants: readonly string[] | null;
   readonly stopAtFirst: boolean;
   readonly withStates: boolean;
+  /** Threads that explore (1: the sequential explorer). */
+  readonly workers: number;
   readonly help: boolean;
 }
 
@@ -54,6 +57,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
         invariant: { type: 'string', multiple: true },
         'stop-at-first': { type: 'boolean' },
         'with-states': { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -104,6 +108,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     invariants,
     stopAtFirst: v['stop-at-first'] ?? false,
     withStates: v['with-states'] ?? false,
+    workers: positiveInt('--workers', v.workers, MAX_WORKERS) ?? 1,
     help: v.help ?? false,
   };
 }

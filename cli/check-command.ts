@@ -1,8 +1,9 @@
 /**
- * `popcheck check`: load -> build the model -> explore -> report. Returns the report as
- * data; only main.ts prints and exits.
+ * `popcheck check`: load -> build the model -> explore (sequentially, or with --workers N
+ * in parallel) -> report. Returns the report as data; only main.ts prints and exits.
  */
-import { check, type CheckResult, type Progress } from '../checker/index.js';
+import { check, type CheckResult, type ExploreOptions, type Progress } from '../checker/index.js';
+import { checkParallel } from '../checker/parallel/index.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import { narrate, type NarratedStep } from '../model/narrate.js';
@@ -75,18 +76,25 @@ export function modelArgs(a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq
   };
 }
 
-export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): CheckReport {
+/** The dist build of model/factory.js, which parallel workers load (the CLI runs from dist). */
+const FACTORY_MODULE = new URL('../model/factory.js', import.meta.url).href;
+
+export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): Promise<CheckReport> {
   const model = buildModel(a);
   const started = clock.now();
   const deadline = a.timeoutSec === null ? Infinity : started + a.timeoutSec * 1000;
-  const result: CheckResult<State, Event> = check(model, {
+  const options: ExploreOptions = {
     maxStates: a.maxStates ?? undefined,
     symmetry: a.symmetry,
     stopAtFirstViolation: a.stopAtFirst,
     shouldStop: a.timeoutSec === null ? undefined : () => (clock.now() > deadline ? 'timeout' : null),
     onProgress,
     pollEvery: 1024,
-  });
+  };
+  const result: CheckResult<State, Event> =
+    a.workers === 1
+      ? check(model, options)
+      : await checkParallel<State, Event>({ module: FACTORY_MODULE, args: modelArgs(a) }, { ...options, workers: a.workers });
   const elapsedMs = Math.max(0, Math.round(clock.now() - started));
   const violations: ViolationReport[] = result.violations.map((v) => {
     const steps = narrate(model, v.counterexample, a.withStates);

@@ -29,4 +29,5 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --no-symmetry        do not merge states that differ only by which offsets of a CK are which
   --stop-at-first      stop at the first violation (no interleaving counts)
   --with-states        include the state after each counterexample step in --json output
+  --workers N          explore with N threads, 1..64 (default 1: sequential); same results
 `;

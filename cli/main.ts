@@ -2,7 +2,7 @@
 /** Binds the CLI to the process. Exit codes: 0 holds, 1 violated, 2 usage or input error, 3 incomplete. */
 import { run } from './run.js';
 
-process.exitCode = run(process.argv.slice(2), {
+process.exitCode = await run(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   tty: process.stderr.isTTY ? process.stderr : null,

@@ -19,7 +19,7 @@ export interface Io {
   readonly debug: boolean;
 }
 
-function dispatch(argv: readonly string[], io: Io): number {
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(HELP);
@@ -36,7 +36,7 @@ function dispatch(argv: readonly string[], io: Io): number {
       return EXIT.holds;
     }
     const progress = !args.json && io.tty ? new ProgressLine(io.tty) : null;
-    const report = runCheck(args, { now: io.now }, progress ? (p) => progress.update(p) : undefined);
+    const report = await runCheck(args, { now: io.now }, progress ? (p) => progress.update(p) : undefined);
     progress?.clear();
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
     return report.verdict === 'holds' ? EXIT.holds : report.verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
@@ -44,9 +44,9 @@ function dispatch(argv: readonly string[], io: Io): number {
   throw new UsageError(`unknown command '${command}' (try: popcheck --help)`);
 }
 
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
-    return dispatch(argv, io);
+    return await dispatch(argv, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`popcheck: ${err.message}\n`);

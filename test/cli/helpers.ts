@@ -12,11 +12,11 @@ export interface Ran {
 }
 
 /** The CLI in-process. */
-export function cli(...argv: string[]): Ran {
+export async function cli(...argv: string[]): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   let t = 0;
-  const code = run(argv, {
+  const code = await run(argv, {
     out: (s) => (stdout += s),
     err: (s) => (stderr += s),
     tty: null,

@@ -25,7 +25,14 @@ export class WorkerPool {
   constructor(count: number, setup: WorkerSetup, private readonly events: PoolEvents) {
     const url = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < count; i++) {
-      const w = new Worker(url, { workerData: setup });
+      let w: Worker;
+      try {
+        w = new Worker(url, { workerData: setup });
+      } catch (err) {
+        this.closing = true;
+        for (const started of this.workers) void started.terminate();
+        throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
+      }
       this.workers.push(w);
       this.states.push('starting');
       w.on('message', (m: unknown) => this.onMessage(i, m));

@@ -226,6 +226,11 @@ describe('exploreParallel errors', () => {
     );
   });
 
+  it('refuses model arguments that cannot be sent to a thread', async () => {
+    const args = { kind: 'ring', hook: () => 0 };
+    await expect(exploreParallel({ module: TOY_MODULE, args }, { workers: 2 })).rejects.toThrow(/^cannot start a worker thread: .*could not be cloned/);
+  });
+
   it('passes on a model error thrown in any thread, in one line', async () => {
     for (const workers of [1, 2, 3]) {
       const run = exploreParallel({ module: TOY_MODULE, args: { kind: 'explodes', at: 300 } }, { workers });

@@ -112,9 +112,15 @@ export class Expander<S, E> {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
       return FULL;
     }
-    this.backWords.set(w.length === W ? w : w.subarray(0, W), k * W);
-    this.backFlags[k] = this.inv.checkAlways(next);
-    this.backSlot[k] = slot;
+    try {
+      this.backWords.set(w.length === W ? w : w.subarray(0, W), k * W);
+      this.backFlags[k] = this.inv.checkAlways(next);
+      this.backSlot[k] = slot;
+    } catch (err) {
+      // An invariant threw: never leave the slot busy, other threads would wait on it.
+      table.release(slot);
+      throw err;
+    }
     table.publish(slot, -(k + 2));
     return -(k + 1);
   }

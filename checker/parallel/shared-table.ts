@@ -11,6 +11,7 @@
  */
 const EMPTY = 0;
 const BUSY = -1;
+const MAX_SPINS = 2 ** 32;
 
 export function tableIndex(hi: number, lo: number, mask: number): number {
   return (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
@@ -47,6 +48,7 @@ export class SharedTable {
     const keys = this.keys;
     const mask = this.mask;
     let i = tableIndex(hi, lo, mask);
+    let spins = 0;
     for (;;) {
       const v = Atomics.load(ids, i);
       if (v === EMPTY) {
@@ -56,7 +58,11 @@ export class SharedTable {
         this.claimed = i;
         return 0;
       }
-      if (v === BUSY) continue;
+      if (v === BUSY) {
+        // A slot is busy for a few microseconds; one busy for seconds belongs to a dead thread.
+        if (++spins > MAX_SPINS) throw new Error('parallel explorer: a fingerprint slot stayed busy (did a thread die?)');
+        continue;
+      }
       if (keys[2 * i] === hi && keys[2 * i + 1] === lo) return v;
       i = (i + 1) & mask;
     }

@@ -232,9 +232,11 @@ describe('exploreParallel errors', () => {
   });
 
   it('passes on a model error thrown in any thread, in one line', async () => {
-    for (const workers of [1, 2, 3]) {
-      const run = exploreParallel({ module: TOY_MODULE, args: { kind: 'explodes', at: 300 } }, { workers });
-      await expect(run).rejects.toThrow(/^(worker \d+ failed: )?boom at 300$/);
+    for (const where of ['step', 'invariant'] as const) {
+      for (const workers of [1, 2, 3]) {
+        const run = exploreParallel({ module: TOY_MODULE, args: { kind: 'explodes', at: 300, in: where } }, { workers, waitForWorkers: true });
+        await expect(run).rejects.toThrow(/^(worker \d+ failed: )?boom at 300$/);
+      }
     }
   });
 });

@@ -15,7 +15,16 @@ import { Expander } from './expand.js';
 import { InvariantSets } from './invariant-sets.js';
 import { LevelStore } from './level-store.js';
 import { WorkerPool } from './pool.js';
-import { CTL, type SharedInt32, type ChunkResult, type FromWorker, type GoMessage, type LevelPlan, type SharedBuffers } from './protocol.js';
+import {
+  CTL,
+  type ChunkResult,
+  type FromWorker,
+  type GoMessage,
+  type LevelPlan,
+  type SharedBuffers,
+  type SharedInt32,
+  type WorkerSetup,
+} from './protocol.js';
 import { Replay } from './replay.js';
 import { SharedTable, tableCapacityFor } from './shared-table.js';
 import type { ModelSpec } from './spec.js';
@@ -28,6 +37,12 @@ const CHUNKS_PER_THREAD = 16;
  * frontier states, at most this; a level that needs more grows (see enlarge).
  */
 const MAX_GUESSED_RATIO = 4;
+/**
+ * Worker threads start with the first level of at least this many states: a worker costs
+ * a V8 isolate and a model import (a few hundred ms of CPU), which runs whose levels stay
+ * smaller cannot win back.
+ */
+const SPAWN_FRONTIER = 1024;
 
 export interface LevelInfo {
   /** Depth of the frontier states. */
@@ -56,7 +71,9 @@ export class ParallelSearch<S, E> {
   private readonly replay: Replay;
   private readonly ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(CTL.SIZE * 4));
   private readonly expander: Expander<S, E>;
-  private readonly pool: WorkerPool | null;
+  private readonly setup: WorkerSetup;
+  /** The worker threads, started with the first level large enough to share (or at once). */
+  private pool: WorkerPool | null = null;
   private table: SharedTable;
   private front: LevelStore;
   private back: LevelStore;
@@ -85,14 +102,7 @@ export class ParallelSearch<S, E> {
     this.table = SharedTable.allocate(1024);
     this.front = new LevelStore(this.W, 1);
     this.back = new LevelStore(this.W, 1);
-    this.pool =
-      threads > 1
-        ? new WorkerPool(threads - 1, { module: spec.module, args: spec.args, symmetry }, {
-            ready: (i, info) => this.onReady(i, info),
-            chunk: (r, thread) => this.onChunk(r, thread),
-            failed: (c) => this.onFailed(c),
-          })
-        : null;
+    this.setup = { module: spec.module, args: spec.args, symmetry };
   }
 
   async run(): Promise<StateGraph> {
@@ -100,7 +110,10 @@ export class ParallelSearch<S, E> {
     this.roots();
     if (replay.count === 0 && replay.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
     replay.endRoots();
-    if (this.settings.waitForWorkers) await this.workersReady();
+    if (this.settings.waitForWorkers) {
+      this.startWorkers();
+      await this.workersReady();
+    }
     let first = 0;
     let ratio = MAX_GUESSED_RATIO;
     for (let depth = 0; replay.head < replay.count && replay.stopReason === null; depth++) {
@@ -154,6 +167,7 @@ export class ParallelSearch<S, E> {
 
   /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
   private async level(depth: number, first: number, size: number, ratio: number): Promise<LevelInfo> {
+    if (size >= SPAWN_FRONTIER) this.startWorkers();
     const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(size / (this.threads * CHUNKS_PER_THREAD))));
     const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
     this.back.reserve(capacity, 0);
@@ -181,6 +195,15 @@ export class ParallelSearch<S, E> {
       chunksByThread: this.chunksByThread,
       enlargements: this.enlargements,
     };
+  }
+
+  private startWorkers(): void {
+    if (this.pool !== null || this.threads === 1) return;
+    this.pool = new WorkerPool(this.threads - 1, this.setup, {
+      ready: (i, info) => this.onReady(i, info),
+      chunk: (r, thread) => this.onChunk(r, thread),
+      failed: (c) => this.onFailed(c),
+    });
   }
 
   private async workersReady(): Promise<void> {

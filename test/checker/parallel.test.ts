@@ -228,7 +228,9 @@ describe('exploreParallel errors', () => {
 
   it('refuses model arguments that cannot be sent to a thread', async () => {
     const args = { kind: 'ring', hook: () => 0 };
-    await expect(exploreParallel({ module: TOY_MODULE, args }, { workers: 2 })).rejects.toThrow(/^cannot start a worker thread: .*could not be cloned/);
+    await expect(exploreParallel({ module: TOY_MODULE, args }, { workers: 2, waitForWorkers: true })).rejects.toThrow(
+      /^cannot start a worker thread: .*could not be cloned/,
+    );
   });
 
   it('passes on a model error thrown in any thread, in one line', async () => {

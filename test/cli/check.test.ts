@@ -132,6 +132,8 @@ describe('popcheck check --workers (binary)', () => {
     ['--messages', '5', '--rocketmq', '5.3.1', '--no-symmetry', '--json', '--with-states'],
     ['--messages', '6', '--rocketmq', '5.3.1', '--batch-ack', '--stop-at-first'],
     ['--messages', '6', '--rocketmq', '5.3.2', '--no-symmetry', '--max-states', '400', '--json'],
+    // Levels of more than 1024 states: worker threads are started.
+    ['--messages', '8', '--rocketmq', '5.3.1', '--no-symmetry', '--json'],
   ];
   for (const argv of runs) {
     it(`prints the same as --workers 1: ${argv.join(' ') || '(defaults)'}`, () => {

@@ -86,7 +86,8 @@ const popArgs = (rocketmq: string, messages: number): ModelArgs => ({
   invariants: null,
 });
 
-const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions])[] = [
+/** Name, model, options, and optionally what the case is meant to exercise. */
+const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions, ((g: StateGraph) => void)?])[] = [
   ['bits(12): many threads reach the same states', { kind: 'bits', n: 12 }, {}],
   ['bits(10) under symmetry', { kind: 'bits', n: 10, symmetric: true }, {}],
   ['bits(10) with symmetry turned off', { kind: 'bits', n: 10, symmetric: true }, { symmetry: false }],
@@ -96,18 +97,35 @@ const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions])[] = [
   ['counter with bad values', { kind: 'counter', max: 300, bad: [7, 13, 250] }, {}],
   ['counter, stopping at the first violation', { kind: 'counter', max: 300, bad: [7, 13, 250] }, { stopAtFirstViolation: true }],
   ['several initial states, some equal', { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 40 }, {}],
-  // The first violation is a step to a state already known; the sequential explorer then
-  // goes on with the state's next events and stops at the next new state...
-  ['first violation on an edge to a known state', { kind: 'multi-root', starts: [14, 13], max: 30 }, { stopAtFirstViolation: true }],
-  // ... or, when none follows, after the state.
-  ['the same, with no new state after it', { kind: 'multi-root', starts: [14, 16, 13], max: 30 }, { stopAtFirstViolation: true }],
-  ['a violation among the initial states', { kind: 'multi-root', starts: [14, 16, 13], max: 20 }, { stopAtFirstViolation: true }],
+  // The first violation is a step (13 -> 14) to a state already known; the sequential
+  // explorer then goes on with the state's next events and stops at the next new state
+  // (16: state 1 is not counted as expanded) ...
+  [
+    'first violation on an edge to a known state',
+    { kind: 'multi-root', starts: [14, 13], max: 30 },
+    { stopAtFirstViolation: true },
+    (g) => expect([g.firstViolations[0].fromId, g.firstViolations[0].stateId, g.expanded]).toEqual([1, 0, 1]),
+  ],
+  // ... or, when none follows (16 is known too), after the state (expanded: 0, 1 and 2).
+  [
+    'the same, with no new state after it',
+    { kind: 'multi-root', starts: [14, 16, 13], max: 30 },
+    { stopAtFirstViolation: true },
+    (g) => expect([g.firstViolations[0].fromId, g.firstViolations[0].stateId, g.expanded]).toEqual([2, 0, 3]),
+  ],
+  [
+    'a violation among the initial states',
+    { kind: 'multi-root', starts: [14, 19, 13, 19], max: 20 },
+    { stopAtFirstViolation: true },
+    (g) => expect([g.firstViolations[0].stateId, g.expanded, g.states, [...g.roots.values()]]).toEqual([1, 0, 3, [0, 1, 2]]),
+  ],
   ['without path counting', { kind: 'bits', n: 9 }, { countPaths: false }],
 ];
 
 describe('exploreParallel on the toy models', () => {
-  for (const [name, args, options] of TOYS) {
+  for (const [name, args, options, exercises] of TOYS) {
     it(name, async () => {
+      exercises?.(explore(createToyModel(args), options));
       for (const workers of [1, 2, 3]) await compareToy(args, options, workers);
     });
   }

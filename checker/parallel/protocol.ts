@@ -84,6 +84,12 @@ export function isFromWorker(m: unknown): m is FromWorker {
   return typeof m === 'object' && m !== null && FROM_WORKER_TYPES.has(String((m as { type?: unknown }).type));
 }
 
+export function isWorkerSetup(d: unknown): d is WorkerSetup {
+  if (typeof d !== 'object' || d === null) return false;
+  const o = d as { module?: unknown; symmetry?: unknown };
+  return typeof o.module === 'string' && typeof o.symmetry === 'boolean' && 'args' in o;
+}
+
 export function isGoMessage(m: unknown): m is GoMessage {
   return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'go';
 }

@@ -8,11 +8,9 @@
  * coordinator enlarges the buffers and the failed chunks are claimed again.
  */
 import type { StateGraph } from '../explore.js';
-import { fingerprint64 } from '../fingerprint.js';
 import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
-import { InvariantSets } from './invariant-sets.js';
 import { LevelStore } from './level-store.js';
 import { WorkerPool } from './pool.js';
 import {
@@ -26,6 +24,7 @@ import {
   type WorkerSetup,
 } from './protocol.js';
 import { Replay } from './replay.js';
+import { insertRoots } from './roots.js';
 import { SharedTable, tableCapacityFor } from './shared-table.js';
 import type { ModelSpec } from './spec.js';
 
@@ -107,7 +106,11 @@ export class ParallelSearch<S, E> {
 
   async run(): Promise<StateGraph> {
     const replay = this.replay;
-    this.roots();
+    const inits = this.model.initialStates();
+    this.front.reserve(inits.length, 0);
+    this.ensureTable(inits.length + 1);
+    insertRoots(this.model, inits, this.symmetry, this.opt, replay, this.table, this.front);
+    this.notePeak();
     if (replay.count === 0 && replay.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
     replay.endRoots();
     if (this.settings.waitForWorkers) {
@@ -131,38 +134,6 @@ export class ParallelSearch<S, E> {
   async close(): Promise<void> {
     Atomics.store(this.ctl, CTL.ABORT, 1);
     await this.pool?.close();
-  }
-
-  /** The initial states, numbered and checked as explore does it. */
-  private roots(): void {
-    const { model, replay, opt, W } = this;
-    const canon = this.symmetry ? model.canonicalize!.bind(model) : null;
-    const inv = new InvariantSets(model);
-    const fp = new Uint32Array(2);
-    const inits = model.initialStates();
-    this.front.reserve(inits.length, 0);
-    this.ensureTable(inits.length + 1);
-    for (let k = 0; k < inits.length; k++) {
-      if (replay.count >= opt.maxStates) {
-        replay.stopReason = 'max-states';
-        break;
-      }
-      const before = replay.count;
-      const s = canon ? canon(inits[k]) : inits[k];
-      const w = model.words(s);
-      fingerprint64(w, 0, W, fp);
-      replay.tableCall();
-      const v = this.table.findOrClaim(fp[0], fp[1]);
-      let id = v - 1;
-      if (v === 0) {
-        id = replay.newState(-1, -1, inv.checkAlways(s), 0);
-        this.front.words.set(w.length === W ? w : w.subarray(0, W), id * W);
-        this.front.perm[id] = id;
-        this.table.publish(this.table.claimed, id + 1);
-      }
-      if (replay.count > before) replay.roots.set(id, k);
-    }
-    this.notePeak();
   }
 
   /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Expander } from './expand.js';
-import { isGoMessage, oneLine, type FromWorker, type GoMessage, type WorkerSetup } from './protocol.js';
+import { isGoMessage, isWorkerSetup, oneLine, type FromWorker, type GoMessage, type WorkerSetup } from './protocol.js';
 import { loadModel } from './spec.js';
 
 function requirePort(): MessagePort {
@@ -42,4 +42,8 @@ async function main(setup: WorkerSetup): Promise<void> {
   post({ type: 'ready', name: model.name, stateWords: model.stateWords, invariants: model.invariants.map((i) => i.name) });
 }
 
-main(workerData as WorkerSetup).catch((err: unknown) => post({ type: 'error', message: oneLine(err) }));
+if (isWorkerSetup(workerData)) {
+  main(workerData).catch((err: unknown) => post({ type: 'error', message: oneLine(err) }));
+} else {
+  post({ type: 'error', message: 'worker started without a model spec' });
+}

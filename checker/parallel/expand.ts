@@ -11,11 +11,14 @@ import { fingerprint64 } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from './invariant-sets.js';
-import { CTL, type SharedInt32, type ChunkResult, type LevelPlan, type SharedBuffers } from './protocol.js';
+import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
 /** lookup() result when the level ran out of provisional indices. */
 const FULL = 0x80000000;
+/** The first claim of a thread, and the largest. */
+const FIRST_CLAIM = 4;
+const MAX_CHUNK = 256;
 
 export class Expander<S, E> {
   private readonly W: number;
@@ -32,6 +35,8 @@ export class Expander<S, E> {
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private plan: LevelPlan | null = null;
+  /** This thread's claim size before the level's end shrinks it. */
+  private ramp = FIRST_CLAIM;
 
   constructor(
     private readonly model: Model<S, E>,
@@ -54,32 +59,41 @@ export class Expander<S, E> {
     this.plan = plan;
   }
 
-  /** Claims the next chunk of the level; -1 when none is left, the level paused or the run stopped. */
-  claim(): number {
+  /**
+   * Claims the next frontier positions; null when none is left, the level paused or the run
+   * stopped. Claims shrink towards the end of the level (guided self-scheduling: a share of
+   * what is left), so threads finish a level together, and a thread's first claims are small
+   * (it may still be compiling the model) and double up to MAX_CHUNK.
+   */
+  claim(): Claim | null {
     const plan = this.requirePlan();
     const ctl = this.ctl;
-    if (Atomics.load(ctl, CTL.PAUSE) !== 0 || Atomics.load(ctl, CTL.ABORT) !== 0) return -1;
-    const c = Atomics.add(ctl, CTL.NEXT, 1);
-    return c < plan.chunks ? c : -1;
+    if (Atomics.load(ctl, CTL.PAUSE) !== 0 || Atomics.load(ctl, CTL.ABORT) !== 0) return null;
+    const left = plan.size - Atomics.load(ctl, CTL.NEXT);
+    if (left <= 0) return null;
+    const length = Math.max(1, Math.min(this.ramp, Math.ceil(left / (2 * plan.threads))));
+    const start = Atomics.add(ctl, CTL.NEXT, length);
+    if (start >= plan.size) return null;
+    this.ramp = Math.min(this.ramp * 2, MAX_CHUNK);
+    return { start, length: Math.min(length, plan.size - start) };
   }
 
-  /** Expands chunk `c`; null when the level paused under it or the run stopped. */
-  runChunk(c: number): ChunkResult | null {
+  /** Expands the claimed positions; null when the level paused under them or the run stopped. */
+  runChunk(claim: Claim): ChunkResult | null {
     const plan = this.requirePlan();
     const { model, W, canon, inv, codes, bad, ctl } = this;
-    const start = plan.first + c * plan.chunk;
-    const end = Math.min(start + plan.chunk, plan.first + plan.size);
-    const deg = new Int32Array(end - start);
-    const fin = new Int32Array(end - start);
+    const n = claim.length;
+    const deg = new Int32Array(n);
+    const fin = new Int32Array(n);
     codes.length = 0;
     bad.length = 0;
-    for (let id = start; id < end; id++) {
+    for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      const at = this.frontPerm[id - plan.first] * W;
+      const at = this.frontPerm[claim.start + j] * W;
       const s = model.fromWords(this.frontWords.slice(at, at + W));
       const events = model.enabledEvents(s);
-      deg[id - start] = events.length;
-      if (events.length === 0) fin[id - start] = TERMINAL | inv.checkFinal(s);
+      deg[j] = events.length;
+      if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
         const raw = model.step(s, e);
@@ -93,7 +107,7 @@ export class Expander<S, E> {
         codes.push(code);
       }
     }
-    return { chunk: c, deg, fin, codes: codes.data.slice(0, codes.length), bad: bad.data.slice(0, bad.length) };
+    return { start: claim.start, deg, fin, codes: codes.data.slice(0, codes.length), bad: bad.data.slice(0, bad.length) };
   }
 
   /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */

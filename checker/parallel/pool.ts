@@ -11,7 +11,8 @@ export interface PoolEvents {
   /** A worker built its model; returns an error message if it is not the coordinator's model. */
   ready(index: number, info: Extract<FromWorker, { type: 'ready' }>): string | null;
   chunk(result: ChunkResult, thread: number): void;
-  failed(chunk: number): void;
+  /** A claim starting at this frontier position was dropped (the level paused under it). */
+  failed(start: number): void;
 }
 
 export class WorkerPool {
@@ -85,7 +86,7 @@ export class WorkerPool {
     } else if (m.type === 'chunk') {
       this.events.chunk(m.result, i + 1);
     } else if (m.type === 'failed') {
-      this.events.failed(m.chunk);
+      this.events.failed(m.start);
     } else if (m.type === 'idle') {
       this.states[i] = 'idle';
     } else {

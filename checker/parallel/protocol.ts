@@ -8,7 +8,7 @@ export type SharedInt32 = Int32Array<SharedArrayBuffer>;
 
 /** Indices into the control word array (an Int32Array over a SharedArrayBuffer). */
 export const CTL = {
-  /** Next chunk of the frontier to claim (Atomics.add). */
+  /** Position in the frontier of the next state to claim (Atomics.add). */
   NEXT: 0,
   /** Next provisional index for a state first seen in this level (Atomics.add). */
   NEWCOUNT: 1,
@@ -34,25 +34,32 @@ export interface SharedBuffers {
   readonly backSlot: SharedArrayBuffer;
 }
 
-/** One level of the breadth-first search: frontier ids [first, first + size), in chunks. */
+/** One level of the breadth-first search: frontier ids [first, first + size). */
 export interface LevelPlan {
   readonly first: number;
   readonly size: number;
-  readonly chunk: number;
-  readonly chunks: number;
+  /** Threads that may expand this level (claims shrink towards its end, see Expander.claim). */
+  readonly threads: number;
   /** Provisional indices available to this level; reaching it pauses the level. */
   readonly capacity: number;
 }
 
+/** A run of frontier positions [start, start + length) claimed by one thread. */
+export interface Claim {
+  readonly start: number;
+  readonly length: number;
+}
+
 /**
- * The expansion of one chunk, per frontier state in id order: its number of enabled events
- * (`deg`), for a state with none its final mask (TERMINAL and violated final invariants),
- * and per event the successor's code: a state id (known before this level) or -(k + 1) for
- * the provisional index k of a state first seen in this level. `bad` lists pairs (edge
- * index within the chunk, mask of violated transition invariants).
+ * The expansion of one claimed chunk (frontier positions from `start`), per state in id
+ * order: its number of enabled events (`deg`), for a state with none its final mask
+ * (TERMINAL and violated final invariants), and per event the successor's code: a state id
+ * (known before this level) or -(k + 1) for the provisional index k of a state first seen in
+ * this level. `bad` lists pairs (edge index within the chunk, mask of violated transition
+ * invariants).
  */
 export interface ChunkResult {
-  readonly chunk: number;
+  readonly start: number;
   readonly deg: Int32Array<ArrayBuffer>;
   readonly fin: Int32Array<ArrayBuffer>;
   readonly codes: Int32Array<ArrayBuffer>;
@@ -74,7 +81,7 @@ export interface GoMessage {
 export type FromWorker =
   | { readonly type: 'ready'; readonly name: string; readonly stateWords: number; readonly invariants: readonly string[] }
   | { readonly type: 'chunk'; readonly result: ChunkResult }
-  | { readonly type: 'failed'; readonly chunk: number }
+  | { readonly type: 'failed'; readonly start: number }
   | { readonly type: 'idle' }
   | { readonly type: 'error'; readonly message: string };
 

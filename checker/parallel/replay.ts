@@ -94,7 +94,7 @@ export class Replay {
 
   /** Replays the expansions of one chunk; false once the run has stopped. */
   replayChunk(plan: LevelPlan, r: ChunkResult): boolean {
-    const first = plan.first + r.chunk * plan.chunk;
+    const first = plan.first + r.start;
     let e = 0;
     let b = 0;
     for (let j = 0; j < r.deg.length; j++) {

@@ -1,11 +1,11 @@
 /**
- * One parallel run: level-synchronous BFS over shared memory. Per level the frontier is
- * cut into chunks that the threads (the coordinator's own included) claim with an atomic
- * counter and expand into the shared fingerprint table; the coordinator replays the chunk
- * results in frontier order (replay.ts), which numbers the new states exactly as the
- * sequential explorer does, then rewrites their provisional table entries to final ids.
- * A level that runs out of provisional room pauses: once every thread is idle the
- * coordinator enlarges the buffers and the failed chunks are claimed again.
+ * One parallel run: level-synchronous BFS over shared memory. Per level the threads (the
+ * coordinator's own included) claim runs of frontier positions with an atomic counter and
+ * expand them into the shared fingerprint table; the coordinator replays the chunk results
+ * in frontier order (replay.ts), which numbers the new states exactly as the sequential
+ * explorer does, then rewrites their provisional table entries to final ids. A level that
+ * runs out of provisional room pauses: once every thread is idle the coordinator enlarges
+ * the buffers and the dropped claims are claimed again.
  */
 import type { StateGraph } from '../explore.js';
 import type { Model } from '../model.js';
@@ -28,9 +28,6 @@ import { insertRoots } from './roots.js';
 import { SharedTable, tableCapacityFor } from './shared-table.js';
 import type { ModelSpec } from './spec.js';
 
-/** Most frontier states in one chunk, and chunks per thread a level aims for. */
-const MAX_CHUNK = 256;
-const CHUNKS_PER_THREAD = 16;
 /**
  * A level's room for new states is guessed from the last level's ratio of new states to
  * frontier states, at most this; a level that needs more grows (see enlarge).
@@ -77,7 +74,9 @@ export class ParallelSearch<S, E> {
   private front: LevelStore;
   private back: LevelStore;
   private plan: LevelPlan | null = null;
-  private results: (ChunkResult | undefined)[] = [];
+  /** Chunk results by the frontier position they start at, until replayed. */
+  private results = new Map<number, ChunkResult>();
+  /** Frontier position of the next state to replay. */
   private nextReplay = 0;
   private minFailed = Infinity;
   private peakBytes = 0;
@@ -139,7 +138,6 @@ export class ParallelSearch<S, E> {
   /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
   private async level(depth: number, first: number, size: number, ratio: number): Promise<LevelInfo> {
     if (size >= SPAWN_FRONTIER) this.startWorkers();
-    const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.ceil(size / (this.threads * CHUNKS_PER_THREAD))));
     const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
     this.back.reserve(capacity, 0);
     this.ensureTable(first + size + capacity + this.threads);
@@ -147,8 +145,8 @@ export class ParallelSearch<S, E> {
     Atomics.store(this.ctl, CTL.NEXT, 0);
     Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
-    this.plan = { first, size, chunk, chunks: Math.ceil(size / chunk), capacity };
-    this.results = new Array<ChunkResult | undefined>(this.plan.chunks);
+    this.plan = { first, size, threads: this.threads, capacity };
+    this.results = new Map();
     this.nextReplay = 0;
     this.minFailed = Infinity;
     this.chunksByThread = new Array<number>(this.threads).fill(0);
@@ -156,13 +154,13 @@ export class ParallelSearch<S, E> {
     this.replay.beginLevel(capacity, this.back.flags);
     this.start();
     await this.work();
-    const chunks = this.plan.chunks;
     this.plan = null;
+    this.results = new Map();
     return {
       depth,
       frontier: size,
       newStates: this.replay.count - first - size,
-      chunks,
+      chunks: this.chunksByThread.reduce((a, b) => a + b, 0),
       chunksByThread: this.chunksByThread,
       enlargements: this.enlargements,
     };
@@ -200,20 +198,20 @@ export class ParallelSearch<S, E> {
         else this.enlarge();
         continue;
       }
-      if (this.nextReplay === plan.chunks) {
+      if (this.nextReplay === plan.size) {
         if (!pool?.anyBusy) return;
         await pool.next();
         continue;
       }
-      const c = this.expander.claim();
-      if (c >= 0) {
-        const r = this.expander.runChunk(c);
-        if (r === null) this.onFailed(c);
+      const claim = this.expander.claim();
+      if (claim !== null) {
+        const r = this.expander.runChunk(claim);
+        if (r === null) this.onFailed(claim.start);
         else this.onChunk(r, 0);
         await yieldTurn();
         continue;
       }
-      if (pool === null) throw new Error('parallel explorer: a chunk went missing');
+      if (pool === null) throw new Error('parallel explorer: a claim went missing');
       await pool.next();
     }
   }
@@ -221,11 +219,11 @@ export class ParallelSearch<S, E> {
   /** Replays the results that are next in frontier order. */
   private drain(): void {
     const plan = this.plan!;
-    while (this.nextReplay < plan.chunks && this.replay.stopReason === null) {
-      const r = this.results[this.nextReplay];
+    while (this.nextReplay < plan.size && this.replay.stopReason === null) {
+      const r = this.results.get(this.nextReplay);
       if (r === undefined) return;
-      this.results[this.nextReplay] = undefined;
-      this.nextReplay++;
+      this.results.delete(this.nextReplay);
+      this.nextReplay += r.deg.length;
       if (!this.replay.replayChunk(plan, r)) return;
     }
   }
@@ -237,10 +235,14 @@ export class ParallelSearch<S, E> {
     this.pool?.goIdle(msg);
   }
 
-  /** The level ran out of provisional indices: double them and claim the failed chunks again. */
+  /**
+   * The level ran out of provisional indices: double them and claim again from the first
+   * dropped claim (every thread is idle, so no result is in flight). Claims after it that had
+   * completed are expanded again; states they stored keep their provisional indices.
+   */
   private enlarge(): void {
     const plan = this.plan!;
-    if (this.minFailed === Infinity) throw new Error('parallel explorer: paused without a failed chunk');
+    if (this.minFailed === Infinity) throw new Error('parallel explorer: paused without a dropped claim');
     const capacity = plan.capacity * 2;
     this.enlargements++;
     this.back.reserve(capacity, plan.capacity);
@@ -248,6 +250,9 @@ export class ParallelSearch<S, E> {
     this.notePeak();
     this.replay.growLevel(capacity, this.back.flags);
     this.plan = { ...plan, capacity };
+    // Claims restart at minFailed with new boundaries: results from the old boundaries past
+    // it must go, or the replay could wait at a position no new claim starts at.
+    for (const start of [...this.results.keys()]) if (start >= this.minFailed) this.results.delete(start);
     Atomics.store(this.ctl, CTL.NEWCOUNT, plan.capacity);
     Atomics.store(this.ctl, CTL.NEXT, this.minFailed);
     this.minFailed = Infinity;
@@ -315,14 +320,12 @@ export class ParallelSearch<S, E> {
   }
 
   private onChunk(r: ChunkResult, thread: number): void {
-    const plan = this.plan;
-    if (plan === null || r.chunk >= plan.chunks) return;
+    if (this.plan === null) return;
     this.chunksByThread[thread]++;
-    if (r.chunk < this.nextReplay) return;
-    if (this.results[r.chunk] === undefined) this.results[r.chunk] = r;
+    if (r.start >= this.nextReplay && !this.results.has(r.start)) this.results.set(r.start, r);
   }
 
-  private onFailed(c: number): void {
-    this.minFailed = Math.min(this.minFailed, c);
+  private onFailed(start: number): void {
+    this.minFailed = Math.min(this.minFailed, start);
   }
 }

@@ -21,10 +21,10 @@ async function main(setup: WorkerSetup): Promise<void> {
   const expander = new Expander(model, setup.symmetry);
   const run = (go: GoMessage): void => {
     expander.attach(go.buffers, go.plan);
-    for (let c = expander.claim(); c >= 0; c = expander.claim()) {
-      const r = expander.runChunk(c);
+    for (let claim = expander.claim(); claim !== null; claim = expander.claim()) {
+      const r = expander.runChunk(claim);
       if (r === null) {
-        post({ type: 'failed', chunk: c });
+        post({ type: 'failed', start: claim.start });
         break;
       }
       post({ type: 'chunk', result: r }, [r.deg.buffer, r.fin.buffer, r.codes.buffer, r.bad.buffer]);

@@ -140,6 +140,11 @@ describe('exploreParallel on the toy models', () => {
       if (workers > 1) expect(sharing.workerChunks).toBeGreaterThan(0);
     }
     await compareToy(args, { maxStates: 3000 }, 3);
+    // 40 x 300: the level grows four times, while up to three threads hold claims.
+    for (const workers of [2, 3]) {
+      const sharing = await compareToy({ kind: 'fan', first: 40, second: 300, depth: 2, bad: [] }, {}, workers);
+      expect(sharing.enlargements).toBeGreaterThanOrEqual(4);
+    }
   });
 
   it('stops at every --max-states bound exactly where explore stops', async () => {

@@ -27,7 +27,7 @@ export function caseArgv(c: PopcheckCase, extra: readonly string[] = []): string
 }
 
 /** Time to verdict: wall time of runCheck (build the model, explore, count, narrate the counterexample). */
-export function runPopcheck(c: PopcheckCase, extra: readonly string[] = []): PopcheckOutcome {
+export async function runPopcheck(c: PopcheckCase, extra: readonly string[] = []): Promise<PopcheckOutcome> {
   try {
     const args = parseCheckArgs(caseArgv(c, extra));
     let best = Infinity;
@@ -36,7 +36,7 @@ export function runPopcheck(c: PopcheckCase, extra: readonly string[] = []): Pop
     let runs = 0;
     while (runs < MAX_RUNS && (runs === 0 || (best < BUDGET_MS && (runs < MIN_RUNS || spent < BUDGET_MS)))) {
       const t0 = performance.now();
-      const r = runCheck(args, clock);
+      const r = await runCheck(args, clock);
       const ms = performance.now() - t0;
       if (report !== null && (r.states !== report.states || r.verdict !== report.verdict)) {
         return { kind: 'error', reason: `non-deterministic result (${report.states} then ${r.states} states)` };

@@ -22,12 +22,12 @@ function row(c: PopcheckCase, o: PopcheckOutcome): string[] {
 }
 
 /** Runs every case (progress on `progress`), returns the table and its footnotes. */
-export function popcheckTable(cases: readonly PopcheckCase[], progress: (s: string) => void): string {
+export async function popcheckTable(cases: readonly PopcheckCase[], progress: (s: string) => void): Promise<string> {
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const c of cases) {
     progress(`popcheck ${c.scenario} ${c.bound} ${c.release}`);
-    const o = runPopcheck(c);
+    const o = await runPopcheck(c);
     rows.push(row(c, o));
     if (o.kind !== 'ran') notes.push(`${o.kind}: ${c.scenario} ${c.bound} ${c.release}: ${o.reason}`);
   }

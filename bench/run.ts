@@ -58,7 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
   out(`a. popcheck (in-process; time = wall time of runCheck, best of ${MIN_RUNS} or more runs: as many as fit in ${BUDGET_MS / 1000} s, at most ${MAX_RUNS})`);
   out();
   for (const c of WARMUP) runPopcheck(c);
-  out(popcheckTable(args.quick ? POPCHECK_CASES_QUICK : POPCHECK_CASES, progress));
+  out(await popcheckTable(args.quick ? POPCHECK_CASES_QUICK : POPCHECK_CASES, progress));
   clearProgress();
   out();
 

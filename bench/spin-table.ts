@@ -52,13 +52,14 @@ export async function spinTable(o: SpinTableOptions): Promise<{ text: string; mi
   const notes: string[] = [];
   let mismatch = false;
   // popcheck first, so its timings do not follow a multi-GB pan run whose memory is being released.
-  const jobs = o.sizes.flatMap((n) =>
-    RELEASES.map((release) => {
+  const jobs: { n: number; release: string; full: PopcheckOutcome; first: PopcheckOutcome }[] = [];
+  for (const n of o.sizes) {
+    for (const release of RELEASES) {
       const c: PopcheckCase = { scenario: 'ack-flush', bound: `N=${n}`, release, flags: ['--messages', String(n)] };
       o.progress(`popcheck ack-flush N=${n} ${release}`);
-      return { n, release, full: runPopcheck(c), first: runPopcheck(c, FIRST_FLAGS) };
-    }),
-  );
+      jobs.push({ n, release, full: await runPopcheck(c), first: await runPopcheck(c, FIRST_FLAGS) });
+    }
+  }
   for (const { n, release, full, first } of jobs) {
     o.progress(`SPIN ack-flush N=${n} ${release}`);
     let s: SpinOutcome;

@@ -43,7 +43,14 @@ export interface CheckResult<S, E> {
 }
 
 export function check<S, E>(model: Model<S, E>, options: ExploreOptions = {}): CheckResult<S, E> {
-  const graph = explore(model, options);
+  return checkGraph(model, explore(model, options));
+}
+
+/**
+ * Turns an explored state graph into a check result: interleaving counts and the shortest
+ * counterexample of every violated invariant. Shared by `check` and the parallel checker.
+ */
+export function checkGraph<S, E>(model: Model<S, E>, graph: StateGraph): CheckResult<S, E> {
   const violatedIdx = [...new Set(graph.firstViolations.map((v) => v.invariant))].sort((a, b) => a - b);
   const counting = graph.complete && graph.edgeStart !== null;
   const counts = counting ? countPaths(graph, violatedIdx) : null;

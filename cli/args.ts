@@ -10,6 +10,7 @@ import type { FullBounds } from '../model/scenarios/full.js';
 import { CATALOGUE, findEntry } from '../model/catalogue.js';
 import { parseSettingValue, type SettingName, type SettingValue } from '../model/settings.js';
 import { findRelease, RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
+import { MAX_WORKERS } from '../checker/parallel/limits.js';
 import { UsageError } from './errors.js';
 
 export interface CheckArgs {
@@ -29,6 +30,8 @@ export interface CheckArgs {
   readonly invariants: readonly string[] | null;
   readonly stopAtFirst: boolean;
   readonly withStates: boolean;
+  /** Threads that explore (1: the sequential explorer). */
+  readonly workers: number;
   readonly help: boolean;
   /** `--bug ID`: run a catalogue entry instead of the scenario flags. */
   readonly bug: string | null;
@@ -135,6 +138,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
         invariant: { type: 'string', multiple: true },
         'stop-at-first': { type: 'boolean' },
         'with-states': { type: 'boolean' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         bug: { type: 'string' },
         'trace-out': { type: 'string' },
@@ -165,6 +169,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     help: bool('help'),
     bug: str('bug'),
     'trace-out': str('trace-out'),
+    workers: str('workers'),
   };
   if (v.bug !== undefined) {
     const model = ['scenario', 'rocketmq', 'messages', 'set', 'batch-ack', 'invariant', ...Object.keys(BOUND_OPTIONS)].find((k) => raw[k] !== undefined);
@@ -218,6 +223,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     invariants,
     stopAtFirst: v['stop-at-first'] ?? false,
     withStates: v['with-states'] ?? false,
+    workers: positiveInt('--workers', v.workers, MAX_WORKERS) ?? 1,
     help: v.help ?? false,
     bug: v.bug ?? null,
     traceOut: v['trace-out'] ?? null,

@@ -30,11 +30,11 @@ export function argsFor(entry: BugEntry, run: BugRun, base: CheckArgs): CheckArg
   };
 }
 
-export function runBug(a: CheckArgs, clock: Clock): BugReport {
+export async function runBug(a: CheckArgs, clock: Clock): Promise<BugReport> {
   const entry = a.bug === null ? undefined : findEntry(a.bug);
   if (!entry) throw new UsageError(`--bug: unknown catalogue entry '${a.bug}'`);
-  const buggy = runCheck(argsFor(entry, entry.buggy, a), clock);
-  const fixed = runCheck(argsFor(entry, entry.fixed, a), clock);
+  const buggy = await runCheck(argsFor(entry, entry.buggy, a), clock);
+  const fixed = await runCheck(argsFor(entry, entry.fixed, a), clock);
   const { buggy: buggyRun, fixed: fixedRun, ...meta } = entry;
   return {
     bug: { ...meta, buggyRun, fixedRun },

@@ -1,14 +1,14 @@
 /**
- * `popcheck check`: load -> build the model -> explore -> report. Returns the report as
- * data; only main.ts prints and exits.
+ * `popcheck check`: load -> build the model -> explore (sequentially, or with --workers N
+ * in parallel) -> report. Returns the report as data; only main.ts prints and exits.
  */
-import { check, type CheckResult, type Progress } from '../checker/index.js';
-import { resolveSettings } from '../model/config.js';
+import { check, type CheckResult, type ExploreOptions, type Progress } from '../checker/index.js';
+import { checkParallel } from '../checker/parallel/index.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import { narrate, type NarratedStep } from '../model/narrate.js';
-import { PopModel } from '../model/popmodel.js';
-import { findScenario } from '../model/scenarios/index.js';
+import { buildPopModel, ModelArgsError, type ModelArgs } from '../model/factory.js';
+import type { PopModel } from '../model/popmodel.js';
 import type { Settings } from '../model/settings.js';
 import type { State } from '../model/state.js';
 import type { CheckArgs } from './args.js';
@@ -58,35 +58,38 @@ export interface Clock {
   memory?(): number;
 }
 
-export function buildModel(
-  a: Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'> & { bounds?: CheckArgs['bounds'] },
-): PopModel {
-  const def = findScenario(a.scenario);
-  if (!def) throw new UsageError(`--scenario: unknown scenario '${a.scenario}'`);
-  let settings: Settings;
+type ModelFlags = Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'> & { bounds?: CheckArgs['bounds'] };
+
+export function buildModel(a: ModelFlags): PopModel {
   try {
-    settings = resolveSettings({ release: a.rocketmq, scenarioConfig: def.config, batchAck: a.batchAck, overrides: a.overrides });
+    return buildPopModel(modelArgs(a));
   } catch (err) {
-    const msg = (err as Error).message;
-    const flag = a.batchAck && msg.includes('enablePopBatchAck') ? '--batch-ack' : '--set';
-    throw new UsageError(`${flag}: ${msg}`);
-  }
-  let instance;
-  try {
-    instance = def.build({ messages: a.messages, release: a.rocketmq, settings, bounds: a.bounds });
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(`--scenario ${a.scenario}: ${err.message}`);
+    if (err instanceof ModelArgsError) throw new UsageError(`--${err.field}: ${err.message}`);
     throw err;
   }
-  const only = a.invariants;
-  return new PopModel(instance, only ? (n) => only.includes(n) : undefined);
 }
 
-export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): CheckReport {
+/** The model arguments of a check: what the CLI and the parallel workers build the model from. */
+export function modelArgs(a: ModelFlags): ModelArgs {
+  return {
+    scenario: a.scenario,
+    messages: a.messages,
+    rocketmq: a.rocketmq,
+    batchAck: a.batchAck,
+    overrides: a.overrides,
+    invariants: a.invariants,
+    ...(a.bounds && Object.keys(a.bounds).length > 0 ? { bounds: a.bounds } : {}),
+  };
+}
+
+/** The dist build of model/factory.js, which parallel workers load (the CLI runs from dist). */
+const FACTORY_MODULE = new URL('../model/factory.js', import.meta.url).href;
+
+export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): Promise<CheckReport> {
   const model = buildModel(a);
   const started = clock.now();
   const deadline = a.timeoutSec === null ? Infinity : started + a.timeoutSec * 1000;
-  const result: CheckResult<State, Event> = check(model, {
+  const options: ExploreOptions = {
     maxStates: a.maxStates ?? undefined,
     symmetry: a.symmetry,
     stopAtFirstViolation: a.stopAtFirst,
@@ -100,7 +103,11 @@ export function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) 
           },
     onProgress,
     pollEvery: 1024,
-  });
+  };
+  const result: CheckResult<State, Event> =
+    a.workers === 1
+      ? check(model, options)
+      : await checkParallel<State, Event>({ module: FACTORY_MODULE, args: modelArgs(a) }, { ...options, workers: a.workers });
   const elapsedMs = Math.max(0, Math.round(clock.now() - started));
   const violations: ViolationReport[] = result.violations.map((v) => {
     const steps = narrate(model, v.counterexample, a.withStates);

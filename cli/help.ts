@@ -37,6 +37,7 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --with-states        include the state after each counterexample step in --json output
   --bug ID             run catalogue entry ID (see popcheck bugs) on its buggy and fixing release
   --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it)
+  --workers N          explore with N threads, 1..64 (default 1: sequential); same results
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
   --queues N --pops N --batch N                  queues, pops in all, maxNums of each pop

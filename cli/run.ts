@@ -29,7 +29,7 @@ export interface Io {
   readonly writeFile: (path: string, text: string) => void;
 }
 
-function dispatch(argv: readonly string[], io: Io): number {
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.err(HELP);
@@ -46,12 +46,12 @@ function dispatch(argv: readonly string[], io: Io): number {
       return EXIT.holds;
     }
     if (args.bug !== null) {
-      const report = runBug(args, { now: io.now });
+      const report = await runBug(args, { now: io.now, memory: io.memory });
       io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
       return report.asExpected ? EXIT.holds : EXIT.violated;
     }
     const progress = !args.json && io.tty ? new ProgressLine(io.tty) : null;
-    const report = runCheck(args, { now: io.now, memory: io.memory }, progress ? (p) => progress.update(p) : undefined);
+    const report = await runCheck(args, { now: io.now, memory: io.memory }, progress ? (p) => progress.update(p) : undefined);
     progress?.clear();
     if (args.traceOut !== null) {
       if (!report.counterexample) throw new UsageError(`--trace-out: there is no counterexample to write (verdict ${report.verdict})`);
@@ -93,9 +93,9 @@ function dispatch(argv: readonly string[], io: Io): number {
   throw new UsageError(`unknown command '${command}' (try: popcheck --help)`);
 }
 
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
-    return dispatch(argv, io);
+    return await dispatch(argv, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`popcheck: ${err.message}\n`);

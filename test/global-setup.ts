@@ -1,8 +1,14 @@
-/** Builds dist/ once so the CLI tests run the real `popcheck` binary. */
+/**
+ * Builds dist/ once so the CLI tests run the real `popcheck` binary and the parallel
+ * explorer's workers have JavaScript to load; compiles the worker-loadable test fixtures
+ * to dist-test/.
+ */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  for (const project of ['tsconfig.build.json', 'tsconfig.fixtures.json']) {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
+  }
 }

@@ -10,14 +10,14 @@ const STATS = `State-vector 140 byte, depth reached 43, errors: 0
 `;
 
 describe('bench', () => {
-  it('a case the CLI does not know is n/a, not a crash', () => {
-    const o = runPopcheck({ scenario: 'no-such-scenario', bound: 'x', release: '5.3.1', flags: [] });
+  it('a case the CLI does not know is n/a, not a crash', async () => {
+    const o = await runPopcheck({ scenario: 'no-such-scenario', bound: 'x', release: '5.3.1', flags: [] });
     expect(o.kind).toBe('n/a');
     if (o.kind === 'n/a') expect(o.reason).toContain('no-such-scenario');
   });
 
-  it('a known case runs', () => {
-    const o = runPopcheck({ scenario: 'ack-flush', bound: 'N=3', release: '5.3.2', flags: ['--messages', '3'] });
+  it('a known case runs', async () => {
+    const o = await runPopcheck({ scenario: 'ack-flush', bound: 'N=3', release: '5.3.2', flags: ['--messages', '3'] });
     expect(o.kind === 'ran' && o.report.verdict).toBe('holds');
   });
 

@@ -20,7 +20,7 @@ describe('bench/ack-flush.pml', () => {
         it(`N=3 ${label}: SPIN's verdict is popcheck's`, async () => {
           const workDir = join(OUT_DIR, 'test', `N3-${release}${batchAck ? '-batch' : ''}`);
           const s = await runSpin({ n: 3, release, batchAck, timeoutSec: 60, memLimMb: 1024, workDir });
-          const p = runPopcheck({ scenario: 'ack-flush', bound: 'N=3', release, flags: ['--messages', '3', ...(batchAck ? ['--batch-ack'] : [])] });
+          const p = await runPopcheck({ scenario: 'ack-flush', bound: 'N=3', release, flags: ['--messages', '3', ...(batchAck ? ['--batch-ack'] : [])] });
           if (p.kind !== 'ran') throw new Error(`popcheck did not run: ${p.reason}`);
           expect(s.verdict).toBe(release === '5.3.1' ? 'violated' : 'holds');
           expect(s.verdict).toBe(p.report.verdict);

@@ -4,7 +4,7 @@ import { bin, cli, MEMORY } from './helpers.js';
 const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
 
 describe('popcheck check (binary)', () => {
-  it('defaults to ack-flush, N=3, 5.3.1 and reports the violation with exit 1', () => {
+  it('defaults to ack-flush, N=3, 5.3.1 and reports the violation with exit 1', async () => {
     const r = bin('check');
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
@@ -16,7 +16,7 @@ describe('popcheck check (binary)', () => {
     expect(r.stdout).toMatch(/states\/s/);
   });
 
-  it('--json on 5.3.1 and 5.3.2', () => {
+  it('--json on 5.3.1 and 5.3.2', async () => {
     const bad = bin('check', '--messages', '3', '--rocketmq', '5.3.1', '--json');
     expect(bad.code).toBe(1);
     const j = JSON.parse(bad.stdout);
@@ -44,85 +44,85 @@ describe('popcheck check (binary)', () => {
 });
 
 describe('popcheck check (in-process)', () => {
-  it('interleavings equal (N+1)! for every N tried', () => {
+  it('interleavings equal (N+1)! for every N tried', async () => {
     for (const n of [1, 2, 5, 9, 16, 32]) {
-      const j = JSON.parse(cli('check', '--messages', String(n), '--json').stdout);
+      const j = JSON.parse((await cli('check', '--messages', String(n), '--json')).stdout);
       expect(j.interleavings).toBe(factorial(n + 1).toString());
     }
   });
 
-  it('--batch-ack on 5.3.1 violates, on 5.3.2 holds', () => {
-    expect(cli('check', '--batch-ack').code).toBe(1);
-    expect(cli('check', '--batch-ack', '--rocketmq', '5.3.2').code).toBe(0);
-    const j = JSON.parse(cli('check', '--batch-ack', '--json').stdout);
+  it('--batch-ack on 5.3.1 violates, on 5.3.2 holds', async () => {
+    expect((await cli('check', '--batch-ack')).code).toBe(1);
+    expect((await cli('check', '--batch-ack', '--rocketmq', '5.3.2')).code).toBe(0);
+    const j = JSON.parse((await cli('check', '--batch-ack', '--json')).stdout);
     expect(j.batchAck).toBe(true);
     expect(j.settings.enablePopBatchAck).toBe(true);
   });
 
-  it('--set changes one switch', () => {
-    const r = cli('check', '--rocketmq', '5.3.2', '--batch-ack', '--set', 'reviveBlankBrokerNameFallback=false', '--json');
+  it('--set changes one switch', async () => {
+    const r = await cli('check', '--rocketmq', '5.3.2', '--batch-ack', '--set', 'reviveBlankBrokerNameFallback=false', '--json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).settings.reviveBlankBrokerNameFallback).toBe(false);
   });
 
-  it('bounds: --max-states ends incomplete (exit 3) and never says holds', () => {
-    const r = cli('check', '--rocketmq', '5.3.2', '--messages', '6', '--max-states', '5', '--json');
+  it('bounds: --max-states ends incomplete (exit 3) and never says holds', async () => {
+    const r = await cli('check', '--rocketmq', '5.3.2', '--messages', '6', '--max-states', '5', '--json');
     expect(r.code).toBe(3);
     const j = JSON.parse(r.stdout);
     expect(j.verdict).toBe('incomplete');
     expect(j.stopReason).toBe('max-states');
     expect(j.interleavings).toBeNull();
-    expect(cli('check', '--rocketmq', '5.3.2', '--max-states', '5').stdout).toContain('INCOMPLETE');
+    expect((await cli('check', '--rocketmq', '5.3.2', '--max-states', '5')).stdout).toContain('INCOMPLETE');
   });
 
-  it('--timeout ends incomplete when the clock runs out', () => {
+  it('--timeout ends incomplete when the clock runs out', async () => {
     // The in-process clock advances 1 ms per reading, so a 0.001 s timeout trips at the first poll.
-    const r = cli('check', '--rocketmq', '5.3.2', '--messages', '7', '--no-symmetry', '--timeout', '0.001', '--json');
+    const r = await cli('check', '--rocketmq', '5.3.2', '--messages', '7', '--no-symmetry', '--timeout', '0.001', '--json');
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).stopReason).toBe('timeout');
   });
 
-  it('--max-memory ends incomplete when the process grows past it', () => {
+  it('--max-memory ends incomplete when the process grows past it', async () => {
     MEMORY.bytes = 600 * 1024 * 1024;
     try {
-      const r = cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500', '--json');
+      const r = await cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500', '--json');
       expect(r.code).toBe(3);
       expect(JSON.parse(r.stdout).stopReason).toBe('max-memory');
     } finally {
       MEMORY.bytes = 100 * 1024 * 1024;
     }
-    expect(cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500').code).toBe(0);
+    expect((await cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500')).code).toBe(0);
   });
 
-  it('--invariant restricts what is checked', () => {
-    const r = cli('check', '--invariant', 'no-loss', '--json');
+  it('--invariant restricts what is checked', async () => {
+    const r = await cli('check', '--invariant', 'no-loss', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).invariants).toEqual(['no-loss']);
-    const k = JSON.parse(cli('check', '--invariant', 'ack-key-agreement', '--json').stdout);
+    const k = JSON.parse((await cli('check', '--invariant', 'ack-key-agreement', '--json')).stdout);
     expect(k.invariant).toBe('ack-key-agreement');
     expect(k.counterexample.steps).toHaveLength(3);
   });
 
-  it('--no-symmetry gives the same verdict and counts', () => {
-    const a = JSON.parse(cli('check', '--messages', '5', '--json').stdout);
-    const b = JSON.parse(cli('check', '--messages', '5', '--no-symmetry', '--json').stdout);
+  it('--no-symmetry gives the same verdict and counts', async () => {
+    const a = JSON.parse((await cli('check', '--messages', '5', '--json')).stdout);
+    const b = JSON.parse((await cli('check', '--messages', '5', '--no-symmetry', '--json')).stdout);
     expect([b.verdict, b.interleavings, b.violatingInterleavings]).toEqual([a.verdict, a.interleavings, a.violatingInterleavings]);
     expect(b.symmetry).toBe(false);
     expect(b.states).toBeGreaterThan(a.states);
   });
 
-  it('is deterministic apart from timing figures', () => {
+  it('is deterministic apart from timing figures', async () => {
     const strip = (s: string) => {
       const j = JSON.parse(s);
       delete j.elapsedMs;
       delete j.statesPerSecond;
       return j;
     };
-    expect(strip(cli('check', '--json').stdout)).toEqual(strip(cli('check', '--json').stdout));
+    expect(strip((await cli('check', '--json')).stdout)).toEqual(strip((await cli('check', '--json')).stdout));
   });
 
-  it('--with-states adds the state after each step', () => {
-    const j = JSON.parse(cli('check', '--json', '--with-states').stdout);
+  it('--with-states adds the state after each step', async () => {
+    const j = JSON.parse((await cli('check', '--json', '--with-states')).stdout);
     const last = j.counterexample.steps.at(-1).state;
     expect(last.cks[0].retried).toEqual([100, 101]);
     expect(last.reviveQueue[1].brokerName).toBeNull();
@@ -144,12 +144,15 @@ describe('usage errors exit 2 with one line naming the flag', () => {
     [['check', '--timeout', 'soon'], /--timeout/],
     [['check', '--invariant', 'x'], /--invariant: unknown invariant 'x'/],
     [['check', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['check', '--workers', '0'], /--workers must be an integer from 1 to 64 \(got '0'\)/],
+    [['check', '--workers', '65'], /--workers must be an integer from 1 to 64/],
+    [['check', '--workers', 'two'], /--workers must be an integer from 1 to 64/],
     [['check', 'extra'], /positional/i],
     [['launch'], /unknown command 'launch'/],
   ];
   for (const [argv, msg] of cases) {
-    it(argv.join(' '), () => {
-      const r = cli(...argv);
+    it(argv.join(' '), async () => {
+      const r = await cli(...argv);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(msg);
@@ -158,15 +161,49 @@ describe('usage errors exit 2 with one line naming the flag', () => {
     });
   }
 
-  it('the binary prints no stack trace either', () => {
+  it('the binary prints no stack trace either', async () => {
     const r = bin('check', '--messages', '0');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("popcheck: --messages must be an integer from 1 to 32 (got '0')");
   });
 
-  it('help exits 0; no command exits 2', () => {
-    expect(cli('--help').code).toBe(0);
-    expect(cli('check', '--help').stdout).toContain('--max-states');
-    expect(cli().code).toBe(2);
+  it('help exits 0; no command exits 2', async () => {
+    expect((await cli('--help')).code).toBe(0);
+    expect((await cli('check', '--help')).stdout).toContain('--max-states');
+    expect((await cli()).code).toBe(2);
   });
+});
+
+describe('popcheck check --workers (binary)', () => {
+  /** The output without the two timing figures, which are all that may differ. */
+  const untimed = (stdout: string, json: boolean): unknown => {
+    if (!json) return stdout.replace(/; \d+ ms \(\d+ states\/s\);/, '; (timing);');
+    const j = JSON.parse(stdout);
+    delete j.elapsedMs;
+    delete j.statesPerSecond;
+    return j;
+  };
+  const runs: string[][] = [
+    [],
+    ['--messages', '6', '--rocketmq', '5.3.2', '--no-symmetry'],
+    ['--messages', '5', '--rocketmq', '5.3.1', '--no-symmetry', '--json', '--with-states'],
+    ['--messages', '6', '--rocketmq', '5.3.1', '--batch-ack', '--stop-at-first'],
+    ['--messages', '6', '--rocketmq', '5.3.2', '--no-symmetry', '--max-states', '400', '--json'],
+    // Levels of more than 1024 states: worker threads are started.
+    ['--messages', '8', '--rocketmq', '5.3.1', '--no-symmetry', '--json'],
+    ['--scenario', 'full', '--rocketmq', '5.3.1', '--json'],
+    ['--scenario', 'full', '--rocketmq', '5.3.2', '--crashes', '1'],
+  ];
+  for (const argv of runs) {
+    it(`prints the same as --workers 1: ${argv.join(' ') || '(defaults)'}`, () => {
+      const one = bin('check', ...argv, '--workers', '1');
+      const json = argv.includes('--json');
+      for (const workers of ['2', '3']) {
+        const many = bin('check', ...argv, '--workers', workers);
+        expect(many.stderr).toBe('');
+        expect(many.code).toBe(one.code);
+        expect(untimed(many.stdout, json)).toEqual(untimed(one.stdout, json));
+      }
+    });
+  }
 });

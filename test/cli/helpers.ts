@@ -16,11 +16,11 @@ export const FILES = new Map<string, string>();
 /** What the in-process CLI reads as the process's memory use. */
 export const MEMORY = { bytes: 100 * 1024 * 1024 };
 
-export function cli(...argv: string[]): Ran {
+export async function cli(...argv: string[]): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   let t = 0;
-  const code = run(argv, {
+  const code = await run(argv, {
     out: (s) => (stdout += s),
     err: (s) => (stderr += s),
     tty: null,

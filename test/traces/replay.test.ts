@@ -5,7 +5,7 @@ import { cli, FILES } from '../cli/helpers.js';
 const HEADER = '{"popcheck":"trace","version":1,"scenario":"ack-flush","messages":2,"rocketmq":"5.3.2"}';
 
 describe('reading traces', () => {
-  it('uses every event line, and counts blank and comment lines', () => {
+  it('uses every event line, and counts blank and comment lines', async () => {
     const r = readTrace(`${HEADER}\n\n# pop first\n{"type":"pop","queueId":0,"maxNums":2,"at":0}\n{"type":"scan","at":10500}\n`);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -13,7 +13,7 @@ describe('reading traces', () => {
     expect(r.skipped).toEqual([2, 3]);
   });
 
-  it('names the line of the first malformed input', () => {
+  it('names the line of the first malformed input', async () => {
     const cases: [string, number, RegExp][] = [
       [`${HEADER}\n{"type":"pop"`, 2, /not JSON/],
       [`${HEADER}\n{"type":"pop","queueId":0,"maxNums":99}`, 2, /maxNums/],
@@ -32,10 +32,10 @@ describe('reading traces', () => {
 });
 
 describe('popcheck replay', () => {
-  it('replays the counterexample it wrote, with the same violation (round trip)', () => {
-    const chk = cli('check', '--rocketmq', '5.3.1', '--trace-out', 'ce.jsonl', '--json');
+  it('replays the counterexample it wrote, with the same violation (round trip)', async () => {
+    const chk = await cli('check', '--rocketmq', '5.3.1', '--trace-out', 'ce.jsonl', '--json');
     expect(chk.code).toBe(1);
-    const r = cli('replay', 'ce.jsonl', '--json');
+    const r = await cli('replay', 'ce.jsonl', '--json');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.verdict).toBe('violated');
@@ -45,7 +45,7 @@ describe('popcheck replay', () => {
     expect(j.finalState.cks[0].retried).toEqual([100, 101]);
   });
 
-  it('a trace the protocol allows conforms (exit 0)', () => {
+  it('a trace the protocol allows conforms (exit 0)', async () => {
     FILES.set(
       'ok.jsonl',
       [
@@ -59,15 +59,15 @@ describe('popcheck replay', () => {
         '{"type":"revive","at":63500}',
       ].join('\n'),
     );
-    const r = cli('replay', 'ok.jsonl');
+    const r = await cli('replay', 'ok.jsonl');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('CONFORMS');
     expect(r.stdout).toContain('7 event line(s), 7 replayed');
   });
 
-  it('names the first line the protocol does not allow, and why', () => {
+  it('names the first line the protocol does not allow, and why', async () => {
     FILES.set('bad.jsonl', `${HEADER}\n# comment\n{"type":"pop","queueId":0,"maxNums":2,"at":5000}\n{"type":"timer","at":1000}\n{"type":"scan"}\n`);
-    const r = cli('replay', 'bad.jsonl', '--json');
+    const r = await cli('replay', 'bad.jsonl', '--json');
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.verdict).toBe('diverges');
@@ -76,19 +76,19 @@ describe('popcheck replay', () => {
     expect(j.lines).toEqual({ events: 3, used: 1, skipped: [2] });
   });
 
-  it('input errors exit 2 with file:line', () => {
+  it('input errors exit 2 with file:line', async () => {
     FILES.set('broken.jsonl', `${HEADER}\n{"type":"pop","queueId":0}\n`);
-    const r = cli('replay', 'broken.jsonl');
+    const r = await cli('replay', 'broken.jsonl');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^popcheck: broken\.jsonl:2: not an event: maxNums/);
-    expect(cli('replay', 'missing.jsonl').stderr).toMatch(/missing\.jsonl: cannot read: ENOENT/);
-    expect(cli('replay').code).toBe(2);
+    expect((await cli('replay', 'missing.jsonl')).stderr).toMatch(/missing\.jsonl: cannot read: ENOENT/);
+    expect((await cli('replay')).code).toBe(2);
     FILES.set('badhdr.jsonl', '{"popcheck":"trace","version":1,"scenario":"ack-flush","messages":99,"rocketmq":"5.3.2"}\n');
-    expect(cli('replay', 'badhdr.jsonl').stderr).toMatch(/badhdr\.jsonl:1: /);
+    expect((await cli('replay', 'badhdr.jsonl')).stderr).toMatch(/badhdr\.jsonl:1: /);
   });
 
-  it('--trace-out without a counterexample is a usage error', () => {
-    const r = cli('check', '--rocketmq', '5.3.2', '--trace-out', 'x.jsonl');
+  it('--trace-out without a counterexample is a usage error', async () => {
+    const r = await cli('check', '--rocketmq', '5.3.2', '--trace-out', 'x.jsonl');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no counterexample/);
   });

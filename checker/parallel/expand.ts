@@ -1,0 +1,146 @@
+/**
+ * Expanding one chunk of a level's frontier: the work every thread does, the coordinator
+ * included. For each frontier state (in id order) and each enabled event (in order): step,
+ * transition invariants, canonicalize, fingerprint, and look up or insert the successor in
+ * the shared table. A successor first seen in this level gets the next provisional index;
+ * its words, always-invariant flags and table slot are stored before the index is
+ * published, so any thread that reads the index can rely on them.
+ */
+import { TERMINAL } from '../explore.js';
+import { fingerprint64 } from '../fingerprint.js';
+import { GrowInt32 } from '../grow.js';
+import type { Model } from '../model.js';
+import { InvariantSets } from './invariant-sets.js';
+import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
+import { SharedTable } from './shared-table.js';
+
+/** lookup() result when the level ran out of provisional indices. */
+const FULL = 0x80000000;
+/** The first claim of a thread, and the largest. */
+const FIRST_CLAIM = 4;
+const MAX_CHUNK = 256;
+
+export class Expander<S, E> {
+  private readonly W: number;
+  private readonly canon: ((s: S) => S) | null;
+  private readonly inv: InvariantSets<S, E>;
+  private readonly fp = new Uint32Array(2);
+  private readonly codes = new GrowInt32(4096);
+  private readonly bad = new GrowInt32(64);
+  private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private table: SharedTable | null = null;
+  private frontWords: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private frontPerm: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backWords: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private plan: LevelPlan | null = null;
+  /** This thread's claim size before the level's end shrinks it. */
+  private ramp = FIRST_CLAIM;
+
+  constructor(
+    private readonly model: Model<S, E>,
+    symmetry: boolean,
+  ) {
+    this.W = model.stateWords;
+    this.canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
+    this.inv = new InvariantSets(model);
+  }
+
+  /** Works on this level and these buffers from now on. */
+  attach(buffers: SharedBuffers, plan: LevelPlan): void {
+    this.ctl = new Int32Array(buffers.ctl);
+    this.table = new SharedTable(buffers.tableKeys, buffers.tableIds);
+    this.frontWords = new Int32Array(buffers.frontWords);
+    this.frontPerm = new Int32Array(buffers.frontPerm);
+    this.backWords = new Int32Array(buffers.backWords);
+    this.backFlags = new Int32Array(buffers.backFlags);
+    this.backSlot = new Int32Array(buffers.backSlot);
+    this.plan = plan;
+  }
+
+  /**
+   * Claims the next frontier positions; null when none is left, the level paused or the run
+   * stopped. Claims shrink towards the end of the level (guided self-scheduling: a share of
+   * what is left), so threads finish a level together, and a thread's first claims are small
+   * (it may still be compiling the model) and double up to MAX_CHUNK.
+   */
+  claim(): Claim | null {
+    const plan = this.requirePlan();
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, CTL.PAUSE) !== 0 || Atomics.load(ctl, CTL.ABORT) !== 0) return null;
+    const left = plan.size - Atomics.load(ctl, CTL.NEXT);
+    if (left <= 0) return null;
+    const length = Math.max(1, Math.min(this.ramp, Math.ceil(left / (2 * plan.threads))));
+    const start = Atomics.add(ctl, CTL.NEXT, length);
+    if (start >= plan.size) return null;
+    this.ramp = Math.min(this.ramp * 2, MAX_CHUNK);
+    return { start, length: Math.min(length, plan.size - start) };
+  }
+
+  /** Expands the claimed positions; null when the level paused under them or the run stopped. */
+  runChunk(claim: Claim): ChunkResult | null {
+    this.requirePlan();
+    const { model, W, canon, inv, codes, bad, ctl } = this;
+    const n = claim.length;
+    const deg = new Int32Array(n);
+    const fin = new Int32Array(n);
+    codes.length = 0;
+    bad.length = 0;
+    for (let j = 0; j < n; j++) {
+      if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
+      const at = this.frontPerm[claim.start + j] * W;
+      const s = model.fromWords(this.frontWords.slice(at, at + W));
+      const events = model.enabledEvents(s);
+      deg[j] = events.length;
+      if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
+      for (let ei = 0; ei < events.length; ei++) {
+        const e = events[ei];
+        const raw = model.step(s, e);
+        const tbad = inv.checkTransition(s, e, raw);
+        const code = this.lookup(canon ? canon(raw) : raw);
+        if (code === FULL) return null;
+        if (tbad !== 0) {
+          bad.push(codes.length);
+          bad.push(tbad);
+        }
+        codes.push(code);
+      }
+    }
+    return { start: claim.start, deg, fin, codes: codes.data.slice(0, codes.length), bad: bad.data.slice(0, bad.length) };
+  }
+
+  /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */
+  private lookup(next: S): number {
+    const table = this.table!;
+    const W = this.W;
+    const w = this.model.words(next);
+    fingerprint64(w, 0, W, this.fp);
+    const v = table.findOrClaim(this.fp[0], this.fp[1]);
+    if (v > 0) return v - 1;
+    if (v < 0) return v + 1;
+    const slot = table.claimed;
+    const k = Atomics.add(this.ctl, CTL.NEWCOUNT, 1);
+    if (k >= this.requirePlan().capacity) {
+      table.release(slot);
+      Atomics.store(this.ctl, CTL.PAUSE, 1);
+      return FULL;
+    }
+    try {
+      this.backWords.set(w.length === W ? w : w.subarray(0, W), k * W);
+      this.backFlags[k] = this.inv.checkAlways(next);
+      this.backSlot[k] = slot;
+    } catch (err) {
+      // An invariant threw: never leave the slot busy, other threads would wait on it.
+      table.release(slot);
+      throw err;
+    }
+    table.publish(slot, -(k + 2));
+    return -(k + 1);
+  }
+
+  private requirePlan(): LevelPlan {
+    if (this.plan === null) throw new Error('expander used before attach');
+    return this.plan;
+  }
+}

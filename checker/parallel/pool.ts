@@ -1,0 +1,108 @@
+/**
+ * The worker threads of one parallel run: starts them, routes their messages, tells the
+ * coordinator which are busy, and turns any failure into one Error.
+ */
+import { Worker } from 'node:worker_threads';
+import { isFromWorker, oneLine, type ChunkResult, type FromWorker, type GoMessage, type WorkerSetup } from './protocol.js';
+
+type WorkerState = 'starting' | 'idle' | 'busy';
+
+export interface PoolEvents {
+  /** A worker built its model; returns an error message if it is not the coordinator's model. */
+  ready(index: number, info: Extract<FromWorker, { type: 'ready' }>): string | null;
+  chunk(result: ChunkResult, thread: number): void;
+  /** A claim starting at this frontier position was dropped (the level paused under it). */
+  failed(start: number): void;
+}
+
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly states: WorkerState[] = [];
+  private wake: (() => void) | null = null;
+  private closing = false;
+  /** The first failure of any worker; the run must stop with it. */
+  failure: Error | null = null;
+
+  constructor(count: number, setup: WorkerSetup, private readonly events: PoolEvents) {
+    const url = new URL('./worker.js', import.meta.url);
+    for (let i = 0; i < count; i++) {
+      let w: Worker;
+      try {
+        w = new Worker(url, { workerData: setup });
+      } catch (err) {
+        this.closing = true;
+        for (const started of this.workers) void started.terminate();
+        throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
+      }
+      this.workers.push(w);
+      this.states.push('starting');
+      w.on('message', (m: unknown) => this.onMessage(i, m));
+      w.on('error', (err: Error) => this.fail(`worker ${i + 1} failed: ${oneLine(err)}`));
+      w.on('exit', (code: number) => {
+        if (!this.closing) this.fail(`worker ${i + 1} exited unexpectedly (code ${code})`);
+      });
+    }
+  }
+
+  /** Whether a worker is still building its model. */
+  get anyStarting(): boolean {
+    return this.states.includes('starting');
+  }
+
+  /** Whether a worker is expanding (using the shared buffers). */
+  get anyBusy(): boolean {
+    return this.states.includes('busy');
+  }
+
+  /** Sends the level (or its resumption) to every worker waiting for work. */
+  goIdle(msg: GoMessage): void {
+    for (let i = 0; i < this.workers.length; i++) if (this.states[i] === 'idle') this.go(i, msg);
+  }
+
+  go(index: number, msg: GoMessage): void {
+    this.states[index] = 'busy';
+    this.workers[index].postMessage(msg);
+  }
+
+  /** Resolves at the next message or failure of any worker. */
+  next(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private onMessage(i: number, m: unknown): void {
+    if (!isFromWorker(m)) {
+      this.fail(`worker ${i + 1} sent an unknown message`);
+    } else if (m.type === 'ready') {
+      this.states[i] = 'idle';
+      const problem = this.events.ready(i, m);
+      if (problem !== null) this.fail(`worker ${i + 1}: ${problem}`);
+    } else if (m.type === 'chunk') {
+      this.events.chunk(m.result, i + 1);
+    } else if (m.type === 'failed') {
+      this.events.failed(m.start);
+    } else if (m.type === 'idle') {
+      this.states[i] = 'idle';
+    } else {
+      this.fail(`worker ${i + 1} failed: ${m.message}`);
+    }
+    this.signal();
+  }
+
+  private fail(message: string): void {
+    if (this.failure === null && !this.closing) this.failure = new Error(message);
+    this.signal();
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * What the coordinator and the workers share: the control words, the shared buffers of a
+ * level, the plan of a level, and the messages exchanged.
+ */
+
+/** An Int32Array over shared memory. */
+export type SharedInt32 = Int32Array<SharedArrayBuffer>;
+
+/** Indices into the control word array (an Int32Array over a SharedArrayBuffer). */
+export const CTL = {
+  /** Position in the frontier of the next state to claim (Atomics.add). */
+  NEXT: 0,
+  /** Next provisional index for a state first seen in this level (Atomics.add). */
+  NEWCOUNT: 1,
+  /** Set when a provisional index reached the level's capacity: stop claiming chunks. */
+  PAUSE: 2,
+  /** Set when the run stopped: drop the current chunk and stop. */
+  ABORT: 3,
+  SIZE: 4,
+} as const;
+
+/** The shared memory a level works on. */
+export interface SharedBuffers {
+  readonly ctl: SharedArrayBuffer;
+  readonly tableKeys: SharedArrayBuffer;
+  readonly tableIds: SharedArrayBuffer;
+  /** Words of the frontier's states, at the slots given by frontPerm. */
+  readonly frontWords: SharedArrayBuffer;
+  /** Frontier position (id - first) -> slot in frontWords. */
+  readonly frontPerm: SharedArrayBuffer;
+  /** Words, always-invariant flags and table slot of each state first seen in this level. */
+  readonly backWords: SharedArrayBuffer;
+  readonly backFlags: SharedArrayBuffer;
+  readonly backSlot: SharedArrayBuffer;
+}
+
+/** One level of the breadth-first search: frontier ids [first, first + size). */
+export interface LevelPlan {
+  readonly first: number;
+  readonly size: number;
+  /** Threads that may expand this level (claims shrink towards its end, see Expander.claim). */
+  readonly threads: number;
+  /** Provisional indices available to this level; reaching it pauses the level. */
+  readonly capacity: number;
+}
+
+/** A run of frontier positions [start, start + length) claimed by one thread. */
+export interface Claim {
+  readonly start: number;
+  readonly length: number;
+}
+
+/**
+ * The expansion of one claimed chunk (frontier positions from `start`), per state in id
+ * order: its number of enabled events (`deg`), for a state with none its final mask
+ * (TERMINAL and violated final invariants), and per event the successor's code: a state id
+ * (known before this level) or -(k + 1) for the provisional index k of a state first seen in
+ * this level. `bad` lists pairs (edge index within the chunk, mask of violated transition
+ * invariants).
+ */
+export interface ChunkResult {
+  readonly start: number;
+  readonly deg: Int32Array<ArrayBuffer>;
+  readonly fin: Int32Array<ArrayBuffer>;
+  readonly codes: Int32Array<ArrayBuffer>;
+  readonly bad: Int32Array<ArrayBuffer>;
+}
+
+export interface WorkerSetup {
+  readonly module: string;
+  readonly args: unknown;
+  readonly symmetry: boolean;
+}
+
+export interface GoMessage {
+  readonly type: 'go';
+  readonly plan: LevelPlan;
+  readonly buffers: SharedBuffers;
+}
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly name: string; readonly stateWords: number; readonly invariants: readonly string[] }
+  | { readonly type: 'chunk'; readonly result: ChunkResult }
+  | { readonly type: 'failed'; readonly start: number }
+  | { readonly type: 'idle' }
+  | { readonly type: 'error'; readonly message: string };
+
+const FROM_WORKER_TYPES: ReadonlySet<string> = new Set(['ready', 'chunk', 'failed', 'idle', 'error']);
+
+export function isFromWorker(m: unknown): m is FromWorker {
+  return typeof m === 'object' && m !== null && FROM_WORKER_TYPES.has(String((m as { type?: unknown }).type));
+}
+
+export function isWorkerSetup(d: unknown): d is WorkerSetup {
+  if (typeof d !== 'object' || d === null) return false;
+  const o = d as { module?: unknown; symmetry?: unknown };
+  return typeof o.module === 'string' && typeof o.symmetry === 'boolean' && 'args' in o;
+}
+
+export function isGoMessage(m: unknown): m is GoMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'go';
+}
+
+/** The first line of an error's message. */
+export function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0];
+}

@@ -1,0 +1,331 @@
+/**
+ * One parallel run: level-synchronous BFS over shared memory. Per level the threads (the
+ * coordinator's own included) claim runs of frontier positions with an atomic counter and
+ * expand them into the shared fingerprint table; the coordinator replays the chunk results
+ * in frontier order (replay.ts), which numbers the new states exactly as the sequential
+ * explorer does, then rewrites their provisional table entries to final ids. A level that
+ * runs out of provisional room pauses: once every thread is idle the coordinator enlarges
+ * the buffers and the dropped claims are claimed again.
+ */
+import type { StateGraph } from '../explore.js';
+import type { Model } from '../model.js';
+import type { ResolvedOptions } from '../options.js';
+import { Expander } from './expand.js';
+import { LevelStore } from './level-store.js';
+import { WorkerPool } from './pool.js';
+import {
+  CTL,
+  type ChunkResult,
+  type FromWorker,
+  type GoMessage,
+  type LevelPlan,
+  type SharedBuffers,
+  type SharedInt32,
+  type WorkerSetup,
+} from './protocol.js';
+import { Replay } from './replay.js';
+import { insertRoots } from './roots.js';
+import { SharedTable, tableCapacityFor } from './shared-table.js';
+import type { ModelSpec } from './spec.js';
+
+/**
+ * A level's room for new states is guessed from the last level's ratio of new states to
+ * frontier states, at most this; a level that needs more grows (see enlarge).
+ */
+const MAX_GUESSED_RATIO = 4;
+/**
+ * Worker threads start with the first level of at least this many states: a worker costs
+ * a V8 isolate and a model import (a few hundred ms of CPU), which runs whose levels stay
+ * smaller cannot win back.
+ */
+const SPAWN_FRONTIER = 1024;
+
+export interface LevelInfo {
+  /** Depth of the frontier states. */
+  readonly depth: number;
+  readonly frontier: number;
+  /** States first reached from this frontier (up to a stop). */
+  readonly newStates: number;
+  readonly chunks: number;
+  /** Chunk expansions done by each thread; index 0 is the calling thread. */
+  readonly chunksByThread: readonly number[];
+  /** Times the level ran out of room for new states and grew. */
+  readonly enlargements: number;
+}
+
+export interface SearchSettings {
+  readonly threads: number;
+  readonly symmetry: boolean;
+  readonly waitForWorkers: boolean;
+  readonly onLevel: ((info: LevelInfo) => void) | null;
+}
+
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class ParallelSearch<S, E> {
+  private readonly W: number;
+  private readonly replay: Replay;
+  private readonly ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(CTL.SIZE * 4));
+  private readonly expander: Expander<S, E>;
+  private readonly setup: WorkerSetup;
+  /** The worker threads, started with the first level large enough to share (or at once). */
+  private pool: WorkerPool | null = null;
+  private table: SharedTable;
+  private front: LevelStore;
+  private back: LevelStore;
+  private plan: LevelPlan | null = null;
+  /** Chunk results by the frontier position they start at, until replayed. */
+  private results = new Map<number, ChunkResult>();
+  /** Frontier position of the next state to replay. */
+  private nextReplay = 0;
+  private minFailed = Infinity;
+  private peakBytes = 0;
+  private readonly threads: number;
+  private readonly symmetry: boolean;
+  private chunksByThread: number[] = [];
+  private enlargements = 0;
+
+  constructor(
+    private readonly model: Model<S, E>,
+    spec: ModelSpec,
+    private readonly opt: ResolvedOptions,
+    private readonly settings: SearchSettings,
+  ) {
+    const { threads, symmetry } = settings;
+    this.threads = threads;
+    this.symmetry = symmetry;
+    this.W = model.stateWords;
+    this.replay = new Replay(opt, model.invariants.length);
+    this.expander = new Expander(model, symmetry);
+    this.table = SharedTable.allocate(1024);
+    this.front = new LevelStore(this.W, 1);
+    this.back = new LevelStore(this.W, 1);
+    this.setup = { module: spec.module, args: spec.args, symmetry };
+  }
+
+  async run(): Promise<StateGraph> {
+    const replay = this.replay;
+    const inits = this.model.initialStates();
+    this.front.reserve(inits.length, 0);
+    this.ensureTable(inits.length + 1);
+    insertRoots(this.model, inits, this.symmetry, this.opt, replay, this.table, this.front);
+    this.notePeak();
+    if (replay.count === 0 && replay.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
+    replay.endRoots();
+    if (this.settings.waitForWorkers) {
+      this.startWorkers();
+      await this.workersReady();
+    }
+    let first = 0;
+    let ratio = MAX_GUESSED_RATIO;
+    for (let depth = 0; replay.head < replay.count && replay.stopReason === null; depth++) {
+      const size = replay.count - first;
+      const info = await this.level(depth, first, size, ratio);
+      this.settings.onLevel?.(info);
+      if (replay.stopReason !== null) break;
+      ratio = info.newStates / size;
+      this.commit(first + size);
+      first += size;
+    }
+    return replay.graph(this.symmetry, this.peakBytes);
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.ctl, CTL.ABORT, 1);
+    await this.pool?.close();
+  }
+
+  /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
+  private async level(depth: number, first: number, size: number, ratio: number): Promise<LevelInfo> {
+    if (size >= SPAWN_FRONTIER) this.startWorkers();
+    const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
+    this.back.reserve(capacity, 0);
+    this.ensureTable(first + size + capacity + this.threads);
+    this.notePeak();
+    Atomics.store(this.ctl, CTL.NEXT, 0);
+    Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
+    Atomics.store(this.ctl, CTL.PAUSE, 0);
+    this.plan = { first, size, threads: this.threads, capacity };
+    this.results = new Map();
+    this.nextReplay = 0;
+    this.minFailed = Infinity;
+    this.chunksByThread = new Array<number>(this.threads).fill(0);
+    this.enlargements = 0;
+    this.replay.beginLevel(capacity, this.back.flags);
+    this.start();
+    await this.work();
+    this.plan = null;
+    this.results = new Map();
+    return {
+      depth,
+      frontier: size,
+      newStates: this.replay.count - first - size,
+      chunks: this.chunksByThread.reduce((a, b) => a + b, 0),
+      chunksByThread: this.chunksByThread,
+      enlargements: this.enlargements,
+    };
+  }
+
+  private startWorkers(): void {
+    if (this.pool !== null || this.threads === 1) return;
+    this.pool = new WorkerPool(this.threads - 1, this.setup, {
+      ready: (i, info) => this.onReady(i, info),
+      chunk: (r, thread) => this.onChunk(r, thread),
+      failed: (c) => this.onFailed(c),
+    });
+  }
+
+  private async workersReady(): Promise<void> {
+    const pool = this.pool;
+    while (pool?.anyStarting) {
+      if (pool.failure) throw pool.failure;
+      await pool.next();
+    }
+  }
+
+  private async work(): Promise<void> {
+    const { ctl, pool, replay } = this;
+    for (;;) {
+      if (pool?.failure) throw pool.failure;
+      this.drain();
+      if (replay.stopReason !== null) {
+        Atomics.store(ctl, CTL.ABORT, 1);
+        return;
+      }
+      const plan = this.plan!;
+      if (Atomics.load(ctl, CTL.PAUSE) !== 0) {
+        if (pool?.anyBusy) await pool.next();
+        else this.enlarge();
+        continue;
+      }
+      if (this.nextReplay === plan.size) {
+        if (!pool?.anyBusy) return;
+        await pool.next();
+        continue;
+      }
+      const claim = this.expander.claim();
+      if (claim !== null) {
+        const r = this.expander.runChunk(claim);
+        if (r === null) this.onFailed(claim.start);
+        else this.onChunk(r, 0);
+        await yieldTurn();
+        continue;
+      }
+      if (pool === null) throw new Error('parallel explorer: a claim went missing');
+      await pool.next();
+    }
+  }
+
+  /** Replays the results that are next in frontier order. */
+  private drain(): void {
+    const plan = this.plan!;
+    while (this.nextReplay < plan.size && this.replay.stopReason === null) {
+      const r = this.results.get(this.nextReplay);
+      if (r === undefined) return;
+      this.results.delete(this.nextReplay);
+      this.nextReplay += r.deg.length;
+      if (!this.replay.replayChunk(plan, r)) return;
+    }
+  }
+
+  /** Gives the current level to the coordinator's expander and every idle worker. */
+  private start(): void {
+    const msg: GoMessage = { type: 'go', plan: this.plan!, buffers: this.buffers() };
+    this.expander.attach(msg.buffers, msg.plan);
+    this.pool?.goIdle(msg);
+  }
+
+  /**
+   * The level ran out of provisional indices: double them and claim again from the first
+   * dropped claim (every thread is idle, so no result is in flight). Claims after it that had
+   * completed are expanded again; states they stored keep their provisional indices.
+   */
+  private enlarge(): void {
+    const plan = this.plan!;
+    if (this.minFailed === Infinity) throw new Error('parallel explorer: paused without a dropped claim');
+    const capacity = plan.capacity * 2;
+    this.enlargements++;
+    this.back.reserve(capacity, plan.capacity);
+    this.ensureTable(plan.first + plan.size + capacity + this.threads);
+    this.notePeak();
+    this.replay.growLevel(capacity, this.back.flags);
+    this.plan = { ...plan, capacity };
+    // Claims restart at minFailed with new boundaries: results from the old boundaries past
+    // it must go, or the replay could wait at a position no new claim starts at.
+    for (const start of [...this.results.keys()]) if (start >= this.minFailed) this.results.delete(start);
+    Atomics.store(this.ctl, CTL.NEWCOUNT, plan.capacity);
+    Atomics.store(this.ctl, CTL.NEXT, this.minFailed);
+    this.minFailed = Infinity;
+    Atomics.store(this.ctl, CTL.PAUSE, 0);
+    this.start();
+  }
+
+  /** After a level: the next frontier's order, and final ids in the table. */
+  private commit(firstNew: number): void {
+    const order = this.replay.order;
+    const published = Atomics.load(this.ctl, CTL.NEWCOUNT);
+    if (order.length !== published) {
+      throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
+    }
+    const { perm, slot } = this.back;
+    const ids = this.table.ids;
+    for (let j = 0; j < order.length; j++) {
+      const k = order.data[j];
+      perm[j] = k;
+      ids[slot[k]] = firstNew + j + 1;
+    }
+    const front = this.front;
+    this.front = this.back;
+    this.back = front;
+  }
+
+  private ensureTable(entries: number): void {
+    const capacity = tableCapacityFor(entries);
+    if (capacity <= this.table.capacity) return;
+    this.table = this.table.rehash(capacity, (value, slot) => {
+      this.back.slot[-value - 2] = slot;
+    });
+  }
+
+  private buffers(): SharedBuffers {
+    return {
+      ctl: this.ctl.buffer,
+      tableKeys: this.table.keyBuffer,
+      tableIds: this.table.idBuffer,
+      frontWords: this.front.words.buffer,
+      frontPerm: this.front.perm.buffer,
+      backWords: this.back.words.buffer,
+      backFlags: this.back.flags.buffer,
+      backSlot: this.back.slot.buffer,
+    };
+  }
+
+  private notePeak(): void {
+    this.peakBytes = Math.max(this.peakBytes, this.front.bytes + this.back.bytes);
+  }
+
+  private onReady(i: number, info: Extract<FromWorker, { type: 'ready' }>): string | null {
+    const m = this.model;
+    const same =
+      info.name === m.name &&
+      info.stateWords === m.stateWords &&
+      info.invariants.length === m.invariants.length &&
+      info.invariants.every((n, j) => n === m.invariants[j].name);
+    if (!same) return `built model '${info.name}', not '${m.name}'`;
+    const plan = this.plan;
+    if (plan !== null && Atomics.load(this.ctl, CTL.PAUSE) === 0 && Atomics.load(this.ctl, CTL.ABORT) === 0) {
+      this.pool!.go(i, { type: 'go', plan, buffers: this.buffers() });
+    }
+    return null;
+  }
+
+  private onChunk(r: ChunkResult, thread: number): void {
+    if (this.plan === null) return;
+    this.chunksByThread[thread]++;
+    if (r.start >= this.nextReplay && !this.results.has(r.start)) this.results.set(r.start, r);
+  }
+
+  private onFailed(start: number): void {
+    this.minFailed = Math.min(this.minFailed, start);
+  }
+}

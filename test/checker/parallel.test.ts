@@ -1,0 +1,267 @@
+/**
+ * The parallel explorer must return the sequential explorer's graph, field by field. Its
+ * workers load JavaScript, so it is imported from dist/ (built by the global setup), and
+ * the models come from worker-loadable factories: dist/model/factory.js for ack-flush and
+ * the compiled toy fixtures in dist-test/.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, explore, type ExploreOptions, type Progress, type StateGraph } from '../../checker/index.js';
+import type * as Parallel from '../../checker/parallel/index.js';
+import type { LevelInfo } from '../../checker/parallel/index.js';
+import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
+import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const { exploreParallel, checkParallel } = (await import(new URL('dist/checker/parallel/index.js', ROOT).href)) as typeof Parallel;
+const POP_MODULE = new URL('dist/model/factory.js', ROOT).href;
+const TOY_MODULE = new URL('dist-test/test/fixtures/toy-factory.js', ROOT).href;
+
+const FIELDS = [
+  'states',
+  'transitions',
+  'depth',
+  'expanded',
+  'complete',
+  'stopReason',
+  'symmetry',
+  'roots',
+  'parent',
+  'via',
+  'flags',
+  'edgeStart',
+  'edgeDst',
+  'edgeBad',
+  'firstViolations',
+  'storeBytes',
+] as const satisfies readonly (keyof StateGraph)[];
+
+function expectSameGraph(parallel: StateGraph, sequential: StateGraph): void {
+  for (const f of FIELDS) expect(parallel[f], f).toEqual(sequential[f]);
+}
+
+/** How a parallel run shared its work, summed over the levels. */
+interface Sharing {
+  readonly workerChunks: number;
+  readonly enlargements: number;
+}
+
+async function runParallel(module: string, args: unknown, options: ExploreOptions, workers: number): Promise<[StateGraph, Sharing]> {
+  let workerChunks = 0;
+  let enlargements = 0;
+  const graph = await exploreParallel(
+    { module, args },
+    {
+      ...options,
+      workers,
+      // Threads take part from the first level, even in runs shorter than their start-up.
+      waitForWorkers: true,
+      onLevel: (info: LevelInfo) => {
+        workerChunks += info.chunksByThread.slice(1).reduce((a, b) => a + b, 0);
+        enlargements += info.enlargements;
+      },
+    },
+  );
+  return [graph, { workerChunks, enlargements }];
+}
+
+async function compareToy(args: ToyArgs, options: ExploreOptions, workers: number): Promise<Sharing> {
+  const [graph, sharing] = await runParallel(TOY_MODULE, args, options, workers);
+  expectSameGraph(graph, explore(createToyModel(args), options));
+  return sharing;
+}
+
+async function comparePop(args: ModelArgs, options: ExploreOptions, workers: number): Promise<StateGraph> {
+  const sequential = explore(createPopModel(args), options);
+  const [graph] = await runParallel(POP_MODULE, args, options, workers);
+  expectSameGraph(graph, sequential);
+  return sequential;
+}
+
+const popArgs = (rocketmq: string, messages: number): ModelArgs => ({
+  scenario: 'ack-flush',
+  messages,
+  rocketmq,
+  batchAck: false,
+  overrides: {},
+  invariants: null,
+});
+
+/** Name, model, options, and optionally what the case is meant to exercise. */
+const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions, ((g: StateGraph) => void)?])[] = [
+  ['bits(12): many threads reach the same states', { kind: 'bits', n: 12 }, {}],
+  ['bits(10) under symmetry', { kind: 'bits', n: 10, symmetric: true }, {}],
+  ['bits(10) with symmetry turned off', { kind: 'bits', n: 10, symmetric: true }, { symmetry: false }],
+  ['bits(6) with always, transition and final invariants', { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] }, {}],
+  ['the same, stopping at the first violation', { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] }, { stopAtFirstViolation: true }],
+  ['a cyclic graph', { kind: 'ring' }, {}],
+  ['counter with bad values', { kind: 'counter', max: 300, bad: [7, 13, 250] }, {}],
+  ['counter, stopping at the first violation', { kind: 'counter', max: 300, bad: [7, 13, 250] }, { stopAtFirstViolation: true }],
+  ['several initial states, some equal', { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 40 }, {}],
+  // The first violation is a step (13 -> 14) to a state already known; the sequential
+  // explorer then goes on with the state's next events and stops at the next new state
+  // (16: state 1 is not counted as expanded) ...
+  [
+    'first violation on an edge to a known state',
+    { kind: 'multi-root', starts: [14, 13], max: 30 },
+    { stopAtFirstViolation: true },
+    (g) => expect([g.firstViolations[0].fromId, g.firstViolations[0].stateId, g.expanded]).toEqual([1, 0, 1]),
+  ],
+  // ... or, when none follows (16 is known too), after the state (expanded: 0, 1 and 2).
+  [
+    'the same, with no new state after it',
+    { kind: 'multi-root', starts: [14, 16, 13], max: 30 },
+    { stopAtFirstViolation: true },
+    (g) => expect([g.firstViolations[0].fromId, g.firstViolations[0].stateId, g.expanded]).toEqual([2, 0, 3]),
+  ],
+  [
+    'a violation among the initial states',
+    { kind: 'multi-root', starts: [14, 19, 13, 19], max: 20 },
+    { stopAtFirstViolation: true },
+    (g) => expect([g.firstViolations[0].stateId, g.expanded, g.states, [...g.roots.values()]]).toEqual([1, 0, 3, [0, 1, 2]]),
+  ],
+  ['without path counting', { kind: 'bits', n: 9 }, { countPaths: false }],
+];
+
+describe('exploreParallel on the toy models', () => {
+  for (const [name, args, options, exercises] of TOYS) {
+    it(name, async () => {
+      exercises?.(explore(createToyModel(args), options));
+      for (const workers of [1, 2, 3]) await compareToy(args, options, workers);
+    });
+  }
+
+  it('grows a level that outgrows its first guess while threads insert', async () => {
+    // 10 states with 600 successors each: far more than the level's first room (1024), so
+    // the level pauses, possibly several times, while other threads are inside chunks.
+    const args: ToyArgs = { kind: 'fan', first: 10, second: 600, depth: 5, bad: [4321] };
+    for (const workers of [1, 2, 3]) {
+      const sharing = await compareToy(args, {}, workers);
+      expect(sharing.enlargements).toBeGreaterThan(0);
+      if (workers > 1) expect(sharing.workerChunks).toBeGreaterThan(0);
+    }
+    await compareToy(args, { maxStates: 3000 }, 3);
+    // 40 x 300: the level grows four times, while up to three threads hold claims.
+    for (const workers of [2, 3]) {
+      const sharing = await compareToy({ kind: 'fan', first: 40, second: 300, depth: 2, bad: [] }, {}, workers);
+      expect(sharing.enlargements).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('stops at every --max-states bound exactly where explore stops', async () => {
+    const cases: readonly ToyArgs[] = [
+      { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] },
+      { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 30 },
+      { kind: 'ring' },
+    ];
+    for (const args of cases) {
+      const all = explore(createToyModel(args)).states;
+      for (let maxStates = 1; maxStates <= all + 1; maxStates++) {
+        // One thread runs the replay that decides where to stop at every bound; every
+        // eighth bound is also run with two and three threads.
+        const threads = maxStates % 8 === 0 ? [1, 2, 3] : [1];
+        for (const workers of threads) {
+          await compareToy(args, { maxStates }, workers);
+          await compareToy(args, { maxStates, stopAtFirstViolation: true }, workers);
+        }
+      }
+    }
+  });
+
+  it('polls shouldStop and reports progress at the same expansions', async () => {
+    const args: ToyArgs = { kind: 'bits', n: 10 };
+    const run = async (workers: number | null) => {
+      let polls = 0;
+      const progress: Progress[] = [];
+      const options: ExploreOptions = {
+        pollEvery: 7,
+        shouldStop: () => (++polls >= 40 ? 'timeout' : null),
+        onProgress: (p) => progress.push(p),
+      };
+      const graph = workers === null ? explore(createToyModel(args), options) : (await runParallel(TOY_MODULE, args, options, workers))[0];
+      return { graph, progress, polls };
+    };
+    const sequential = await run(null);
+    expect(sequential.graph.stopReason).toBe('timeout');
+    for (const workers of [1, 2, 3]) {
+      const parallel = await run(workers);
+      expectSameGraph(parallel.graph, sequential.graph);
+      expect(parallel.progress).toEqual(sequential.progress);
+      expect(parallel.polls).toBe(sequential.polls);
+    }
+  });
+
+  it('is the same from run to run', async () => {
+    const args: ToyArgs = { kind: 'fan', first: 6, second: 500, depth: 4, bad: [] };
+    const [a] = await runParallel(TOY_MODULE, args, {}, 3);
+    const [b] = await runParallel(TOY_MODULE, args, {}, 3);
+    expectSameGraph(a, b);
+  });
+});
+
+describe('exploreParallel on ack-flush', () => {
+  for (const rocketmq of ['5.3.1', '5.3.2']) {
+    for (const messages of [5, 6]) {
+      for (const symmetry of [false, true]) {
+        it(`${rocketmq}, N=${messages}, symmetry ${symmetry ? 'on' : 'off'}`, async () => {
+          const args = popArgs(rocketmq, messages);
+          const full = await comparePop(args, { symmetry }, 2);
+          await comparePop(args, { symmetry }, 3);
+          await comparePop(args, { symmetry, maxStates: Math.ceil(full.states / 3) }, 2);
+          await comparePop(args, { symmetry, maxStates: Math.ceil((2 * full.states) / 3) }, 3);
+        });
+      }
+    }
+  }
+
+  it('5.3.1 stopping at the first violation', async () => {
+    for (const workers of [2, 3]) await comparePop(popArgs('5.3.1', 6), { symmetry: false, stopAtFirstViolation: true }, workers);
+  });
+});
+
+describe('checkParallel', () => {
+  it('gives check()’s verdict, counts and counterexamples', async () => {
+    const args = popArgs('5.3.1', 5);
+    const sequential = check(createPopModel(args), { symmetry: false });
+    const parallel = await checkParallel({ module: POP_MODULE, args }, { symmetry: false, workers: 2 });
+    const { graph: g1, ...r1 } = sequential;
+    const { graph: g2, ...r2 } = parallel;
+    expect(r2).toEqual({ ...r1, frontierPeakBytes: r2.frontierPeakBytes });
+    expectSameGraph(g2, g1);
+    expect(r2.violations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('exploreParallel errors', () => {
+  it('rejects a bad worker count', async () => {
+    for (const workers of [0, 65, 1.5]) {
+      await expect(exploreParallel({ module: TOY_MODULE, args: { kind: 'ring' } }, { workers })).rejects.toThrow(
+        /workers must be an integer from 1 to 64/,
+      );
+    }
+  });
+
+  it('rejects a module it cannot load, or one without createModel', async () => {
+    await expect(exploreParallel({ module: new URL('dist/nope.js', ROOT).href, args: null }, { workers: 2 })).rejects.toThrow(
+      /cannot load model module/,
+    );
+    await expect(exploreParallel({ module: new URL('dist/checker/fingerprint.js', ROOT).href, args: null }, { workers: 2 })).rejects.toThrow(
+      /does not export createModel/,
+    );
+  });
+
+  it('refuses model arguments that cannot be sent to a thread', async () => {
+    const args = { kind: 'ring', hook: () => 0 };
+    await expect(exploreParallel({ module: TOY_MODULE, args }, { workers: 2, waitForWorkers: true })).rejects.toThrow(
+      /^cannot start a worker thread: .*could not be cloned/,
+    );
+  });
+
+  it('passes on a model error thrown in any thread, in one line', async () => {
+    for (const where of ['step', 'invariant'] as const) {
+      for (const workers of [1, 2, 3]) {
+        const run = exploreParallel({ module: TOY_MODULE, args: { kind: 'explodes', at: 300, in: where } }, { workers, waitForWorkers: true });
+        await expect(run).rejects.toThrow(/^(worker \d+ failed: )?boom at 300$/);
+      }
+    }
+  });
+});

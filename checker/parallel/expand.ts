@@ -23,6 +23,8 @@ const MAX_CHUNK = 256;
 export class Expander<S, E> {
   private readonly W: number;
   private readonly canon: ((s: S) => S) | null;
+  private readonly stepInto: ((s: S, e: E, out: Int32Array) => S) | null;
+  private readonly scratch: Int32Array;
   private readonly inv: InvariantSets<S, E>;
   private readonly fp = new Uint32Array(2);
   private readonly codes = new GrowInt32(4096);
@@ -44,6 +46,8 @@ export class Expander<S, E> {
   ) {
     this.W = model.stateWords;
     this.canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
+    this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
+    this.scratch = new Int32Array(model.stateWords);
     this.inv = new InvariantSets(model);
   }
 
@@ -90,13 +94,13 @@ export class Expander<S, E> {
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       const at = this.frontPerm[claim.start + j] * W;
-      const s = model.fromWords(this.frontWords.slice(at, at + W));
+      const s = model.fromWords(this.frontWords.subarray(at, at + W));
       const events = model.enabledEvents(s);
       deg[j] = events.length;
       if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
-        const raw = model.step(s, e);
+        const raw = this.stepInto ? this.stepInto(s, e, this.scratch) : model.step(s, e);
         const tbad = inv.checkTransition(s, e, raw);
         const code = this.lookup(canon ? canon(raw) : raw);
         if (code === FULL) return null;

@@ -37,6 +37,8 @@ export const FULL_CASES: readonly PopcheckCase[] = [
   ...full('m=3 pops=3 b=1', ['--messages', '3', '--pops', '3', '--batch', '1']),
   ...full('crashes=1', ['--crashes', '1']),
   ...full('m=4 pops=4 b=1', ['--messages', '4', '--pops', '4', '--batch', '1']),
+  ...full('late,dup,crash', ['--late-acks', '1', '--dup-acks', '1', '--crashes', '1']),
+  ...full('late,dup,crash w=2', ['--late-acks', '1', '--dup-acks', '1', '--crashes', '1', '--workers', '2']),
 ];
 
 export const POPCHECK_CASES: readonly PopcheckCase[] = [

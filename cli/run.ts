@@ -7,7 +7,7 @@ import { runCheck } from './check-command.js';
 import { EXIT, UsageError } from './errors.js';
 import { CHECK_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
-import { ProgressLine } from './progress.js';
+import { ProgressLine, type ProgressSink } from './progress.js';
 import { renderBug, renderCheck } from './text.js';
 import { runBug } from './bug-command.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
@@ -20,7 +20,7 @@ export interface Io {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
   /** A terminal to draw progress on, or null. */
-  readonly tty: NodeJS.WriteStream | null;
+  readonly tty: ProgressSink | null;
   readonly now: () => number;
   /** Bytes the process uses. */
   readonly memory: () => number;
@@ -50,7 +50,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
       return report.asExpected ? EXIT.holds : EXIT.violated;
     }
-    const progress = !args.json && io.tty ? new ProgressLine(io.tty) : null;
+    const progress = !args.json && io.tty ? new ProgressLine(io.tty, io.now, io.memory) : null;
     const report = await runCheck(args, { now: io.now, memory: io.memory }, progress ? (p) => progress.update(p) : undefined);
     progress?.clear();
     if (args.traceOut !== null) {

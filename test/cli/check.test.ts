@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bin, cli, MEMORY } from './helpers.js';
+import { bin, cli, cliWith, MEMORY } from './helpers.js';
 
 const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
 
@@ -92,6 +92,18 @@ describe('popcheck check (in-process)', () => {
       MEMORY.bytes = 100 * 1024 * 1024;
     }
     expect((await cli('check', '--scenario', 'full', '--rocketmq', '5.3.2', '--max-memory', '500')).code).toBe(0);
+  });
+
+  it('draws a progress line on a terminal about once a second, and nothing with --json', async () => {
+    const tty = { text: '' };
+    const r = await cliWith({ tty, msPerTick: 250 }, 'check', '--scenario', 'full', '--rocketmq', '5.3.2');
+    expect(r.code).toBe(0);
+    expect(tty.text).toMatch(/\r[\d,]+ states, [\d,]+ states\/s, queue [\d,]+, depth \d+, \d+ MiB/);
+    expect(tty.text.endsWith('\r\x1b[K')).toBe(true);
+    expect(r.stdout).not.toContain('states/s, queue');
+    const quiet = { text: '' };
+    await cliWith({ tty: quiet, msPerTick: 250 }, 'check', '--scenario', 'full', '--rocketmq', '5.3.2', '--json');
+    expect(quiet.text).toBe('');
   });
 
   it('--invariant restricts what is checked', async () => {

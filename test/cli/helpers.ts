@@ -17,14 +17,20 @@ export const FILES = new Map<string, string>();
 export const MEMORY = { bytes: 100 * 1024 * 1024 };
 
 export async function cli(...argv: string[]): Promise<Ran> {
+  return cliWith({}, ...argv);
+}
+
+/** The CLI in-process with a terminal (collecting what is drawn on it) and a clock step. */
+export async function cliWith(opts: { tty?: { text: string }; msPerTick?: number }, ...argv: string[]): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   let t = 0;
+  const tty = opts.tty;
   const code = await run(argv, {
     out: (s) => (stdout += s),
     err: (s) => (stderr += s),
-    tty: null,
-    now: () => (t += 1),
+    tty: tty ? { write: (s: string) => (tty.text += s) } : null,
+    now: () => (t += opts.msPerTick ?? 1),
     memory: () => MEMORY.bytes,
     debug: false,
     readFile: (path) => {

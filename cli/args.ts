@@ -11,7 +11,7 @@ import { CATALOGUE, findEntry } from '../model/catalogue.js';
 import { parseSettingValue, type SettingName, type SettingValue } from '../model/settings.js';
 import { findRelease, RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
 import { MAX_WORKERS } from '../checker/parallel/limits.js';
-import { UsageError } from './errors.js';
+import { UsageError, usageFromParse } from './errors.js';
 
 export interface CheckArgs {
   readonly scenario: string;
@@ -118,9 +118,8 @@ function parseBounds(v: Record<string, unknown>, scenario: string, takesBounds: 
 }
 
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = usageFromParse(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -144,10 +143,8 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
         'trace-out': { type: 'string' },
         ...BOUND_OPTIONS,
       },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
-  }
+    }),
+  );
   const raw = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const str = (k: string): string | undefined => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
   const bool = (k: string): boolean => raw[k] === true;

@@ -7,3 +7,12 @@ export class UsageError extends Error {
 }
 
 export const EXIT = { holds: 0, violated: 1, usage: 2, incomplete: 3 } as const;
+
+/** Runs node:util parseArgs and turns its error into a one-line UsageError. */
+export function usageFromParse<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
+  }
+}

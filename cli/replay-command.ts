@@ -6,7 +6,7 @@ import { parseSettingValue, type SettingName, type SettingValue } from '../model
 import { readTrace, replay, type ReplayResult } from '../traces/index.js';
 import type { TraceHeader } from '../traces/format.js';
 import { buildModel } from './check-command.js';
-import { UsageError } from './errors.js';
+import { UsageError, usageFromParse } from './errors.js';
 import { renderSteps } from './text.js';
 
 export interface ReplayReport {
@@ -21,17 +21,14 @@ export interface ReplayReport {
 }
 
 export function runReplay(argv: readonly string[], readFile: (path: string) => string): { report: ReplayReport; json: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = usageFromParse(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
       options: { json: { type: 'boolean' }, invariant: { type: 'string', multiple: true } },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
-  }
+    }),
+  );
   const files = parsed.positionals;
   if (files.length !== 1) throw new UsageError('replay takes one trace file (popcheck replay FILE [--json] [--invariant NAME]...)');
   const file = files[0];

@@ -4,7 +4,7 @@
  */
 import { parseCheckArgs } from './args.js';
 import { runCheck } from './check-command.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, usageFromParse } from './errors.js';
 import { CHECK_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
 import { ProgressLine, type ProgressSink } from './progress.js';
@@ -80,12 +80,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
   }
   if (command === 'bugs' || command === 'versions') {
-    let json = false;
-    try {
-      json = parseArgs({ args: [...rest], strict: true, allowPositionals: false, options: { json: { type: 'boolean' } } }).values.json ?? false;
-    } catch (err) {
-      throw new UsageError((err as Error).message.split('\n')[0].replace(/^Unknown option/, 'unknown option'));
-    }
+    const json =
+      usageFromParse(() => parseArgs({ args: [...rest], strict: true, allowPositionals: false, options: { json: { type: 'boolean' } } })).values.json ??
+      false;
     if (command === 'bugs') io.out(`${json ? JSON.stringify(bugsJson(), null, 2) : bugsText()}\n`);
     else io.out(`${json ? JSON.stringify(versionsJson(), null, 2) : versionsText()}\n`);
     return EXIT.holds;

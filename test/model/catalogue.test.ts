@@ -5,6 +5,7 @@ import { INVARIANT_NAMES } from '../../model/invariants.js';
 import { SETTING_INFO } from '../../model/settings.js';
 import { RELEASES } from '../../model/versions.js';
 import { checkEntry, entryModel } from '../fixtures/catalogue.js';
+import { walk } from '../fixtures/walk.js';
 import { C, G, TIMESTAMP_OFFSET } from '../../model/layout.js';
 
 describe('the catalogue', () => {
@@ -53,17 +54,10 @@ describe('a refuted hypothesis was really exercised', () => {
   it('I-6: some reachable state holds a CK re-put with a timestamp as its startOffset', () => {
     const e = findEntry('I-6')!;
     const m = entryModel(e, e.buggy);
-    const seen = new Set<string>();
-    const stack = [...m.initialStates()];
     let reput = 0;
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      const key = s.join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (let k = 0; k < s[G.NCK]; k++) if (s[m.ctx.L.ck(k) + C.START] === TIMESTAMP_OFFSET) reput++;
-      for (const ev of m.enabledEvents(s)) stack.push(m.step(s, ev));
-    }
+    walk(m, (_s, _e, n) => {
+      for (let k = 0; k < n[G.NCK]; k++) if (n[m.ctx.L.ck(k) + C.START] === TIMESTAMP_OFFSET) reput++;
+    });
     expect(reput).toBeGreaterThan(0);
   });
 });

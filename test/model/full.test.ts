@@ -7,9 +7,9 @@ import { PopModel } from '../../model/popmodel.js';
 import { findScenario } from '../../model/scenarios/index.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import type { SettingName, SettingValue } from '../../model/settings.js';
-import type { State } from '../../model/state.js';
 import { entryModel } from '../fixtures/catalogue.js';
 import { moveRecorder } from '../fixtures/moves.js';
+import { walk } from '../fixtures/walk.js';
 
 function fullModel(
   release: string,
@@ -68,18 +68,9 @@ describe('the full scenario', () => {
     // (10.5 s), the CK's slot (58 s) and the ACK's (59 s), T itself and just after it, the CK due
     // (T + 2.5 s), and 3 s after the last deliverTimeMs read (63.5 s).
     const times = new Set<number>();
-    const stack: State[] = [...m.initialStates()];
-    const seen = new Set<string>();
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      const key = s.join(',');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      for (const e of m.enabledEvents(s)) {
-        if (e.type === 'tick') times.add(e.to);
-        stack.push(m.step(s, e));
-      }
-    }
+    walk(m, (_s, e) => {
+      if (e.type === 'tick') times.add(e.to);
+    });
     expect([...times].sort((a, b) => a - b)).toEqual([9000, 10500, 58000, 59000, 60000, 60500, 62500, 63500]);
   });
 });

@@ -8,7 +8,7 @@ import {
   messageMachine,
 } from '../../model/lifecycles.js';
 import { recordMoves } from '../fixtures/moves.js';
-import type { State } from '../../model/state.js';
+import { walk } from '../fixtures/walk.js';
 import { ackFlushModel, type AckFlushCase } from '../fixtures/models.js';
 
 /** Every lifecycle move made by any step of the scenario, as "from>to". */
@@ -16,20 +16,10 @@ function observedMoves(c: AckFlushCase): { msg: Set<string>; ck: Set<string> } {
   const m = ackFlushModel(c);
   const msg = new Set<string>();
   const ck = new Set<string>();
-  const seen = new Set<string>();
-  const stack: State[] = [...m.initialStates()];
-  while (stack.length > 0) {
-    const s = stack.pop()!;
-    const key = s.join(',');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    for (const e of m.enabledEvents(s)) {
-      const n = m.step(s, e);
-      expect(illegalMoves(s, n, m.ctx.L, e.type)).toEqual([]);
-      recordMoves(s, n, m.ctx.L, { msg, ck });
-      stack.push(n);
-    }
-  }
+  walk(m, (s, e, n) => {
+    expect(illegalMoves(s, n, m.ctx.L, e.type)).toEqual([]);
+    recordMoves(s, n, m.ctx.L, { msg, ck });
+  });
   return { msg, ck };
 }
 

@@ -54,6 +54,7 @@ const COUNT_FLAGS: Record<string, [keyof FullBounds, number]> = {
   batch: ['batch', 32],
   acks: ['acks', 64],
   'pops-until': ['popsUntil', 86_400_000],
+  horizon: ['horizon', 86_400_000],
   'dup-acks': ['dupAcks', 8],
   'late-acks': ['lateAcks', 8],
   changes: ['changes', 8],

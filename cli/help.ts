@@ -41,7 +41,8 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
   --queues N --pops N --batch N                  queues, pops in all, maxNums of each pop
-  --acks N --pops-until MS                       first acks the client sends at most; no pop after MS
+  --acks N --pops-until MS --horizon MS          first acks the client sends at most; no pop / no client
+                                                 or producer action after model time MS (the broker runs on)
   --late-acks N --dup-acks N --changes N         client: acks after T, repeated acks, changeInvisibleTime
   --store-failures N --retry-failures N          ACK puts that fail, revive passes whose retry writes fail
   --slow-scans N --crashes N --role-changes N    serving=false after a scan, broker restarts, master/slave flips

@@ -11,7 +11,20 @@ import { C, E, G, type Layout } from './layout.js';
 import type { Ctx } from './protocol/context.js';
 import { asState, type State } from './state.js';
 
-const CK_MASKS = [C.BITS, C.TO_STORE, C.HELD, C.ACKED, C.ACKED_IN_TIME, C.ACK_WRITTEN, C.RETRIED, C.RETRIED_AGAIN] as const;
+const CK_MASKS = [
+  C.BITS,
+  C.TO_STORE,
+  C.HELD,
+  C.ACKED,
+  C.ACKED_IN_TIME,
+  C.ACK_WRITTEN,
+  C.RETRIED,
+  C.RETRIED_AGAIN,
+  C.CHANGED,
+  C.PENDING_MARK,
+  C.REVIVE_UNACKED,
+  C.RETRY_PENDING,
+] as const;
 
 interface Scratch {
   readonly words: Int32Array;
@@ -30,6 +43,17 @@ function scratchFor(L: Layout): Scratch {
     scratchByLayout.set(L, s);
   }
   return s;
+}
+
+/**
+ * Canonicalizes the message indices of every CK, each CK on its own (the permutations act on
+ * disjoint data: a CK's masks and the entries that name it). Sound when no two CKs share an
+ * offset and nothing else depends on which offset a message has (see the full scenario).
+ */
+export function canonicalizeAllCks(s: State, ctx: Ctx): State {
+  let t = s;
+  for (let k = 0; k < s[G.NCK]; k++) t = canonicalizeMessages(t, ctx, k);
+  return t;
 }
 
 export function canonicalizeMessages(s: State, ctx: Ctx, k: number): State {

@@ -23,6 +23,7 @@ import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
 import { applyInto } from '../step.js';
+import { canonicalizeAllCks } from '../symmetry.js';
 import { initialState, type State } from '../state.js';
 
 export interface FullBounds {
@@ -34,6 +35,8 @@ export interface FullBounds {
   readonly batch: number;
   /** Pops happen only up to this model time, ms (-1: any time). */
   readonly popsUntil: number;
+  /** The client and the producer act only up to this model time, ms (-1: any time); the broker runs on. */
+  readonly horizon: number;
   /** Acks the client sends at most (first acks of a handle; -1: no limit). */
   readonly acks: number;
   /** Acks the client may send after the CK's revive time T. */
@@ -64,6 +67,7 @@ export const FULL_DEFAULTS: FullBounds = {
   pops: 2,
   batch: 2,
   popsUntil: -1,
+  horizon: -1,
   acks: -1,
   lateAcks: 0,
   dupAcks: 0,
@@ -87,6 +91,7 @@ export function describeBounds(b: FullBounds): string {
   const parts = [`queues=${b.queues}`, `messages=${b.messages}`, `pops=${b.pops}`, `batch=${b.batch}`];
   if (b.acks >= 0) parts.push(`acks=${b.acks}`);
   if (b.popsUntil >= 0) parts.push(`popsUntil=${b.popsUntil}ms`);
+  if (b.horizon >= 0) parts.push(`horizon=${b.horizon}ms`);
   const extra: [string, number | boolean][] = [
     ['lateAcks', b.lateAcks],
     ['dupAcks', b.dupAcks],
@@ -142,6 +147,12 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
     return applyInto(st, ctx, e, into);
   };
 
+  // Messages of a CK are interchangeable unless some feature ties a message to its offset
+  // (retention, produce, popTime before the read, a new CK for one offset) or lets two CKs
+  // hold the same offset (a crash, a role change or scanGarbage re-pops it).
+  const symmetric =
+    b.expire === 0 && b.produce === 0 && !b.popLag && b.changes === 0 && b.retryFailures === 0 && b.crashes === 0 && b.roleChanges === 0 && b.gc === 0 && !asyncRetries;
+
   return {
     scenario: 'full',
     bounds: describeBounds(b),
@@ -186,14 +197,16 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       if (st[G.USED_CRASHES] < b.crashes) out.push(CRASH);
       if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push(slave ? TO_MASTER : TO_SLAVE);
 
+      const clientActive = b.horizon < 0 || now <= b.horizon;
+
       // The store.
-      for (let q = 0; q < b.queues; q++) {
+      for (let q = 0; q < b.queues && clientActive; q++) {
         if (st[G.USED_PRODUCES] < b.produce && produceBlocked(st, ctx, q) === null) out.push({ type: 'produce', queueId: q });
         if (st[G.USED_EXPIRIES] < b.expire && expireBlocked(st, ctx, q) === null) out.push({ type: 'expire', queueId: q });
       }
 
       // The client.
-      if (st[G.USED_POPS] < b.pops && (b.popsUntil < 0 || now <= b.popsUntil)) {
+      if (clientActive && st[G.USED_POPS] < b.pops && (b.popsUntil < 0 || now <= b.popsUntil)) {
         for (let q = 0; q < b.queues; q++) {
           if (popBlocked(st, ctx, q, now) === null) out.push({ type: 'pop', queueId: q, maxNums: b.batch });
           if (b.popLag && now >= K.tick && popBlocked(st, ctx, q, now - K.tick) === null) {
@@ -201,7 +214,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
           }
         }
       }
-      if (!slave) clientAcks(st, ctx, b, changeTo, out);
+      if (!slave) clientAcks(st, ctx, b, changeTo, out, clientActive);
 
       // Time.
       const prompt = (timerDue && !b.timerLag) || (scanPending && !b.scanStalls);
@@ -211,6 +224,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       }
       return out;
     },
+    ...(symmetric ? { canonicalize: (st: State, ctx: Ctx) => canonicalizeAllCks(st, ctx) } : {}),
   };
 }
 
@@ -242,7 +256,7 @@ function sameState(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[]): void {
+function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean): void {
   const now = st[G.NOW];
   for (let k = 0; k < st[G.NCK]; k++) {
     const c = ctx.L.ck(k);
@@ -258,7 +272,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
       const bit = 1 << i;
       const offset = st[c + C.START] + i;
       if (pending & bit) out.push({ type: 'ackMark', ...handle, offset });
-      if (!inTime) continue;
+      if (!inTime || !clientActive) continue;
       const firstAck = (held & bit) !== 0 && (b.acks < 0 || ackedSoFar(st, ctx) < b.acks);
       const mayAck = firstAck || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
       if (mayAck) {

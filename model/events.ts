@@ -107,24 +107,3 @@ export type ScanEvent = Readonly<z.infer<typeof ScanEventSchema>>;
 export type ReviveEvent = Readonly<z.infer<typeof ReviveEventSchema>>;
 export type Event = Readonly<z.infer<typeof EventSchema>>;
 export type EventType = Event['type'];
-
-export const EVENT_TYPES: readonly EventType[] = EventSchema.options.map((o) => o.shape.type.value);
-
-/** Who performs each event in RocketMQ. */
-export const EVENT_ACTOR: Readonly<Record<EventType, string>> = {
-  pop: 'PullMessageThread (PopMessageProcessor)',
-  ack: 'AckMessageThread (AckMessageProcessor)',
-  ackMark: 'AckMessageThread (PopBufferMergeService.addAk, markBitCAS)',
-  changeInvisible: 'AckMessageThread (ChangeInvisibleTimeProcessor)',
-  produce: 'producer',
-  expire: 'store retention (CommitLog cleanup)',
-  scan: 'PopBufferMergeService',
-  gc: 'PopBufferMergeService.scanGarbage',
-  timer: 'TimerMessageStore / ScheduleMessageService',
-  revive: 'PopReviveService',
-  reviveComplete: 'PopReviveService (retry completion callback)',
-  persist: 'ConsumerOffsetManager persist (flushConsumerOffsetInterval)',
-  crash: 'broker process',
-  roleChange: 'broker role (master / slave)',
-  tick: 'clock',
-};

@@ -5,7 +5,8 @@
 import { C, E, G, KIND, Q } from './layout.js';
 import { brokerName, fmtTime, offsetsOf } from './format.js';
 import type { Ctx } from './protocol/context.js';
-import { keyText as rmqKey, reviveAckBroker, reviveAckMatchesCk, reviveCkBroker } from './protocol/keys.js';
+import { keyText as rmqKey, reviveAckBroker, reviveCkBroker } from './protocol/keys.js';
+import { ackEntryMatchesItsCk } from './invariants.js';
 import { RETRY_TOPIC } from './names.js';
 import { illegalMoves } from './lifecycles.js';
 import type { Event } from './events.js';
@@ -55,7 +56,7 @@ export function explain(invariant: string, d: State, ctx: Ctx, before?: State, e
     const scan = (base: (i: number) => number, n: number, where: string) => {
       for (let i = 0; i < n; i++) {
         const e = base(i);
-        if (d[e + E.KIND] === KIND.CK || reviveAckMatchesCk(d, ctx, d[e + E.CK], d[e + E.BROKER], d[e + E.CK])) continue;
+        if (ackEntryMatchesItsCk(d, ctx, e)) continue;
         const k = d[e + E.CK];
         const c = L.ck(k);
         lines.push(

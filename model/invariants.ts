@@ -58,7 +58,8 @@ export function successNeverRetried(d: Int32Array, ctx: Ctx): boolean {
   return true;
 }
 
-function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolean {
+/** Is the entry at word `e` a CK, or an ACK/bAck carrying its CK's revive key? */
+export function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolean {
   return d[e + E.KIND] === KIND.CK || reviveAckMatchesCk(d, ctx, d[e + E.CK], d[e + E.BROKER], d[e + E.CK]);
 }
 

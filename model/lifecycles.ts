@@ -225,10 +225,23 @@ function legalMoves<St extends string, Ev extends string>(
 const MESSAGE_MOVES = legalMoves(MESSAGE_TRANSITIONS, MESSAGE_EVENT_SOURCES);
 const CK_MOVES = legalMoves(CK_TRANSITIONS, CK_EVENT_SOURCES);
 
+export interface IllegalMove {
+  readonly what: 'message' | 'ck';
+  readonly ck: number;
+  readonly index: number;
+  readonly from: string;
+  readonly to: string;
+  readonly event: EventType;
+}
+
 const scratch = new WeakMap<Layout, [Int8Array, Int8Array]>();
 
-/** Does every lifecycle move of this step follow the tables? (illegalMoves without allocating) */
-export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout, event: EventType): boolean {
+/**
+ * Walks the lifecycle moves of one step that are not in the tables, calling `onIllegal` for
+ * each; stops when it returns false. CKs whose record and the queues did not change are
+ * skipped. Allocates nothing unless a move is illegal.
+ */
+function walkIllegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType, onIllegal: (m: IllegalMove) => boolean): void {
   const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
   let pair = scratch.get(L);
   if (!pair) scratch.set(L, (pair = [new Int8Array(L.ckSlots), new Int8Array(L.ckSlots)]));
@@ -242,47 +255,26 @@ export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout,
     }
     const from = ckStateFrom(before, L, k, pair[0]);
     const to = ckStateFrom(after, L, k, pair[1]);
-    if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event)) return false;
+    if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event) && !onIllegal({ what: 'ck', ck: k, index: -1, from, to, event })) return;
     const num = after[L.ck(k) + C.NUM];
     for (let i = 0; i < num; i++) {
       const mf = messageState(before, L, k, i);
       const mt = messageState(after, L, k, i);
-      if (mf !== mt && !MESSAGE_MOVES.get(`${mf}>${mt}`)?.has(event)) return false;
+      if (mf !== mt && !MESSAGE_MOVES.get(`${mf}>${mt}`)?.has(event) && !onIllegal({ what: 'message', ck: k, index: i, from: mf, to: mt, event })) return;
     }
   }
-  return true;
 }
 
-export interface IllegalMove {
-  readonly what: 'message' | 'ck';
-  readonly ck: number;
-  readonly index: number;
-  readonly from: string;
-  readonly to: string;
-  readonly event: EventType;
+/** Does every lifecycle move of this step follow the tables? */
+export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout, event: EventType): boolean {
+  let legal = true;
+  walkIllegalMoves(before, after, L, event, () => (legal = false));
+  return legal;
 }
 
 /** Every lifecycle move made by one step that is not in the tables (empty when all are legal). */
 export function illegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType): IllegalMove[] {
   const bad: IllegalMove[] = [];
-  const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
-  let wb: Int8Array | null = null;
-  let wa: Int8Array | null = null;
-  for (let k = 0; k < after[G.NCK]; k++) {
-    if (!queuesMoved && k < before[G.NCK] && sameRecord(before, after, L.ck(k), C.SIZE)) continue;
-    wb ??= ckEntryWhere(before, L);
-    wa ??= ckEntryWhere(after, L);
-    const from = ckStateFrom(before, L, k, wb);
-    const to = ckStateFrom(after, L, k, wa);
-    if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event)) bad.push({ what: 'ck', ck: k, index: -1, from, to, event });
-    const num = after[L.ck(k) + C.NUM];
-    for (let i = 0; i < num; i++) {
-      const mf = messageState(before, L, k, i);
-      const mt = messageState(after, L, k, i);
-      if (mf !== mt && !MESSAGE_MOVES.get(`${mf}>${mt}`)?.has(event)) {
-        bad.push({ what: 'message', ck: k, index: i, from: mf, to: mt, event });
-      }
-    }
-  }
+  walkIllegalMoves(before, after, L, event, (m) => bad.push(m) > 0);
   return bad;
 }

@@ -4,14 +4,16 @@ import { invariantDescription } from './invariants.js';
 import { SETTING_INFO } from './settings.js';
 import { BEHAVIOUR_NAMES, RELEASES } from './versions.js';
 
-function reproduction(e: (typeof CATALOGUE)[number]): string {
-  const flags: string[] = [`--scenario ${e.scenario}`, `--messages ${e.messages}`];
-  for (const [k, v] of Object.entries(e.bounds ?? {})) {
+/** The CLI flags of full-scenario bounds, e.g. { lateAcks: 1 } -> ["--late-acks 1"]. */
+function boundFlags(bounds: object): string[] {
+  return Object.entries(bounds).map(([k, v]) => {
     const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    if (v === true) flags.push(flag);
-    else if (Array.isArray(v)) flags.push(`${flag} ${v.join(',')}`);
-    else flags.push(`${flag} ${v}`);
-  }
+    return v === true ? flag : `${flag} ${Array.isArray(v) ? v.join(',') : String(v)}`;
+  });
+}
+
+function reproduction(e: (typeof CATALOGUE)[number]): string {
+  const flags: string[] = [`--scenario ${e.scenario}`, `--messages ${e.messages}`, ...boundFlags(e.bounds ?? {})];
   if (e.batchAck) flags.push('--batch-ack');
   for (const [k, v] of Object.entries(e.settings ?? {})) flags.push(`--set ${k}=${v}`);
   flags.push(`--invariant ${e.invariant}`);
@@ -21,7 +23,7 @@ function reproduction(e: (typeof CATALOGUE)[number]): string {
 function runFlags(run: (typeof CATALOGUE)[number]['buggy']): string {
   const parts = [`--rocketmq ${run.release}`];
   for (const [k, v] of Object.entries(run.overrides ?? {})) parts.push(`--set ${k}=${v}`);
-  for (const [k, v] of Object.entries(run.bounds ?? {})) parts.push(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v}`);
+  parts.push(...boundFlags(run.bounds ?? {}));
   return parts.join(' ');
 }
 

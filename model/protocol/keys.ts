@@ -97,24 +97,6 @@ export function reviveAckMatchesCk(d: Int32Array, ctx: Ctx, ackCk: number, bn: n
   );
 }
 
-/** Do two CKs have the same revive key (a later one replaces the earlier in the revive's map)? */
-export function reviveCkKeysEqual(d: Int32Array, ctx: Ctx, a: number, b: number): boolean {
-  const ca = ctx.L.ck(a);
-  const cb = ctx.L.ck(b);
-  return reviveKeyEqual(
-    d,
-    ctx,
-    d[ca + C.QUEUE],
-    d[ca + C.START],
-    d[ca + C.POP_TIME],
-    reviveCkBroker(ctx, d[ca + C.BROKER]),
-    d[cb + C.QUEUE],
-    d[cb + C.START],
-    d[cb + C.POP_TIME],
-    reviveCkBroker(ctx, d[cb + C.BROKER]),
-  );
-}
-
 /** The key as RocketMQ prints it (for reports). */
 export function keyText(d: Int32Array, ctx: Ctx, q: number, so: number, pt: number, brokerPart: number): string {
   const bn = brokerPart === -1 ? '' : brokerPart === BROKER.NONE ? 'null' : brokerPart === BROKER.A ? 'broker-a' : 'broker-b';

@@ -35,8 +35,6 @@ export function delayLevelMs(wantedMs: number): number {
   return DELAY_LEVELS_MS[DELAY_LEVELS_MS.length - 1];
 }
 
-export type WriteResult = 'timer' | 'queue';
-
 /** A message for the revive topic. */
 interface ReviveMsg {
   readonly kind: EntryKind;
@@ -90,7 +88,7 @@ export function writeRevive(
   broker: number,
   mask: number,
   deliverMs: number,
-): WriteResult {
+): void {
   const now = d[G.NOW];
   let slot: number;
   let readAs = deliverMs;
@@ -100,7 +98,7 @@ export function writeRevive(
   } else {
     if (deliverMs <= now) {
       appendToQueue(d, ctx, { kind, ck, broker, mask, deliverMs }, ARRIVED.DIRECT);
-      return 'queue';
+      return;
     }
     slot = timerSlot(deliverMs, ctx.s.timerPrecisionMs);
   }
@@ -112,12 +110,11 @@ export function writeRevive(
   while (at > 0 && d[L.timer(d, at - 1) + E.SLOT] > slot) at--;
   if (at > 0 && d[L.timer(d, at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(d, at - 1), m)) {
     d[L.timer(d, at - 1) + E.MASK] |= mask;
-    return 'timer';
+    return;
   }
   openAt(d, ctx, d[G.NLOG] + at);
   setEntry(d, L.timer(d, at), m, slot);
   d[G.NTIMER] = n + 1;
-  return 'timer';
 }
 
 /** Appends to the revive queue (at position NLOG, before the timer's entries). */

@@ -258,6 +258,7 @@ function sameState(a: Int32Array, b: Int32Array): boolean {
 
 function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean): void {
   const now = st[G.NOW];
+  const firstAcksLeft = b.acks < 0 || ackedSoFar(st, ctx) < b.acks;
   for (let k = 0; k < st[G.NCK]; k++) {
     const c = ctx.L.ck(k);
     const origin = st[c + C.ORIGIN];
@@ -273,7 +274,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
       const offset = st[c + C.START] + i;
       if (pending & bit) out.push({ type: 'ackMark', ...handle, offset });
       if (!inTime || !clientActive) continue;
-      const firstAck = (held & bit) !== 0 && (b.acks < 0 || ackedSoFar(st, ctx) < b.acks);
+      const firstAck = (held & bit) !== 0 && firstAcksLeft;
       const mayAck = firstAck || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
       if (mayAck) {
         out.push({ type: 'ack', ...handle, offset });

@@ -113,7 +113,7 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   handedOver: ['changeInvisible', 'revive', 'reviveComplete'],
   ackFlushed: ['scan'],
   ckDoneInMemory: ['scan'],
-  bufferLost: ['crash', 'roleChange'],
+  bufferLost: ['crash', 'roleChange', 'pop'],
   ackMatched: ['revive'],
   revivedUnacked: ['revive', 'reviveComplete'],
   revivedAckMissed: ['revive', 'reviveComplete'],
@@ -134,7 +134,7 @@ export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> =
   flushCk: ['scan'],
   flushCkOverdue: ['scan'],
   ckDoneInMemory: ['scan'],
-  bufferLost: ['crash', 'roleChange'],
+  bufferLost: ['crash', 'roleChange', 'pop'],
   timerDeliver: ['timer'],
   revive: ['revive'],
 };

@@ -41,6 +41,7 @@ export const SettingsSchema = z.object({
   rePutCkOmitsBrokerName: z.boolean(),
   rePutCkBacksOff: z.boolean(),
   keyMode: z.enum(['concat', 'tuple']),
+  bufferMergeKeyGuard: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -277,6 +278,14 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     buggy: 'concat',
     doc: 'Merge keys are the concatenation topic+group+queueId+startOffset+popTime(+brokerName) with no separators (RocketMQ), or a tuple (a hypothetical fix of hazard I-1).',
     source: 'PopCheckPointWrapper, PopReviveService: every release',
+  },
+  {
+    name: 'bufferMergeKeyGuard',
+    kind: 'behaviour',
+    type: 'boolean',
+    doc: 'addCk and addCkJustOffset refuse a CK whose merge key is already in the buffer, so the pop returns no message; without the guard the new wrapper replaces the old one in the buffer map, the old one stays in the offset FIFO, its buffered CK is never stored and later acks under the key go to the new wrapper (#7031).',
+    source:
+      'added by 440be1ed4c (#7031, 5.1.4): PopBufferMergeService.addCkJustOffset L435-440 and addCk L503-508 at rocketmq-all-5.3.0; absent at 5.1.0 (addCkJustOffset L405-416, addCk L440-475: buffer.put replaces)',
   },
   {
     name: 'splitAddAk',

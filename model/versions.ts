@@ -23,6 +23,7 @@ export const BEHAVIOUR_NAMES = [
   'rePutCkOmitsBrokerName',
   'rePutCkBacksOff',
   'keyMode',
+  'bufferMergeKeyGuard',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -54,11 +55,18 @@ const ALPHA: Behaviours = {
   rePutCkOmitsBrokerName: false,
   rePutCkBacksOff: false,
   keyMode: 'concat',
+  bufferMergeKeyGuard: false,
 };
 
 const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
 const V510: Behaviours = { ...V500, reviveMocksOrphanAck: true, reviveAsync: true, rePutCk: true, rePutCkOmitsBrokerName: true };
-const V530: Behaviours = { ...V510, reviveSkipsStoredAfterPopTime: false, batchAckSupported: true, rePutCkOmitsBrokerName: false };
+const V530: Behaviours = {
+  ...V510,
+  reviveSkipsStoredAfterPopTime: false,
+  batchAckSupported: true,
+  rePutCkOmitsBrokerName: false,
+  bufferMergeKeyGuard: true,
+};
 const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true };
 const V532: Behaviours = { ...V531, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
 const HEAD: Behaviours = { ...V532 };
@@ -79,7 +87,7 @@ export const RELEASES: readonly Release[] = [
     note: 'mock CK for orphan ACKs, opt-in (#5409); asynchronous revive with rePutCK (re-put CKs lack brokerName, #7412)',
     behaviours: V510,
   },
-  { name: '5.3.0', ref: 'rocketmq-all-5.3.0', date: '2024-07-08', note: '"last epoch" skip removed from the revive (#7915); batch ack (since 5.1.2)', behaviours: V530 },
+  { name: '5.3.0', ref: 'rocketmq-all-5.3.0', date: '2024-07-08', note: '"last epoch" skip removed from the revive (#7915); batch ack (since 5.1.2); merge-key conflict guards in the buffer (since 5.1.4, #7031)', behaviours: V530 },
   {
     name: '5.3.1',
     ref: 'rocketmq-all-5.3.1',

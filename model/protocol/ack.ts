@@ -7,7 +7,7 @@
  * With splitAddAk, addAk's checks and its markBitCAS are two steps (`ack` then `ackMark`)
  * and the scan may run in between (hazard I-3).
  */
-import { BROKER, C, CF, G, GF, KIND } from '../layout.js';
+import { BROKER, C, CF, G, GF, KIND, Q } from '../layout.js';
 import { brokerName, fmtAckMsg, fmtBits, fmtTime } from '../format.js';
 import { K, note, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
@@ -78,13 +78,36 @@ export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, b
   return `${msg} written to the revive topic, deliver ${fmtTime(T)}` + (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`);
 }
 
+/**
+ * AckMessageProcessor and ChangeInvisibleTimeProcessor answer NO_MESSAGE ("offset is
+ * illegal") and write nothing when the offset is below the queue's min offset: retention
+ * deleted the message. Returns the narration's text, or null when the offset is legal.
+ */
+export function offsetIllegal(d: Int32Array, ctx: Ctx, k: number, i: number): string | null {
+  const c = ctx.L.ck(k);
+  const off = d[c + C.START] + i;
+  const min = d[ctx.L.q(d[c + C.QUEUE]) + Q.LIVE_FROM];
+  return off < min ? `offset ${off} is below the min offset ${min} of queue ${d[c + C.QUEUE]} (deleted by retention): NO_MESSAGE, nothing written` : null;
+}
+
+/** The client gets NO_MESSAGE for its handle of message index i of CK k and drops it. */
+export function rejectIllegalOffset(d: Int32Array, ctx: Ctx, k: number, i: number, why: string, what: string): void {
+  d[ctx.L.ck(k) + C.HELD] &= ~(1 << i);
+  note(ctx, 'AckMessageProcessor', 'offset is illegal', `${what}: ${why}; the client drops the handle`);
+}
+
 /** The client acks message index i of CK k, with brokerName `bn` in its receipt handle. */
-export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, storeFails: boolean): 'buffer' | 'pending' | 'store' {
+export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, storeFails: boolean): 'buffer' | 'pending' | 'store' | 'illegal' {
   const L = ctx.L;
   const c = L.ck(k);
   const now = d[G.NOW];
   const so = d[c + C.START];
   const bit = 1 << i;
+  const illegal = offsetIllegal(d, ctx, k, i);
+  if (illegal !== null) {
+    rejectIllegalOffset(d, ctx, k, i, illegal, `ack offset ${so + i} at ${fmtTime(now)}`);
+    return 'illegal';
+  }
   if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
   if (now > d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[G.USED_LATE_ACKS]++;
   const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;

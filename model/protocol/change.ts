@@ -6,7 +6,7 @@
  */
 import { C, G, ORIGIN } from '../layout.js';
 import { fmtCk, fmtTime } from '../format.js';
-import { addAkRefusal, writeAckToStore } from './ack.js';
+import { addAkRefusal, offsetIllegal, rejectIllegalOffset, writeAckToStore } from './ack.js';
 import { K, note, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { storeOneMessageCk } from './ck.js';
@@ -18,6 +18,11 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
   const off = d[c + C.START] + i;
   const bit = 1 << i;
   d[G.USED_CHANGES]++;
+  const illegal = offsetIllegal(d, ctx, k, i);
+  if (illegal !== null) {
+    rejectIllegalOffset(d, ctx, k, i, illegal, `changeInvisibleTime for offset ${off} at ${fmtTime(now)}`);
+    return -1;
+  }
   const n = storeOneMessageCk(d, ctx, {
     origin: ORIGIN.CHANGE,
     parent: k,

@@ -30,9 +30,32 @@ export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number, 
   if ((d[G.FLAGS] & GF.SLAVE) !== 0) return 'the broker is a slave: pops go to the master';
   if (popTime > readAt) return `popTime ${fmtTime(popTime)} is after the read at ${fmtTime(readAt)}`;
   const start = popOffset(d, ctx, q);
-  if (start >= d[ctx.L.q(q) + Q.MAX]) return `no message in queue ${q} at or after offset ${start}`;
+  const b = ctx.L.q(q);
+  if (start >= d[b + Q.MAX]) return `no message in queue ${q} at or after offset ${start}`;
+  // Below the min offset getMessage answers OFFSET_TOO_SMALL and the pop reads again from
+  // the min offset; with every message there deleted too, nothing is returned.
+  if (d[b + Q.LIVE_FROM] >= d[b + Q.MAX]) return `no stored message in queue ${q} at or after offset ${start} (retention deleted up to ${d[b + Q.LIVE_FROM]})`;
   if (d[G.NCK] >= ctx.L.ckSlots) return `bound reached: ${ctx.L.ckSlots} CKs`;
   return null;
+}
+
+/**
+ * getMessage's OFFSET_TOO_SMALL path: a pop offset below the queue's min offset (retention
+ * deleted the messages there) commits the consumer offset to the min offset and reads
+ * again from it. Returns the offset the read starts at.
+ */
+function correctPopOffset(d: Int32Array, ctx: Ctx, q: number, offset: number): number {
+  const b = ctx.L.q(q);
+  const min = d[b + Q.LIVE_FROM];
+  if (offset >= min) return offset;
+  d[b + Q.CONSUMER_OFFSET] = min;
+  note(
+    ctx,
+    'PopMessageProcessor',
+    'Pop initial offset, because store is no correct',
+    `pop of queue ${q} at offset ${offset}: below the min offset ${min} (OFFSET_TOO_SMALL); consumer offset committed to ${min}, read again from there`,
+  );
+  return min;
 }
 
 /**
@@ -45,10 +68,14 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
   const s = ctx.s;
   const now = d[G.NOW];
   d[G.USED_POPS]++;
-  const start = popOffset(d, ctx, q);
+  // The CK lists only the messages read, all stored. (From 5.1.0 RocketMQ keeps the
+  // requested offset as the CK's startOffset and lists the read ones by diff; the model
+  // numbers them from the first one read.)
+  const start = correctPopOffset(d, ctx, q, popOffset(d, ctx, q));
   const n = Math.min(maxNums, d[L.q(q) + Q.MAX] - start);
   const T = popTime + s.popInvisibleTime;
-  const conflict = findWrapper(d, ctx, q, start, popTime, LOCAL_BROKER) >= 0;
+  const old = findWrapper(d, ctx, q, start, popTime, LOCAL_BROKER);
+  const conflict = old >= 0 && s.bufferMergeKeyGuard;
   const serving = (d[G.FLAGS] & GF.SERVING) !== 0;
   const bufferOk = s.enablePopBufferMerge && serving && T - now >= s.popCkStayBufferTimeOut + K.bufferMargin;
   if (conflict) {
@@ -82,6 +109,7 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
     `pop ${n} msg(s) from queue ${q}, offsets ${start}..${start + n - 1}, popTime=${fmtTime(popTime)}` +
       `${popTime < now ? ` (sampled before the read at ${fmtTime(now)})` : ''}: ${fmtCk(d, L, k)}`,
   );
+  if (old >= 0) overwriteWrapper(d, ctx, old, k);
   if (bufferOk) {
     d[c + C.FLAGS] = CF.IN_BUFFER | CF.IN_OFFSET_QUEUE;
     if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]add ck', `addCk: CK kept in the buffer (rqo=-1, bits={}), offset queue += CK@${start}`);
@@ -97,4 +125,25 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
     `addCkJustOffset (${why}): CK written to the revive topic (deliver ${fmtTime(T - K.ackTimeInterval)}), wrapper kept for the offset commit`,
   );
   return k;
+}
+
+/**
+ * Before the merge-key guards (bufferMergeKeyGuard=false): buffer.put(mergeKey, new)
+ * replaces wrapper `old` in the buffer map. It stays in the offset FIFO; the scan, which
+ * walks the map, never sees it again: a buffered CK is never stored and its buffered acks
+ * never written (so the FIFO waits on it unless it was fully acked), and later acks under
+ * the key merge into the new wrapper.
+ */
+function overwriteWrapper(d: Int32Array, ctx: Ctx, old: number, k: number): void {
+  const oc = ctx.L.ck(old);
+  const stored = (d[oc + C.FLAGS] & CF.CK_STORED) !== 0;
+  d[oc + C.FLAGS] &= ~CF.IN_BUFFER;
+  if (!stored) d[oc + C.FLAGS] |= CF.LOST;
+  note(
+    ctx,
+    'PopBufferMergeService',
+    'buffer.put replaces',
+    `no merge-key guard: ${fmtCk(d, ctx.L, k)} takes the key of CK@${d[oc + C.START]} (queue ${d[oc + C.QUEUE]}) in the buffer; the old wrapper stays in the offset queue` +
+      (stored ? ' (its CK is already stored)' : ', and its CK and buffered acks will never be stored'),
+  );
 }

@@ -111,7 +111,7 @@ const fullCase = (faults: readonly (keyof FullBounds)[], lim: Limits = WALK_LIMI
 const anyCase: fc.Arbitrary<Case> = fc.oneof(ackFlushCase, fullCase(ALL_FAULTS), fullCase(ALL_FAULTS));
 
 /** Choices of a random walk: at each step, the enabled event at index choice mod count. */
-const walkChoices = fc.array(fc.nat({ max: 1 << 16 }), { minLength: 1, maxLength: 80 });
+const walkChoices = fc.array(fc.nat({ max: 1 << 16 }), { minLength: 1, maxLength: 120, size: 'max' });
 
 interface Walk {
   readonly events: Event[];

@@ -88,6 +88,11 @@ export const MESSAGE_TRANSITIONS = [
   // A crash forgets retries in flight; the CK may be revived again after the restart.
   m('reviving', 'retryForgotten', 'dropped'),
   m('dropped', 'revivedAgain', 'reviving'),
+  // A message handed to a re-put CK (rePutCK after a failed retry write) is still unacked in
+  // its original CK: after a crash sends the revive offset back, the original is read and
+  // revived again (at-least-once: the re-put CK retries it once more later).
+  m('changed', 'revivedAgain', 'retried'),
+  m('changed', 'revivedAgain', 'reviving'),
 ];
 
 export const CK_TRANSITIONS = [

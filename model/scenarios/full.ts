@@ -126,11 +126,14 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const messagesPerQueue = Math.min(32, b.messages + b.produce);
   const maxCkMessages = Math.min(32, b.batch);
   // CKs: pops, changes of invisible time, re-puts after failed retries, and with asynchronous
-  // retries one back-pressure re-put per pop (hazard I-6).
+  // retries one back-pressure re-put per pop (hazard I-6). A failing revive pass re-puts one
+  // one-message CK per unacked message of every due CK; after a crash, a role change or gc
+  // the same message can be held by several popped CKs, so the bound counts the messages
+  // of every CK that can exist (popped ones and changed ones), not the messages of a queue.
   const asyncRetries = s.reviveAsync && s.asyncBizRead;
-  const ckSlots = b.pops + b.changes + b.retryFailures * b.queues * messagesPerQueue + (asyncRetries ? b.pops : 0);
+  const revivable = b.pops * Math.min(maxCkMessages, messagesPerQueue) + b.changes;
+  const ckSlots = b.pops + b.changes + b.retryFailures * revivable + (asyncRetries ? b.pops : 0);
   const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.storeFailures + 4;
-  void maxCkMessages;
   const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries });
   const initial = initialState(
     L,

@@ -99,9 +99,14 @@ export function checkIdentity(candidate: unknown): ModelIdentity {
   const issue = r.error.issues[0];
   const flag = flagOf(issue.path);
   const item = issue.path[0] === 'bounds' && typeof issue.path[2] === 'number' ? ` (value ${issue.path[2] + 1})` : '';
-  const setting = issue.path[0] === 'settings' && issue.path[1] !== undefined ? ` ${String(issue.path[1])}` : '';
-  const sep = /^(must|needs|applies)\b/.test(issue.message) ? ' ' : ': ';
-  return fail(`${flag}${setting}${item}${sep}${issue.message}`);
+  // A number from the command line is quoted as the user typed it.
+  const message = issue.message.replace(/\(got (-?[0-9][0-9.e+]*)\)$/, "(got '$1')");
+  if (issue.path[0] === 'settings') {
+    const name = issue.path[1] === undefined ? '' : String(issue.path[1]);
+    return fail(`--set: ${name && !message.includes(name) ? `${name} ` : ''}${message}`);
+  }
+  const sep = /^(must|needs|applies)\b/.test(message) ? ' ' : ': ';
+  return fail(`${flag}${item}${sep}${message}`);
 }
 
 function fail(message: string): never {

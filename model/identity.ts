@@ -91,7 +91,10 @@ export const IDENTITY_FIELDS = {
   /** Bounds of the full scenario. */
   bounds: BoundsSchema.optional(),
   /** Check only these invariants (null or absent: the default set). */
-  invariants: z.array(z.enum(INVARIANT_NAMES)).nullable().optional(),
+  invariants: z
+    .array(z.enum(INVARIANT_NAMES, { error: (iss) => `unknown invariant '${String(iss.input)}' (known: ${INVARIANT_NAMES.join(', ')})` }))
+    .nullable()
+    .optional(),
 };
 
 type IdentityFields = {
@@ -109,7 +112,7 @@ export function refineIdentity(a: IdentityFields, ctx: z.RefinementCtx): void {
   const lim = MESSAGES_LIMIT[a.scenario];
   if (!lim) return; // the scenario itself is reported
   if (a.messages < lim.min || a.messages > lim.max) {
-    issue(['messages'], `must be an integer from ${lim.min} to ${lim.max} for ${a.scenario} (got ${a.messages})`);
+    issue(['messages'], `must be an integer from ${lim.min} to ${lim.max} (got ${a.messages})`);
     return;
   }
   const b = a.bounds ?? {};

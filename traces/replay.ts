@@ -70,8 +70,10 @@ export function replay(model: PopModel, events: readonly TraceLine[], headerLine
     finalCheck: null,
   });
   for (const { line, event } of events) {
-    const why = model.why(s, event) ?? model.exceeds(s, event);
-    if (why !== null) return diverge(line, event, why);
+    const why = model.why(s, event);
+    if (why !== null) return diverge(line, event, why.startsWith('bound reached') ? (boundNamed(model, s, event) ?? why) : why);
+    const over = model.exceeds(s, event);
+    if (over !== null) return diverge(line, event, over);
     const before = s;
     let applied;
     try {
@@ -114,4 +116,13 @@ export function replay(model: PopModel, events: readonly TraceLine[], headerLine
     };
   }
   return { verdict: violations.length > 0 ? 'violated' : 'conforms', eventsUsed: steps.length, divergence: null, violations, steps, final: s, finalCheck };
+}
+
+/** For an event the layout has no room for: the bound the trace exceeds, when the scenario can name it. */
+function boundNamed(model: PopModel, s: State, event: Event): string | null {
+  try {
+    return model.exceeds(s, event);
+  } catch {
+    return null; // the scenario's dry run of a refused event: keep the guard's reason
+  }
 }

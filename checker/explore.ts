@@ -53,6 +53,25 @@ export interface StateGraph {
 }
 
 export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}): StateGraph {
+  const run = startExplore(model, options);
+  run.advance(Infinity);
+  return run.graph();
+}
+
+/**
+ * An exploration that runs in slices: `advance(n)` expands up to `n` more states and says
+ * whether the search is over; `graph()` returns the state graph so far. `explore` runs it in
+ * one slice; a shell that must stay responsive (to a signal, say) yields between slices, so
+ * the explorer itself never needs a timer or an event loop.
+ */
+export interface Exploration {
+  /** Expands up to `budget` states; true when the search is over (exhausted or stopped). */
+  advance(budget: number): boolean;
+  /** The state graph: final once `advance` returned true, else the part explored so far. */
+  graph(): StateGraph;
+}
+
+export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions = {}): Exploration {
   validateModel(model);
   const opt = resolveOptions(options);
   const W = model.stateWords;
@@ -134,71 +153,80 @@ export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}):
   let head = 0;
   let layerEnd = count;
   let sinceStopPoll = 0;
-  outer: while (head < count && stopReason === null) {
-    if (head === layerEnd) {
-      depth++;
-      layerEnd = count;
-    }
-    const id = head;
-    const s = model.fromWords(arena.view(id));
-    const events = model.enabledEvents(s);
-    if (edgeStart) edgeStart.push(edgeDst!.length);
-    if (events.length === 0) {
-      let mask = TERMINAL;
-      for (let k = 0; k < finals.length; k++) {
-        const i = finals[k];
-        if (!(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
+  let finished = false;
+
+  const advance = (budget: number): boolean => {
+    if (finished) return true;
+    let expandedNow = 0;
+    outer: while (head < count && stopReason === null) {
+      if (expandedNow >= budget) return false;
+      expandedNow++;
+      if (head === layerEnd) {
+        depth++;
+        layerEnd = count;
       }
-      flags.data[id] |= mask;
-      const bad = mask & ~TERMINAL;
-      if (bad !== 0) noteViolation(bad, id, -1, -1, depth);
-    }
-    for (let ei = 0; ei < events.length; ei++) {
-      const e = events[ei];
-      const raw = stepInto ? stepInto(s, e, scratch) : model.step(s, e);
-      let tbad = 0;
-      for (let k = 0; k < transitions.length; k++) {
-        const i = transitions[k];
-        const inv = invs[i] as { holds(b: S, e: E, a: S): boolean };
-        if (!inv.holds(s, e, raw)) tbad |= 1 << i;
+      const id = head;
+      const s = model.fromWords(arena.view(id));
+      const events = model.enabledEvents(s);
+      if (edgeStart) edgeStart.push(edgeDst!.length);
+      if (events.length === 0) {
+        let mask = TERMINAL;
+        for (let k = 0; k < finals.length; k++) {
+          const i = finals[k];
+          if (!(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
+        }
+        flags.data[id] |= mask;
+        const bad = mask & ~TERMINAL;
+        if (bad !== 0) noteViolation(bad, id, -1, -1, depth);
       }
-      const next = canon ? canon(raw) : raw;
-      const before = count;
-      if (count >= opt.maxStates) {
-        // Only an already-known successor may still be recorded.
-        const w = model.words(next);
-        fingerprint64(w, 0, W, fp);
-        if (table.get(fp[0], fp[1]) < 0) {
-          stopReason = 'max-states';
-          if (edgeStart) edgeStart.length--; // this state was not fully expanded
-          break outer;
+      for (let ei = 0; ei < events.length; ei++) {
+        const e = events[ei];
+        const raw = stepInto ? stepInto(s, e, scratch) : model.step(s, e);
+        let tbad = 0;
+        for (let k = 0; k < transitions.length; k++) {
+          const i = transitions[k];
+          const inv = invs[i] as { holds(b: S, e: E, a: S): boolean };
+          if (!inv.holds(s, e, raw)) tbad |= 1 << i;
+        }
+        const next = canon ? canon(raw) : raw;
+        const before = count;
+        if (count >= opt.maxStates) {
+          // Only an already-known successor may still be recorded.
+          const w = model.words(next);
+          fingerprint64(w, 0, W, fp);
+          if (table.get(fp[0], fp[1]) < 0) {
+            stopReason = 'max-states';
+            if (edgeStart) edgeStart.length--; // this state was not fully expanded
+            break outer;
+          }
+        }
+        const dst = insert(next, id, ei, depth + 1);
+        transitionsSeen++;
+        if (edgeDst) {
+          if (tbad !== 0) edgeBad.set(edgeDst.length, tbad);
+          edgeDst.push(dst);
+        }
+        if (tbad !== 0) noteViolation(tbad, dst, id, ei, depth + 1);
+        if (count > before && stopReason === 'first-violation') break outer;
+      }
+      head++;
+      if (stopReason !== null) break;
+      if ((head & 1023) === 0) arena.releaseBelow(head);
+      if (++sinceStopPoll >= opt.pollEvery) {
+        sinceStopPoll = 0;
+        if (opt.onProgress) {
+          opt.onProgress({ states: count, transitions: transitionsSeen, queue: count - head, depth, storeBytes: storeBytes() });
+        }
+        if (opt.shouldStop) {
+          const r = opt.shouldStop();
+          if (r !== null) stopReason = r;
         }
       }
-      const dst = insert(next, id, ei, depth + 1);
-      transitionsSeen++;
-      if (edgeDst) {
-        if (tbad !== 0) edgeBad.set(edgeDst.length, tbad);
-        edgeDst.push(dst);
-      }
-      if (tbad !== 0) noteViolation(tbad, dst, id, ei, depth + 1);
-      if (count > before && stopReason === 'first-violation') break outer;
     }
-    head++;
-    if (stopReason !== null) break;
-    if ((head & 1023) === 0) arena.releaseBelow(head);
-    if (++sinceStopPoll >= opt.pollEvery) {
-      sinceStopPoll = 0;
-      if (opt.onProgress) {
-        opt.onProgress({ states: count, transitions: transitionsSeen, queue: count - head, depth, storeBytes: storeBytes() });
-      }
-      if (opt.shouldStop) {
-        const r = opt.shouldStop();
-        if (r !== null) stopReason = r;
-      }
-    }
-  }
-  const expanded = head;
-  if (edgeStart) edgeStart.push(edgeDst!.length);
+    finished = true;
+    if (edgeStart) edgeStart.push(edgeDst!.length);
+    return true;
+  };
 
   function storeBytes(): number {
     return (
@@ -211,23 +239,28 @@ export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}):
     );
   }
 
-  return {
-    states: count,
-    transitions: transitionsSeen,
-    depth: maxDepth,
-    expanded,
-    complete: stopReason === null && head === count,
-    stopReason,
-    parent: parent.data.subarray(0, parent.length),
-    via: via.data.subarray(0, via.length),
-    flags: flags.data.subarray(0, flags.length),
-    edgeStart: edgeStart ? edgeStart.data.subarray(0, edgeStart.length) : null,
-    edgeDst: edgeDst ? edgeDst.data.subarray(0, edgeDst.length) : null,
-    edgeBad,
-    firstViolations,
-    roots,
-    symmetry: canon !== null,
-    storeBytes: storeBytes(),
-    frontierPeakBytes: arena.peakBytes,
+  const graph = (): StateGraph => {
+    if (!finished) throw new Error('explore: graph() before advance() returned true');
+    return {
+      states: count,
+      transitions: transitionsSeen,
+      depth: maxDepth,
+      expanded: head,
+      complete: stopReason === null && head === count,
+      stopReason,
+      parent: parent.data.subarray(0, parent.length),
+      via: via.data.subarray(0, via.length),
+      flags: flags.data.subarray(0, flags.length),
+      edgeStart: edgeStart ? edgeStart.data.subarray(0, edgeStart.length) : null,
+      edgeDst: edgeDst ? edgeDst.data.subarray(0, edgeDst.length) : null,
+      edgeBad,
+      firstViolations,
+      roots,
+      symmetry: canon !== null,
+      storeBytes: storeBytes(),
+      frontierPeakBytes: arena.peakBytes,
+    };
   };
+
+  return { advance, graph };
 }

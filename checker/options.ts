@@ -1,6 +1,7 @@
 /** Explorer options, resolved in one place into a fully qualified configuration. */
 
-export type StopReason = 'max-states' | 'timeout' | 'max-memory' | 'first-violation';
+/** Why a run stopped early. `interrupted`: the shell asked it to (a signal, say). */
+export type StopReason = 'max-states' | 'timeout' | 'max-memory' | 'first-violation' | 'interrupted';
 
 export interface ExploreOptions {
   /** Stop (verdict `incomplete`) once this many distinct states are stored. Default: unbounded. */

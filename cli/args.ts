@@ -1,33 +1,25 @@
 /**
- * Strict argument parsing for `popcheck check`. Every mistake becomes a UsageError that
- * names the flag.
+ * Strict argument parsing for `popcheck check`. The flags that name the model become a
+ * ModelIdentity checked by model/identity.ts (the same schema a trace header and the
+ * workers use); every mistake becomes a UsageError that names the flag.
  */
-import { parseArgs } from 'node:util';
-import { INVARIANT_NAMES } from '../model/invariants.js';
-import { MAX_MESSAGES } from '../model/scenarios/ack-flush.js';
-import { findScenario, SCENARIOS } from '../model/scenarios/index.js';
-import type { FullBounds } from '../model/scenarios/full.js';
+import { BOOL_BOUNDS, COUNT_BOUNDS, LIST_BOUNDS, MESSAGES_LIMIT, ModelIdentitySchema, type ModelIdentity } from '../model/identity.js';
 import { CATALOGUE, findEntry } from '../model/catalogue.js';
-import { parseSettingValue, type SettingName, type SettingValue } from '../model/settings.js';
-import { findRelease, RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
+import { findScenario } from '../model/scenarios/index.js';
+import { parseSettingValue } from '../model/settings.js';
+import { DEFAULT_RELEASE } from '../model/versions.js';
 import { MAX_WORKERS } from '../checker/parallel/limits.js';
-import { UsageError, usageFromParse } from './errors.js';
+import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 
 export interface CheckArgs {
-  readonly scenario: string;
-  readonly messages: number;
-  /** Bounds of the full scenario given on the command line. */
-  readonly bounds: Partial<FullBounds>;
-  readonly rocketmq: string;
-  readonly batchAck: boolean;
-  readonly overrides: Partial<Record<SettingName, SettingValue>>;
+  /** Which model (validated). */
+  readonly model: ModelIdentity;
   readonly json: boolean;
   readonly maxStates: number | null;
   readonly timeoutSec: number | null;
   /** `--max-memory MB`: stop (incomplete) when the process uses more. */
   readonly maxMemoryMb: number | null;
   readonly symmetry: boolean;
-  readonly invariants: readonly string[] | null;
   readonly stopAtFirst: boolean;
   readonly withStates: boolean;
   /** Threads that explore (1: the sequential explorer). */
@@ -39,191 +31,165 @@ export interface CheckArgs {
   readonly traceOut: string | null;
 }
 
-function positiveInt(flag: string, raw: string | undefined, max = Number.MAX_SAFE_INTEGER): number | null {
-  if (raw === undefined) return null;
-  if (!/^[0-9]+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw new UsageError(`${flag} must be an integer from 1 to ${max} (got '${raw}')`);
+/** `popsUntil` -> `pops-until`. */
+export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The flag of a field of the model identity. */
+export function flagOf(path: readonly PropertyKey[]): string {
+  const [head, sub] = path.map(String);
+  switch (head) {
+    case 'batchAck':
+      return '--batch-ack';
+    case 'settings':
+      return '--set';
+    case 'invariants':
+      return '--invariant';
+    case 'bounds':
+      return sub === undefined ? '--scenario' : `--${kebab(sub)}`;
+    default:
+      return `--${head}`;
   }
-  return Number(raw);
 }
 
-/** Flags of the full scenario's bounds: flag -> [bound, kind, max]. */
-const COUNT_FLAGS: Record<string, [keyof FullBounds, number]> = {
-  queues: ['queues', 4],
-  pops: ['pops', 16],
-  batch: ['batch', 32],
-  acks: ['acks', 64],
-  'pops-until': ['popsUntil', 86_400_000],
-  horizon: ['horizon', 86_400_000],
-  'dup-acks': ['dupAcks', 8],
-  'late-acks': ['lateAcks', 8],
-  changes: ['changes', 8],
-  'store-failures': ['storeFailures', 8],
-  'retry-failures': ['retryFailures', 4],
-  'slow-scans': ['slowScans', 8],
-  crashes: ['crashes', 4],
-  'role-changes': ['roleChanges', 4],
-  produce: ['produce', 8],
-  expire: ['expire', 8],
-  gc: ['gc', 4],
-};
-const BOOL_FLAGS: Record<string, keyof FullBounds> = {
-  'pop-lag': 'popLag',
-  'timer-lag': 'timerLag',
-  'scan-stalls': 'scanStalls',
-};
-const LIST_FLAGS: Record<string, keyof FullBounds> = { 'queue-ids': 'queueIds', 'first-offsets': 'firstOffsets' };
-
-const BOUND_OPTIONS = Object.fromEntries([
-  ...Object.keys(COUNT_FLAGS).map((f) => [f, { type: 'string' as const }]),
-  ...Object.keys(BOOL_FLAGS).map((f) => [f, { type: 'boolean' as const }]),
-  ...Object.keys(LIST_FLAGS).map((f) => [f, { type: 'string' as const }]),
+const BOUND_FLAGS: Record<string, FlagSpec> = Object.fromEntries([
+  ...Object.keys(COUNT_BOUNDS).map((k) => [kebab(k), { type: 'string' }]),
+  ...BOOL_BOUNDS.map((k) => [kebab(k), { type: 'boolean' }]),
+  ...LIST_BOUNDS.map((k) => [kebab(k), { type: 'string' }]),
 ]);
 
-function zeroOrMore(flag: string, raw: string, max: number): number {
-  if (!/^[0-9]+$/.test(raw) || Number(raw) > max) throw new UsageError(`${flag} must be an integer from 0 to ${max} (got '${raw}')`);
+export const CHECK_FLAGS: Record<string, FlagSpec> = {
+  scenario: { type: 'string' },
+  messages: { type: 'string' },
+  rocketmq: { type: 'string' },
+  'batch-ack': { type: 'boolean' },
+  set: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  'max-states': { type: 'string' },
+  'max-memory': { type: 'string' },
+  timeout: { type: 'string' },
+  'no-symmetry': { type: 'boolean' },
+  invariant: { type: 'string', multiple: true },
+  'stop-at-first': { type: 'boolean' },
+  'with-states': { type: 'boolean' },
+  workers: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  bug: { type: 'string' },
+  'trace-out': { type: 'string' },
+  ...BOUND_FLAGS,
+};
+
+/** An integer flag's text as a number; anything but an optionally signed integer is refused here. */
+function intText(flag: string, raw: string, min: number, max: number): number {
+  if (!/^[+-]?[0-9]+$/.test(raw)) throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got '${raw}')`);
   return Number(raw);
 }
 
-function parseBounds(v: Record<string, unknown>, scenario: string, takesBounds: boolean): Partial<FullBounds> {
-  const bounds: Record<string, unknown> = {};
-  const given: string[] = [];
-  for (const [flag, [key, max]] of Object.entries(COUNT_FLAGS)) {
-    const raw = v[flag];
-    if (typeof raw !== 'string') continue;
-    given.push(flag);
-    const n = zeroOrMore(`--${flag}`, raw, max);
-    if ((key === 'queues' || key === 'pops' || key === 'batch') && n < 1) throw new UsageError(`--${flag} must be at least 1 (got '${raw}')`);
-    bounds[key] = n;
-  }
-  for (const [flag, key] of Object.entries(BOOL_FLAGS)) {
-    if (v[flag] === true) {
-      given.push(flag);
-      bounds[key] = true;
-    }
-  }
-  for (const [flag, key] of Object.entries(LIST_FLAGS)) {
-    const raw = v[flag];
-    if (typeof raw !== 'string') continue;
-    given.push(flag);
-    if (!/^[0-9]+(,[0-9]+)*$/.test(raw)) throw new UsageError(`--${flag} takes comma-separated integers (got '${raw}')`);
-    bounds[key] = raw.split(',').map(Number);
-  }
-  if (given.length > 0 && !takesBounds) throw new UsageError(`--${given[0]} applies to --scenario full, not ${scenario}`);
-  const q = (bounds.queues as number | undefined) ?? 1;
-  for (const [flag, key] of Object.entries(LIST_FLAGS)) {
-    const list = bounds[key] as number[] | undefined;
-    if (list && list.length < q) throw new UsageError(`--${flag} needs one value per queue (${q})`);
-  }
-  return bounds as Partial<FullBounds>;
+/** A flag outside the model identity, e.g. --workers: checked here. */
+function intFlag(flag: string, raw: string | undefined, min: number, max: number): number | null {
+  if (raw === undefined) return null;
+  const n = intText(flag, raw, min, max);
+  if (n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got '${raw}')`);
+  return n;
 }
 
-export function parseCheckArgs(argv: readonly string[]): CheckArgs {
-  const parsed = usageFromParse(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        scenario: { type: 'string' },
-        messages: { type: 'string' },
-        rocketmq: { type: 'string' },
-        'batch-ack': { type: 'boolean' },
-        set: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        'max-states': { type: 'string' },
-        'max-memory': { type: 'string' },
-        timeout: { type: 'string' },
-        'no-symmetry': { type: 'boolean' },
-        invariant: { type: 'string', multiple: true },
-        'stop-at-first': { type: 'boolean' },
-        'with-states': { type: 'boolean' },
-        workers: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        bug: { type: 'string' },
-        'trace-out': { type: 'string' },
-        ...BOUND_OPTIONS,
-      },
-    }),
-  );
-  const raw = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const str = (k: string): string | undefined => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
-  const bool = (k: string): boolean => raw[k] === true;
-  const list = (k: string): string[] | undefined => (Array.isArray(raw[k]) ? (raw[k] as string[]) : undefined);
-  const v = {
-    scenario: str('scenario'),
-    rocketmq: str('rocketmq'),
-    messages: str('messages'),
-    set: list('set'),
-    timeout: str('timeout'),
-    invariant: list('invariant'),
-    'batch-ack': bool('batch-ack'),
-    json: bool('json'),
-    'max-states': str('max-states'),
-    'max-memory': str('max-memory'),
-    'no-symmetry': bool('no-symmetry'),
-    'stop-at-first': bool('stop-at-first'),
-    'with-states': bool('with-states'),
-    help: bool('help'),
-    bug: str('bug'),
-    'trace-out': str('trace-out'),
-    workers: str('workers'),
-  };
-  if (v.bug !== undefined) {
-    const model = ['scenario', 'rocketmq', 'messages', 'set', 'batch-ack', 'invariant', ...Object.keys(BOUND_OPTIONS)].find((k) => raw[k] !== undefined);
-    if (model) throw new UsageError(`--bug runs the catalogue entry's own configuration; drop --${model}`);
-    if (!findEntry(v.bug)) throw new UsageError(`--bug: unknown catalogue entry '${v.bug}' (known: ${CATALOGUE.map((e) => e.id).join(', ')})`);
+/** Validates a model identity built from flags; the first problem names its flag. */
+export function checkIdentity(candidate: unknown): ModelIdentity {
+  const r = ModelIdentitySchema.safeParse(candidate);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const flag = flagOf(issue.path);
+  const item = issue.path[0] === 'bounds' && typeof issue.path[2] === 'number' ? ` (value ${issue.path[2] + 1})` : '';
+  // A number from the command line is quoted as the user typed it.
+  const message = issue.message.replace(/\(got (-?[0-9][0-9.e+]*)\)$/, "(got '$1')");
+  if (issue.path[0] === 'settings') {
+    const name = issue.path[1] === undefined ? '' : String(issue.path[1]);
+    return fail(`--set: ${name && !message.includes(name) ? `${name} ` : ''}${message}`);
   }
-  const scenario = v.scenario ?? 'ack-flush';
-  if (!findScenario(scenario)) {
-    throw new UsageError(`--scenario: unknown scenario '${scenario}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`);
-  }
-  const rocketmq = v.rocketmq ?? DEFAULT_RELEASE;
-  if (!findRelease(rocketmq)) {
-    throw new UsageError(`--rocketmq: unknown release '${rocketmq}' (known: ${RELEASES.map((r) => r.name).join(', ')})`);
-  }
-  const def = findScenario(scenario)!;
-  const messages = positiveInt('--messages', v.messages, def.takesBounds ? 16 : MAX_MESSAGES) ?? def.defaultMessages;
-  const bounds = parseBounds(raw, scenario, def.takesBounds);
-  const overrides: Partial<Record<SettingName, SettingValue>> = {};
-  for (const item of v.set ?? []) {
+  const sep = /^(must|needs|applies)\b/.test(message) ? ' ' : ': ';
+  return fail(`${flag}${item}${sep}${message}`);
+}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+function modelFromFlags(v: ParsedValues): ModelIdentity {
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const scenario = str('scenario') ?? 'ack-flush';
+  const def = findScenario(scenario);
+  const lim = MESSAGES_LIMIT[scenario] ?? { min: 1, max: 32 };
+  const messagesRaw = str('messages');
+  const messages = messagesRaw === undefined ? (def?.defaultMessages ?? 3) : intText('--messages', messagesRaw, lim.min, lim.max);
+  const settings: Record<string, unknown> = {};
+  for (const item of (v.set as string[] | undefined) ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);
     const r = parseSettingValue(item.slice(0, eq), item.slice(eq + 1));
     if (!r.ok) throw new UsageError(`--set: ${r.error}`);
-    overrides[r.name] = r.value;
+    settings[r.name] = r.value;
   }
-  let timeoutSec: number | null = null;
-  if (v.timeout !== undefined) {
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(v.timeout) || Number(v.timeout) <= 0) {
-      throw new UsageError(`--timeout must be a positive number of seconds (got '${v.timeout}')`);
-    }
-    timeoutSec = Number(v.timeout);
+  const bounds: Record<string, unknown> = {};
+  for (const [key, { min, max }] of Object.entries(COUNT_BOUNDS)) {
+    const raw = str(kebab(key));
+    if (raw !== undefined) bounds[key] = intText(`--${kebab(key)}`, raw, min, max);
   }
-  const invariants = v.invariant ?? null;
-  for (const name of invariants ?? []) {
-    if (!(INVARIANT_NAMES as readonly string[]).includes(name)) {
-      throw new UsageError(`--invariant: unknown invariant '${name}' (known: ${INVARIANT_NAMES.join(', ')})`);
-    }
+  for (const key of BOOL_BOUNDS) if (v[kebab(key)] === true) bounds[key] = true;
+  for (const key of LIST_BOUNDS) {
+    const raw = str(kebab(key));
+    if (raw === undefined) continue;
+    if (!/^[+-]?[0-9]+(,[+-]?[0-9]+)*$/.test(raw)) throw new UsageError(`--${kebab(key)} takes comma-separated integers (got '${raw}')`);
+    bounds[key] = raw.split(',').map(Number);
   }
-  return {
+  const invariants = (v.invariant as string[] | undefined) ?? null;
+  return checkIdentity({
     scenario,
     messages,
-    bounds,
-    rocketmq,
-    batchAck: v['batch-ack'] ?? false,
-    overrides,
-    json: v.json ?? false,
-    maxStates: positiveInt('--max-states', v['max-states']),
-    maxMemoryMb: positiveInt('--max-memory', v['max-memory'], 1 << 20),
-    timeoutSec,
-    symmetry: !(v['no-symmetry'] ?? false),
+    rocketmq: str('rocketmq') ?? DEFAULT_RELEASE,
+    ...(v['batch-ack'] === true ? { batchAck: true } : {}),
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(Object.keys(bounds).length > 0 ? { bounds } : {}),
     invariants,
-    stopAtFirst: v['stop-at-first'] ?? false,
-    withStates: v['with-states'] ?? false,
-    workers: positiveInt('--workers', v.workers, MAX_WORKERS) ?? 1,
-    help: v.help ?? false,
-    bug: v.bug ?? null,
-    traceOut: v['trace-out'] ?? null,
+  });
+}
+
+type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+
+/** Flags that name the model (refused with --bug, which runs the entry's own model). */
+const MODEL_FLAGS = ['scenario', 'rocketmq', 'messages', 'set', 'batch-ack', 'invariant', ...Object.keys(BOUND_FLAGS)];
+
+export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+  const v = parseFlags('check', argv, CHECK_FLAGS).values;
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const bool = (k: string): boolean => v[k] === true;
+  const help = bool('help');
+  const bug = str('bug') ?? null;
+  if (bug !== null) {
+    const model = MODEL_FLAGS.find((k) => v[k] !== undefined);
+    if (model) throw new UsageError(`--bug runs the catalogue entry's own configuration; drop --${model}`);
+    if (!findEntry(bug)) throw new UsageError(`--bug: unknown catalogue entry '${bug}' (known: ${CATALOGUE.map((e) => e.id).join(', ')})`);
+  }
+  // With --bug the model comes from the entry (bug-command.ts); this default is never run.
+  const model = help || bug !== null ? { scenario: 'ack-flush', messages: 3, rocketmq: DEFAULT_RELEASE } : modelFromFlags(v);
+  let timeoutSec: number | null = null;
+  const timeout = str('timeout');
+  if (timeout !== undefined) {
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 31_536_000) {
+      throw new UsageError(`--timeout must be a positive number of seconds, at most 31536000 (got '${timeout}')`);
+    }
+    timeoutSec = Number(timeout);
+  }
+  return {
+    model,
+    json: bool('json'),
+    maxStates: intFlag('--max-states', str('max-states'), 1, Number.MAX_SAFE_INTEGER),
+    maxMemoryMb: intFlag('--max-memory', str('max-memory'), 1, 1 << 20),
+    timeoutSec,
+    symmetry: !bool('no-symmetry'),
+    stopAtFirst: bool('stop-at-first'),
+    withStates: bool('with-states'),
+    workers: intFlag('--workers', str('workers'), 1, MAX_WORKERS) ?? 1,
+    help,
+    bug,
+    traceOut: str('trace-out') ?? null,
   };
 }

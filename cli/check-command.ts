@@ -2,16 +2,17 @@
  * `popcheck check`: load -> build the model -> explore (sequentially, or with --workers N
  * in parallel) -> report. Returns the report as data; only main.ts prints and exits.
  */
-import { check, type CheckResult, type ExploreOptions, type Progress } from '../checker/index.js';
+import { checkGraph, startExplore, type CheckResult, type ExploreOptions, type Progress, type StopReason } from '../checker/index.js';
 import { checkParallel } from '../checker/parallel/index.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import { narrate, type NarratedStep } from '../model/narrate.js';
-import { buildPopModel, ModelArgsError, type ModelArgs } from '../model/factory.js';
+import { buildPopModel, ModelArgsError } from '../model/factory.js';
+import type { ModelIdentity } from '../model/identity.js';
 import type { PopModel } from '../model/popmodel.js';
 import type { Settings } from '../model/settings.js';
 import type { State } from '../model/state.js';
-import type { CheckArgs } from './args.js';
+import { flagOf, type CheckArgs } from './args.js';
 import { UsageError } from './errors.js';
 
 export interface ViolationReport {
@@ -56,58 +57,56 @@ export interface Clock {
   now(): number;
   /** Bytes the process uses (for --max-memory); absent: no memory limit can be applied. */
   memory?(): number;
+  /** Whether the user asked the run to stop (Ctrl-C, SIGTERM); absent: never. */
+  interrupted?(): boolean;
 }
 
-type ModelFlags = Pick<CheckArgs, 'scenario' | 'messages' | 'rocketmq' | 'batchAck' | 'overrides' | 'invariants'> & { bounds?: CheckArgs['bounds'] };
-
-export function buildModel(a: ModelFlags): PopModel {
+/** The model of a (validated) identity; an identity the model refuses names its flag. */
+export function buildModel(id: ModelIdentity): PopModel {
   try {
-    return buildPopModel(modelArgs(a));
+    return buildPopModel(id);
   } catch (err) {
-    if (err instanceof ModelArgsError) throw new UsageError(`--${err.field}: ${err.message}`);
+    if (err instanceof ModelArgsError) throw new UsageError(`${flagOf(err.path)}: ${err.message}`);
     throw err;
   }
-}
-
-/** The model arguments of a check: what the CLI and the parallel workers build the model from. */
-export function modelArgs(a: ModelFlags): ModelArgs {
-  return {
-    scenario: a.scenario,
-    messages: a.messages,
-    rocketmq: a.rocketmq,
-    batchAck: a.batchAck,
-    overrides: a.overrides,
-    invariants: a.invariants,
-    ...(a.bounds && Object.keys(a.bounds).length > 0 ? { bounds: a.bounds } : {}),
-  };
 }
 
 /** The dist build of model/factory.js, which parallel workers load (the CLI runs from dist). */
 const FACTORY_MODULE = new URL('../model/factory.js', import.meta.url).href;
 
+/** Expansions between two turns of the event loop, so that a signal handler can run. */
+const SLICE = 1024;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Progress) => void): Promise<CheckReport> {
-  const model = buildModel(a);
+  const id = a.model;
+  const model = buildModel(id);
   const started = clock.now();
   const deadline = a.timeoutSec === null ? Infinity : started + a.timeoutSec * 1000;
   const options: ExploreOptions = {
     maxStates: a.maxStates ?? undefined,
     symmetry: a.symmetry,
     stopAtFirstViolation: a.stopAtFirst,
-    shouldStop:
-      a.timeoutSec === null && a.maxMemoryMb === null
-        ? undefined
-        : () => {
-            if (clock.now() > deadline) return 'timeout';
-            if (a.maxMemoryMb !== null && clock.memory && clock.memory() > a.maxMemoryMb * 1024 * 1024) return 'max-memory';
-            return null;
-          },
+    shouldStop: (): StopReason | null => {
+      if (clock.interrupted?.()) return 'interrupted';
+      if (clock.now() > deadline) return 'timeout';
+      if (a.maxMemoryMb !== null && clock.memory && clock.memory() > a.maxMemoryMb * 1024 * 1024) return 'max-memory';
+      return null;
+    },
     onProgress,
-    pollEvery: 1024,
+    pollEvery: SLICE,
   };
-  const result: CheckResult<State, Event> =
-    a.workers === 1
-      ? check(model, options)
-      : await checkParallel<State, Event>({ module: FACTORY_MODULE, args: modelArgs(a) }, { ...options, workers: a.workers });
+  let result: CheckResult<State, Event>;
+  if (a.workers === 1) {
+    // The explorer is synchronous; run it in slices and give the event loop a turn between
+    // them, so that a signal handler can set `interrupted` and the next poll stops the run.
+    const run = startExplore(model, options);
+    while (!run.advance(SLICE)) await nextTurn();
+    result = checkGraph(model, run.graph());
+  } else {
+    result = await checkParallel<State, Event>({ module: FACTORY_MODULE, args: id }, { ...options, workers: a.workers });
+  }
   const elapsedMs = Math.max(0, Math.round(clock.now() - started));
   const violations: ViolationReport[] = result.violations.map((v) => {
     const steps = narrate(model, v.counterexample, a.withStates);
@@ -127,9 +126,9 @@ export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Prog
   const primary = violations[0] ?? null;
   return {
     verdict: result.verdict,
-    rocketmq: a.rocketmq,
-    scenario: a.scenario,
-    messages: a.messages,
+    rocketmq: id.rocketmq,
+    scenario: id.scenario,
+    messages: id.messages,
     bounds: model.instance.bounds,
     batchAck: model.ctx.s.enablePopBatchAck,
     settings: model.ctx.s,

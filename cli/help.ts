@@ -1,21 +1,26 @@
-/** Help texts. */
+/** Help texts: the overview and one per command (`popcheck help CMD`, `popcheck CMD --help`). */
 import { SCENARIOS } from '../model/scenarios/index.js';
 import { RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
 import { SETTING_INFO } from '../model/settings.js';
 import { INVARIANT_NAMES } from '../model/invariants.js';
+
+export const EXIT_CODES_TEXT = `Exit codes: 0 holds / conforms, 1 violated / diverges (--bug: not as the catalogue says),
+2 usage or input error, 3 incomplete (a bound, --timeout, --max-memory or a signal stopped the run),
+70 internal error (a bug in popcheck).`;
 
 export const HELP = `popcheck: an exhaustive model checker for RocketMQ's POP consumption protocol
 
 Usage:
   popcheck check [options]     explore every interleaving of a scenario and check the invariants
   popcheck check --bug ID      reproduce a catalogue entry on its buggy and its fixing release
-  popcheck check --help        options of check
   popcheck bugs [--json]       the catalogue of RocketMQ POP bugs and hazards
   popcheck versions [--json]   the releases and their behaviour switches
   popcheck replay FILE [--json] [--invariant NAME]...
                                validate a JSON Lines trace against the protocol
+  popcheck help [COMMAND]      this text, or a command's options (also: popcheck COMMAND --help)
+  popcheck --version           the version
 
-Exit codes: 0 holds, 1 violated, 2 usage or input error, 3 incomplete.
+${EXIT_CODES_TEXT}
 `;
 
 export const CHECK_HELP = `Usage: popcheck check [options]
@@ -25,7 +30,7 @@ export const CHECK_HELP = `Usage: popcheck check [options]
   --messages N         ack-flush: messages in the pop, 1..32; full: messages per queue, 1..16 (default 3)
   --rocketmq RELEASE   ${RELEASES.map((r) => r.name).join(' | ')} (default ${DEFAULT_RELEASE})
   --batch-ack          enablePopBatchAck=true: the buffer flush writes one BatchAckMsg
-  --set NAME=VALUE     override a setting (repeatable); settings:
+  --set NAME=VALUE     override a setting (repeatable); times are ms, 1..86400000, multiples of 500; settings:
 ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.type})`).join('\n')}
   --invariant NAME     check only this invariant (repeatable): ${INVARIANT_NAMES.join(', ')}
   --json               print one JSON object instead of text
@@ -36,18 +41,67 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --stop-at-first      stop at the first violation (no interleaving counts)
   --with-states        include the state after each counterexample step in --json output
   --bug ID             run catalogue entry ID (see popcheck bugs) on its buggy and fixing release
-  --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it)
+  --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it);
+                       with --bug, the buggy release's; without a counterexample no file is written
+                       (a note on stderr says so) and the exit code is the verdict's
   --workers N          explore with N threads, 1..64 (default 1: sequential); same results
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
-  --queues N --pops N --batch N                  queues, pops in all, maxNums of each pop
-  --acks N --pops-until MS --horizon MS          first acks the client sends at most; no pop / no client
+  --queues N --pops N --batch N                  queues 1..4, pops in all 1..16, maxNums of each pop 1..32
+  --acks N --pops-until MS --horizon MS          first acks the client sends at most (0..64); no pop / no client
                                                  or producer action after model time MS (the broker runs on)
-  --late-acks N --dup-acks N --changes N         client: acks after T, repeated acks, changeInvisibleTime
-  --store-failures N --retry-failures N          ACK puts that fail, revive passes whose retry writes fail
-  --slow-scans N --crashes N --role-changes N    serving=false after a scan, broker restarts, master/slave flips
-  --produce N --expire N --gc N                  messages appended, messages deleted, scanGarbage runs
+  --late-acks N --dup-acks N --changes N         client: acks after T, repeated acks, changeInvisibleTime (0..8)
+  --store-failures N --retry-failures N          ACK puts that fail (0..8), revive passes whose retry writes fail (0..4)
+  --slow-scans N --crashes N --role-changes N    serving=false after a scan (0..8), broker restarts, master/slave flips (0..4)
+  --produce N --expire N --gc N                  messages appended, messages deleted (0..8), scanGarbage runs (0..4)
   --pop-lag                                      a pop may sample popTime one tick before its read
   --timer-lag --scan-stalls                      let time pass while a timer slot is due / a scan is pending
-  --queue-ids A,B --first-offsets A,B            RocketMQ queueIds and first offsets of the queues
+  --queue-ids A,B --first-offsets A,B            RocketMQ queueIds and first offsets of the queues; offsets stay
+                                                 below 2^30 (first offset + messages + produce <= 1073741824)
+
+Each flag is given once, except --set and --invariant. Ctrl-C or SIGTERM stops the run cleanly:
+the report so far, verdict incomplete (stopReason interrupted), exit 3.
+
+${EXIT_CODES_TEXT}
 `;
+
+export const REPLAY_HELP = `Usage: popcheck replay FILE [--json] [--invariant NAME]...
+
+Replays a JSON Lines trace (a header naming the model, then one event per line) against the
+protocol from the initial state, checking the invariants after every event; when the trace
+ends at rest (no event left enabled) the final invariants (no-loss) are checked too, else the
+report says they were not and which events were pending.
+
+  --json               print one JSON object instead of text
+  --invariant NAME     check only this invariant (repeatable; default: the header's, else the default set)
+
+Exit codes: 0 conforms, 1 diverges (an event the protocol or the header's bounds do not allow)
+or violated, 2 usage or input error (a malformed line: FILE:LINE), 70 internal error.
+`;
+
+export const BUGS_HELP = `Usage: popcheck bugs [--json]
+
+Lists the catalogue of RocketMQ POP bugs and hazards, each with the model configuration that
+reproduces it (popcheck check --bug ID runs it).
+
+  --json               print the catalogue as JSON
+
+Exit codes: 0, 2 usage error.
+`;
+
+export const VERSIONS_HELP = `Usage: popcheck versions [--json]
+
+Lists the RocketMQ releases the model knows and the behaviour switches each one sets.
+
+  --json               print the releases as JSON
+
+Exit codes: 0, 2 usage error.
+`;
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  check: CHECK_HELP,
+  replay: REPLAY_HELP,
+  bugs: BUGS_HELP,
+  versions: VERSIONS_HELP,
+  help: HELP,
+};

@@ -1,15 +1,49 @@
 #!/usr/bin/env node
-/** Binds the CLI to the process. Exit codes: 0 holds, 1 violated, 2 usage or input error, 3 incomplete. */
+/**
+ * Binds the CLI to the process. Exit codes: 0 holds, 1 violated, 2 usage or input error,
+ * 3 incomplete, 70 internal error (cli/errors.ts).
+ *
+ * SIGINT and SIGTERM ask a running check to stop: it prints the report so far (verdict
+ * incomplete, stopReason interrupted) and exits 3; a second signal exits at once (130/143).
+ * A closed stdout or stderr (`popcheck check | head`) ends the output quietly.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { run } from './run.js';
 
+let interrupted = false;
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(code);
+    interrupted = true;
+  });
+}
+
+const closed = { out: false, err: false };
+const quietOnClose = (which: 'out' | 'err') => (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+    closed[which] = true;
+    return;
+  }
+  throw err;
+};
+process.stdout.on('error', quietOnClose('out'));
+process.stderr.on('error', quietOnClose('err'));
+
 process.exitCode = await run(process.argv.slice(2), {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
+  out: (s) => {
+    if (!closed.out) process.stdout.write(s);
+  },
+  err: (s) => {
+    if (!closed.err) process.stderr.write(s);
+  },
   tty: process.stderr.isTTY ? process.stderr : null,
   now: () => performance.now(),
   memory: () => process.memoryUsage().rss,
+  interrupted: () => interrupted,
   debug: Boolean(process.env.POPCHECK_DEBUG),
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),
 });
+// The run is over: a signal now ends the process as usual.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');

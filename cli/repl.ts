@@ -2,26 +2,24 @@
  * `npm run repl`: a Node REPL with the model loaded (through ts-node), for poking at
  * states and steps by hand:
  *
- *   > let m = model({ release: '5.3.1', messages: 3 })
+ *   > let m = model({ rocketmq: '5.3.1', messages: 3 })   (a model identity, model/identity.ts)
  *   > let s = m.initialStates()[0]
  *   > m.enabledEvents(s)
  *   > s = m.step(s, m.enabledEvents(s)[0]); record(m, s)
  */
 import repl from 'node:repl';
 import { check } from '../checker/index.js';
-import { resolveSettings } from '../model/config.js';
 import { EventSchema } from '../model/events.js';
-import { PopModel } from '../model/popmodel.js';
-import { findScenario } from '../model/scenarios/index.js';
+import { buildPopModel } from '../model/factory.js';
+import type { ModelIdentity } from '../model/identity.js';
+import type { PopModel } from '../model/popmodel.js';
 import { applyNarrated } from '../model/step.js';
 import { toRecord, type State } from '../model/state.js';
 
-function model(o: { release?: string; messages?: number; scenario?: string; batchAck?: boolean } = {}): PopModel {
-  const def = findScenario(o.scenario ?? 'ack-flush');
-  if (!def) throw new Error(`unknown scenario ${o.scenario}`);
-  const release = o.release ?? '5.3.1';
-  const settings = resolveSettings({ release, scenarioConfig: def.config, batchAck: o.batchAck });
-  return new PopModel(def.build({ messages: o.messages ?? 3, release, settings }));
+/** A model from (part of) a model identity (model/identity.ts); defaults: ack-flush, 3 messages, 5.3.1. */
+function model(o: Partial<ModelIdentity> & { release?: string } = {}): PopModel {
+  const { release, ...rest } = o;
+  return buildPopModel({ scenario: 'ack-flush', messages: 3, rocketmq: release ?? '5.3.1', ...rest });
 }
 
 const r = repl.start({ prompt: 'popcheck> ' });

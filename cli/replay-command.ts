@@ -1,12 +1,12 @@
 /** `popcheck replay FILE`: validate a JSON Lines trace against the protocol. */
-import { parseArgs } from 'node:util';
 import { INVARIANT_NAMES } from '../model/invariants.js';
+import { ModelIdentitySchema } from '../model/identity.js';
+import { issueText } from '../model/identity.js';
 import { toRecord } from '../model/state.js';
-import { parseSettingValue, type SettingName, type SettingValue } from '../model/settings.js';
-import { readTrace, replay, type ReplayResult } from '../traces/index.js';
+import { headerIdentity, readTrace, replay, type ReplayResult } from '../traces/index.js';
 import type { TraceHeader } from '../traces/format.js';
 import { buildModel } from './check-command.js';
-import { UsageError, usageFromParse } from './errors.js';
+import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 import { renderSteps } from './text.js';
 
 export interface ReplayReport {
@@ -16,25 +16,32 @@ export interface ReplayReport {
   readonly lines: { readonly events: number; readonly used: number; readonly skipped: readonly number[] };
   readonly divergence: ReplayResult['divergence'];
   readonly violations: ReplayResult['violations'];
+  /** The final invariants at the end of the trace: checked (it ended at rest) or not, and why. */
+  readonly finalInvariants: ReplayResult['finalCheck'];
   readonly steps: ReplayResult['steps'];
   readonly finalState: ReturnType<typeof toRecord>;
 }
 
-export function runReplay(argv: readonly string[], readFile: (path: string) => string): { report: ReplayReport; json: boolean } {
-  const parsed = usageFromParse(() =>
-    parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, invariant: { type: 'string', multiple: true } },
-    }),
-  );
-  const files = parsed.positionals;
-  if (files.length !== 1) throw new UsageError('replay takes one trace file (popcheck replay FILE [--json] [--invariant NAME]...)');
-  const file = files[0];
-  for (const n of parsed.values.invariant ?? []) {
-    if (!(INVARIANT_NAMES as readonly string[]).includes(n)) throw new UsageError(`--invariant: unknown invariant '${n}'`);
+export const REPLAY_FLAGS: Record<string, FlagSpec> = {
+  json: { type: 'boolean' },
+  invariant: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export function parseReplayArgs(argv: readonly string[]): { file: string | null; json: boolean; invariants: string[] | null; help: boolean } {
+  const parsed = parseFlags('replay', argv, REPLAY_FLAGS, true);
+  const v = parsed.values;
+  if (v.help === true) return { file: null, json: false, invariants: null, help: true };
+  if (parsed.positionals.length !== 1) throw new UsageError('replay takes one trace file (popcheck replay FILE [--json] [--invariant NAME]...)');
+  const invariants = (v.invariant as string[] | undefined) ?? null;
+  for (const n of invariants ?? []) {
+    if (!(INVARIANT_NAMES as readonly string[]).includes(n)) throw new UsageError(`--invariant: unknown invariant '${n}' (known: ${INVARIANT_NAMES.join(', ')})`);
   }
+  return { file: parsed.positionals[0], json: v.json === true, invariants, help: false };
+}
+
+export function runReplay(a: { file: string; invariants: string[] | null }, readFile: (path: string) => string): ReplayReport {
+  const file = a.file;
   let text: string;
   try {
     text = readFile(file);
@@ -44,39 +51,26 @@ export function runReplay(argv: readonly string[], readFile: (path: string) => s
   const read = readTrace(text);
   if (!read.ok) throw new UsageError(`${file}:${read.error.line}: ${read.error.message}`);
   const h = read.header;
-  const overrides: Partial<Record<SettingName, SettingValue>> = {};
-  for (const [k, v] of Object.entries(h.settings ?? {})) {
-    const r = parseSettingValue(k, String(v));
-    if (!r.ok) throw new UsageError(`${file}:1: ${r.error}`);
-    overrides[r.name] = r.value;
-  }
+  const headerLine = read.skipped.reduce((n, l) => (l === n ? n + 1 : n), 1);
+  const identity = ModelIdentitySchema.safeParse({ ...headerIdentity(h), ...(a.invariants ? { invariants: a.invariants } : {}) });
+  if (!identity.success) throw new UsageError(`${file}:${headerLine}: ${issueText(identity.error.issues[0])}`);
   let model;
   try {
-    model = buildModel({
-      scenario: h.scenario,
-      messages: h.messages,
-      rocketmq: h.rocketmq,
-      batchAck: h.batchAck ?? false,
-      overrides,
-      invariants: parsed.values.invariant ?? null,
-      bounds: h.bounds,
-    });
+    model = buildModel(identity.data);
   } catch (err) {
-    throw new UsageError(`${file}:1: ${(err as Error).message}`);
+    throw new UsageError(`${file}:${headerLine}: ${(err as Error).message}`);
   }
-  const r = replay(model, read.events);
+  const r = replay(model, read.events, headerLine);
   return {
-    json: parsed.values.json ?? false,
-    report: {
-      file,
-      header: h,
-      verdict: r.verdict,
-      lines: { events: read.events.length, used: r.eventsUsed, skipped: read.skipped },
-      divergence: r.divergence,
-      violations: r.violations,
-      steps: r.steps,
-      finalState: toRecord(r.final, model.ctx.L),
-    },
+    file,
+    header: h,
+    verdict: r.verdict,
+    lines: { events: read.events.length, used: r.eventsUsed, skipped: read.skipped },
+    divergence: r.divergence,
+    violations: r.violations,
+    finalInvariants: r.finalCheck,
+    steps: r.steps,
+    finalState: toRecord(r.final, model.ctx.L),
   };
 }
 
@@ -98,6 +92,13 @@ export function renderReplay(r: ReplayReport): string {
   for (const v of r.violations) {
     out.push(`VIOLATED ${v.invariant} after ${r.file}:${v.line}`);
     for (const e of v.explanation) out.push(`  ${e}`);
+  }
+  const f = r.finalInvariants;
+  if (f && f.invariants.length > 0) {
+    if (f.checked) out.push(`Final invariants (${f.invariants.join(', ')}) checked: the trace ends at rest.`);
+    else {
+      out.push(`Final invariants (${f.invariants.join(', ')}) NOT checked: ${f.reason}; pending: ${f.pending.map((e) => JSON.stringify(e)).join(', ')}${f.pendingCount > f.pending.length ? ', ...' : ''}`);
+    }
   }
   if (r.verdict === 'conforms') out.push('CONFORMS: every event is allowed by the protocol and no invariant failed.');
   return out.join('\n');

@@ -3,18 +3,20 @@
  * process; tests call it directly.
  */
 import { parseCheckArgs } from './args.js';
-import { runCheck } from './check-command.js';
-import { EXIT, UsageError, usageFromParse } from './errors.js';
-import { CHECK_HELP, HELP } from './help.js';
+import { runCheck, type CheckReport } from './check-command.js';
+import { EXIT, parseFlags, UsageError } from './errors.js';
+import { COMMAND_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
 import { ProgressLine, type ProgressSink } from './progress.js';
 import { renderBug, renderCheck } from './text.js';
-import { runBug } from './bug-command.js';
+import { argsFor, runBug } from './bug-command.js';
+import { findEntry } from '../model/catalogue.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
-import { parseArgs } from 'node:util';
-import { renderReplay, runReplay } from './replay-command.js';
+import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
+import { packageVersion } from './version.js';
+import { traceHeader } from '../traces/format.js';
 import { writeTrace } from '../traces/write.js';
-import type { TraceHeader } from '../traces/format.js';
+import type { ModelIdentity } from '../model/identity.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -24,9 +26,27 @@ export interface Io {
   readonly now: () => number;
   /** Bytes the process uses. */
   readonly memory: () => number;
+  /** Whether the user asked to stop (SIGINT, SIGTERM); absent: never. */
+  readonly interrupted?: () => boolean;
   readonly debug: boolean;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+}
+
+const exitOf = (verdict: CheckReport['verdict']): number =>
+  verdict === 'holds' ? EXIT.holds : verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
+
+/** Writes `report`'s counterexample to `path`, or notes on stderr that there is none. */
+function traceOut(io: Io, path: string, identity: ModelIdentity, report: CheckReport, what: string): void {
+  if (!report.counterexample) {
+    io.err(`popcheck: note: --trace-out: no counterexample to write (${what}verdict ${report.verdict}); ${path} not written\n`);
+    return;
+  }
+  try {
+    io.writeFile(path, writeTrace(traceHeader(identity), report.counterexample.steps.map((s) => s.event)));
+  } catch (err) {
+    throw new UsageError(`--trace-out ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
@@ -35,56 +55,58 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     io.err(HELP);
     return EXIT.usage;
   }
-  if (command === '--help' || command === '-h' || command === 'help') {
-    io.out(HELP);
+  if (command === '--version' || command === '-V' || command === 'version') {
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments`);
+    io.out(`popcheck ${packageVersion()}\n`);
     return EXIT.holds;
   }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    if (rest.length > 1) throw new UsageError('help takes at most one command (popcheck help [COMMAND])');
+    const topic = rest[0];
+    if (topic === undefined) io.out(HELP);
+    else if (COMMAND_HELP[topic] !== undefined) io.out(COMMAND_HELP[topic]);
+    else throw new UsageError(`help: unknown command '${topic}' (known: ${Object.keys(COMMAND_HELP).join(', ')})`);
+    return EXIT.holds;
+  }
+  const clock = { now: io.now, memory: io.memory, interrupted: io.interrupted };
   if (command === 'check') {
     const args = parseCheckArgs(rest);
     if (args.help) {
-      io.out(CHECK_HELP);
+      io.out(COMMAND_HELP.check);
       return EXIT.holds;
     }
     if (args.bug !== null) {
-      const report = await runBug(args, { now: io.now, memory: io.memory });
+      const report = await runBug(args, clock);
+      if (args.traceOut !== null) traceOut(io, args.traceOut, argsFor(findEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
       io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
-      return report.asExpected ? EXIT.holds : EXIT.violated;
+      return report.outcome === 'as-expected' ? EXIT.holds : report.outcome === 'incomplete' ? EXIT.incomplete : EXIT.violated;
     }
     const progress = !args.json && io.tty ? new ProgressLine(io.tty, io.now, io.memory) : null;
-    const report = await runCheck(args, { now: io.now, memory: io.memory }, progress ? (p) => progress.update(p) : undefined);
-    progress?.clear();
-    if (args.traceOut !== null) {
-      if (!report.counterexample) throw new UsageError(`--trace-out: there is no counterexample to write (verdict ${report.verdict})`);
-      const header: TraceHeader = {
-        popcheck: 'trace',
-        version: 1,
-        scenario: args.scenario as TraceHeader['scenario'],
-        messages: args.messages,
-        rocketmq: args.rocketmq,
-        ...(args.batchAck ? { batchAck: true } : {}),
-        ...(Object.keys(args.bounds).length > 0 ? { bounds: args.bounds as TraceHeader['bounds'] } : {}),
-        ...(Object.keys(args.overrides).length > 0 ? { settings: args.overrides as TraceHeader['settings'] } : {}),
-      };
-      try {
-        io.writeFile(args.traceOut, writeTrace(header, report.counterexample.steps.map((s) => s.event)));
-      } catch (err) {
-        throw new UsageError(`--trace-out ${args.traceOut}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
+    let report: CheckReport;
+    try {
+      report = await runCheck(args, clock, progress ? (p) => progress.update(p) : undefined);
+    } finally {
+      progress?.clear();
     }
+    if (args.traceOut !== null) traceOut(io, args.traceOut, args.model, report, '');
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
-    return report.verdict === 'holds' ? EXIT.holds : report.verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
+    return exitOf(report.verdict);
   }
   if (command === 'replay') {
-    const { report, json } = runReplay(rest, io.readFile);
-    io.out(`${json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
+    const a = parseReplayArgs(rest);
+    if (a.help || a.file === null) {
+      io.out(COMMAND_HELP.replay);
+      return EXIT.holds;
+    }
+    const report = runReplay({ file: a.file, invariants: a.invariants }, io.readFile);
+    io.out(`${a.json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
   }
   if (command === 'bugs' || command === 'versions') {
-    const json =
-      usageFromParse(() => parseArgs({ args: [...rest], strict: true, allowPositionals: false, options: { json: { type: 'boolean' } } })).values.json ??
-      false;
-    if (command === 'bugs') io.out(`${json ? JSON.stringify(bugsJson(), null, 2) : bugsText()}\n`);
-    else io.out(`${json ? JSON.stringify(versionsJson(), null, 2) : versionsText()}\n`);
+    const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;
+    if (v.help === true) io.out(COMMAND_HELP[command]);
+    else if (command === 'bugs') io.out(`${v.json === true ? JSON.stringify(bugsJson(), null, 2) : bugsText()}\n`);
+    else io.out(`${v.json === true ? JSON.stringify(versionsJson(), null, 2) : versionsText()}\n`);
     return EXIT.holds;
   }
   throw new UsageError(`unknown command '${command}' (try: popcheck --help)`);
@@ -96,11 +118,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`popcheck: ${err.message}\n`);
-    } else {
-      const e = err as Error;
-      io.err(`popcheck: internal error: ${e.message}\n`);
-      if (io.debug) io.err(`${e.stack}\n`);
+      return EXIT.usage;
     }
-    return EXIT.usage;
+    const e = err as Error;
+    io.err(`popcheck: internal error: ${e?.message ?? String(err)} (exit ${EXIT.internal}; POPCHECK_DEBUG=1 shows the stack)\n`);
+    if (io.debug) io.err(`${e?.stack}\n`);
+    return EXIT.internal;
   }
 }

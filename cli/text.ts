@@ -92,7 +92,13 @@ export function renderBug(r: import('./bug-command.js').BugReport): string {
   out.push(line(`buggy: ${b.buggyRun.label}`, r.buggy));
   out.push(line(`fixed: ${b.fixedRun.label}`, r.fixed));
   out.push('');
-  out.push(r.asExpected ? 'As the catalogue says.' : `NOT as the catalogue says (expected the buggy run ${b.expectBuggy} and the fixed run holds).`);
+  out.push(
+    r.outcome === 'as-expected'
+      ? 'As the catalogue says.'
+      : r.outcome === 'incomplete'
+        ? `INCOMPLETE: a run stopped early (${[r.buggy, r.fixed].map((c) => c.stopReason).filter((x) => x !== null).join(', ')}), so the catalogue's claim was not checked (expected the buggy run ${b.expectBuggy} and the fixed run holds).`
+        : `NOT as the catalogue says (expected the buggy run ${b.expectBuggy} and the fixed run holds).`,
+  );
   const v = r.buggy.violations[0];
   if (v) {
     out.push('');

@@ -3,16 +3,16 @@
  * model reproduces it in, the release that has it and the one that fixed it; and the
  * reference's inferred hazards I-1...I-8 as hypotheses, each with the result of checking it.
  */
-import type { FullBounds } from './scenarios/full.js';
-import type { SettingName, SettingValue } from './settings.js';
+import type { Bounds, SettingOverrides } from './identity.js';
+import type { SettingName } from './settings.js';
 import type { InvariantName } from './invariants.js';
 
 export interface BugRun {
   readonly release: string;
   /** Settings on top of the release and the entry's common settings. */
-  readonly overrides?: Partial<Record<SettingName, SettingValue>>;
+  readonly overrides?: SettingOverrides;
   /** Bounds on top of the entry's bounds. */
-  readonly bounds?: Partial<FullBounds>;
+  readonly bounds?: Bounds;
   /** What the run stands for, e.g. "5.3.2" or "PR #7739 applied". */
   readonly label: string;
 }
@@ -35,10 +35,11 @@ export interface BugEntry {
   readonly invariant: InvariantName;
   readonly scenario: 'ack-flush' | 'full';
   readonly messages: number;
-  readonly bounds?: Partial<FullBounds>;
+  /** The model of a run: model/identity.ts's reproductionIdentity(entry, run) (scenario, messages, bounds, settings). */
+  readonly bounds?: Bounds;
   readonly batchAck?: boolean;
   /** Settings common to both runs. */
-  readonly settings?: Partial<Record<SettingName, SettingValue>>;
+  readonly settings?: SettingOverrides;
   readonly buggy: BugRun;
   readonly fixed: BugRun;
   /** Expected verdict of the buggy run (a hypothesis may be refuted: then 'holds'). */

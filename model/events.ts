@@ -7,10 +7,16 @@
  * clock first moves to `at` (it never moves backwards). Without `at` the event happens now.
  */
 import { z } from 'zod';
+import { intIn, MAX_SETTING_MS, MAX_TIME, OFFSET_LIMIT } from './limits.js';
 
-const Time = z.number().int().nonnegative();
-const QueueId = z.number().int().nonnegative();
-const Offset = z.number().int().nonnegative();
+/**
+ * Numbers are limited to what the model represents exactly (model/limits.ts): a time up to
+ * MAX_TIME, an offset up to 2^30 (2^30 itself being the startOffset of a CK re-put with a
+ * timestamp), a model queue index 0..3.
+ */
+const Time = intIn(0, MAX_TIME);
+const QueueId = intIn(0, 3);
+const Offset = intIn(0, OFFSET_LIMIT);
 const At = { at: Time.optional() };
 export const BrokerNameSchema = z.enum(['broker-a', 'broker-b']).nullable();
 
@@ -28,7 +34,7 @@ export const PopEventSchema = z
     /** Model queue index popped (PopMessageProcessor.popMsgFromQueue). */
     queueId: QueueId,
     /** maxMsgNums of the request (popBatchNums). */
-    maxNums: z.number().int().min(1).max(32),
+    maxNums: intIn(1, 32),
     /** When the request sampled popTime, if earlier than the read (defaults to the read time). */
     popTime: Time.optional(),
     ...At,
@@ -50,7 +56,7 @@ export const AckEventSchema = z
 export const AckMarkEventSchema = z.object({ type: z.literal('ackMark'), ...Handle, ...At }).strict();
 
 export const ChangeInvisibleEventSchema = z
-  .object({ type: z.literal('changeInvisible'), ...Handle, invisibleTime: z.number().int().positive(), ...At })
+  .object({ type: z.literal('changeInvisible'), ...Handle, invisibleTime: intIn(1, MAX_SETTING_MS), ...At })
   .strict();
 
 export const ProduceEventSchema = z.object({ type: z.literal('produce'), queueId: QueueId, ...At }).strict();

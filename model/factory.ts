@@ -1,33 +1,22 @@
 /**
- * Builds the PopModel from the arguments of `popcheck check` (scenario, messages, release,
- * batch-ack, `--set` overrides, invariant filter). The CLI builds its model here, and so does
- * every worker of the parallel explorer, which loads this module by URL and calls
- * `createModel` with the same arguments after a structured clone.
+ * Builds the PopModel from a model identity (model/identity.ts): scenario, messages,
+ * release, batch ack, setting overrides, bounds, invariant filter. The CLI builds its model
+ * here, so does `popcheck replay` from a trace header, and so does every worker of the
+ * parallel explorer, which loads this module by URL and calls `createModel` with the same
+ * identity after a structured clone.
  */
-import { z } from 'zod';
 import { resolveSettings } from './config.js';
-import { INVARIANT_NAMES } from './invariants.js';
+import { issueText, ModelIdentitySchema, type ModelIdentity } from './identity.js';
 import { PopModel } from './popmodel.js';
 import { findScenario } from './scenarios/index.js';
-import type { FullBounds } from './scenarios/full.js';
-import { SettingsSchema, type SettingName, type SettingValue, type Settings } from './settings.js';
 
-export interface ModelArgs {
-  readonly scenario: string;
-  readonly messages: number;
-  readonly rocketmq: string;
-  readonly batchAck: boolean;
-  readonly overrides: Partial<Record<SettingName, SettingValue>>;
-  /** Check only these invariants (null: the default set). */
-  readonly invariants: readonly string[] | null;
-  /** Bounds of the full scenario. */
-  readonly bounds?: Partial<FullBounds>;
-}
+/** The arguments a model is built from: a model identity. */
+export type ModelArgs = ModelIdentity;
 
-/** A model argument that cannot be used; `field` names the argument (e.g. "set", "batch-ack", "scenario full"). */
+/** A model identity that cannot be used; `path` names the field (e.g. ['bounds', 'pops']). */
 export class ModelArgsError extends Error {
   constructor(
-    readonly field: string,
+    readonly path: readonly PropertyKey[],
     message: string,
   ) {
     super(message);
@@ -35,43 +24,26 @@ export class ModelArgsError extends Error {
   }
 }
 
-const ModelArgsSchema = z.object({
-  scenario: z.string(),
-  messages: z.number().int(),
-  rocketmq: z.string(),
-  batchAck: z.boolean(),
-  overrides: SettingsSchema.partial().strict(),
-  invariants: z.array(z.enum(INVARIANT_NAMES)).nullable(),
-  bounds: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.number())])).optional(),
-});
+/** Validates `args` against the identity schema; the first issue becomes a ModelArgsError. */
+export function parseIdentity(args: unknown): ModelIdentity {
+  const parsed = ModelIdentitySchema.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelArgsError(issue.path, `invalid model arguments: ${issue.path.length > 0 ? issueText(issue) : `(root): ${issue.message}`}`);
+  }
+  return parsed.data;
+}
 
 export function buildPopModel(a: ModelArgs): PopModel {
-  const def = findScenario(a.scenario);
-  if (!def) throw new ModelArgsError('scenario', `unknown scenario '${a.scenario}'`);
-  let settings: Settings;
-  try {
-    settings = resolveSettings({ release: a.rocketmq, scenarioConfig: def.config, batchAck: a.batchAck, overrides: a.overrides });
-  } catch (err) {
-    const msg = (err as Error).message;
-    throw new ModelArgsError(a.batchAck && msg.includes('enablePopBatchAck') ? 'batch-ack' : 'set', msg);
-  }
-  let instance;
-  try {
-    instance = def.build({ messages: a.messages, release: a.rocketmq, settings, bounds: a.bounds });
-  } catch (err) {
-    if (err instanceof RangeError) throw new ModelArgsError(`scenario ${a.scenario}`, err.message);
-    throw err;
-  }
-  const only = a.invariants;
-  return new PopModel(instance, only ? (n) => only.includes(n) : undefined);
+  const id = parseIdentity(a);
+  const def = findScenario(id.scenario)!;
+  const settings = resolveSettings({ release: id.rocketmq, scenarioConfig: def.config, batchAck: id.batchAck, overrides: id.settings });
+  const instance = def.build({ messages: id.messages, release: id.rocketmq, settings, bounds: id.bounds });
+  const only = id.invariants ?? null;
+  return new PopModel(instance, only ? (n) => only.includes(n as (typeof only)[number]) : undefined);
 }
 
 /** The entry point the parallel explorer's workers call: validates `args`, then builds. */
 export function createModel(args: unknown): PopModel {
-  const parsed = ModelArgsSchema.safeParse(args);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ModelArgsError('args', `invalid model arguments: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return buildPopModel(parsed.data as ModelArgs);
+  return buildPopModel(parseIdentity(args));
 }

@@ -25,6 +25,11 @@ export interface ScenarioInstance {
   enabled(s: State, ctx: Ctx): readonly Event[];
   /** Optional symmetry reduction, sound for this scenario's bounds. */
   canonicalize?(s: State, ctx: Ctx): State;
+  /**
+   * Why `e`, allowed by the protocol in `s`, needs more than the scenario's bounds give (the
+   * state's layout is sized by them), or null. Replays ask it before each event.
+   */
+  exceeds?(s: State, ctx: Ctx, e: Event): string | null;
 }
 
 export class PopModel implements Model<State, Event> {
@@ -60,6 +65,11 @@ export class PopModel implements Model<State, Event> {
   stepInto(s: State, e: Event, out: Int32Array): State {
     out.set(s);
     return applyInto(s, this.ctx, e, out);
+  }
+
+  /** Why `e`, which the protocol allows in `s`, is beyond the scenario's bounds (null: it is within). */
+  exceeds(s: State, e: Event): string | null {
+    return this.instance.exceeds ? this.instance.exceeds(s, this.ctx, e) : null;
   }
 
   /** Why `e` is not enabled by the protocol in `s` (null: it is). */

@@ -6,24 +6,36 @@
  *   {"popcheck":"trace","version":1,"scenario":"ack-flush","messages":3,"rocketmq":"5.3.1"}
  *   {"type":"pop","queueId":0,"maxNums":3,"at":0}
  *   {"type":"ack","queueId":0,"startOffset":100,"popTime":0,"offset":100,"at":1000}
+ *
+ * The header is a model identity (model/identity.ts: scenario, messages, rocketmq, batchAck,
+ * settings, bounds, invariants), checked by the same schema as the CLI's flags, plus the
+ * format's name and version.
  */
 import { z } from 'zod';
 import { EventSchema } from '../model/events.js';
-
-const SettingValue = z.union([z.boolean(), z.number(), z.string()]);
+import { IDENTITY_FIELDS, refineIdentity, type ModelIdentity } from '../model/identity.js';
 
 export const TraceHeaderSchema = z
   .object({
     popcheck: z.literal('trace'),
     version: z.literal(1),
-    scenario: z.enum(['ack-flush', 'full']),
-    messages: z.number().int().positive(),
-    rocketmq: z.string(),
-    batchAck: z.boolean().optional(),
-    bounds: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.number())])).optional(),
-    settings: z.record(z.string(), SettingValue).optional(),
+    ...IDENTITY_FIELDS,
   })
-  .strict();
+  .strict()
+  .superRefine(refineIdentity);
 
 export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
+
+/** The header of a trace of `identity`. */
+export function traceHeader(identity: ModelIdentity): TraceHeader {
+  const { invariants, ...rest } = identity;
+  return { popcheck: 'trace', version: 1, ...rest, ...(invariants ? { invariants } : {}) };
+}
+
+/** The model identity a header names. */
+export function headerIdentity(h: TraceHeader): ModelIdentity {
+  const { popcheck: _p, version: _v, ...identity } = h;
+  return identity;
+}
+
 export { EventSchema };

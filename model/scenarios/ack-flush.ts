@@ -28,16 +28,19 @@ export interface AckFlushOptions {
   readonly settings: Settings;
 }
 
+/** Why ack-flush cannot run with these settings (null: it can); model/identity.ts reports it. */
+export function ackFlushSettingsError(s: Settings): string | null {
+  const minInvisible = s.popCkStayBufferTime + K.tick + K.ackTimeInterval + K.tick;
+  if (s.popInvisibleTime >= minInvisible) return null;
+  return `ack-flush needs popInvisibleTime >= ${minInvisible} ms (the CK must not be due before the flush at popCkStayBufferTime + 0.5 s); use --scenario full for shorter times`;
+}
+
 export function ackFlush(o: AckFlushOptions): ScenarioInstance {
   const n = o.messages;
   if (!Number.isInteger(n) || n < 1 || n > MAX_MESSAGES) throw new RangeError(`messages must be 1..${MAX_MESSAGES}`);
   const s = o.settings;
-  const minInvisible = s.popCkStayBufferTime + K.tick + K.ackTimeInterval + K.tick;
-  if (s.popInvisibleTime < minInvisible) {
-    throw new RangeError(
-      `ack-flush needs popInvisibleTime >= ${minInvisible} ms (the CK must not be due before the flush at popCkStayBufferTime + 0.5 s); use --scenario full for shorter times`,
-    );
-  }
+  const why = ackFlushSettingsError(s);
+  if (why !== null) throw new RangeError(why);
   const L = new Layout({ queues: 1, messagesPerQueue: n, ckSlots: 1, entries: n + 2 });
   const so = ACK_FLUSH_FIRST_OFFSET;
   const popTime = 0;
@@ -78,6 +81,15 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
       if (slot >= 0) return [intern(timerAt, Math.max(st[G.NOW], slot), 'timer')];
       const at = reviveDueAt(st, ctx);
       return at < 0 ? [] : [intern(reviveAt, at, 'revive')];
+    },
+    exceeds(st: State, _ctx: Ctx, e: Event): string | null {
+      if (e.type === 'pop' && st[G.NCK] > 0) return 'exceeds the bounds: ack-flush pops once';
+      if (e.type === 'changeInvisible' || e.type === 'produce' || e.type === 'expire' || e.type === 'gc' || e.type === 'crash' || e.type === 'roleChange') {
+        return `exceeds the bounds: ack-flush has no ${e.type} events (use the full scenario)`;
+      }
+      if (e.type === 'revive' && e.retryFails) return 'exceeds the bounds: ack-flush has no failing retry writes (use the full scenario)';
+      if (e.type === 'ack' && e.storeFails) return 'exceeds the bounds: ack-flush has no failing ACK puts (use the full scenario)';
+      return null;
     },
     canonicalize: (st: State, ctx: Ctx) => canonicalizeMessages(st, ctx, 0),
   };

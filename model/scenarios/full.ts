@@ -227,8 +227,64 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       }
       return out;
     },
+    exceeds(st: State, ctx: Ctx, e: Event): string | null {
+      return exceedsBounds(b, st, ctx, e, scratchA);
+    },
     ...(symmetric ? { canonicalize: (st: State, ctx: Ctx) => canonicalizeAllCks(st, ctx) } : {}),
   };
+}
+
+/** Budgets events use up: the state's counter, the bound, what one use is. */
+const BUDGETS: readonly (readonly [number, keyof FullBounds, string])[] = [
+  [G.USED_POPS, 'pops', 'pop'],
+  [G.USED_CHANGES, 'changes', 'changeInvisibleTime'],
+  [G.USED_RETRY_FAILURES, 'retryFailures', 'revive pass with failing retry writes'],
+  [G.USED_STORE_FAILURES, 'storeFailures', 'failing ACK put'],
+  [G.USED_DUP_ACKS, 'dupAcks', 'repeated ack'],
+  [G.USED_LATE_ACKS, 'lateAcks', 'ack after T'],
+  [G.USED_SLOW_SCANS, 'slowScans', 'slow scan'],
+  [G.USED_CRASHES, 'crashes', 'crash'],
+  [G.USED_ROLE_CHANGES, 'roleChanges', 'role change'],
+  [G.USED_PRODUCES, 'produce', 'produced message'],
+  [G.USED_EXPIRIES, 'expire', 'expired message'],
+  [G.USED_GCS, 'gc', 'scanGarbage run'],
+];
+
+/**
+ * Why `e` (which the protocol allows in `st`) needs more than the bounds give, or null. A
+ * trace replayed against the full scenario may contain any event the protocol allows, but
+ * the state is laid out for the bounds (CK slots, revive-topic entries): an event beyond
+ * them is refused here, naming the bound, instead of overflowing the layout.
+ */
+function exceedsBounds(b: FullBounds, st: State, ctx: Ctx, e: Event, scratch: Int32Array): string | null {
+  const over = (key: keyof FullBounds, what: string, n: number): string =>
+    `exceeds the bounds: ${what} number ${n}, and bounds.${key} is ${String(b[key])}`;
+  // Uses that would overflow the layout before they are counted.
+  if (e.type === 'pop' && st[G.USED_POPS] >= b.pops) return over('pops', 'pop', st[G.USED_POPS] + 1);
+  if (e.type === 'changeInvisible' && st[G.USED_CHANGES] >= b.changes) return over('changes', 'changeInvisibleTime', st[G.USED_CHANGES] + 1);
+  if (e.type === 'revive' && e.retryFails && st[G.USED_RETRY_FAILURES] >= b.retryFailures) {
+    return over('retryFailures', 'revive pass with failing retry writes', st[G.USED_RETRY_FAILURES] + 1);
+  }
+  const at = e.type === 'tick' ? e.to : (e.at ?? st[G.NOW]);
+  if (e.type === 'pop' && b.popsUntil >= 0 && at > b.popsUntil) return `exceeds the bounds: a pop at ${at} ms, and bounds.popsUntil is ${b.popsUntil} ms`;
+  const client = e.type === 'pop' || e.type === 'ack' || e.type === 'changeInvisible' || e.type === 'produce' || e.type === 'expire';
+  if (client && b.horizon >= 0 && at > b.horizon) return `exceeds the bounds: a ${e.type} at ${at} ms, and bounds.horizon is ${b.horizon} ms`;
+  let after: State;
+  try {
+    scratch.set(st);
+    after = applyInto(st, ctx, e, scratch);
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (msg.startsWith('model bound exceeded')) return `exceeds the bounds: ${msg.replace(/^model bound exceeded: /, '')} (raise the bounds)`;
+    throw err;
+  }
+  for (const [counter, key, what] of BUDGETS) {
+    if (after[counter] > (b[key] as number)) return over(key, what, after[counter]);
+  }
+  if (b.acks >= 0 && e.type === 'ack' && ackedSoFar(after, ctx) > b.acks && ackedSoFar(after, ctx) > ackedSoFar(st, ctx)) {
+    return over('acks', 'first ack', ackedSoFar(after, ctx));
+  }
+  return null;
 }
 
 /** Is any wrapper in the buffer or an offset FIFO (else a scan has nothing to do)? */

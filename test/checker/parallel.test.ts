@@ -82,7 +82,7 @@ const popArgs = (rocketmq: string, messages: number): ModelArgs => ({
   messages,
   rocketmq,
   batchAck: false,
-  overrides: {},
+  settings: {},
   invariants: null,
 });
 

@@ -161,6 +161,19 @@ describe('usage errors exit 2 with one line naming the flag', () => {
     [['check', '--workers', 'two'], /--workers must be an integer from 1 to 64/],
     [['check', 'extra'], /positional/i],
     [['launch'], /unknown command 'launch'/],
+    [['check', '--messages', '-3'], /^popcheck: --messages must be an integer from 1 to 32 \(got '-3'\)$/m],
+    [['check', '--scenario', 'full', '--crashes', '-1'], /^popcheck: --crashes must be an integer from 0 to 4 \(got '-1'\)$/m],
+    [['check', '--scenario', 'full', '--first-offsets', '2147483646'], /--first-offsets \(value 1\) must be an integer from 0 to 1073741823 \(got '2147483646'\)/],
+    [['check', '--scenario', 'full', '--first-offsets', '99999999999'], /--first-offsets \(value 1\) must be an integer from 0 to 1073741823/],
+    [['check', '--scenario', 'full', '--first-offsets', '1073741822'], /--first-offsets: first offset 1073741822 \+ 3 messages \+ 0 produced must be at most 1073741824/],
+    [['check', '--scenario', 'full', '--queue-ids', '4294967296'], /--queue-ids \(value 1\) must be an integer/],
+    [['check', '--set', 'reviveAckWaitMs=3000000000'], /--set: setting 'reviveAckWaitMs' must be between 1 and 86400000 ms/],
+    [['check', '--pops', '2'], /--pops applies to the full scenario, not ack-flush/],
+    [['check', '--messages', '3', '--messages', '4'], /--messages is given more than once/],
+    [['check', '--json', '--json'], /--json is given more than once/],
+    [['check', '--bug', '8835', '--bug', '3787'], /--bug is given more than once/],
+    [['replay', 'a', '--json', '--json'], /--json is given more than once/],
+    [['help', 'nope'], /help: unknown command 'nope'/],
   ];
   for (const [argv, msg] of cases) {
     it(argv.join(' '), async () => {
@@ -177,6 +190,12 @@ describe('usage errors exit 2 with one line naming the flag', () => {
     const r = bin('check', '--messages', '0');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe("popcheck: --messages must be an integer from 1 to 32 (got '0')");
+  });
+
+  it('--set and --invariant stay repeatable', async () => {
+    const r = await cli('check', '--rocketmq', '5.3.2', '--invariant', 'no-loss', '--invariant', 'acked-never-retried', '--set', 'splitAddAk=false', '--set', 'lmqGroup=false', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).invariants).toEqual(['acked-never-retried', 'no-loss']);
   });
 
   it('help exits 0; no command exits 2', async () => {

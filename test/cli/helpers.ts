@@ -20,8 +20,8 @@ export async function cli(...argv: string[]): Promise<Ran> {
   return cliWith({}, ...argv);
 }
 
-/** The CLI in-process with a terminal (collecting what is drawn on it) and a clock step. */
-export async function cliWith(opts: { tty?: { text: string }; msPerTick?: number }, ...argv: string[]): Promise<Ran> {
+/** The CLI in-process with a terminal (collecting what is drawn on it), a clock step and an interruption flag. */
+export async function cliWith(opts: { tty?: { text: string }; msPerTick?: number; interrupted?: () => boolean }, ...argv: string[]): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   let t = 0;
@@ -32,6 +32,7 @@ export async function cliWith(opts: { tty?: { text: string }; msPerTick?: number
     tty: tty ? { write: (s: string) => (tty.text += s) } : null,
     now: () => (t += opts.msPerTick ?? 1),
     memory: () => MEMORY.bytes,
+    interrupted: opts.interrupted,
     debug: false,
     readFile: (path) => {
       const text = FILES.get(path);

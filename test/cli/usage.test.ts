@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../cli/run.js';
+import { BIN, bin, cli, ROOT } from './helpers.js';
+
+const VERSION = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
+
+describe('help, version and exit codes', () => {
+  it('--version prints package.json\'s version', () => {
+    const r = bin('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`popcheck ${VERSION}\n`);
+    expect(r.stderr).toBe('');
+  });
+
+  it('every command has --help (exit 0), and help CMD prints that command\'s help', async () => {
+    for (const cmd of ['check', 'replay', 'bugs', 'versions']) {
+      const r = await cli(cmd, '--help');
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout, cmd).toMatch(new RegExp(`^Usage: popcheck ${cmd}`));
+      expect((await cli('help', cmd)).stdout).toBe(r.stdout);
+      expect((await cli(cmd, '-h')).stdout).toBe(r.stdout);
+    }
+    expect((await cli('help')).stdout).toMatch(/^popcheck: /);
+    const bad = await cli('help', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the binary: replay --help and bugs --help exit 0', () => {
+    expect(bin('replay', '--help').code).toBe(0);
+    expect(bin('bugs', '--help').code).toBe(0);
+  });
+
+  it('an internal error exits 70, not 2, in one line', async () => {
+    let stderr = '';
+    const code = await run(['check'], {
+      out: () => undefined,
+      err: (s) => (stderr += s),
+      tty: null,
+      now: () => {
+        throw new Error('clock broke');
+      },
+      memory: () => 0,
+      debug: false,
+      readFile: () => '',
+      writeFile: () => undefined,
+    });
+    expect(code).toBe(70);
+    expect(stderr).toMatch(/^popcheck: internal error: clock broke/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a closed stdout (popcheck ... | head) ends quietly: no EPIPE stack trace', async () => {
+    const child = spawn(process.execPath, [BIN, 'bugs'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
+
+describe('--bug with bounds', () => {
+  it('--bug X --max-states 5 is incomplete (exit 3), not "not as the catalogue says"', async () => {
+    const r = await cli('check', '--bug', '8835', '--max-states', '5');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('INCOMPLETE');
+    expect(r.stdout).not.toContain('NOT as the catalogue says');
+    const j = JSON.parse((await cli('check', '--bug', '8835', '--max-states', '5', '--json')).stdout);
+    expect(j.outcome).toBe('incomplete');
+    expect(j.asExpected).toBe(false);
+  });
+});

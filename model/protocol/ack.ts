@@ -86,12 +86,27 @@ export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, b
     d[G.USED_STORE_FAILURES]++;
     return ctx.notes ? `${fmtAckMsg(d, L, KIND.ACK, k, bit, bn)} put to the revive topic FAILED ("put ack msg error"); the client is told SUCCESS anyway` : '';
   }
+  const direct = writesDirectly(d, ctx, T);
   writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
   d[c + C.ACK_WRITTEN] |= bit;
   if (ackInTimeFor(d, c)) d[c + C.ACK_STORED_IN_TIME] |= bit;
   if (!ctx.notes) return '';
   const msg = fmtAckMsg(d, L, KIND.ACK, k, bit, bn);
-  return `${msg} written to the revive topic, deliver ${fmtTime(T)}` + (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`);
+  return (
+    `${msg} written to the revive topic, deliver ${fmtTime(T)}` +
+    (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`) +
+    (direct ? directText(d) : '')
+  );
+}
+
+/** Does a revive-topic write with this deliverTimeMs skip the timer (deliverTimeMs not in the future)? */
+export function writesDirectly(d: Int32Array, ctx: Ctx, deliverMs: number): boolean {
+  return ctx.s.timerMode === 'timerWheel' && deliverMs <= d[G.NOW];
+}
+
+/** Narration of a write that went straight to the revive queue (it is the queue's last entry). */
+export function directText(d: Int32Array): string {
+  return `; not in the future: straight to revive queue offset ${d[G.NLOG] - 1}`;
 }
 
 /** The client acks message index i of CK k, with brokerName `bn` in its receipt handle. */

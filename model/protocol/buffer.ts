@@ -5,6 +5,7 @@
 import { C, CF, fullMask, G, GF, KIND, Q, popcount } from '../layout.js';
 import { brokerName, fmtAckMsg, fmtBits, fmtEntry, fmtTime } from '../format.js';
 import { K, note, type Ctx } from './context.js';
+import { directText, writesDirectly } from './ack.js';
 import { writeRevive } from './store.js';
 
 export function isCkDone(d: Int32Array, c: number): boolean {
@@ -52,6 +53,7 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   const batch = s.enablePopBatchAck;
   const omits = batch ? s.bufferBatchAckOmitsBrokerName : s.bufferAckOmitsBrokerName;
   const bn = omits ? 0 : d[c + C.BROKER];
+  const direct = writesDirectly(d, ctx, T);
   writeRevive(d, ctx, batch ? KIND.BACK : KIND.ACK, k, bn, pending, T);
   d[c + C.TO_STORE] |= pending;
   d[c + C.ACK_WRITTEN] |= pending;
@@ -64,7 +66,7 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
     ctx,
     'PopBufferMergeService',
     batch ? '[PopBuffer]put batch ack to store ok' : '[PopBuffer]put ack to store ok',
-    `${what}, deliver ${fmtTime(T)}` + (omits ? ` — brokerName not set (the CK says ${brokerName(d[c + C.BROKER])})` : ''),
+    `${what}, deliver ${fmtTime(T)}` + (omits ? ` — brokerName not set (the CK says ${brokerName(d[c + C.BROKER])})` : '') + (direct ? directText(d) : ''),
   );
 }
 

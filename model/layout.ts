@@ -90,7 +90,7 @@ export const C = {
   ACKED: 12,
   /** Of those, acks answered at or before the CK's revive time T. */
   ACKED_IN_TIME: 13,
-  /** Offsets for which an AckMsg/BatchAckMsg was durably written to the revive topic. */
+  /** Offsets for which an AckMsg/BatchAckMsg was durably written to the revive topic (by any ack, in time or late). */
   ACK_WRITTEN: 14,
   /** Messages (by index) the revive of this CK wrote to the retry topic. */
   RETRIED: 15,
@@ -116,7 +116,15 @@ export const C = {
   REVIVE_POS: 25,
   /** When the CK entered inflightReviveRequestMap. */
   DISPATCHED_AT: 26,
-  SIZE: 27,
+  /**
+   * Offsets with one ack that the broker accepted at or before T (see ackInTime) and that
+   * same ack then stored durably: its AckMsg/BatchAckMsg put to the revive topic succeeded
+   * (direct or by the buffer's flush), or the wrapper holding it finished fully acked in
+   * memory. A late ack or a failed put never sets a bit; ACKED_IN_TIME and ACK_WRITTEN
+   * may come from two different acks, this mask from one.
+   */
+  ACK_STORED_IN_TIME: 27,
+  SIZE: 28,
 } as const;
 
 export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3 } as const;

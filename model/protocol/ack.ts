@@ -44,11 +44,25 @@ export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): string | null 
   return null;
 }
 
+/**
+ * Is an ack the broker accepts at `now` in time for a CK whose revive time is T? The model's
+ * convention is "at or before T" (now <= T). Every in-time test (ACKED_IN_TIME,
+ * ACK_STORED_IN_TIME, the late-ack budget) goes through this function.
+ */
+export function ackInTime(now: number, T: number): boolean {
+  return now <= T;
+}
+
+/** ackInTime for CK record `c` at the current model time. */
+export function ackInTimeFor(d: Int32Array, c: number): boolean {
+  return ackInTime(d[G.NOW], d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
+}
+
 /** The client's view of an accepted ack: it saw SUCCESS at `now`. */
 function clientSawSuccess(d: Int32Array, c: number, bit: number): void {
   d[c + C.HELD] &= ~bit;
   d[c + C.ACKED] |= bit;
-  if (d[G.NOW] <= d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[c + C.ACKED_IN_TIME] |= bit;
+  if (ackInTimeFor(d, c)) d[c + C.ACKED_IN_TIME] |= bit;
 }
 
 /** Sets the ack's bit in wrapper w (markBitCAS), whether or not w is still in the buffer. */
@@ -60,7 +74,8 @@ function markBit(d: Int32Array, ctx: Ctx, w: number, offset: number): void {
 
 /**
  * Writes an AckMsg for message i of CK k (the handle's CK) to the revive topic, or fails
- * to (storeFails). Returns a description for the narration.
+ * to (storeFails). An ack written at or before T (ackInTime) that is stored sets
+ * ACK_STORED_IN_TIME. Returns a description for the narration.
  */
 export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, storeFails: boolean): string {
   const L = ctx.L;
@@ -71,11 +86,27 @@ export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, b
     d[G.USED_STORE_FAILURES]++;
     return ctx.notes ? `${fmtAckMsg(d, L, KIND.ACK, k, bit, bn)} put to the revive topic FAILED ("put ack msg error"); the client is told SUCCESS anyway` : '';
   }
+  const direct = writesDirectly(d, ctx, T);
   writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
   d[c + C.ACK_WRITTEN] |= bit;
+  if (ackInTimeFor(d, c)) d[c + C.ACK_STORED_IN_TIME] |= bit;
   if (!ctx.notes) return '';
   const msg = fmtAckMsg(d, L, KIND.ACK, k, bit, bn);
-  return `${msg} written to the revive topic, deliver ${fmtTime(T)}` + (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`);
+  return (
+    `${msg} written to the revive topic, deliver ${fmtTime(T)}` +
+    (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`) +
+    (direct ? directText(d) : '')
+  );
+}
+
+/** Does a revive-topic write with this deliverTimeMs skip the timer (deliverTimeMs not in the future)? */
+export function writesDirectly(d: Int32Array, ctx: Ctx, deliverMs: number): boolean {
+  return ctx.s.timerMode === 'timerWheel' && deliverMs <= d[G.NOW];
+}
+
+/** Narration of a write that went straight to the revive queue (it is the queue's last entry). */
+export function directText(d: Int32Array): string {
+  return `; not in the future: straight to revive queue offset ${d[G.NLOG] - 1}`;
 }
 
 /**
@@ -109,7 +140,7 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     return 'illegal';
   }
   if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
-  if (now > d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[G.USED_LATE_ACKS]++;
+  if (!ackInTimeFor(d, c)) d[G.USED_LATE_ACKS]++;
   const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
   if (refusal === null && ctx.s.splitAddAk && w === k) {

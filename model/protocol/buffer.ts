@@ -5,6 +5,7 @@
 import { C, CF, fullMask, G, GF, KIND, Q, popcount } from '../layout.js';
 import { brokerName, fmtAckMsg, fmtBits, fmtEntry, fmtTime } from '../format.js';
 import { K, note, type Ctx } from './context.js';
+import { directText, writesDirectly } from './ack.js';
 import { writeRevive } from './store.js';
 
 export function isCkDone(d: Int32Array, c: number): boolean {
@@ -14,6 +15,18 @@ export function isCkDone(d: Int32Array, c: number): boolean {
 
 export function isCkDoneForFinish(d: Int32Array, c: number): boolean {
   return ((d[c + C.BITS] ^ d[c + C.TO_STORE]) & fullMask(d[c + C.NUM])) === 0;
+}
+
+/**
+ * Buffered acks of wrapper c become durable: they join ACK_STORED_IN_TIME. Every bit in
+ * PopCheckPointWrapper.bits was merged by addAk, whose guard runs before T, so each is an
+ * ack accepted in time. Only bits an ack of this CK's own handles put there count (the
+ * client acked, or changeInvisibleTime acked the origin): under a merge-key collision
+ * (hazard I-1) another CK's ack can land in this wrapper, and that is no ack of this CK's
+ * message.
+ */
+function bufferedAcksDurable(d: Int32Array, c: number, bits: number): void {
+  d[c + C.ACK_STORED_IN_TIME] |= bits & (d[c + C.ACKED] | d[c + C.CHANGED]) & fullMask(d[c + C.NUM]);
 }
 
 function hasFlag(d: Int32Array, c: number, f: number): boolean {
@@ -40,9 +53,11 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   const batch = s.enablePopBatchAck;
   const omits = batch ? s.bufferBatchAckOmitsBrokerName : s.bufferAckOmitsBrokerName;
   const bn = omits ? 0 : d[c + C.BROKER];
+  const direct = writesDirectly(d, ctx, T);
   writeRevive(d, ctx, batch ? KIND.BACK : KIND.ACK, k, bn, pending, T);
   d[c + C.TO_STORE] |= pending;
   d[c + C.ACK_WRITTEN] |= pending;
+  bufferedAcksDurable(d, c, pending);
   if (!ctx.notes) return;
   const what = batch
     ? `putBatchAckToStore: ${fmtAckMsg(d, L, KIND.BACK, k, pending, bn)}`
@@ -51,7 +66,7 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
     ctx,
     'PopBufferMergeService',
     batch ? '[PopBuffer]put batch ack to store ok' : '[PopBuffer]put ack to store ok',
-    `${what}, deliver ${fmtTime(T)}` + (omits ? ` — brokerName not set (the CK says ${brokerName(d[c + C.BROKER])})` : ''),
+    `${what}, deliver ${fmtTime(T)}` + (omits ? ` — brokerName not set (the CK says ${brokerName(d[c + C.BROKER])})` : '') + (direct ? directText(d) : ''),
   );
 }
 
@@ -85,7 +100,11 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
     const so = d[c + C.START];
     if ((hasFlag(d, c, CF.JUST_OFFSET) && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) {
       d[c + C.FLAGS] &= ~CF.IN_BUFFER;
-      if (!stored) d[c + C.FLAGS] |= CF.DONE_IN_MEMORY;
+      if (!stored) {
+        // Fully acked in memory: the CK is never stored, so no retry can come from it.
+        d[c + C.FLAGS] |= CF.DONE_IN_MEMORY;
+        bufferedAcksDurable(d, c, d[c + C.BITS]);
+      }
       note(
         ctx,
         'PopBufferMergeService',

@@ -13,7 +13,7 @@ import type { Event } from '../events.js';
 import { C, CF, G, GF, Layout, ORIGIN, popcount } from '../layout.js';
 import { K, type Ctx } from '../protocol/context.js';
 import { persistUseful } from '../protocol/broker.js';
-import { addAkRefusal } from '../protocol/ack.js';
+import { ackInTime, addAkRefusal } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
@@ -323,7 +323,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
     const origin = st[c + C.ORIGIN];
     if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
     const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
-    const inTime = now <= T || st[G.USED_LATE_ACKS] < b.lateAcks;
+    const inTime = ackInTime(now, T) || st[G.USED_LATE_ACKS] < b.lateAcks;
     const held = st[c + C.HELD];
     const acked = st[c + C.ACKED];
     const pending = st[c + C.PENDING_MARK];

@@ -61,8 +61,8 @@ export const BoundsSchema = z
     popLag: z.boolean().optional(),
     timerLag: z.boolean().optional(),
     scanStalls: z.boolean().optional(),
-    queueIds: z.array(intIn(0, MAX_QUEUE_ID)).min(1).max(MAX_QUEUES).optional(),
-    firstOffsets: z.array(intIn(0, OFFSET_LIMIT - 1)).min(1).max(MAX_QUEUES).optional(),
+    queueIds: z.array(intIn(0, MAX_QUEUE_ID)).min(1).max(MAX_QUEUES).readonly().optional(),
+    firstOffsets: z.array(intIn(0, OFFSET_LIMIT - 1)).min(1).max(MAX_QUEUES).readonly().optional(),
   })
   .strict();
 export type Bounds = z.infer<typeof BoundsSchema>;
@@ -93,6 +93,7 @@ export const IDENTITY_FIELDS = {
   /** Check only these invariants (null or absent: the default set). */
   invariants: z
     .array(z.enum(INVARIANT_NAMES, { error: (iss) => `unknown invariant '${String(iss.input)}' (known: ${INVARIANT_NAMES.join(', ')})` }))
+    .readonly()
     .nullable()
     .optional(),
 };

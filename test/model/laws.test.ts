@@ -37,7 +37,12 @@ interface Case {
   readonly bounds: Partial<FullBounds>;
 }
 
-const modelArgs = (c: Case): ModelArgs => ({ ...c, invariants: null, ...(Object.keys(c.bounds).length > 0 ? { bounds: c.bounds } : {}) });
+const modelArgs = ({ overrides, ...c }: Case): ModelArgs => ({
+  ...c,
+  settings: overrides as ModelArgs['settings'],
+  invariants: null,
+  ...(Object.keys(c.bounds).length > 0 ? { bounds: c.bounds } : {}),
+});
 const buildCase = (c: Case): PopModel => buildPopModel(modelArgs(c));
 
 /** Release-dependent settings, valid by construction (batch ack from 5.3.0 here, the mock CK from 5.1.0). */
@@ -204,7 +209,7 @@ describe('law (b): a random walk written as a trace replays, conforms and ends i
         expect(Array.from(r.final)).toEqual(Array.from(walk.states.at(-1)!));
 
         // ...and `popcheck replay FILE` itself, which builds its model from the header.
-        const { report } = runReplay(['walk.jsonl'], () => text);
+        const report = runReplay({ file: 'walk.jsonl', invariants: null }, () => text);
         expect(report.verdict).toBe(r.verdict);
         expect(report.lines.used).toBe(walk.events.length);
         expect(report.finalState).toEqual(toRecord(walk.states.at(-1)!, model.ctx.L));

@@ -44,11 +44,16 @@ export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): string | null 
   return null;
 }
 
-/** The client's view of an accepted ack: it saw SUCCESS at `now`. */
+/**
+ * The client's view of an accepted ack: it saw SUCCESS at `now`. In time means before T:
+ * at T the client's pop has timed out (ConsumeMessagePopConcurrentlyService.isPopTimeout,
+ * now - popTime >= invisibleTime) and the broker writes the ACK as already due
+ * (HookUtils.transformTimerMessage delays only deliverMs > now); see docs/model.md.
+ */
 function clientSawSuccess(d: Int32Array, c: number, bit: number): void {
   d[c + C.HELD] &= ~bit;
   d[c + C.ACKED] |= bit;
-  if (d[G.NOW] <= d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[c + C.ACKED_IN_TIME] |= bit;
+  if (d[G.NOW] < d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[c + C.ACKED_IN_TIME] |= bit;
 }
 
 /** Sets the ack's bit in wrapper w (markBitCAS), whether or not w is still in the buffer. */
@@ -86,7 +91,7 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   const so = d[c + C.START];
   const bit = 1 << i;
   if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
-  if (now > d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[G.USED_LATE_ACKS]++;
+  if (now >= d[c + C.POP_TIME] + d[c + C.INVISIBLE]) d[G.USED_LATE_ACKS]++;
   const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
   if (refusal === null && ctx.s.splitAddAk && w === k) {

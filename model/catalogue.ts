@@ -147,7 +147,7 @@ export const CATALOGUE: readonly BugEntry[] = [
     buggy: { release: '5.1.0', label: '5.1.0 (default)' },
     fixed: { release: '5.1.0', overrides: { enableSkipLongAwaitingAck: true }, label: '5.1.0 + enableSkipLongAwaitingAck' },
     expectBuggy: 'violated',
-    shortest: 10,
+    shortest: 11,
   },
   {
     id: '7724',
@@ -167,7 +167,7 @@ export const CATALOGUE: readonly BugEntry[] = [
     buggy: { release: 'head', label: 'head' },
     fixed: { release: 'head', overrides: { reviveReadsNextLiveMessage: false }, label: 'head + the offset check of PR #7739' },
     expectBuggy: 'violated',
-    shortest: 11,
+    shortest: 12,
   },
   {
     id: '9105',

@@ -41,6 +41,7 @@ export function resolveSettings(input: ResolveInput): Settings {
     ...(input.overrides ?? {}),
   };
   const settings = SettingsSchema.parse(merged);
+  checkTimerPrecision(settings.timerPrecisionMs);
   for (const name of ['popInvisibleTime', 'popCkStayBufferTime', 'popCkStayBufferTimeOut', 'timerPrecisionMs', 'reviveAckWaitMs'] as const) {
     if (settings[name] % K.tick !== 0) throw new RangeError(`setting ${name}=${settings[name]} must be a multiple of ${K.tick} ms`);
   }
@@ -51,4 +52,21 @@ export function resolveSettings(input: ResolveInput): Settings {
     throw new RangeError(`enableSkipLongAwaitingAck does not exist in RocketMQ ${input.release} (it came in 5.1.0)`);
   }
   return Object.freeze(settings);
+}
+
+/** The values MessageStoreConfig.setTimerPrecisionMs keeps; it snaps any other down to one of them. */
+const TIMER_PRECISIONS_MS = [100, 200, 500, 1000] as const;
+
+/**
+ * RocketMQ never runs with another timerPrecisionMs than 100, 200, 500 or 1000: the setter
+ * replaces a value by the largest of these not above it (100 below 200, 1000 from 1000 up).
+ * The model's 500 ms clock can only represent 500 and 1000, so any other value is refused,
+ * naming what RocketMQ would have used.
+ */
+function checkTimerPrecision(v: number): void {
+  if (v === 500 || v === 1000) return;
+  let used: number = TIMER_PRECISIONS_MS[0];
+  for (const c of TIMER_PRECISIONS_MS) if (v >= c) used = c;
+  const finer = used < K.tick ? `, finer than the model's ${K.tick} ms clock` : '';
+  throw new RangeError(`setting timerPrecisionMs=${v} is not a value RocketMQ keeps (MessageStoreConfig.setTimerPrecisionMs makes it ${used}${finer}); the model takes 500 or 1000`);
 }

@@ -107,7 +107,7 @@ export function explain(invariant: string, d: State, ctx: Ctx, before?: State, e
       for (const off of offsetsOf(so, bad)) {
         const i = off - so;
         const who = d[c + C.CHANGED] & (1 << i) ? "changeInvisibleTime's ack of the original CK" : "the client's ack";
-        const head = `offset ${off}: ${who} was accepted at or before T=${T} `;
+        const head = `offset ${off}: ${who} was accepted before T=${T} `;
         if ((d[c + C.REVIVE_UNACKED] & (1 << i)) === 0) {
           const gone = offsetsOf(so, d[c + C.REVIVE_UNACKED] & ~d[c + C.RETRIED], d[c + C.NUM]);
           lines.push(

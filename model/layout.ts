@@ -167,7 +167,7 @@ export const E = {
   MASK: 3,
   /** deliverTimeMs as the revive reads it for endTime. */
   DELIVER: 4,
-  /** Time the entry reaches the revive queue (timer slot, or delay-level delivery time). */
+  /** In the timer: its slot (read from slot + timerPrecisionMs on, see slotDueAt) or the delay level's delivery time. */
   SLOT: 5,
   SIZE: 6,
 } as const;

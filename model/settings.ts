@@ -102,8 +102,8 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     name: 'timerPrecisionMs',
     kind: 'config',
     type: 'ms',
-    doc: 'Timer wheel slot size: a CK/ACK with deliverTimeMs is put in the slot below it.',
-    source: 'MessageStoreConfig.timerPrecisionMs (default 1000); HookUtils.transformTimerMessage',
+    doc: 'Timer wheel slot size (500 or 1000): a CK/ACK with deliverTimeMs is put in the slot below it and reaches the revive queue at the first multiple of the precision at or after deliverTimeMs.',
+    source: 'MessageStoreConfig.timerPrecisionMs (default 1000; the setter keeps 100, 200, 500 or 1000); HookUtils.transformTimerMessage; TimerMessageStore.dequeue',
   },
   {
     name: 'enableSkipLongAwaitingAck',

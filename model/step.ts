@@ -13,7 +13,7 @@ import { K, type Ctx, type Note } from './protocol/context.js';
 import { pop, popBlocked } from './protocol/pop.js';
 import { expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
 import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
-import { deliverSlot, nextTimerSlot } from './protocol/store.js';
+import { deliverSlot, nextTimerSlot, slotDueAt } from './protocol/store.js';
 import { asState, type State } from './state.js';
 
 const BROKER_CODE = { 'broker-a': BROKER.A, 'broker-b': BROKER.B } as const;
@@ -91,7 +91,8 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
     case 'timer': {
       const slot = nextTimerSlot(s, ctx);
       if (slot < 0) return 'the timer holds no CK or ACK';
-      return slot <= at ? null : `the next timer slot is ${fmtTime(slot)}, after ${fmtTime(at)}`;
+      const due = slotDueAt(slot, ctx);
+      return due <= at ? null : `the next timer slot is ${fmtTime(slot)}, read from ${fmtTime(due)} on, after ${fmtTime(at)}`;
     }
     case 'revive':
       return reviveBlocked(s);

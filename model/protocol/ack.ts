@@ -45,12 +45,14 @@ export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): string | null 
 }
 
 /**
- * Is an ack the broker accepts at `now` in time for a CK whose revive time is T? The model's
- * convention is "at or before T" (now <= T). Every in-time test (ACKED_IN_TIME,
- * ACK_STORED_IN_TIME, the late-ack budget) goes through this function.
+ * Is an ack the broker accepts at `now` in time for a CK whose revive time is T? In time means
+ * before T: at T the client's pop has timed out (ConsumeMessagePopConcurrentlyService.isPopTimeout,
+ * now - popTime >= invisibleTime) and the broker writes the ACK as already due
+ * (HookUtils.transformTimerMessage delays only deliverMs > now); see docs/model.md. Every
+ * in-time test (ACKED_IN_TIME, ACK_STORED_IN_TIME, the late-ack budget) goes through here.
  */
 export function ackInTime(now: number, T: number): boolean {
-  return now <= T;
+  return now < T;
 }
 
 /** ackInTime for CK record `c` at the current model time. */

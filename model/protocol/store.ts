@@ -1,10 +1,13 @@
 /**
  * Writing to the revive topic. A message with deliverTimeMs in the future becomes a timer
  * message (HookUtils.transformTimerMessage): it waits in the slot below deliverTimeMs
- * (rounded down to timerPrecisionMs; an exact multiple goes one whole slot back) and
- * reaches the revive queue when the timer wheel reaches that slot. A message whose
- * deliverTimeMs is not in the future is appended to the revive queue at once. Before
- * 5.0.0, delay levels stand in for the timer wheel (see writeRevive).
+ * (rounded down to timerPrecisionMs; an exact multiple goes one whole slot back). The
+ * wheel reads slot s only once its write time (now rounded down to the precision) has
+ * passed s, that is from s + timerPrecisionMs on, the first multiple of the precision at
+ * or after deliverTimeMs: never early, and up to one precision late (later when the timer
+ * lags). A message whose deliverTimeMs is not in the future is appended to the revive
+ * queue at once, whatever the timer still holds. Before 5.0.0, delay levels stand in for
+ * the timer wheel (see writeRevive).
  *
  * Abstraction: a run of consecutive single AckMsg messages of the same CK with the same
  * brokerName and deliverTimeMs is kept as one entry whose mask holds all their offsets.
@@ -19,8 +22,20 @@ import { E, G, KIND, type EntryKind } from '../layout.js';
 import { fmtEntry, fmtTime } from '../format.js';
 import { note, type Ctx } from './context.js';
 
+/** The slot HookUtils.transformTimerMessage puts a message in (its TIMER_OUT_MS). */
 export function timerSlot(deliverMs: number, precision: number): number {
   return deliverMs % precision === 0 ? deliverMs - precision : Math.floor(deliverMs / precision) * precision;
+}
+
+/**
+ * The first instant the timer can hand on the entries of `slot`. TimerMessageStore.dequeue
+ * reads the slot at currReadTimeMs only while currReadTimeMs < currWriteTimeMs, and
+ * currWriteTimeMs is now rounded down to the precision (maybeMoveWriteTime), so slot s is
+ * read from s + precision on: for a message, the first multiple of the precision at or
+ * after its deliverTimeMs. A delay level (ScheduleMessageService) expires at its time.
+ */
+export function slotDueAt(slot: number, ctx: Ctx): number {
+  return ctx.s.timerMode === 'delayLevel' ? slot : slot + ctx.s.timerPrecisionMs;
 }
 
 /** The delay levels of ScheduleMessageService (messageDelayLevel), in ms. */
@@ -151,21 +166,36 @@ export function nextTimerSlot(d: Int32Array, ctx: Ctx): number {
   return d[G.NTIMER] === 0 ? -1 : d[ctx.L.timer(d, 0) + E.SLOT];
 }
 
-/** Is the timer behind (an entry whose slot has passed is still waiting)? */
-export function timerBehind(d: Int32Array, ctx: Ctx): boolean {
+/** The instant the first timer entry can be delivered (slotDueAt), or -1 when the timer is empty. */
+export function nextTimerDue(d: Int32Array, ctx: Ctx): number {
   const slot = nextTimerSlot(d, ctx);
-  return slot >= 0 && slot <= d[G.NOW];
+  return slot < 0 ? -1 : slotDueAt(slot, ctx);
 }
 
 /**
- * The timer wheel reaches the first due slot: every entry of that slot moves, in order,
- * to the tail of the revive queue. Returns the number of entries moved.
+ * Is the timer behind, as the revive's idle rule asks (getDequeueBehind() > 0: whole
+ * seconds between now and currReadTimeMs, the slot the wheel reads next)? The model takes
+ * currReadTimeMs to be the slot of the first waiting entry: behind once now is 1 s past
+ * it. With delay levels (no such check before 5.0.0): an expired level still waiting.
+ */
+export function timerBehind(d: Int32Array, ctx: Ctx): boolean {
+  const slot = nextTimerSlot(d, ctx);
+  if (slot < 0) return false;
+  return ctx.s.timerMode === 'delayLevel' ? slot <= d[G.NOW] : d[G.NOW] - slot >= DEQUEUE_BEHIND_UNIT_MS;
+}
+
+/** getDequeueBehind() counts whole seconds. */
+export const DEQUEUE_BEHIND_UNIT_MS = 1000;
+
+/**
+ * The timer wheel reads the first slot, once it is due (slotDueAt): every entry of that
+ * slot moves, in order, to the tail of the revive queue. Returns the number of entries moved.
  */
 export function deliverSlot(d: Int32Array, ctx: Ctx): number {
   const L = ctx.L;
   if (d[G.NTIMER] === 0) return 0;
   const slot = d[L.timer(d, 0) + E.SLOT];
-  if (slot > d[G.NOW]) return 0;
+  if (slotDueAt(slot, ctx) > d[G.NOW]) return 0;
   let moved = 0;
   while (d[G.NTIMER] > 0 && d[L.timer(d, 0) + E.SLOT] === slot) {
     const p = d[G.NLOG];
@@ -181,7 +211,7 @@ export function deliverSlot(d: Int32Array, ctx: Ctx): number {
         'timer deliver',
         ctx.s.timerMode === 'delayLevel'
           ? `delay level expires at ${fmtTime(slot)}: ${what} -> ${where} (the revive reads its time as ${fmtTime(m.deliverMs)})`
-          : `slot ${fmtTime(slot)}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> ${where}`,
+          : `slot ${fmtTime(slot)} read at ${fmtTime(d[G.NOW])}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> ${where}`,
       );
     }
     if (joins) {

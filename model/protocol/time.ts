@@ -7,7 +7,7 @@
 import { C, CF, E, G, KIND } from '../layout.js';
 import { K, type Ctx } from './context.js';
 import { INFLIGHT_STAY_MS, reviveStart } from './revive.js';
-import { DELAY_LEVELS_MS } from './store.js';
+import { DELAY_LEVELS_MS, DEQUEUE_BEHIND_UNIT_MS, slotDueAt } from './store.js';
 
 /** The earliest breakpoint after now, or -1 when nothing can change any more. */
 export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
@@ -47,7 +47,9 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   }
   for (let i = 0; i < d[G.NTIMER]; i++) {
     const slot = d[L.timer(d, i) + E.SLOT];
-    consider(slot);
+    // The slot can be read; the revive starts to see the timer behind.
+    consider(slotDueAt(slot, ctx));
+    if (!delayLevels && i === 0) consider(slot + DEQUEUE_BEHIND_UNIT_MS);
     if (delayLevels) {
       for (const level of DELAY_LEVELS_MS) {
         consider(slot - level);

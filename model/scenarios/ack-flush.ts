@@ -13,7 +13,7 @@ import type { Event } from '../events.js';
 import { C, CF, E, G, KIND, Layout } from '../layout.js';
 import { K, type Ctx } from '../protocol/context.js';
 import { reviveStart } from '../protocol/revive.js';
-import { nextTimerSlot } from '../protocol/store.js';
+import { nextTimerDue } from '../protocol/store.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
 import { initialState, type State } from '../state.js';
@@ -77,8 +77,8 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
       for (let i = 0; i < n; i++) if (held & (1 << i)) out.push(flushed ? acksAfter[i] : acksBefore[i]);
       if (!flushed) out.push(flush);
       if (out.length > 0) return out;
-      const slot = nextTimerSlot(st, ctx);
-      if (slot >= 0) return [intern(timerAt, Math.max(st[G.NOW], slot), 'timer')];
+      const due = nextTimerDue(st, ctx);
+      if (due >= 0) return [intern(timerAt, Math.max(st[G.NOW], due), 'timer')];
       const at = reviveDueAt(st, ctx);
       return at < 0 ? [] : [intern(reviveAt, at, 'revive')];
     },

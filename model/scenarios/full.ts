@@ -18,7 +18,7 @@ import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
 import { reviveBlocked, reviveStart } from '../protocol/revive.js';
-import { nextTimerSlot } from '../protocol/store.js';
+import { nextTimerDue } from '../protocol/store.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
@@ -170,8 +170,8 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       const changes = (e: Event): boolean => !sameState(st, dryRun(st, ctx, e, scratchA));
 
       // Broker services.
-      const slot = nextTimerSlot(st, ctx);
-      const timerDue = slot >= 0 && slot <= now;
+      const due = nextTimerDue(st, ctx);
+      const timerDue = due >= 0 && due <= now;
       if (timerDue) out.push(TIMER);
       let scanPending = false;
       if (!slave) {
@@ -323,6 +323,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
     const origin = st[c + C.ORIGIN];
     if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
     const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
+    // An ack at T is late: the client's pop has timed out (see ackInTime).
     const inTime = ackInTime(now, T) || st[G.USED_LATE_ACKS] < b.lateAcks;
     const held = st[c + C.HELD];
     const acked = st[c + C.ACKED];
@@ -339,7 +340,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
         out.push({ type: 'ack', ...handle, offset });
         if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, offset, storeFails: true });
       }
-      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now <= T && now > st[c + C.POP_TIME]) {
+      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now < T && now > st[c + C.POP_TIME]) {
         out.push({ type: 'changeInvisible', ...handle, offset, invisibleTime: changeTo });
       }
     }

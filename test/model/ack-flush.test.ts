@@ -14,8 +14,9 @@ describe('ack-flush on 5.3.1 (#8835)', () => {
       { type: 'ack', queueId: 0, startOffset: 100, popTime: 0, offset: 101, at: 1000 },
       { type: 'scan', at: 10500 },
       { type: 'ack', queueId: 0, startOffset: 100, popTime: 0, offset: 102, at: 10500 },
-      { type: 'timer', at: 58000 },
+      // The CK (deliver 59 s, slot 58 s) is read at 59 s, the ACK (60 s, slot 59 s) at 60 s.
       { type: 'timer', at: 59000 },
+      { type: 'timer', at: 60000 },
       { type: 'revive', at: 63500 },
     ]);
     // ack-key-agreement already fails right after the flush writes the AckMsg without brokerName.

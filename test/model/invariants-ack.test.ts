@@ -135,15 +135,15 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
     expect([s[c + C.CHANGED], s[c + C.ACKED], s[c + C.ACK_WRITTEN], s[c + C.ACK_STORED_IN_TIME]]).toEqual([1, 0, 1, 1]);
   });
 
-  it('"in time" is at or before T, decided in one place', () => {
-    expect(ackInTime(60_000, 60_000)).toBe(true);
-    expect(ackInTime(60_001, 60_000)).toBe(false);
+  it('"in time" is strictly before T, decided in one place', () => {
+    expect(ackInTime(59_999, 60_000)).toBe(true);
+    expect(ackInTime(60_000, 60_000)).toBe(false);
     const m = fullModel('5.3.2', BOUNDS);
     const c = m.ctx.L.ck(0);
+    const before = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(59_500), ack(100, 59_500)]);
+    expect([before[c + C.ACKED_IN_TIME], before[c + C.ACK_STORED_IN_TIME], before[G.USED_LATE_ACKS]]).toEqual([1, 1, 0]);
     const atT = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(60_000), ack(100, 60_000)]);
-    expect([atT[c + C.ACKED_IN_TIME], atT[c + C.ACK_STORED_IN_TIME], atT[G.USED_LATE_ACKS]]).toEqual([1, 1, 0]);
-    const after = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(60_500), ack(100, 60_500)]);
-    expect([after[c + C.ACKED_IN_TIME], after[c + C.ACK_STORED_IN_TIME], after[G.USED_LATE_ACKS]]).toEqual([0, 0, 1]);
+    expect([atT[c + C.ACKED_IN_TIME], atT[c + C.ACK_STORED_IN_TIME], atT[G.USED_LATE_ACKS]]).toEqual([0, 0, 1]);
   });
 
   it('symmetry permutes ACK_STORED_IN_TIME with the other masks', () => {

@@ -54,8 +54,8 @@ describe('popcheck replay', () => {
         '{"type":"ack","queueId":0,"startOffset":100,"popTime":0,"offset":100,"at":1000}',
         '{"type":"scan","at":10500}',
         '{"type":"ack","queueId":0,"startOffset":100,"popTime":0,"offset":101}',
-        '{"type":"timer","at":58000}',
         '{"type":"timer","at":59000}',
+        '{"type":"timer","at":60000}',
         '{"type":"revive","at":63500}',
       ].join('\n'),
     );

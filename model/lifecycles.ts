@@ -93,6 +93,8 @@ export const MESSAGE_TRANSITIONS = [
   // revived again (at-least-once: the re-put CK retries it once more later).
   m('changed', 'revivedAgain', 'retried'),
   m('changed', 'revivedAgain', 'reviving'),
+  // A retry a crash forgot: the next pass reads the CK again, and its retry write fails too.
+  m('dropped', 'handedOver', 'changed'),
 ];
 
 export const CK_TRANSITIONS = [

@@ -135,6 +135,9 @@ describe('lifecycle tables', () => {
     models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
     models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1, expire: 1 }, { enablePopBufferMerge: false }, 1));
     models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1, retryFailures: 1 }, { enablePopBufferMerge: false }, 1));
+    // A message handed to a re-put CK is revived again from its original CK after a crash.
+    models.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1 }, {}, 1));
+    models.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1, pops: 1, batch: 1 }, { asyncBizRead: true }, 1));
     for (const m of models) {
       const withRecorder = Object.assign(Object.create(Object.getPrototypeOf(m)), m, { invariants: [...m.invariants, recorder(m)] }) as PopModel;
       const g = explore(withRecorder, { countPaths: false });

@@ -45,17 +45,17 @@ const handle = (offset: number) => ({ queueId: 0, startOffset: 100, popTime: 0, 
 const ack = (offset: number, at: number, storeFails = false): Event => ({ type: 'ack', ...handle(offset), at, ...(storeFails ? { storeFails } : {}) });
 const tick = (to: number): Event => ({ type: 'tick', to });
 
-/** Pop 100..101 at 0 (T = 60 s); the CK leaves the buffer at 10.5 s, reaches the revive queue at 58 s and is revived at 64 s. */
+/** Pop 100..101 at 0 (T = 60 s); the CK leaves the buffer at 10.5 s, reaches the revive queue at 59 s and is revived at 64 s. */
 function popThenRevive(acksBeforeScan: readonly Event[], acksAfterRevive: readonly Event[] = [], ackInTimer = false): Event[] {
   return [
     { type: 'pop', queueId: 0, maxNums: 2, at: 0 },
     ...acksBeforeScan,
     tick(10_500),
     { type: 'scan', at: 10_500 },
-    tick(58_000),
-    { type: 'timer', at: 58_000 },
+    tick(59_000),
+    { type: 'timer', at: 59_000 },
     tick(64_000),
-    // The ACK's slot (59 s): the revive waits for a timer that is behind.
+    // The ACK's slot (59 s, read at 60 s): the revive waits for a timer that is behind.
     ...(ackInTimer ? [{ type: 'timer', at: 64_000 } as const] : []),
     { type: 'revive', at: 64_000 },
     ...acksAfterRevive,

@@ -171,12 +171,12 @@ describe('bufferMergeKeyGuard', () => {
 });
 
 describe('#7724 after the fix', () => {
-  it('still reproduces: the message is deleted after the pop, and the revive retries its neighbour (11 steps)', () => {
+  it('still reproduces: the message is deleted after the pop, and the revive retries its neighbour (12 steps)', () => {
     const e = findEntry('7724')!;
     const r = checkEntry(e, e.buggy);
     expect(r.verdict).toBe('violated');
     const types = r.violations[0].counterexample.steps.map((st) => st.event.type);
-    expect(types.length).toBe(11);
+    expect(types.length).toBe(12);
     // Before, the shortest counterexample expired offset 100 first and then popped it.
     expect(types[0]).toBe('pop');
     expect(types.indexOf('expire')).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 /**
  * The catalogue: RocketMQ's historical POP bugs, each with the smallest configuration the
  * model reproduces it in, the release that has it and the one that fixed it; and the
- * reference's inferred hazards I-1...I-8 as hypotheses, each with the result of checking it.
+ * reference's inferred hazards I-1...I-9 as hypotheses, each with the result of checking it.
  */
 import type { Bounds, SettingOverrides } from './identity.js';
 import type { SettingName } from './settings.js';
@@ -397,6 +397,28 @@ export const CATALOGUE: readonly BugEntry[] = [
     expectBuggy: 'violated',
     shortest: 7,
     finding: 'confirmed from 5.3.2 (in 5.3.1 the same reproduction fails for the plain #8835 batch reason)',
+  },
+  {
+    id: 'I-9',
+    kind: 'hypothesis',
+    title: 'A stalled buffer scan stores the CK behind its ACK',
+    summary:
+      'An ack that addAk refuses is written at once with deliverTimeMs T and leaves the timer at T; if the scan that should flush the buffered CK (at T - 3 s) stalls until then, the CK (deliverTimeMs T - 1 s, already due) is appended behind the ACK, the revive drops the ACK and retries the acked message.',
+    links: ['reference §6.2 (residual with exact timers)'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.3.0', '5.3.1', '5.3.2', 'head'],
+    fixedIn: 'not fixed (only a prompt scan: PopBufferMergeService runs every 5 ms)',
+    switches: [],
+    invariant: 'acked-never-retried',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1 },
+    settings: { popInvisibleTime: 5000 },
+    buggy: { release: 'head', bounds: { scanStalls: true }, label: 'head, the scan stalls 3 s' },
+    fixed: { release: 'head', label: 'head, prompt scan' },
+    expectBuggy: 'violated',
+    shortest: 12,
+    finding:
+      'confirmed: with invisibleTime 5 s a scan stalled from 2 s to 5 s is enough (with 60 s, from 10 s to 60 s); the ACK is dropped as having no CK before it',
   },
 ];
 

@@ -1,6 +1,7 @@
 /** Broker-wide events: persisting offsets, crash and restart, role changes. */
 import { C, CF, G, GF, Q } from '../layout.js';
 import { note, type Ctx } from './context.js';
+import { reviveStart } from './revive.js';
 
 /** Consumer offsets and the revive offset reach disk (ConsumerOffsetManager.persist). */
 export function persist(d: Int32Array, ctx: Ctx): void {
@@ -56,6 +57,12 @@ export function crash(d: Int32Array, ctx: Ctx): void {
   );
 }
 
+/**
+ * changeToSlave (ReplicasManager / DLedgerRoleChangeHandler) -> changeSpecialServiceStatus(false):
+ * the revive only stops (setShouldRunPopRevive(false)); PopBufferMergeService, seeing the
+ * SLAVE role, clears its buffer and offset FIFOs. Nothing else is reset: not `serving`, not
+ * the revive's in-memory offset, not the in-flight retries.
+ */
 export function becomeSlave(d: Int32Array, ctx: Ctx): void {
   const lost = dropBuffer(d, ctx);
   d[G.FLAGS] |= GF.SLAVE;
@@ -64,11 +71,28 @@ export function becomeSlave(d: Int32Array, ctx: Ctx): void {
   if (ctx.notes) note(ctx, 'PopBufferMergeService', 'Broker is SLAVE, clear all data', `role change to slave: buffer and offset queues cleared (${lost} CK(s) never stored); the revive stops`);
 }
 
+/**
+ * The broker group has a master again (the takeover that follows every demotion; not
+ * counted against --role-changes). changeToMaster reloads nothing: the consumer offsets,
+ * the revive group's among them, are what the slave's syncConsumerOffset last copied from
+ * the master (modelled as the persisted values); the revive only starts again
+ * (setShouldRunPopRevive(true)), keeping its in-memory reviveOffset, which only the
+ * constructor and mergeAndRevive assign. Releases before 5.1.0 have no in-memory offset
+ * (a pass starts at the committed one); it arrived with the asynchronous revive (#5755),
+ * so `reviveAsync` tells them apart. `serving` is left alone: an idle buffer scan turns it
+ * back on.
+ */
 export function becomeMaster(d: Int32Array, ctx: Ctx): void {
   for (let q = 0; q < ctx.L.queues; q++) d[ctx.L.q(q) + Q.CONSUMER_OFFSET] = d[ctx.L.q(q) + Q.CONSUMER_PERSIST];
   d[G.REVIVE_COMMIT] = d[G.REVIVE_PERSIST];
-  d[G.REVIVE_MEM] = d[G.REVIVE_PERSIST];
-  d[G.FLAGS] = (d[G.FLAGS] | GF.SERVING) & ~GF.SLAVE;
-  d[G.USED_ROLE_CHANGES]++;
-  if (ctx.notes) note(ctx, 'PopReviveService', 'role change to master', `role change to master: offsets as synced (${d[G.REVIVE_PERSIST]} for the revive); the revive runs again`);
+  if (!ctx.s.reviveAsync) d[G.REVIVE_MEM] = d[G.REVIVE_COMMIT];
+  d[G.FLAGS] &= ~GF.SLAVE;
+  if (ctx.notes) {
+    note(
+      ctx,
+      'PopReviveService',
+      'role change to master',
+      `role change to master: offsets as synced (${d[G.REVIVE_PERSIST]} for the revive); the next revive pass reads from offset ${reviveStart(d) + 1}`,
+    );
+  }
 }

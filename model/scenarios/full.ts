@@ -47,6 +47,7 @@ export interface FullBounds {
   readonly retryFailures: number;
   readonly slowScans: number;
   readonly crashes: number;
+  /** Demotions (master -> slave); each is followed, at some later time, by a return to master that is not counted. */
   readonly roleChanges: number;
   readonly produce: number;
   readonly expire: number;
@@ -195,10 +196,13 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
         }
       }
       if (st[G.USED_GCS] < b.gc) for (let q = 0; q < b.queues; q++) if (gcBlocked(st, ctx, q) === null) out.push({ type: 'gc', queueId: q });
-      const restartsLeft = st[G.USED_CRASHES] < b.crashes || st[G.USED_ROLE_CHANGES] < b.roleChanges;
+      const restartsLeft = st[G.USED_CRASHES] < b.crashes || st[G.USED_ROLE_CHANGES] < b.roleChanges || slave;
       if (restartsLeft && persistUseful(st, ctx)) out.push(PERSIST);
       if (st[G.USED_CRASHES] < b.crashes) out.push(CRASH);
-      if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push(slave ? TO_MASTER : TO_SLAVE);
+      // roleChanges bounds the demotions; a slave always has a takeover to come (the group
+      // gets a master back, with the replicated revive topic), so no run ends as slave.
+      if (slave) out.push(TO_MASTER);
+      else if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push(TO_SLAVE);
 
       const clientActive = b.horizon < 0 || now <= b.horizon;
 

@@ -37,9 +37,13 @@ function hasFlag(d: Int32Array, c: number, f: number): boolean {
 function putCkToStore(d: Int32Array, ctx: Ctx, k: number): void {
   const c = ctx.L.ck(k);
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  const direct = writesDirectly(d, ctx, T - K.ackTimeInterval);
   writeRevive(d, ctx, KIND.CK, k, d[c + C.BROKER], 0, T - K.ackTimeInterval);
   d[c + C.FLAGS] |= CF.CK_STORED;
-  if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]put ck to store ok', `putCkToStore: CK@${d[c + C.START]} written to the revive topic (bitMap=0, deliver ${fmtTime(T - K.ackTimeInterval)})`);
+  if (ctx.notes) {
+    const text = `putCkToStore: CK@${d[c + C.START]} written to the revive topic (bitMap=0, deliver ${fmtTime(T - K.ackTimeInterval)})`;
+    note(ctx, 'PopBufferMergeService', '[PopBuffer]put ck to store ok', text + (direct ? directText(d) : ''));
+  }
 }
 
 /** Writes the buffered, not yet stored acks of wrapper k (one AckMsg each, or one BatchAckMsg). */

@@ -91,7 +91,7 @@ describe('role changes', () => {
       { type: 'scan' },
       // The consumer offset 102 reaches the copy the slave syncs.
       { type: 'persist' },
-      { type: 'tick', to: 58000 },
+      { type: 'tick', to: 59000 },
       { type: 'timer' },
       { type: 'tick', to: 60000 },
       TO_SLAVE,

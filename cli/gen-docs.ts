@@ -1,5 +1,6 @@
 /** `npm run docs`: regenerates the generated parts of docs/. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { jsonSchemaText, PUBLISHED_SCHEMAS } from './report-schema.js';
 import { lifecycleDoc } from '../model/lifecycle-docs.js';
 import { catalogueDoc, versionsDoc } from '../model/reference-docs.js';
 
@@ -11,4 +12,9 @@ const docs: [string, string][] = [
 for (const [name, text] of docs) {
   writeFileSync(new URL(`../docs/${name}`, import.meta.url), text);
   process.stdout.write(`docs/${name} written\n`);
+}
+mkdirSync(new URL('../docs/schemas/', import.meta.url), { recursive: true });
+for (const [name, schema] of PUBLISHED_SCHEMAS) {
+  writeFileSync(new URL(`../docs/schemas/${name}`, import.meta.url), jsonSchemaText(name, schema));
+  process.stdout.write(`docs/schemas/${name} written\n`);
 }

@@ -3,6 +3,7 @@
  * to a state; they copy it and change the copy. `toRecord` gives the same state as a
  * plain readonly record in RocketMQ's vocabulary (for JSON output and teaching).
  */
+import { z } from 'zod';
 import { BROKER_NAMES, C, CF, E, G, GF, KIND, ORIGIN, Q, type Layout } from './layout.js';
 import { offsetsOf } from './format.js';
 
@@ -48,67 +49,97 @@ export function initialState(L: Layout, queues: readonly QueueSetup[]): State {
   return asState(d);
 }
 
-export interface EntryRecord {
-  readonly tag: 'ck' | 'ack' | 'bAck';
-  readonly queueId: number;
-  readonly startOffset: number;
-  readonly popTime: number;
-  readonly brokerName: string | null;
-  readonly offsets: readonly number[];
-  readonly deliverTimeMs: number;
-  readonly slot?: number;
-}
+const Offsets = z.array(z.number().int()).readonly();
 
-export interface CkRecord {
-  readonly queueId: number;
-  readonly startOffset: number;
-  readonly num: number;
-  readonly popTime: number;
-  readonly invisibleTime: number;
-  readonly reviveTime: number;
-  readonly brokerName: string | null;
-  readonly wrapper: {
-    readonly inBuffer: boolean;
-    readonly inOffsetQueue: boolean;
-    readonly justOffset: boolean;
-    readonly ckStored: boolean;
-    readonly bits: readonly number[];
-    readonly toStoreBits: readonly number[];
-    readonly nextBeginOffset: number;
-  };
-  readonly origin: 'pop' | 'changeInvisible' | 'rePut';
-  readonly doneInMemory: boolean;
-  readonly lost: boolean;
-  readonly revived: boolean;
-  readonly reviveOffset: number;
-  readonly reviveUnacked: readonly number[];
-  readonly retryPending: readonly number[];
-  readonly changed: readonly number[];
-  readonly foreignRetries: number;
-  readonly client: { readonly held: readonly number[]; readonly acked: readonly number[]; readonly ackedInTime: readonly number[] };
-  readonly ackWritten: readonly number[];
-  readonly retried: readonly number[];
-  readonly retriedAgain: readonly number[];
-}
+/** A CK, ACK or BatchAckMsg in the timer or the revive queue. */
+export const EntryRecordSchema = z
+  .object({
+    tag: z.enum(['ck', 'ack', 'bAck']),
+    queueId: z.number().int(),
+    startOffset: z.number().int(),
+    popTime: z.number().int(),
+    brokerName: z.string().nullable(),
+    offsets: Offsets,
+    deliverTimeMs: z.number().int(),
+    /** In the timer: the slot it waits in. */
+    slot: z.number().int().optional(),
+  })
+  .strict()
+  .readonly();
+export type EntryRecord = z.infer<typeof EntryRecordSchema>;
 
-export interface StateRecord {
-  readonly now: number;
-  readonly serving: boolean;
-  readonly role: 'master' | 'slave';
-  readonly epoch: number;
-  readonly queues: readonly {
-    readonly queueId: number;
-    readonly minOffset: number;
-    readonly maxOffset: number;
-    readonly firstStoredOffset: number;
-    readonly consumerOffset: number;
-    readonly consumerOffsetPersisted: number;
-  }[];
-  readonly cks: readonly CkRecord[];
-  readonly timer: readonly EntryRecord[];
-  readonly reviveQueue: readonly EntryRecord[];
-  readonly reviveOffset: { readonly inMemory: number; readonly committed: number; readonly persisted: number };
-}
+/** A CK with its buffer wrapper, the client's view and the history the invariants read. */
+export const CkRecordSchema = z
+  .object({
+    queueId: z.number().int(),
+    startOffset: z.number().int(),
+    num: z.number().int(),
+    popTime: z.number().int(),
+    invisibleTime: z.number().int(),
+    reviveTime: z.number().int(),
+    brokerName: z.string().nullable(),
+    wrapper: z
+      .object({
+        inBuffer: z.boolean(),
+        inOffsetQueue: z.boolean(),
+        justOffset: z.boolean(),
+        ckStored: z.boolean(),
+        bits: Offsets,
+        toStoreBits: Offsets,
+        nextBeginOffset: z.number().int(),
+      })
+      .strict()
+      .readonly(),
+    origin: z.enum(['pop', 'changeInvisible', 'rePut']),
+    doneInMemory: z.boolean(),
+    lost: z.boolean(),
+    revived: z.boolean(),
+    reviveOffset: z.number().int(),
+    reviveUnacked: Offsets,
+    retryPending: Offsets,
+    changed: Offsets,
+    foreignRetries: z.number().int(),
+    client: z.object({ held: Offsets, acked: Offsets, ackedInTime: Offsets }).strict().readonly(),
+    ackWritten: Offsets,
+    /** Offsets one of whose acks was accepted before T and stored (what acked-never-retried protects). */
+    ackStoredInTime: Offsets,
+    retried: Offsets,
+    retriedAgain: Offsets,
+  })
+  .strict()
+  .readonly();
+export type CkRecord = z.infer<typeof CkRecordSchema>;
+
+/** A model state as a plain record in RocketMQ's vocabulary (`--with-states`, replay's final state). */
+export const StateRecordSchema = z
+  .object({
+    now: z.number().int(),
+    serving: z.boolean(),
+    role: z.enum(['master', 'slave']),
+    epoch: z.number().int(),
+    queues: z
+      .array(
+        z
+          .object({
+            queueId: z.number().int(),
+            minOffset: z.number().int(),
+            maxOffset: z.number().int(),
+            firstStoredOffset: z.number().int(),
+            consumerOffset: z.number().int(),
+            consumerOffsetPersisted: z.number().int(),
+          })
+          .strict()
+          .readonly(),
+      )
+      .readonly(),
+    cks: z.array(CkRecordSchema).readonly(),
+    timer: z.array(EntryRecordSchema).readonly(),
+    reviveQueue: z.array(EntryRecordSchema).readonly(),
+    reviveOffset: z.object({ inMemory: z.number().int(), committed: z.number().int(), persisted: z.number().int() }).strict().readonly(),
+  })
+  .strict()
+  .readonly();
+export type StateRecord = z.infer<typeof StateRecordSchema>;
 
 const TAGS = { [KIND.CK]: 'ck', [KIND.ACK]: 'ack', [KIND.BACK]: 'bAck' } as const;
 
@@ -177,6 +208,7 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
       foreignRetries: d[c + C.FOREIGN_RETRIES],
       client: { held: offs(d[c + C.HELD]), acked: offs(d[c + C.ACKED]), ackedInTime: offs(d[c + C.ACKED_IN_TIME]) },
       ackWritten: offs(d[c + C.ACK_WRITTEN]),
+      ackStoredInTime: offs(d[c + C.ACK_STORED_IN_TIME]),
       retried: offs(d[c + C.RETRIED]),
       retriedAgain: offs(d[c + C.RETRIED_AGAIN]),
     });

@@ -1,0 +1,151 @@
+/**
+ * The `--json` outputs as zod schemas: the data contract of popcheck's verdicts. The JSON
+ * Schemas under docs/schemas/ are generated from these (`npm run docs`) and kept in sync by
+ * a test; the same test parses real reports with them, so a field added to a report without
+ * its schema (or the other way round) fails.
+ */
+import { z } from 'zod';
+import { EventSchema } from '../model/events.js';
+import { INVARIANT_NAMES } from '../model/invariants.js';
+import { SettingsSchema } from '../model/settings.js';
+import { StateRecordSchema } from '../model/state.js';
+import { TraceHeaderSchema } from '../traces/format.js';
+
+const Int = z.number().int();
+/** A count that can exceed 2^53, as a decimal string. */
+const BigCount = z.string().regex(/^[0-9]+$/);
+
+export const NoteSchema = z
+  .object({
+    actor: z.enum(['PopMessageProcessor', 'AckMessageProcessor', 'PopBufferMergeService', 'TimerMessageStore', 'PopReviveService', 'clock']),
+    tag: z.string(),
+    text: z.string(),
+  })
+  .strict();
+
+export const NarratedStepSchema = z
+  .object({
+    index: Int.min(1),
+    event: EventSchema,
+    /** Model time after the step, ms. */
+    time: Int,
+    notes: z.array(NoteSchema),
+    /** With `--with-states`: the state after the step. */
+    state: StateRecordSchema.optional(),
+  })
+  .strict();
+
+export const ViolationReportSchema = z
+  .object({
+    invariant: z.enum(INVARIANT_NAMES),
+    kind: z.enum(['always', 'final', 'transition']),
+    description: z.string(),
+    length: Int.min(0),
+    violatingInterleavings: BigCount.nullable(),
+    explanation: z.array(z.string()),
+    counterexample: z.object({ steps: z.array(NarratedStepSchema) }).strict(),
+  })
+  .strict();
+
+export const CheckReportSchema = z
+  .object({
+    verdict: z.enum(['holds', 'violated', 'incomplete']),
+    rocketmq: z.string(),
+    scenario: z.enum(['ack-flush', 'full']),
+    messages: Int.min(1),
+    /** The bounds in words, e.g. "queues=1, messages=3, pops=2, batch=2". */
+    bounds: z.string(),
+    batchAck: z.boolean(),
+    settings: SettingsSchema,
+    invariants: z.array(z.enum(INVARIANT_NAMES)),
+    invariant: z.enum(INVARIANT_NAMES).nullable(),
+    complete: z.boolean(),
+    stopReason: z.string().nullable(),
+    states: Int.min(0),
+    transitions: Int.min(0),
+    depth: Int.min(0),
+    terminalStates: Int.min(0),
+    interleavings: BigCount.nullable(),
+    violatingInterleavings: BigCount.nullable(),
+    symmetry: z.boolean(),
+    elapsedMs: z.number().min(0),
+    statesPerSecond: z.number().min(0),
+    storeBytes: Int.min(0),
+    bytesPerState: z.number().min(0),
+    collisionProbability: z.number().min(0),
+    counterexample: z.object({ steps: z.array(NarratedStepSchema) }).strict().nullable(),
+    violations: z.array(ViolationReportSchema),
+  })
+  .strict();
+
+const BugRunSchema = z.object({ release: z.string(), overrides: z.record(z.string(), z.unknown()).optional(), bounds: z.record(z.string(), z.unknown()).optional(), label: z.string() }).strict();
+
+export const BugReportSchema = z
+  .object({
+    bug: z
+      .object({
+        id: z.string(),
+        kind: z.enum(['bug', 'hypothesis']),
+        title: z.string(),
+        summary: z.string(),
+        links: z.array(z.string()),
+        affected: z.array(z.string()),
+        fixedIn: z.string(),
+        switches: z.array(z.string()),
+        invariant: z.enum(INVARIANT_NAMES),
+        scenario: z.enum(['ack-flush', 'full']),
+        messages: Int.min(1),
+        bounds: z.record(z.string(), z.unknown()).optional(),
+        batchAck: z.boolean().optional(),
+        settings: z.record(z.string(), z.unknown()).optional(),
+        expectBuggy: z.enum(['violated', 'holds']),
+        shortest: Int.nullable(),
+        finding: z.string().optional(),
+        buggyRun: BugRunSchema,
+        fixedRun: BugRunSchema,
+      })
+      .strict(),
+    outcome: z.enum(['as-expected', 'not-as-expected', 'incomplete']),
+    asExpected: z.boolean(),
+    buggy: CheckReportSchema,
+    fixed: CheckReportSchema,
+  })
+  .strict();
+
+export const ReplayReportSchema = z
+  .object({
+    file: z.string(),
+    header: TraceHeaderSchema,
+    verdict: z.enum(['conforms', 'diverges', 'violated']),
+    lines: z.object({ events: Int.min(0), used: Int.min(0), skipped: z.array(Int) }).strict(),
+    divergence: z.object({ line: Int.min(1), event: EventSchema, reason: z.string() }).strict().nullable(),
+    violations: z.array(z.object({ invariant: z.string(), line: Int.min(1), explanation: z.array(z.string()) }).strict()),
+    finalInvariants: z
+      .object({
+        checked: z.boolean(),
+        invariants: z.array(z.string()),
+        reason: z.string().nullable(),
+        pending: z.array(EventSchema),
+        pendingCount: Int.min(0),
+      })
+      .strict()
+      .nullable(),
+    steps: z.array(z.object({ line: Int.min(1), event: EventSchema, notes: z.array(NoteSchema) }).strict()),
+    finalState: StateRecordSchema,
+  })
+  .strict();
+
+/** The published schemas: file name under docs/schemas/ and its zod schema. */
+export const PUBLISHED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
+  ['check-report.schema.json', CheckReportSchema],
+  ['bug-report.schema.json', BugReportSchema],
+  ['replay-report.schema.json', ReplayReportSchema],
+  ['trace-header.schema.json', TraceHeaderSchema],
+  ['trace-event.schema.json', EventSchema],
+];
+
+/** A JSON Schema document (draft 2020-12) of `schema`, with a title. */
+export function jsonSchemaText(name: string, schema: z.ZodType): string {
+  const doc = { title: name.replace('.schema.json', ''), ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -8,7 +8,7 @@
  * format whose fields do not parse, a bad header, bad bytes, an over-long line). Lines without a
  * header that look like a stack trace are continuation lines of the record before them.
  *
- * Pure: no I/O. traces/poplog-file.ts reads files. docs/poplog.md lists the line kinds.
+ * Pure: no I/O. cli/poplog-file.ts reads files (the shell does I/O). docs/poplog.md lists the line kinds.
  */
 import type { z } from 'zod';
 import {

@@ -17,7 +17,7 @@ import {
   type PopLogLine,
   type PopLogRecordOf,
 } from '../../traces/poplog.js';
-import { readPopLogFile } from '../../traces/poplog-file.js';
+import { readPopLogFile } from '../../cli/poplog-file.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/poplog/', import.meta.url));
 

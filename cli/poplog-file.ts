@@ -13,7 +13,7 @@ import {
   type PopLogCounts,
   type PopLogEntry,
   type RawLine,
-} from './poplog.js';
+} from '../traces/poplog.js';
 
 export interface PopLogFileOptions {
   /** Lines longer than this many characters are cut and malformed (default MAX_LINE_LENGTH, 1 MiB). */

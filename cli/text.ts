@@ -12,7 +12,7 @@ function bytes(n: number): string {
 }
 
 /** Steps as text; consecutive `tick` steps are shown as one line ("time passes to ..."). */
-export function renderSteps(steps: readonly NarratedStep[]): string[] {
+export function renderSteps(steps: readonly Omit<NarratedStep, 'observations'>[]): string[] {
   const lines: string[] = [];
   const w = String(steps.length).length * (steps.some((s) => s.event.type === 'tick') ? 2 : 1) + 1;
   for (let i = 0; i < steps.length; i++) {

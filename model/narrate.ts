@@ -2,6 +2,7 @@
 import type { Path } from '../checker/path.js';
 import type { Event } from './events.js';
 import { G } from './layout.js';
+import type { Observation } from './observations.js';
 import type { PopModel } from './popmodel.js';
 import type { Note } from './protocol/context.js';
 import { applyNarrated } from './step.js';
@@ -12,7 +13,10 @@ export interface NarratedStep {
   readonly event: Event;
   /** Model time after the step, ms. */
   readonly time: number;
+  /** What the step did, in prose (rendered from `observations`). */
   readonly notes: readonly Note[];
+  /** What the step did, typed (model/observations.ts). */
+  readonly observations: readonly Observation[];
   readonly state?: StateRecord;
 }
 
@@ -20,12 +24,13 @@ export function narrate(model: PopModel, path: Path<State, Event>, withStates = 
   const out: NarratedStep[] = [];
   let s = path.initial;
   path.steps.forEach((step, i) => {
-    const { state, notes } = applyNarrated(s, { L: model.ctx.L, s: model.ctx.s }, step.event);
+    const { state, notes, observations } = applyNarrated(s, { L: model.ctx.L, s: model.ctx.s }, step.event);
     out.push({
       index: i + 1,
       event: step.event,
       time: state[G.NOW],
       notes,
+      observations,
       ...(withStates ? { state: toRecord(state, model.ctx.L) } : {}),
     });
     s = state;

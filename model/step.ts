@@ -5,11 +5,13 @@
 import { BROKER, C, G, GF } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
+import type { Observation } from './observations.js';
 import { ack, ackMark, findCkForHandle, offsetIllegal } from './protocol/ack.js';
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
 import { K, type Ctx, type Note } from './protocol/context.js';
+import { narrating, observe } from './protocol/observe.js';
 import { pop, popBlocked } from './protocol/pop.js';
 import { expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
 import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
@@ -123,7 +125,7 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
   if (at > d[G.NOW]) d[G.NOW] = at;
   switch (e.type) {
     case 'tick':
-      ctx.notes?.push({ actor: 'clock', tag: 'tick', text: `time passes to ${fmtTime(at)}` });
+      if (narrating(ctx)) observe(ctx, { kind: 'tick', to: at });
       break;
     case 'pop':
       pop(d, ctx, e.queueId, e.maxNums, e.popTime ?? at);
@@ -182,9 +184,14 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
   return asState(d);
 }
 
-/** Applies `e` and returns the state with the narration of what happened. */
-export function applyNarrated(s: State, ctx: Omit<Ctx, 'notes'>, e: Event): { state: State; notes: Note[] } {
+/** Applies `e` and returns the state with what happened: the observations, and their narration (notes). */
+export function applyNarrated(
+  s: State,
+  ctx: Omit<Ctx, 'notes' | 'observations'>,
+  e: Event,
+): { state: State; notes: Note[]; observations: Observation[] } {
   const notes: Note[] = [];
-  const state = apply(s, { ...ctx, notes }, e);
-  return { state, notes };
+  const observations: Observation[] = [];
+  const state = apply(s, { L: ctx.L, s: ctx.s, notes, observations }, e);
+  return { state, notes, observations };
 }

@@ -7,10 +7,11 @@
  * With splitAddAk, addAk's checks and its markBitCAS are two steps (`ack` then `ackMark`)
  * and the scan may run in between (hazard I-3).
  */
-import { BROKER, C, CF, G, GF, KIND, Q } from '../layout.js';
-import { brokerName, fmtAckMsg, fmtBits, fmtTime } from '../format.js';
-import { K, note, type Ctx } from './context.js';
+import { C, CF, G, GF, KIND, Q } from '../layout.js';
+import type { AddAkRefusal } from '../observations.js';
+import { K, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
+import { ackMsgRef, bitList, ckRef, narrating, observe, writeRef } from './observe.js';
 import { writeRevive } from './store.js';
 
 /** The CK a receipt handle belongs to (queueId, startOffset, popTime, offset), or -1. */
@@ -30,17 +31,17 @@ export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, 
 }
 
 /** Why addAk refuses the ack (null: it merges it). `w` is the wrapper found under the ack's key. */
-export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): string | null {
+export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): AddAkRefusal | null {
   const s = ctx.s;
-  if (!s.enablePopBufferMerge) return 'enablePopBufferMerge=false';
-  if ((d[G.FLAGS] & GF.SERVING) === 0) return 'buffer not serving';
-  if (w < 0) return 'no ck';
+  if (!s.enablePopBufferMerge) return 'bufferMergeDisabled';
+  if ((d[G.FLAGS] & GF.SERVING) === 0) return 'notServing';
+  if (w < 0) return 'noCk';
   const c = ctx.L.ck(w);
-  if ((d[c + C.FLAGS] & CF.JUST_OFFSET) !== 0) return 'ck just offset (already stored)';
+  if ((d[c + C.FLAGS] & CF.JUST_OFFSET) !== 0) return 'justOffset';
   const now = d[G.NOW];
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
-  if (T - now < s.popCkStayBufferTimeOut + K.bufferMargin) return 'almost timeout for revive';
-  if (now - d[c + C.POP_TIME] > s.popCkStayBufferTime - K.bufferMargin) return 'stay too long';
+  if (T - now < s.popCkStayBufferTimeOut + K.bufferMargin) return 'almostTimeout';
+  if (now - d[c + C.POP_TIME] > s.popCkStayBufferTime - K.bufferMargin) return 'stayTooLong';
   return null;
 }
 
@@ -75,40 +76,49 @@ function markBit(d: Int32Array, ctx: Ctx, w: number, offset: number): void {
 }
 
 /**
- * Writes an AckMsg for message i of CK k (the handle's CK) to the revive topic, or fails
- * to (storeFails). An ack written at or before T (ackInTime) that is stored sets
- * ACK_STORED_IN_TIME. Returns a description for the narration.
+ * addAk refused message i of CK k (the handle's CK): AckMessageProcessor writes its AckMsg
+ * to the revive topic, or fails to (storeFails). An ack written at or before T (ackInTime)
+ * that is stored sets ACK_STORED_IN_TIME. `via`: the client's ack, or changeInvisibleTime's
+ * ack of the original CK.
  */
-export function writeAckToStore(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, storeFails: boolean): string {
+export function writeAckToStore(
+  d: Int32Array,
+  ctx: Ctx,
+  k: number,
+  i: number,
+  bn: number,
+  storeFails: boolean,
+  refusal: AddAkRefusal,
+  via: 'ack' | 'ackOrigin',
+): void {
   const L = ctx.L;
   const c = L.ck(k);
   const bit = 1 << i;
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+  let direct = false;
   if (storeFails) {
     d[G.USED_STORE_FAILURES]++;
-    return ctx.notes ? `${fmtAckMsg(d, L, KIND.ACK, k, bit, bn)} put to the revive topic FAILED ("put ack msg error"); the client is told SUCCESS anyway` : '';
+  } else {
+    direct = writesDirectly(d, ctx, T);
+    writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
+    d[c + C.ACK_WRITTEN] |= bit;
+    if (ackInTimeFor(d, c)) d[c + C.ACK_STORED_IN_TIME] |= bit;
   }
-  const direct = writesDirectly(d, ctx, T);
-  writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
-  d[c + C.ACK_WRITTEN] |= bit;
-  if (ackInTimeFor(d, c)) d[c + C.ACK_STORED_IN_TIME] |= bit;
-  if (!ctx.notes) return '';
-  const msg = fmtAckMsg(d, L, KIND.ACK, k, bit, bn);
-  return (
-    `${msg} written to the revive topic, deliver ${fmtTime(T)}` +
-    (bn === BROKER.NONE ? '' : ` (brokerName ${brokerName(bn)} from the receipt handle)`) +
-    (direct ? directText(d) : '')
-  );
+  if (!narrating(ctx)) return;
+  observe(ctx, {
+    kind: 'ackToStore',
+    via,
+    at: d[G.NOW],
+    refusal,
+    ack: ackMsgRef(d, L, k, d[c + C.START] + i, bn),
+    ok: !storeFails,
+    ...writeRef(d, T, direct),
+  });
 }
 
 /** Does a revive-topic write with this deliverTimeMs skip the timer (deliverTimeMs not in the future)? */
 export function writesDirectly(d: Int32Array, ctx: Ctx, deliverMs: number): boolean {
   return ctx.s.timerMode === 'timerWheel' && deliverMs <= d[G.NOW];
-}
-
-/** Narration of a write that went straight to the revive queue (it is the queue's last entry). */
-export function directText(d: Int32Array): string {
-  return `; not in the future: straight to revive queue offset ${d[G.NLOG] - 1}`;
 }
 
 /**
@@ -124,9 +134,12 @@ export function offsetIllegal(d: Int32Array, ctx: Ctx, k: number, i: number): st
 }
 
 /** The client gets NO_MESSAGE for its handle of message index i of CK k and drops it. */
-export function rejectIllegalOffset(d: Int32Array, ctx: Ctx, k: number, i: number, why: string, what: string): void {
-  d[ctx.L.ck(k) + C.HELD] &= ~(1 << i);
-  note(ctx, 'AckMessageProcessor', 'offset is illegal', `${what}: ${why}; the client drops the handle`);
+export function rejectIllegalOffset(d: Int32Array, ctx: Ctx, k: number, i: number, request: 'ack' | 'changeInvisibleTime'): void {
+  const c = ctx.L.ck(k);
+  d[c + C.HELD] &= ~(1 << i);
+  if (!narrating(ctx)) return;
+  const q = d[c + C.QUEUE];
+  observe(ctx, { kind: 'offsetIllegal', request, offset: d[c + C.START] + i, at: d[G.NOW], queueId: q, minOffset: d[ctx.L.q(q) + Q.LIVE_FROM] });
 }
 
 /** The client acks message index i of CK k, with brokerName `bn` in its receipt handle. */
@@ -136,9 +149,8 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   const now = d[G.NOW];
   const so = d[c + C.START];
   const bit = 1 << i;
-  const illegal = offsetIllegal(d, ctx, k, i);
-  if (illegal !== null) {
-    rejectIllegalOffset(d, ctx, k, i, illegal, `ack offset ${so + i} at ${fmtTime(now)}`);
+  if (offsetIllegal(d, ctx, k, i) !== null) {
+    rejectIllegalOffset(d, ctx, k, i, 'ack');
     return 'illegal';
   }
   if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
@@ -148,23 +160,19 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   if (refusal === null && ctx.s.splitAddAk && w === k) {
     d[c + C.PENDING_MARK] |= bit;
     d[c + C.HELD] &= ~bit;
-    if (ctx.notes) note(ctx, 'PopBufferMergeService', 'addAk checked', `ack offset ${so + i} at ${fmtTime(now)}: addAk's checks pass; the bit is not marked yet`);
+    if (narrating(ctx)) observe(ctx, { kind: 'addAkChecked', ack: ackMsgRef(d, L, k, so + i, bn), at: now });
     return 'pending';
   }
   clientSawSuccess(d, c, bit);
   if (refusal === null) {
     markBit(d, ctx, w, so + i);
-    const wc = L.ck(w);
-    note(
-      ctx,
-      'PopBufferMergeService',
-      '[PopBuffer]add ack',
-      `ack offset ${so + i} at ${fmtTime(now)}: addAk merges it into the buffered CK, bits=${fmtBits(d[wc + C.BITS], d[wc + C.NUM])}`,
-    );
+    if (narrating(ctx)) {
+      const wc = L.ck(w);
+      observe(ctx, { kind: 'addAk', via: 'ack', ack: ackMsgRef(d, L, k, so + i, bn), ck: ckRef(d, L, w), at: now, bits: bitList(d[wc + C.BITS], d[wc + C.NUM]) });
+    }
     return 'buffer';
   }
-  const what = writeAckToStore(d, ctx, k, i, bn, storeFails);
-  if (ctx.notes) note(ctx, 'AckMessageProcessor', storeFails ? 'put ack msg error' : 'ack to store', `ack offset ${so + i} at ${fmtTime(now)}: addAk refuses (${refusal}); ${what}`);
+  writeAckToStore(d, ctx, k, i, bn, storeFails, refusal, 'ack');
   return 'store';
 }
 
@@ -177,13 +185,8 @@ export function ackMark(d: Int32Array, ctx: Ctx, k: number, i: number): void {
   d[c + C.HELD] |= bit; // clientSawSuccess clears it again
   clientSawSuccess(d, c, bit);
   markBit(d, ctx, k, so + i);
-  const alive = (d[c + C.FLAGS] & CF.IN_BUFFER) !== 0;
-  note(
-    ctx,
-    'PopBufferMergeService',
-    '[PopBuffer]add ack',
-    alive
-      ? `markBitCAS for offset ${so + i}: bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}; the client gets SUCCESS`
-      : `markBitCAS for offset ${so + i} on a wrapper the scan already removed: the bit is lost, yet the client gets SUCCESS`,
-  );
+  if (narrating(ctx)) {
+    const inBuffer = (d[c + C.FLAGS] & CF.IN_BUFFER) !== 0;
+    observe(ctx, { kind: 'markBit', ck: ckRef(d, ctx.L, k), offset: so + i, bits: bitList(d[c + C.BITS], d[c + C.NUM]), inBuffer });
+  }
 }

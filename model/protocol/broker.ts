@@ -1,13 +1,14 @@
 /** Broker-wide events: persisting offsets, crash and restart, role changes. */
 import { C, CF, G, GF, Q } from '../layout.js';
-import { note, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
+import { narrating, observe } from './observe.js';
 import { reviveStart } from './revive.js';
 
 /** Consumer offsets and the revive offset reach disk (ConsumerOffsetManager.persist). */
 export function persist(d: Int32Array, ctx: Ctx): void {
   for (let q = 0; q < ctx.L.queues; q++) d[ctx.L.q(q) + Q.CONSUMER_PERSIST] = d[ctx.L.q(q) + Q.CONSUMER_OFFSET];
   d[G.REVIVE_PERSIST] = d[G.REVIVE_COMMIT];
-  if (ctx.notes) note(ctx, 'PopReviveService', 'persist offsets', `consumer offsets and the revive offset (${d[G.REVIVE_COMMIT]}) persisted`);
+  if (narrating(ctx)) observe(ctx, { kind: 'persist', reviveOffset: d[G.REVIVE_COMMIT] });
 }
 
 export function persistUseful(d: Int32Array, ctx: Ctx): boolean {
@@ -48,13 +49,7 @@ export function crash(d: Int32Array, ctx: Ctx): void {
   d[G.FLAGS] = (d[G.FLAGS] | GF.SERVING) & ~GF.SLAVE;
   d[G.EPOCH]++;
   d[G.USED_CRASHES]++;
-  note(
-    ctx,
-    'PopReviveService',
-    'broker restart',
-    `broker crash and restart: buffer and offset queues lost (${lost} CK(s) never stored), consumer offsets back to the persisted values, revive offset back to ${d[G.REVIVE_PERSIST]}` +
-      (dropped > 0 ? `, ${dropped} CK(s) with retries still in flight forgotten` : ''),
-  );
+  if (narrating(ctx)) observe(ctx, { kind: 'crash', lostCks: lost, reviveOffset: d[G.REVIVE_PERSIST], droppedInflight: dropped });
 }
 
 /**
@@ -68,7 +63,7 @@ export function becomeSlave(d: Int32Array, ctx: Ctx): void {
   d[G.FLAGS] |= GF.SLAVE;
   d[G.EPOCH]++;
   d[G.USED_ROLE_CHANGES]++;
-  if (ctx.notes) note(ctx, 'PopBufferMergeService', 'Broker is SLAVE, clear all data', `role change to slave: buffer and offset queues cleared (${lost} CK(s) never stored); the revive stops`);
+  if (narrating(ctx)) observe(ctx, { kind: 'changeToSlave', lostCks: lost });
 }
 
 /**
@@ -87,12 +82,5 @@ export function becomeMaster(d: Int32Array, ctx: Ctx): void {
   d[G.REVIVE_COMMIT] = d[G.REVIVE_PERSIST];
   if (!ctx.s.reviveAsync) d[G.REVIVE_MEM] = d[G.REVIVE_COMMIT];
   d[G.FLAGS] &= ~GF.SLAVE;
-  if (ctx.notes) {
-    note(
-      ctx,
-      'PopReviveService',
-      'role change to master',
-      `role change to master: offsets as synced (${d[G.REVIVE_PERSIST]} for the revive); the next revive pass reads from offset ${reviveStart(d) + 1}`,
-    );
-  }
+  if (narrating(ctx)) observe(ctx, { kind: 'changeToMaster', reviveOffset: d[G.REVIVE_PERSIST], nextReadOffset: reviveStart(d) + 1 });
 }

@@ -2,10 +2,10 @@
  * PopBufferMergeService.scan(): one pass over the buffer (wrappers in insertion order),
  * then scanCommitOffset(). The scan is one atomic model step.
  */
-import { C, CF, fullMask, G, GF, KIND, Q, popcount } from '../layout.js';
-import { brokerName, fmtAckMsg, fmtBits, fmtEntry, fmtTime } from '../format.js';
-import { K, note, type Ctx } from './context.js';
-import { directText, writesDirectly } from './ack.js';
+import { C, CF, fullMask, G, GF, KIND, Q } from '../layout.js';
+import { K, type Ctx } from './context.js';
+import { writesDirectly } from './ack.js';
+import { ackMsgRefs, batchAckMsgRef, bitList, ckRef, narrating, observe, writeRef } from './observe.js';
 import { writeRevive } from './store.js';
 
 export function isCkDone(d: Int32Array, c: number): boolean {
@@ -40,10 +40,7 @@ function putCkToStore(d: Int32Array, ctx: Ctx, k: number): void {
   const direct = writesDirectly(d, ctx, T - K.ackTimeInterval);
   writeRevive(d, ctx, KIND.CK, k, d[c + C.BROKER], 0, T - K.ackTimeInterval);
   d[c + C.FLAGS] |= CF.CK_STORED;
-  if (ctx.notes) {
-    const text = `putCkToStore: CK@${d[c + C.START]} written to the revive topic (bitMap=0, deliver ${fmtTime(T - K.ackTimeInterval)})`;
-    note(ctx, 'PopBufferMergeService', '[PopBuffer]put ck to store ok', text + (direct ? directText(d) : ''));
-  }
+  if (narrating(ctx)) observe(ctx, { kind: 'putCkToStore', ck: ckRef(d, ctx.L, k), ...writeRef(d, T - K.ackTimeInterval, direct) });
 }
 
 /** Writes the buffered, not yet stored acks of wrapper k (one AckMsg each, or one BatchAckMsg). */
@@ -62,16 +59,10 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   d[c + C.TO_STORE] |= pending;
   d[c + C.ACK_WRITTEN] |= pending;
   bufferedAcksDurable(d, c, pending);
-  if (!ctx.notes) return;
-  const what = batch
-    ? `putBatchAckToStore: ${fmtAckMsg(d, L, KIND.BACK, k, pending, bn)}`
-    : `putAckToStore x${popcount(pending)}: ${fmtEntry(d, L, KIND.ACK, k, pending, bn)}`;
-  note(
-    ctx,
-    'PopBufferMergeService',
-    batch ? '[PopBuffer]put batch ack to store ok' : '[PopBuffer]put ack to store ok',
-    `${what}, deliver ${fmtTime(T)}` + (omits ? ` — brokerName not set (the CK says ${brokerName(d[c + C.BROKER])})` : '') + (direct ? directText(d) : ''),
-  );
+  if (!narrating(ctx)) return;
+  const ck = ckRef(d, L, k);
+  if (batch) observe(ctx, { kind: 'putBatchAckToStore', ck, ack: batchAckMsgRef(d, L, k, pending, bn), brokerNameOmitted: omits, ...writeRef(d, T, direct) });
+  else observe(ctx, { kind: 'putAckToStore', ck, acks: ackMsgRefs(d, L, k, pending, bn), brokerNameOmitted: omits, ...writeRef(d, T, direct) });
 }
 
 /** One PopBufferMergeService loop iteration: scan, then the serving flag's update. */
@@ -80,10 +71,10 @@ export function scan(d: Int32Array, ctx: Ctx, slow: boolean): void {
   if (slow) {
     d[G.USED_SLOW_SCANS]++;
     d[G.FLAGS] &= ~GF.SERVING;
-    if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]scan stop, because eclipse too long', 'the scan took longer than popCkStayBufferTimeOut - 1s: serving = false');
+    if (narrating(ctx)) observe(ctx, { kind: 'scanStop' });
   } else if ((d[G.FLAGS] & GF.SERVING) === 0 && bufferEmpty(d, ctx)) {
     d[G.FLAGS] |= GF.SERVING;
-    if (ctx.notes) note(ctx, 'PopBufferMergeService', 'serving', 'buffer and offset queues are empty: serving = true again');
+    if (narrating(ctx)) observe(ctx, { kind: 'servingAgain' });
   }
 }
 
@@ -101,7 +92,6 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
     const c = L.ck(k);
     if (!hasFlag(d, c, CF.IN_BUFFER)) continue;
     const stored = hasFlag(d, c, CF.CK_STORED);
-    const so = d[c + C.START];
     if ((hasFlag(d, c, CF.JUST_OFFSET) && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) {
       d[c + C.FLAGS] &= ~CF.IN_BUFFER;
       if (!stored) {
@@ -109,39 +99,35 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
         d[c + C.FLAGS] |= CF.DONE_IN_MEMORY;
         bufferedAcksDurable(d, c, d[c + C.BITS]);
       }
-      note(
-        ctx,
-        'PopBufferMergeService',
-        '[PopBuffer]ck done',
-        stored
-          ? `ck done: CK@${so} removed from the buffer (already stored)`
-          : `ck done: CK@${so} fully acked in memory (bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}); removed, never written to the revive topic`,
-      );
+      if (narrating(ctx)) observe(ctx, { kind: 'ckDone', ck: ckRef(d, L, k), stored, bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
       continue;
     }
     const pt = d[c + C.POP_TIME];
     const T = pt + d[c + C.INVISIBLE];
     let removeCk = !serving;
-    let why = serving ? '' : 'not serving';
+    let why: 'notServing' | 'almostTimeout' | 'stayTooLong' = 'notServing';
+    let limitMs: number | null = null;
     if (T - now < s.popCkStayBufferTimeOut) {
       removeCk = true;
-      why = `T - now < ${s.popCkStayBufferTimeOut / 1000}s`;
+      why = 'almostTimeout';
+      limitMs = s.popCkStayBufferTimeOut;
     }
     if (now - pt > s.popCkStayBufferTime) {
       removeCk = true;
-      why = `now - popTime > ${s.popCkStayBufferTime / 1000}s`;
+      why = 'stayTooLong';
+      limitMs = s.popCkStayBufferTime;
     }
     if (hasFlag(d, c, CF.JUST_OFFSET)) {
       if (!stored) putCkToStore(d, ctx, k);
       continue;
     }
     if (!removeCk) continue;
-    if (ctx.notes) note(ctx, 'PopBufferMergeService', 'scan flush', `scan at ${fmtTime(now)}: CK@${so} leaves the buffer (${why}), bits=${fmtBits(d[c + C.BITS], d[c + C.NUM])}`);
+    if (narrating(ctx)) observe(ctx, { kind: 'scanFlush', ck: ckRef(d, L, k), at: now, reason: why, limitMs, bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
     if (!hasFlag(d, c, CF.CK_STORED)) putCkToStore(d, ctx, k);
     putBufferedAcks(d, ctx, k);
     if (isCkDoneForFinish(d, c) && hasFlag(d, c, CF.CK_STORED)) {
       d[c + C.FLAGS] &= ~CF.IN_BUFFER;
-      if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]ck finish', `ck finish: CK@${so} removed from the buffer`);
+      if (narrating(ctx)) observe(ctx, { kind: 'ckFinish', ck: ckRef(d, L, k) });
     }
   }
   scanCommitOffset(d, ctx);
@@ -164,12 +150,9 @@ export function scanCommitOffset(d: Int32Array, ctx: Ctx): void {
       const before = d[L.q(q) + Q.CONSUMER_OFFSET];
       d[L.q(q) + Q.CONSUMER_OFFSET] = d[c + C.NEXT_BEGIN];
       d[c + C.FLAGS] &= ~CF.IN_OFFSET_QUEUE;
-      note(
-        ctx,
-        'PopBufferMergeService',
-        'Commit offset',
-        `Commit offset: queue ${q} consumer offset ${before} -> ${d[c + C.NEXT_BEGIN]} (CK@${d[c + C.START]} ${hasFlag(d, c, CF.CK_STORED) ? 'stored' : 'fully acked'})`,
-      );
+      if (narrating(ctx)) {
+        observe(ctx, { kind: 'commitOffset', queueId: q, from: before, to: d[c + C.NEXT_BEGIN], ck: ckRef(d, L, k), ckStored: hasFlag(d, c, CF.CK_STORED) });
+      }
     }
   }
 }

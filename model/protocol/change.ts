@@ -5,11 +5,11 @@
  * an AckMsg to the store with the original T). The client gets a handle for the new CK.
  */
 import { C, G, ORIGIN } from '../layout.js';
-import { fmtCk, fmtTime } from '../format.js';
 import { addAkRefusal, offsetIllegal, rejectIllegalOffset, writeAckToStore } from './ack.js';
-import { K, note, type Ctx } from './context.js';
+import { K, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { storeOneMessageCk } from './ck.js';
+import { ackMsgRef, bitList, ckRef, narrating, observe } from './observe.js';
 
 export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, invisibleTime: number): number {
   const L = ctx.L;
@@ -18,9 +18,8 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
   const off = d[c + C.START] + i;
   const bit = 1 << i;
   d[G.USED_CHANGES]++;
-  const illegal = offsetIllegal(d, ctx, k, i);
-  if (illegal !== null) {
-    rejectIllegalOffset(d, ctx, k, i, illegal, `changeInvisibleTime for offset ${off} at ${fmtTime(now)}`);
+  if (offsetIllegal(d, ctx, k, i) !== null) {
+    rejectIllegalOffset(d, ctx, k, i, 'changeInvisibleTime');
     return -1;
   }
   const n = storeOneMessageCk(d, ctx, {
@@ -34,7 +33,7 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
     rePutTimes: 0,
   });
   const T2 = now + invisibleTime;
-  if (ctx.notes) note(ctx, 'AckMessageProcessor', 'change Invisible, appendCheckPoint', `changeInvisibleTime for offset ${off} at ${fmtTime(now)}: new ${fmtCk(d, L, n)} written to the revive topic (deliver ${fmtTime(T2 - K.ackTimeInterval)})`);
+  if (narrating(ctx)) observe(ctx, { kind: 'changeInvisible', offset: off, at: now, ck: ckRef(d, L, n), deliverTimeMs: T2 - K.ackTimeInterval });
 
   d[c + C.HELD] &= ~bit;
   d[c + C.CHANGED] |= bit;
@@ -44,10 +43,11 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
     const wc = L.ck(w);
     const index = off - d[wc + C.START];
     if (index >= 0 && index < d[wc + C.NUM]) d[wc + C.BITS] |= 1 << index;
-    if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]add ack', `ackOrigin: offset ${off} acked on the original CK in the buffer`);
+    if (narrating(ctx)) {
+      observe(ctx, { kind: 'addAk', via: 'ackOrigin', ack: ackMsgRef(d, L, k, off, bn), ck: ckRef(d, L, w), at: now, bits: bitList(d[wc + C.BITS], d[wc + C.NUM]) });
+    }
   } else {
-    const what = writeAckToStore(d, ctx, k, i, bn, false);
-    if (ctx.notes) note(ctx, 'AckMessageProcessor', 'ack to store', `ackOrigin: addAk refuses (${refusal}); ${what}`);
+    writeAckToStore(d, ctx, k, i, bn, false, refusal, 'ackOrigin');
   }
   return n;
 }

@@ -1,8 +1,10 @@
 /**
- * What every protocol operation gets: the layout, the settings, and an optional list
- * where it narrates what it does (null in the explorer's inner loop).
+ * What every protocol operation gets: the layout, the settings, and optional lists where
+ * it records what it does: typed observations (model/observations.ts) and their rendering
+ * as notes (model/render.ts). Both absent in the explorer's inner loop.
  */
 import type { Layout } from '../layout.js';
+import type { Observation } from '../observations.js';
 import type { Settings } from '../settings.js';
 
 export type Actor =
@@ -24,7 +26,10 @@ export interface Note {
 export interface Ctx {
   readonly L: Layout;
   readonly s: Settings;
+  /** Rendered observations, when narration is wanted (null: not). */
   readonly notes: Note[] | null;
+  /** The observations themselves, when wanted. */
+  readonly observations?: Observation[] | null;
 }
 
 /** Fixed protocol constants (PopAckConstants and literals in the source). */
@@ -42,7 +47,3 @@ export const K = {
   /** Model time resolution. Every threshold above is a multiple of it. */
   tick: 500,
 } as const;
-
-export function note(ctx: Ctx, actor: Actor, tag: string, text: string): void {
-  ctx.notes?.push({ actor, tag, text });
-}

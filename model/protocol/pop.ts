@@ -4,9 +4,10 @@
  * addCkJustOffset when addCk refuses).
  */
 import { C, CF, fullMask, G, GF, KIND, LOCAL_BROKER, ORIGIN, Q } from '../layout.js';
-import { fmtCk, fmtTime } from '../format.js';
-import { K, note, type Ctx } from './context.js';
+import { fmtTime } from '../format.js';
+import { K, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
+import { brokerNameOf, ckRef, narrating, observe } from './observe.js';
 import { writeRevive } from './store.js';
 
 /** PopBufferMergeService.getLatestOffset: nextBeginOffset of the last wrapper of the queue's FIFO, or -1. */
@@ -49,12 +50,7 @@ function correctPopOffset(d: Int32Array, ctx: Ctx, q: number, offset: number): n
   const min = d[b + Q.LIVE_FROM];
   if (offset >= min) return offset;
   d[b + Q.CONSUMER_OFFSET] = min;
-  note(
-    ctx,
-    'PopMessageProcessor',
-    'Pop initial offset, because store is no correct',
-    `pop of queue ${q} at offset ${offset}: below the min offset ${min} (OFFSET_TOO_SMALL); consumer offset committed to ${min}, read again from there`,
-  );
+  if (narrating(ctx)) observe(ctx, { kind: 'offsetTooSmall', queueId: q, offset, minOffset: min });
   return min;
 }
 
@@ -79,12 +75,10 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
   const serving = (d[G.FLAGS] & GF.SERVING) !== 0;
   const bufferOk = s.enablePopBufferMerge && serving && T - now >= s.popCkStayBufferTimeOut + K.bufferMargin;
   if (conflict) {
-    note(
-      ctx,
-      'PopBufferMergeService',
-      '[PopBuffer]mergeKey conflict when add ckJustOffset',
-      `pop of queue ${q} at offset ${start}: the merge key is already in the buffer (mergeKey conflict); addCkJustOffset refuses and the pop returns no message`,
-    );
+    if (narrating(ctx)) {
+      const ck = { queueId: q, startOffset: start, num: n, popTime, invisibleTime: s.popInvisibleTime, reviveTime: T, brokerName: brokerNameOf(LOCAL_BROKER) };
+      observe(ctx, { kind: 'mergeKeyConflict', ck, conflictsWith: ckRef(d, L, old) });
+    }
     return -1;
   }
   const k = d[G.NCK];
@@ -102,28 +96,19 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
   d[c + C.PARENT] = -1;
   d[c + C.EPOCH] = d[G.EPOCH];
   d[c + C.REVIVE_POS] = -1;
-  note(
-    ctx,
-    'PopMessageProcessor',
-    'pop',
-    `pop ${n} msg(s) from queue ${q}, offsets ${start}..${start + n - 1}, popTime=${fmtTime(popTime)}` +
-      `${popTime < now ? ` (sampled before the read at ${fmtTime(now)})` : ''}: ${fmtCk(d, L, k)}`,
-  );
+  if (narrating(ctx)) observe(ctx, { kind: 'pop', ck: ckRef(d, L, k), at: now });
   if (old >= 0) overwriteWrapper(d, ctx, old, k);
   if (bufferOk) {
     d[c + C.FLAGS] = CF.IN_BUFFER | CF.IN_OFFSET_QUEUE;
-    if (ctx.notes) note(ctx, 'PopBufferMergeService', '[PopBuffer]add ck', `addCk: CK kept in the buffer (rqo=-1, bits={}), offset queue += CK@${start}`);
+    if (narrating(ctx)) observe(ctx, { kind: 'addCk', ck: ckRef(d, L, k) });
     return k;
   }
   writeRevive(d, ctx, KIND.CK, k, LOCAL_BROKER, 0, T - K.ackTimeInterval);
   d[c + C.FLAGS] = CF.IN_BUFFER | CF.IN_OFFSET_QUEUE | CF.JUST_OFFSET | CF.CK_STORED;
-  const why = !s.enablePopBufferMerge ? 'enablePopBufferMerge=false' : !serving ? 'buffer not serving' : 'T too close';
-  note(
-    ctx,
-    'PopBufferMergeService',
-    '[PopBuffer]add ck just offset',
-    `addCkJustOffset (${why}): CK written to the revive topic (deliver ${fmtTime(T - K.ackTimeInterval)}), wrapper kept for the offset commit`,
-  );
+  if (narrating(ctx)) {
+    const why = !s.enablePopBufferMerge ? 'bufferMergeDisabled' : !serving ? 'notServing' : 'almostTimeout';
+    observe(ctx, { kind: 'addCkJustOffset', ck: ckRef(d, L, k), why, deliverTimeMs: T - K.ackTimeInterval });
+  }
   return k;
 }
 
@@ -139,11 +124,5 @@ function overwriteWrapper(d: Int32Array, ctx: Ctx, old: number, k: number): void
   const stored = (d[oc + C.FLAGS] & CF.CK_STORED) !== 0;
   d[oc + C.FLAGS] &= ~CF.IN_BUFFER;
   if (!stored) d[oc + C.FLAGS] |= CF.LOST;
-  note(
-    ctx,
-    'PopBufferMergeService',
-    'buffer.put replaces',
-    `no merge-key guard: ${fmtCk(d, ctx.L, k)} takes the key of CK@${d[oc + C.START]} (queue ${d[oc + C.QUEUE]}) in the buffer; the old wrapper stays in the offset queue` +
-      (stored ? ' (its CK is already stored)' : ', and its CK and buffered acks will never be stored'),
-  );
+  if (narrating(ctx)) observe(ctx, { kind: 'bufferPutReplaces', ck: ckRef(d, ctx.L, k), replaced: ckRef(d, ctx.L, old), replacedStored: stored });
 }

@@ -1,7 +1,7 @@
 /** The business queue: producing, retention, and scanGarbage's removal of offset FIFOs. */
 import { C, CF, G, Q } from '../layout.js';
-import { fmtTime } from '../format.js';
-import { note, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
+import { narrating, observe } from './observe.js';
 
 export function produce(d: Int32Array, ctx: Ctx, q: number): void {
   const b = ctx.L.q(q);
@@ -9,7 +9,7 @@ export function produce(d: Int32Array, ctx: Ctx, q: number): void {
   d[b + Q.STORE_TIME + (off - d[b + Q.MIN])] = d[G.NOW];
   d[b + Q.MAX] = off + 1;
   d[G.USED_PRODUCES]++;
-  if (ctx.notes) note(ctx, 'client', 'produce', `a producer appends offset ${off} to queue ${q} (storeTimestamp ${fmtTime(d[G.NOW])})`);
+  if (narrating(ctx)) observe(ctx, { kind: 'produce', queueId: q, offset: off, storeTimestamp: d[G.NOW] });
 }
 
 export function produceBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
@@ -25,7 +25,7 @@ export function expire(d: Int32Array, ctx: Ctx, q: number): void {
   const off = d[b + Q.LIVE_FROM];
   d[b + Q.LIVE_FROM] = off + 1;
   d[G.USED_EXPIRIES]++;
-  if (ctx.notes) note(ctx, 'client', 'expire', `retention deletes offset ${off} of queue ${q} from the commit log`);
+  if (narrating(ctx)) observe(ctx, { kind: 'expire', queueId: q, offset: off });
 }
 
 export function expireBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
@@ -64,10 +64,5 @@ export function gc(d: Int32Array, ctx: Ctx, q: number): void {
     const c = ctx.L.ck(k);
     if (d[c + C.QUEUE] === q) d[c + C.FLAGS] &= ~CF.IN_OFFSET_QUEUE;
   }
-  note(
-    ctx,
-    'PopBufferMergeService',
-    '[PopBuffer]remove not exit sub',
-    `scanGarbage: the LMQ group is not in getSubscriptionGroupTable(), so the offset queue of queue ${q} is removed; the next pop starts from the committed consumer offset`,
-  );
+  if (narrating(ctx)) observe(ctx, { kind: 'scanGarbage', queueId: q });
 }

@@ -6,10 +6,10 @@
  * the retries of a CK complete later, in a `reviveComplete` step.
  */
 import { BROKER, C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q, TIMESTAMP_OFFSET } from '../layout.js';
-import { brokerName, fmtBits, fmtCk, fmtEntry, fmtTime } from '../format.js';
 import { RETRY_TOPIC } from '../names.js';
-import { K, note, type Ctx } from './context.js';
+import { K, type Ctx } from './context.js';
 import { reviveAckBroker, reviveCkBroker, reviveKeyEqual } from './keys.js';
+import { ackEntryRef, bitList, brokerNameOf, ckRef, narrating, observe } from './observe.js';
 import { isLive, storeTime } from './queue.js';
 import { storeOneMessageCk } from './ck.js';
 import { timerBehind } from './store.js';
@@ -66,7 +66,8 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   const points: Point[] = [];
   const mocks: Point[] = [];
   let endTime = 0;
-  if (ctx.notes) note(ctx, 'PopReviveService', 'old offset', `revive pass at ${fmtTime(now)}: old offset is ${old}, reading revive queue ${old + 1}..${d[G.NLOG] - 1}`);
+  const narrate = narrating(ctx);
+  if (narrate) observe(ctx, { kind: 'reviveStart', at: now, oldOffset: old, tailOffset: d[G.NLOG] - 1 });
   for (let p = old + 1; p < d[G.NLOG]; p++) {
     const e = L.log(p);
     const kind = d[e + E.KIND];
@@ -76,11 +77,10 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
       const existing = points.findIndex((x) => sameKey(d, ctx, x, point));
       if (existing >= 0) points[existing] = point;
       else points.push(point);
-      if (ctx.notes) note(ctx, 'PopReviveService', 'find ck', `offset ${p}: find ck CK@${d[L.ck(k) + C.START]} (bn=${brokerName(d[e + E.BROKER])})`);
+      if (narrate) observe(ctx, { kind: 'findCk', offset: p, ck: ckRef(d, L, k), brokerName: brokerNameOf(d[e + E.BROKER]) });
     } else {
       const mask = d[e + E.MASK];
       const bn = d[e + E.BROKER];
-      const msg = ctx.notes ? fmtEntry(d, L, kind, k, mask, bn) : '';
       const key = ackPoint(d, ctx, k, bn, p);
       const point = points.find((x) => sameKey(d, ctx, x, key));
       if (point) {
@@ -91,19 +91,20 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
           const idx = so + i - d[pc + C.START];
           if (idx >= 0 && idx < d[pc + C.NUM]) point.bitmap |= 1 << idx;
         }
-        if (ctx.notes) note(ctx, 'PopReviveService', kind === KIND.BACK ? 'find batch ack' : 'find ack', `offset ${p}: ${msg} matches CK@${d[pc + C.START]}, bitMap=${fmtBits(point.bitmap, d[pc + C.NUM])}`);
+        if (narrate) {
+          observe(ctx, { kind: 'findAck', offset: p, entry: ackEntryRef(d, L, kind, k, mask, bn), ck: ckRef(d, L, point.k), bitMap: bitList(point.bitmap, d[pc + C.NUM]) });
+        }
       } else if (s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck && now - d[e + E.DELIVER] > s.reviveAckWaitMs) {
         const existing = mocks.findIndex((x) => sameKey(d, ctx, x, key));
         if (existing >= 0) mocks[existing] = key;
         else mocks.push(key);
-        if (ctx.notes) note(ctx, 'PopReviveService', 'ack wait for cannot find ck', `offset ${p}: ${msg} has waited over ${s.reviveAckWaitMs / 1000}s without its CK: a mock CK (num=0) takes its place`);
+        if (narrate) observe(ctx, { kind: 'mockCkForAck', offset: p, entry: ackEntryRef(d, L, kind, k, mask, bn), waitMs: s.reviveAckWaitMs });
       } else {
-        note(
-          ctx,
-          'PopReviveService',
-          'ack dropped',
-          `offset ${p}: ${msg}: no CK read before it under its key${s.reviveKeyHasBrokerName ? ` (brokerName part: ${ackBrokerText(ctx, bn)})` : ''}; ACK dropped`,
-        );
+        if (narrate) {
+          const entry = ackEntryRef(d, L, kind, k, mask, bn);
+          if (s.reviveKeyHasBrokerName) observe(ctx, { kind: 'ackDropped', offset: p, entry, keyBrokerName: brokerNameOf(reviveAckBroker(ctx, bn)) });
+          else observe(ctx, { kind: 'ackDropped', offset: p, entry });
+        }
       }
     }
     endTime = Math.max(endTime, d[e + E.DELIVER]);
@@ -112,7 +113,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   for (const m of mocks) {
     const existing = points.findIndex((x) => sameKey(d, ctx, x, m));
     if (existing >= 0) {
-      if (ctx.notes) note(ctx, 'PopReviveService', 'mock overwrites ck', `the mock CK for offset ${m.pos} replaces CK@${d[L.ck(points[existing].k) + C.START]} (same key) in the revive map`);
+      if (narrate) observe(ctx, { kind: 'mockReplacesCk', offset: m.pos, ck: ckRef(d, L, points[existing].k) });
       points[existing] = m;
     } else points.push(m);
   }
@@ -124,36 +125,24 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   for (const point of points) {
     const T = reviveTime(d, ctx, point);
     if (endTime - T <= K.reviveDueMargin) {
-      if (ctx.notes) note(ctx, 'PopReviveService', 'ck not due', `CK at offset ${point.pos} not due yet (endTime ${fmtTime(endTime)} - T ${fmtTime(T)} <= 2s); the pass stops here`);
+      if (narrate) observe(ctx, { kind: 'ckNotDue', offset: point.pos, endTime, reviveTime: T });
       break;
     }
     if (!point.mock && asyncRevive(ctx) && !relieveBackPressure(d, ctx)) {
-      if (ctx.notes) {
-        note(
-          ctx,
-          'PopReviveService',
-          'inflight back-pressure',
-          `more than 3 CKs have retries in flight and the oldest is younger than 30 s: the pass waits (modelled as stopping here; a later pass goes on)`,
-        );
-      }
+      if (narrate) observe(ctx, { kind: 'backPressure' });
       break;
     }
     if (point.mock) {
-      if (ctx.notes) note(ctx, 'PopReviveService', 'mock ck', `mock CK at offset ${point.pos}: nothing to retry`);
+      if (narrate) observe(ctx, { kind: 'mockCk', offset: point.pos });
     } else if (!reviveMsgFromCk(d, ctx, point, retryFails)) {
-      if (ctx.notes) note(ctx, 'PopReviveService', 'revive error', `the retry write failed and this release has no rePutCK: the pass aborts, nothing is committed`);
+      if (narrate) observe(ctx, { kind: 'reviveAbort' });
       return;
     }
     newOffset = point.pos;
   }
   if (newOffset > old) d[G.REVIVE_COMMIT] = newOffset;
   d[G.REVIVE_MEM] = newOffset;
-  if (ctx.notes) note(ctx, 'PopReviveService', 'revive finish', `revive finish, old offset is ${old}, new offset is ${newOffset}${newOffset > old ? ' (committed)' : ''}`);
-}
-
-function ackBrokerText(ctx: Ctx, bn: number): string {
-  const keyed = reviveAckBroker(ctx, bn);
-  return keyed === bn ? brokerName(bn) : `${brokerName(bn)} -> ${brokerName(keyed)} (the reviving broker's own name)`;
+  if (narrate) observe(ctx, { kind: 'reviveFinish', oldOffset: old, newOffset });
 }
 
 /** Do this CK's retries complete in a later reviveComplete step? */
@@ -178,7 +167,7 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
     d[c + C.RETRY_PENDING] = retryFails ? 0 : unacked;
     d[c + C.FLAGS] |= CF.INFLIGHT;
     d[c + C.DISPATCHED_AT] = d[G.NOW];
-    if (ctx.notes) note(ctx, 'PopReviveService', 'revive dispatch', `CK@${d[c + C.START]} due: retries of offsets ${listOffsets(d[c + C.START], unacked)} dispatched (asynchronous)`);
+    if (narrating(ctx)) observe(ctx, { kind: 'reviveDispatch', ck: ckRef(d, L, point.k), offsets: listOffsets(d[c + C.START], unacked) });
     if (retryFails) {
       for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) rePutCk(d, ctx, point.k, d[c + C.START] + j);
     }
@@ -186,14 +175,14 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
     return true;
   }
   for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) retryOne(d, ctx, point.k, j, retryFails);
-  if (unacked === 0 && ctx.notes) note(ctx, 'PopReviveService', 'ck revived', `CK@${d[c + C.START]} due: every offset acked, nothing to retry`);
+  if (unacked === 0 && narrating(ctx)) observe(ctx, { kind: 'ckAllAcked', ck: ckRef(d, L, point.k) });
   return true;
 }
 
-function listOffsets(so: number, mask: number): string {
+function listOffsets(so: number, mask: number): number[] {
   const o: number[] = [];
   for (let i = 0; i < 32; i++) if (mask & (1 << i)) o.push(so + i);
-  return o.length === 0 ? '(none)' : o.join(',');
+  return o;
 }
 
 /** Reads the business message for index j of CK k and writes it to the retry topic. */
@@ -204,19 +193,19 @@ function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boo
   const off = d[c + C.START] + j;
   let read = off;
   if (d[c + C.BROKER] === BROKER.NONE) {
-    if (ctx.notes) note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: the CK has no brokerName, the read finds no broker ("message was removing"), treated as done: not retried`);
+    if (narrating(ctx)) observe(ctx, { kind: 'bizMsgNotFound', ck: ckRef(d, L, k), offset: off, why: 'noBrokerName' });
     return;
   }
   if (!isLive(d, ctx, q, off)) {
     const next = firstLiveAtOrAfter(d, ctx, q, off);
     if (!ctx.s.reviveReadsNextLiveMessage || next < 0) {
-      if (ctx.notes) note(ctx, 'PopReviveService', 'can not get biz msg', `offset ${off}: can not get biz msg (deleted), treated as done: not retried`);
+      if (narrating(ctx)) observe(ctx, { kind: 'bizMsgNotFound', ck: ckRef(d, L, k), offset: off, why: 'deleted' });
       return;
     }
     read = next;
   }
   if (ctx.s.reviveSkipsStoredAfterPopTime && storeTime(d, ctx, q, read) > d[c + C.POP_TIME]) {
-    if (ctx.notes) note(ctx, 'PopReviveService', 'skip ck from last epoch', `offset ${off}: the message was stored after the CK's popTime: "skip ck from last epoch", not retried`);
+    if (narrating(ctx)) observe(ctx, { kind: 'skipCkFromLastEpoch', ck: ckRef(d, L, k), offset: off, storeTimestamp: storeTime(d, ctx, q, read) });
     return;
   }
   if (retryFails) {
@@ -231,14 +220,7 @@ function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boo
   } else {
     d[c + C.FOREIGN_RETRIES]++;
   }
-  note(
-    ctx,
-    'PopReviveService',
-    'retry msg',
-    read === off
-      ? `offset ${off} not acked -> written to ${RETRY_TOPIC}`
-      : `offset ${off} not acked, its message is gone, and the read returned offset ${read} instead -> offset ${read} written to ${RETRY_TOPIC}`,
-  );
+  if (narrating(ctx)) observe(ctx, { kind: 'retryMsg', ck: ckRef(d, L, k), offset: off, readOffset: read, topic: RETRY_TOPIC });
 }
 
 function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): number {
@@ -249,7 +231,7 @@ function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): nu
 }
 
 /** rePutCK: the retry write failed; a one-message CK for the offset goes back to the revive topic. */
-function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why = `the retry write for offset ${off} failed`): void {
+function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why: 'retryFailed' | 'stayTooLong' = 'retryFailed'): void {
   const L = ctx.L;
   const c = L.ck(k);
   const now = d[G.NOW];
@@ -267,7 +249,7 @@ function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why = `the ret
     rePutTimes: rp,
   });
   if (off !== TIMESTAMP_OFFSET) d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
-  if (ctx.notes) note(ctx, 'PopReviveService', 'rePut CK', `${why}: rePutCK writes ${fmtCk(d, L, n)} (rePutTimes=${rp})`);
+  if (narrating(ctx)) observe(ctx, { kind: 'rePutCk', ck: ckRef(d, L, k), offset: off, newCk: ckRef(d, L, n), rePutTimes: rp, why });
 }
 
 /** The in-flight CK first in PopCheckPoint order (smallest startOffset), or -1. */
@@ -302,16 +284,9 @@ function relieveBackPressure(d: Int32Array, ctx: Ctx): boolean {
     const first = firstInflight(d, ctx);
     const fc = ctx.L.ck(first);
     if (d[fc + C.RETRY_PENDING] === 0 || d[G.NOW] - d[fc + C.DISPATCHED_AT] <= INFLIGHT_STAY_MS) return false;
-    rePutCk(d, ctx, first, TIMESTAMP_OFFSET, `CK@${d[fc + C.START]} stayed over 30 s in inflightReviveRequestMap`);
+    rePutCk(d, ctx, first, TIMESTAMP_OFFSET, 'stayTooLong');
     d[fc + C.FLAGS] &= ~CF.INFLIGHT;
-    if (ctx.notes) {
-      note(
-        ctx,
-        'PopReviveService',
-        'stay too long, remove from reviveRequestMap',
-        `the entry of CK@${d[fc + C.START]} is removed from the map, with the map's timestamp as the re-put CK's startOffset (its retries still run)`,
-      );
-    }
+    if (narrating(ctx)) observe(ctx, { kind: 'inflightStayTooLong', ck: ckRef(d, ctx.L, first) });
   }
   return true;
 }
@@ -340,12 +315,7 @@ function completeInflight(d: Int32Array, ctx: Ctx): void {
     d[fc + C.FLAGS] &= ~CF.INFLIGHT;
     const before = d[G.REVIVE_COMMIT];
     d[G.REVIVE_COMMIT] = d[fc + C.REVIVE_POS];
-    note(
-      ctx,
-      'PopReviveService',
-      'revive complete commit',
-      `retries of CK@${d[fc + C.START]} complete: revive offset committed to ${d[fc + C.REVIVE_POS]}` + (d[fc + C.REVIVE_POS] < before ? ` (down from ${before}: "[NOTIFYME]update consumer offset less than store")` : ''),
-    );
+    if (narrating(ctx)) observe(ctx, { kind: 'reviveCompleteCommit', ck: ckRef(d, L, first), from: before, to: d[fc + C.REVIVE_POS] });
   }
 }
 

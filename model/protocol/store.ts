@@ -19,8 +19,8 @@
  * timer's [NLOG, NLOG + NTIMER); see Layout.timer.
  */
 import { E, G, KIND, type EntryKind } from '../layout.js';
-import { fmtEntry, fmtTime } from '../format.js';
-import { note, type Ctx } from './context.js';
+import type { Ctx } from './context.js';
+import { narrating, observe, reviveMsgRef } from './observe.js';
 
 /** The slot HookUtils.transformTimerMessage puts a message in (its TIMER_OUT_MS). */
 export function timerSlot(deliverMs: number, precision: number): number {
@@ -202,17 +202,16 @@ export function deliverSlot(d: Int32Array, ctx: Ctx): number {
     const t = L.log(p);
     const m = entryAt(d, t);
     const joins = p > 0 && joinsRun(d, L.log(p - 1), m);
-    if (ctx.notes) {
-      const what = fmtEntry(d, L, m.kind, m.ck, m.mask, m.broker);
-      const where = `revive queue offset ${joins ? p - 1 : p}`;
-      note(
-        ctx,
-        'TimerMessageStore',
-        'timer deliver',
-        ctx.s.timerMode === 'delayLevel'
-          ? `delay level expires at ${fmtTime(slot)}: ${what} -> ${where} (the revive reads its time as ${fmtTime(m.deliverMs)})`
-          : `slot ${fmtTime(slot)} read at ${fmtTime(d[G.NOW])}: ${what} (deliverTimeMs ${fmtTime(m.deliverMs)}) -> ${where}`,
-      );
+    if (narrating(ctx)) {
+      observe(ctx, {
+        kind: 'timerDeliver',
+        entry: reviveMsgRef(d, L, m.kind, m.ck, m.mask, m.broker),
+        slot,
+        at: d[G.NOW],
+        deliverTimeMs: m.deliverMs,
+        reviveQueueOffset: joins ? p - 1 : p,
+        delayLevel: ctx.s.timerMode === 'delayLevel',
+      });
     }
     if (joins) {
       d[L.log(p - 1) + E.MASK] |= m.mask;

@@ -1,0 +1,217 @@
+/**
+ * What a step did, as typed observations in RocketMQ's terms: one per thing a RocketMQ
+ * class does (and would log in pop.log, where it logs anything). The prose narration
+ * (`Note`) is a rendering of these (model/render.ts); a pop.log trace is to be matched
+ * against them. Times are model milliseconds; offsets are queue offsets.
+ */
+import { z } from 'zod';
+import type { Actor } from './protocol/context.js';
+
+const int = z.number().int();
+/** A brokerName as written in a CK, an AckMsg or a receipt handle; null: not set. */
+const BrokerNameSchema = z.string().nullable();
+
+/**
+ * A PopCheckPoint. `startOffset` is TIMESTAMP_OFFSET (model/layout.ts) for a CK re-put with
+ * the in-flight map's timestamp as its startOffset (hazard I-6).
+ */
+export const CkRefSchema = z.object({
+  queueId: int,
+  startOffset: int,
+  num: int,
+  popTime: int,
+  invisibleTime: int,
+  /** popTime + invisibleTime (T). */
+  reviveTime: int,
+  brokerName: BrokerNameSchema,
+});
+export type CkRef = z.infer<typeof CkRefSchema>;
+
+/** An AckMsg (one offset). */
+export const AckMsgSchema = z.object({
+  ackOffset: int,
+  startOffset: int,
+  queueId: int,
+  popTime: int,
+  brokerName: BrokerNameSchema,
+});
+export type AckMsgRef = z.infer<typeof AckMsgSchema>;
+
+/** A BatchAckMsg (several offsets of one CK). */
+export const BatchAckMsgSchema = z.object({
+  ackOffsetList: z.array(int),
+  startOffset: int,
+  queueId: int,
+  popTime: int,
+  brokerName: BrokerNameSchema,
+});
+export type BatchAckMsgRef = z.infer<typeof BatchAckMsgSchema>;
+
+/** One revive-topic entry: a CK message, one or more AckMsgs (merged by the model), or one BatchAckMsg. */
+export const ReviveMsgSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ck'), ck: CkRefSchema, brokerName: BrokerNameSchema }),
+  z.object({ type: z.literal('ack'), acks: z.array(AckMsgSchema) }),
+  z.object({ type: z.literal('batchAck'), ack: BatchAckMsgSchema }),
+]);
+export type ReviveMsg = z.infer<typeof ReviveMsgSchema>;
+export const AckEntrySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ack'), acks: z.array(AckMsgSchema) }),
+  z.object({ type: z.literal('batchAck'), ack: BatchAckMsgSchema }),
+]);
+
+/** Why addAk refuses an ack (the ack then goes to the store). */
+export const AddAkRefusalSchema = z.enum(['bufferMergeDisabled', 'notServing', 'noCk', 'justOffset', 'almostTimeout', 'stayTooLong']);
+export type AddAkRefusal = z.infer<typeof AddAkRefusalSchema>;
+
+/** A write to the revive topic: its deliverTimeMs and, when not in the future (no timer), the revive queue offset it landed at. */
+const write = {
+  deliverTimeMs: int,
+  direct: z.boolean(),
+  /** The revive queue offset of a direct write; null when it went to the timer. */
+  queueOffset: int.nullable(),
+};
+/** Bit indices of PopCheckPointWrapper.bits (or the revive's bitMap). */
+const bits = z.array(int);
+
+export const ObservationSchema = z.discriminatedUnion('kind', [
+  // the clock and the business queue
+  z.object({ kind: z.literal('tick'), to: int }),
+  z.object({ kind: z.literal('produce'), queueId: int, offset: int, storeTimestamp: int }),
+  z.object({ kind: z.literal('expire'), queueId: int, offset: int }),
+  // PopMessageProcessor
+  z.object({ kind: z.literal('offsetTooSmall'), queueId: int, offset: int, minOffset: int }),
+  z.object({ kind: z.literal('pop'), ck: CkRefSchema, at: int }),
+  // PopBufferMergeService: registration
+  z.object({ kind: z.literal('addCk'), ck: CkRefSchema }),
+  z.object({ kind: z.literal('addCkJustOffset'), ck: CkRefSchema, why: z.enum(['bufferMergeDisabled', 'notServing', 'almostTimeout']), deliverTimeMs: int }),
+  z.object({ kind: z.literal('mergeKeyConflict'), ck: CkRefSchema, conflictsWith: CkRefSchema }),
+  z.object({ kind: z.literal('bufferPutReplaces'), ck: CkRefSchema, replaced: CkRefSchema, replacedStored: z.boolean() }),
+  // AckMessageProcessor / ChangeInvisibleTimeProcessor
+  z.object({ kind: z.literal('offsetIllegal'), request: z.enum(['ack', 'changeInvisibleTime']), offset: int, at: int, queueId: int, minOffset: int }),
+  z.object({ kind: z.literal('addAkChecked'), ack: AckMsgSchema, at: int }),
+  z.object({ kind: z.literal('addAk'), via: z.enum(['ack', 'ackOrigin']), ack: AckMsgSchema, ck: CkRefSchema, at: int, bits }),
+  z.object({ kind: z.literal('markBit'), ck: CkRefSchema, offset: int, bits, inBuffer: z.boolean() }),
+  z.object({
+    kind: z.literal('ackToStore'),
+    via: z.enum(['ack', 'ackOrigin']),
+    at: int,
+    refusal: AddAkRefusalSchema,
+    ack: AckMsgSchema,
+    /** false: the put failed ("put ack msg error"); the client is told SUCCESS anyway. */
+    ok: z.boolean(),
+    ...write,
+  }),
+  z.object({ kind: z.literal('changeInvisible'), offset: int, at: int, ck: CkRefSchema, deliverTimeMs: int }),
+  // PopBufferMergeService: scan
+  z.object({ kind: z.literal('putCkToStore'), ck: CkRefSchema, ...write }),
+  z.object({ kind: z.literal('putAckToStore'), ck: CkRefSchema, acks: z.array(AckMsgSchema), brokerNameOmitted: z.boolean(), ...write }),
+  z.object({ kind: z.literal('putBatchAckToStore'), ck: CkRefSchema, ack: BatchAckMsgSchema, brokerNameOmitted: z.boolean(), ...write }),
+  z.object({ kind: z.literal('scanStop') }),
+  z.object({ kind: z.literal('servingAgain') }),
+  z.object({ kind: z.literal('ckDone'), ck: CkRefSchema, stored: z.boolean(), bits }),
+  z.object({
+    kind: z.literal('scanFlush'),
+    ck: CkRefSchema,
+    at: int,
+    reason: z.enum(['notServing', 'almostTimeout', 'stayTooLong']),
+    /** popCkStayBufferTimeOut (almostTimeout) or popCkStayBufferTime (stayTooLong); null when not serving. */
+    limitMs: int.nullable(),
+    bits,
+  }),
+  z.object({ kind: z.literal('ckFinish'), ck: CkRefSchema }),
+  z.object({ kind: z.literal('commitOffset'), queueId: int, from: int, to: int, ck: CkRefSchema, ckStored: z.boolean() }),
+  z.object({ kind: z.literal('scanGarbage'), queueId: int }),
+  // TimerMessageStore / ScheduleMessageService
+  z.object({ kind: z.literal('timerDeliver'), entry: ReviveMsgSchema, slot: int, at: int, deliverTimeMs: int, reviveQueueOffset: int, delayLevel: z.boolean() }),
+  // PopReviveService: consumeReviveMessage
+  z.object({ kind: z.literal('reviveStart'), at: int, oldOffset: int, tailOffset: int }),
+  z.object({ kind: z.literal('findCk'), offset: int, ck: CkRefSchema, brokerName: BrokerNameSchema }),
+  z.object({ kind: z.literal('findAck'), offset: int, entry: AckEntrySchema, ck: CkRefSchema, bitMap: bits }),
+  z.object({ kind: z.literal('mockCkForAck'), offset: int, entry: AckEntrySchema, waitMs: int }),
+  z.object({
+    kind: z.literal('ackDropped'),
+    offset: int,
+    entry: AckEntrySchema,
+    /** The brokerName part of the revive key the ACK was looked up under; undefined when the key has none. */
+    keyBrokerName: BrokerNameSchema.optional(),
+  }),
+  z.object({ kind: z.literal('mockReplacesCk'), offset: int, ck: CkRefSchema }),
+  // PopReviveService: mergeAndRevive, reviveMsgFromCk, rePutCK
+  z.object({ kind: z.literal('ckNotDue'), offset: int, endTime: int, reviveTime: int }),
+  z.object({ kind: z.literal('backPressure') }),
+  z.object({ kind: z.literal('mockCk'), offset: int }),
+  z.object({ kind: z.literal('reviveAbort') }),
+  z.object({ kind: z.literal('reviveFinish'), oldOffset: int, newOffset: int }),
+  z.object({ kind: z.literal('reviveDispatch'), ck: CkRefSchema, offsets: z.array(int) }),
+  z.object({ kind: z.literal('ckAllAcked'), ck: CkRefSchema }),
+  z.object({ kind: z.literal('bizMsgNotFound'), ck: CkRefSchema, offset: int, why: z.enum(['noBrokerName', 'deleted']) }),
+  z.object({ kind: z.literal('skipCkFromLastEpoch'), ck: CkRefSchema, offset: int, storeTimestamp: int }),
+  z.object({ kind: z.literal('retryMsg'), ck: CkRefSchema, offset: int, readOffset: int, topic: z.string() }),
+  z.object({ kind: z.literal('rePutCk'), ck: CkRefSchema, offset: int, newCk: CkRefSchema, rePutTimes: int, why: z.enum(['retryFailed', 'stayTooLong']) }),
+  z.object({ kind: z.literal('inflightStayTooLong'), ck: CkRefSchema }),
+  z.object({ kind: z.literal('reviveCompleteCommit'), ck: CkRefSchema, from: int, to: int }),
+  // broker-wide
+  z.object({ kind: z.literal('persist'), reviveOffset: int }),
+  z.object({ kind: z.literal('crash'), lostCks: int, reviveOffset: int, droppedInflight: int }),
+  z.object({ kind: z.literal('changeToSlave'), lostCks: int }),
+  z.object({ kind: z.literal('changeToMaster'), reviveOffset: int, nextReadOffset: int }),
+]);
+export type Observation = z.infer<typeof ObservationSchema>;
+export type ObservationKind = Observation['kind'];
+export type ObservationOf<K extends ObservationKind> = Extract<Observation, { kind: K }>;
+
+/** The RocketMQ class (or thread) each kind of observation comes from. */
+export const OBSERVATION_ACTOR: { readonly [K in ObservationKind]: Actor } = {
+  tick: 'clock',
+  produce: 'client',
+  expire: 'client',
+  offsetTooSmall: 'PopMessageProcessor',
+  pop: 'PopMessageProcessor',
+  addCk: 'PopBufferMergeService',
+  addCkJustOffset: 'PopBufferMergeService',
+  mergeKeyConflict: 'PopBufferMergeService',
+  bufferPutReplaces: 'PopBufferMergeService',
+  offsetIllegal: 'AckMessageProcessor',
+  addAkChecked: 'PopBufferMergeService',
+  addAk: 'PopBufferMergeService',
+  markBit: 'PopBufferMergeService',
+  ackToStore: 'AckMessageProcessor',
+  changeInvisible: 'AckMessageProcessor',
+  putCkToStore: 'PopBufferMergeService',
+  putAckToStore: 'PopBufferMergeService',
+  putBatchAckToStore: 'PopBufferMergeService',
+  scanStop: 'PopBufferMergeService',
+  servingAgain: 'PopBufferMergeService',
+  ckDone: 'PopBufferMergeService',
+  scanFlush: 'PopBufferMergeService',
+  ckFinish: 'PopBufferMergeService',
+  commitOffset: 'PopBufferMergeService',
+  scanGarbage: 'PopBufferMergeService',
+  timerDeliver: 'TimerMessageStore',
+  reviveStart: 'PopReviveService',
+  findCk: 'PopReviveService',
+  findAck: 'PopReviveService',
+  mockCkForAck: 'PopReviveService',
+  ackDropped: 'PopReviveService',
+  mockReplacesCk: 'PopReviveService',
+  ckNotDue: 'PopReviveService',
+  backPressure: 'PopReviveService',
+  mockCk: 'PopReviveService',
+  reviveAbort: 'PopReviveService',
+  reviveFinish: 'PopReviveService',
+  reviveDispatch: 'PopReviveService',
+  ckAllAcked: 'PopReviveService',
+  bizMsgNotFound: 'PopReviveService',
+  skipCkFromLastEpoch: 'PopReviveService',
+  retryMsg: 'PopReviveService',
+  rePutCk: 'PopReviveService',
+  inflightStayTooLong: 'PopReviveService',
+  reviveCompleteCommit: 'PopReviveService',
+  persist: 'PopReviveService',
+  crash: 'PopReviveService',
+  changeToSlave: 'PopBufferMergeService',
+  changeToMaster: 'PopReviveService',
+};
+
+/** Every kind, in the schema's order. */
+export const OBSERVATION_KINDS = ObservationSchema.options.map((o) => o.shape.kind.value) as readonly ObservationKind[];

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { EventSchema } from '../model/events.js';
 import { INVARIANT_NAMES } from '../model/invariants.js';
+import { ObservationSchema } from '../model/observations.js';
 import { SettingsSchema } from '../model/settings.js';
 import { StateRecordSchema } from '../model/state.js';
 import { TraceHeaderSchema } from '../traces/format.js';
@@ -30,6 +31,8 @@ export const NarratedStepSchema = z
     /** Model time after the step, ms. */
     time: Int,
     notes: z.array(NoteSchema),
+    /** What the step did, typed; `notes` are their rendering. */
+    observations: z.array(ObservationSchema),
     /** With `--with-states`: the state after the step. */
     state: StateRecordSchema.optional(),
   })
@@ -130,7 +133,7 @@ export const ReplayReportSchema = z
       })
       .strict()
       .nullable(),
-    steps: z.array(z.object({ line: Int.min(1), event: EventSchema, notes: z.array(NoteSchema) }).strict()),
+    steps: z.array(z.object({ line: Int.min(1), event: EventSchema, notes: z.array(NoteSchema), observations: z.array(ObservationSchema) }).strict()),
     finalState: StateRecordSchema,
   })
   .strict();

@@ -12,6 +12,7 @@
  * reported on the last line; otherwise the result says they were not checked and which
  * events were still pending.
  */
+import type { Observation } from '../model/observations.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import type { PopModel } from '../model/popmodel.js';
@@ -24,6 +25,8 @@ export interface ReplayStep {
   readonly line: number;
   readonly event: Event;
   readonly notes: readonly Note[];
+  /** What the step did, typed (model/observations.ts); `notes` are their rendering. */
+  readonly observations: readonly Observation[];
 }
 
 /** Whether the final invariants were checked at the end of the trace. */
@@ -85,7 +88,7 @@ export function replay(model: PopModel, events: readonly TraceLine[], headerLine
     }
     prev = before;
     s = applied.state;
-    steps.push({ line, event, notes: applied.notes });
+    steps.push({ line, event, notes: applied.notes, observations: applied.observations });
     for (const inv of model.invariants) {
       if (seen.has(inv.name)) continue;
       const ok = inv.kind === 'always' ? inv.holds(s) : inv.kind === 'transition' ? inv.holds(before, event, s) : true;

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { check, explore } from '../../checker/index.js';
 import { CATALOGUE } from '../../model/catalogue.js';
-import { resolveSettings } from '../../model/config.js';
 import { CK_TRANSITIONS, MESSAGE_TRANSITIONS } from '../../model/lifecycles.js';
 import { PopModel } from '../../model/popmodel.js';
-import { findScenario } from '../../model/scenarios/index.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import type { SettingName, SettingValue } from '../../model/settings.js';
 import { entryModel } from '../fixtures/catalogue.js';
 import { moveRecorder } from '../fixtures/moves.js';
 import { walk } from '../fixtures/walk.js';
-
-function fullModel(
-  release: string,
-  bounds: Partial<FullBounds> = {},
-  settings: Partial<Record<SettingName, SettingValue>> = {},
-  messages = 3,
-): PopModel {
-  const def = findScenario('full')!;
-  const s = resolveSettings({ release, scenarioConfig: def.config, overrides: settings });
-  return new PopModel(def.build({ messages, release, settings: s, bounds }));
-}
+import { fullModel } from '../fixtures/full.js';
 
 describe('the full scenario', () => {
   it('with its defaults finds #8835 on 5.3.1 and holds on 5.3.2 and head (counts pinned)', () => {

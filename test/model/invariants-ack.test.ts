@@ -5,41 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
 import { CATALOGUE } from '../../model/catalogue.js';
-import { resolveSettings } from '../../model/config.js';
 import type { Event } from '../../model/events.js';
 import { explain } from '../../model/explain.js';
 import { ackedNeverRetried, successNeverRetried } from '../../model/invariants.js';
 import { C, CF, G } from '../../model/layout.js';
 import { ackInTime } from '../../model/protocol/ack.js';
-import { PopModel } from '../../model/popmodel.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
-import { findScenario } from '../../model/scenarios/index.js';
-import type { SettingName, SettingValue } from '../../model/settings.js';
-import { asState, type State } from '../../model/state.js';
+import { asState } from '../../model/state.js';
 import { canonicalizeMessages } from '../../model/symmetry.js';
 import { cli } from '../cli/helpers.js';
-
-function fullModel(
-  release: string,
-  bounds: Partial<FullBounds> = {},
-  invariants?: readonly string[],
-  settings: Partial<Record<SettingName, SettingValue>> = {},
-): PopModel {
-  const def = findScenario('full')!;
-  const s = resolveSettings({ release, scenarioConfig: def.config, overrides: settings });
-  const keep = invariants ? (n: string) => invariants.includes(n) : undefined;
-  return new PopModel(def.build({ messages: 3, release, settings: s, bounds }), keep);
-}
-
-/** Applies the events in order, each one allowed by the protocol. */
-function run(m: PopModel, events: readonly Event[]): State {
-  let s = m.initialStates()[0];
-  for (const e of events) {
-    expect(m.why(s, e), JSON.stringify(e)).toBeNull();
-    s = m.step(s, e);
-  }
-  return s;
-}
+import { fullModel, runGuarded } from '../fixtures/full.js';
 
 const handle = (offset: number) => ({ queueId: 0, startOffset: 100, popTime: 0, offset });
 const ack = (offset: number, at: number, storeFails = false): Event => ({ type: 'ack', ...handle(offset), at, ...(storeFails ? { storeFails } : {}) });
@@ -67,7 +42,7 @@ const BOUNDS: Partial<FullBounds> = { storeFailures: 1, dupAcks: 1, lateAcks: 1 
 describe('acked-never-retried: one ack, accepted by T and stored', () => {
   for (const release of ['5.3.2', 'head']) {
     it(`holds on ${release} with a store failure, a duplicate and a late ack (issue 7)`, () => {
-      const only = check(fullModel(release, BOUNDS, ['acked-never-retried']));
+      const only = check(fullModel(release, BOUNDS, {}, 3, ['acked-never-retried']));
       expect(only.verdict).toBe('holds');
       expect(only.complete).toBe(true);
       // What remains is I-2: the client saw SUCCESS for an ack whose put failed, and the
@@ -80,7 +55,7 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
   it('an in-time ack that failed to store, then a stored late ack, then the retry: holds (at-least-once)', () => {
     const m = fullModel('5.3.2', BOUNDS);
     // At 9 s addAk refuses (stay too long): the AckMsg put fails, the client is told SUCCESS.
-    const s = run(m, popThenRevive([tick(9_000), ack(100, 9_000, true)], [ack(100, 64_000)]));
+    const s = runGuarded(m, popThenRevive([tick(9_000), ack(100, 9_000, true)], [ack(100, 64_000)]));
     const c = m.ctx.L.ck(0);
     expect(s[c + C.RETRIED] & 1).toBe(1);
     expect(s[c + C.ACKED_IN_TIME] & 1).toBe(1); // the first ack, in time (its put failed)
@@ -92,7 +67,7 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
 
   it('an in-time ack that was stored, and the offset retried: violated', () => {
     const m = fullModel('5.3.2', BOUNDS);
-    const s = run(m, popThenRevive([tick(9_000), ack(100, 9_000)], [], true));
+    const s = runGuarded(m, popThenRevive([tick(9_000), ack(100, 9_000)], [], true));
     const c = m.ctx.L.ck(0);
     expect(s[c + C.ACK_STORED_IN_TIME]).toBe(1);
     // The revive matched it: only offset 101 was retried.
@@ -105,7 +80,7 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
 
   it('a stored late ack alone protects nothing', () => {
     const m = fullModel('5.3.2', BOUNDS);
-    const s = run(m, popThenRevive([], [ack(100, 64_000)]));
+    const s = runGuarded(m, popThenRevive([], [ack(100, 64_000)]));
     const c = m.ctx.L.ck(0);
     expect([s[c + C.RETRIED], s[c + C.ACK_WRITTEN], s[c + C.ACK_STORED_IN_TIME]]).toEqual([3, 1, 0]);
     expect(ackedNeverRetried(s, m.ctx)).toBe(true);
@@ -114,7 +89,7 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
   it('buffered acks count once the flush writes them, or once the CK finishes fully acked in memory', () => {
     const m = fullModel('5.3.2', BOUNDS);
     const c = m.ctx.L.ck(0);
-    const merged = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(1_000), ack(100, 1_000)]);
+    const merged = runGuarded(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(1_000), ack(100, 1_000)]);
     expect(merged[c + C.BITS]).toBe(1);
     expect(merged[c + C.ACK_STORED_IN_TIME]).toBe(0); // in memory only: a crash loses it
     const flushed = m.step(m.step(merged, tick(10_500)), { type: 'scan', at: 10_500 });
@@ -126,7 +101,7 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
 
   it("changeInvisibleTime's ack of the original CK counts like the client's when in time and stored", () => {
     const m = fullModel('5.3.2', { changes: 1 });
-    const s = run(m, [
+    const s = runGuarded(m, [
       { type: 'pop', queueId: 0, maxNums: 2, at: 0 },
       tick(9_000),
       { type: 'changeInvisible', ...handle(100), invisibleTime: 30_000, at: 9_000 },
@@ -140,15 +115,15 @@ describe('acked-never-retried: one ack, accepted by T and stored', () => {
     expect(ackInTime(60_000, 60_000)).toBe(false);
     const m = fullModel('5.3.2', BOUNDS);
     const c = m.ctx.L.ck(0);
-    const before = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(59_500), ack(100, 59_500)]);
+    const before = runGuarded(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(59_500), ack(100, 59_500)]);
     expect([before[c + C.ACKED_IN_TIME], before[c + C.ACK_STORED_IN_TIME], before[G.USED_LATE_ACKS]]).toEqual([1, 1, 0]);
-    const atT = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(60_000), ack(100, 60_000)]);
+    const atT = runGuarded(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }, tick(60_000), ack(100, 60_000)]);
     expect([atT[c + C.ACKED_IN_TIME], atT[c + C.ACK_STORED_IN_TIME], atT[G.USED_LATE_ACKS]]).toEqual([0, 0, 1]);
   });
 
   it('symmetry permutes ACK_STORED_IN_TIME with the other masks', () => {
     const m = fullModel('5.3.2', BOUNDS);
-    const s = run(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }]);
+    const s = runGuarded(m, [{ type: 'pop', queueId: 0, maxNums: 2, at: 0 }]);
     const c = m.ctx.L.ck(0);
     const d = s.slice();
     d[c + C.ACK_STORED_IN_TIME] = 2; // index 1 differs from index 0 only here
@@ -205,7 +180,7 @@ describe('the explanation of acked-never-retried', () => {
 
   it('explains no offset whose only stored ack was late', () => {
     const m = fullModel('5.3.2', BOUNDS);
-    const s = run(m, popThenRevive([tick(9_000), ack(100, 9_000, true)], [ack(100, 64_000)]));
+    const s = runGuarded(m, popThenRevive([tick(9_000), ack(100, 9_000, true)], [ack(100, 64_000)]));
     expect(explain('acked-never-retried', s, m.ctx)).toEqual([]);
   });
 });

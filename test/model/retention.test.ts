@@ -7,36 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findEntry } from '../../model/catalogue.js';
-import { resolveSettings } from '../../model/config.js';
 import type { Event } from '../../model/events.js';
 import { C, CF, G, KIND, E, Q } from '../../model/layout.js';
 import { PopModel } from '../../model/popmodel.js';
-import { findScenario } from '../../model/scenarios/index.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
-import type { SettingName, SettingValue } from '../../model/settings.js';
 import type { State } from '../../model/state.js';
 import { RELEASES } from '../../model/versions.js';
 import { checkEntry } from '../fixtures/catalogue.js';
-
-function fullModel(
-  release: string,
-  bounds: Partial<FullBounds> = {},
-  settings: Partial<Record<SettingName, SettingValue>> = {},
-  messages = 2,
-): PopModel {
-  const def = findScenario('full')!;
-  const s = resolveSettings({ release, scenarioConfig: def.config, overrides: settings });
-  return new PopModel(def.build({ messages, release, settings: s, bounds }));
-}
-
-function run(m: PopModel, events: readonly Event[]): State {
-  let s = m.initialStates()[0];
-  for (const e of events) {
-    expect(m.why(s, e), JSON.stringify(e)).toBeNull();
-    s = m.step(s, e);
-  }
-  return s;
-}
+import { fullModel, runGuarded } from '../fixtures/full.js';
 
 const ck = (m: PopModel, s: State, k: number, f: number) => s[m.ctx.L.ck(k) + f];
 const queue = (m: PopModel, s: State, q: number, f: number) => s[m.ctx.L.q(q) + f];
@@ -56,7 +34,7 @@ describe('a pop after retention', () => {
     it(`starts at the first stored offset and lists only stored messages (enablePopBufferMerge=${merge})`, () => {
       for (const r of RELEASES) {
         const m = fullModel(r.name, { expire: 2 }, { enablePopBufferMerge: merge }, 3);
-        const s = run(m, [{ type: 'expire', queueId: 0 }, { type: 'pop', queueId: 0, maxNums: 3 }]);
+        const s = runGuarded(m, [{ type: 'expire', queueId: 0 }, { type: 'pop', queueId: 0, maxNums: 3 }]);
         expect(s[G.NCK], r.name).toBe(1);
         // Offset 100 is gone: the CK holds 101 and 102 only.
         expect([ck(m, s, 0, C.START), ck(m, s, 0, C.NUM), ck(m, s, 0, C.NEXT_BEGIN), ck(m, s, 0, C.HELD)], r.name).toEqual([101, 2, 103, 0b11]);
@@ -67,8 +45,8 @@ describe('a pop after retention', () => {
   }
 
   it('returns nothing when every message at or after the pop offset is deleted', () => {
-    const m = fullModel('head', { expire: 2 });
-    const s = run(m, [
+    const m = fullModel('head', { expire: 2 }, {}, 2);
+    const s = runGuarded(m, [
       { type: 'expire', queueId: 0 },
       { type: 'expire', queueId: 0 },
     ]);
@@ -83,8 +61,8 @@ describe('an ack of an offset retention deleted', () => {
   for (const merge of [false, true]) {
     it(`gets NO_MESSAGE and writes nothing in every release (enablePopBufferMerge=${merge})`, () => {
       for (const r of RELEASES) {
-        const m = fullModel(r.name, { expire: 1 }, { enablePopBufferMerge: merge });
-        const before = run(m, [...popped, { type: 'expire', queueId: 0 }]);
+        const m = fullModel(r.name, { expire: 1 }, { enablePopBufferMerge: merge }, 2);
+        const before = runGuarded(m, [...popped, { type: 'expire', queueId: 0 }]);
         const s = m.step(before, { type: 'ack', ...handle, at: 1000 });
         expect(ck(m, s, 0, C.ACKED) & 1, r.name).toBe(0);
         expect(ck(m, s, 0, C.ACKED_IN_TIME) & 1, r.name).toBe(0);
@@ -101,15 +79,15 @@ describe('an ack of an offset retention deleted', () => {
   }
 
   it('a repeated ack of an acked offset that was deleted since changes nothing and is not offered', () => {
-    const m = fullModel('head', { expire: 1, dupAcks: 1 });
-    const s = run(m, [...popped, { type: 'ack', ...handle, at: 1000 }, { type: 'expire', queueId: 0 }]);
+    const m = fullModel('head', { expire: 1, dupAcks: 1 }, {}, 2);
+    const s = runGuarded(m, [...popped, { type: 'ack', ...handle, at: 1000 }, { type: 'expire', queueId: 0 }]);
     expect(ck(m, s, 0, C.ACKED) & 1).toBe(1);
     expect(m.why(s, { type: 'ack', ...handle })).toMatch(/deleted by retention/);
   });
 
   it('changeInvisibleTime of a deleted offset gets NO_MESSAGE: no new CK, no ack of the original', () => {
-    const m = fullModel('head', { expire: 1, changes: 1 });
-    const before = run(m, [...popped, { type: 'expire', queueId: 0 }]);
+    const m = fullModel('head', { expire: 1, changes: 1 }, {}, 2);
+    const before = runGuarded(m, [...popped, { type: 'expire', queueId: 0 }]);
     const s = m.step(before, { type: 'changeInvisible', ...handle, invisibleTime: 30000, at: 1000 });
     expect(s[G.NCK]).toBe(1);
     expect(ck(m, s, 0, C.CHANGED)).toBe(0);
@@ -134,14 +112,14 @@ describe('bufferMergeKeyGuard', () => {
 
   it('with the guard, a pop whose merge key is in the buffer returns nothing', () => {
     const m = fullModel('5.3.0', collide, { enablePopBufferMerge: true }, 1);
-    const s = run(m, twoPops);
+    const s = runGuarded(m, twoPops);
     expect(s[G.NCK]).toBe(1);
     expect(ck(m, s, 0, C.FLAGS) & CF.IN_BUFFER).toBe(CF.IN_BUFFER);
   });
 
   it('without it, the new wrapper replaces the old one: the old CK is never stored and its offset commit waits forever', () => {
     const m = fullModel('5.1.0', collide, { enablePopBufferMerge: true }, 1);
-    const s1 = run(m, twoPops);
+    const s1 = runGuarded(m, twoPops);
     expect(s1[G.NCK]).toBe(2);
     // The old wrapper left the buffer map but not the offset FIFO; its buffered CK is lost.
     expect(ck(m, s1, 0, C.FLAGS) & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE | CF.LOST | CF.CK_STORED)).toBe(CF.IN_OFFSET_QUEUE | CF.LOST);
@@ -163,7 +141,7 @@ describe('bufferMergeKeyGuard', () => {
   it('without it, replacing a stored (justOffset) wrapper leaves it committable', () => {
     // T - now < 4.5 s at the second pop: both take addCkJustOffset.
     const m = fullModel('5.1.0', collide, { enablePopBufferMerge: false }, 1);
-    const s1 = run(m, twoPops);
+    const s1 = runGuarded(m, twoPops);
     expect(ck(m, s1, 0, C.FLAGS) & (CF.IN_BUFFER | CF.LOST | CF.CK_STORED)).toBe(CF.CK_STORED);
     const s2 = m.step(s1, { type: 'scan' });
     expect([queue(m, s2, 0, Q.CONSUMER_OFFSET), queue(m, s2, 1, Q.CONSUMER_OFFSET)]).toEqual([24, 4]);

@@ -7,34 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { resolveSettings } from '../../model/config.js';
 import type { Event } from '../../model/events.js';
 import { C, G, GF, Q } from '../../model/layout.js';
 import { noLoss } from '../../model/invariants.js';
 import { PopModel } from '../../model/popmodel.js';
 import { reviveStart } from '../../model/protocol/revive.js';
-import { findScenario } from '../../model/scenarios/index.js';
-import type { FullBounds } from '../../model/scenarios/full.js';
-import type { SettingName, SettingValue } from '../../model/settings.js';
 import { asState, type State } from '../../model/state.js';
 import { walk } from '../fixtures/walk.js';
-
-function fullModel(release: string, bounds: Partial<FullBounds> = {}, settings: Partial<Record<SettingName, SettingValue>> = {}, messages = 3): PopModel {
-  const def = findScenario('full')!;
-  const s = resolveSettings({ release, scenarioConfig: def.config, overrides: settings });
-  return new PopModel(def.build({ messages, release, settings: s, bounds }));
-}
-
-/** Applies the events in order, each of which must be enabled by the scenario. */
-function run(m: PopModel, events: readonly Event[]): State {
-  let s = m.initialStates()[0];
-  for (const e of events) {
-    const offered = m.enabledEvents(s).some((x) => JSON.stringify(x) === JSON.stringify(e));
-    expect(offered, `${JSON.stringify(e)} offered`).toBe(true);
-    s = m.step(s, e);
-  }
-  return s;
-}
+import { fullModel, runOffered } from '../fixtures/full.js';
 
 const TO_SLAVE: Event = { type: 'roleChange', role: 'slave' };
 const TO_MASTER: Event = { type: 'roleChange', role: 'master' };
@@ -76,7 +56,7 @@ describe('role changes', () => {
 
   it('--role-changes counts demotions only: with 1, the broker goes to slave and back once', () => {
     const m = fullModel('5.3.2', { roleChanges: 1, pops: 1, batch: 1 }, {}, 1);
-    const back = run(m, [TO_SLAVE, TO_MASTER]);
+    const back = runOffered(m, [TO_SLAVE, TO_MASTER]);
     expect(back[G.USED_ROLE_CHANGES]).toBe(1);
     expect(back[G.FLAGS] & GF.SLAVE).toBe(0);
     expect(m.enabledEvents(back)).not.toContainEqual(TO_SLAVE);
@@ -84,7 +64,7 @@ describe('role changes', () => {
 
   it('after a demotion, the CK in the revive queue is revived by the master that comes back (the no-loss counterexample of --role-changes 1)', () => {
     const m = fullModel('5.3.2', { roleChanges: 1 });
-    const s = run(m, [
+    const s = runOffered(m, [
       { type: 'pop', queueId: 0, maxNums: 2 },
       { type: 'tick', to: 9000 },
       { type: 'tick', to: 10500 },

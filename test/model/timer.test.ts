@@ -9,22 +9,10 @@ import { resolveSettings } from '../../model/config.js';
 import type { Event } from '../../model/events.js';
 import { C, E, G } from '../../model/layout.js';
 import { PopModel } from '../../model/popmodel.js';
-import { findScenario } from '../../model/scenarios/index.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
-import type { SettingName, SettingValue } from '../../model/settings.js';
 import type { State } from '../../model/state.js';
 import { walk } from '../fixtures/walk.js';
-
-function fullModel(
-  release: string,
-  bounds: Partial<FullBounds> = {},
-  settings: Partial<Record<SettingName, SettingValue>> = {},
-  messages = 3,
-): PopModel {
-  const def = findScenario('full')!;
-  const s = resolveSettings({ release, scenarioConfig: def.config, overrides: settings });
-  return new PopModel(def.build({ messages, release, settings: s, bounds }));
-}
+import { fullModel } from '../fixtures/full.js';
 
 /** The deliverTimeMs of the entries the next timer step moves (those of the first slot). */
 function firstSlotDeliveries(m: PopModel, s: State): number[] {

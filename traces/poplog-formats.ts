@@ -294,23 +294,15 @@ export const CkJsonSchema = z.preprocess(
 );
 export type CkJsonView = z.output<typeof CkJsonSchema>;
 
-const ackJsonShape = {
-  startOffset: jlong,
-  consumerGroup: jstr,
-  topic: jstr,
-  queueId: jlong,
-  popTime: jlong,
-  brokerName: optStr,
-};
 /** An AckMsg as stored in the revive topic (ao, so, c, t, q, pt, bn). */
 export const AckJsonSchema = z.preprocess(
   normaliseKeys(ACK_JSON_KEYS),
-  z.object({ ackOffset: jlong, ...ackJsonShape }, { error: 'expected a JSON object' }),
+  z.object({ ackOffset: jlong, ...ackShape }, { error: 'expected a JSON object' }),
 );
 /** A BatchAckMsg as stored in the revive topic (aol, and ao = -1). */
 export const BatchAckJsonSchema = z.preprocess(
   normaliseKeys(ACK_JSON_KEYS),
-  z.object({ ackOffsetList: z.array(jlong), ...ackJsonShape }, { error: 'expected a JSON object' }),
+  z.object({ ackOffsetList: z.array(jlong), ...ackShape }, { error: 'expected a JSON object' }),
 );
 export type AckJsonView = z.output<typeof AckJsonSchema>;
 export type BatchAckJsonView = z.output<typeof BatchAckJsonSchema>;

@@ -194,6 +194,7 @@ export const CkWrapSchema = typed('CkWrap', {
 }).transform(strip);
 export type CkWrapView = z.output<typeof CkWrapSchema>;
 
+/** AckMsg and BatchAckMsg fields besides the offsets, the same in toString and in the revive topic's JSON. */
 const ackShape = {
   startOffset: jlong,
   consumerGroup: jstr,

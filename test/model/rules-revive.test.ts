@@ -241,6 +241,42 @@ describe('the revive pass', () => {
     expect(w[all.ctx.L.ck(0) + C.FLAGS] & CF.INFLIGHT).toBe(0);
   });
 
+  it('asynchronous retries: over 3 CKs in flight the pass waits, and re-puts the oldest once it waited over 30 s (I-6)', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 5, batch: 1 }, 'head', 5);
+    const pops = [0, 1, 2, 3, 4].map(() => pop(0, 1));
+    const s = play(m, [...pops, timer(58_000), revive(62_500)]);
+    const inflight = (st: typeof s) => [0, 1, 2, 3, 4].map((k) => (st[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0);
+    expect(inflight(s)).toEqual([true, true, true, true, false]);
+    expect([s[G.REVIVE_COMMIT], s[G.REVIVE_MEM]]).toEqual([3, 3]);
+    // 30 s after the dispatch the oldest has not waited over 30 s yet.
+    expect(inflight(play(m, [revive(92_500)], s))).toEqual([true, true, true, true, false]);
+    const t = play(m, [revive(93_000)], s);
+    expect(inflight(t)).toEqual([false, true, true, true, true]);
+    expect(t[G.REVIVE_COMMIT]).toBe(4);
+    const r = rec(m, t);
+    expect(r.cks.length).toBe(6);
+    expect([r.cks[5].origin, t[m.ctx.L.ck(5) + C.START], r.cks[5].num, t[m.ctx.L.ck(5) + C.REPUT]]).toEqual(['rePut', TIMESTAMP_OFFSET, 1, 1]);
+    // Its retries still run when they complete.
+    const u = play(m, [{ type: 'reviveComplete', queueId: 0, startOffset: 100, popTime: 0, at: 93_000 }], t);
+    expect(rec(m, u).cks[0].retried).toEqual([100]);
+  });
+
+  it('completed retries commit in startOffset order, which can move the committed revive offset back (I-4)', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 3, batch: 1 }, 'head', 3);
+    const s = play(m, [pop(0, 1), pop(0, 1), pop(0, 1), timer(58_000), revive(62_500)]);
+    expect(s[G.REVIVE_COMMIT]).toBe(2);
+    const done = (so: number) => ({ type: 'reviveComplete' as const, queueId: 0, startOffset: so, popTime: 0, at: 63_000 });
+    const a = play(m, [done(102)], s);
+    expect(a[G.REVIVE_COMMIT]).toBe(2);
+    expect(rec(m, a).cks[2].retried).toEqual([102]);
+    expect(a[m.ctx.L.ck(2) + C.FLAGS] & CF.INFLIGHT).toBe(CF.INFLIGHT);
+    const b = play(m, [done(100)], a);
+    expect(b[G.REVIVE_COMMIT]).toBe(0);
+    const c = play(m, [done(101)], b);
+    expect(c[G.REVIVE_COMMIT]).toBe(2);
+    expect([0, 1, 2].map((k) => c[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT)).toEqual([0, 0, 0]);
+  });
+
   it('does not run on a slave', () => {
     const m = rulesModel();
     const d = m.initialStates()[0].slice();

@@ -157,10 +157,11 @@ describe('the revive pass', () => {
   });
 
   it('does not retry a deleted message, nor any offset of a CK without brokerName', () => {
-    const m = rulesModel({ enablePopBufferMerge: false }, { expire: 1 });
+    const m = rulesModel({ enablePopBufferMerge: false, reviveReadsNextLiveMessage: false }, { expire: 1 });
     const s = play(m, [pop(0), { type: 'expire', queueId: 0, at: 1000 }, timer(58_000), revive(63_500)]);
     expect(rec(m, s).cks[0].reviveUnacked).toEqual([100, 101, 102]);
     expect(rec(m, s).cks[0].retried).toEqual([101, 102]);
+    expect(s[m.ctx.L.ck(0) + C.RETRIED_AGAIN]).toBe(0);
     const { m: n, s: t } = stored();
     const d = t.slice();
     d[n.ctx.L.ck(0) + C.BROKER] = BROKER.NONE;

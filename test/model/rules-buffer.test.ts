@@ -212,6 +212,17 @@ describe('the buffer scan', () => {
     expect(r.queues[0].consumerOffset).toBe(103);
   });
 
+  it('measures the stay from the popTime, not from time 0', () => {
+    const m = rulesModel({}, { pops: 1 });
+    const s1 = play(m, [pop(5000), scan(15_000)]);
+    expect(rec(m, s1).cks[0].wrapper).toMatchObject({ inBuffer: true, ckStored: false });
+    expect(rec(m, play(m, [scan(15_500)], s1)).cks[0].wrapper).toMatchObject({ inBuffer: false, ckStored: true });
+    // addAk: merged up to popTime + 8.5 s.
+    const s2 = play(m, [pop(5000), ack(100, 13_500, 100, 5000), ack(101, 14_000, 100, 5000)]);
+    expect(rec(m, s2).cks[0].wrapper.bits).toEqual([0]);
+    expect(rec(m, s2).cks[0].ackWritten).toEqual([101]);
+  });
+
   it('flushes once T - now < 3 s', () => {
     const m = rulesModel({ popInvisibleTime: 6000 });
     const s1 = play(m, [pop(0), scan(3000)]);

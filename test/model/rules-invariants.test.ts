@@ -63,6 +63,8 @@ describe('success-never-retried', () => {
     expect(successNeverRetried(bad, m6.ctx)).toBe(false);
     expect(successNeverRetried(edit(bad, (d) => (d[G.EPOCH] = 1)), m6.ctx)).toBe(true);
     expect(successNeverRetried(edit(bad, (d) => (d[c + C.ACKED_IN_TIME] = 3)), m6.ctx)).toBe(true);
+    // A CK popped after the restart is checked again.
+    expect(successNeverRetried(edit(bad, (d) => ((d[G.EPOCH] = 1), (d[c + C.EPOCH] = 1))), m6.ctx)).toBe(false);
   });
 });
 
@@ -113,6 +115,8 @@ describe('revive-retries-exactly-unacked', () => {
     expect(reviveRetriesExactlyUnacked(edit(missing, (d) => (d[c + C.CHANGED] = 4)), m.ctx)).toBe(true);
     // The message of offset 102 is gone.
     expect(reviveRetriesExactlyUnacked(edit(missing, (d) => (d[L.q(0) + Q.LIVE_FROM] = 103)), m.ctx)).toBe(true);
+    // 100 is missing but gone; 101 is live and was not meant to be retried again.
+    expect(reviveRetriesExactlyUnacked(edit(s, (d) => ((d[c + C.REVIVE_UNACKED] = 5), (d[c + C.RETRIED] = 4), (d[L.q(0) + Q.LIVE_FROM] = 101))), m.ctx)).toBe(true);
     // Only 100 is gone: 102 is still missing.
     expect(reviveRetriesExactlyUnacked(edit(missing, (d) => (d[L.q(0) + Q.LIVE_FROM] = 101)), m.ctx)).toBe(false);
   });
@@ -142,6 +146,8 @@ describe('no-loss', () => {
     expect(noLoss(edit(moved, (d) => (d[m6.ctx.L.ck(2) + C.START] = 106)), m6.ctx)).toBe(false);
     expect(noLoss(edit(allAcked, (d) => ((d[c1 + C.ACKED] = 3), (d[m6.ctx.L.q(0) + Q.CONSUMER_OFFSET] = 105))), m6.ctx)).toBe(true);
     expect(noLoss(edit(allAcked, (d) => ((d[c0 + C.ACKED] = 6), (d[m6.ctx.L.q(0) + Q.LIVE_FROM] = 101))), m6.ctx)).toBe(true);
+    // A CK of another queue over the same offsets does not account for them.
+    expect(noLoss(edit(moved, (d) => (d[m6.ctx.L.ck(2) + C.QUEUE] = 1)), m6.ctx)).toBe(false);
   });
 });
 
@@ -168,6 +174,8 @@ describe('no-concurrent-redelivery', () => {
     expect(noConcurrentRedelivery(edit(before, (d) => ((d[c0 + C.HELD] = 1), (d[c0 + C.PENDING_MARK] = 4))), popE, after, m6.ctx)).toBe(false);
     expect(noConcurrentRedelivery(edit(before, (d) => (d[c0 + C.FLAGS] |= CF.REVIVED)), popE, after, m6.ctx)).toBe(true);
     expect(noConcurrentRedelivery(edit(before, (d) => (d[G.EPOCH] = 1)), popE, after, m6.ctx)).toBe(true);
+    // Both CKs of the epoch after a restart.
+    expect(noConcurrentRedelivery(edit(before, (d) => ((d[G.EPOCH] = 1), (d[c0 + C.EPOCH] = 1))), popE, after, m6.ctx)).toBe(false);
     expect(noConcurrentRedelivery(edit(before, (d) => (d[c0 + C.QUEUE] = 1)), popE, after, m6.ctx)).toBe(true);
     // Disjoint offsets, a pop that returned nothing, a CK that is not a pop's.
     expect(noConcurrentRedelivery(before, popE, play(m6, [pop(500)], before), m6.ctx)).toBe(true);

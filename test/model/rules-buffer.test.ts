@@ -183,6 +183,49 @@ describe('addAk (AckMessageProcessor.appendAck)', () => {
     expect(late[c + C.ACK_WRITTEN]).toBe(2);
   });
 
+  it('the handle belongs to the CK still holding the offset when two CKs share its key', () => {
+    const m = rulesModel({}, { pops: 2 });
+    const s = play(m, [pop(0), ack(101, 1000)]);
+    const c0 = m.ctx.L.ck(0);
+    const c1 = m.ctx.L.ck(1);
+    const d = s.slice();
+    d.copyWithin(c1, c0, c0 + C.SIZE);
+    d[G.NCK] = 2;
+    d[c1 + C.HELD] = 2;
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 101)).toBe(1);
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 100)).toBe(0);
+    // Neither holds it: the first with the key and the offset in range.
+    d[c1 + C.HELD] = 0;
+    d[c0 + C.HELD] = 0;
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 101)).toBe(0);
+    d[c0 + C.NUM] = 1;
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 101)).toBe(1);
+    // A held bit beyond the CK's messages does not count.
+    d[c1 + C.NUM] = 1;
+    d[c1 + C.HELD] = 2;
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 101)).toBe(-1);
+    d[c1 + C.POP_TIME] = 500;
+    d[c1 + C.NUM] = 3;
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 101)).toBe(-1);
+    d[c1 + C.POP_TIME] = 0;
+    d[c1 + C.QUEUE] = 1;
+    expect(findCkForHandle(d, m.ctx, 0, 100, 0, 101)).toBe(-1);
+  });
+
+  it('a late ack of a later CK is counted late; ackMark writes only its CK words', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { pops: 2 }, 'head', 4);
+    const s = play(m, [pop(0, 1), pop(500, 1), ack(101, 60_500, 101, 500)]);
+    expect(s[G.USED_LATE_ACKS]).toBe(0);
+    expect(play(m, [ack(101, 61_000, 101, 500)], s)[G.USED_LATE_ACKS]).toBe(1);
+    const split = rulesModel({ splitAddAk: true });
+    const a = play(split, [pop(0), ack(101, 1000)]);
+    const b = play(split, [{ type: 'ackMark', queueId: 0, startOffset: 100, popTime: 0, offset: 101, at: 1000 }], a);
+    const c = split.ctx.L.ck(0);
+    const changed: number[] = [];
+    for (let w = 0; w < a.length; w++) if (a[w] !== b[w]) changed.push(w);
+    expect(changed).toEqual([c + C.BITS, c + C.ACKED, c + C.ACKED_IN_TIME, c + C.PENDING_MARK]);
+  });
+
   it('finds the CK of a handle: the one holding the offset, else any with the key', () => {
     const m = rulesModel({}, { pops: 2, batch: 3 });
     const s = play(m, [pop(0), ack(101, 1000)]);

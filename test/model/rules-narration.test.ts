@@ -26,7 +26,10 @@ describe('narration', () => {
     ]);
     const texts = r.notes.flat().map((n) => n.text);
     for (const t of [
-      'addAk refuses (stay too long)',
+      'ack offset 100 at 1.0s: addAk merges it into the buffered CK, bits={0}',
+      'ack offset 101 at 9.0s: addAk refuses (stay too long)',
+      'deliver 60.0s (brokerName broker-a from the receipt handle)',
+      'putAckToStore x1',
       '(now - popTime > 10s)',
       'deliver 59.0s',
       'consumer offset 100 -> 103',
@@ -77,7 +80,13 @@ describe('narration', () => {
     expect(narrate(m, [pop(0), ack(100, 1000), scan(10_500)]).tags[2]).toContain('[PopBuffer]put batch ack to store ok');
     const s = rulesModel({ splitAddAk: true });
     const r = narrate(s, [pop(0), ack(100, 8500), scan(10_500), mark(100, 10_500)]);
-    expect(r.notes[3].map((n) => n.text).join()).toMatch(/already removed: the bit is lost/);
+    expect(r.notes[1].map((n) => n.text)).toEqual(["ack offset 100 at 8.5s: addAk's checks pass; the bit is not marked yet"]);
+    expect(r.notes[3].map((n) => n.text)).toEqual(['markBitCAS for offset 100 on a wrapper the scan already removed: the bit is lost, yet the client gets SUCCESS']);
+    const alive = narrate(s, [pop(0), ack(101, 1000), mark(101, 1000)]);
+    expect(alive.notes[2].map((n) => n.text)).toEqual(['markBitCAS for offset 101: bits={1}; the client gets SUCCESS']);
+    const noName = rulesModel({ enablePopBufferMerge: false });
+    const t = narrate(noName, [pop(0), ack(102, 500, 100, 0, { brokerName: null })]).notes[1][0].text;
+    expect(t).toMatch(/^ack offset 102 at 0.5s: addAk refuses \(enablePopBufferMerge=false\); AckMsg\{ao=102, .*bn=null\} written to the revive topic, deliver 60.0s$/);
   });
 
   it('asynchronous revive: dispatch, back-pressure, the 30 s re-put, completion', () => {

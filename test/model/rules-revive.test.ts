@@ -57,6 +57,35 @@ describe('the timer', () => {
     ]);
   });
 
+  it('keeps the timer sorted by slot, first in first out within a slot', () => {
+    const m = rulesModel({ enablePopBufferMerge: false });
+    const change = { type: 'changeInvisible' as const, queueId: 0, startOffset: 100, popTime: 0, offset: 102, invisibleTime: 10_000, at: 1000 };
+    const s = play(m, [pop(0), ack(101, 1000), change]);
+    expect(rec(m, s).timer.map((e) => [e.tag, e.startOffset, e.offsets, e.slot])).toEqual([
+      ['ck', 102, [], 9000],
+      ['ck', 100, [], 58_000],
+      ['ack', 100, [101, 102], 59_000],
+    ]);
+    // The timer delivers the earliest slot first; the words of a joined entry are cleared.
+    const t = play(m, [timer(9000), timer(58_000), ack(100, 60_000), timer(60_000)], s);
+    expect(rec(m, t).reviveQueue.map((e) => [e.tag, e.startOffset, e.offsets])).toEqual([
+      ['ck', 102, []],
+      ['ck', 100, []],
+      ['ack', 100, [100, 101, 102]],
+    ]);
+    expect([...t.slice(m.ctx.L.log(3))].every((w) => w === 0)).toBe(true);
+  });
+
+  it('refuses to go past the bounds of the state: CK slots and revive-topic entries', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { pops: 1, changes: 0, dupAcks: 0, storeFailures: 0, batch: 3 });
+    const s = play(m, [pop(0)]);
+    expect(() => m.step(play(m, [timer(58_000)], s), revive(63_500, true))).toThrow(/model bound exceeded: more than 1 CKs/);
+    let t = s;
+    expect(() => {
+      for (let i = 0; i < 40; i++) t = m.step(t, ack(100, 1000));
+    }).toThrow(/model bound exceeded: more than \d+ revive-topic entries/);
+  });
+
   it('with delay levels: the smallest level longer than the wanted delay, the revive reads it + 1 s before 5.0.0', () => {
     expect([delayLevelMs(0), delayLevelMs(999), delayLevelMs(1000), delayLevelMs(58_000), delayLevelMs(10_000_000)]).toEqual([
       1000, 1000, 5000, 60_000, 7_200_000,

@@ -36,6 +36,10 @@ describe('narration', () => {
       '(endTime 60.0s - T 60.0s <= 2s)',
       'offset 102 not acked',
       'new offset is 0 (committed)',
+      'revive pass at 63.0s: old offset is -1, reading revive queue 0..2',
+      'offset 0: find ck CK@100 (bn=broker-a)',
+      'offset 1: AckMsg{ao=101, so=100, q=0, pt=0.0s, bn=broker-a} matches CK@100, bitMap={1}',
+      'revive finish, old offset is -1, new offset is -1',
     ]) {
       expect(texts.some((x) => x.includes(t)), t).toBe(true);
     }
@@ -98,6 +102,22 @@ describe('narration', () => {
       ['old offset', 'find ck', 'rePut CK', 'stay too long, remove from reviveRequestMap', 'revive dispatch', 'revive finish'],
       ['retry msg'],
     ]);
+    const texts = r.notes.flat().map((n) => n.text);
+    expect(texts).toContain('CK@100 due: retries of offsets 100 dispatched (asynchronous)');
+    expect(texts.some((t) => t.startsWith('CK@100 stayed over 30 s in inflightReviveRequestMap: rePutCK writes'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('the entry of CK@100 is removed from the map'))).toBe(true);
+    const all = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
+    const n = narrate(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(58_000), timer(59_000), revive(63_500)]);
+    expect(n.notes[6].map((x) => x.text)).toContain('CK@100 due: retries of offsets (none) dispatched (asynchronous)');
+  });
+
+  it('a dropped ACK names its key brokerName, with the blank fallback spelled out', () => {
+    const m = rulesModel({ enablePopBufferMerge: false });
+    const r = narrate(m, [pop(0), ack(100, 60_000, 100, 0, { brokerName: null }), ack(101, 60_000, 100, 0, { brokerName: 'broker-b' }), revive(63_500)]);
+    const dropped = r.notes[3].filter((x) => x.tag === 'ack dropped').map((x) => x.text);
+    expect(dropped.length).toBe(2);
+    expect(dropped[0]).toContain("(brokerName part: null -> broker-a (the reviving broker's own name)); ACK dropped");
+    expect(dropped[1]).toContain('(brokerName part: broker-b); ACK dropped');
   });
 
   it('mock CKs, changes of invisible time, the pre-5.1.0 abort, scanGarbage and retention', () => {

@@ -12,6 +12,7 @@ import { delayLevelMs, nextTimerSlot, timerBehind } from '../../model/protocol/s
 import { reviveBlocked, reviveStart } from '../../model/protocol/revive.js';
 import { asState } from '../../model/state.js';
 import { applyNarrated } from '../../model/step.js';
+import { narrate } from '../fixtures/narrate-run.js';
 import { ack, play, pop, rec, revive, rulesModel, timer } from '../fixtures/rules.js';
 
 /** Merge off: the CK (T = 60 s) is written at the pop, deliver 59 s, timer slot 58 s. */
@@ -212,6 +213,31 @@ describe('the revive pass', () => {
     expect(rec(n, t).cks[0].revived).toBe(true);
   });
 
+  it('before 5.3.0: no live message left is not retried; a next live message outside the CK is a foreign retry', () => {
+    const gone = rulesModel({ enablePopBufferMerge: false, reviveSkipsStoredAfterPopTime: false }, { expire: 3 }, '5.1.0');
+    const x = { type: 'expire' as const, queueId: 0, at: 1000 };
+    const s = play(gone, [pop(0), x, x, x, timer(58_000), revive(63_500)]);
+    const c = gone.ctx.L.ck(0);
+    expect([s[c + C.RETRIED], s[c + C.FOREIGN_RETRIES]]).toEqual([0, 0]);
+    const m = rulesModel({ enablePopBufferMerge: false, reviveSkipsStoredAfterPopTime: false }, { expire: 1 }, '5.1.0');
+    const r = narrate(m, [pop(0, 1), x, timer(58_000), revive(63_500)]);
+    expect([r.state[c + C.RETRIED], r.state[c + C.FOREIGN_RETRIES]]).toEqual([0, 1]);
+    expect(r.notes[3].map((n) => n.text)).toContain(
+      'offset 100 not acked, its message is gone, and the read returned offset 101 instead -> offset 101 written to %RETRY%GID_POP_TopicTest',
+    );
+  });
+
+  it('5.1.0 skips a message stored after the popTime, not one stored at it', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { produce: 1, pops: 2, batch: 1 }, '5.1.0', 1);
+    const s = play(m, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, pop(500, 1), timer(58_000), timer(59_000), revive(64_000)]);
+    expect(rec(m, s).cks.map((c) => c.retried)).toEqual([[100], [101]]);
+    const t = play(m, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, { type: 'pop', queueId: 0, maxNums: 1, popTime: 0, at: 500 }, timer(58_000), revive(64_000)]);
+    expect(rec(m, t).cks.map((c) => [c.revived, c.retried])).toEqual([
+      [true, [100]],
+      [true, []],
+    ]);
+  });
+
   it('a failed retry write re-puts a one-message CK per unacked offset, backing off 10 s once T has passed (5.3.1+)', () => {
     const { m, s } = stored();
     const t = play(m, [revive(63_500, true)], s);
@@ -219,6 +245,15 @@ describe('the revive pass', () => {
     const r = rec(m, t);
     expect(r.cks[0].retried).toEqual([]);
     expect(r.cks[0].changed).toEqual([100, 102]);
+    expect(r.cks.slice(1).map((c) => c.client.held)).toEqual([[], []]);
+    // A re-put CK that fails again is re-put with rePutTimes 2 and the next back-off (20 s).
+    const again = play(m, [timer(68_000), revive(73_500, true)], t);
+    const ra = rec(m, again);
+    expect(ra.cks.slice(3).map((c) => [c.startOffset, c.popTime, c.invisibleTime])).toEqual([
+      [100, 0, 90_000],
+      [102, 0, 90_000],
+    ]);
+    expect([again[m.ctx.L.ck(3) + C.REPUT], again[m.ctx.L.ck(3) + C.PARENT]]).toEqual([2, 1]);
     expect(r.cks.slice(1).map((c) => [c.origin, c.startOffset, c.num, c.popTime, c.invisibleTime, c.brokerName])).toEqual([
       ['rePut', 100, 1, 0, 70_000, 'broker-a'],
       ['rePut', 102, 1, 0, 70_000, 'broker-a'],
@@ -265,6 +300,10 @@ describe('the revive pass', () => {
     // A failed retry write re-puts at once and completes the CK.
     const v = play(m, [revive(63_500, true)], s);
     expect([v[c + C.RETRY_PENDING], v[c + C.FLAGS] & CF.INFLIGHT, v[G.NCK]]).toEqual([0, 0, 3]);
+    expect(rec(m, v).cks.slice(1).map((x) => [x.origin, x.startOffset, x.client.held])).toEqual([
+      ['rePut', 100, []],
+      ['rePut', 102, []],
+    ]);
     // A fully acked CK dispatches nothing and completes at once.
     const all = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
     const w = play(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(58_000), timer(59_000), revive(63_500)]);
@@ -287,6 +326,7 @@ describe('the revive pass', () => {
     expect(r.cks.length).toBe(6);
     expect([r.cks[5].origin, t[m.ctx.L.ck(5) + C.START], r.cks[5].num, t[m.ctx.L.ck(5) + C.REPUT]]).toEqual(['rePut', TIMESTAMP_OFFSET, 1, 1]);
     // Its retries still run when they complete.
+    expect(t[m.ctx.L.ck(0) + C.CHANGED]).toBe(0);
     const u = play(m, [{ type: 'reviveComplete', queueId: 0, startOffset: 100, popTime: 0, at: 93_000 }], t);
     expect(rec(m, u).cks[0].retried).toEqual([100]);
   });
@@ -302,6 +342,10 @@ describe('the revive pass', () => {
     expect(a[m.ctx.L.ck(2) + C.FLAGS] & CF.INFLIGHT).toBe(CF.INFLIGHT);
     const b = play(m, [done(100)], a);
     expect(b[G.REVIVE_COMMIT]).toBe(0);
+    // A pass that reads nothing new commits nothing: the lowered offset stays.
+    expect(play(m, [revive(63_000)], b)[G.REVIVE_COMMIT]).toBe(0);
+    const lowered = applyNarrated(a, m.ctx, done(100)).notes.map((n) => n.text);
+    expect(lowered).toContain('retries of CK@100 complete: revive offset committed to 0 (down from 2: "[NOTIFYME]update consumer offset less than store")');
     const c = play(m, [done(101)], b);
     expect(c[G.REVIVE_COMMIT]).toBe(2);
     expect([0, 1, 2].map((k) => c[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT)).toEqual([0, 0, 0]);

@@ -69,6 +69,13 @@ describe('merge keys', () => {
     expect(reviveAckMatchesCk(s, head.ctx, 0, BROKER.B, 0)).toBe(false);
     expect(reviveAckMatchesCk(s, r531.ctx, 0, BROKER.NONE, 0)).toBe(false);
     expect(reviveAckMatchesCk(s, r530.ctx, 0, BROKER.B, 0)).toBe(true);
+    // Same queue and startOffset, another popTime: another key.
+    const d = s.slice();
+    d.copyWithin(head.ctx.L.ck(1), head.ctx.L.ck(0), head.ctx.L.ck(1));
+    d[G.NCK] = 2;
+    expect(reviveAckMatchesCk(d, head.ctx, 0, BROKER.A, 1)).toBe(true);
+    d[head.ctx.L.ck(1) + C.POP_TIME] = 500;
+    expect(reviveAckMatchesCk(d, head.ctx, 0, BROKER.A, 1)).toBe(false);
   });
 
   it('prints the key as RocketMQ does', () => {

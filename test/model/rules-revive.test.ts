@@ -85,6 +85,19 @@ describe('the timer', () => {
     expect(() => {
       for (let i = 0; i < 40; i++) t = m.step(t, ack(100, 1000));
     }).toThrow(/model bound exceeded: more than \d+ revive-topic entries/);
+    // Exactly L.entries entries fit.
+    expect(t[G.NLOG] + t[G.NTIMER]).toBe(m.ctx.L.entries);
+  });
+
+  it('ACKs of different CKs never share an entry', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { pops: 2 });
+    const s = play(m, [pop(0, 2), pop(0, 1), ack(101, 500), ack(102, 500, 102, 0)]);
+    expect(rec(m, s).timer.map((e) => [e.tag, e.startOffset, e.offsets])).toEqual([
+      ['ck', 100, []],
+      ['ck', 102, []],
+      ['ack', 100, [101]],
+      ['ack', 102, [102]],
+    ]);
   });
 
   it('with delay levels: the smallest level longer than the wanted delay, the revive reads it + 1 s before 5.0.0', () => {
@@ -128,6 +141,15 @@ describe('the revive pass', () => {
   it('without the idle rule (5.0.0-alpha) endTime stays at the last deliverTimeMs', () => {
     const { m, s } = stored({ reviveIdleRule: false });
     expect(rec(m, play(m, [revive(120_000)], s)).cks[0].revived).toBe(false);
+  });
+
+  it('the timer is behind from the instant of its slot', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { pops: 2, batch: 1 });
+    // CK 100 (T = 60 s) is in the queue, endTime 59 s; CK 101 (popTime 4.5 s, deliver 63.5 s) waits for slot 63 s.
+    const s = play(m, [pop(0, 1), pop(4500, 1), timer(58_000), revive(63_000)]);
+    expect(rec(m, s).cks.map((c) => c.revived)).toEqual([false, false]);
+    const t = play(m, [pop(0, 1), pop(4500, 1), timer(58_000), timer(63_000), revive(63_000)]);
+    expect(rec(m, t).cks.map((c) => c.revived)).toEqual([true, false]);
   });
 
   it('the idle rule waits while the timer is behind', () => {

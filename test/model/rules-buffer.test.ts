@@ -20,6 +20,9 @@ describe('pop: addCk or addCkJustOffset', () => {
     const a = rec(kept, play(kept, [pop(0)]));
     expect(a.cks[0].wrapper).toMatchObject({ inBuffer: true, inOffsetQueue: true, justOffset: false, ckStored: false, nextBeginOffset: 103 });
     expect(a.timer).toEqual([]);
+    // T - now, not T: popped at 1 s with T = 5 s the CK is written at once.
+    const late = rulesModel({ popInvisibleTime: 4000 });
+    expect(rec(late, play(late, [pop(1000)])).cks[0].wrapper.justOffset).toBe(true);
     const stored = rulesModel({ popInvisibleTime: 4000 });
     const b = rec(stored, play(stored, [pop(0)]));
     expect(b.cks[0].wrapper).toMatchObject({ inBuffer: true, inOffsetQueue: true, justOffset: true, ckStored: true });
@@ -51,6 +54,10 @@ describe('pop: addCk or addCkJustOffset', () => {
       [102, 1, 500, 60_000, 'broker-a', 'pop'],
     ]);
     expect(r.cks[1].client.held).toEqual([102]);
+    expect(r.cks.map((c) => [c.reviveOffset, s2[m.ctx.L.ck(0) + C.PARENT], s2[m.ctx.L.ck(1) + C.PARENT]])).toEqual([
+      [-1, -1, -1],
+      [-1, -1, -1],
+    ]);
     expect(popBlocked(s2, m.ctx, 0, 500)).toMatch(/no message in queue 0 at or after offset 103/);
     expect(s2[G.USED_POPS]).toBe(2);
   });

@@ -79,6 +79,20 @@ describe('narration', () => {
     ]);
   });
 
+  it('a pop says what it read, when popTime was sampled, and why its CK was written at once', () => {
+    const text = (m: ReturnType<typeof rulesModel>, events: Parameters<typeof narrate>[1], from?: Parameters<typeof narrate>[2]) =>
+      narrate(m, events, from).notes.flat().map((n) => n.text);
+    const m = rulesModel({}, { pops: 2 });
+    expect(text(m, [pop(0, 2)])[0]).toMatch(/^pop 2 msg\(s\) from queue 0, offsets 100..101, popTime=0.0s: CK\{/);
+    expect(text(m, [{ type: 'pop', queueId: 0, maxNums: 1, popTime: 0, at: 500 }])[0]).toContain('popTime=0.0s (sampled before the read at 0.5s)');
+    expect(text(rulesModel({ enablePopBufferMerge: false }), [pop(0)])[1]).toBe(
+      'addCkJustOffset (enablePopBufferMerge=false): CK written to the revive topic (deliver 59.0s), wrapper kept for the offset commit',
+    );
+    expect(text(rulesModel({ popInvisibleTime: 4000 }), [pop(0)])[1]).toMatch(/^addCkJustOffset \(T too close\)/);
+    const slow = narrate(m, [scan(0, true)]).state;
+    expect(text(m, [pop(0)], slow)[1]).toMatch(/^addCkJustOffset \(buffer not serving\)/);
+  });
+
   it('a flush of buffered acks as one BatchAckMsg; a markBitCAS on a removed wrapper', () => {
     const m = rulesModel({ enablePopBatchAck: true });
     expect(narrate(m, [pop(0), ack(100, 1000), scan(10_500)]).tags[2]).toContain('[PopBuffer]put batch ack to store ok');

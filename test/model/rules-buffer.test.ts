@@ -100,7 +100,7 @@ describe('addAk (AckMessageProcessor.appendAck)', () => {
     expect(r.cks[0].ackWritten).toEqual([101]);
     expect(r.cks[0].client).toEqual({ held: [102], acked: [100, 101], ackedInTime: [100, 101] });
     expect(r.timer).toEqual([{ tag: 'ack', queueId: 0, startOffset: 100, popTime: 0, brokerName: 'broker-a', offsets: [101], deliverTimeMs: 60_000, slot: 59_000 }]);
-    expect(addAkRefusal(s, m.ctx, 0)).toBe('stay too long');
+    expect(addAkRefusal(s, m.ctx, 0)).toBe('stayTooLong');
   });
 
   it('merges acks while T - now >= 4.5 s and refuses after ("almost timeout for revive")', () => {
@@ -110,22 +110,22 @@ describe('addAk (AckMessageProcessor.appendAck)', () => {
     expect(r.cks[0].wrapper.bits).toEqual([0]);
     expect(r.cks[0].ackWritten).toEqual([101]);
     expect(r.timer.map((e) => [e.tag, e.offsets, e.deliverTimeMs])).toEqual([['ack', [101], 6000]]);
-    expect(addAkRefusal(s, m.ctx, 0)).toBe('almost timeout for revive');
+    expect(addAkRefusal(s, m.ctx, 0)).toBe('almostTimeout');
   });
 
   it('refuses when the buffer is off, not serving, has no wrapper, or the wrapper is justOffset', () => {
     const m = rulesModel();
     const s = play(m, [pop(0)]);
     expect(addAkRefusal(s, m.ctx, 0)).toBeNull();
-    expect(addAkRefusal(s, m.ctx, -1)).toBe('no ck');
+    expect(addAkRefusal(s, m.ctx, -1)).toBe('noCk');
     const d = s.slice();
     d[G.FLAGS] &= ~GF.SERVING;
-    expect(addAkRefusal(asState(d), m.ctx, 0)).toBe('buffer not serving');
+    expect(addAkRefusal(asState(d), m.ctx, 0)).toBe('notServing');
     const j = s.slice();
     j[m.ctx.L.ck(0) + C.FLAGS] |= CF.JUST_OFFSET;
-    expect(addAkRefusal(asState(j), m.ctx, 0)).toBe('ck just offset (already stored)');
+    expect(addAkRefusal(asState(j), m.ctx, 0)).toBe('justOffset');
     const off = rulesModel({ enablePopBufferMerge: false });
-    expect(addAkRefusal(play(off, [pop(0)]), off.ctx, 0)).toBe('enablePopBufferMerge=false');
+    expect(addAkRefusal(play(off, [pop(0)]), off.ctx, 0)).toBe('bufferMergeDisabled');
     // Not serving: the ack is written to the store, and the wrapper keeps its bits.
     const after = m.step(asState(d), ack(100, 1000));
     expect(rec(m, after).cks[0].wrapper.bits).toEqual([]);
@@ -163,15 +163,20 @@ describe('addAk (AckMessageProcessor.appendAck)', () => {
     expect(rec(m, s).cks[0].client.acked).toEqual([100]);
   });
 
-  it('an ack at T is in time and written straight to the revive queue; after T it is late', () => {
+  it('an ack before T is in time and waits in the timer; at T it is late and written straight to the revive queue', () => {
     const m = rulesModel({ enablePopBufferMerge: false });
-    const s = play(m, [pop(0), ack(100, 60_000), ack(101, 60_500)]);
+    const s = play(m, [pop(0), ack(100, 59_500), ack(101, 60_000), ack(102, 60_500)]);
     const r = rec(m, s);
     expect(r.cks[0].client.ackedInTime).toEqual([100]);
-    expect(r.cks[0].client.acked).toEqual([100, 101]);
-    expect(s[G.USED_LATE_ACKS]).toBe(1);
-    expect(r.reviveQueue.map((e) => [e.tag, e.offsets, e.deliverTimeMs])).toEqual([['ack', [100, 101], 60_000]]);
-    expect(r.timer.map((e) => e.tag)).toEqual(['ck']);
+    expect(r.cks[0].client.acked).toEqual([100, 101, 102]);
+    expect(r.cks[0].ackWritten).toEqual([100, 101, 102]);
+    expect(s[m.ctx.L.ck(0) + C.ACK_STORED_IN_TIME]).toBe(1);
+    expect(s[G.USED_LATE_ACKS]).toBe(2);
+    expect(r.reviveQueue.map((e) => [e.tag, e.offsets, e.deliverTimeMs])).toEqual([['ack', [101, 102], 60_000]]);
+    expect(r.timer.map((e) => [e.tag, e.offsets, e.slot])).toEqual([
+      ['ck', [], 58_000],
+      ['ack', [100], 59_000],
+    ]);
   });
 
   it('with splitAddAk the checks leave the bit pending; ackMark sets it and the client sees SUCCESS', () => {
@@ -221,9 +226,11 @@ describe('addAk (AckMessageProcessor.appendAck)', () => {
 
   it('a late ack of a later CK is counted late; ackMark writes only its CK words', () => {
     const m = rulesModel({ enablePopBufferMerge: false }, { pops: 2 }, 'head', 4);
-    const s = play(m, [pop(0, 1), pop(500, 1), ack(101, 60_500, 101, 500)]);
+    // CK 101 (popTime 0.5 s) has T = 60.5 s: at 60 s (CK 100's T) its ack is still in time.
+    const s = play(m, [pop(0, 1), pop(500, 1), ack(101, 60_000, 101, 500)]);
     expect(s[G.USED_LATE_ACKS]).toBe(0);
-    expect(play(m, [ack(101, 61_000, 101, 500)], s)[G.USED_LATE_ACKS]).toBe(1);
+    expect(s[m.ctx.L.ck(1) + C.ACKED_IN_TIME]).toBe(1);
+    expect(play(m, [ack(101, 60_500, 101, 500)], s)[G.USED_LATE_ACKS]).toBe(1);
     const split = rulesModel({ splitAddAk: true });
     const a = play(split, [pop(0), ack(101, 1000)]);
     const b = play(split, [{ type: 'ackMark', queueId: 0, startOffset: 100, popTime: 0, offset: 101, at: 1000 }], a);

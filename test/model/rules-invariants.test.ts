@@ -35,23 +35,31 @@ function edit(s: State, f: (d: Int32Array) => void): State {
 
 describe('acked-never-retried', () => {
   const s = play(m, [pop(0)]);
-  it('fails only when a retried offset was acked in time and its ack is durable', () => {
+  it('fails only when a retried offset has one ack that was accepted before T and stored (ACK_STORED_IN_TIME)', () => {
     const c = ck(0);
-    const base = (d: Int32Array): void => {
+    const retried = (d: Int32Array): void => {
       d[c + C.RETRIED] = 2;
-      d[c + C.ACKED_IN_TIME] = 2;
     };
-    expect(ackedNeverRetried(edit(s, base), m.ctx)).toBe(true);
-    expect(ackedNeverRetried(edit(s, (d) => (base(d), (d[c + C.ACK_WRITTEN] = 2))), m.ctx)).toBe(false);
-    expect(ackedNeverRetried(edit(s, (d) => (base(d), (d[c + C.ACK_WRITTEN] = 1))), m.ctx)).toBe(true);
-    expect(ackedNeverRetried(edit(s, (d) => (base(d), (d[c + C.BITS] = 2))), m.ctx)).toBe(true);
-    expect(ackedNeverRetried(edit(s, (d) => (base(d), (d[c + C.BITS] = 2), (d[c + C.FLAGS] |= CF.DONE_IN_MEMORY))), m.ctx)).toBe(false);
-    expect(ackedNeverRetried(edit(s, (d) => (base(d), (d[c + C.ACKED_IN_TIME] = 1), (d[c + C.ACK_WRITTEN] = 3))), m.ctx)).toBe(true);
+    expect(ackedNeverRetried(edit(s, retried), m.ctx)).toBe(true);
+    expect(ackedNeverRetried(edit(s, (d) => (retried(d), (d[c + C.ACK_STORED_IN_TIME] = 2))), m.ctx)).toBe(false);
+    expect(ackedNeverRetried(edit(s, (d) => (retried(d), (d[c + C.ACK_STORED_IN_TIME] = 5))), m.ctx)).toBe(true);
+    // An in-time ack whose put failed plus a stored late ack of the same offset: two acks, neither protected.
+    expect(ackedNeverRetried(edit(s, (d) => (retried(d), (d[c + C.ACKED_IN_TIME] = 2), (d[c + C.ACK_WRITTEN] = 2))), m.ctx)).toBe(true);
+    expect(ackedNeverRetried(edit(s, (d) => (retried(d), (d[c + C.BITS] = 2), (d[c + C.FLAGS] |= CF.DONE_IN_MEMORY))), m.ctx)).toBe(true);
+  });
+
+  it('the mask: an ack before T that is stored counts; a failed put or an ack at T does not', () => {
+    const t = play(m, [pop(0), ack(101, 1000, 100, 0, { storeFails: true }), ack(100, 59_500), ack(102, 60_000)]);
+    const c = ck(0);
+    expect([t[c + C.ACKED_IN_TIME], t[c + C.ACK_WRITTEN], t[c + C.ACK_STORED_IN_TIME]]).toEqual([3, 5, 1]);
+    expect(ackedNeverRetried(edit(t, (d) => (d[c + C.RETRIED] = 6)), m.ctx)).toBe(true);
+    expect(ackedNeverRetried(edit(t, (d) => (d[c + C.RETRIED] = 1)), m.ctx)).toBe(false);
   });
 
   it('looks at every CK', () => {
     const c = m6.ctx.L.ck(1);
-    expect(ackedNeverRetried(edit(two, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACKED_IN_TIME] = 1), (d[c + C.ACK_WRITTEN] = 1))), m6.ctx)).toBe(false);
+    expect(ackedNeverRetried(edit(two, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACK_STORED_IN_TIME] = 1))), m6.ctx)).toBe(false);
+    expect(ackedNeverRetried(edit(two, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACK_STORED_IN_TIME] = 2))), m6.ctx)).toBe(true);
   });
 });
 
@@ -82,7 +90,7 @@ describe('ack-key-agreement', () => {
 
 describe('ck-before-acks', () => {
   it('an ACK that came through the timer must follow a CK entry of its CK; direct ACKs and unstored CKs are exempt', () => {
-    const ok = play(m, [pop(0), ack(100, 500), timer(58_000), timer(59_000)]);
+    const ok = play(m, [pop(0), ack(100, 500), timer(59_000), timer(60_000)]);
     expect(ckBeforeAcks(ok, m.ctx)).toBe(true);
     // Swap the two entries: the ACK now comes first.
     const swapped = edit(ok, (d) => {
@@ -238,7 +246,7 @@ describe('the invariant list', () => {
     const by = (n: string) => all.find((i) => i.name === n)!;
     const s = play(m, [pop(0)]);
     const c = ck(0);
-    const retriedAcked = edit(s, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACKED_IN_TIME] = 1), (d[c + C.ACK_WRITTEN] = 1), (d[c + C.REVIVE_UNACKED] = 1)));
+    const retriedAcked = edit(s, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACKED_IN_TIME] = 1), (d[c + C.ACK_WRITTEN] = 1), (d[c + C.ACK_STORED_IN_TIME] = 1), (d[c + C.REVIVE_UNACKED] = 1)));
     const holds = (n: string, st: State, b: State = s, e: Event = { type: 'scan' }): boolean => {
       const inv = by(n);
       return inv.kind === 'transition' ? inv.holds(b, e, st) : inv.holds(st);

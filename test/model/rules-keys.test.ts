@@ -145,28 +145,40 @@ describe('breakpoints (time.ts)', () => {
     expect(breakpoints(m, play(m, [pop(0)]))).toEqual([9000, 10_500, 56_000, 57_500, 59_000, 60_000, 60_500, 62_500]);
   });
 
-  it('stored CK and ACK: their timer slots, then T, and 3.5 s after the last deliverTimeMs read', () => {
+  it('stored CK and ACK: the instants their timer slots can be read, then T, and 3.5 s after the last deliverTimeMs read', () => {
     const m = rulesModel({ enablePopBufferMerge: false });
     const s = play(m, [pop(0), ack(101, 1000), scan(1000)]);
-    expect(breakpoints(m, s)).toEqual([58_000, 59_000, 60_000, 60_500, 62_500]);
-    const t = play(m, [timer(58_000), timer(59_000)], s);
-    expect(breakpoints(m, t)).toEqual([60_000, 60_500, 62_500, 63_500]);
+    // CK slot 58 s and ACK slot 59 s are read from slot + 1 s (timerPrecisionMs); the timer is behind from 59 s too.
+    expect(breakpoints(m, s)).toEqual([59_000, 60_000, 60_500, 62_500]);
+    const t = play(m, [timer(59_000), timer(60_000)], s);
+    expect(breakpoints(m, t)).toEqual([60_500, 62_500, 63_500]);
     const orphan = rulesModel({ enablePopBufferMerge: false, enableSkipLongAwaitingAck: true, reviveAckWaitMs: 1000 });
-    const u = play(orphan, [pop(0), ack(101, 1000), scan(1000), timer(58_000), timer(59_000)]);
-    expect(breakpoints(orphan, u)).toEqual([60_000, 60_500, 61_500, 62_500, 63_500]);
+    const u = play(orphan, [pop(0), ack(101, 1000), scan(1000), timer(59_000), timer(60_000)]);
+    expect(breakpoints(orphan, u)).toEqual([60_500, 61_500, 62_500, 63_500]);
     // Entries up to the revive's offset no longer count: with the ACK read, no idle instant is left.
     const v = t.slice();
     v[G.REVIVE_MEM] = 1;
-    expect(breakpoints(m, asState(v))).toEqual([60_000, 60_500, 62_500]);
+    expect(breakpoints(m, asState(v))).toEqual([60_500, 62_500]);
     v[G.REVIVE_MEM] = 0;
-    expect(breakpoints(m, asState(v))).toEqual([60_000, 60_500, 62_500, 63_500]);
+    expect(breakpoints(m, asState(v))).toEqual([60_500, 62_500, 63_500]);
+  });
+
+  it('timerPrecisionMs 500: a slot is read 0.5 s after it, the timer is behind 1 s after its first waiting slot', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, timerPrecisionMs: 500 });
+    const s = play(m, [pop(0), ack(101, 1000), scan(1000)]);
+    // CK: deliver 59 s, slot 58.5 s (read from 59 s, behind from 59.5 s); ACK: deliver 60 s, slot 59.5 s (read from 60 s).
+    expect(rec(m, s).timer.map((e) => e.slot)).toEqual([58_500, 59_500]);
+    expect(breakpoints(m, s)).toEqual([59_000, 59_500, 60_000, 60_500, 62_500]);
+    const t = play(m, [timer(59_000)], s);
+    // Only the ACK is left: read from 60 s, behind from 60.5 s.
+    expect(breakpoints(m, t)).toEqual([60_000, 60_500, 62_500]);
   });
 
   it('a CK revived and fully released has none; retries in flight 30.5 s after dispatch', () => {
     const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
-    const s = play(m, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), scan(500), timer(58_000), timer(59_000), revive(63_500)]);
+    const s = play(m, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), scan(500), timer(59_000), timer(60_000), revive(63_500)]);
     expect(breakpoints(m, s)).toEqual([]);
-    const t = play(m, [pop(0), scan(500), timer(58_000), revive(63_500)]);
+    const t = play(m, [pop(0), scan(500), timer(59_000), revive(63_500)]);
     expect(t[m.ctx.L.ck(0) + C.FLAGS] & CF.INFLIGHT).toBe(CF.INFLIGHT);
     expect(breakpoints(m, t)).toEqual([94_000]);
   });

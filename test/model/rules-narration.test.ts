@@ -12,7 +12,7 @@ const mark = (offset: number, at: number) => ({ type: 'ackMark' as const, queueI
 describe('narration', () => {
   it('buffer: addCk, addAk, the flush, the commit, the timer and the revive', () => {
     const m = rulesModel();
-    const r = narrate(m, [pop(0), ack(100, 1000), ack(101, 9000), ack(101, 9000), scan(10_500), timer(58_000), timer(59_000), revive(63_000), revive(63_500)]);
+    const r = narrate(m, [pop(0), ack(100, 1000), ack(101, 9000), ack(101, 9000), scan(10_500), timer(59_000), timer(60_000), revive(63_000), revive(63_500)]);
     expect(r.tags).toEqual([
       ['pop', '[PopBuffer]add ck'],
       ['[PopBuffer]add ack'],
@@ -109,7 +109,7 @@ describe('narration', () => {
 
   it('asynchronous revive: dispatch, back-pressure, the 30 s re-put, completion', () => {
     const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 5, batch: 1 }, 'head', 5);
-    const r = narrate(m, [pop(0, 1), pop(0, 1), pop(0, 1), pop(0, 1), pop(0, 1), timer(58_000), revive(62_500), revive(93_000), { type: 'reviveComplete', queueId: 0, startOffset: 100, popTime: 0, at: 93_000 }]);
+    const r = narrate(m, [pop(0, 1), pop(0, 1), pop(0, 1), pop(0, 1), pop(0, 1), timer(59_000), revive(62_500), revive(93_000), { type: 'reviveComplete', queueId: 0, startOffset: 100, popTime: 0, at: 93_000 }]);
     expect(r.tags.slice(5)).toEqual([
       ['timer deliver', 'timer deliver', 'timer deliver', 'timer deliver', 'timer deliver'],
       ['old offset', 'find ck', 'find ck', 'find ck', 'find ck', 'find ck', 'revive dispatch', 'revive dispatch', 'revive dispatch', 'revive dispatch', 'inflight back-pressure', 'revive finish'],
@@ -121,7 +121,7 @@ describe('narration', () => {
     expect(texts.some((t) => t.startsWith('CK@100 stayed over 30 s in inflightReviveRequestMap: rePutCK writes'))).toBe(true);
     expect(texts.some((t) => t.startsWith('the entry of CK@100 is removed from the map'))).toBe(true);
     const all = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
-    const n = narrate(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(58_000), timer(59_000), revive(63_500)]);
+    const n = narrate(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(59_000), timer(60_000), revive(63_500)]);
     expect(n.notes[6].map((x) => x.text)).toContain('CK@100 due: retries of offsets (none) dispatched (asynchronous)');
   });
 
@@ -150,17 +150,17 @@ describe('narration', () => {
       ['change Invisible, appendCheckPoint', 'ack to store'],
     ]);
     const d = rulesModel({ enablePopBufferMerge: false }, {}, '5.0.0');
-    expect(narrate(d, [pop(0), timer(58_000), revive(63_500, true)]).tags[2]).toEqual(['old offset', 'find ck', 'revive error']);
+    expect(narrate(d, [pop(0), timer(59_000), revive(63_500, true)]).tags[2]).toEqual(['old offset', 'find ck', 'revive error']);
     const e = rulesModel({ enablePopBufferMerge: false, lmqGroup: true }, { gc: 1, expire: 1 }, '5.1.0');
     expect(narrate(e, [pop(0, 1), { type: 'gc', queueId: 0, at: 500 }, { type: 'expire', queueId: 0, at: 500 }]).tags.slice(1)).toEqual([
       ['[PopBuffer]remove not exit sub'],
       ['expire'],
     ]);
     const f = rulesModel({ enablePopBufferMerge: false, reviveReadsNextLiveMessage: false }, { expire: 1 });
-    const g = narrate(f, [pop(0), ack(101, 500), ack(102, 500), { type: 'expire', queueId: 0, at: 500 }, timer(58_000), timer(59_000), revive(63_500)]);
+    const g = narrate(f, [pop(0), ack(101, 500), ack(102, 500), { type: 'expire', queueId: 0, at: 500 }, timer(59_000), timer(60_000), revive(63_500)]);
     expect(g.tags[6]).toEqual(['old offset', 'find ck', 'find ack', 'can not get biz msg', 'revive finish']);
     const h = rulesModel({ enablePopBufferMerge: false });
-    expect(narrate(h, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(58_000), timer(59_000), revive(63_500)]).tags[6]).toEqual([
+    expect(narrate(h, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(59_000), timer(60_000), revive(63_500)]).tags[6]).toEqual([
       'old offset',
       'find ck',
       'find ack',

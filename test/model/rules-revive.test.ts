@@ -15,10 +15,13 @@ import { applyNarrated } from '../../model/step.js';
 import { narrate } from '../fixtures/narrate-run.js';
 import { ack, play, pop, rec, revive, rulesModel, timer } from '../fixtures/rules.js';
 
-/** Merge off: the CK (T = 60 s) is written at the pop, deliver 59 s, timer slot 58 s. */
+/**
+ * Merge off: the CK (T = 60 s) is written at the pop, deliver 59 s, timer slot 58 s, read at
+ * 59 s; the ACK of 101 (deliver 60 s, slot 59 s) is read at 60 s.
+ */
 function stored(overrides = {}, release = 'head') {
   const m = rulesModel({ enablePopBufferMerge: false, ...overrides }, {}, release);
-  return { m, s: play(m, [pop(0), ack(101, 1000), timer(58_000), timer(59_000)]) };
+  return { m, s: play(m, [pop(0), ack(101, 1000), timer(59_000), timer(60_000)]) };
 }
 
 describe('the timer', () => {
@@ -27,13 +30,17 @@ describe('the timer', () => {
     const s0 = play(m, [pop(0), ack(101, 1000)]);
     expect(nextTimerSlot(s0, m.ctx)).toBe(58_000);
     expect(timerBehind(s0, m.ctx)).toBe(false);
-    expect(m.why(s0, timer(57_500))).toMatch(/next timer slot/);
+    // Slot 58 s is read from 58 s + timerPrecisionMs (1 s) on, never earlier.
+    expect(m.why(s0, timer(58_500))).toBe('the next timer slot is 58.0s, read from 59.0s on, after 58.5s');
     const s1 = play(m, [timer(59_000)], s0);
+    // Behind once now - the first waiting slot >= 1 s.
+    expect(timerBehind(s0.slice().fill(58_500, 0, 1), m.ctx)).toBe(false);
     expect(timerBehind(s0.slice().fill(59_000, 0, 1), m.ctx)).toBe(true);
     const r1 = rec(m, s1);
     expect(r1.reviveQueue.map((e) => e.tag)).toEqual(['ck']);
     expect(r1.timer.map((e) => [e.tag, e.slot])).toEqual([['ack', 59_000]]);
-    const s2 = play(m, [timer(59_000)], s1);
+    expect(m.why(s1, timer(59_500))).toMatch(/next timer slot is 59.0s, read from 60.0s/);
+    const s2 = play(m, [timer(60_000)], s1);
     expect(rec(m, s2).reviveQueue.map((e) => [e.tag, e.offsets])).toEqual([
       ['ck', []],
       ['ack', [101]],
@@ -44,14 +51,14 @@ describe('the timer', () => {
 
   it('an ACK run split by the timer joins again in the revive queue', () => {
     const m = rulesModel({ enablePopBufferMerge: false });
-    // 101 waits in the timer (slot 59 s); 100, written at T, goes straight to the queue; then the timer delivers 101.
-    const s = play(m, [pop(0), ack(101, 1000), timer(58_000), ack(100, 60_000), timer(60_000)]);
+    // 101 waits in the timer (slot 59 s, read at 60 s); 100, written (late) at T, goes straight to the queue; then the timer delivers 101.
+    const s = play(m, [pop(0), ack(101, 1000), timer(59_000), ack(100, 60_000), timer(60_000)]);
     expect(rec(m, s).reviveQueue.map((e) => [e.tag, e.offsets])).toEqual([
       ['ck', []],
       ['ack', [100, 101]],
     ]);
     expect(s[G.NTIMER]).toBe(0);
-    const t = play(m, [pop(0), timer(58_000), ack(100, 60_000), ack(101, 60_000)]);
+    const t = play(m, [pop(0), timer(59_000), ack(100, 60_000), ack(101, 60_000)]);
     expect(rec(m, t).reviveQueue.map((e) => [e.tag, e.offsets])).toEqual([
       ['ck', []],
       ['ack', [100, 101]],
@@ -68,7 +75,8 @@ describe('the timer', () => {
       ['ack', 100, [101, 102], 59_000],
     ]);
     // The timer delivers the earliest slot first; the words of a joined entry are cleared.
-    const t = play(m, [timer(9000), timer(58_000), ack(100, 60_000), timer(60_000)], s);
+    expect(m.why(s, timer(9500))).toMatch(/next timer slot is 9.0s, read from 10.0s/);
+    const t = play(m, [timer(10_000), timer(59_000), ack(100, 60_000), timer(60_000)], s);
     expect(rec(m, t).reviveQueue.map((e) => [e.tag, e.startOffset, e.offsets])).toEqual([
       ['ck', 102, []],
       ['ck', 100, []],
@@ -80,7 +88,7 @@ describe('the timer', () => {
   it('refuses to go past the bounds of the state: CK slots and revive-topic entries', () => {
     const m = rulesModel({ enablePopBufferMerge: false }, { pops: 1, changes: 0, dupAcks: 0, storeFailures: 0, batch: 3 });
     const s = play(m, [pop(0)]);
-    expect(() => m.step(play(m, [timer(58_000)], s), revive(63_500, true))).toThrow(/model bound exceeded: more than 1 CKs/);
+    expect(() => m.step(play(m, [timer(59_000)], s), revive(63_500, true))).toThrow(/model bound exceeded: more than 1 CKs/);
     let t = s;
     expect(() => {
       for (let i = 0; i < 40; i++) t = m.step(t, ack(100, 1000));
@@ -143,19 +151,22 @@ describe('the revive pass', () => {
     expect(rec(m, play(m, [revive(120_000)], s)).cks[0].revived).toBe(false);
   });
 
-  it('the timer is behind from the instant of its slot', () => {
+  it('the timer is behind 1 s after the slot it waits on', () => {
     const m = rulesModel({ enablePopBufferMerge: false }, { pops: 2, batch: 1 });
-    // CK 100 (T = 60 s) is in the queue, endTime 59 s; CK 101 (popTime 4.5 s, deliver 63.5 s) waits for slot 63 s.
-    const s = play(m, [pop(0, 1), pop(4500, 1), timer(58_000), revive(63_000)]);
-    expect(rec(m, s).cks.map((c) => c.revived)).toEqual([false, false]);
-    const t = play(m, [pop(0, 1), pop(4500, 1), timer(58_000), timer(63_000), revive(63_000)]);
+    // CK 100 (T = 60 s) is in the queue, endTime 59 s; CK 101 (popTime 4.5 s, deliver 63.5 s) waits in slot 63 s (read at 64 s).
+    const s = play(m, [pop(0, 1), pop(4500, 1), timer(59_000)]);
+    // At 63.5 s the timer is 0.5 s past the slot: not behind, the idle rule moves endTime to now.
+    expect(rec(m, play(m, [revive(63_500)], s)).cks.map((c) => c.revived)).toEqual([true, false]);
+    // At 64 s it is 1 s behind: endTime stays 59 s.
+    expect(rec(m, play(m, [revive(64_000)], s)).cks.map((c) => c.revived)).toEqual([false, false]);
+    const t = play(m, [timer(64_000), revive(64_000)], s);
     expect(rec(m, t).cks.map((c) => c.revived)).toEqual([true, false]);
   });
 
   it('the idle rule waits while the timer is behind', () => {
     const m = rulesModel({ enablePopBufferMerge: false });
-    const s = play(m, [pop(0), ack(101, 1000), timer(58_000)]);
-    // The ACK's slot (59 s) has passed but it is still in the timer.
+    const s = play(m, [pop(0), ack(101, 1000), timer(59_000)]);
+    // The ACK's slot (59 s) could be read from 60 s on, but it is still in the timer.
     expect(rec(m, play(m, [revive(70_000)], s)).cks[0].revived).toBe(false);
   });
 
@@ -179,7 +190,7 @@ describe('the revive pass', () => {
 
   it('processes CKs in revive-queue order and stops at the first one not due', () => {
     const m = rulesModel({ enablePopBufferMerge: false, reviveQueueBusy: true }, { batch: 1 });
-    const s = play(m, [pop(0, 1), pop(500, 1), timer(58_000), timer(59_000), revive(62_500)]);
+    const s = play(m, [pop(0, 1), pop(500, 1), timer(59_000), timer(60_000), revive(62_500)]);
     const r = rec(m, s);
     expect(r.cks.map((c) => c.revived)).toEqual([true, false]);
     expect(s[G.REVIVE_COMMIT]).toBe(0);
@@ -190,27 +201,27 @@ describe('the revive pass', () => {
 
   it('matches ACKs by key: another popTime or (since 5.3.1) another brokerName does not match', () => {
     const m = rulesModel({ enablePopBufferMerge: false });
-    const s = play(m, [pop(0), ack(100, 1000, 100, 0, { brokerName: 'broker-b' }), ack(101, 1000, 100, 0, { brokerName: null }), timer(58_000), timer(59_000), revive(63_500)]);
+    const s = play(m, [pop(0), ack(100, 1000, 100, 0, { brokerName: 'broker-b' }), ack(101, 1000, 100, 0, { brokerName: null }), timer(59_000), timer(60_000), revive(63_500)]);
     // broker-b: another key; null: the blank-brokerName fallback (#8981) makes it broker-a's.
     expect(rec(m, s).cks[0].retried).toEqual([100, 102]);
     const noFallback = rulesModel({ enablePopBufferMerge: false }, {}, '5.3.1');
-    const t = play(noFallback, [pop(0), ack(101, 1000, 100, 0, { brokerName: null }), timer(58_000), timer(59_000), revive(63_500)]);
+    const t = play(noFallback, [pop(0), ack(101, 1000, 100, 0, { brokerName: null }), timer(59_000), timer(60_000), revive(63_500)]);
     expect(rec(noFallback, t).cks[0].retried).toEqual([100, 101, 102]);
     const noBroker = rulesModel({ enablePopBufferMerge: false }, {}, '5.3.0');
-    const u = play(noBroker, [pop(0), ack(101, 1000, 100, 0, { brokerName: 'broker-b' }), timer(58_000), timer(59_000), revive(63_500)]);
+    const u = play(noBroker, [pop(0), ack(101, 1000, 100, 0, { brokerName: 'broker-b' }), timer(59_000), timer(60_000), revive(63_500)]);
     expect(rec(noBroker, u).cks[0].retried).toEqual([100, 102]);
   });
 
   it('a CK fully acked is revived with nothing to retry', () => {
     const m = rulesModel({ enablePopBufferMerge: false });
-    const s = play(m, [pop(0), ack(100, 1000), ack(101, 1000), ack(102, 1000), timer(58_000), timer(59_000), revive(63_500)]);
+    const s = play(m, [pop(0), ack(100, 1000), ack(101, 1000), ack(102, 1000), timer(59_000), timer(60_000), revive(63_500)]);
     const c = rec(m, s).cks[0];
     expect([c.revived, c.reviveUnacked, c.retried]).toEqual([true, [], []]);
   });
 
   it('does not retry a deleted message, nor any offset of a CK without brokerName', () => {
     const m = rulesModel({ enablePopBufferMerge: false, reviveReadsNextLiveMessage: false }, { expire: 1 });
-    const s = play(m, [pop(0), { type: 'expire', queueId: 0, at: 1000 }, timer(58_000), revive(63_500)]);
+    const s = play(m, [pop(0), { type: 'expire', queueId: 0, at: 1000 }, timer(59_000), revive(63_500)]);
     expect(rec(m, s).cks[0].reviveUnacked).toEqual([100, 101, 102]);
     expect(rec(m, s).cks[0].retried).toEqual([101, 102]);
     expect(s[m.ctx.L.ck(0) + C.RETRIED_AGAIN]).toBe(0);
@@ -225,12 +236,12 @@ describe('the revive pass', () => {
 
   it('before 5.3.0 a deleted message is read as the next live one (#7724), and skipped when stored after popTime', () => {
     const m = rulesModel({ enablePopBufferMerge: false, reviveSkipsStoredAfterPopTime: false }, { expire: 1 }, '5.1.0');
-    const s = play(m, [pop(0), { type: 'expire', queueId: 0, at: 1000 }, timer(58_000), revive(63_500)]);
+    const s = play(m, [pop(0), { type: 'expire', queueId: 0, at: 1000 }, timer(59_000), revive(63_500)]);
     const c = m.ctx.L.ck(0);
     expect(rec(m, s).cks[0].retried).toEqual([101, 102]);
     expect(s[c + C.RETRIED_AGAIN]).toBe(2);
     const n = rulesModel({ enablePopBufferMerge: false }, { expire: 1, produce: 1 }, '5.1.0');
-    const t = play(n, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, { type: 'expire', queueId: 0, at: 1000 }, timer(58_000), revive(63_500)]);
+    const t = play(n, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, { type: 'expire', queueId: 0, at: 1000 }, timer(59_000), revive(63_500)]);
     expect(rec(n, t).cks[0].retried).toEqual([]);
     expect(rec(n, t).cks[0].revived).toBe(true);
   });
@@ -238,11 +249,11 @@ describe('the revive pass', () => {
   it('before 5.3.0: no live message left is not retried; a next live message outside the CK is a foreign retry', () => {
     const gone = rulesModel({ enablePopBufferMerge: false, reviveSkipsStoredAfterPopTime: false }, { expire: 3 }, '5.1.0');
     const x = { type: 'expire' as const, queueId: 0, at: 1000 };
-    const s = play(gone, [pop(0), x, x, x, timer(58_000), revive(63_500)]);
+    const s = play(gone, [pop(0), x, x, x, timer(59_000), revive(63_500)]);
     const c = gone.ctx.L.ck(0);
     expect([s[c + C.RETRIED], s[c + C.FOREIGN_RETRIES]]).toEqual([0, 0]);
     const m = rulesModel({ enablePopBufferMerge: false, reviveSkipsStoredAfterPopTime: false }, { expire: 1 }, '5.1.0');
-    const r = narrate(m, [pop(0, 1), x, timer(58_000), revive(63_500)]);
+    const r = narrate(m, [pop(0, 1), x, timer(59_000), revive(63_500)]);
     expect([r.state[c + C.RETRIED], r.state[c + C.FOREIGN_RETRIES]]).toEqual([0, 1]);
     expect(r.notes[3].map((n) => n.text)).toContain(
       'offset 100 not acked, its message is gone, and the read returned offset 101 instead -> offset 101 written to %RETRY%GID_POP_TopicTest',
@@ -251,9 +262,9 @@ describe('the revive pass', () => {
 
   it('5.1.0 skips a message stored after the popTime, not one stored at it', () => {
     const m = rulesModel({ enablePopBufferMerge: false }, { produce: 1, pops: 2, batch: 1 }, '5.1.0', 1);
-    const s = play(m, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, pop(500, 1), timer(58_000), timer(59_000), revive(64_000)]);
+    const s = play(m, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, pop(500, 1), timer(59_000), timer(60_000), revive(64_000)]);
     expect(rec(m, s).cks.map((c) => c.retried)).toEqual([[100], [101]]);
-    const t = play(m, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, { type: 'pop', queueId: 0, maxNums: 1, popTime: 0, at: 500 }, timer(58_000), revive(64_000)]);
+    const t = play(m, [pop(0, 1), { type: 'produce', queueId: 0, at: 500 }, { type: 'pop', queueId: 0, maxNums: 1, popTime: 0, at: 500 }, timer(59_000), revive(64_000)]);
     expect(rec(m, t).cks.map((c) => [c.revived, c.retried])).toEqual([
       [true, [100]],
       [true, []],
@@ -269,7 +280,7 @@ describe('the revive pass', () => {
     expect(r.cks[0].changed).toEqual([100, 102]);
     expect(r.cks.slice(1).map((c) => c.client.held)).toEqual([[], []]);
     // A re-put CK that fails again is re-put with rePutTimes 2 and the next back-off (20 s).
-    const again = play(m, [timer(68_000), revive(73_500, true)], t);
+    const again = play(m, [timer(69_000), revive(73_500, true)], t);
     const ra = rec(m, again);
     expect(ra.cks.slice(3).map((c) => [c.startOffset, c.popTime, c.invisibleTime])).toEqual([
       [100, 0, 90_000],
@@ -304,7 +315,7 @@ describe('the revive pass', () => {
     expect([t[G.REVIVE_MEM], t[G.REVIVE_COMMIT]]).toEqual([-1, -1]);
     // Nothing unacked: nothing to write, nothing fails.
     const all = rulesModel({ enablePopBufferMerge: false }, {}, '5.0.0');
-    const u = play(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(58_000), timer(59_000), revive(63_500, true)]);
+    const u = play(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(59_000), timer(60_000), revive(63_500, true)]);
     expect(rec(all, u).cks[0].revived).toBe(true);
   });
 
@@ -328,14 +339,14 @@ describe('the revive pass', () => {
     ]);
     // A fully acked CK dispatches nothing and completes at once.
     const all = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
-    const w = play(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(58_000), timer(59_000), revive(63_500)]);
+    const w = play(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(59_000), timer(60_000), revive(63_500)]);
     expect(w[all.ctx.L.ck(0) + C.FLAGS] & CF.INFLIGHT).toBe(0);
   });
 
   it('asynchronous retries: over 3 CKs in flight the pass waits, and re-puts the oldest once it waited over 30 s (I-6)', () => {
     const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 5, batch: 1 }, 'head', 5);
     const pops = [0, 1, 2, 3, 4].map(() => pop(0, 1));
-    const s = play(m, [...pops, timer(58_000), revive(62_500)]);
+    const s = play(m, [...pops, timer(59_000), revive(62_500)]);
     const inflight = (st: typeof s) => [0, 1, 2, 3, 4].map((k) => (st[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0);
     expect(inflight(s)).toEqual([true, true, true, true, false]);
     expect([s[G.REVIVE_COMMIT], s[G.REVIVE_MEM]]).toEqual([3, 3]);
@@ -355,7 +366,7 @@ describe('the revive pass', () => {
 
   it('completed retries commit in startOffset order, which can move the committed revive offset back (I-4)', () => {
     const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 3, batch: 1 }, 'head', 3);
-    const s = play(m, [pop(0, 1), pop(0, 1), pop(0, 1), timer(58_000), revive(62_500)]);
+    const s = play(m, [pop(0, 1), pop(0, 1), pop(0, 1), timer(59_000), revive(62_500)]);
     expect(s[G.REVIVE_COMMIT]).toBe(2);
     const done = (so: number) => ({ type: 'reviveComplete' as const, queueId: 0, startOffset: so, popTime: 0, at: 63_000 });
     const a = play(m, [done(102)], s);
@@ -441,8 +452,8 @@ describe('broker events', () => {
     expect([t[G.REVIVE_COMMIT], t[G.REVIVE_MEM]]).toEqual([-1, -1]);
   });
 
-  it('a role change to slave clears the buffer and stops pops, acks, scans and the revive; back to master restores offsets', () => {
-    const m = rulesModel({}, { roleChanges: 2 });
+  it('a role change to slave clears the buffer and stops pops, acks, scans and the revive; back to master restores the synced offsets', () => {
+    const m = rulesModel({}, { roleChanges: 1 });
     const s = play(m, [pop(0), ack(100, 500), { type: 'roleChange', role: 'slave', at: 500 }]);
     expect(s[G.FLAGS] & GF.SLAVE).toBe(GF.SLAVE);
     expect([s[G.NOW], s[G.EPOCH], s[G.USED_ROLE_CHANGES]]).toEqual([1000, 1, 1]);
@@ -453,10 +464,22 @@ describe('broker events', () => {
     const d = s.slice();
     d[m.ctx.L.q(0) + Q.CONSUMER_OFFSET] = 103;
     d[G.REVIVE_COMMIT] = 4;
+    d[G.REVIVE_MEM] = 5;
+    // changeToMaster: committed offsets are the synced (persisted) ones; the in-memory revive
+    // offset (5.1.0+) and `serving` are untouched; the return is not a counted demotion.
     const t = play(m, [{ type: 'roleChange', role: 'master', at: 1000 }], asState(d));
-    expect([t[G.FLAGS], t[G.NOW], t[G.USED_ROLE_CHANGES], t[G.REVIVE_COMMIT], t[G.REVIVE_MEM]]).toEqual([GF.SERVING, 1500, 2, -1, -1]);
+    expect([t[G.FLAGS], t[G.NOW], t[G.USED_ROLE_CHANGES], t[G.REVIVE_COMMIT], t[G.REVIVE_MEM]]).toEqual([GF.SERVING, 1500, 1, -1, 5]);
     expect(t[m.ctx.L.q(0) + Q.CONSUMER_OFFSET]).toBe(100);
     expect(m.why(t, { type: 'roleChange', role: 'master' })).toMatch(/already the master/);
+    // A slave that was not serving stays so until an idle scan.
+    const e = d.slice();
+    e[G.FLAGS] &= ~GF.SERVING;
+    expect(play(m, [{ type: 'roleChange', role: 'master', at: 1000 }], asState(e))[G.FLAGS]).toBe(0);
+    // Before 5.1.0 there is no in-memory revive offset: a pass starts at the committed one.
+    const old = rulesModel({}, { roleChanges: 1 }, '5.0.0');
+    const o = play(old, [pop(0), { type: 'roleChange', role: 'slave', at: 500 }]).slice();
+    o[G.REVIVE_MEM] = 5;
+    expect(play(old, [{ type: 'roleChange', role: 'master', at: 1000 }], asState(o))[G.REVIVE_MEM]).toBe(-1);
   });
 });
 

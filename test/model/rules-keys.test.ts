@@ -16,6 +16,7 @@ import {
 } from '../../model/protocol/keys.js';
 import { nextBreakpoint } from '../../model/protocol/time.js';
 import { asState, type State } from '../../model/state.js';
+import { applyNarrated } from '../../model/step.js';
 import type { PopModel } from '../../model/popmodel.js';
 import { ack, play, pop, rec, revive, rulesModel, scan, timer } from '../fixtures/rules.js';
 
@@ -103,6 +104,17 @@ describe('changeInvisibleTime', () => {
     expect(r.cks[0].wrapper.bits).toEqual([1]);
     expect(r.cks[0].ackWritten).toEqual([]);
     expect(r.timer.map((e) => [e.tag, e.startOffset, e.popTime, e.deliverTimeMs, e.slot])).toEqual([['ck', 101, 1000, 30_000, 29_000]]);
+  });
+
+  it('finds the buffered CK by its popTime, and the new CK keeps the queue and the epoch', () => {
+    const m = rulesModel({}, { changes: 1, crashes: 1, queues: 2, pops: 2 }, 'head', 2);
+    const s = play(m, [{ type: 'crash', at: 0 }, pop(500, 1, 1), { type: 'changeInvisible', queueId: 1, startOffset: 100, popTime: 500, offset: 100, invisibleTime: 30_000, at: 1500 }]);
+    const r = rec(m, s);
+    expect(r.cks[0].wrapper.bits).toEqual([0]);
+    expect(r.cks[1]).toMatchObject({ queueId: 1, startOffset: 100, popTime: 1500, reviveOffset: -1, origin: 'changeInvisible' });
+    expect([s[m.ctx.L.ck(1) + C.EPOCH], s[G.EPOCH]]).toEqual([1, 1]);
+    const t = applyNarrated(play(m, [pop(0, 1, 0)]), m.ctx, { type: 'changeInvisible', queueId: 0, startOffset: 100, popTime: 0, offset: 100, invisibleTime: 30_000, at: 1000 });
+    expect(t.notes.map((n) => n.text)[0]).toMatch(/^changeInvisibleTime for offset 100 at 1.0s: new CK\{.*\} written to the revive topic \(deliver 30.0s\)$/);
   });
 
   it('when addAk refuses, acks the original CK in the store with the original T', () => {

@@ -88,7 +88,9 @@ describe('the timer', () => {
   it('refuses to go past the bounds of the state: CK slots and revive-topic entries', () => {
     const m = rulesModel({ enablePopBufferMerge: false }, { pops: 1, changes: 0, dupAcks: 0, storeFailures: 0, batch: 3 });
     const s = play(m, [pop(0)]);
-    expect(() => m.step(play(m, [timer(59_000)], s), revive(63_500, true))).toThrow(/model bound exceeded: more than 1 CKs/);
+    // One unacked offset: its re-put CK is the second CK, one more than the bound.
+    const one = play(m, [ack(100, 500), ack(101, 500), timer(59_000), timer(60_000)], s);
+    expect(() => m.step(one, revive(63_500, true))).toThrow(/model bound exceeded: more than 1 CKs/);
     let t = s;
     expect(() => {
       for (let i = 0; i < 40; i++) t = m.step(t, ack(100, 1000));
@@ -429,6 +431,23 @@ describe('broker events', () => {
     ]);
   });
 
+  it('a crash restores the persisted consumer offset; a CK already stored is not lost; the narration counts', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { crashes: 1, pops: 2 }, 'head', 4);
+    const s = play(m, [pop(0, 2), { type: 'persist', at: 0 }, { type: 'scan', at: 0 }, pop(500, 2)]);
+    expect(rec(m, s).queues[0].consumerOffset).toBe(102);
+    const r = narrate(m, [{ type: 'crash', at: 500 }], s);
+    expect(rec(m, r.state).queues[0].consumerOffset).toBe(100);
+    expect(rec(m, r.state).cks.map((c) => c.lost)).toEqual([false, false]);
+    expect(r.notes[0].map((n) => n.text)[0]).toContain('(0 CK(s) never stored)');
+    const b = rulesModel({}, { crashes: 1, pops: 2 }, 'head', 4);
+    const t = narrate(b, [pop(0, 2), pop(0, 2), { type: 'crash', at: 0 }]);
+    expect(t.notes[2][0].text).toContain('buffer and offset queues lost (2 CK(s) never stored)');
+    expect(t.notes[2][0].text).not.toContain('in flight');
+    const { m: a, s: st } = stored({ asyncBizRead: true });
+    const u = narrate(a, [revive(63_500), { type: 'crash', at: 63_500 }], st);
+    expect(u.notes[1][0].text).toMatch(/, 1 CK\(s\) with retries still in flight forgotten$/);
+  });
+
   it('persistUseful when a consumer or the revive offset moved since the last persist', () => {
     const m = rulesModel({}, { crashes: 1 });
     const s0 = m.initialStates()[0];
@@ -495,6 +514,20 @@ describe('the business queue', () => {
     expect([t[b + Q.LIVE_FROM], t[G.USED_EXPIRIES]]).toEqual([102, 2]);
     expect(m.why(t, { type: 'expire', queueId: 0 })).toMatch(/no stored message/);
     expect(m.why(t, { type: 'expire', queueId: 3 })).toMatch(/does not exist/);
+  });
+
+  it('queue guards: negative and missing queues; scanGarbage looks at and drops only its own queue', () => {
+    const m = rulesModel({ lmqGroup: true }, { queues: 2, gc: 1, pops: 2, batch: 1, produce: 1, expire: 1 }, '5.3.1', 2);
+    const s = play(m, [pop(0, 1, 1)]);
+    for (const e of ['produce', 'expire', 'gc'] as const) {
+      expect(m.why(s, { type: e, queueId: 2 }), e).toMatch(/does not exist/);
+    }
+    expect(m.why(s, { type: 'gc', queueId: 0 })).toMatch(/offset queue of queue 0 is empty/);
+    const t = play(m, [pop(0, 1, 0), { type: 'gc', queueId: 0, at: 0 }], s);
+    expect(rec(m, t).cks.map((c) => [c.queueId, c.wrapper.inOffsetQueue])).toEqual([
+      [1, true],
+      [0, false],
+    ]);
   });
 
   it('scanGarbage drops the offset FIFO of an LMQ group only when the release looks in the raw table (#9105)', () => {

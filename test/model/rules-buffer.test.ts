@@ -413,3 +413,20 @@ describe('the buffer scan', () => {
     expect(commitReady(at(7, 0, 0), c)).toBe(true);
   });
 });
+
+describe('addAk under a merge-key collision (I-1) without the guard', () => {
+  it('the ack goes to the wrapper under the key: marked at once there (split or not), swallowed with SUCCESS when its index is not in that CK', () => {
+    // Queue ids 1 and 12 with offsets 23 and 3 share the key "123"; before 5.1.4 the second CK replaces the first in the buffer.
+    const m = rulesModel({ splitAddAk: true, bufferMergeKeyGuard: false }, { queues: 2, queueIds: [1, 12], firstOffsets: [23, 3], pops: 2, batch: 1 }, 'head', 1);
+    const s = play(m, [pop(0, 1, 0), pop(0, 1, 1)]);
+    const a = m.ctx.L.ck(0);
+    const b = m.ctx.L.ck(1);
+    expect([s[a + C.FLAGS] & CF.IN_BUFFER, s[b + C.FLAGS] & CF.IN_BUFFER]).toEqual([0, CF.IN_BUFFER]);
+    const t = play(m, [{ type: 'ack', queueId: 0, startOffset: 23, popTime: 0, offset: 23, at: 1000 }], s);
+    // Not split: no pending mark on the handle's own CK; the client saw SUCCESS; nothing written, no bit anywhere.
+    expect([t[a + C.PENDING_MARK], t[a + C.HELD], t[a + C.ACKED], t[a + C.ACK_WRITTEN], t[b + C.BITS], t[a + C.BITS]]).toEqual([0, 0, 1, 0, 0, 0]);
+    // The ack of the buffered CK's own handle is split as usual.
+    const u = play(m, [{ type: 'ack', queueId: 1, startOffset: 3, popTime: 0, offset: 3, at: 1000 }], s);
+    expect([u[b + C.PENDING_MARK], u[b + C.ACKED]]).toEqual([1, 0]);
+  });
+});

@@ -3,8 +3,9 @@
  * RocketMQ would log, so the explanation of a counterexample says what the broker did.
  */
 import { describe, expect, it } from 'vitest';
+import { applyNarrated } from '../../model/step.js';
 import { narrate } from '../fixtures/narrate-run.js';
-import { ack, pop, revive, rulesModel, scan, timer } from '../fixtures/rules.js';
+import { ack, play, pop, revive, rulesModel, scan, timer } from '../fixtures/rules.js';
 
 const change = (offset: number, at: number) => ({ type: 'changeInvisible' as const, queueId: 0, startOffset: 100, popTime: 0, offset, invisibleTime: 30_000, at });
 const mark = (offset: number, at: number) => ({ type: 'ackMark' as const, queueId: 0, startOffset: 100, popTime: 0, offset, at });
@@ -167,5 +168,38 @@ describe('narration', () => {
       'ck revived',
       'revive finish',
     ]);
+  });
+});
+
+describe('narration of acks', () => {
+  const text = (m: ReturnType<typeof rulesModel>, events: Parameters<typeof narrate>[1]) => narrate(m, events).notes.map((n) => n.map((x) => x.text));
+
+  it('names the acked offset, not the CK start', () => {
+    const t = text(rulesModel(), [pop(0), ack(101, 1000)]);
+    expect(t[1]).toEqual(['ack offset 101 at 1.0s: addAk merges it into the buffered CK, bits={1}']);
+    const split = text(rulesModel({ splitAddAk: true }), [pop(0), ack(102, 1000)]);
+    expect(split[1]).toEqual(["ack offset 102 at 1.0s: addAk's checks pass; the bit is not marked yet"]);
+  });
+
+  it('an ACK written at T (not in the future) says it went straight to the revive queue; one before T or with delay levels does not', () => {
+    const m = rulesModel({ enablePopBufferMerge: false });
+    const t = text(m, [pop(0), ack(100, 59_500), ack(101, 60_000)]);
+    expect(t[1][0]).toMatch(/deliver 60.0s \(brokerName broker-a from the receipt handle\)$/);
+    expect(t[2][0]).toMatch(/deliver 60.0s \(brokerName broker-a from the receipt handle\); not in the future: straight to revive queue offset 0$/);
+    // A failed put at T writes nothing anywhere.
+    const failed = applyNarrated(play(m, [pop(0)]), m.ctx, ack(100, 60_000, 100, 0, { storeFails: true })).observations;
+    expect(failed).toMatchObject([{ kind: 'ackToStore', ok: false, direct: false, queueOffset: null }]);
+    // Delay levels (5.0.0-alpha) have no such shortcut: the ACK waits for its level.
+    const alpha = rulesModel({ enablePopBufferMerge: false }, {}, '5.0.0-alpha');
+    expect(text(alpha, [pop(0), ack(100, 60_000)])[1][0]).not.toContain('straight to');
+  });
+
+  it('an ack of an offset retention deleted: NO_MESSAGE ("offset is illegal")', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { expire: 1 });
+    const r = narrate(m, [pop(0), { type: 'expire', queueId: 0, at: 500 }, ack(100, 1000)]);
+    expect(r.tags[2]).toEqual(['offset is illegal']);
+    expect(r.notes[2][0].text).toBe(
+      'ack offset 100 at 1.0s: offset 100 is below the min offset 101 of queue 0 (deleted by retention): NO_MESSAGE, nothing written; the client drops the handle',
+    );
   });
 });

@@ -12,6 +12,7 @@ import { commitReady, isCkDone, isCkDoneForFinish } from '../../model/protocol/b
 import { latestOffset, popBlocked, popOffset } from '../../model/protocol/pop.js';
 import { asState } from '../../model/state.js';
 import { applyNarrated } from '../../model/step.js';
+import { narrate } from '../fixtures/narrate-run.js';
 import { ack, play, pop, rec, rulesModel, scan } from '../fixtures/rules.js';
 
 describe('pop: addCk or addCkJustOffset', () => {
@@ -428,5 +429,22 @@ describe('addAk under a merge-key collision (I-1) without the guard', () => {
     // The ack of the buffered CK's own handle is split as usual.
     const u = play(m, [{ type: 'ack', queueId: 1, startOffset: 3, popTime: 0, offset: 3, at: 1000 }], s);
     expect([u[b + C.PENDING_MARK], u[b + C.ACKED]]).toEqual([1, 0]);
+  });
+});
+
+describe('buffered acks become durable (ACK_STORED_IN_TIME)', () => {
+  const change = (offset: number, at: number) => ({ type: 'changeInvisible' as const, queueId: 0, startOffset: 100, popTime: 0, offset, invisibleTime: 30_000, at });
+
+  it("changeInvisibleTime's ack of the original CK counts like the client's: at the flush and when done in memory", () => {
+    const m = rulesModel({}, { changes: 2 });
+    const c = m.ctx.L.ck(0);
+    const s = play(m, [pop(0), change(101, 1000), ack(100, 1000)]);
+    expect([s[c + C.CHANGED], s[c + C.ACKED], s[c + C.BITS], s[c + C.ACK_STORED_IN_TIME]]).toEqual([2, 1, 3, 0]);
+    const r = narrate(m, [scan(10_500)], s);
+    expect(r.state[c + C.ACK_STORED_IN_TIME]).toBe(3);
+    expect(r.notes[0][0].text).toBe('scan at 10.5s: CK@100 leaves the buffer (now - popTime > 10s), bits={0,1}');
+    const done = narrate(m, [change(102, 1000), scan(1000)], s);
+    expect(done.state[c + C.ACK_STORED_IN_TIME]).toBe(7);
+    expect(done.notes[1][0].text).toBe('ck done: CK@100 fully acked in memory (bits={0,1,2}); removed, never written to the revive topic');
   });
 });

@@ -405,6 +405,14 @@ describe('the revive pass', () => {
     expect(state[G.REVIVE_COMMIT]).toBe(0);
     const young = play(m, [revive(61_000)], s);
     expect(young[G.REVIVE_COMMIT]).toBe(-1);
+    // Exactly reviveAckWaitMs after its deliverTimeMs the ACK is not old enough yet ("> reviveAckWaitMs").
+    const w = rulesModel({ enablePopBufferMerge: false, enableSkipLongAwaitingAck: true, reviveAckWaitMs: 3500 });
+    expect(applyNarrated(play(w, [pop(0), ack(100, 60_000), timer(60_000)]), w.ctx, revive(63_500)).notes.map((n) => n.tag)).not.toContain('ack wait for cannot find ck');
+    // With enableSkipLongAwaitingAck off (its default) an old orphan ACK is only dropped: the CK is revived.
+    const off = rulesModel({ enablePopBufferMerge: false, enableSkipLongAwaitingAck: false, reviveAckWaitMs: 1000 });
+    const t = applyNarrated(play(off, [pop(0), ack(100, 60_000), timer(60_000)]), off.ctx, revive(63_500));
+    expect(t.notes.map((n) => n.tag)).toContain('ack dropped');
+    expect(rec(off, t.state).cks[0].retried).toEqual([100, 101, 102]);
   });
 });
 

@@ -386,6 +386,28 @@ describe('the revive pass', () => {
     expect([0, 1, 2].map((k) => c[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT)).toEqual([0, 0, 0]);
   });
 
+  it('a later CK with the same key replaces the earlier one in the map, and the map is processed in revive-queue order', () => {
+    const m = rulesModel({ enablePopBufferMerge: false }, { pops: 2, batch: 1, crashes: 1, retryFailures: 1 }, 'head', 2);
+    // A (100) and B (101); B acked; A's retry fails: re-put CK A' with A's key (100, popTime 0), T = 70 s.
+    const s = play(m, [pop(0, 1), pop(0, 1), ack(101, 1000, 101, 0), timer(59_000), timer(60_000), revive(63_500, true)]);
+    expect(rec(m, s).cks.map((c) => [c.startOffset, c.popTime, c.invisibleTime, c.origin])).toEqual([
+      [100, 0, 60_000, 'pop'],
+      [101, 0, 60_000, 'pop'],
+      [100, 0, 70_000, 'rePut'],
+    ]);
+    // After a crash the next pass reads A (0), B (1), B's ACK (2) and A' (3) again: A' takes A's place in the map.
+    const t = play(m, [timer(69_000), { type: 'crash', at: 69_000 }, revive(71_000)], s);
+    expect(rec(m, t).reviveQueue.map((e) => [e.tag, e.startOffset])).toEqual([
+      ['ck', 100],
+      ['ck', 101],
+      ['ack', 101],
+      ['ck', 100],
+    ]);
+    // Sorted by queue offset: B (due) first, then A' (T = 70 s, not due): B is processed and its offset committed.
+    expect([t[G.REVIVE_COMMIT], t[G.REVIVE_MEM]]).toEqual([1, 1]);
+    expect(rec(m, t).cks[2].revived).toBe(false);
+  });
+
   it('does not run on a slave', () => {
     const m = rulesModel();
     const d = m.initialStates()[0].slice();

@@ -408,6 +408,30 @@ describe('the revive pass', () => {
     expect(rec(m, t).cks[2].revived).toBe(false);
   });
 
+  it('the in-flight map is ordered by startOffset, not by CK creation', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 2, batch: 1, changes: 1 }, 'head', 2);
+    const change = { type: 'changeInvisible' as const, queueId: 0, startOffset: 100, popTime: 0, offset: 100, invisibleTime: 60_000, at: 500 };
+    // A (100) and B (101) popped at 0; A's offset handed to C (startOffset 100, popTime 0.5 s), created after B.
+    const s = play(m, [pop(0, 1), pop(0, 1), change, timer(59_000), timer(60_000), revive(63_000)]);
+    const inflight = (st: typeof s) => [0, 1, 2].map((k) => (st[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0);
+    expect(rec(m, s).cks.map((c) => [c.startOffset, c.popTime, c.reviveOffset])).toEqual([
+      [100, 0, 0],
+      [101, 0, 1],
+      [100, 500, 2],
+    ]);
+    expect(inflight(s)).toEqual([false, true, true]);
+    expect(s[G.REVIVE_COMMIT]).toBe(2);
+    // B completes first, but C (startOffset 100) heads the map and is not done: nothing is committed.
+    const done = (so: number, pt: number) => ({ type: 'reviveComplete' as const, queueId: 0, startOffset: so, popTime: pt, at: 63_000 });
+    const t = play(m, [done(101, 0)], s);
+    expect(inflight(t)).toEqual([false, true, true]);
+    expect(t[G.REVIVE_COMMIT]).toBe(2);
+    // Then C: C's offset (2), then B's (1) are committed in that order.
+    const u = play(m, [done(100, 500)], t);
+    expect(inflight(u)).toEqual([false, false, false]);
+    expect(u[G.REVIVE_COMMIT]).toBe(1);
+  });
+
   it('does not run on a slave', () => {
     const m = rulesModel();
     const d = m.initialStates()[0].slice();

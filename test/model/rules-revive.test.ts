@@ -120,6 +120,13 @@ describe('the timer', () => {
       ['ck', 60_000, 61_000],
       ['ack', 61_000, 62_000],
     ]);
+    // Two ACKs of one CK delayed from different write times are read with different times: they stay two entries.
+    const t = rec(m, play(m, [pop(0), ack(100, 1000), ack(102, 2000), timer(60_000), timer(61_000), timer(62_000)]));
+    expect(t.reviveQueue.map((e) => [e.tag, e.offsets, e.deliverTimeMs])).toEqual([
+      ['ck', [], 61_000],
+      ['ack', [100], 62_000],
+      ['ack', [102], 63_000],
+    ]);
     const n = rulesModel({ enablePopBufferMerge: false, reviveEndTimeFromStoreTime: false }, {}, '5.0.0-alpha');
     expect(rec(n, play(n, [pop(0)])).timer.map((e) => [e.slot, e.deliverTimeMs])).toEqual([[60_000, 59_000]]);
   });

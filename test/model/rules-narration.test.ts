@@ -124,6 +124,8 @@ describe('narration', () => {
     const all = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
     const n = narrate(all, [pop(0), ack(100, 500), ack(101, 500), ack(102, 500), timer(59_000), timer(60_000), revive(63_500)]);
     expect(n.notes[6].map((x) => x.text)).toContain('CK@100 due: retries of offsets (none) dispatched (asynchronous)');
+    const two = narrate(all, [pop(0), ack(101, 500), timer(59_000), timer(60_000), revive(63_500)]);
+    expect(two.notes[4].map((x) => x.text)).toContain('CK@100 due: retries of offsets 100,102 dispatched (asynchronous)');
   });
 
   it('a dropped ACK names its key brokerName, with the blank fallback spelled out', () => {

@@ -439,6 +439,23 @@ describe('the revive pass', () => {
     expect(u[G.REVIVE_COMMIT]).toBe(1);
   });
 
+  it('two orphan ACKs of one key make one mock CK, at the later ACK: a CK not due between them stops the pass', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, enableSkipLongAwaitingAck: true, reviveAckWaitMs: 1000 }, { pops: 2, batch: 1 }, 'head', 2);
+    // A (100, T = 60 s) is revived in a first pass; X (101, popped at 10 s, T = 70 s) is still in the timer.
+    const s = play(m, [pop(0, 1), pop(10_000, 1), timer(59_000), revive(63_500)]);
+    expect([s[G.REVIVE_COMMIT], rec(m, s).cks[0].retried]).toEqual([0, [100]]);
+    // Two late acks of A go straight to the queue, one before and one after X's CK: both are orphans now.
+    const t = play(m, [ack(100, 64_000, 100, 0), timer(69_000), ack(100, 69_000, 100, 0), revive(69_500)], s);
+    expect(rec(m, t).reviveQueue.map((e) => [e.tag, e.startOffset])).toEqual([
+      ['ck', 100],
+      ['ack', 100],
+      ['ck', 101],
+      ['ack', 100],
+    ]);
+    // mockPointMap.put keeps the later one (offset 3), sorted after X (offset 2), which is not due: nothing is committed.
+    expect([t[G.REVIVE_COMMIT], t[G.REVIVE_MEM]]).toEqual([0, 0]);
+  });
+
   it('does not run on a slave', () => {
     const m = rulesModel();
     const d = m.initialStates()[0].slice();

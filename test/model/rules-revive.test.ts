@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { BROKER, C, CF, G, GF, Q, TIMESTAMP_OFFSET } from '../../model/layout.js';
 import { persistUseful } from '../../model/protocol/broker.js';
-import { delayLevelMs, nextTimerSlot, timerBehind } from '../../model/protocol/store.js';
+import { delayLevelMs, nextTimerDue, nextTimerSlot, timerBehind } from '../../model/protocol/store.js';
 import { reviveBlocked, reviveStart } from '../../model/protocol/revive.js';
 import { asState } from '../../model/state.js';
 import { applyNarrated } from '../../model/step.js';
@@ -97,6 +97,16 @@ describe('the timer', () => {
     }).toThrow(/model bound exceeded: more than \d+ revive-topic entries/);
     // Exactly L.entries entries fit.
     expect(t[G.NLOG] + t[G.NTIMER]).toBe(m.ctx.L.entries);
+  });
+
+  it('slot 0 is a slot like any other: a CK due at 1 s waits in slot 0, is read at 1 s, and is behind from 1 s', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, popInvisibleTime: 2000 });
+    const s = play(m, [pop(0)]);
+    expect(rec(m, s).timer.map((e) => [e.tag, e.deliverTimeMs, e.slot])).toEqual([['ck', 1000, 0]]);
+    expect([nextTimerSlot(s, m.ctx), nextTimerDue(s, m.ctx), timerBehind(s, m.ctx)]).toEqual([0, 1000, false]);
+    expect(timerBehind(s.slice().fill(1000, 0, 1), m.ctx)).toBe(true);
+    expect(m.why(s, timer(500))).toMatch(/read from 1.0s/);
+    expect(nextTimerDue(play(m, [timer(1000)], s), m.ctx)).toBe(-1);
   });
 
   it('ACKs of different CKs never share an entry', () => {

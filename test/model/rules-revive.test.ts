@@ -383,6 +383,21 @@ describe('the revive pass', () => {
     expect(rec(m, u).cks[0].retried).toEqual([100]);
   });
 
+  it('back-pressure never re-puts a done CK: with a done CK heading the map, unswept, the pass waits', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 6, batch: 1 }, 'head', 6);
+    const pops = [0, 1, 2, 3, 4, 5].map(() => pop(0, 1));
+    const s = play(m, [...pops, timer(59_000), revive(62_500), { type: 'reviveComplete', queueId: 0, startOffset: 101, popTime: 0, at: 63_000 }]);
+    const inflight = (st: typeof s) => [0, 1, 2, 3, 4, 5].map((k) => (st[m.ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0);
+    // 101 is done but stays in the map behind 100, which still waits.
+    expect(inflight(s)).toEqual([true, true, true, true, false, false]);
+    // 30.5 s later: 100 is re-put and leaves the map, 104 is dispatched; for 105 the head is 101, done: the pass waits.
+    const t = play(m, [revive(93_000)], s);
+    expect(inflight(t)).toEqual([false, true, true, true, true, false]);
+    expect(t[G.NCK]).toBe(7);
+    expect(rec(m, t).cks[6].origin).toBe('rePut');
+    expect(t[G.REVIVE_COMMIT]).toBe(4);
+  });
+
   it('completed retries commit in startOffset order, which can move the committed revive offset back (I-4)', () => {
     const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 3, batch: 1 }, 'head', 3);
     const s = play(m, [pop(0, 1), pop(0, 1), pop(0, 1), timer(59_000), revive(62_500)]);

@@ -117,7 +117,7 @@ export const C = {
   /** When the CK entered inflightReviveRequestMap. */
   DISPATCHED_AT: 26,
   /**
-   * Offsets with one ack that the broker accepted at or before T (see ackInTime) and that
+   * Offsets with one ack that the broker accepted before T (see ackInTime) and that
    * same ack then stored durably: its AckMsg/BatchAckMsg put to the revive topic succeeded
    * (direct or by the buffer's flush), or the wrapper holding it finished fully acked in
    * memory. A late ack or a failed put never sets a bit; ACKED_IN_TIME and ACK_WRITTEN

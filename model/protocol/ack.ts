@@ -77,7 +77,7 @@ function markBit(d: Int32Array, ctx: Ctx, w: number, offset: number): void {
 
 /**
  * addAk refused message i of CK k (the handle's CK): AckMessageProcessor writes its AckMsg
- * to the revive topic, or fails to (storeFails). An ack written at or before T (ackInTime)
+ * to the revive topic, or fails to (storeFails). An ack written before T (ackInTime)
  * that is stored sets ACK_STORED_IN_TIME. `via`: the client's ack, or changeInvisibleTime's
  * ack of the original CK.
  */

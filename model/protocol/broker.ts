@@ -40,11 +40,11 @@ export function crash(d: Int32Array, ctx: Ctx): void {
   let dropped = 0;
   for (let k = 0; k < d[G.NCK]; k++) {
     const c = ctx.L.ck(k);
-    if (d[c + C.FLAGS] & CF.INFLIGHT) {
-      d[c + C.FLAGS] &= ~CF.INFLIGHT;
-      if (d[c + C.RETRY_PENDING] !== 0) dropped++;
-      d[c + C.RETRY_PENDING] = 0;
-    }
+    // Every retry still in flight dies with the process, also those of a CK the back-pressure
+    // already took out of inflightReviveRequestMap: their futures' callbacks never run.
+    d[c + C.FLAGS] &= ~CF.INFLIGHT;
+    if (d[c + C.RETRY_PENDING] !== 0) dropped++;
+    d[c + C.RETRY_PENDING] = 0;
   }
   d[G.FLAGS] = (d[G.FLAGS] | GF.SERVING) & ~GF.SLAVE;
   d[G.EPOCH]++;

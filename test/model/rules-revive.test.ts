@@ -652,3 +652,18 @@ describe('the business queue', () => {
     expect(TIMESTAMP_OFFSET).toBeGreaterThan(1_000_000);
   });
 });
+
+describe('a crash and the retries in flight', () => {
+  it('forgets every pending retry, also of a CK the back-pressure already took out of the in-flight map', () => {
+    const m = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true });
+    const s = play(m, [pop(0, 2)]).slice();
+    const c = m.ctx.L.ck(0);
+    // Retries dispatched for both offsets, the CK no longer in inflightReviveRequestMap (I-6's re-put).
+    s[c + C.RETRY_PENDING] = 0b11;
+    s[c + C.FLAGS] = (s[c + C.FLAGS] | CF.REVIVED) & ~CF.INFLIGHT;
+    const after = m.step(asState(s), { type: 'crash' });
+    expect(after[c + C.RETRY_PENDING]).toBe(0);
+    // So no completion can write them after the restart.
+    expect(m.why(after, { type: 'reviveComplete', queueId: 0, startOffset: 100, popTime: 0 })).not.toBeNull();
+  });
+});

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { EventSchema } from '../model/events.js';
 import { INVARIANT_NAMES } from '../model/invariants.js';
 import { ObservationSchema } from '../model/observations.js';
+import { ACTORS } from '../model/protocol/context.js';
 import { SettingsSchema } from '../model/settings.js';
 import { StateRecordSchema } from '../model/state.js';
 import { TraceHeaderSchema } from '../traces/format.js';
@@ -18,7 +19,7 @@ const BigCount = z.string().regex(/^[0-9]+$/);
 
 export const NoteSchema = z
   .object({
-    actor: z.enum(['PopMessageProcessor', 'AckMessageProcessor', 'PopBufferMergeService', 'TimerMessageStore', 'PopReviveService', 'clock']),
+    actor: z.enum(ACTORS),
     tag: z.string(),
     text: z.string(),
   })

@@ -7,14 +7,17 @@ import type { Layout } from '../layout.js';
 import type { Observation } from '../observations.js';
 import type { Settings } from '../settings.js';
 
-export type Actor =
-  | 'client'
-  | 'PopMessageProcessor'
-  | 'AckMessageProcessor'
-  | 'PopBufferMergeService'
-  | 'TimerMessageStore'
-  | 'PopReviveService'
-  | 'clock';
+/** Who does a step: the client, a RocketMQ class or service, or the clock. */
+export const ACTORS = [
+  'client',
+  'PopMessageProcessor',
+  'AckMessageProcessor',
+  'PopBufferMergeService',
+  'TimerMessageStore',
+  'PopReviveService',
+  'clock',
+] as const;
+export type Actor = (typeof ACTORS)[number];
 
 export interface Note {
   readonly actor: Actor;

@@ -15,8 +15,11 @@ Usage:
   popcheck check --bug ID      reproduce a catalogue entry on its buggy and its fixing release
   popcheck bugs [--json]       the catalogue of RocketMQ POP bugs and hazards
   popcheck versions [--json]   the releases and their behaviour switches
+  popcheck validate FILE... [--rocketmq R] [--json]
+                               check what a broker wrote (RocketMQ's pop.log, popcheck's
+                               JSON Lines form of it, or a popcheck trace) against the protocol
   popcheck replay FILE [--json] [--invariant NAME]...
-                               validate a JSON Lines trace against the protocol
+                               validate a JSON Lines model trace against the protocol
   popcheck help [COMMAND]      this text, or a command's options (also: popcheck COMMAND --help)
   popcheck --version           the version
 
@@ -79,6 +82,32 @@ Exit codes: 0 conforms, 1 diverges (an event the protocol or the header's bounds
 or violated, 2 usage or input error (a malformed line: FILE:LINE), 70 internal error.
 `;
 
+export const VALIDATE_HELP = `Usage: popcheck validate FILE... [--format auto|poplog|jsonl] [--rocketmq R] [--set k=v]... [--batch-ack] [--json]
+
+Checks what a broker wrote against the protocol. A FILE is RocketMQ's own pop.log (logger
+RocketmqPop; the per-CK lines need enablePopLog=true), popcheck's JSON Lines form of one
+(popcheck simulate --format jsonl writes it), or a popcheck model trace (as popcheck replay).
+Each CK in the log is followed by its own model, with the model's guards, steps and
+invariants; steps that log nothing (timer deliveries, quiet scans, store-path acks) are
+searched for between lines, and one-second timestamps are judged over the whole second.
+
+  --format F           auto (default: a first line starting with { is JSON Lines), poplog or jsonl
+  --rocketmq R         the broker's release; pop.log formats are known for ${['5.3.0', '5.3.1', '5.3.2', 'head'].join(', ')}
+                       (default ${DEFAULT_RELEASE}; a JSON Lines file names its own)
+  --set name=value     a broker setting the broker ran with (e.g. popCkStayBufferTime=10000)
+  --batch-ack          the broker ran with enablePopBatchAck=true
+  --json               print one JSON object (docs/schemas/validate-report.schema.json)
+
+Verdicts: conforms; violated (an invariant failed: the line where it became certain, the CK,
+the offsets and the catalogue entries the pattern matches); diverges (a line no model step
+explains: the line, the CK, how many candidate states were possible before it and what the
+closest one refused); incomplete (the search was cut). CKs the log cannot support (popped
+before it starts, more than 16 messages, ...) are counted as not checkable, with why.
+
+Exit codes: 0 conforms, 1 violated or diverges, 2 usage or input error (FILE or FILE:LINE),
+3 incomplete, 70 internal error.
+`;
+
 export const BUGS_HELP = `Usage: popcheck bugs [--json]
 
 Lists the catalogue of RocketMQ POP bugs and hazards, each with the model configuration that
@@ -101,6 +130,7 @@ Exit codes: 0, 2 usage error.
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
   replay: REPLAY_HELP,
+  validate: VALIDATE_HELP,
   bugs: BUGS_HELP,
   versions: VERSIONS_HELP,
   help: HELP,

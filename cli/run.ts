@@ -13,6 +13,7 @@ import { argsFor, runBug } from './bug-command.js';
 import { findEntry } from '../model/catalogue.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
 import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
+import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
 import { packageVersion } from './version.js';
 import { traceHeader } from '../traces/format.js';
 import { writeTrace } from '../traces/write.js';
@@ -101,6 +102,16 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const report = runReplay({ file: a.file, invariants: a.invariants }, io.readFile);
     io.out(`${a.json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
+  }
+  if (command === 'validate') {
+    const a = parseValidateArgs(command, rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.validate);
+      return EXIT.holds;
+    }
+    const report = await runValidate(a, io.readFile);
+    io.out(`${a.json ? JSON.stringify(report, null, 2) : renderValidate(report)}\n`);
+    return report.verdict === 'conforms' ? EXIT.holds : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
   }
   if (command === 'bugs' || command === 'versions') {
     const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;

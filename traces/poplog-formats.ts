@@ -160,7 +160,7 @@ export function javaToPlain(v: JavaValue): unknown {
 // ---------------------------------------------------------------------------------------------
 // Schemas of printed objects
 
-function typed<S extends z.ZodRawShape>(name: string, shape: S) {
+function typed<N extends string, S extends z.ZodRawShape>(name: N, shape: S) {
   return z.object({ __type: z.literal(name, { error: `expected a ${name}` }), ...shape });
 }
 const strip = <T extends { __type: string }>({ __type: _t, ...rest }: T): Omit<T, '__type'> => rest;

@@ -151,9 +151,29 @@ function tryEntry(c: CompiledEntry, message: string): Outcome {
   return { ok: true, fields: parsed.data as Record<string, unknown> };
 }
 
+/**
+ * The entries whose claim can match a message starting with a given character: a claim is
+ * anchored and the message is trimmed, so it starts with its literal's first non-blank
+ * character. Entries whose template starts with a hole are tried for every message.
+ */
+const BY_FIRST_CHAR: ReadonlyMap<string, readonly CompiledEntry[]> = (() => {
+  const always = COMPILED.filter((e) => e.template.firstLiteral.trim() === '');
+  const map = new Map<string, CompiledEntry[]>();
+  for (const e of COMPILED) {
+    const c = e.template.firstLiteral.trim()[0];
+    if (c === undefined) continue;
+    if (!map.has(c)) map.set(c, [...always]);
+    map.get(c)!.push(e);
+  }
+  map.set('', always);
+  // Keep COMPILED's order, which breaks ties between claims of equal length.
+  for (const list of map.values()) list.sort((a, b) => COMPILED.indexOf(a) - COMPILED.indexOf(b));
+  return map;
+})();
+
 function classifyMessage(message: string): { entry: CompiledEntry; outcome: Outcome } | null {
   const claims: { entry: CompiledEntry; length: number }[] = [];
-  for (const entry of COMPILED) {
+  for (const entry of BY_FIRST_CHAR.get(message[0] ?? '') ?? BY_FIRST_CHAR.get('')!) {
     const m = entry.claim.exec(message);
     if (m) claims.push({ entry, length: m[0].length });
   }
@@ -282,11 +302,17 @@ export class PopLogAccumulator {
   private lineNo = 0;
   private prevTime: { line: number; at: number } | null = null;
 
-  push(input: string | RawLine): PopLogEntry[] {
+  /** Counts a line that is not a log line (a JSON Lines header). */
+  skip(): void {
+    this.lineNo++;
+    this.counts.lines++;
+  }
+
+  push(input: string | RawLine, parse: (input: string | RawLine, lineNo: number) => PopLogLine = parsePopLogLine): PopLogEntry[] {
     const lineNo = ++this.lineNo;
     const c = this.counts;
     c.lines++;
-    const parsed = parsePopLogLine(input, lineNo);
+    const parsed = parse(input, lineNo);
     switch (parsed.kind) {
       case 'blank':
         c.blank++;

@@ -1,0 +1,390 @@
+/**
+ * `popcheck validate FILE...`: does what a broker wrote conform to the protocol?
+ *
+ * A file is RocketMQ's pop.log (5.3.x formats), popcheck's JSON Lines form of one
+ * (traces/poplog-jsonl.ts), or a popcheck model trace (the `replay` format). Each pop.log CK is
+ * checked by its own model (traces/validate.ts). Several files (one per broker) are read one
+ * after the other and reported together; the verdict is the worst of theirs.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { findCatalogueMatches } from '../traces/catalogue-match.js';
+import { boundedLines } from './poplog-file.js';
+import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry } from '../traces/poplog.js';
+import { PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
+import { findRelease } from '../model/versions.js';
+import { parseSettingValue } from '../model/settings.js';
+import { parseFlags, UsageError, type FlagSpec } from './errors.js';
+import { runReplay, type ReplayReport } from './replay-command.js';
+import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
+
+/** Releases whose pop.log lines have the 5.3.x formats the adapter reads. */
+export const POPLOG_RELEASES = ['5.3.0', '5.3.1', '5.3.2', 'head'] as const;
+
+export const VALIDATE_FLAGS: Record<string, FlagSpec> = {
+  format: { type: 'string' },
+  rocketmq: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  'batch-ack': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+export interface ValidateArgs {
+  readonly files: readonly string[];
+  readonly format: 'auto' | 'poplog' | 'jsonl';
+  readonly rocketmq: string | null;
+  readonly settings: Record<string, unknown>;
+  readonly batchAck: boolean;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+export function parseValidateArgs(command: string, argv: readonly string[]): ValidateArgs {
+  const parsed = parseFlags(command, argv, VALIDATE_FLAGS, true);
+  const v = parsed.values;
+  const none: ValidateArgs = { files: [], format: 'auto', rocketmq: null, settings: {}, batchAck: false, json: false, help: true };
+  if (v.help === true) return none;
+  if (parsed.positionals.length === 0) throw new UsageError(`${command} takes one or more files (popcheck ${command} FILE... [--format auto|poplog|jsonl] [--rocketmq R] [--set k=v]... [--json])`);
+  const format = (v.format as string | undefined) ?? 'auto';
+  if (format !== 'auto' && format !== 'poplog' && format !== 'jsonl') throw new UsageError(`--format: expected auto, poplog or jsonl (got '${format}')`);
+  const rocketmq = (v.rocketmq as string | undefined) ?? null;
+  if (rocketmq !== null && !findRelease(rocketmq)) throw new UsageError(`--rocketmq: unknown release '${rocketmq}' (try: popcheck versions)`);
+  const settings: Record<string, unknown> = {};
+  for (const item of (v.set as string[] | undefined) ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);
+    const r = parseSettingValue(item.slice(0, eq), item.slice(eq + 1));
+    if (!r.ok) throw new UsageError(`--set: ${r.error}`);
+    settings[r.name] = r.value;
+  }
+  return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, json: v.json === true, help: false };
+}
+
+export type Verdict = 'conforms' | 'violated' | 'diverges' | 'incomplete';
+
+/** The report of one file. */
+export interface FileReport {
+  readonly file: string;
+  readonly format: 'poplog' | 'poplog-jsonl' | 'trace';
+  readonly rocketmq: string;
+  readonly verdict: Verdict;
+  readonly line: number | null;
+  readonly invariant: string | null;
+  readonly ck: CkResult['ck'] | null;
+  readonly offsets: readonly number[];
+  readonly catalogue: readonly string[];
+  readonly reason: string | null;
+  readonly explanation: readonly string[];
+  readonly candidatesBefore: number | null;
+  /** Every line of the file, counted. */
+  readonly lines: number;
+  readonly linesByKind: Readonly<Record<string, number>>;
+  /** Lines not used by any check, by why. */
+  readonly unusedLines: {
+    readonly total: number;
+    readonly notPerCk: Readonly<Record<string, number>>;
+    readonly unknown: number;
+    readonly malformed: number;
+    readonly blank: number;
+    readonly continuation: number;
+    readonly ckBeforeLog: number;
+    readonly ckUnchecked: number;
+    readonly afterVerdict: number;
+  };
+  readonly malformedExamples: readonly { readonly line: number; readonly reason: string }[];
+  readonly coverage: string;
+  readonly cks: { readonly total: number; readonly conforms: number; readonly violated: number; readonly diverges: number; readonly unchecked: number; readonly incomplete: number };
+  /** Every CK that did not conform (violated, diverges, unchecked, incomplete), first 50 by line. */
+  readonly findings: readonly CkResult[];
+  readonly facts: { readonly truncatedLastLine: boolean; readonly linesTooLong: number; readonly timeWentBack: number };
+  /** For a model trace: the replay report. */
+  readonly replay: ReplayReport | null;
+}
+
+export interface ValidateReport {
+  readonly command: 'validate';
+  readonly verdict: Verdict;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly invariant: string | null;
+  readonly ck: CkResult['ck'] | null;
+  readonly offsets: readonly number[];
+  readonly catalogue: readonly string[];
+  readonly linesByKind: Readonly<Record<string, number>>;
+  readonly unusedLines: number;
+  readonly files: readonly FileReport[];
+}
+
+const RANK: Record<Verdict, number> = { conforms: 0, incomplete: 1, diverges: 2, violated: 3 };
+
+async function firstLine(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await fh.read(buf, 0, 4096, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    return text.split('\n').find((l) => l.trim() !== '') ?? '';
+  } finally {
+    await fh.close();
+  }
+}
+
+async function checkReadable(path: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+  }
+  if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a log file`);
+  if (!st.isFile()) throw new UsageError(`${path}: is not a regular file`);
+}
+
+export async function runValidate(a: ValidateArgs, readFile: (p: string) => string): Promise<ValidateReport> {
+  const files: FileReport[] = [];
+  for (const f of a.files) files.push(await validateFile(f, a, readFile));
+  const worst = files.reduce((w, f) => (RANK[f.verdict] > RANK[w.verdict] ? f : w), files[0]);
+  const firstBad = files
+    .filter((f) => f.verdict === worst.verdict && f.verdict !== 'conforms')
+    .sort((x, y) => (x.line ?? 0) - (y.line ?? 0))[0];
+  const linesByKind: Record<string, number> = {};
+  for (const f of files) for (const [k, n] of Object.entries(f.linesByKind)) linesByKind[k] = (linesByKind[k] ?? 0) + n;
+  return {
+    command: 'validate',
+    verdict: worst.verdict,
+    file: firstBad?.file ?? null,
+    line: firstBad?.line ?? null,
+    invariant: firstBad?.invariant ?? null,
+    ck: firstBad?.ck ?? null,
+    offsets: firstBad?.offsets ?? [],
+    catalogue: firstBad?.catalogue ?? [],
+    linesByKind,
+    unusedLines: files.reduce((n, f) => n + f.unusedLines.total, 0),
+    files,
+  };
+}
+
+async function validateFile(path: string, a: ValidateArgs, readFile: (p: string) => string): Promise<FileReport> {
+  await checkReadable(path);
+  const head = await firstLine(path);
+  let format: FileReport['format'];
+  if (a.format === 'poplog') format = 'poplog';
+  else if (head.trimStart().startsWith('{')) {
+    format = /"popcheck"\s*:\s*"poplog"/.test(head) ? 'poplog-jsonl' : 'trace';
+  } else if (a.format === 'jsonl') {
+    throw new UsageError(`${path}:1: --format jsonl: the first line is not a JSON object`);
+  } else format = 'poplog';
+  if (format === 'trace') return traceReport(path, a, readFile);
+  let release = a.rocketmq;
+  if (format === 'poplog-jsonl') {
+    const h = parsePopLogJsonlHeader(head);
+    if (!h.ok) throw new UsageError(`${path}:1: ${h.error}`);
+    if (release !== null && release !== h.header.rocketmq) {
+      throw new UsageError(`${path}:1: the file says RocketMQ ${h.header.rocketmq}, --rocketmq says ${release}`);
+    }
+    release = h.header.rocketmq;
+  }
+  release ??= '5.3.1';
+  if (!(POPLOG_RELEASES as readonly string[]).includes(release)) {
+    throw new UsageError(`--rocketmq ${release}: popcheck reads the pop.log formats of ${POPLOG_RELEASES.join(', ')} only`);
+  }
+  let validator: PopLogValidator;
+  try {
+    validator = new PopLogValidator({ release, settings: a.settings, batchAck: a.batchAck });
+    validator.check();
+  } catch (err) {
+    throw new UsageError(`--set: ${(err as Error).message}`);
+  }
+  const acc = new PopLogAccumulator();
+  const facts = { truncatedLastLine: false, linesTooLong: 0, bytes: 0 };
+  let first = true;
+  const feed = (entries: readonly PopLogEntry[]): void => {
+    for (const e of entries) if (e.kind !== 'unknown' && e.kind !== 'malformed') validator.push(e);
+  };
+  const parse = format === 'poplog-jsonl' ? parsePopLogJsonlLine : parsePopLogLine;
+  for await (const raw of boundedLines(createReadStream(path, { highWaterMark: 1 << 16 }), MAX_LINE_LENGTH, facts)) {
+    if (first && format === 'poplog-jsonl') acc.skip();
+    else feed(acc.push(raw, parse));
+    first = false;
+  }
+  feed(acc.end());
+  const counts = acc.counts;
+  const res = validator.finish();
+  return fileReport(path, format, release, counts, res, validator, facts);
+}
+
+function fileReport(
+  path: string,
+  format: FileReport['format'],
+  release: string,
+  counts: PopLogCounts,
+  res: ReturnType<PopLogValidator['finish']>,
+  validator: PopLogValidator,
+  facts: { truncatedLastLine: boolean; linesTooLong: number },
+): FileReport {
+  const bad = res.cks.filter((c) => c.verdict !== 'conforms' && c.verdict !== 'unchecked');
+  const rank = (c: CkResult): number => (c.verdict === 'violated' ? 3 : c.verdict === 'diverges' ? 2 : 1);
+  const top = bad.sort((x, y) => rank(y) - rank(x) || (x.line ?? 0) - (y.line ?? 0))[0] ?? null;
+  const verdict: Verdict = top === null ? 'conforms' : top.verdict === 'violated' ? 'violated' : top.verdict === 'diverges' ? 'diverges' : 'incomplete';
+  const notPerCk: Record<string, number> = {};
+  for (const [k, n] of Object.entries(counts.linesByKind)) {
+    if (!PER_CK.has(k)) notPerCk[k] = n as number;
+  }
+  notPerCk['per-CK kinds without a CK key'] = res.unused.notPerCk;
+  const u = res.unused as Record<UnusedReason, number>;
+  const notPerCkTotal = Object.values(notPerCk).reduce((x, y) => x + y, 0);
+  const total = notPerCkTotal + counts.unknown + counts.malformed + counts.blank + counts.continuation + u.ckBeforeLog + u.ckUnchecked + u.afterVerdict;
+  const findings = res.cks.filter((c) => c.verdict !== 'conforms').slice(0, 50);
+  return {
+    file: path,
+    format,
+    rocketmq: release,
+    verdict,
+    line: top?.line ?? null,
+    invariant: top?.invariant ?? null,
+    ck: top?.ck ?? null,
+    offsets: top?.offsets ?? [],
+    catalogue: top && top.verdict === 'violated' ? findCatalogueMatches(release, top) : [],
+    reason: top?.reason ?? null,
+    explanation: top?.explanation ?? [],
+    candidatesBefore: top ? top.candidatesBefore : null,
+    lines: counts.lines,
+    linesByKind: { ...(counts.linesByKind as Record<string, number>) },
+    unusedLines: {
+      total,
+      notPerCk,
+      unknown: counts.unknown,
+      malformed: counts.malformed,
+      blank: counts.blank,
+      continuation: counts.continuation,
+      ckBeforeLog: u.ckBeforeLog,
+      ckUnchecked: u.ckUnchecked,
+      afterVerdict: u.afterVerdict,
+    },
+    malformedExamples: counts.malformedExamples.map((m) => ({ line: m.line, reason: m.reason })),
+    coverage: describeCoverage(counts),
+    cks: { total: validator.counts.cks, ...pick(validator.counts) },
+    findings,
+    facts: { truncatedLastLine: facts.truncatedLastLine, linesTooLong: facts.linesTooLong, timeWentBack: counts.timeWentBack },
+    replay: null,
+  };
+}
+
+function pick(c: PopLogValidator['counts']): { conforms: number; violated: number; diverges: number; unchecked: number; incomplete: number } {
+  return { conforms: c.conforms, violated: c.violated, diverges: c.diverges, unchecked: c.unchecked, incomplete: c.incomplete };
+}
+
+import { CK_LINE_KINDS } from '../traces/poplog-expect.js';
+const PER_CK: ReadonlySet<string> = CK_LINE_KINDS as ReadonlySet<string>;
+
+function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => string): FileReport {
+  if (a.rocketmq !== null || Object.keys(a.settings).length > 0 || a.batchAck) {
+    throw new UsageError(`${path}: a popcheck trace names its model in its header; --rocketmq, --set and --batch-ack do not apply`);
+  }
+  const r = runReplay({ file: path, invariants: null }, readFile);
+  const v = r.violations[0];
+  const verdict: Verdict = r.verdict;
+  return {
+    file: path,
+    format: 'trace',
+    rocketmq: r.header.rocketmq,
+    verdict,
+    line: v?.line ?? r.divergence?.line ?? null,
+    invariant: v?.invariant ?? null,
+    ck: null,
+    offsets: [],
+    catalogue: [],
+    reason: r.divergence?.reason ?? null,
+    explanation: v?.explanation ?? [],
+    candidatesBefore: r.divergence ? 1 : null,
+    lines: r.lines.events + r.lines.skipped.length + 1,
+    linesByKind: Object.fromEntries(
+      Object.entries(
+        r.steps.reduce<Record<string, number>>((m, s) => {
+          m[s.event.type] = (m[s.event.type] ?? 0) + 1;
+          return m;
+        }, {}),
+      ),
+    ),
+    unusedLines: { total: r.lines.skipped.length + (r.lines.events - r.lines.used), notPerCk: {}, unknown: 0, malformed: 0, blank: r.lines.skipped.length, continuation: 0, ckBeforeLog: 0, ckUnchecked: 0, afterVerdict: r.lines.events - r.lines.used },
+    malformedExamples: [],
+    coverage: 'A popcheck model trace: every event line is checked against the model its header names.',
+    cks: { total: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 },
+    findings: [],
+    facts: { truncatedLastLine: false, linesTooLong: 0, timeWentBack: 0 },
+    replay: r,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+function ckText(c: CkResult['ck']): string {
+  return `CK ${c.topic}@${c.group}@${c.queueId} startOffset=${c.startOffset}${c.num !== null ? ` num=${c.num}` : ''}${c.popTime !== null ? ` popTime=${c.popTime}` : ''}${c.reviveTime !== null ? ` reviveTime=${c.reviveTime}` : ''} brokerName=${c.brokerName ?? 'null'}`;
+}
+
+export function renderValidate(r: ValidateReport): string {
+  const out: string[] = [];
+  for (const f of r.files) {
+    out.push(`popcheck validate ${f.file} (${f.format}, RocketMQ ${f.rocketmq})`);
+    if (f.format === 'trace') {
+      out.push(`  a popcheck model trace: ${f.verdict}${f.line !== null ? ` at line ${f.line}` : ''}${f.invariant ? ` (${f.invariant})` : ''}${f.reason ? `: ${f.reason}` : ''}`);
+      continue;
+    }
+    const c = f.cks;
+    out.push(`  ${f.lines} lines; ${c.total} CKs: ${c.conforms} conform, ${c.violated} violated, ${c.diverges} diverge, ${c.incomplete} incomplete, ${c.unchecked} not checkable`);
+    out.push(`  ${f.coverage}`);
+    const u = f.unusedLines;
+    const parts = [
+      u.ckBeforeLog > 0 ? `${u.ckBeforeLog} of CKs popped before the log starts` : '',
+      u.ckUnchecked > 0 ? `${u.ckUnchecked} of CKs the model cannot check` : '',
+      u.afterVerdict > 0 ? `${u.afterVerdict} after a CK's verdict` : '',
+      u.unknown > 0 ? `${u.unknown} unknown` : '',
+      u.malformed > 0 ? `${u.malformed} malformed (first: line ${f.malformedExamples[0]?.line}: ${f.malformedExamples[0]?.reason})` : '',
+      u.blank + u.continuation > 0 ? `${u.blank + u.continuation} blank or stack-trace` : '',
+    ].filter((p) => p !== '');
+    const notPerCk = Object.entries(u.notPerCk).filter(([, n]) => n > 0);
+    if (notPerCk.length > 0) parts.push(`${notPerCk.reduce((n, [, k]) => n + k, 0)} not about one CK (${notPerCk.map(([k, n]) => `${k} ${n}`).join(', ')})`);
+    out.push(`  lines not used: ${u.total}${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`);
+    if (f.facts.truncatedLastLine) out.push('  the last line has no newline (cut while written?)');
+    if (f.facts.timeWentBack > 0) out.push(`  timestamps go back ${f.facts.timeWentBack} time(s) (log rotation or clock change)`);
+    if (f.verdict === 'violated' && f.ck) {
+      out.push('');
+      out.push(`VIOLATED ${f.invariant} at ${f.file}:${f.line}`);
+      out.push(`  ${ckText(f.ck)}`);
+      if (f.offsets.length > 0) out.push(`  offsets: ${f.offsets.join(', ')}`);
+      for (const e of f.explanation) out.push(`  ${e}`);
+      const more = (f.findings[0]?.violations ?? []).filter((x) => x.invariant !== f.invariant);
+      for (const m of more) {
+        out.push(`  also ${m.invariant} at line ${m.line}${m.line < (f.line ?? 0) ? ' (the first sign)' : ''}${m.explanation.length > 0 ? ':' : ''}`);
+        for (const e of m.explanation) out.push(`    ${e}`);
+      }
+      if (f.catalogue.length > 0) out.push(`  matches catalogue: ${f.catalogue.join(', ')} (popcheck bugs)`);
+    } else if (f.verdict === 'diverges' && f.ck) {
+      out.push('');
+      out.push(`DIVERGES at ${f.file}:${f.line}: no model step explains this line`);
+      out.push(`  ${ckText(f.ck)}`);
+      out.push(`  ${f.candidatesBefore} candidate state(s) were possible before it; the closest: ${f.reason}`);
+    } else if (f.verdict === 'incomplete' && f.ck) {
+      out.push('');
+      out.push(`INCOMPLETE at ${f.file}:${f.line}: ${f.reason}`);
+    }
+    const unchecked = f.findings.filter((x) => x.verdict === 'unchecked');
+    if (unchecked.length > 0) {
+      const why = new Map<string, number>();
+      for (const x of unchecked) why.set(x.reason ?? '', (why.get(x.reason ?? '') ?? 0) + 1);
+      out.push(`  not checkable: ${[...why].map(([w, n]) => `${n} × ${w}`).join('; ')}`);
+    }
+    out.push('');
+  }
+  const verdictText: Record<Verdict, string> = {
+    conforms: 'CONFORMS: every checked CK is explained by the protocol and no invariant failed.',
+    violated: 'VIOLATED: the broker did something the protocol forbids.',
+    diverges: 'DIVERGES: a line no model step explains.',
+    incomplete: 'INCOMPLETE: the search was cut before a verdict.',
+  };
+  out.push(verdictText[r.verdict]);
+  return out.join('\n');
+}

@@ -1,0 +1,24 @@
+/**
+ * Which catalogue entries (model/catalogue.ts) a violation found in a pop.log matches: the
+ * entries of the violated invariant that affect the release, narrowed by what the lines show
+ * when an entry has a signature in pop.log (#8835: a flushed AckMsg without brokerName, then
+ * the retry of an acked offset; 8835-batch: the same with a BatchAckMsg).
+ */
+import { CATALOGUE } from '../model/catalogue.js';
+import type { CkResult } from './validate.js';
+
+/** Entries with a pop.log signature: the evidence each needs. */
+const SIGNATURES: Readonly<Record<string, string>> = {
+  '8835': 'bufferAckWithoutBrokerName',
+  '8835-batch': 'bufferBatchAckWithoutBrokerName',
+};
+
+export function findCatalogueMatches(release: string, ck: CkResult): string[] {
+  if (ck.violations.length === 0) return [];
+  const broken = new Set(ck.violations.map((v) => v.invariant));
+  const seen = new Set(ck.evidence.map((e) => e.what));
+  const candidates = CATALOGUE.filter((e) => broken.has(e.invariant) && (e.affected as readonly string[]).includes(release));
+  const signed = candidates.filter((e) => SIGNATURES[e.id] !== undefined && seen.has(SIGNATURES[e.id]));
+  if (signed.length > 0) return signed.map((e) => e.id);
+  return candidates.filter((e) => SIGNATURES[e.id] === undefined).map((e) => e.id);
+}

@@ -1,0 +1,931 @@
+/**
+ * Validating a pop.log against the protocol: each CK of the log is checked by its own model
+ * (traces/ck-model.ts), with the model's own guards, steps and invariants. Lines are routed to
+ * their CK (topic, group, queueId, startOffset and reviveTime or popTime); a CK's lines are
+ * kept until its lifecycle in the log is over (no line for `closeAfterMs` of log time, or the
+ * end of the file), then checked in one pass, with the whole of them in view.
+ *
+ * The check keeps every model state that explains the lines so far (the candidates). For a
+ * line it tries, from each candidate, the steps the protocol allows that print nothing (the
+ * timer, a scan or a revive pass with nothing to log for this CK, the clock moving between
+ * breakpoints, an ack whose store path logs nothing when a later `find ack` shows it), then
+ * the step that prints a line of the line's kind, at the times the line's one-second stamp
+ * allows. A step that prints several lines (a scan, a revive pass) leaves the rest pending;
+ * they must be the CK's next lines, in any order (threads and asynchronous put callbacks
+ * interleave). Times are judged over the whole second: a candidate is kept if any instant
+ * of the stamp's second allows the step (model time t stands for every instant up to the
+ * next breakpoint, where no guard changes its answer).
+ *
+ * Verdicts per CK: `conforms`; `violated` when every candidate has broken an invariant (the
+ * line is the one that made it certain, e.g. the `retry msg` of an acked offset);
+ * `diverges` when no candidate explains a line (with the guard or the difference of the
+ * closest attempt); `unchecked` when the log does not give what the model needs (the CK was
+ * popped before the log starts, its num is beyond the model, its popTime cannot be recovered).
+ *
+ * Pure: no I/O and no clock. The CLI (cli/validate-command.ts) reads the files.
+ */
+import type { Event } from '../model/events.js';
+import { explain } from '../model/explain.js';
+import { C, G } from '../model/layout.js';
+import type { Observation } from '../model/observations.js';
+import type { PopModel } from '../model/popmodel.js';
+import { EPOCH_MS } from '../model/protocol/keys.js';
+import { nextBreakpoint } from '../model/protocol/time.js';
+import { apply } from '../model/step.js';
+import { nextTimerDue } from '../model/protocol/store.js';
+import type { State } from '../model/state.js';
+import { CK_BASE_OFFSET, CkModels, ckModelRefusal } from './ck-model.js';
+import { CK_LINE_KINDS, expectLines, lineMismatch, type CkWorld, type LineExpect } from './poplog-expect.js';
+import type { PopLogKind, PopLogRecord } from './poplog.js';
+
+/**
+ * The model's clock moves between breakpoints in steps of 500 ms: a step at model time t stands
+ * for every real instant in (t - 500, t] (a threshold `now - popTime > X` first holds at the
+ * breakpoint X + 500). A line stamped second S happened in [S, S + 999], so a step at model time
+ * t explains it when t lies in [S, S + 999 + GRAIN_MS].
+ */
+export const GRAIN_MS = 500;
+/** Threads stamp lines when they log, and the appender writes them in arrival order: a line may be stamped this much before the line above it. */
+export const STAMP_SLACK_MS = 200;
+/** An asynchronous put's callback logs "put ... ok" up to this long after the put. */
+export const CALLBACK_SLACK_MS = 2000;
+/** Candidates kept per CK; beyond it the CK's check is incomplete. */
+export const MAX_CANDIDATES = 256;
+/** Silent steps tried between two lines of a CK. */
+export const MAX_SILENT_STEPS = 2000;
+
+export interface ValidateSettings {
+  readonly release: string;
+  readonly settings?: Record<string, unknown>;
+  readonly batchAck?: boolean;
+  /** Log time (ms) without a line of a CK after which its lifecycle is taken as over. */
+  readonly closeAfterMs?: number;
+}
+
+export type CkVerdict = 'conforms' | 'violated' | 'diverges' | 'unchecked' | 'incomplete';
+
+export interface CkId {
+  readonly topic: string;
+  readonly group: string;
+  readonly queueId: number;
+  readonly startOffset: number;
+  readonly num: number | null;
+  readonly popTime: number | null;
+  readonly reviveTime: number | null;
+  readonly brokerName: string | null;
+}
+
+export interface CkResult {
+  readonly verdict: CkVerdict;
+  readonly ck: CkId;
+  /** The CK's lines (1-based line numbers of the file). */
+  readonly lines: readonly number[];
+  /** Where the verdict became certain (violated, diverges) or why it could not be reached. */
+  readonly line: number | null;
+  readonly invariant: string | null;
+  /** Offsets the verdict concerns (the acked offsets retried, the offset of the diverging line). */
+  readonly offsets: readonly number[];
+  readonly reason: string | null;
+  /** The model's explanation of a violation. */
+  readonly explanation: readonly string[];
+  /** For a divergence: candidates still possible before the line, and the closest attempt. */
+  readonly candidatesBefore: number;
+  /** Whether the final invariants were checked (the CK's model came to rest). */
+  readonly atRest: boolean;
+  /** Lines that showed the pattern of a catalogue entry (e.g. a flushed AckMsg without brokerName). */
+  readonly evidence: readonly { readonly line: number; readonly what: string }[];
+  /** Every invariant that became certainly violated, each at its line (the first is `invariant`/`line`). */
+  readonly violations: readonly CkViolation[];
+  /** The line where the check stopped (a divergence, a cut search); null when every line was used. */
+  readonly stoppedAt: number | null;
+}
+
+export interface CkViolation {
+  readonly invariant: string;
+  readonly line: number;
+  readonly offsets: readonly number[];
+  readonly explanation: readonly string[];
+}
+
+interface Candidate {
+  readonly s: State;
+  /** Lines the last step printed that are still to come; `step` is when it happened. */
+  readonly pending: readonly LineExpect[];
+  readonly stepAt: number;
+  /** The expectation whose line makes a violation of the last step certain (null: the step's last line). */
+  readonly evidence: LineExpect | null;
+  /** Violations whose lines have all been seen: invariant -> line. */
+  readonly violated: ReadonlyMap<string, number>;
+  /** Violations of the last step, waiting for their evidence line. */
+  readonly waiting: readonly string[];
+  /** The state and event before the last step (for explanations). */
+  readonly before: State | null;
+  readonly event: Event | null;
+}
+
+interface Track {
+  readonly key4: string;
+  readonly reviveTime: number | null;
+  popTime: number | null;
+  readonly records: PopLogRecord[];
+  lastTo: number;
+  firstLine: number;
+}
+
+/** The CK a line concerns: key fields, reviveTime and popTime when the line gives them. */
+export function ckOfLine(r: PopLogRecord): { key4: string; reviveTime: number | null; popTime: number | null; offsets: number[] } | null {
+  const k4 = (t: string, g: string, q: number, so: number): string => `${t}@${g}@${q}@${so}`;
+  switch (r.kind) {
+    case 'addCk':
+    case 'addCkJustOffset':
+    case 'putCkToStoreOk':
+    case 'ckDone':
+    case 'ckFinish':
+    case 'commitOffset':
+    case 'mergeKeyConflict': {
+      const ck = r.ckWrap.ck;
+      return { key4: k4(ck.topic, ck.cid, ck.queueId, ck.startOffset), reviveTime: ck.reviveTime, popTime: null, offsets: [] };
+    }
+    case 'addCkTimeout': {
+      const ck = r.ck;
+      return { key4: k4(ck.topic, ck.cid, ck.queueId, ck.startOffset), reviveTime: ck.reviveTime, popTime: null, offsets: [] };
+    }
+    case 'addAck':
+    case 'putAckToStoreOk':
+    case 'putBatchAckToStoreOk': {
+      const ck = r.ckWrap.ck;
+      const a = r.ack;
+      return { key4: k4(ck.topic, ck.cid, ck.queueId, ck.startOffset), reviveTime: ck.reviveTime, popTime: a.popTime, offsets: a.type === 'ack' ? [a.ackOffset] : [...a.ackOffsetList] };
+    }
+    case 'addAckFail': {
+      const a = r.ack;
+      return { key4: k4(a.topic, a.consumerGroup, a.queueId, a.startOffset), reviveTime: null, popTime: a.popTime, offsets: a.type === 'ack' ? [a.ackOffset] : [...a.ackOffsetList] };
+    }
+    case 'findCk': {
+      const ck = r.ck;
+      return { key4: k4(ck.topic, ck.cid, ck.queueId, ck.startOffset), reviveTime: ck.reviveTime, popTime: ck.popTime, offsets: [] };
+    }
+    case 'findAck':
+      return { key4: k4(r.ack.topic, r.ack.consumerGroup, r.ack.queueId, r.ack.startOffset), reviveTime: null, popTime: r.ack.popTime, offsets: [r.ack.ackOffset] };
+    case 'findBatchAck':
+      return { key4: k4(r.ack.topic, r.ack.consumerGroup, r.ack.queueId, r.ack.startOffset), reviveTime: null, popTime: r.ack.popTime, offsets: [...r.ack.ackOffsetList] };
+    case 'retryMsg': {
+      const ck = r.ck;
+      return { key4: k4(ck.topic, ck.cid, ck.queueId, ck.startOffset), reviveTime: ck.reviveTime, popTime: null, offsets: [r.offset] };
+    }
+    case 'reviveBizMsgMissing':
+      return null; // names the message, not its CK: counted, not used
+    case 'changeInvisibleCk':
+      return { key4: k4(r.topic, r.group, r.queueId, r.startOffset), reviveTime: r.reviveTime, popTime: null, offsets: [] };
+    default:
+      return null;
+  }
+}
+
+const POP_KINDS: ReadonlySet<PopLogKind> = new Set<PopLogKind>(['addCk', 'addCkJustOffset', 'addCkTimeout', 'mergeKeyConflict']);
+
+/** Why a line was not used by any CK's check. */
+export type UnusedReason = 'notPerCk' | 'ckBeforeLog' | 'afterVerdict' | 'ckUnchecked';
+
+export interface ValidationResult {
+  readonly cks: readonly CkResult[];
+  /** CK-routed lines no check used, by reason. */
+  readonly unused: Readonly<Record<UnusedReason, number>>;
+  readonly unusedExamples: readonly { readonly line: number; readonly reason: UnusedReason }[];
+}
+
+/**
+ * The streaming validator: `push` records in file order, `finish` at the end. Memory follows
+ * the CKs still open.
+ */
+export class PopLogValidator {
+  private readonly models: CkModels;
+  private readonly memo: ConformMemo = new Map();
+  private readonly open = new Map<string, Track[]>();
+  private readonly results: CkResult[] = [];
+  private readonly unused: Record<UnusedReason, number> = { notPerCk: 0, ckBeforeLog: 0, afterVerdict: 0, ckUnchecked: 0 };
+  private readonly unusedExamples: { line: number; reason: UnusedReason }[] = [];
+  private readonly closeAfter: number;
+  private lastSweep = 0;
+  private latest = 0;
+  /** Results kept: all of them up to this many, then only the non-conforming ones. */
+  private conformingKept = 0;
+  readonly counts = { cks: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 };
+
+  constructor(readonly v: ValidateSettings) {
+    this.models = new CkModels(v.release, v.settings as never, v.batchAck ?? false);
+    this.closeAfter = v.closeAfterMs ?? 10 * 60_000;
+  }
+
+  /** Throws when the settings give no model (a bad --set). */
+  check(): void {
+    this.models.get(1, 60_000);
+  }
+
+  private noteUnused(line: number, reason: UnusedReason): void {
+    this.unused[reason]++;
+    if (this.unusedExamples.length < 10) this.unusedExamples.push({ line, reason });
+  }
+
+  push(r: PopLogRecord): void {
+    if (r.time.to > this.latest) this.latest = r.time.to;
+    if (!CK_LINE_KINDS.has(r.kind)) return;
+    const id = ckOfLine(r);
+    if (id === null) {
+      this.noteUnused(r.line, 'notPerCk');
+      return;
+    }
+    const list = this.open.get(id.key4) ?? [];
+    let track: Track | undefined;
+    if (id.reviveTime !== null) track = list.find((t) => t.reviveTime === id.reviveTime);
+    if (!track && id.popTime !== null) {
+      track = list.find((t) => t.popTime === id.popTime) ?? (list.filter((t) => t.popTime === null).length === 1 ? list.find((t) => t.popTime === null) : undefined);
+    }
+    if (POP_KINDS.has(r.kind) && r.kind !== 'mergeKeyConflict' && (!track || track.records.some((x) => x.kind === r.kind && x.kind !== 'addCkJustOffset'))) {
+      // a new pop of this offset (a new CK), unless it is the second line of the same pop (timeout, then just offset)
+      if (!track || !(r.kind === 'addCkJustOffset' && track.records.every((x) => x.kind === 'addCkTimeout' || x.kind === 'putCkToStoreOk'))) {
+        track = { key4: id.key4, reviveTime: id.reviveTime, popTime: null, records: [], lastTo: r.time.to, firstLine: r.line };
+        list.push(track);
+        this.open.set(id.key4, list);
+        this.counts.cks++;
+      }
+    }
+    if (!track) {
+      this.noteUnused(r.line, 'ckBeforeLog');
+      return;
+    }
+    if (track.popTime === null && id.popTime !== null) track.popTime = id.popTime;
+    track.records.push(r);
+    track.lastTo = Math.max(track.lastTo, r.time.to);
+    if (this.latest - this.lastSweep > 10_000) this.sweep(false);
+  }
+
+  /** Checks the CKs with no line for closeAfter ms (all of them at the end). */
+  private sweep(all: boolean): void {
+    this.lastSweep = this.latest;
+    for (const [key, list] of this.open) {
+      const keep: Track[] = [];
+      for (const t of list) {
+        if (all || this.latest - t.lastTo > this.closeAfter) this.finishTrack(t);
+        else keep.push(t);
+      }
+      if (keep.length === 0) this.open.delete(key);
+      else this.open.set(key, keep);
+    }
+  }
+
+  private finishTrack(t: Track): void {
+    const res = checkTrack(t, this.models, this.memo);
+    this.counts[res.verdict]++;
+    if (res.verdict === 'unchecked') for (const r of t.records) this.noteUnused(r.line, 'ckUnchecked');
+    else if (res.stoppedAt !== null) for (const r of t.records) if (r.line > res.stoppedAt) this.noteUnused(r.line, 'afterVerdict');
+    if (res.verdict !== 'conforms') this.results.push(res);
+    else if (this.conformingKept < 1000) {
+      this.conformingKept++;
+      this.results.push(res);
+    }
+  }
+
+  finish(): ValidationResult {
+    this.sweep(true);
+    const order = (c: CkResult): number => c.line ?? c.lines[0] ?? 0;
+    const cks = [...this.results].sort((a, b) => order(a) - order(b));
+    return { cks, unused: { ...this.unused }, unusedExamples: this.unusedExamples };
+  }
+
+  /** CKs whose lines are held (for memory figures). */
+  openCks(): number {
+    let n = 0;
+    for (const l of this.open.values()) n += l.length;
+    return n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One CK
+
+const pendingKeys = new WeakMap<LineExpect, string>();
+function expectKey(e: LineExpect): string {
+  let k = pendingKeys.get(e);
+  if (k === undefined) {
+    k = JSON.stringify(e);
+    pendingKeys.set(e, k);
+  }
+  return k;
+}
+
+/** Candidates with equal keys are the same candidate (the state's words are compared by the caller). */
+function candKey(c: Candidate): string {
+  return `${hashWords(c.s)}|${c.pending.map(expectKey).join(';')}|${[...c.violated.keys()].join(',')}|${c.waiting.join(',')}|${c.evidence ? expectKey(c.evidence) : ''}`;
+}
+
+function firstCk(r: PopLogRecord): { topic: string; cid: string; queueId: number; startOffset: number; num: number; reviveTime: number; brokerName: string | null } | null {
+  if (r.kind === 'addCk' || r.kind === 'addCkJustOffset' || r.kind === 'addCkMocked') return r.ckWrap.ck;
+  if (r.kind === 'addCkTimeout') return r.ck;
+  return null;
+}
+
+function ckIdOf(t: Track, popTime: number | null): CkId {
+  const first = t.records[0];
+  const ck = firstCk(first);
+  const [topic, group, q, so] = t.key4.split('@');
+  return {
+    topic,
+    group,
+    queueId: Number(q),
+    startOffset: Number(so),
+    num: ck ? ck.num : null,
+    popTime,
+    reviveTime: t.reviveTime,
+    brokerName: ck ? ck.brokerName : null,
+  };
+}
+
+function result(t: Track, popTime: number | null, partial: Partial<CkResult> & { verdict: CkVerdict }): CkResult {
+  return {
+    ck: ckIdOf(t, popTime),
+    lines: t.records.map((r) => r.line),
+    line: null,
+    invariant: null,
+    offsets: [],
+    reason: null,
+    explanation: [],
+    candidatesBefore: 0,
+    atRest: false,
+    evidence: [],
+    violations: [],
+    stoppedAt: partial.verdict === 'diverges' || partial.verdict === 'incomplete' ? (partial.line ?? null) : null,
+    ...partial,
+  };
+}
+
+/** Lines that show a catalogue entry's pattern (used to name the entry a violation matches). */
+function evidenceOf(t: Track): { line: number; what: string }[] {
+  const out: { line: number; what: string }[] = [];
+  for (const r of t.records) {
+    if (r.kind === 'putAckToStoreOk' && r.ack.brokerName === null) out.push({ line: r.line, what: 'bufferAckWithoutBrokerName' });
+    if (r.kind === 'putBatchAckToStoreOk' && r.ack.brokerName === null) out.push({ line: r.line, what: 'bufferBatchAckWithoutBrokerName' });
+  }
+  return out;
+}
+
+/** Conforming checks, by the CK's history relative to its pop (trackSignature): CKs with the same one conform alike. */
+export type ConformMemo = Map<string, { readonly atRest: boolean }>;
+const MEMO_LIMIT = 200_000;
+
+const bnClass = (b: string | null, w: CkWorld): string => (b === null ? 'N' : b === w.brokerName ? 'L' : `=${b}`);
+
+/**
+ * A CK's lines relative to its pop: what the check reads from each line (its kind, its second on
+ * the model's time grid, its fields as offsets from the CK's startOffset and times from its
+ * popTime). The check depends on nothing else, so two CKs with the same signature get the same
+ * verdict; only conforming verdicts are reused (other verdicts quote the CK's own values).
+ */
+function trackSignature(t: Track, w: CkWorld, num: number, it: number, grid: number): string {
+  const parts: string[] = [`${num}/${it}/${grid}/${bnClass(firstCk(t.records[0])?.brokerName ?? null, w)}`];
+  const o = w.origin;
+  const sh = w.offsetShift;
+  const ck = (c: { num: number; reviveTime: number; brokerName: string | null }): string => `${c.num},${c.reviveTime - o},${bnClass(c.brokerName, w)}`;
+  const ack = (a: { type: string; popTime: number; brokerName: string | null; ackOffset?: number; ackOffsetList?: readonly number[] }): string =>
+    `${a.type},${a.popTime - o},${bnClass(a.brokerName, w)},${(a.ackOffsetList ?? [a.ackOffset ?? -1]).map((x) => x - sh).join('+')}`;
+  for (const r of t.records) {
+    const win = windowOf(r.time.from - o, r.time.to - o, grid);
+    let f: string;
+    switch (r.kind) {
+      case 'addCk':
+      case 'addCkJustOffset':
+      case 'putCkToStoreOk':
+      case 'ckDone':
+      case 'ckFinish':
+      case 'mergeKeyConflict':
+        f = ck(r.ckWrap.ck);
+        break;
+      case 'commitOffset':
+        f = `${ck(r.ckWrap.ck)},${r.ckWrap.nbo - sh}`;
+        break;
+      case 'addCkTimeout':
+        f = ck(r.ck);
+        break;
+      case 'addAck':
+      case 'putAckToStoreOk':
+      case 'putBatchAckToStoreOk':
+        f = `${ck(r.ckWrap.ck)};${ack(r.ack as never)}`;
+        break;
+      case 'addAckFail':
+        f = `${r.reason};${ack(r.ack as never)}`;
+        break;
+      case 'findCk':
+        f = `${ck(r.ck)},${r.ck.popTime - o}`;
+        break;
+      case 'findAck':
+      case 'findBatchAck':
+        f = ack(r.ack as never);
+        break;
+      case 'retryMsg':
+        f = `${ck(r.ck)},${r.offset - sh}`;
+        break;
+      default:
+        return ''; // a kind the signature does not cover: no reuse
+    }
+    parts.push(`${r.kind}@${win.lineFrom},${win.bpAfter},${win.tickTo},${win.last},${win.stepFrom}:${f}`);
+  }
+  return parts.join('|');
+}
+
+export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkResult {
+  const first = t.records[0];
+  if (!POP_KINDS.has(first.kind) || first.kind === 'mergeKeyConflict') {
+    return result(t, t.popTime, { verdict: 'unchecked', reason: `its first line (${first.line}) is not the pop's: the CK was popped before the log starts` });
+  }
+  const ck = firstCk(first);
+  if (ck === null) return result(t, t.popTime, { verdict: 'unchecked', reason: 'no CK on its first line' });
+  let popTime = t.popTime;
+  let guessed = false;
+  if (popTime === null) {
+    // No line gives popTime: an invisible time of whole seconds that fits the pop's stamp.
+    const lo = ck.reviveTime - first.time.to;
+    const hi = ck.reviveTime - first.time.from + 1000;
+    const fits: number[] = [];
+    for (let it = Math.ceil(lo / 1000) * 1000; it <= hi; it += 1000) fits.push(it);
+    if (fits.length !== 1) return result(t, null, { verdict: 'unchecked', reason: 'no line gives its popTime, and its reviveTime fits more than one invisible time' });
+    popTime = ck.reviveTime - fits[0];
+    guessed = true;
+  }
+  const it = ck.reviveTime - popTime;
+  const refusal = ckModelRefusal(ck.num, it);
+  if (refusal !== null) return result(t, popTime, { verdict: 'unchecked', reason: refusal });
+  if (t.records.some((r) => r.kind === 'changeInvisibleCk')) {
+    return result(t, popTime, { verdict: 'unchecked', reason: 'changeInvisibleTime of its messages: not yet checked per CK' });
+  }
+  let model: PopModel;
+  try {
+    model = models.get(ck.num, it);
+  } catch (err) {
+    return result(t, popTime, { verdict: 'unchecked', reason: (err as Error).message });
+  }
+  const world: CkWorld = {
+    topic: ck.topic,
+    group: ck.cid,
+    queueId: ck.queueId,
+    brokerName: ck.brokerName ?? 'broker-a',
+    otherBroker: ck.brokerName === 'broker-b' ? 'broker-a' : 'broker-b',
+    origin: popTime,
+    offsetShift: ck.startOffset - CK_BASE_OFFSET,
+  };
+  const evidence = evidenceOf(t);
+  const grid = onGrid(model) ? GRAIN_MS : 1;
+  const signature = memo ? trackSignature(t, world, ck.num, it, grid) : '';
+  const known = signature !== '' ? memo?.get(signature) : undefined;
+  if (known) return result(t, popTime, { verdict: 'conforms', atRest: known.atRest, evidence });
+  const remember = (r: CkResult): CkResult => {
+    if (memo && signature !== '' && r.verdict === 'conforms') {
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(signature, { atRest: r.atRest });
+    }
+    return r;
+  };
+  // Offsets a find-ack shows acked that no line of the ack path shows: acks whose store path logs nothing.
+  const logged = new Set<number>();
+  const found = new Set<number>();
+  for (const r of t.records) {
+    const id = ckOfLine(r);
+    if (!id) continue;
+    if (r.kind === 'addAck' || r.kind === 'addAckFail') for (const o of id.offsets) logged.add(o);
+    if (r.kind === 'findAck' || r.kind === 'findBatchAck') for (const o of id.offsets) found.add(o);
+  }
+  const silentAcks = [...found].filter((o) => !logged.has(o)).map((o) => o - world.offsetShift);
+
+  let frontier: Candidate[] = [{ s: model.initialStates()[0], pending: [], stepAt: 0, evidence: null, violated: new Map(), waiting: [], before: null, event: null }];
+  let truncated = false;
+  const violations: CkViolation[] = [];
+  const certain = new Set<string>();
+  const done = (partial: Partial<CkResult> & { verdict: CkVerdict }): CkResult => {
+    if (violations.length === 0) return result(t, popTime, { evidence, ...partial });
+    // A violation already certain stands, whatever the later lines do. The headline is the
+    // first harm a user sees (a retry of an acked message, a loss), else the first sign.
+    const v = violations.find((x) => OUTCOME_INVARIANTS.has(x.invariant)) ?? violations[0];
+    return result(t, popTime, {
+      evidence,
+      candidatesBefore: partial.candidatesBefore ?? 0,
+      verdict: 'violated',
+      line: v.line,
+      invariant: v.invariant,
+      offsets: v.offsets,
+      explanation: v.explanation,
+      reason: partial.verdict === 'violated' || partial.verdict === 'conforms' ? null : `after it, line ${partial.line}: ${partial.reason}`,
+      violations,
+      stoppedAt: partial.verdict === 'diverges' || partial.verdict === 'incomplete' ? (partial.line ?? null) : null,
+    });
+  };
+  for (const r of t.records) {
+    const win = windowOf(r.time.from - world.origin, r.time.to - world.origin, grid);
+    const next = new Map<string, Candidate[]>();
+    let size = 0;
+    let closest: { score: number; text: string } | null = null;
+    const miss = (score: number, text: string): void => {
+      if (closest === null || score > closest.score) closest = { score, text };
+    };
+    const search: Search = { budget: MAX_SILENT_STEPS, cut: false };
+    for (const c of frontier) {
+      for (const n of advance(model, world, c, r, win, silentAcks, miss, search)) {
+        const key = candKey(n);
+        const same = next.get(key);
+        if (same && same.some((y) => sameWords(y.s, n.s))) continue;
+        if (same) same.push(n);
+        else next.set(key, [n]);
+        size++;
+      }
+      if (size > MAX_CANDIDATES) {
+        truncated = true;
+        break;
+      }
+    }
+    if (search.cut) truncated = true;
+    if (size === 0) {
+      const cl = closest as { score: number; text: string } | null;
+      if (truncated) return done({ verdict: 'incomplete', line: r.line, reason: `the search was cut (more than ${MAX_CANDIDATES} candidate states or ${MAX_SILENT_STEPS} silent steps), so line ${r.line} cannot be called a divergence`, candidatesBefore: frontier.length });
+      return done({
+        verdict: 'diverges',
+        line: r.line,
+        offsets: ckOfLine(r)?.offsets ?? [],
+        reason: `no step of the model prints this '${r.kind}' line here${guessed ? ' (popTime inferred from the pop line)' : ''}: ${cl ? speak(cl.text, world) : 'no candidate state'}`,
+        candidatesBefore: frontier.length,
+      });
+    }
+    frontier = [...next.values()].flat().slice(0, MAX_CANDIDATES);
+    // A violation is certain when every candidate has broken the invariant.
+    for (const inv of frontier[0].violated.keys()) {
+      if (certain.has(inv) || !frontier.every((c) => c.violated.has(inv))) continue;
+      certain.add(inv);
+      const c = frontier[0];
+      const explanation = c.before && c.event ? explain(inv, c.s, model.ctx, c.before, c.event).map((x) => speak(x, world)) : [];
+      if (explanation.length > 0) explanation.push(timeNote(world));
+      violations.push({ invariant: inv, line: r.line, offsets: violatedOffsets(inv, c.s, model, world), explanation });
+    }
+  }
+  // The end of the CK's lines: pending lines never came?
+  const settled = frontier.filter((c) => c.pending.length === 0);
+  if (settled.length === 0) {
+    const c = frontier[0];
+    const lastLine = t.records[t.records.length - 1].line;
+    return done({
+      verdict: 'diverges',
+      line: lastLine,
+      reason: `the model's last step also prints ${c.pending.map((p) => `'${p.kind}'`).join(', ')}, which never came`,
+      candidatesBefore: frontier.length,
+    });
+  }
+  // Final invariants, when every candidate has come to rest (only the client could act).
+  const finals = model.invariants.filter((i) => i.kind === 'final');
+  const atRest = settled.every((c) => model.enabledEvents(c.s).every((e) => !BROKER_TYPES.has(e.type)));
+  if (atRest && settled.length === frontier.length) {
+    for (const inv of finals) {
+      if (certain.has(inv.name) || !settled.every((c) => !inv.holds(c.s))) continue;
+      certain.add(inv.name);
+      const lastLine = t.records[t.records.length - 1].line;
+      violations.push({ invariant: inv.name, line: lastLine, offsets: [], explanation: explain(inv.name, settled[0].s, model.ctx, settled[0].before ?? undefined, settled[0].event ?? undefined).map((x) => speak(x, world)) });
+    }
+  }
+  return remember(done({ verdict: truncated ? 'incomplete' : 'conforms', atRest, reason: truncated ? `more than ${MAX_CANDIDATES} candidate states` : null }));
+}
+
+/** Are all the model's times multiples of 500 ms after the pop (then the search may move the clock on that grid)? */
+function onGrid(model: PopModel): boolean {
+  const st = model.ctx.s;
+  return [st.popInvisibleTime, st.popCkStayBufferTime, st.popCkStayBufferTimeOut, st.timerPrecisionMs, st.reviveAckWaitMs].every((x) => x % GRAIN_MS === 0);
+}
+
+/** Invariants about what a consumer sees; the others are about the broker's own bookkeeping. */
+export const OUTCOME_INVARIANTS: ReadonlySet<string> = new Set(['acked-never-retried', 'success-never-retried', 'no-loss', 'no-concurrent-redelivery']);
+
+const BROKER_TYPES = new Set(['timer', 'scan', 'revive', 'reviveComplete']);
+
+/** Model ms as seconds after the pop. */
+function sec(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function timeNote(w: CkWorld): string {
+  return `(the model's times are seconds after the CK's popTime ${w.origin} (${new Date(w.origin + 8 * 3600_000).toISOString().replace('T', ' ').replace('Z', '')} GMT+8); its revive queue holds this CK's entries only)`;
+}
+
+/** The model's text in the log's names: its revive keys and its offsets. */
+export function speak(text: string, w: CkWorld): string {
+  return text
+    .replace(/%RETRY%GID_POP_TopicTest/g, `%RETRY%${w.group}_${w.topic}`)
+    .replace(/TopicTest\+GID_POP\+(\d+)\+(\d+)\+(\d+)/g, (_m, _q, so, pt) => `${w.topic}+${w.group}+${w.queueId}+${Number(so) + w.offsetShift}+${Number(pt) - EPOCH_MS + w.origin}`)
+    .replace(/\b(offsets?|startOffset|so=|CK@)(\s*\{?)(\d+(?:,\s*\d+)*)/g, (_m, word, sep, list: string) =>
+      w.offsetShift === 0 ? `${word}${sep}${list}` : `${word}${sep}${list.split(/,\s*/).map((x) => Number(x) + w.offsetShift).join(', ')}`,
+    );
+}
+
+function violatedOffsets(inv: string, s: State, model: PopModel, w: CkWorld): number[] {
+  if (inv !== 'acked-never-retried' && inv !== 'success-never-retried') return [];
+  const L = model.ctx.L;
+  const out: number[] = [];
+  for (let k = 0; k < s[G.NCK]; k++) {
+    const c = L.ck(k);
+    const mask = s[c + C.RETRIED] & (inv === 'acked-never-retried' ? s[c + C.ACK_STORED_IN_TIME] : s[c + C.ACKED]);
+    for (let i = 0; i < 32; i++) if (mask & (1 << i)) out.push(s[c + C.START] + i + w.offsetShift);
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/** The events that could print a line of this kind. */
+function lineEvents(model: PopModel, s: State, r: PopLogRecord, w: CkWorld): Event[] {
+  const L = model.ctx.L;
+  switch (r.kind) {
+    case 'addCk':
+    case 'addCkJustOffset':
+    case 'addCkTimeout':
+      return s[G.NCK] === 0 ? [{ type: 'pop', queueId: 0, maxNums: L.messagesPerQueue }] : [];
+    case 'addAck':
+    case 'addAckFail': {
+      const a = r.ack;
+      if (a.type !== 'ack' || s[G.NCK] === 0) return [];
+      const c = L.ck(0);
+      const bn = a.brokerName === null ? null : a.brokerName === w.brokerName ? ('broker-a' as const) : ('broker-b' as const);
+      const base = { type: 'ack' as const, queueId: 0, startOffset: s[c + C.START], popTime: s[c + C.POP_TIME], offset: a.ackOffset - w.offsetShift, brokerName: bn };
+      return [base, { ...base, storeFails: true }];
+    }
+    case 'putCkToStoreOk':
+    case 'putAckToStoreOk':
+    case 'putBatchAckToStoreOk':
+    case 'ckDone':
+    case 'ckFinish':
+    case 'commitOffset':
+      return [{ type: 'scan' }];
+    case 'findCk':
+    case 'findAck':
+    case 'findBatchAck':
+    case 'retryMsg':
+      return [{ type: 'revive' }];
+    default:
+      return [];
+  }
+}
+
+interface Stepped {
+  readonly s: State;
+  readonly lines: LineExpect[];
+  readonly broken: string[];
+}
+
+const CLIENT_TYPES = new Set(['pop', 'ack', 'changeInvisible']);
+
+/** The step `e` from `s`: the state after it, the lines it prints, the invariants it breaks; null when the model does not allow it. */
+function step(model: PopModel, s: State, e: Event, w: CkWorld): Stepped | null {
+  if (model.why(s, e) !== null) return null;
+  // Client events use up budgets (late, repeated, failing acks); the broker's never overflow one CK's layout.
+  if (CLIENT_TYPES.has(e.type) && model.exceeds(s, e) !== null) return null;
+  const observations: Observation[] = [];
+  let next: State;
+  try {
+    next = apply(s, { L: model.ctx.L, s: model.ctx.s, notes: null, observations }, e);
+  } catch {
+    return null;
+  }
+  const broken: string[] = [];
+  for (const inv of model.invariants) {
+    const ok = inv.kind === 'always' ? inv.holds(next) : inv.kind === 'transition' ? inv.holds(s, e, next) : true;
+    if (!ok) broken.push(inv.name);
+  }
+  const lines: LineExpect[] = [];
+  for (const o of observations) for (const l of expectLines(o, w)) lines.push(l);
+  return { s: next, lines, broken };
+}
+
+function sameWords(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const TIMER: Event = { type: 'timer' };
+const SCAN: Event = { type: 'scan' };
+const REVIVE: Event = { type: 'revive' };
+
+/**
+ * The steps the broker may take from `x` without a client: the timer, the buffer scan, a
+ * revive pass, the end of asynchronous retries, and the clock moving to the next breakpoint —
+ * the `full` scenario's own rule: time does not pass while a timer slot is due or a scan would
+ * change something (they run every few ms in RocketMQ).
+ */
+function brokerSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Stepped }[] {
+  const out: { e: Event; st: Stepped }[] = [];
+  const ctx = model.ctx;
+  const now = x[G.NOW];
+  let prompt = false;
+  const due = nextTimerDue(x, ctx);
+  if (due >= 0 && due <= now) {
+    prompt = true;
+    const st = step(model, x, TIMER, w);
+    if (st) out.push({ e: TIMER, st });
+  }
+  const scan = step(model, x, SCAN, w);
+  if (scan && !sameWords(scan.s, x)) {
+    prompt = true;
+    out.push({ e: SCAN, st: scan });
+  }
+  const rev = step(model, x, REVIVE, w);
+  if (rev && !sameWords(rev.s, x)) out.push({ e: REVIVE, st: rev });
+  for (let k = 0; k < x[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (x[c + C.RETRY_PENDING] === 0) continue;
+    const e: Event = { type: 'reviveComplete', queueId: x[c + C.QUEUE], startOffset: x[c + C.START], popTime: x[c + C.POP_TIME] };
+    const st = step(model, x, e, w);
+    if (st) out.push({ e, st });
+  }
+  if (!prompt) {
+    const bp = nextBreakpoint(x, ctx);
+    if (bp > now) {
+      const e: Event = { type: 'tick', to: bp };
+      const st = step(model, x, e, w);
+      if (st) out.push({ e, st });
+    }
+  }
+  return out;
+}
+
+/** A key for a state: a 53-bit hash of its words (FNV-1a, two lanes) plus its length; equal keys are checked word by word. */
+function hashWords(s: Int32Array): number {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x01000193 | 0;
+  for (let i = 0; i < s.length; i++) {
+    h1 = Math.imul(h1 ^ s[i], 0x01000193);
+    h2 = Math.imul(h2 ^ s[i], 0x5bd1e995) ^ (h2 >>> 13);
+  }
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+}
+
+/** The line's second, as the comparisons of the search need it, on the model's time grid (`g` ms; 1 when the CK's times are off the 500 ms grid). */
+export interface Window {
+  /** The earliest model time at which the line's step may be taken. */
+  readonly lineFrom: number;
+  /** A breakpoint after this leaves the whole second reachable without passing it. */
+  readonly bpAfter: number;
+  /** Where the clock jumps to reach the second when no breakpoint comes first. */
+  readonly tickTo: number;
+  /** The latest model time for the line's step (and for the search). */
+  readonly last: number;
+  /** A pending line may be stamped at most this late after its step's time... (earliest step time allowed). */
+  readonly stepFrom: number;
+}
+
+const ceilTo = (x: number, g: number): number => Math.ceil(x / g) * g;
+const floorTo = (x: number, g: number): number => Math.floor(x / g) * g;
+
+export function windowOf(from: number, to: number, g: number): Window {
+  return {
+    lineFrom: ceilTo(from - STAMP_SLACK_MS, g),
+    bpAfter: floorTo(from, g),
+    tickTo: ceilTo(from, g),
+    last: floorTo(to + GRAIN_MS + STAMP_SLACK_MS, g),
+    stepFrom: ceilTo(from - CALLBACK_SLACK_MS, g),
+  };
+}
+
+function withViolations(c: Candidate, broken: readonly string[], line: number | null): { violated: Map<string, number>; waiting: string[] } {
+  const violated = new Map(c.violated);
+  const waiting = [...c.waiting];
+  for (const b of broken) {
+    if (violated.has(b) || waiting.includes(b)) continue;
+    if (line !== null) violated.set(b, line);
+    else waiting.push(b);
+  }
+  return { violated, waiting };
+}
+
+function pickEvidence(before: State, lines: readonly LineExpect[], model: PopModel, w: CkWorld): LineExpect | null {
+  const c = model.ctx.L.ck(0);
+  if (before[G.NCK] === 0) return null;
+  for (const l of lines) {
+    if (l.kind !== 'retryMsg') continue;
+    const i = l.offset - w.offsetShift - before[c + C.START];
+    if (i >= 0 && i < 32 && (before[c + C.ACKED] & (1 << i)) !== 0) return l;
+  }
+  return null;
+}
+
+/** The search's shared state for one line of one CK. */
+interface Search {
+  budget: number;
+  cut: boolean;
+}
+
+/** The candidates that explain line r after candidate c. */
+function advance(
+  model: PopModel,
+  w: CkWorld,
+  c: Candidate,
+  r: PopLogRecord,
+  win: Window,
+  silentAcks: readonly number[],
+  miss: (score: number, text: string) => void,
+  search: Search,
+): Candidate[] {
+  // Lines the last step printed come first.
+  if (c.pending.length > 0) {
+    const i = c.pending.findIndex((p) => lineMismatch(p, r) === null);
+    const what = `the model's ${c.event?.type ?? 'step'} at ${sec(c.stepAt)} after the pop`;
+    if (i < 0) {
+      const near = c.pending.find((p) => p.kind === r.kind);
+      miss(near ? 8 : 7, near ? `${what} prints this '${r.kind}' line with ${lineMismatch(near, r)}` : `${what} also prints ${c.pending.map((p) => `'${p.kind}'`).join(', ')}, which must come before this line`);
+      return [];
+    }
+    if (c.stepAt > win.last || c.stepAt < win.stepFrom) {
+      miss(6, `${what} prints this line, but the line is stamped too ${c.stepAt > win.last ? 'early' : 'late'} for it`);
+      return [];
+    }
+    const pending = c.pending.filter((_, j) => j !== i);
+    const isEvidence = c.evidence === c.pending[i] || pending.length === 0;
+    if (isEvidence && c.waiting.length > 0) {
+      const violated = new Map(c.violated);
+      for (const b of c.waiting) violated.set(b, r.line);
+      return [{ ...c, pending, violated, waiting: [], evidence: null }];
+    }
+    return [{ ...c, pending }];
+  }
+  const out: Candidate[] = [];
+  // Search the silent steps up to the line's second, then try the line's own step.
+  const seen = new Map<number, Candidate[]>();
+  const queue: Candidate[] = [c];
+  const tryLine = (x: Candidate): void => {
+    const now = x.s[G.NOW];
+    const events = lineEvents(model, x.s, r, w);
+    if (events.length === 0) miss(1, `no '${r.kind}' step is possible in this state`);
+    for (const e of events) {
+      const why = model.why(x.s, e);
+      if (why !== null) {
+        miss(5, `at ${sec(now)} after the pop the guard of ${e.type} refuses: ${why}`);
+        continue;
+      }
+      const st = step(model, x.s, e, w);
+      if (!st) continue;
+      if (st.lines.length === 0) {
+        miss(5, `${e.type} at ${sec(now)} after the pop prints nothing for this CK`);
+        continue;
+      }
+      const evidence = pickEvidence(x.s, st.lines, model, w);
+      for (let i = 0; i < st.lines.length; i++) {
+        const why2 = lineMismatch(st.lines[i], r);
+        if (why2 !== null) {
+          miss(st.lines[i].kind === r.kind ? 6 : 5, st.lines[i].kind === r.kind ? `${e.type} at ${sec(now)} after the pop prints it with ${why2}` : `${e.type} at ${sec(now)} after the pop prints ${st.lines.map((l) => `'${l.kind}'`).join(', ')}, not '${r.kind}'`);
+          continue;
+        }
+        const pending = st.lines.filter((_, j) => j !== i);
+        const done = pending.length === 0 || evidence === st.lines[i];
+        // Violations of the silent steps before it are shown by this line.
+        const shown = x.waiting.length === 0 ? x : { ...x, violated: new Map([...x.violated, ...x.waiting.map((b) => [b, r.line] as const)]), waiting: [] };
+        const v = withViolations(shown, st.broken, done ? r.line : null);
+        out.push({ s: st.s, pending, stepAt: st.s[G.NOW], evidence: done ? null : evidence, violated: v.violated, waiting: v.waiting, before: x.s, event: e });
+        break;
+      }
+    }
+  };
+  while (queue.length > 0) {
+    if (search.budget-- <= 0) {
+      search.cut = true;
+      break;
+    }
+    const x = queue.shift()!;
+    const h = hashWords(x.s);
+    const bucket = seen.get(h);
+    if (bucket && bucket.some((y) => sameWords(y.s, x.s) && sameViolations(y, x))) continue;
+    if (bucket) bucket.push(x);
+    else seen.set(h, [x]);
+    const now = x.s[G.NOW];
+    const bp = nextBreakpoint(x.s, model.ctx);
+    if (now <= win.last && (now >= win.lineFrom || bp < 0 || bp > win.bpAfter)) tryLine(x);
+    if (now >= win.last) continue;
+    const succ = brokerSteps(model, x.s, w).filter(({ e, st }) => st.lines.length === 0 && (e.type !== 'tick' || e.to <= win.last));
+    // Time moves to the line's second when no breakpoint comes first.
+    if (now < win.tickTo && (bp < 0 || bp > win.bpAfter) && !succ.some(({ e }) => e.type === 'timer' || e.type === 'scan')) {
+      const e: Event = { type: 'tick', to: win.tickTo };
+      const st = step(model, x.s, e, w);
+      if (st) succ.push({ e, st });
+    }
+    if (x.s[G.NCK] > 0) {
+      const ck = model.ctx.L.ck(0);
+      for (const o of silentAcks) {
+        const i = o - x.s[ck + C.START];
+        if (i >= 0 && i < 32 && (x.s[ck + C.HELD] & (1 << i)) !== 0) {
+          const e: Event = { type: 'ack', queueId: 0, startOffset: x.s[ck + C.START], popTime: x.s[ck + C.POP_TIME], offset: o };
+          const st = step(model, x.s, e, w);
+          if (st && st.lines.length === 0) succ.push({ e, st });
+        }
+      }
+    }
+    for (const { e, st } of succ) {
+      const v = withViolations(x, st.broken, null);
+      queue.push({ ...x, s: st.s, violated: v.violated, waiting: v.waiting, before: x.s, event: e });
+    }
+  }
+  return out;
+}
+
+function sameViolations(a: Candidate, b: Candidate): boolean {
+  if (a.violated.size !== b.violated.size || a.waiting.length !== b.waiting.length) return false;
+  for (const k of a.violated.keys()) if (!b.violated.has(k)) return false;
+  return a.waiting.every((x) => b.waiting.includes(x));
+}

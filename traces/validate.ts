@@ -36,7 +36,7 @@ import { nextTimerDue } from '../model/protocol/store.js';
 import type { State } from '../model/state.js';
 import { CK_BASE_OFFSET, CkModels, ckModelRefusal } from './ck-model.js';
 import { CK_LINE_KINDS, expectLines, lineMismatch, type CkWorld, type LineExpect } from './poplog-expect.js';
-import type { PopLogKind, PopLogRecord } from './poplog.js';
+import { PopLogAccumulator, type PopLogEntry, type PopLogKind, type PopLogRecord } from './poplog.js';
 
 /**
  * The model's clock moves between breakpoints in steps of 500 ms: a step at model time t stands
@@ -469,11 +469,14 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
     queueId: ck.queueId,
     brokerName: ck.brokerName ?? 'broker-a',
     otherBroker: ck.brokerName === 'broker-b' ? 'broker-a' : 'broker-b',
-    origin: popTime,
+    // Model time 0 is the epoch second the pop happened in: the timer wheel's slots (multiples
+    // of timerPrecisionMs since the epoch in RocketMQ) then fall where the model puts them.
+    origin: ckOrigin(popTime),
+    popAt: popTime - ckOrigin(popTime),
     offsetShift: ck.startOffset - CK_BASE_OFFSET,
   };
   const evidence = evidenceOf(t);
-  const grid = onGrid(model) ? GRAIN_MS : 1;
+  const grid = onGrid(model) && (popTime - world.origin) % GRAIN_MS === 0 ? GRAIN_MS : 1;
   const signature = memo ? trackSignature(t, world, ck.num, it, grid) : '';
   const known = signature !== '' ? memo?.get(signature) : undefined;
   if (known) return result(t, popTime, { verdict: 'conforms', atRest: known.atRest, evidence });
@@ -548,7 +551,7 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
         verdict: 'diverges',
         line: r.line,
         offsets: ckOfLine(r)?.offsets ?? [],
-        reason: `no step of the model prints this '${r.kind}' line here${guessed ? ' (popTime inferred from the pop line)' : ''}: ${cl ? speak(cl.text, world) : 'no candidate state'}`,
+        reason: `no step of the model prints this '${r.kind}' line here${guessed ? ' (popTime inferred from the pop line)' : ''}: ${cl ? speak(cl.text, world) : 'no candidate state'} (times from ${gmt8(world.origin)})`,
         candidatesBefore: frontier.length,
       });
     }
@@ -589,7 +592,12 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
   return remember(done({ verdict: truncated ? 'incomplete' : 'conforms', atRest, reason: truncated ? `more than ${MAX_CANDIDATES} candidate states` : null }));
 }
 
-/** Are all the model's times multiples of 500 ms after the pop (then the search may move the clock on that grid)? */
+/** Model time 0 of a CK popped at `popTime`: the start of its epoch second. */
+export function ckOrigin(popTime: number): number {
+  return popTime - (((popTime % 1000) + 1000) % 1000);
+}
+
+/** Are all the model's times multiples of 500 ms (then the search may move the clock on that grid)? */
 function onGrid(model: PopModel): boolean {
   const st = model.ctx.s;
   return [st.popInvisibleTime, st.popCkStayBufferTime, st.popCkStayBufferTimeOut, st.timerPrecisionMs, st.reviveAckWaitMs].every((x) => x % GRAIN_MS === 0);
@@ -600,13 +608,17 @@ export const OUTCOME_INVARIANTS: ReadonlySet<string> = new Set(['acked-never-ret
 
 const BROKER_TYPES = new Set(['timer', 'scan', 'revive', 'reviveComplete']);
 
-/** Model ms as seconds after the pop. */
+/** Model ms as seconds. */
 function sec(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return `+${(ms / 1000).toFixed(1)} s`;
+}
+
+function gmt8(ms: number): string {
+  return `${new Date(ms + 8 * 3600_000).toISOString().replace('T', ' ').replace('Z', '')} GMT+8`;
 }
 
 function timeNote(w: CkWorld): string {
-  return `(the model's times are seconds after the CK's popTime ${w.origin} (${new Date(w.origin + 8 * 3600_000).toISOString().replace('T', ' ').replace('Z', '')} GMT+8); its revive queue holds this CK's entries only)`;
+  return `(model times are seconds from ${gmt8(w.origin)}, the start of the pop's second; the model's revive queue holds this CK's entries only)`;
 }
 
 /** The model's text in the log's names: its revive keys and its offsets. */
@@ -638,7 +650,7 @@ function lineEvents(model: PopModel, s: State, r: PopLogRecord, w: CkWorld): Eve
     case 'addCk':
     case 'addCkJustOffset':
     case 'addCkTimeout':
-      return s[G.NCK] === 0 ? [{ type: 'pop', queueId: 0, maxNums: L.messagesPerQueue }] : [];
+      return s[G.NCK] === 0 && s[G.NOW] <= w.popAt ? [{ type: 'pop', queueId: 0, maxNums: L.messagesPerQueue, at: w.popAt }] : [];
     case 'addAck':
     case 'addAckFail': {
       const a = r.ack;
@@ -707,26 +719,22 @@ const REVIVE: Event = { type: 'revive' };
 
 /**
  * The steps the broker may take from `x` without a client: the timer, the buffer scan, a
- * revive pass, the end of asynchronous retries, and the clock moving to the next breakpoint —
- * the `full` scenario's own rule: time does not pass while a timer slot is due or a scan would
- * change something (they run every few ms in RocketMQ).
+ * revive pass, the end of asynchronous retries, and the clock moving to the next breakpoint.
+ * Unlike `check`'s default (time does not pass while a timer slot is due or a scan would change
+ * something), the timer and the scan may run late here, as on a loaded broker (the `full`
+ * scenario's --timer-lag and --scan-stalls): a log stamped a second late is not a divergence.
  */
 function brokerSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Stepped }[] {
   const out: { e: Event; st: Stepped }[] = [];
   const ctx = model.ctx;
   const now = x[G.NOW];
-  let prompt = false;
   const due = nextTimerDue(x, ctx);
   if (due >= 0 && due <= now) {
-    prompt = true;
     const st = step(model, x, TIMER, w);
     if (st) out.push({ e: TIMER, st });
   }
   const scan = step(model, x, SCAN, w);
-  if (scan && !sameWords(scan.s, x)) {
-    prompt = true;
-    out.push({ e: SCAN, st: scan });
-  }
+  if (scan && !sameWords(scan.s, x)) out.push({ e: SCAN, st: scan });
   const rev = step(model, x, REVIVE, w);
   if (rev && !sameWords(rev.s, x)) out.push({ e: REVIVE, st: rev });
   for (let k = 0; k < x[G.NCK]; k++) {
@@ -736,13 +744,11 @@ function brokerSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Ste
     const st = step(model, x, e, w);
     if (st) out.push({ e, st });
   }
-  if (!prompt) {
-    const bp = nextBreakpoint(x, ctx);
-    if (bp > now) {
-      const e: Event = { type: 'tick', to: bp };
-      const st = step(model, x, e, w);
-      if (st) out.push({ e, st });
-    }
+  const bp = nextBreakpoint(x, ctx);
+  if (bp > now) {
+    const e: Event = { type: 'tick', to: bp };
+    const st = step(model, x, e, w);
+    if (st) out.push({ e, st });
   }
   return out;
 }
@@ -827,7 +833,7 @@ function advance(
   // Lines the last step printed come first.
   if (c.pending.length > 0) {
     const i = c.pending.findIndex((p) => lineMismatch(p, r) === null);
-    const what = `the model's ${c.event?.type ?? 'step'} at ${sec(c.stepAt)} after the pop`;
+    const what = `the model's ${c.event?.type ?? 'step'} at ${sec(c.stepAt)}`;
     if (i < 0) {
       const near = c.pending.find((p) => p.kind === r.kind);
       miss(near ? 8 : 7, near ? `${what} prints this '${r.kind}' line with ${lineMismatch(near, r)}` : `${what} also prints ${c.pending.map((p) => `'${p.kind}'`).join(', ')}, which must come before this line`);
@@ -857,20 +863,20 @@ function advance(
     for (const e of events) {
       const why = model.why(x.s, e);
       if (why !== null) {
-        miss(5, `at ${sec(now)} after the pop the guard of ${e.type} refuses: ${why}`);
+        miss(5, `at ${sec(now)} the guard of ${e.type} refuses: ${why}`);
         continue;
       }
       const st = step(model, x.s, e, w);
       if (!st) continue;
       if (st.lines.length === 0) {
-        miss(5, `${e.type} at ${sec(now)} after the pop prints nothing for this CK`);
+        miss(5, `${e.type} at ${sec(now)} prints nothing for this CK`);
         continue;
       }
       const evidence = pickEvidence(x.s, st.lines, model, w);
       for (let i = 0; i < st.lines.length; i++) {
         const why2 = lineMismatch(st.lines[i], r);
         if (why2 !== null) {
-          miss(st.lines[i].kind === r.kind ? 6 : 5, st.lines[i].kind === r.kind ? `${e.type} at ${sec(now)} after the pop prints it with ${why2}` : `${e.type} at ${sec(now)} after the pop prints ${st.lines.map((l) => `'${l.kind}'`).join(', ')}, not '${r.kind}'`);
+          miss(st.lines[i].kind === r.kind ? 6 : 5, st.lines[i].kind === r.kind ? `${e.type} at ${sec(now)} prints it with ${why2}` : `${e.type} at ${sec(now)} prints ${st.lines.map((l) => `'${l.kind}'`).join(', ')}, not '${r.kind}'`);
           continue;
         }
         const pending = st.lines.filter((_, j) => j !== i);
@@ -900,7 +906,7 @@ function advance(
     if (now >= win.last) continue;
     const succ = brokerSteps(model, x.s, w).filter(({ e, st }) => st.lines.length === 0 && (e.type !== 'tick' || e.to <= win.last));
     // Time moves to the line's second when no breakpoint comes first.
-    if (now < win.tickTo && (bp < 0 || bp > win.bpAfter) && !succ.some(({ e }) => e.type === 'timer' || e.type === 'scan')) {
+    if (now < win.tickTo && (bp < 0 || bp > win.bpAfter)) {
       const e: Event = { type: 'tick', to: win.tickTo };
       const st = step(model, x.s, e, w);
       if (st) succ.push({ e, st });
@@ -928,4 +934,16 @@ function sameViolations(a: Candidate, b: Candidate): boolean {
   if (a.violated.size !== b.violated.size || a.waiting.length !== b.waiting.length) return false;
   for (const k of a.violated.keys()) if (!b.violated.has(k)) return false;
   return a.waiting.every((x) => b.waiting.includes(x));
+}
+
+/** Validates in-memory pop.log lines (the pure core of `popcheck validate` on one file). */
+export function validatePopLogLines(lines: Iterable<string>, v: ValidateSettings): ValidationResult & { counts: PopLogValidator['counts'] } {
+  const validator = new PopLogValidator(v);
+  const acc = new PopLogAccumulator();
+  const feed = (entries: readonly PopLogEntry[]): void => {
+    for (const e of entries) if (e.kind !== 'unknown' && e.kind !== 'malformed') validator.push(e);
+  };
+  for (const l of lines) feed(acc.push(l));
+  feed(acc.end());
+  return { ...validator.finish(), counts: validator.counts };
 }

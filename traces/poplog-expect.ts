@@ -142,10 +142,13 @@ export function expectLines(o: Observation, w: CkWorld): LineExpect[] {
   switch (o.kind) {
     case 'addCk':
       return [{ kind: 'addCk', ck: logCk(w, o.ck) }];
-    case 'addCkJustOffset':
-      return o.why === 'almostTimeout'
-        ? [{ kind: 'addCkTimeout', ck: logCk(w, o.ck) }, { kind: 'addCkJustOffset', ck: logCk(w, o.ck) }]
-        : [{ kind: 'addCkJustOffset', ck: logCk(w, o.ck) }];
+    case 'addCkJustOffset': {
+      // addCkJustOffset stores the CK (putCkToStore, whose callback logs "put ck to store ok",
+      // PBMS L439/L620 at 5.3.1) and then logs "add ck just offset" (L448).
+      const ck = logCk(w, o.ck);
+      const stored: LineExpect[] = [{ kind: 'addCkJustOffset', ck }, { kind: 'putCkToStoreOk', ck }];
+      return o.why === 'almostTimeout' ? [{ kind: 'addCkTimeout', ck }, ...stored] : stored;
+    }
     case 'mergeKeyConflict':
       return [{ kind: 'mergeKeyConflict', ck: logCk(w, o.ck) }];
     case 'addAk':

@@ -5,111 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { CK_KINDS, ctxArb, expectArb, timeArb } from '../fixtures/poplog-arbs.js';
 import { describe, expect, it } from 'vitest';
 import { parsePopLogLine, type PopLogRecord } from '../../traces/poplog.js';
-import { lineMismatch, type LineExpect, type LogAck, type LogCk } from '../../traces/poplog-expect.js';
-import {
-  formatPopLogTime,
-  levelOf,
-  popLogRefusal,
-  POPLOG_RELEASES,
-  printedIn,
-  renderLine,
-  renderMessage,
-  type RenderCtx,
-} from '../../traces/poplog-render.js';
+import { lineMismatch, type LogAck, type LogCk } from '../../traces/poplog-expect.js';
+import { formatPopLogTime, levelOf, popLogRefusal, printedIn, renderLine, renderMessage } from '../../traces/poplog-render.js';
 
 const FIXTURE = readFileSync(new URL('../fixtures/poplog/pop-5.3.1-gated.log', import.meta.url), 'utf8').split('\n');
-
-// Names as RocketMQ allows them (no separator characters); Java prints a null reference as "null", so no name is "null".
-const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_%|-]{0,12}$/).filter((s) => s !== 'null');
-const brokerName = fc.option(name, { nil: null });
-
-const ckArb: fc.Arbitrary<LogCk> = fc
-  .record({
-    topic: name,
-    cid: name,
-    queueId: fc.integer({ min: 0, max: 1023 }),
-    startOffset: fc.integer({ min: 0, max: 2 ** 40 }),
-    num: fc.integer({ min: 1, max: 32 }),
-    popTime: fc.integer({ min: 1_500_000_000_000, max: 2_000_000_000_000 }),
-    invisibleTime: fc.integer({ min: 1, max: 86_400_000 }),
-    brokerName,
-  })
-  .map((c) => ({ ...c, reviveTime: c.popTime + c.invisibleTime }));
-
-/** An ack of `ck`: one offset, or a batch of some of its offsets; brokerName null or not. */
-function ackArb(ck: LogCk, batch: boolean): fc.Arbitrary<LogAck> {
-  const offsets = batch
-    ? fc.uniqueArray(fc.integer({ min: 0, max: ck.num - 1 }), { minLength: 1, maxLength: ck.num }).map((xs) => xs.sort((a, b) => a - b))
-    : fc.integer({ min: 0, max: ck.num - 1 }).map((i) => [i]);
-  return fc.record({ idx: offsets, brokerName }).map(({ idx, brokerName: bn }) => ({
-    type: batch ? ('batchAck' as const) : ('ack' as const),
-    offsets: idx.map((i) => ck.startOffset + i),
-    startOffset: ck.startOffset,
-    topic: ck.topic,
-    consumerGroup: ck.cid,
-    queueId: ck.queueId,
-    popTime: ck.popTime,
-    brokerName: bn,
-  }));
-}
-
-const CK_KINDS = ['addCk', 'addCkJustOffset', 'addCkTimeout', 'putCkToStoreOk', 'ckDone', 'ckFinish', 'mergeKeyConflict', 'findCk', 'changeInvisibleCk'] as const;
-
-/** Every LineExpect kind, with random fields. */
-const expectArb: fc.Arbitrary<LineExpect> = ckArb.chain((ck) =>
-  fc.oneof(
-    fc.constantFrom(...CK_KINDS).map((kind): LineExpect => ({ kind, ck })),
-    fc.boolean().chain((b) => ackArb(ck, b)).map((ack): LineExpect => ({ kind: 'addAck', ck, ack })),
-    fc.tuple(fc.constantFrom('noCk' as const, 'almostTimeout' as const, 'stayTooLong' as const), fc.boolean().chain((b) => ackArb(ck, b))).map(
-      ([reason, ack]): LineExpect => ({ kind: 'addAckFail', reason, ack }),
-    ),
-    ackArb(ck, false).map((ack): LineExpect => ({ kind: 'putAckToStoreOk', ck, ack })),
-    ackArb(ck, true).map((ack): LineExpect => ({ kind: 'putBatchAckToStoreOk', ck, ack })),
-    fc.constant<LineExpect>({ kind: 'putAckMsgError' }),
-    fc.integer({ min: 0, max: 2 ** 40 }).map((nextBeginOffset): LineExpect => ({ kind: 'commitOffset', ck, nextBeginOffset })),
-    ackArb(ck, false).map((ack): LineExpect => ({ kind: 'findAck', ack })),
-    ackArb(ck, true).map((ack): LineExpect => ({ kind: 'findBatchAck', ack })),
-    fc.integer({ min: 0, max: ck.num - 1 }).map((i): LineExpect => ({ kind: 'retryMsg', ck, offset: ck.startOffset + i })),
-    fc.integer({ min: 0, max: ck.num - 1 }).map((i): LineExpect => ({ kind: 'reviveBizMsgMissing', ck, offset: ck.startOffset + i })),
-  ),
-);
-
-const ctxArb: fc.Arbitrary<RenderCtx> = fc.record(
-  {
-    release: fc.constantFrom(...POPLOG_RELEASES),
-    reviveQueueId: fc.integer({ min: 0, max: 63 }),
-    thread: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,20}$/),
-    wrapper: fc.record(
-      {
-        rqo: fc.oneof(fc.integer({ min: -1, max: 2 ** 40 }), fc.constant('Long.MAX_VALUE' as const)),
-        bits: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        sBits: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        nbo: fc.integer({ min: 0, max: 2 ** 40 }),
-        cks: fc.boolean(),
-        jo: fc.boolean(),
-      },
-      { requiredKeys: [] },
-    ),
-    put: fc.record(
-      {
-        wroteOffset: fc.integer({ min: 0, max: 2 ** 50 }),
-        wroteBytes: fc.integer({ min: 1, max: 4_000_000 }),
-        storeTimestamp: fc.integer({ min: 1_500_000_000_000, max: 2_000_000_000_000 }),
-        logicsOffset: fc.integer({ min: 0, max: 2 ** 40 }),
-      },
-      { requiredKeys: [] },
-    ),
-    reviveOffset: fc.integer({ min: 0, max: 2 ** 40 }),
-    reviveCk: fc.record({ bitMap: fc.integer({ min: 0, max: 2 ** 31 - 1 }), reviveOffset: fc.integer({ min: 0, max: 2 ** 40 }) }),
-    previousOffset: fc.integer({ min: -1, max: 2 ** 40 }),
-    mergeKeyOn: fc.constantFrom('addCk' as const, 'addCkJustOffset' as const),
-  },
-  { requiredKeys: ['release', 'reviveQueueId'] },
-);
-
-const timeArb = fc.integer({ min: 1_500_000_000_000, max: 2_100_000_000_000 });
 
 describe('renderLine', () => {
   it('prints every kind so that the parser reads it back as the expected line (kind, time, lineMismatch null)', () => {

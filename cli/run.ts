@@ -14,6 +14,7 @@ import { findEntry } from '../model/catalogue.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
 import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
 import { packageVersion } from './version.js';
+import { parseSimulateArgs, runSimulate, simulateSummary, type OutFile } from './simulate-command.js';
 import { traceHeader } from '../traces/format.js';
 import { writeTrace } from '../traces/write.js';
 import type { ModelIdentity } from '../model/identity.js';
@@ -31,6 +32,18 @@ export interface Io {
   readonly debug: boolean;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+  /** Opens a file for writing in chunks (simulate's large output); absent: the chunks are collected and written with writeFile. */
+  readonly openOut?: (path: string) => OutFile;
+}
+
+/** An output file from `io`: its own streaming writer, standard output for `-`, or chunks collected for writeFile. */
+function outFile(io: Io): (path: string) => OutFile {
+  return (path) => {
+    if (path === '-') return { write: io.out, close: () => {} };
+    if (io.openOut) return io.openOut(path);
+    const parts: string[] = [];
+    return { write: (s) => void parts.push(s), close: () => io.writeFile(path, parts.join('')) };
+  };
 }
 
 const exitOf = (verdict: CheckReport['verdict']): number =>
@@ -101,6 +114,16 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const report = runReplay({ file: a.file, invariants: a.invariants }, io.readFile);
     io.out(`${a.json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
+  }
+  if (command === 'simulate') {
+    const a = parseSimulateArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.simulate);
+      return EXIT.holds;
+    }
+    const stats = runSimulate(a, outFile(io));
+    io.err(simulateSummary(a, stats));
+    return EXIT.holds;
   }
   if (command === 'bugs' || command === 'versions') {
     const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;

@@ -46,6 +46,14 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it);
                        with --bug, the buggy release's; without a counterexample no file is written
                        (a note on stderr says so) and the exit code is the verdict's
+  --trace-format F     what --trace-out writes: trace (default, the above), poplog (the pop.log the
+                       broker would have written, enablePopLog=true: TopicA, GroupA, broker-a, revive
+                       queue 0, model time 0 at 2024-09-12 10:00:00 GMT+8), or jsonl (the same lines in
+                       popcheck's JSON Lines form of pop.log, exact ms times); poplog and jsonl need a
+                       release with the 5.3.x pop.log formats (5.3.0, 5.3.1, 5.3.2, head)
+  --itf FILE           write the counterexample as an ITF trace (Apalache ADR-015, read by Quint and
+                       Apalache): one state per step plus the initial one, each the state record and
+                       the action taken; like --trace-out, nothing without a counterexample
   --workers N          explore with N threads, 1..64 (default 1: sequential); same results
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):

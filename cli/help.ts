@@ -111,6 +111,8 @@ seed and flags: the same file, byte for byte.
   --revive-queues N    revive queues (reviveQueueNum), 1..512 (default 8)
   --batch N            most messages one pop takes, 1..16 (default 4)
   --start MS           epoch ms of the first pop (default 1726106400000, 2024-09-12 10:00:00 GMT+8)
+  --no-pop-log         enablePopLog=false (RocketMQ's default): only the lines logged without it
+                       (merge-key conflicts, put ack msg error, missing biz messages)
 
 Pops are 50 ms apart (plus a jitter). Offsets of each (topic, group, queue) start at 1000.
 

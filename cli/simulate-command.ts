@@ -26,6 +26,7 @@ export const SIMULATE_FLAGS: Record<string, FlagSpec> = {
   'revive-queues': { type: 'string' },
   start: { type: 'string' },
   batch: { type: 'string' },
+  'no-pop-log': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -90,6 +91,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     start: intFlag('start', str('start'), SIMULATE_DEFAULTS.start),
     batch: intFlag('batch', str('batch'), SIMULATE_DEFAULTS.batch),
     format: format as SimulateFormat,
+    enablePopLog: v['no-pop-log'] !== true,
   };
   if (!help) checkModels(options);
   return { options, out: str('out') ?? '-', help };

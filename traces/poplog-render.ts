@@ -13,7 +13,7 @@
  *
  * Pure: no I/O, no clock.
  */
-import { FORMAT_SPECS, type LogLevel, type PopLogKind } from './poplog.js';
+import { FORMAT_SPECS, GATED_KINDS, type LogLevel, type PopLogKind } from './poplog.js';
 import { LONG_MAX } from './poplog-formats.js';
 import type { LineExpect, LogAck, LogCk } from './poplog-expect.js';
 
@@ -107,8 +107,12 @@ export function threadFor(kind: LineExpect['kind'], reviveQueueId: number, n = 1
   }
 }
 
-/** Whether release `r` prints a line of this kind at all (5.3.0 logs a missing biz message at DEBUG, below the pop logger's INFO). */
-export function printedIn(kind: LineExpect['kind'], r: PopLogRelease): boolean {
+/**
+ * Whether release `r` prints a line of this kind: gated kinds only with enablePopLog=true
+ * (FORMAT_SPECS), and 5.3.0 logs a missing biz message at DEBUG, below the pop logger's INFO.
+ */
+export function printedIn(kind: LineExpect['kind'], r: PopLogRelease, enablePopLog = true): boolean {
+  if (!enablePopLog && GATED_KINDS.has(kind)) return false;
   return !(kind === 'reviveBizMsgMissing' && r === '5.3.0');
 }
 

@@ -105,14 +105,23 @@ export class PopLogStamper {
   private timerNext = 0;
   private commitLog = 0;
 
-  constructor(readonly release: PopLogRelease) {}
+  /** `enablePopLog` false: only the lines RocketMQ writes without it (the stamping goes on all the same). */
+  constructor(
+    readonly release: PopLogRelease,
+    readonly enablePopLog = true,
+  ) {}
 
   /** The lines observation `o` of a step at epoch millisecond `at` prints, stamped. */
   stamp(o: Observation, at: number, from: Origin): StampedLine[] {
+    // Offsets and wrappers advance whether or not a line is printed.
+    return this.stampAll(o, at, from).filter((l) => printedIn(l.expect.kind, this.release, this.enablePopLog));
+  }
+
+  private stampAll(o: Observation, at: number, from: Origin): StampedLine[] {
     const w = from.world;
     const sc = this.scope(from.scope);
     const base: RenderCtx = { release: this.release, reviveQueueId: from.reviveQueueId, ...(from.thread ? { thread: from.thread } : {}) };
-    const expects = expectLines(o, w).filter((e) => printedIn(e.kind, this.release));
+    const expects = expectLines(o, w);
     const line = (e: LineExpect, extra: Partial<RenderCtx> = {}): StampedLine => ({ expect: e, at, ctx: { ...base, ...extra } });
     const wrap = (st: CkState): Partial<RenderCtx> => ({ wrapper: { ...st.w } });
     const origin = w.origin;

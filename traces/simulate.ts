@@ -43,6 +43,8 @@ export interface SimulateOptions {
   /** The most messages one pop takes (1..16). */
   readonly batch: number;
   readonly format: SimulateFormat;
+  /** RocketMQ's enablePopLog (default true); false writes only the lines logged without it. */
+  readonly enablePopLog?: boolean;
 }
 
 export const SIMULATE_DEFAULTS = {
@@ -329,7 +331,7 @@ function popTimeOf(opts: SimulateOptions, i: number, rng: Rng): number {
 function* generate(opts: SimulateOptions, stats: SimulateStats): Generator<string> {
   const models = new CkModels(opts.release, opts.settings, opts.batchAck);
   const fixedInvisible = opts.settings.popInvisibleTime;
-  const stamper = new PopLogStamper(opts.release);
+  const stamper = new PopLogStamper(opts.release, opts.enablePopLog ?? true);
   const heap = new CursorHeap();
   const nextOffset = new Map<string, number>();
   let out: string[] = [];

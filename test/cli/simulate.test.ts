@@ -30,6 +30,14 @@ describe('popcheck simulate', () => {
     expect(r.stderr).toMatch(/JSONL lines .* written to standard output/);
   });
 
+  it('--no-pop-log writes only lines RocketMQ logs without enablePopLog', async () => {
+    const r = await cli('simulate', '--cks', '2000', '--out', 'quiet.log', '--no-pop-log');
+    expect(r.code).toBe(0);
+    const log = FILES.get('quiet.log')!;
+    expect(log).not.toMatch(/add ck|add ack,|Commit offset|find ck|retry msg/);
+    expect(log).toMatch(/ERROR AckMessageThread_\d+ - put ack msg error:/);
+  });
+
   it('the binary streams a file to disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'popcheck-sim-'));
     const r = bin('simulate', '--cks', '200', '--seed', '9', '--out', join(dir, 'a.log'));

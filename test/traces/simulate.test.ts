@@ -113,6 +113,14 @@ describe('simulate', () => {
     expect(nullAcks('5.3.2')).toBe(0);
   });
 
+  it('enablePopLog=false writes exactly the ungated lines of the same run', () => {
+    const on = lines(text({ cks: 1500 }).out);
+    const off = lines(text({ cks: 1500, enablePopLog: false }).out);
+    const ungated = on.filter((l) => !(parsePopLogLine(l, 1) as PopLogRecord).gated);
+    expect(ungated.length).toBeGreaterThan(0);
+    expect(off).toEqual(ungated);
+  });
+
   it('the PRNG and names', () => {
     const r = new Rng(1);
     const xs = Array.from({ length: 5 }, () => r.next());

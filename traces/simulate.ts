@@ -166,6 +166,15 @@ function planAcks(rng: Rng, num: number, invisibleTime: number): PlannedAck[] {
   return plan.sort((a, b) => a.at - b.at || a.offset - b.offset);
 }
 
+interface Candidate {
+  readonly e: Event;
+  /** Model time it happens at. */
+  readonly at: number;
+  readonly thread: string | undefined;
+  /** The client's planned ack it is, if any. */
+  readonly planned: PlannedAck | null;
+}
+
 /** Broker services run this long (at most) after they are due, ms. */
 const JITTER: Partial<Record<Event['type'], number>> = { scan: 150, timer: 80, revive: 900, reviveComplete: 300, ackMark: 3 };
 
@@ -192,11 +201,9 @@ export function runCk(model: PopModel, spec: CkSpec, rng: Rng): { items: Item[];
     const now = s[G.NOW];
     const nb = nextBreakpoint(s, ctx);
     const limit = nb < 0 ? Infinity : nb;
-    let best: { e: Event; at: number; thread: string | undefined } | null = null;
+    // Every candidate has the time it would happen at; the earliest before the next breakpoint is taken.
+    const candidates: Candidate[] = [];
     let tick: Event | null = null;
-    const consider = (e: Event, at: number, thread: string | undefined): void => {
-      if (at < limit && (best === null || at < best.at)) best = { e, at, thread };
-    };
     const acks = new Map<number, { plain?: Event; failing?: Event }>();
     for (const e of model.enabledEvents(s)) {
       switch (e.type) {
@@ -219,7 +226,7 @@ export function runCk(model: PopModel, spec: CkSpec, rng: Rng): { items: Item[];
           if ((e.type === 'scan' && e.slow) || (e.type === 'revive' && e.retryFails)) break;
           const at = Math.min(now + rng.int(0, JITTER[e.type] ?? 0), limit - 1);
           const thread = e.type === 'scan' ? 'PopBufferMergeService' : e.type === 'ackMark' ? `AckMessageThread_${rng.int(1, 8)}` : e.type === 'timer' ? undefined : revivers;
-          consider({ ...e, at }, at, thread);
+          candidates.push({ e: { ...e, at }, at, thread, planned: null });
           break;
         }
         default:
@@ -234,16 +241,12 @@ export function runCk(model: PopModel, spec: CkSpec, rng: Rng): { items: Item[];
       if (!a?.plain) continue;
       const e = p.fails && a.failing ? a.failing : a.plain;
       const at = Math.max(now, p.at);
-      if (at < limit && (best === null || at < (best as { at: number }).at)) {
-        best = { e: { ...e, at } as Event, at, thread: `AckMessageThread_${rng.int(1, 8)}` };
-      }
+      candidates.push({ e: { ...e, at } as Event, at, thread: `AckMessageThread_${rng.int(1, 8)}`, planned: p });
     }
-    const chosen = best as { e: Event; at: number; thread: string | undefined } | null;
+    let chosen: Candidate | null = null;
+    for (const c of candidates) if (c.at < limit && (chosen === null || c.at < chosen.at)) chosen = c;
     if (chosen !== null) {
-      if (chosen.e.type === 'ack') {
-        const off = chosen.e.offset;
-        plan.find((p) => !p.done && p.offset === off)!.done = true;
-      }
+      if (chosen.planned !== null) chosen.planned.done = true;
       step(chosen.e, chosen.thread);
     } else if (tick !== null) {
       step(tick, undefined);

@@ -8,6 +8,7 @@ import { CATALOGUE, findEntry } from '../model/catalogue.js';
 import { findScenario } from '../model/scenarios/index.js';
 import { parseSettingValue } from '../model/settings.js';
 import { DEFAULT_RELEASE } from '../model/versions.js';
+import { popLogRefusal } from '../traces/poplog-render.js';
 import { MAX_WORKERS } from '../checker/parallel/limits.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 
@@ -29,7 +30,14 @@ export interface CheckArgs {
   readonly bug: string | null;
   /** `--trace-out FILE`: write the counterexample as a JSON Lines trace. */
   readonly traceOut: string | null;
+  /** `--trace-format`: what --trace-out writes: popcheck's trace (replayable), pop.log text, or pop.log's JSON Lines form. */
+  readonly traceFormat: TraceFormat;
+  /** `--itf FILE`: write the counterexample as an ITF trace (Apalache ADR-015). */
+  readonly itf: string | null;
 }
+
+export const TRACE_FORMATS = ['trace', 'poplog', 'jsonl'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /** `popsUntil` -> `pops-until`. */
 export const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -75,6 +83,8 @@ export const CHECK_FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', short: 'h' },
   bug: { type: 'string' },
   'trace-out': { type: 'string' },
+  'trace-format': { type: 'string' },
+  itf: { type: 'string' },
   ...BOUND_FLAGS,
 };
 
@@ -178,6 +188,15 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     }
     timeoutSec = Number(timeout);
   }
+  const traceOut = str('trace-out') ?? null;
+  const traceFormat = str('trace-format') ?? 'trace';
+  if (!(TRACE_FORMATS as readonly string[]).includes(traceFormat)) throw new UsageError(`--trace-format must be one of ${TRACE_FORMATS.join(', ')} (got '${traceFormat}')`);
+  if (str('trace-format') !== undefined && traceOut === null && !help) throw new UsageError('--trace-format says what --trace-out writes: give --trace-out FILE too');
+  if (traceFormat !== 'trace' && !help) {
+    const release = bug !== null ? findEntry(bug)!.buggy.release : model.rocketmq;
+    const refusal = popLogRefusal(release);
+    if (refusal !== null) throw new UsageError(`--trace-format ${traceFormat}: ${refusal}${bug !== null ? ` (the buggy run of --bug ${bug} is ${release})` : ''}`);
+  }
   return {
     model,
     json: bool('json'),
@@ -190,6 +209,8 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     workers: intFlag('--workers', str('workers'), 1, MAX_WORKERS) ?? 1,
     help,
     bug,
-    traceOut: str('trace-out') ?? null,
+    traceOut,
+    traceFormat: traceFormat as TraceFormat,
+    itf: str('itf') ?? null,
   };
 }

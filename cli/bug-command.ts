@@ -22,7 +22,7 @@ export interface BugReport {
 
 /** The check of one of an entry's runs ('buggy' or 'fixed'), with `base`'s run options. */
 export function argsFor(entry: BugEntry, which: 'buggy' | 'fixed', base: CheckArgs): CheckArgs {
-  return { ...base, model: checkIdentity(reproductionIdentity(entry, entry[which], [entry.invariant])), bug: null, traceOut: null };
+  return { ...base, model: checkIdentity(reproductionIdentity(entry, entry[which], [entry.invariant])), bug: null, traceOut: null, itf: null };
 }
 
 export function bugOutcome(expectBuggy: 'violated' | 'holds', buggy: CheckReport['verdict'], fixed: CheckReport['verdict']): BugReport['outcome'] {

@@ -20,6 +20,8 @@ Usage:
                                JSON Lines form of it, or a popcheck trace) against the protocol
   popcheck replay FILE [--json] [--invariant NAME]...
                                validate a JSON Lines model trace against the protocol
+  popcheck simulate --cks N --out FILE [options]
+                               write a random, valid pop.log of N CKs (or its JSON Lines form)
   popcheck help [COMMAND]      this text, or a command's options (also: popcheck COMMAND --help)
   popcheck --version           the version
 
@@ -47,6 +49,14 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it);
                        with --bug, the buggy release's; without a counterexample no file is written
                        (a note on stderr says so) and the exit code is the verdict's
+  --trace-format F     what --trace-out writes: trace (default, the above), poplog (the pop.log the
+                       broker would have written, enablePopLog=true: TopicA, GroupA, broker-a, revive
+                       queue 0, model time 0 at 2024-09-12 10:00:00 GMT+8), or jsonl (the same lines in
+                       popcheck's JSON Lines form of pop.log, exact ms times); poplog and jsonl need a
+                       release with the 5.3.x pop.log formats (5.3.0, 5.3.1, 5.3.2, head)
+  --itf FILE           write the counterexample as an ITF trace (Apalache ADR-015, read by Quint and
+                       Apalache): one state per step plus the initial one, each the state record and
+                       the action taken; like --trace-out, nothing without a counterexample
   --workers N          explore with N threads, 1..64 (default 1: sequential); same results
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
@@ -108,6 +118,36 @@ Exit codes: 0 conforms, 1 violated or diverges, 2 usage or input error (FILE or 
 3 incomplete, 70 internal error.
 `;
 
+export const SIMULATE_HELP = `Usage: popcheck simulate --cks N --out FILE [options]
+
+Writes a random pop.log of N CKs, every line of which the model prints (enablePopLog=true):
+each CK is one run of its own model (one pop of 1..--batch messages); the client acks most
+messages in time, some after the revive time, some never; the buffer scan, the timer and
+the revive run a few ms after they are due. The lines of all CKs are merged by time. Same
+seed and flags: the same file, byte for byte.
+
+  --cks N              CKs (pops), 1..10000000
+  --out FILE           where to write (- for standard output); a one-line summary goes to stderr
+  --seed S             the PRNG seed, 0..4294967295 (default 1)
+  --format F           poplog: RocketMQ's pop.log text (default); jsonl: popcheck's JSON Lines form of it
+                       (a header, then {time, level, thread, kind, message} per line, exact ms times)
+  --rocketmq RELEASE   5.3.0 | 5.3.1 | 5.3.2 | head (default ${DEFAULT_RELEASE}); other releases have other formats
+  --batch-ack          enablePopBatchAck=true: the buffer flush writes one BatchAckMsg
+  --set NAME=VALUE     override a setting (repeatable), e.g. popInvisibleTime=60000 (else 30000 or 60000 per pop)
+  --topics N           topics TopicA, TopicB, ... (default 3, at most 702)
+  --groups N           consumer groups GroupA, ... (default 2, at most 702)
+  --queues N           queues per topic, 1..1024 (default 4)
+  --revive-queues N    revive queues (reviveQueueNum), 1..512 (default 8)
+  --batch N            most messages one pop takes, 1..16 (default 4)
+  --start MS           epoch ms of the first pop (default 1726106400000, 2024-09-12 10:00:00 GMT+8)
+  --no-pop-log         enablePopLog=false (RocketMQ's default): only the lines logged without it
+                       (merge-key conflicts, put ack msg error, missing biz messages)
+
+Pops are 50 ms apart (plus a jitter). Offsets of each (topic, group, queue) start at 1000.
+
+Exit codes: 0 written, 2 usage error (a bad flag, a file that cannot be written), 70 internal error.
+`;
+
 export const BUGS_HELP = `Usage: popcheck bugs [--json]
 
 Lists the catalogue of RocketMQ POP bugs and hazards, each with the model configuration that
@@ -131,6 +171,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
   replay: REPLAY_HELP,
   validate: VALIDATE_HELP,
+  simulate: SIMULATE_HELP,
   bugs: BUGS_HELP,
   versions: VERSIONS_HELP,
   help: HELP,

@@ -7,7 +7,7 @@
  * incomplete, stopReason interrupted) and exits 3; a second signal exits at once (130/143).
  * A closed stdout or stderr (`popcheck check | head`) ends the output quietly.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { run } from './run.js';
 
 let interrupted = false;
@@ -43,6 +43,10 @@ process.exitCode = await run(process.argv.slice(2), {
   debug: Boolean(process.env.POPCHECK_DEBUG),
   readFile: (path) => readFileSync(path, 'utf8'),
   writeFile: (path, text) => writeFileSync(path, text),
+  openOut: (path) => {
+    const fd = openSync(path, 'w');
+    return { write: (s) => void writeSync(fd, s), close: () => closeSync(fd) };
+  },
 });
 // The run is over: a signal now ends the process as usual.
 process.removeAllListeners('SIGINT');

@@ -12,6 +12,8 @@ import { ACTORS } from '../model/protocol/context.js';
 import { SettingsSchema } from '../model/settings.js';
 import { StateRecordSchema } from '../model/state.js';
 import { TraceHeaderSchema } from '../traces/format.js';
+import { ItfTraceSchema } from '../traces/itf.js';
+import { PopLogJsonlHeaderSchema, PopLogJsonlLineSchema } from '../traces/poplog-jsonl.js';
 
 const Int = z.number().int();
 /** A count that can exceed 2^53, as a decimal string. */
@@ -146,6 +148,9 @@ export const PUBLISHED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
   ['replay-report.schema.json', ReplayReportSchema],
   ['trace-header.schema.json', TraceHeaderSchema],
   ['trace-event.schema.json', EventSchema],
+  ['poplog-jsonl-header.schema.json', PopLogJsonlHeaderSchema],
+  ['poplog-jsonl-line.schema.json', PopLogJsonlLineSchema],
+  ['itf-trace.schema.json', ItfTraceSchema],
 ];
 
 /** A JSON Schema document (draft 2020-12) of `schema`, with a title. */

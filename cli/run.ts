@@ -2,8 +2,8 @@
  * The CLI as a function: argv in, text out, exit code back. main.ts binds it to the
  * process; tests call it directly.
  */
-import { parseCheckArgs } from './args.js';
-import { runCheck, type CheckReport } from './check-command.js';
+import { parseCheckArgs, type CheckArgs, type TraceFormat } from './args.js';
+import { buildModel, runCheck, type CheckReport } from './check-command.js';
 import { EXIT, parseFlags, UsageError } from './errors.js';
 import { COMMAND_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
@@ -15,9 +15,15 @@ import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-comm
 import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
 import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
 import { packageVersion } from './version.js';
+import { parseSimulateArgs, runSimulate, simulateSummary, type OutFile } from './simulate-command.js';
 import { traceHeader } from '../traces/format.js';
 import { writeTrace } from '../traces/write.js';
 import type { ModelIdentity } from '../model/identity.js';
+import type { NarratedStep } from '../model/narrate.js';
+import { toRecord } from '../model/state.js';
+import { counterexamplePopLog } from '../traces/counterexample-poplog.js';
+import { itfTrace } from '../traces/itf.js';
+import { isPopLogRelease, popLogRefusal } from '../traces/poplog-render.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -32,21 +38,61 @@ export interface Io {
   readonly debug: boolean;
   readonly readFile: (path: string) => string;
   readonly writeFile: (path: string, text: string) => void;
+  /** Opens a file for writing in chunks (simulate's large output); absent: the chunks are collected and written with writeFile. */
+  readonly openOut?: (path: string) => OutFile;
+}
+
+/** An output file from `io`: its own streaming writer, standard output for `-`, or chunks collected for writeFile. */
+function outFile(io: Io): (path: string) => OutFile {
+  return (path) => {
+    if (path === '-') return { write: io.out, close: () => {} };
+    if (io.openOut) return io.openOut(path);
+    const parts: string[] = [];
+    return { write: (s) => void parts.push(s), close: () => io.writeFile(path, parts.join('')) };
+  };
 }
 
 const exitOf = (verdict: CheckReport['verdict']): number =>
   verdict === 'holds' ? EXIT.holds : verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
 
-/** Writes `report`'s counterexample to `path`, or notes on stderr that there is none. */
-function traceOut(io: Io, path: string, identity: ModelIdentity, report: CheckReport, what: string): void {
-  if (!report.counterexample) {
-    io.err(`popcheck: note: --trace-out: no counterexample to write (${what}verdict ${report.verdict}); ${path} not written\n`);
-    return;
-  }
-  try {
-    io.writeFile(path, writeTrace(traceHeader(identity), report.counterexample.steps.map((s) => s.event)));
-  } catch (err) {
-    throw new UsageError(`--trace-out ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+/** What --trace-out writes for `report`'s counterexample, in `format`. */
+function traceText(format: TraceFormat, identity: ModelIdentity, steps: readonly NarratedStep[]): string {
+  if (format === 'trace') return writeTrace(traceHeader(identity), steps.map((s) => s.event));
+  const release = identity.rocketmq;
+  if (!isPopLogRelease(release)) throw new UsageError(`--trace-format ${format}: ${popLogRefusal(release)}`);
+  const model = buildModel(identity);
+  const queueIds = toRecord(model.initialStates()[0], model.ctx.L).queues.map((q) => q.queueId);
+  return counterexamplePopLog(steps, release, queueIds, format);
+}
+
+/** The counterexample as an ITF trace (Apalache ADR-015). */
+function itfText(identity: ModelIdentity, report: CheckReport, steps: readonly NarratedStep[]): string {
+  const trace = itfTrace(
+    buildModel(identity),
+    steps.map((s) => s.event),
+    { description: `popcheck counterexample: ${report.invariant ?? 'no invariant'} on rocketmq ${identity.rocketmq}, scenario ${identity.scenario}`, rocketmq: identity.rocketmq, scenario: identity.scenario, invariant: report.invariant },
+  );
+  return `${JSON.stringify(trace, null, 2)}\n`;
+}
+
+/** Writes `report`'s counterexample where --trace-out and --itf say, or notes on stderr that there is none. */
+function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: CheckReport, what: string): void {
+  const outputs: [string, string | null, (steps: readonly NarratedStep[]) => string][] = [
+    ['--trace-out', args.traceOut, (steps) => traceText(args.traceFormat, identity, steps)],
+    ['--itf', args.itf, (steps) => itfText(identity, report, steps)],
+  ];
+  for (const [flag, path, text] of outputs) {
+    if (path === null) continue;
+    if (!report.counterexample) {
+      io.err(`popcheck: note: ${flag}: no counterexample to write (${what}verdict ${report.verdict}); ${path} not written\n`);
+      continue;
+    }
+    const body = text(report.counterexample.steps);
+    try {
+      io.writeFile(path, body);
+    } catch (err) {
+      throw new UsageError(`${flag} ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
 }
 
@@ -78,7 +124,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     }
     if (args.bug !== null) {
       const report = await runBug(args, clock);
-      if (args.traceOut !== null) traceOut(io, args.traceOut, argsFor(findEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
+      traceOut(io, args, argsFor(findEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
       io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
       return report.outcome === 'as-expected' ? EXIT.holds : report.outcome === 'incomplete' ? EXIT.incomplete : EXIT.violated;
     }
@@ -89,7 +135,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     } finally {
       progress?.clear();
     }
-    if (args.traceOut !== null) traceOut(io, args.traceOut, args.model, report, '');
+    traceOut(io, args, args.model, report, '');
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
     return exitOf(report.verdict);
   }
@@ -112,6 +158,16 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const report = await runValidate(a, io.readFile);
     io.out(`${a.json ? JSON.stringify(report, null, 2) : renderValidate(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
+  }
+  if (command === 'simulate') {
+    const a = parseSimulateArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.simulate);
+      return EXIT.holds;
+    }
+    const stats = runSimulate(a, outFile(io));
+    io.err(simulateSummary(a, stats));
+    return EXIT.holds;
   }
   if (command === 'bugs' || command === 'versions') {
     const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;

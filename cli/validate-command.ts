@@ -6,12 +6,15 @@
  * checked by its own model (traces/validate.ts). Several files (one per broker) are read one
  * after the other and reported together; the verdict is the worst of theirs.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
 import { findCatalogueMatches } from '../traces/catalogue-match.js';
 import { boundedLines } from './poplog-file.js';
-import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry } from '../traces/poplog.js';
-import { PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
+import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry, type PopLogLine, type RawLine } from '../traces/poplog.js';
+import { OUTCOME_INVARIANTS, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
 import { findRelease } from '../model/versions.js';
 import { parseSettingValue } from '../model/settings.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
@@ -76,6 +79,8 @@ export interface FileReport {
   readonly catalogue: readonly string[];
   readonly reason: string | null;
   readonly explanation: readonly string[];
+  /** Every invariant the headline CK violated, each at its line (the headline's first). */
+  readonly violations: CkResult['violations'];
   readonly candidatesBefore: number | null;
   /** Every line of the file, counted. */
   readonly lines: number;
@@ -142,9 +147,37 @@ async function checkReadable(path: string): Promise<void> {
   if (!st.isFile()) throw new UsageError(`${path}: is not a regular file`);
 }
 
+/** The worker script (dist build); absent when popcheck runs from its TypeScript sources. */
+const WORKER = new URL('./validate-worker.js', import.meta.url);
+
+/** Validates several files in worker threads, at most `cores` at once; reports in the order given. */
+async function inWorkers(a: ValidateArgs): Promise<FileReport[]> {
+  const cores = Math.max(1, Math.min(a.files.length, availableParallelism()));
+  const out: FileReport[] = new Array(a.files.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < a.files.length) {
+      const i = next++;
+      const msg = await new Promise<{ ok: true; report: FileReport } | { ok: false; usage: boolean; message: string }>((resolve, reject) => {
+        const w = new Worker(WORKER, { workerData: { path: a.files[i], args: a } });
+        w.once('message', resolve);
+        w.once('error', reject);
+        w.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`validate worker for ${a.files[i]} exited with code ${code}`));
+        });
+      });
+      if (!msg.ok) throw msg.usage ? new UsageError(msg.message) : new Error(msg.message);
+      out[i] = msg.report;
+    }
+  };
+  await Promise.all(Array.from({ length: cores }, run));
+  return out;
+}
+
 export async function runValidate(a: ValidateArgs, readFile: (p: string) => string): Promise<ValidateReport> {
-  const files: FileReport[] = [];
-  for (const f of a.files) files.push(await validateFile(f, a, readFile));
+  let files: FileReport[] = [];
+  if (a.files.length > 1 && existsSync(fileURLToPath(WORKER))) files = await inWorkers(a);
+  else for (const f of a.files) files.push(await validateFile(f, a, readFile));
   const worst = files.reduce((w, f) => (RANK[f.verdict] > RANK[w.verdict] ? f : w), files[0]);
   const firstBad = files
     .filter((f) => f.verdict === worst.verdict && f.verdict !== 'conforms')
@@ -166,7 +199,7 @@ export async function runValidate(a: ValidateArgs, readFile: (p: string) => stri
   };
 }
 
-async function validateFile(path: string, a: ValidateArgs, readFile: (p: string) => string): Promise<FileReport> {
+export async function validateFile(path: string, a: ValidateArgs, readFile: (p: string) => string): Promise<FileReport> {
   await checkReadable(path);
   const head = await firstLine(path);
   let format: FileReport['format'];
@@ -180,7 +213,7 @@ async function validateFile(path: string, a: ValidateArgs, readFile: (p: string)
   let release = a.rocketmq;
   if (format === 'poplog-jsonl') {
     const h = parsePopLogJsonlHeader(head);
-    if (!h.ok) throw new UsageError(`${path}:1: ${h.error}`);
+    if (!h.ok) throw new UsageError(`${path}:1: ${h.reason}`);
     if (release !== null && release !== h.header.rocketmq) {
       throw new UsageError(`${path}:1: the file says RocketMQ ${h.header.rocketmq}, --rocketmq says ${release}`);
     }
@@ -203,7 +236,13 @@ async function validateFile(path: string, a: ValidateArgs, readFile: (p: string)
   const feed = (entries: readonly PopLogEntry[]): void => {
     for (const e of entries) if (e.kind !== 'unknown' && e.kind !== 'malformed') validator.push(e);
   };
-  const parse = format === 'poplog-jsonl' ? parsePopLogJsonlLine : parsePopLogLine;
+  const parse =
+    format === 'poplog-jsonl'
+      ? (input: string | RawLine, n: number): PopLogLine =>
+          typeof input !== 'string' && input.tooLong !== undefined
+            ? { kind: 'malformed', line: n, reason: `line too long (${input.tooLong} characters)` }
+            : parsePopLogJsonlLine(typeof input === 'string' ? input : input.text, n)
+      : parsePopLogLine;
   for await (const raw of boundedLines(createReadStream(path, { highWaterMark: 1 << 16 }), MAX_LINE_LENGTH, facts)) {
     if (first && format === 'poplog-jsonl') acc.skip();
     else feed(acc.push(raw, parse));
@@ -225,7 +264,9 @@ function fileReport(
   facts: { truncatedLastLine: boolean; linesTooLong: number },
 ): FileReport {
   const bad = res.cks.filter((c) => c.verdict !== 'conforms' && c.verdict !== 'unchecked');
-  const rank = (c: CkResult): number => (c.verdict === 'violated' ? 3 : c.verdict === 'diverges' ? 2 : 1);
+  // The headline: a harm a consumer sees (an acked message retried, a loss) first, then any violation, a divergence, a cut search.
+  const rank = (c: CkResult): number =>
+    c.verdict === 'violated' ? (OUTCOME_INVARIANTS.has(c.invariant ?? '') ? 4 : 3) : c.verdict === 'diverges' ? 2 : 1;
   const top = bad.sort((x, y) => rank(y) - rank(x) || (x.line ?? 0) - (y.line ?? 0))[0] ?? null;
   const verdict: Verdict = top === null ? 'conforms' : top.verdict === 'violated' ? 'violated' : top.verdict === 'diverges' ? 'diverges' : 'incomplete';
   const notPerCk: Record<string, number> = {};
@@ -249,6 +290,7 @@ function fileReport(
     catalogue: top && top.verdict === 'violated' ? findCatalogueMatches(release, top) : [],
     reason: top?.reason ?? null,
     explanation: top?.explanation ?? [],
+    violations: top?.violations ?? [],
     candidatesBefore: top ? top.candidatesBefore : null,
     lines: counts.lines,
     linesByKind: { ...(counts.linesByKind as Record<string, number>) },
@@ -298,6 +340,7 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
     catalogue: [],
     reason: r.divergence?.reason ?? null,
     explanation: v?.explanation ?? [],
+    violations: r.violations.map((x) => ({ invariant: x.invariant, line: x.line, offsets: [], explanation: x.explanation })),
     candidatesBefore: r.divergence ? 1 : null,
     lines: r.lines.events + r.lines.skipped.length + 1,
     linesByKind: Object.fromEntries(
@@ -356,7 +399,7 @@ export function renderValidate(r: ValidateReport): string {
       out.push(`  ${ckText(f.ck)}`);
       if (f.offsets.length > 0) out.push(`  offsets: ${f.offsets.join(', ')}`);
       for (const e of f.explanation) out.push(`  ${e}`);
-      const more = (f.findings[0]?.violations ?? []).filter((x) => x.invariant !== f.invariant);
+      const more = f.violations.filter((x) => x.invariant !== f.invariant);
       for (const m of more) {
         out.push(`  also ${m.invariant} at line ${m.line}${m.line < (f.line ?? 0) ? ' (the first sign)' : ''}${m.explanation.length > 0 ? ':' : ''}`);
         for (const e of m.explanation) out.push(`    ${e}`);

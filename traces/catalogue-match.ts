@@ -17,8 +17,10 @@ export function findCatalogueMatches(release: string, ck: CkResult): string[] {
   if (ck.violations.length === 0) return [];
   const broken = new Set(ck.violations.map((v) => v.invariant));
   const seen = new Set(ck.evidence.map((e) => e.what));
-  const candidates = CATALOGUE.filter((e) => broken.has(e.invariant) && (e.affected as readonly string[]).includes(release));
-  const signed = candidates.filter((e) => SIGNATURES[e.id] !== undefined && seen.has(SIGNATURES[e.id]));
+  const affects = (e: (typeof CATALOGUE)[number]): boolean => (e.affected as readonly string[]).includes(release);
+  const candidates = CATALOGUE.filter((e) => broken.has(e.invariant) && affects(e));
+  // An entry whose pattern the lines show matches even before its own invariant fails (the first sign).
+  const signed = CATALOGUE.filter((e) => affects(e) && SIGNATURES[e.id] !== undefined && seen.has(SIGNATURES[e.id]));
   if (signed.length > 0) return signed.map((e) => e.id);
   return candidates.filter((e) => SIGNATURES[e.id] === undefined).map((e) => e.id);
 }

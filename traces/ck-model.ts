@@ -74,3 +74,12 @@ export class CkModels {
     return m;
   }
 }
+
+/**
+ * Model time 0 of a CK popped at `popTime`: the start of its epoch second. RocketMQ's timer
+ * wheel slots are multiples of timerPrecisionMs since the epoch; the model's are multiples of
+ * it since model time 0, so they coincide.
+ */
+export function ckOrigin(popTime: number): number {
+  return popTime - (((popTime % 1000) + 1000) % 1000);
+}

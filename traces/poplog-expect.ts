@@ -40,8 +40,8 @@ export interface CkWorld {
   readonly origin: number;
   /** Log queue offset minus model queue offset (the model queue starts at CK_BASE_OFFSET). */
   readonly offsetShift: number;
-  /** Model time of the pop (popTime - origin). */
-  readonly popAt: number;
+  /** Model time of the pop (popTime - origin); 0 when absent. */
+  readonly popAt?: number;
 }
 
 /** A PopCheckPoint in the log's terms. */

@@ -225,10 +225,23 @@ function parseUnsafe(input: string | RawLine, lineNo: number): PopLogLine {
   const time: TimeInterval = h[7] !== undefined ? { from: t + +h[7], to: t + +h[7] } : { from: t, to: t + 999 };
   const level = normaliseLevel(h[8]);
   const thread = h[9];
-  const message = h[10].trim();
-  const base = { line: lineNo, time, level, thread, continuation: 0 };
-  const found = classifyMessage(message);
-  if (!found) return { kind: 'unknown', ...base, message };
+  return parsePopLogMessage(h[10], { line: lineNo, time, level, thread });
+}
+
+/**
+ * Parses a message (the text after ` - `) against the known formats, with the header fields
+ * given: a record, `unknown`, or `malformed` (a known format with bad fields). Never throws
+ * on bad input. parsePopLogLine uses it after reading the header; the JSON Lines form of
+ * pop.log (traces/poplog-jsonl.ts) uses it on its `message` field.
+ */
+export function parsePopLogMessage(
+  message: string,
+  header: { readonly line: number; readonly time: TimeInterval; readonly level: LogLevel; readonly thread: string },
+): PopLogRecord | UnknownLine | MalformedLine {
+  const base = { ...header, continuation: 0 };
+  const text = message.trim();
+  const found = classifyMessage(text);
+  if (!found) return { kind: 'unknown', ...base, message: text };
   const { entry, outcome } = found;
   if (!outcome.ok) {
     return { kind: 'malformed', ...base, claimed: entry.spec.kind, reason: `${entry.spec.kind}: ${outcome.reason}` };

@@ -12,6 +12,7 @@ import { ACTORS } from '../model/protocol/context.js';
 import { SettingsSchema } from '../model/settings.js';
 import { StateRecordSchema } from '../model/state.js';
 import { TraceHeaderSchema } from '../traces/format.js';
+import { CkIdSchema, CkResultSchema, CkViolationSchema } from '../traces/validate.js';
 import { ItfTraceSchema } from '../traces/itf.js';
 import { PopLogJsonlHeaderSchema, PopLogJsonlLineSchema } from '../traces/poplog-jsonl.js';
 
@@ -141,11 +142,73 @@ export const ReplayReportSchema = z
   })
   .strict();
 
+const Verdict = z.enum(['conforms', 'violated', 'diverges', 'incomplete']);
+
+/** `popcheck validate --json`: one file's verdict. */
+export const ValidateFileReportSchema = z
+  .object({
+    file: z.string(),
+    format: z.enum(['poplog', 'poplog-jsonl', 'trace']),
+    rocketmq: z.string(),
+    verdict: Verdict,
+    /** The 1-based line where the verdict became certain (null when it conforms). */
+    line: Int.min(1).nullable(),
+    invariant: z.string().nullable(),
+    ck: CkIdSchema.nullable(),
+    offsets: z.array(Int),
+    /** Catalogue entries (popcheck bugs) the violation's pattern matches. */
+    catalogue: z.array(z.string()),
+    reason: z.string().nullable(),
+    explanation: z.array(z.string()),
+    violations: z.array(CkViolationSchema),
+    candidatesBefore: Int.min(0).nullable(),
+    lines: Int.min(0),
+    linesByKind: z.record(z.string(), Int.min(0)),
+    unusedLines: z
+      .object({
+        total: Int.min(0),
+        notPerCk: z.record(z.string(), Int.min(0)),
+        unknown: Int.min(0),
+        malformed: Int.min(0),
+        blank: Int.min(0),
+        continuation: Int.min(0),
+        ckBeforeLog: Int.min(0),
+        ckUnchecked: Int.min(0),
+        afterVerdict: Int.min(0),
+      })
+      .strict(),
+    malformedExamples: z.array(z.object({ line: Int.min(1), reason: z.string() }).strict()),
+    coverage: z.string(),
+    cks: z.object({ total: Int.min(0), conforms: Int.min(0), violated: Int.min(0), diverges: Int.min(0), unchecked: Int.min(0), incomplete: Int.min(0) }).strict(),
+    findings: z.array(CkResultSchema),
+    facts: z.object({ truncatedLastLine: z.boolean(), linesTooLong: Int.min(0), timeWentBack: Int.min(0) }).strict(),
+    replay: ReplayReportSchema.nullable(),
+  })
+  .strict();
+
+/** `popcheck validate --json`: the verdict over every file (the worst), with the first finding's place. */
+export const ValidateReportSchema = z
+  .object({
+    command: z.literal('validate'),
+    verdict: Verdict,
+    file: z.string().nullable(),
+    line: Int.min(1).nullable(),
+    invariant: z.string().nullable(),
+    ck: CkIdSchema.nullable(),
+    offsets: z.array(Int),
+    catalogue: z.array(z.string()),
+    linesByKind: z.record(z.string(), Int.min(0)),
+    unusedLines: Int.min(0),
+    files: z.array(ValidateFileReportSchema),
+  })
+  .strict();
+
 /** The published schemas: file name under docs/schemas/ and its zod schema. */
 export const PUBLISHED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
   ['check-report.schema.json', CheckReportSchema],
   ['bug-report.schema.json', BugReportSchema],
   ['replay-report.schema.json', ReplayReportSchema],
+  ['validate-report.schema.json', ValidateReportSchema],
   ['trace-header.schema.json', TraceHeaderSchema],
   ['trace-event.schema.json', EventSchema],
   ['poplog-jsonl-header.schema.json', PopLogJsonlHeaderSchema],

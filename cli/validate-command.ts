@@ -18,7 +18,9 @@ import { OUTCOME_INVARIANTS, PopLogValidator, type CkResult, type UnusedReason }
 import { findRelease } from '../model/versions.js';
 import { parseSettingValue } from '../model/settings.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
-import { runReplay, type ReplayReport } from './replay-command.js';
+import type { z } from 'zod';
+import { ReplayReportSchema, type ValidateFileReportSchema, type ValidateReportSchema } from './report-schema.js';
+import { runReplay } from './replay-command.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
 
 /** Releases whose pop.log lines have the 5.3.x formats the adapter reads. */
@@ -64,62 +66,11 @@ export function parseValidateArgs(command: string, argv: readonly string[]): Val
   return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, json: v.json === true, help: false };
 }
 
-export type Verdict = 'conforms' | 'violated' | 'diverges' | 'incomplete';
+export type Verdict = ValidateReport['verdict'];
 
-/** The report of one file. */
-export interface FileReport {
-  readonly file: string;
-  readonly format: 'poplog' | 'poplog-jsonl' | 'trace';
-  readonly rocketmq: string;
-  readonly verdict: Verdict;
-  readonly line: number | null;
-  readonly invariant: string | null;
-  readonly ck: CkResult['ck'] | null;
-  readonly offsets: readonly number[];
-  readonly catalogue: readonly string[];
-  readonly reason: string | null;
-  readonly explanation: readonly string[];
-  /** Every invariant the headline CK violated, each at its line (the headline's first). */
-  readonly violations: CkResult['violations'];
-  readonly candidatesBefore: number | null;
-  /** Every line of the file, counted. */
-  readonly lines: number;
-  readonly linesByKind: Readonly<Record<string, number>>;
-  /** Lines not used by any check, by why. */
-  readonly unusedLines: {
-    readonly total: number;
-    readonly notPerCk: Readonly<Record<string, number>>;
-    readonly unknown: number;
-    readonly malformed: number;
-    readonly blank: number;
-    readonly continuation: number;
-    readonly ckBeforeLog: number;
-    readonly ckUnchecked: number;
-    readonly afterVerdict: number;
-  };
-  readonly malformedExamples: readonly { readonly line: number; readonly reason: string }[];
-  readonly coverage: string;
-  readonly cks: { readonly total: number; readonly conforms: number; readonly violated: number; readonly diverges: number; readonly unchecked: number; readonly incomplete: number };
-  /** Every CK that did not conform (violated, diverges, unchecked, incomplete), first 50 by line. */
-  readonly findings: readonly CkResult[];
-  readonly facts: { readonly truncatedLastLine: boolean; readonly linesTooLong: number; readonly timeWentBack: number };
-  /** For a model trace: the replay report. */
-  readonly replay: ReplayReport | null;
-}
-
-export interface ValidateReport {
-  readonly command: 'validate';
-  readonly verdict: Verdict;
-  readonly file: string | null;
-  readonly line: number | null;
-  readonly invariant: string | null;
-  readonly ck: CkResult['ck'] | null;
-  readonly offsets: readonly number[];
-  readonly catalogue: readonly string[];
-  readonly linesByKind: Readonly<Record<string, number>>;
-  readonly unusedLines: number;
-  readonly files: readonly FileReport[];
-}
+/** The report of one file, and of the whole run: the types are those of their published schemas (cli/report-schema.ts). */
+export type FileReport = z.infer<typeof ValidateFileReportSchema>;
+export type ValidateReport = z.infer<typeof ValidateReportSchema>;
 
 const RANK: Record<Verdict, number> = { conforms: 0, incomplete: 1, diverges: 2, violated: 3 };
 
@@ -339,8 +290,8 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
     offsets: [],
     catalogue: [],
     reason: r.divergence?.reason ?? null,
-    explanation: v?.explanation ?? [],
-    violations: r.violations.map((x) => ({ invariant: x.invariant, line: x.line, offsets: [], explanation: x.explanation })),
+    explanation: [...(v?.explanation ?? [])],
+    violations: r.violations.map((x) => ({ invariant: x.invariant, line: x.line, offsets: [], explanation: [...x.explanation] })),
     candidatesBefore: r.divergence ? 1 : null,
     lines: r.lines.events + r.lines.skipped.length + 1,
     linesByKind: Object.fromEntries(
@@ -357,7 +308,7 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
     cks: { total: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 },
     findings: [],
     facts: { truncatedLastLine: false, linesTooLong: 0, timeWentBack: 0 },
-    replay: r,
+    replay: ReplayReportSchema.parse(r),
   };
 }
 

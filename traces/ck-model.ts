@@ -2,7 +2,8 @@
  * One CK's world as a model: the `full` scenario with one queue, one pop of `num` messages,
  * the CK's invisible time, and room for what a client does to one CK (acks, late and
  * duplicate acks, changes of invisible time, a failed ack write). The validator runs one of
- * these per CK of a pop.log; `simulate` draws random runs of them. Models are cached by
+ * these per CK of a pop.log; `simulate` draws random runs of them. A revive pass whose retry
+ * writes fail (the CK is re-put) is allowed once. Models are cached by
  * (num, invisibleTime): the CK's own offsets and times are mapped on by a CkWorld
  * (traces/poplog-expect.ts), never built into the model.
  */
@@ -41,6 +42,7 @@ export function ckIdentity(spec: CkModelSpec): ModelIdentity {
       dupAcks: 2,
       changes: 0,
       storeFailures: 1,
+      retryFailures: 1,
       queueIds: [0],
       firstOffsets: [CK_BASE_OFFSET],
     },
@@ -64,11 +66,13 @@ export class CkModels {
     readonly batchAck = false,
   ) {}
 
-  get(num: number, invisibleTime: number): PopModel {
-    const key = `${num}/${invisibleTime}`;
+  /** `busy`: the twin whose revive queue other CKs keep busy (reviveQueueBusy=true). */
+  get(num: number, invisibleTime: number, busy = false): PopModel {
+    const key = `${num}/${invisibleTime}/${busy}`;
     let m = this.cache.get(key);
     if (!m) {
-      m = buildPopModel(ckIdentity({ release: this.release, settings: this.settings, batchAck: this.batchAck, num, invisibleTime }));
+      const settings = busy ? { ...this.settings, reviveQueueBusy: true } : this.settings;
+      m = buildPopModel(ckIdentity({ release: this.release, settings, batchAck: this.batchAck, num, invisibleTime }));
       this.cache.set(key, m);
     }
     return m;

@@ -24,17 +24,19 @@
  *
  * Pure: no I/O and no clock. The CLI (cli/validate-command.ts) reads the files.
  */
+import { z } from 'zod';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
-import { C, G } from '../model/layout.js';
+import { C, CF, G, GF } from '../model/layout.js';
 import type { Observation } from '../model/observations.js';
 import type { PopModel } from '../model/popmodel.js';
 import { EPOCH_MS } from '../model/protocol/keys.js';
 import { nextBreakpoint } from '../model/protocol/time.js';
+import { reviveStart } from '../model/protocol/revive.js';
 import { apply } from '../model/step.js';
 import { nextTimerDue } from '../model/protocol/store.js';
 import type { State } from '../model/state.js';
-import { CK_BASE_OFFSET, CkModels, ckModelRefusal, ckOrigin } from './ck-model.js';
+import { CK_BASE_OFFSET, CkModels, ckModelRefusal } from './ck-model.js';
 export { ckOrigin } from './ck-model.js';
 import { printedIn, type PopLogRelease } from './poplog-render.js';
 import { CK_LINE_KINDS, expectLines, lineMismatch, type CkWorld, type LineExpect } from './poplog-expect.js';
@@ -64,50 +66,65 @@ export interface ValidateSettings {
   readonly closeAfterMs?: number;
 }
 
-export type CkVerdict = 'conforms' | 'violated' | 'diverges' | 'unchecked' | 'incomplete';
 
-export interface CkId {
-  readonly topic: string;
-  readonly group: string;
-  readonly queueId: number;
-  readonly startOffset: number;
-  readonly num: number | null;
-  readonly popTime: number | null;
-  readonly reviveTime: number | null;
-  readonly brokerName: string | null;
-}
+const Int = z.number().int();
 
-export interface CkResult {
-  readonly verdict: CkVerdict;
-  readonly ck: CkId;
-  /** The CK's lines (1-based line numbers of the file). */
-  readonly lines: readonly number[];
-  /** Where the verdict became certain (violated, diverges) or why it could not be reached. */
-  readonly line: number | null;
-  readonly invariant: string | null;
-  /** Offsets the verdict concerns (the acked offsets retried, the offset of the diverging line). */
-  readonly offsets: readonly number[];
-  readonly reason: string | null;
-  /** The model's explanation of a violation. */
-  readonly explanation: readonly string[];
-  /** For a divergence: candidates still possible before the line, and the closest attempt. */
-  readonly candidatesBefore: number;
-  /** Whether the final invariants were checked (the CK's model came to rest). */
-  readonly atRest: boolean;
-  /** Lines that showed the pattern of a catalogue entry (e.g. a flushed AckMsg without brokerName). */
-  readonly evidence: readonly { readonly line: number; readonly what: string }[];
-  /** Every invariant that became certainly violated, each at its line (the first is `invariant`/`line`). */
-  readonly violations: readonly CkViolation[];
-  /** The line where the check stopped (a divergence, a cut search); null when every line was used. */
-  readonly stoppedAt: number | null;
-}
+/** A CK of a pop.log, as the validator names it. */
+export const CkIdSchema = z
+  .object({
+    topic: z.string(),
+    group: z.string(),
+    queueId: Int,
+    startOffset: Int,
+    num: Int.nullable(),
+    popTime: Int.nullable(),
+    reviveTime: Int.nullable(),
+    brokerName: z.string().nullable(),
+  })
+  .strict();
+export type CkId = z.infer<typeof CkIdSchema>;
 
-export interface CkViolation {
-  readonly invariant: string;
-  readonly line: number;
-  readonly offsets: readonly number[];
-  readonly explanation: readonly string[];
-}
+export const CkViolationSchema = z
+  .object({
+    invariant: z.string(),
+    /** The line where every candidate state had broken it. */
+    line: Int.min(1),
+    offsets: z.array(Int),
+    explanation: z.array(z.string()),
+  })
+  .strict();
+export type CkViolation = z.infer<typeof CkViolationSchema>;
+
+/** One CK's check. */
+export const CkResultSchema = z
+  .object({
+    verdict: z.enum(['conforms', 'violated', 'diverges', 'unchecked', 'incomplete']),
+    ck: CkIdSchema,
+    /** The CK's lines (1-based line numbers of the file). */
+    lines: z.array(Int.min(1)),
+    /** Where the verdict became certain (violated, diverges) or the search was cut. */
+    line: Int.min(1).nullable(),
+    invariant: z.string().nullable(),
+    /** Offsets the verdict concerns (the acked offsets retried, the offsets of the diverging line). */
+    offsets: z.array(Int),
+    /** Why it diverged, was cut, or cannot be checked. */
+    reason: z.string().nullable(),
+    /** The model's explanation of the violation, in the log's names. */
+    explanation: z.array(z.string()),
+    /** For a divergence: candidate states still possible before the line. */
+    candidatesBefore: Int.min(0),
+    /** Every candidate came to rest (only the client could still act), so the final invariants were checked. */
+    atRest: z.boolean(),
+    /** Lines that show a catalogue entry's pattern (e.g. a flushed AckMsg without brokerName). */
+    evidence: z.array(z.object({ line: Int.min(1), what: z.string() }).strict()),
+    /** Every invariant that became certainly violated, each at its line. */
+    violations: z.array(CkViolationSchema),
+    /** The line where the check stopped (a divergence, a cut search); null when every line was used. */
+    stoppedAt: Int.min(1).nullable(),
+  })
+  .strict();
+export type CkResult = z.infer<typeof CkResultSchema>;
+export type CkVerdict = CkResult['verdict'];
 
 interface Candidate {
   readonly s: State;
@@ -116,7 +133,7 @@ interface Candidate {
   readonly stepAt: number;
   /** The expectation whose line makes a violation of the last step certain (null: the step's last line). */
   readonly evidence: LineExpect | null;
-  /** Violations whose lines have all been seen: invariant -> line. */
+  /** Violations whose lines have all been seen (the values carry nothing: candidates are shared between CKs). */
   readonly violated: ReadonlyMap<string, number>;
   /** Violations of the last step, waiting for their evidence line. */
   readonly waiting: readonly string[];
@@ -203,6 +220,7 @@ export interface ValidationResult {
 export class PopLogValidator {
   private readonly models: CkModels;
   private readonly memo: ConformMemo = new Map();
+  private readonly lineMemo: LineMemo = new Map();
   private readonly open = new Map<string, Track[]>();
   private readonly results: CkResult[] = [];
   private readonly unused: Record<UnusedReason, number> = { notPerCk: 0, ckBeforeLog: 0, afterVerdict: 0, ckUnchecked: 0 };
@@ -277,7 +295,7 @@ export class PopLogValidator {
   }
 
   private finishTrack(t: Track): void {
-    const res = checkTrack(t, this.models, this.memo);
+    const res = checkTrack(t, this.models, this.memo, this.lineMemo);
     this.counts[res.verdict]++;
     if (res.verdict === 'unchecked') for (const r of t.records) this.noteUnused(r.line, 'ckUnchecked');
     else if (res.stoppedAt !== null) for (const r of t.records) if (r.line > res.stoppedAt) this.noteUnused(r.line, 'afterVerdict');
@@ -316,8 +334,19 @@ function expectKey(e: LineExpect): string {
   return k;
 }
 
+const candKeys = new WeakMap<Candidate, string>();
+
 /** Candidates with equal keys are the same candidate (the state's words are compared by the caller). */
 function candKey(c: Candidate): string {
+  let k = candKeys.get(c);
+  if (k === undefined) {
+    k = candKeyOf(c);
+    candKeys.set(c, k);
+  }
+  return k;
+}
+
+function candKeyOf(c: Candidate): string {
   return `${hashWords(c.s)}|${c.pending.map(expectKey).join(';')}|${[...c.violated.keys()].join(',')}|${c.waiting.join(',')}|${c.evidence ? expectKey(c.evidence) : ''}`;
 }
 
@@ -434,7 +463,24 @@ function trackSignature(t: Track, w: CkWorld, num: number, it: number, grid: num
   return parts.join('|');
 }
 
-export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkResult {
+/**
+ * The world the search runs in: the model's own names, times from the pop, the model's offsets.
+ * Lines are brought into it (normalizeRecord), so candidates and the search's results do not
+ * depend on the CK and are shared between CKs with the same history (LineMemo).
+ */
+const SEARCH_WORLD: CkWorld = { topic: 'T', group: 'G', queueId: 0, brokerName: 'broker-a', otherBroker: 'broker-b', origin: 0, offsetShift: 0, popAt: 0 };
+
+/** The results of searching one line from one set of candidates, by (candidates, the line in the search world). */
+export type LineMemo = Map<string, { readonly from: readonly Candidate[]; readonly next: readonly Candidate[]; readonly cut: boolean }[]>;
+const LINE_MEMO_LIMIT = 300_000;
+
+export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo, lineMemo?: LineMemo): CkResult {
+  const fast = checkTrackIn(t, models, memo, lineMemo, true);
+  // A divergence or a cut search is explained in the CK's own terms: search again in its world.
+  return fast.verdict === 'diverges' || fast.verdict === 'incomplete' ? checkTrackIn(t, models, undefined, undefined, false) : fast;
+}
+
+function checkTrackIn(t: Track, models: CkModels, memo: ConformMemo | undefined, lineMemo: LineMemo | undefined, shared: boolean): CkResult {
   const first = t.records[0];
   if (!POP_KINDS.has(first.kind) || first.kind === 'mergeKeyConflict') {
     return result(t, t.popTime, { verdict: 'unchecked', reason: `its first line (${first.line}) is not the pop's: the CK was popped before the log starts` });
@@ -445,8 +491,9 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
   let guessed = false;
   if (popTime === null) {
     // No line gives popTime: an invisible time of whole seconds that fits the pop's stamp.
+    // popTime is sampled when the request arrives, just before the pop logs its CK.
     const lo = ck.reviveTime - first.time.to;
-    const hi = ck.reviveTime - first.time.from + 1000;
+    const hi = ck.reviveTime - (first.time.from - STAMP_SLACK_MS);
     const fits: number[] = [];
     for (let it = Math.ceil(lo / 1000) * 1000; it <= hi; it += 1000) fits.push(it);
     if (fits.length !== 1) return result(t, null, { verdict: 'unchecked', reason: 'no line gives its popTime, and its reviveTime fits more than one invisible time' });
@@ -462,6 +509,7 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
   let model: PopModel;
   try {
     model = models.get(ck.num, it);
+    if (!BUSY.has(model)) BUSY.set(model, models.get(ck.num, it, true));
   } catch (err) {
     return result(t, popTime, { verdict: 'unchecked', reason: (err as Error).message });
   }
@@ -471,10 +519,12 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
     queueId: ck.queueId,
     brokerName: ck.brokerName ?? 'broker-a',
     otherBroker: ck.brokerName === 'broker-b' ? 'broker-a' : 'broker-b',
-    // Model time 0 is the epoch second the pop happened in: the timer wheel's slots (multiples
-    // of timerPrecisionMs since the epoch in RocketMQ) then fall where the model puts them.
-    origin: ckOrigin(popTime),
-    popAt: popTime - ckOrigin(popTime),
+    // Model time 0 is the pop. The model's timer slots are then multiples of the precision after
+    // the pop, RocketMQ's multiples since the epoch: the model delivers a CK (T - 1 s) at most one
+    // precision earlier than RocketMQ, and since the search lets the timer run late, every real
+    // delivery time is also one of the model's.
+    origin: popTime,
+    popAt: 0,
     offsetShift: ck.startOffset - CK_BASE_OFFSET,
   };
   const evidence = evidenceOf(t);
@@ -522,7 +572,10 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
       stoppedAt: partial.verdict === 'diverges' || partial.verdict === 'incomplete' ? (partial.line ?? null) : null,
     });
   };
-  for (const r of t.records) {
+  const sw = shared ? SEARCH_WORLD : world;
+  const silent = silentAcks;
+  for (const raw of t.records) {
+    const r = shared ? normalizeRecord(raw, world) : raw;
     const win = windowOf(r.time.from - world.origin, r.time.to - world.origin, grid);
     const next = new Map<string, Candidate[]>();
     let size = 0;
@@ -531,28 +584,47 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
       if (closest === null || score > closest.score) closest = { score, text };
     };
     const search: Search = { budget: MAX_SILENT_STEPS, cut: false };
-    for (const c of frontier) {
-      for (const n of advance(model, world, c, r, win, silentAcks, miss, search)) {
+    const memoKey = lineMemo ? `${frontier.map(candKey).join('~')}#${lineSignature(r, win, silent)}` : '';
+    const hit = lineMemo?.get(memoKey)?.find((m) => sameFrontier(m.from, frontier));
+    if (hit) {
+      for (const n of hit.next) {
         const key = candKey(n);
         const same = next.get(key);
-        if (same && same.some((y) => sameWords(y.s, n.s))) continue;
         if (same) same.push(n);
         else next.set(key, [n]);
         size++;
       }
-      if (size > MAX_CANDIDATES) {
-        truncated = true;
-        break;
+      if (hit.cut) truncated = true;
+    } else {
+      for (const c of frontier) {
+        for (const n of advance(model, sw, c, r, win, silent, miss, search)) {
+          const key = candKey(n);
+          const same = next.get(key);
+          if (same && same.some((y) => sameWords(y.s, n.s))) continue;
+          if (same) same.push(n);
+          else next.set(key, [n]);
+          size++;
+        }
+        if (size > MAX_CANDIDATES) {
+          truncated = true;
+          break;
+        }
+      }
+      if (search.cut) truncated = true;
+      if (lineMemo && size > 0) {
+        if (lineMemo.size >= LINE_MEMO_LIMIT) lineMemo.clear();
+        const list = lineMemo.get(memoKey) ?? [];
+        list.push({ from: frontier, next: [...next.values()].flat(), cut: truncated });
+        lineMemo.set(memoKey, list);
       }
     }
-    if (search.cut) truncated = true;
     if (size === 0) {
       const cl = closest as { score: number; text: string } | null;
       if (truncated) return done({ verdict: 'incomplete', line: r.line, reason: `the search was cut (more than ${MAX_CANDIDATES} candidate states or ${MAX_SILENT_STEPS} silent steps), so line ${r.line} cannot be called a divergence`, candidatesBefore: frontier.length });
       return done({
         verdict: 'diverges',
         line: r.line,
-        offsets: ckOfLine(r)?.offsets ?? [],
+        offsets: ckOfLine(raw)?.offsets ?? [],
         reason: `no step of the model prints this '${r.kind}' line here${guessed ? ' (popTime inferred from the pop line)' : ''}: ${cl ? speak(cl.text, world) : 'no candidate state'} (times from ${gmt8(world.origin)})`,
         candidatesBefore: frontier.length,
       });
@@ -592,6 +664,66 @@ export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo): CkRe
     }
   }
   return remember(done({ verdict: truncated ? 'incomplete' : 'conforms', atRest, reason: truncated ? `more than ${MAX_CANDIDATES} candidate states` : null }));
+}
+
+function sameFrontier(a: readonly Candidate[], b: readonly Candidate[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(candKey(a[i]) === candKey(b[i]) && sameWords(a[i].s, b[i].s))) return false;
+  return true;
+}
+
+/** A line as the search sees it: its kind, its second on the model's grid, its fields in the search world, the silent acks. */
+function lineSignature(r: PopLogRecord, win: Window, silent: readonly number[]): string {
+  const { line: _l, time: _t, thread: _th, continuation: _c, level: _lv, ...fields } = r as PopLogRecord & { continuation?: number };
+  return `${r.kind}@${win.lineFrom},${win.bpAfter},${win.tickTo},${win.last},${win.stepFrom}:${silent.join(',')}:${JSON.stringify(fields)}`;
+}
+
+const bnIn = (b: string | null, w: CkWorld): string | null => (b === null ? null : b === w.brokerName ? 'broker-a' : b === w.otherBroker ? 'broker-b' : `?${b}`);
+
+/**
+ * A line brought into the search world: names, offsets and times as the CK's model has them
+ * (the topic, group and queue of the CK become the model's, offsets lose the CK's shift, times
+ * its origin; a name that is not the CK's stays visibly different). Only the fields the search
+ * compares are kept.
+ */
+export function normalizeRecord(r: PopLogRecord, w: CkWorld): PopLogRecord {
+  const sh = w.offsetShift;
+  const o = w.origin;
+  const name = (v: string, mine: string, model: string): string => (v === mine ? model : `?${v}`);
+  const q = (v: number): number => (v === w.queueId ? 0 : -1 - v);
+  type CkLike = { topic: string; cid: string; queueId: number; startOffset: number; num: number; reviveTime: number; brokerName: string | null; popTime?: number };
+  const ck = (c: CkLike): CkLike => ({
+    topic: name(c.topic, w.topic, SEARCH_WORLD.topic),
+    cid: name(c.cid, w.group, SEARCH_WORLD.group),
+    queueId: q(c.queueId),
+    startOffset: c.startOffset - sh,
+    num: c.num,
+    reviveTime: c.reviveTime - o,
+    brokerName: bnIn(c.brokerName, w),
+    ...(c.popTime !== undefined ? { popTime: c.popTime - o } : {}),
+  });
+  type AckLike = { type?: string; ackOffset?: number; ackOffsetList?: readonly number[]; startOffset: number; consumerGroup: string; topic: string; queueId: number; popTime: number; brokerName: string | null };
+  const ack = (a: AckLike): AckLike => ({
+    ...(a.type !== undefined ? { type: a.type } : {}),
+    ...(a.ackOffset !== undefined ? { ackOffset: a.ackOffset - sh } : {}),
+    ...(a.ackOffsetList !== undefined ? { ackOffsetList: a.ackOffsetList.map((x) => x - sh) } : {}),
+    startOffset: a.startOffset - sh,
+    consumerGroup: name(a.consumerGroup, w.group, SEARCH_WORLD.group),
+    topic: name(a.topic, w.topic, SEARCH_WORLD.topic),
+    queueId: q(a.queueId),
+    popTime: a.popTime - o,
+    brokerName: bnIn(a.brokerName, w),
+  });
+  const base = { kind: r.kind, line: r.line, time: r.time, level: r.level, thread: '', continuation: 0, gated: r.gated };
+  const x = r as unknown as Record<string, unknown> & { ckWrap?: { ck: CkLike; nbo: number } };
+  const out: Record<string, unknown> = { ...base };
+  if (x.ckWrap) out.ckWrap = { ck: ck(x.ckWrap.ck), nbo: x.ckWrap.nbo - sh };
+  if (r.kind === 'addCkTimeout' || r.kind === 'retryMsg') out.ck = ck(r.ck as CkLike);
+  if (r.kind === 'findCk') out.ck = ck(r.ck as CkLike);
+  if ('ack' in r && r.ack) out.ack = ack(r.ack as AckLike);
+  if (r.kind === 'retryMsg') out.offset = r.offset - sh;
+  if (r.kind === 'addAckFail') out.reason = r.reason;
+  return out as unknown as PopLogRecord;
 }
 
 /** Are all the model's times multiples of 500 ms (then the search may move the clock on that grid)? */
@@ -667,8 +799,16 @@ function lineEvents(model: PopModel, s: State, r: PopLogRecord, w: CkWorld): Eve
     case 'findCk':
     case 'findAck':
     case 'findBatchAck':
-    case 'retryMsg':
-      return [{ type: 'revive' }];
+      return [REVIVE];
+    case 'retryMsg': {
+      // A retry is written by the revive pass, or, with asynchronous reads, when its read completes.
+      const out: Event[] = [REVIVE];
+      for (let k = 0; k < s[G.NCK]; k++) {
+        const c = L.ck(k);
+        if (s[c + C.RETRY_PENDING] !== 0) out.push({ type: 'reviveComplete', queueId: s[c + C.QUEUE], startOffset: s[c + C.START], popTime: s[c + C.POP_TIME] });
+      }
+      return out;
+    }
     default:
       return [];
   }
@@ -683,8 +823,11 @@ interface Stepped {
 const CLIENT_TYPES = new Set(['pop', 'ack', 'changeInvisible']);
 
 /** The step `e` from `s`: the state after it, the lines it prints, the invariants it breaks; null when the model does not allow it. */
-function step(model: PopModel, s: State, e: Event, w: CkWorld): Stepped | null {
+function step(base: PopModel, s: State, e: Event, w: CkWorld): Stepped | null {
+  const model = (e as { busy?: boolean }).busy ? (BUSY.get(base) ?? base) : base;
   if (model.why(s, e) !== null) return null;
+  // The one failing revive pass the CK's bounds allow.
+  if (e.type === 'revive' && e.retryFails && s[G.USED_RETRY_FAILURES] >= 1) return null;
   // Client events use up budgets (late, repeated, failing acks); the broker's never overflow one CK's layout.
   if (CLIENT_TYPES.has(e.type) && model.exceeds(s, e) !== null) return null;
   const observations: Observation[] = [];
@@ -714,6 +857,17 @@ function sameWords(a: Int32Array, b: Int32Array): boolean {
 const TIMER: Event = { type: 'timer' };
 const SCAN: Event = { type: 'scan' };
 const REVIVE: Event = { type: 'revive' };
+/**
+ * A revive pass on a revive queue other CKs keep writing to: endTime is about now (the
+ * reviveQueueBusy setting). One CK's model holds only its own revive-queue entries, so a pass
+ * is tried both ways: the CK's own traffic alone, and a busy queue.
+ */
+const REVIVE_BUSY = { type: 'revive', busy: true } as unknown as Event;
+/** Each CK model's twin with reviveQueueBusy=true (same layout, so states are shared). */
+const BUSY = new WeakMap<PopModel, PopModel>();
+/** Passes whose retry writes fail (the CK is re-put, the revive logs only an error line that names no CK). */
+const REVIVE_FAILING: Event = { type: 'revive', retryFails: true };
+const REVIVE_BUSY_FAILING = { type: 'revive', retryFails: true, busy: true } as unknown as Event;
 
 /**
  * The steps the broker may take from `x` without a client: the timer, the buffer scan, a
@@ -731,10 +885,12 @@ function brokerSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Ste
     const st = step(model, x, TIMER, w);
     if (st) out.push({ e: TIMER, st });
   }
-  const scan = step(model, x, SCAN, w);
-  if (scan && !sameWords(scan.s, x)) out.push({ e: SCAN, st: scan });
-  const rev = step(model, x, REVIVE, w);
-  if (rev && !sameWords(rev.s, x)) out.push({ e: REVIVE, st: rev });
+  if (bufferBusy(x, model) || (x[G.FLAGS] & GF.SERVING) === 0) {
+    const scan = step(model, x, SCAN, w);
+    if (scan && !sameWords(scan.s, x)) out.push({ e: SCAN, st: scan });
+  }
+  // Only a pass with nothing to read logs nothing (every entry it reads is this CK's and is logged).
+  if (x[G.NLOG] - 1 <= reviveStart(x)) for (const r of reviveSteps(model, x, w)) out.push(r);
   for (let k = 0; k < x[G.NCK]; k++) {
     const c = ctx.L.ck(k);
     if (x[c + C.RETRY_PENDING] === 0) continue;
@@ -747,6 +903,41 @@ function brokerSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Ste
     const e: Event = { type: 'tick', to: bp };
     const st = step(model, x, e, w);
     if (st) out.push({ e, st });
+  }
+  return out;
+}
+
+/** The `full` scenario's own test: a scan has something to do only with a wrapper in the buffer or an offset queue. */
+function bufferBusy(x: State, model: PopModel): boolean {
+  for (let k = 0; k < x[G.NCK]; k++) if ((x[model.ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) return true;
+  return false;
+}
+
+/** The `full` scenario's own test: a revive pass can change something only with an unread entry, or an in-memory offset behind the committed one. */
+function reviveHasWork(x: State): boolean {
+  return x[G.NLOG] - 1 > reviveStart(x) || x[G.REVIVE_MEM] < x[G.REVIVE_COMMIT];
+}
+
+const retries = (st: Stepped): boolean => st.lines.some((l) => l.kind === 'retryMsg');
+
+/**
+ * The revive passes that change something: on the CK's own traffic and on a busy queue; and,
+ * when a pass would write retries, the same pass with its retry writes failing.
+ */
+function reviveSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Stepped }[] {
+  if (!reviveHasWork(x)) return [];
+  const out: { e: Event; st: Stepped }[] = [];
+  const quiet = step(model, x, REVIVE, w);
+  const busy = step(model, x, REVIVE_BUSY, w);
+  if (quiet && !sameWords(quiet.s, x)) out.push({ e: REVIVE, st: quiet });
+  if (busy && !sameWords(busy.s, x) && !(quiet && sameWords(quiet.s, busy.s))) out.push({ e: REVIVE_BUSY, st: busy });
+  if (quiet && retries(quiet)) {
+    const f = step(model, x, REVIVE_FAILING, w);
+    if (f) out.push({ e: REVIVE_FAILING, st: f });
+  }
+  if (busy && retries(busy) && !(quiet && retries(quiet) && sameWords(quiet.s, busy.s))) {
+    const f = step(model, x, REVIVE_BUSY_FAILING, w);
+    if (f) out.push({ e: REVIVE_BUSY_FAILING, st: f });
   }
   return out;
 }
@@ -794,7 +985,7 @@ function withViolations(c: Candidate, broken: readonly string[], line: number | 
   const waiting = [...c.waiting];
   for (const b of broken) {
     if (violated.has(b) || waiting.includes(b)) continue;
-    if (line !== null) violated.set(b, line);
+    if (line !== null) violated.set(b, 1);
     else waiting.push(b);
   }
   return { violated, waiting };
@@ -845,7 +1036,7 @@ function advance(
     const isEvidence = c.evidence === c.pending[i] || pending.length === 0;
     if (isEvidence && c.waiting.length > 0) {
       const violated = new Map(c.violated);
-      for (const b of c.waiting) violated.set(b, r.line);
+      for (const b of c.waiting) violated.set(b, 1);
       return [{ ...c, pending, violated, waiting: [], evidence: null }];
     }
     return [{ ...c, pending }];
@@ -858,13 +1049,18 @@ function advance(
     const now = x.s[G.NOW];
     const events = lineEvents(model, x.s, r, w);
     if (events.length === 0) miss(1, `no '${r.kind}' step is possible in this state`);
-    for (const e of events) {
-      const why = model.why(x.s, e);
-      if (why !== null) {
-        miss(5, `at ${sec(now)} the guard of ${e.type} refuses: ${why}`);
-        continue;
+    const revives = events.some((e) => e.type === 'revive') ? reviveSteps(model, x.s, w) : [];
+    if (events.some((e) => e.type === 'revive') && revives.length === 0) miss(5, `at ${sec(now)} a revive pass has nothing to read`);
+    const tried: { e: Event; st: Stepped | null }[] = [...revives, ...events.filter((e) => e.type !== 'revive').map((e) => ({ e, st: null }))];
+    for (const { e, st: pre } of tried) {
+      if (pre === null) {
+        const why = model.why(x.s, e);
+        if (why !== null) {
+          miss(5, `at ${sec(now)} the guard of ${e.type} refuses: ${why}`);
+          continue;
+        }
       }
-      const st = step(model, x.s, e, w);
+      const st = pre ?? step(model, x.s, e, w);
       if (!st) continue;
       if (st.lines.length === 0) {
         miss(5, `${e.type} at ${sec(now)} prints nothing for this CK`);
@@ -880,7 +1076,7 @@ function advance(
         const pending = st.lines.filter((_, j) => j !== i);
         const done = pending.length === 0 || evidence === st.lines[i];
         // Violations of the silent steps before it are shown by this line.
-        const shown = x.waiting.length === 0 ? x : { ...x, violated: new Map([...x.violated, ...x.waiting.map((b) => [b, r.line] as const)]), waiting: [] };
+        const shown = x.waiting.length === 0 ? x : { ...x, violated: new Map([...x.violated, ...x.waiting.map((b) => [b, 1] as const)]), waiting: [] };
         const v = withViolations(shown, st.broken, done ? r.line : null);
         out.push({ s: st.s, pending, stepAt: st.s[G.NOW], evidence: done ? null : evidence, violated: v.violated, waiting: v.waiting, before: x.s, event: e });
         break;

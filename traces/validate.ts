@@ -36,7 +36,7 @@ import { reviveStart } from '../model/protocol/revive.js';
 import { apply } from '../model/step.js';
 import { nextTimerDue } from '../model/protocol/store.js';
 import type { State } from '../model/state.js';
-import { CK_BASE_OFFSET, CkModels, ckModelRefusal } from './ck-model.js';
+import { CK_BASE_OFFSET, CK_MAX_NUM, CkModels, ckModelRefusal } from './ck-model.js';
 export { ckOrigin } from './ck-model.js';
 import { printedIn, type PopLogRelease } from './poplog-render.js';
 import { CK_LINE_KINDS, expectLines, lineMismatch, type CkWorld, type LineExpect } from './poplog-expect.js';
@@ -270,14 +270,35 @@ export class PopLogValidator {
         this.counts.cks++;
       }
     }
+    // A CK re-put by the revive (rePutCK: one message, its own startOffset, a later reviveTime)
+    // belongs to the popped CK that holds that offset.
+    if (!track && !POP_KINDS.has(r.kind)) track = this.parentOf(id, r);
     if (!track) {
       this.noteUnused(r.line, 'ckBeforeLog');
       return;
     }
-    if (track.popTime === null && id.popTime !== null) track.popTime = id.popTime;
+    if (track.popTime === null && id.popTime !== null && track.key4 === id.key4) track.popTime = id.popTime;
     track.records.push(r);
     track.lastTo = Math.max(track.lastTo, r.time.to);
     if (this.latest - this.lastSweep > 10_000) this.sweep(false);
+  }
+
+  private parentOf(id: { key4: string; reviveTime: number | null; popTime: number | null }, r: PopLogRecord): Track | undefined {
+    const [topic, group, q, so] = id.key4.split('@');
+    const offset = Number(so);
+    const fromOffset = 'ck' in r && r.ck && typeof (r.ck as { rePutTimes?: unknown }).rePutTimes !== 'undefined' ? (r.ck as { rePutTimes: unknown }).rePutTimes : null;
+    let best: Track | undefined;
+    for (let back = 1; back <= CK_MAX_NUM; back++) {
+      for (const t of this.open.get(`${topic}@${group}@${q}@${offset - back}`) ?? []) {
+        const ck = firstCk(t.records[0]);
+        if (!ck || offset - back + ck.num <= offset) continue;
+        if (id.popTime !== null && t.popTime !== null && id.popTime !== t.popTime) continue;
+        if (id.reviveTime !== null && t.reviveTime !== null && id.reviveTime <= t.reviveTime && fromOffset === null) continue;
+        best = t;
+      }
+      if (best) return best;
+    }
+    return undefined;
   }
 
   /** Checks the CKs with no line for closeAfter ms (all of them at the end). */

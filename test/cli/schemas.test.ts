@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { BugReportSchema, CheckReportSchema, jsonSchemaText, PUBLISHED_SCHEMAS, ReplayReportSchema } from '../../cli/report-schema.js';
+import { BugReportSchema, CheckReportSchema, jsonSchemaText, PUBLISHED_SCHEMAS, ReplayReportSchema, ValidateReportSchema } from '../../cli/report-schema.js';
+import { fileURLToPath } from 'node:url';
 import { cli, FILES } from './helpers.js';
 
 async function json(...argv: string[]): Promise<unknown> {
@@ -43,6 +44,25 @@ describe('the --json reports follow their schemas', () => {
     for (const f of ['t.jsonl', 'd.jsonl']) {
       const parsed = ReplayReportSchema.safeParse(await json('replay', f, '--json'));
       expect(parsed.success, `${f}: ${parsed.error?.message}`).toBe(true);
+    }
+  });
+
+  it('validate: violated, conforming, diverging and several files', async () => {
+    const fx = (n: string): string => fileURLToPath(new URL(`../fixtures/poplog/${n}`, import.meta.url));
+    const runs: [string[], string][] = [
+      [[fx('8835-5.3.1.log'), '--rocketmq', '5.3.1'], 'violated'],
+      [[fx('8835-5.3.2.log'), '--rocketmq', '5.3.2'], 'conforms'],
+      [[fx('8835-5.3.1.log'), '--rocketmq', '5.3.2'], 'diverges'],
+      [[fx('8835-5.3.2.log'), fx('8835-5.3.1.log'), fx('pop-default.log'), '--rocketmq', '5.3.1'], 'violated'],
+    ];
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const published = ajv.compile(JSON.parse(readFileSync(new URL('../../docs/schemas/validate-report.schema.json', import.meta.url), 'utf8')));
+    for (const [argv, verdict] of runs) {
+      const report = (await json('validate', ...argv, '--json')) as Record<string, unknown>;
+      const parsed = ValidateReportSchema.safeParse(report);
+      expect(parsed.success, `${argv.join(' ')}: ${parsed.error?.message}`).toBe(true);
+      expect(report.verdict).toBe(verdict);
+      expect(published(report), JSON.stringify(published.errors)).toBe(true);
     }
   });
 

@@ -315,6 +315,13 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
 // ---------------------------------------------------------------------------------------------
 // Text
 
+const EVIDENCE_TEXT: Readonly<Record<string, string>> = {
+  bufferAckWithoutBrokerName: 'the buffer flushed an AckMsg without brokerName (put ack to store ok ... brokerName=null)',
+  bufferBatchAckWithoutBrokerName: 'the buffer flushed a BatchAckMsg without brokerName (put batch ack to store ok ... brokerName=null)',
+};
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 function ckText(c: CkResult['ck']): string {
   return `CK ${c.topic}@${c.group}@${c.queueId} startOffset=${c.startOffset}${c.num !== null ? ` num=${c.num}` : ''}${c.popTime !== null ? ` popTime=${c.popTime}` : ''}${c.reviveTime !== null ? ` reviveTime=${c.reviveTime}` : ''} brokerName=${c.brokerName ?? 'null'}`;
 }
@@ -328,7 +335,7 @@ export function renderValidate(r: ValidateReport): string {
       continue;
     }
     const c = f.cks;
-    out.push(`  ${f.lines} lines; ${c.total} CKs: ${c.conforms} conform, ${c.violated} violated, ${c.diverges} diverge, ${c.incomplete} incomplete, ${c.unchecked} not checkable`);
+    out.push(`  ${plural(f.lines, 'line')}; ${plural(c.total, 'CK')}: ${c.conforms} conform, ${c.violated} violated, ${c.diverges} diverge, ${c.incomplete} incomplete, ${c.unchecked} not checkable`);
     out.push(`  ${f.coverage}`);
     const u = f.unusedLines;
     const parts = [
@@ -354,6 +361,9 @@ export function renderValidate(r: ValidateReport): string {
       for (const m of more) {
         out.push(`  also ${m.invariant} at line ${m.line}${m.line < (f.line ?? 0) ? ' (the first sign)' : ''}${m.explanation.length > 0 ? ':' : ''}`);
         for (const e of m.explanation) out.push(`    ${e}`);
+      }
+      for (const ev of f.findings.find((x) => x.line === f.line && x.invariant === f.invariant)?.evidence ?? []) {
+        out.push(`  line ${ev.line}: ${EVIDENCE_TEXT[ev.what] ?? ev.what}`);
       }
       if (f.catalogue.length > 0) out.push(`  matches catalogue: ${f.catalogue.join(', ')} (popcheck bugs)`);
     } else if (f.verdict === 'diverges' && f.ck) {

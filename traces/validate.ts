@@ -768,7 +768,7 @@ function gmt8(ms: number): string {
 }
 
 function timeNote(w: CkWorld): string {
-  return `(model times are seconds from ${gmt8(w.origin)}, the start of the pop's second; the model's revive queue holds this CK's entries only)`;
+  return `(model times are seconds after the pop, ${gmt8(w.origin)}; revive queue offsets are the model's, whose revive queue holds this CK's entries only)`;
 }
 
 /** The model's text in the log's names: its revive keys and its offsets. */

@@ -123,6 +123,19 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
+/** The values of repeated `--set name=value` flags, each checked against its setting's type. */
+export function parseSetFlags(items: unknown): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const item of (items as string[] | undefined) ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);
+    const r = parseSettingValue(item.slice(0, eq), item.slice(eq + 1));
+    if (!r.ok) throw new UsageError(`--set: ${r.error}`);
+    settings[r.name] = r.value;
+  }
+  return settings;
+}
+
 function modelFromFlags(v: ParsedValues): ModelIdentity {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const scenario = str('scenario') ?? 'ack-flush';
@@ -130,14 +143,7 @@ function modelFromFlags(v: ParsedValues): ModelIdentity {
   const lim = MESSAGES_LIMIT[scenario] ?? { min: 1, max: 32 };
   const messagesRaw = str('messages');
   const messages = messagesRaw === undefined ? (def?.defaultMessages ?? 3) : intText('--messages', messagesRaw, lim.min, lim.max);
-  const settings: Record<string, unknown> = {};
-  for (const item of (v.set as string[] | undefined) ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);
-    const r = parseSettingValue(item.slice(0, eq), item.slice(eq + 1));
-    if (!r.ok) throw new UsageError(`--set: ${r.error}`);
-    settings[r.name] = r.value;
-  }
+  const settings = parseSetFlags(v.set);
   const bounds: Record<string, unknown> = {};
   for (const [key, { min, max }] of Object.entries(COUNT_BOUNDS)) {
     const raw = str(kebab(key));

@@ -3,13 +3,13 @@
  * The log itself comes from traces/simulate.ts; this file checks the flags and writes it.
  */
 import type { SettingOverrides } from '../model/identity.js';
-import { parseSettingValue } from '../model/settings.js';
 import { DEFAULT_RELEASE } from '../model/versions.js';
 import { ModelArgsError } from '../model/factory.js';
 import { CK_MAX_NUM, CkModels } from '../traces/ck-model.js';
 import { popLogRefusal, type PopLogRelease } from '../traces/poplog-render.js';
 import { INVISIBLE_TIMES, SIMULATE_DEFAULTS, simulate, type SimulateFormat, type SimulateOptions, type SimulateStats } from '../traces/simulate.js';
 import { flagOf } from './args.js';
+import { parseSetFlags } from './args.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 
 export const SIMULATE_FLAGS: Record<string, FlagSpec> = {
@@ -70,14 +70,7 @@ export function parseSimulateArgs(argv: readonly string[]): SimulateArgs {
     const refusal = popLogRefusal(release);
     if (refusal !== null) throw new UsageError(`--rocketmq ${release}: ${refusal}`);
   }
-  const settings: Record<string, unknown> = {};
-  for (const item of (v.set as string[] | undefined) ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);
-    const r = parseSettingValue(item.slice(0, eq), item.slice(eq + 1));
-    if (!r.ok) throw new UsageError(`--set: ${r.error}`);
-    settings[r.name] = r.value;
-  }
+  const settings = parseSetFlags(v.set);
   const options: SimulateOptions = {
     seed: intFlag('seed', str('seed'), SIMULATE_DEFAULTS.seed),
     cks: intFlag('cks', str('cks'), 1),

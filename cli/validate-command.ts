@@ -16,7 +16,7 @@ import { boundedLines } from './poplog-file.js';
 import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry, type PopLogLine, type RawLine } from '../traces/poplog.js';
 import { OUTCOME_INVARIANTS, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
 import { findRelease } from '../model/versions.js';
-import { parseSettingValue } from '../model/settings.js';
+import { parseSetFlags } from './args.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 import type { z } from 'zod';
 import { ReplayReportSchema, type ValidateFileReportSchema, type ValidateReportSchema } from './report-schema.js';
@@ -55,14 +55,7 @@ export function parseValidateArgs(command: string, argv: readonly string[]): Val
   if (format !== 'auto' && format !== 'poplog' && format !== 'jsonl') throw new UsageError(`--format: expected auto, poplog or jsonl (got '${format}')`);
   const rocketmq = (v.rocketmq as string | undefined) ?? null;
   if (rocketmq !== null && !findRelease(rocketmq)) throw new UsageError(`--rocketmq: unknown release '${rocketmq}' (try: popcheck versions)`);
-  const settings: Record<string, unknown> = {};
-  for (const item of (v.set as string[] | undefined) ?? []) {
-    const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects name=value (got '${item}')`);
-    const r = parseSettingValue(item.slice(0, eq), item.slice(eq + 1));
-    if (!r.ok) throw new UsageError(`--set: ${r.error}`);
-    settings[r.name] = r.value;
-  }
+  const settings = parseSetFlags(v.set);
   return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, json: v.json === true, help: false };
 }
 

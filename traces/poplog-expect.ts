@@ -42,6 +42,8 @@ export interface CkWorld {
   readonly offsetShift: number;
   /** Model time of the pop (popTime - origin); 0 when absent. */
   readonly popAt?: number;
+  /** The validator's: whether the log has a "put ack msg error" line within a second of epoch ms t. */
+  readonly putErrorNear?: (t: number) => boolean;
 }
 
 /** A PopCheckPoint in the log's terms. */

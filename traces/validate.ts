@@ -54,9 +54,16 @@ export const STAMP_SLACK_MS = 200;
 /** An asynchronous put's callback logs "put ... ok" up to this long after the put. */
 export const CALLBACK_SLACK_MS = 2000;
 /** Candidates kept per CK; beyond it the CK's check is incomplete. */
-export const MAX_CANDIDATES = 256;
+export const MAX_CANDIDATES = 512;
 /** Silent steps tried between two lines of a CK. */
 export const MAX_SILENT_STEPS = 2000;
+
+/**
+ * A CK with no line for this long (log time) is taken as done and checked. A revive normally
+ * comes a few seconds after the CK's revive time; a re-put CK 10 s to minutes later. A line of a
+ * CK that comes after its check is counted as a line of a CK popped before the log starts.
+ */
+export const CLOSE_AFTER_MS = 3 * 60_000;
 
 export interface ValidateSettings {
   readonly release: string;
@@ -201,6 +208,31 @@ export function ckOfLine(r: PopLogRecord): { key4: string; reviveTime: number | 
   }
 }
 
+/**
+ * What a CK's check reads of a line, and nothing more (put results, thread, level, diff lists
+ * are dropped): memory follows the CKs still open, and an open CK holds only this.
+ */
+function slim(r: PopLogRecord): PopLogRecord {
+  type CkLike = { topic: string; cid: string; queueId: number; startOffset: number; num: number; reviveTime: number; brokerName: string | null; popTime?: number; rePutTimes?: unknown };
+  const ck = (c: CkLike): CkLike => ({
+    topic: c.topic,
+    cid: c.cid,
+    queueId: c.queueId,
+    startOffset: c.startOffset,
+    num: c.num,
+    reviveTime: c.reviveTime,
+    brokerName: c.brokerName,
+    ...(c.popTime !== undefined ? { popTime: c.popTime } : {}),
+    ...(c.rePutTimes !== undefined && c.rePutTimes !== null ? { rePutTimes: c.rePutTimes } : {}),
+  });
+  const x = r as unknown as Record<string, unknown> & { ckWrap?: { ck: CkLike; nbo: number }; ck?: CkLike };
+  const out: Record<string, unknown> = { kind: r.kind, line: r.line, time: r.time, level: r.level, thread: '', continuation: 0, gated: r.gated };
+  if (x.ckWrap) out.ckWrap = { ck: ck(x.ckWrap.ck), nbo: x.ckWrap.nbo };
+  if (x.ck) out.ck = ck(x.ck);
+  for (const k of ['ack', 'offset', 'reason', 'topic', 'group', 'queueId', 'startOffset', 'reviveTime'] as const) if (k in x) out[k] = x[k];
+  return out as unknown as PopLogRecord;
+}
+
 const POP_KINDS: ReadonlySet<PopLogKind> = new Set<PopLogKind>(['addCk', 'addCkJustOffset', 'addCkTimeout', 'mergeKeyConflict']);
 
 /** Why a line was not used by any CK's check. */
@@ -221,6 +253,12 @@ export class PopLogValidator {
   private readonly models: CkModels;
   private readonly memo: ConformMemo = new Map();
   private readonly lineMemo: LineMemo = new Map();
+  /** Seconds (epoch s) with a "put ack msg error" line. */
+  private readonly putErrors = new Set<number>();
+  private readonly putErrorNear = (t: number): boolean => {
+    const sec = Math.floor(t / 1000);
+    return this.putErrors.has(sec) || this.putErrors.has(sec + 1);
+  };
   private readonly open = new Map<string, Track[]>();
   private readonly results: CkResult[] = [];
   private readonly unused: Record<UnusedReason, number> = { notPerCk: 0, ckBeforeLog: 0, afterVerdict: 0, ckUnchecked: 0 };
@@ -234,7 +272,7 @@ export class PopLogValidator {
 
   constructor(readonly v: ValidateSettings) {
     this.models = new CkModels(v.release, v.settings as never, v.batchAck ?? false);
-    this.closeAfter = v.closeAfterMs ?? 10 * 60_000;
+    this.closeAfter = v.closeAfterMs ?? CLOSE_AFTER_MS;
   }
 
   /** Throws when the settings give no model (a bad --set). */
@@ -249,6 +287,7 @@ export class PopLogValidator {
 
   push(r: PopLogRecord): void {
     if (r.time.to > this.latest) this.latest = r.time.to;
+    if (r.kind === 'putAckMsgError') this.putErrors.add(Math.floor(r.time.from / 1000));
     if (!CK_LINE_KINDS.has(r.kind)) return;
     const id = ckOfLine(r);
     if (id === null) {
@@ -278,7 +317,7 @@ export class PopLogValidator {
       return;
     }
     if (track.popTime === null && id.popTime !== null && track.key4 === id.key4) track.popTime = id.popTime;
-    track.records.push(r);
+    track.records.push(slim(r));
     track.lastTo = Math.max(track.lastTo, r.time.to);
     if (this.latest - this.lastSweep > 10_000) this.sweep(false);
   }
@@ -316,7 +355,7 @@ export class PopLogValidator {
   }
 
   private finishTrack(t: Track): void {
-    const res = checkTrack(t, this.models, this.memo, this.lineMemo);
+    const res = checkTrack(t, this.models, this.memo, this.lineMemo, this.putErrorNear);
     this.counts[res.verdict]++;
     if (res.verdict === 'unchecked') for (const r of t.records) this.noteUnused(r.line, 'ckUnchecked');
     else if (res.stoppedAt !== null) for (const r of t.records) if (r.line > res.stoppedAt) this.noteUnused(r.line, 'afterVerdict');
@@ -423,7 +462,7 @@ function evidenceOf(t: Track): { line: number; what: string }[] {
 
 /** Conforming checks, by the CK's history relative to its pop (trackSignature): CKs with the same one conform alike. */
 export type ConformMemo = Map<string, { readonly atRest: boolean }>;
-const MEMO_LIMIT = 200_000;
+const MEMO_LIMIT = 20_000;
 
 const bnClass = (b: string | null, w: CkWorld): string => (b === null ? 'N' : b === w.brokerName ? 'L' : `=${b}`);
 
@@ -479,7 +518,7 @@ function trackSignature(t: Track, w: CkWorld, num: number, it: number, grid: num
       default:
         return ''; // a kind the signature does not cover: no reuse
     }
-    parts.push(`${r.kind}@${win.lineFrom},${win.bpAfter},${win.tickTo},${win.last},${win.stepFrom}:${f}`);
+    parts.push(`${r.kind}@${win.lineFrom},${win.bpAfter},${win.tickTo},${win.last},${win.stepFrom}${w.putErrorNear?.(r.time.from) ? 'E' : ''}:${f}`);
   }
   return parts.join('|');
 }
@@ -493,15 +532,22 @@ const SEARCH_WORLD: CkWorld = { topic: 'T', group: 'G', queueId: 0, brokerName: 
 
 /** The results of searching one line from one set of candidates, by (candidates, the line in the search world). */
 export type LineMemo = Map<string, { readonly from: readonly Candidate[]; readonly next: readonly Candidate[]; readonly cut: boolean }[]>;
-const LINE_MEMO_LIMIT = 300_000;
+const LINE_MEMO_LIMIT = 5000;
 
-export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo, lineMemo?: LineMemo): CkResult {
-  const fast = checkTrackIn(t, models, memo, lineMemo, true);
+export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo, lineMemo?: LineMemo, putErrorNear?: (t: number) => boolean): CkResult {
+  const fast = checkTrackIn(t, models, memo, lineMemo, true, putErrorNear);
   // A divergence or a cut search is explained in the CK's own terms: search again in its world.
-  return fast.verdict === 'diverges' || fast.verdict === 'incomplete' ? checkTrackIn(t, models, undefined, undefined, false) : fast;
+  return fast.verdict === 'diverges' || fast.verdict === 'incomplete' ? checkTrackIn(t, models, undefined, undefined, false, putErrorNear) : fast;
 }
 
-function checkTrackIn(t: Track, models: CkModels, memo: ConformMemo | undefined, lineMemo: LineMemo | undefined, shared: boolean): CkResult {
+function checkTrackIn(
+  t: Track,
+  models: CkModels,
+  memo: ConformMemo | undefined,
+  lineMemo: LineMemo | undefined,
+  shared: boolean,
+  putErrorNear: ((t: number) => boolean) | undefined,
+): CkResult {
   const first = t.records[0];
   if (!POP_KINDS.has(first.kind) || first.kind === 'mergeKeyConflict') {
     return result(t, t.popTime, { verdict: 'unchecked', reason: `its first line (${first.line}) is not the pop's: the CK was popped before the log starts` });
@@ -547,6 +593,7 @@ function checkTrackIn(t: Track, models: CkModels, memo: ConformMemo | undefined,
     origin: popTime,
     popAt: 0,
     offsetShift: ck.startOffset - CK_BASE_OFFSET,
+    putErrorNear,
   };
   const evidence = evidenceOf(t);
   const grid = onGrid(model) && (popTime - world.origin) % GRAIN_MS === 0 ? GRAIN_MS : 1;
@@ -593,7 +640,7 @@ function checkTrackIn(t: Track, models: CkModels, memo: ConformMemo | undefined,
       stoppedAt: partial.verdict === 'diverges' || partial.verdict === 'incomplete' ? (partial.line ?? null) : null,
     });
   };
-  const sw = shared ? SEARCH_WORLD : world;
+  const sw = shared ? { ...SEARCH_WORLD, putErrorNear } : world;
   const silent = silentAcks;
   for (const raw of t.records) {
     const r = shared ? normalizeRecord(raw, world) : raw;
@@ -605,7 +652,7 @@ function checkTrackIn(t: Track, models: CkModels, memo: ConformMemo | undefined,
       if (closest === null || score > closest.score) closest = { score, text };
     };
     const search: Search = { budget: MAX_SILENT_STEPS, cut: false };
-    const memoKey = lineMemo ? `${frontier.map(candKey).join('~')}#${lineSignature(r, win, silent)}` : '';
+    const memoKey = lineMemo ? `${frontier.map(candKey).join('~')}#${lineSignature(r, win, silent)}#${putErrorNear?.(r.time.from) ? 'E' : ''}` : '';
     const hit = lineMemo?.get(memoKey)?.find((m) => sameFrontier(m.from, frontier));
     if (hit) {
       for (const n of hit.next) {
@@ -808,7 +855,8 @@ function lineEvents(model: PopModel, s: State, r: PopLogRecord, w: CkWorld): Eve
       const c = L.ck(0);
       const bn = a.brokerName === null ? null : a.brokerName === w.brokerName ? ('broker-a' as const) : ('broker-b' as const);
       const base = { type: 'ack' as const, queueId: 0, startOffset: s[c + C.START], popTime: s[c + C.POP_TIME], offset: a.ackOffset - w.offsetShift, brokerName: bn };
-      return [base, { ...base, storeFails: true }];
+      // A failing ACK put prints "put ack msg error" (ungated, naming no CK): only then is it a possibility.
+      return r.kind === 'addAckFail' && w.putErrorNear?.(r.time.from) ? [base, { ...base, storeFails: true }] : [base];
     }
     case 'putCkToStoreOk':
     case 'putAckToStoreOk':

@@ -79,13 +79,19 @@ async function firstLine(path: string): Promise<string> {
   }
 }
 
+/** A system error reading `path` (ENOENT, EACCES, EIO, ...) as a one-line usage error naming it; any other error is returned as it is. */
+function readError(path: string, e: unknown): unknown {
+  const err = e as NodeJS.ErrnoException | null;
+  if (typeof err?.code !== 'string' || typeof err.syscall !== 'string') return e;
+  return new UsageError(`${path}: cannot read: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : `${err.code} (${err.syscall})`}`);
+}
+
 async function checkReadable(path: string): Promise<void> {
   let st;
   try {
     st = await stat(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: cannot read: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
+    throw readError(path, e);
   }
   if (st.isDirectory()) throw new UsageError(`${path}: is a directory, not a log file`);
   if (!st.isFile()) throw new UsageError(`${path}: is not a regular file`);
@@ -145,7 +151,7 @@ export async function runValidate(a: ValidateArgs, readFile: (p: string) => stri
 
 export async function validateFile(path: string, a: ValidateArgs, readFile: (p: string) => string): Promise<FileReport> {
   await checkReadable(path);
-  const head = await firstLine(path);
+  const head = await firstLine(path).catch((e: unknown) => Promise.reject(readError(path, e)));
   let format: FileReport['format'];
   if (a.format === 'poplog') format = 'poplog';
   else if (head.trimStart().startsWith('{')) {
@@ -187,10 +193,14 @@ export async function validateFile(path: string, a: ValidateArgs, readFile: (p: 
             ? { kind: 'malformed', line: n, reason: `line too long (${input.tooLong} characters)` }
             : parsePopLogJsonlLine(typeof input === 'string' ? input : input.text, n)
       : parsePopLogLine;
-  for await (const raw of boundedLines(createReadStream(path, { highWaterMark: 1 << 16 }), MAX_LINE_LENGTH, facts)) {
-    if (first && format === 'poplog-jsonl') acc.skip();
-    else feed(acc.push(raw, parse));
-    first = false;
+  try {
+    for await (const raw of boundedLines(createReadStream(path, { highWaterMark: 1 << 16 }), MAX_LINE_LENGTH, facts)) {
+      if (first && format === 'poplog-jsonl') acc.skip();
+      else feed(acc.push(raw, parse));
+      first = false;
+    }
+  } catch (e) {
+    throw readError(path, e);
   }
   feed(acc.end());
   const counts = acc.counts;

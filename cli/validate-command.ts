@@ -155,7 +155,8 @@ export async function validateFile(path: string, a: ValidateArgs, readFile: (p: 
   let format: FileReport['format'];
   if (a.format === 'poplog') format = 'poplog';
   else if (head.trimStart().startsWith('{')) {
-    format = /"popcheck"\s*:\s*"poplog"/.test(head) ? 'poplog-jsonl' : 'trace';
+    // --format jsonl: the file must be pop.log JSONL (a bad header is refused as one, not read as a model trace).
+    format = a.format === 'jsonl' || /"popcheck"\s*:\s*"poplog"/.test(head) ? 'poplog-jsonl' : 'trace';
   } else if (a.format === 'jsonl') {
     throw new UsageError(`${path}:1: --format jsonl: the first line is not a JSON object`);
   } else format = 'poplog';
@@ -195,9 +196,11 @@ export async function validateFile(path: string, a: ValidateArgs, readFile: (p: 
       : parsePopLogLine;
   try {
     for await (const raw of boundedLines(createReadStream(path, { highWaterMark: 1 << 16 }), MAX_LINE_LENGTH, facts)) {
-      if (first && format === 'poplog-jsonl') acc.skip();
-      else feed(acc.push(raw, parse));
-      first = false;
+      // The JSONL header is the first non-blank line (as firstLine found it); blank lines before it are blank lines.
+      if (first && format === 'poplog-jsonl' && raw.tooLong === undefined && raw.text.replace(/^\uFEFF/, '').trim() !== '') {
+        acc.skip();
+        first = false;
+      } else feed(acc.push(raw, parse));
     }
   } catch (e) {
     throw readError(path, e);

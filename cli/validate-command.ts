@@ -207,6 +207,12 @@ export async function validateFile(path: string, a: ValidateArgs, readFile: (p: 
   }
   feed(acc.end());
   const counts = acc.counts;
+  if (counts.records + counts.unknown === 0 && counts.malformed > 0) {
+    // Not one line has a pop.log line's form (binary data, a .gz, another log's layout): no verdict, not even a vacuous one.
+    const ex = counts.malformedExamples[0];
+    const what = format === 'poplog' ? 'a pop.log' : 'pop.log JSONL';
+    throw new UsageError(`${path}:${ex.line}: not ${what}: none of its ${counts.lines} lines is a pop.log line (line ${ex.line}: ${ex.reason.replace(/[\u0000-\u001f\u007f]/g, ' ')})`);
+  }
   const res = validator.finish();
   return fileReport(path, format, release, counts, res, validator, facts);
 }

@@ -104,9 +104,12 @@ const WORKER = new URL('./validate-worker.js', import.meta.url);
 async function inWorkers(a: ValidateArgs): Promise<FileReport[]> {
   const cores = Math.max(1, Math.min(a.files.length, availableParallelism()));
   const out: FileReport[] = new Array(a.files.length);
+  // A bad file's error, by index: the first in the order given is the one reported, whichever worker ends first.
+  const failed: Error[] = [];
+  let stop = a.files.length;
   let next = 0;
   const run = async (): Promise<void> => {
-    while (next < a.files.length) {
+    while (next < stop) {
       const i = next++;
       const msg = await new Promise<{ ok: true; report: FileReport } | { ok: false; usage: boolean; message: string }>((resolve, reject) => {
         const w = new Worker(WORKER, { workerData: { path: a.files[i], args: a } });
@@ -116,11 +119,16 @@ async function inWorkers(a: ValidateArgs): Promise<FileReport[]> {
           if (code !== 0) reject(new Error(`validate worker for ${a.files[i]} exited with code ${code}`));
         });
       });
-      if (!msg.ok) throw msg.usage ? new UsageError(msg.message) : new Error(msg.message);
-      out[i] = msg.report;
+      if (msg.ok) out[i] = msg.report;
+      else {
+        failed[i] = msg.usage ? new UsageError(msg.message) : new Error(msg.message);
+        stop = Math.min(stop, i); // files after it need not be read
+      }
     }
   };
   await Promise.all(Array.from({ length: cores }, run));
+  const bad = failed.find((e) => e !== undefined);
+  if (bad) throw bad;
   return out;
 }
 

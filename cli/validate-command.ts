@@ -391,6 +391,7 @@ export function renderValidate(r: ValidateReport): string {
       out.push(`DIVERGES at ${f.file}:${f.line}: no model step explains this line`);
       out.push(`  ${ckText(f.ck)}`);
       out.push(`  ${f.candidatesBefore} candidate state(s) were possible before it; the closest: ${f.reason}`);
+      if (u.malformed > 0) out.push(`  note: ${u.malformed} malformed line(s) were not used (first: line ${f.malformedExamples[0]?.line}); a CK that lost a line to one of them diverges`);
     } else if (f.verdict === 'incomplete' && f.ck) {
       out.push('');
       out.push(`INCOMPLETE at ${f.file}:${f.line}: ${f.reason}`);
@@ -409,6 +410,8 @@ export function renderValidate(r: ValidateReport): string {
     diverges: 'DIVERGES: a line no model step explains.',
     incomplete: 'INCOMPLETE: the search was cut before a verdict.',
   };
-  out.push(verdictText[r.verdict]);
+  // No CK checked (enablePopLog=false, an empty log, only CKs popped before it starts): say that the verdict is empty.
+  const checked = r.files.reduce((n, f) => n + (f.format === 'trace' ? 1 : f.cks.total - f.cks.unchecked), 0);
+  out.push(r.verdict === 'conforms' && checked === 0 ? 'CONFORMS only vacuously: no CK could be checked, so nothing per-CK could be concluded.' : verdictText[r.verdict]);
   return out.join('\n');
 }

@@ -266,6 +266,7 @@ export class PopLogValidator {
   private readonly closeAfter: number;
   private lastSweep = 0;
   private latest = 0;
+  private lastLine = 0;
   /** Results kept: all of them up to this many, then only the non-conforming ones. */
   private conformingKept = 0;
   readonly counts = { cks: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 };
@@ -287,6 +288,7 @@ export class PopLogValidator {
 
   push(r: PopLogRecord): void {
     if (r.time.to > this.latest) this.latest = r.time.to;
+    if (r.line > this.lastLine) this.lastLine = r.line;
     if (r.kind === 'putAckMsgError') this.putErrors.add(Math.floor(r.time.from / 1000));
     if (!CK_LINE_KINDS.has(r.kind)) return;
     const id = ckOfLine(r);
@@ -346,7 +348,7 @@ export class PopLogValidator {
     for (const [key, list] of this.open) {
       const keep: Track[] = [];
       for (const t of list) {
-        if (all || this.latest - t.lastTo > this.closeAfter) this.finishTrack(t);
+        if (all || this.latest - t.lastTo > this.closeAfter) this.finishTrack(t, all && this.latest - t.lastTo <= this.closeAfter ? this.lastLine : null);
         else keep.push(t);
       }
       if (keep.length === 0) this.open.delete(key);
@@ -354,8 +356,8 @@ export class PopLogValidator {
     }
   }
 
-  private finishTrack(t: Track): void {
-    const res = checkTrack(t, this.models, this.memo, this.lineMemo, this.putErrorNear);
+  private finishTrack(t: Track, endLine: number | null): void {
+    const res = checkTrack(t, this.models, this.memo, this.lineMemo, this.putErrorNear, endLine);
     this.counts[res.verdict]++;
     if (res.verdict === 'unchecked') for (const r of t.records) this.noteUnused(r.line, 'ckUnchecked');
     else if (res.stoppedAt !== null) for (const r of t.records) if (r.line > res.stoppedAt) this.noteUnused(r.line, 'afterVerdict');
@@ -534,10 +536,17 @@ const SEARCH_WORLD: CkWorld = { topic: 'T', group: 'G', queueId: 0, brokerName: 
 export type LineMemo = Map<string, { readonly from: readonly Candidate[]; readonly next: readonly Candidate[]; readonly cut: boolean }[]>;
 const LINE_MEMO_LIMIT = 5000;
 
-export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo, lineMemo?: LineMemo, putErrorNear?: (t: number) => boolean): CkResult {
-  const fast = checkTrackIn(t, models, memo, lineMemo, true, putErrorNear);
+/**
+ * `endLine`: the log ends (its last record at this line) before the CK's lifecycle is over by
+ * the closeAfter rule (null: it is over). If the CK's last line is the log's last record, the
+ * rest of its last step's lines may just not be written yet (a file cut or still being written):
+ * not a divergence. If the model still has timed steps ahead (a flush, a revive), its final
+ * invariants are not checked (printsAhead): the log stops before those steps would show.
+ */
+export function checkTrack(t: Track, models: CkModels, memo?: ConformMemo, lineMemo?: LineMemo, putErrorNear?: (t: number) => boolean, endLine: number | null = null): CkResult {
+  const fast = checkTrackIn(t, models, memo, lineMemo, true, putErrorNear, endLine);
   // A divergence or a cut search is explained in the CK's own terms: search again in its world.
-  return fast.verdict === 'diverges' || fast.verdict === 'incomplete' ? checkTrackIn(t, models, undefined, undefined, false, putErrorNear) : fast;
+  return fast.verdict === 'diverges' || fast.verdict === 'incomplete' ? checkTrackIn(t, models, undefined, undefined, false, putErrorNear, endLine) : fast;
 }
 
 function checkTrackIn(
@@ -547,6 +556,7 @@ function checkTrackIn(
   lineMemo: LineMemo | undefined,
   shared: boolean,
   putErrorNear: ((t: number) => boolean) | undefined,
+  endLine: number | null,
 ): CkResult {
   const first = t.records[0];
   if (!POP_KINDS.has(first.kind) || first.kind === 'mergeKeyConflict') {
@@ -601,7 +611,8 @@ function checkTrackIn(
   const known = signature !== '' ? memo?.get(signature) : undefined;
   if (known) return result(t, popTime, { verdict: 'conforms', atRest: known.atRest, evidence });
   const remember = (r: CkResult): CkResult => {
-    if (memo && signature !== '' && r.verdict === 'conforms') {
+    // A CK cut by the end of the log is not memoised: the same lines in mid-log are judged in full.
+    if (memo && signature !== '' && r.verdict === 'conforms' && endLine === null) {
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(signature, { atRest: r.atRest });
     }
@@ -710,6 +721,7 @@ function checkTrackIn(
   }
   // The end of the CK's lines: pending lines never came?
   const settled = frontier.filter((c) => c.pending.length === 0);
+  if (settled.length === 0 && t.records[t.records.length - 1].line === endLine) return done({ verdict: 'conforms', atRest: false });
   if (settled.length === 0) {
     const c = frontier[0];
     const lastLine = t.records[t.records.length - 1].line;
@@ -722,7 +734,8 @@ function checkTrackIn(
   }
   // Final invariants, when every candidate has come to rest (only the client could act).
   const finals = model.invariants.filter((i) => i.kind === 'final');
-  const atRest = settled.every((c) => model.enabledEvents(c.s).every((e) => !BROKER_TYPES.has(e.type)));
+  const cut = endLine !== null && printsAhead(model, settled, sw);
+  const atRest = !cut && settled.every((c) => model.enabledEvents(c.s).every((e) => !BROKER_TYPES.has(e.type)));
   if (atRest && settled.length === frontier.length) {
     for (const inv of finals) {
       if (certain.has(inv.name) || !settled.every((c) => !inv.holds(c.s))) continue;
@@ -1009,6 +1022,34 @@ function reviveSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Ste
     if (f) out.push({ e: REVIVE_BUSY_FAILING, st: f });
   }
   return out;
+}
+
+/** States searched by printsAhead; beyond it the CK is taken as having lines ahead. */
+const AHEAD_STATES = 300;
+
+/**
+ * Can the broker, left alone (timer, scan, revive, the clock moving on), still print a line of
+ * this CK from one of the candidates? Then a log that ends here stops before the CK's story does.
+ */
+function printsAhead(model: PopModel, from: readonly Candidate[], w: CkWorld): boolean {
+  const queue: State[] = from.map((c) => c.s);
+  const seen = new Set<number>(queue.map(hashWords));
+  for (let budget = AHEAD_STATES; queue.length > 0; budget--) {
+    if (budget <= 0) return true;
+    const x = queue.shift()!;
+    for (const e of model.enabledEvents(x)) {
+      if (!BROKER_TYPES.has(e.type) && e.type !== 'tick') continue;
+      const st = step(model, x, e, w);
+      if (st === null) continue;
+      if (st.lines.length > 0) return true;
+      const h = hashWords(st.s);
+      if (!seen.has(h)) {
+        seen.add(h);
+        queue.push(st.s);
+      }
+    }
+  }
+  return false;
 }
 
 /** A key for a state: a 53-bit hash of its words (FNV-1a, two lanes) plus its length; equal keys are checked word by word. */

@@ -6,7 +6,12 @@
  * one never diverges.
  */
 import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderValidate, runValidate } from '../../cli/validate-command.js';
+import { UsageError } from '../../cli/errors.js';
 import { readPopLogSync } from '../../traces/poplog.js';
 import { CK_LINE_KINDS } from '../../traces/poplog-expect.js';
 import type { PopLogRelease } from '../../traces/poplog-render.js';
@@ -154,6 +159,39 @@ describe('validate: fuzzed pop.logs', () => {
         expect(bad.map((c) => `${c.verdict} at line ${c.line} of ${lines.length}: ${c.invariant ?? c.reason}`)).toEqual([]);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('the command on a mutated file (pop.log or JSONL): a report that renders and counts every line, or a one-line input error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'popcheck-validate-fuzz-'));
+    const file = join(dir, 'pop.log');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.constantFrom('poplog' as const, 'jsonl' as const), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.boolean(), async (seed, format, ms, newline) => {
+        let text = '';
+        for (const c of simulate({ ...SIMULATE_DEFAULTS, seed, cks: 6, release: '5.3.2', batchAck: false, settings: {}, format }).chunks) text += c;
+        const lines = ms.reduce(mutate, text.split('\n').slice(0, -1));
+        const content = lines.join('\n') + (newline && lines.length > 0 ? '\n' : '');
+        writeFileSync(file, content);
+        const physical = content.split('\n').length - (content === '' || content.endsWith('\n') ? 1 : 0);
+        const args = { files: [file], format: 'auto' as const, rocketmq: format === 'poplog' ? '5.3.2' : null, settings: {}, batchAck: false, json: false, help: false };
+        let report;
+        try {
+          report = await runValidate(args, () => '');
+        } catch (err) {
+          expect(err).toBeInstanceOf(UsageError);
+          expect((err as Error).message).not.toContain('\n');
+          expect((err as Error).message).toContain(file);
+          return;
+        }
+        expect(renderValidate(report)).toMatch(/^popcheck validate /);
+        const f = report.files[0];
+        expect(['conforms', 'violated', 'diverges', 'incomplete']).toContain(f.verdict);
+        expect(f.lines).toBe(physical);
+        const u = f.unusedLines;
+        const recognised = Object.values(f.linesByKind).reduce((a, b) => a + b, 0);
+        expect(recognised + u.unknown + u.malformed + u.blank + u.continuation + (f.format === 'poplog-jsonl' ? 1 : 0)).toBe(f.lines);
+      }),
+      { numRuns: 40 },
     );
   });
 });

@@ -2,8 +2,9 @@
  * validatePopLogLines on mutated simulated logs (fast-check): whatever the lines, it returns
  * (never throws, never hangs) a verdict in the five per CK, and every line is used by a CK's
  * check or counted as unused. On unmutated logs, and on every prefix of one (a log cut, or
- * read while it is written), no false alarm: a 5.3.2 log never violates or diverges, a 5.3.1
- * one never diverges.
+ * read while it is written), no false alarm: a 5.3.2 log never diverges and violates only
+ * where a catalogue entry of 5.3.2 says it does (I-2: simulate's ACK puts may fail, and the
+ * client was told SUCCESS), a 5.3.1 one never diverges.
  */
 import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderValidate, runValidate } from '../../cli/validate-command.js';
 import { UsageError } from '../../cli/errors.js';
+import { findCatalogueMatches } from '../../traces/catalogue-match.js';
 import { readPopLogSync } from '../../traces/poplog.js';
 import { CK_LINE_KINDS } from '../../traces/poplog-expect.js';
 import type { PopLogRelease } from '../../traces/poplog-render.js';
@@ -91,6 +93,13 @@ function mutate(lines: readonly string[], m: Mutation): string[] {
   return out;
 }
 
+/** CKs that are a false alarm on a valid log: a divergence, a cut search, a 5.3.2 violation no catalogue entry explains. */
+function falseAlarms(r: ReturnType<typeof validatePopLogLines>, release: PopLogRelease, of: number): string[] {
+  return r.cks
+    .filter((c) => c.verdict === 'diverges' || c.verdict === 'incomplete' || (release === '5.3.2' && c.verdict === 'violated' && findCatalogueMatches(release, c).length === 0))
+    .map((c) => `${c.verdict} at line ${c.line} of ${of}: ${c.invariant ?? c.reason}`);
+}
+
 /** Checks the result's shape and that every line is used by a CK's check or counted. */
 function checkResult(lines: readonly string[], r: ReturnType<typeof validatePopLogLines>): void {
   const c = r.counts;
@@ -134,14 +143,13 @@ describe('validate: fuzzed pop.logs', () => {
     expect(slowest).toBeLessThan(5_000);
   });
 
-  it('unmutated logs of random seeds: 5.3.2 never violates or diverges; 5.3.1 never diverges', () => {
+  it('unmutated logs of random seeds: 5.3.2 never diverges, nor violates but as the catalogue says; 5.3.1 never diverges', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom<PopLogRelease>('5.3.2', '5.3.1'), fc.boolean(), (seed, release, batchAck) => {
         const lines = simulated(seed, 12, release, batchAck);
         const r = validatePopLogLines(lines, { release, batchAck });
         checkResult(lines, r);
-        const bad = r.cks.filter((c) => c.verdict === 'diverges' || c.verdict === 'incomplete' || (release === '5.3.2' && c.verdict === 'violated'));
-        expect(bad.map((c) => `${c.verdict} at line ${c.line}: ${c.invariant ?? c.reason}`)).toEqual([]);
+        expect(falseAlarms(r, release, lines.length)).toEqual([]);
         expect(r.counts.cks).toBe(12);
       }),
       { numRuns: 30 },
@@ -155,8 +163,7 @@ describe('validate: fuzzed pop.logs', () => {
         const lines = all.slice(0, 1 + (where % all.length));
         const r = validatePopLogLines(lines, { release });
         checkResult(lines, r);
-        const bad = r.cks.filter((c) => c.verdict === 'diverges' || c.verdict === 'incomplete' || (release === '5.3.2' && c.verdict === 'violated'));
-        expect(bad.map((c) => `${c.verdict} at line ${c.line} of ${lines.length}: ${c.invariant ?? c.reason}`)).toEqual([]);
+        expect(falseAlarms(r, release, lines.length)).toEqual([]);
       }),
       { numRuns: 60 },
     );

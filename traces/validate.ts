@@ -267,6 +267,7 @@ export class PopLogValidator {
   private lastSweep = 0;
   private latest = 0;
   private lastLine = 0;
+  private prevTo = -Infinity;
   /** Results kept: all of them up to this many, then only the non-conforming ones. */
   private conformingKept = 0;
   readonly counts = { cks: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 };
@@ -287,7 +288,11 @@ export class PopLogValidator {
   }
 
   push(r: PopLogRecord): void {
-    if (r.time.to > this.latest) this.latest = r.time.to;
+    // The log's clock moves to a time two successive lines agree on: one line with a garbled
+    // stamp (a year off) must not close every open CK as if the log had gone quiet.
+    const agreed = Math.min(r.time.to, this.prevTo);
+    this.prevTo = r.time.to;
+    if (agreed > this.latest) this.latest = agreed;
     if (r.line > this.lastLine) this.lastLine = r.line;
     if (r.kind === 'putAckMsgError') this.putErrors.add(Math.floor(r.time.from / 1000));
     if (!CK_LINE_KINDS.has(r.kind)) return;

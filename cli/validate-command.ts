@@ -56,6 +56,7 @@ export function parseValidateArgs(command: string, argv: readonly string[]): Val
   const rocketmq = (v.rocketmq as string | undefined) ?? null;
   if (rocketmq !== null && !findRelease(rocketmq)) throw new UsageError(`--rocketmq: unknown release '${rocketmq}' (try: popcheck versions)`);
   const settings = parseSetFlags(v.set);
+  if ('popInvisibleTime' in settings) throw new UsageError('--set popInvisibleTime: validate takes each CK\'s invisible time from the log (reviveTime - popTime)');
   return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, json: v.json === true, help: false };
 }
 

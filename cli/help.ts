@@ -92,7 +92,7 @@ Exit codes: 0 conforms, 1 diverges (an event the protocol or the header's bounds
 or violated, 2 usage or input error (a malformed line: FILE:LINE), 70 internal error.
 `;
 
-export const VALIDATE_HELP = `Usage: popcheck validate FILE... [--format auto|poplog|jsonl] [--rocketmq R] [--set k=v]... [--batch-ack] [--json]
+export const VALIDATE_HELP = `Usage: popcheck validate FILE... [--format auto|poplog|jsonl] [--rocketmq R] [--set k=v]... [--batch-ack] [--max-memory MB] [--json]
 
 Checks what a broker wrote against the protocol. A FILE is RocketMQ's own pop.log (logger
 RocketmqPop; the per-CK lines need enablePopLog=true), popcheck's JSON Lines form of one
@@ -106,6 +106,7 @@ searched for between lines, and one-second timestamps are judged over the whole 
                        (default ${DEFAULT_RELEASE}; a JSON Lines file names its own)
   --set name=value     a broker setting the broker ran with (e.g. popCkStayBufferTime=10000)
   --batch-ack          the broker ran with enablePopBatchAck=true
+  --max-memory MB      heap of each file's worker (default 192): a file that needs more ends incomplete
   --json               print one JSON object (docs/schemas/validate-report.schema.json)
 
 Verdicts: conforms; violated (an invariant failed: the line where it became certain, the CK,

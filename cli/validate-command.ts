@@ -15,7 +15,7 @@ import { findCatalogueMatches } from '../traces/catalogue-match.js';
 import { boundedLines } from './poplog-file.js';
 import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry, type PopLogLine, type RawLine } from '../traces/poplog.js';
 import { OUTCOME_INVARIANTS, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
-import { findRelease } from '../model/versions.js';
+import { DEFAULT_RELEASE, findRelease } from '../model/versions.js';
 import { parseSetFlags } from './args.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 import type { z } from 'zod';
@@ -25,12 +25,15 @@ import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-j
 
 /** Releases whose pop.log lines have the 5.3.x formats the adapter reads. */
 export const POPLOG_RELEASES = ['5.3.0', '5.3.1', '5.3.2', 'head'] as const;
+/** The release a pop.log is read as without --rocketmq (the CLI's default release). */
+const DEFAULT_POPLOG_RELEASE = DEFAULT_RELEASE;
 
 export const VALIDATE_FLAGS: Record<string, FlagSpec> = {
   format: { type: 'string' },
   rocketmq: { type: 'string' },
   set: { type: 'string', multiple: true },
   'batch-ack': { type: 'boolean' },
+  'max-memory': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -41,14 +44,19 @@ export interface ValidateArgs {
   readonly rocketmq: string | null;
   readonly settings: Record<string, unknown>;
   readonly batchAck: boolean;
+  /** Heap of each file's worker thread, MB: a file that needs more ends incomplete. */
+  readonly maxMemoryMb: number;
   readonly json: boolean;
   readonly help: boolean;
 }
 
+/** The default heap of a validation worker, MB (the issue's goal: under 300 MB peak RSS for a 1M-line log). */
+export const VALIDATE_MEMORY_MB = 192;
+
 export function parseValidateArgs(command: string, argv: readonly string[]): ValidateArgs {
   const parsed = parseFlags(command, argv, VALIDATE_FLAGS, true);
   const v = parsed.values;
-  const none: ValidateArgs = { files: [], format: 'auto', rocketmq: null, settings: {}, batchAck: false, json: false, help: true };
+  const none: ValidateArgs = { files: [], format: 'auto', rocketmq: null, settings: {}, batchAck: false, maxMemoryMb: VALIDATE_MEMORY_MB, json: false, help: true };
   if (v.help === true) return none;
   if (parsed.positionals.length === 0) throw new UsageError(`${command} takes one or more files (popcheck ${command} FILE... [--format auto|poplog|jsonl] [--rocketmq R] [--set k=v]... [--json])`);
   const format = (v.format as string | undefined) ?? 'auto';
@@ -57,7 +65,12 @@ export function parseValidateArgs(command: string, argv: readonly string[]): Val
   if (rocketmq !== null && !findRelease(rocketmq)) throw new UsageError(`--rocketmq: unknown release '${rocketmq}' (try: popcheck versions)`);
   const settings = parseSetFlags(v.set);
   if ('popInvisibleTime' in settings) throw new UsageError('--set popInvisibleTime: validate takes each CK\'s invisible time from the log (reviveTime - popTime)');
-  return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, json: v.json === true, help: false };
+  const mem = v['max-memory'] as string | undefined;
+  if (mem !== undefined && (!/^[0-9]+$/.test(mem) || Number(mem) < 64 || Number(mem) > 65536)) {
+    throw new UsageError(`--max-memory: expected megabytes, 64..65536 (got '${mem}')`);
+  }
+  const maxMemoryMb = mem === undefined ? VALIDATE_MEMORY_MB : Number(mem);
+  return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, maxMemoryMb, json: v.json === true, help: false };
 }
 
 export type Verdict = ValidateReport['verdict'];
@@ -113,9 +126,12 @@ async function inWorkers(a: ValidateArgs): Promise<FileReport[]> {
     while (next < stop) {
       const i = next++;
       const msg = await new Promise<{ ok: true; report: FileReport } | { ok: false; usage: boolean; message: string }>((resolve, reject) => {
-        const w = new Worker(WORKER, { workerData: { path: a.files[i], args: a } });
+        const w = new Worker(WORKER, { workerData: { path: a.files[i], args: a }, resourceLimits: { maxOldGenerationSizeMb: a.maxMemoryMb } });
         w.once('message', resolve);
-        w.once('error', reject);
+        w.once('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') resolve({ ok: true, report: outOfMemory(a.files[i], a) });
+          else reject(err);
+        });
         w.once('exit', (code) => {
           if (code !== 0) reject(new Error(`validate worker for ${a.files[i]} exited with code ${code}`));
         });
@@ -133,9 +149,38 @@ async function inWorkers(a: ValidateArgs): Promise<FileReport[]> {
   return out;
 }
 
+/** The report of a file whose check needed more than --max-memory: incomplete, nothing concluded. */
+function outOfMemory(path: string, a: ValidateArgs): FileReport {
+  return {
+    file: path,
+    format: 'poplog',
+    rocketmq: a.rocketmq ?? DEFAULT_POPLOG_RELEASE,
+    verdict: 'incomplete',
+    line: null,
+    invariant: null,
+    ck: null,
+    offsets: [],
+    catalogue: [],
+    reason: `the check needed more than --max-memory ${a.maxMemoryMb} MB (CKs open at once); nothing is concluded for this file`,
+    explanation: [],
+    violations: [],
+    candidatesBefore: null,
+    lines: 0,
+    linesByKind: {},
+    unusedLines: { total: 0, notPerCk: {}, unknown: 0, malformed: 0, blank: 0, continuation: 0, ckBeforeLog: 0, ckUnchecked: 0, afterVerdict: 0 },
+    malformedExamples: [],
+    coverage: 'The check stopped: out of memory.',
+    cks: { total: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 },
+    findings: [],
+    facts: { truncatedLastLine: false, linesTooLong: 0, timeWentBack: 0 },
+    replay: null,
+  };
+}
+
 export async function runValidate(a: ValidateArgs, readFile: (p: string) => string): Promise<ValidateReport> {
   let files: FileReport[] = [];
-  if (a.files.length > 1 && existsSync(fileURLToPath(WORKER))) files = await inWorkers(a);
+  // From the built CLI every file is read in a worker thread with a bounded heap (--max-memory).
+  if (existsSync(fileURLToPath(WORKER))) files = await inWorkers(a);
   else for (const f of a.files) files.push(await validateFile(f, a, readFile));
   const worst = files.reduce((w, f) => (RANK[f.verdict] > RANK[w.verdict] ? f : w), files[0]);
   const firstBad = files
@@ -179,7 +224,7 @@ export async function validateFile(path: string, a: ValidateArgs, readFile: (p: 
     }
     release = h.header.rocketmq;
   }
-  release ??= '5.3.1';
+  release ??= DEFAULT_POPLOG_RELEASE;
   if (!(POPLOG_RELEASES as readonly string[]).includes(release)) {
     throw new UsageError(`--rocketmq ${release}: popcheck reads the pop.log formats of ${POPLOG_RELEASES.join(', ')} only`);
   }
@@ -393,9 +438,9 @@ export function renderValidate(r: ValidateReport): string {
       out.push(`  ${ckText(f.ck)}`);
       out.push(`  ${f.candidatesBefore} candidate state(s) were possible before it; the closest: ${f.reason}`);
       if (u.malformed > 0) out.push(`  note: ${u.malformed} malformed line(s) were not used (first: line ${f.malformedExamples[0]?.line}); a CK that lost a line to one of them diverges`);
-    } else if (f.verdict === 'incomplete' && f.ck) {
+    } else if (f.verdict === 'incomplete') {
       out.push('');
-      out.push(`INCOMPLETE at ${f.file}:${f.line}: ${f.reason}`);
+      out.push(`INCOMPLETE ${f.line !== null ? `at ${f.file}:${f.line}` : `for ${f.file}`}: ${f.reason}`);
     }
     const unchecked = f.findings.filter((x) => x.verdict === 'unchecked');
     if (unchecked.length > 0) {
@@ -409,7 +454,7 @@ export function renderValidate(r: ValidateReport): string {
     conforms: 'CONFORMS: every checked CK is explained by the protocol and no invariant failed.',
     violated: 'VIOLATED: the broker did something the protocol forbids.',
     diverges: 'DIVERGES: a line no model step explains.',
-    incomplete: 'INCOMPLETE: the search was cut before a verdict.',
+    incomplete: 'INCOMPLETE: the check stopped before a verdict (a cut search, or --max-memory).',
   };
   // No CK checked (enablePopLog=false, an empty log, only CKs popped before it starts): say that the verdict is empty.
   const checked = r.files.reduce((n, f) => n + (f.format === 'trace' ? 1 : f.cks.total - f.cks.unchecked), 0);

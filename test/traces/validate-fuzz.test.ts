@@ -185,7 +185,7 @@ describe('validate: fuzzed pop.logs', () => {
         const content = lines.join('\n') + (newline && lines.length > 0 ? '\n' : '');
         writeFileSync(file, content);
         const physical = content.split('\n').length - (content === '' || content.endsWith('\n') ? 1 : 0);
-        const args = { files: [file], format: 'auto' as const, rocketmq: format === 'poplog' ? '5.3.2' : null, settings: {}, batchAck: false, json: false, help: false };
+        const args = { files: [file], format: 'auto' as const, rocketmq: format === 'poplog' ? '5.3.2' : null, settings: {}, batchAck: false, maxMemoryMb: 192, json: false, help: false };
         let report;
         try {
           report = await runValidate(args, () => '');

@@ -55,3 +55,25 @@ export const SPIN_SIZES_QUICK: readonly number[] = [4, 8, 12];
 
 /** Warm-up runs before timing anything, so the first rows do not pay for the JIT. */
 export const WARMUP: readonly PopcheckCase[] = [...ackFlush([16]), ...ackFlush([6], true)];
+
+/**
+ * Part c, pop.log validation: `popcheck simulate` writes a log of `POPLOG_CKS` CKs (about 7.5
+ * lines each, so about a million lines) per release and format, `popcheck validate` reads it.
+ * The expected verdict is the release's: 5.3.1's buffered acks lose their brokerName (#8835).
+ */
+export interface PoplogRelease {
+  readonly release: string;
+  readonly expect: 'conforms' | 'violated';
+  readonly why: string;
+}
+export const POPLOG_RELEASES: readonly PoplogRelease[] = [
+  { release: '5.3.2', expect: 'conforms', why: 'simulate writes only what the protocol allows' },
+  { release: '5.3.1', expect: 'violated', why: 'its CKs hit #8835: acks flushed from the buffer without brokerName, their offsets retried' },
+];
+export const POPLOG_FORMATS = ['poplog', 'jsonl'] as const;
+export const POPLOG_CKS = 125_000;
+export const POPLOG_CKS_QUICK = 1_250;
+export const POPLOG_SEED = 1;
+
+/** The issue's goals for validate. */
+export const VALIDATE_GOALS = { linesPerSec: 200_000, peakRssMb: 300 } as const;

@@ -6,6 +6,8 @@ export interface BenchArgs {
   readonly quick: boolean;
   /** Skip the SPIN side-by-side. */
   readonly spin: boolean;
+  /** Skip the pop.log simulate/validate part. */
+  readonly validate: boolean;
   /** Wall-clock limit of one pan run, seconds. */
   readonly spinTimeoutSec: number;
   /** pan's -DMEMLIM, MB. */
@@ -30,6 +32,7 @@ export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number)
       options: {
         quick: { type: 'boolean' },
         'no-spin': { type: 'boolean' },
+        'no-validate': { type: 'boolean' },
         'spin-timeout': { type: 'string' },
         'spin-memlim': { type: 'string' },
       },
@@ -40,6 +43,7 @@ export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number)
   return {
     quick: v.quick ?? false,
     spin: !(v['no-spin'] ?? false),
+    validate: !(v['no-validate'] ?? false),
     spinTimeoutSec: positive('--spin-timeout', v['spin-timeout'], 60),
     spinMemLimMb: positive('--spin-memlim', v['spin-memlim'], defaultMemLimMb),
   };

@@ -55,3 +55,31 @@ export const SPIN_SIZES_QUICK: readonly number[] = [4, 8, 12];
 
 /** Warm-up runs before timing anything, so the first rows do not pay for the JIT. */
 export const WARMUP: readonly PopcheckCase[] = [...ackFlush([16]), ...ackFlush([6], true)];
+
+/**
+ * Part c, pop.log validation: `popcheck simulate` writes a log of `POPLOG_CKS` CKs (about 7.5
+ * lines each, so about a million lines) per release and format, `popcheck validate` reads it.
+ * `expect` lists the verdicts the release's log may get: simulate fails about 2% of the ack
+ * store writes, and an ack that goes to the store in time (its CK already out of the buffer)
+ * and fails is still answered SUCCESS and its message retried (catalogue I-2, by design), so a
+ * large log of any release has a few CKs violating success-never-retried; 5.3.1's buffered
+ * acks lose their brokerName (#8835). Every line is a model step, so no CK may diverge.
+ */
+export interface PoplogRelease {
+  readonly release: string;
+  readonly expect: readonly ('conforms' | 'violated')[];
+  /** The invariants a violating CK may break. */
+  readonly invariants: readonly string[];
+  readonly why: string;
+}
+export const POPLOG_RELEASES: readonly PoplogRelease[] = [
+  { release: '5.3.2', expect: ['conforms', 'violated'], invariants: ['success-never-retried'], why: 'an ack put that fails is still answered SUCCESS and its message retried (I-2, by design), a few CKs of a large log' },
+  { release: '5.3.1', expect: ['violated'], invariants: ['acked-never-retried', 'ack-key-agreement', 'success-never-retried'], why: 'its CKs hit #8835 (acks flushed from the buffer without brokerName: their key is not the CK\'s, their offsets are retried), and I-2 as on 5.3.2' },
+];
+export const POPLOG_FORMATS = ['poplog', 'jsonl'] as const;
+export const POPLOG_CKS = 125_000;
+export const POPLOG_CKS_QUICK = 1_250;
+export const POPLOG_SEED = 1;
+
+/** The issue's goals for validate. */
+export const VALIDATE_GOALS = { linesPerSec: 200_000, peakRssMb: 300 } as const;

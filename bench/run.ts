@@ -1,15 +1,17 @@
 /**
- * `npm run bench [-- --quick] [-- --no-spin] [--spin-timeout S] [--spin-memlim MB]`:
- * machine facts, the popcheck table, and the SPIN side-by-side on ack-flush.
+ * `npm run bench [-- --quick] [--no-spin] [--no-validate] [--spin-timeout S] [--spin-memlim MB]`:
+ * machine facts, the popcheck table, the SPIN side-by-side on ack-flush, and pop.log
+ * simulate/validate figures.
  * Output on stdout is deterministic apart from timings; progress goes to a terminal's stderr.
  */
 import { DEFAULT_INVARIANTS } from '../model/invariants.js';
-import { BenchUsageError, parseBenchArgs } from './args.js';
-import { POPCHECK_CASES, POPCHECK_CASES_QUICK, SPIN_SIZES, SPIN_SIZES_QUICK, WARMUP } from './cases.js';
+import { BenchUsageError, parseBenchArgs, type BenchArgs } from './args.js';
+import { POPCHECK_CASES, POPCHECK_CASES_QUICK, POPLOG_CKS, POPLOG_CKS_QUICK, POPLOG_RELEASES, SPIN_SIZES, SPIN_SIZES_QUICK, VALIDATE_GOALS, WARMUP } from './cases.js';
 import { defaultMemLimMb, machineFacts } from './machine.js';
 import { popcheckTable } from './popcheck-table.js';
+import { poplogTable } from './poplog-table.js';
 import { BUDGET_MS, MAX_RUNS, MIN_RUNS, runPopcheck } from './popcheck-case.js';
-import { ensureSpin, spinVersion } from './spin-install.js';
+import { ensureSpin, spinVersion, type SpinStatus } from './spin-install.js';
 import { GCC_FLAGS } from './spin-run.js';
 import { spinTable } from './spin-table.js';
 
@@ -63,12 +65,26 @@ async function main(argv: readonly string[]): Promise<number> {
   clearProgress();
   out();
 
-  if (spin === null) return 0;
+  const mismatch = spin === null ? false : await spinPart(spin, args, progress);
+  if (!args.validate) return mismatch ? 1 : 0;
+  const cks = args.quick ? POPLOG_CKS_QUICK : POPLOG_CKS;
+  out(`c. pop.log validation: simulate ${cks.toLocaleString('en-US')} CKs per release and format, validate each file (child processes of dist/cli/main.js)`);
+  out(`   next to the issue's goals for validate: >= ${VALIDATE_GOALS.linesPerSec.toLocaleString('en-US')} lines/s on one core, < ${VALIDATE_GOALS.peakRssMb} MB peak RSS`);
+  out();
+  const c = poplogTable({ releases: POPLOG_RELEASES, cks, progress });
+  clearProgress();
+  out(c.text);
+  return mismatch || c.unexpected ? 1 : 0;
+}
+
+/** Part b; true when SPIN and popcheck disagree on a verdict. */
+async function spinPart(spin: SpinStatus, args: BenchArgs, progress: (s: string) => void): Promise<boolean> {
   out('b. SPIN vs popcheck on ack-flush (bench/ack-flush.pml), time to verdict');
   out();
   if (!spin.available) {
     out(`SPIN part skipped: ${spin.reason}`);
-    return 0;
+    out();
+    return false;
   }
   const t = await spinTable({
     sizes: args.quick ? SPIN_SIZES_QUICK : SPIN_SIZES,
@@ -91,7 +107,8 @@ async function main(argv: readonly string[]): Promise<number> {
   ]) {
     out(line);
   }
-  return t.mismatch ? 1 : 0;
+  out();
+  return t.mismatch;
 }
 
 try {

@@ -8,6 +8,8 @@ export interface BenchArgs {
   readonly spin: boolean;
   /** Skip the pop.log simulate/validate part. */
   readonly validate: boolean;
+  /** Run only the pop.log simulate/validate part. */
+  readonly onlyValidate: boolean;
   /** Wall-clock limit of one pan run, seconds. */
   readonly spinTimeoutSec: number;
   /** pan's -DMEMLIM, MB. */
@@ -33,6 +35,7 @@ export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number)
         quick: { type: 'boolean' },
         'no-spin': { type: 'boolean' },
         'no-validate': { type: 'boolean' },
+        'only-validate': { type: 'boolean' },
         'spin-timeout': { type: 'string' },
         'spin-memlim': { type: 'string' },
       },
@@ -44,6 +47,7 @@ export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number)
     quick: v.quick ?? false,
     spin: !(v['no-spin'] ?? false),
     validate: !(v['no-validate'] ?? false),
+    onlyValidate: v['only-validate'] ?? false,
     spinTimeoutSec: positive('--spin-timeout', v['spin-timeout'], 60),
     spinMemLimMb: positive('--spin-memlim', v['spin-memlim'], defaultMemLimMb),
   };

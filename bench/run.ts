@@ -42,7 +42,7 @@ function clearProgress(): void {
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseBenchArgs(argv, defaultMemLimMb());
-  const spin = args.spin ? ensureSpin({ install: true }) : null;
+  const spin = args.spin && !args.onlyValidate ? ensureSpin({ install: true }) : null;
   const progress = progressLine();
 
   out(`popcheck benchmark (${args.quick ? 'quick' : 'full'} run)`);
@@ -58,14 +58,16 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const [k, v] of facts) out(`${`${k}:`.padEnd(w + 1)} ${v}`);
   out();
 
-  out(`a. popcheck (in-process; time = wall time of runCheck, best of ${MIN_RUNS} or more runs: as many as fit in ${BUDGET_MS / 1000} s, at most ${MAX_RUNS})`);
-  out();
-  for (const c of WARMUP) runPopcheck(c);
-  out(await popcheckTable(args.quick ? POPCHECK_CASES_QUICK : POPCHECK_CASES, progress));
-  clearProgress();
-  out();
-
-  const mismatch = spin === null ? false : await spinPart(spin, args, progress);
+  let mismatch = false;
+  if (!args.onlyValidate) {
+    out(`a. popcheck (in-process; time = wall time of runCheck, best of ${MIN_RUNS} or more runs: as many as fit in ${BUDGET_MS / 1000} s, at most ${MAX_RUNS})`);
+    out();
+    for (const c of WARMUP) runPopcheck(c);
+    out(await popcheckTable(args.quick ? POPCHECK_CASES_QUICK : POPCHECK_CASES, progress));
+    clearProgress();
+    out();
+    mismatch = spin === null ? false : await spinPart(spin, args, progress);
+  }
   if (!args.validate) return mismatch ? 1 : 0;
   const cks = args.quick ? POPLOG_CKS_QUICK : POPLOG_CKS;
   out(`c. pop.log validation: simulate ${cks.toLocaleString('en-US')} CKs per release and format, validate each file (child processes of dist/cli/main.js)`);

@@ -384,6 +384,7 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
 const EVIDENCE_TEXT: Readonly<Record<string, string>> = {
   bufferAckWithoutBrokerName: 'the buffer flushed an AckMsg without brokerName (put ack to store ok ... brokerName=null)',
   bufferBatchAckWithoutBrokerName: 'the buffer flushed a BatchAckMsg without brokerName (put batch ack to store ok ... brokerName=null)',
+  ackPutFailedNear: 'an ack went to the store path and a "put ack msg error" line is in the same second: its AckMsg may not have been written, while the client was told SUCCESS',
 };
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;

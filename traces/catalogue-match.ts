@@ -2,7 +2,8 @@
  * Which catalogue entries (model/catalogue.ts) a violation found in a pop.log matches: the
  * entries of the violated invariant that affect the release, narrowed by what the lines show
  * when an entry has a signature in pop.log (#8835: a flushed AckMsg without brokerName, then
- * the retry of an acked offset; 8835-batch: the same with a BatchAckMsg).
+ * the retry of an acked offset; 8835-batch: the same with a BatchAckMsg; I-2: a store-path ack
+ * with a "put ack msg error" line in its second).
  */
 import { CATALOGUE } from '../model/catalogue.js';
 import type { CkResult } from './validate.js';
@@ -11,6 +12,7 @@ import type { CkResult } from './validate.js';
 const SIGNATURES: Readonly<Record<string, string>> = {
   '8835': 'bufferAckWithoutBrokerName',
   '8835-batch': 'bufferBatchAckWithoutBrokerName',
+  'I-2': 'ackPutFailedNear',
 };
 
 export function findCatalogueMatches(release: string, ck: CkResult): string[] {

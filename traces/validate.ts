@@ -458,9 +458,10 @@ function result(t: Track, popTime: number | null, partial: Partial<CkResult> & {
 }
 
 /** Lines that show a catalogue entry's pattern (used to name the entry a violation matches). */
-function evidenceOf(t: Track): { line: number; what: string }[] {
+function evidenceOf(t: Track, putErrorNear?: (t: number) => boolean): { line: number; what: string }[] {
   const out: { line: number; what: string }[] = [];
   for (const r of t.records) {
+    if (r.kind === 'addAckFail' && putErrorNear?.(r.time.from)) out.push({ line: r.line, what: 'ackPutFailedNear' });
     if (r.kind === 'putAckToStoreOk' && r.ack.brokerName === null) out.push({ line: r.line, what: 'bufferAckWithoutBrokerName' });
     if (r.kind === 'putBatchAckToStoreOk' && r.ack.brokerName === null) out.push({ line: r.line, what: 'bufferBatchAckWithoutBrokerName' });
   }
@@ -610,7 +611,7 @@ function checkTrackIn(
     offsetShift: ck.startOffset - CK_BASE_OFFSET,
     putErrorNear,
   };
-  const evidence = evidenceOf(t);
+  const evidence = evidenceOf(t, putErrorNear);
   const grid = onGrid(model) && (popTime - world.origin) % GRAIN_MS === 0 ? GRAIN_MS : 1;
   const signature = memo ? trackSignature(t, world, ck.num, it, grid) : '';
   const known = signature !== '' ? memo?.get(signature) : undefined;

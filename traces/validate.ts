@@ -14,7 +14,10 @@
  * they must be the CK's next lines, in any order (threads and asynchronous put callbacks
  * interleave). Times are judged over the whole second: a candidate is kept if any instant
  * of the stamp's second allows the step (model time t stands for every instant up to the
- * next breakpoint, where no guard changes its answer).
+ * next breakpoint, where no guard changes its answer). The timer and the scan may run late;
+ * a revive pass is tried on the CK's own revive-queue traffic and on a busy queue, and once
+ * with its retry writes failing. The search runs in the model's own names and times, so work
+ * is shared between CKs with the same history (ConformMemo, LineMemo).
  *
  * Verdicts per CK: `conforms`; `violated` when every candidate has broken an invariant (the
  * line is the one that made it certain, e.g. the `retry msg` of an acked offset);
@@ -37,7 +40,7 @@ import { apply } from '../model/step.js';
 import { nextTimerDue } from '../model/protocol/store.js';
 import type { State } from '../model/state.js';
 import { CK_BASE_OFFSET, CK_MAX_NUM, CkModels, ckModelRefusal } from './ck-model.js';
-export { ckOrigin } from './ck-model.js';
+
 import { printedIn, type PopLogRelease } from './poplog-render.js';
 import { CK_LINE_KINDS, expectLines, lineMismatch, type CkWorld, type LineExpect } from './poplog-expect.js';
 import { PopLogAccumulator, type PopLogEntry, type PopLogKind, type PopLogRecord } from './poplog.js';
@@ -658,7 +661,7 @@ function checkTrackIn(
     });
   };
   const sw = shared ? { ...SEARCH_WORLD, putErrorNear } : world;
-  const silent = silentAcks;
+
   for (const raw of t.records) {
     const r = shared ? normalizeRecord(raw, world) : raw;
     const win = windowOf(r.time.from - world.origin, r.time.to - world.origin, grid);
@@ -669,7 +672,7 @@ function checkTrackIn(
       if (closest === null || score > closest.score) closest = { score, text };
     };
     const search: Search = { budget: MAX_SILENT_STEPS, cut: false };
-    const memoKey = lineMemo ? `${frontier.map(candKey).join('~')}#${lineSignature(r, win, silent)}#${putErrorNear?.(r.time.from) ? 'E' : ''}` : '';
+    const memoKey = lineMemo ? `${frontier.map(candKey).join('~')}#${lineSignature(r, win, silentAcks)}#${putErrorNear?.(r.time.from) ? 'E' : ''}` : '';
     const hit = lineMemo?.get(memoKey)?.find((m) => sameFrontier(m.from, frontier));
     if (hit) {
       for (const n of hit.next) {
@@ -682,7 +685,7 @@ function checkTrackIn(
       if (hit.cut) truncated = true;
     } else {
       for (const c of frontier) {
-        for (const n of advance(model, sw, c, r, win, silent, miss, search)) {
+        for (const n of advance(model, sw, c, r, win, silentAcks, miss, search)) {
           const key = candKey(n);
           const same = next.get(key);
           if (same && same.some((y) => sameWords(y.s, n.s))) continue;

@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
   out();
   const spinFact =
     spin === null
-      ? `${spinVersion() ?? 'not on PATH'} (not used: --no-spin)`
+      ? `${spinVersion() ?? 'not on PATH'} (not used: ${args.onlyValidate ? '--only-validate' : '--no-spin'})`
       : spin.available
         ? `${spin.version}${spin.installed ? ' (installed now)' : ''}`
         : `unavailable: ${spin.reason}`;

@@ -238,6 +238,14 @@ function slim(r: PopLogRecord): PopLogRecord {
 
 const POP_KINDS: ReadonlySet<PopLogKind> = new Set<PopLogKind>(['addCk', 'addCkJustOffset', 'addCkTimeout', 'mergeKeyConflict']);
 
+/** CK results kept in full, conforming and not (the counts are always complete). */
+export const KEPT_FINDINGS = 1000;
+
+/** How much a finding matters for a report's headline: a harm a consumer sees, another violation, a divergence, the rest. */
+export function findingRank(c: CkResult): number {
+  return c.verdict === 'violated' ? (OUTCOME_INVARIANTS.has(c.invariant ?? '') ? 4 : 3) : c.verdict === 'diverges' ? 2 : c.verdict === 'incomplete' ? 1 : 0;
+}
+
 /** Why a line was not used by any CK's check. */
 export type UnusedReason = 'notPerCk' | 'ckBeforeLog' | 'afterVerdict' | 'ckUnchecked';
 
@@ -271,8 +279,10 @@ export class PopLogValidator {
   private latest = 0;
   private lastLine = 0;
   private prevTo = -Infinity;
-  /** Results kept: all of them up to this many, then only the non-conforming ones. */
+  /** Results kept (KEPT_FINDINGS of each: conforming, not), and beyond them the earliest of each rank. */
   private conformingKept = 0;
+  private badKept = 0;
+  private readonly earliest = new Map<number, CkResult>();
   readonly counts = { cks: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 };
 
   constructor(readonly v: ValidateSettings) {
@@ -369,8 +379,18 @@ export class PopLogValidator {
     this.counts[res.verdict]++;
     if (res.verdict === 'unchecked') for (const r of t.records) this.noteUnused(r.line, 'ckUnchecked');
     else if (res.stoppedAt !== null) for (const r of t.records) if (r.line > res.stoppedAt) this.noteUnused(r.line, 'afterVerdict');
-    if (res.verdict !== 'conforms') this.results.push(res);
-    else if (this.conformingKept < 1000) {
+    if (res.verdict !== 'conforms') {
+      // The first KEPT_FINDINGS in full; of the rest, only the earliest of each kind (a report's
+      // headline): a log with 35,000 violated CKs must not hold 35,000 explanations.
+      if (this.badKept < KEPT_FINDINGS) {
+        this.badKept++;
+        this.results.push(res);
+      } else {
+        const rank = findingRank(res);
+        const cur = this.earliest.get(rank);
+        if (!cur || (res.line ?? Infinity) < (cur.line ?? Infinity)) this.earliest.set(rank, res);
+      }
+    } else if (this.conformingKept < KEPT_FINDINGS) {
       this.conformingKept++;
       this.results.push(res);
     }
@@ -379,7 +399,7 @@ export class PopLogValidator {
   finish(): ValidationResult {
     this.sweep(true);
     const order = (c: CkResult): number => c.line ?? c.lines[0] ?? 0;
-    const cks = [...this.results].sort((a, b) => order(a) - order(b));
+    const cks = [...this.results, ...this.earliest.values()].sort((a, b) => order(a) - order(b));
     return { cks, unused: { ...this.unused }, unusedExamples: this.unusedExamples };
   }
 

@@ -97,3 +97,70 @@ describe('lineMismatch', () => {
     );
   });
 });
+
+import { expectLines, type CkWorld } from '../../traces/poplog-expect.js';
+import type { CkRef, Observation } from '../../model/observations.js';
+import { findCatalogueMatches } from '../../traces/catalogue-match.js';
+import type { CkResult } from '../../traces/validate.js';
+
+describe('expectLines: what each observation prints, in the log\'s names', () => {
+  const w: CkWorld = { topic: 'T1', group: 'G1', queueId: 7, brokerName: 'bk-1', otherBroker: 'bk-2', origin: 1_000_000, offsetShift: 900 };
+  const ck: CkRef = { queueId: 0, startOffset: 100, num: 2, popTime: 500, invisibleTime: 60_000, reviveTime: 60_500, brokerName: 'broker-a' };
+  const logCk = { topic: 'T1', cid: 'G1', queueId: 7, startOffset: 1000, num: 2, popTime: 1_000_500, invisibleTime: 60_000, reviveTime: 1_060_500, brokerName: 'bk-1' };
+  const ack = { ackOffset: 101, startOffset: 100, queueId: 0, popTime: 500, brokerName: null };
+  const logAck = { type: 'ack', offsets: [1001], startOffset: 1000, topic: 'T1', consumerGroup: 'G1', queueId: 7, popTime: 1_000_500, brokerName: null };
+  const write = { deliverTimeMs: 0, direct: true, queueOffset: 0 };
+  const cases: [Observation, unknown[]][] = [
+    [{ kind: 'addCk', ck }, [{ kind: 'addCk', ck: logCk }]],
+    [{ kind: 'addCkJustOffset', ck, why: 'notServing', deliverTimeMs: 0 }, [{ kind: 'addCkJustOffset', ck: logCk }, { kind: 'putCkToStoreOk', ck: logCk }]],
+    [{ kind: 'addCkJustOffset', ck, why: 'almostTimeout', deliverTimeMs: 0 }, [{ kind: 'addCkTimeout', ck: logCk }, { kind: 'addCkJustOffset', ck: logCk }, { kind: 'putCkToStoreOk', ck: logCk }]],
+    [{ kind: 'mergeKeyConflict', ck, conflictsWith: ck }, [{ kind: 'mergeKeyConflict', ck: logCk }]],
+    [{ kind: 'addAk', via: 'ack', ack, ck, at: 0, bits: [1] }, [{ kind: 'addAck', ck: logCk, ack: logAck }]],
+    [{ kind: 'ackToStore', via: 'ack', at: 0, refusal: 'noCk', ack, ok: true, ...write }, [{ kind: 'addAckFail', reason: 'noCk', ack: logAck }]],
+    [{ kind: 'ackToStore', via: 'ack', at: 0, refusal: 'stayTooLong', ack, ok: false, ...write }, [{ kind: 'addAckFail', reason: 'stayTooLong', ack: logAck }, { kind: 'putAckMsgError' }]],
+    [{ kind: 'ackToStore', via: 'ack', at: 0, refusal: 'almostTimeout', ack, ok: true, ...write }, [{ kind: 'addAckFail', reason: 'almostTimeout', ack: logAck }]],
+    [{ kind: 'ackToStore', via: 'ack', at: 0, refusal: 'justOffset', ack, ok: true, ...write }, []],
+    [{ kind: 'ackToStore', via: 'ack', at: 0, refusal: 'notServing', ack, ok: true, ...write }, []],
+    [{ kind: 'changeInvisible', offset: 101, at: 0, ck, deliverTimeMs: 0 }, [{ kind: 'changeInvisibleCk', ck: logCk }]],
+    [{ kind: 'putCkToStore', ck, ...write }, [{ kind: 'putCkToStoreOk', ck: logCk }]],
+    [{ kind: 'putAckToStore', ck, acks: [ack], brokerNameOmitted: true, ...write }, [{ kind: 'putAckToStoreOk', ck: logCk, ack: logAck }]],
+    [{ kind: 'putBatchAckToStore', ck, ack: { ackOffsetList: [100, 101], startOffset: 100, queueId: 0, popTime: 500, brokerName: 'broker-b' }, brokerNameOmitted: false, ...write },
+      [{ kind: 'putBatchAckToStoreOk', ck: logCk, ack: { ...logAck, type: 'batchAck', offsets: [1000, 1001], brokerName: 'bk-2' } }]],
+    [{ kind: 'ckDone', ck, stored: true, bits: [] }, [{ kind: 'ckDone', ck: logCk }]],
+    [{ kind: 'ckFinish', ck }, [{ kind: 'ckFinish', ck: logCk }]],
+    [{ kind: 'commitOffset', queueId: 0, from: 100, to: 102, ck, ckStored: true }, [{ kind: 'commitOffset', ck: logCk, nextBeginOffset: 1002 }]],
+    [{ kind: 'findCk', offset: 0, ck, brokerName: 'broker-a' }, [{ kind: 'findCk', ck: logCk }]],
+    [{ kind: 'findAck', offset: 1, entry: { type: 'ack', acks: [ack, { ...ack, ackOffset: 100 }] }, ck, bitMap: [] },
+      [{ kind: 'findAck', ack: logAck }, { kind: 'findAck', ack: { ...logAck, offsets: [1000] } }]],
+    [{ kind: 'ackDropped', offset: 1, entry: { type: 'ack', acks: [ack] } }, [{ kind: 'findAck', ack: logAck }]],
+    [{ kind: 'mockCkForAck', offset: 1, entry: { type: 'ack', acks: [ack] }, waitMs: 0 }, [{ kind: 'findAck', ack: logAck }]],
+    [{ kind: 'retryMsg', ck, offset: 101, readOffset: 101, topic: 'x' }, [{ kind: 'retryMsg', ck: logCk, offset: 1001 }]],
+    [{ kind: 'bizMsgNotFound', ck, offset: 101, why: 'deleted' }, [{ kind: 'reviveBizMsgMissing', ck: logCk, offset: 1001 }]],
+    [{ kind: 'reviveFinish', oldOffset: 0, newOffset: 1 }, []],
+  ];
+  for (const [o, lines] of cases) {
+    it(`${o.kind}${'why' in o ? ` (${o.why})` : ''}${'refusal' in o ? ` (${o.refusal}${o.ok ? '' : ', put fails'})` : ''}`, () => {
+      expect(expectLines(o, w)).toEqual(lines);
+    });
+  }
+});
+
+describe('catalogue matches of a violated CK', () => {
+  const ck = (invariants: string[], evidence: string[]): CkResult =>
+    ({ violations: invariants.map((invariant) => ({ invariant, line: 9, offsets: [], explanation: [] })), evidence: evidence.map((what) => ({ line: 4, what })) }) as unknown as CkResult;
+  it('a flushed AckMsg without brokerName names #8835 on 5.3.1 only', () => {
+    expect(findCatalogueMatches('5.3.1', ck(['acked-never-retried'], ['bufferAckWithoutBrokerName']))).toEqual(['8835']);
+    expect(findCatalogueMatches('5.3.1', ck(['ack-key-agreement'], ['bufferAckWithoutBrokerName']))).toEqual(['8835']);
+    expect(findCatalogueMatches('5.3.2', ck(['acked-never-retried'], ['bufferAckWithoutBrokerName']))).not.toContain('8835');
+  });
+  it('without a pattern: the entries of the violated invariants that affect the release, none with a pattern of its own', () => {
+    const m = findCatalogueMatches('head', ck(['acked-never-retried'], []));
+    expect(m).toContain('I-9');
+    expect(m).not.toContain('8835');
+    expect(m).not.toContain('I-2'); // success-never-retried
+    expect(findCatalogueMatches('5.3.1', ck([], ['bufferAckWithoutBrokerName']))).toEqual([]);
+  });
+  it('a failed ACK put nearby names I-2 alone', () => {
+    expect(findCatalogueMatches('5.3.2', ck(['success-never-retried'], ['ackPutFailedNear']))).toEqual(['I-2']);
+  });
+});

@@ -273,8 +273,3 @@ export function lineMismatch(e: LineExpect, r: PopLogRecord): string | null {
     }
   }
 }
-
-export type { LogCk as ExpectedCk };
-export type ExpectKind = LineExpect['kind'];
-export const isCkLine = (k: PopLogKind): boolean => CK_LINE_KINDS.has(k);
-export { type PopLogKind };

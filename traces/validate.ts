@@ -158,7 +158,6 @@ interface Track {
   popTime: number | null;
   readonly records: PopLogRecord[];
   lastTo: number;
-  firstLine: number;
 }
 
 /** The CK a line concerns: key fields, reviveTime and popTime when the line gives them. */
@@ -323,7 +322,7 @@ export class PopLogValidator {
     if (POP_KINDS.has(r.kind) && r.kind !== 'mergeKeyConflict' && (!track || track.records.some((x) => x.kind === r.kind && x.kind !== 'addCkJustOffset'))) {
       // a new pop of this offset (a new CK), unless it is the second line of the same pop (timeout, then just offset)
       if (!track || !(r.kind === 'addCkJustOffset' && track.records.every((x) => x.kind === 'addCkTimeout' || x.kind === 'putCkToStoreOk'))) {
-        track = { key4: id.key4, reviveTime: id.reviveTime, popTime: null, records: [], lastTo: r.time.to, firstLine: r.line };
+        track = { key4: id.key4, reviveTime: id.reviveTime, popTime: null, records: [], lastTo: r.time.to };
         list.push(track);
         this.open.set(id.key4, list);
         this.counts.cks++;
@@ -401,13 +400,6 @@ export class PopLogValidator {
     const order = (c: CkResult): number => c.line ?? c.lines[0] ?? 0;
     const cks = [...this.results, ...this.earliest.values()].sort((a, b) => order(a) - order(b));
     return { cks, unused: { ...this.unused }, unusedExamples: this.unusedExamples };
-  }
-
-  /** CKs whose lines are held (for memory figures). */
-  openCks(): number {
-    let n = 0;
-    for (const l of this.open.values()) n += l.length;
-    return n;
   }
 }
 

@@ -270,7 +270,7 @@ export async function checkLogAnswer(answer: unknown): Promise<Outcome> {
   }
   const ran = await popcheck(withFlag(argv.map((w) => (w === file ? `${ROOT}${file}` : w)), '--json'));
   if (!c.expect(ran.code === 0 || ran.code === 1, `validate exits ${ran.code}: ${ran.stderr.trim()}`)) return c.outcome(compared);
-  const r = JSON.parse(ran.stdout) as { verdict: string; invariant: string | null; line: number | null; offsets: number[]; catalogue: string[] };
+  const r = JSON.parse(ran.stdout) as { verdict: string; invariant: string | null; line: number | null; offsets: number[]; catalogue: string[]; ck: { topic: string; group: string; queueId: number; startOffset: number } | null };
   c.same('verdict', r.verdict, a.verdict);
   c.same('invariant', r.invariant, a.invariant);
   c.same('line', r.line, a.line);
@@ -279,8 +279,10 @@ export async function checkLogAnswer(answer: unknown): Promise<Outcome> {
   const lines = text.split('\n');
   const bad = lines[a.ackWithoutBrokerNameLine - 1] ?? '';
   c.expect(
-    bad.includes('[PopBuffer]put ack to store ok') && bad.includes('brokerName=null') && a.offsets.some((o) => bad.includes(`AckMsg{ackOffset=${o},`)),
-    `line ${a.ackWithoutBrokerNameLine} is not the buffer writing an AckMsg of offset ${a.offsets.join(' or ')} without brokerName`,
+    bad.includes('[PopBuffer]put ack to store ok') &&
+      a.offsets.some((o) => r.ck !== null && bad.includes(`AckMsg{ackOffset=${o}, startOffset=${r.ck.startOffset}, consumerGroup='${r.ck.group}', topic='${r.ck.topic}', queueId=${r.ck.queueId}, `)) &&
+      /AckMsg\{[^}]*brokerName=null\}/.test(bad),
+    `line ${a.ackWithoutBrokerNameLine} is not the buffer writing an AckMsg of the violated CK's offset ${a.offsets.join(' or ')} without brokerName`,
   );
   const violatedLine = lines[(a.line ?? 0) - 1] ?? '';
   c.expect(a.offsets.some((o) => violatedLine.includes('retry msg') && violatedLine.includes(`offset ${o},`)), `line ${a.line} is not the retry of offset ${a.offsets.join(' or ')}`);

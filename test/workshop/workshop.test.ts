@@ -60,5 +60,6 @@ describe('workshop checks fail on wrong solutions', () => {
     expect((await checkLogAnswer({ ...a, line: 250 })).problems.join('\n')).toMatch(/line: popcheck says 251/);
     expect((await checkLogAnswer({ ...a, catalogue: ['9105'] })).ok).toBe(false);
     expect((await checkLogAnswer({ ...a, ackWithoutBrokerNameLine: 184 })).problems.join('\n')).toMatch(/line 184 is not the buffer writing/);
+    expect((await checkLogAnswer({ ...a, ackWithoutBrokerNameLine: 177 })).ok).toBe(false); // another CK's AckMsg without brokerName
   });
 });

@@ -22,6 +22,8 @@ Usage:
                                validate a JSON Lines model trace against the protocol
   popcheck simulate --cks N --out FILE [options]
                                write a random, valid pop.log of N CKs (or its JSON Lines form)
+  popcheck diagram lifecycle|sequence [--bug ID] [--out FILE]
+                               the lifecycle diagrams, or a catalogue bug as a sequence diagram (Mermaid)
   popcheck help [COMMAND]      this text, or a command's options (also: popcheck COMMAND --help)
   popcheck --version           the version
 
@@ -58,6 +60,11 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
                        Apalache): one state per step plus the initial one, each the state record and
                        the action taken; like --trace-out, nothing without a counterexample
   --workers N          explore with N threads, 1..64 (default 1: sequential); same results
+  --mermaid FILE       write the counterexample as a Mermaid sequence diagram (Consumer, the broker's
+                       classes, the revive and retry topics); like --trace-out, nothing without one
+  --graph FILE         write the whole state graph, FILE.dot (Graphviz) or FILE.svg, for small state
+                       spaces (at most 5000 states without symmetry, e.g. ack-flush --messages 4 or
+                       fewer): states breaking an invariant in red, the shortest counterexample bold
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
   --queues N --pops N --batch N                  queues 1..4, pops in all 1..16, maxNums of each pop 1..32
@@ -108,6 +115,8 @@ searched for between lines, and one-second timestamps are judged over the whole 
   --batch-ack          the broker ran with enablePopBatchAck=true
   --max-memory MB      heap of each file's worker (default 192): a file that needs more ends incomplete
   --json               print one JSON object (docs/schemas/validate-report.schema.json)
+  --mermaid FILE       for a popcheck model trace that violates or diverges: its replayed steps as a
+                       Mermaid sequence diagram (pop.log CKs keep no single step path: a note, no file)
 
 Verdicts: conforms; violated (an invariant failed: the line where it became certain, the CK,
 the offsets and the catalogue entries the pattern matches); diverges (a line no model step
@@ -168,6 +177,18 @@ Lists the RocketMQ releases the model knows and the behaviour switches each one 
 Exit codes: 0, 2 usage error.
 `;
 
+export const DIAGRAM_HELP = `Usage: popcheck diagram lifecycle [--out FILE]
+       popcheck diagram sequence --bug ID [--fixed] [--out FILE]
+
+  lifecycle            the message and CK lifecycles (model/lifecycles.ts) as Markdown with
+                       Mermaid state diagrams (GitHub renders them)
+  sequence             the shortest counterexample of catalogue entry ID on its buggy release as a
+                       Mermaid sequence diagram; --fixed: the same events on its fixing release
+  --out FILE           write to FILE instead of standard output
+
+Exit codes: 0 written, 2 usage error, 70 internal error.
+`;
+
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
   replay: REPLAY_HELP,
@@ -175,5 +196,6 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   simulate: SIMULATE_HELP,
   bugs: BUGS_HELP,
   versions: VERSIONS_HELP,
+  diagram: DIAGRAM_HELP,
   help: HELP,
 };

@@ -24,6 +24,9 @@ import { toRecord } from '../model/state.js';
 import { counterexamplePopLog } from '../traces/counterexample-poplog.js';
 import { itfTrace } from '../traces/itf.js';
 import { isPopLogRelease, popLogRefusal } from '../traces/poplog-render.js';
+import { sequenceDiagram } from '../model/sequence-diagram.js';
+import { graphText, parseDiagramArgs, runDiagram, sequenceTitle } from './diagram-command.js';
+import { validateSteps } from './validate-command.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -80,6 +83,7 @@ function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: Chec
   const outputs: [string, string | null, (steps: readonly NarratedStep[]) => string][] = [
     ['--trace-out', args.traceOut, (steps) => traceText(args.traceFormat, identity, steps)],
     ['--itf', args.itf, (steps) => itfText(identity, report, steps)],
+    ['--mermaid', args.mermaid, (steps) => sequenceDiagram(steps, { title: sequenceTitle(identity, report.invariant) })],
   ];
   for (const [flag, path, text] of outputs) {
     if (path === null) continue;
@@ -87,12 +91,16 @@ function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: Chec
       io.err(`popcheck: note: ${flag}: no counterexample to write (${what}verdict ${report.verdict}); ${path} not written\n`);
       continue;
     }
-    const body = text(report.counterexample.steps);
-    try {
-      io.writeFile(path, body);
-    } catch (err) {
-      throw new UsageError(`${flag} ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+    writeOut(io, flag, path, text(report.counterexample.steps));
+  }
+}
+
+/** Writes an output file; a failure is a usage error naming the flag. */
+function writeOut(io: Io, flag: string, path: string, body: string): void {
+  try {
+    io.writeFile(path, body);
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -122,6 +130,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.out(COMMAND_HELP.check);
       return EXIT.holds;
     }
+    // --graph first: a state space too large to draw is a usage error before anything is printed.
+    const graph = args.graph === null ? null : await graphText(args.bug !== null ? argsFor(findEntry(args.bug)!, 'buggy', args).model : args.model, args.graph);
+    if (graph !== null) writeOut(io, '--graph', args.graph!, graph);
     if (args.bug !== null) {
       const report = await runBug(args, clock);
       traceOut(io, args, argsFor(findEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
@@ -156,6 +167,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.holds;
     }
     const report = await runValidate(a, io.readFile);
+    const mermaid = a.mermaid ?? null;
+    if (mermaid !== null) {
+      const steps = validateSteps(report);
+      if (steps === null) io.err(`popcheck: note: --mermaid: no model steps to draw (verdict ${report.verdict}${report.verdict === 'conforms' ? '' : ', not from a popcheck trace'}); ${mermaid} not written\n`);
+      else writeOut(io, '--mermaid', mermaid, sequenceDiagram(steps.steps, { title: steps.title }));
+    }
     io.out(`${a.json ? JSON.stringify(report, null, 2) : renderValidate(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
   }
@@ -167,6 +184,18 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     }
     const stats = runSimulate(a, outFile(io));
     io.err(simulateSummary(a, stats));
+    return EXIT.holds;
+  }
+  if (command === 'diagram') {
+    const a = parseDiagramArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.diagram);
+      return EXIT.holds;
+    }
+    const d = await runDiagram(a, clock);
+    if (d.note !== null) io.err(d.note);
+    if (a.out === null) io.out(d.text);
+    else writeOut(io, '--out', a.out, d.text);
     return EXIT.holds;
   }
   if (command === 'bugs' || command === 'versions') {

@@ -4,6 +4,7 @@
  * steps on another release; "check from here" in a Web Worker. The location hash carries
  * the session (encodeSpec), so a link reopens it.
  */
+import './zod-config.js';
 import { CATALOGUE } from '../model/catalogue.js';
 import type { Event } from '../model/events.js';
 import { fmtTime } from '../model/format.js';
@@ -14,7 +15,7 @@ import { bugSession, decodeSpec, encodeSpec, offerLabel, RELEASE_NAMES, Session,
 import type { CheckRequest, CheckResponse } from './check-worker.js';
 import { byId, fill, h, type Child } from './dom.js';
 import { loadFile, type PopLogReport } from './files.js';
-import { brokenPanel, whiteboard } from './panels.js';
+import { brokenBanner, brokenPanel, whiteboard } from './panels.js';
 import { sequenceText } from './sequence-slot.js';
 
 const DEFAULT_IDENTITY = { scenario: 'ack-flush', messages: 2, rocketmq: '5.3.1' } as const;
@@ -24,7 +25,14 @@ interface Switched {
   readonly to: string;
   readonly steps: number;
   readonly divergence: Divergence | null;
+  /** The event of the diverging step. */
+  readonly event: Event | null;
+  /** Offsets in the retry topic before and after the switch (duplicates marked). */
+  readonly retryBefore: readonly string[];
+  readonly retryAfter: readonly string[];
 }
+
+const retryList = (s: Session): string[] => s.panels().retryTopic.messages.map((m) => `${m.offset}${m.acked ? ' (DUPLICATE)' : ''}`);
 
 type Here = { readonly running: true; readonly maxStates: number } | ({ readonly running: false } & CheckResponse) | null;
 
@@ -93,8 +101,16 @@ function switchRelease(rocketmq: string): void {
     render();
     return;
   }
-  setSession(r.session);
-  ui.switched = { from, to: rocketmq, steps, divergence: r.divergence };
+  const d = r.divergence;
+  const event = d ? (ui.session.events[d.step - 1] ?? null) : null;
+  const retryBefore = retryList(ui.session);
+  setSession(
+    r.session,
+    d === null
+      ? { kind: 'info', text: `Same ${steps} steps on ${rocketmq}: every step did the same as on ${from}.` }
+      : { kind: 'info', text: `Same ${steps} steps on ${rocketmq}: step ${d.step} (${event ? offerLabel(event) : '?'}) ${d.refused ? 'is refused' : 'did something else'}; the comparison is below.` },
+  );
+  ui.switched = { from, to: rocketmq, steps, divergence: d, event, retryBefore, retryAfter: retryList(r.session) };
   render();
 }
 
@@ -161,7 +177,7 @@ function status(): void {
   const p = s.panels();
   fill(
     byId('status'),
-    h('span', { class: 'clock', 'data-testid': 'clock', title: 'model time' }, `⏱ ${fmtTime(p.time)}`),
+    h('span', { class: 'clock', 'data-testid': 'clock', title: 'model time' }, `t = ${fmtTime(p.time)}`),
     h('span', { class: 'pill', 'data-testid': 'release' }, `RocketMQ ${p.release}`),
     h('span', { class: 'pill' }, `${s.identity.scenario}, ${s.identity.messages} msg${s.identity.messages === 1 ? '' : 's'}`),
     h('span', { class: `pill ${p.broker.serving ? '' : 'warn'}` }, `broker ${p.broker.role}${p.broker.serving ? '' : ', not serving'}`),
@@ -217,7 +233,7 @@ function events(): void {
     byId('undo'),
     h('button', { 'data-testid': 'undo', disabled: !s.canUndo, onclick: () => act(() => s.undo()), title: 'undo the last step' }, '↶ Undo'),
     h('button', { 'data-testid': 'redo', disabled: !s.canRedo, onclick: () => act(() => s.redo()), title: 'redo the step undone' }, '↷ Redo'),
-    h('button', { 'data-testid': 'copy-link', onclick: () => void copyLink(), title: 'copy a link to this session' }, '🔗 Copy link'),
+    h('button', { 'data-testid': 'copy-link', onclick: () => void copyLink(), title: 'copy a link to this session' }, 'Copy link'),
   );
   let i = 0;
   fill(
@@ -249,7 +265,9 @@ function timeline(): void {
 function divergenceEl(sw: Switched): HTMLElement {
   const d = sw.divergence;
   const title = `Same ${sw.steps} steps: ${sw.from} → ${sw.to}`;
-  if (d === null) return h('section', { class: 'panel divergence', 'data-testid': 'panel-divergence', 'data-step': '' }, h('h2', {}, title), h('p', {}, 'Every step did the same on both releases.'));
+  const retried = (l: readonly string[]): string => (l.length === 0 ? 'nothing' : l.join(', '));
+  const outcome = h('p', { 'data-testid': 'divergence-retry' }, h('b', {}, 'Retry topic: '), `on ${sw.from} ${retried(sw.retryBefore)}; on ${sw.to} ${retried(sw.retryAfter)}.`);
+  if (d === null) return h('section', { class: 'panel divergence', 'data-testid': 'panel-divergence', 'data-step': '' }, h('h2', {}, title), h('p', {}, 'Every step did the same on both releases.'), outcome);
   const before = d.before.map((o) => JSON.stringify(o));
   const after = d.after.map((o) => JSON.stringify(o));
   const col = (rel: string, list: readonly Observation[], mine: string[], theirs: string[], testid: string): HTMLElement =>
@@ -261,7 +279,8 @@ function divergenceEl(sw: Switched): HTMLElement {
   return h(
     'section',
     { class: 'panel divergence', 'data-testid': 'panel-divergence', 'data-step': d.step },
-    h('h2', {}, title, h('span', { class: 'hint' }, `first step that did something else: step ${d.step}`)),
+    h('h2', {}, title, h('span', { class: 'hint' }, `first step that did something else: step ${d.step}${sw.event ? `, ${offerLabel(sw.event)}` : ''}`)),
+    outcome,
     d.refused ? h('p', { class: 'why bad' }, `On ${sw.to} step ${d.step} is refused: ${d.refused}; the steps after it were dropped.`) : null,
     h('div', { class: 'cols' }, col(sw.from, d.before, before, after, 'divergence-before'), col(sw.to, d.after, after, before, 'divergence-after')),
   );
@@ -350,10 +369,11 @@ function render(): void {
   toolbar();
   const n = ui.notice;
   fill(byId('notice'), n ? h('p', { class: `notice-${n.kind}`, 'data-testid': n.kind === 'error' ? 'error' : 'info' }, n.text) : null);
-  fill(byId('board'), brokenPanel(s.broken()), h('div', { class: 'grid' }, whiteboard(s.panels())));
+  const broken = s.broken();
+  fill(byId('board'), brokenBanner(broken), h('div', { class: 'grid' }, whiteboard(s.panels())));
   events();
   timeline();
-  fill(byId('extras'), ui.switched ? divergenceEl(ui.switched) : null, hereEl(), ui.poplog ? poplogEl(ui.poplog.name, ui.poplog.report) : null, sequenceEl());
+  fill(byId('extras'), brokenPanel(broken), ui.switched ? divergenceEl(ui.switched) : null, hereEl(), ui.poplog ? poplogEl(ui.poplog.name, ui.poplog.report) : null, sequenceEl());
   const hash = `#${encodeSpec(s.spec())}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }

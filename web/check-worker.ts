@@ -2,6 +2,7 @@
  * "Check from here" off the page's thread: rebuilds the session from its spec and runs the
  * exhaustive checker from its current state (model/session.ts's checkFromHere).
  */
+import './zod-config.js';
 import { checkFromHere, Session, SessionSpecSchema, type HereReport } from '../model/session.js';
 
 export interface CheckRequest {

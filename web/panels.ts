@@ -124,14 +124,18 @@ function timer(p: Panels): HTMLElement {
 
 function revive(p: Panels): HTMLElement {
   const r = p.reviveQueue;
-  const marks = (o: number): Child[] =>
-    [
-      ['in memory', r.reviveOffset.inMemory],
-      ['committed', r.reviveOffset.committed],
-      ['persisted', r.reviveOffset.persisted],
-    ]
+  const marks = (o: number): Child => {
+    const which = (
+      [
+        ['in memory', r.reviveOffset.inMemory],
+        ['committed', r.reviveOffset.committed],
+        ['persisted', r.reviveOffset.persisted],
+      ] as const
+    )
       .filter(([, v]) => v === o)
-      .map(([k]) => h('span', { class: 'rmark', 'data-testid': 'revive-offset' }, `◀ revive offset (${k})`));
+      .map(([k]) => k);
+    return which.length === 0 ? null : h('span', { class: 'rmark', 'data-testid': 'revive-offset' }, `◀ revive offset (${which.join(', ')})`);
+  };
   return panel(
     'revive',
     'Revive queue',
@@ -182,11 +186,29 @@ function messages(p: Panels): HTMLElement {
   );
 }
 
-export function brokenPanel(list: readonly Broken[]): HTMLElement {
+/** One line, always there (so the panels below never move): which invariants are broken. */
+export function brokenBanner(list: readonly Broken[]): HTMLElement {
+  return h(
+    'div',
+    { class: `banner ${list.length > 0 ? 'bad' : 'ok'}`, 'data-testid': 'broken-banner' },
+    list.length === 0
+      ? 'Invariants: all hold so far'
+      : h('span', {}, h('b', {}, `BROKEN (${list.length}): `), list.map((b) => `${b.invariant} at step ${b.step}`).join(', '), h('a', { href: '#why-broken', class: 'jump', onclick: (e: Event) => jumpToWhy(e) }, ' why ↓')),
+  );
+}
+
+function jumpToWhy(e: Event): void {
+  e.preventDefault();
+  document.getElementById('why-broken')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+/** Each broken invariant with the model's explanation. */
+export function brokenPanel(list: readonly Broken[]): HTMLElement | null {
+  if (list.length === 0) return null;
   return h(
     'section',
-    { class: `panel broken ${list.length > 0 ? 'bad' : 'ok'}`, 'data-testid': 'panel-broken' },
-    h('h2', {}, list.length === 0 ? 'Invariants: all hold so far' : `Broken invariants (${list.length})`),
+    { class: 'panel broken bad', id: 'why-broken', 'data-testid': 'panel-broken' },
+    h('h2', {}, `Broken invariants (${list.length})`, h('span', { class: 'hint' }, 'and why, in RocketMQ terms')),
     list.map((b) =>
       h(
         'div',

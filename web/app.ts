@@ -56,6 +56,7 @@ function setSession(s: Session, notice: typeof ui.notice = null): void {
   ui.switched = null;
   stopCheck();
   ui.here = null;
+  syncForm();
   render();
 }
 
@@ -190,17 +191,25 @@ function select(attrs: Record<string, string>, options: readonly (readonly [stri
   return el;
 }
 
+/** The toolbar is built once (so a choice in it survives a re-render); syncForm shows the session's model in it. */
+const form = {
+  scenario: null as HTMLSelectElement | null,
+  messages: null as HTMLInputElement | null,
+  release: null as HTMLSelectElement | null,
+  other: null as HTMLSelectElement | null,
+};
+
 function toolbar(): void {
-  const id = ui.session.identity;
   const bug = select({ 'data-testid': 'bug-select', 'aria-label': 'catalogue entry' }, CATALOGUE.map((e) => [e.id, `#${e.id} ${e.title}`] as const), '8835');
   const run = select({ 'data-testid': 'bug-run', 'aria-label': 'run' }, [['buggy', 'buggy run'], ['fixed', 'fixed run']], 'buggy');
-  const scenario = select({ 'data-testid': 'scenario-select', 'aria-label': 'scenario' }, SCENARIOS.map((s) => [s.name, s.name] as const), id.scenario);
-  const messages = h('input', { type: 'number', min: 1, max: 32, value: id.messages, 'data-testid': 'messages-input', 'aria-label': 'messages', class: 'num' });
-  const release = select({ 'data-testid': 'release-select', 'aria-label': 'release' }, RELEASE_NAMES.map((r) => [r, r] as const), id.rocketmq);
-  const other = select({ 'data-testid': 'switch-select', 'aria-label': 'switch to release' }, RELEASE_NAMES.map((r) => [r, r] as const), id.rocketmq === '5.3.1' ? '5.3.2' : id.rocketmq);
+  const scenario = (form.scenario = select({ 'data-testid': 'scenario-select', 'aria-label': 'scenario' }, SCENARIOS.map((s) => [s.name, s.name] as const), 'ack-flush'));
+  const messages = (form.messages = h('input', { type: 'number', min: 1, max: 32, value: 2, 'data-testid': 'messages-input', 'aria-label': 'messages', class: 'num' }));
+  const release = (form.release = select({ 'data-testid': 'release-select', 'aria-label': 'release' }, RELEASE_NAMES.map((r) => [r, r] as const), '5.3.1'));
+  const other = (form.other = select({ 'data-testid': 'switch-select', 'aria-label': 'switch to release' }, RELEASE_NAMES.map((r) => [r, r] as const), '5.3.2'));
   const file = h('input', { type: 'file', accept: '.jsonl,.json,.log,.txt', 'data-testid': 'file-input', 'aria-label': 'load a file' });
   file.addEventListener('change', () => {
     const f = file.files?.[0];
+    file.value = '';
     if (f) void loadDropped(f);
   });
   fill(
@@ -210,6 +219,14 @@ function toolbar(): void {
     h('div', { class: 'group' }, h('label', {}, 'Same steps on'), other, h('button', { 'data-testid': 'switch-release', onclick: () => switchRelease(other.value) }, 'Switch release')),
     h('div', { class: 'group' }, h('label', {}, 'File'), file),
   );
+}
+
+function syncForm(): void {
+  const id = ui.session.identity;
+  if (form.scenario) form.scenario.value = id.scenario;
+  if (form.messages) form.messages.value = String(id.messages);
+  if (form.release) form.release.value = id.rocketmq;
+  if (form.other) form.other.value = id.rocketmq === '5.3.2' ? '5.3.1' : id.rocketmq === '5.3.1' ? '5.3.2' : form.other.value;
 }
 
 function offerEl(o: Offer, i: number): HTMLElement {
@@ -366,7 +383,6 @@ function sequenceEl(): HTMLElement {
 function render(): void {
   const s = ui.session;
   status();
-  toolbar();
   const n = ui.notice;
   fill(byId('notice'), n ? h('p', { class: `notice-${n.kind}`, 'data-testid': n.kind === 'error' ? 'error' : 'info' }, n.text) : null);
   const broken = s.broken();
@@ -438,8 +454,11 @@ fromHash();
 window.addEventListener('hashchange', () => {
   if (location.hash === `#${encodeSpec(ui.session.spec())}`) return;
   fromHash();
+  syncForm();
   render();
 });
+toolbar();
+syncForm();
 dragAndDrop();
 keys();
 render();

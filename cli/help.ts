@@ -24,6 +24,8 @@ Usage:
                                write a random, valid pop.log of N CKs (or its JSON Lines form)
   popcheck diagram lifecycle|sequence [--bug ID] [--out FILE]
                                the lifecycle diagrams, or a catalogue bug as a sequence diagram (Mermaid)
+  popcheck serve [--port P] [--open]
+                               explore the model in the browser (http://127.0.0.1:7333/)
   popcheck help [COMMAND]      this text, or a command's options (also: popcheck COMMAND --help)
   popcheck --version           the version
 
@@ -189,6 +191,24 @@ export const DIAGRAM_HELP = `Usage: popcheck diagram lifecycle [--out FILE]
 Exit codes: 0 written, 2 usage error, 70 internal error.
 `;
 
+export const SERVE_HELP = `Usage: popcheck serve [--port P] [--host H] [--open]
+
+Serves the browser explorer: the model's panels (consumer, CK buffer, queues, timer, revive
+queue, retry topic), the events offered now as buttons (a disabled one says which guard stops
+it), undo/redo and a timeline, a catalogue entry's counterexample, a trace or pop.log file, the
+same steps on another release, and "check from here". Everything runs in the page; the server
+only hands out the page's own files and makes no other request.
+
+  --port P             the port, 0..65535 (default 7333; 0 picks a free one)
+  --host H             the address to bind (default 127.0.0.1, this machine only); another
+                       address (e.g. 0.0.0.0) lets other machines in, with a warning
+  --open               open the page in the system browser (xdg-open), if there is one
+
+Prints popcheck serve: URL and serves until Ctrl-C (exit 0).
+
+Exit codes: 0 stopped by Ctrl-C, 2 usage error (a bad flag, a port in use, the page not built).
+`;
+
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
   replay: REPLAY_HELP,
@@ -197,5 +217,6 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   bugs: BUGS_HELP,
   versions: VERSIONS_HELP,
   diagram: DIAGRAM_HELP,
+  serve: SERVE_HELP,
   help: HELP,
 };

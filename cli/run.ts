@@ -15,6 +15,7 @@ import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-comm
 import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
 import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
 import { packageVersion } from './version.js';
+import { parseServeArgs, runServe } from './serve-command.js';
 import { parseSimulateArgs, runSimulate, simulateSummary, type OutFile } from './simulate-command.js';
 import { traceHeader } from '../traces/format.js';
 import { writeTrace } from '../traces/write.js';
@@ -197,6 +198,14 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     if (a.out === null) io.out(d.text);
     else writeOut(io, '--out', a.out, d.text);
     return EXIT.holds;
+  }
+  if (command === 'serve') {
+    const a = parseServeArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.serve);
+      return EXIT.holds;
+    }
+    return runServe(a, io.out, io.err, () => io.interrupted?.() ?? false);
   }
   if (command === 'bugs' || command === 'versions') {
     const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;

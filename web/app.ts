@@ -16,7 +16,7 @@ import type { CheckRequest, CheckResponse } from './check-worker.js';
 import { byId, fill, h, type Child } from './dom.js';
 import { loadFile, type PopLogReport } from './files.js';
 import { brokenBanner, brokenPanel, whiteboard } from './panels.js';
-import { sequenceText } from './sequence-slot.js';
+import { diagramsEl, type DiagramTab } from './diagrams.js';
 
 const DEFAULT_IDENTITY = { scenario: 'ack-flush', messages: 2, rocketmq: '5.3.1' } as const;
 
@@ -45,6 +45,7 @@ const ui = {
   /** The session the "check from here" result belongs to (its spec), so a stale one is marked. */
   hereSpec: '',
   worker: null as Worker | null,
+  diagramTab: 'sequence' as DiagramTab,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -370,14 +371,11 @@ function poplogEl(name: string, r: PopLogReport): HTMLElement {
   );
 }
 
-function sequenceEl(): HTMLElement {
-  const text = sequenceText(ui.session.steps);
-  return h(
-    'section',
-    { class: 'panel sequence', 'data-testid': 'panel-sequence' },
-    h('h2', {}, 'Sequence diagram', h('span', { class: 'hint' }, 'Mermaid text of the run')),
-    text === null ? h('p', { class: 'empty' }, 'Not in this build yet (model/sequence-diagram.ts).') : h('pre', { class: 'mono', 'data-testid': 'sequence-text' }, text),
-  );
+function diagrams(): HTMLElement {
+  return diagramsEl(ui.session, ui.diagramTab, (t) => {
+    ui.diagramTab = t;
+    render();
+  });
 }
 
 function render(): void {
@@ -389,7 +387,7 @@ function render(): void {
   fill(byId('board'), brokenBanner(broken), h('div', { class: 'grid' }, whiteboard(s.panels())));
   events();
   timeline();
-  fill(byId('extras'), brokenPanel(broken), ui.switched ? divergenceEl(ui.switched) : null, hereEl(), ui.poplog ? poplogEl(ui.poplog.name, ui.poplog.report) : null, sequenceEl());
+  fill(byId('extras'), brokenPanel(broken), ui.switched ? divergenceEl(ui.switched) : null, hereEl(), ui.poplog ? poplogEl(ui.poplog.name, ui.poplog.report) : null, diagrams());
   const hash = `#${encodeSpec(s.spec())}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }

@@ -12,6 +12,11 @@ import { startServer, type Served } from '../../cli/serve-command.js';
 import { bugSession, Session } from '../../model/session.js';
 import type { Event } from '../../model/events.js';
 import { ROOT } from '../cli/helpers.js';
+import { CATALOGUE } from '../../model/catalogue.js';
+import { sequenceDiagram } from '../../model/sequence-diagram.js';
+import { stateGraph } from '../../checker/graph.js';
+import { buildPopModel } from '../../model/factory.js';
+import { eventLabel } from '../../model/narrate.js';
 
 const CHROMIUM = process.env.POPCHECK_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = `${ROOT}test-output/screenshots`;
@@ -162,6 +167,80 @@ describe('popcheck serve in chromium', () => {
     await page.getByTestId('play-it').click();
     await expect.poll(() => page.getByTestId('retry-offset').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="retry-offset"][data-duplicate="1"]').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('draws the run, the lifecycles and the state graph with mermaid and Graphviz in the page', async () => {
+    expect(link).not.toBe('');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(link);
+    // The sequence diagram of the #8835 run, drawn by mermaid: the AckMsg without brokerName, the dropped ACK, the retry.
+    const seq = page.getByTestId('sequence-diagram');
+    await expect.poll(() => seq.getAttribute('data-rendered'), { timeout: 30_000 }).toBe('true');
+    const drawn = await seq.locator('svg').textContent();
+    expect(drawn).toMatch(/brokerName=null/);
+    expect(drawn).toMatch(/ACK dropped/);
+    for (const m of expected) expect(drawn).toMatch(new RegExp(`offset ${m.offset} retried`));
+    expect(await page.getByTestId('sequence-diagram-text').textContent()).toBe(
+      sequenceDiagram(bug.session.steps, { title: 'RocketMQ 5.3.1, ack-flush' }),
+    );
+    await page.getByTestId('panel-diagrams').scrollIntoViewIfNeeded();
+    await page.getByTestId('panel-diagrams').screenshot({ path: `${SHOTS}/7-sequence-diagram.png` });
+
+    // The lifecycles, as `popcheck diagram lifecycle` writes them.
+    await page.getByTestId('tab-lifecycle').click();
+    for (const i of [0, 1]) await expect.poll(() => page.getByTestId(`lifecycle-${i}`).getAttribute('data-rendered'), { timeout: 30_000 }).toBe('true');
+    expect(await page.getByTestId('lifecycle-0').locator('svg').textContent()).toMatch(/ackBuffered/);
+    await page.getByTestId('panel-diagrams').screenshot({ path: `${SHOTS}/8-lifecycles.png` });
+
+    // The state graph, as `check --graph` draws it: as many states as the checker explores.
+    const model = buildPopModel(IDENTITY);
+    const g = stateGraph(model, { maxStates: 5000, stateLabel: () => '', eventLabel });
+    if (!g.ok) throw new Error('ack-flush N=2 must fit the graph');
+    await page.getByTestId('tab-graph').click();
+    await expect.poll(() => page.getByTestId('state-graph').getAttribute('data-rendered'), { timeout: 60_000 }).toBe('true');
+    expect(await page.getByTestId('state-graph-caption').innerText()).toMatch(new RegExp(`^${g.graph.nodes.length} states, ${g.graph.edges.length} transitions`));
+    expect(await page.getByTestId('state-graph').locator('svg g.node').count()).toBe(g.graph.nodes.length);
+    await page.getByTestId('panel-diagrams').screenshot({ path: `${SHOTS}/9-state-graph.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("mermaid draws every catalogue counterexample's --mermaid output and every Mermaid block of the docs", async () => {
+    const page = await open();
+    await page.getByTestId('tab-lifecycle').click();
+    await expect.poll(() => page.getByTestId('lifecycle-0').getAttribute('data-rendered'), { timeout: 30_000 }).toBe('true');
+    const texts: { name: string; text: string }[] = [];
+    for (const e of CATALOGUE) {
+      const { session } = bugSession(e.id);
+      if (session.steps.length > 0) texts.push({ name: `#${e.id}`, text: sequenceDiagram(session.steps, { title: `#${e.id}` }) });
+    }
+    for (const f of ['README.md', 'workshop/README.md', 'docs/lifecycles.md', 'docs/model.md']) {
+      const md = readFileSync(`${ROOT}${f}`, 'utf8');
+      let i = 0;
+      for (const m of md.matchAll(/```mermaid\n([\s\S]*?)```/g)) texts.push({ name: `${f} block ${++i}`, text: m[1] });
+    }
+    expect(texts.length).toBeGreaterThan(CATALOGUE.length);
+    const failures = await page.evaluate(async (list) => {
+      const m = (globalThis as unknown as { mermaid: { render(id: string, t: string): Promise<{ svg: string }> } }).mermaid;
+      const bad: string[] = [];
+      let n = 0;
+      for (const { name, text } of list) {
+        try {
+          const { svg } = await m.render(`check${n++}`, text);
+          if (!svg.includes('<svg')) bad.push(`${name}: no svg`);
+        } catch (err) {
+          bad.push(`${name}: ${String((err as Error).message ?? err).slice(0, 200)}`);
+        }
+      }
+      return bad;
+    }, texts);
+    expect(failures).toEqual([]);
     await page.close();
   });
 

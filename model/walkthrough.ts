@@ -229,7 +229,8 @@ function panelBlock(panels: Panels, changed: ReadonlySet<string>, width: number,
 
 function brokenText(b: Broken, steps: readonly WalkStep[], width: number, style: Style): string[] {
   const h = steps[b.step - 1]?.headline;
-  const out = wrap(`${style.mark(b.invariant)} broke at step ${b.step}${h ? ` (${h})` : ''}: ${b.description}.`, width);
+  const out = wrap(`${b.invariant} broke at step ${b.step}${h ? ` (${h})` : ''}: ${b.description}.`, width);
+  out[0] = style.mark(b.invariant) + out[0].slice(b.invariant.length);
   for (const w of b.why) out.push(...wrap(w, width, '  - ', '    '));
   return out;
 }
@@ -299,7 +300,7 @@ export function renderWalkthrough(w: Walkthrough, style: Style = PLAIN, width = 
   }
   out.push(style.bold('What broke'));
   if (w.broken.length === 0) {
-    out.push(...wrap(`Nothing broke: no invariant is violated in these ${w.steps.length} steps${w.quiescent ? ', and nothing is left to happen' : ''}.`, width));
+    out.push(...wrap(`Nothing broke: no invariant is violated in ${w.steps.length === 1 ? 'this step' : `these ${w.steps.length} steps`}${w.quiescent ? ', and nothing is left to happen' : ''}.`, width));
   } else {
     const [first, ...rest] = w.broken;
     out.push(...brokenText(first, w.steps, width, style));

@@ -7,3 +7,4 @@ export { pathTo, counterexample, idsTo, type Path, type Step } from './path.js';
 export { check, checkGraph, type CheckResult, type Verdict, type Violation } from './check.js';
 export { fingerprint64, collisionProbability } from './fingerprint.js';
 export { FingerprintTable } from './fptable.js';
+export { stateGraph, toDot, type GraphNode, type GraphEdge, type LabelledGraph, type GraphOptions, type GraphResult } from './graph.js';

@@ -34,6 +34,10 @@ export interface CheckArgs {
   readonly traceFormat: TraceFormat;
   /** `--itf FILE`: write the counterexample as an ITF trace (Apalache ADR-015). */
   readonly itf: string | null;
+  /** `--mermaid FILE`: write the counterexample as a Mermaid sequence diagram. */
+  readonly mermaid: string | null;
+  /** `--graph FILE.svg|FILE.dot`: write the whole (small) state graph. */
+  readonly graph: string | null;
 }
 
 export const TRACE_FORMATS = ['trace', 'poplog', 'jsonl'] as const;
@@ -85,6 +89,8 @@ export const CHECK_FLAGS: Record<string, FlagSpec> = {
   'trace-out': { type: 'string' },
   'trace-format': { type: 'string' },
   itf: { type: 'string' },
+  mermaid: { type: 'string' },
+  graph: { type: 'string' },
   ...BOUND_FLAGS,
 };
 
@@ -203,6 +209,8 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     const refusal = popLogRefusal(release);
     if (refusal !== null) throw new UsageError(`--trace-format ${traceFormat}: ${refusal}${bug !== null ? ` (the buggy run of --bug ${bug} is ${release})` : ''}`);
   }
+  const graph = str('graph') ?? null;
+  if (graph !== null && !/\.(svg|dot)$/i.test(graph)) throw new UsageError(`--graph writes FILE.svg or FILE.dot (got '${graph}')`);
   return {
     model,
     json: bool('json'),
@@ -218,5 +226,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     traceOut,
     traceFormat: traceFormat as TraceFormat,
     itf: str('itf') ?? null,
+    mermaid: str('mermaid') ?? null,
+    graph,
   };
 }

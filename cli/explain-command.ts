@@ -79,6 +79,8 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     traceOut: null,
     traceFormat: 'trace',
     itf: null,
+    mermaid: null,
+    graph: null,
   };
   return { help, json, mermaid, source: { kind: 'scenario', check } };
 }

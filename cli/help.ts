@@ -24,6 +24,10 @@ Usage:
                                validate a JSON Lines model trace against the protocol
   popcheck simulate --cks N --out FILE [options]
                                write a random, valid pop.log of N CKs (or its JSON Lines form)
+  popcheck diagram lifecycle|sequence [--bug ID] [--out FILE]
+                               the lifecycle diagrams, or a catalogue bug as a sequence diagram (Mermaid)
+  popcheck serve [--port P] [--open]
+                               explore the model in the browser (http://127.0.0.1:7333/)
   popcheck help [COMMAND]      this text, or a command's options (also: popcheck COMMAND --help)
   popcheck --version           the version
 
@@ -60,6 +64,11 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
                        Apalache): one state per step plus the initial one, each the state record and
                        the action taken; like --trace-out, nothing without a counterexample
   --workers N          explore with N threads, 1..64 (default 1: sequential); same results
+  --mermaid FILE       write the counterexample as a Mermaid sequence diagram (Consumer, the broker's
+                       classes, the revive and retry topics); like --trace-out, nothing without one
+  --graph FILE         write the whole state graph, FILE.dot (Graphviz) or FILE.svg, for small state
+                       spaces (at most 5000 states without symmetry, e.g. ack-flush --messages 4 or
+                       fewer): states breaking an invariant in red, the shortest counterexample bold
 
 Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2, the rest 0/off):
   --queues N --pops N --batch N                  queues 1..4, pops in all 1..16, maxNums of each pop 1..32
@@ -110,6 +119,8 @@ searched for between lines, and one-second timestamps are judged over the whole 
   --batch-ack          the broker ran with enablePopBatchAck=true
   --max-memory MB      heap of each file's worker (default 192): a file that needs more ends incomplete
   --json               print one JSON object (docs/schemas/validate-report.schema.json)
+  --mermaid FILE       for a popcheck model trace that violates or diverges: its replayed steps as a
+                       Mermaid sequence diagram (pop.log CKs keep no single step path: a note, no file)
 
 Verdicts: conforms; violated (an invariant failed: the line where it became certain, the CK,
 the offsets and the catalogue entries the pattern matches); diverges (a line no model step
@@ -201,6 +212,36 @@ a trace event is refused), 2 usage or input error (the flag, or FILE:LINE), 3 th
 early without a violation, 70 internal error.
 `;
 
+export const DIAGRAM_HELP = `Usage: popcheck diagram lifecycle [--out FILE]
+       popcheck diagram sequence --bug ID [--fixed] [--out FILE]
+
+  lifecycle            the message and CK lifecycles (model/lifecycles.ts) as Markdown with
+                       Mermaid state diagrams (GitHub renders them)
+  sequence             the shortest counterexample of catalogue entry ID on its buggy release as a
+                       Mermaid sequence diagram; --fixed: the same events on its fixing release
+  --out FILE           write to FILE instead of standard output
+
+Exit codes: 0 written, 2 usage error, 70 internal error.
+`;
+
+export const SERVE_HELP = `Usage: popcheck serve [--port P] [--host H] [--open]
+
+Serves the browser explorer: the model's panels (consumer, CK buffer, queues, timer, revive
+queue, retry topic), the events offered now as buttons (a disabled one says which guard stops
+it), undo/redo and a timeline, a catalogue entry's counterexample, a trace or pop.log file, the
+same steps on another release, and "check from here". Everything runs in the page; the server
+only hands out the page's own files and makes no other request.
+
+  --port P             the port, 0..65535 (default 7333; 0 picks a free one)
+  --host H             the address to bind (default 127.0.0.1, this machine only); another
+                       address (e.g. 0.0.0.0) lets other machines in, with a warning
+  --open               open the page in the system browser (xdg-open), if there is one
+
+Prints popcheck serve: URL and serves until Ctrl-C (exit 0).
+
+Exit codes: 0 stopped by Ctrl-C, 2 usage error (a bad flag, a port in use, the page not built).
+`;
+
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
   explain: EXPLAIN_HELP,
@@ -209,5 +250,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   simulate: SIMULATE_HELP,
   bugs: BUGS_HELP,
   versions: VERSIONS_HELP,
+  diagram: DIAGRAM_HELP,
+  serve: SERVE_HELP,
   help: HELP,
 };

@@ -15,6 +15,7 @@ import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-comm
 import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
 import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
 import { packageVersion } from './version.js';
+import { parseServeArgs, runServe } from './serve-command.js';
 import { parseSimulateArgs, runSimulate, simulateSummary, type OutFile } from './simulate-command.js';
 import { traceHeader } from '../traces/format.js';
 import { writeTrace } from '../traces/write.js';
@@ -25,8 +26,10 @@ import { counterexamplePopLog } from '../traces/counterexample-poplog.js';
 import { itfTrace } from '../traces/itf.js';
 import { isPopLogRelease, popLogRefusal } from '../traces/poplog-render.js';
 import { explainJson, parseExplainArgs, runExplain, walks } from './explain-command.js';
-import { loadSequenceDiagram } from './mermaid.js';
 import { PLAIN, renderIntro, renderWalkthrough, type Style } from '../model/walkthrough.js';
+import { sequenceDiagram } from '../model/sequence-diagram.js';
+import { graphText, parseDiagramArgs, runDiagram, sequenceTitle } from './diagram-command.js';
+import { validateSteps } from './validate-command.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -85,6 +88,7 @@ function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: Chec
   const outputs: [string, string | null, (steps: readonly NarratedStep[]) => string][] = [
     ['--trace-out', args.traceOut, (steps) => traceText(args.traceFormat, identity, steps)],
     ['--itf', args.itf, (steps) => itfText(identity, report, steps)],
+    ['--mermaid', args.mermaid, (steps) => sequenceDiagram(steps, { title: sequenceTitle(identity, report.invariant) })],
   ];
   for (const [flag, path, text] of outputs) {
     if (path === null) continue;
@@ -92,12 +96,16 @@ function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: Chec
       io.err(`popcheck: note: ${flag}: no counterexample to write (${what}verdict ${report.verdict}); ${path} not written\n`);
       continue;
     }
-    const body = text(report.counterexample.steps);
-    try {
-      io.writeFile(path, body);
-    } catch (err) {
-      throw new UsageError(`${flag} ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+    writeOut(io, flag, path, text(report.counterexample.steps));
+  }
+}
+
+/** Writes an output file; a failure is a usage error naming the flag. */
+function writeOut(io: Io, flag: string, path: string, body: string): void {
+  try {
+    io.writeFile(path, body);
+  } catch (err) {
+    throw new UsageError(`${flag} ${path}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
@@ -134,6 +142,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.out(COMMAND_HELP.check);
       return EXIT.holds;
     }
+    // --graph first: a state space too large to draw is a usage error before anything is printed.
+    const graph = args.graph === null ? null : await graphText(args.bug !== null ? argsFor(findEntry(args.bug)!, 'buggy', args).model : args.model, args.graph);
+    if (graph !== null) writeOut(io, '--graph', args.graph!, graph);
     if (args.bug !== null) {
       const report = await runBug(args, clock);
       traceOut(io, args, argsFor(findEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
@@ -159,10 +170,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     }
     const r = await runExplain(a, clock, io.readFile);
     if (a.mermaid !== null) {
-      const render = await loadSequenceDiagram();
-      if (render === null) throw new UsageError('--mermaid: this build has no sequence diagram renderer (model/sequence-diagram.ts)');
       try {
-        io.writeFile(a.mermaid, render(r.session.steps, { title: r.walkthrough.title }));
+        io.writeFile(a.mermaid, sequenceDiagram(r.session.steps, { title: r.walkthrough.title }));
       } catch (err) {
         throw new UsageError(`--mermaid ${a.mermaid}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
@@ -190,6 +199,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.holds;
     }
     const report = await runValidate(a, io.readFile);
+    const mermaid = a.mermaid ?? null;
+    if (mermaid !== null) {
+      const steps = validateSteps(report);
+      if (steps === null) io.err(`popcheck: note: --mermaid: no model steps to draw (verdict ${report.verdict}${report.verdict === 'conforms' ? '' : ', not from a popcheck trace'}); ${mermaid} not written\n`);
+      else writeOut(io, '--mermaid', mermaid, sequenceDiagram(steps.steps, { title: steps.title }));
+    }
     io.out(`${a.json ? JSON.stringify(report, null, 2) : renderValidate(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
   }
@@ -202,6 +217,26 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const stats = runSimulate(a, outFile(io));
     io.err(simulateSummary(a, stats));
     return EXIT.holds;
+  }
+  if (command === 'diagram') {
+    const a = parseDiagramArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.diagram);
+      return EXIT.holds;
+    }
+    const d = await runDiagram(a, clock);
+    if (d.note !== null) io.err(d.note);
+    if (a.out === null) io.out(d.text);
+    else writeOut(io, '--out', a.out, d.text);
+    return EXIT.holds;
+  }
+  if (command === 'serve') {
+    const a = parseServeArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.serve);
+      return EXIT.holds;
+    }
+    return runServe(a, io.out, io.err, () => io.interrupted?.() ?? false);
   }
   if (command === 'bugs' || command === 'versions') {
     const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;

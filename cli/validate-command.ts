@@ -21,6 +21,7 @@ import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 import type { z } from 'zod';
 import { ReplayReportSchema, type ValidateFileReportSchema, type ValidateReportSchema } from './report-schema.js';
 import { runReplay } from './replay-command.js';
+import type { NarratedStep } from '../model/narrate.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
 
 /** Releases whose pop.log lines have the 5.3.x formats the adapter reads. */
@@ -34,6 +35,7 @@ export const VALIDATE_FLAGS: Record<string, FlagSpec> = {
   set: { type: 'string', multiple: true },
   'batch-ack': { type: 'boolean' },
   'max-memory': { type: 'string' },
+  mermaid: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -48,6 +50,8 @@ export interface ValidateArgs {
   readonly maxMemoryMb: number;
   readonly json: boolean;
   readonly help: boolean;
+  /** `--mermaid FILE`: the model steps behind the first bad finding, as a sequence diagram. */
+  readonly mermaid?: string | null;
 }
 
 /** The default heap of a validation worker, MB (the issue's goal: under 300 MB peak RSS for a 1M-line log). */
@@ -56,7 +60,7 @@ export const VALIDATE_MEMORY_MB = 192;
 export function parseValidateArgs(command: string, argv: readonly string[]): ValidateArgs {
   const parsed = parseFlags(command, argv, VALIDATE_FLAGS, true);
   const v = parsed.values;
-  const none: ValidateArgs = { files: [], format: 'auto', rocketmq: null, settings: {}, batchAck: false, maxMemoryMb: VALIDATE_MEMORY_MB, json: false, help: true };
+  const none: ValidateArgs = { files: [], format: 'auto', rocketmq: null, settings: {}, batchAck: false, maxMemoryMb: VALIDATE_MEMORY_MB, json: false, help: true, mermaid: null };
   if (v.help === true) return none;
   if (parsed.positionals.length === 0) throw new UsageError(`${command} takes one or more files (popcheck ${command} FILE... [--format auto|poplog|jsonl] [--rocketmq R] [--set k=v]... [--json])`);
   const format = (v.format as string | undefined) ?? 'auto';
@@ -70,7 +74,7 @@ export function parseValidateArgs(command: string, argv: readonly string[]): Val
     throw new UsageError(`--max-memory: expected megabytes, 64..65536 (got '${mem}')`);
   }
   const maxMemoryMb = mem === undefined ? VALIDATE_MEMORY_MB : Number(mem);
-  return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, maxMemoryMb, json: v.json === true, help: false };
+  return { files: parsed.positionals, format, rocketmq, settings, batchAck: v['batch-ack'] === true, maxMemoryMb, json: v.json === true, help: false, mermaid: (v.mermaid as string | undefined) ?? null };
 }
 
 export type Verdict = ValidateReport['verdict'];
@@ -460,4 +464,24 @@ export function renderValidate(r: ValidateReport): string {
   const checked = r.files.reduce((n, f) => n + (f.format === 'trace' ? 1 : f.cks.total - f.cks.unchecked), 0);
   out.push(r.verdict === 'conforms' && checked === 0 ? 'CONFORMS only vacuously: no CK could be checked, so nothing per-CK could be concluded.' : verdictText[r.verdict]);
   return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// --mermaid
+
+/**
+ * The model steps `--mermaid` draws for a validation: the replayed steps of the first popcheck
+ * model trace that violates or diverges (up to the diverging line). A pop.log's CKs are checked
+ * over sets of candidate states, with no single step path kept: null.
+ */
+export function validateSteps(r: ValidateReport): { steps: NarratedStep[]; title: string } | null {
+  const f = r.files.find((x) => x.format === 'trace' && x.replay !== null && (x.verdict === 'violated' || x.verdict === 'diverges'));
+  if (!f || !f.replay) return null;
+  let now = 0;
+  const steps = f.replay.steps.map((s, i) => {
+    now = Math.max(now, (s.event.type === 'tick' ? s.event.to : s.event.at) ?? now);
+    return { index: i + 1, event: s.event, time: now, notes: s.notes, observations: s.observations };
+  });
+  const at = f.line === null ? '' : ` at line ${f.line}`;
+  return { steps, title: `popcheck validate ${f.file} (RocketMQ ${f.rocketmq}): ${f.verdict}${f.invariant ? ` ${f.invariant}` : ''}${at}` };
 }

@@ -1,5 +1,5 @@
 /**
- * Builds dist/ once so the CLI tests run the real `popcheck` binary and the parallel
+ * Builds dist/ and the browser page (web/dist, esbuild) once so the CLI tests run the real `popcheck` binary and the parallel
  * explorer's workers have JavaScript to load; compiles the worker-loadable test fixtures
  * to dist-test/.
  */
@@ -11,4 +11,5 @@ export default function setup(): void {
   for (const project of ['tsconfig.build.json', 'tsconfig.fixtures.json']) {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
   }
+  execFileSync(process.execPath, ['web/build.mjs'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,0 +1,108 @@
+/**
+ * A file dropped on the page (pure: text in, result out; no DOM). A popcheck JSON Lines trace
+ * opens as a session (its header names the model); RocketMQ's pop.log, or popcheck's JSON
+ * Lines form of one, goes through the validator (traces/validate.ts) and comes back as a
+ * report: the verdict, the CKs, and each finding with its lines and the catalogue entries it
+ * matches. A file that cannot be read is one line naming `name:line`.
+ */
+import { Session, SessionSpecSchema } from '../model/session.js';
+import { headerIdentity } from '../traces/format.js';
+import { readTrace } from '../traces/read.js';
+import { findCatalogueMatches } from '../traces/catalogue-match.js';
+import { PopLogAccumulator, parsePopLogLine, type PopLogEntry, type PopLogLine } from '../traces/poplog.js';
+import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
+import { findingRank, PopLogValidator, validatePopLogLines, type CkResult } from '../traces/validate.js';
+
+/** Releases whose pop.log formats the validator reads. */
+export const POPLOG_RELEASES: readonly string[] = ['5.3.0', '5.3.1', '5.3.2', 'head'];
+
+export interface PopLogReport {
+  readonly format: 'poplog' | 'poplog-jsonl';
+  readonly release: string;
+  readonly verdict: 'conforms' | 'violated' | 'diverges' | 'incomplete';
+  readonly lines: number;
+  readonly cks: { readonly total: number; readonly conforms: number; readonly violated: number; readonly diverges: number; readonly unchecked: number; readonly incomplete: number };
+  /** The CKs that did not conform, worst first (at most 50). */
+  readonly findings: readonly (CkResult & { readonly catalogue: readonly string[] })[];
+  readonly malformed: number;
+}
+
+export type Loaded =
+  | { readonly kind: 'trace'; readonly session: Session; readonly refused: { readonly line: number; readonly why: string } | null; readonly error?: never }
+  | { readonly kind: 'poplog'; readonly report: PopLogReport; readonly error?: never }
+  | { readonly kind: 'error'; readonly error: string };
+
+const err = (name: string, line: number, message: string): Loaded => ({ kind: 'error', error: `${name}:${line}: ${message.replace(/[\u0000-\u001f\u007f]/g, ' ')}` });
+
+/** Reads `text` (the contents of file `name`); pop.logs without a header are read as `release`. */
+export function loadFile(name: string, text: string, release = '5.3.1'): Loaded {
+  const body = text.replace(/^\uFEFF/, '');
+  const lines = body.split('\n');
+  const firstIndex = lines.findIndex((l) => l.trim() !== '');
+  if (firstIndex < 0) return err(name, 1, 'the file is empty');
+  const head = lines[firstIndex].trim();
+  if (head.startsWith('{') && !/"popcheck"\s*:\s*"poplog"/.test(head)) return loadTrace(name, body);
+  if (head.startsWith('{')) {
+    const h = parsePopLogJsonlHeader(head);
+    if (!h.ok) return err(name, firstIndex + 1, h.reason);
+    return loadPopLog(name, lines, 'poplog-jsonl', h.header.rocketmq, firstIndex);
+  }
+  return loadPopLog(name, lines, 'poplog', POPLOG_RELEASES.includes(release) ? release : '5.3.1', -1);
+}
+
+function loadTrace(name: string, text: string): Loaded {
+  const r = readTrace(text);
+  if (!r.ok) return err(name, r.error.line, r.error.message);
+  const spec = SessionSpecSchema.safeParse({ model: headerIdentity(r.header), steps: r.events.map((e) => e.event) });
+  if (!spec.success) return err(name, 1, `${spec.error.issues[0].path.join('.')}: ${spec.error.issues[0].message}`);
+  const { session, refused } = Session.open(spec.data);
+  return { kind: 'trace', session, refused: refused ? { line: r.events[refused.step - 1].line, why: refused.why } : null };
+}
+
+function loadPopLog(name: string, lines: string[], format: PopLogReport['format'], release: string, headerIndex: number): Loaded {
+  let result: ReturnType<typeof validatePopLogLines>;
+  let counts: PopLogAccumulator['counts'];
+  if (format === 'poplog') {
+    const acc = new PopLogAccumulator();
+    // Count the lines first (the validator's own accumulator does not expose them).
+    for (const l of lines) acc.push(l, parsePopLogLine);
+    counts = acc.counts;
+    if (counts.records + counts.unknown === 0) {
+      const ex = counts.malformedExamples[0];
+      return err(name, ex?.line ?? 1, `not a pop.log: no line has a pop.log line's form${ex ? ` (${ex.reason})` : ''}`);
+    }
+    result = validatePopLogLines(lines, { release });
+  } else {
+    const validator = new PopLogValidator({ release });
+    const acc = new PopLogAccumulator();
+    const feed = (entries: readonly PopLogEntry[]): void => {
+      for (const e of entries) if (e.kind !== 'unknown' && e.kind !== 'malformed') validator.push(e);
+    };
+    const parse = (input: string | { text: string }, n: number): PopLogLine => parsePopLogJsonlLine(typeof input === 'string' ? input : input.text, n);
+    lines.forEach((l, i) => (i <= headerIndex ? acc.skip() : feed(acc.push(l, parse))));
+    feed(acc.end());
+    counts = acc.counts;
+    if (counts.records + counts.unknown === 0 && counts.malformed > 0) {
+      const ex = counts.malformedExamples[0];
+      return err(name, ex.line, `not pop.log JSONL: ${ex.reason}`);
+    }
+    result = { ...validator.finish(), counts: validator.counts };
+  }
+  const bad = result.cks.filter((c) => c.verdict !== 'conforms' && c.verdict !== 'unchecked');
+  bad.sort((x, y) => findingRank(y) - findingRank(x) || (x.line ?? 0) - (y.line ?? 0));
+  const top = bad[0];
+  const verdict: PopLogReport['verdict'] = !top ? 'conforms' : top.verdict === 'violated' ? 'violated' : top.verdict === 'diverges' ? 'diverges' : 'incomplete';
+  const c = result.counts;
+  return {
+    kind: 'poplog',
+    report: {
+      format,
+      release,
+      verdict,
+      lines: lines[lines.length - 1] === '' ? lines.length - 1 : lines.length,
+      cks: { total: c.cks, conforms: c.conforms, violated: c.violated, diverges: c.diverges, unchecked: c.unchecked, incomplete: c.incomplete },
+      findings: bad.slice(0, 50).map((f) => ({ ...f, catalogue: f.verdict === 'violated' ? findCatalogueMatches(release, f) : [] })),
+      malformed: counts.malformed,
+    },
+  };
+}

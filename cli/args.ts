@@ -101,7 +101,7 @@ function intText(flag: string, raw: string, min: number, max: number): number {
 }
 
 /** A flag outside the model identity, e.g. --workers: checked here. */
-function intFlag(flag: string, raw: string | undefined, min: number, max: number): number | null {
+export function intFlag(flag: string, raw: string | undefined, min: number, max: number): number | null {
   if (raw === undefined) return null;
   const n = intText(flag, raw, min, max);
   if (n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max} (got '${raw}')`);
@@ -142,7 +142,7 @@ export function parseSetFlags(items: unknown): Record<string, unknown> {
   return settings;
 }
 
-function modelFromFlags(v: ParsedValues): ModelIdentity {
+export function modelFromFlags(v: ParsedValues): ModelIdentity {
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const scenario = str('scenario') ?? 'ack-flush';
   const def = findScenario(scenario);
@@ -174,10 +174,10 @@ function modelFromFlags(v: ParsedValues): ModelIdentity {
   });
 }
 
-type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
 
 /** Flags that name the model (refused with --bug, which runs the entry's own model). */
-const MODEL_FLAGS = ['scenario', 'rocketmq', 'messages', 'set', 'batch-ack', 'invariant', ...Object.keys(BOUND_FLAGS)];
+export const MODEL_FLAGS = ['scenario', 'rocketmq', 'messages', 'set', 'batch-ack', 'invariant', ...Object.keys(BOUND_FLAGS)];
 
 export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   const v = parseFlags('check', argv, CHECK_FLAGS).values;

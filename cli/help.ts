@@ -13,6 +13,8 @@ export const HELP = `popcheck: an exhaustive model checker for RocketMQ's POP co
 Usage:
   popcheck check [options]     explore every interleaving of a scenario and check the invariants
   popcheck check --bug ID      reproduce a catalogue entry on its buggy and its fixing release
+  popcheck explain --bug ID | --trace FILE | [check's scenario flags]
+                               a narrated walkthrough of one run, step by step, with the panels
   popcheck bugs [--json]       the catalogue of RocketMQ POP bugs and hazards
   popcheck versions [--json]   the releases and their behaviour switches
   popcheck validate FILE... [--rocketmq R] [--json]
@@ -179,6 +181,37 @@ Lists the RocketMQ releases the model knows and the behaviour switches each one 
 Exit codes: 0, 2 usage error.
 `;
 
+export const EXPLAIN_HELP = `Usage: popcheck explain --bug ID [--fixed] | --trace FILE | [scenario flags] [--json] [--mermaid FILE]
+
+Walks through one run step by step, as a story to project: for each step a heading (its
+number, the model time, what happened), what RocketMQ's classes did (PopMessageProcessor,
+PopBufferMergeService, TimerMessageStore, PopReviveService, ...), and the panels after it
+(consumer, buffer with bits and toStoreBits, queue with consumer offset and offset queue,
+timer, revive queue and revive offset, retry topic, message lifecycle states), the lines the
+step changed marked with *. It ends with the invariant that broke, at which step and why,
+or says nothing broke.
+
+  --bug ID             a catalogue entry's shortest counterexample on its buggy release (see
+                       popcheck bugs), then a coda: the same steps on the release that fixed it,
+                       where they first differ and what is left in the retry topic
+  --fixed              with --bug: walk the same steps on the fixing release instead
+  --trace FILE         a popcheck JSON Lines trace (check --trace-out FILE writes one)
+  scenario flags       as for popcheck check (--scenario, --messages, --rocketmq, --batch-ack,
+                       --set, --invariant, the full scenario's bounds, --max-states, --timeout,
+                       --max-memory): run the check and walk through its shortest counterexample;
+                       when every invariant holds, say so and walk nothing
+  --json               print the steps and the panels after each as one JSON object
+                       (docs/schemas/explain-report.schema.json)
+  --mermaid FILE       also write the walked steps as a Mermaid sequence diagram
+
+Bold and colour only when standard output is a terminal (and NO_COLOR is not set); lines are
+at most 100 columns.
+
+Exit codes: 0 the walked run breaks nothing (or the check holds), 1 it breaks an invariant (or
+a trace event is refused), 2 usage or input error (the flag, or FILE:LINE), 3 the check stopped
+early without a violation, 70 internal error.
+`;
+
 export const DIAGRAM_HELP = `Usage: popcheck diagram lifecycle [--out FILE]
        popcheck diagram sequence --bug ID [--fixed] [--out FILE]
 
@@ -211,6 +244,7 @@ Exit codes: 0 stopped by Ctrl-C, 2 usage error (a bad flag, a port in use, the p
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
   check: CHECK_HELP,
+  explain: EXPLAIN_HELP,
   replay: REPLAY_HELP,
   validate: VALIDATE_HELP,
   simulate: SIMULATE_HELP,

@@ -37,6 +37,7 @@ process.exitCode = await run(process.argv.slice(2), {
     if (!closed.err) process.stderr.write(s);
   },
   tty: process.stderr.isTTY ? process.stderr : null,
+  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   now: () => performance.now(),
   memory: () => process.memoryUsage().rss,
   interrupted: () => interrupted,

@@ -12,6 +12,7 @@ import { ACTORS } from '../model/protocol/context.js';
 import { SettingsSchema } from '../model/settings.js';
 import { StateRecordSchema } from '../model/state.js';
 import { TraceHeaderSchema } from '../traces/format.js';
+import { IDENTITY_FIELDS } from '../model/identity.js';
 import { CkIdSchema, CkResultSchema, CkViolationSchema } from '../traces/validate.js';
 import { ItfTraceSchema } from '../traces/itf.js';
 import { PopLogJsonlHeaderSchema, PopLogJsonlLineSchema } from '../traces/poplog-jsonl.js';
@@ -203,11 +204,132 @@ export const ValidateReportSchema = z
   })
   .strict();
 
+const MESSAGE_STATES = ['available', 'inFlight', 'ackBuffered', 'ackStored', 'ackLost', 'changed', 'reviving', 'done', 'retried', 'dropped', 'unexpected'] as const;
+const CK_STATES = ['none', 'buffered', 'stored', 'delivered', 'doneInMemory', 'lost', 'revived', 'unexpected'] as const;
+const BrokerName = z.string().nullable();
+
+/** model/session.ts's Panels: the state as a whiteboard's panels. */
+export const PanelsSchema = z
+  .object({
+    time: Int,
+    release: z.string(),
+    broker: z.object({ serving: z.boolean(), role: z.enum(['master', 'slave']), epoch: Int }).strict(),
+    consumer: z
+      .object({
+        held: z.array(z.object({ ck: z.string(), queueId: Int, offsets: z.array(Int) }).strict()),
+        acked: z.array(z.object({ queueId: Int, offset: Int, inTime: z.boolean() }).strict()),
+      })
+      .strict(),
+    buffer: z.array(
+      z
+        .object({
+          ck: z.string(),
+          queueId: Int,
+          startOffset: Int,
+          num: Int,
+          inBuffer: z.boolean(),
+          inOffsetQueue: z.boolean(),
+          justOffset: z.boolean(),
+          ckStored: z.boolean(),
+          bits: z.array(z.boolean()),
+          toStoreBits: z.array(z.boolean()),
+          nextBeginOffset: Int,
+          lifecycle: z.enum(CK_STATES),
+        })
+        .strict(),
+    ),
+    queues: z.array(
+      z.object({ queueId: Int, minOffset: Int, maxOffset: Int, consumerOffset: Int, consumerOffsetPersisted: Int, offsetQueue: z.array(z.string()) }).strict(),
+    ),
+    timer: z.array(z.object({ what: z.string(), brokerName: BrokerName, deliverTimeMs: Int, slot: Int }).strict()),
+    reviveQueue: z
+      .object({
+        entries: z.array(z.object({ offset: Int, what: z.string(), brokerName: BrokerName, deliverTimeMs: Int }).strict()),
+        reviveOffset: z.object({ inMemory: Int, committed: Int, persisted: Int }).strict(),
+      })
+      .strict(),
+    retryTopic: z
+      .object({
+        name: z.string(),
+        messages: z.array(z.object({ queueId: Int, offset: Int, ck: z.string(), acked: z.boolean(), again: z.boolean() }).strict()),
+      })
+      .strict(),
+    messages: z.array(z.object({ queueId: Int, offset: Int, ck: z.string(), state: z.enum(MESSAGE_STATES) }).strict()),
+  })
+  .strict();
+
+/** model/session.ts's Broken: an invariant and the step that first broke it. */
+export const BrokenSchema = z.object({ invariant: z.enum(INVARIANT_NAMES), description: z.string(), step: Int.min(0), why: z.array(z.string()) }).strict();
+
+const ExplainModelSchema = z.object(IDENTITY_FIELDS).strict();
+
+/** `popcheck explain --json`: the walked steps with the panels after each, and how the run ends. */
+export const ExplainReportSchema = z
+  .object({
+    command: z.literal('explain'),
+    source: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('bug'), id: z.string(), fixed: z.boolean() }).strict(),
+      z.object({ kind: z.literal('trace'), file: z.string() }).strict(),
+      z.object({ kind: z.literal('scenario') }).strict(),
+    ]),
+    /** violated: the walked run breaks an invariant (or a trace event is refused); holds; incomplete: the check stopped early. */
+    verdict: z.enum(['violated', 'holds', 'incomplete']),
+    /** With scenario flags: the check whose shortest counterexample is walked. */
+    check: z
+      .object({
+        verdict: z.enum(['holds', 'violated', 'incomplete']),
+        states: Int.min(0),
+        interleavings: BigCount.nullable(),
+        violatingInterleavings: BigCount.nullable(),
+        invariant: z.enum(INVARIANT_NAMES).nullable(),
+        stopReason: z.string().nullable(),
+      })
+      .strict()
+      .nullable(),
+    title: z.string(),
+    intro: z.array(z.string()),
+    model: ExplainModelSchema,
+    /** The panels before the first step. */
+    initial: PanelsSchema,
+    steps: z.array(
+      NarratedStepSchema.omit({ state: true }).extend({
+        headline: z.string(),
+        /** The panels after the step. */
+        panels: PanelsSchema,
+        /** The panels (consumer, buffer, queue 0, timer, revive, retry, messages, ...) whose line the step changed. */
+        changed: z.array(z.string()),
+      }),
+    ),
+    /** Invariants broken, the one told first first. */
+    broken: z.array(BrokenSchema),
+    refused: z.object({ step: Int.min(1), why: z.string(), where: z.string().nullable() }).strict().nullable(),
+    quiescent: z.boolean(),
+    /** The same steps on another configuration (with --bug: the other release of the entry). */
+    coda: z
+      .object({
+        label: z.string(),
+        identity: ExplainModelSchema,
+        divergence: z
+          .object({ step: Int.min(1), refused: z.string().nullable(), before: z.array(ObservationSchema), after: z.array(ObservationSchema) })
+          .strict()
+          .nullable(),
+        divergedHeadline: z.string().nullable(),
+        steps: Int.min(0),
+        broken: z.array(BrokenSchema),
+        retriedHere: z.array(Int),
+        retriedThere: z.array(Int),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+
 /** The published schemas: file name under docs/schemas/ and its zod schema. */
 export const PUBLISHED_SCHEMAS: readonly (readonly [string, z.ZodType])[] = [
   ['check-report.schema.json', CheckReportSchema],
   ['bug-report.schema.json', BugReportSchema],
   ['replay-report.schema.json', ReplayReportSchema],
+  ['explain-report.schema.json', ExplainReportSchema],
   ['validate-report.schema.json', ValidateReportSchema],
   ['trace-header.schema.json', TraceHeaderSchema],
   ['trace-event.schema.json', EventSchema],

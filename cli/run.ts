@@ -25,6 +25,8 @@ import { toRecord } from '../model/state.js';
 import { counterexamplePopLog } from '../traces/counterexample-poplog.js';
 import { itfTrace } from '../traces/itf.js';
 import { isPopLogRelease, popLogRefusal } from '../traces/poplog-render.js';
+import { explainJson, parseExplainArgs, runExplain, walks } from './explain-command.js';
+import { PLAIN, renderIntro, renderWalkthrough, type Style } from '../model/walkthrough.js';
 import { sequenceDiagram } from '../model/sequence-diagram.js';
 import { graphText, parseDiagramArgs, runDiagram, sequenceTitle } from './diagram-command.js';
 import { validateSteps } from './validate-command.js';
@@ -34,6 +36,8 @@ export interface Io {
   readonly err: (s: string) => void;
   /** A terminal to draw progress on, or null. */
   readonly tty: ProgressSink | null;
+  /** Whether standard output is a terminal that takes bold and colour (explain); absent: no. */
+  readonly color?: boolean;
   readonly now: () => number;
   /** Bytes the process uses. */
   readonly memory: () => number;
@@ -105,6 +109,13 @@ function writeOut(io: Io, flag: string, path: string, body: string): void {
   }
 }
 
+/** Bold and colour for a terminal. */
+const ANSI: Style = {
+  bold: (s) => `\x1b[1m${s}\x1b[22m`,
+  dim: (s) => `\x1b[2m${s}\x1b[22m`,
+  mark: (s) => `\x1b[1;33m${s}\x1b[0m`,
+};
+
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
@@ -150,6 +161,26 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     traceOut(io, args, args.model, report, '');
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
     return exitOf(report.verdict);
+  }
+  if (command === 'explain') {
+    const a = parseExplainArgs(rest);
+    if (a.help) {
+      io.out(COMMAND_HELP.explain);
+      return EXIT.holds;
+    }
+    const r = await runExplain(a, clock, io.readFile);
+    if (a.mermaid !== null) {
+      try {
+        io.writeFile(a.mermaid, sequenceDiagram(r.session.steps, { title: r.walkthrough.title }));
+      } catch (err) {
+        throw new UsageError(`--mermaid ${a.mermaid}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    const style = io.color ? ANSI : PLAIN;
+    const w = r.walkthrough;
+    const text = walks(r) ? renderWalkthrough(w, style) : renderIntro(w, style);
+    io.out(`${a.json ? JSON.stringify(explainJson(r), null, 2) : text}\n`);
+    return r.verdict === 'holds' ? EXIT.holds : r.verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
   }
   if (command === 'replay') {
     const a = parseReplayArgs(rest);

@@ -84,6 +84,13 @@ describe('docs/schemas', () => {
     expect(checkReport({ ...report, verdict: 'maybe' })).toBe(false);
     const bug = load('bug-report.schema.json');
     expect(bug(await json('check', '--bug', 'I-9', '--json')), JSON.stringify(bug.errors)).toBe(true);
+    const explain = load('explain-report.schema.json');
+    for (const argv of [['--bug', '8835'], ['--bug', '8835-batch', '--fixed'], ['--scenario', 'full'], ['--rocketmq', '5.3.2']]) {
+      const r = await cli('explain', ...argv, '--json');
+      const j = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(explain(j), `${argv.join(' ')}: ${JSON.stringify(explain.errors)}`).toBe(true);
+      expect(explain({ ...j, verdict: 'maybe' })).toBe(false);
+    }
     const event = load('trace-event.schema.json');
     expect(event({ type: 'ack', queueId: 0, startOffset: 100, popTime: 0, offset: 100, at: 1000 })).toBe(true);
     expect(event({ type: 'ack', queueId: 0 })).toBe(false);

@@ -252,6 +252,7 @@ function events(): void {
     h('button', { 'data-testid': 'undo', disabled: !s.canUndo, onclick: () => act(() => s.undo()), title: 'undo the last step' }, '↶ Undo'),
     h('button', { 'data-testid': 'redo', disabled: !s.canRedo, onclick: () => act(() => s.redo()), title: 'redo the step undone' }, '↷ Redo'),
     h('button', { 'data-testid': 'copy-link', onclick: () => void copyLink(), title: 'copy a link to this session' }, 'Copy link'),
+    h('button', { 'data-testid': 'download-session', onclick: downloadSession, title: 'save this session (model and steps) as session.json' }, 'Download'),
   );
   let i = 0;
   fill(
@@ -390,6 +391,14 @@ function render(): void {
   fill(byId('extras'), brokenPanel(broken), ui.switched ? divergenceEl(ui.switched) : null, hereEl(), ui.poplog ? poplogEl(ui.poplog.name, ui.poplog.report) : null, diagrams());
   const hash = `#${encodeSpec(s.spec())}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+/** Saves the session (its SessionSpec: model identity and steps) as session.json. */
+function downloadSession(): void {
+  const blob = new Blob([`${JSON.stringify(ui.session.spec(), null, 2)}\n`], { type: 'application/json' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: 'session.json' });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 async function copyLink(): Promise<void> {

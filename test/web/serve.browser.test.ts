@@ -9,7 +9,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type Served } from '../../cli/serve-command.js';
-import { bugSession, Session } from '../../model/session.js';
+import { bugSession, Session, SessionSpecSchema } from '../../model/session.js';
+import { checkSession } from '../../workshop/checks.js';
 import type { Event } from '../../model/events.js';
 import { ROOT } from '../cli/helpers.js';
 import { CATALOGUE } from '../../model/catalogue.js';
@@ -147,6 +148,13 @@ describe('popcheck serve in chromium', () => {
     await expect.poll(() => page.getByTestId('timeline-step').count()).toBe(bug.session.steps.length);
     expect(await retryOffsets(page)).toEqual(expected.map((m) => ({ offset: String(m.offset), dup: m.acked ? '1' : '0' })));
     expect(await page.getByTestId('release').innerText()).toMatch(/5\.3\.1/);
+
+    // Download saves the session as the workshop's exercise 1 expects it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-session').click()]);
+    expect(download.suggestedFilename()).toBe('session.json');
+    const saved: unknown = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(SessionSpecSchema.parse(saved).steps).toEqual(bug.session.spec().steps);
+    expect(checkSession(saved).ok).toBe(true);
 
     // Undo, redo, and a click on the timeline rewinds.
     await page.getByTestId('undo').click();

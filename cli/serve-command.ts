@@ -84,9 +84,17 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Starts the server (port 0: a free port). */
-export async function startServer(opts: { readonly port?: number; readonly host?: string; readonly dir?: string } = {}): Promise<Served> {
+/**
+ * Starts the server (port 0: a free port). It binds loopback only: another address is refused
+ * unless `remote` says the user asked for it (`--host`).
+ */
+export async function startServer(
+  opts: { readonly port?: number; readonly host?: string; readonly dir?: string; readonly remote?: boolean } = {},
+): Promise<Served> {
   const host = opts.host ?? DEFAULT_HOST;
+  if (!isLoopback(host) && opts.remote !== true) {
+    throw new UsageError(`serve: refusing to listen on ${host}, which other machines can reach; name it with --host to mean it`);
+  }
   const assets = loadAssets(opts.dir);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const r = route(req.method, req.url);
@@ -161,7 +169,7 @@ export function openBrowser(url: string): void {
 export async function runServe(a: ServeArgs, out: (s: string) => void, err: (s: string) => void, stopped: () => boolean): Promise<number> {
   let served: Served;
   try {
-    served = await startServer({ port: a.port, host: a.host });
+    served = await startServer({ port: a.port, host: a.host, remote: a.explicitHost });
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const x = e as NodeJS.ErrnoException;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ASSETS, isLoopback, parseServeArgs, route } from '../../cli/serve-command.js';
+import { ASSETS, isLoopback, parseServeArgs, route, startServer } from '../../cli/serve-command.js';
+import { UsageError } from '../../cli/errors.js';
 import { cli } from './helpers.js';
 
 describe('serve: which file a request names (route)', () => {
@@ -70,5 +71,23 @@ describe('serve: flags', () => {
     const r = await cli('serve', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: popcheck serve/);
+  });
+});
+
+describe('serve: where it listens', () => {
+  it('refuses a non-loopback address unless it was named with --host', async () => {
+    for (const host of ['0.0.0.0', '::']) {
+      await expect(startServer({ port: 0, host })).rejects.toThrow(UsageError);
+      await expect(startServer({ port: 0, host })).rejects.toThrow(/refusing to listen on .*--host/);
+    }
+  });
+
+  it('binds loopback by default, and another address only when asked', async () => {
+    const local = await startServer({ port: 0 });
+    expect(local.address.address).toBe('127.0.0.1');
+    await local.close();
+    const remote = await startServer({ port: 0, host: '0.0.0.0', remote: true });
+    expect(remote.address.address).toBe('0.0.0.0');
+    await remote.close();
   });
 });

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  for (const project of ['tsconfig.build.json', 'tsconfig.fixtures.json']) {
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
-  }
-  execFileSync(process.execPath, ['web/build.mjs'], { cwd: root, stdio: 'inherit' });
+  // `npm run build` as a user's `npm install` runs it (prepare): dist/, the executable bit of
+  // the CLI that `npx popcheck` runs, and web/dist.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.fixtures.json'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../cli/run.js';
 import { BIN, bin, cli, ROOT } from './helpers.js';
@@ -26,6 +26,12 @@ describe('help, version and exit codes', () => {
     const bad = await cli('help', 'nope');
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the built CLI runs as its own program, as `npx popcheck` runs it (executable, with its shebang)', () => {
+    expect(statSync(BIN).mode & 0o111).toBe(0o111);
+    const version = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version;
+    expect(execFileSync(BIN, ['--version'], { encoding: 'utf8' })).toBe(`popcheck ${version}\n`);
   });
 
   it('the binary: replay --help and bugs --help exit 0', () => {

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
-import { findCatalogueMatches } from '../traces/catalogue-match.js';
+import { EVIDENCE_TEXT, findCatalogueMatches } from '../traces/catalogue-match.js';
 import { boundedLines } from './poplog-file.js';
 import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry, type PopLogLine, type RawLine } from '../traces/poplog.js';
 import { findingRank, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
@@ -383,12 +383,6 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
 
 // ---------------------------------------------------------------------------------------------
 // Text
-
-const EVIDENCE_TEXT: Readonly<Record<string, string>> = {
-  bufferAckWithoutBrokerName: 'the buffer flushed an AckMsg without brokerName (put ack to store ok ... brokerName=null)',
-  bufferBatchAckWithoutBrokerName: 'the buffer flushed a BatchAckMsg without brokerName (put batch ack to store ok ... brokerName=null)',
-  ackPutFailedNear: 'an ack went to the store path and a "put ack msg error" line is in the same second: its AckMsg may not have been written, while the client was told SUCCESS',
-};
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 

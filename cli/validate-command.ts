@@ -470,7 +470,8 @@ export function renderValidate(r: ValidateReport): string {
 /**
  * The model steps `--mermaid` draws for a validation: the replayed steps of the first popcheck
  * model trace that violates or diverges (up to the diverging line). A pop.log's CKs are checked
- * over sets of candidate states, with no single step path kept: null.
+ * over sets of candidate states, with no single step path kept: null (validateDiagram draws
+ * their lines instead).
  */
 export function validateSteps(r: ValidateReport): { steps: NarratedStep[]; title: string } | null {
   const f = r.files.find((x) => x.format === 'trace' && x.replay !== null && (x.verdict === 'violated' || x.verdict === 'diverges'));

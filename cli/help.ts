@@ -119,8 +119,10 @@ searched for between lines, and one-second timestamps are judged over the whole 
   --batch-ack          the broker ran with enablePopBatchAck=true
   --max-memory MB      heap of each file's worker (default 192): a file that needs more ends incomplete
   --json               print one JSON object (docs/schemas/validate-report.schema.json)
-  --mermaid FILE       for a popcheck model trace that violates or diverges: its replayed steps as a
-                       Mermaid sequence diagram (pop.log CKs keep no single step path: a note, no file)
+  --mermaid FILE       a Mermaid sequence diagram of the headline finding: for a pop.log, the lines
+                       the broker wrote for the first violated (else diverging) CK, each an arrow or a
+                       note labelled with its line number (L4), with the findings as notes; for a
+                       popcheck model trace, its replayed steps. Nothing bad: a note, no file
 
 Verdicts: conforms; violated (an invariant failed: the line where it became certain, the CK,
 the offsets and the catalogue entries the pattern matches); diverges (a line no model step

@@ -29,7 +29,7 @@ import { explainJson, parseExplainArgs, runExplain, walks } from './explain-comm
 import { PLAIN, renderIntro, renderWalkthrough, type Style } from '../model/walkthrough.js';
 import { sequenceDiagram } from '../model/sequence-diagram.js';
 import { graphText, parseDiagramArgs, runDiagram, sequenceTitle } from './diagram-command.js';
-import { validateSteps } from './validate-command.js';
+import { validateDiagram } from './validate-command.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -201,9 +201,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     const report = await runValidate(a, io.readFile);
     const mermaid = a.mermaid ?? null;
     if (mermaid !== null) {
-      const steps = validateSteps(report);
-      if (steps === null) io.err(`popcheck: note: --mermaid: no model steps to draw (verdict ${report.verdict}${report.verdict === 'conforms' ? '' : ', not from a popcheck trace'}); ${mermaid} not written\n`);
-      else writeOut(io, '--mermaid', mermaid, sequenceDiagram(steps.steps, { title: steps.title }));
+      const d = await validateDiagram(report);
+      if (d.text === undefined) io.err(`popcheck: note: --mermaid: ${d.note}; ${mermaid} not written\n`);
+      else writeOut(io, '--mermaid', mermaid, d.text);
     }
     io.out(`${a.json ? JSON.stringify(report, null, 2) : renderValidate(report)}\n`);
     return report.verdict === 'conforms' ? EXIT.holds : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;

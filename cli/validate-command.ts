@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { open, stat } from 'node:fs/promises';
-import { findCatalogueMatches } from '../traces/catalogue-match.js';
+import { EVIDENCE_TEXT, findCatalogueMatches } from '../traces/catalogue-match.js';
 import { boundedLines } from './poplog-file.js';
 import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry, type PopLogLine, type RawLine } from '../traces/poplog.js';
 import { findingRank, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
@@ -22,6 +22,8 @@ import type { z } from 'zod';
 import { ReplayReportSchema, type ValidateFileReportSchema, type ValidateReportSchema } from './report-schema.js';
 import { runReplay } from './replay-command.js';
 import type { NarratedStep } from '../model/narrate.js';
+import { sequenceDiagram } from '../model/sequence-diagram.js';
+import { ckLineRecords, popLogDiagram } from '../traces/poplog-diagram.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
 
 /** Releases whose pop.log lines have the 5.3.x formats the adapter reads. */
@@ -298,6 +300,8 @@ function fileReport(
   const notPerCkTotal = Object.values(notPerCk).reduce((x, y) => x + y, 0);
   const total = notPerCkTotal + counts.unknown + counts.malformed + counts.blank + counts.continuation + u.ckBeforeLog + u.ckUnchecked + u.afterVerdict;
   const findings = res.cks.filter((c) => c.verdict !== 'conforms').slice(0, 50);
+  // The headline CK is always among the findings (its lines are what --mermaid draws).
+  if (top !== null && !findings.includes(top)) findings.push(top);
   return {
     file: path,
     format,
@@ -384,12 +388,6 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
 // ---------------------------------------------------------------------------------------------
 // Text
 
-const EVIDENCE_TEXT: Readonly<Record<string, string>> = {
-  bufferAckWithoutBrokerName: 'the buffer flushed an AckMsg without brokerName (put ack to store ok ... brokerName=null)',
-  bufferBatchAckWithoutBrokerName: 'the buffer flushed a BatchAckMsg without brokerName (put batch ack to store ok ... brokerName=null)',
-  ackPutFailedNear: 'an ack went to the store path and a "put ack msg error" line is in the same second: its AckMsg may not have been written, while the client was told SUCCESS',
-};
-
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function ckText(c: CkResult['ck']): string {
@@ -472,7 +470,8 @@ export function renderValidate(r: ValidateReport): string {
 /**
  * The model steps `--mermaid` draws for a validation: the replayed steps of the first popcheck
  * model trace that violates or diverges (up to the diverging line). A pop.log's CKs are checked
- * over sets of candidate states, with no single step path kept: null.
+ * over sets of candidate states, with no single step path kept: null (validateDiagram draws
+ * their lines instead).
  */
 export function validateSteps(r: ValidateReport): { steps: NarratedStep[]; title: string } | null {
   const f = r.files.find((x) => x.format === 'trace' && x.replay !== null && (x.verdict === 'violated' || x.verdict === 'diverges'));
@@ -484,4 +483,53 @@ export function validateSteps(r: ValidateReport): { steps: NarratedStep[]; title
   });
   const at = f.line === null ? '' : ` at line ${f.line}`;
   return { steps, title: `popcheck validate ${f.file} (RocketMQ ${f.rocketmq}): ${f.verdict}${f.invariant ? ` ${f.invariant}` : ''}${at}` };
+}
+
+/** The CK a pop.log file's report headlines (the worst finding, as `fileReport` chose it), when it violated or diverged. */
+export function headlineCk(f: FileReport): CkResult | null {
+  if (f.format === 'trace' || (f.verdict !== 'violated' && f.verdict !== 'diverges') || f.ck === null) return null;
+  const same = (x: CkResult): boolean =>
+    x.verdict === f.verdict && x.line === f.line && x.invariant === f.invariant && JSON.stringify(x.ck) === JSON.stringify(f.ck);
+  return f.findings.find(same) ?? null;
+}
+
+/** Lines `wanted` of the file at `path` (1-based numbers), read once, streaming: only those lines are kept. */
+async function linesOf(path: string, wanted: ReadonlySet<number>): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const last = Math.max(0, ...wanted);
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
+  let n = 0;
+  try {
+    for await (const raw of boundedLines(stream, MAX_LINE_LENGTH, { truncatedLastLine: false, linesTooLong: 0, bytes: 0 })) {
+      n++;
+      if (wanted.has(n) && raw.tooLong === undefined) out.set(n, raw.text);
+      if (n >= last) break;
+    }
+  } catch (e) {
+    throw readError(path, e);
+  } finally {
+    stream.destroy();
+  }
+  return out;
+}
+
+/**
+ * What `validate --mermaid` draws: for a popcheck model trace that violates or diverges, its
+ * replayed steps (model/sequence-diagram.ts); for a pop.log, the lines of the CK the report
+ * headlines, read again from the file (traces/poplog-diagram.ts). Otherwise a note saying why
+ * nothing is drawn.
+ */
+export async function validateDiagram(r: ValidateReport): Promise<{ text: string; note?: never } | { note: string; text?: never }> {
+  const f = r.verdict === 'violated' || r.verdict === 'diverges' ? r.files.find((x) => x.file === r.file && x.verdict === r.verdict) : undefined;
+  if (f === undefined || f.format === 'trace') {
+    const steps = validateSteps(r);
+    if (steps !== null) return { text: sequenceDiagram(steps.steps, { title: steps.title }) };
+    if (r.files.every((x) => x.format === 'trace')) return { note: `no model steps to draw (verdict ${r.verdict})` };
+    return { note: `no violated or diverging CK to draw (verdict ${r.verdict})` };
+  }
+  const ck = headlineCk(f);
+  if (ck === null) return { note: `no violated or diverging CK to draw (verdict ${r.verdict})` };
+  const lines = await linesOf(f.file, new Set(ck.lines));
+  const records = ckLineRecords(ck, (n) => lines.get(n), f.format);
+  return { text: popLogDiagram(ck, records, f.rocketmq) };
 }

@@ -28,7 +28,12 @@ export const PARTICIPANTS = [
   ['REV', 'PopReviveService'],
   ['RT', `retry topic (${RETRY_TOPIC})`],
 ] as const;
-type Id = (typeof PARTICIPANTS)[number][0];
+/** A participant's id. */
+export type ParticipantId = (typeof PARTICIPANTS)[number][0];
+type Id = ParticipantId;
+
+/** The shading of a step (or a pop.log line) with a decisive moment. */
+export const HIGHLIGHT = 'rect rgb(255, 228, 228)';
 
 /**
  * What each observation kind draws: `arrow` (a message, maybe with a note), `note` (a note
@@ -303,20 +308,26 @@ function ckOf(o: Observation): CkRef | null {
   return 'ck' in o && o.ck !== undefined ? o.ck : null;
 }
 
+/** The first lines of a diagram: the header, the title (if any) and the participants, left to right. */
+export function diagramHead(title?: string): string[] {
+  const head = ['sequenceDiagram'];
+  if (title !== undefined) head.push(`  title ${mermaidText(title)}`);
+  for (const [id, label] of PARTICIPANTS) head.push(`  participant ${id} as ${mermaidText(label)}`);
+  return head;
+}
+
 /** The run `steps` as a Mermaid sequenceDiagram (no fences). */
 export function sequenceDiagram(steps: readonly NarratedStep[], opts: { title?: string } = {}): string {
   const queues = new Set(steps.flatMap((s) => s.observations.map((o) => ckOf(o)?.queueId ?? null).filter((q) => q !== null)));
   const pen: Pen = { lines: [], acked: new Map(), queues: queues.size > 1, key: false };
-  const head = ['sequenceDiagram'];
-  if (opts.title !== undefined) head.push(`  title ${mermaidText(opts.title)}`);
-  for (const [id, label] of PARTICIPANTS) head.push(`  participant ${id} as ${mermaidText(label)}`);
+  const head = diagramHead(opts.title);
   const body: string[] = [];
   for (const step of steps) {
     pen.lines.length = 0;
     pen.key = false;
     note(pen, 'C,RT', `${step.index}. ${fmtTime(step.time)} ${eventLabel(step.event)}`);
     for (const o of step.observations) (DRAW[o.kind] as Draw<ObservationKind>)(pen, o);
-    if (pen.key) body.push('  rect rgb(255, 228, 228)', ...pen.lines.map((l) => `  ${l}`), '  end');
+    if (pen.key) body.push(`  ${HIGHLIGHT}`, ...pen.lines.map((l) => `  ${l}`), '  end');
     else body.push(...pen.lines);
   }
   return [...head, ...body].join('\n') + '\n';

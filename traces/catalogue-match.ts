@@ -15,6 +15,20 @@ const SIGNATURES: Readonly<Record<string, string>> = {
   'I-2': 'ackPutFailedNear',
 };
 
+/** What each evidence pattern (CkResult.evidence's `what`) means, in words. */
+export const EVIDENCE_TEXT: Readonly<Record<string, string>> = {
+  bufferAckWithoutBrokerName: 'the buffer flushed an AckMsg without brokerName (put ack to store ok ... brokerName=null)',
+  bufferBatchAckWithoutBrokerName: 'the buffer flushed a BatchAckMsg without brokerName (put batch ack to store ok ... brokerName=null)',
+  ackPutFailedNear: 'an ack went to the store path and a "put ack msg error" line is in the same second: its AckMsg may not have been written, while the client was told SUCCESS',
+};
+
+/** The catalogue entries whose pop.log signature is the evidence pattern `what`. */
+export function entriesSignedBy(what: string): string[] {
+  return Object.entries(SIGNATURES)
+    .filter(([, w]) => w === what)
+    .map(([id]) => id);
+}
+
 export function findCatalogueMatches(release: string, ck: CkResult): string[] {
   if (ck.violations.length === 0) return [];
   const broken = new Set(ck.violations.map((v) => v.invariant));

@@ -86,7 +86,7 @@ export type LineExpect =
   | { readonly kind: 'changeInvisibleCk'; readonly ck: LogCk };
 
 /** Line kinds that concern one CK: the validator routes them to that CK's model. */
-export const CK_LINE_KINDS: ReadonlySet<PopLogKind> = new Set<PopLogKind>([
+export const CK_LINE_KIND_LIST = [
   'addCk',
   'addCkJustOffset',
   'addCkTimeout',
@@ -105,7 +105,10 @@ export const CK_LINE_KINDS: ReadonlySet<PopLogKind> = new Set<PopLogKind>([
   'retryMsg',
   'reviveBizMsgMissing',
   'changeInvisibleCk',
-]);
+] as const satisfies readonly PopLogKind[];
+/** A line kind that concerns one CK. */
+export type CkLineKind = (typeof CK_LINE_KIND_LIST)[number];
+export const CK_LINE_KINDS: ReadonlySet<PopLogKind> = new Set<PopLogKind>(CK_LINE_KIND_LIST);
 
 function brokerOut(w: CkWorld, b: string | null): string | null {
   return b === null ? null : b === 'broker-a' ? w.brokerName : w.otherBroker;

@@ -16,7 +16,7 @@ import type { CheckRequest, CheckResponse } from './check-worker.js';
 import { byId, fill, h, type Child } from './dom.js';
 import { loadFile, type PopLogReport } from './files.js';
 import { brokenBanner, brokenPanel, whiteboard } from './panels.js';
-import { diagramsEl, type DiagramTab } from './diagrams.js';
+import { diagramsEl, mermaidFigure, type DiagramTab } from './diagrams.js';
 
 const DEFAULT_IDENTITY = { scenario: 'ack-flush', messages: 2, rocketmq: '5.3.1' } as const;
 
@@ -369,6 +369,7 @@ function poplogEl(name: string, r: PopLogReport): HTMLElement {
           : null,
       ),
     ),
+    r.diagram !== null ? mermaidFigure('The headline CK\'s lines, as the broker wrote them (validate --mermaid)', r.diagram, 'poplog-diagram') : null,
   );
 }
 

@@ -96,7 +96,8 @@ function fillLater(box: HTMLElement, work: Promise<string>): void {
   );
 }
 
-function mermaidFigure(title: string | null, text: string, testid: string): HTMLElement {
+/** A Mermaid diagram drawn by the mermaid library, with its text below (used by the pop.log panel too). */
+export function mermaidFigure(title: string | null, text: string, testid: string): HTMLElement {
   const box = h('div', { class: 'diagram', 'data-testid': testid }, h('p', { class: 'empty' }, 'drawing…'));
   fillLater(box, mermaidSvg(text));
   const fit = h('button', { class: 'tab', 'data-testid': `${testid}-fit`, onclick: () => box.classList.toggle('fit') }, 'fit to width / actual size');

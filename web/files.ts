@@ -11,6 +11,7 @@ import { readTrace } from '../traces/read.js';
 import { findCatalogueMatches } from '../traces/catalogue-match.js';
 import { PopLogAccumulator, parsePopLogLine, type PopLogEntry, type PopLogLine } from '../traces/poplog.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
+import { ckLineRecords, popLogDiagram } from '../traces/poplog-diagram.js';
 import { findingRank, PopLogValidator, validatePopLogLines, type CkResult } from '../traces/validate.js';
 
 /** Releases whose pop.log formats the validator reads. */
@@ -25,6 +26,8 @@ export interface PopLogReport {
   /** The CKs that did not conform, worst first (at most 50). */
   readonly findings: readonly (CkResult & { readonly catalogue: readonly string[] })[];
   readonly malformed: number;
+  /** The headline finding's lines as a Mermaid sequence diagram (traces/poplog-diagram.ts, as `validate --mermaid`), when it violated or diverged. */
+  readonly diagram: string | null;
 }
 
 export type Loaded =
@@ -103,6 +106,7 @@ function loadPopLog(name: string, lines: string[], format: PopLogReport['format'
       cks: { total: c.cks, conforms: c.conforms, violated: c.violated, diverges: c.diverges, unchecked: c.unchecked, incomplete: c.incomplete },
       findings: bad.slice(0, 50).map((f) => ({ ...f, catalogue: f.verdict === 'violated' ? findCatalogueMatches(release, f) : [] })),
       malformed: counts.malformed,
+      diagram: top && (top.verdict === 'violated' || top.verdict === 'diverges') ? popLogDiagram(top, ckLineRecords(top, (n) => lines[n - 1], format), release) : null,
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
  * Diagrams from the CLI: check --mermaid and --graph, validate --mermaid, popcheck diagram.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mermaidProblems } from '../fixtures/mermaid-grammar.js';
-import { cli, FILES } from './helpers.js';
+import { cli, FILES, ROOT } from './helpers.js';
+import { parsePopLogLine, splitLines } from '../../traces/poplog.js';
 
 describe('check --mermaid', () => {
   it('writes the counterexample as a sequence diagram', async () => {
@@ -134,5 +135,52 @@ describe('validate --mermaid', () => {
     const r = await cli('validate', path, '--mermaid', 'ok.mmd');
     expect(r.stderr).toMatch(/^popcheck: note: --mermaid: no model steps to draw \(verdict conforms\); ok\.mmd not written\n$/);
     expect(FILES.has('ok.mmd')).toBe(false);
+  });
+
+  const FIXTURE = `${ROOT}test/fixtures/poplog/8835-5.3.1.log`;
+
+  it('a violating pop.log: the headline CK\'s lines as the broker wrote them, with line numbers and the findings', async () => {
+    FILES.delete('log.mmd');
+    const r = await cli('validate', FIXTURE, '--mermaid', 'log.mmd');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const d = FILES.get('log.mmd')!;
+    expect(mermaidProblems(d)).toEqual([]);
+    expect(d).toMatch(/title pop\.log CK TopicA@GroupA@1 startOffset 100 on RocketMQ 5\.3\.1: violated acked-never-retried at line 10/);
+    expect(d).toMatch(/BUF->>TIMER: L4 10:15:13 put ack to store ok: AckMsg ao=100 brokerName=null/);
+    expect(d).toMatch(/Note over BUF,TIMER: L4: AckMsg ao=100 written without brokerName \(brokerName=null\)/);
+    expect(d).toMatch(/REV->>RT: L10 10:16:06 retry msg: offset 100 /);
+    expect(d).toMatch(/Note over RT: L10: VIOLATED acked-never-retried.* offsets 100/);
+  });
+
+  it('a conforming pop.log: a note, no file, exit 0', async () => {
+    FILES.delete('ok-log.mmd');
+    const r = await cli('validate', `${ROOT}test/fixtures/poplog/8835-5.3.2.log`, '--rocketmq', '5.3.2', '--mermaid', 'ok-log.mmd');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('popcheck: note: --mermaid: no violated or diverging CK to draw (verdict conforms); ok-log.mmd not written\n');
+    expect(FILES.has('ok-log.mmd')).toBe(false);
+  });
+
+  it('the JSON Lines form of the log: the same diagram (its line numbers one later, for the header)', async () => {
+    const text = splitLines(readFileSync(FIXTURE, 'utf8'));
+    const body = text.filter((l) => l !== '').map((l, i) => {
+      const r = parsePopLogLine(l, i + 1);
+      if (r.kind === 'malformed' || r.kind === 'blank' || r.kind === 'continuation') throw new Error(`fixture line ${i + 1}: ${r.kind}`);
+      return JSON.stringify({ time: r.time.from, level: r.level, thread: r.thread, kind: r.kind, message: l.slice(l.indexOf(' - ') + 3) });
+    });
+    const path = file('8835-5.3.1.jsonl', ['{"popcheck":"poplog","version":1,"rocketmq":"5.3.1"}', ...body, ''].join('\n'));
+    await cli('validate', FIXTURE, '--mermaid', 'text.mmd');
+    const r = await cli('validate', path, '--mermaid', 'jsonl.mmd');
+    expect(r.code).toBe(1);
+    const shifted = FILES.get('text.mmd')!.replace(/\bL(\d+)\b/g, (_, n: string) => `L${Number(n) + 1}`).replace(/at line (\d+)/, (_, n: string) => `at line ${Number(n) + 1}`);
+    expect(FILES.get('jsonl.mmd')).toBe(shifted);
+  });
+
+  it('a diverging pop.log (the 5.3.1 log read as 5.3.2): the diverging line with the reason', async () => {
+    const r = await cli('validate', FIXTURE, '--rocketmq', '5.3.2', '--mermaid', 'div.mmd');
+    expect(r.code).toBe(1);
+    const d = FILES.get('div.mmd')!;
+    expect(mermaidProblems(d)).toEqual([]);
+    expect(d).toMatch(/Note over C,RT: L4: DIVERGES: no model step explains this line/);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bugSession } from '../../model/session.js';
 import { loadFile } from '../../web/files.js';
-import { ROOT } from '../cli/helpers.js';
+import { cli, FILES, ROOT } from '../cli/helpers.js';
 
 const header = JSON.stringify({ popcheck: 'trace', version: 1, scenario: 'ack-flush', messages: 2, rocketmq: '5.3.1' });
 
@@ -45,5 +45,15 @@ describe('a file dropped on the page (web/files.ts)', () => {
     expect(bad.report.findings[0].catalogue).toContain('8835');
     const good = loadFile('b.log', readFileSync(`${ROOT}test/fixtures/poplog/8835-5.3.2.log`, 'utf8'), '5.3.2');
     expect(good.kind === 'poplog' && good.report.verdict).toBe('conforms');
+    expect(good.kind === 'poplog' && good.report.diagram).toBeNull();
+  });
+
+  it('a violated pop.log carries the headline CK\'s diagram, the one validate --mermaid writes', async () => {
+    const path = `${ROOT}test/fixtures/poplog/8835-5.3.1.log`;
+    const bad = loadFile('a.log', readFileSync(path, 'utf8'));
+    if (bad.kind !== 'poplog') throw new Error(bad.kind);
+    expect(bad.report.diagram).toMatch(/Note over BUF,TIMER: L4: AckMsg ao=100 written without brokerName/);
+    await cli('validate', path, '--mermaid', 'page.mmd');
+    expect(bad.report.diagram).toBe(FILES.get('page.mmd'));
   });
 });

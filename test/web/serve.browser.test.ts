@@ -276,6 +276,12 @@ describe('popcheck serve in chromium', () => {
     await expect.poll(() => page.getByTestId('poplog-verdict').count()).toBe(1);
     expect(await page.getByTestId('poplog-verdict').innerText()).toBe('VIOLATED');
     expect(await page.getByTestId('open-match').first().innerText()).toMatch(/#8835/);
+    // The headline CK's lines as a sequence diagram, drawn by mermaid.
+    const logDiagram = page.getByTestId('poplog-diagram');
+    await expect.poll(() => logDiagram.getAttribute('data-rendered'), { timeout: 30_000 }).toBe('true');
+    expect(await logDiagram.locator('svg').count()).toBe(1);
+    expect(await logDiagram.innerText()).toMatch(/brokerName=null/);
+    expect(await page.getByTestId('poplog-diagram-text').textContent()).toMatch(/L10: VIOLATED acked-never-retried/);
     await page.close();
   });
 });

@@ -309,10 +309,10 @@ function ckOf(o: Observation): CkRef | null {
 }
 
 /** The first lines of a diagram: the header, the title (if any) and the participants, left to right. */
-export function diagramHead(title?: string): string[] {
+export function diagramHead(title?: string, labels: Partial<Record<ParticipantId, string>> = {}): string[] {
   const head = ['sequenceDiagram'];
   if (title !== undefined) head.push(`  title ${mermaidText(title)}`);
-  for (const [id, label] of PARTICIPANTS) head.push(`  participant ${id} as ${mermaidText(label)}`);
+  for (const [id, label] of PARTICIPANTS) head.push(`  participant ${id} as ${mermaidText(labels[id] ?? label)}`);
   return head;
 }
 

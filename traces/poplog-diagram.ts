@@ -329,5 +329,7 @@ export function popLogDiagram(result: CkResult, records: readonly PopLogRecord[]
     findingNotes(p, n);
     body.push(...p.lines);
   }
-  return [...diagramHead(popLogDiagramTitle(result, release)), ...body].join('\n') + '\n';
+  // The log's own names: its retry topic is %RETRY%{group}_{topic} (KeyBuilder.buildPopRetryTopicV1, KeyBuilder.java:40 at 5.3.1; with enableRetryTopicV2 the separator is '+'); the revive topic's name is not in pop.log.
+  const labels = { RQ: 'revive topic', RT: `retry topic (%RETRY%${result.ck.group}_${result.ck.topic})` };
+  return [...diagramHead(popLogDiagramTitle(result, release), labels), ...body].join('\n') + '\n';
 }

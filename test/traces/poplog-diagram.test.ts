@@ -103,6 +103,9 @@ describe('popLogDiagram', () => {
     expect(records.map((r) => r.line)).toEqual(ck.lines);
     expect(mermaidProblems(d)).toEqual([]);
     expect(d).toMatch(/^ {2}title pop\.log CK TopicA@GroupA@1 startOffset 100 on RocketMQ 5\.3\.1: violated acked-never-retried at line 10$/m);
+    // The log's own retry topic (%RETRY%{group}_{topic}), not the model's names.
+    expect(d).toMatch(/^ {2}participant RT as retry topic \(%RETRY%GroupA_TopicA\)$/m);
+    expect(d).not.toMatch(/GID_POP|TopicTest/);
     expect(d).toMatch(/^ {4}BUF->>TIMER: L4 10:15:13 put ack to store ok: AckMsg ao=100 brokerName=null, logicsOffset 58$/m);
     expect(d).toMatch(/^ {4}Note over BUF,TIMER: L4: AckMsg ao=100 written without brokerName \(brokerName=null\), the CK says broker-a: the pattern of #35;8835$/m);
     expect(d).toMatch(/^ {4}Note over REV: L9: ACK not matched: its revive key ends \+null, the CK's \+broker-a, and offset 100 is retried at L10$/m);

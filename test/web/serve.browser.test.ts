@@ -282,6 +282,8 @@ describe('popcheck serve in chromium', () => {
     expect(await logDiagram.locator('svg').count()).toBe(1);
     expect(await logDiagram.innerText()).toMatch(/brokerName=null/);
     expect(await page.getByTestId('poplog-diagram-text').textContent()).toMatch(/L10: VIOLATED acked-never-retried/);
+    await page.getByTestId('panel-poplog').scrollIntoViewIfNeeded();
+    await page.getByTestId('panel-poplog').screenshot({ path: `${SHOTS}/10-poplog-report.png` });
     await page.close();
   });
 });

@@ -3,7 +3,7 @@
  * (as data, so a test can hand it a wrong one) and returning what it compared and whether
  * it matched. `npm run workshop:check` (workshop/check.ts) and test/workshop/workshop.test.ts
  * run them on the committed solutions. They use only the CLI as a function (cli/run.ts) and
- * the library API; nothing here needs `popcheck serve`, `explain` or `diagram`.
+ * the library API (exercise 6 runs `popcheck explain --json`); nothing here needs `popcheck serve`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -299,6 +299,43 @@ export interface Exercise {
   readonly check: (() => Promise<Outcome>) | null;
 }
 
+// ---------------------------------------------------------------------------------------
+// 6. Explain it to a colleague: the story's facts, read off `popcheck explain --json`.
+
+export const ExplainAnswerSchema = z
+  .object({
+    command: z.string(),
+    /** The step at which the same steps do something else on the fixing release. */
+    partsAtStep: z.number().int().min(1),
+    /** What that step writes: the flushed AckMsg's brokerName on each release (null: not set). */
+    flushedAckBrokerName: z.object({ buggy: z.string().nullable(), fixed: z.string().nullable() }).strict(),
+    /** Offsets the revive writes to the retry topic on the buggy release, and on the fixed one. */
+    retried: z.object({ buggy: z.array(z.number().int()), fixed: z.array(z.number().int()) }).strict(),
+  })
+  .strict();
+
+export async function checkExplainAnswer(answer: unknown): Promise<Outcome> {
+  const c = new Comparison();
+  const a = parseWith(ExplainAnswerSchema, answer, c, 'answer.json');
+  if (a === null) return c.outcome('answer.json');
+  const compared = `\`${a.command}\`: the runs part at step ${a.partsAtStep}; flushed AckMsg brokerName ${a.flushedAckBrokerName.buggy} -> ${a.flushedAckBrokerName.fixed}; retried [${a.retried.buggy.join(',')}] -> [${a.retried.fixed.join(',')}]`;
+  const argv = commandArgv(a.command);
+  if (!c.same('command', [argv[0], argv[1], argv[2]], ['explain', '--bug', '8835'])) return c.outcome(compared);
+  const ran = await popcheck(withFlag(argv, '--json'));
+  if (!c.expect(ran.code === 1, `the command exits ${ran.code} (expected 1: the walk shows a violation): ${ran.stderr.trim()}`)) return c.outcome(compared);
+  type Obs = { kind: string; acks?: { brokerName: string | null }[] };
+  const r = JSON.parse(ran.stdout) as { coda: { divergence: { step: number; before: Obs[]; after: Obs[] } | null; retriedHere: number[]; retriedThere: number[] } | null };
+  const d = r.coda?.divergence ?? null;
+  if (!c.expect(d !== null, 'the walk has no comparison with the fixing release')) return c.outcome(compared);
+  const flushed = (obs: readonly Obs[]): string | null | undefined => obs.find((o) => o.kind === 'putAckToStore')?.acks?.[0]?.brokerName;
+  c.same('step where the runs part', d!.step, a.partsAtStep);
+  c.same("the flushed AckMsg's brokerName on the buggy release", flushed(d!.before), a.flushedAckBrokerName.buggy);
+  c.same("the flushed AckMsg's brokerName on the fixed release", flushed(d!.after), a.flushedAckBrokerName.fixed);
+  c.same('retried on the buggy release', r.coda!.retriedHere, a.retried.buggy);
+  c.same('retried on the fixed release', r.coda!.retriedThere, a.retried.fixed);
+  return c.outcome(compared);
+}
+
 const SOLUTIONS = 'workshop/exercises';
 
 export const EXERCISES: readonly Exercise[] = [
@@ -315,5 +352,5 @@ export const EXERCISES: readonly Exercise[] = [
     },
   },
   { id: '05', title: 'Validate a broker log and locate the bad line', check: () => checkLogAnswer(readJson(`${SOLUTIONS}/05-validate-a-broker-log/solution/answer.json`)) },
-  { id: '06', title: 'Explain it to a colleague (popcheck explain, branch explain)', check: null },
+  { id: '06', title: 'Explain it to a colleague', check: () => checkExplainAnswer(readJson(`${SOLUTIONS}/06-explain-it/solution/answer.json`)) },
 ];

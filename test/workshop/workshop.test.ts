@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkCheckAnswer, checkFlipAnswer, checkInvariantAnswer, checkLogAnswer, checkSession, EXERCISES, ROOT } from '../../workshop/checks.js';
+import { checkCheckAnswer, checkExplainAnswer, checkFlipAnswer, checkInvariantAnswer, checkLogAnswer, checkSession, EXERCISES, ROOT } from '../../workshop/checks.js';
 import type { RecordInvariant } from '../../model/custom-invariant.js';
 import { invariants } from '../../workshop/exercises/04-write-an-invariant/solution/invariants.js';
 
@@ -61,5 +61,13 @@ describe('workshop checks fail on wrong solutions', () => {
     expect((await checkLogAnswer({ ...a, catalogue: ['9105'] })).ok).toBe(false);
     expect((await checkLogAnswer({ ...a, ackWithoutBrokerNameLine: 184 })).problems.join('\n')).toMatch(/line 184 is not the buffer writing/);
     expect((await checkLogAnswer({ ...a, ackWithoutBrokerNameLine: 177 })).ok).toBe(false); // another CK's AckMsg without brokerName
+  });
+
+  it('06: the wrong step, brokerName or retried offsets, or another command', async () => {
+    const a = json('06-explain-it/solution/answer.json') as Record<string, unknown>;
+    expect((await checkExplainAnswer({ ...a, partsAtStep: 4 })).problems.join('\n')).toMatch(/step where the runs part: popcheck says 3/);
+    expect((await checkExplainAnswer({ ...a, flushedAckBrokerName: { buggy: 'broker-a', fixed: 'broker-a' } })).ok).toBe(false);
+    expect((await checkExplainAnswer({ ...a, retried: { buggy: [100, 101], fixed: [] } })).ok).toBe(false);
+    expect((await checkExplainAnswer({ ...a, command: 'explain --bug 8835-batch' })).ok).toBe(false);
   });
 });

@@ -101,6 +101,20 @@ function exec(cmd: string, args: readonly string[], cwd: string, limitMs = Infin
     // Never leave a pan running when the benchmark exits.
     const reap = () => signal('SIGKILL');
     process.once('exit', reap);
+    // In its own group pan does not get the terminal's Ctrl-C: stop it, then die of the signal as before.
+    const onSignal = (sig: NodeJS.Signals) => {
+      signal('SIGKILL');
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const done = () => {
+      process.off('exit', reap);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const limit = Number.isFinite(limitMs)
@@ -113,13 +127,13 @@ function exec(cmd: string, args: readonly string[], cwd: string, limitMs = Infin
     child.on('error', (err) => {
       clearTimeout(limit);
       clearTimeout(kill);
-      process.off('exit', reap);
+      done();
       reject(new Error(`${cmd}: ${err.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(limit);
       clearTimeout(kill);
-      process.off('exit', reap);
+      done();
       resolve({ code, out, ms: performance.now() - t0, interrupted });
     });
   });

@@ -1,14 +1,26 @@
 /*
- * ack-flush (apache/rocketmq#8835) in Promela: the same bounded scenario as
- * `popcheck check --scenario ack-flush`, for a side-by-side with SPIN.
+ * ack-flush (apache/rocketmq#8835) in Promela, written for SPIN the way one would
+ * write it by hand for the abstraction popcheck's `check --scenario ack-flush
+ * --no-symmetry` explores, so that both tools search the same state space:
  *
- * One pop of N messages (offsets 100..100+N-1, bit i = offset 100+i) creates a
- * checkpoint CK held in PopBufferMergeService's in-memory buffer. Then, in every
- * order, each message is acked once (one process per message) and the buffer is
- * flushed once (one process), so SPIN explores all (N+1)! orders. Afterwards the
- * timer delivers the revive topic (the CK's slot T-1s before the ACKs' slot T) and
- * PopReviveService matches ACKs to the CK and sends every unmatched offset to the
- * retry topic.
+ *   one process, one atomic step (d_step) per protocol event, and a state vector
+ *   of two N-bit masks and a few flags.
+ *
+ * The scenario: one pop of N messages at 0 s (offsets 100..100+N-1; bit i is
+ * offset 100+i) puts a checkpoint CK into PopBufferMergeService's in-memory
+ * buffer. Each message is then acked exactly once, in any order, and the buffer is
+ * flushed once (the scan at popCkStayBufferTime + 0.5 s = 10.5 s) at any point
+ * among the acks:
+ *   - an ack before the flush (at 1 s) is merged into the buffered CK (addAk);
+ *   - the flush drops a CK whose every message is acked (nothing is written);
+ *     otherwise it writes the CK (timer slot T-1 s) and, when some acks were merged,
+ *     one AckMsg or BatchAckMsg holding them (slot T) to the revive topic;
+ *   - an ack after the flush (at 10.5 s) is written directly as an AckMsg (slot T).
+ * Once every message is acked and the buffer flushed, the timer delivers slot T-1 s
+ * (the CK), then slot T (the acks), and PopReviveService revives the CK: it matches
+ * each ACK to the CK by brokerName and sends every unmatched offset to the retry
+ * topic. So each message ends held, acked-in-buffer or acked-after-flush, and the
+ * state is (pc, buf, direct, flushed, tail): 1 + 2^N + 3^N + 3 (2^N - 1) states.
  *
  * Parameters (spin's C preprocessor):
  *   -DN=k          messages in the pop, 1..32 (default 3)
@@ -17,15 +29,10 @@
  *   -DREL=532      RocketMQ 5.3.2: buffered AckMsg carries brokerName (#8836), and
  *                  the revive keys a blank brokerName as the local broker (#8981)
  *   -DBATCH        enablePopBatchAck: the flush writes one BatchAckMsg for all
- *                  buffered acks; its brokerName is unset in both releases
+ *                  merged acks; its brokerName is unset in both releases
  *
- * Property (assert): acked-never-retried, no offset acked by the client is
- * written to the retry topic.
- *
- * Abstraction shared with popcheck: consecutive AckMsg messages with the same
- * kind and brokerName are kept as one revive-topic entry whose mask holds all
- * their offsets. The revive matches each ACK on its own, so the order inside
- * such a run cannot be observed.
+ * Property (assert): acked-never-retried, no offset acked by the client is sent to
+ * the retry topic.
  */
 
 #ifndef N
@@ -52,6 +59,15 @@
 #endif
 #define BUFFER_BATCH_ACK_OMITS_BROKER_NAME 1
 
+#ifdef BATCH
+#define FLUSHED_ACK_OMITS_BROKER_NAME BUFFER_BATCH_ACK_OMITS_BROKER_NAME
+#else
+#define FLUSHED_ACK_OMITS_BROKER_NAME BUFFER_ACK_OMITS_BROKER_NAME
+#endif
+
+/* The flushed acks' key is the CK's (brokerName set, or blank and read as the local broker). */
+#define FLUSHED_ACKS_MATCH (!FLUSHED_ACK_OMITS_BROKER_NAME || REVIVE_BLANK_BROKER_NAME_FALLBACK)
+
 /* the mask of all N messages (an int is 32 bits; N = 32 is every bit) */
 #if N == 32
 #define ALL (~0)
@@ -59,124 +75,145 @@
 #define ALL ((1 << N) - 1)
 #endif
 
-mtype = { CK, ACK, BACK };   /* revive-topic message kinds: CK, AckMsg, BatchAckMsg */
-#define NULL_BN  0           /* brokerName not set */
-#define BROKER_A 1           /* the local broker, the CK's brokerName */
+/* the tail after the acks and the flush */
+#define ACKING    0   /* acks and the flush still to come */
+#define CK_DUE    1   /* the timer delivered slot T-1 s: the CK is in the revive queue */
+#define ACKS_DUE  2   /* the timer delivered slot T: the ACKs follow it */
+#define REVIVED   3   /* PopReviveService revived the CK */
 
-typedef Msg {
-  mtype kind;
-  byte  bn;                  /* brokerName */
-  int   mask                 /* offsets (bits) an ACK/BatchAck acknowledges */
-};
+bool flushed;         /* the buffer was flushed (the CK left it) */
+unsigned tail : 2;    /* ACKING .. REVIVED */
+int  buf;             /* acked before the flush: merged into the buffered CK */
+int  direct;          /* acked after the flush: an AckMsg written directly */
 
-/* the CK's buffer wrapper */
-bool inBuffer = true;        /* the CK is still in the buffer (not flushed) */
-int  bits = 0;               /* acks merged into the buffered CK */
+#define ACKED (buf | direct)
+/* The flush wrote the CK (it drops a CK whose every message was acked in the buffer). */
+#define CK_WRITTEN (buf != ALL)
 
-/* the revive topic, in write order; every write happens before the timer runs */
-Msg  topic[3];
-byte ntopic = 0;
+/* The client acks message i (AckMessageProcessor). */
+#define ACK(i) \
+  :: d_step { \
+       (ACKED & (1 << i)) == 0 -> \
+       if \
+       :: !flushed -> buf = buf | (1 << i)         /* addAk: merged into the buffered CK */ \
+       :: else -> direct = direct | (1 << i)       /* AckMsg to the revive topic, slot T */ \
+       fi \
+     }
 
-/* what the client did (ghost state for the property) */
-int  acked = 0;
-
-/* the timer's delivery into the revive queue, read by PopReviveService */
-chan reviveQueue = [3] of { mtype, byte, int };
-bool delivered = false;
-
-/* Write a message to the revive topic; an AckMsg joins an AckMsg run before it. */
-inline write(k, b, m) {
-  if
-  :: ntopic > 0 && k == ACK && topic[ntopic - 1].kind == ACK && topic[ntopic - 1].bn == b ->
-     topic[ntopic - 1].mask = topic[ntopic - 1].mask | m
-  :: else ->
-     topic[ntopic].kind = k; topic[ntopic].bn = b; topic[ntopic].mask = m;
-     ntopic++
-  fi
-}
-
-/* The client acks message _pid (AckMessageProcessor.appendAck); Ack is the first
-   proctype, so its N instances have _pid 0..N-1. */
-active [N] proctype Ack() {
-  d_step {
-    if
-    :: inBuffer -> bits = bits | (1 << _pid)       /* addAk merges it into the CK */
-    :: else -> write(ACK, BROKER_A, 1 << _pid)      /* AckMsg from the receipt handle */
-    fi;
-    acked = acked | (1 << _pid)
-  }
-}
-
-/* The one buffer flush (PopBufferMergeService.scan after popCkStayBufferTime). */
-active proctype Flush() {
-  d_step {
-    if
-    :: bits == ALL -> skip                          /* ck done: dropped, never written */
-    :: else ->
-       write(CK, BROKER_A, 0);                      /* putCkToStore, deliver T-1s */
-       if
-       :: bits == 0 -> skip
-#ifdef BATCH
-       :: else -> write(BACK, (BUFFER_BATCH_ACK_OMITS_BROKER_NAME -> NULL_BN : BROKER_A), bits)
-#else
-       :: else -> write(ACK, (BUFFER_ACK_OMITS_BROKER_NAME -> NULL_BN : BROKER_A), bits)
+active proctype PopAckFlush() {
+  /* The pop at 0 s puts the CK into the buffer: the first step, from the initial state. */
+  d_step { skip };
+end:
+  do
+  ACK(0)
+#if N > 1
+  ACK(1)
 #endif
-       fi
-    fi;
-    inBuffer = false;
-    bits = 0                                        /* the wrapper leaves the buffer */
-  }
-}
-
-/* TimerMessageStore: slot T-1s (the CK) first, then slot T (the ACKs), FIFO per slot. */
-active proctype Timer() {
-  byte i;
-  atomic {
-    acked == ALL && !inBuffer;
-    for (i : 0 .. ntopic - 1) {
-      if
-      :: topic[i].kind == CK -> reviveQueue!topic[i].kind, topic[i].bn, topic[i].mask
-      :: else -> skip
-      fi
-    }
-    for (i : 0 .. ntopic - 1) {
-      if
-      :: topic[i].kind != CK -> reviveQueue!topic[i].kind, topic[i].bn, topic[i].mask
-      :: else -> skip
-      fi
-    }
-    delivered = true
-  }
-}
-
-/* PopReviveService: read the queue in order, match ACKs to the CK, retry the rest. */
-active proctype Revive() {
-  mtype kind;
-  byte bn, ckBn;
-  int mask, bitMap = 0, retried = 0;
-  bool haveCk = false;
-  atomic {
-    delivered;
-    do
-    :: reviveQueue?kind, bn, mask ->
-       if
-       :: kind == CK -> haveCk = true; ckBn = bn; bitMap = 0
-       :: else ->
-          if
-          :: REVIVE_BLANK_BROKER_NAME_FALLBACK && bn == NULL_BN -> bn = BROKER_A
-          :: else -> skip
-          fi;
-          if
-          :: haveCk && bn == ckBn -> bitMap = bitMap | mask   /* the merge keys agree */
-          :: else -> skip                                     /* no CK under its key: dropped */
-          fi
-       fi
-    :: empty(reviveQueue) -> break
-    od;
-    if
-    :: haveCk -> retried = ALL & ~bitMap             /* unmatched offsets -> %RETRY% topic */
-    :: else -> skip
-    fi;
-    assert((retried & acked) == 0)                   /* acked-never-retried */
-  }
+#if N > 2
+  ACK(2)
+#endif
+#if N > 3
+  ACK(3)
+#endif
+#if N > 4
+  ACK(4)
+#endif
+#if N > 5
+  ACK(5)
+#endif
+#if N > 6
+  ACK(6)
+#endif
+#if N > 7
+  ACK(7)
+#endif
+#if N > 8
+  ACK(8)
+#endif
+#if N > 9
+  ACK(9)
+#endif
+#if N > 10
+  ACK(10)
+#endif
+#if N > 11
+  ACK(11)
+#endif
+#if N > 12
+  ACK(12)
+#endif
+#if N > 13
+  ACK(13)
+#endif
+#if N > 14
+  ACK(14)
+#endif
+#if N > 15
+  ACK(15)
+#endif
+#if N > 16
+  ACK(16)
+#endif
+#if N > 17
+  ACK(17)
+#endif
+#if N > 18
+  ACK(18)
+#endif
+#if N > 19
+  ACK(19)
+#endif
+#if N > 20
+  ACK(20)
+#endif
+#if N > 21
+  ACK(21)
+#endif
+#if N > 22
+  ACK(22)
+#endif
+#if N > 23
+  ACK(23)
+#endif
+#if N > 24
+  ACK(24)
+#endif
+#if N > 25
+  ACK(25)
+#endif
+#if N > 26
+  ACK(26)
+#endif
+#if N > 27
+  ACK(27)
+#endif
+#if N > 28
+  ACK(28)
+#endif
+#if N > 29
+  ACK(29)
+#endif
+#if N > 30
+  ACK(30)
+#endif
+#if N > 31
+  ACK(31)
+#endif
+  /* The one buffer flush (PopBufferMergeService.scan after popCkStayBufferTime). */
+  :: d_step { !flushed -> flushed = true }
+  /* TimerMessageStore, once every message is acked: slot T-1 s (the CK) ... */
+  :: d_step { tail == ACKING && flushed && ACKED == ALL && CK_WRITTEN -> tail = CK_DUE }
+  /* ... then slot T (the buffered and the direct ACKs, in write order). */
+  :: d_step { tail == CK_DUE -> tail = ACKS_DUE }
+  /* PopReviveService: match each ACK to the CK by its key, retry every unmatched offset. */
+  :: d_step {
+       tail == ACKS_DUE ->
+       tail = REVIVED;
+#if FLUSHED_ACKS_MATCH
+       assert((ALL & ~(direct | buf) & ACKED) == 0)   /* acked-never-retried */
+#else
+       assert((ALL & ~direct & ACKED) == 0)           /* the flushed acks' key is not the CK's */
+#endif
+     }
+  od
 }

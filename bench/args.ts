@@ -10,6 +10,8 @@ export interface BenchArgs {
   readonly validate: boolean;
   /** Run only the pop.log simulate/validate part. */
   readonly onlyValidate: boolean;
+  /** Run only part b: popcheck against SPIN on ack-flush, and the full rows. */
+  readonly onlySpin: boolean;
   /** Wall-clock limit of one pan run, seconds. */
   readonly spinTimeoutSec: number;
   /** pan's -DMEMLIM, MB. */
@@ -36,6 +38,7 @@ export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number)
         'no-spin': { type: 'boolean' },
         'no-validate': { type: 'boolean' },
         'only-validate': { type: 'boolean' },
+        'only-spin': { type: 'boolean' },
         'spin-timeout': { type: 'string' },
         'spin-memlim': { type: 'string' },
       },
@@ -43,11 +46,13 @@ export function parseBenchArgs(argv: readonly string[], defaultMemLimMb: number)
   } catch (err) {
     throw new BenchUsageError((err as Error).message.split('\n')[0]);
   }
+  if (v['only-spin'] && v['only-validate']) throw new BenchUsageError('--only-spin and --only-validate exclude each other');
   return {
     quick: v.quick ?? false,
     spin: !(v['no-spin'] ?? false),
     validate: !(v['no-validate'] ?? false),
     onlyValidate: v['only-validate'] ?? false,
+    onlySpin: v['only-spin'] ?? false,
     spinTimeoutSec: positive('--spin-timeout', v['spin-timeout'], 60),
     spinMemLimMb: positive('--spin-memlim', v['spin-memlim'], defaultMemLimMb),
   };

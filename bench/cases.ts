@@ -49,10 +49,6 @@ export const POPCHECK_CASES: readonly PopcheckCase[] = [
 
 export const POPCHECK_CASES_QUICK: readonly PopcheckCase[] = [...ackFlush([8, 16, 32]), ...ackFlush([6], true), ...full('defaults', [])];
 
-/** N of the SPIN side-by-side (ack-flush, both releases, no batch ack). */
-export const SPIN_SIZES: readonly number[] = [4, 6, 8, 10, 12, 14, 16, 20, 24, 32];
-export const SPIN_SIZES_QUICK: readonly number[] = [4, 8, 12];
-
 /** Warm-up runs before timing anything, so the first rows do not pay for the JIT. */
 export const WARMUP: readonly PopcheckCase[] = [...ackFlush([16]), ...ackFlush([6], true)];
 

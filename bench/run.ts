@@ -1,19 +1,21 @@
 /**
- * `npm run bench [-- --quick] [--no-spin] [--no-validate] [--spin-timeout S] [--spin-memlim MB]`:
- * machine facts, the popcheck table, the SPIN side-by-side on ack-flush, and pop.log
- * simulate/validate figures.
+ * `npm run bench [-- --quick] [--no-spin] [--no-validate] [--only-spin] [--only-validate]
+ * [--spin-timeout S] [--spin-memlim MB]`: machine facts, the popcheck table (a), popcheck
+ * against SPIN on the same state space and the `full` rows (b), and pop.log simulate/validate
+ * figures (c).
  * Output on stdout is deterministic apart from timings; progress goes to a terminal's stderr.
  */
-import { DEFAULT_INVARIANTS } from '../model/invariants.js';
+import { mkdirSync } from 'node:fs';
 import { BenchUsageError, parseBenchArgs, type BenchArgs } from './args.js';
-import { POPCHECK_CASES, POPCHECK_CASES_QUICK, POPLOG_CKS, POPLOG_CKS_QUICK, POPLOG_RELEASES, SPIN_SIZES, SPIN_SIZES_QUICK, VALIDATE_GOALS, WARMUP } from './cases.js';
+import { POPCHECK_CASES, POPCHECK_CASES_QUICK, POPLOG_CKS, POPLOG_CKS_QUICK, POPLOG_RELEASES, VALIDATE_GOALS, WARMUP } from './cases.js';
+import { rssMethod } from './child-measure.js';
 import { defaultMemLimMb, machineFacts } from './machine.js';
 import { popcheckTable } from './popcheck-table.js';
 import { poplogTable } from './poplog-table.js';
 import { BUDGET_MS, MAX_RUNS, MIN_RUNS, runPopcheck } from './popcheck-case.js';
 import { ensureSpin, spinVersion, type SpinStatus } from './spin-install.js';
-import { GCC_FLAGS } from './spin-run.js';
-import { spinTable } from './spin-table.js';
+import { OUT_DIR } from './paths.js';
+import { FULL_ROWS, FULL_ROWS_QUICK, SIDE_BY_SIDE_SIZES, SIDE_BY_SIDE_SIZES_QUICK, sideBySide } from './side-by-side.js';
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
 
@@ -43,6 +45,9 @@ function clearProgress(): void {
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseBenchArgs(argv, defaultMemLimMb());
   const spin = args.spin && !args.onlyValidate ? ensureSpin({ install: true }) : null;
+  const partA = !args.onlyValidate && !args.onlySpin;
+  const partB = !args.onlyValidate;
+  const partC = args.validate && !args.onlySpin;
   const progress = progressLine();
 
   out(`popcheck benchmark (${args.quick ? 'quick' : 'full'} run)`);
@@ -59,16 +64,18 @@ async function main(argv: readonly string[]): Promise<number> {
   out();
 
   let mismatch = false;
-  if (!args.onlyValidate) {
+  if (partA) {
     out(`a. popcheck (in-process; time = wall time of runCheck, best of ${MIN_RUNS} or more runs: as many as fit in ${BUDGET_MS / 1000} s, at most ${MAX_RUNS})`);
     out();
     for (const c of WARMUP) runPopcheck(c);
     out(await popcheckTable(args.quick ? POPCHECK_CASES_QUICK : POPCHECK_CASES, progress));
     clearProgress();
     out();
-    mismatch = spin === null ? false : await spinPart(spin, args, progress);
   }
-  if (!args.validate) return mismatch ? 1 : 0;
+  if (partB) {
+    mismatch = await spinPart(spin, args, progress);
+  }
+  if (!partC) return mismatch ? 1 : 0;
   const cks = args.quick ? POPLOG_CKS_QUICK : POPLOG_CKS;
   out(`c. pop.log validation: simulate ${cks.toLocaleString('en-US')} CKs per release and format, validate each file (child processes of dist/cli/main.js)`);
   out(`   next to the issue's goals for validate: >= ${VALIDATE_GOALS.linesPerSec.toLocaleString('en-US')} lines/s on one core, < ${VALIDATE_GOALS.peakRssMb} MB peak RSS`);
@@ -79,36 +86,26 @@ async function main(argv: readonly string[]): Promise<number> {
   return mismatch || c.unexpected ? 1 : 0;
 }
 
-/** Part b; true when SPIN and popcheck disagree on a verdict. */
-async function spinPart(spin: SpinStatus, args: BenchArgs, progress: (s: string) => void): Promise<boolean> {
-  out('b. SPIN vs popcheck on ack-flush (bench/ack-flush.pml), time to verdict');
+/** Part b; true when SPIN and popcheck disagree on a state count or a verdict. */
+async function spinPart(spin: SpinStatus | null, args: BenchArgs, progress: (s: string) => void): Promise<boolean> {
+  out('b. popcheck against SPIN on the same state space (child processes, measured from outside), and the full scenario');
   out();
-  if (!spin.available) {
+  if (spin !== null && !spin.available) {
     out(`SPIN part skipped: ${spin.reason}`);
     out();
-    return false;
   }
-  const t = await spinTable({
-    sizes: args.quick ? SPIN_SIZES_QUICK : SPIN_SIZES,
+  mkdirSync(OUT_DIR, { recursive: true });
+  const t = await sideBySide({
+    sizes: args.quick ? SIDE_BY_SIDE_SIZES_QUICK : SIDE_BY_SIDE_SIZES,
+    full: args.quick ? FULL_ROWS_QUICK : FULL_ROWS,
+    spin: spin !== null && spin.available,
+    method: rssMethod(OUT_DIR),
     timeoutSec: args.spinTimeoutSec,
     memLimMb: args.spinMemLimMb,
     progress,
   });
   clearProgress();
   out(t.text);
-  out();
-  for (const line of [
-    `SPIN: spin -a -DN=<N> -DREL=531|532; gcc ${GCC_FLAGS.join(' ')} -DMEMLIM=${args.spinMemLimMb}; ./pan -w<N+2, within 10..26>`,
-    '  (depth-first, partial-order reduction on, exhaustive: every state stored in full, no hash-compaction or bitstate).',
-    `  SPIN ms = spin -a + gcc + pan; pan ms = pan alone (wall clock). pan is stopped after ${args.spinTimeoutSec} s (timeout) or at`,
-    `  -DMEMLIM=${args.spinMemLimMb} MB (out of memory); SPIN states and MB are then those reached so far.`,
-    '  SPIN stops at the first assertion violation (pan -c1, its default): on 5.3.1 its time is the time to the first counterexample.',
-    `popcheck ms: a default check (${DEFAULT_INVARIANTS.length} invariants, exact interleaving counts, shortest counterexample of each violated invariant); popcheck reduces symmetric states (see table a for runs without).`,
-    'first ms: popcheck --stop-at-first --invariant acked-never-retried, like for like with SPIN (one property, stop at the first error).',
-    'first/SPIN, first/pan: first ms divided by SPIN ms and by pan ms (below 1: popcheck is faster; "<x": SPIN reached no verdict).',
-  ]) {
-    out(line);
-  }
   out();
   return t.mismatch;
 }

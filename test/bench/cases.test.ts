@@ -1,5 +1,6 @@
 /** The benchmark's plumbing, untimed: unknown cases print n/a, pan's output is read right. */
 import { describe, expect, it } from 'vitest';
+import { BenchUsageError, parseBenchArgs } from '../../bench/args.js';
 import { parsePan } from '../../bench/pan-output.js';
 import { runPopcheck } from '../../bench/popcheck-case.js';
 
@@ -27,5 +28,12 @@ describe('bench', () => {
     expect(parsePan(`Interrupted\nWarning: Search not completed\n${STATS}`, true).verdict).toBe('timeout');
     expect(parsePan('pan: reached -DMEMLIM bound\nWarning: Search not completed\n', false).verdict).toBe('out of memory');
     expect(parsePan('', true)).toEqual({ verdict: 'timeout', states: null, transitions: null, memoryMb: null });
+  });
+});
+
+describe('bench flags', () => {
+  it('--only-spin runs part b alone and excludes --only-validate', () => {
+    expect(parseBenchArgs(['--only-spin', '--quick'], 1024)).toMatchObject({ onlySpin: true, quick: true, onlyValidate: false });
+    expect(() => parseBenchArgs(['--only-spin', '--only-validate'], 1024)).toThrow(BenchUsageError);
   });
 });

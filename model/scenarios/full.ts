@@ -17,7 +17,7 @@ import { ackInTime, addAkRefusal } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
-import { reviveBlocked, reviveStart } from '../protocol/revive.js';
+import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
@@ -191,7 +191,8 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
         }
         if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push(SLOW_SCAN);
       }
-      if (reviveBlocked(st) === null && reviveHasWork(st)) {
+      // reviveSurelyIdle spares the dry run of a pass that has nothing due (then the failing one has none either).
+      if (reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
         const next = dryRun(st, ctx, REVIVE, afterRevive);
         if (!sameState(st, next)) offerBuilt(REVIVE, next);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {

@@ -4,8 +4,10 @@
  * (Model.enabledWithSuccessors). Property tests over random walks: the enabled list is the
  * one the plain computation gives and the one the rule "a service is offered only when it
  * would change the state" gives (enabledReference below, the decision as it was written
- * before successors were kept), and every successor handed over equals `apply(s, e)`. Then
- * whole explorations with and without the fast path: the same graph, state by state.
+ * before successors were kept: a dry run of every revive, no reviveSurelyIdle filter), and
+ * every successor handed over equals `apply(s, e)`. The filter is checked on its own in every
+ * reachable state of small configurations. Then whole explorations with and without the
+ * fast path: the same graph, state by state.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +15,7 @@ import { explore, type Model } from '../../checker/index.js';
 import type { Event } from '../../model/events.js';
 import { C, CF, G, GF } from '../../model/layout.js';
 import type { PopModel } from '../../model/popmodel.js';
-import { reviveBlocked, reviveStart } from '../../model/protocol/revive.js';
+import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../../model/protocol/revive.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import type { SettingName, SettingValue } from '../../model/settings.js';
 import type { State } from '../../model/state.js';
@@ -125,6 +127,39 @@ describe('successors built by the enabled-event computation', () => {
       expect([...seen.keys()].sort()).toEqual(expected.sort());
     });
   }
+
+  it('a revive pass that reviveSurelyIdle calls idle changes nothing, in the first 15,000 reachable states of small configurations', () => {
+    const cases: Config[] = [
+      { release: '5.3.1', bounds: { pops: 2, batch: 2, retryFailures: 1, crashes: 1 }, settings: {}, messages: 2 },
+      { release: '5.0.0', bounds: { pops: 2, batch: 1, retryFailures: 1, storeFailures: 1 }, settings: { reviveQueueBusy: true }, messages: 2 },
+      { release: '5.3.2', bounds: { pops: 2, batch: 2, dupAcks: 1, lateAcks: 1, roleChanges: 1 }, settings: { enableSkipLongAwaitingAck: true, enablePopBatchAck: true }, messages: 2 },
+      { release: '5.3.1', bounds: { pops: 2, batch: 1, retryFailures: 1, changes: 1 }, settings: { asyncBizRead: true, enableSkipLongAwaitingAck: true }, messages: 2 },
+    ];
+    for (const cfg of cases) {
+      const m = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
+      let idle = 0;
+      let states = 0;
+      // The first 15,000 states in BFS order (the whole space for the smaller cases).
+      const g = explore(m, { symmetry: false, countPaths: false, maxStates: 15_000 });
+      let s = m.initialStates()[0];
+      const all: State[] = [s];
+      for (let id = 1; id < g.states; id++) {
+        s = m.step(all[g.parent[id]], m.enabledEvents(all[g.parent[id]])[g.via[id]]);
+        all.push(s);
+      }
+      for (const before of all) {
+        states++;
+        if (!reviveSurelyIdle(before, m.ctx)) continue;
+        idle++;
+        expect(same(apply(before, m.ctx, REVIVE), before)).toBe(true);
+        const failing = Int32Array.from(apply(before, m.ctx, REVIVE_FAILING));
+        failing[G.USED_RETRY_FAILURES]--;
+        expect(same(failing, before)).toBe(true);
+      }
+      expect(states, m.name).toBeGreaterThan(500);
+      expect(idle, m.name).toBeGreaterThan(0);
+    }
+  });
 
   it('the explorer with and without them builds the same graph, state by state', () => {
     for (const cfg of CONFIGS.slice(0, 4)) {

@@ -87,6 +87,9 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
   const fp = new Uint32Array(2);
   const scratch = new Int32Array(W);
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
+  const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
+  /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
+  const known: (S | null)[] = [];
   const invs = model.invariants;
   const always: number[] = [];
   const finals: number[] = [];
@@ -167,7 +170,7 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
       }
       const id = head;
       const s = model.fromWords(arena.view(id));
-      const events = model.enabledEvents(s);
+      const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
       if (edgeStart) edgeStart.push(edgeDst!.length);
       if (events.length === 0) {
         let mask = TERMINAL;
@@ -181,7 +184,7 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
       }
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
-        const raw = stepInto ? stepInto(s, e, scratch) : model.step(s, e);
+        const raw = known[ei] ?? (stepInto ? stepInto(s, e, scratch) : model.step(s, e));
         let tbad = 0;
         for (let k = 0; k < transitions.length; k++) {
           const i = transitions[k];

@@ -45,6 +45,16 @@ export interface Model<S, E> {
    */
   stepInto?(state: S, event: E, out: Int32Array): S;
   /**
+   * Optional fast path: `enabledEvents(state)`, together with the successors the model
+   * already built while deciding what is enabled (for example a dry run asking "would this
+   * service change anything?"), so that the explorer does not apply those events again.
+   * The model clears `after` and may set `after[i]` to the state `step(state, events[i])`
+   * returns (equal words); an index it leaves unset (or null) means "not built, step it".
+   * Such a successor may be the model's own scratch, valid until the model is called again;
+   * the explorer may read it, canonicalize it and copy its words, but must not change it.
+   */
+  enabledWithSuccessors?(state: S, after: (S | null)[]): readonly E[];
+  /**
    * The state's canonical words. Equal words must mean equal states. May return an
    * internal array: the explorer copies what it keeps.
    */

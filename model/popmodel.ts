@@ -21,8 +21,13 @@ export interface ScenarioInstance {
   readonly settings: Settings;
   readonly layout: Layout;
   readonly initial: readonly State[];
-  /** Enabled events in a deterministic order; each must pass `guard`. */
-  enabled(s: State, ctx: Ctx): readonly Event[];
+  /**
+   * Enabled events in a deterministic order; each must pass `guard`. With `after` (given
+   * empty), the scenario may set `after[i]` to the state `events[i]` leads to when it built
+   * that state anyway (a dry run); the state may be the scenario's scratch, valid until its
+   * next call.
+   */
+  enabled(s: State, ctx: Ctx, after?: (State | null)[]): readonly Event[];
   /** Optional symmetry reduction, sound for this scenario's bounds. */
   canonicalize?(s: State, ctx: Ctx): State;
   /**
@@ -56,6 +61,11 @@ export class PopModel implements Model<State, Event> {
 
   enabledEvents(s: State): readonly Event[] {
     return this.instance.enabled(s, this.ctx);
+  }
+
+  enabledWithSuccessors(s: State, after: (State | null)[]): readonly Event[] {
+    after.length = 0;
+    return this.instance.enabled(s, this.ctx, after);
   }
 
   step(s: State, e: Event): State {

@@ -25,6 +25,8 @@ export class Expander<S, E> {
   private readonly canon: ((s: S) => S) | null;
   private readonly stepInto: ((s: S, e: E, out: Int32Array) => S) | null;
   private readonly scratch: Int32Array;
+  /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
+  private readonly known: (S | null)[] = [];
   private readonly inv: InvariantSets<S, E>;
   private readonly fp = new Uint32Array(2);
   private readonly codes = new GrowInt32(4096);
@@ -95,12 +97,12 @@ export class Expander<S, E> {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       const at = this.frontPerm[claim.start + j] * W;
       const s = model.fromWords(this.frontWords.subarray(at, at + W));
-      const events = model.enabledEvents(s);
+      const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
       if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
-        const raw = this.stepInto ? this.stepInto(s, e, this.scratch) : model.step(s, e);
+        const raw = this.known[ei] ?? (this.stepInto ? this.stepInto(s, e, this.scratch) : model.step(s, e));
         const tbad = inv.checkTransition(s, e, raw);
         const code = this.lookup(canon ? canon(raw) : raw);
         if (code === FULL) return null;

@@ -323,3 +323,30 @@ function completeInflight(d: Int32Array, ctx: Ctx): void {
 export function reviveBlocked(d: Int32Array): string | null {
   return (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'the broker is a slave: shouldRunPopRevive is false' : null;
 }
+
+/**
+ * True only when a revive pass in `d` surely changes nothing, without running it: the
+ * in-memory offset is not behind the committed one (the pass ends by writing it), and no
+ * point the pass could build from the entries it would read is due. A CK read is due at
+ * popTime + invisibleTime at the earliest, a mock CK for an orphan ACK at its popTime, and the
+ * pass's endTime is at most max(now, the latest delivery it reads); so if even the earliest
+ * of them is not due, the pass stops at its first point, and writes back the offsets it found.
+ * A filter the `full` scenario asks before its dry run: false says nothing.
+ */
+export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
+  if (d[G.REVIVE_MEM] < d[G.REVIVE_COMMIT]) return false;
+  const L = ctx.L;
+  const s = ctx.s;
+  const now = d[G.NOW];
+  const mocks = s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck;
+  let endTime = now;
+  let earliest = Infinity;
+  for (let p = reviveStart(d) + 1; p < d[G.NLOG]; p++) {
+    const e = L.log(p);
+    const c = L.ck(d[e + E.CK]);
+    endTime = Math.max(endTime, d[e + E.DELIVER]);
+    if (d[e + E.KIND] === KIND.CK) earliest = Math.min(earliest, d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
+    else if (mocks && now - d[e + E.DELIVER] > s.reviveAckWaitMs) earliest = Math.min(earliest, d[c + C.POP_TIME]);
+  }
+  return endTime - earliest <= K.reviveDueMargin;
+}

@@ -17,7 +17,7 @@ import { ackInTime, addAkRefusal } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
-import { reviveBlocked, reviveStart } from '../protocol/revive.js';
+import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
@@ -143,10 +143,14 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   // With popLag, a pop may sample popTime one tick before its read: start one tick in.
   if (b.popLag) initial[G.NOW] = K.tick;
   const changeTo = s.popInvisibleTime;
-  // Scratch buffers for dry runs ("would this event change anything?").
-  const scratchA = new Int32Array(L.words);
-  const scratchB = new Int32Array(L.words);
-  const dryRun = (st: State, ctx: Ctx, e: Event, into: Int32Array): Int32Array => {
+  // Dry runs ("would this event change anything?") build the successor in a buffer of their
+  // own: when the event is enabled, that buffer is the state it leads to, and the explorer
+  // takes it from `after` instead of applying the event again. `exceeds` has its own scratch.
+  const afterScan = new Int32Array(L.words);
+  const afterRevive = new Int32Array(L.words);
+  const afterReviveFailing = new Int32Array(L.words);
+  const exceedsScratch = new Int32Array(L.words);
+  const dryRun = (st: State, ctx: Ctx, e: Event, into: Int32Array): State => {
     into.set(st);
     return applyInto(st, ctx, e, into);
   };
@@ -164,11 +168,15 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
     settings: s,
     layout: L,
     initial: [initial],
-    enabled(st: State, ctx: Ctx): readonly Event[] {
+    enabled(st: State, ctx: Ctx, after?: (State | null)[]): readonly Event[] {
       const out: Event[] = [];
       const now = st[G.NOW];
       const slave = (st[G.FLAGS] & GF.SLAVE) !== 0;
-      const changes = (e: Event): boolean => !sameState(st, dryRun(st, ctx, e, scratchA));
+      /** Offers `e`, whose successor `next` the dry run built. */
+      const offerBuilt = (e: Event, next: State): void => {
+        if (after) after[out.length] = next;
+        out.push(e);
+      };
 
       // Broker services.
       const due = nextTimerDue(st, ctx);
@@ -176,17 +184,24 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       if (timerDue) out.push(TIMER);
       let scanPending = false;
       if (!slave) {
-        scanPending = (bufferBusy(st, ctx) || (st[G.FLAGS] & GF.SERVING) === 0) && changes(SCAN);
-        if (scanPending) out.push(SCAN);
+        if (bufferBusy(st, ctx) || (st[G.FLAGS] & GF.SERVING) === 0) {
+          const next = dryRun(st, ctx, SCAN, afterScan);
+          scanPending = !sameState(st, next);
+          if (scanPending) offerBuilt(SCAN, next);
+        }
         if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push(SLOW_SCAN);
       }
-      if (reviveBlocked(st) === null && reviveHasWork(st)) {
-        const after = dryRun(st, ctx, REVIVE, scratchA);
-        if (!sameState(st, after)) out.push(REVIVE);
+      // reviveSurelyIdle spares the dry run of a pass that has nothing due (then the failing one has none either).
+      if (reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
+        const next = dryRun(st, ctx, REVIVE, afterRevive);
+        if (!sameState(st, next)) offerBuilt(REVIVE, next);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
-          const afterFail = dryRun(st, ctx, REVIVE_FAILING, scratchB);
-          afterFail[G.USED_RETRY_FAILURES]--;
-          if (!sameState(after, afterFail)) out.push(REVIVE_FAILING);
+          // Offered only if failing retry writes make a difference beyond the used-up budget.
+          const nextFail = dryRun(st, ctx, REVIVE_FAILING, afterReviveFailing);
+          nextFail[G.USED_RETRY_FAILURES]--;
+          const differs = !sameState(next, nextFail);
+          nextFail[G.USED_RETRY_FAILURES]++;
+          if (differs) offerBuilt(REVIVE_FAILING, nextFail);
         }
       }
       for (let k = 0; k < st[G.NCK]; k++) {
@@ -232,7 +247,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       return out;
     },
     exceeds(st: State, ctx: Ctx, e: Event): string | null {
-      return exceedsBounds(b, st, ctx, e, scratchA);
+      return exceedsBounds(b, st, ctx, e, exceedsScratch);
     },
     ...(symmetric ? { canonicalize: (st: State, ctx: Ctx) => canonicalizeAllCks(st, ctx) } : {}),
   };

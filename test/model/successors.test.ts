@@ -1,0 +1,186 @@
+/**
+ * The full scenario hands the explorer the successors its dry runs built (scan, revive, a
+ * revive with failing retry writes) instead of letting it apply those events again
+ * (Model.enabledWithSuccessors). Property tests over random walks: the enabled list is the
+ * one the plain computation gives and the one the rule "a service is offered only when it
+ * would change the state" gives (enabledReference below, the decision as it was written
+ * before successors were kept: a dry run of every revive, no reviveSurelyIdle filter), and
+ * every successor handed over equals `apply(s, e)`. The filter is checked on its own in every
+ * reachable state of small configurations. Then whole explorations with and without the
+ * fast path: the same graph, state by state.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { explore, type Model } from '../../checker/index.js';
+import type { Event } from '../../model/events.js';
+import { C, CF, G, GF } from '../../model/layout.js';
+import type { PopModel } from '../../model/popmodel.js';
+import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../../model/protocol/revive.js';
+import type { FullBounds } from '../../model/scenarios/full.js';
+import type { SettingName, SettingValue } from '../../model/settings.js';
+import type { State } from '../../model/state.js';
+import { apply } from '../../model/step.js';
+import { fullModel } from '../fixtures/full.js';
+
+const SEED = 20_261_130;
+
+interface Config {
+  readonly release: string;
+  readonly bounds: Partial<FullBounds>;
+  readonly settings: Partial<Record<SettingName, SettingValue>>;
+  readonly messages: number;
+}
+
+const CONFIGS: readonly Config[] = [
+  { release: '5.3.1', bounds: { pops: 3, batch: 2, retryFailures: 1, crashes: 1 }, settings: {}, messages: 3 },
+  { release: '5.3.2', bounds: { pops: 3, batch: 1, retryFailures: 2, slowScans: 1, storeFailures: 1 }, settings: {}, messages: 3 },
+  { release: '5.3.2', bounds: { pops: 2, batch: 2, dupAcks: 1, lateAcks: 1, changes: 1, roleChanges: 1 }, settings: { enablePopBatchAck: true }, messages: 2 },
+  { release: '5.0.0', bounds: { pops: 3, batch: 2, retryFailures: 1, crashes: 1 }, settings: { reviveQueueBusy: true }, messages: 3 },
+  { release: '5.3.1', bounds: { pops: 2, batch: 2, retryFailures: 1, gc: 1, scanStalls: true, timerLag: true }, settings: { asyncBizRead: true }, messages: 2 },
+  { release: 'head', bounds: { queues: 2, pops: 3, batch: 2, retryFailures: 1, produce: 1, expire: 1 }, settings: { enablePopBufferMerge: false }, messages: 2 },
+];
+
+const SCAN: Event = { type: 'scan' };
+const REVIVE: Event = { type: 'revive' };
+const REVIVE_FAILING: Event = { type: 'revive', retryFails: true };
+const key = (e: Event): string => JSON.stringify(e);
+const isDryRun = (e: Event): boolean => (e.type === 'scan' && e.slow !== true) || e.type === 'revive';
+const same = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The enabled list with the scan and the revives decided as before successors were kept:
+ * each dry-run separately on a fresh copy (`apply`), offered when it changes the state (the
+ * failing revive: when it differs from the plain one beyond its budget counter), in the
+ * order the scenario lists broker services (timer, scan, slow scan, revive, failing revive).
+ */
+function enabledReference(m: PopModel, s: State, retryFailures: number): Event[] {
+  const rest = m.enabledEvents(s).filter((e) => !isDryRun(e));
+  const services: Event[] = [];
+  const slave = (s[G.FLAGS] & GF.SLAVE) !== 0;
+  let busy = false;
+  for (let k = 0; k < s[G.NCK]; k++) if ((s[m.ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) busy = true;
+  if (!slave && (busy || (s[G.FLAGS] & GF.SERVING) === 0) && !same(s, apply(s, m.ctx, SCAN))) services.push(SCAN);
+  const hasWork = s[G.NLOG] - 1 > reviveStart(s) || s[G.REVIVE_MEM] < s[G.REVIVE_COMMIT];
+  if (reviveBlocked(s) === null && hasWork) {
+    const after = apply(s, m.ctx, REVIVE);
+    if (!same(s, after)) services.push(REVIVE);
+    if (s[G.USED_RETRY_FAILURES] < retryFailures) {
+      const afterFail = Int32Array.from(apply(s, m.ctx, REVIVE_FAILING));
+      afterFail[G.USED_RETRY_FAILURES]--;
+      if (!same(after, afterFail)) services.push(REVIVE_FAILING);
+    }
+  }
+  // Broker services come first: the timer, the scan, the slow scan, the revives.
+  const timer = rest.filter((e) => e.type === 'timer');
+  const slowScan = rest.filter((e) => e.type === 'scan');
+  const others = rest.filter((e) => e.type !== 'timer' && e.type !== 'scan');
+  const scan = services.filter((e) => e.type === 'scan');
+  const revives = services.filter((e) => e.type === 'revive');
+  const out = [...timer, ...scan, ...slowScan, ...revives, ...others];
+  return out;
+}
+
+/** Checks the fast path in `s`: same list as the plain computation and the reference; successors equal apply. */
+function checkState(fast: PopModel, plain: PopModel, s: State, retryFailures: number, seen: Map<string, number>): Event[] {
+  const after: (State | null)[] = [];
+  const events = fast.enabledWithSuccessors(s, after);
+  expect(events.map(key)).toEqual(plain.enabledEvents(s).map(key));
+  expect(events.map(key)).toEqual(enabledReference(plain, s, retryFailures).map(key));
+  expect(after.length).toBeLessThanOrEqual(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const built = after[i] ?? null;
+    // Every dry-run service comes with its successor, and nothing else does.
+    expect(built !== null, key(events[i])).toBe(isDryRun(events[i]));
+    if (built !== null) {
+      expect(Array.from(built)).toEqual(Array.from(apply(s, plain.ctx, events[i])));
+      seen.set(key(events[i]), (seen.get(key(events[i])) ?? 0) + 1);
+    }
+  }
+  return [...events];
+}
+
+describe('successors built by the enabled-event computation', () => {
+  for (const cfg of CONFIGS) {
+    const name = `${cfg.release} ${JSON.stringify(cfg.bounds)} ${JSON.stringify(cfg.settings)}`;
+    it(`equal apply(s, e), and the enabled list is the reference one, on random walks: ${name}`, () => {
+      const fast = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
+      const plain = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
+      const retryFailures = cfg.bounds.retryFailures ?? 0;
+      const seen = new Map<string, number>();
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { minLength: 20, maxLength: 60 }), (choices) => {
+          let s = fast.initialStates()[0];
+          for (const c of choices) {
+            const events = checkState(fast, plain, s, retryFailures, seen);
+            if (events.length === 0) return;
+            // One step in three lets time pass when it can, so that walks reach due CKs and revives.
+            const tick = events.findIndex((x) => x.type === 'tick');
+            const e = c % 3 === 0 && tick >= 0 ? events[tick] : events[(c >> 2) % events.length];
+            s = plain.step(s, e);
+          }
+          checkState(fast, plain, s, retryFailures, seen);
+        }),
+        { seed: SEED, numRuns: 60 },
+      );
+      // The walks did meet the events the fast path is about.
+      const expected = [SCAN, REVIVE, ...(retryFailures > 0 ? [REVIVE_FAILING] : [])].map(key);
+      expect([...seen.keys()].sort()).toEqual(expected.sort());
+    });
+  }
+
+  it('a revive pass that reviveSurelyIdle calls idle changes nothing, in the first 15,000 reachable states of small configurations', () => {
+    const cases: Config[] = [
+      { release: '5.3.1', bounds: { pops: 2, batch: 2, retryFailures: 1, crashes: 1 }, settings: {}, messages: 2 },
+      { release: '5.0.0', bounds: { pops: 2, batch: 1, retryFailures: 1, storeFailures: 1 }, settings: { reviveQueueBusy: true }, messages: 2 },
+      { release: '5.3.2', bounds: { pops: 2, batch: 2, dupAcks: 1, lateAcks: 1, roleChanges: 1 }, settings: { enableSkipLongAwaitingAck: true, enablePopBatchAck: true }, messages: 2 },
+      { release: '5.3.1', bounds: { pops: 2, batch: 1, retryFailures: 1, changes: 1 }, settings: { asyncBizRead: true, enableSkipLongAwaitingAck: true }, messages: 2 },
+    ];
+    for (const cfg of cases) {
+      const m = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
+      let idle = 0;
+      let states = 0;
+      // The first 15,000 states in BFS order (the whole space for the smaller cases).
+      const g = explore(m, { symmetry: false, countPaths: false, maxStates: 15_000 });
+      let s = m.initialStates()[0];
+      const all: State[] = [s];
+      for (let id = 1; id < g.states; id++) {
+        s = m.step(all[g.parent[id]], m.enabledEvents(all[g.parent[id]])[g.via[id]]);
+        all.push(s);
+      }
+      for (const before of all) {
+        states++;
+        if (!reviveSurelyIdle(before, m.ctx)) continue;
+        idle++;
+        expect(same(apply(before, m.ctx, REVIVE), before)).toBe(true);
+        const failing = Int32Array.from(apply(before, m.ctx, REVIVE_FAILING));
+        failing[G.USED_RETRY_FAILURES]--;
+        expect(same(failing, before)).toBe(true);
+      }
+      expect(states, m.name).toBeGreaterThan(500);
+      expect(idle, m.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('the explorer with and without them builds the same graph, state by state', () => {
+    for (const cfg of CONFIGS.slice(0, 4)) {
+      const m = fullModel(cfg.release, { ...cfg.bounds, pops: 2 }, cfg.settings, 2);
+      const plain: Model<State, Event> = {
+        name: m.name,
+        stateWords: m.stateWords,
+        invariants: m.invariants,
+        initialStates: () => m.initialStates(),
+        enabledEvents: (s) => m.enabledEvents(s),
+        step: (s, e) => m.step(s, e),
+        stepInto: (s, e, out) => m.stepInto(s, e, out),
+        words: (s) => m.words(s),
+        fromWords: (w) => m.fromWords(w),
+      };
+      const a = explore(m, { symmetry: false, maxStates: 20_000 });
+      const b = explore(plain, { symmetry: false, maxStates: 20_000 });
+      expect(a.states).toBeGreaterThan(100);
+      expect([a.states, a.transitions, a.depth, a.complete, a.firstViolations]).toEqual([b.states, b.transitions, b.depth, b.complete, b.firstViolations]);
+      expect(same(a.parent, b.parent) && same(a.via, b.via) && same(a.edgeDst!, b.edgeDst!)).toBe(true);
+      expect(Array.from(a.flags)).toEqual(Array.from(b.flags));
+    }
+  });
+});

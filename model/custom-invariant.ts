@@ -86,6 +86,7 @@ export function withInvariants(model: PopModel, invariants: readonly RecordInvar
     invariants: [...base, ...added],
     initialStates: () => model.initialStates(),
     enabledEvents: (s) => model.enabledEvents(s),
+    enabledWithSuccessors: (s, after) => model.enabledWithSuccessors(s, after),
     step: (s, e) => model.step(s, e),
     stepInto: (s, e, out) => model.stepInto(s, e, out),
     words: (s) => model.words(s),

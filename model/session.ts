@@ -475,6 +475,7 @@ export function fromState(model: PopModel, from: State): Model<State, Event> {
     invariants: model.invariants,
     initialStates: () => [from],
     enabledEvents: (s) => model.enabledEvents(s),
+    enabledWithSuccessors: (s, after) => model.enabledWithSuccessors(s, after),
     step: (s, e) => model.step(s, e),
     stepInto: (s, e, out) => model.stepInto(s, e, out),
     words: (s) => model.words(s),

@@ -212,12 +212,10 @@ const EVENT_BIT: Readonly<Record<EventType, number>> = {
   tick: 1 << 14,
 };
 
-/** EVENT_BIT without a prototype: any other string reads as undefined. */
-const EVENT_BITS: Readonly<Record<string, number | undefined>> = Object.assign(Object.create(null) as object, EVENT_BIT);
-
 /** The event bit of a model event type; 0 for anything else (no move is legal for it). */
 function eventBit(event: EventType): number {
-  return EVENT_BITS[event] ?? 0;
+  const bit: unknown = EVENT_BIT[event];
+  return typeof bit === 'number' ? bit : 0; // not an inherited property such as 'toString'
 }
 
 function compileMoves<St extends string, Ev extends string>(
@@ -282,6 +280,11 @@ function messageCode(d: Int32Array, c: number, f: number, i: number): number {
   if (f & CF.DONE_IN_MEMORY) return MESSAGE_UNEXPECTED;
   return M_IN_FLIGHT;
 }
+
+/** The flags messageCode reads. */
+const MESSAGE_FLAGS = CF.REVIVED | CF.DONE_IN_MEMORY | CF.IN_BUFFER;
+/** The flags ckCode reads. */
+const CK_FLAGS = CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST | CF.IN_BUFFER | CF.CK_STORED;
 
 /** Bits i whose message state may differ between two records with the same flags (those read by messageCode). */
 function messageBitsChanged(b: Int32Array, a: Int32Array, c: number): number {
@@ -380,11 +383,11 @@ const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' 
  * are legal.
  *
  * Only what can differ is projected, and the skips are exact:
- * - a message's state is a function of its CK's flags and of bit i of the masks that
- *   `messageBitsChanged` compares, so with equal flags only the indices whose bit differs in
- *   one of them are projected (all indices when the flags differ);
- * - a CK's state is a function of its flags and of where its CK entry is: with equal flags
- *   and identical entries (same counts, same kinds and CK slots) it cannot change. Otherwise
+ * - a message's state is a function of its CK's MESSAGE_FLAGS and of bit i of the masks that
+ *   `messageBitsChanged` compares, so with equal MESSAGE_FLAGS only the indices whose bit
+ *   differs in one of them are projected (all indices when those flags differ);
+ * - a CK's state is a function of its CK_FLAGS and of where its CK entry is: with equal
+ *   CK_FLAGS and identical entries (same counts, same kinds and CK slots) it cannot change. Otherwise
  *   it is projected whenever the queue lengths or the CK's record changed (a CK whose record
  *   and queue lengths are both unchanged is not looked at, as the check always did);
  * - a slot that the step newly took starts from `none`, its messages from `available`.
@@ -405,7 +408,7 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
     let changed: number; // message indices whose state may differ (bit i)
     if (k < nb) {
       const fb = before[c + C.FLAGS];
-      let project = fb !== fa;
+      let project = ((fb ^ fa) & CK_FLAGS) !== 0;
       if (!project) {
         if (entriesSame < 0) entriesSame = sameEntries(before, after, L) ? 1 : 0;
         project = entriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C.SIZE));
@@ -414,7 +417,7 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
         ckFrom = ckCodeOf(before, L, k, fb);
         ckTo = ckCodeOf(after, L, k, fa);
       }
-      changed = fb !== fa ? -1 : messageBitsChanged(before, after, c);
+      changed = ((fb ^ fa) & MESSAGE_FLAGS) !== 0 ? -1 : messageBitsChanged(before, after, c);
     } else {
       ckTo = ckCodeOf(after, L, k, fa);
       changed = -1;

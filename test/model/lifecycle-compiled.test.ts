@@ -157,6 +157,7 @@ describe('lifecycleLegal and illegalMoves agree with the reference implementatio
       value: fc.integer({ min: -1, max: 40 }),
     });
     let illegal = 0;
+    let unexpected = 0;
     fc.assert(
       fc.property(fc.nat(), fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom(...EVENT_TYPES), { nil: undefined }), (mi, si, edits, ev) => {
         const { L, steps } = samples[mi % samples.length];
@@ -183,11 +184,20 @@ describe('lifecycleLegal and illegalMoves agree with the reference implementatio
           }
         }
         agree({ before, event: ev ?? s.event, after }, L);
+        // The projections by name, also for slots not in use and for states that fit no lifecycle state.
+        for (const d of [before, after]) {
+          for (let k = 0; k < L.ckSlots; k++) {
+            expect(ckState(d, L, k)).toBe(ckStateReference(d, L, k));
+            for (let i = 0; i < 4; i++) expect(messageState(d, L, k, i)).toBe(messageStateReference(d, L, k, i));
+            if (ckState(d, L, k) === 'unexpected' || messageState(d, L, k, 0) === 'unexpected') unexpected++;
+          }
+        }
         if (!lifecycleLegal(before, after, L, ev ?? s.event)) illegal++;
       }),
       { numRuns: 20000 },
     );
     // The edits make plenty of illegal moves, not only legal ones.
     expect(illegal).toBeGreaterThan(5000);
+    expect(unexpected).toBeGreaterThan(100);
   });
 });

@@ -8,17 +8,20 @@ import { StateMachine, t } from 'typescript-fsm';
 import { C, CF, E, G, KIND, type Layout } from './layout.js';
 import type { EventType } from './events.js';
 
-export type MessageState =
-  | 'available'
-  | 'inFlight'
-  | 'ackBuffered'
-  | 'ackStored'
-  | 'ackLost'
-  | 'changed'
-  | 'reviving'
-  | 'done'
-  | 'retried'
-  | 'dropped';
+/** Message lifecycle states, in the order of their integer codes (see `messageCode`). */
+export const MESSAGE_STATES = [
+  'available',
+  'inFlight',
+  'ackBuffered',
+  'ackStored',
+  'ackLost',
+  'changed',
+  'reviving',
+  'done',
+  'retried',
+  'dropped',
+] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
 export type MessageEvent =
   | 'pop'
   | 'ckWritten'
@@ -40,7 +43,9 @@ export type MessageEvent =
   | 'retryForgotten'
   | 'revivedAgain';
 
-export type CkState = 'none' | 'buffered' | 'stored' | 'delivered' | 'doneInMemory' | 'lost' | 'revived';
+/** CK lifecycle states, in the order of their integer codes (see `ckCode`). */
+export const CK_STATES = ['none', 'buffered', 'stored', 'delivered', 'doneInMemory', 'lost', 'revived'] as const;
+export type CkState = (typeof CK_STATES)[number];
 export type CkEvent =
   | 'addCk'
   | 'addCkJustOffset'
@@ -154,83 +159,210 @@ export function ckMachine(): StateMachine<CkState, CkEvent> {
   return new StateMachine<CkState, CkEvent>('none', [...CK_TRANSITIONS]);
 }
 
+
+/*
+ * The `lifecycle-legal` check runs on every transition the explorer makes, so the tables are
+ * compiled once into integers: lifecycle states are numbered by their position in
+ * MESSAGE_STATES / CK_STATES (one more code, `unexpected`, for a projection that fits no
+ * state), model event types get one bit each, and MESSAGE_LEGAL[from * S + to] is the set of
+ * model event types that may move a message from `from` to `to` (CK_LEGAL likewise for CKs).
+ * A move is legal when the step's event bit is in that set. The tables above stay the one
+ * declaration; nothing below adds or removes a move.
+ */
+
+/** Code of a projection that matches no lifecycle state. */
+export const MESSAGE_UNEXPECTED = MESSAGE_STATES.length;
+export const CK_UNEXPECTED = CK_STATES.length;
+const MS = MESSAGE_STATES.length + 1;
+const KS = CK_STATES.length + 1;
+const M_AVAILABLE = 0;
+const M_IN_FLIGHT = 1;
+const M_ACK_BUFFERED = 2;
+const M_ACK_STORED = 3;
+const M_ACK_LOST = 4;
+const M_CHANGED = 5;
+const M_REVIVING = 6;
+const M_DONE = 7;
+const M_RETRIED = 8;
+const M_DROPPED = 9;
+const K_NONE = 0;
+const K_BUFFERED = 1;
+const K_STORED = 2;
+const K_DELIVERED = 3;
+const K_DONE_IN_MEMORY = 4;
+const K_LOST = 5;
+const K_REVIVED = 6;
+
+/** One bit per model event type (the type system checks that every type has one). */
+const EVENT_BIT: Readonly<Record<EventType, number>> = {
+  pop: 1 << 0,
+  ack: 1 << 1,
+  ackMark: 1 << 2,
+  changeInvisible: 1 << 3,
+  produce: 1 << 4,
+  expire: 1 << 5,
+  scan: 1 << 6,
+  gc: 1 << 7,
+  timer: 1 << 8,
+  revive: 1 << 9,
+  reviveComplete: 1 << 10,
+  persist: 1 << 11,
+  crash: 1 << 12,
+  roleChange: 1 << 13,
+  tick: 1 << 14,
+};
+
+/** The event bit of a model event type; 0 for anything else (no move is legal for it). */
+function eventBit(event: EventType): number {
+  const bit: unknown = EVENT_BIT[event];
+  return typeof bit === 'number' ? bit : 0; // not an inherited property such as 'toString'
+}
+
+function compileMoves<St extends string, Ev extends string>(
+  states: readonly St[],
+  transitions: readonly { fromState: St; event: Ev; toState: St }[],
+  sources: Readonly<Record<Ev, readonly EventType[]>>,
+): Int32Array {
+  const n = states.length + 1;
+  const legal = new Int32Array(n * n);
+  for (const tr of transitions) {
+    const from = states.indexOf(tr.fromState);
+    const to = states.indexOf(tr.toState);
+    if (from < 0 || to < 0) throw new Error(`lifecycle move ${tr.fromState} -> ${tr.toState}: unknown state`);
+    for (const src of sources[tr.event]) legal[from * n + to] |= EVENT_BIT[src];
+  }
+  return legal;
+}
+
+/** MESSAGE_LEGAL[from * S + to]: the event bits that may move a message from `from` to `to`. */
+const MESSAGE_LEGAL = compileMoves(MESSAGE_STATES, MESSAGE_TRANSITIONS, MESSAGE_EVENT_SOURCES);
+/** CK_LEGAL[from * S + to]: the event bits that may move a CK from `from` to `to`. */
+const CK_LEGAL = compileMoves(CK_STATES, CK_TRANSITIONS, CK_EVENT_SOURCES);
+
+/** May a step of `event` move a message from state `from` to `to` (names, or 'unexpected')? */
+export function messageMoveLegal(from: string, to: string, event: EventType): boolean {
+  const f = MESSAGE_STATES.indexOf(from as MessageState);
+  const t = MESSAGE_STATES.indexOf(to as MessageState);
+  if (f < 0 || t < 0) return false;
+  return (MESSAGE_LEGAL[f * MS + t] & eventBit(event)) !== 0;
+}
+
+/** May a step of `event` move a CK from state `from` to `to` (names, or 'unexpected')? */
+export function ckMoveLegal(from: string, to: string, event: EventType): boolean {
+  const f = CK_STATES.indexOf(from as CkState);
+  const t = CK_STATES.indexOf(to as CkState);
+  if (f < 0 || t < 0) return false;
+  return (CK_LEGAL[f * KS + t] & eventBit(event)) !== 0;
+}
+
+/**
+ * The code of the message lifecycle state of index i of the CK record at word c (a slot in
+ * use), given its flags f. Reads C.RETRIED, RETRY_PENDING, CHANGED, REVIVE_UNACKED, ACKED,
+ * ACK_WRITTEN and BITS (bit i of each) and the flags: nothing else.
+ */
+function messageCode(d: Int32Array, c: number, f: number, i: number): number {
+  const bit = 1 << i;
+  if (d[c + C.RETRIED] & bit) return M_RETRIED;
+  if (f & CF.REVIVED) {
+    if (d[c + C.RETRY_PENDING] & bit) return M_REVIVING;
+    if (d[c + C.CHANGED] & bit) return M_CHANGED;
+    if (d[c + C.REVIVE_UNACKED] & bit) return M_DROPPED;
+    // Matched by an ACK under this CK's key (possibly sent with another CK's handle, e.g. for a re-put CK).
+    return M_DONE;
+  }
+  if (d[c + C.CHANGED] & bit) return M_CHANGED;
+  if (d[c + C.ACKED] & bit) {
+    if (f & CF.DONE_IN_MEMORY) return M_DONE;
+    if (d[c + C.ACK_WRITTEN] & bit) return M_ACK_STORED;
+    if ((d[c + C.BITS] & bit) !== 0 && (f & CF.IN_BUFFER) !== 0) return M_ACK_BUFFERED;
+    return M_ACK_LOST;
+  }
+  if (f & CF.DONE_IN_MEMORY) return MESSAGE_UNEXPECTED;
+  return M_IN_FLIGHT;
+}
+
+/** The flags messageCode reads. */
+const MESSAGE_FLAGS = CF.REVIVED | CF.DONE_IN_MEMORY | CF.IN_BUFFER;
+/** The flags ckCode reads. */
+const CK_FLAGS = CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST | CF.IN_BUFFER | CF.CK_STORED;
+
+/** Bits i whose message state may differ between two records with the same flags (those read by messageCode). */
+function messageBitsChanged(b: Int32Array, a: Int32Array, c: number): number {
+  return (
+    (b[c + C.RETRIED] ^ a[c + C.RETRIED]) |
+    (b[c + C.RETRY_PENDING] ^ a[c + C.RETRY_PENDING]) |
+    (b[c + C.CHANGED] ^ a[c + C.CHANGED]) |
+    (b[c + C.REVIVE_UNACKED] ^ a[c + C.REVIVE_UNACKED]) |
+    (b[c + C.ACKED] ^ a[c + C.ACKED]) |
+    (b[c + C.ACK_WRITTEN] ^ a[c + C.ACK_WRITTEN]) |
+    (b[c + C.BITS] ^ a[c + C.BITS])
+  );
+}
+
+/**
+ * The code of the CK lifecycle state of a slot in use with flags f, given where its CK entry
+ * is (2 in the revive queue, 1 in the timer, 0 neither; see ckEntryWhereOf).
+ */
+function ckCode(f: number, where: number): number {
+  if (f & CF.REVIVED) return K_REVIVED;
+  if (f & CF.DONE_IN_MEMORY) return K_DONE_IN_MEMORY;
+  if (f & CF.LOST) return K_LOST;
+  if (where === 2) return K_DELIVERED;
+  if (where === 1) return K_STORED;
+  if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) return K_BUFFERED;
+  return CK_UNEXPECTED;
+}
+
 /** The message lifecycle state of index i of CK slot k. */
 export function messageState(d: Int32Array, L: Layout, k: number, i: number): MessageState | 'unexpected' {
   if (k >= d[G.NCK]) return 'available';
   const c = L.ck(k);
-  const bit = 1 << i;
-  const f = d[c + C.FLAGS];
-  if (d[c + C.RETRIED] & bit) return 'retried';
-  if (f & CF.REVIVED) {
-    if (d[c + C.RETRY_PENDING] & bit) return 'reviving';
-    if (d[c + C.CHANGED] & bit) return 'changed';
-    if (d[c + C.REVIVE_UNACKED] & bit) return 'dropped';
-    // Matched by an ACK under this CK's key (possibly sent with another CK's handle, e.g. for a re-put CK).
-    return 'done';
-  }
-  if (d[c + C.CHANGED] & bit) return 'changed';
-  if (d[c + C.ACKED] & bit) {
-    if (f & CF.DONE_IN_MEMORY) return 'done';
-    if (d[c + C.ACK_WRITTEN] & bit) return 'ackStored';
-    if ((d[c + C.BITS] & bit) !== 0 && (f & CF.IN_BUFFER) !== 0) return 'ackBuffered';
-    return 'ackLost';
-  }
-  if (f & CF.DONE_IN_MEMORY) return 'unexpected';
-  return 'inFlight';
-}
-
-/** For each CK slot: 2 when its CK entry is in the revive queue, 1 in the timer, 0 neither. */
-function ckEntryWhere(d: Int32Array, L: Layout, into?: Int8Array): Int8Array {
-  const where = into ?? new Int8Array(L.ckSlots);
-  where.fill(0);
-  const n = d[G.NLOG];
-  const used = n + d[G.NTIMER];
-  for (let p = 0; p < used; p++) {
-    const e = L.log(p);
-    if (d[e + E.KIND] === KIND.CK) where[d[e + E.CK]] = p < n ? 2 : 1;
-  }
-  return where;
+  const code = messageCode(d, c, d[c + C.FLAGS], i);
+  return code === MESSAGE_UNEXPECTED ? 'unexpected' : MESSAGE_STATES[code];
 }
 
 /** The CK lifecycle state of slot k. */
 export function ckState(d: Int32Array, L: Layout, k: number): CkState | 'unexpected' {
-  return ckStateFrom(d, L, k, ckEntryWhere(d, L));
+  if (k >= d[G.NCK]) return 'none';
+  const code = ckCodeOf(d, L, k, d[L.ck(k) + C.FLAGS]);
+  return code === CK_UNEXPECTED ? 'unexpected' : CK_STATES[code];
 }
 
-function ckStateFrom(d: Int32Array, L: Layout, k: number, where: Int8Array): CkState | 'unexpected' {
-  if (k >= d[G.NCK]) return 'none';
-  const c = L.ck(k);
-  const f = d[c + C.FLAGS];
-  if (f & CF.REVIVED) return 'revived';
-  if (f & CF.DONE_IN_MEMORY) return 'doneInMemory';
-  if (f & CF.LOST) return 'lost';
-  if (where[k] === 2) return 'delivered';
-  if (where[k] === 1) return 'stored';
-  if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) return 'buffered';
-  return 'unexpected';
+/**
+ * Where CK slot k's entry is: 2 in the revive queue, 1 in the timer, 0 neither (its last entry
+ * decides).
+ */
+function ckEntryWhereOf(d: Int32Array, L: Layout, k: number): number {
+  if (k >= L.ckSlots) return 0;
+  const n = d[G.NLOG];
+  for (let p = n + d[G.NTIMER] - 1; p >= 0; p--) {
+    const e = L.log(p);
+    if (d[e + E.KIND] === KIND.CK && d[e + E.CK] === k) return p < n ? 2 : 1;
+  }
+  return 0;
+}
+
+/** The code of the CK lifecycle state of a slot in use with flags f, looking up its entry only when the flags do not decide. */
+function ckCodeOf(d: Int32Array, L: Layout, k: number, f: number): number {
+  if ((f & (CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST)) !== 0) return ckCode(f, 0);
+  return ckCode(f, ckEntryWhereOf(d, L, k));
+}
+
+/** Do the two states hold the same revive-queue and timer entries, as far as ckEntryWhereOf reads them? */
+function sameEntries(b: Int32Array, a: Int32Array, L: Layout): boolean {
+  if (b[G.NLOG] !== a[G.NLOG] || b[G.NTIMER] !== a[G.NTIMER]) return false;
+  const used = b[G.NLOG] + b[G.NTIMER];
+  for (let p = 0; p < used; p++) {
+    const e = L.log(p);
+    if (b[e + E.KIND] !== a[e + E.KIND] || b[e + E.CK] !== a[e + E.CK]) return false;
+  }
+  return true;
 }
 
 function sameRecord(a: Int32Array, b: Int32Array, at: number, n: number): boolean {
   for (let i = at; i < at + n; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-function legalMoves<St extends string, Ev extends string>(
-  transitions: readonly { fromState: St; event: Ev; toState: St }[],
-  sources: Readonly<Record<Ev, readonly EventType[]>>,
-): Map<string, Set<EventType>> {
-  const m = new Map<string, Set<EventType>>();
-  for (const tr of transitions) {
-    const key = `${tr.fromState}>${tr.toState}`;
-    const set = m.get(key) ?? new Set<EventType>();
-    for (const src of sources[tr.event]) set.add(src);
-    m.set(key, set);
-  }
-  return m;
-}
-
-const MESSAGE_MOVES = legalMoves(MESSAGE_TRANSITIONS, MESSAGE_EVENT_SOURCES);
-const CK_MOVES = legalMoves(CK_TRANSITIONS, CK_EVENT_SOURCES);
 
 export interface IllegalMove {
   readonly what: 'message' | 'ck';
@@ -241,47 +373,89 @@ export interface IllegalMove {
   readonly event: EventType;
 }
 
-const scratch = new WeakMap<Layout, [Int8Array, Int8Array]>();
+const messageName = (code: number): string => (code === MESSAGE_UNEXPECTED ? 'unexpected' : MESSAGE_STATES[code]);
+const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' : CK_STATES[code]);
 
 /**
- * Walks the lifecycle moves of one step that are not in the tables, calling `onIllegal` for
- * each; stops when it returns false. CKs whose record and the queues did not change are
- * skipped. Allocates nothing unless a move is illegal.
+ * Checks every lifecycle move of one step against the compiled tables. With `bad` null it
+ * stops at the first illegal move; otherwise it appends every illegal move to `bad`, CK by
+ * CK, the CK's own move before its messages', messages by index. Returns whether all moves
+ * are legal.
+ *
+ * Only what can differ is projected, and the skips are exact:
+ * - a message's state is a function of its CK's MESSAGE_FLAGS and of bit i of the masks that
+ *   `messageBitsChanged` compares, so with equal MESSAGE_FLAGS only the indices whose bit
+ *   differs in one of them are projected (all indices when those flags differ);
+ * - a CK's state is a function of its CK_FLAGS and of where its CK entry is: with equal
+ *   CK_FLAGS and identical entries (same counts, same kinds and CK slots) it cannot change. Otherwise
+ *   it is projected whenever the queue lengths or the CK's record changed (a CK whose record
+ *   and queue lengths are both unchanged is not looked at, as the check always did);
+ * - a slot that the step newly took starts from `none`, its messages from `available`.
  */
-function walkIllegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType, onIllegal: (m: IllegalMove) => boolean): void {
+function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType, bad: IllegalMove[] | null): boolean {
+  const nb = before[G.NCK];
+  const na = after[G.NCK];
+  if (na === 0) return true;
   const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
-  let pair = scratch.get(L);
-  if (!pair) scratch.set(L, (pair = [new Int8Array(L.ckSlots), new Int8Array(L.ckSlots)]));
-  let filled = false;
-  for (let k = 0; k < after[G.NCK]; k++) {
-    if (!queuesMoved && k < before[G.NCK] && sameRecord(before, after, L.ck(k), C.SIZE)) continue;
-    if (!filled) {
-      ckEntryWhere(before, L, pair[0]);
-      ckEntryWhere(after, L, pair[1]);
-      filled = true;
+  let entriesSame = -1; // unknown until a CK needs it; then 0 or 1
+  let bit = -1; // the event's bit, once a move needs it
+  let legal = true;
+  for (let k = 0; k < na; k++) {
+    const c = L.ck(k);
+    const fa = after[c + C.FLAGS];
+    let ckFrom = K_NONE;
+    let ckTo = K_NONE;
+    let changed: number; // message indices whose state may differ (bit i)
+    if (k < nb) {
+      const fb = before[c + C.FLAGS];
+      let project = ((fb ^ fa) & CK_FLAGS) !== 0;
+      if (!project) {
+        if (entriesSame < 0) entriesSame = sameEntries(before, after, L) ? 1 : 0;
+        project = entriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C.SIZE));
+      }
+      if (project) {
+        ckFrom = ckCodeOf(before, L, k, fb);
+        ckTo = ckCodeOf(after, L, k, fa);
+      }
+      changed = ((fb ^ fa) & MESSAGE_FLAGS) !== 0 ? -1 : messageBitsChanged(before, after, c);
+    } else {
+      ckTo = ckCodeOf(after, L, k, fa);
+      changed = -1;
     }
-    const from = ckStateFrom(before, L, k, pair[0]);
-    const to = ckStateFrom(after, L, k, pair[1]);
-    if (from !== to && !CK_MOVES.get(`${from}>${to}`)?.has(event) && !onIllegal({ what: 'ck', ck: k, index: -1, from, to, event })) return;
-    const num = after[L.ck(k) + C.NUM];
+    if (ckFrom !== ckTo) {
+      if (bit < 0) bit = eventBit(event);
+      if ((CK_LEGAL[ckFrom * KS + ckTo] & bit) === 0) {
+        legal = false;
+        if (bad === null) return false;
+        bad.push({ what: 'ck', ck: k, index: -1, from: ckName(ckFrom), to: ckName(ckTo), event });
+      }
+    }
+    if (changed === 0) continue;
+    const num = after[c + C.NUM];
     for (let i = 0; i < num; i++) {
-      const mf = messageState(before, L, k, i);
-      const mt = messageState(after, L, k, i);
-      if (mf !== mt && !MESSAGE_MOVES.get(`${mf}>${mt}`)?.has(event) && !onIllegal({ what: 'message', ck: k, index: i, from: mf, to: mt, event })) return;
+      if ((changed & (1 << i)) === 0) continue;
+      const from = k < nb ? messageCode(before, c, before[c + C.FLAGS], i) : M_AVAILABLE;
+      const to = messageCode(after, c, fa, i);
+      if (from === to) continue;
+      if (bit < 0) bit = eventBit(event);
+      if ((MESSAGE_LEGAL[from * MS + to] & bit) === 0) {
+        legal = false;
+        if (bad === null) return false;
+        bad.push({ what: 'message', ck: k, index: i, from: messageName(from), to: messageName(to), event });
+      }
     }
   }
+  return legal;
 }
 
 /** Does every lifecycle move of this step follow the tables? */
 export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout, event: EventType): boolean {
-  let legal = true;
-  walkIllegalMoves(before, after, L, event, () => (legal = false));
-  return legal;
+  return checkMoves(before, after, L, event, null);
 }
 
 /** Every lifecycle move made by one step that is not in the tables (empty when all are legal). */
 export function illegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType): IllegalMove[] {
   const bad: IllegalMove[] = [];
-  walkIllegalMoves(before, after, L, event, (m) => bad.push(m) > 0);
+  checkMoves(before, after, L, event, bad);
   return bad;
 }

@@ -52,8 +52,7 @@ export function check<S, E>(model: Model<S, E>, options: ExploreOptions = {}): C
  */
 export function checkGraph<S, E>(model: Model<S, E>, graph: StateGraph): CheckResult<S, E> {
   const violatedIdx = [...new Set(graph.firstViolations.map((v) => v.invariant))].sort((a, b) => a - b);
-  const counting = graph.complete && graph.edgeStart !== null;
-  const counts = counting ? countPaths(graph, violatedIdx) : null;
+  const counts = !graph.complete ? null : graph.edgeStart !== null ? countPaths(graph, violatedIdx) : graph.pathCounts;
   const acyclic = counts !== null && counts.acyclic;
   const violations: Violation<S, E>[] = violatedIdx.map((i) => {
     const first = graph.firstViolations.find((v) => v.invariant === i)!;

@@ -66,3 +66,174 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   invariants.forEach((inv, j) => violating.set(inv, viol[j]));
   return { acyclic: true, interleavings: total, violating };
 }
+
+const CHUNK_LOG2 = 12;
+const CHUNK = 1 << CHUNK_LOG2;
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Path counts gathered during a breadth-first search, without keeping edges. When every
+ * edge goes from a layer d to layer d + 1, every path to a state has the same length, all
+ * its predecessors are expanded before it is, and count[child] += count[parent] as each
+ * edge is discovered gives the same numbers `countPaths` computes afterwards. The explorer
+ * tells it when an edge breaks the layering (then it must count the old way).
+ *
+ * Counts are kept only for the states not yet expanded (in chunks released behind the
+ * queue's head), as float64 while every value stays below 2^53 (exact there), and as
+ * BigInt from the first value that would not.
+ *
+ * Columns: 0 counts all paths to a state; one more per violated invariant, added when it is
+ * first violated, counts the paths that do not violate it (until then that count equals
+ * column 0, which is what the new column starts from).
+ */
+export class LayeredCounter {
+  /** Per column, per chunk: counts of the states in that chunk. */
+  private readonly f: (Float64Array | null)[][] = [[]];
+  private readonly b: (bigint[] | null)[][] = [[]];
+  private big = false;
+  /** Column k > 0 counts the paths that do not violate invariant `invs[k - 1]`. */
+  private readonly invs: number[] = [];
+  private readonly bits: number[] = [0];
+  private totalF = 0;
+  private total = 0n;
+  private violF: number[] = [];
+  private viol: bigint[] = [];
+  private live = 0;
+  peakBytes = 0;
+
+  /** Starts counting paths that avoid invariant `inv` (called at its first violation). */
+  activate(inv: number): void {
+    this.invs.push(inv);
+    this.bits.push(1 << inv);
+    this.violF.push(0);
+    this.viol.push(0n);
+    if (this.big) {
+      this.b.push(this.b[0].map((c) => (c ? c.slice() : null)));
+    } else {
+      this.f.push(this.f[0].map((c) => (c ? c.slice() : null)));
+    }
+    this.live += this.f[0].filter((c) => c).length + this.b[0].filter((c) => c).length;
+    this.notePeak();
+  }
+
+  /** Makes room for state `id` (count 0 in every column). */
+  add(id: number): void {
+    const c = id >>> CHUNK_LOG2;
+    if (this.big) {
+      if (this.b[0][c]) return;
+      for (const col of this.b) col[c] = new Array<bigint>(CHUNK).fill(0n);
+    } else {
+      if (this.f[0][c]) return;
+      for (const col of this.f) col[c] = new Float64Array(CHUNK);
+    }
+    this.live += this.bits.length;
+    this.notePeak();
+  }
+
+  /** An initial state: one path, which violates whatever the state violates. */
+  root(id: number, flags: number): void {
+    this.add(id);
+    const c = id >>> CHUNK_LOG2;
+    const i = id & (CHUNK - 1);
+    for (let k = 0; k < this.bits.length; k++) {
+      const one = k === 0 || (flags & this.bits[k]) === 0;
+      if (this.big) this.b[k][c]![i] = one ? 1n : 0n;
+      else this.f[k][c]![i] = one ? 1 : 0;
+    }
+  }
+
+  /** An edge src -> dst: `bad` has the invariants the edge or dst violates. */
+  edge(src: number, dst: number, bad: number): void {
+    const sc = src >>> CHUNK_LOG2;
+    const si = src & (CHUNK - 1);
+    const dc = dst >>> CHUNK_LOG2;
+    const di = dst & (CHUNK - 1);
+    let k = 0;
+    if (!this.big) {
+      const f = this.f;
+      for (; k < f.length; k++) {
+        if (k > 0 && (bad & this.bits[k]) !== 0) continue;
+        const d = f[k][dc]!;
+        const r = d[di] + f[k][sc]![si];
+        if (r > MAX_EXACT) {
+          this.toBig();
+          break;
+        }
+        d[di] = r;
+      }
+    }
+    if (this.big) {
+      const b = this.b;
+      for (; k < b.length; k++) {
+        if (k > 0 && (bad & this.bits[k]) !== 0) continue;
+        b[k][dc]![di] += b[k][sc]![si];
+      }
+    }
+  }
+
+  /** A state where nothing is enabled, with its final flags: its paths are complete interleavings. */
+  terminal(id: number, flags: number): void {
+    const c = id >>> CHUNK_LOG2;
+    const i = id & (CHUNK - 1);
+    if (this.big) {
+      const all = this.b[0][c]![i];
+      this.total += all;
+      for (let k = 1; k < this.bits.length; k++) {
+        this.viol[k - 1] += (flags & this.bits[k]) !== 0 ? all : all - this.b[k][c]![i];
+      }
+      return;
+    }
+    const all = this.f[0][c]![i];
+    if (this.totalF + all > MAX_EXACT) {
+      this.total += BigInt(this.totalF);
+      this.totalF = 0;
+    }
+    this.totalF += all;
+    for (let k = 1; k < this.bits.length; k++) {
+      const v = (flags & this.bits[k]) !== 0 ? all : all - this.f[k][c]![i];
+      if (this.violF[k - 1] + v > MAX_EXACT) {
+        this.viol[k - 1] += BigInt(this.violF[k - 1]);
+        this.violF[k - 1] = 0;
+      }
+      this.violF[k - 1] += v;
+    }
+  }
+
+  /** Drops the counts of every chunk that holds only states below `id`. */
+  releaseBelow(id: number): void {
+    const last = (id >>> CHUNK_LOG2) - 1;
+    const cols: (object | null)[][] = this.big ? this.b : this.f;
+    for (let c = 0; c <= last; c++) {
+      if (!cols[0][c]) continue;
+      for (const col of cols) col[c] = null;
+      this.live -= cols.length;
+    }
+  }
+
+  /** The counts, once every state has been expanded. */
+  result(): PathCounts {
+    const violating = new Map<number, bigint>();
+    this.invs.forEach((inv, j) => violating.set(inv, this.viol[j] + BigInt(this.violF[j])));
+    return { acyclic: true, interleavings: this.total + BigInt(this.totalF), violating };
+  }
+
+  /** Whether the counts have outgrown float64 (exposed for tests). */
+  get usesBigInt(): boolean {
+    return this.big;
+  }
+
+  private toBig(): void {
+    this.big = true;
+    for (let k = 0; k < this.f.length; k++) {
+      this.b[k] = this.f[k].map((c) => (c ? Array.from(c, (x) => BigInt(x)) : null));
+      this.f[k] = [];
+    }
+    this.notePeak();
+  }
+
+  private notePeak(): void {
+    // A float64 chunk is 8 bytes a state; a BigInt array about 8 (slot) + 24 (small BigInt).
+    const bytes = this.live * CHUNK * (this.big ? 32 : 8);
+    if (bytes > this.peakBytes) this.peakBytes = bytes;
+  }
+}

@@ -5,11 +5,12 @@
  * (in the parent's enabled list) that reached it; counterexamples are rebuilt by replay.
  */
 import { StateArena } from './arena.js';
+import { LayeredCounter, type PathCounts } from './count.js';
 import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { GrowInt32, GrowUint32 } from './grow.js';
 import { validateModel, type Model } from './model.js';
-import { resolveOptions, type ExploreOptions, type StopReason } from './options.js';
+import { resolveOptions, type ExploreOptions, type ResolvedOptions, type StopReason } from './options.js';
 
 /** Flag bit set on states where no event is enabled. */
 export const TERMINAL = 0x80000000;
@@ -37,7 +38,7 @@ export interface StateGraph {
   readonly via: Int32Array;
   /** Bit i: invariant i is violated in the state; TERMINAL: nothing is enabled. */
   readonly flags: Uint32Array;
-  /** CSR edges of expanded states (null when path counting is off). */
+  /** CSR edges of expanded states (null unless `keepEdges`, or path counting fell back to them). */
   readonly edgeStart: Int32Array | null;
   readonly edgeDst: Int32Array | null;
   /** Edge index -> bit mask of transition invariants the edge violates. */
@@ -48,8 +49,13 @@ export interface StateGraph {
   readonly symmetry: boolean;
   /** Bytes of the visited store (fingerprints, parents, flags, edges) at the end. */
   readonly storeBytes: number;
-  /** Largest size reached by the frontier's state words. */
+  /** Largest size reached by the frontier's state words (plus its path counts, when counted during the search). */
   readonly frontierPeakBytes: number;
+  /**
+   * Path counts gathered during the search (see LayeredCounter): set when the run was complete,
+   * counted paths, and kept no edges; then `countPaths` is not needed (and has no edges to use).
+   */
+  readonly pathCounts: PathCounts | null;
 }
 
 export function explore<S, E>(model: Model<S, E>, options: ExploreOptions = {}): StateGraph {
@@ -74,14 +80,36 @@ export interface Exploration {
 export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions = {}): Exploration {
   validateModel(model);
   const opt = resolveOptions(options);
+  // Count paths during the search unless edges were asked for; should the graph turn out not
+  // to be layered, start again keeping edges (the run is deterministic: same ids, same graph).
+  let run = startCore(model, opt, opt.countPaths && !opt.keepEdges);
+  return {
+    advance(budget: number): boolean {
+      const done = run.advance(budget);
+      if (!done || !run.notLayered()) return done;
+      run = startCore(model, opt, false);
+      return run.advance(budget);
+    },
+    graph: () => run.graph(),
+  };
+}
+
+function startCore<S, E>(
+  model: Model<S, E>,
+  opt: ResolvedOptions,
+  online: boolean,
+): Exploration & { notLayered(): boolean } {
   const W = model.stateWords;
   const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const table = new FingerprintTable();
   const parent = new GrowInt32();
   const via = new GrowInt32();
   const flags = new GrowUint32();
-  const edgeStart = opt.countPaths ? new GrowInt32() : null;
-  const edgeDst = opt.countPaths ? new GrowInt32() : null;
+  const edgeStart = opt.countPaths && !online ? new GrowInt32() : null;
+  const edgeDst = opt.countPaths && !online ? new GrowInt32() : null;
+  const counter = online ? new LayeredCounter() : null;
+  /** Set when an edge reached a state of the same or an earlier layer: counting during the search is off. */
+  let notLayered = false;
   const edgeBad = new Map<number, number>();
   const arena = new StateArena(W);
   const fp = new Uint32Array(2);
@@ -109,7 +137,10 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
     if (fresh === 0) return;
     violatedMask |= fresh;
     for (let i = 0; i < invs.length; i++) {
-      if (fresh & (1 << i)) firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });
+      if (fresh & (1 << i)) {
+        firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });
+        if (counter) counter.activate(i);
+      }
     }
     if (opt.stopAtFirstViolation && stopReason === null) stopReason = 'first-violation';
   };
@@ -132,6 +163,7 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
     const id = count++;
     if (d > maxDepth) maxDepth = d;
     arena.put(id, w);
+    if (counter) counter.add(id);
     parent.push(par);
     via.push(ev);
     const bad = checkAlways(s);
@@ -149,7 +181,10 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
     }
     const before = count;
     const id = insert(canon ? canon(inits[k]) : inits[k], -1, -1, 0);
-    if (count > before) roots.set(id, k);
+    if (count > before) {
+      roots.set(id, k);
+      if (counter) counter.root(id, flags.data[id]);
+    }
   }
   if (count === 0 && stopReason === null) throw new Error(`model ${model.name}: no initial state`);
 
@@ -181,6 +216,7 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
         flags.data[id] |= mask;
         const bad = mask & ~TERMINAL;
         if (bad !== 0) noteViolation(bad, id, -1, -1, depth);
+        if (counter) counter.terminal(id, flags.data[id]);
       }
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
@@ -210,11 +246,21 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
           edgeDst.push(dst);
         }
         if (tbad !== 0) noteViolation(tbad, dst, id, ei, depth + 1);
+        if (counter) {
+          if (dst < layerEnd) {
+            notLayered = true;
+            break outer;
+          }
+          counter.edge(id, dst, tbad | flags.data[dst]);
+        }
         if (count > before && stopReason === 'first-violation') break outer;
       }
       head++;
       if (stopReason !== null) break;
-      if ((head & 1023) === 0) arena.releaseBelow(head);
+      if ((head & 1023) === 0) {
+        arena.releaseBelow(head);
+        if (counter) counter.releaseBelow(head);
+      }
       if (++sinceStopPoll >= opt.pollEvery) {
         sinceStopPoll = 0;
         if (opt.onProgress) {
@@ -261,9 +307,10 @@ export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions =
       roots,
       symmetry: canon !== null,
       storeBytes: storeBytes(),
-      frontierPeakBytes: arena.peakBytes,
+      frontierPeakBytes: arena.peakBytes + (counter ? counter.peakBytes : 0),
+      pathCounts: counter && stopReason === null && head === count ? counter.result() : null,
     };
   };
 
-  return { advance, graph };
+  return { advance, graph, notLayered: () => notLayered };
 }

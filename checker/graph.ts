@@ -79,7 +79,7 @@ function counterexampleEdges(g: StateGraph, edgeStart: Int32Array): { invariant:
 }
 
 export function stateGraph<S, E>(model: Model<S, E>, opts: GraphOptions<S, E>): GraphResult {
-  const g = explore(model, { symmetry: false, countPaths: true, maxStates: opts.maxStates });
+  const g = explore(model, { symmetry: false, countPaths: true, keepEdges: true, maxStates: opts.maxStates });
   if (!g.complete) return { ok: false, reason: 'too-large', maxStates: opts.maxStates };
   const edgeStart = g.edgeStart!;
   const edgeDst = g.edgeDst!;

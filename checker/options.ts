@@ -8,8 +8,14 @@ export interface ExploreOptions {
   readonly maxStates?: number;
   /** Use the model's symmetry reduction when it has one. Default: true. */
   readonly symmetry?: boolean;
-  /** Keep the state graph's edges and count complete interleavings with BigInt. Default: true. */
+  /** Count complete interleavings (exactly). Default: true. */
   readonly countPaths?: boolean;
+  /**
+   * Keep the state graph's edges (for drawing it, say). Without them, interleavings are
+   * counted during the search, or, on a graph that is not layered, from edges kept by a
+   * second run. Default: false.
+   */
+  readonly keepEdges?: boolean;
   /** Stop as soon as any invariant is violated (counts are then not available). Default: false. */
   readonly stopAtFirstViolation?: boolean;
   /**
@@ -35,6 +41,7 @@ export interface ResolvedOptions {
   readonly maxStates: number;
   readonly symmetry: boolean;
   readonly countPaths: boolean;
+  readonly keepEdges: boolean;
   readonly stopAtFirstViolation: boolean;
   readonly shouldStop: (() => StopReason | null) | null;
   readonly onProgress: ((p: Progress) => void) | null;
@@ -50,6 +57,7 @@ export function resolveOptions(o: ExploreOptions = {}): ResolvedOptions {
     maxStates,
     symmetry: o.symmetry ?? true,
     countPaths: o.countPaths ?? true,
+    keepEdges: o.keepEdges ?? false,
     stopAtFirstViolation: o.stopAtFirstViolation ?? false,
     shouldStop: o.shouldStop ?? null,
     onProgress: o.onProgress ?? null,

@@ -48,6 +48,10 @@ export interface CheckReport {
   readonly statesPerSecond: number;
   readonly storeBytes: number;
   readonly bytesPerState: number;
+  /** Peak resident set size of the process when the report was made; null: the shell cannot tell. */
+  readonly peakRssBytes: number | null;
+  /** peakRssBytes / states: what a state cost the whole process, next to the store's bytesPerState. */
+  readonly rssBytesPerState: number | null;
   readonly collisionProbability: number;
   readonly counterexample: { readonly steps: readonly NarratedStep[] } | null;
   readonly violations: readonly ViolationReport[];
@@ -57,6 +61,8 @@ export interface Clock {
   now(): number;
   /** Bytes the process uses (for --max-memory); absent: no memory limit can be applied. */
   memory?(): number;
+  /** The most bytes the process has used so far (peak RSS); absent: not reported. */
+  peakMemory?(): number;
   /** Whether the user asked the run to stop (Ctrl-C, SIGTERM); absent: never. */
   interrupted?(): boolean;
 }
@@ -107,6 +113,7 @@ export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Prog
   } else {
     result = await checkParallel<State, Event>({ module: FACTORY_MODULE, args: id }, { ...options, workers: a.workers });
   }
+  const peak = clock.peakMemory ? clock.peakMemory() : null;
   const elapsedMs = Math.max(0, Math.round(clock.now() - started));
   const violations: ViolationReport[] = result.violations.map((v) => {
     const steps = narrate(model, v.counterexample, a.withStates);
@@ -147,6 +154,8 @@ export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Prog
     statesPerSecond: elapsedMs > 0 ? Math.round((result.states * 1000) / elapsedMs) : result.states * 1000,
     storeBytes: result.storeBytes,
     bytesPerState: result.states > 0 ? Math.round((result.storeBytes / result.states) * 10) / 10 : 0,
+    peakRssBytes: peak,
+    rssBytesPerState: peak === null ? null : result.states > 0 ? Math.round((peak / result.states) * 10) / 10 : 0,
     collisionProbability: result.collisionProbability,
     counterexample: primary ? primary.counterexample : null,
     violations,

@@ -40,6 +40,7 @@ process.exitCode = await run(process.argv.slice(2), {
   color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   now: () => performance.now(),
   memory: () => process.memoryUsage().rss,
+  peakMemory: () => process.resourceUsage().maxRSS * 1024,
   interrupted: () => interrupted,
   debug: Boolean(process.env.POPCHECK_DEBUG),
   readFile: (path) => readFileSync(path, 'utf8'),

@@ -80,6 +80,8 @@ export const CheckReportSchema = z
     statesPerSecond: z.number().min(0),
     storeBytes: Int.min(0),
     bytesPerState: z.number().min(0),
+    peakRssBytes: Int.min(0).nullable(),
+    rssBytesPerState: z.number().min(0).nullable(),
     collisionProbability: z.number().min(0),
     counterexample: z.object({ steps: z.array(NarratedStepSchema) }).strict().nullable(),
     violations: z.array(ViolationReportSchema),

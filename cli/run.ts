@@ -41,6 +41,8 @@ export interface Io {
   readonly now: () => number;
   /** Bytes the process uses. */
   readonly memory: () => number;
+  /** The most bytes the process has used so far (peak RSS); absent: not reported. */
+  readonly peakMemory?: () => number;
   /** Whether the user asked to stop (SIGINT, SIGTERM); absent: never. */
   readonly interrupted?: () => boolean;
   readonly debug: boolean;
@@ -135,7 +137,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     else throw new UsageError(`help: unknown command '${topic}' (known: ${Object.keys(COMMAND_HELP).join(', ')})`);
     return EXIT.holds;
   }
-  const clock = { now: io.now, memory: io.memory, interrupted: io.interrupted };
+  const clock = { now: io.now, memory: io.memory, peakMemory: io.peakMemory, interrupted: io.interrupted };
   if (command === 'check') {
     const args = parseCheckArgs(rest);
     if (args.help) {

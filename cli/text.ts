@@ -74,7 +74,9 @@ export function renderCheck(r: CheckReport): string {
   out.push(
     `${r.verdict}: ${r.states} states, ${r.transitions} transitions, depth ${r.depth}; ${counted}; ` +
       `symmetry ${r.symmetry ? 'on' : 'off'}; ${r.elapsedMs} ms (${r.statesPerSecond} states/s); ` +
-      `store ${bytes(r.storeBytes)}; fingerprint collision probability ${r.collisionProbability.toExponential(1)}`,
+      `store ${bytes(r.storeBytes)} (${r.bytesPerState} B/state)` +
+      (r.peakRssBytes === null ? '' : `; peak RSS ${bytes(r.peakRssBytes)} (${r.rssBytesPerState} B/state)`) +
+      `; fingerprint collision probability ${r.collisionProbability.toExponential(1)}`,
   );
   return out.join('\n');
 }

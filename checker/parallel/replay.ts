@@ -7,6 +7,7 @@
  * reproduced here step by step (bounds, first violation, polling), including the capacity
  * its fingerprint table would have, for `storeBytes`.
  */
+import { LayeredCounter } from '../count.js';
 import { TERMINAL, type FirstViolation, type StateGraph } from '../explore.js';
 import { GrowInt32, GrowUint32 } from '../grow.js';
 import type { ResolvedOptions, StopReason } from '../options.js';
@@ -37,6 +38,12 @@ export class Replay {
   /** This level: the provisional index of each state numbered, in id order. */
   readonly order = new GrowInt32();
   private provisionalFlags: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /**
+   * Path counts during the search, as explore's first run gathers them (null once an edge
+   * breaks the layering, when explore would start again keeping edges). This replay keeps
+   * edges all along, and reports them only where explore would.
+   */
+  private counter: LayeredCounter | null;
 
   constructor(
     private readonly opt: ResolvedOptions,
@@ -44,6 +51,13 @@ export class Replay {
   ) {
     this.edgeStart = opt.countPaths ? new GrowInt32() : null;
     this.edgeDst = opt.countPaths ? new GrowInt32() : null;
+    this.counter = opt.countPaths && !opt.keepEdges ? new LayeredCounter() : null;
+  }
+
+  /** A new initial state, from the model's initial state `k`. */
+  addRoot(id: number, k: number): void {
+    this.roots.set(id, k);
+    if (this.counter) this.counter.root(id, this.flags.data[id]);
   }
 
   /** The sequential table's getOrInsert: it grows before a call that could pass 70% load. */
@@ -55,6 +69,7 @@ export class Replay {
   newState(par: number, ev: number, bad: number, d: number): number {
     const id = this.count++;
     if (d > this.maxDepth) this.maxDepth = d;
+    if (this.counter) this.counter.add(id);
     this.parent.push(par);
     this.via.push(ev);
     this.flags.push(bad);
@@ -67,7 +82,10 @@ export class Replay {
     if (fresh === 0) return;
     this.violatedMask |= fresh;
     for (let i = 0; i < this.invariantCount; i++) {
-      if (fresh & (1 << i)) this.firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });
+      if (fresh & (1 << i)) {
+        this.firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });
+        if (this.counter) this.counter.activate(i);
+      }
     }
     if (this.opt.stopAtFirstViolation && this.stopReason === null) this.stopReason = 'first-violation';
   }
@@ -120,6 +138,7 @@ export class Replay {
       this.flags.data[id] |= fin;
       const fbad = fin & ~TERMINAL;
       if (fbad !== 0) this.noteViolation(fbad, id, -1, -1, this.depth);
+      if (this.counter) this.counter.terminal(id, this.flags.data[id]);
     }
     let b = b0;
     for (let ei = 0; ei < deg; ei++) {
@@ -142,9 +161,14 @@ export class Replay {
         edgeDst.push(dst);
       }
       if (tbad !== 0) this.noteViolation(tbad, dst, id, ei, this.depth + 1);
+      if (this.counter) {
+        if (dst < this.layerEnd) this.counter = null;
+        else this.counter.edge(id, dst, tbad | this.flags.data[dst]);
+      }
       if (this.count > before && this.stopReason === 'first-violation') return false;
     }
     this.head++;
+    if (this.counter && (this.head & 1023) === 0) this.counter.releaseBelow(this.head);
     if (this.stopReason !== null) return false;
     if (++this.sinceStopPoll >= this.opt.pollEvery) {
       this.sinceStopPoll = 0;
@@ -184,15 +208,16 @@ export class Replay {
       this.parent.bytes +
       this.via.bytes +
       this.flags.bytes +
-      (this.edgeStart ? this.edgeStart.bytes : 0) +
-      (this.edgeDst ? this.edgeDst.bytes : 0)
+      (this.edgeStart && !this.counter ? this.edgeStart.bytes : 0) +
+      (this.edgeDst && !this.counter ? this.edgeDst.bytes : 0)
     );
   }
 
   /** The graph, once the run is over (`frontierPeakBytes` is the parallel stores' peak). */
   graph(symmetry: boolean, frontierPeakBytes: number): StateGraph {
-    const { edgeStart, edgeDst } = this;
+    const { edgeStart, edgeDst, counter } = this;
     if (edgeStart) edgeStart.push(edgeDst!.length);
+    const complete = this.stopReason === null && this.head === this.count;
     return {
       states: this.count,
       transitions: this.transitions,
@@ -203,14 +228,15 @@ export class Replay {
       parent: this.parent.data.subarray(0, this.parent.length),
       via: this.via.data.subarray(0, this.via.length),
       flags: this.flags.data.subarray(0, this.flags.length),
-      edgeStart: edgeStart ? edgeStart.data.subarray(0, edgeStart.length) : null,
-      edgeDst: edgeDst ? edgeDst.data.subarray(0, edgeDst.length) : null,
-      edgeBad: this.edgeBad,
+      edgeStart: edgeStart && !counter ? edgeStart.data.subarray(0, edgeStart.length) : null,
+      edgeDst: edgeDst && !counter ? edgeDst.data.subarray(0, edgeDst.length) : null,
+      edgeBad: counter ? new Map<number, number>() : this.edgeBad,
       firstViolations: this.firstViolations,
       roots: this.roots,
       symmetry,
       storeBytes: this.storeBytes(),
       frontierPeakBytes,
+      pathCounts: counter && complete ? counter.result() : null,
     };
   }
 }

@@ -41,6 +41,6 @@ export function insertRoots<S, E>(
       front.perm[id] = id;
       table.publish(table.claimed, id + 1);
     }
-    if (replay.count > before) replay.roots.set(id, k);
+    if (replay.count > before) replay.addRoot(id, k);
   }
 }

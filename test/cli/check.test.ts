@@ -206,13 +206,26 @@ describe('usage errors exit 2 with one line naming the flag', () => {
   });
 });
 
+describe('popcheck check reports memory (binary)', () => {
+  it('gives peak RSS and bytes per state next to the store figure, in text and --json', () => {
+    const j = JSON.parse(bin('check', '--messages', '4', '--no-symmetry', '--json').stdout);
+    expect(j.peakRssBytes).toBeGreaterThan(1 << 20);
+    expect(j.rssBytesPerState).toBeCloseTo(j.peakRssBytes / j.states, 0);
+    expect(j.bytesPerState).toBeCloseTo(j.storeBytes / j.states, 0);
+    const text = bin('check', '--messages', '4', '--no-symmetry').stdout;
+    expect(text).toMatch(/store [\d.]+ [KMG]?i?B \([\d.]+ B\/state\); peak RSS [\d.]+ [KMG]iB \([\d.]+ B\/state\);/);
+  });
+});
+
 describe('popcheck check --workers (binary)', () => {
-  /** The output without the two timing figures, which are all that may differ. */
+  /** The output without the timing and peak-memory figures, which are all that may differ. */
   const untimed = (stdout: string, json: boolean): unknown => {
-    if (!json) return stdout.replace(/; \d+ ms \(\d+ states\/s\);/, '; (timing);');
+    if (!json) return stdout.replace(/; \d+ ms \(\d+ states\/s\);/, '; (timing);').replace(/; peak RSS [^;]*;/, '; (peak RSS);');
     const j = JSON.parse(stdout);
     delete j.elapsedMs;
     delete j.statesPerSecond;
+    delete j.peakRssBytes;
+    delete j.rssBytesPerState;
     return j;
   };
   const runs: string[][] = [

@@ -175,8 +175,8 @@ describe('successors built by the enabled-event computation', () => {
         words: (s) => m.words(s),
         fromWords: (w) => m.fromWords(w),
       };
-      const a = explore(m, { symmetry: false, maxStates: 20_000 });
-      const b = explore(plain, { symmetry: false, maxStates: 20_000 });
+      const a = explore(m, { symmetry: false, maxStates: 20_000, keepEdges: true });
+      const b = explore(plain, { symmetry: false, maxStates: 20_000, keepEdges: true });
       expect(a.states).toBeGreaterThan(100);
       expect([a.states, a.transitions, a.depth, a.complete, a.firstViolations]).toEqual([b.states, b.transitions, b.depth, b.complete, b.firstViolations]);
       expect(same(a.parent, b.parent) && same(a.via, b.via) && same(a.edgeDst!, b.edgeDst!)).toBe(true);

@@ -1,0 +1,125 @@
+/**
+ * Path counts gathered during the search (LayeredCounter) against the counts taken
+ * afterwards from kept edges (countPaths): the same numbers, float64 only while exact,
+ * and the fallback to kept edges when the graph is not layered.
+ */
+import { describe, expect, it } from 'vitest';
+import { check, explore, type Invariant, type Model } from '../../checker/index.js';
+import { LayeredCounter } from '../../checker/count.js';
+import { bitsModel, counterModel, fanModel, multiRootModel, ringModel } from '../fixtures/toy.js';
+
+const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
+
+type BitsInvariant = Invariant<Int32Array, { set: number }>;
+
+/** The counts of a check, counted both ways, must agree; returns the online one. */
+function bothWays<S, E>(model: Model<S, E>, options: Parameters<typeof check>[1] = {}) {
+  const online = check(model, options);
+  const edges = check(model, { ...options, keepEdges: true });
+  const figures = (r: typeof online) => ({
+    verdict: r.verdict,
+    states: r.states,
+    transitions: r.transitions,
+    depth: r.depth,
+    cyclic: r.cyclic,
+    interleavings: r.interleavings,
+    violations: r.violations.map((v) => [v.invariant, v.length, v.violatingInterleavings, v.counterexample]),
+  });
+  expect(figures(online)).toEqual(figures(edges));
+  expect(edges.graph.edgeStart).not.toBeNull();
+  return online;
+}
+
+describe('path counts during the search', () => {
+  it('keeps no edges on a layered graph and counts what countPaths counts', () => {
+    const invariants: BitsInvariant[] = [
+      { name: 'order', kind: 'transition', description: 'x', holds: (b, e) => !(e.set === 0 && b[1] === 1) },
+      { name: 'not-two', kind: 'always', description: 'x', holds: (s) => !(s[2] === 1 && s[3] === 1) },
+      { name: 'never-done', kind: 'final', description: 'x', holds: () => false },
+      { name: 'fine', kind: 'always', description: 'x', holds: () => true },
+    ];
+    for (const n of [1, 4, 7]) {
+      for (const symmetric of [false, true]) {
+        const r = bothWays(bitsModel(n, { symmetric, invariants: n >= 4 ? invariants : [] }));
+        expect(r.graph.edgeStart).toBeNull();
+        expect(r.graph.pathCounts).not.toBeNull();
+        expect(r.interleavings).toBe(factorial(n));
+      }
+    }
+    const r = bothWays(bitsModel(12, { invariants }));
+    expect(r.graph.storeBytes).toBeLessThan(check(bitsModel(12, { invariants }), { keepEdges: true }).storeBytes);
+  });
+
+  it('stays exact beyond 2^53 (BigInt from the first count that float64 cannot hold)', () => {
+    // Under symmetry bits(n) has n + 1 states and n! interleavings: 30! ≈ 2.7e32.
+    for (const n of [17, 18, 19, 25, 30]) {
+      const r = bothWays(bitsModel(n, { symmetric: true }));
+      expect(r.graph.edgeStart).toBeNull();
+      expect(r.interleavings).toBe(factorial(n));
+    }
+    // 18! < 2^53 < 19!: the step from 18 to 19 is where float64 would start to round.
+    expect(factorial(18) < 2n ** 53n && factorial(19) > 2n ** 53n).toBe(true);
+    // Violating counts beyond 2^53: every order passes through a state with 10 bits set.
+    const ten: BitsInvariant = { name: 'ten', kind: 'always', description: 'x', holds: (s) => s.reduce((a, b) => a + b, 0) !== 10 };
+    const odd: BitsInvariant = { name: 'odd-last', kind: 'transition', description: 'x', holds: (b, e, a) => !(e.set % 2 === 1 && a.every((x) => x === 1)) };
+    const r = bothWays(bitsModel(30, { symmetric: true, invariants: [ten, odd] }));
+    expect(r.interleavings).toBe(factorial(30));
+    expect(r.violations.map((v) => v.violatingInterleavings)).toEqual([factorial(30), r.violations[1].violatingInterleavings]);
+    expect(r.violations[1].violatingInterleavings! > 2n ** 53n).toBe(true);
+  });
+
+  it('switches from float64 to BigInt exactly when a count reaches 2^53', () => {
+    // A ladder of states, each reached by two edges from the one before: count(k) = 2^k.
+    const d = new LayeredCounter();
+    d.root(0, 0);
+    for (let k = 1; k <= 60; k++) {
+      d.add(k);
+      d.edge(k - 1, k, 0);
+      d.edge(k - 1, k, 0);
+      // 2^53 is the first count that is not below 2^53.
+      expect(d.usesBigInt).toBe(k >= 53);
+    }
+    d.terminal(60, 0);
+    expect(d.result().interleavings).toBe(2n ** 60n);
+    const e = new LayeredCounter();
+    e.root(0, 0);
+    for (let k = 1; k <= 52; k++) {
+      e.add(k);
+      e.edge(k - 1, k, 0);
+      e.edge(k - 1, k, 0);
+    }
+    expect(e.usesBigInt).toBe(false);
+    e.terminal(52, 0);
+    e.terminal(52, 0);
+    e.terminal(52, 0);
+    // 3 · 2^52 > 2^53: the total is still exact.
+    expect(e.result().interleavings).toBe(3n * 2n ** 52n);
+  });
+
+  it('falls back to kept edges when an edge does not go to the next layer', () => {
+    // counterModel: steps of 1 or 2, so state 2 is reached in one step and in two.
+    for (const [max, bad] of [
+      [4, [2]],
+      [8, [5]],
+      [30, [7, 11]],
+    ] as const) {
+      const r = bothWays(counterModel(max, bad));
+      expect(r.graph.edgeStart).not.toBeNull();
+      expect(r.graph.pathCounts).toBeNull();
+    }
+    expect(check(counterModel(4, [2])).violations[0].violatingInterleavings).toBe(4n);
+    // A cycle is not layered either: reported as cyclic, as before.
+    const ring = bothWays(ringModel());
+    expect(ring.cyclic).toBe(true);
+    expect(ring.interleavings).toBeNull();
+  });
+
+  it('agrees on the other toy graphs, with several roots and bounds', () => {
+    bothWays(fanModel(3, 4, 5, [7]));
+    bothWays(multiRootModel([0, 2, 5, 2], 9));
+    bothWays(bitsModel(6), { maxStates: 20 });
+    bothWays(bitsModel(6), { stopAtFirstViolation: true });
+    const g = explore(bitsModel(6));
+    expect(g.pathCounts?.interleavings).toBe(720n);
+  });
+});

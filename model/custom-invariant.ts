@@ -15,7 +15,7 @@
 import type { Invariant, Model } from '../checker/model.js';
 import type { Event } from './events.js';
 import { INVARIANT_NAMES } from './invariants.js';
-import type { PopModel } from './popmodel.js';
+import { variantOf, type PopModel } from './popmodel.js';
 import { toRecord, type State, type StateRecord } from './state.js';
 
 /** A named predicate over the state record. */
@@ -79,18 +79,9 @@ export function withInvariants(model: PopModel, invariants: readonly RecordInvar
     description: inv.description,
     holds: (s: State) => inv.holds(toRecord(s, L)),
   }));
-  const canonicalize = options.symmetric === true ? model.canonicalize : undefined;
-  return {
+  return variantOf(model, {
     name: `${model.name} with ${invariants.map((i) => i.name).join(', ')}`,
-    stateWords: model.stateWords,
     invariants: [...base, ...added],
-    initialStates: () => model.initialStates(),
-    enabledEvents: (s) => model.enabledEvents(s),
-    enabledWithSuccessors: (s, after) => model.enabledWithSuccessors(s, after),
-    step: (s, e) => model.step(s, e),
-    stepInto: (s, e, out) => model.stepInto(s, e, out),
-    words: (s) => model.words(s),
-    fromWords: (w) => model.fromWords(w),
-    ...(canonicalize ? { canonicalize: (s: State) => canonicalize(s) } : {}),
-  };
+    symmetric: options.symmetric === true,
+  });
 }

@@ -95,3 +95,35 @@ export class PopModel implements Model<State, Event> {
     return asState(w);
   }
 }
+
+/**
+ * `model` as the explorer's Model with some parts replaced: the initial states (checking
+ * from a state), the invariants (custom ones), the name, and whether symmetry is used. Steps,
+ * enabled events and their successors, and the encoding stay the model's own.
+ */
+export function variantOf(
+  model: PopModel,
+  parts: {
+    readonly name: string;
+    readonly initialStates?: readonly State[];
+    readonly invariants?: readonly Invariant<State, Event>[];
+    /** Keep the model's symmetry reduction (default: yes). */
+    readonly symmetric?: boolean;
+  },
+): Model<State, Event> {
+  const canonicalize = parts.symmetric === false ? undefined : model.canonicalize;
+  const initial = parts.initialStates;
+  return {
+    name: parts.name,
+    stateWords: model.stateWords,
+    invariants: parts.invariants ?? model.invariants,
+    initialStates: () => initial ?? model.initialStates(),
+    enabledEvents: (s) => model.enabledEvents(s),
+    enabledWithSuccessors: (s, after) => model.enabledWithSuccessors(s, after),
+    step: (s, e) => model.step(s, e),
+    stepInto: (s, e, out) => model.stepInto(s, e, out),
+    words: (s) => model.words(s),
+    fromWords: (w) => model.fromWords(w),
+    ...(canonicalize ? { canonicalize: (s: State) => canonicalize(s) } : {}),
+  };
+}

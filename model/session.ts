@@ -23,7 +23,7 @@ import { ckState, messageState, type CkState, type MessageState } from './lifecy
 import { G } from './layout.js';
 import type { NarratedStep } from './narrate.js';
 import type { Observation } from './observations.js';
-import type { PopModel } from './popmodel.js';
+import { variantOf, type PopModel } from './popmodel.js';
 import { FULL_DEFAULTS } from './scenarios/full.js';
 import { applyNarrated } from './step.js';
 import { toRecord, type State, type StateRecord } from './state.js';
@@ -469,19 +469,7 @@ export function bugSession(id: string, which: 'buggy' | 'fixed' = 'buggy'): { se
 
 /** A model whose only initial state is `from` (checking "from here"). */
 export function fromState(model: PopModel, from: State): Model<State, Event> {
-  return {
-    name: `${model.name} from a state`,
-    stateWords: model.stateWords,
-    invariants: model.invariants,
-    initialStates: () => [from],
-    enabledEvents: (s) => model.enabledEvents(s),
-    enabledWithSuccessors: (s, after) => model.enabledWithSuccessors(s, after),
-    step: (s, e) => model.step(s, e),
-    stepInto: (s, e, out) => model.stepInto(s, e, out),
-    words: (s) => model.words(s),
-    fromWords: (w) => model.fromWords(w),
-    ...(model.canonicalize ? { canonicalize: (s: State) => model.canonicalize!(s) } : {}),
-  };
+  return variantOf(model, { name: `${model.name} from a state`, initialStates: [from] });
 }
 
 /** What "check from here" reports: data a page or a terminal renders. */

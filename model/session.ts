@@ -199,7 +199,6 @@ export class Session {
   private readonly taken: NarratedStep[] = [];
   /** Steps undone and not yet redone (most recent undo last). */
   private readonly undone: Event[] = [];
-  private readonly brokenAt: (Broken | null)[] = [];
 
   private constructor(readonly identity: ModelIdentity) {
     this.model = buildPopModel(identity);
@@ -265,7 +264,6 @@ export class Session {
     this.states.push(r.state);
     const index = this.taken.length + 1;
     this.taken.push({ index, event: ev, time: r.state[G.NOW], notes: r.notes, observations: r.observations });
-    this.brokenAt.push(this.firstBroken(before, ev, r.state, index));
     const next = this.undone[this.undone.length - 1];
     if (next !== undefined && sameEvent(next, ev)) this.undone.pop();
     else this.undone.length = 0;
@@ -276,7 +274,6 @@ export class Session {
     const last = this.taken.pop();
     if (!last) return false;
     this.states.pop();
-    this.brokenAt.pop();
     this.undone.push(last.event);
     return true;
   }
@@ -290,14 +287,6 @@ export class Session {
   /** Goes back to after step `n` (0: the initial state); the steps after it can be redone. */
   rewind(n: number): void {
     while (this.taken.length > Math.max(0, n)) this.undo();
-  }
-
-  private firstBroken(before: State, e: Event, after: State, index: number): Broken | null {
-    for (const inv of this.model.invariants) {
-      const ok = inv.kind === 'always' ? inv.holds(after) : inv.kind === 'transition' ? inv.holds(before, e, after) : true;
-      if (!ok) return { invariant: inv.name, description: inv.description, step: index, why: explain(inv.name, after, this.model.ctx, before, e) };
-    }
-    return null;
   }
 
   /**

@@ -14,7 +14,7 @@ import { open, stat } from 'node:fs/promises';
 import { EVIDENCE_TEXT, findCatalogueMatches } from '../traces/catalogue-match.js';
 import { boundedLines } from './poplog-file.js';
 import { describeCoverage, MAX_LINE_LENGTH, PopLogAccumulator, parsePopLogLine, type PopLogCounts, type PopLogEntry, type PopLogLine, type RawLine } from '../traces/poplog.js';
-import { findingRank, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
+import { headline, PopLogValidator, type CkResult, type UnusedReason } from '../traces/validate.js';
 import { DEFAULT_RELEASE, findRelease } from '../model/versions.js';
 import { parseSetFlags } from './args.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
@@ -286,11 +286,7 @@ function fileReport(
   validator: PopLogValidator,
   facts: { truncatedLastLine: boolean; linesTooLong: number },
 ): FileReport {
-  const bad = res.cks.filter((c) => c.verdict !== 'conforms' && c.verdict !== 'unchecked');
-  // The headline: a harm a consumer sees (an acked message retried, a loss) first, then any violation, a divergence, a cut search.
-  const rank = findingRank;
-  const top = bad.sort((x, y) => rank(y) - rank(x) || (x.line ?? 0) - (y.line ?? 0))[0] ?? null;
-  const verdict: Verdict = top === null ? 'conforms' : top.verdict === 'violated' ? 'violated' : top.verdict === 'diverges' ? 'diverges' : 'incomplete';
+  const { top, verdict } = headline(res.cks);
   const notPerCk: Record<string, number> = {};
   for (const [k, n] of Object.entries(counts.linesByKind)) {
     if (!PER_CK.has(k)) notPerCk[k] = n as number;

@@ -43,7 +43,7 @@ import { CK_BASE_OFFSET, CK_MAX_NUM, CkModels, ckModelRefusal } from './ck-model
 
 import { printedIn, type PopLogRelease } from './poplog-render.js';
 import { CK_LINE_KINDS, expectLines, lineMismatch, type CkWorld, type LineExpect } from './poplog-expect.js';
-import { PopLogAccumulator, type PopLogEntry, type PopLogKind, type PopLogRecord } from './poplog.js';
+import { PopLogAccumulator, type PopLogEntry, type PopLogKind, type PopLogLine, type PopLogRecord, type RawLine } from './poplog.js';
 
 /**
  * The model's clock moves between breakpoints in steps of 500 ms: a step at model time t stands
@@ -243,6 +243,16 @@ export const KEPT_FINDINGS = 1000;
 /** How much a finding matters for a report's headline: a harm a consumer sees, another violation, a divergence, the rest. */
 export function findingRank(c: CkResult): number {
   return c.verdict === 'violated' ? (OUTCOME_INVARIANTS.has(c.invariant ?? '') ? 4 : 3) : c.verdict === 'diverges' ? 2 : c.verdict === 'incomplete' ? 1 : 0;
+}
+
+/** A file's non-conforming CKs worst first (by findingRank, then line), the headline, and the file's verdict. */
+export function headline(cks: readonly CkResult[]): { readonly bad: CkResult[]; readonly top: CkResult | null; readonly verdict: 'conforms' | 'violated' | 'diverges' | 'incomplete' } {
+  const bad = cks.filter((c) => c.verdict !== 'conforms' && c.verdict !== 'unchecked');
+  // A harm a consumer sees (an acked message retried, a loss) first, then any violation, a divergence, a cut search.
+  bad.sort((x, y) => findingRank(y) - findingRank(x) || (x.line ?? 0) - (y.line ?? 0));
+  const top = bad[0] ?? null;
+  const verdict = top === null ? 'conforms' : top.verdict === 'violated' ? 'violated' : top.verdict === 'diverges' ? 'diverges' : 'incomplete';
+  return { bad, top, verdict };
 }
 
 /** Why a line was not used by any CK's check. */
@@ -1262,13 +1272,26 @@ function sameViolations(a: Candidate, b: Candidate): boolean {
 }
 
 /** Validates in-memory pop.log lines (the pure core of `popcheck validate` on one file). */
-export function validatePopLogLines(lines: Iterable<string>, v: ValidateSettings): ValidationResult & { counts: PopLogValidator['counts'] } {
+export function validatePopLogLines(
+  lines: Iterable<string>,
+  v: ValidateSettings,
+  opts: {
+    /** How a line is read (default: pop.log text; parsePopLogJsonlLine for the JSON Lines form). */
+    readonly parse?: (input: string | RawLine, lineNo: number) => PopLogLine;
+    /** Leading lines that are not log lines (a JSON Lines header): counted, not read. */
+    readonly skip?: number;
+  } = {},
+): ValidationResult & { counts: PopLogValidator['counts']; lineCounts: PopLogAccumulator['counts'] } {
   const validator = new PopLogValidator(v);
   const acc = new PopLogAccumulator();
   const feed = (entries: readonly PopLogEntry[]): void => {
     for (const e of entries) if (e.kind !== 'unknown' && e.kind !== 'malformed') validator.push(e);
   };
-  for (const l of lines) feed(acc.push(l));
+  let n = 0;
+  for (const l of lines) {
+    if (n++ < (opts.skip ?? 0)) acc.skip();
+    else feed(opts.parse ? acc.push(l, opts.parse) : acc.push(l));
+  }
   feed(acc.end());
-  return { ...validator.finish(), counts: validator.counts };
+  return { ...validator.finish(), counts: validator.counts, lineCounts: acc.counts };
 }

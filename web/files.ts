@@ -9,10 +9,10 @@ import { Session, SessionSpecSchema } from '../model/session.js';
 import { headerIdentity } from '../traces/format.js';
 import { readTrace } from '../traces/read.js';
 import { findCatalogueMatches } from '../traces/catalogue-match.js';
-import { PopLogAccumulator, parsePopLogLine, type PopLogEntry, type PopLogLine } from '../traces/poplog.js';
+import type { PopLogLine } from '../traces/poplog.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
 import { ckLineRecords, popLogDiagram } from '../traces/poplog-diagram.js';
-import { findingRank, PopLogValidator, validatePopLogLines, type CkResult } from '../traces/validate.js';
+import { headline, validatePopLogLines, type CkResult } from '../traces/validate.js';
 
 /** Releases whose pop.log formats the validator reads. */
 export const POPLOG_RELEASES: readonly string[] = ['5.3.0', '5.3.1', '5.3.2', 'head'];
@@ -63,38 +63,17 @@ function loadTrace(name: string, text: string): Loaded {
 }
 
 function loadPopLog(name: string, lines: string[], format: PopLogReport['format'], release: string, headerIndex: number): Loaded {
-  let result: ReturnType<typeof validatePopLogLines>;
-  let counts: PopLogAccumulator['counts'];
-  if (format === 'poplog') {
-    const acc = new PopLogAccumulator();
-    // Count the lines first (the validator's own accumulator does not expose them).
-    for (const l of lines) acc.push(l, parsePopLogLine);
-    counts = acc.counts;
-    if (counts.records + counts.unknown === 0) {
-      const ex = counts.malformedExamples[0];
-      return err(name, ex?.line ?? 1, `not a pop.log: no line has a pop.log line's form${ex ? ` (${ex.reason})` : ''}`);
-    }
-    result = validatePopLogLines(lines, { release });
-  } else {
-    const validator = new PopLogValidator({ release });
-    const acc = new PopLogAccumulator();
-    const feed = (entries: readonly PopLogEntry[]): void => {
-      for (const e of entries) if (e.kind !== 'unknown' && e.kind !== 'malformed') validator.push(e);
-    };
-    const parse = (input: string | { text: string }, n: number): PopLogLine => parsePopLogJsonlLine(typeof input === 'string' ? input : input.text, n);
-    lines.forEach((l, i) => (i <= headerIndex ? acc.skip() : feed(acc.push(l, parse))));
-    feed(acc.end());
-    counts = acc.counts;
-    if (counts.records + counts.unknown === 0 && counts.malformed > 0) {
-      const ex = counts.malformedExamples[0];
-      return err(name, ex.line, `not pop.log JSONL: ${ex.reason}`);
-    }
-    result = { ...validator.finish(), counts: validator.counts };
+  const jsonl = format === 'poplog-jsonl';
+  const parse = (input: string | { text: string }, n: number): PopLogLine => parsePopLogJsonlLine(typeof input === 'string' ? input : input.text, n);
+  const result = validatePopLogLines(lines, { release }, jsonl ? { parse, skip: headerIndex + 1 } : {});
+  const counts = result.lineCounts;
+  if (counts.records + counts.unknown === 0 && (!jsonl || counts.malformed > 0)) {
+    const ex = counts.malformedExamples[0];
+    return jsonl
+      ? err(name, ex.line, `not pop.log JSONL: ${ex.reason}`)
+      : err(name, ex?.line ?? 1, `not a pop.log: no line has a pop.log line's form${ex ? ` (${ex.reason})` : ''}`);
   }
-  const bad = result.cks.filter((c) => c.verdict !== 'conforms' && c.verdict !== 'unchecked');
-  bad.sort((x, y) => findingRank(y) - findingRank(x) || (x.line ?? 0) - (y.line ?? 0));
-  const top = bad[0];
-  const verdict: PopLogReport['verdict'] = !top ? 'conforms' : top.verdict === 'violated' ? 'violated' : top.verdict === 'diverges' ? 'diverges' : 'incomplete';
+  const { bad, top, verdict } = headline(result.cks);
   const c = result.counts;
   return {
     kind: 'poplog',

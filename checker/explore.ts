@@ -4,12 +4,12 @@
  * the shortest. The explorer keeps, per state, its parent and the index of the event
  * (in the parent's enabled list) that reached it; counterexamples are rebuilt by replay.
  */
-import { StateArena } from './arena.js';
 import { LayeredCounter, type PathCounts } from './count.js';
 import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { GrowInt32, GrowUint32 } from './grow.js';
 import { validateModel, type Model } from './model.js';
+import { PackedQueue } from './queue.js';
 import { resolveOptions, type ExploreOptions, type ResolvedOptions, type StopReason } from './options.js';
 
 /** Flag bit set on states where no event is enabled. */
@@ -101,7 +101,7 @@ function startCore<S, E>(
 ): Exploration & { notLayered(): boolean } {
   const W = model.stateWords;
   const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
-  const table = new FingerprintTable();
+  let table = new FingerprintTable();
   const parent = new GrowInt32();
   const via = new GrowInt32();
   const flags = new GrowUint32();
@@ -111,7 +111,8 @@ function startCore<S, E>(
   /** Set when an edge reached a state of the same or an earlier layer: counting during the search is off. */
   let notLayered = false;
   const edgeBad = new Map<number, number>();
-  const arena = new StateArena(W);
+  /** The states found and not yet expanded, compressed (see PackedQueue). */
+  const queue = new PackedQueue(W);
   const fp = new Uint32Array(2);
   const scratch = new Int32Array(W);
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
@@ -162,7 +163,7 @@ function startCore<S, E>(
     if (existing >= 0) return existing;
     const id = count++;
     if (d > maxDepth) maxDepth = d;
-    arena.put(id, w);
+    queue.push(w);
     if (counter) counter.add(id);
     parent.push(par);
     via.push(ev);
@@ -183,7 +184,7 @@ function startCore<S, E>(
     const id = insert(canon ? canon(inits[k]) : inits[k], -1, -1, 0);
     if (count > before) {
       roots.set(id, k);
-      if (counter) counter.root(id, flags.data[id]);
+      if (counter) counter.root(id, flags.get(id));
     }
   }
   if (count === 0 && stopReason === null) throw new Error(`model ${model.name}: no initial state`);
@@ -204,7 +205,7 @@ function startCore<S, E>(
         layerEnd = count;
       }
       const id = head;
-      const s = model.fromWords(arena.view(id));
+      const s = model.fromWords(queue.shift());
       const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
       if (edgeStart) edgeStart.push(edgeDst!.length);
       if (events.length === 0) {
@@ -213,10 +214,10 @@ function startCore<S, E>(
           const i = finals[k];
           if (!(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
         }
-        flags.data[id] |= mask;
+        flags.or(id, mask);
         const bad = mask & ~TERMINAL;
         if (bad !== 0) noteViolation(bad, id, -1, -1, depth);
-        if (counter) counter.terminal(id, flags.data[id]);
+        if (counter) counter.terminal(id, flags.get(id));
       }
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
@@ -235,7 +236,7 @@ function startCore<S, E>(
           fingerprint64(w, 0, W, fp);
           if (table.get(fp[0], fp[1]) < 0) {
             stopReason = 'max-states';
-            if (edgeStart) edgeStart.length--; // this state was not fully expanded
+            if (edgeStart) edgeStart.pop(); // this state was not fully expanded
             break outer;
           }
         }
@@ -251,16 +252,13 @@ function startCore<S, E>(
             notLayered = true;
             break outer;
           }
-          counter.edge(id, dst, tbad | flags.data[dst]);
+          counter.edge(id, dst, tbad | flags.get(dst));
         }
         if (count > before && stopReason === 'first-violation') break outer;
       }
       head++;
       if (stopReason !== null) break;
-      if ((head & 1023) === 0) {
-        arena.releaseBelow(head);
-        if (counter) counter.releaseBelow(head);
-      }
+      if ((head & 1023) === 0 && counter) counter.releaseBelow(head);
       if (++sinceStopPoll >= opt.pollEvery) {
         sinceStopPoll = 0;
         if (opt.onProgress) {
@@ -288,28 +286,35 @@ function startCore<S, E>(
     );
   }
 
+  let built: StateGraph | null = null;
   const graph = (): StateGraph => {
     if (!finished) throw new Error('explore: graph() before advance() returned true');
-    return {
+    if (built) return built;
+    // The search is over: the fingerprints are not needed any more, and the columns become
+    // contiguous arrays, so let the table go before they are copied.
+    const bytes = storeBytes();
+    table = new FingerprintTable(0);
+    built = {
       states: count,
       transitions: transitionsSeen,
       depth: maxDepth,
       expanded: head,
       complete: stopReason === null && head === count,
       stopReason,
-      parent: parent.data.subarray(0, parent.length),
-      via: via.data.subarray(0, via.length),
-      flags: flags.data.subarray(0, flags.length),
-      edgeStart: edgeStart ? edgeStart.data.subarray(0, edgeStart.length) : null,
-      edgeDst: edgeDst ? edgeDst.data.subarray(0, edgeDst.length) : null,
+      parent: parent.toArray(),
+      via: via.toArray(),
+      flags: flags.toArray(),
+      edgeStart: edgeStart ? edgeStart.toArray() : null,
+      edgeDst: edgeDst ? edgeDst.toArray() : null,
       edgeBad,
       firstViolations,
       roots,
       symmetry: canon !== null,
-      storeBytes: storeBytes(),
-      frontierPeakBytes: arena.peakBytes + (counter ? counter.peakBytes : 0),
+      storeBytes: bytes,
+      frontierPeakBytes: queue.peakBytes + (counter ? counter.peakBytes : 0),
       pathCounts: counter && stopReason === null && head === count ? counter.result() : null,
     };
+    return built;
   };
 
   return { advance, graph, notLayered: () => notLayered };

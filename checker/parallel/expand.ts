@@ -29,8 +29,8 @@ export class Expander<S, E> {
   private readonly known: (S | null)[] = [];
   private readonly inv: InvariantSets<S, E>;
   private readonly fp = new Uint32Array(2);
-  private readonly codes = new GrowInt32(4096);
-  private readonly bad = new GrowInt32(64);
+  private readonly codes = new GrowInt32();
+  private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private table: SharedTable | null = null;
   private frontWords: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -113,7 +113,7 @@ export class Expander<S, E> {
         codes.push(code);
       }
     }
-    return { start: claim.start, deg, fin, codes: codes.data.slice(0, codes.length), bad: bad.data.slice(0, bad.length) };
+    return { start: claim.start, deg, fin, codes: codes.toArray(), bad: bad.toArray() };
   }
 
   /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */

@@ -57,7 +57,7 @@ export class Replay {
   /** A new initial state, from the model's initial state `k`. */
   addRoot(id: number, k: number): void {
     this.roots.set(id, k);
-    if (this.counter) this.counter.root(id, this.flags.data[id]);
+    if (this.counter) this.counter.root(id, this.flags.get(id));
   }
 
   /** The sequential table's getOrInsert: it grows before a call that could pass 70% load. */
@@ -135,10 +135,10 @@ export class Replay {
     const { edgeStart, edgeDst } = this;
     if (edgeStart) edgeStart.push(edgeDst!.length);
     if (deg === 0) {
-      this.flags.data[id] |= fin;
+      this.flags.or(id, fin);
       const fbad = fin & ~TERMINAL;
       if (fbad !== 0) this.noteViolation(fbad, id, -1, -1, this.depth);
-      if (this.counter) this.counter.terminal(id, this.flags.data[id]);
+      if (this.counter) this.counter.terminal(id, this.flags.get(id));
     }
     let b = b0;
     for (let ei = 0; ei < deg; ei++) {
@@ -151,7 +151,7 @@ export class Replay {
       const before = this.count;
       if (this.count >= this.opt.maxStates && code < 0 && this.assigned[-code - 1] < 0) {
         this.stopReason = 'max-states';
-        if (edgeStart) edgeStart.length--; // this state was not fully expanded
+        if (edgeStart) edgeStart.pop(); // this state was not fully expanded
         return false;
       }
       const dst = this.insert(code, id, ei, this.depth + 1);
@@ -163,7 +163,7 @@ export class Replay {
       if (tbad !== 0) this.noteViolation(tbad, dst, id, ei, this.depth + 1);
       if (this.counter) {
         if (dst < this.layerEnd) this.counter = null;
-        else this.counter.edge(id, dst, tbad | this.flags.data[dst]);
+        else this.counter.edge(id, dst, tbad | this.flags.get(dst));
       }
       if (this.count > before && this.stopReason === 'first-violation') return false;
     }
@@ -225,11 +225,11 @@ export class Replay {
       expanded: this.head,
       complete: this.stopReason === null && this.head === this.count,
       stopReason: this.stopReason,
-      parent: this.parent.data.subarray(0, this.parent.length),
-      via: this.via.data.subarray(0, this.via.length),
-      flags: this.flags.data.subarray(0, this.flags.length),
-      edgeStart: edgeStart && !counter ? edgeStart.data.subarray(0, edgeStart.length) : null,
-      edgeDst: edgeDst && !counter ? edgeDst.data.subarray(0, edgeDst.length) : null,
+      parent: this.parent.toArray(),
+      via: this.via.toArray(),
+      flags: this.flags.toArray(),
+      edgeStart: edgeStart && !counter ? edgeStart.toArray() : null,
+      edgeDst: edgeDst && !counter ? edgeDst.toArray() : null,
       edgeBad: counter ? new Map<number, number>() : this.edgeBad,
       firstViolations: this.firstViolations,
       roots: this.roots,

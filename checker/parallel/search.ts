@@ -270,7 +270,7 @@ export class ParallelSearch<S, E> {
     const { perm, slot } = this.back;
     const ids = this.table.ids;
     for (let j = 0; j < order.length; j++) {
-      const k = order.data[j];
+      const k = order.get(j);
       perm[j] = k;
       ids[slot[k]] = firstNew + j + 1;
     }

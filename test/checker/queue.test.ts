@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GrowInt32, GrowUint32 } from '../../checker/grow.js';
+import { PackedQueue } from '../../checker/queue.js';
+
+/** A word: mostly small or equal to the one before (as states are), sometimes any int32. */
+const word = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(0, 1, -1) },
+  { weight: 2, arbitrary: fc.integer({ min: -200, max: 70_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(-(2 ** 31), 2 ** 31 - 1, 2 ** 30, 0x7f, 0x80, 0x3fff, 0x4000) },
+  { weight: 1, arbitrary: fc.integer() },
+);
+
+describe('PackedQueue', () => {
+  it('gives back every state pushed, in order, under any interleaving of pushes and shifts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }).chain((w) =>
+          fc.tuple(
+            fc.constant(w),
+            fc.array(fc.oneof(fc.array(word, { minLength: w, maxLength: w }), fc.constant('shift' as const)), { maxLength: 80 }),
+          ),
+        ),
+        ([w, ops]) => {
+          const q = new PackedQueue(w);
+          const fifo: number[][] = [];
+          for (const op of ops) {
+            if (op === 'shift') {
+              if (fifo.length === 0) continue;
+              expect(Array.from(q.shift())).toEqual(fifo.shift());
+            } else {
+              q.push(Int32Array.from(op));
+              fifo.push(op);
+            }
+            expect(q.length).toBe(fifo.length);
+          }
+          while (fifo.length > 0) expect(Array.from(q.shift())).toEqual(fifo.shift());
+          expect(() => q.shift()).toThrow(/empty/);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('crosses chunks, releases what was read, and holds a few bytes for similar states', () => {
+    // Wide random states fill a 1 MiB chunk in a few dozen records.
+    const W = 3000;
+    const q = new PackedQueue(W);
+    let seed = 7;
+    const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
+    const made: Int32Array[] = [];
+    for (let n = 0; n < 200; n++) {
+      const s = new Int32Array(W);
+      for (let i = 0; i < W; i++) s[i] = rnd();
+      made.push(s);
+      q.push(s);
+      if (n % 3 === 2) expect(q.shift()).toEqual(made[(n / 3) | 0]);
+    }
+    // Read back the rest in order.
+    const rest: Int32Array[] = [];
+    while (q.length > 0) rest.push(q.shift().slice());
+    expect(rest).toEqual(made.slice(200 - rest.length));
+    expect(rest.length).toBe(200 - 66);
+    // 200 records of at most 30,002 bytes: at most 6 chunks were ever alive at once.
+    expect(q.peakBytes).toBeLessThanOrEqual(7 * 2 ** 20);
+
+    // A queue that stays short holds a chunk or two however much passes through it: 1,000
+    // random states (about 17 MB encoded) with at most 20 waiting.
+    const flow = new PackedQueue(W);
+    const waiting: Int32Array[] = [];
+    for (let n = 0; n < 1000; n++) {
+      const s = new Int32Array(W);
+      for (let i = 0; i < W; i++) s[i] = rnd();
+      flow.push(s);
+      waiting.push(s);
+      if (waiting.length > 20) expect(flow.shift()).toEqual(waiting.shift());
+    }
+    expect(flow.peakBytes).toBeLessThanOrEqual(2 * 2 ** 20);
+
+    // 100,000 states differing from the one before in one small word take one chunk.
+    const small = new PackedQueue(200);
+    const s = new Int32Array(200);
+    for (let n = 0; n < 100_000; n++) {
+      s[n % 200] = n & 63;
+      small.push(s);
+    }
+    expect(small.peakBytes).toBe(2 ** 20);
+    const t = new Int32Array(200);
+    for (let n = 0; n < 100_000; n++) {
+      t[n % 200] = n & 63;
+      const got = small.shift();
+      if (n % 997 === 0 || n === 99_999) expect(Array.from(got)).toEqual(Array.from(t));
+    }
+  });
+
+  it('refuses states wider than a record can say', () => {
+    expect(() => new PackedQueue(0x10000)).toThrow(RangeError);
+  });
+});
+
+describe('chunked columns', () => {
+  it('behave as arrays across chunk boundaries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('push', 'set', 'or', 'pop'), fc.integer(), fc.nat()), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (ops, prefill) => {
+          const a = new GrowInt32();
+          const u = new GrowUint32();
+          const ref: number[] = [];
+          const uref: number[] = [];
+          for (let i = 0; i < prefill; i++) {
+            a.push(i * 7 - 3);
+            u.push(i);
+            ref.push(i * 7 - 3);
+            uref.push(i);
+          }
+          for (const [op, v, at] of ops) {
+            const i = ref.length === 0 ? 0 : at % ref.length;
+            if (op === 'push') {
+              a.push(v);
+              u.push(v >>> 0);
+              ref.push(v);
+              uref.push(v >>> 0);
+            } else if (ref.length === 0) {
+              continue;
+            } else if (op === 'set') {
+              a.set(i, v);
+              ref[i] = v;
+            } else if (op === 'or') {
+              u.or(i, v);
+              uref[i] = (uref[i] | v) >>> 0;
+            } else {
+              a.pop();
+              u.pop();
+              ref.pop();
+              uref.pop();
+            }
+          }
+          expect(a.length).toBe(ref.length);
+          expect(Array.from(a.toArray())).toEqual(ref);
+          expect(Array.from(u.toArray())).toEqual(uref);
+          if (ref.length > 0) expect(a.get(ref.length - 1)).toBe(ref[ref.length - 1]);
+          // Exactly the chunks the entries need (8,192 entries of 4 bytes each).
+          expect(a.bytes).toBeGreaterThanOrEqual(ref.length * 4);
+          expect(a.bytes - ref.length * 4).toBeLessThan(8192 * 4 * 2);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -106,17 +106,19 @@ export class PackedQueue {
     let i = 0;
     while (k-- > 0) {
       // Varints decoded inline (this runs once per expanded state).
+      // (int32 arithmetic: a gap is below 2^16, and the bits of a word's fifth byte that
+      // fall beyond bit 31 are zero.)
       b = buf[o++];
       let gap = b & 0x7f;
       for (let sh = 7; b & 0x80; sh += 7) {
         b = buf[o++];
-        gap += (b & 0x7f) * 2 ** sh;
+        gap |= (b & 0x7f) << sh;
       }
       b = buf[o++];
       let x = b & 0x7f;
       for (let sh = 7; b & 0x80; sh += 7) {
         b = buf[o++];
-        x += (b & 0x7f) * 2 ** sh;
+        x |= (b & 0x7f) << sh;
       }
       i += gap;
       out[i] ^= x;

@@ -238,6 +238,117 @@ export class Layout {
   }
 }
 
+/**
+ * What each word of the layout holds, declared once per field (TypeScript requires every
+ * field of G, Q, C and E to have an entry). Code that treats fields by kind reads it rather
+ * than keeping a list of its own: the symmetry reduction's per-CK masks must be exactly the
+ * `message-mask` fields (test/model/layout-roles.test.ts), and the `budget` fields are the
+ * explorer's bookkeeping of how many fault events a run has used, not RocketMQ state.
+ */
+export type FieldRole =
+  /** A bit set over a CK's message indices (bit i = offset startOffset + i). */
+  | 'message-mask'
+  /** Model time in ms (a clock reading or an instant). */
+  | 'time'
+  /** A duration in ms. */
+  | 'duration'
+  /** A queue offset, or a position in the revive queue. */
+  | 'offset'
+  /** A number of things. */
+  | 'count'
+  /** A small enumeration (ORIGIN, BROKER, KIND, a queueId). */
+  | 'code'
+  /** Bit flags (GF, CF). */
+  | 'flags'
+  /** A CK slot index (-1: none). */
+  | 'ck-slot'
+  /** How many events of a bounded kind the run has used (exploration bookkeeping). */
+  | 'budget';
+
+type Fields<T> = { readonly [K in Exclude<keyof T, 'SIZE'>]: FieldRole };
+
+export const GLOBAL_ROLES: Fields<typeof G> = {
+  NOW: 'time',
+  FLAGS: 'flags',
+  NCK: 'count',
+  NLOG: 'count',
+  NTIMER: 'count',
+  REVIVE_MEM: 'offset',
+  REVIVE_COMMIT: 'offset',
+  REVIVE_PERSIST: 'offset',
+  EPOCH: 'count',
+  USED_CRASHES: 'budget',
+  USED_ROLE_CHANGES: 'budget',
+  USED_SLOW_SCANS: 'budget',
+  USED_STORE_FAILURES: 'budget',
+  USED_DUP_ACKS: 'budget',
+  USED_CHANGES: 'budget',
+  USED_PRODUCES: 'budget',
+  USED_EXPIRIES: 'budget',
+  USED_GCS: 'budget',
+  USED_POPS: 'budget',
+  USED_RETRY_FAILURES: 'budget',
+  USED_LATE_ACKS: 'budget',
+};
+
+export const QUEUE_ROLES: Fields<typeof Q> = {
+  CONSUMER_OFFSET: 'offset',
+  CONSUMER_PERSIST: 'offset',
+  MIN: 'offset',
+  MAX: 'offset',
+  LIVE_FROM: 'offset',
+  QUEUE_ID: 'code',
+  STORE_TIME: 'time',
+};
+
+export const CK_ROLES: Fields<typeof C> = {
+  ORIGIN: 'code',
+  QUEUE: 'code',
+  START: 'offset',
+  NUM: 'count',
+  POP_TIME: 'time',
+  INVISIBLE: 'duration',
+  BROKER: 'code',
+  FLAGS: 'flags',
+  BITS: 'message-mask',
+  TO_STORE: 'message-mask',
+  NEXT_BEGIN: 'offset',
+  HELD: 'message-mask',
+  ACKED: 'message-mask',
+  ACKED_IN_TIME: 'message-mask',
+  ACK_WRITTEN: 'message-mask',
+  RETRIED: 'message-mask',
+  RETRIED_AGAIN: 'message-mask',
+  PARENT: 'ck-slot',
+  REPUT: 'count',
+  EPOCH: 'count',
+  CHANGED: 'message-mask',
+  PENDING_MARK: 'message-mask',
+  REVIVE_UNACKED: 'message-mask',
+  RETRY_PENDING: 'message-mask',
+  FOREIGN_RETRIES: 'count',
+  REVIVE_POS: 'offset',
+  DISPATCHED_AT: 'time',
+  ACK_STORED_IN_TIME: 'message-mask',
+};
+
+export const ENTRY_ROLES: Fields<typeof E> = {
+  KIND: 'code',
+  CK: 'ck-slot',
+  BROKER: 'code',
+  MASK: 'message-mask',
+  DELIVER: 'time',
+  SLOT: 'time',
+};
+
+/** The fields of `roles` with role `role`, as word offsets within their record, ascending. */
+export function fieldsWithRole<T extends Record<string, number>>(record: T, roles: Fields<T>, role: FieldRole): number[] {
+  return (Object.keys(roles) as (keyof typeof roles)[])
+    .filter((k) => roles[k] === role)
+    .map((k) => record[k as keyof T])
+    .sort((a, b) => a - b);
+}
+
 /** All message indices of a CK with `num` messages. */
 export function fullMask(num: number): number {
   return num >= 32 ? -1 : (1 << num) - 1;

@@ -11,7 +11,13 @@ import { C, E, G, type Layout } from './layout.js';
 import type { Ctx } from './protocol/context.js';
 import { asState, type State } from './state.js';
 
-const CK_MASKS = [
+/**
+ * The per-CK message masks, in the order the signature reads them (the order fixes which state
+ * of an orbit is canonical, so it is kept). As a set it must be exactly the fields
+ * model/layout.ts declares `message-mask` (test/model/layout-roles.test.ts): a mask left out
+ * would not be permuted with the others, and the "canonical" state would not be in the orbit.
+ */
+export const CK_MASKS = [
   C.BITS,
   C.TO_STORE,
   C.HELD,

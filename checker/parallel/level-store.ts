@@ -30,9 +30,14 @@ export class LevelStore {
     return this.words.byteLength + this.flags.byteLength + this.slot.byteLength + this.perm.byteLength;
   }
 
-  /** Room for at least `capacity` states; the first `keep` states and perm entries survive. */
+  /**
+   * Room for at least `capacity` states; the first `keep` states and perm entries survive.
+   * A store grows at least 1.5-fold: a worker thread may hold the old buffers until its own
+   * garbage collection, so a store reallocated at every level would keep many levels alive.
+   */
   reserve(capacity: number, keep: number): void {
     if (capacity <= this.capacity) return;
+    capacity = Math.max(capacity, Math.ceil(this.capacity * 1.5));
     const W = this.stateWords;
     this.words = copied(this.words, capacity * W, keep * W);
     this.flags = copied(this.flags, capacity, keep);

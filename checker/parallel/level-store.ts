@@ -5,6 +5,12 @@ import type { SharedInt32 } from './protocol.js';
  * always-invariant flags and the table slot of each, by provisional index; and `perm`, the
  * order in which they were numbered (position -> provisional index). Two stores take turns:
  * the one that received a level's new states is the next level's frontier.
+ *
+ * The buffers are growable SharedArrayBuffers (reserved up to 4 GiB of address space each,
+ * committed as they grow) viewed through length-tracking arrays, so a store that needs more
+ * room grows in place: no copy, and no old buffer left for a worker thread to hold until its
+ * own garbage collection (stores reallocated at every level once kept many levels alive). Only
+ * a store that would pass 4 GiB is copied into a plain buffer.
  */
 export class LevelStore {
   words: SharedInt32;
@@ -30,27 +36,43 @@ export class LevelStore {
     return this.words.byteLength + this.flags.byteLength + this.slot.byteLength + this.perm.byteLength;
   }
 
-  /**
-   * Room for at least `capacity` states; the first `keep` states and perm entries survive.
-   * A store grows at least 1.5-fold: a worker thread may hold the old buffers until its own
-   * garbage collection, so a store reallocated at every level would keep many levels alive.
-   */
+  /** Room for at least `capacity` states; the first `keep` states and perm entries survive. */
   reserve(capacity: number, keep: number): void {
     if (capacity <= this.capacity) return;
-    capacity = Math.max(capacity, Math.ceil(this.capacity * 1.5));
     const W = this.stateWords;
-    this.words = copied(this.words, capacity * W, keep * W);
-    this.flags = copied(this.flags, capacity, keep);
-    this.slot = copied(this.slot, capacity, keep);
-    this.perm = copied(this.perm, capacity, keep);
+    this.words = enlarged(this.words, capacity * W, keep * W);
+    this.flags = enlarged(this.flags, capacity, keep);
+    this.slot = enlarged(this.slot, capacity, keep);
+    this.perm = enlarged(this.perm, capacity, keep);
   }
 }
 
+/** The largest growable SharedArrayBuffer Node 20's V8 accepts (bytes). */
+const MAX_GROWABLE_BYTES = 2 ** 32;
+
+interface GrowableShared extends SharedArrayBuffer {
+  readonly growable: boolean;
+  readonly maxByteLength: number;
+  grow(byteLength: number): void;
+}
+type GrowableCtor = new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
+
 function shared(length: number): SharedInt32 {
-  return new Int32Array(new SharedArrayBuffer(Math.max(1, length) * 4));
+  const bytes = Math.max(1, length) * 4;
+  if (bytes > MAX_GROWABLE_BYTES) return new Int32Array(new SharedArrayBuffer(bytes));
+  const buffer = new (SharedArrayBuffer as unknown as GrowableCtor)(bytes, { maxByteLength: MAX_GROWABLE_BYTES });
+  return new Int32Array(buffer); // length-tracking: sees the buffer grow
 }
 
-function copied(from: SharedInt32, length: number, keep: number): SharedInt32 {
+/** `from` with room for `length` entries: grown in place when it can be, else copied (first `keep` entries). */
+function enlarged(from: SharedInt32, length: number, keep: number): SharedInt32 {
+  const buffer = from.buffer as GrowableShared;
+  if (buffer.growable && length * 4 <= buffer.maxByteLength) {
+    // Grown by at least half: a few grows in all, however the levels grow.
+    const entries = Math.max(length, Math.ceil(buffer.byteLength / 4) * 1.5);
+    buffer.grow(Math.min(buffer.maxByteLength, Math.ceil(entries) * 4));
+    return from;
+  }
   const to = shared(length);
   if (keep > 0) to.set(from.subarray(0, keep));
   return to;

@@ -7,7 +7,7 @@
 import { LayeredCounter, type PathCounts } from './count.js';
 import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
-import { GrowInt32, GrowUint32 } from './grow.js';
+import { FlagColumn, GrowInt32, ViaColumn } from './grow.js';
 import { validateModel, type Model } from './model.js';
 import { PackedQueue } from './queue.js';
 import { resolveOptions, type ExploreOptions, type ResolvedOptions, type StopReason } from './options.js';
@@ -103,8 +103,8 @@ function startCore<S, E>(
   const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   let table = new FingerprintTable();
   const parent = new GrowInt32();
-  const via = new GrowInt32();
-  const flags = new GrowUint32();
+  const via = new ViaColumn();
+  const flags = new FlagColumn();
   const edgeStart = opt.countPaths && !online ? new GrowInt32() : null;
   const edgeDst = opt.countPaths && !online ? new GrowInt32() : null;
   const counter = online ? new LayeredCounter() : null;
@@ -293,7 +293,7 @@ function startCore<S, E>(
     // The search is over: the fingerprints are not needed any more, and the columns become
     // contiguous arrays, so let the table go before they are copied.
     const bytes = storeBytes();
-    table = new FingerprintTable(0);
+    table = new FingerprintTable(2);
     built = {
       states: count,
       transitions: transitionsSeen,

@@ -62,3 +62,106 @@ export class GrowUint32 extends Column<Uint32Array<ArrayBuffer>> {
     chunk[i & MASK] = (chunk[i & MASK] | bits) >>> 0;
   }
 }
+
+/**
+ * The event index of each state (-1 for an initial state): one byte a state while every index
+ * is below 255, four from the first that is not (every chunk widened then, once).
+ */
+export class ViaColumn {
+  private narrow: Uint8Array[] | null = [];
+  private readonly wide = new GrowInt32();
+  length = 0;
+
+  push(v: number): void {
+    const chunks = this.narrow;
+    if (chunks !== null && v >= -1 && v < 255) {
+      const c = this.length >>> SHIFT;
+      if (c === chunks.length) chunks.push(new Uint8Array(CHUNK));
+      chunks[c][this.length & MASK] = v + 1;
+    } else {
+      if (chunks !== null) this.widen();
+      this.wide.push(v);
+    }
+    this.length++;
+  }
+  get(i: number): number {
+    const chunks = this.narrow;
+    return chunks !== null ? chunks[i >>> SHIFT][i & MASK] - 1 : this.wide.get(i);
+  }
+  get bytes(): number {
+    return this.narrow !== null ? this.narrow.length * CHUNK : this.wide.bytes;
+  }
+  toArray(): Int32Array<ArrayBuffer> {
+    if (this.narrow === null) return this.wide.toArray();
+    const out = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.narrow[i >>> SHIFT][i & MASK] - 1;
+    return out;
+  }
+  private widen(): void {
+    const chunks = this.narrow!;
+    this.narrow = null;
+    for (let i = 0; i < this.length; i++) this.wide.push(chunks[i >>> SHIFT][i & MASK] - 1);
+  }
+}
+
+/** Flag words whose only bits are 0-14 and 31 (TERMINAL) fit in 16 bits: bit 15 stands for 31. */
+const NARROW_FLAGS = 0x80007fff;
+
+/**
+ * The flag word of each state: two bytes a state while no flag uses bits 15-30 (15 invariants,
+ * and the terminal bit), four from the first that does.
+ */
+export class FlagColumn {
+  private narrow: Uint16Array[] | null = [];
+  private readonly wide = new GrowUint32();
+  length = 0;
+
+  push(v: number): void {
+    const chunks = this.narrow;
+    if (chunks !== null && (v & ~NARROW_FLAGS) === 0) {
+      const c = this.length >>> SHIFT;
+      if (c === chunks.length) chunks.push(new Uint16Array(CHUNK));
+      chunks[c][this.length & MASK] = toNarrow(v);
+    } else {
+      if (chunks !== null) this.widen();
+      this.wide.push(v >>> 0);
+    }
+    this.length++;
+  }
+  get(i: number): number {
+    const chunks = this.narrow;
+    return chunks !== null ? fromNarrow(chunks[i >>> SHIFT][i & MASK]) : this.wide.get(i);
+  }
+  /** ORs `bits` into entry i. */
+  or(i: number, bits: number): void {
+    const chunks = this.narrow;
+    if (chunks !== null && (bits & ~NARROW_FLAGS) === 0) {
+      chunks[i >>> SHIFT][i & MASK] |= toNarrow(bits);
+      return;
+    }
+    if (chunks !== null) this.widen();
+    this.wide.or(i, bits);
+  }
+  get bytes(): number {
+    return this.narrow !== null ? this.narrow.length * CHUNK * 2 : this.wide.bytes;
+  }
+  toArray(): Uint32Array<ArrayBuffer> {
+    if (this.narrow === null) return this.wide.toArray();
+    const out = new Uint32Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = fromNarrow(this.narrow[i >>> SHIFT][i & MASK]);
+    return out;
+  }
+  private widen(): void {
+    const chunks = this.narrow!;
+    this.narrow = null;
+    for (let i = 0; i < this.length; i++) this.wide.push(fromNarrow(chunks[i >>> SHIFT][i & MASK]));
+  }
+}
+
+function toNarrow(v: number): number {
+  return (v & 0x7fff) | ((v >>> 31) << 15);
+}
+
+function fromNarrow(n: number): number {
+  return ((n & 0x7fff) | ((n >>> 15) << 31)) >>> 0;
+}

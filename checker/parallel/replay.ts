@@ -9,14 +9,15 @@
  */
 import { LayeredCounter } from '../count.js';
 import { TERMINAL, type FirstViolation, type StateGraph } from '../explore.js';
-import { GrowInt32, GrowUint32 } from '../grow.js';
+import { FingerprintTable } from '../fptable.js';
+import { FlagColumn, GrowInt32, ViaColumn } from '../grow.js';
 import type { ResolvedOptions, StopReason } from '../options.js';
 import type { ChunkResult, LevelPlan } from './protocol.js';
 
 export class Replay {
   readonly parent = new GrowInt32();
-  readonly via = new GrowInt32();
-  readonly flags = new GrowUint32();
+  readonly via = new ViaColumn();
+  readonly flags = new FlagColumn();
   readonly edgeStart: GrowInt32 | null;
   readonly edgeDst: GrowInt32 | null;
   readonly edgeBad = new Map<number, number>();
@@ -32,7 +33,7 @@ export class Replay {
   private layerEnd = 0;
   private sinceStopPoll = 0;
   /** Capacity the sequential explorer's FingerprintTable would have now. */
-  private tableCapacity = 1024;
+  private tableCapacity = new FingerprintTable().capacity;
   /** This level: provisional index -> id (-1: not numbered yet). */
   private assigned: Int32Array = new Int32Array(0);
   /** This level: the provisional index of each state numbered, in id order. */
@@ -60,9 +61,9 @@ export class Replay {
     if (this.counter) this.counter.root(id, this.flags.get(id));
   }
 
-  /** The sequential table's getOrInsert: it grows before a call that could pass 70% load. */
+  /** The sequential table's getOrInsert: it grows before a call that could pass its load limit. */
   tableCall(): void {
-    if ((this.count + 1) * 10 > this.tableCapacity * 7) this.tableCapacity *= 2;
+    if (FingerprintTable.mustGrow(this.count, this.tableCapacity)) this.tableCapacity = FingerprintTable.grown(this.tableCapacity);
   }
 
   /** Numbers a new state (as `insert` in explore.ts does). */

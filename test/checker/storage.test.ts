@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GrowInt32, GrowUint32 } from '../../checker/grow.js';
+import { TERMINAL } from '../../checker/explore.js';
+import { home } from '../../checker/fptable.js';
+import { FlagColumn, GrowInt32, GrowUint32, ViaColumn } from '../../checker/grow.js';
 import { PackedQueue } from '../../checker/queue.js';
 
 /** A word: mostly small or equal to the one before (as states are), sometimes any int32. */
@@ -148,5 +150,71 @@ describe('chunked columns', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('narrow columns', () => {
+  it('keep event indices and flag words exactly, widening at the first value that does not fit', () => {
+    const flagWord = fc.oneof(
+      fc.integer({ min: 0, max: 0x7fff }).map((v) => v >>> 0),
+      fc.integer({ min: 0, max: 0x7fff }).map((v) => (v | TERMINAL) >>> 0),
+      fc.integer({ min: 0, max: 30 }).map((b) => (1 << b) >>> 0),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -1, max: 300 }), flagWord, flagWord, fc.nat()), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 9000 }),
+        (ops, prefill) => {
+          const via = new ViaColumn();
+          const flags = new FlagColumn();
+          const vr: number[] = [];
+          const fr: number[] = [];
+          for (let i = 0; i < prefill; i++) {
+            via.push((i % 256) - 1);
+            flags.push(i % 2 ? TERMINAL : i & 0x7fff);
+            vr.push((i % 256) - 1);
+            fr.push((i % 2 ? TERMINAL : i & 0x7fff) >>> 0);
+          }
+          const narrowBytes = via.bytes;
+          for (const [v, f, orBits, at] of ops) {
+            via.push(v);
+            flags.push(f);
+            vr.push(v);
+            fr.push(f >>> 0);
+            const i = at % fr.length;
+            flags.or(i, orBits);
+            fr[i] = (fr[i] | orBits) >>> 0;
+          }
+          expect(via.length).toBe(vr.length);
+          expect(Array.from(via.toArray())).toEqual(vr);
+          expect(Array.from(flags.toArray())).toEqual(fr);
+          for (let i = 0; i < vr.length; i += 97) {
+            expect(via.get(i)).toBe(vr[i]);
+            expect(flags.get(i)).toBe(fr[i]);
+          }
+          // One byte a state until an index of 255 or more.
+          if (vr.every((v) => v < 255)) expect(via.bytes).toBe(Math.ceil(vr.length / 8192) * 8192);
+          else expect(via.bytes).toBeGreaterThanOrEqual(4 * vr.length);
+          expect(narrowBytes).toBeLessThanOrEqual(Math.ceil(prefill / 8192) * 8192);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});
+
+describe('fingerprint table home slot', () => {
+  it('is floor(h * capacity / 2^32), inside the table, for any capacity', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer(), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (hi, lo, cap) => {
+        const h = BigInt((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0);
+        const i = home(hi, lo, cap);
+        expect(i).toBe(Number((h * BigInt(cap)) >> 32n));
+        expect(i).toBeGreaterThanOrEqual(0);
+        expect(i).toBeLessThan(cap);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(home(0, -1, 2 ** 31 - 1)).toBe(2 ** 31 - 2);
   });
 });

@@ -1,6 +1,7 @@
 /** Help texts: the overview and one per command (`popcheck help CMD`, `popcheck CMD --help`). */
 import { SCENARIOS } from '../model/scenarios/index.js';
 import { RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
+import { POPLOG_RELEASES } from '../traces/poplog-render.js';
 import { SETTING_INFO } from '../model/settings.js';
 import { INVARIANT_NAMES } from '../model/invariants.js';
 
@@ -59,7 +60,7 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
                        broker would have written, enablePopLog=true: TopicA, GroupA, broker-a, revive
                        queue 0, model time 0 at 2024-09-12 10:00:00 GMT+8), or jsonl (the same lines in
                        popcheck's JSON Lines form of pop.log, exact ms times); poplog and jsonl need a
-                       release with the 5.3.x pop.log formats (5.3.0, 5.3.1, 5.3.2, head)
+                       release with the 5.3.x pop.log formats (${POPLOG_RELEASES.join(', ')})
   --itf FILE           write the counterexample as an ITF trace (Apalache ADR-015, read by Quint and
                        Apalache): one state per step plus the initial one, each the state record and
                        the action taken; like --trace-out, nothing without a counterexample
@@ -113,7 +114,7 @@ invariants; steps that log nothing (timer deliveries, quiet scans, store-path ac
 searched for between lines, and one-second timestamps are judged over the whole second.
 
   --format F           auto (default: a first line starting with { is JSON Lines), poplog or jsonl
-  --rocketmq R         the broker's release; pop.log formats are known for ${['5.3.0', '5.3.1', '5.3.2', 'head'].join(', ')}
+  --rocketmq R         the broker's release; pop.log formats are known for ${POPLOG_RELEASES.join(', ')}
                        (default ${DEFAULT_RELEASE}; a JSON Lines file names its own)
   --set name=value     a broker setting the broker ran with (e.g. popCkStayBufferTime=10000)
   --batch-ack          the broker ran with enablePopBatchAck=true

@@ -25,9 +25,8 @@ import type { NarratedStep } from '../model/narrate.js';
 import { sequenceDiagram } from '../model/sequence-diagram.js';
 import { ckLineRecords, popLogDiagram } from '../traces/poplog-diagram.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
+import { POPLOG_RELEASES } from '../traces/poplog-render.js';
 
-/** Releases whose pop.log lines have the 5.3.x formats the adapter reads. */
-export const POPLOG_RELEASES = ['5.3.0', '5.3.1', '5.3.2', 'head'] as const;
 /** The release a pop.log is read as without --rocketmq (the CLI's default release). */
 const DEFAULT_POPLOG_RELEASE = DEFAULT_RELEASE;
 

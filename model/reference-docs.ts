@@ -2,7 +2,7 @@
 import { CATALOGUE } from './catalogue.js';
 import { invariantDescription } from './invariants.js';
 import { SETTING_INFO } from './settings.js';
-import { BEHAVIOUR_NAMES, RELEASES } from './versions.js';
+import { BEHAVIOUR_NAMES, findRelease, PRESET_SOURCES, RELEASES } from './versions.js';
 
 /** The CLI flags of full-scenario bounds, e.g. { lateAcks: 1 } -> ["--late-acks 1"]. */
 function boundFlags(bounds: object): string[] {
@@ -75,6 +75,20 @@ export function versionsDoc(): string {
   for (const b of BEHAVIOUR_NAMES) out.push(`| \`${b}\` | ${RELEASES.map((r) => String(r.behaviours[b])).join(' | ')} |`);
   out.push('', '| release | ref | date | what changed |', '|---|---|---|---|');
   for (const r of RELEASES) out.push(`| ${r.name} | \`${r.ref}\` | ${r.date} | ${r.note} |`);
+  const added = Object.keys(PRESET_SOURCES) as (keyof typeof PRESET_SOURCES)[];
+  out.push(
+    '',
+    `### Where the values of ${added.join(', ')} come from`,
+    '',
+    'Each value was read at the tag (`rocketmq-all-<release>`); PRS = `broker/.../processor/PopReviveService.java`,',
+    'PBMS = `PopBufferMergeService.java`, EB = `broker/.../failover/EscapeBridge.java`, CFG = `common/.../BrokerConfig.java`.',
+    '',
+    `| switch | ${added.join(' | ')} |`,
+    `|---|${added.map(() => '---').join('|')}|`,
+  );
+  for (const b of BEHAVIOUR_NAMES) {
+    out.push(`| \`${b}\` | ${added.map((r) => `${String(findRelease(r)!.behaviours[b])}: ${PRESET_SOURCES[r][b]}`).join(' | ')} |`);
+  }
   out.push('', '## Settings', '', '| setting | kind | type | buggy value | meaning | source |', '|---|---|---|---|---|---|');
   for (const s of SETTING_INFO) {
     out.push(`| \`${s.name}\` | ${s.kind} | ${s.type === 'enum' ? s.values?.join(' / ') : s.type} | ${s.buggy === undefined ? '' : String(s.buggy)} | ${s.doc} | ${s.source} |`);

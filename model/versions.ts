@@ -60,16 +60,13 @@ const ALPHA: Behaviours = {
 
 const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
 const V510: Behaviours = { ...V500, reviveMocksOrphanAck: true, reviveAsync: true, rePutCk: true, rePutCkOmitsBrokerName: true };
-const V530: Behaviours = {
-  ...V510,
-  reviveSkipsStoredAfterPopTime: false,
-  batchAckSupported: true,
-  rePutCkOmitsBrokerName: false,
-  bufferMergeKeyGuard: true,
-};
+const V514: Behaviours = { ...V510, batchAckSupported: true, bufferMergeKeyGuard: true };
+const V520: Behaviours = { ...V514, rePutCkOmitsBrokerName: false };
+const V530: Behaviours = { ...V520, reviveSkipsStoredAfterPopTime: false };
 const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true };
 const V532: Behaviours = { ...V531, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
-const HEAD: Behaviours = { ...V532 };
+const V533: Behaviours = { ...V532 };
+const HEAD: Behaviours = { ...V533 };
 
 export const RELEASES: readonly Release[] = [
   {
@@ -87,7 +84,15 @@ export const RELEASES: readonly Release[] = [
     note: 'mock CK for orphan ACKs, opt-in (#5409); asynchronous revive with rePutCK (re-put CKs lack brokerName, #7412)',
     behaviours: V510,
   },
-  { name: '5.3.0', ref: 'rocketmq-all-5.3.0', date: '2024-07-08', note: '"last epoch" skip removed from the revive (#7915); batch ack (since 5.1.2); merge-key conflict guards in the buffer (since 5.1.4, #7031)', behaviours: V530 },
+  {
+    name: '5.1.4',
+    ref: 'rocketmq-all-5.1.4',
+    date: '2023-09-21',
+    note: 'batch ack (BatchAckMsg, since 5.1.2); merge-key conflict guards in the buffer (#7031); re-put CKs still lack brokerName',
+    behaviours: V514,
+  },
+  { name: '5.2.0', ref: 'rocketmq-all-5.2.0', date: '2024-02-11', note: 're-put CKs carry brokerName (0027a1486d, #7412)', behaviours: V520 },
+  { name: '5.3.0', ref: 'rocketmq-all-5.3.0', date: '2024-07-08', note: '"last epoch" skip removed from the revive (#7915)', behaviours: V530 },
   {
     name: '5.3.1',
     ref: 'rocketmq-all-5.3.1',
@@ -96,8 +101,85 @@ export const RELEASES: readonly Release[] = [
     behaviours: V531,
   },
   { name: '5.3.2', ref: 'rocketmq-all-5.3.2', date: '2025-03-08', note: 'buffered AckMsg carries brokerName (#8836); blank-brokerName fallback in the revive (#8981); LMQ garbage check (#9101)', behaviours: V532 },
+  {
+    name: '5.3.3',
+    ref: 'rocketmq-all-5.3.3',
+    date: '2025-05-07',
+    note: "the CK path as in 5.3.2 (PopReviveService, PopBufferMergeService, AckMessageProcessor and ChangeInvisibleTimeProcessor unchanged; PopMessageProcessor's changes are in the KV service's pop)",
+    behaviours: V533,
+  },
   { name: 'head', ref: '8fc57f1468', date: '2025-09-19', note: 'the reference source basis (after 5.3.3)', behaviours: HEAD },
 ];
+
+/**
+ * Where each switch value of the presets added last comes from: the line(s) at the tag that
+ * decide it. File abbreviations: PRS = broker/.../processor/PopReviveService.java, PBMS =
+ * PopBufferMergeService.java, EB = broker/.../failover/EscapeBridge.java, CFG =
+ * common/.../BrokerConfig.java. (The other releases' values are cited in docs/model.md and in
+ * each setting's source column.)
+ */
+export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record<(typeof BEHAVIOUR_NAMES)[number], string>>> = {
+  '5.1.4': {
+    bufferAckOmitsBrokerName: 'putAckToStore sets popTime, no brokerName: PBMS:624-646',
+    bufferBatchAckOmitsBrokerName: 'putBatchAckToStore sets no brokerName: PBMS:662-686',
+    reviveKeyHasBrokerName: 'merge keys without brokerName: PRS:367, 380, 405',
+    reviveBlankBrokerNameFallback: 'no blank-brokerName fallback (keys on the raw fields): PRS:380',
+    timerMode: 'CK written with a delivery time (PopMessageProcessor.buildCkMsg L695), buffered AckMsg too (PBMS:642); the revive runs only with timerWheelEnable: PRS:638',
+    reviveEndTimeFromStoreTime: 'endTime from getDeliverTimeMs: PRS:426',
+    reviveMocksOrphanAck: 'mockCkForAck: PRS:386, 411, 437-450',
+    gcUsesRawGroupTable: 'getSubscriptionGroupTable().containsKey: PBMS:204',
+    reviveSkipsStoredAfterPopTime: '"skip ck from last epoch": PRS:553-557',
+    reviveReadsNextLiveMessage: 'one-message read from the CK offset, no offset check: EB:273, used at PRS:558',
+    reviveAsync: 'in-flight map and future chain: PRS:526-585; revive offset committed at dispatch: PRS:515',
+    reviveIdleRule: '3 s idle rule: PRS:331',
+    batchAckSupported: 'BatchAckMsg handling in the revive: PRS:397-425; enablePopBatchAck: CFG:223',
+    rePutCk: 'rePutCK from the completion: PRS:568, 588-601',
+    rePutCkOmitsBrokerName: 'rePutCK sets no brokerName: PRS:588-601',
+    rePutCkBacksOff: 'no back-off in rePutCK: PRS:588-601',
+    keyMode: 'concatenated keys: PRS:367',
+    bufferMergeKeyGuard: 'containsKey guards in addCkJustOffset and addCk: PBMS:435-441, 503-508 (440be1ed4c)',
+  },
+  '5.2.0': {
+    bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
+    bufferBatchAckOmitsBrokerName: 'putBatchAckToStore sets no brokerName: PBMS:662-686',
+    reviveKeyHasBrokerName: 'merge keys without brokerName: PRS:358, 371, 396',
+    reviveBlankBrokerNameFallback: 'no blank-brokerName fallback: PRS:371',
+    timerMode: 'CK written with a delivery time (PopMessageProcessor.buildCkMsg L740), buffered AckMsg too (PBMS:642); the revive runs only with timerWheelEnable: PRS:630',
+    reviveEndTimeFromStoreTime: 'endTime from getDeliverTimeMs: PRS:417',
+    reviveMocksOrphanAck: 'mockCkForAck: PRS:377, 402, 428',
+    gcUsesRawGroupTable: 'getSubscriptionGroupTable().containsKey: PBMS:204',
+    reviveSkipsStoredAfterPopTime: '"skip ck from last epoch": PRS:544-548',
+    reviveReadsNextLiveMessage: 'one-message read from the CK offset, no offset check: EB:273, used at PRS:549',
+    reviveAsync: 'in-flight map and future chain: PRS:517-576; revive offset committed at dispatch: PRS:506',
+    reviveIdleRule: '3 s idle rule: PRS:322',
+    batchAckSupported: 'BatchAckMsg handling in the revive: PRS:388; enablePopBatchAck: CFG:223',
+    rePutCk: 'rePutCK from the completion: PRS:559, 579-593',
+    rePutCkOmitsBrokerName: 'rePutCK sets brokerName: PRS:589 (0027a1486d)',
+    rePutCkBacksOff: 'no back-off in rePutCK: PRS:579-593',
+    keyMode: 'concatenated keys: PRS:358',
+    bufferMergeKeyGuard: 'containsKey guards: PBMS:435-441, 503-508',
+  },
+  '5.3.3': {
+    bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
+    bufferBatchAckOmitsBrokerName: 'putBatchAckToStore sets popTime (L703), no brokerName: PBMS:690-714',
+    reviveKeyHasBrokerName: 'merge keys with brokerName: PRS:367, 382, 409',
+    reviveBlankBrokerNameFallback: 'blank brokerName read as this broker\'s: PRS:380-382 (AckMsg), 407-409 (BatchAckMsg)',
+    timerMode: 'CK written with a delivery time (PopMessageProcessor.buildCkMsg L930), buffered AckMsg too (PBMS:655); the revive runs only with timerWheelEnable: PRS:643',
+    reviveEndTimeFromStoreTime: 'endTime from getDeliverTimeMs: PRS:430',
+    reviveMocksOrphanAck: 'mockCkForAck: PRS:388, 415, 441; enableSkipLongAwaitingAck default false: CFG:223',
+    gcUsesRawGroupTable: 'containsSubscriptionGroup: PBMS:204',
+    reviveSkipsStoredAfterPopTime: 'no "last epoch" skip (removed by 9b4f16a5b4 in 5.3.0): PRS:541-551',
+    reviveReadsNextLiveMessage: 'one-message read from the CK offset, no offset check: EB:309, used at PRS:549',
+    reviveAsync: 'in-flight map and future chain: PRS:532-576; revive offset committed at dispatch: PRS:521',
+    reviveIdleRule: '3 s idle rule: PRS:331',
+    batchAckSupported: 'BatchAckMsg handling in the revive: PRS:399; enablePopBatchAck: CFG:231',
+    rePutCk: 'rePutCK from the completion: PRS:559, 579-606',
+    rePutCkOmitsBrokerName: 'rePutCK sets brokerName: PRS:596',
+    rePutCkBacksOff: 'back-off in rePutCK: PRS:599-603',
+    keyMode: 'concatenated keys: PRS:367',
+    bufferMergeKeyGuard: 'containsKey guards: PBMS:428-433, 496-501',
+  },
+};
 
 export const DEFAULT_RELEASE = '5.3.1';
 

@@ -18,7 +18,7 @@ import { LONG_MAX } from './poplog-formats.js';
 import type { LineExpect, LogAck, LogCk } from './poplog-expect.js';
 
 /** Releases whose pop.log formats the parser and the renderer know (5.3.x). */
-export const POPLOG_RELEASES = ['5.3.0', '5.3.1', '5.3.2', 'head'] as const;
+export const POPLOG_RELEASES = ['5.3.0', '5.3.1', '5.3.2', '5.3.3', 'head'] as const;
 export type PopLogRelease = (typeof POPLOG_RELEASES)[number];
 
 export function isPopLogRelease(r: string): r is PopLogRelease {

@@ -11,11 +11,11 @@ import { readTrace } from '../traces/read.js';
 import { findCatalogueMatches } from '../traces/catalogue-match.js';
 import type { PopLogLine } from '../traces/poplog.js';
 import { parsePopLogJsonlHeader, parsePopLogJsonlLine } from '../traces/poplog-jsonl.js';
+import { isPopLogRelease } from '../traces/poplog-render.js';
 import { ckLineRecords, popLogDiagram } from '../traces/poplog-diagram.js';
 import { headline, validatePopLogLines, type CkResult } from '../traces/validate.js';
 
 /** Releases whose pop.log formats the validator reads. */
-export const POPLOG_RELEASES: readonly string[] = ['5.3.0', '5.3.1', '5.3.2', 'head'];
 
 export interface PopLogReport {
   readonly format: 'poplog' | 'poplog-jsonl';
@@ -50,7 +50,7 @@ export function loadFile(name: string, text: string, release = '5.3.1'): Loaded 
     if (!h.ok) return err(name, firstIndex + 1, h.reason);
     return loadPopLog(name, lines, 'poplog-jsonl', h.header.rocketmq, firstIndex);
   }
-  return loadPopLog(name, lines, 'poplog', POPLOG_RELEASES.includes(release) ? release : '5.3.1', -1);
+  return loadPopLog(name, lines, 'poplog', isPopLogRelease(release) ? release : '5.3.1', -1);
 }
 
 function loadTrace(name: string, text: string): Loaded {

@@ -277,7 +277,7 @@ describe('validate: bad files and flags are one line naming the place, exit 2', 
 
   it('--format jsonl on a text pop.log; --rocketmq 5.0.0 on a pop.log (formats known for 5.3.x only)', () => {
     refused(bin('validate', path('base.log'), '--format', 'jsonl'), /^\S+base\.log:1: --format jsonl: the first line is not a JSON object$/, 'jsonl');
-    refused(bin('validate', path('base.log'), '--rocketmq', '5.0.0'), /^--rocketmq 5\.0\.0: popcheck reads the pop\.log formats of 5\.3\.0, 5\.3\.1, 5\.3\.2, head only$/, '5.0.0');
+    refused(bin('validate', path('base.log'), '--rocketmq', '5.0.0'), /^--rocketmq 5\.0\.0: popcheck reads the pop\.log formats of 5\.3\.0, 5\.3\.1, 5\.3\.2, 5\.3\.3, head only$/, '5.0.0');
   });
 
   it('unknown flags and bad flag values', () => {

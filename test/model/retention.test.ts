@@ -98,9 +98,20 @@ describe('an ack of an offset retention deleted', () => {
 });
 
 describe('bufferMergeKeyGuard', () => {
-  it('is off before 5.1.4 (5.0.0-alpha, 5.0.0, 5.1.0) and on from 5.3.0', () => {
+  it('is off before 5.1.4 (5.0.0-alpha, 5.0.0, 5.1.0) and on from 5.1.4', () => {
     const values = Object.fromEntries(RELEASES.map((r) => [r.name, r.behaviours.bufferMergeKeyGuard]));
-    expect(values).toEqual({ '5.0.0-alpha': false, '5.0.0': false, '5.1.0': false, '5.3.0': true, '5.3.1': true, '5.3.2': true, head: true });
+    expect(values).toEqual({
+      '5.0.0-alpha': false,
+      '5.0.0': false,
+      '5.1.0': false,
+      '5.1.4': true,
+      '5.2.0': true,
+      '5.3.0': true,
+      '5.3.1': true,
+      '5.3.2': true,
+      '5.3.3': true,
+      head: true,
+    });
   });
 
   // (queueId 1, offset 23) and (queueId 12, offset 3) concatenate to the same merge key (I-1).

@@ -2,11 +2,13 @@
  * Named invariants, in priority order: when several are violated, the first listed is the
  * headline of the report (user-visible harm first, internal consistency after).
  * `revive-progress` is a bounded liveness property and is checked only when asked for
- * (`--invariant revive-progress`): RocketMQ violates it by default (#3443).
+ * (`--invariant revive-progress`): RocketMQ violates it by default (#3443). `commit-progress`,
+ * the consumer offset's counterpart, is checked by default: no release violates it without a
+ * known bug (#7031 before 5.1.4, #9105 before 5.3.2).
  */
 import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
-import { C, CF, E, G, KIND, ORIGIN, Q } from './layout.js';
+import { C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q } from './layout.js';
 import { lifecycleLegal } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckMatchesCk } from './protocol/keys.js';
@@ -25,6 +27,7 @@ export const INVARIANT_NAMES = [
   'offsets-monotonic',
   'lifecycle-legal',
   'revive-progress',
+  'commit-progress',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
@@ -149,6 +152,28 @@ export function reviveProgress(d: Int32Array): boolean {
   return d[G.NLOG] === 0 || d[G.REVIVE_COMMIT] >= d[G.NLOG] - 1;
 }
 
+/**
+ * commit-progress (final): when nothing is left to happen and the broker is the master, no
+ * queue's offset FIFO (PopBufferMergeService.commitOffsets) still holds a wrapper, and each
+ * queue's committed consumer offset has reached the nextBeginOffset of every CK popped in the
+ * current epoch whose messages are all acked, retried or moved to a new CK. A wrapper left in
+ * the FIFO is never committed: scanCommitOffset stops at it, so the consumer offset of its queue
+ * stays behind it (and behind every later pop of the queue) for good.
+ */
+export function commitProgress(d: Int32Array, ctx: Ctx): boolean {
+  if ((d[G.FLAGS] & GF.SLAVE) !== 0) return true;
+  const L = ctx.L;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    if ((d[c + C.FLAGS] & CF.IN_OFFSET_QUEUE) !== 0) return false;
+    if (d[c + C.ORIGIN] !== ORIGIN.POP || d[c + C.EPOCH] !== d[G.EPOCH]) continue;
+    const full = fullMask(d[c + C.NUM]);
+    if (((d[c + C.ACKED] | d[c + C.RETRIED] | d[c + C.CHANGED]) & full) !== full) continue;
+    if (d[L.q(d[c + C.QUEUE]) + Q.CONSUMER_OFFSET] < d[c + C.NEXT_BEGIN]) return false;
+  }
+  return true;
+}
+
 /** Offsets of CK k a client still holds in a live delivery (not acked or changed, CK not revived). */
 function liveHeld(d: Int32Array, c: number): number {
   if ((d[c + C.FLAGS] & CF.REVIVED) !== 0) return 0;
@@ -204,6 +229,8 @@ const DESCRIPTIONS: Readonly<Record<InvariantName, string>> = {
   'offsets-monotonic': 'committed consumer and revive offsets never move backwards (persisted ones never at all)',
   'lifecycle-legal': 'every step moves each message and CK along its lifecycle table',
   'revive-progress': 'when nothing is left to happen, the committed revive offset has reached the end of the revive queue',
+  'commit-progress':
+    "when nothing is left to happen on the master, every queue's offset FIFO has drained and its committed consumer offset has reached the nextBeginOffset of every CK of this epoch whose messages are all acked or retried",
 };
 
 export function invariantDescription(name: InvariantName): string {
@@ -240,6 +267,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     step('offsets-monotonic', offsetsMonotonic),
     step('lifecycle-legal', (b, e, a) => lifecycleLegal(b, a, ctx.L, e.type)),
     final('revive-progress', (s) => reviveProgress(s)),
+    final('commit-progress', commitProgress),
   ];
 }
 

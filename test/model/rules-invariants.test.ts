@@ -5,6 +5,7 @@ import {
   ackedNeverRetried,
   ackKeyAgreement,
   ckBeforeAcks,
+  commitProgress,
   DEFAULT_INVARIANTS,
   INVARIANT_NAMES,
   invariantDescription,
@@ -16,7 +17,7 @@ import {
   reviveRetriesExactlyUnacked,
   successNeverRetried,
 } from '../../model/invariants.js';
-import { BROKER, C, CF, E, G, Q } from '../../model/layout.js';
+import { BROKER, C, CF, E, G, GF, Q } from '../../model/layout.js';
 import { asState, type State } from '../../model/state.js';
 import { ack, play, pop, rulesModel, timer } from '../fixtures/rules.js';
 
@@ -169,6 +170,29 @@ describe('revive-progress', () => {
   });
 });
 
+describe('commit-progress', () => {
+  it("fails while a wrapper is left in an offset FIFO, or a done CK of this epoch is ahead of its queue's consumer offset", () => {
+    // One pop of 100..102 through addCkJustOffset (buffer off): the wrapper is in the FIFO.
+    const s = play(m, [pop(0)]);
+    const c = ck(0);
+    const q = L.q(0);
+    expect(s[c + C.FLAGS] & CF.IN_OFFSET_QUEUE).not.toBe(0);
+    expect(commitProgress(s, m.ctx)).toBe(false);
+    const committed = edit(s, (d) => (d[c + C.FLAGS] &= ~CF.IN_OFFSET_QUEUE));
+    // Out of the FIFO, not every message acked or retried: nothing is owed yet.
+    expect(commitProgress(committed, m.ctx)).toBe(true);
+    const done = edit(committed, (d) => ((d[c + C.ACKED] = 0b011), (d[c + C.RETRIED] = 0b100)));
+    expect(done[q + Q.CONSUMER_OFFSET]).toBeLessThan(done[c + C.NEXT_BEGIN]);
+    expect(commitProgress(done, m.ctx)).toBe(false);
+    expect(commitProgress(edit(done, (d) => (d[q + Q.CONSUMER_OFFSET] = d[c + C.NEXT_BEGIN])), m.ctx)).toBe(true);
+    // A CK moved on by changeInvisibleTime counts as done for its origin.
+    expect(commitProgress(edit(done, (d) => ((d[c + C.RETRIED] = 0), (d[c + C.CHANGED] = 0b100))), m.ctx)).toBe(false);
+    // A CK of an earlier epoch (before a crash or role change) owes nothing, nor does a slave.
+    expect(commitProgress(edit(done, (d) => (d[G.EPOCH] = d[c + C.EPOCH] + 1)), m.ctx)).toBe(true);
+    expect(commitProgress(edit(s, (d) => (d[G.FLAGS] |= GF.SLAVE)), m.ctx)).toBe(true);
+  });
+});
+
 describe('no-concurrent-redelivery', () => {
   const popE: Event = { type: 'pop', queueId: 0, maxNums: 3 };
   it('fails when a pop returns an offset another CK of the same epoch still holds live', () => {
@@ -219,7 +243,7 @@ describe('offsets-monotonic', () => {
 });
 
 describe('the invariant list', () => {
-  it('names, kinds and priority order; revive-progress only when asked for', () => {
+  it('names, kinds and priority order; revive-progress only when asked for, commit-progress by default', () => {
     const all = makeInvariants(m.ctx);
     expect(all.map((i) => [i.name, i.kind])).toEqual([
       ['acked-never-retried', 'always'],
@@ -232,6 +256,7 @@ describe('the invariant list', () => {
       ['offsets-monotonic', 'transition'],
       ['lifecycle-legal', 'transition'],
       ['revive-progress', 'final'],
+      ['commit-progress', 'final'],
     ]);
     expect(all.map((i) => i.name)).toEqual([...INVARIANT_NAMES]);
     expect(DEFAULT_INVARIANTS).toEqual(INVARIANT_NAMES.filter((n) => n !== 'revive-progress'));

@@ -63,7 +63,7 @@ describe('popcheck replay', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('CONFORMS');
     expect(r.stdout).toContain('7 event line(s), 7 replayed');
-    expect(r.stdout).toContain('Final invariants (no-loss) checked: the trace ends at rest.');
+    expect(r.stdout).toContain('Final invariants (no-loss, commit-progress) checked: the trace ends at rest.');
   });
 
   it('names the first line the protocol does not allow, and why', async () => {
@@ -188,6 +188,6 @@ describe('replay: final invariants at the end of the trace', () => {
     expect(j.finalInvariants.reason).toMatch(/still enabled/);
     expect(j.finalInvariants.pendingCount).toBeGreaterThan(0);
     expect(j.finalInvariants.pending.length).toBeGreaterThan(0);
-    expect((await cli('replay', 'early.jsonl')).stdout).toMatch(/Final invariants \(no-loss\) NOT checked: .*still enabled.*pending: \{"type":"ack"/);
+    expect((await cli('replay', 'early.jsonl')).stdout).toMatch(/Final invariants \(no-loss, commit-progress\) NOT checked: .*still enabled.*pending: \{"type":"ack"/);
   });
 });

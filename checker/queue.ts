@@ -39,9 +39,9 @@ export class PackedQueue {
   constructor(private readonly words: number) {
     this.lastIn = new Int32Array(words);
     this.lastOut = new Int32Array(words);
+    // At most 0xffff words: k fits its two bytes, and a record (at most 655,352 bytes) a chunk.
     this.maxRecord = 2 + 10 * words;
     if (words > 0xffff) throw new RangeError(`PackedQueue: ${words} words a state is more than a record can say`);
-    if (this.maxRecord > CHUNK_BYTES) throw new RangeError(`PackedQueue: ${words} words a state is more than a chunk holds`);
   }
 
   /** States appended and not yet taken. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
-import { home } from '../../checker/fptable.js';
+import { FingerprintTable, home } from '../../checker/fptable.js';
 import { FlagColumn, GrowInt32, GrowUint32, ViaColumn } from '../../checker/grow.js';
 import { PackedQueue } from '../../checker/queue.js';
 
@@ -97,6 +97,25 @@ describe('PackedQueue', () => {
 
   it('refuses states wider than a record can say', () => {
     expect(() => new PackedQueue(0x10000)).toThrow(RangeError);
+    expect(() => new PackedQueue(0xffff)).not.toThrow();
+  });
+
+  it('decodes gaps and words of every varint length', () => {
+    // Differing words far apart (gaps of 1 to 4 varint bytes would need 2^21 words; 2 and 3
+    // bytes are reached here) and words of 1 to 5 bytes.
+    const W = 20_000;
+    const q = new PackedQueue(W);
+    const states: Int32Array[] = [];
+    const values = [1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0x0fffffff, 0x10000000, -1, -(2 ** 31), 2 ** 31 - 1];
+    for (let n = 0; n < values.length; n++) {
+      const s = new Int32Array(W);
+      s[0] = n;
+      s[129 + n] = values[n];
+      s[17_000 - n] = values[values.length - 1 - n];
+      states.push(s);
+      q.push(s);
+    }
+    for (const s of states) expect(q.shift()).toEqual(s);
   });
 });
 
@@ -153,6 +172,45 @@ describe('chunked columns', () => {
   });
 });
 
+describe('column edge cases', () => {
+  it('toArray after pops back across a chunk boundary', () => {
+    const a = new GrowInt32();
+    for (let i = 0; i < 8193; i++) a.push(i);
+    a.pop();
+    a.pop();
+    expect(a.length).toBe(8191);
+    const out = a.toArray();
+    expect(out.length).toBe(8191);
+    expect(out[8190]).toBe(8190);
+  });
+
+  it('event indices below -1 or from 255 on widen the column; flag words with bits 15-30 widen theirs, by push or by or', () => {
+    const via = new ViaColumn();
+    via.push(3);
+    via.push(-2);
+    expect([via.get(0), via.get(1)]).toEqual([3, -2]);
+    expect(via.bytes).toBe(8192 * 4);
+
+    const narrow = new FlagColumn();
+    for (let i = 0; i < 8193; i++) narrow.push(i % 3 === 0 ? TERMINAL : 1 << (i % 15));
+    expect(narrow.bytes).toBe(2 * 8192 * 2);
+    narrow.or(5, 1 << 3);
+    expect(narrow.get(5)).toBe(((1 << 5) | (1 << 3)) >>> 0);
+    expect(narrow.bytes).toBe(2 * 8192 * 2);
+    narrow.or(7, 1 << 20);
+    expect(narrow.get(7)).toBe(((1 << 7) | (1 << 20)) >>> 0);
+    expect(narrow.get(6)).toBe(TERMINAL >>> 0);
+    expect(narrow.bytes).toBe(2 * 8192 * 4);
+    expect(narrow.toArray()[7]).toBe(((1 << 7) | (1 << 20)) >>> 0);
+
+    const pushed = new FlagColumn();
+    pushed.push(1);
+    pushed.push(1 << 15);
+    expect([pushed.get(0), pushed.get(1)]).toEqual([1, 1 << 15]);
+    expect(pushed.bytes).toBe(8192 * 4);
+  });
+});
+
 describe('narrow columns', () => {
   it('keep event indices and flag words exactly, widening at the first value that does not fit', () => {
     const flagWord = fc.oneof(
@@ -200,6 +258,24 @@ describe('narrow columns', () => {
       ),
       { numRuns: 120 },
     );
+  });
+});
+
+describe('fingerprint table', () => {
+  it('matches on both halves of a fingerprint, and grows before passing 80% load by a quarter', () => {
+    const t = new FingerprintTable(4);
+    expect(t.capacity).toBe(4);
+    expect(t.bytes).toBe(4 * 12);
+    expect(t.getOrInsert(1, 2, 0)).toBe(-1);
+    expect(t.get(1, 3)).toBe(-1);
+    expect(t.get(5, 2)).toBe(-1);
+    expect(t.getOrInsert(1, 3, 1)).toBe(-1);
+    expect(t.getOrInsert(5, 2, 2)).toBe(-1);
+    expect([t.get(1, 2), t.get(1, 3), t.get(5, 2)]).toEqual([0, 1, 2]);
+    expect(FingerprintTable.mustGrow(1023, 1280)).toBe(false);
+    expect(FingerprintTable.mustGrow(1024, 1280)).toBe(true);
+    expect(FingerprintTable.grown(1280)).toBe(1600);
+    expect(FingerprintTable.grown(1025)).toBe(1282);
   });
 });
 

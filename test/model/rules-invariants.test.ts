@@ -17,7 +17,7 @@ import {
   reviveRetriesExactlyUnacked,
   successNeverRetried,
 } from '../../model/invariants.js';
-import { BROKER, C, CF, E, G, GF, Q } from '../../model/layout.js';
+import { BROKER, C, CF, E, G, GF, ORIGIN, Q } from '../../model/layout.js';
 import { asState, type State } from '../../model/state.js';
 import { ack, play, pop, rulesModel, timer } from '../fixtures/rules.js';
 
@@ -190,6 +190,10 @@ describe('commit-progress', () => {
     // A CK of an earlier epoch (before a crash or role change) owes nothing, nor does a slave.
     expect(commitProgress(edit(done, (d) => (d[G.EPOCH] = d[c + C.EPOCH] + 1)), m.ctx)).toBe(true);
     expect(commitProgress(edit(s, (d) => (d[G.FLAGS] |= GF.SLAVE)), m.ctx)).toBe(true);
+    // The epoch is compared, not assumed zero.
+    expect(commitProgress(edit(done, (d) => ((d[G.EPOCH] = 2), (d[c + C.EPOCH] = 2))), m.ctx)).toBe(false);
+    // Only CKs of pops carry a nextBeginOffset: a CK written by changeInvisibleTime owes no commit.
+    expect(commitProgress(edit(done, (d) => (d[c + C.ORIGIN] = ORIGIN.CHANGE)), m.ctx)).toBe(true);
   });
 });
 

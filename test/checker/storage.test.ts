@@ -272,6 +272,14 @@ describe('fingerprint table', () => {
     expect(t.getOrInsert(1, 3, 1)).toBe(-1);
     expect(t.getOrInsert(5, 2, 2)).toBe(-1);
     expect([t.get(1, 2), t.get(1, 3), t.get(5, 2)]).toEqual([0, 1, 2]);
+    // Many fingerprints sharing one half, so that probes pass over each other.
+    const shared = new FingerprintTable(8);
+    for (let i = 0; i < 300; i++) {
+      expect(shared.getOrInsert(i, 7, 2 * i)).toBe(-1);
+      expect(shared.getOrInsert(9, 100 + i, 2 * i + 1)).toBe(-1);
+    }
+    for (let i = 0; i < 300; i++) expect([shared.get(i, 7), shared.get(9, 100 + i)]).toEqual([2 * i, 2 * i + 1]);
+    expect([shared.get(300, 7), shared.get(9, 400)]).toEqual([-1, -1]);
     expect(FingerprintTable.mustGrow(1023, 1280)).toBe(false);
     expect(FingerprintTable.mustGrow(1024, 1280)).toBe(true);
     expect(FingerprintTable.grown(1280)).toBe(1600);

@@ -3,7 +3,7 @@
  * included. For each frontier state (in id order) and each enabled event (in order): step,
  * transition invariants, canonicalize, fingerprint, and look up or insert the successor in
  * the shared table. A successor first seen in this level gets the next provisional index;
- * its words, always-invariant flags and table slot are stored before the index is
+ * its record, always-invariant flags and table slot are stored before the index is
  * published, so any thread that reads the index can rely on them.
  */
 import { TERMINAL } from '../explore.js';
@@ -11,10 +11,11 @@ import { fingerprint64 } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from './invariant-sets.js';
+import { decodeRecord, encodeRecord, maxRecordBytes } from './record.js';
 import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
-/** lookup() result when the level ran out of provisional indices. */
+/** lookup() result when the level ran out of provisional indices or of bytes for records. */
 const FULL = 0x80000000;
 /** The first claim of a thread, and the largest. */
 const FIRST_CLAIM = 4;
@@ -33,9 +34,15 @@ export class Expander<S, E> {
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private table: SharedTable | null = null;
-  private frontWords: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private frontBytes = new Uint8Array(new SharedArrayBuffer(4));
+  private frontOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private frontPerm: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
-  private backWords: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backBytes = new Uint8Array(new SharedArrayBuffer(4));
+  private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  /** The state being expanded, decoded from its record. */
+  private readonly current: Int32Array;
+  /** A successor's record, before its bytes are claimed. */
+  private readonly record: Uint8Array;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private plan: LevelPlan | null = null;
@@ -50,6 +57,8 @@ export class Expander<S, E> {
     this.canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
     this.scratch = new Int32Array(model.stateWords);
+    this.current = new Int32Array(model.stateWords);
+    this.record = new Uint8Array(maxRecordBytes(model.stateWords));
     this.inv = new InvariantSets(model);
   }
 
@@ -57,9 +66,11 @@ export class Expander<S, E> {
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
     this.ctl = new Int32Array(buffers.ctl);
     this.table = new SharedTable(buffers.tableKeys, buffers.tableIds);
-    this.frontWords = new Int32Array(buffers.frontWords);
+    this.frontBytes = new Uint8Array(buffers.frontBytes);
+    this.frontOffset = new Int32Array(buffers.frontOffset);
     this.frontPerm = new Int32Array(buffers.frontPerm);
-    this.backWords = new Int32Array(buffers.backWords);
+    this.backBytes = new Uint8Array(buffers.backBytes);
+    this.backOffset = new Int32Array(buffers.backOffset);
     this.backFlags = new Int32Array(buffers.backFlags);
     this.backSlot = new Int32Array(buffers.backSlot);
     this.plan = plan;
@@ -95,8 +106,8 @@ export class Expander<S, E> {
     bad.length = 0;
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      const at = this.frontPerm[claim.start + j] * W;
-      const s = model.fromWords(this.frontWords.subarray(at, at + W));
+      decodeRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], W, this.current);
+      const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
       if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
@@ -126,6 +137,14 @@ export class Expander<S, E> {
     if (v > 0) return v - 1;
     if (v < 0) return v + 1;
     const slot = table.claimed;
+    // The record's bytes first, then the index: a level out of bytes pauses before an index is drawn.
+    const len = encodeRecord(w, W, this.record, 0);
+    const at = Atomics.add(this.ctl, CTL.BYTES, len);
+    if (at + len > this.backBytes.length) {
+      table.release(slot);
+      Atomics.store(this.ctl, CTL.PAUSE, 1);
+      return FULL;
+    }
     const k = Atomics.add(this.ctl, CTL.NEWCOUNT, 1);
     if (k >= this.requirePlan().capacity) {
       table.release(slot);
@@ -133,7 +152,8 @@ export class Expander<S, E> {
       return FULL;
     }
     try {
-      this.backWords.set(w.length === W ? w : w.subarray(0, W), k * W);
+      this.backBytes.set(this.record.subarray(0, len), at);
+      this.backOffset[k] = at;
       this.backFlags[k] = this.inv.checkAlways(next);
       this.backSlot[k] = slot;
     } catch (err) {

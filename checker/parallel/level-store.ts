@@ -1,49 +1,66 @@
 import type { SharedInt32 } from './protocol.js';
 
 /**
- * The states of one BFS level in shared memory: their words (W int32 each), the
- * always-invariant flags and the table slot of each, by provisional index; and `perm`, the
- * order in which they were numbered (position -> provisional index). Two stores take turns:
- * the one that received a level's new states is the next level's frontier.
+ * The states of one BFS level in shared memory: their words as records (record.ts) in
+ * `bytes`, and by provisional index each record's byte offset, the always-invariant flags
+ * and the table slot; and `perm`, the order in which they were numbered (position ->
+ * provisional index). Two stores take turns: the one that received a level's new states is
+ * the next level's frontier. Threads claim a record's bytes with an atomic cursor (CTL.BYTES)
+ * before they draw its index.
  *
  * The buffers are growable SharedArrayBuffers (reserved up to 4 GiB of address space each,
- * committed as they grow) viewed through length-tracking arrays, so a store that needs more
- * room grows in place: no copy, and no old buffer left for a worker thread to hold until its
- * own garbage collection (stores reallocated at every level once kept many levels alive). Only
- * a store that would pass 4 GiB is copied into a plain buffer.
+ * committed as they are written) viewed through length-tracking arrays, so a store that needs
+ * more room grows in place: no copy, and no old buffer left for a worker thread to hold until
+ * its own garbage collection (stores reallocated at every level once kept many levels alive).
+ * Only a store that would pass 4 GiB is copied into a plain buffer.
  */
 export class LevelStore {
-  words: SharedInt32;
+  bytes: Uint8Array<SharedArrayBuffer>;
+  offset: SharedInt32;
   flags: SharedInt32;
   slot: SharedInt32;
   perm: SharedInt32;
 
-  constructor(
-    private readonly stateWords: number,
-    capacity: number,
-  ) {
-    this.words = shared(capacity * stateWords);
-    this.flags = shared(capacity);
-    this.slot = shared(capacity);
-    this.perm = shared(capacity);
+  constructor(capacity: number, byteCapacity: number) {
+    this.bytes = new Uint8Array(growable(byteCapacity));
+    this.offset = new Int32Array(growable(capacity * 4));
+    this.flags = new Int32Array(growable(capacity * 4));
+    this.slot = new Int32Array(growable(capacity * 4));
+    this.perm = new Int32Array(growable(capacity * 4));
   }
 
   get capacity(): number {
     return this.flags.length;
   }
 
-  get bytes(): number {
-    return this.words.byteLength + this.flags.byteLength + this.slot.byteLength + this.perm.byteLength;
+  get byteCapacity(): number {
+    return this.bytes.length;
   }
 
-  /** Room for at least `capacity` states; the first `keep` states and perm entries survive. */
+  get reservedBytes(): number {
+    return this.bytes.byteLength + this.offset.byteLength + this.flags.byteLength + this.slot.byteLength + this.perm.byteLength;
+  }
+
+  /** Room for at least `capacity` states; the first `keep` entries of each column survive. */
   reserve(capacity: number, keep: number): void {
     if (capacity <= this.capacity) return;
-    const W = this.stateWords;
-    this.words = enlarged(this.words, capacity * W, keep * W);
+    this.offset = enlarged(this.offset, capacity, keep);
     this.flags = enlarged(this.flags, capacity, keep);
     this.slot = enlarged(this.slot, capacity, keep);
     this.perm = enlarged(this.perm, capacity, keep);
+  }
+
+  /** Room for at least `n` bytes of records; the first `keep` bytes survive. */
+  reserveBytes(n: number, keep: number): void {
+    if (n <= this.bytes.length) return;
+    const buffer = this.bytes.buffer as GrowableShared;
+    if (buffer.growable && n <= buffer.maxByteLength) {
+      buffer.grow(Math.min(buffer.maxByteLength, Math.max(n, Math.ceil(buffer.byteLength * 1.5))));
+      return;
+    }
+    const to = new Uint8Array(growable(n));
+    if (keep > 0) to.set(this.bytes.subarray(0, keep));
+    this.bytes = to;
   }
 }
 
@@ -57,11 +74,11 @@ interface GrowableShared extends SharedArrayBuffer {
 }
 type GrowableCtor = new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
 
-function shared(length: number): SharedInt32 {
-  const bytes = Math.max(1, length) * 4;
-  if (bytes > MAX_GROWABLE_BYTES) return new Int32Array(new SharedArrayBuffer(bytes));
-  const buffer = new (SharedArrayBuffer as unknown as GrowableCtor)(bytes, { maxByteLength: MAX_GROWABLE_BYTES });
-  return new Int32Array(buffer); // length-tracking: sees the buffer grow
+/** A growable buffer of at least `bytes` bytes (a multiple of 4), or a plain one beyond 4 GiB. */
+function growable(bytes: number): SharedArrayBuffer {
+  const n = Math.max(4, Math.ceil(bytes / 4) * 4);
+  if (n > MAX_GROWABLE_BYTES) return new SharedArrayBuffer(n);
+  return new (SharedArrayBuffer as unknown as GrowableCtor)(n, { maxByteLength: MAX_GROWABLE_BYTES });
 }
 
 /** `from` with room for `length` entries: grown in place when it can be, else copied (first `keep` entries). */
@@ -73,7 +90,7 @@ function enlarged(from: SharedInt32, length: number, keep: number): SharedInt32 
     buffer.grow(Math.min(buffer.maxByteLength, Math.ceil(entries) * 4));
     return from;
   }
-  const to = shared(length);
+  const to = new Int32Array(growable(length * 4));
   if (keep > 0) to.set(from.subarray(0, keep));
   return to;
 }

@@ -12,11 +12,13 @@ export const CTL = {
   NEXT: 0,
   /** Next provisional index for a state first seen in this level (Atomics.add). */
   NEWCOUNT: 1,
-  /** Set when a provisional index reached the level's capacity: stop claiming chunks. */
+  /** Set when a provisional index or a record's bytes passed the level's room: stop claiming chunks. */
   PAUSE: 2,
   /** Set when the run stopped: drop the current chunk and stop. */
   ABORT: 3,
-  SIZE: 4,
+  /** Next free byte of the back store's records (Atomics.add). */
+  BYTES: 4,
+  SIZE: 5,
 } as const;
 
 /** The shared memory a level works on. */
@@ -24,12 +26,14 @@ export interface SharedBuffers {
   readonly ctl: SharedArrayBuffer;
   readonly tableKeys: SharedArrayBuffer;
   readonly tableIds: SharedArrayBuffer;
-  /** Words of the frontier's states, at the slots given by frontPerm. */
-  readonly frontWords: SharedArrayBuffer;
-  /** Frontier position (id - first) -> slot in frontWords. */
+  /** The frontier's states as records (record.ts), by provisional index through frontOffset. */
+  readonly frontBytes: SharedArrayBuffer;
+  readonly frontOffset: SharedArrayBuffer;
+  /** Frontier position (id - first) -> provisional index in the front store. */
   readonly frontPerm: SharedArrayBuffer;
-  /** Words, always-invariant flags and table slot of each state first seen in this level. */
-  readonly backWords: SharedArrayBuffer;
+  /** Records (with their byte offsets), always-invariant flags and table slot of each state first seen in this level. */
+  readonly backBytes: SharedArrayBuffer;
+  readonly backOffset: SharedArrayBuffer;
   readonly backFlags: SharedArrayBuffer;
   readonly backSlot: SharedArrayBuffer;
 }

@@ -7,6 +7,7 @@ import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { InvariantSets } from './invariant-sets.js';
 import type { LevelStore } from './level-store.js';
+import { encodeRecord, maxRecordBytes } from './record.js';
 import type { Replay } from './replay.js';
 import type { SharedTable } from './shared-table.js';
 
@@ -23,6 +24,7 @@ export function insertRoots<S, E>(
   const canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const inv = new InvariantSets(model);
   const fp = new Uint32Array(2);
+  let at = 0;
   for (let k = 0; k < inits.length; k++) {
     if (replay.count >= opt.maxStates) {
       replay.stopReason = 'max-states';
@@ -37,7 +39,9 @@ export function insertRoots<S, E>(
     let id = v - 1;
     if (v === 0) {
       id = replay.newState(-1, -1, inv.checkAlways(s), 0);
-      front.words.set(w.length === W ? w : w.subarray(0, W), id * W);
+      front.reserveBytes(at + maxRecordBytes(W), at);
+      front.offset[id] = at;
+      at += encodeRecord(w, W, front.bytes, at);
       front.perm[id] = id;
       table.publish(table.claimed, id + 1);
     }

@@ -12,6 +12,7 @@ import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
 import { LevelStore } from './level-store.js';
+import { maxRecordBytes } from './record.js';
 import { WorkerPool } from './pool.js';
 import {
   CTL,
@@ -84,6 +85,8 @@ export class ParallelSearch<S, E> {
   private readonly symmetry: boolean;
   private chunksByThread: number[] = [];
   private enlargements = 0;
+  /** Mean bytes of a record in the last level (see record.ts), to size the next level's bytes. */
+  private recordBytes: number;
 
   constructor(
     private readonly model: Model<S, E>,
@@ -98,8 +101,9 @@ export class ParallelSearch<S, E> {
     this.replay = new Replay(opt, model.invariants.length);
     this.expander = new Expander(model, symmetry);
     this.table = SharedTable.allocate(1024);
-    this.front = new LevelStore(this.W, 1);
-    this.back = new LevelStore(this.W, 1);
+    this.front = new LevelStore(1, maxRecordBytes(this.W));
+    this.back = new LevelStore(1, maxRecordBytes(this.W));
+    this.recordBytes = maxRecordBytes(this.W);
     this.setup = { module: spec.module, args: spec.args, symmetry };
   }
 
@@ -140,10 +144,14 @@ export class ParallelSearch<S, E> {
     if (size >= SPAWN_FRONTIER) this.startWorkers();
     const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
     this.back.reserve(capacity, 0);
+    // Bytes for the records: the last level's mean record size (with room to spare) per state,
+    // and at least as many as the largest record for every thread.
+    this.back.reserveBytes(Math.ceil(capacity * this.recordBytes * 1.5) + this.threads * maxRecordBytes(this.W), 0);
     this.ensureTable(first + size + capacity + this.threads);
     this.notePeak();
     Atomics.store(this.ctl, CTL.NEXT, 0);
     Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
+    Atomics.store(this.ctl, CTL.BYTES, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
     this.plan = { first, size, threads: this.threads, capacity };
     this.results = new Map();
@@ -246,6 +254,11 @@ export class ParallelSearch<S, E> {
     const capacity = plan.capacity * 2;
     this.enlargements++;
     this.back.reserve(capacity, plan.capacity);
+    // Whichever ran out (indices or bytes), both grow. Claims that overshot the bytes wrote
+    // nothing: the records written so far end at or before the old capacity.
+    const cursor = Atomics.load(this.ctl, CTL.BYTES);
+    const bytes = this.back.byteCapacity;
+    this.back.reserveBytes(Math.max(2 * bytes, cursor + bytes), Math.min(cursor, bytes));
     this.ensureTable(plan.first + plan.size + capacity + this.threads);
     this.notePeak();
     this.replay.growLevel(capacity, this.back.flags);
@@ -253,7 +266,8 @@ export class ParallelSearch<S, E> {
     // Claims restart at minFailed with new boundaries: results from the old boundaries past
     // it must go, or the replay could wait at a position no new claim starts at.
     for (const start of [...this.results.keys()]) if (start >= this.minFailed) this.results.delete(start);
-    Atomics.store(this.ctl, CTL.NEWCOUNT, plan.capacity);
+    // Indices drawn past the room were dropped; a level out of bytes drew none it did not use.
+    Atomics.store(this.ctl, CTL.NEWCOUNT, Math.min(Atomics.load(this.ctl, CTL.NEWCOUNT), plan.capacity));
     Atomics.store(this.ctl, CTL.NEXT, this.minFailed);
     this.minFailed = Infinity;
     Atomics.store(this.ctl, CTL.PAUSE, 0);
@@ -267,6 +281,7 @@ export class ParallelSearch<S, E> {
     if (order.length !== published) {
       throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
     }
+    if (published > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.BYTES) / published);
     const { perm, slot } = this.back;
     const ids = this.table.ids;
     for (let j = 0; j < order.length; j++) {
@@ -292,16 +307,18 @@ export class ParallelSearch<S, E> {
       ctl: this.ctl.buffer,
       tableKeys: this.table.keyBuffer,
       tableIds: this.table.idBuffer,
-      frontWords: this.front.words.buffer,
+      frontBytes: this.front.bytes.buffer,
+      frontOffset: this.front.offset.buffer,
       frontPerm: this.front.perm.buffer,
-      backWords: this.back.words.buffer,
+      backBytes: this.back.bytes.buffer,
+      backOffset: this.back.offset.buffer,
       backFlags: this.back.flags.buffer,
       backSlot: this.back.slot.buffer,
     };
   }
 
   private notePeak(): void {
-    this.peakBytes = Math.max(this.peakBytes, this.front.bytes + this.back.bytes);
+    this.peakBytes = Math.max(this.peakBytes, this.front.reservedBytes + this.back.reservedBytes);
   }
 
   private onReady(i: number, info: Extract<FromWorker, { type: 'ready' }>): string | null {

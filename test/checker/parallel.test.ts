@@ -147,6 +147,16 @@ describe('exploreParallel on the toy models', () => {
     }
   });
 
+  it('grows a level whose records outgrow the bytes guessed from the last level', async () => {
+    // Records about double in size at every level (4^7 = 16,384 states at depth 7, 130 words
+    // of which 130 set): the guess from the last level's mean falls short, so the level pauses for bytes
+    // before it pauses for indices, and starts again with more of both.
+    for (const workers of [1, 2, 3]) {
+      const sharing = await compareToy({ kind: 'filling', branch: 4, depth: 7 }, {}, workers);
+      expect(sharing.enlargements).toBeGreaterThan(0);
+    }
+  });
+
   it('stops at every --max-states bound exactly where explore stops', async () => {
     const cases: readonly ToyArgs[] = [
       { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] },

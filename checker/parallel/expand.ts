@@ -11,6 +11,7 @@ import { fingerprint64 } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from './invariant-sets.js';
+import { int32View, uint8View } from './level-store.js';
 import { decodeRecord, encodeRecord, maxRecordBytes } from './record.js';
 import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SharedTable } from './shared-table.js';
@@ -66,13 +67,14 @@ export class Expander<S, E> {
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
     this.ctl = new Int32Array(buffers.ctl);
     this.table = new SharedTable(buffers.tableKeys, buffers.tableIds);
-    this.frontBytes = new Uint8Array(buffers.frontBytes);
-    this.frontOffset = new Int32Array(buffers.frontOffset);
-    this.frontPerm = new Int32Array(buffers.frontPerm);
-    this.backBytes = new Uint8Array(buffers.backBytes);
-    this.backOffset = new Int32Array(buffers.backOffset);
-    this.backFlags = new Int32Array(buffers.backFlags);
-    this.backSlot = new Int32Array(buffers.backSlot);
+    // Fixed-length views: the level's buffers may be growable (see level-store.ts).
+    this.frontBytes = uint8View(buffers.frontBytes);
+    this.frontOffset = int32View(buffers.frontOffset);
+    this.frontPerm = int32View(buffers.frontPerm);
+    this.backBytes = uint8View(buffers.backBytes);
+    this.backOffset = int32View(buffers.backOffset);
+    this.backFlags = int32View(buffers.backFlags);
+    this.backSlot = int32View(buffers.backSlot);
     this.plan = plan;
   }
 

@@ -12,7 +12,7 @@ import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from './invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
-import { decodeRecord, encodeRecord, maxRecordBytes } from './record.js';
+import { applyRecord, encodeRecord, maxRecordBytes } from '../record.js';
 import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
@@ -44,6 +44,8 @@ export class Expander<S, E> {
   private readonly current: Int32Array;
   /** A successor's record, before its bytes are claimed. */
   private readonly record: Uint8Array;
+  /** The all-zero state the level stores' records are encoded against. */
+  private readonly zero: Int32Array;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private plan: LevelPlan | null = null;
@@ -60,6 +62,7 @@ export class Expander<S, E> {
     this.scratch = new Int32Array(model.stateWords);
     this.current = new Int32Array(model.stateWords);
     this.record = new Uint8Array(maxRecordBytes(model.stateWords));
+    this.zero = new Int32Array(model.stateWords);
     this.inv = new InvariantSets(model);
   }
 
@@ -100,7 +103,7 @@ export class Expander<S, E> {
   /** Expands the claimed positions; null when the level paused under them or the run stopped. */
   runChunk(claim: Claim): ChunkResult | null {
     this.requirePlan();
-    const { model, W, canon, inv, codes, bad, ctl } = this;
+    const { model, canon, inv, codes, bad, ctl } = this;
     const n = claim.length;
     const deg = new Int32Array(n);
     const fin = new Int32Array(n);
@@ -108,7 +111,8 @@ export class Expander<S, E> {
     bad.length = 0;
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      decodeRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], W, this.current);
+      this.current.fill(0);
+      applyRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], this.current);
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
@@ -140,7 +144,7 @@ export class Expander<S, E> {
     if (v < 0) return v + 1;
     const slot = table.claimed;
     // The record's bytes first, then the index: a level out of bytes pauses before an index is drawn.
-    const len = encodeRecord(w, W, this.record, 0);
+    const len = encodeRecord(w, this.zero, W, this.record, 0);
     const at = Atomics.add(this.ctl, CTL.BYTES, len);
     if (at + len > this.backBytes.length) {
       table.release(slot);

@@ -1,7 +1,8 @@
 import type { SharedInt32 } from './protocol.js';
 
 /**
- * The states of one BFS level in shared memory: their words as records (record.ts) in
+ * The states of one BFS level in shared memory: their words as records (../record.ts,
+ * encoded against the all-zero state) in
  * `bytes`, and by provisional index each record's byte offset, the always-invariant flags
  * and the table slot; and `perm`, the order in which they were numbered (position ->
  * provisional index). Two stores take turns: the one that received a level's new states is
@@ -54,16 +55,7 @@ export class LevelStore {
 
   /** Room for at least `n` bytes of records; the first `keep` bytes survive. */
   reserveBytes(n: number, keep: number): void {
-    if (n <= this.bytes.length) return;
-    const buffer = this.bytes.buffer as GrowableShared;
-    if (buffer.growable && n <= buffer.maxByteLength) {
-      buffer.grow(Math.min(buffer.maxByteLength, Math.ceil(Math.max(n, buffer.byteLength * 1.5) / 4) * 4));
-      this.bytes = uint8View(buffer);
-      return;
-    }
-    const to = uint8View(growable(n));
-    if (keep > 0) to.set(this.bytes.subarray(0, keep));
-    this.bytes = to;
+    if (n > this.bytes.length) this.bytes = uint8View(roomFor(this.bytes.buffer, n, keep));
   }
 }
 
@@ -94,16 +86,23 @@ function growable(bytes: number): SharedArrayBuffer {
   return new (SharedArrayBuffer as unknown as GrowableCtor)(n, { maxByteLength: MAX_GROWABLE_BYTES });
 }
 
-/** `from` with room for `length` entries: grown in place when it can be, else copied (first `keep` entries). */
+/** `from` with room for `length` entries (the first `keep` kept). */
 function enlarged(from: SharedInt32, length: number, keep: number): SharedInt32 {
-  const buffer = from.buffer as GrowableShared;
-  if (buffer.growable && length * 4 <= buffer.maxByteLength) {
-    // Grown by at least half: a few grows in all, however the levels grow.
-    const entries = Math.max(length, Math.ceil(buffer.byteLength / 4) * 1.5);
-    buffer.grow(Math.min(buffer.maxByteLength, Math.ceil(entries) * 4));
-    return int32View(buffer);
+  return int32View(roomFor(from.buffer, length * 4, keep * 4));
+}
+
+/**
+ * A buffer of at least `bytes` bytes holding the first `keep` bytes of `buffer`: `buffer`
+ * itself grown in place (by at least half, so that a few grows do however the levels grow)
+ * when it is growable enough, else a copy.
+ */
+function roomFor(buffer: SharedArrayBuffer, bytes: number, keep: number): SharedArrayBuffer {
+  const b = buffer as GrowableShared;
+  if (b.growable && bytes <= b.maxByteLength) {
+    b.grow(Math.min(b.maxByteLength, Math.ceil(Math.max(bytes, b.byteLength * 1.5) / 4) * 4));
+    return b;
   }
-  const to = int32View(growable(length * 4));
-  if (keep > 0) to.set(from.subarray(0, keep));
+  const to = growable(bytes);
+  if (keep > 0) uint8View(to).set(new Uint8Array(b, 0, keep));
   return to;
 }

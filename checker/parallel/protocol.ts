@@ -26,7 +26,7 @@ export interface SharedBuffers {
   readonly ctl: SharedArrayBuffer;
   readonly tableKeys: SharedArrayBuffer;
   readonly tableIds: SharedArrayBuffer;
-  /** The frontier's states as records (record.ts), by provisional index through frontOffset. */
+  /** The frontier's states as records (../record.ts), by provisional index through frontOffset. */
   readonly frontBytes: SharedArrayBuffer;
   readonly frontOffset: SharedArrayBuffer;
   /** Frontier position (id - first) -> provisional index in the front store. */

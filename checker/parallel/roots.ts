@@ -7,7 +7,7 @@ import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { InvariantSets } from './invariant-sets.js';
 import type { LevelStore } from './level-store.js';
-import { encodeRecord, maxRecordBytes } from './record.js';
+import { encodeRecord, maxRecordBytes } from '../record.js';
 import type { Replay } from './replay.js';
 import type { SharedTable } from './shared-table.js';
 
@@ -25,6 +25,7 @@ export function insertRoots<S, E>(
   const inv = new InvariantSets(model);
   const fp = new Uint32Array(2);
   let at = 0;
+  const zero = new Int32Array(W);
   for (let k = 0; k < inits.length; k++) {
     if (replay.count >= opt.maxStates) {
       replay.stopReason = 'max-states';
@@ -41,7 +42,7 @@ export function insertRoots<S, E>(
       id = replay.newState(-1, -1, inv.checkAlways(s), 0);
       front.reserveBytes(at + maxRecordBytes(W), at);
       front.offset[id] = at;
-      at += encodeRecord(w, W, front.bytes, at);
+      at += encodeRecord(w, zero, W, front.bytes, at);
       front.perm[id] = id;
       table.publish(table.claimed, id + 1);
     }

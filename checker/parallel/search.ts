@@ -12,7 +12,7 @@ import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
 import { LevelStore } from './level-store.js';
-import { maxRecordBytes } from './record.js';
+import { maxRecordBytes } from '../record.js';
 import { WorkerPool } from './pool.js';
 import {
   CTL,
@@ -85,7 +85,7 @@ export class ParallelSearch<S, E> {
   private readonly symmetry: boolean;
   private chunksByThread: number[] = [];
   private enlargements = 0;
-  /** Mean bytes of a record in the last level (see record.ts), to size the next level's bytes. */
+  /** Mean bytes of a record in the last level (see ../record.ts), to size the next level's bytes. */
   private recordBytes: number;
 
   constructor(

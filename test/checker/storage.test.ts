@@ -4,7 +4,7 @@ import { TERMINAL } from '../../checker/explore.js';
 import { FingerprintTable, home } from '../../checker/fptable.js';
 import { FlagColumn, GrowInt32, GrowUint32, ViaColumn } from '../../checker/grow.js';
 import { PackedQueue } from '../../checker/queue.js';
-import { decodeRecord, encodeRecord, maxRecordBytes } from '../../checker/parallel/record.js';
+import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
 
 /** A word: mostly small or equal to the one before (as states are), sometimes any int32. */
 const word = fc.oneof(
@@ -121,30 +121,37 @@ describe('PackedQueue', () => {
 });
 
 describe('level-store records (parallel explorer)', () => {
-  it('decode to the words encoded, wherever they sit, within maxRecordBytes', () => {
+  it('applied to their base give the words encoded, wherever they sit, within maxRecordBytes', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 8 }), (states) => {
-        const W = Math.max(...states.map((s) => s.length));
-        const buf = new Uint8Array(states.length * maxRecordBytes(W) + 3);
-        const at: number[] = [];
-        let o = 3;
-        for (const s of states) {
-          const w = new Int32Array(W);
-          w.set(s);
-          at.push(o);
-          const len = encodeRecord(w, W, buf, o);
-          expect(len).toBeLessThanOrEqual(maxRecordBytes(W));
-          o += len;
-        }
-        // Decoded in reverse order into a dirty buffer: each record stands alone.
-        const out = new Int32Array(W).fill(-7);
-        for (let i = states.length - 1; i >= 0; i--) {
-          decodeRecord(buf, at[i], W, out);
-          const want = new Int32Array(W);
-          want.set(states[i]);
-          expect(out).toEqual(want);
-        }
-      }),
+      fc.property(
+        fc.array(fc.array(word, { minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 8 }),
+        fc.array(word, { maxLength: 300 }),
+        (states, baseWords) => {
+          const W = Math.max(...states.map((s) => s.length));
+          const base = new Int32Array(W);
+          base.set(baseWords.slice(0, W));
+          const buf = new Uint8Array(states.length * maxRecordBytes(W) + 3);
+          const at: number[] = [];
+          let o = 3;
+          for (const s of states) {
+            const w = new Int32Array(W);
+            w.set(s);
+            at.push(o);
+            const len = encodeRecord(w, base, W, buf, o);
+            expect(len).toBeLessThanOrEqual(maxRecordBytes(W));
+            o += len;
+          }
+          // Applied in reverse order, each to a fresh copy of the base: each record stands alone,
+          // and ends where the next one starts.
+          for (let i = states.length - 1; i >= 0; i--) {
+            const out = base.slice();
+            expect(applyRecord(buf, at[i], out)).toBe(i + 1 < at.length ? at[i + 1] : o);
+            const want = new Int32Array(W);
+            want.set(states[i]);
+            expect(out).toEqual(want);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
     // Gaps of three varint bytes: words far apart in a wide state.
@@ -153,9 +160,9 @@ describe('level-store records (parallel explorer)', () => {
     w[3] = 5;
     w[39_999] = -1;
     const buf = new Uint8Array(32);
-    expect(encodeRecord(w, W, buf, 0)).toBe(2 + 2 + 3 + 5);
+    expect(encodeRecord(w, new Int32Array(W), W, buf, 0)).toBe(2 + 2 + 3 + 5);
     const out = new Int32Array(W);
-    decodeRecord(buf, 0, W, out);
+    expect(applyRecord(buf, 0, out)).toBe(12);
     expect([out[3], out[39_999], out[4]]).toEqual([5, -1, 0]);
   });
 });

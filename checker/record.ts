@@ -1,0 +1,72 @@
+/**
+ * A state's words as a compact record: the words where it differs from a base state, as k
+ * (2 bytes, little-endian) then k pairs (gap from the previous differing word, or from word 0;
+ * the word XOR the base's, as a uint32), each an unsigned LEB128 varint. The search queue
+ * (queue.ts) encodes each state against the one queued before it; the parallel explorer's
+ * level stores (parallel/level-store.ts) encode against the all-zero state, so that each
+ * record decodes on its own wherever it sits.
+ */
+
+/** The most bytes a record of `words` words (at most 0xffff) can take: k, and per word a gap (3 bytes) and a word (5). */
+export function maxRecordBytes(words: number): number {
+  return 2 + 8 * words;
+}
+
+/** Writes the record of src[0, words) against base at out[at]; returns its length in bytes. */
+export function encodeRecord(src: Int32Array, base: Int32Array, words: number, out: Uint8Array, at: number): number {
+  let o = at + 2;
+  let k = 0;
+  let prev = 0;
+  for (let i = 0; i < words; i++) {
+    let x = src[i] ^ base[i];
+    if (x === 0) continue;
+    let gap = i - prev;
+    prev = i;
+    k++;
+    while (gap >= 0x80) {
+      out[o++] = (gap & 0x7f) | 0x80;
+      gap >>>= 7;
+    }
+    out[o++] = gap;
+    x >>>= 0;
+    while (x >= 0x80) {
+      out[o++] = (x & 0x7f) | 0x80;
+      x >>>= 7;
+    }
+    out[o++] = x;
+  }
+  out[at] = k & 0xff;
+  out[at + 1] = k >>> 8;
+  return o - at;
+}
+
+/**
+ * XORs the record at buf[at] into `out` (holding the base it was encoded against, it then
+ * holds the state); returns the offset just past the record.
+ */
+export function applyRecord(buf: Uint8Array, at: number, out: Int32Array): number {
+  let o = at;
+  let k = buf[o] | (buf[o + 1] << 8);
+  o += 2;
+  let i = 0;
+  let b: number;
+  while (k-- > 0) {
+    // int32 arithmetic: a gap is below 2^16, and the bits of a word's fifth byte that fall
+    // beyond bit 31 are zero.
+    b = buf[o++];
+    let gap = b & 0x7f;
+    for (let sh = 7; b & 0x80; sh += 7) {
+      b = buf[o++];
+      gap |= (b & 0x7f) << sh;
+    }
+    b = buf[o++];
+    let x = b & 0x7f;
+    for (let sh = 7; b & 0x80; sh += 7) {
+      b = buf[o++];
+      x |= (b & 0x7f) << sh;
+    }
+    i += gap;
+    out[i] ^= x;
+  }
+  return o;
+}

@@ -4,7 +4,7 @@
  * each stored state stands for its orbit and each stored edge for one event, so summing
  * over edges counts the concrete interleavings exactly (orbit-weighted counting).
  */
-import { TERMINAL, type StateGraph } from './explore.js';
+import { TERMINAL, type StateGraph } from './core.js';
 
 export type PathCounts =
   | {

@@ -7,13 +7,15 @@
  * (grown at 70%) is 35–70% full: on a run that just passed a power of two, that is 12 bytes
  * a slot for nearly twice the slots.
  */
+const DEFAULT_CAPACITY = 1024;
+
 export class FingerprintTable {
   private keys: Uint32Array;
   private ids: Int32Array; // id + 1; 0 marks an empty slot
   private cap: number;
   private used = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = DEFAULT_CAPACITY) {
     this.cap = Math.max(2, initialCapacity);
     this.keys = new Uint32Array(this.cap * 2);
     this.ids = new Int32Array(this.cap);
@@ -27,6 +29,18 @@ export class FingerprintTable {
   /** Whether a table of `capacity` slots holding `used` fingerprints grows before one more insert. */
   static mustGrow(used: number, capacity: number): boolean {
     return (used + 1) * 5 > capacity * 4;
+  }
+
+  /**
+   * The capacity of a table (of the default initial capacity) whose last getOrInsert came
+   * with `used` fingerprints stored: the first capacity of its growth sequence at which
+   * `used` does not make it grow (one growth per call always suffices, as a call adds at most
+   * one fingerprint). The parallel explorer reports the sequential table's size with it.
+   */
+  static capacityFor(used: number): number {
+    let cap = DEFAULT_CAPACITY;
+    while (FingerprintTable.mustGrow(used, cap)) cap = FingerprintTable.grown(cap);
+    return cap;
   }
 
   get size(): number {

@@ -6,11 +6,11 @@
  * its record, always-invariant flags and table slot are stored before the index is
  * published, so any thread that reads the index can rely on them.
  */
-import { TERMINAL } from '../explore.js';
+import { TERMINAL } from '../core.js';
 import { fingerprint64 } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
-import { InvariantSets } from './invariant-sets.js';
+import { InvariantSets } from '../invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../record.js';
 import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';

@@ -7,7 +7,7 @@
  * runs out of provisional room pauses: once every thread is idle the coordinator enlarges
  * the buffers and the dropped claims are claimed again.
  */
-import type { StateGraph } from '../explore.js';
+import { countsOnline, type StateGraph } from '../core.js';
 import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
@@ -65,15 +65,15 @@ const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(res
 
 export class ParallelSearch<S, E> {
   private readonly W: number;
-  private readonly replay: Replay;
+  private replay!: Replay;
   private readonly ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(CTL.SIZE * 4));
   private readonly expander: Expander<S, E>;
   private readonly setup: WorkerSetup;
   /** The worker threads, started with the first level large enough to share (or at once). */
   private pool: WorkerPool | null = null;
-  private table: SharedTable;
-  private front: LevelStore;
-  private back: LevelStore;
+  private table!: SharedTable;
+  private front!: LevelStore;
+  private back!: LevelStore;
   private plan: LevelPlan | null = null;
   /** Chunk results by the frontier position they start at, until replayed. */
   private results = new Map<number, ChunkResult>();
@@ -86,7 +86,7 @@ export class ParallelSearch<S, E> {
   private chunksByThread: number[] = [];
   private enlargements = 0;
   /** Mean bytes of a record in the last level (see ../record.ts), to size the next level's bytes. */
-  private recordBytes: number;
+  private recordBytes = 0;
 
   constructor(
     private readonly model: Model<S, E>,
@@ -98,38 +98,59 @@ export class ParallelSearch<S, E> {
     this.threads = threads;
     this.symmetry = symmetry;
     this.W = model.stateWords;
-    this.replay = new Replay(opt, model.invariants.length);
     this.expander = new Expander(model, symmetry);
-    this.table = SharedTable.allocate(1024);
-    this.front = new LevelStore(1, maxRecordBytes(this.W));
-    this.back = new LevelStore(1, maxRecordBytes(this.W));
-    this.recordBytes = maxRecordBytes(this.W);
     this.setup = { module: spec.module, args: spec.args, symmetry };
   }
 
   async run(): Promise<StateGraph> {
-    const replay = this.replay;
+    // Count paths during the search unless edges were asked for; should the graph turn out not
+    // to be layered, start again keeping edges (as the one-thread scheduler does).
+    for (let online = countsOnline(this.opt); ; online = false) {
+      const graph = await this.search(online);
+      if (graph !== null) return graph;
+    }
+  }
+
+  /** One search from the initial states; null when it was abandoned for a restart with edges. */
+  private async search(online: boolean): Promise<StateGraph | null> {
+    const replay = new Replay(this.opt, this.model.invariants.length, online);
+    const core = replay.core;
+    this.replay = replay;
+    this.table = SharedTable.allocate(1024);
+    this.front = new LevelStore(1, maxRecordBytes(this.W));
+    this.back = new LevelStore(1, maxRecordBytes(this.W));
+    this.recordBytes = maxRecordBytes(this.W);
+    this.peakBytes = 0;
     const inits = this.model.initialStates();
     this.front.reserve(inits.length, 0);
     this.ensureTable(inits.length + 1);
-    insertRoots(this.model, inits, this.symmetry, this.opt, replay, this.table, this.front);
+    insertRoots(this.model, inits, this.symmetry, replay, this.table, this.front);
     this.notePeak();
-    if (replay.count === 0 && replay.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
-    replay.endRoots();
+    if (core.count === 0 && core.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
+    core.endRoots();
     if (this.settings.waitForWorkers) {
       this.startWorkers();
       await this.workersReady();
     }
     let first = 0;
     let ratio = MAX_GUESSED_RATIO;
-    for (let depth = 0; replay.head < replay.count && replay.stopReason === null; depth++) {
-      const size = replay.count - first;
+    for (let depth = 0; core.head < core.count && !core.halted; depth++) {
+      const size = core.count - first;
       const info = await this.level(depth, first, size, ratio);
       this.settings.onLevel?.(info);
-      if (replay.stopReason !== null) break;
+      if (core.halted) break;
       ratio = info.newStates / size;
       this.commit(first + size);
       first += size;
+    }
+    if (core.notLayered) {
+      // Every thread must be idle (no result of this search in flight) before the next.
+      while (this.pool?.anyBusy) {
+        if (this.pool.failure) throw this.pool.failure;
+        await this.pool.next();
+      }
+      Atomics.store(this.ctl, CTL.ABORT, 0);
+      return null;
     }
     return replay.graph(this.symmetry, this.peakBytes);
   }
@@ -167,7 +188,7 @@ export class ParallelSearch<S, E> {
     return {
       depth,
       frontier: size,
-      newStates: this.replay.count - first - size,
+      newStates: this.replay.core.count - first - size,
       chunks: this.chunksByThread.reduce((a, b) => a + b, 0),
       chunksByThread: this.chunksByThread,
       enlargements: this.enlargements,
@@ -196,7 +217,7 @@ export class ParallelSearch<S, E> {
     for (;;) {
       if (pool?.failure) throw pool.failure;
       this.drain();
-      if (replay.stopReason !== null) {
+      if (replay.core.halted) {
         Atomics.store(ctl, CTL.ABORT, 1);
         return;
       }
@@ -227,7 +248,7 @@ export class ParallelSearch<S, E> {
   /** Replays the results that are next in frontier order. */
   private drain(): void {
     const plan = this.plan!;
-    while (this.nextReplay < plan.size && this.replay.stopReason === null) {
+    while (this.nextReplay < plan.size && !this.replay.core.halted) {
       const r = this.results.get(this.nextReplay);
       if (r === undefined) return;
       this.results.delete(this.nextReplay);

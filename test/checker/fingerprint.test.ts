@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collisionProbability, fingerprint64, FingerprintTable } from '../../checker/index.js';
 
@@ -46,5 +47,22 @@ describe('FingerprintTable', () => {
     for (let i = 0; i < 5000; i++) expect(t.get(i * 7919, i ^ 0x5bd1e995)).toBe(i);
     expect(t.getOrInsert(7919 * 3, 3 ^ 0x5bd1e995, 99)).toBe(3);
     expect(t.get(1, 1)).toBe(-1);
+  });
+
+  it('has, after any run of lookups, the capacity capacityFor gives for the size at the last one', () => {
+    // The parallel explorer reports the one-thread table's size from that figure alone.
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6000 }), { minLength: 1, maxLength: 12000 }), (keys) => {
+        const t = new FingerprintTable();
+        let sizeAtLast = 0;
+        for (const k of keys) {
+          sizeAtLast = t.size;
+          t.getOrInsert(k, k ^ 0x5bd1e995, t.size);
+        }
+        expect(t.capacity).toBe(FingerprintTable.capacityFor(sizeAtLast));
+      }),
+      { numRuns: 60 },
+    );
+    expect(FingerprintTable.capacityFor(0)).toBe(new FingerprintTable().capacity);
   });
 });

@@ -200,6 +200,35 @@ describe('exploreParallel on the toy models', () => {
     }
   });
 
+  it('starts again keeping edges when the layering breaks late, as explore does', async () => {
+    // Layered through six levels of up to 3,000 states (threads take part), then every state of
+    // the last level steps back to level 1: path counting during the search must give up there.
+    const args: ToyArgs = { kind: 'fan', first: 10, second: 300, depth: 4, bad: [], back: true };
+    const sequential = explore(createToyModel(args));
+    expect(sequential.edgeStart).not.toBeNull();
+    expect(sequential.pathCounts).toBeNull();
+    for (const workers of [1, 2, 3]) {
+      const depths: number[] = [];
+      let workerChunks = 0;
+      const graph = await exploreParallel(
+        { module: TOY_MODULE, args },
+        {
+          workers,
+          waitForWorkers: true,
+          onLevel: (info: LevelInfo) => {
+            depths.push(info.depth);
+            workerChunks += info.chunksByThread.slice(1).reduce((a, b) => a + b, 0);
+          },
+        },
+      );
+      expectSameGraph(graph, sequential);
+      // Two searches: the first abandoned at the last level, the second to the end.
+      expect(depths.filter((d) => d === 0)).toHaveLength(2);
+      expect(depths.indexOf(0, 1)).toBeGreaterThanOrEqual(5);
+      if (workers > 1) expect(workerChunks).toBeGreaterThan(0);
+    }
+  });
+
   it('is the same from run to run', async () => {
     const args: ToyArgs = { kind: 'fan', first: 6, second: 500, depth: 4, bad: [] };
     const [a] = await runParallel(TOY_MODULE, args, {}, 3);

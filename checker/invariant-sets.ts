@@ -1,5 +1,5 @@
 /** A model's invariants split by kind, evaluated to bit masks (bit i: invariant i fails). */
-import type { Model } from '../model.js';
+import type { Model } from './model.js';
 
 export class InvariantSets<S, E> {
   private readonly always: number[] = [];

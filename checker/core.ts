@@ -1,0 +1,295 @@
+/**
+ * The explorer's core: what a breadth-first run does with each state and edge, whoever
+ * computed them. A scheduler takes the frontier states in id order and, per state, its enabled
+ * events in order, and hands the core each expansion: `begin` the state, `terminal` if
+ * nothing is enabled, per event the successor (`newState` first if it is new) and `edge`,
+ * then `end`. The core numbers states, keeps the columns (parent, event index, flags, CSR
+ * edges), notes violations, counts paths during the search, and applies every stop rule and
+ * poll. Two schedulers drive it: one thread (explore.ts: expand and insert in one pass) and N
+ * threads (parallel/replay.ts: threads expand a level's claims into codes, consumed here in
+ * id order). Both therefore give the same ids, graph, counts and stopping point by
+ * construction.
+ */
+import { LayeredCounter, type PathCounts } from './count.js';
+import { FlagColumn, GrowInt32, ViaColumn } from './grow.js';
+import type { ResolvedOptions, StopReason } from './options.js';
+
+/** Flag bit set on states where no event is enabled. */
+export const TERMINAL = 0x80000000;
+
+export interface FirstViolation {
+  /** Index into model.invariants. */
+  readonly invariant: number;
+  /** The violating state, or for a transition invariant the state the bad step reached. */
+  readonly stateId: number;
+  /** For transition invariants: the state the step left, and the event's index there. */
+  readonly fromId: number;
+  readonly eventIndex: number;
+  /** Number of steps in the counterexample. */
+  readonly depth: number;
+}
+
+export interface StateGraph {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly expanded: number;
+  readonly complete: boolean;
+  readonly stopReason: StopReason | null;
+  readonly parent: Int32Array;
+  readonly via: Int32Array;
+  /** Bit i: invariant i is violated in the state; TERMINAL: nothing is enabled. */
+  readonly flags: Uint32Array;
+  /** CSR edges of expanded states (null unless `keepEdges`, or path counting fell back to them). */
+  readonly edgeStart: Int32Array | null;
+  readonly edgeDst: Int32Array | null;
+  /** Edge index -> bit mask of transition invariants the edge violates. */
+  readonly edgeBad: ReadonlyMap<number, number>;
+  readonly firstViolations: readonly FirstViolation[];
+  /** For each initial state id: the index of the model's initial state it came from. */
+  readonly roots: ReadonlyMap<number, number>;
+  readonly symmetry: boolean;
+  /** Bytes of the visited store (fingerprints, parents, flags, edges) at the end. */
+  readonly storeBytes: number;
+  /** Largest size reached by the frontier's state words (plus its path counts, when counted during the search). */
+  readonly frontierPeakBytes: number;
+  /**
+   * Path counts gathered during the search (see LayeredCounter): set when the run was complete,
+   * counted paths, and kept no edges; then `countPaths` is not needed (and has no edges to use).
+   */
+  readonly pathCounts: PathCounts | null;
+}
+
+/** Whether a run counts paths during the search (else, when counting, it keeps edges from the start). */
+export function countsOnline(opt: ResolvedOptions): boolean {
+  return opt.countPaths && !opt.keepEdges;
+}
+
+export class Core {
+  readonly parent = new GrowInt32();
+  readonly via = new ViaColumn();
+  readonly flags = new FlagColumn();
+  readonly edgeStart: GrowInt32 | null;
+  readonly edgeDst: GrowInt32 | null;
+  readonly edgeBad = new Map<number, number>();
+  readonly firstViolations: FirstViolation[] = [];
+  readonly roots = new Map<number, number>();
+  /** Path counts during the search (online runs only). */
+  readonly counter: LayeredCounter | null;
+  /** States numbered. */
+  count = 0;
+  /** The next frontier state to expand (states below it are expanded). */
+  head = 0;
+  transitions = 0;
+  stopReason: StopReason | null = null;
+  /** Depth of the state being expanded. */
+  depth = 0;
+  /**
+   * Set when an edge reached a state of the same or an earlier layer while counting during
+   * the search: the run is abandoned, and the scheduler starts it again keeping edges (the
+   * search is deterministic: the second run is the first one plus edges).
+   */
+  notLayered = false;
+  private maxDepth = 0;
+  private layerEnd = 0;
+  private sinceStopPoll = 0;
+  private violatedMask = 0;
+  private readonly maxStates: number;
+  private readonly stopAtFirst: boolean;
+  private finished = false;
+  private built: StateGraph | null = null;
+
+  /**
+   * @param online count paths during the search (no edges; see `notLayered`); otherwise edges
+   *   are kept when paths are counted.
+   * @param tableBytes the visited table's bytes now (for progress reports).
+   */
+  constructor(
+    private readonly opt: ResolvedOptions,
+    private readonly invariantCount: number,
+    online: boolean,
+    private readonly tableBytes: () => number,
+  ) {
+    this.maxStates = opt.maxStates;
+    this.stopAtFirst = opt.stopAtFirstViolation;
+    this.edgeStart = opt.countPaths && !online ? new GrowInt32() : null;
+    this.edgeDst = opt.countPaths && !online ? new GrowInt32() : null;
+    this.counter = online ? new LayeredCounter() : null;
+  }
+
+  /** Whether the run is over early: stopped, or abandoned for a restart with edges. */
+  get halted(): boolean {
+    return this.stopReason !== null || this.notLayered;
+  }
+
+  /** Whether the store is full: a state that would be new must not be numbered. */
+  get full(): boolean {
+    return this.count >= this.maxStates;
+  }
+
+  /** Stops the run before initial state `k` (the store is full). */
+  refuseRoot(): void {
+    this.stopReason = 'max-states';
+  }
+
+  /** Numbers a new state reached from `par` by its event `ev` (-1, -1 for an initial state), with its always-invariant mask. */
+  newState(par: number, ev: number, bad: number, d: number): number {
+    const id = this.count++;
+    if (d > this.maxDepth) this.maxDepth = d;
+    if (this.counter) this.counter.add(id);
+    this.parent.push(par);
+    this.via.push(ev);
+    this.flags.push(bad);
+    if (bad !== 0) this.noteViolation(bad, id, -1, -1, d);
+    return id;
+  }
+
+  /** State `id`, just numbered, is initial, from the model's initial state `k`. */
+  root(id: number, k: number): void {
+    this.roots.set(id, k);
+    if (this.counter) this.counter.root(id, this.flags.get(id));
+  }
+
+  /** The initial states are in: the first layer ends here. */
+  endRoots(): void {
+    this.layerEnd = this.count;
+  }
+
+  /** Starts expanding the next frontier state; returns its id. */
+  begin(): number {
+    if (this.head === this.layerEnd) {
+      this.depth++;
+      this.layerEnd = this.count;
+    }
+    if (this.edgeStart) this.edgeStart.push(this.edgeDst!.length);
+    return this.head;
+  }
+
+  /** The state has no enabled event: `fin` is TERMINAL plus the violated final invariants. */
+  terminal(id: number, fin: number): void {
+    this.flags.or(id, fin);
+    const bad = fin & ~TERMINAL;
+    if (bad !== 0) this.noteViolation(bad, id, -1, -1, this.depth);
+    if (this.counter) this.counter.terminal(id, this.flags.get(id));
+  }
+
+  /** A successor would be new but the store is full: the run stops, the state unexpanded. */
+  stopFull(): void {
+    this.stopReason = 'max-states';
+    if (this.edgeStart) this.edgeStart.pop();
+  }
+
+  /**
+   * Edge `ei` of state `id` to `dst` (`fresh`: numbered by this edge), violating the transition
+   * invariants `tbad`. False when the expansion must stop here (first violation, or the
+   * layering broke: see `notLayered`).
+   */
+  edge(id: number, ei: number, dst: number, tbad: number, fresh: boolean): boolean {
+    this.transitions++;
+    const edgeDst = this.edgeDst;
+    if (edgeDst) {
+      if (tbad !== 0) this.edgeBad.set(edgeDst.length, tbad);
+      edgeDst.push(dst);
+    }
+    if (tbad !== 0) this.noteViolation(tbad, dst, id, ei, this.depth + 1);
+    const counter = this.counter;
+    if (counter) {
+      if (dst < this.layerEnd) {
+        this.notLayered = true;
+        return false;
+      }
+      counter.edge(id, dst, tbad | this.flags.get(dst));
+    }
+    return !(fresh && this.stopReason === 'first-violation');
+  }
+
+  /** The state is expanded; polls the shell every `pollEvery` states. False once the run stopped. */
+  end(): boolean {
+    const head = ++this.head;
+    if (this.stopReason !== null) return false;
+    if (this.counter && (head & 1023) === 0) this.counter.releaseBelow(head);
+    if (++this.sinceStopPoll >= this.opt.pollEvery) {
+      this.sinceStopPoll = 0;
+      const { onProgress, shouldStop } = this.opt;
+      if (onProgress) {
+        onProgress({
+          states: this.count,
+          transitions: this.transitions,
+          queue: this.count - head,
+          depth: this.depth,
+          storeBytes: this.storeBytes(this.tableBytes()),
+        });
+      }
+      if (shouldStop) {
+        const r = shouldStop();
+        if (r !== null) this.stopReason = r;
+      }
+    }
+    return this.stopReason === null;
+  }
+
+  noteViolation(mask: number, stateId: number, fromId: number, eventIndex: number, d: number): void {
+    const fresh = mask & ~this.violatedMask;
+    if (fresh === 0) return;
+    this.violatedMask |= fresh;
+    for (let i = 0; i < this.invariantCount; i++) {
+      if (fresh & (1 << i)) {
+        this.firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });
+        if (this.counter) this.counter.activate(i);
+      }
+    }
+    if (this.stopAtFirst && this.stopReason === null) this.stopReason = 'first-violation';
+  }
+
+  /** Bytes of the visited store: the table's and the columns'. */
+  storeBytes(tableBytes: number): number {
+    return (
+      tableBytes +
+      this.parent.bytes +
+      this.via.bytes +
+      this.flags.bytes +
+      (this.edgeStart ? this.edgeStart.bytes : 0) +
+      (this.edgeDst ? this.edgeDst.bytes : 0)
+    );
+  }
+
+  /** The run is over: closes the CSR edges (once). */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.edgeStart) this.edgeStart.push(this.edgeDst!.length);
+  }
+
+  /**
+   * The graph, once the run is over (`finish`). `storeBytes` is taken by the caller before it
+   * lets its table go (the columns are copied into contiguous arrays here); `frontierPeakBytes`
+   * is the scheduler's frontier peak (the path counts' peak is added here).
+   */
+  graph(symmetry: boolean, storeBytes: number, frontierPeakBytes: number): StateGraph {
+    if (this.built) return this.built;
+    if (!this.finished) throw new Error('explorer core: graph() before finish()');
+    const { edgeStart, edgeDst, counter } = this;
+    const complete = this.stopReason === null && this.head === this.count;
+    this.built = {
+      states: this.count,
+      transitions: this.transitions,
+      depth: this.maxDepth,
+      expanded: this.head,
+      complete,
+      stopReason: this.stopReason,
+      parent: this.parent.toArray(),
+      via: this.via.toArray(),
+      flags: this.flags.toArray(),
+      edgeStart: edgeStart ? edgeStart.toArray() : null,
+      edgeDst: edgeDst ? edgeDst.toArray() : null,
+      edgeBad: this.edgeBad,
+      firstViolations: this.firstViolations,
+      roots: this.roots,
+      symmetry,
+      storeBytes,
+      frontierPeakBytes: frontierPeakBytes + (counter ? counter.peakBytes : 0),
+      pathCounts: counter && complete ? counter.result() : null,
+    };
+    return this.built;
+  }
+}

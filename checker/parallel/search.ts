@@ -1,9 +1,9 @@
 /**
  * One parallel run: level-synchronous BFS over shared memory. Per level the threads (the
  * coordinator's own included) claim runs of frontier positions with an atomic counter and
- * expand them into the shared fingerprint table; the coordinator replays the chunk results
- * in frontier order (replay.ts), which numbers the new states exactly as the sequential
- * explorer does, then rewrites their provisional table entries to final ids. A level that
+ * expand them into the shared fingerprint table; the coordinator hands the chunk results in
+ * frontier order to the explorer core (replay.ts, ../core.ts), which numbers the new states
+ * exactly as with one thread, then rewrites their provisional table entries to final ids. A level that
  * runs out of provisional room pauses: once every thread is idle the coordinator enlarges
  * the buffers and the dropped claims are claimed again.
  */

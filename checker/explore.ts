@@ -59,7 +59,7 @@ function startCore<S, E>(
 ): Exploration & { notLayered(): boolean } {
   const W = model.stateWords;
   const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
-  let table = new FingerprintTable();
+  const table = new FingerprintTable();
   const core = new Core(opt, model.invariants.length, online, () => table.bytes);
   /** The states found and not yet expanded, compressed (see PackedQueue). */
   const queue = new PackedQueue(W);
@@ -133,7 +133,7 @@ function startCore<S, E>(
     // The search is over: the fingerprints are not needed any more, and the columns become
     // contiguous arrays, so let the table go before they are copied.
     const bytes = core.storeBytes(table.bytes);
-    table = new FingerprintTable(2);
+    table.release();
     return core.graph(canon !== null, bytes, queue.peakBytes);
   };
 

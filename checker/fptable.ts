@@ -1,122 +1,205 @@
 /**
- * Open-addressing hash table from a 64-bit fingerprint to a state id, in typed arrays:
- * 12 bytes a slot (two uint32 halves and an int32 id), linear probing. The capacity need
- * not be a power of two: a fingerprint's home slot is floor(h * capacity / 2^32) (the
- * "fastrange" reduction, computed exactly in doubles), so the table can grow by a quarter
- * (at 80% load) rather than double. At any size it is 64–80% full, where a doubling table
- * (grown at 70%) is 35–70% full: on a run that just passed a power of two, that is 12 bytes
- * a slot for nearly twice the slots.
+ * The visited set: a hash table from a 64-bit fingerprint to a state id, in typed arrays,
+ * split into SEGMENTS independent open-addressing segments. A fingerprint's mixed 32-bit
+ * hash h chooses its segment by its top SEGMENT_BITS bits and its home slot in the segment
+ * by the rest: floor((h mod 2^26) * capacity / 2^26) (the "fastrange" reduction, exact in
+ * doubles), so a segment's capacity need not be a power of two. A slot is three int32 words
+ * (the two halves and id + 1; 0 marks an empty slot), 12 bytes, side by side so that a probe
+ * reads one cache line; linear probing within the segment.
+ *
+ * Each segment grows on its own, by a quarter, as soon as an insert takes it past 80% load:
+ * every segment is 64–80% full, and a growth holds one old segment (a 64th of the table)
+ * beside its new one, where a table in one piece holds the whole old table beside the new one
+ * (2.25 times the table) while it rehashes. A segment's capacity is a function of the number
+ * of fingerprints it holds (`capacityFor`), so the table's size is a function of the set of
+ * fingerprints inserted, whatever the order and whatever the lookups: `TableSize` computes it
+ * from the fingerprints alone (the parallel explorer reports the one-thread table's size
+ * with it).
  */
-const DEFAULT_CAPACITY = 1024;
+export const SEGMENT_BITS = 6;
+export const SEGMENTS = 1 << SEGMENT_BITS;
+const LOW_BITS = 32 - SEGMENT_BITS;
+const LOW_MASK = 2 ** LOW_BITS - 1;
+const LOW_SCALE = 2 ** LOW_BITS;
+/** A segment's capacity to start with: 64 segments of 16 slots, 12 KiB in all. */
+const SEGMENT_START = 16;
+/** Bytes of a slot. */
+export const SLOT_BYTES = 12;
+
+/** The 32-bit mix of a fingerprint's halves that chooses its segment and home slot. */
+export function mix(hi: number, lo: number): number {
+  return (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
+}
+
+/** The segment of a fingerprint whose mix is h. */
+export function segmentOf(h: number): number {
+  return h >>> LOW_BITS;
+}
+
+/**
+ * The home slot of a fingerprint whose mix is h in a segment of `cap` slots: floor(l * cap /
+ * 2^26) for the low 26 bits l of h (exact: l * cap < 2^53 for any cap below 2^27).
+ */
+export function home(h: number, cap: number): number {
+  return Math.floor(((h & LOW_MASK) * cap) / LOW_SCALE);
+}
+
+/** Whether a segment of `capacity` slots holding `used` fingerprints is past its 80% load (and must grow). */
+export function mustGrow(used: number, capacity: number): boolean {
+  return used * 5 > capacity * 4;
+}
+
+/** The capacity a segment of `capacity` slots grows to. */
+export function grown(capacity: number): number {
+  return Math.ceil(capacity * 1.25);
+}
+
+/** The capacity of a segment holding `used` fingerprints: the first of its growth sequence not past 80% load. */
+export function capacityFor(used: number, start = SEGMENT_START): number {
+  let cap = start;
+  while (mustGrow(used, cap)) cap = grown(cap);
+  return cap;
+}
 
 export class FingerprintTable {
-  private keys: Uint32Array;
-  private ids: Int32Array; // id + 1; 0 marks an empty slot
-  private cap: number;
-  private used = 0;
+  /** Per segment: 3 words a slot (hi, lo, id + 1). */
+  private readonly slots: Int32Array[] = [];
+  private readonly caps = new Int32Array(SEGMENTS);
+  private readonly used = new Int32Array(SEGMENTS);
+  private count = 0;
+  private totalSlots = 0;
 
-  constructor(initialCapacity = DEFAULT_CAPACITY) {
-    this.cap = Math.max(2, initialCapacity);
-    this.keys = new Uint32Array(this.cap * 2);
-    this.ids = new Int32Array(this.cap);
-  }
-
-  /** The capacity a table of `capacity` slots grows to. */
-  static grown(capacity: number): number {
-    return Math.ceil(capacity * 1.25);
-  }
-
-  /** Whether a table of `capacity` slots holding `used` fingerprints grows before one more insert. */
-  static mustGrow(used: number, capacity: number): boolean {
-    return (used + 1) * 5 > capacity * 4;
-  }
-
-  /**
-   * The capacity of a table (of the default initial capacity) whose last getOrInsert came
-   * with `used` fingerprints stored: the first capacity of its growth sequence at which
-   * `used` does not make it grow (one growth per call always suffices, as a call adds at most
-   * one fingerprint). The parallel explorer reports the sequential table's size with it.
-   */
-  static capacityFor(used: number): number {
-    let cap = DEFAULT_CAPACITY;
-    while (FingerprintTable.mustGrow(used, cap)) cap = FingerprintTable.grown(cap);
-    return cap;
+  /** @param segmentCapacity each segment's capacity to start with (at least 2). */
+  constructor(segmentCapacity = SEGMENT_START) {
+    const cap = Math.max(2, segmentCapacity);
+    for (let s = 0; s < SEGMENTS; s++) {
+      this.slots.push(new Int32Array(3 * cap));
+      this.caps[s] = cap;
+    }
+    this.totalSlots = SEGMENTS * cap;
   }
 
   get size(): number {
-    return this.used;
+    return this.count;
   }
 
+  /** Slots in all segments. */
   get capacity(): number {
-    return this.cap;
+    return this.totalSlots;
+  }
+
+  /** The capacity of segment `s`. */
+  segmentCapacityOf(s: number): number {
+    return this.caps[s];
   }
 
   get bytes(): number {
-    return this.keys.byteLength + this.ids.byteLength;
+    return this.totalSlots * SLOT_BYTES;
   }
 
   /** Returns the id stored for (hi, lo), or inserts `newId` and returns -1. */
   getOrInsert(hi: number, lo: number, newId: number): number {
-    if (FingerprintTable.mustGrow(this.used, this.cap)) this.grow();
-    const keys = this.keys;
-    const ids = this.ids;
-    const cap = this.cap;
-    let i = home(hi, lo, cap);
+    const h = mix(hi, lo);
+    const s = h >>> LOW_BITS;
+    const a = this.slots[s];
+    const cap = this.caps[s];
+    const khi = hi | 0;
+    const klo = lo | 0;
+    const end = 3 * cap;
+    let i = 3 * home(h, cap);
     for (;;) {
-      const id = ids[i];
+      const id = a[i + 2];
       if (id === 0) {
-        keys[2 * i] = hi;
-        keys[2 * i + 1] = lo;
-        ids[i] = newId + 1;
-        this.used++;
+        a[i] = khi;
+        a[i + 1] = klo;
+        a[i + 2] = newId + 1;
+        this.count++;
+        if (mustGrow(++this.used[s], cap)) this.grow(s);
         return -1;
       }
-      if (keys[2 * i] === hi && keys[2 * i + 1] === lo) return id - 1;
-      if (++i === cap) i = 0;
+      if (a[i] === khi && a[i + 1] === klo) return id - 1;
+      i += 3;
+      if (i === end) i = 0;
     }
   }
 
   /** Returns the id stored for (hi, lo), or -1. */
   get(hi: number, lo: number): number {
-    const keys = this.keys;
-    const ids = this.ids;
-    const cap = this.cap;
-    let i = home(hi, lo, cap);
+    const h = mix(hi, lo);
+    const s = h >>> LOW_BITS;
+    const a = this.slots[s];
+    const end = 3 * this.caps[s];
+    const khi = hi | 0;
+    const klo = lo | 0;
+    let i = 3 * home(h, this.caps[s]);
     for (;;) {
-      const id = ids[i];
+      const id = a[i + 2];
       if (id === 0) return -1;
-      if (keys[2 * i] === hi && keys[2 * i + 1] === lo) return id - 1;
-      if (++i === cap) i = 0;
+      if (a[i] === khi && a[i + 1] === klo) return id - 1;
+      i += 3;
+      if (i === end) i = 0;
     }
   }
 
-  private grow(): void {
-    const oldKeys = this.keys;
-    const oldIds = this.ids;
-    const cap = FingerprintTable.grown(this.cap);
-    this.keys = new Uint32Array(cap * 2);
-    this.ids = new Int32Array(cap);
-    this.cap = cap;
-    for (let j = 0; j < oldIds.length; j++) {
-      const id = oldIds[j];
+  /** Lets every segment go (the table is empty and must not be used again). */
+  release(): void {
+    for (let s = 0; s < SEGMENTS; s++) this.slots[s] = new Int32Array(0);
+  }
+
+  private grow(s: number): void {
+    const old = this.slots[s];
+    let cap = this.caps[s];
+    const used = this.used[s];
+    while (mustGrow(used, cap)) cap = grown(cap);
+    const a = new Int32Array(3 * cap);
+    const end = 3 * cap;
+    for (let j = 0; j < old.length; j += 3) {
+      const id = old[j + 2];
       if (id === 0) continue;
-      const hi = oldKeys[2 * j];
-      const lo = oldKeys[2 * j + 1];
-      let i = home(hi, lo, cap);
-      while (this.ids[i] !== 0) if (++i === cap) i = 0;
-      this.keys[2 * i] = hi;
-      this.keys[2 * i + 1] = lo;
-      this.ids[i] = id;
+      const hi = old[j];
+      const lo = old[j + 1];
+      let i = 3 * home(mix(hi, lo), cap);
+      while (a[i + 2] !== 0) {
+        i += 3;
+        if (i === end) i = 0;
+      }
+      a[i] = hi;
+      a[i + 1] = lo;
+      a[i + 2] = id;
     }
+    this.totalSlots += cap - this.caps[s];
+    this.slots[s] = a;
+    this.caps[s] = cap;
   }
 }
 
 /**
- * The home slot of (hi, lo) in a table of `cap` slots: floor(h * cap / 2^32) for a 32-bit
- * mix h of both halves, computed in two 16-bit halves so that every product is an exact
- * double (below 2^47).
+ * The size a FingerprintTable (of the default segment capacity) has after the fingerprints
+ * given to `add` were inserted into it, computed from the fingerprints alone: per segment,
+ * `capacityFor` its count. The parallel explorer reports the one-thread table's size with it,
+ * so that `storeBytes` does not depend on the thread count.
  */
-export function home(hi: number, lo: number, cap: number): number {
-  const h = (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
-  return Math.floor(((h >>> 16) * cap + Math.floor(((h & 0xffff) * cap) / 65536)) / 65536);
+export class TableSize {
+  private readonly counts = new Int32Array(SEGMENTS);
+  private readonly caps = new Int32Array(SEGMENTS).fill(SEGMENT_START);
+  private totalSlots = SEGMENTS * SEGMENT_START;
+
+  /** One more fingerprint (hi, lo), not seen before. */
+  add(hi: number, lo: number): void {
+    const s = segmentOf(mix(hi, lo));
+    const used = ++this.counts[s];
+    let cap = this.caps[s];
+    if (!mustGrow(used, cap)) return;
+    while (mustGrow(used, cap)) cap = grown(cap);
+    this.totalSlots += cap - this.caps[s];
+    this.caps[s] = cap;
+  }
+
+  get capacity(): number {
+    return this.totalSlots;
+  }
+
+  get bytes(): number {
+    return this.totalSlots * SLOT_BYTES;
+  }
 }

@@ -8,7 +8,7 @@
  * it.
  */
 import { Core, type StateGraph } from '../core.js';
-import { FingerprintTable } from '../fptable.js';
+import { TableSize } from '../fptable.js';
 import { GrowInt32 } from '../grow.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ChunkResult, LevelPlan } from './protocol.js';
@@ -20,30 +20,52 @@ export class Replay {
   /** This level: the provisional index of each state numbered, in id order. */
   readonly order = new GrowInt32();
   private provisionalFlags: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** This level: provisional index -> its slot in the shared table, whose keys are `keys`. */
+  private slot: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private keys: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /**
-   * States numbered at the last lookup the one-thread scheduler would have made in its
-   * fingerprint table (one per initial state and per edge consumed): `storeBytes` reports
-   * that table's size, so the output does not depend on the thread count.
+   * The size of the one-thread scheduler's fingerprint table for the states numbered so far
+   * (a function of their fingerprints): `storeBytes` reports it, so the output does not
+   * depend on the thread count.
    */
-  lookedUpAt = 0;
+  readonly tableSize = new TableSize();
 
   constructor(opt: ResolvedOptions, invariantCount: number, online: boolean) {
     this.core = new Core(opt, invariantCount, online, () => this.tableBytes());
   }
 
-  /** Starts replaying the next level: its new states get provisional indices below `capacity`. */
-  beginLevel(capacity: number, provisionalFlags: Int32Array<ArrayBufferLike>): void {
+  /**
+   * Starts replaying the next level: its new states get provisional indices below `capacity`,
+   * with their flags and table slots in `provisionalFlags` and `slot`, in a table of keys `keys`.
+   */
+  beginLevel(
+    capacity: number,
+    provisionalFlags: Int32Array<ArrayBufferLike>,
+    slot: Int32Array<ArrayBufferLike>,
+    keys: Uint32Array<ArrayBufferLike>,
+  ): void {
     this.assigned = new Int32Array(capacity).fill(-1);
     this.order.length = 0;
-    this.provisionalFlags = provisionalFlags;
+    this.setLevel(provisionalFlags, slot, keys);
   }
 
-  /** The level got more provisional indices (flags moved to a bigger buffer). */
-  growLevel(capacity: number, provisionalFlags: Int32Array<ArrayBufferLike>): void {
+  /** The level got more provisional indices (flags and slots moved to bigger buffers, the table maybe rehashed). */
+  growLevel(
+    capacity: number,
+    provisionalFlags: Int32Array<ArrayBufferLike>,
+    slot: Int32Array<ArrayBufferLike>,
+    keys: Uint32Array<ArrayBufferLike>,
+  ): void {
     const next = new Int32Array(capacity).fill(-1);
     next.set(this.assigned);
     this.assigned = next;
+    this.setLevel(provisionalFlags, slot, keys);
+  }
+
+  private setLevel(provisionalFlags: Int32Array<ArrayBufferLike>, slot: Int32Array<ArrayBufferLike>, keys: Uint32Array<ArrayBufferLike>): void {
     this.provisionalFlags = provisionalFlags;
+    this.slot = slot;
+    this.keys = keys;
   }
 
   /** Hands the expansions of one chunk to the core; false once the run has stopped. */
@@ -77,12 +99,13 @@ export class Replay {
               return false;
             }
             fresh = true;
+            const at = 2 * this.slot[k];
+            this.tableSize.add(this.keys[at], this.keys[at + 1]);
             dst = core.newState(id, ei, this.provisionalFlags[k], d);
             this.assigned[k] = dst;
             this.order.push(k);
           }
         }
-        this.lookedUpAt = fresh ? dst : core.count;
         if (!core.edge(id, ei, dst, tbad, fresh)) return false;
       }
       if (!core.end()) return false;
@@ -90,9 +113,9 @@ export class Replay {
     return true;
   }
 
-  /** The one-thread scheduler's table size for the same run (see lookedUpAt). */
+  /** The one-thread scheduler's table size for the same run (see tableSize). */
   tableBytes(): number {
-    return FingerprintTable.capacityFor(this.lookedUpAt) * 12;
+    return this.tableSize.bytes;
   }
 
   /** The graph, once the run is over (`frontierPeakBytes` is the parallel stores' peak). */

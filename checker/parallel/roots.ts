@@ -33,8 +33,8 @@ export function insertRoots<S, E>(
     const s = canon ? canon(inits[k]) : inits[k];
     const w = model.words(s);
     fingerprint64(w, 0, W, fp);
-    replay.lookedUpAt = core.count;
     if (table.findOrClaim(fp[0], fp[1]) === 0) {
+      replay.tableSize.add(fp[0], fp[1]);
       const id = core.newState(-1, -1, inv.checkAlways(s), 0);
       front.reserveBytes(at + maxRecordBytes(W), at);
       front.offset[id] = at;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collisionProbability, fingerprint64, FingerprintTable } from '../../checker/index.js';
+import { SEGMENTS, TableSize } from '../../checker/fptable.js';
 
 describe('fingerprint64', () => {
   it('is deterministic and tells small differences apart', () => {
@@ -38,31 +39,33 @@ describe('fingerprint64', () => {
 });
 
 describe('FingerprintTable', () => {
-  it('inserts, finds and grows', () => {
+  it('inserts, finds and grows, every segment 64–80% full', () => {
     const t = new FingerprintTable(4);
     for (let i = 0; i < 5000; i++) expect(t.getOrInsert(i * 7919, i ^ 0x5bd1e995, i)).toBe(-1);
     expect(t.size).toBe(5000);
     expect(t.capacity).toBeGreaterThanOrEqual(5000 / 0.8);
-    expect(t.capacity).toBeLessThan(5000 / 0.8 * 1.25 + 1);
+    expect(t.capacity).toBeLessThan((5000 / 0.8) * 1.25 + SEGMENTS);
     for (let i = 0; i < 5000; i++) expect(t.get(i * 7919, i ^ 0x5bd1e995)).toBe(i);
     expect(t.getOrInsert(7919 * 3, 3 ^ 0x5bd1e995, 99)).toBe(3);
     expect(t.get(1, 1)).toBe(-1);
   });
 
-  it('has, after any run of lookups, the capacity capacityFor gives for the size at the last one', () => {
+  it('has, after any run of lookups, the size TableSize computes from the fingerprints inserted', () => {
     // The parallel explorer reports the one-thread table's size from that figure alone.
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 6000 }), { minLength: 1, maxLength: 12000 }), (keys) => {
         const t = new FingerprintTable();
-        let sizeAtLast = 0;
+        const size = new TableSize();
         for (const k of keys) {
-          sizeAtLast = t.size;
-          t.getOrInsert(k, k ^ 0x5bd1e995, t.size);
+          const hi = Math.imul(k, 0x2545f491) >>> 0;
+          if (t.getOrInsert(hi, k ^ 0x5bd1e995, t.size) < 0) size.add(hi, k ^ 0x5bd1e995);
         }
-        expect(t.capacity).toBe(FingerprintTable.capacityFor(sizeAtLast));
+        expect(t.capacity).toBe(size.capacity);
+        expect(t.bytes).toBe(size.bytes);
       }),
       { numRuns: 60 },
     );
-    expect(FingerprintTable.capacityFor(0)).toBe(new FingerprintTable().capacity);
+    expect(new TableSize().capacity).toBe(new FingerprintTable().capacity);
+    expect(new FingerprintTable().bytes).toBe(12 * 1024);
   });
 });

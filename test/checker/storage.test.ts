@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
-import { FingerprintTable, home } from '../../checker/fptable.js';
+import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
 import { FlagColumn, GrowInt32, GrowUint32, ViaColumn } from '../../checker/grow.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
@@ -310,10 +310,10 @@ describe('narrow columns', () => {
 });
 
 describe('fingerprint table', () => {
-  it('matches on both halves of a fingerprint, and grows before passing 80% load by a quarter', () => {
+  it('matches on both halves of a fingerprint, and grows a segment past 80% load by a quarter', () => {
     const t = new FingerprintTable(4);
-    expect(t.capacity).toBe(4);
-    expect(t.bytes).toBe(4 * 12);
+    expect(t.capacity).toBe(4 * SEGMENTS);
+    expect(t.bytes).toBe(4 * SEGMENTS * 12);
     expect(t.getOrInsert(1, 2, 0)).toBe(-1);
     expect(t.get(1, 3)).toBe(-1);
     expect(t.get(5, 2)).toBe(-1);
@@ -328,25 +328,96 @@ describe('fingerprint table', () => {
     }
     for (let i = 0; i < 300; i++) expect([shared.get(i, 7), shared.get(9, 100 + i)]).toEqual([2 * i, 2 * i + 1]);
     expect([shared.get(300, 7), shared.get(9, 400)]).toEqual([-1, -1]);
-    expect(FingerprintTable.mustGrow(1023, 1280)).toBe(false);
-    expect(FingerprintTable.mustGrow(1024, 1280)).toBe(true);
-    expect(FingerprintTable.grown(1280)).toBe(1600);
-    expect(FingerprintTable.grown(1025)).toBe(1282);
+    expect(mustGrow(12, 16)).toBe(false);
+    expect(mustGrow(13, 16)).toBe(true);
+    expect(mustGrow(1024, 1280)).toBe(false);
+    expect(mustGrow(1025, 1280)).toBe(true);
+    expect(grown(1280)).toBe(1600);
+    expect(grown(1025)).toBe(1282);
+    expect([capacityFor(0), capacityFor(12), capacityFor(13), capacityFor(16), capacityFor(17)]).toEqual([16, 16, 20, 20, 25]);
+  });
+
+  it('grows one segment at a time, at the insert that takes it past 80%, keeping every key', () => {
+    // Keys of segment 0 only: the 13th grows it from 16 to 20 slots, the 17th to 25; the others stay.
+    const keys: [number, number][] = [];
+    for (let k = 0; keys.length < 40; k++) {
+      const hi = Math.imul(k, 0x2545f491) >>> 0;
+      if (segmentOf(mix(hi, k)) === 0) keys.push([hi, k]);
+    }
+    const t = new FingerprintTable();
+    const caps: number[] = [];
+    keys.forEach(([hi, lo], id) => {
+      expect(t.getOrInsert(hi, lo, id)).toBe(-1);
+      caps.push(t.segmentCapacityOf(0));
+      expect(t.capacity).toBe(16 * (SEGMENTS - 1) + t.segmentCapacityOf(0));
+      for (let j = 0; j <= id; j++) expect(t.get(keys[j][0], keys[j][1])).toBe(j);
+    });
+    expect(caps.slice(0, 16)).toEqual([...Array<number>(12).fill(16), 20, 20, 20, 20]);
+    expect(caps[16]).toBe(25);
+    caps.forEach((c, i) => expect(c).toBe(capacityFor(i + 1)));
+    for (let s = 1; s < SEGMENTS; s++) expect(t.segmentCapacityOf(s)).toBe(16);
+  });
+
+  it('is a map from fingerprints to ids: same answers as a Map under any interleaving of lookups and inserts', () => {
+    const half = fc.oneof(fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const op = fc.record({ insert: fc.boolean(), key: fc.nat({ max: 2000 }) });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), (pool, ops) => {
+        const t = new FingerprintTable(2);
+        const m = new Map<string, number>();
+        const size = new TableSize();
+        const perSegment = new Array<number>(SEGMENTS).fill(0);
+        for (const { insert, key } of ops) {
+          const [hi, lo] = pool[key % pool.length];
+          const k = `${hi}:${lo}`;
+          const known = m.get(k) ?? -1;
+          if (!insert) {
+            expect(t.get(hi, lo)).toBe(known);
+            continue;
+          }
+          const id = m.size;
+          expect(t.getOrInsert(hi, lo, id)).toBe(known);
+          if (known < 0) {
+            m.set(k, id);
+            perSegment[segmentOf(mix(hi, lo))]++;
+          }
+          expect(t.size).toBe(m.size);
+        }
+        for (const [k, id] of m) {
+          const [hi, lo] = k.split(':').map(Number);
+          expect(t.get(hi, lo)).toBe(id);
+        }
+        for (let s = 0; s < SEGMENTS; s++) {
+          expect(t.segmentCapacityOf(s)).toBe(capacityFor(perSegment[s], 2));
+          expect(perSegment[s] * 5).toBeLessThanOrEqual(t.segmentCapacityOf(s) * 4);
+        }
+        // TableSize follows a default table (16 slots a segment to start with) from the fingerprints alone.
+        for (const k of m.keys()) {
+          const [hi, lo] = k.split(':').map(Number);
+          size.add(hi, lo);
+        }
+        expect(size.capacity).toBe(perSegment.reduce((sum, n) => sum + capacityFor(n), 0));
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 
 describe('fingerprint table home slot', () => {
-  it('is floor(h * capacity / 2^32), inside the table, for any capacity', () => {
+  it('is floor(l * capacity / 2^26) for the low 26 bits l of the mix, inside the segment; the segment is the top 6 bits', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer(), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (hi, lo, cap) => {
-        const h = BigInt((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0);
-        const i = home(hi, lo, cap);
-        expect(i).toBe(Number((h * BigInt(cap)) >> 32n));
+      fc.property(fc.integer(), fc.integer(), fc.integer({ min: 1, max: 2 ** 27 }), (hi, lo, cap) => {
+        const h = mix(hi, lo);
+        expect(h).toBe((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0);
+        const i = home(h, cap);
+        expect(i).toBe(Number((BigInt(h & (2 ** 26 - 1)) * BigInt(cap)) >> 26n));
         expect(i).toBeGreaterThanOrEqual(0);
         expect(i).toBeLessThan(cap);
+        expect(segmentOf(h)).toBe(Math.floor(h / 2 ** 26));
       }),
       { numRuns: 2000 },
     );
-    expect(home(0, -1, 2 ** 31 - 1)).toBe(2 ** 31 - 2);
+    expect(home(2 ** 26 - 1, 2 ** 27)).toBe(2 ** 27 - 2);
+    expect(segmentOf(0xffffffff)).toBe(SEGMENTS - 1);
   });
 });

@@ -68,7 +68,7 @@ export function checkGraph<S, E>(model: Model<S, E>, graph: StateGraph): CheckRe
     };
   });
   let terminal = 0;
-  for (let v = 0; v < graph.states; v++) if (graph.flags[v] & TERMINAL) terminal++;
+  for (let v = 0; v < graph.states; v++) if (graph.flags.get(v) & TERMINAL) terminal++;
   const verdict: Verdict = violations.length > 0 ? 'violated' : graph.complete ? 'holds' : 'incomplete';
   return {
     verdict,

@@ -11,7 +11,7 @@
  * construction.
  */
 import { LayeredCounter, type PathCounts } from './count.js';
-import { FlagColumn, GrowInt32, ViaColumn } from './grow.js';
+import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';
 import type { ResolvedOptions, StopReason } from './options.js';
 
 /** Flag bit set on states where no event is enabled. */
@@ -36,13 +36,18 @@ export interface StateGraph {
   readonly expanded: number;
   readonly complete: boolean;
   readonly stopReason: StopReason | null;
-  readonly parent: Int32Array;
-  readonly via: Int32Array;
-  /** Bit i: invariant i is violated in the state; TERMINAL: nothing is enabled. */
-  readonly flags: Uint32Array;
+  /**
+   * The per-state and per-edge columns are the explorer's own chunked columns (checker/grow.ts),
+   * published as they are: read them with `get(i)`.
+   */
+  readonly parent: IntColumn;
+  /** The event's index in the parent's enabled list (-1 for an initial state). */
+  readonly via: IntColumn;
+  /** Bit i: invariant i is violated in the state; TERMINAL: nothing is enabled (unsigned). */
+  readonly flags: IntColumn<Uint32Array>;
   /** CSR edges of expanded states (null unless `keepEdges`, or path counting fell back to them). */
-  readonly edgeStart: Int32Array | null;
-  readonly edgeDst: Int32Array | null;
+  readonly edgeStart: IntColumn | null;
+  readonly edgeDst: IntColumn | null;
   /** Edge index -> bit mask of transition invariants the edge violates. */
   readonly edgeBad: ReadonlyMap<number, number>;
   readonly firstViolations: readonly FirstViolation[];
@@ -261,9 +266,9 @@ export class Core {
   }
 
   /**
-   * The graph, once the run is over (`finish`). `storeBytes` is taken by the caller before it
-   * lets its table go (the columns are copied into contiguous arrays here); `frontierPeakBytes`
-   * is the scheduler's frontier peak (the path counts' peak is added here).
+   * The graph, once the run is over (`finish`): the columns themselves, not copies (the core
+   * takes no more states). `storeBytes` is taken by the caller before it lets its table go;
+   * `frontierPeakBytes` is the scheduler's frontier peak (the path counts' peak is added here).
    */
   graph(symmetry: boolean, storeBytes: number, frontierPeakBytes: number): StateGraph {
     if (this.built) return this.built;
@@ -277,11 +282,11 @@ export class Core {
       expanded: this.head,
       complete,
       stopReason: this.stopReason,
-      parent: this.parent.toArray(),
-      via: this.via.toArray(),
-      flags: this.flags.toArray(),
-      edgeStart: edgeStart ? edgeStart.toArray() : null,
-      edgeDst: edgeDst ? edgeDst.toArray() : null,
+      parent: this.parent,
+      via: this.via,
+      flags: this.flags,
+      edgeStart,
+      edgeDst,
       edgeBad: this.edgeBad,
       firstViolations: this.firstViolations,
       roots: this.roots,

@@ -25,7 +25,7 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   const dst = graph.edgeDst;
   const flags = graph.flags;
   const indeg = new Int32Array(n);
-  for (let e = 0; e < dst.length; e++) indeg[dst[e]]++;
+  for (let e = 0; e < dst.length; e++) indeg[dst.get(e)]++;
 
   const all: bigint[] = new Array<bigint>(n).fill(0n);
   const good: bigint[][] = invariants.map(() => new Array<bigint>(n).fill(0n));
@@ -33,9 +33,9 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   const order = new Int32Array(n);
   let tail = 0;
   for (let v = 0; v < n; v++) {
-    if (graph.parent[v] === -1) {
+    if (graph.parent.get(v) === -1) {
       all[v] = 1n;
-      for (let j = 0; j < bits.length; j++) good[j][v] = flags[v] & bits[j] ? 0n : 1n;
+      for (let j = 0; j < bits.length; j++) good[j][v] = flags.get(v) & bits[j] ? 0n : 1n;
     }
     if (indeg[v] === 0) order[tail++] = v;
   }
@@ -43,12 +43,12 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   while (head < tail) {
     const u = order[head++];
     const cu = all[u];
-    for (let e = start[u]; e < start[u + 1]; e++) {
-      const v = dst[e];
+    for (let e = start.get(u), end = start.get(u + 1); e < end; e++) {
+      const v = dst.get(e);
       all[v] += cu;
       const eb = graph.edgeBad.get(e) ?? 0;
       for (let j = 0; j < bits.length; j++) {
-        if ((eb & bits[j]) === 0 && (flags[v] & bits[j]) === 0) good[j][v] += good[j][u];
+        if ((eb & bits[j]) === 0 && (flags.get(v) & bits[j]) === 0) good[j][v] += good[j][u];
       }
       if (--indeg[v] === 0) order[tail++] = v;
     }
@@ -59,7 +59,7 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   const violating = new Map<number, bigint>();
   const viol = bits.map(() => 0n);
   for (let v = 0; v < n; v++) {
-    if ((flags[v] & TERMINAL) === 0) continue;
+    if ((flags.get(v) & TERMINAL) === 0) continue;
     total += all[v];
     for (let j = 0; j < bits.length; j++) viol[j] += all[v] - good[j][v];
   }

@@ -8,6 +8,7 @@
  */
 import { explore, TERMINAL, type StateGraph } from './explore.js';
 import type { Model } from './model.js';
+import type { IntColumn } from './grow.js';
 import { idsTo } from './path.js';
 
 export interface GraphNode {
@@ -57,22 +58,22 @@ function rebuild<S, E>(model: Model<S, E>, g: StateGraph): S[] {
     const root = g.roots.get(v);
     if (root !== undefined) states[v] = inits[root];
     else {
-      const p = states[g.parent[v]];
-      states[v] = model.step(p, model.enabledEvents(p)[g.via[v]]);
+      const p = states[g.parent.get(v)];
+      states[v] = model.step(p, model.enabledEvents(p)[g.via.get(v)]);
     }
   }
   return states;
 }
 
 /** Edge indices of the shortest counterexample of the first violated invariant. */
-function counterexampleEdges(g: StateGraph, edgeStart: Int32Array): { invariant: number; edges: Set<number>; nodes: Set<number> } | null {
+function counterexampleEdges(g: StateGraph, edgeStart: IntColumn): { invariant: number; edges: Set<number>; nodes: Set<number> } | null {
   if (g.firstViolations.length === 0) return null;
   const first = [...g.firstViolations].sort((a, b) => a.invariant - b.invariant)[0];
   const ids = idsTo(g, first.fromId >= 0 ? first.fromId : first.stateId);
   const edges = new Set<number>();
-  for (let k = 1; k < ids.length; k++) edges.add(edgeStart[ids[k - 1]] + g.via[ids[k]]);
+  for (let k = 1; k < ids.length; k++) edges.add(edgeStart.get(ids[k - 1]) + g.via.get(ids[k]));
   if (first.fromId >= 0) {
-    edges.add(edgeStart[first.fromId] + first.eventIndex);
+    edges.add(edgeStart.get(first.fromId) + first.eventIndex);
     ids.push(first.stateId);
   }
   return { invariant: first.invariant, edges, nodes: new Set(ids) };
@@ -90,18 +91,18 @@ export function stateGraph<S, E>(model: Model<S, E>, opts: GraphOptions<S, E>): 
     id: v,
     label: opts.stateLabel(s),
     initial: g.roots.has(v),
-    terminal: (g.flags[v] & TERMINAL) !== 0,
-    violated: namesOf(g.flags[v] & ~TERMINAL, names),
+    terminal: (g.flags.get(v) & TERMINAL) !== 0,
+    violated: namesOf(g.flags.get(v) & ~TERMINAL, names),
     onPath: cx?.nodes.has(v) ?? false,
   }));
   const edges: GraphEdge[] = [];
   for (let v = 0; v < g.states; v++) {
     const events = model.enabledEvents(states[v]);
-    for (let k = edgeStart[v]; k < edgeStart[v + 1]; k++) {
+    for (let k = edgeStart.get(v); k < edgeStart.get(v + 1); k++) {
       edges.push({
         from: v,
-        to: edgeDst[k],
-        label: opts.eventLabel(events[k - edgeStart[v]]),
+        to: edgeDst.get(k),
+        label: opts.eventLabel(events[k - edgeStart.get(v)]),
         violated: namesOf(g.edgeBad.get(k) ?? 0, names),
         onPath: cx?.edges.has(k) ?? false,
       });

@@ -1,14 +1,23 @@
 /**
  * Growable columns for per-state and per-edge data, in fixed chunks of 8,192 entries: a
  * column holds exactly the chunks its entries need (no doubling slack, and no moment where an
- * old and a new array are both alive while one is copied into the other). `toArray` gives the
- * contiguous array the state graph publishes, once the search is over.
+ * old and a new array are both alive while one is copied into the other). The state graph
+ * publishes the columns themselves (read through `IntColumn`), so the end of a run copies
+ * nothing; `toArray` makes a contiguous copy for whoever wants one (tests).
  */
+
+/** A read-only column of integers: what the state graph publishes per state and per edge. */
+export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
+  readonly length: number;
+  get(i: number): number;
+  /** The entries as one array of exactly `length` entries (a copy). */
+  toArray(): A;
+}
 const SHIFT = 13;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
 
-abstract class Column<A extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>> {
+abstract class Column<A extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>> implements IntColumn<A> {
   protected readonly chunks: A[] = [];
   length = 0;
   protected abstract make(n: number): A;
@@ -67,7 +76,7 @@ export class GrowUint32 extends Column<Uint32Array<ArrayBuffer>> {
  * The event index of each state (-1 for an initial state): one byte a state while every index
  * is below 255, four from the first that is not (every chunk widened then, once).
  */
-export class ViaColumn {
+export class ViaColumn implements IntColumn {
   private narrow: Uint8Array[] | null = [];
   private readonly wide = new GrowInt32();
   length = 0;
@@ -111,7 +120,7 @@ const NARROW_FLAGS = 0x80007fff;
  * The flag word of each state: two bytes a state while no flag uses bits 15-30 (15 invariants,
  * and the terminal bit), four from the first that does.
  */
-export class FlagColumn {
+export class FlagColumn implements IntColumn<Uint32Array> {
   private narrow: Uint16Array[] | null = [];
   private readonly wide = new GrowUint32();
   length = 0;

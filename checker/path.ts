@@ -23,7 +23,7 @@ export interface Path<S, E> {
 /** The ids on the path from an initial state to `id`, inclusive. */
 export function idsTo(graph: StateGraph, id: number): number[] {
   const ids: number[] = [];
-  for (let v = id; v !== -1; v = graph.parent[v]) ids.push(v);
+  for (let v = id; v !== -1; v = graph.parent.get(v)) ids.push(v);
   return ids.reverse();
 }
 
@@ -47,7 +47,7 @@ export function pathTo<S, E>(model: Model<S, E>, graph: StateGraph, id: number, 
   const keys: string[] = [];
   let cur = canon(initial);
   for (let k = 1; k < ids.length; k++) {
-    cur = canon(model.step(cur, model.enabledEvents(cur)[graph.via[ids[k]]]));
+    cur = canon(model.step(cur, model.enabledEvents(cur)[graph.via.get(ids[k])]));
     keys.push(key(cur));
   }
   if (lastEventIndex >= 0) keys.push(key(model.step(cur, model.enabledEvents(cur)[lastEventIndex])));

@@ -23,7 +23,7 @@ describe('stateGraph and toDot', () => {
     expect(edges.length).toBe(r.transitions);
     // Red nodes: exactly the states the explorer flagged with a broken invariant.
     let flagged = 0;
-    for (let v = 0; v < r.graph.states; v++) if ((r.graph.flags[v] & ~TERMINAL) !== 0) flagged++;
+    for (let v = 0; v < r.graph.states; v++) if ((r.graph.flags.get(v) & ~TERMINAL) !== 0) flagged++;
     expect(flagged).toBeGreaterThan(0);
     expect(dot.match(/fillcolor="#ffcdd2"/g)?.length).toBe(flagged);
     // Bold edges: the checker's own shortest counterexample, in order from the initial state.

@@ -20,35 +20,88 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   if (!graph.complete || !graph.edgeStart || !graph.edgeDst) {
     throw new Error('path counting needs a complete graph with edges');
   }
+  // Counts in float64 (8 bytes a state, exact while every value is below 2^53); should one
+  // pass 2^53, count again with BigInt.
+  return countWith(graph, invariants, new NumberCounts()) ?? countWith(graph, invariants, new BigCounts())!;
+}
+
+/** Per-state path counts of one kind (float64 or BigInt); `add` is false when a sum would not be exact. */
+interface Counts<T> {
+  column(n: number): { get(i: number): T; set(i: number, v: T): void };
+  readonly zero: T;
+  readonly one: T;
+  add(a: T, b: T): T | null;
+  big(v: T): bigint;
+}
+
+class NumberCounts implements Counts<number> {
+  readonly zero = 0;
+  readonly one = 1;
+  column(n: number): { get(i: number): number; set(i: number, v: number): void } {
+    const a = new Float64Array(n);
+    return { get: (i) => a[i], set: (i, v) => (a[i] = v) };
+  }
+  add(a: number, b: number): number | null {
+    const s = a + b;
+    return s <= MAX_EXACT ? s : null;
+  }
+  big(v: number): bigint {
+    return BigInt(v);
+  }
+}
+
+class BigCounts implements Counts<bigint> {
+  readonly zero = 0n;
+  readonly one = 1n;
+  column(n: number): { get(i: number): bigint; set(i: number, v: bigint): void } {
+    const a = new Array<bigint>(n).fill(0n);
+    return { get: (i) => a[i], set: (i, v) => (a[i] = v) };
+  }
+  add(a: bigint, b: bigint): bigint {
+    return a + b;
+  }
+  big(v: bigint): bigint {
+    return v;
+  }
+}
+
+/** The counts, or null when a sum was not exact in this kind. */
+function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Counts<T>): PathCounts | null {
   const n = graph.states;
-  const start = graph.edgeStart;
-  const dst = graph.edgeDst;
+  const start = graph.edgeStart!;
+  const dst = graph.edgeDst!;
   const flags = graph.flags;
   const indeg = new Int32Array(n);
   for (let e = 0; e < dst.length; e++) indeg[dst.get(e)]++;
 
-  const all: bigint[] = new Array<bigint>(n).fill(0n);
-  const good: bigint[][] = invariants.map(() => new Array<bigint>(n).fill(0n));
+  const all = k.column(n);
+  const good = invariants.map(() => k.column(n));
   const bits = invariants.map((i) => 1 << i);
   const order = new Int32Array(n);
   let tail = 0;
   for (let v = 0; v < n; v++) {
     if (graph.parent.get(v) === -1) {
-      all[v] = 1n;
-      for (let j = 0; j < bits.length; j++) good[j][v] = flags.get(v) & bits[j] ? 0n : 1n;
+      all.set(v, k.one);
+      for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
     }
     if (indeg[v] === 0) order[tail++] = v;
   }
   let head = 0;
   while (head < tail) {
     const u = order[head++];
-    const cu = all[u];
+    const cu = all.get(u);
     for (let e = start.get(u), end = start.get(u + 1); e < end; e++) {
       const v = dst.get(e);
-      all[v] += cu;
+      const sum = k.add(all.get(v), cu);
+      if (sum === null) return null;
+      all.set(v, sum);
       const eb = graph.edgeBad.get(e) ?? 0;
       for (let j = 0; j < bits.length; j++) {
-        if ((eb & bits[j]) === 0 && (flags.get(v) & bits[j]) === 0) good[j][v] += good[j][u];
+        if ((eb & bits[j]) === 0 && (flags.get(v) & bits[j]) === 0) {
+          const g = k.add(good[j].get(v), good[j].get(u));
+          if (g === null) return null;
+          good[j].set(v, g);
+        }
       }
       if (--indeg[v] === 0) order[tail++] = v;
     }
@@ -60,8 +113,9 @@ export function countPaths(graph: StateGraph, invariants: readonly number[]): Pa
   const viol = bits.map(() => 0n);
   for (let v = 0; v < n; v++) {
     if ((flags.get(v) & TERMINAL) === 0) continue;
-    total += all[v];
-    for (let j = 0; j < bits.length; j++) viol[j] += all[v] - good[j][v];
+    const av = k.big(all.get(v));
+    total += av;
+    for (let j = 0; j < bits.length; j++) viol[j] += av - k.big(good[j].get(v));
   }
   invariants.forEach((inv, j) => violating.set(inv, viol[j]));
   return { acyclic: true, interleavings: total, violating };

@@ -23,6 +23,7 @@ const SETTABLE: Readonly<Record<string, 'boolean' | 'ms' | 'int'>> = {
   popCkStayBufferTime: 'ms',
   popReviveMaxAttemptTimes: 'int',
   kvStagedMinOffset: 'boolean',
+  kvAtomicCleanup: 'boolean',
 };
 
 /** Is this `check` argument list for the KV model? */

@@ -12,7 +12,7 @@ import type { Invariant, Model } from '../../checker/model.js';
 import { resolveSettings } from '../config.js';
 import { RELEASES } from '../versions.js';
 import { makeKvInvariants } from './invariants.js';
-import { D, DF, KG, KvLayout, LOC, R, SCAN_START } from './layout.js';
+import { D, DF, KG, KvLayout, LOC, LOC_NAMES, R, SCAN_START } from './layout.js';
 import {
   applyAck,
   applyCacheRevive,
@@ -97,6 +97,7 @@ export function kvSettings(id: KvIdentity): KvSettings {
     popCkStayBufferTime: base.popCkStayBufferTime,
     popReviveMaxAttemptTimes: 16,
     kvStagedMinOffset: base.kvStagedMinOffset,
+    kvAtomicCleanup: false,
     ...(id.settings ?? {}),
   };
 }
@@ -198,6 +199,7 @@ export class KvModel implements Model<Int32Array, KvEvent> {
         break;
       case 'stage':
         applyStage(out, c);
+        if (c.s.kvAtomicCleanup) applyFlush(out, c);
         break;
       case 'flush':
         applyFlush(out, c);
@@ -295,7 +297,7 @@ export function describeKvState(s: Int32Array, c: KvCtx): string {
   const recs: string[] = [];
   for (let r = 0; r < s[KG.NREC]; r++) {
     const b = L.rec(r);
-    const names = ['-', 'cache', 'staged', 'cache-revive', 'rocksdb'];
+    const names = LOC_NAMES;
     recs.push(`${s[L.del(s[b + R.DEL]) + D.OFF]}@${names[s[b + R.LOC]]}(vis ${recVis(s, L, r)})`);
   }
   return `commit=${s[KG.COMMIT]} pull=${s[KG.PULL]} records=[${recs.join(' ')}]`;

@@ -20,6 +20,8 @@ export interface KvSettings {
   readonly popReviveMaxAttemptTimes: number;
   /** Release behaviour (#9626): staged records count in the cache's minimum offset. */
   readonly kvStagedMinOffset: boolean;
+  /** Model granularity: run the cache cleanup's two halves as one step (hides the races in between; for finding what else breaks). */
+  readonly kvAtomicCleanup: boolean;
 }
 
 export interface KvCtx {
@@ -222,6 +224,7 @@ export function applyFlush(s: Int32Array, c: KvCtx): void {
   for (let r = 0; r < s[KG.NREC]; r++) {
     const b = L.rec(r);
     if (s[b + R.LOC] === LOC.STAGED) s[b + R.LOC] = LOC.DB;
+    if (s[b + R.LOC] === LOC.REVIVED_STAGED) s[b + R.LOC] = 0;
     s[b + R.STAGED_MAP] = 0;
   }
   s[KG.STAGING] = 0;
@@ -237,7 +240,9 @@ export function applyFlush(s: Int32Array, c: KvCtx): void {
 export function applyCacheRevive(s: Int32Array, c: KvCtx, r: number, fails: boolean): void {
   if (fails) s[KG.USED_RETRY_FAILURES]++;
   else retried(s, c, r);
-  drop(s, c, r);
+  const b = c.L.rec(r);
+  if (s[b + R.STAGED_MAP] === 1) s[b + R.LOC] = LOC.REVIVED_STAGED;
+  else drop(s, c, r);
 }
 
 /** RocksDB records the scanner reads now: visibility timeout in [currentTime - 3 s, now - 50 ms), in key order. */

@@ -79,6 +79,20 @@ export const KV_FINDINGS: readonly KvFinding[] = [
       'changeInvisibilityDuration writes the new record, then deletes the old by its key (PCS:451-465@5.3.2, 458-476@head); the key is visibility timeout + group + topic + queue + offset (PCR:99-109@5.3.2), so equal deadlines name one key',
     story: 'without the cache (enablePopBufferMerge off) the pop writes its record to RocksDB; the client changes the invisible time at the pop instant to the same duration; the write replaces the record and the delete removes it.',
   },
+  {
+    id: 'kv-crash-offset-key',
+    title: "After a crash the message is popped again; an ack with the first handle deletes the new cached record (the cache keys by offset alone) and the first record, already in RocksDB, is retried",
+    invariant: 'acked-never-retried',
+    bounds: { messages: 1, pops: 2, crashes: 1 },
+    settings: { kvAtomicCleanup: true },
+    buggy: ['5.3.2', '5.3.3', 'head'],
+    fixed: 'open at head',
+    shortest: 8,
+    upstream: 'no apache/rocketmq issue found (searched the tracker for cache offset-keyed deletes after a restart)',
+    java:
+      "the cache's per-queue map is keyed by offset (PCC:217, 228-235@5.3.2; 215, 226-228@head) and ackAsync stops at a cache hit (PCS:431-435@5.3.2); the restart re-pops from the committed offset because the pull offset is not persisted (ConsumerOffsetManager.queryPullOffset falls back to queryOffset, pullOffsetTable has no getter for the JSON encoder); the flushed record stays in RocksDB under its own key (PCR:99-109@5.3.2) and the scanner retries it (PCS:502-536@5.3.2)",
+    story: 'pop offset 0 (commit 0); at 10 s the cleanup writes its record to RocksDB; crash; the restarted broker pops offset 0 again into the cache; the client acks with its first handle, which deletes the new cached record; at the first deadline the scanner retries the old record. (Checked with the cleanup as one step, kvAtomicCleanup, so that kv-ack-during-cleanup does not come first.)',
+  },
 ];
 
 export function kvFindingIdentity(f: KvFinding, release: string): KvIdentity {

@@ -161,7 +161,10 @@ export class KvModel implements Model<Int32Array, KvEvent> {
         if (canFail) out.push({ type: 'cacheRevive', d, fails: true });
       }
     }
-    if (s[KG.STAGING] === 1) out.push({ type: 'flush' });
+    // With the default (local) message store the cache's revive completes inside the cleanup's
+    // loop (EscapeBridge.getMessageAsync -> DefaultMessageStore.getMessageAsync is already
+    // completed), so the flush waits for every pending cache revive.
+    if (s[KG.STAGING] === 1 && !pendingCacheRevive(s, c)) out.push({ type: 'flush' });
     else if (cacheDueNow) out.push({ type: 'stage' });
     const scanNow = scanDue(s, c).length > 0;
     if (scanNow) {
@@ -230,6 +233,11 @@ export class KvModel implements Model<Int32Array, KvEvent> {
   fromWords(w: Int32Array): Int32Array {
     return w;
   }
+}
+
+function pendingCacheRevive(s: Int32Array, c: KvCtx): boolean {
+  for (let r = 0; r < s[KG.NREC]; r++) if (s[c.L.rec(r) + R.LOC] === LOC.CACHE_REVIVE) return true;
+  return false;
 }
 
 function findCacheRevive(s: Int32Array, c: KvCtx, d: number): number {

@@ -76,7 +76,7 @@ export const KV_FINDINGS: readonly KvFinding[] = [
     shortest: 4,
     upstream: 'apache/rocketmq#10276 (fixed by PR #10277, after the model\'s head 8fc57f1468)',
     java:
-      'changeInvisibilityDuration writes the new record, then deletes the old by its key (PCS:451-465@5.3.2, 458-476@head); the key is visibility timeout + group + topic + queue + offset (PCR:99-109@5.3.2), so equal deadlines name one key',
+      'changeInvisibilityDuration writes the new record, then deletes the old by its key (PCS:451-465@5.3.2, 473-481@head); the key is visibility timeout + group + topic + queue + offset (PCR:99-109@5.3.2), so equal deadlines name one key',
     story: 'without the cache (enablePopBufferMerge off) the pop writes its record to RocksDB; the client changes the invisible time at the pop instant to the same duration; the write replaces the record and the delete removes it.',
   },
   {

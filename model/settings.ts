@@ -292,8 +292,7 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     name: 'kvStagedMinOffset',
     kind: 'behaviour',
     type: 'boolean',
-    buggy: false,
-    doc: "KV service only (scenario kv): records the cache cleanup has taken out but not yet written to RocksDB still count as the cache's minimum offset, so a pop in that window cannot commit the consumer offset past them (#9626).",
+    doc: "KV service only (scenario kv): records the cache cleanup has taken out but not yet written to RocksDB still count as the cache's minimum offset, so a pop in that window cannot commit the consumer offset past them (#9626; false is the bug, flipped in test/model/kv.test.ts).",
     source: 'PopConsumerCache.ConsumerRecords.getMinOffsetInBuffer reads the staged map first: e6a587a82a (#9627, after 5.3.3)',
   },
   {

@@ -231,6 +231,14 @@ describe('kv findings (model/kv/catalogue.ts)', () => {
   }
 });
 
+describe('kv switch kvStagedMinOffset', () => {
+  it('flipping only the switch turns kv-premature-commit on and off', () => {
+    const f = KV_FINDINGS.find((x) => x.id === 'kv-premature-commit')!;
+    const run = (rel: string, v: boolean) => check(new KvModel({ ...kvFindingIdentity(f, rel), settings: { kvStagedMinOffset: v } })).verdict;
+    expect([run('head', true), run('head', false), run('5.3.2', true), run('5.3.2', false)]).toEqual(['holds', 'violated', 'holds', 'violated']);
+  });
+});
+
 describe('kv laws', () => {
   const arbId = fc.record({
     rocketmq: fc.constantFrom(...KV_RELEASES),

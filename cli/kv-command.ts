@@ -6,8 +6,9 @@
 import { check, type CheckResult } from '../checker/index.js';
 import { KV_FINDINGS, kvFindingIdentity } from '../model/kv/catalogue.js';
 import { KV_INVARIANT_NAMES } from '../model/kv/invariants.js';
-import { describeKvEvent, describeKvState, KV_BOUND_LIMITS, KV_RELEASES, kvIdentityError, KvModel, type KvBounds, type KvIdentity } from '../model/kv/model.js';
+import { describeKvEvent, describeKvState, KV_BOUND_LIMITS, KV_DEFAULTS, KV_RELEASES, kvIdentityError, KvModel, type KvBounds, type KvIdentity } from '../model/kv/model.js';
 import type { KvEvent, KvSettings } from '../model/kv/rules.js';
+import { buildPopModel, ModelArgsError, type ModelArgs } from '../model/factory.js';
 import { parseFlags, UsageError } from './errors.js';
 
 export interface KvCheckArgs {
@@ -28,7 +29,7 @@ const SETTABLE: Readonly<Record<string, 'boolean' | 'ms' | 'int'>> = {
 
 /** Is this `check` argument list for the KV model? */
 export function wantsKv(argv: readonly string[]): boolean {
-  if (argv.includes('--kv') || argv.includes('--scenario=kv')) return true;
+  if (argv.includes('--kv') || argv.includes('--scenario=kv') || argv.includes('--compare-implementations')) return true;
   const i = argv.indexOf('--scenario');
   return i >= 0 && argv[i + 1] === 'kv';
 }
@@ -51,11 +52,16 @@ Options:
   --set NAME=VALUE        ${Object.keys(SETTABLE).join(', ')}
   --invariant NAME        check only these (repeatable): ${KV_INVARIANT_NAMES.join(', ')}
   --bug ID                run a KV finding on its buggy releases: ${KV_FINDINGS.map((f) => f.id).join(', ')}
+  --compare-implementations
+                          run the same bounds (messages, pops, batch, changes, crashes,
+                          retry failures; clients ack before the deadline) on the CK path
+                          (scenario full) and on the KV service of one release, and report
+                          each shared invariant on both (exit 1 when they differ)
   --max-states N          stop (incomplete) after N states
   --json                  the report as JSON
 `;
 
-export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly bug: string | null } {
+export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly bug: string | null; readonly compare: boolean } {
   const { values: v } = parseFlags('check --kv', argv, {
     kv: { type: 'boolean' },
     scenario: { type: 'string' },
@@ -69,6 +75,7 @@ export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly b
     set: { type: 'string', multiple: true },
     invariant: { type: 'string', multiple: true },
     bug: { type: 'string' },
+    'compare-implementations': { type: 'boolean' },
     'max-states': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -120,7 +127,10 @@ export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly b
     const why = kvIdentityError(identity);
     if (why !== null) throw new UsageError(why);
   }
-  return { identity, json: v.json === true, maxStates, help: v.help === true, bug };
+  const compare = v['compare-implementations'] === true;
+  if (compare && bug !== null) throw new UsageError('--compare-implementations: not with --bug');
+  if (compare && invariants !== null) throw new UsageError('--compare-implementations: compares the shared invariants; drop --invariant');
+  return { identity, json: v.json === true, maxStates, help: v.help === true, bug, compare };
 }
 
 export interface KvReport {
@@ -180,4 +190,79 @@ export function runKvBug(id: string): { readonly reports: readonly KvReport[]; r
     ok &&= r.verdict === 'holds';
   }
   return { reports, asExpected: ok };
+}
+
+/** The invariants both implementations check, with one meaning for the user. */
+export const SHARED_INVARIANTS = ['acked-never-retried', 'no-loss', 'no-concurrent-redelivery', 'offsets-monotonic', 'commit-progress'] as const;
+
+export interface CompareRow {
+  readonly invariant: string;
+  readonly ck: string;
+  readonly kv: string;
+}
+
+export interface CompareReport {
+  readonly rocketmq: string;
+  readonly ck: { readonly model: string; readonly verdict: string; readonly states: number };
+  readonly kv: { readonly model: string; readonly verdict: string; readonly states: number };
+  readonly rows: readonly CompareRow[];
+  readonly differ: boolean;
+}
+
+/**
+ * `--compare-implementations`: the CK path's full scenario and the KV model with the same
+ * client-side bounds on one release; each shared invariant's verdict on both.
+ */
+export function runCompare(identity: KvIdentity, maxStates: number | null): CompareReport {
+  const b = { ...KV_DEFAULTS, ...(identity.bounds ?? {}) };
+  const s = identity.settings ?? {};
+  const ckSettings: Record<string, number | boolean> = {};
+  for (const k of ['enablePopBufferMerge', 'popInvisibleTime', 'popCkStayBufferTime'] as const) if (s[k] !== undefined) ckSettings[k] = s[k];
+  const ckId = {
+    scenario: 'full',
+    messages: b.messages,
+    rocketmq: identity.rocketmq,
+    bounds: { pops: b.pops, batch: b.batch, changes: b.changes, crashes: b.crashes, retryFailures: Math.min(b.retryFailures, 4) },
+    ...(Object.keys(ckSettings).length > 0 ? { settings: ckSettings } : {}),
+    invariants: [...SHARED_INVARIANTS],
+  };
+  let ckModel;
+  try {
+    ckModel = buildPopModel(ckId as ModelArgs);
+  } catch (err) {
+    if (err instanceof ModelArgsError) throw new UsageError(`--compare-implementations: the CK path refuses these bounds: ${err.message}`);
+    throw err;
+  }
+  const opts = maxStates === null ? {} : { maxStates };
+  const ck = check(ckModel, opts);
+  const kvModel = new KvModel({ ...identity, invariants: [...SHARED_INVARIANTS] });
+  const kv = check(kvModel, opts);
+  const cell = (r: CheckResult<unknown, unknown>, name: string): string => {
+    const v = r.violations.find((x) => x.invariant === name);
+    if (v) return `violated (${v.length} steps)`;
+    return r.complete ? 'holds' : 'not decided (incomplete)';
+  };
+  const rows = SHARED_INVARIANTS.map((name) => ({ invariant: name, ck: cell(ck, name), kv: cell(kv, name) }));
+  return {
+    rocketmq: identity.rocketmq,
+    ck: { model: ckModel.name, verdict: ck.verdict, states: ck.states },
+    kv: { model: kvModel.name, verdict: kv.verdict, states: kv.states },
+    rows,
+    differ: rows.some((r) => r.ck.split(' ')[0] !== r.kv.split(' ')[0]),
+  };
+}
+
+export function renderCompare(r: CompareReport): string {
+  const w = Math.max(...r.rows.map((x) => x.invariant.length), 'invariant'.length);
+  const c = Math.max(...r.rows.map((x) => x.ck.length), 'CK path'.length);
+  const lines = [
+    `CK path: ${r.ck.model}: ${r.ck.verdict} (${r.ck.states} states)`,
+    `KV path: ${r.kv.model}: ${r.kv.verdict} (${r.kv.states} states)`,
+    '',
+    `${'invariant'.padEnd(w)}  ${'CK path'.padEnd(c)}  KV path`,
+    ...r.rows.map((x) => `${x.invariant.padEnd(w)}  ${x.ck.padEnd(c)}  ${x.kv}${x.ck.split(' ')[0] !== x.kv.split(' ')[0] ? '   <- differs' : ''}`),
+    '',
+    r.differ ? 'the guarantees differ (popcheck check --kv ... shows the KV counterexamples)' : 'the guarantees agree at these bounds',
+  ];
+  return lines.join('\n');
 }

@@ -4,7 +4,7 @@
  */
 import { parseCheckArgs, type CheckArgs, type TraceFormat } from './args.js';
 import { buildModel, runCheck, type CheckReport } from './check-command.js';
-import { KV_HELP, parseKvArgs, renderKv, runKv, runKvBug, wantsKv } from './kv-command.js';
+import { KV_HELP, parseKvArgs, renderCompare, renderKv, runCompare, runKv, runKvBug, wantsKv } from './kv-command.js';
 import { EXIT, parseFlags, UsageError } from './errors.js';
 import { COMMAND_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
@@ -149,6 +149,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       const b = runKvBug(a.bug);
       io.out(`${a.json ? JSON.stringify(b, null, 2) : b.reports.map(renderKv).join('\n')}\n`);
       return b.asExpected ? EXIT.holds : EXIT.violated;
+    }
+    if (a.compare) {
+      const c = runCompare(a.identity, a.maxStates);
+      io.out(`${a.json ? JSON.stringify(c, null, 2) : renderCompare(c)}\n`);
+      return c.differ ? EXIT.violated : EXIT.holds;
     }
     const r = runKv(a.identity, a.maxStates);
     io.out(`${a.json ? JSON.stringify(r, null, 2) : renderKv(r)}\n`);

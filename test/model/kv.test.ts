@@ -297,7 +297,20 @@ describe('popcheck check --kv', () => {
     expect(r.stdout.match(/: (violated|holds) /g)).toEqual([': violated ', ': violated ', ': holds ']);
   });
 
+  it('--compare-implementations runs the CK path and the KV service with the same bounds and shows where they differ', async () => {
+    const r = await cli('check', '--compare-implementations', '--rocketmq', 'head', '--crashes', '1', '--json');
+    expect(r.code).toBe(1);
+    const c = JSON.parse(r.stdout);
+    expect(c.ck).toMatchObject({ verdict: 'holds', states: 15787 });
+    expect(c.kv).toMatchObject({ verdict: 'violated', states: 1312 });
+    expect(c.rows.filter((x: { ck: string; kv: string }) => x.ck !== x.kv).map((x: { invariant: string }) => x.invariant)).toEqual(['acked-never-retried']);
+    const same = await cli('check', '--compare-implementations', '--rocketmq', '5.3.2', '--set', 'enablePopBufferMerge=false');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain('the guarantees agree at these bounds');
+  });
+
   it.each([
+    [['--compare-implementations', '--invariant', 'no-loss'], '--compare-implementations: compares the shared invariants; drop --invariant'],
     [['--pops', '9'], '--pops: must be an integer from 1 to 6 (got 9)'],
     [['--batch', 'x'], "--batch: must be an integer from 1 to 4 (got 'x')"],
     [['--rocketmq', '5.3.1'], '--rocketmq: the KV POP service ships since 5.3.2; 5.3.1 has none (use 5.3.2, 5.3.3, head)'],

@@ -39,6 +39,9 @@ export const CHECK_HELP = `Usage: popcheck check [options]
 
   --scenario NAME      ${SCENARIOS.map((s) => `${s.name}: ${s.summary}`).join('\n                       ')}
                        (default ack-flush)
+                       kv: the RocksDB (KV) POP service of 5.3.2+ (also --kv; popcheck check --kv --help)
+  --compare-implementations
+                       the same bounds on the CK path and the KV service (popcheck check --kv --help)
   --messages N         ack-flush: messages in the pop, 1..32; full: messages per queue, 1..16 (default 3)
   --rocketmq RELEASE   ${RELEASES.map((r) => r.name).join(' | ')} (default ${DEFAULT_RELEASE})
   --batch-ack          enablePopBatchAck=true: the buffer flush writes one BatchAckMsg

@@ -4,6 +4,7 @@
  */
 import { parseCheckArgs, type CheckArgs, type TraceFormat } from './args.js';
 import { buildModel, runCheck, type CheckReport } from './check-command.js';
+import { KV_HELP, parseKvArgs, renderCompare, renderKv, runCompare, runKv, runKvBug, wantsKv } from './kv-command.js';
 import { EXIT, parseFlags, UsageError } from './errors.js';
 import { COMMAND_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
@@ -138,6 +139,26 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.holds;
   }
   const clock = { now: io.now, memory: io.memory, peakMemory: io.peakMemory, interrupted: io.interrupted };
+  if (command === 'check' && wantsKv(rest)) {
+    const a = parseKvArgs(rest);
+    if (a.help) {
+      io.out(KV_HELP);
+      return EXIT.holds;
+    }
+    if (a.bug !== null) {
+      const b = runKvBug(a.bug);
+      io.out(`${a.json ? JSON.stringify(b, null, 2) : b.reports.map(renderKv).join('\n')}\n`);
+      return b.asExpected ? EXIT.holds : EXIT.violated;
+    }
+    if (a.compare) {
+      const c = runCompare(a.identity, a.maxStates);
+      io.out(`${a.json ? JSON.stringify(c, null, 2) : renderCompare(c)}\n`);
+      return c.differ ? EXIT.violated : EXIT.holds;
+    }
+    const r = runKv(a.identity, a.maxStates);
+    io.out(`${a.json ? JSON.stringify(r, null, 2) : renderKv(r)}\n`);
+    return exitOf(r.verdict as CheckReport['verdict']);
+  }
   if (command === 'check') {
     const args = parseCheckArgs(rest);
     if (args.help) {

@@ -42,6 +42,7 @@ export const SettingsSchema = z.object({
   rePutCkBacksOff: z.boolean(),
   keyMode: z.enum(['concat', 'tuple']),
   bufferMergeKeyGuard: z.boolean(),
+  kvStagedMinOffset: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -286,6 +287,13 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     doc: 'addCk and addCkJustOffset refuse a CK whose merge key is already in the buffer, so the pop returns no message; without the guard the new wrapper replaces the old one in the buffer map, the old one stays in the offset FIFO, its buffered CK is never stored and later acks under the key go to the new wrapper (#7031).',
     source:
       'added by 440be1ed4c (#7031, 5.1.4): PopBufferMergeService.addCkJustOffset L435-440 and addCk L503-508 at rocketmq-all-5.3.0; absent at 5.1.0 (addCkJustOffset L405-416, addCk L440-475: buffer.put replaces)',
+  },
+  {
+    name: 'kvStagedMinOffset',
+    kind: 'behaviour',
+    type: 'boolean',
+    doc: "KV service only (scenario kv): records the cache cleanup has taken out but not yet written to RocksDB still count as the cache's minimum offset, so a pop in that window cannot commit the consumer offset past them (#9626; false is the bug, flipped in test/model/kv.test.ts).",
+    source: 'PopConsumerCache.ConsumerRecords.getMinOffsetInBuffer reads the staged map first: e6a587a82a (#9627, after 5.3.3)',
   },
   {
     name: 'splitAddAk',

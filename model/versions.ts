@@ -24,6 +24,7 @@ export const BEHAVIOUR_NAMES = [
   'rePutCkBacksOff',
   'keyMode',
   'bufferMergeKeyGuard',
+  'kvStagedMinOffset',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -56,6 +57,7 @@ const ALPHA: Behaviours = {
   rePutCkBacksOff: false,
   keyMode: 'concat',
   bufferMergeKeyGuard: false,
+  kvStagedMinOffset: false,
 };
 
 const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
@@ -66,7 +68,7 @@ const V530: Behaviours = { ...V520, reviveSkipsStoredAfterPopTime: false };
 const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true };
 const V532: Behaviours = { ...V531, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
 const V533: Behaviours = { ...V532 };
-const HEAD: Behaviours = { ...V533 };
+const HEAD: Behaviours = { ...V533, kvStagedMinOffset: true };
 
 export const RELEASES: readonly Release[] = [
   {
@@ -138,6 +140,7 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:588-601',
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards in addCkJustOffset and addCk: PBMS:435-441, 503-508 (440be1ed4c)',
+    kvStagedMinOffset: 'no KV POP service (broker/pop/PopConsumerService.java came in 5.3.2, 35a6426ea9)',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -158,6 +161,7 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:579-593',
     keyMode: 'concatenated keys: PRS:358',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:435-441, 503-508',
+    kvStagedMinOffset: 'no KV POP service (broker/pop/PopConsumerService.java came in 5.3.2, 35a6426ea9)',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
@@ -178,6 +182,7 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'back-off in rePutCK: PRS:599-603',
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:428-433, 496-501',
+    kvStagedMinOffset: 'one TreeMap per queue; cleanup removes due records before writing them to RocksDB: broker/pop/PopConsumerCache.java:145, 157, 248-251, 257-272 (head has the staged map: e6a587a82a)',
   },
 };
 

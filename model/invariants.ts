@@ -214,7 +214,7 @@ export function noConcurrentRedelivery(before: Int32Array, e: Event, after: Int3
  * The CK a delivery started with: CK k's origin, following changeInvisibleTime and rePutCK
  * back to the popped CK. All CKs with the same root hold handles (or retries) of one delivery.
  */
-function deliveryRoot(d: Int32Array, ctx: Ctx, k: number): number {
+export function deliveryRoot(d: Int32Array, ctx: Ctx, k: number): number {
   for (;;) {
     const c = ctx.L.ck(k);
     const o = d[c + C.ORIGIN];

@@ -6,7 +6,7 @@ import { BROKER, C, G, GF } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
-import { ack, ackMark, findCkForHandle, offsetIllegal, supersededBy } from './protocol/ack.js';
+import { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from './protocol/ack.js';
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
@@ -76,6 +76,11 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
       // The new CK's handle is (queueId, offset, popTime = now): at the instant of the pop it
       // would equal an existing handle, which RocketMQ's millisecond clock never produces.
       if (at <= e.popTime) return `changeInvisibleTime in the instant of the pop (${fmtTime(at)}) would reuse its receipt handle`;
+      // Likewise a change with a superseded handle in the instant of an earlier change of the offset.
+      const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
+      if (supersededBy(s, ctx, k, e.offset - e.startOffset) >= 0 && changeHandleTaken(s, ctx, e.queueId, e.offset, at) >= 0) {
+        return `changeInvisibleTime at ${fmtTime(at)} would write a CK with the receipt handle of the change made in the same instant`;
+      }
       return null;
     }
     case 'ackMark': {

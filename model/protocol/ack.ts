@@ -53,6 +53,20 @@ export function supersededBy(d: Int32Array, ctx: Ctx, k: number, i: number): num
   return lineage.length > 1 ? lineage[lineage.length - 1] : -1;
 }
 
+/**
+ * Would a changeInvisibleTime of queue q's `offset` at `now` write a CK whose handle equals an
+ * existing CK's (queueId, startOffset = offset, popTime = now)? With the model's 500 ms
+ * resolution two changes of one offset in the same instant would; RocketMQ's millisecond
+ * clock gives them different popTimes. Returns the CK slot, or -1.
+ */
+export function changeHandleTaken(d: Int32Array, ctx: Ctx, q: number, offset: number, now: number): number {
+  for (let n = 0; n < d[G.NCK]; n++) {
+    const p = ctx.L.ck(n);
+    if (d[p + C.QUEUE] === q && d[p + C.START] === offset && d[p + C.POP_TIME] === now) return n;
+  }
+  return -1;
+}
+
 /** Narrates a request sent with a superseded handle (see supersededBy). */
 function observeSuperseded(d: Int32Array, ctx: Ctx, k: number, i: number, newest: number, request: 'ack' | 'changeInvisibleTime'): void {
   if (!narrating(ctx)) return;

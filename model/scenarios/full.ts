@@ -13,7 +13,7 @@ import type { Event } from '../events.js';
 import { C, CF, G, GF, Layout, ORIGIN, popcount } from '../layout.js';
 import { K, type Ctx } from '../protocol/context.js';
 import { persistUseful } from '../protocol/broker.js';
-import { ackInTime, addAkRefusal, offsetIllegal, supersededBy } from '../protocol/ack.js';
+import { ackInTime, addAkRefusal, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
@@ -386,13 +386,19 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
 function staleHandleOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], k: number, i: number, firstAcksLeft: boolean): void {
   if (supersededBy(st, ctx, k, i) < 0 || offsetIllegal(st, ctx, k, i) !== null) return;
   const c = ctx.L.ck(k);
+  // A handle names its CK by (queueId, startOffset, popTime): a change and a re-pop after a
+  // crash in the same instant can share one, and the broker then goes by the other CK (the
+  // one whose handle the client holds, else the first); that is not a use of this one.
+  if (findCkForHandle(st, ctx, st[c + C.QUEUE], st[c + C.START], st[c + C.POP_TIME], st[c + C.START] + i) !== k) return;
   const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME], offset: st[c + C.START] + i };
   if (firstAcksLeft) {
     out.push({ type: 'ack', ...handle });
     if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, storeFails: true });
   }
   const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
-  if (st[G.USED_CHANGES] < b.changes && st[G.NOW] < T) out.push({ type: 'changeInvisible', ...handle, invisibleTime: changeTo });
+  if (st[G.USED_CHANGES] < b.changes && st[G.NOW] < T && changeHandleTaken(st, ctx, handle.queueId, handle.offset, st[G.NOW]) < 0) {
+    out.push({ type: 'changeInvisible', ...handle, invisibleTime: changeTo });
+  }
 }
 
 /** Offsets the client has acked so far, over all CKs. */

@@ -34,7 +34,7 @@ export function bugsJson(): unknown {
 export function bugsText(): string {
   const lines: string[] = [];
   for (const e of CATALOGUE) {
-    lines.push(`${e.kind === 'bug' ? '#' : ''}${e.id}  ${e.title}`);
+    lines.push(`${e.kind === 'bug' ? '#' : ''}${e.id}  ${e.title}${e.kind === 'hazard' ? '  [hazard: client/proxy misuse, not a broker bug]' : ''}`);
     lines.push(`    ${e.summary}`);
     lines.push(`    affected: ${e.affected.join(', ')}; fixed: ${e.fixedIn}`);
     lines.push(`    breaks ${e.invariant}; switches: ${e.switches.join(', ') || '(none)'}`);

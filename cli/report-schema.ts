@@ -95,7 +95,7 @@ export const BugReportSchema = z
     bug: z
       .object({
         id: z.string(),
-        kind: z.enum(['bug', 'hypothesis']),
+        kind: z.enum(['bug', 'hypothesis', 'hazard']),
         title: z.string(),
         summary: z.string(),
         links: z.array(z.string()),

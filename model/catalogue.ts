@@ -1,7 +1,9 @@
 /**
  * The catalogue: RocketMQ's historical POP bugs, each with the smallest configuration the
- * model reproduces it in, the release that has it and the one that fixed it; and the
- * reference's inferred hazards I-1...I-9 as hypotheses, each with the result of checking it.
+ * model reproduces it in, the release that has it and the one that fixed it; the
+ * reference's inferred hazards I-1...I-9 as hypotheses, each with the result of checking it;
+ * and hazards: harm that RocketMQ's code, doing what it means to, lets a client's or the
+ * proxy's misuse cause (the "fixed" run is the correct use).
  */
 import type { Bounds, SettingOverrides } from './identity.js';
 import type { SettingName } from './settings.js';
@@ -19,7 +21,13 @@ export interface BugRun {
 
 export interface BugEntry {
   readonly id: string;
-  readonly kind: 'bug' | 'hypothesis';
+  /**
+   * bug: a defect of RocketMQ's code, with the release (or switch) that fixed it;
+   * hypothesis: an inferred hazard of the reference, with what checking it found;
+   * hazard: the broker behaves as its code intends, and a client's or the proxy's misuse of
+   * the protocol (which the broker cannot detect) leads to the harm.
+   */
+  readonly kind: 'bug' | 'hypothesis' | 'hazard';
   readonly title: string;
   /** One line, in our words. */
   readonly summary: string;
@@ -438,6 +446,35 @@ export const CATALOGUE: readonly BugEntry[] = [
     shortest: 12,
     finding:
       'confirmed: with invisibleTime 5 s a scan stalled from 2 s to 5 s is enough (with 60 s, from 10 s to 60 s); the ACK is dropped as having no CK before it',
+  },
+  {
+    id: 'stale-handle',
+    kind: 'hazard',
+    title: 'An ack with a superseded receipt handle is answered SUCCESS, and the message is retried',
+    summary:
+      "changeInvisibleTime writes a new CK and returns a new handle; the broker keeps no record of which handle is current. An ack sent with the old handle passes the offset check, acks the CK the old handle names (already acked by the change) and answers SUCCESS, while the change's CK stays unacked and retries the message at its T. A change with the old handle likewise leaves the CK of the earlier change unacked.",
+    links: [
+      'https://github.com/apache/rocketmq/issues/9583',
+      'https://github.com/apache/rocketmq/pull/10586',
+      'https://github.com/apache/rocketmq/issues/4938',
+      'https://github.com/apache/rocketmq/pull/4724',
+      'https://github.com/apache/rocketmq/issues/11174',
+      'https://github.com/apache/rocketmq/issues/10278',
+    ],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.1.4', '5.2.0', '5.3.0', '5.3.1', '5.3.2', '5.3.3', 'head'],
+    fixedIn: 'by design: clients and the proxy must use the handle the last changeInvisibleTime returned (the proxy keeps that mapping: PR #4724; open proxy fixes where it loses it: PR #10586 for #9583, PR #11175 for #11174)',
+    switches: [],
+    invariant: 'acked-delivery-never-retried',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 1, batch: 1, changes: 1 },
+    settings: off,
+    buggy: { release: 'head', bounds: { staleHandles: 1 }, label: 'head, the client acks with the handle from before the change' },
+    fixed: { release: 'head', label: 'head, the client acks with the handle the change returned' },
+    expectBuggy: 'violated',
+    shortest: 17,
+    finding:
+      'confirmed on every release: pop, changeInvisibleTime (h1 -> h2), ack with h1 answered SUCCESS, and the CK of h2 retries the message at its T. With --changes 2 the stale change shapes hold too (test/model/stale-handles.test.ts): a change with h1 after the change to h2 leaves the CK of h2 unacked, so an ack of the newest handle is followed by a retry (research H4.2); a change with h1 after the client acked h2 (a renew racing with the ack, #4938) writes a CK that retries the acked message. The handle-level invariants (acked-never-retried, success-never-retried) hold in all of these: every CK a handle names is acked as the broker promises.',
   },
 ];
 

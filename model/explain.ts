@@ -7,7 +7,7 @@ import { brokerName, fmtTime, offsetsOf } from './format.js';
 import type { Ctx } from './protocol/context.js';
 import { keyText as rmqKey, reviveAckBroker, reviveAckMatchesCk, reviveCkBroker } from './protocol/keys.js';
 import { ARRIVED } from './protocol/store.js';
-import { ackEntryMatchesItsCk } from './invariants.js';
+import { ackEntryMatchesItsCk, deliveryRoot } from './invariants.js';
 import { RETRY_TOPIC } from './names.js';
 import { illegalMoves } from './lifecycles.js';
 import type { Event } from './events.js';
@@ -146,6 +146,30 @@ export function explain(invariant: string, d: State, ctx: Ctx, before?: State, e
           if (off < committed) {
             lines.push(`offset ${off} of queue ${q} was popped, never acked and never written to ${RETRY_TOPIC}, and the consumer offset (${committed}) has moved past it.`);
           }
+        }
+      }
+    }
+  } else if (invariant === 'acked-delivery-never-retried' && before) {
+    for (let k = 0; k < d[G.NCK]; k++) {
+      const c = L.ck(k);
+      const fresh = k < before[G.NCK] ? d[c + C.RETRIED] & ~before[c + C.RETRIED] : d[c + C.RETRIED];
+      const root = deliveryRoot(d, ctx, k);
+      for (const off of offsetsOf(d[c + C.START], fresh, d[c + C.NUM])) {
+        for (let m = root; m < before[G.NCK]; m++) {
+          const mc = L.ck(m);
+          const i = off - before[mc + C.START];
+          if (before[mc + C.QUEUE] !== d[c + C.QUEUE] || i < 0 || i >= before[mc + C.NUM] || (before[mc + C.ACKED_IN_TIME] & (1 << i)) === 0) continue;
+          if (deliveryRoot(before, ctx, m) !== root) continue;
+          const superseded = (before[mc + C.CHANGED] & (1 << i)) !== 0;
+          lines.push(
+            `offset ${off}: the client's ack with the receipt handle of CK@${before[mc + C.START]} (popTime ${fmtTime(before[mc + C.POP_TIME])})` +
+              (superseded ? ', a handle changeInvisibleTime had already superseded,' : '') +
+              ` was answered SUCCESS before its T=${fmtTime(before[mc + C.POP_TIME] + before[mc + C.INVISIBLE])}; ` +
+              (m === k
+                ? `yet that same CK wrote offset ${off} to ${RETRY_TOPIC} (the ack was not durable).`
+                : `CK@${d[c + C.START]} (popTime ${fmtTime(d[c + C.POP_TIME])}) of the same delivery, which that ack did not name, wrote offset ${off} to ${RETRY_TOPIC}.`),
+          );
+          break;
         }
       }
     }

@@ -39,6 +39,7 @@ export const COUNT_BOUNDS: Readonly<Record<CountBound, { readonly min: number; r
   dupAcks: { min: 0, max: 8 },
   lateAcks: { min: 0, max: 8 },
   changes: { min: 0, max: 8 },
+  staleHandles: { min: 0, max: 8 },
   storeFailures: { min: 0, max: 8 },
   retryFailures: { min: 0, max: 4 },
   slowScans: { min: 0, max: 8 },

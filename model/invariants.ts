@@ -28,11 +28,20 @@ export const INVARIANT_NAMES = [
   'lifecycle-legal',
   'revive-progress',
   'commit-progress',
+  'acked-delivery-never-retried',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
+/**
+ * Invariants checked only when named: `revive-progress` (RocketMQ violates it by default,
+ * #3443) and `acked-delivery-never-retried` (a client or proxy that acks with a superseded
+ * receipt handle violates it on every release: a misuse the broker cannot detect, not a broker
+ * bug; see docs/model.md, "Stale receipt handles").
+ */
+export const ON_REQUEST_INVARIANTS: readonly InvariantName[] = ['revive-progress', 'acked-delivery-never-retried'];
+
 /** Invariants checked when none is named. */
-export const DEFAULT_INVARIANTS: readonly InvariantName[] = INVARIANT_NAMES.filter((n) => n !== 'revive-progress');
+export const DEFAULT_INVARIANTS: readonly InvariantName[] = INVARIANT_NAMES.filter((n) => !ON_REQUEST_INVARIANTS.includes(n));
 
 /**
  * acked-never-retried: no offset is written to the retry topic by its CK when one ack of it
@@ -202,6 +211,53 @@ export function noConcurrentRedelivery(before: Int32Array, e: Event, after: Int3
 }
 
 /**
+ * The CK a delivery started with: CK k's origin, following changeInvisibleTime and rePutCK
+ * back to the popped CK. All CKs with the same root hold handles (or retries) of one delivery.
+ */
+export function deliveryRoot(d: Int32Array, ctx: Ctx, k: number): number {
+  for (;;) {
+    const c = ctx.L.ck(k);
+    const o = d[c + C.ORIGIN];
+    if ((o !== ORIGIN.CHANGE && o !== ORIGIN.REPUT) || d[c + C.PARENT] < 0) return k;
+    k = d[c + C.PARENT];
+  }
+}
+
+/** Did the client see SUCCESS before T for an ack of queue q's `off` with a handle of a CK whose delivery root is `root`? */
+function deliveryAckedInTime(d: Int32Array, ctx: Ctx, root: number, q: number, off: number): boolean {
+  for (let m = root; m < d[G.NCK]; m++) {
+    const c = ctx.L.ck(m);
+    const i = off - d[c + C.START];
+    if (d[c + C.QUEUE] !== q || i < 0 || i >= d[c + C.NUM] || (d[c + C.ACKED_IN_TIME] & (1 << i)) === 0) continue;
+    if (deliveryRoot(d, ctx, m) === root) return true;
+  }
+  return false;
+}
+
+/**
+ * acked-delivery-never-retried (per step, checked on request): once the client saw SUCCESS,
+ * before that handle's T, for an ack of a message with any receipt handle of one delivery (the
+ * pop's, or one a changeInvisibleTime derived from it, current or superseded), no CK of that
+ * delivery writes the message to the retry topic in a later step, unless that CK was written
+ * before a crash or role change. The handle-level invariants (acked-never-retried,
+ * success-never-retried) judge an ack against the CK its handle names; this one judges it
+ * against the message, as a client that does not track which handle is current sees it.
+ */
+export function ackedDeliveryNeverRetried(before: Int32Array, _e: Event, after: Int32Array, ctx: Ctx): boolean {
+  const L = ctx.L;
+  for (let k = 0; k < after[G.NCK]; k++) {
+    const c = L.ck(k);
+    const fresh = k < before[G.NCK] ? after[c + C.RETRIED] & ~before[c + C.RETRIED] : after[c + C.RETRIED];
+    if (fresh === 0 || after[c + C.EPOCH] !== after[G.EPOCH]) continue;
+    const root = deliveryRoot(after, ctx, k);
+    for (let i = 0; i < after[c + C.NUM]; i++) {
+      if ((fresh & (1 << i)) !== 0 && deliveryAckedInTime(before, ctx, root, after[c + C.QUEUE], after[c + C.START] + i)) return false;
+    }
+  }
+  return true;
+}
+
+/**
  * offsets-monotonic (per step): committed consumer offsets and the committed revive offset
  * never move back, except when a crash or a return to master restores persisted values;
  * persisted values never move back.
@@ -229,6 +285,8 @@ const DESCRIPTIONS: Readonly<Record<InvariantName, string>> = {
   'offsets-monotonic': 'committed consumer and revive offsets never move backwards (persisted ones never at all)',
   'lifecycle-legal': 'every step moves each message and CK along its lifecycle table',
   'revive-progress': 'when nothing is left to happen, the committed revive offset has reached the end of the revive queue',
+  'acked-delivery-never-retried':
+    'once the client saw an ack of a message succeed before that handle\'s T, with any receipt handle of its delivery (current or superseded by changeInvisibleTime), no CK of that delivery retries it afterwards (unless written before a crash or role change)',
   'commit-progress':
     "when nothing is left to happen on the master, every queue's offset FIFO has drained and its committed consumer offset has reached the nextBeginOffset of every CK of this epoch whose messages are all acked or retried",
 };
@@ -268,6 +326,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     step('lifecycle-legal', (b, e, a) => lifecycleLegal(b, a, ctx.L, e.type)),
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
+    step('acked-delivery-never-retried', ackedDeliveryNeverRetried),
   ];
 }
 

@@ -37,7 +37,9 @@ export const G = {
   USED_POPS: 18,
   USED_RETRY_FAILURES: 19,
   USED_LATE_ACKS: 20,
-  SIZE: 21,
+  /** Acks and changes of invisible time sent with a superseded receipt handle (first uses). */
+  USED_STALE_HANDLES: 21,
+  SIZE: 22,
 } as const;
 
 /** Bits of G.FLAGS. */
@@ -289,6 +291,7 @@ export const GLOBAL_ROLES: Fields<typeof G> = {
   USED_POPS: 'budget',
   USED_RETRY_FAILURES: 'budget',
   USED_LATE_ACKS: 'budget',
+  USED_STALE_HANDLES: 'budget',
 };
 
 export const QUEUE_ROLES: Fields<typeof Q> = {

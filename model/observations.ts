@@ -88,6 +88,20 @@ export const ObservationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bufferPutReplaces'), ck: CkRefSchema, replaced: CkRefSchema, replacedStored: z.boolean() }),
   // AckMessageProcessor / ChangeInvisibleTimeProcessor
   z.object({ kind: z.literal('offsetIllegal'), request: z.enum(['ack', 'changeInvisibleTime']), offset: int, at: int, queueId: int, minOffset: int }),
+  /**
+   * An ack or changeInvisibleTime sent with a receipt handle that a changeInvisibleTime already
+   * replaced: `handle` is the CK the handle names, `newest` the newest CK changeInvisibleTime
+   * derived from it for this offset. The broker keeps no record of which handle is current and
+   * goes on with the CK the handle names.
+   */
+  z.object({
+    kind: z.literal('supersededHandle'),
+    request: z.enum(['ack', 'changeInvisibleTime']),
+    offset: int,
+    at: int,
+    handle: CkRefSchema,
+    newest: CkRefSchema,
+  }),
   z.object({ kind: z.literal('addAkChecked'), ack: AckMsgSchema, at: int }),
   z.object({ kind: z.literal('addAk'), via: z.enum(['ack', 'ackOrigin']), ack: AckMsgSchema, ck: CkRefSchema, at: int, bits }),
   z.object({ kind: z.literal('markBit'), ck: CkRefSchema, offset: int, bits, inBuffer: z.boolean() }),
@@ -172,6 +186,7 @@ export const OBSERVATION_ACTOR: { readonly [K in ObservationKind]: Actor } = {
   mergeKeyConflict: 'PopBufferMergeService',
   bufferPutReplaces: 'PopBufferMergeService',
   offsetIllegal: 'AckMessageProcessor',
+  supersededHandle: 'AckMessageProcessor',
   addAkChecked: 'PopBufferMergeService',
   addAk: 'PopBufferMergeService',
   markBit: 'PopBufferMergeService',

@@ -33,7 +33,7 @@ export function catalogueDoc(): string {
     '',
     '<!-- Generated from model/catalogue.ts by `npm run docs`; test/model/docs.test.ts checks it is current. -->',
     '',
-    "RocketMQ's historical POP bugs and the reference's inferred hazards, each with the smallest",
+    "RocketMQ's historical POP bugs, the reference's inferred hazards (hypotheses) and hazards of client or proxy misuse, each with the smallest",
     'configuration in which the model reproduces it. `popcheck check --bug ID` runs the buggy and',
     'the fixing configuration side by side; `popcheck bugs --json` lists this table as data.',
     '"Affected" lists the releases where the reproduction violates its invariant (5.0.0-alpha run',
@@ -49,6 +49,12 @@ export function catalogueDoc(): string {
   }
   for (const e of CATALOGUE) {
     out.push('', `## ${e.kind === 'bug' ? `#${e.id}` : e.id}: ${e.title}`, '', e.summary, '');
+    if (e.kind === 'hazard') {
+      out.push(
+        "**Hazard, not a broker bug:** RocketMQ's code does what it means to; the harm comes from a client's or the proxy's misuse that the broker cannot detect. The fixed run is the correct use.",
+        '',
+      );
+    }
     if (e.finding) out.push(`**Finding:** ${e.finding}`, '');
     out.push(`- Links: ${e.links.join(', ')}`);
     out.push(`- Breaks \`${e.invariant}\`: ${invariantDescription(e.invariant)}.`);

@@ -103,6 +103,17 @@ function text(o: Observation): [tag: string, text: string] {
       const why = `offset ${o.offset} is below the min offset ${o.minOffset} of queue ${o.queueId} (deleted by retention): NO_MESSAGE, nothing written`;
       return ['offset is illegal', `${what}: ${why}; the client drops the handle`];
     }
+    case 'supersededHandle': {
+      const what = o.request === 'ack' ? `ack offset ${o.offset} at ${t(o.at)}` : `changeInvisibleTime for offset ${o.offset} at ${t(o.at)}`;
+      const then =
+        o.request === 'ack'
+          ? `it acks the offset on CK@${o.handle.startOffset} (popTime ${t(o.handle.popTime)}) and answers SUCCESS; CK@${o.newest.startOffset} (popTime ${t(o.newest.popTime)}) stays unacked`
+          : `it writes yet another CK and acks the offset on CK@${o.handle.startOffset} (popTime ${t(o.handle.popTime)}); CK@${o.newest.startOffset} (popTime ${t(o.newest.popTime)}) stays unacked`;
+      return [
+        'superseded receipt handle',
+        `${what} with a receipt handle that changeInvisibleTime already replaced: the broker keeps no record of the current handle, so ${then}`,
+      ];
+    }
     case 'addAkChecked':
       return ['addAk checked', `ack offset ${o.ack.ackOffset} at ${t(o.at)}: addAk's checks pass; the bit is not marked yet`];
     case 'addAk':

@@ -50,6 +50,7 @@ export const OBSERVATION_DIAGRAM: { readonly [K in ObservationKind]: 'arrow' | '
   mergeKeyConflict: 'arrow',
   bufferPutReplaces: 'note',
   offsetIllegal: 'arrow',
+  supersededHandle: 'note',
   addAkChecked: 'arrow',
   addAk: 'arrow',
   markBit: 'note',
@@ -194,6 +195,14 @@ const DRAW: { readonly [K in ObservationKind]: Draw<K> } = {
   offsetIllegal: (p, o) => {
     arrow(p, 'C', 'ACK', `${o.request} offset ${o.offset}`);
     arrow(p, 'ACK', 'C', `NO_MESSAGE: below min offset ${o.minOffset}`, true);
+  },
+  supersededHandle: (p, o) => {
+    p.key = true;
+    note(
+      p,
+      'C',
+      `${o.request} offset ${o.offset} with the handle of ${ckName(p, o.handle)} popTime ${fmtTime(o.handle.popTime)}, replaced by changeInvisibleTime with ${ckName(p, o.newest)} popTime ${fmtTime(o.newest.popTime)}: the broker cannot tell`,
+    );
   },
   addAkChecked: (p, o) => {
     arrow(p, 'C', 'ACK', `ack offset ${o.ack.ackOffset}`);

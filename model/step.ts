@@ -6,7 +6,7 @@ import { BROKER, C, G, GF } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
-import { ack, ackMark, findCkForHandle, offsetIllegal } from './protocol/ack.js';
+import { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from './protocol/ack.js';
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
@@ -37,7 +37,10 @@ function handleGuard(s: State, ctx: Ctx, e: HandleEvent): string | null {
   const c = ctx.L.ck(k);
   const bit = 1 << (e.offset - e.startOffset);
   // A client may send an ack again (a duplicate); it cannot change the invisible time of an offset it acked.
-  const usable = e.type === 'ack' ? (s[c + C.HELD] | s[c + C.ACKED]) & bit : s[c + C.HELD] & bit;
+  // It may also use a handle a changeInvisibleTime superseded (a stale handle): RocketMQ accepts it.
+  const i = e.offset - e.startOffset;
+  const stale = supersededBy(s, ctx, k, i) >= 0 ? bit : 0;
+  const usable = e.type === 'ack' ? (s[c + C.HELD] | s[c + C.ACKED] | stale) & bit : (s[c + C.HELD] | (stale & ~s[c + C.ACKED])) & bit;
   if (usable === 0) return `the client no longer holds a handle for offset ${e.offset}`;
   // Repeating an ack that can only get NO_MESSAGE would change nothing.
   if ((s[c + C.HELD] & bit) === 0 && offsetIllegal(s, ctx, k, e.offset - e.startOffset) !== null) {
@@ -73,6 +76,11 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
       // The new CK's handle is (queueId, offset, popTime = now): at the instant of the pop it
       // would equal an existing handle, which RocketMQ's millisecond clock never produces.
       if (at <= e.popTime) return `changeInvisibleTime in the instant of the pop (${fmtTime(at)}) would reuse its receipt handle`;
+      // Likewise a change with a superseded handle in the instant of an earlier change of the offset.
+      const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
+      if (supersededBy(s, ctx, k, e.offset - e.startOffset) >= 0 && changeHandleTaken(s, ctx, e.queueId, e.offset, at) >= 0) {
+        return `changeInvisibleTime at ${fmtTime(at)} would write a CK with the receipt handle of the change made in the same instant`;
+      }
       return null;
     }
     case 'ackMark': {

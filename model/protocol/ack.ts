@@ -7,7 +7,7 @@
  * With splitAddAk, addAk's checks and its markBitCAS are two steps (`ack` then `ackMark`)
  * and the scan may run in between (hazard I-3).
  */
-import { C, CF, G, GF, KIND, Q } from '../layout.js';
+import { C, CF, G, GF, KIND, ORIGIN, Q } from '../layout.js';
 import type { AddAkRefusal } from '../observations.js';
 import { K, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
@@ -28,6 +28,63 @@ export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, 
     if (d[c + C.QUEUE] === q && d[c + C.START] === so && d[c + C.POP_TIME] === pt && offset - so >= 0 && offset - so < d[c + C.NUM]) return k;
   }
   return -1;
+}
+
+/**
+ * The newest CK that changeInvisibleTime derived from CK k for its message index i (through
+ * any chain of changes), when the client no longer holds k's handle for it: then k's handle is
+ * superseded. -1 otherwise (k's handle is the client's, or no change replaced it). The broker
+ * keeps no such record (AckMessageProcessor and ChangeInvisibleTimeProcessor act on the CK the
+ * handle names, in every release); the model keeps it to offer and to narrate stale handles.
+ */
+export function supersededBy(d: Int32Array, ctx: Ctx, k: number, i: number): number {
+  const L = ctx.L;
+  const c = L.ck(k);
+  const bit = 1 << i;
+  if ((d[c + C.CHANGED] & bit) === 0 || (d[c + C.HELD] & bit) !== 0) return -1;
+  const off = d[c + C.START] + i;
+  const q = d[c + C.QUEUE];
+  // Slots are taken in creation order, so a CK comes after the CK it derives from.
+  const lineage = [k];
+  for (let n = k + 1; n < d[G.NCK]; n++) {
+    const p = L.ck(n);
+    if (d[p + C.ORIGIN] === ORIGIN.CHANGE && d[p + C.QUEUE] === q && d[p + C.START] === off && lineage.includes(d[p + C.PARENT])) lineage.push(n);
+  }
+  return lineage.length > 1 ? lineage[lineage.length - 1] : -1;
+}
+
+/**
+ * Would a changeInvisibleTime of queue q's `offset` at `now` write a CK whose handle equals an
+ * existing CK's (queueId, startOffset = offset, popTime = now)? With the model's 500 ms
+ * resolution two changes of one offset in the same instant would; RocketMQ's millisecond
+ * clock gives them different popTimes. Returns the CK slot, or -1.
+ */
+export function changeHandleTaken(d: Int32Array, ctx: Ctx, q: number, offset: number, now: number): number {
+  for (let n = 0; n < d[G.NCK]; n++) {
+    const p = ctx.L.ck(n);
+    if (d[p + C.QUEUE] === q && d[p + C.START] === offset && d[p + C.POP_TIME] === now) return n;
+  }
+  return -1;
+}
+
+/** Narrates a request sent with a superseded handle (see supersededBy). */
+function observeSuperseded(d: Int32Array, ctx: Ctx, k: number, i: number, newest: number, request: 'ack' | 'changeInvisibleTime'): void {
+  if (!narrating(ctx)) return;
+  const c = ctx.L.ck(k);
+  observe(ctx, { kind: 'supersededHandle', request, offset: d[c + C.START] + i, at: d[G.NOW], handle: ckRef(d, ctx.L, k), newest: ckRef(d, ctx.L, newest) });
+}
+
+/**
+ * A request with CK k's superseded handle for message index i (supersededBy >= 0): a first use
+ * (not a repeat of an ack already sent with it) counts against the stale-handle budget, and the
+ * step narrates it. Returns whether the handle is superseded.
+ */
+export function staleHandleUse(d: Int32Array, ctx: Ctx, k: number, i: number, request: 'ack' | 'changeInvisibleTime'): boolean {
+  const newest = supersededBy(d, ctx, k, i);
+  if (newest < 0) return false;
+  if ((d[ctx.L.ck(k) + C.ACKED] & (1 << i)) === 0) d[G.USED_STALE_HANDLES]++;
+  observeSuperseded(d, ctx, k, i, newest, request);
+  return true;
 }
 
 /** Why addAk refuses the ack (null: it merges it). `w` is the wrapper found under the ack's key. */
@@ -149,6 +206,9 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   const now = d[G.NOW];
   const so = d[c + C.START];
   const bit = 1 << i;
+  // With a superseded handle (a changeInvisibleTime replaced it) the broker acts on the CK the
+  // handle names, as for any handle: it keeps no record of which handle is current.
+  staleHandleUse(d, ctx, k, i, 'ack');
   if (offsetIllegal(d, ctx, k, i) !== null) {
     rejectIllegalOffset(d, ctx, k, i, 'ack');
     return 'illegal';

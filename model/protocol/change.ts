@@ -5,7 +5,7 @@
  * an AckMsg to the store with the original T). The client gets a handle for the new CK.
  */
 import { C, G, ORIGIN } from '../layout.js';
-import { addAkRefusal, offsetIllegal, rejectIllegalOffset, writeAckToStore } from './ack.js';
+import { addAkRefusal, offsetIllegal, rejectIllegalOffset, staleHandleUse, writeAckToStore } from './ack.js';
 import { K, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { storeOneMessageCk } from './ck.js';
@@ -18,6 +18,7 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
   const off = d[c + C.START] + i;
   const bit = 1 << i;
   d[G.USED_CHANGES]++;
+  staleHandleUse(d, ctx, k, i, 'changeInvisibleTime');
   if (offsetIllegal(d, ctx, k, i) !== null) {
     rejectIllegalOffset(d, ctx, k, i, 'changeInvisibleTime');
     return -1;

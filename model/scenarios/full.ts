@@ -13,7 +13,7 @@ import type { Event } from '../events.js';
 import { C, CF, G, GF, Layout, ORIGIN, popcount } from '../layout.js';
 import { K, type Ctx } from '../protocol/context.js';
 import { persistUseful } from '../protocol/broker.js';
-import { ackInTime, addAkRefusal } from '../protocol/ack.js';
+import { ackInTime, addAkRefusal, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
@@ -43,6 +43,12 @@ export interface FullBounds {
   readonly lateAcks: number;
   readonly dupAcks: number;
   readonly changes: number;
+  /**
+   * Acks and changes of invisible time the client may send with a superseded receipt handle:
+   * one a changeInvisibleTime already replaced (needs `changes`). Repeats of an ack sent with
+   * it count as duplicate acks.
+   */
+  readonly staleHandles: number;
   readonly storeFailures: number;
   readonly retryFailures: number;
   readonly slowScans: number;
@@ -73,6 +79,7 @@ export const FULL_DEFAULTS: FullBounds = {
   lateAcks: 0,
   dupAcks: 0,
   changes: 0,
+  staleHandles: 0,
   storeFailures: 0,
   retryFailures: 0,
   slowScans: 0,
@@ -97,6 +104,7 @@ export function describeBounds(b: FullBounds): string {
     ['lateAcks', b.lateAcks],
     ['dupAcks', b.dupAcks],
     ['changes', b.changes],
+    ['staleHandles', b.staleHandles],
     ['storeFailures', b.storeFailures],
     ['retryFailures', b.retryFailures],
     ['slowScans', b.slowScans],
@@ -134,7 +142,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const asyncRetries = s.reviveAsync && s.asyncBizRead;
   const revivable = b.pops * Math.min(maxCkMessages, messagesPerQueue) + b.changes;
   const ckSlots = b.pops + b.changes + b.retryFailures * revivable + (asyncRetries ? b.pops : 0);
-  const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.storeFailures + 4;
+  const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.staleHandles + b.storeFailures + 4;
   const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries });
   const initial = initialState(
     L,
@@ -261,6 +269,7 @@ const BUDGETS: readonly (readonly [number, keyof FullBounds, string])[] = [
   [G.USED_STORE_FAILURES, 'storeFailures', 'failing ACK put'],
   [G.USED_DUP_ACKS, 'dupAcks', 'repeated ack'],
   [G.USED_LATE_ACKS, 'lateAcks', 'ack after T'],
+  [G.USED_STALE_HANDLES, 'staleHandles', 'use of a superseded receipt handle'],
   [G.USED_SLOW_SCANS, 'slowScans', 'slow scan'],
   [G.USED_CRASHES, 'crashes', 'crash'],
   [G.USED_ROLE_CHANGES, 'roleChanges', 'role change'],
@@ -348,11 +357,13 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
     const acked = st[c + C.ACKED];
     const pending = st[c + C.PENDING_MARK];
     const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
+    const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
     for (let i = 0; i < st[c + C.NUM]; i++) {
       const bit = 1 << i;
       const offset = st[c + C.START] + i;
       if (pending & bit) out.push({ type: 'ackMark', ...handle, offset });
       if (!inTime || !clientActive) continue;
+      if (staleLeft && (acked & bit) === 0 && (st[c + C.CHANGED] & ~held & bit) !== 0) staleHandleOffers(st, ctx, b, changeTo, out, k, i, firstAcksLeft);
       const firstAck = (held & bit) !== 0 && firstAcksLeft;
       const mayAck = firstAck || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
       if (mayAck) {
@@ -363,6 +374,30 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
         out.push({ type: 'changeInvisible', ...handle, offset, invisibleTime: changeTo });
       }
     }
+  }
+}
+
+/**
+ * The client uses CK k's superseded handle for message index i (a changeInvisibleTime replaced
+ * it; the client, or a proxy that renewed it, kept the old one): a first ack with it, and a
+ * change of invisible time with it. Not for an offset retention deleted (NO_MESSAGE: nothing
+ * would change).
+ */
+function staleHandleOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], k: number, i: number, firstAcksLeft: boolean): void {
+  if (supersededBy(st, ctx, k, i) < 0 || offsetIllegal(st, ctx, k, i) !== null) return;
+  const c = ctx.L.ck(k);
+  // A handle names its CK by (queueId, startOffset, popTime): a change and a re-pop after a
+  // crash in the same instant can share one, and the broker then goes by the other CK (the
+  // one whose handle the client holds, else the first); that is not a use of this one.
+  if (findCkForHandle(st, ctx, st[c + C.QUEUE], st[c + C.START], st[c + C.POP_TIME], st[c + C.START] + i) !== k) return;
+  const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME], offset: st[c + C.START] + i };
+  if (firstAcksLeft) {
+    out.push({ type: 'ack', ...handle });
+    if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, storeFails: true });
+  }
+  const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
+  if (st[G.USED_CHANGES] < b.changes && st[G.NOW] < T && changeHandleTaken(st, ctx, handle.queueId, handle.offset, st[G.NOW]) < 0) {
+    out.push({ type: 'changeInvisible', ...handle, invisibleTime: changeTo });
   }
 }
 

@@ -247,7 +247,7 @@ describe('offsets-monotonic', () => {
 });
 
 describe('the invariant list', () => {
-  it('names, kinds and priority order; revive-progress only when asked for, commit-progress by default', () => {
+  it('names, kinds and priority order; revive-progress and acked-delivery-never-retried only when asked for, commit-progress by default', () => {
     const all = makeInvariants(m.ctx);
     expect(all.map((i) => [i.name, i.kind])).toEqual([
       ['acked-never-retried', 'always'],
@@ -261,9 +261,10 @@ describe('the invariant list', () => {
       ['lifecycle-legal', 'transition'],
       ['revive-progress', 'final'],
       ['commit-progress', 'final'],
+      ['acked-delivery-never-retried', 'transition'],
     ]);
     expect(all.map((i) => i.name)).toEqual([...INVARIANT_NAMES]);
-    expect(DEFAULT_INVARIANTS).toEqual(INVARIANT_NAMES.filter((n) => n !== 'revive-progress'));
+    expect(DEFAULT_INVARIANTS).toEqual(INVARIANT_NAMES.filter((n) => n !== 'revive-progress' && n !== 'acked-delivery-never-retried'));
     for (const i of all) {
       expect(i.description).toBe(invariantDescription(i.name as (typeof INVARIANT_NAMES)[number]));
       expect(i.description.length).toBeGreaterThan(20);
@@ -293,5 +294,9 @@ describe('the invariant list', () => {
     const overlapping = edit(play(m6, [pop(500)], first), (d) => (d[m6.ctx.L.ck(1) + C.START] = 100));
     expect(ncr.kind === 'transition' && ncr.holds(first, { type: 'pop', queueId: 0, maxNums: 3 }, overlapping)).toBe(false);
     expect(holds('lifecycle-legal', edit(s, (d) => (d[c + C.RETRIED] = 1)))).toBe(false);
+    // acked-delivery-never-retried: a retry in this step of an offset acked in time before it.
+    const ackedInTime = edit(s, (d) => (d[c + C.ACKED_IN_TIME] = 1));
+    expect(holds('acked-delivery-never-retried', edit(ackedInTime, (d) => (d[c + C.RETRIED] = 1)), ackedInTime)).toBe(false);
+    expect(holds('acked-delivery-never-retried', edit(s, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACKED_IN_TIME] = 1))), s)).toBe(true);
   });
 });

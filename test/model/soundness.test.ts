@@ -127,6 +127,7 @@ describe('the soundness sweep: every fault alone and in pairs, on releases witho
         'roleChanges',
         'scanStalls',
         'slowScans',
+        'staleHandles',
         'storeFailures',
         'timerLag',
       ].sort(),

@@ -37,7 +37,8 @@ export const G = {
   USED_POPS: 18,
   USED_RETRY_FAILURES: 19,
   USED_LATE_ACKS: 20,
-  SIZE: 21,
+  USED_READ_FAILURES: 21,
+  SIZE: 22,
 } as const;
 
 /** Bits of G.FLAGS. */
@@ -153,6 +154,16 @@ export const CF = {
   INFLIGHT: 64,
   /** The CK's in-memory wrapper was lost (crash or role change) before it was stored. */
   LOST: 128,
+  /**
+   * A read of this CK's retries completed exceptionally: the completion callback threw before
+   * marking the in-flight entry done, so the entry stays in inflightReviveRequestMap, never done.
+   */
+  INFLIGHT_FAILED: 256,
+  /**
+   * This CK is a re-put copy of a CK whose read of an offset past the queue's end answered a
+   * status that re-puts: the copy reads the same nothing, so the chain never ends (re-puts-terminate).
+   */
+  ENDLESS_REPUT: 512,
 } as const;
 
 /** Per revive-topic entry (in the timer or in the revive queue). */
@@ -289,6 +300,7 @@ export const GLOBAL_ROLES: Fields<typeof G> = {
   USED_POPS: 'budget',
   USED_RETRY_FAILURES: 'budget',
   USED_LATE_ACKS: 'budget',
+  USED_READ_FAILURES: 'budget',
 };
 
 export const QUEUE_ROLES: Fields<typeof Q> = {

@@ -42,6 +42,8 @@ export const SettingsSchema = z.object({
   rePutCkBacksOff: z.boolean(),
   keyMode: z.enum(['concat', 'tuple']),
   bufferMergeKeyGuard: z.boolean(),
+  reviveRePutsOverflowRead: z.boolean(),
+  reviveReadFailureRePuts: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -286,6 +288,22 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     doc: 'addCk and addCkJustOffset refuse a CK whose merge key is already in the buffer, so the pop returns no message; without the guard the new wrapper replaces the old one in the buffer map, the old one stays in the offset FIFO, its buffered CK is never stored and later acks under the key go to the new wrapper (#7031).',
     source:
       'added by 440be1ed4c (#7031, 5.1.4): PopBufferMergeService.addCkJustOffset L435-440 and addCk L503-508 at rocketmq-all-5.3.0; absent at 5.1.0 (addCkJustOffset L405-416, addCk L440-475: buffer.put replaces)',
+  },
+  {
+    name: 'reviveRePutsOverflowRead',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: "The asynchronous revive decides by the store's status what a read that found no message means: a read past the queue's end (OFFSET_OVERFLOW_ONE/BADLY) re-puts the CK. A CK re-put with a timestamp startOffset (hazard I-6) that carries brokerName is then re-put again on every pass, for ever (#8479). From 5.3.1 a local read that finds nothing is done (needRetry false).",
+    source: 'status switch in reviveMsgFromCk 5.1.0-5.3.0 (PopReviveService L505-518 at rocketmq-all-5.1.0); replaced by needRetry in aab646ce83/524ca4e862 (#8475, #8494, 5.3.1)',
+  },
+  {
+    name: 'reviveReadFailureRePuts',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: false,
+    doc: "A revive read that completes exceptionally is turned into a re-put of its offset (rePutCK), and the CK's completion goes on (PR #10986). Without it the completion callback throws at the failed read: no re-put for it and the later offsets, the in-flight entry is never done, and the revive offset was already committed (#10985).",
+    source: 'PR #10986 (open): not in any release, HEAD included',
   },
   {
     name: 'splitAddAk',

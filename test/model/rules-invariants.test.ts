@@ -261,6 +261,7 @@ describe('the invariant list', () => {
       ['lifecycle-legal', 'transition'],
       ['revive-progress', 'final'],
       ['commit-progress', 'final'],
+      ['re-puts-terminate', 'always'],
     ]);
     expect(all.map((i) => i.name)).toEqual([...INVARIANT_NAMES]);
     expect(DEFAULT_INVARIANTS).toEqual(INVARIANT_NAMES.filter((n) => n !== 'revive-progress'));

@@ -45,7 +45,7 @@ describe('a revive read that completes exceptionally (#10985)', () => {
     expect(notes.some((n) => n.includes('getNow throws in the completion callback'))).toBe(true);
     // Nothing else can complete, and no later pass reads the CK again: 101 is lost.
     expect(m.enabledEvents(t).filter((e) => e.type === 'revive' || e.type === 'reviveComplete')).toEqual([]);
-    const later = play(m, [{ type: 'tick', to: 3_600_000 }], t);
+    const later = play(m, [{ type: 'scan', at: 63_000 }, { type: 'tick', to: 3_600_000 }], t);
     expect(noLoss(later, m.ctx)).toBe(false);
   });
 

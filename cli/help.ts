@@ -81,6 +81,8 @@ Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2,
   --late-acks N --dup-acks N --changes N         client: acks at or after T, repeated acks, changeInvisibleTime (0..8)
   --stale-handles N                              client: acks / changeInvisibleTime with a handle a change superseded (0..8; needs --changes)
   --store-failures N --retry-failures N          ACK puts that fail (0..8), revive passes whose retry writes fail (0..4)
+  --read-failures N                              revive reads of a CK's message that complete exceptionally (0..4;
+                                                 asynchronous reads only: --set asyncBizRead=true, 5.1.0 on)
   --slow-scans N --crashes N --role-changes N    serving=false after a scan (0..8), broker restarts, demotions to slave, each followed by a return to master (0..4)
   --produce N --expire N --gc N                  messages appended, messages deleted (0..8), scanGarbage runs (0..4)
   --pop-lag                                      a pop may sample popTime one tick before its read

@@ -80,7 +80,15 @@ export const ReviveEventSchema = z
   })
   .strict();
 export const ReviveCompleteEventSchema = z
-  .object({ type: z.literal('reviveComplete'), queueId: QueueId, startOffset: Offset, popTime: Time, ...At })
+  .object({
+    type: z.literal('reviveComplete'),
+    queueId: QueueId,
+    startOffset: Offset,
+    popTime: Time,
+    /** The read of this offset completes exceptionally (the other reads of the CK complete normally). */
+    readFails: Offset.optional(),
+    ...At,
+  })
   .strict();
 export const PersistEventSchema = z.object({ type: z.literal('persist'), ...At }).strict();
 export const CrashEventSchema = z.object({ type: z.literal('crash'), ...At }).strict();

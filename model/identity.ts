@@ -42,6 +42,7 @@ export const COUNT_BOUNDS: Readonly<Record<CountBound, { readonly min: number; r
   staleHandles: { min: 0, max: 8 },
   storeFailures: { min: 0, max: 8 },
   retryFailures: { min: 0, max: 4 },
+  readFailures: { min: 0, max: 4 },
   slowScans: { min: 0, max: 8 },
   crashes: { min: 0, max: 4 },
   roleChanges: { min: 0, max: 4 },

@@ -29,6 +29,7 @@ export const INVARIANT_NAMES = [
   'revive-progress',
   'commit-progress',
   'acked-delivery-never-retried',
+  're-puts-terminate',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
@@ -183,6 +184,19 @@ export function commitProgress(d: Int32Array, ctx: Ctx): boolean {
   return true;
 }
 
+/**
+ * re-puts-terminate: no rePutCK chain is endless. A chain of re-put CKs ends unless a re-put
+ * CK's own read asks for another re-put although nothing failed: then the copy it writes has
+ * the same offset, popTime and brokerName as the CK it copies, reads the same nothing on the
+ * next pass, and so on for ever. The model writes that first copy (flagged ENDLESS_REPUT) and
+ * no further one, so the bounded check is: no CK is such a copy. Re-puts caused by a failure
+ * (a failed retry write or read) or by the back-pressure's timeout are not copies of this kind.
+ */
+export function rePutsTerminate(d: Int32Array, ctx: Ctx): boolean {
+  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & CF.ENDLESS_REPUT) !== 0) return false;
+  return true;
+}
+
 /** Offsets of CK k a client still holds in a live delivery (not acked or changed, CK not revived). */
 function liveHeld(d: Int32Array, c: number): number {
   if ((d[c + C.FLAGS] & CF.REVIVED) !== 0) return 0;
@@ -289,6 +303,7 @@ const DESCRIPTIONS: Readonly<Record<InvariantName, string>> = {
     'once the client saw an ack of a message succeed before that handle\'s T, with any receipt handle of its delivery (current or superseded by changeInvisibleTime), no CK of that delivery retries it afterwards (unless written before a crash or role change)',
   'commit-progress':
     "when nothing is left to happen on the master, every queue's offset FIFO has drained and its committed consumer offset has reached the nextBeginOffset of every CK of this epoch whose messages are all acked or retried",
+  're-puts-terminate': 'every rePutCK chain ends: no re-put CK is re-put again, without a failure, as a copy that will read the same nothing on every pass',
 };
 
 export function invariantDescription(name: InvariantName): string {
@@ -327,6 +342,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
     step('acked-delivery-never-retried', ackedDeliveryNeverRetried),
+    always('re-puts-terminate', rePutsTerminate),
   ];
 }
 

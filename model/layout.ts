@@ -39,7 +39,8 @@ export const G = {
   USED_LATE_ACKS: 20,
   /** Acks and changes of invisible time sent with a superseded receipt handle (first uses). */
   USED_STALE_HANDLES: 21,
-  SIZE: 22,
+  USED_READ_FAILURES: 22,
+  SIZE: 23,
 } as const;
 
 /** Bits of G.FLAGS. */
@@ -155,6 +156,16 @@ export const CF = {
   INFLIGHT: 64,
   /** The CK's in-memory wrapper was lost (crash or role change) before it was stored. */
   LOST: 128,
+  /**
+   * A read of this CK's retries completed exceptionally: the completion callback threw before
+   * marking the in-flight entry done, so the entry stays in inflightReviveRequestMap, never done.
+   */
+  INFLIGHT_FAILED: 256,
+  /**
+   * This CK is a re-put copy of a CK whose read of an offset past the queue's end answered a
+   * status that re-puts: the copy reads the same nothing, so the chain never ends (re-puts-terminate).
+   */
+  ENDLESS_REPUT: 512,
 } as const;
 
 /** Per revive-topic entry (in the timer or in the revive queue). */
@@ -292,6 +303,7 @@ export const GLOBAL_ROLES: Fields<typeof G> = {
   USED_RETRY_FAILURES: 'budget',
   USED_LATE_ACKS: 'budget',
   USED_STALE_HANDLES: 'budget',
+  USED_READ_FAILURES: 'budget',
 };
 
 export const QUEUE_ROLES: Fields<typeof Q> = {

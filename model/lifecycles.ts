@@ -100,6 +100,8 @@ export const MESSAGE_TRANSITIONS = [
   m('changed', 'revivedAgain', 'reviving'),
   // A retry a crash forgot: the next pass reads the CK again, and its retry write fails too.
   m('dropped', 'handedOver', 'changed'),
+  // An asynchronous read that completes exceptionally, handled as a re-put (PR #10986).
+  m('reviving', 'handedOver', 'changed'),
 ];
 
 export const CK_TRANSITIONS = [

@@ -47,6 +47,8 @@ export function eventLabel(e: Event): string {
       return `ack ${e.offset}`;
     case 'tick':
       return 'tick';
+    case 'reviveComplete':
+      return e.readFails === undefined ? e.type : `reviveComplete (read of ${e.readFails} fails)`;
     default:
       return e.type;
   }

@@ -248,7 +248,9 @@ function text(o: Observation): [tag: string, text: string] {
         'can not get biz msg',
         o.why === 'noBrokerName'
           ? `offset ${o.offset}: the CK has no brokerName, the read finds no broker ("message was removing"), treated as done: not retried`
-          : `offset ${o.offset}: can not get biz msg (deleted), treated as done: not retried`,
+          : o.why === 'endlessRePut'
+            ? `offset ${o.offset}: past the queue's end again (OFFSET_OVERFLOW_BADLY): RocketMQ re-puts this copy on every pass, for ever; the model writes no further copy (re-puts-terminate)`
+            : `offset ${o.offset}: can not get biz msg (deleted), treated as done: not retried`,
       ];
     case 'skipCkFromLastEpoch':
       return ['skip ck from last epoch', `offset ${o.offset}: the message was stored after the CK's popTime: "skip ck from last epoch", not retried`];
@@ -260,9 +262,23 @@ function text(o: Observation): [tag: string, text: string] {
           : `offset ${o.offset} not acked, its message is gone, and the read returned offset ${o.readOffset} instead -> offset ${o.readOffset} written to ${o.topic}`,
       ];
     case 'rePutCk': {
-      const why = o.why === 'retryFailed' ? `the retry write for offset ${o.offset} failed` : `CK@${o.ck.startOffset} stayed over 30 s in inflightReviveRequestMap`;
+      const why =
+        o.why === 'retryFailed'
+          ? `the retry write for offset ${o.offset} failed`
+          : o.why === 'readFailed'
+            ? `the read of offset ${o.offset} completed exceptionally (handled as a failure, PR #10986)`
+            : o.why === 'offsetOverflow'
+              ? `offset ${o.offset} is past the queue's end: the read answers OFFSET_OVERFLOW_BADLY, whose default branch re-puts`
+              : `CK@${o.ck.startOffset} stayed over 30 s in inflightReviveRequestMap`;
       return ['rePut CK', `${why}: rePutCK writes ${fmtCkRef(o.newCk)} (rePutTimes=${o.rePutTimes})`];
     }
+    case 'bizReadFailed':
+      return [
+        'biz read failed',
+        o.rePut
+          ? `the read of offset ${o.offset} of CK@${o.ck.startOffset} completed exceptionally: handled as (offset, false), re-put`
+          : `the read of offset ${o.offset} of CK@${o.ck.startOffset} completed exceptionally: getNow throws in the completion callback, so no re-put for it or the offsets after it, and the in-flight entry is never marked done`,
+      ];
     case 'inflightStayTooLong':
       return [
         'stay too long, remove from reviveRequestMap',

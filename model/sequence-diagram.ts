@@ -84,6 +84,7 @@ export const OBSERVATION_DIAGRAM: { readonly [K in ObservationKind]: 'arrow' | '
   skipCkFromLastEpoch: 'note',
   retryMsg: 'arrow',
   rePutCk: 'arrow',
+  bizReadFailed: 'note',
   inflightStayTooLong: 'note',
   reviveCompleteCommit: 'note',
   persist: 'note',
@@ -292,6 +293,7 @@ const DRAW: { readonly [K in ObservationKind]: Draw<K> } = {
     note(p, 'RT', `offset ${o.offset} retried${o.readOffset === o.offset ? '' : `, but the message of offset ${o.readOffset} was written`}${dup}`);
   },
   rePutCk: (p, o) => arrow(p, 'REV', 'TIMER', `re-put ${ckName(p, o.newCk)} (${o.why}, rePutTimes ${o.rePutTimes})`),
+  bizReadFailed: (p, o) => note(p, 'REV', `read of ${o.offset} for ${ckName(p, o.ck)} fails${o.rePut ? ': re-put' : ': callback aborts, entry stranded'}`),
   inflightStayTooLong: (p, o) => note(p, 'REV', `${ckName(p, o.ck)} stayed too long in flight: removed from the map`),
   reviveCompleteCommit: (p, o) => note(p, 'REV', `retries of ${ckName(p, o.ck)} complete: revive offset committed to ${o.to}`),
   persist: (p, o) => note(p, 'BUF,REV', `offsets persisted (revive offset ${o.reviveOffset})`),

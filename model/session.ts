@@ -144,7 +144,7 @@ export function offerLabel(e: Event): string {
     case 'revive':
       return `revive pass${e.retryFails ? ' (retry writes fail)' : ''}${at}`;
     case 'reviveComplete':
-      return `async retries of CK@${e.startOffset} complete${at}`;
+      return `async retries of CK@${e.startOffset} complete${e.readFails === undefined ? '' : ` (the read of ${e.readFails} fails)`}${at}`;
     case 'roleChange':
       return `become ${e.role}${at}`;
     case 'produce':

@@ -43,6 +43,8 @@ export const SettingsSchema = z.object({
   keyMode: z.enum(['concat', 'tuple']),
   bufferMergeKeyGuard: z.boolean(),
   kvStagedMinOffset: z.boolean(),
+  reviveRePutsOverflowRead: z.boolean(),
+  reviveReadFailureRePuts: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -294,6 +296,22 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     type: 'boolean',
     doc: "KV service only (scenario kv): records the cache cleanup has taken out but not yet written to RocksDB still count as the cache's minimum offset, so a pop in that window cannot commit the consumer offset past them (#9626; false is the bug, flipped in test/model/kv.test.ts).",
     source: 'PopConsumerCache.ConsumerRecords.getMinOffsetInBuffer reads the staged map first: e6a587a82a (#9627, after 5.3.3)',
+  },
+  {
+    name: 'reviveRePutsOverflowRead',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: "The asynchronous revive decides by the store's status what a read that found no message means: a read past the queue's end (OFFSET_OVERFLOW_ONE/BADLY) re-puts the CK. A CK re-put with a timestamp startOffset (hazard I-6) that carries brokerName is then re-put again on every pass, for ever (#8479). From 5.3.1 a local read that finds nothing is done (needRetry false).",
+    source: 'status switch in reviveMsgFromCk 5.1.0-5.3.0 (PopReviveService L505-518 at rocketmq-all-5.1.0); replaced by needRetry in aab646ce83/524ca4e862 (#8475, #8494, 5.3.1)',
+  },
+  {
+    name: 'reviveReadFailureRePuts',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: false,
+    doc: "A revive read that completes exceptionally is turned into a re-put of its offset (rePutCK), and the CK's completion goes on (PR #10986). Without it the completion callback throws at the failed read: no re-put for it and the later offsets, the in-flight entry is never done, and the revive offset was already committed (#10985).",
+    source: 'PR #10986 (open): not in any release, HEAD included',
   },
   {
     name: 'splitAddAk',

@@ -106,10 +106,14 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
     }
     case 'revive':
       return reviveBlocked(s);
-    case 'reviveComplete':
-      return inflightCk(s, ctx, e.queueId, e.startOffset, e.popTime) < 0
-        ? `no retries in flight for CK@${e.startOffset} (queue ${e.queueId}, popTime ${e.popTime})`
-        : null;
+    case 'reviveComplete': {
+      const k = inflightCk(s, ctx, e.queueId, e.startOffset, e.popTime);
+      if (k < 0) return `no retries in flight for CK@${e.startOffset} (queue ${e.queueId}, popTime ${e.popTime})`;
+      if (e.readFails === undefined) return null;
+      const j = e.readFails - e.startOffset;
+      const pending = s[ctx.L.ck(k) + C.RETRY_PENDING];
+      return j >= 0 && j < 32 && (pending & (1 << j)) !== 0 ? null : `no read of offset ${e.readFails} is in flight for CK@${e.startOffset}`;
+    }
     case 'persist':
     case 'crash':
       return null;
@@ -173,7 +177,7 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
       revive(d, ctx, e.retryFails ?? false);
       break;
     case 'reviveComplete':
-      reviveComplete(d, ctx, inflightCk(d, ctx, e.queueId, e.startOffset, e.popTime));
+      reviveComplete(d, ctx, inflightCk(d, ctx, e.queueId, e.startOffset, e.popTime), e.readFails);
       break;
     case 'persist':
       persist(d, ctx);

@@ -25,6 +25,8 @@ export const BEHAVIOUR_NAMES = [
   'keyMode',
   'bufferMergeKeyGuard',
   'kvStagedMinOffset',
+  'reviveRePutsOverflowRead',
+  'reviveReadFailureRePuts',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -58,14 +60,16 @@ const ALPHA: Behaviours = {
   keyMode: 'concat',
   bufferMergeKeyGuard: false,
   kvStagedMinOffset: false,
+  reviveRePutsOverflowRead: false,
+  reviveReadFailureRePuts: false,
 };
 
 const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
-const V510: Behaviours = { ...V500, reviveMocksOrphanAck: true, reviveAsync: true, rePutCk: true, rePutCkOmitsBrokerName: true };
+const V510: Behaviours = { ...V500, reviveMocksOrphanAck: true, reviveAsync: true, rePutCk: true, rePutCkOmitsBrokerName: true, reviveRePutsOverflowRead: true };
 const V514: Behaviours = { ...V510, batchAckSupported: true, bufferMergeKeyGuard: true };
 const V520: Behaviours = { ...V514, rePutCkOmitsBrokerName: false };
 const V530: Behaviours = { ...V520, reviveSkipsStoredAfterPopTime: false };
-const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true };
+const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true, reviveRePutsOverflowRead: false };
 const V532: Behaviours = { ...V531, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
 const V533: Behaviours = { ...V532 };
 const HEAD: Behaviours = { ...V533, kvStagedMinOffset: true };
@@ -141,6 +145,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards in addCkJustOffset and addCk: PBMS:435-441, 503-508 (440be1ed4c)',
     kvStagedMinOffset: 'no KV POP service (broker/pop/PopConsumerService.java came in 5.3.2, 35a6426ea9)',
+    reviveRePutsOverflowRead: 'a read without message re-puts unless its status is one of four "gone" statuses: PRS:539-552 (OFFSET_OVERFLOW_* take the default branch)',
+    reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback, with no handling of an exceptional read: PRS:535-585',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -162,6 +168,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     keyMode: 'concatenated keys: PRS:358',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:435-441, 503-508',
     kvStagedMinOffset: 'no KV POP service (broker/pop/PopConsumerService.java came in 5.3.2, 35a6426ea9)',
+    reviveRePutsOverflowRead: 'status switch, OFFSET_OVERFLOW_* in the default branch (re-put): PRS:530-543; re-put CK carries brokerName (PRS:589), so its read is local',
+    reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback: PRS:532-576',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
@@ -183,6 +191,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:428-433, 496-501',
     kvStagedMinOffset: 'one TreeMap per queue; cleanup removes due records before writing them to RocksDB: broker/pop/PopConsumerCache.java:145, 157, 248-251, 257-272 (head has the staged map: e6a587a82a)',
+    reviveRePutsOverflowRead: 'a read without message re-puts only when needRetry: PRS:543-548; a local read that decodes nothing has needRetry false unless tiered OFFSET_FOUND_NULL: EB:316-323',
+    reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback (PR #10986 open): PRS:541-576',
   },
 };
 

@@ -42,7 +42,7 @@ export function crash(d: Int32Array, ctx: Ctx): void {
     const c = ctx.L.ck(k);
     // Every retry still in flight dies with the process, also those of a CK the back-pressure
     // already took out of inflightReviveRequestMap: their futures' callbacks never run.
-    d[c + C.FLAGS] &= ~CF.INFLIGHT;
+    d[c + C.FLAGS] &= ~(CF.INFLIGHT | CF.INFLIGHT_FAILED);
     if (d[c + C.RETRY_PENDING] !== 0) dropped++;
     d[c + C.RETRY_PENDING] = 0;
   }

@@ -162,8 +162,18 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
   d[c + C.FLAGS] |= CF.REVIVED;
   d[c + C.REVIVE_POS] = point.pos;
   d[c + C.REVIVE_UNACKED] |= unacked;
-  // A CK re-put with a timestamp as its offset reads nothing: its read fails at once.
-  if (asyncRevive(ctx) && d[c + C.START] !== TIMESTAMP_OFFSET) {
+  if (asyncRevive(ctx) && d[c + C.START] === TIMESTAMP_OFFSET) {
+    // A CK re-put with a timestamp as its offset (hazard I-6) enters inflightReviveRequestMap
+    // like any CK, but its read completes at once: the offset is past the queue's end, so the
+    // local store answers without a message (a tiered store hands such an offset to the local
+    // one). The completion callback runs inside the pass.
+    d[c + C.FLAGS] |= CF.INFLIGHT;
+    d[c + C.DISPATCHED_AT] = d[G.NOW];
+    for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j) && retryOne(d, ctx, point.k, j, retryFails)) rePutOverflow(d, ctx, point.k, d[c + C.START] + j);
+    completeInflight(d, ctx);
+    return true;
+  }
+  if (asyncRevive(ctx)) {
     d[c + C.RETRY_PENDING] = retryFails ? 0 : unacked;
     d[c + C.FLAGS] |= CF.INFLIGHT;
     d[c + C.DISPATCHED_AT] = d[G.NOW];
@@ -174,7 +184,7 @@ function reviveMsgFromCk(d: Int32Array, ctx: Ctx, point: Point, retryFails: bool
     if (d[c + C.RETRY_PENDING] === 0) completeInflight(d, ctx);
     return true;
   }
-  for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j)) retryOne(d, ctx, point.k, j, retryFails);
+  for (let j = 0; j < d[c + C.NUM]; j++) if (unacked & (1 << j) && retryOne(d, ctx, point.k, j, retryFails)) rePutOverflow(d, ctx, point.k, d[c + C.START] + j);
   if (unacked === 0 && narrating(ctx)) observe(ctx, { kind: 'ckAllAcked', ck: ckRef(d, L, point.k) });
   return true;
 }
@@ -185,8 +195,12 @@ function listOffsets(so: number, mask: number): number[] {
   return o;
 }
 
-/** Reads the business message for index j of CK k and writes it to the retry topic. */
-function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boolean): void {
+/**
+ * Reads the business message for index j of CK k and writes it to the retry topic. Returns
+ * true when the read answers "re-put" although nothing failed: a read past the queue's end
+ * in a release that decides by the store's status (reviveRePutsOverflowRead).
+ */
+function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boolean): boolean {
   const L = ctx.L;
   const c = L.ck(k);
   const q = d[c + C.QUEUE];
@@ -194,23 +208,29 @@ function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boo
   let read = off;
   if (d[c + C.BROKER] === BROKER.NONE) {
     if (narrating(ctx)) observe(ctx, { kind: 'bizMsgNotFound', ck: ckRef(d, L, k), offset: off, why: 'noBrokerName' });
-    return;
+    return false;
+  }
+  if (ctx.s.reviveRePutsOverflowRead && off >= d[L.q(q) + Q.MAX]) {
+    // OFFSET_OVERFLOW_ONE / OFFSET_OVERFLOW_BADLY: not one of the four "gone" statuses.
+    if ((d[c + C.FLAGS] & CF.ENDLESS_REPUT) === 0) return true;
+    if (narrating(ctx)) observe(ctx, { kind: 'bizMsgNotFound', ck: ckRef(d, L, k), offset: off, why: 'endlessRePut' });
+    return false;
   }
   if (!isLive(d, ctx, q, off)) {
     const next = firstLiveAtOrAfter(d, ctx, q, off);
     if (!ctx.s.reviveReadsNextLiveMessage || next < 0) {
       if (narrating(ctx)) observe(ctx, { kind: 'bizMsgNotFound', ck: ckRef(d, L, k), offset: off, why: 'deleted' });
-      return;
+      return false;
     }
     read = next;
   }
   if (ctx.s.reviveSkipsStoredAfterPopTime && storeTime(d, ctx, q, read) > d[c + C.POP_TIME]) {
     if (narrating(ctx)) observe(ctx, { kind: 'skipCkFromLastEpoch', ck: ckRef(d, L, k), offset: off, storeTimestamp: storeTime(d, ctx, q, read) });
-    return;
+    return false;
   }
   if (retryFails) {
     rePutCk(d, ctx, k, off);
-    return;
+    return false;
   }
   const idx = read - d[c + C.START];
   if (idx >= 0 && idx < d[c + C.NUM]) {
@@ -221,6 +241,7 @@ function retryOne(d: Int32Array, ctx: Ctx, k: number, j: number, retryFails: boo
     d[c + C.FOREIGN_RETRIES]++;
   }
   if (narrating(ctx)) observe(ctx, { kind: 'retryMsg', ck: ckRef(d, L, k), offset: off, readOffset: read, topic: RETRY_TOPIC });
+  return false;
 }
 
 function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): number {
@@ -230,8 +251,22 @@ function firstLiveAtOrAfter(d: Int32Array, ctx: Ctx, q: number, off: number): nu
   }
 }
 
-/** rePutCK: the retry write failed; a one-message CK for the offset goes back to the revive topic. */
-function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why: 'retryFailed' | 'stayTooLong' = 'retryFailed'): void {
+type RePutWhy = 'retryFailed' | 'stayTooLong' | 'readFailed' | 'offsetOverflow';
+
+/**
+ * rePutCK after a read past the queue's end answered a status that re-puts. The copy has the
+ * same offset, popTime and brokerName (and, before 5.3.1, the same invisibleTime, so it is due
+ * at once): its own read answers the same, and RocketMQ re-puts it on every pass, for ever. The
+ * model writes the first copy, flagged ENDLESS_REPUT (the re-puts-terminate invariant), and
+ * lets the copy's own read end the chain: further copies would repeat this step unchanged.
+ */
+function rePutOverflow(d: Int32Array, ctx: Ctx, k: number, off: number): void {
+  const n = rePutCk(d, ctx, k, off, 'offsetOverflow');
+  d[ctx.L.ck(n) + C.FLAGS] |= CF.ENDLESS_REPUT;
+}
+
+/** rePutCK: a one-message CK for the offset goes back to the revive topic (the retry write or the read failed, ...). Returns its slot. */
+function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why: RePutWhy = 'retryFailed'): number {
   const L = ctx.L;
   const c = L.ck(k);
   const now = d[G.NOW];
@@ -250,6 +285,12 @@ function rePutCk(d: Int32Array, ctx: Ctx, k: number, off: number, why: 'retryFai
   });
   if (off !== TIMESTAMP_OFFSET) d[c + C.CHANGED] |= 1 << (off - d[c + C.START]);
   if (narrating(ctx)) observe(ctx, { kind: 'rePutCk', ck: ckRef(d, L, k), offset: off, newCk: ckRef(d, L, n), rePutTimes: rp, why });
+  return n;
+}
+
+/** Has CK record c's completion callback marked its in-flight entry done? */
+function inflightDone(d: Int32Array, c: number): boolean {
+  return d[c + C.RETRY_PENDING] === 0 && (d[c + C.FLAGS] & CF.INFLIGHT_FAILED) === 0;
 }
 
 /** The in-flight CK first in PopCheckPoint order (smallest startOffset), or -1. */
@@ -283,40 +324,72 @@ function relieveBackPressure(d: Int32Array, ctx: Ctx): boolean {
   while (inflightCount(d, ctx) > 3) {
     const first = firstInflight(d, ctx);
     const fc = ctx.L.ck(first);
-    if (d[fc + C.RETRY_PENDING] === 0 || d[G.NOW] - d[fc + C.DISPATCHED_AT] <= INFLIGHT_STAY_MS) return false;
+    if (inflightDone(d, fc) || d[G.NOW] - d[fc + C.DISPATCHED_AT] <= INFLIGHT_STAY_MS) return false;
     rePutCk(d, ctx, first, TIMESTAMP_OFFSET, 'stayTooLong');
-    d[fc + C.FLAGS] &= ~CF.INFLIGHT;
+    d[fc + C.FLAGS] &= ~(CF.INFLIGHT | CF.INFLIGHT_FAILED);
     if (narrating(ctx)) observe(ctx, { kind: 'inflightStayTooLong', ck: ckRef(d, ctx.L, first) });
   }
   return true;
 }
 
-/** The pending retries of CK k complete; then the in-flight map commits in startOffset order. */
-export function reviveComplete(d: Int32Array, ctx: Ctx, k: number): void {
-  const c = ctx.L.ck(k);
+/**
+ * The pending reads of CK k complete, the read of offset `readFails` (if given) exceptionally;
+ * then the allOf(...).whenComplete callback. Each read's thenApply stage has already run when
+ * its read completed, so every message found is written to the retry topic. The callback walks
+ * the futures in index order and re-puts the offsets whose result says so; getNow on an
+ * exceptionally completed future throws, which ends the callback there: no re-put for that
+ * offset or any later one, the in-flight entry is never marked done and no commit walk runs
+ * (#10985). With reviveReadFailureRePuts (PR #10986) the failed read is a re-put like any other.
+ */
+export function reviveComplete(d: Int32Array, ctx: Ctx, k: number, readFails?: number): void {
+  const L = ctx.L;
+  const c = L.ck(k);
   const pending = d[c + C.RETRY_PENDING];
   d[c + C.RETRY_PENDING] = 0;
-  for (let j = 0; j < d[c + C.NUM]; j++) if (pending & (1 << j)) retryOne(d, ctx, k, j, false);
+  const so = d[c + C.START];
+  const failed = readFails === undefined ? -1 : readFails - so;
+  if (failed >= 0) d[G.USED_READ_FAILURES]++;
+  const fix = ctx.s.reviveReadFailureRePuts;
+  let rePuts = 0;
+  for (let j = 0; j < d[c + C.NUM]; j++) {
+    if ((pending & (1 << j)) === 0) continue;
+    if (j === failed) {
+      if (narrating(ctx)) observe(ctx, { kind: 'bizReadFailed', ck: ckRef(d, L, k), offset: so + j, rePut: fix });
+      if (fix) rePuts |= 1 << j;
+    } else if (retryOne(d, ctx, k, j, false)) rePuts |= 1 << j;
+  }
+  // The callback's loop over the futures: it stops at the failed one unless the fix handles it.
+  const reached = failed < 0 || fix ? rePuts : rePuts & ((1 << failed) - 1);
+  for (let j = 0; j < d[c + C.NUM]; j++) {
+    if ((reached & (1 << j)) === 0) continue;
+    if (j === failed) rePutCk(d, ctx, k, so + j, 'readFailed');
+    else rePutOverflow(d, ctx, k, so + j);
+  }
+  if (failed >= 0 && !fix) {
+    if ((d[c + C.FLAGS] & CF.INFLIGHT) !== 0) d[c + C.FLAGS] |= CF.INFLIGHT_FAILED;
+    return;
+  }
   completeInflight(d, ctx);
 }
 
 /**
- * The whenComplete callback's sweep: walk inflightReviveRequestMap in PopCheckPoint order
- * (by startOffset) and, while the first CK is done, commit its reviveOffset and remove it.
- * This can commit an offset lower than the one mergeAndRevive committed (hazard I-4).
+ * The whenComplete callback's walk over inflightReviveRequestMap in PopCheckPoint order (by
+ * startOffset; a timestamp startOffset sorts last): when the first entry is done, commit its
+ * reviveOffset and remove it. The removal goes through the map, not the iterator, and the map
+ * is a TreeMap, whose iterator is fail-fast: its next step throws
+ * ConcurrentModificationException whenever another entry follows, so one walk removes at most
+ * one entry. This can commit an offset lower than the one mergeAndRevive committed (hazard I-4).
  */
 function completeInflight(d: Int32Array, ctx: Ctx): void {
   const L = ctx.L;
-  for (;;) {
-    const first = firstInflight(d, ctx);
-    if (first < 0) return;
-    const fc = L.ck(first);
-    if (d[fc + C.RETRY_PENDING] !== 0) return;
-    d[fc + C.FLAGS] &= ~CF.INFLIGHT;
-    const before = d[G.REVIVE_COMMIT];
-    d[G.REVIVE_COMMIT] = d[fc + C.REVIVE_POS];
-    if (narrating(ctx)) observe(ctx, { kind: 'reviveCompleteCommit', ck: ckRef(d, L, first), from: before, to: d[fc + C.REVIVE_POS] });
-  }
+  const first = firstInflight(d, ctx);
+  if (first < 0) return;
+  const fc = L.ck(first);
+  if (!inflightDone(d, fc)) return;
+  d[fc + C.FLAGS] &= ~CF.INFLIGHT;
+  const before = d[G.REVIVE_COMMIT];
+  d[G.REVIVE_COMMIT] = d[fc + C.REVIVE_POS];
+  if (narrating(ctx)) observe(ctx, { kind: 'reviveCompleteCommit', ck: ckRef(d, L, first), from: before, to: d[fc + C.REVIVE_POS] });
 }
 
 /** Why a revive pass cannot run now, or null. */

@@ -51,6 +51,8 @@ export interface FullBounds {
   readonly staleHandles: number;
   readonly storeFailures: number;
   readonly retryFailures: number;
+  /** Revive reads of a CK's message that complete exceptionally (asynchronous reads only). */
+  readonly readFailures: number;
   readonly slowScans: number;
   readonly crashes: number;
   /** Demotions (master -> slave); each is followed, at some later time, by a return to master that is not counted. */
@@ -82,6 +84,7 @@ export const FULL_DEFAULTS: FullBounds = {
   staleHandles: 0,
   storeFailures: 0,
   retryFailures: 0,
+  readFailures: 0,
   slowScans: 0,
   crashes: 0,
   roleChanges: 0,
@@ -107,6 +110,7 @@ export function describeBounds(b: FullBounds): string {
     ['staleHandles', b.staleHandles],
     ['storeFailures', b.storeFailures],
     ['retryFailures', b.retryFailures],
+    ['readFailures', b.readFailures],
     ['slowScans', b.slowScans],
     ['crashes', b.crashes],
     ['roleChanges', b.roleChanges],
@@ -141,7 +145,12 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   // of every CK that can exist (popped ones and changed ones), not the messages of a queue.
   const asyncRetries = s.reviveAsync && s.asyncBizRead;
   const revivable = b.pops * Math.min(maxCkMessages, messagesPerQueue) + b.changes;
-  const ckSlots = b.pops + b.changes + b.retryFailures * revivable + (asyncRetries ? b.pops : 0);
+  // A failed read re-puts one CK (with PR #10986) or strands its CK, which the back-pressure
+  // may re-put with a timestamp; and a timestamp re-put is copied once where a read past the
+  // queue's end re-puts (5.2.0-5.3.0, the re-puts-terminate invariant).
+  const timestampRePuts = asyncRetries ? b.pops + b.readFailures : 0;
+  const overflowCopies = asyncRetries && s.reviveRePutsOverflowRead && !s.rePutCkOmitsBrokerName ? timestampRePuts : 0;
+  const ckSlots = b.pops + b.changes + b.retryFailures * revivable + timestampRePuts + (asyncRetries ? b.readFailures : 0) + overflowCopies;
   const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.staleHandles + b.storeFailures + 4;
   const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries });
   const initial = initialState(
@@ -214,8 +223,13 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       }
       for (let k = 0; k < st[G.NCK]; k++) {
         const c = ctx.L.ck(k);
-        if (st[c + C.RETRY_PENDING] !== 0) {
-          out.push({ type: 'reviveComplete', queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] });
+        const pending = st[c + C.RETRY_PENDING];
+        if (pending !== 0) {
+          const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
+          out.push({ type: 'reviveComplete', ...handle });
+          if (st[G.USED_READ_FAILURES] < b.readFailures) {
+            for (let j = 0; j < st[c + C.NUM]; j++) if (pending & (1 << j)) out.push({ type: 'reviveComplete', ...handle, readFails: handle.startOffset + j });
+          }
         }
       }
       if (st[G.USED_GCS] < b.gc) for (let q = 0; q < b.queues; q++) if (gcBlocked(st, ctx, q) === null) out.push({ type: 'gc', queueId: q });
@@ -266,6 +280,7 @@ const BUDGETS: readonly (readonly [number, keyof FullBounds, string])[] = [
   [G.USED_POPS, 'pops', 'pop'],
   [G.USED_CHANGES, 'changes', 'changeInvisibleTime'],
   [G.USED_RETRY_FAILURES, 'retryFailures', 'revive pass with failing retry writes'],
+  [G.USED_READ_FAILURES, 'readFailures', 'revive read that completes exceptionally'],
   [G.USED_STORE_FAILURES, 'storeFailures', 'failing ACK put'],
   [G.USED_DUP_ACKS, 'dupAcks', 'repeated ack'],
   [G.USED_LATE_ACKS, 'lateAcks', 'ack after T'],
@@ -292,6 +307,9 @@ function exceedsBounds(b: FullBounds, st: State, ctx: Ctx, e: Event, scratch: In
   if (e.type === 'changeInvisible' && st[G.USED_CHANGES] >= b.changes) return over('changes', 'changeInvisibleTime', st[G.USED_CHANGES] + 1);
   if (e.type === 'revive' && e.retryFails && st[G.USED_RETRY_FAILURES] >= b.retryFailures) {
     return over('retryFailures', 'revive pass with failing retry writes', st[G.USED_RETRY_FAILURES] + 1);
+  }
+  if (e.type === 'reviveComplete' && e.readFails !== undefined && st[G.USED_READ_FAILURES] >= b.readFailures) {
+    return over('readFailures', 'revive read that completes exceptionally', st[G.USED_READ_FAILURES] + 1);
   }
   const at = e.type === 'tick' ? e.to : (e.at ?? st[G.NOW]);
   if (e.type === 'pop' && b.popsUntil >= 0 && at > b.popsUntil) return `exceeds the bounds: a pop at ${at} ms, and bounds.popsUntil is ${b.popsUntil} ms`;

@@ -11,7 +11,7 @@ import { C, G, TIMESTAMP_OFFSET } from '../../model/layout.js';
 describe('the catalogue', () => {
   it('lists the bugs the issue names and the hypotheses I-1..I-9', () => {
     const ids = CATALOGUE.map((e) => e.id);
-    for (const id of ['8835', '8835-batch', '3787', '4153', '5408', '7724', '9105', '7914', 'I-1', 'I-2', 'I-3', 'I-4', 'I-5', 'I-6', 'I-7', 'I-8', 'I-9']) {
+    for (const id of ['8835', '8835-batch', '3787', '4153', '5408', '7724', '9105', '7914', '10985', '8479', 'I-1', 'I-2', 'I-3', 'I-4', 'I-5', 'I-6', 'I-7', 'I-8', 'I-9']) {
       expect(ids).toContain(id);
     }
     expect(new Set(ids).size).toBe(ids.length);

@@ -262,6 +262,7 @@ describe('the invariant list', () => {
       ['revive-progress', 'final'],
       ['commit-progress', 'final'],
       ['acked-delivery-never-retried', 'transition'],
+      ['re-puts-terminate', 'always'],
     ]);
     expect(all.map((i) => i.name)).toEqual([...INVARIANT_NAMES]);
     expect(DEFAULT_INVARIANTS).toEqual(INVARIANT_NAMES.filter((n) => n !== 'revive-progress' && n !== 'acked-delivery-never-retried'));

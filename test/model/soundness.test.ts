@@ -123,6 +123,7 @@ describe('the soundness sweep: every fault alone and in pairs, on releases witho
         'lateAcks',
         'popLag',
         'produce',
+        'readFailures',
         'retryFailures',
         'roleChanges',
         'scanStalls',

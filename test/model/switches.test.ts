@@ -31,6 +31,9 @@ const FLIPS: Partial<Record<SettingName, Flip>> = {
   reviveAsync: { entry: 'I-7', release: '5.0.0' },
   rePutCkOmitsBrokerName: { entry: '7412', release: '5.3.0' },
   keyMode: { entry: 'I-1', release: 'head', base: { keyMode: 'tuple' } },
+  // 5.3.1 answers a read past the queue end with needRetry false; the status switch brings the chain back.
+  reviveRePutsOverflowRead: { entry: '8479', release: '5.3.1' },
+  reviveReadFailureRePuts: { entry: '10985', release: 'head' },
 };
 
 describe('every switch with a buggy value can expose the bug it guards', () => {

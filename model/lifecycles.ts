@@ -210,6 +210,7 @@ const EVENT_BIT: Readonly<Record<EventType, number>> = {
   crash: 1 << 12,
   roleChange: 1 << 13,
   tick: 1 << 14,
+  putComplete: 1 << 15,
 };
 
 /** The event bit of a model event type; 0 for anything else (no move is legal for it). */

@@ -47,6 +47,8 @@ export function eventLabel(e: Event): string {
       return `ack ${e.offset}`;
     case 'tick':
       return 'tick';
+    case 'putComplete':
+      return `${e.put} put callback CK@${e.startOffset}`;
     default:
       return e.type;
   }

@@ -24,6 +24,8 @@ export const BEHAVIOUR_NAMES = [
   'rePutCkBacksOff',
   'keyMode',
   'bufferMergeKeyGuard',
+  'asyncPutOptions',
+  'batchAckCallbackCopiesList',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -56,6 +58,8 @@ const ALPHA: Behaviours = {
   rePutCkBacksOff: false,
   keyMode: 'concat',
   bufferMergeKeyGuard: false,
+  asyncPutOptions: false,
+  batchAckCallbackCopiesList: false,
 };
 
 const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
@@ -64,7 +68,7 @@ const V514: Behaviours = { ...V510, batchAckSupported: true, bufferMergeKeyGuard
 const V520: Behaviours = { ...V514, rePutCkOmitsBrokerName: false };
 const V530: Behaviours = { ...V520, reviveSkipsStoredAfterPopTime: false };
 const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true };
-const V532: Behaviours = { ...V531, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
+const V532: Behaviours = { ...V531, asyncPutOptions: true, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
 const V533: Behaviours = { ...V532 };
 const HEAD: Behaviours = { ...V533 };
 
@@ -138,6 +142,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:588-601',
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards in addCkJustOffset and addCk: PBMS:435-441, 503-508 (440be1ed4c)',
+    asyncPutOptions: 'no appendCkAsync/appendAckAsync: every PBMS put is putMessageToSpecificQueue (PBMS:596-622, runInCurrent unused)',
+    batchAckCallbackCopiesList: 'the scan sets toStoreBits itself from its list before clearing it (PBMS:275-295): no callback to read it',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -158,6 +164,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:579-593',
     keyMode: 'concatenated keys: PRS:358',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:435-441, 503-508',
+    asyncPutOptions: 'no appendCkAsync/appendAckAsync: PBMS puts are synchronous (putMessageToSpecificQueue in putCkToStore and putAckToStore, PBMS:596-660)',
+    batchAckCallbackCopiesList: 'synchronous batch put; the scan marks toStoreBits from its list before the finally clears it (PBMS:275-295)',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
@@ -178,6 +186,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'back-off in rePutCK: PRS:599-603',
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:428-433, 496-501',
+    asyncPutOptions: 'appendCkAsync / appendAckAsync: CFG:447-449; asynchronous puts PBMS:598-605, 660-666, 715-721',
+    batchAckCallbackCopiesList: 'the scan passes its shared batchAckIndexList (PBMS:277, 287) and clears it in finally (PBMS:289-291); the callback iterates it (PBMS:742-744)',
   },
 };
 

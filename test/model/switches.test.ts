@@ -31,6 +31,7 @@ const FLIPS: Partial<Record<SettingName, Flip>> = {
   reviveAsync: { entry: 'I-7', release: '5.0.0' },
   rePutCkOmitsBrokerName: { entry: '7412', release: '5.3.0' },
   keyMode: { entry: 'I-1', release: 'head', base: { keyMode: 'tuple' } },
+  batchAckCallbackCopiesList: { entry: '10256', release: 'head' },
 };
 
 describe('every switch with a buggy value can expose the bug it guards', () => {

@@ -32,6 +32,7 @@ export type MessageEvent =
   | 'ackFlushed'
   | 'ckDoneInMemory'
   | 'bufferLost'
+  | 'doneWithoutAcks'
   | 'ackMatched'
   | 'revivedUnacked'
   | 'revivedAckMissed'
@@ -72,6 +73,10 @@ export const MESSAGE_TRANSITIONS = [
   m('ackBuffered', 'ackFlushed', 'ackStored'),
   m('ackBuffered', 'ckDoneInMemory', 'done'),
   m('ackBuffered', 'bufferLost', 'ackLost'),
+  // The scan removes a fully acked wrapper whose CK is already written (isCkDone) without
+  // writing its buffered acks. Reached when a late markBitCAS (splitAddAk) completes a wrapper
+  // that waits in the buffer for its asynchronous CK put's callback (appendCkAsync).
+  m('ackBuffered', 'doneWithoutAcks', 'ackLost'),
   m('ackStored', 'ackMatched', 'done'),
   m('inFlight', 'revivedUnacked', 'retried'),
   m('ackStored', 'revivedAckMissed', 'retried'),
@@ -126,6 +131,7 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   ackFlushed: ['scan'],
   ckDoneInMemory: ['scan'],
   bufferLost: ['crash', 'roleChange', 'pop'],
+  doneWithoutAcks: ['scan'],
   ackMatched: ['revive'],
   revivedUnacked: ['revive', 'reviveComplete'],
   revivedAckMissed: ['revive', 'reviveComplete'],

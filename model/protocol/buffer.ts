@@ -161,7 +161,7 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
         d[c + C.FLAGS] |= CF.DONE_IN_MEMORY;
         bufferedAcksDurable(d, c, d[c + C.BITS]);
       }
-      if (narrating(ctx)) observe(ctx, { kind: 'ckDone', ck: ckRef(d, L, k), stored, bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
+      if (narrating(ctx)) observe(ctx, { kind: 'ckDone', ck: ckRef(d, L, k), stored: stored || hasFlag(d, c, CF.CK_PUT_PENDING), bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
       continue;
     }
     const pt = d[c + C.POP_TIME];

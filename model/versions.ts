@@ -143,7 +143,7 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards in addCkJustOffset and addCk: PBMS:435-441, 503-508 (440be1ed4c)',
     asyncPutOptions: 'no appendCkAsync/appendAckAsync: every PBMS put is putMessageToSpecificQueue (PBMS:596-622, runInCurrent unused)',
-    batchAckCallbackCopiesList: 'the scan sets toStoreBits itself from its list before clearing it (PBMS:275-295): no callback to read it',
+    batchAckCallbackCopiesList: 'the scan sets toStoreBits itself from its list before clearing it (PBMS:276-294): no callback to read it',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -164,8 +164,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:579-593',
     keyMode: 'concatenated keys: PRS:358',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:435-441, 503-508',
-    asyncPutOptions: 'no appendCkAsync/appendAckAsync: PBMS puts are synchronous (putMessageToSpecificQueue in putCkToStore and putAckToStore, PBMS:596-660)',
-    batchAckCallbackCopiesList: 'synchronous batch put; the scan marks toStoreBits from its list before the finally clears it (PBMS:275-295)',
+    asyncPutOptions: 'no appendCkAsync/appendAckAsync: PBMS puts are synchronous (putMessageToSpecificQueue in putCkToStore, putAckToStore and putBatchAckToStore: PBMS:601, 646, 686)',
+    batchAckCallbackCopiesList: 'synchronous batch put; the scan marks toStoreBits from its list before the finally clears it (PBMS:276-294)',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',

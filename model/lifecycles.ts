@@ -77,6 +77,12 @@ export const MESSAGE_TRANSITIONS = [
   // writing its buffered acks. Reached when a late markBitCAS (splitAddAk) completes a wrapper
   // that waits in the buffer for its asynchronous CK put's callback (appendCkAsync).
   m('ackBuffered', 'doneWithoutAcks', 'ackLost'),
+  // With appendCkAsync the flushed CK is in the revive topic while its buffered acks wait for the
+  // put's callback (PBMS `if (!ckStored) continue`); a CK already due (a stalled scan) can be
+  // revived in between.
+  m('ackBuffered', 'revivedAckMissed', 'retried'),
+  m('ackBuffered', 'retryDispatched', 'reviving'),
+  m('ackBuffered', 'notRetried', 'dropped'),
   m('ackStored', 'ackMatched', 'done'),
   m('inFlight', 'revivedUnacked', 'retried'),
   m('ackStored', 'revivedAckMissed', 'retried'),

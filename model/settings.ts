@@ -326,7 +326,7 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     type: 'boolean',
     buggy: false,
     doc: "The scan hands putBatchAckToStore a copy of its index list, so a late callback marks the indices of its own put (open PR #10257). Without it the callback reads the scan's shared batchAckIndexList, which the scan has cleared by then: no toStoreBits are set, the wrapper never finishes and the queue's consumer offset stops (#10256). No release has the fix.",
-    source: 'PBMS:277-291, 728-745@5.3.2 (head the same); issue #10256, PR #10257 (both open)',
+    source: 'PBMS:277-291, 728-745@5.3.2 (the same code at head, 2 lines further down); issue #10256, PR #10257 (both open)',
   },
   {
     name: 'splitAddAk',

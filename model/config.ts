@@ -20,6 +20,9 @@ export const CONFIG_DEFAULTS = {
   lmqGroup: false,
   asyncBizRead: false,
   reviveQueueBusy: false,
+  appendCkAsync: false,
+  appendAckAsync: false,
+  putsCompleteLate: false,
   splitAddAk: false,
 } as const;
 
@@ -50,6 +53,11 @@ export function resolveSettings(input: ResolveInput): Settings {
   }
   if (settings.enableSkipLongAwaitingAck && !settings.reviveMocksOrphanAck) {
     throw new RangeError(`enableSkipLongAwaitingAck does not exist in RocketMQ ${input.release} (it came in 5.1.0)`);
+  }
+  for (const name of ['appendCkAsync', 'appendAckAsync'] as const) {
+    if (settings[name] && !settings.asyncPutOptions) {
+      throw new RangeError(`${name} does not exist in RocketMQ ${input.release} (it came in 5.3.2)`);
+    }
   }
   return Object.freeze(settings);
 }

@@ -90,6 +90,14 @@ export const ReviveCompleteEventSchema = z
     ...At,
   })
   .strict();
+/**
+ * The callback of a late asynchronous put of PopBufferMergeService (appendCkAsync /
+ * appendAckAsync with putsCompleteLate): `put` says whose — the CK's, or the buffered ACKs'
+ * (AckMsg or BatchAckMsg) — for the CK with this key.
+ */
+export const PutCompleteEventSchema = z
+  .object({ type: z.literal('putComplete'), put: z.enum(['ck', 'ack']), queueId: QueueId, startOffset: Offset, popTime: Time, ...At })
+  .strict();
 export const PersistEventSchema = z.object({ type: z.literal('persist'), ...At }).strict();
 export const CrashEventSchema = z.object({ type: z.literal('crash'), ...At }).strict();
 export const RoleChangeEventSchema = z.object({ type: z.literal('roleChange'), role: z.enum(['master', 'slave']), ...At }).strict();
@@ -107,6 +115,7 @@ export const EventSchema = z.discriminatedUnion('type', [
   TimerEventSchema,
   ReviveEventSchema,
   ReviveCompleteEventSchema,
+  PutCompleteEventSchema,
   PersistEventSchema,
   CrashEventSchema,
   RoleChangeEventSchema,

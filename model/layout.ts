@@ -166,6 +166,13 @@ export const CF = {
    * status that re-puts: the copy reads the same nothing, so the chain never ends (re-puts-terminate).
    */
   ENDLESS_REPUT: 512,
+  /**
+   * appendCkAsync with putsCompleteLate: the CK message is written and its put's callback has
+   * not run yet (PopCheckPointWrapper.reviveQueueOffset = Long.MAX_VALUE, ckStored false).
+   */
+  CK_PUT_PENDING: 1024,
+  /** appendAckAsync with putsCompleteLate: a buffered AckMsg/BatchAckMsg put's callback has not run yet. */
+  ACK_PUT_PENDING: 2048,
 } as const;
 
 /** Per revive-topic entry (in the timer or in the revive queue). */
@@ -201,6 +208,12 @@ export interface Bounds {
   readonly ckSlots: number;
   /** Capacity of the revive queue and the timer together, in entries. */
   readonly entries: number;
+  /**
+   * One more word per CK slot after the entries: the indices the buffer's asynchronous ACK
+   * puts wrote whose callback has not marked toStoreBits (see ackPutMask). Only laid out when
+   * appendAckAsync puts complete late, so every other state keeps its width.
+   */
+  readonly ackPutMasks?: boolean;
 }
 
 export class Layout {
@@ -212,6 +225,8 @@ export class Layout {
   readonly q0: number;
   readonly c0: number;
   readonly log0: number;
+  /** First word of the per-CK ACK put masks, or -1 when not laid out. */
+  readonly ackPut0: number;
   readonly words: number;
 
   constructor(b: Bounds) {
@@ -226,7 +241,20 @@ export class Layout {
     this.q0 = G.SIZE;
     this.c0 = this.q0 + b.queues * this.queueStride;
     this.log0 = this.c0 + b.ckSlots * C.SIZE;
-    this.words = this.log0 + b.entries * E.SIZE;
+    const end = this.log0 + b.entries * E.SIZE;
+    this.ackPut0 = b.ackPutMasks ? end : -1;
+    this.words = end + (b.ackPutMasks ? b.ckSlots : 0);
+  }
+
+  /**
+   * Word of CK slot k's ACK put mask (only when laid out): a message-mask of the indices whose
+   * AckMsg/BatchAckMsg the buffer wrote with a late-completing asynchronous put and whose
+   * callback has not set them in toStoreBits. The scan does not write them again (RocketMQ
+   * re-puts identical ACKs every 5 ms until the callback marks them: duplicates the revive
+   * matches idempotently, hazard H2.4 of docs/research/issue-10-java.md).
+   */
+  ackPut(k: number): number {
+    return this.ackPut0 + k;
   }
 
   /** Base word of queue q. */

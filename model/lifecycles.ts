@@ -32,6 +32,7 @@ export type MessageEvent =
   | 'ackFlushed'
   | 'ckDoneInMemory'
   | 'bufferLost'
+  | 'doneWithoutAcks'
   | 'ackMatched'
   | 'revivedUnacked'
   | 'revivedAckMissed'
@@ -72,6 +73,16 @@ export const MESSAGE_TRANSITIONS = [
   m('ackBuffered', 'ackFlushed', 'ackStored'),
   m('ackBuffered', 'ckDoneInMemory', 'done'),
   m('ackBuffered', 'bufferLost', 'ackLost'),
+  // The scan removes a fully acked wrapper whose CK is already written (isCkDone) without
+  // writing its buffered acks. Reached when a late markBitCAS (splitAddAk) completes a wrapper
+  // that waits in the buffer for its asynchronous CK put's callback (appendCkAsync).
+  m('ackBuffered', 'doneWithoutAcks', 'ackLost'),
+  // With appendCkAsync the flushed CK is in the revive topic while its buffered acks wait for the
+  // put's callback (PBMS `if (!ckStored) continue`); a CK already due (a stalled scan) can be
+  // revived in between.
+  m('ackBuffered', 'revivedAckMissed', 'retried'),
+  m('ackBuffered', 'retryDispatched', 'reviving'),
+  m('ackBuffered', 'notRetried', 'dropped'),
   m('ackStored', 'ackMatched', 'done'),
   m('inFlight', 'revivedUnacked', 'retried'),
   m('ackStored', 'revivedAckMissed', 'retried'),
@@ -128,6 +139,7 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   ackFlushed: ['scan'],
   ckDoneInMemory: ['scan'],
   bufferLost: ['crash', 'roleChange', 'pop'],
+  doneWithoutAcks: ['scan'],
   ackMatched: ['revive'],
   revivedUnacked: ['revive', 'reviveComplete'],
   revivedAckMissed: ['revive', 'reviveComplete'],
@@ -212,6 +224,7 @@ const EVENT_BIT: Readonly<Record<EventType, number>> = {
   crash: 1 << 12,
   roleChange: 1 << 13,
   tick: 1 << 14,
+  putComplete: 1 << 15,
 };
 
 /** The event bit of a model event type; 0 for anything else (no move is legal for it). */

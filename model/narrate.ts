@@ -49,6 +49,8 @@ export function eventLabel(e: Event): string {
       return 'tick';
     case 'reviveComplete':
       return e.readFails === undefined ? e.type : `reviveComplete (read of ${e.readFails} fails)`;
+    case 'putComplete':
+      return `${e.put} put callback CK@${e.startOffset}`;
     default:
       return e.type;
   }

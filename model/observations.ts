@@ -117,9 +117,16 @@ export const ObservationSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('changeInvisible'), offset: int, at: int, ck: CkRefSchema, deliverTimeMs: int }),
   // PopBufferMergeService: scan
-  z.object({ kind: z.literal('putCkToStore'), ck: CkRefSchema, ...write }),
+  /** callbackLater: appendCkAsync with a store that completes late; ckStored waits for the putCallback. */
+  z.object({ kind: z.literal('putCkToStore'), ck: CkRefSchema, ...write, callbackLater: z.literal(true).optional() }),
   z.object({ kind: z.literal('putAckToStore'), ck: CkRefSchema, acks: z.array(AckMsgSchema), brokerNameOmitted: z.boolean(), ...write }),
   z.object({ kind: z.literal('putBatchAckToStore'), ck: CkRefSchema, ack: BatchAckMsgSchema, brokerNameOmitted: z.boolean(), ...write }),
+  /**
+   * The callback of a late asynchronous put (appendCkAsync / appendAckAsync): `marked` are the
+   * indices set in toStoreBits; listCleared: a BatchAckMsg callback read the scan's shared
+   * batchAckIndexList after the scan had cleared it (#10256).
+   */
+  z.object({ kind: z.literal('putCallback'), put: z.enum(['ck', 'ack', 'batchAck']), ck: CkRefSchema, marked: z.array(int), listCleared: z.boolean() }),
   z.object({ kind: z.literal('scanStop') }),
   z.object({ kind: z.literal('servingAgain') }),
   z.object({ kind: z.literal('ckDone'), ck: CkRefSchema, stored: z.boolean(), bits }),
@@ -196,6 +203,7 @@ export const OBSERVATION_ACTOR: { readonly [K in ObservationKind]: Actor } = {
   putCkToStore: 'PopBufferMergeService',
   putAckToStore: 'PopBufferMergeService',
   putBatchAckToStore: 'PopBufferMergeService',
+  putCallback: 'PopBufferMergeService',
   scanStop: 'PopBufferMergeService',
   servingAgain: 'PopBufferMergeService',
   ckDone: 'PopBufferMergeService',

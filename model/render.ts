@@ -148,7 +148,18 @@ function text(o: Observation): [tag: string, text: string] {
     case 'putCkToStore':
       return [
         '[PopBuffer]put ck to store ok',
-        `putCkToStore: CK@${o.ck.startOffset} written to the revive topic (bitMap=0, deliver ${t(o.deliverTimeMs)})` + directText(o),
+        `putCkToStore: CK@${o.ck.startOffset} written to the revive topic (bitMap=0, deliver ${t(o.deliverTimeMs)})` +
+          directText(o) +
+          (o.callbackLater ? '; asynchronous put, the callback that sets ckStored runs later (reviveQueueOffset = storing)' : ''),
+      ];
+    case 'putCallback':
+      return [
+        o.put === 'ck' ? '[PopBuffer]put ck to store ok' : o.put === 'batchAck' ? '[PopBuffer]put batch ack to store ok' : '[PopBuffer]put ack to store ok',
+        o.put === 'ck'
+          ? `the CK put's callback runs: CK@${o.ck.startOffset} ckStored = true`
+          : o.listCleared
+            ? `the BatchAckMsg put's callback of CK@${o.ck.startOffset} iterates the scan's shared batchAckIndexList, which the scan cleared when the put call returned: no toStoreBits set`
+            : `the ACK put's callback of CK@${o.ck.startOffset} marks toStoreBits ${o.marked.join(',')}`,
       ];
     case 'putAckToStore':
     case 'putBatchAckToStore': {

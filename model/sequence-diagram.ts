@@ -59,6 +59,7 @@ export const OBSERVATION_DIAGRAM: { readonly [K in ObservationKind]: 'arrow' | '
   putCkToStore: 'arrow',
   putAckToStore: 'arrow',
   putBatchAckToStore: 'arrow',
+  putCallback: 'note',
   scanStop: 'note',
   servingAgain: 'note',
   ckDone: 'note',
@@ -246,6 +247,16 @@ const DRAW: { readonly [K in ObservationKind]: Draw<K> } = {
     write(p, 'BUF', o, batchAckMsg(o.ack));
     if (o.brokerNameOmitted) withoutBrokerName(p, 'BUF,TIMER', `BatchAckMsg ao=${list(o.ack.ackOffsetList)}`, o.ck);
   },
+  putCallback: (p, o) =>
+    note(
+      p,
+      'BUF',
+      o.put === 'ck'
+        ? `put callback: ${ckName(p, o.ck)} ckStored=true`
+        : o.listCleared
+          ? `batch ack put callback: the shared index list is empty, toStoreBits of ${ckName(p, o.ck)} unchanged`
+          : `ack put callback: toStoreBits of ${ckName(p, o.ck)} += ${list(o.marked)}`,
+    ),
   scanStop: (p) => note(p, 'BUF', 'scan too slow: serving=false'),
   servingAgain: (p) => note(p, 'BUF', 'buffer empty: serving=true again'),
   ckDone: (p, o) => note(p, 'BUF', o.stored ? `${ckName(p, o.ck)} done, removed (already stored)` : `${ckName(p, o.ck)} fully acked in memory (bits ${list(o.bits)}): removed, never stored`),

@@ -145,6 +145,8 @@ export function offerLabel(e: Event): string {
       return `revive pass${e.retryFails ? ' (retry writes fail)' : ''}${at}`;
     case 'reviveComplete':
       return `async retries of CK@${e.startOffset} complete${e.readFails === undefined ? '' : ` (the read of ${e.readFails} fails)`}${at}`;
+    case 'putComplete':
+      return `the ${e.put === 'ck' ? 'CK' : 'ACK'} put of CK@${e.startOffset} completes (callback)${at}`;
     case 'roleChange':
       return `become ${e.role}${at}`;
     case 'produce':

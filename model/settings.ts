@@ -23,6 +23,9 @@ export const SettingsSchema = z.object({
   lmqGroup: z.boolean(),
   asyncBizRead: z.boolean(),
   reviveQueueBusy: z.boolean(),
+  appendCkAsync: z.boolean(),
+  appendAckAsync: z.boolean(),
+  putsCompleteLate: z.boolean(),
   // Release behaviours (true = the behaviour is present)
   bufferAckOmitsBrokerName: z.boolean(),
   bufferBatchAckOmitsBrokerName: z.boolean(),
@@ -45,6 +48,8 @@ export const SettingsSchema = z.object({
   kvStagedMinOffset: z.boolean(),
   reviveRePutsOverflowRead: z.boolean(),
   reviveReadFailureRePuts: z.boolean(),
+  asyncPutOptions: z.boolean(),
+  batchAckCallbackCopiesList: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -149,6 +154,27 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     type: 'boolean',
     doc: "Other groups' CKs and ACKs keep arriving on the revive queue, so every revive pass reads something new and endTime is about now. Matters for 5.0.0-alpha, whose revive has no idle rule: on a quiet queue its CKs only become due with later traffic.",
     source: 'PopReviveService.consumeReviveMessage (endTime)',
+  },
+  {
+    name: 'appendCkAsync',
+    kind: 'config',
+    type: 'boolean',
+    doc: "PopBufferMergeService.putCkToStore puts the CK with the escape bridge's asynchronous put (scan flush and addCkJustOffset); the wrapper is 'storing' (reviveQueueOffset = Long.MAX_VALUE) until the put's callback sets ckStored. Only with putsCompleteLate does the callback run after the call returns. Refused before 5.3.2 (asyncPutOptions).",
+    source: 'BrokerConfig.appendCkAsync (default false, 5.3.2, #8780): PBMS:596-610@5.3.2',
+  },
+  {
+    name: 'appendAckAsync',
+    kind: 'config',
+    type: 'boolean',
+    doc: "PopBufferMergeService.putAckToStore / putBatchAckToStore put the buffered acks with the asynchronous put; the callback marks toStoreBits (for a BatchAckMsg from the list object it was handed: the scan's shared batchAckIndexList). Only with putsCompleteLate does the callback run after the call returns. Refused before 5.3.2 (asyncPutOptions).",
+    source: 'BrokerConfig.appendAckAsync (default false, 5.3.2, #8780): PBMS:660-666, 715-721@5.3.2',
+  },
+  {
+    name: 'putsCompleteLate',
+    kind: 'config',
+    type: 'boolean',
+    doc: "The store completes a put's future after the put call has returned: flushDiskType=SYNC_FLUSH, synchronous replication (SYNC_MASTER, or controller mode waiting for in-sync replicas), or a remote escape. With the default ASYNC_FLUSH and no synchronous replication the future is already complete and an asynchronous put behaves as a synchronous one. With appendCkAsync/appendAckAsync, each such put's callback is a later putComplete step, run before the clock moves on (the flush takes less than 500 ms).",
+    source: 'CommitLog.handleDiskFlushAndHA / handleDiskFlush / handleHA (store/.../CommitLog.java:1289-1308, 2205-2231@5.3.2)',
   },
   {
     name: 'bufferAckOmitsBrokerName',
@@ -312,6 +338,21 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     buggy: false,
     doc: "A revive read that completes exceptionally is turned into a re-put of its offset (rePutCK), and the CK's completion goes on (PR #10986). Without it the completion callback throws at the failed read: no re-put for it and the later offsets, the in-flight entry is never done, and the revive offset was already committed (#10985).",
     source: 'PR #10986 (open): not in any release, HEAD included',
+  },
+  {
+    name: 'asyncPutOptions',
+    kind: 'behaviour',
+    type: 'boolean',
+    doc: 'The release has the broker options appendCkAsync and appendAckAsync (asynchronous CK and ACK puts in PopBufferMergeService).',
+    source: '4f5f705f16 (#8780, PR #8727, 5.3.2): CFG:441-443@5.3.2',
+  },
+  {
+    name: 'batchAckCallbackCopiesList',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: false,
+    doc: "The scan hands putBatchAckToStore a copy of its index list, so a late callback marks the indices of its own put (open PR #10257). Without it the callback reads the scan's shared batchAckIndexList, which the scan has cleared by then: no toStoreBits are set, the wrapper never finishes and the queue's consumer offset stops (#10256). No release has the fix.",
+    source: 'PBMS:277-291, 728-745@5.3.2 (the same code at head, 2 lines further down); issue #10256, PR #10257 (both open)',
   },
   {
     name: 'splitAddAk',

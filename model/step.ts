@@ -2,13 +2,13 @@
  * The pure step: `guard` says why an event cannot happen in a state (null: it can), and
  * `apply` returns the state after it. Both are total over the event union.
  */
-import { BROKER, C, G, GF } from './layout.js';
+import { BROKER, C, CF, G, GF } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
 import { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from './protocol/ack.js';
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
-import { scan } from './protocol/buffer.js';
+import { putComplete, scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
 import { K, type Ctx, type Note } from './protocol/context.js';
 import { narrating, observe } from './protocol/observe.js';
@@ -54,6 +54,16 @@ function inflightCk(s: Int32Array, ctx: Ctx, q: number, so: number, pt: number):
   for (let k = 0; k < s[G.NCK]; k++) {
     const c = ctx.L.ck(k);
     if (s[c + C.RETRY_PENDING] !== 0 && s[c + C.QUEUE] === q && s[c + C.START] === so && s[c + C.POP_TIME] === pt) return k;
+  }
+  return -1;
+}
+
+/** The CK whose late put of kind `put` awaits its callback, named by its key, or -1. */
+function pendingPutCk(s: Int32Array, ctx: Ctx, put: 'ck' | 'ack', q: number, so: number, pt: number): number {
+  const flag = put === 'ck' ? CF.CK_PUT_PENDING : CF.ACK_PUT_PENDING;
+  for (let k = 0; k < s[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if ((s[c + C.FLAGS] & flag) !== 0 && s[c + C.QUEUE] === q && s[c + C.START] === so && s[c + C.POP_TIME] === pt) return k;
   }
   return -1;
 }
@@ -114,6 +124,10 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
       const pending = s[ctx.L.ck(k) + C.RETRY_PENDING];
       return j >= 0 && j < 32 && (pending & (1 << j)) !== 0 ? null : `no read of offset ${e.readFails} is in flight for CK@${e.startOffset}`;
     }
+    case 'putComplete':
+      return pendingPutCk(s, ctx, e.put, e.queueId, e.startOffset, e.popTime) < 0
+        ? `no ${e.put === 'ck' ? 'CK' : 'ACK'} put of CK@${e.startOffset} (queue ${e.queueId}, popTime ${e.popTime}) awaits its callback`
+        : null;
     case 'persist':
     case 'crash':
       return null;
@@ -178,6 +192,9 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
       break;
     case 'reviveComplete':
       reviveComplete(d, ctx, inflightCk(d, ctx, e.queueId, e.startOffset, e.popTime), e.readFails);
+      break;
+    case 'putComplete':
+      putComplete(d, ctx, pendingPutCk(d, ctx, e.put, e.queueId, e.startOffset, e.popTime), e.put);
       break;
     case 'persist':
       persist(d, ctx);

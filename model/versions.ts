@@ -27,6 +27,8 @@ export const BEHAVIOUR_NAMES = [
   'kvStagedMinOffset',
   'reviveRePutsOverflowRead',
   'reviveReadFailureRePuts',
+  'asyncPutOptions',
+  'batchAckCallbackCopiesList',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -62,6 +64,8 @@ const ALPHA: Behaviours = {
   kvStagedMinOffset: false,
   reviveRePutsOverflowRead: false,
   reviveReadFailureRePuts: false,
+  asyncPutOptions: false,
+  batchAckCallbackCopiesList: false,
 };
 
 const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
@@ -70,7 +74,7 @@ const V514: Behaviours = { ...V510, batchAckSupported: true, bufferMergeKeyGuard
 const V520: Behaviours = { ...V514, rePutCkOmitsBrokerName: false };
 const V530: Behaviours = { ...V520, reviveSkipsStoredAfterPopTime: false };
 const V531: Behaviours = { ...V530, reviveKeyHasBrokerName: true, rePutCkBacksOff: true, reviveRePutsOverflowRead: false };
-const V532: Behaviours = { ...V531, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
+const V532: Behaviours = { ...V531, asyncPutOptions: true, bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true, gcUsesRawGroupTable: false };
 const V533: Behaviours = { ...V532 };
 const HEAD: Behaviours = { ...V533, kvStagedMinOffset: true };
 
@@ -147,6 +151,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     kvStagedMinOffset: 'no KV POP service (broker/pop/PopConsumerService.java came in 5.3.2, 35a6426ea9)',
     reviveRePutsOverflowRead: 'a read without message re-puts unless its status is one of four "gone" statuses: PRS:539-552 (OFFSET_OVERFLOW_* take the default branch)',
     reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback, with no handling of an exceptional read: PRS:535-585',
+    asyncPutOptions: 'no appendCkAsync/appendAckAsync: every PBMS put is putMessageToSpecificQueue (PBMS:596-622, runInCurrent unused)',
+    batchAckCallbackCopiesList: 'the scan sets toStoreBits itself from its list before clearing it (PBMS:276-294): no callback to read it',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -170,6 +176,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     kvStagedMinOffset: 'no KV POP service (broker/pop/PopConsumerService.java came in 5.3.2, 35a6426ea9)',
     reviveRePutsOverflowRead: 'status switch, OFFSET_OVERFLOW_* in the default branch (re-put): PRS:530-543; re-put CK carries brokerName (PRS:589), so its read is local',
     reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback: PRS:532-576',
+    asyncPutOptions: 'no appendCkAsync/appendAckAsync: PBMS puts are synchronous (putMessageToSpecificQueue in putCkToStore, putAckToStore and putBatchAckToStore: PBMS:601, 646, 686)',
+    batchAckCallbackCopiesList: 'synchronous batch put; the scan marks toStoreBits from its list before the finally clears it (PBMS:276-294)',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
@@ -193,6 +201,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     kvStagedMinOffset: 'one TreeMap per queue; cleanup removes due records before writing them to RocksDB: broker/pop/PopConsumerCache.java:145, 157, 248-251, 257-272 (head has the staged map: e6a587a82a)',
     reviveRePutsOverflowRead: 'a read without message re-puts only when needRetry: PRS:543-548; a local read that decodes nothing has needRetry false unless tiered OFFSET_FOUND_NULL: EB:316-323',
     reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback (PR #10986 open): PRS:541-576',
+    asyncPutOptions: 'appendCkAsync / appendAckAsync: CFG:447-449; asynchronous puts PBMS:598-605, 660-666, 715-721',
+    batchAckCallbackCopiesList: 'the scan passes its shared batchAckIndexList (PBMS:277, 287) and clears it in finally (PBMS:289-291); the callback iterates it (PBMS:742-744)',
   },
 };
 

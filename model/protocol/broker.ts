@@ -17,17 +17,24 @@ export function persistUseful(d: Int32Array, ctx: Ctx): boolean {
   return false;
 }
 
-/** The in-memory buffer and offset FIFOs are gone; CKs never stored are lost. */
+/**
+ * The in-memory buffer and offset FIFOs are gone; CKs never stored are lost. A CK whose late
+ * put is pending was written already: it counts as stored. The callbacks of late puts no
+ * longer matter (after a crash they never run; on a slave they touch dropped wrappers), so
+ * their pending marks are cleared.
+ */
 function dropBuffer(d: Int32Array, ctx: Ctx): number {
   let lost = 0;
   for (let k = 0; k < d[G.NCK]; k++) {
     const c = ctx.L.ck(k);
     const f = d[c + C.FLAGS];
-    if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) {
+    if ((f & CF.IN_BUFFER) !== 0 && (f & (CF.CK_STORED | CF.CK_PUT_PENDING)) === 0) {
       d[c + C.FLAGS] |= CF.LOST;
       lost++;
     }
-    d[c + C.FLAGS] &= ~(CF.IN_BUFFER | CF.IN_OFFSET_QUEUE);
+    if ((f & CF.CK_PUT_PENDING) !== 0) d[c + C.FLAGS] |= CF.CK_STORED;
+    d[c + C.FLAGS] &= ~(CF.IN_BUFFER | CF.IN_OFFSET_QUEUE | CF.CK_PUT_PENDING | CF.ACK_PUT_PENDING);
+    if (ctx.L.ackPut0 >= 0) d[ctx.L.ackPut(k)] = 0;
   }
   return lost;
 }

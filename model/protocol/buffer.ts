@@ -7,6 +7,7 @@ import { K, type Ctx } from './context.js';
 import { writesDirectly } from './ack.js';
 import { ackMsgRefs, batchAckMsgRef, bitList, ckRef, narrating, observe, writeRef } from './observe.js';
 import { writeRevive } from './store.js';
+import type { Settings } from '../settings.js';
 
 export function isCkDone(d: Int32Array, c: number): boolean {
   const full = fullMask(d[c + C.NUM]);
@@ -33,14 +34,70 @@ function hasFlag(d: Int32Array, c: number, f: number): boolean {
   return (d[c + C.FLAGS] & f) !== 0;
 }
 
-/** putCkToStore: the CK message (bitMap 0) goes to the revive topic, deliverTimeMs = T - 1000. */
-function putCkToStore(d: Int32Array, ctx: Ctx, k: number): void {
+/**
+ * putCkToStore: the CK message (bitMap 0) goes to the revive topic, deliverTimeMs = T - 1000.
+ * With appendCkAsync and a store that completes puts late (`lateCk`), the message is written
+ * now (the commit-log append runs in the calling thread) but ckStored is set only by the
+ * put's callback, a later putComplete step; until then the wrapper is "storing"
+ * (reviveQueueOffset = Long.MAX_VALUE), so no scan puts it again (PBMS:589-634@5.3.2).
+ */
+export function putCkToStore(d: Int32Array, ctx: Ctx, k: number, late = false): void {
   const c = ctx.L.ck(k);
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
   const direct = writesDirectly(d, ctx, T - K.ackTimeInterval);
   writeRevive(d, ctx, KIND.CK, k, d[c + C.BROKER], 0, T - K.ackTimeInterval);
-  d[c + C.FLAGS] |= CF.CK_STORED;
-  if (narrating(ctx)) observe(ctx, { kind: 'putCkToStore', ck: ckRef(d, ctx.L, k), ...writeRef(d, T - K.ackTimeInterval, direct) });
+  d[c + C.FLAGS] |= late ? CF.CK_PUT_PENDING : CF.CK_STORED;
+  if (narrating(ctx)) observe(ctx, { kind: 'putCkToStore', ck: ckRef(d, ctx.L, k), ...writeRef(d, T - K.ackTimeInterval, direct), ...(late ? { callbackLater: true } : {}) });
+}
+
+/** The CK put of PopBufferMergeService is asynchronous and its callback runs later. */
+export function lateCk(s: Settings): boolean {
+  return s.appendCkAsync && s.putsCompleteLate;
+}
+
+/** The buffered ACK puts are asynchronous and their callbacks run later. */
+export function lateAck(s: Settings): boolean {
+  return s.appendAckAsync && s.putsCompleteLate;
+}
+
+/** Is a put's callback of any CK still to run? */
+export function putCallbackPending(d: Int32Array, ctx: Ctx): boolean {
+  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & (CF.CK_PUT_PENDING | CF.ACK_PUT_PENDING)) !== 0) return true;
+  return false;
+}
+
+/**
+ * The callbacks of CK slot k's pending puts of one kind run (PBMS handleCkMessagePutResult,
+ * handleAckPutMessageResult, handleBatchAckPutMessageResult, 5.3.2). A late put is a
+ * success: a store that completes late has appended the message already and reports
+ * PUT_OK or a flush/replica timeout, which the callbacks treat as success (PBMS:614-617,
+ * 676-679, 730-733@5.3.2); failures come back at once, as with the synchronous put.
+ * - CK: ckStored is set (and reviveQueueOffset to the logical offset).
+ * - ACK: each AckMsg's callback marks its own index in toStoreBits. A BatchAckMsg's callback
+ *   marks the indices in the list object it was handed, which is the scan's shared
+ *   batchAckIndexList, cleared in the scan's finally right after the put call returned
+ *   (PBMS:277-291): it marks nothing, and the indices stay unmarked for good (#10256),
+ *   unless batchAckCallbackCopiesList (PR #10257) hands it a copy.
+ * Several pending puts of one kind of one CK complete in one step: their callbacks touch
+ * disjoint indices (or none), so their order cannot be observed.
+ */
+export function putComplete(d: Int32Array, ctx: Ctx, k: number, put: 'ck' | 'ack'): void {
+  const L = ctx.L;
+  const c = L.ck(k);
+  if (put === 'ck') {
+    d[c + C.FLAGS] = (d[c + C.FLAGS] & ~CF.CK_PUT_PENDING) | CF.CK_STORED;
+    if (narrating(ctx)) observe(ctx, { kind: 'putCallback', put: 'ck', ck: ckRef(d, L, k), marked: [], listCleared: false });
+    return;
+  }
+  d[c + C.FLAGS] &= ~CF.ACK_PUT_PENDING;
+  const w = L.ackPut(k);
+  const sharedList = ctx.s.enablePopBatchAck && !ctx.s.batchAckCallbackCopiesList;
+  const marked = sharedList ? 0 : d[w];
+  d[c + C.TO_STORE] |= marked;
+  if (!sharedList) d[w] = 0;
+  if (narrating(ctx)) {
+    observe(ctx, { kind: 'putCallback', put: ctx.s.enablePopBatchAck ? 'batchAck' : 'ack', ck: ckRef(d, L, k), marked: bitList(marked, d[c + C.NUM]), listCleared: sharedList });
+  }
 }
 
 /** Writes the buffered, not yet stored acks of wrapper k (one AckMsg each, or one BatchAckMsg). */
@@ -48,7 +105,9 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   const L = ctx.L;
   const s = ctx.s;
   const c = L.ck(k);
-  const pending = d[c + C.BITS] & ~d[c + C.TO_STORE] & fullMask(d[c + C.NUM]);
+  const late = lateAck(ctx.s);
+  // Indices a late put already wrote are not written again (see Layout.ackPut).
+  const pending = d[c + C.BITS] & ~d[c + C.TO_STORE] & fullMask(d[c + C.NUM]) & (late ? ~d[L.ackPut(k)] : -1);
   if (pending === 0) return;
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
   const batch = s.enablePopBatchAck;
@@ -56,7 +115,10 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   const bn = omits ? 0 : d[c + C.BROKER];
   const direct = writesDirectly(d, ctx, T);
   writeRevive(d, ctx, batch ? KIND.BACK : KIND.ACK, k, bn, pending, T);
-  d[c + C.TO_STORE] |= pending;
+  if (late) {
+    d[L.ackPut(k)] |= pending;
+    d[c + C.FLAGS] |= CF.ACK_PUT_PENDING;
+  } else d[c + C.TO_STORE] |= pending;
   d[c + C.ACK_WRITTEN] |= pending;
   bufferedAcksDurable(d, c, pending);
   if (!narrating(ctx)) return;
@@ -94,12 +156,12 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
     const stored = hasFlag(d, c, CF.CK_STORED);
     if ((hasFlag(d, c, CF.JUST_OFFSET) && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) {
       d[c + C.FLAGS] &= ~CF.IN_BUFFER;
-      if (!stored) {
+      if (!stored && !hasFlag(d, c, CF.CK_PUT_PENDING)) {
         // Fully acked in memory: the CK is never stored, so no retry can come from it.
         d[c + C.FLAGS] |= CF.DONE_IN_MEMORY;
         bufferedAcksDurable(d, c, d[c + C.BITS]);
       }
-      if (narrating(ctx)) observe(ctx, { kind: 'ckDone', ck: ckRef(d, L, k), stored, bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
+      if (narrating(ctx)) observe(ctx, { kind: 'ckDone', ck: ckRef(d, L, k), stored: stored || hasFlag(d, c, CF.CK_PUT_PENDING), bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
       continue;
     }
     const pt = d[c + C.POP_TIME];
@@ -117,13 +179,17 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
       why = 'stayTooLong';
       limitMs = s.popCkStayBufferTime;
     }
+    // reviveQueueOffset < 0: neither stored nor storing (PBMS:260, 267@5.3.2).
+    const putCk = !stored && !hasFlag(d, c, CF.CK_PUT_PENDING);
     if (hasFlag(d, c, CF.JUST_OFFSET)) {
-      if (!stored) putCkToStore(d, ctx, k);
+      if (putCk) putCkToStore(d, ctx, k, lateCk(ctx.s));
       continue;
     }
     if (!removeCk) continue;
     if (narrating(ctx)) observe(ctx, { kind: 'scanFlush', ck: ckRef(d, L, k), at: now, reason: why, limitMs, bits: bitList(d[c + C.BITS], d[c + C.NUM]) });
-    if (!hasFlag(d, c, CF.CK_STORED)) putCkToStore(d, ctx, k);
+    if (putCk) putCkToStore(d, ctx, k, lateCk(ctx.s));
+    // The buffered acks wait until the CK's put has completed (PBMS:272-274@5.3.2).
+    if (!hasFlag(d, c, CF.CK_STORED)) continue;
     putBufferedAcks(d, ctx, k);
     if (isCkDoneForFinish(d, c) && hasFlag(d, c, CF.CK_STORED)) {
       d[c + C.FLAGS] &= ~CF.IN_BUFFER;

@@ -8,6 +8,7 @@ import { fmtTime } from '../format.js';
 import { K, type Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { brokerNameOf, ckRef, narrating, observe } from './observe.js';
+import { lateCk } from './buffer.js';
 import { writeRevive } from './store.js';
 
 /** PopBufferMergeService.getLatestOffset: nextBeginOffset of the last wrapper of the queue's FIFO, or -1. */
@@ -104,7 +105,9 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
     return k;
   }
   writeRevive(d, ctx, KIND.CK, k, LOCAL_BROKER, 0, T - K.ackTimeInterval);
-  d[c + C.FLAGS] = CF.IN_BUFFER | CF.IN_OFFSET_QUEUE | CF.JUST_OFFSET | CF.CK_STORED;
+  // addCkJustOffset puts with appendCkAsync while the queue's offset FIFO is below
+  // popCkOffsetMaxQueueSize (checkQueueOk, PBMS:435@5.3.2; always in the model's bounds).
+  d[c + C.FLAGS] = CF.IN_BUFFER | CF.IN_OFFSET_QUEUE | CF.JUST_OFFSET | (lateCk(ctx.s) ? CF.CK_PUT_PENDING : CF.CK_STORED);
   if (narrating(ctx)) {
     const why = !s.enablePopBufferMerge ? 'bufferMergeDisabled' : !serving ? 'notServing' : 'almostTimeout';
     observe(ctx, { kind: 'addCkJustOffset', ck: ckRef(d, L, k), why, deliverTimeMs: T - K.ackTimeInterval });

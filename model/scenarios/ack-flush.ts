@@ -30,6 +30,9 @@ export interface AckFlushOptions {
 
 /** Why ack-flush cannot run with these settings (null: it can); model/identity.ts reports it. */
 export function ackFlushSettingsError(s: Settings): string | null {
+  if (s.putsCompleteLate && (s.appendCkAsync || s.appendAckAsync)) {
+    return 'ack-flush schedules no callbacks of late asynchronous puts (appendCkAsync/appendAckAsync with putsCompleteLate); use --scenario full';
+  }
   const minInvisible = s.popCkStayBufferTime + K.tick + K.ackTimeInterval + K.tick;
   if (s.popInvisibleTime >= minInvisible) return null;
   return `ack-flush needs popInvisibleTime >= ${minInvisible} ms (the CK must not be due before the flush at popCkStayBufferTime + 0.5 s); use --scenario full for shorter times`;

@@ -19,6 +19,7 @@ import { popBlocked } from '../protocol/pop.js';
 import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
 import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
+import { lateAck, putCallbackPending } from '../protocol/buffer.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
@@ -152,7 +153,9 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const overflowCopies = asyncRetries && s.reviveRePutsOverflowRead && !s.rePutCkOmitsBrokerName ? timestampRePuts : 0;
   const ckSlots = b.pops + b.changes + b.retryFailures * revivable + timestampRePuts + (asyncRetries ? b.readFailures : 0) + overflowCopies;
   const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.staleHandles + b.storeFailures + 4;
-  const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries });
+  // appendAckAsync with a store that completes late: per-CK masks of ACK puts awaiting their callback.
+  const lateAcks = lateAck(s);
+  const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries, ackPutMasks: lateAcks });
   const initial = initialState(
     L,
     Array.from({ length: b.queues }, (_, q) => ({ minOffset: b.firstOffsets[q], messages: b.messages, queueId: b.queueIds[q] })),
@@ -176,7 +179,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   // (retention, produce, popTime before the read, a new CK for one offset) or lets two CKs
   // hold the same offset (a crash, a role change or scanGarbage re-pops it).
   const symmetric =
-    b.expire === 0 && b.produce === 0 && !b.popLag && b.changes === 0 && b.retryFailures === 0 && b.crashes === 0 && b.roleChanges === 0 && b.gc === 0 && !asyncRetries;
+    b.expire === 0 && b.produce === 0 && !b.popLag && b.changes === 0 && b.retryFailures === 0 && b.crashes === 0 && b.roleChanges === 0 && b.gc === 0 && !asyncRetries && !lateAcks;
 
   return {
     scenario: 'full',
@@ -232,6 +235,17 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
           }
         }
       }
+      // Callbacks of late asynchronous puts (appendCkAsync / appendAckAsync with putsCompleteLate).
+      const callbacks = putCallbackPending(st, ctx);
+      if (callbacks) {
+        for (let k = 0; k < st[G.NCK]; k++) {
+          const c = ctx.L.ck(k);
+          const f = st[c + C.FLAGS];
+          const key = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
+          if ((f & CF.CK_PUT_PENDING) !== 0) out.push({ type: 'putComplete', put: 'ck', ...key });
+          if ((f & CF.ACK_PUT_PENDING) !== 0) out.push({ type: 'putComplete', put: 'ack', ...key });
+        }
+      }
       if (st[G.USED_GCS] < b.gc) for (let q = 0; q < b.queues; q++) if (gcBlocked(st, ctx, q) === null) out.push({ type: 'gc', queueId: q });
       const restartsLeft = st[G.USED_CRASHES] < b.crashes || st[G.USED_ROLE_CHANGES] < b.roleChanges || slave;
       if (restartsLeft && persistUseful(st, ctx)) out.push(PERSIST);
@@ -261,7 +275,8 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       if (!slave) clientAcks(st, ctx, b, changeTo, out, clientActive);
 
       // Time.
-      const prompt = (timerDue && !b.timerLag) || (scanPending && !b.scanStalls);
+      // A late put's callback runs within the instant (the flush or replication takes less than 500 ms).
+      const prompt = (timerDue && !b.timerLag) || (scanPending && !b.scanStalls) || callbacks;
       if (!prompt) {
         const next = nextBreakpoint(st, ctx);
         if (next > now) out.push({ type: 'tick', to: next });

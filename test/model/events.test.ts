@@ -47,6 +47,7 @@ describe('event schema', () => {
       | 'timer'
       | 'revive'
       | 'reviveComplete'
+      | 'putComplete'
       | 'persist'
       | 'crash'
       | 'roleChange'

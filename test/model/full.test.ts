@@ -126,6 +126,12 @@ describe('lifecycle tables', () => {
     // A message handed to a re-put CK is revived again from its original CK after a crash.
     models.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1 }, {}, 1));
     models.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1, pops: 1, batch: 1 }, { asyncBizRead: true }, 1));
+    // A CK flushed already due (stalled scan) with a late asynchronous put is revived before its
+    // buffered acks, which wait for the put's callback, are written.
+    const lateCk = { popInvisibleTime: 5000, appendCkAsync: true, putsCompleteLate: true } as const;
+    models.push(fullModel('head', { pops: 1, batch: 2, scanStalls: true }, lateCk, 2));
+    models.push(fullModel('head', { pops: 1, batch: 2, scanStalls: true }, { ...lateCk, asyncBizRead: true }, 2));
+    models.push(fullModel('head', { pops: 1, batch: 2, scanStalls: true, expire: 2 }, lateCk, 2));
     for (const m of models) {
       const withRecorder = Object.assign(Object.create(Object.getPrototypeOf(m)), m, { invariants: [...m.invariants, recorder(m)] }) as PopModel;
       const g = explore(withRecorder, { countPaths: false });

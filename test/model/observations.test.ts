@@ -39,6 +39,10 @@ function models(): [string, PopModel][] {
     ['full head roleChanges=1', fullModel('head', { ...one, roleChanges: 1 })],
     ['full 5.0.0 retryFailures=1, no buffer', fullModel('5.0.0', { ...one, retryFailures: 1 }, { enablePopBufferMerge: false })],
     ['9105 without the merge-key guard', entryModel(e9105, e9105.buggy, { bufferMergeKeyGuard: false })],
+    [
+      'full head, late asynchronous CK and AckMsg puts',
+      fullModel('head', { messages: 2, pops: 1, batch: 2 }, { appendCkAsync: true, appendAckAsync: true, putsCompleteLate: true }),
+    ],
   );
   return out;
 }

@@ -34,6 +34,7 @@ const FLIPS: Partial<Record<SettingName, Flip>> = {
   // 5.3.1 answers a read past the queue end with needRetry false; the status switch brings the chain back.
   reviveRePutsOverflowRead: { entry: '8479', release: '5.3.1' },
   reviveReadFailureRePuts: { entry: '10985', release: 'head' },
+  batchAckCallbackCopiesList: { entry: '10256', release: 'head' },
 };
 
 describe('every switch with a buggy value can expose the bug it guards', () => {

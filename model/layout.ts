@@ -37,7 +37,9 @@ export const G = {
   USED_POPS: 18,
   USED_RETRY_FAILURES: 19,
   USED_LATE_ACKS: 20,
-  SIZE: 21,
+  /** Windows in which the store answered getMessage with null (--unreadable). */
+  USED_UNREADABLE: 21,
+  SIZE: 22,
 } as const;
 
 /** Bits of G.FLAGS. */
@@ -46,6 +48,11 @@ export const GF = {
   SERVING: 1,
   /** The broker is a slave: no pops or acks served, buffer cleared, revive off. */
   SLAVE: 2,
+  /**
+   * DefaultMessageStore.getMessage answers null (its `shutdown` flag is set or its running
+   * flags say not readable, as during the start-up after a restart): see --unreadable.
+   */
+  UNREADABLE: 4,
 } as const;
 
 /** Per-queue words (followed by one store time per message slot). */
@@ -62,8 +69,14 @@ export const Q = {
   LIVE_FROM: 4,
   /** RocketMQ queueId of this model queue (it takes part in the concatenated merge key). */
   QUEUE_ID: 5,
+  /**
+   * The consume queue's min offset (getMinOffsetInQueue): retention's correctMinOffset moves
+   * it up to LIVE_FROM after the commit log was cleaned. Equal to LIVE_FROM unless the full
+   * scenario's cqLag bound splits the two (the MESSAGE_WAS_REMOVING window).
+   */
+  CQ_MIN: 6,
   /** Store time of message MIN + i is at word STORE_TIME + i. */
-  STORE_TIME: 6,
+  STORE_TIME: 7,
 } as const;
 
 /** Per-CK-slot words. */
@@ -127,7 +140,11 @@ export const C = {
   SIZE: 28,
 } as const;
 
-export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3 } as const;
+/**
+ * MOCK: PopBufferMergeService.addCkMock's wrapper, put in the offset FIFO by a pop that found
+ * no message (num 0, justOffset, ckStored; never in the buffer map, never stored).
+ */
+export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3, MOCK: 4 } as const;
 
 /**
  * The startOffset of a CK re-put by mergeAndRevive's back-pressure: RocketMQ passes the
@@ -289,6 +306,7 @@ export const GLOBAL_ROLES: Fields<typeof G> = {
   USED_POPS: 'budget',
   USED_RETRY_FAILURES: 'budget',
   USED_LATE_ACKS: 'budget',
+  USED_UNREADABLE: 'budget',
 };
 
 export const QUEUE_ROLES: Fields<typeof Q> = {
@@ -298,6 +316,7 @@ export const QUEUE_ROLES: Fields<typeof Q> = {
   MAX: 'offset',
   LIVE_FROM: 'offset',
   QUEUE_ID: 'code',
+  CQ_MIN: 'offset',
   STORE_TIME: 'time',
 };
 

@@ -150,7 +150,10 @@ export function offerLabel(e: Event): string {
     case 'produce':
     case 'expire':
     case 'gc':
-      return `${e.type} queue ${e.queueId}${at}`;
+    case 'correctMinOffset':
+      return `${e.type} queue ${e.queueId}${e.type === 'expire' && e.minOffsetLags ? ' (commit log only)' : ''}${at}`;
+    case 'storeReadable':
+      return `store ${e.readable ? 'readable again' : 'not readable'}${at}`;
     default:
       return `${e.type}${at}`;
   }
@@ -167,6 +170,7 @@ function actorOf(e: Event): Offer['actor'] {
     case 'crash':
     case 'roleChange':
     case 'expire':
+    case 'storeReadable':
       return 'fault';
     case 'scan':
       return e.slow ? 'fault' : 'broker';

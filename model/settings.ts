@@ -42,6 +42,8 @@ export const SettingsSchema = z.object({
   rePutCkBacksOff: z.boolean(),
   keyMode: z.enum(['concat', 'tuple']),
   bufferMergeKeyGuard: z.boolean(),
+  popNullReadCommitsZero: z.boolean(),
+  bufferCommitMovesBack: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -286,6 +288,24 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     doc: 'addCk and addCkJustOffset refuse a CK whose merge key is already in the buffer, so the pop returns no message; without the guard the new wrapper replaces the old one in the buffer map, the old one stays in the offset FIFO, its buffered CK is never stored and later acks under the key go to the new wrapper (#7031).',
     source:
       'added by 440be1ed4c (#7031, 5.1.4): PopBufferMergeService.addCkJustOffset L435-440 and addCk L503-508 at rocketmq-all-5.3.0; absent at 5.1.0 (addCkJustOffset L405-416, addCk L440-475: buffer.put replaces)',
+  },
+  {
+    name: 'popNullReadCommitsZero',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: 'A pop whose getMessage answers null (the store is not readable, --unreadable) takes it for a wrong offset: it commits consumer offset 0 straight to the ConsumerOffsetManager, bypassing the offset FIFO, and reads again (a second null ends the pop with nothing); the next pop starts below the min offset, is corrected to it and pops the whole queue again (#3503). Without it the pop just returns nothing.',
+    source:
+      'PopMessageProcessor.popMsgFromQueue L502-518 at rocketmq-all-5.0.0-ALPHA (null joins the "Pop initial offset" branch, offset 0); fixed by 0b7291b35a (#3504, first in 5.0.0): a null returns the rest count, L495-497 at rocketmq-all-5.0.0, completedFuture(null) L744-746 at rocketmq-all-5.3.2',
+  },
+  {
+    name: 'bufferCommitMovesBack',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: "PopBufferMergeService.commitOffset commits the head wrapper's nextBeginOffset whatever the committed consumer offset is (a smaller one only logs \"consumer offset less than store\"): after a pop's direct \"Pop initial offset\" commit past the wrappers still in the offset FIFO, their commits move the consumer offset back (hazard H5.1). Every release has it; false is a hypothetical guard that polls the wrapper without committing a smaller offset.",
+    source:
+      'PopBufferMergeService.commitOffset L340-368 at rocketmq-all-5.0.0 (warning L359, commit L361-362), L365-392 at rocketmq-all-5.3.2 (warning L384, commit L386-387); ConsumerOffsetManager.commitOffset only warns too (L212-215 at rocketmq-all-5.3.2)',
   },
   {
     name: 'splitAddAk',

@@ -24,6 +24,8 @@ export const BEHAVIOUR_NAMES = [
   'rePutCkBacksOff',
   'keyMode',
   'bufferMergeKeyGuard',
+  'popNullReadCommitsZero',
+  'bufferCommitMovesBack',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -56,9 +58,11 @@ const ALPHA: Behaviours = {
   rePutCkBacksOff: false,
   keyMode: 'concat',
   bufferMergeKeyGuard: false,
+  popNullReadCommitsZero: true,
+  bufferCommitMovesBack: true,
 };
 
-const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
+const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true, popNullReadCommitsZero: false };
 const V510: Behaviours = { ...V500, reviveMocksOrphanAck: true, reviveAsync: true, rePutCk: true, rePutCkOmitsBrokerName: true };
 const V514: Behaviours = { ...V510, batchAckSupported: true, bufferMergeKeyGuard: true };
 const V520: Behaviours = { ...V514, rePutCkOmitsBrokerName: false };
@@ -76,7 +80,7 @@ export const RELEASES: readonly Release[] = [
     note: 'CK and ACK delayed by delay levels; the revive has no idle rule and reads endTime from the re-put store time',
     behaviours: ALPHA,
   },
-  { name: '5.0.0', ref: 'rocketmq-all-5.0.0', date: '2022-09-19', note: 'timer wheel for CK/ACK delivery (#4753); the 3 s idle rule', behaviours: V500 },
+  { name: '5.0.0', ref: 'rocketmq-all-5.0.0', date: '2022-09-19', note: 'timer wheel for CK/ACK delivery (#4753); the 3 s idle rule; a pop reading null no longer commits offset 0 (#3503)', behaviours: V500 },
   {
     name: '5.1.0',
     ref: 'rocketmq-all-5.1.0',
@@ -138,6 +142,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:588-601',
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards in addCkJustOffset and addCk: PBMS:435-441, 503-508 (440be1ed4c)',
+    popNullReadCommitsZero: 'a null read returns the rest count, nothing committed: PopMessageProcessor L525-527 (completedFuture(null)), 545-548',
+    bufferCommitMovesBack: 'commitOffset commits a smaller nextBeginOffset after a warning: PBMS:373-399 (warning L392, commit L394)',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -158,6 +164,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'no back-off in rePutCK: PRS:579-593',
     keyMode: 'concatenated keys: PRS:358',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:435-441, 503-508',
+    popNullReadCommitsZero: 'a null read returns the rest count, nothing committed: PopMessageProcessor L565-567 (completedFuture(null)), 585-588',
+    bufferCommitMovesBack: 'commitOffset commits a smaller nextBeginOffset after a warning: PBMS:373-399 (warning L392, commit L394)',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
@@ -178,6 +186,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     rePutCkBacksOff: 'back-off in rePutCK: PRS:599-603',
     keyMode: 'concatenated keys: PRS:367',
     bufferMergeKeyGuard: 'containsKey guards: PBMS:428-433, 496-501',
+    popNullReadCommitsZero: 'a null read returns the rest count, nothing committed: PopMessageProcessor L747-749, 767-774',
+    bufferCommitMovesBack: 'commitOffset commits a smaller nextBeginOffset after a warning: PBMS:365-392 (warning L384, commit L386)',
   },
 };
 

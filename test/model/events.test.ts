@@ -50,6 +50,8 @@ describe('event schema', () => {
       | 'persist'
       | 'crash'
       | 'roleChange'
+      | 'storeReadable'
+      | 'correctMinOffset'
       | 'tick'
     >();
   });

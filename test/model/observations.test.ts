@@ -39,6 +39,7 @@ function models(): [string, PopModel][] {
     ['full head roleChanges=1', fullModel('head', { ...one, roleChanges: 1 })],
     ['full 5.0.0 retryFailures=1, no buffer', fullModel('5.0.0', { ...one, retryFailures: 1 }, { enablePopBufferMerge: false })],
     ['9105 without the merge-key guard', entryModel(e9105, e9105.buggy, { bufferMergeKeyGuard: false })],
+    ['full head expire=1 cqLag (a mock wrapper)', fullModel('head', { ...one, expire: 1, cqLag: true })],
   );
   return out;
 }

@@ -31,6 +31,9 @@ const FLIPS: Partial<Record<SettingName, Flip>> = {
   reviveAsync: { entry: 'I-7', release: '5.0.0' },
   rePutCkOmitsBrokerName: { entry: '7412', release: '5.3.0' },
   keyMode: { entry: 'I-1', release: 'head', base: { keyMode: 'tuple' } },
+  // 5.0.0 with 5.0.0-alpha's null handling put back: the pop commits offset 0 again.
+  popNullReadCommitsZero: { entry: '3503', release: '5.0.0' },
+  bufferCommitMovesBack: { entry: 'H5.1', release: 'head' },
 };
 
 describe('every switch with a buggy value can expose the bug it guards', () => {

@@ -371,6 +371,8 @@ export class Session {
     const L = this.model.ctx.L;
     const rec = this.record;
     const ckName = (so: number, queueId: number): string => `CK@${so} q${queueId}`;
+    // addCkMock's offset-only wrapper (num 0): it names no CK.
+    const wrapperName = (c: (typeof rec.cks)[number]): string => (c.origin === 'mock' ? `mock@${c.startOffset} q${c.queueId}` : ckName(c.startOffset, c.queueId));
     const messages: Panels['messages'][number][] = [];
     rec.cks.forEach((ck, k) => {
       for (let i = 0; i < ck.num; i++) messages.push({ queueId: ck.queueId, offset: ck.startOffset + i, ck: ckName(ck.startOffset, ck.queueId), state: messageState(d, L, k, i) });
@@ -387,7 +389,7 @@ export class Session {
         acked: rec.cks.flatMap((c) => c.client.acked.map((o) => ({ queueId: c.queueId, offset: o, inTime: c.client.ackedInTime.includes(o) }))),
       },
       buffer: rec.cks.map((c, k) => ({
-        ck: ckName(c.startOffset, c.queueId),
+        ck: wrapperName(c),
         queueId: c.queueId,
         startOffset: c.startOffset,
         num: c.num,
@@ -406,7 +408,7 @@ export class Session {
         maxOffset: q.maxOffset,
         consumerOffset: q.consumerOffset,
         consumerOffsetPersisted: q.consumerOffsetPersisted,
-        offsetQueue: rec.cks.filter((c) => c.queueId === q.queueId && c.wrapper.inOffsetQueue).map((c) => ckName(c.startOffset, c.queueId)),
+        offsetQueue: rec.cks.filter((c) => c.queueId === q.queueId && c.wrapper.inOffsetQueue).map(wrapperName),
       })),
       timer: rec.timer.map((x) => ({ what: entryName(x), brokerName: x.brokerName, deliverTimeMs: x.deliverTimeMs, slot: x.slot ?? x.deliverTimeMs })),
       reviveQueue: {

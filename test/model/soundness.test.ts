@@ -116,6 +116,7 @@ describe('the soundness sweep: every fault alone and in pairs, on releases witho
     expect([...FAULT_BOUNDS].sort()).toEqual(
       [
         'changes',
+        'cqLag',
         'crashes',
         'dupAcks',
         'expire',
@@ -129,6 +130,7 @@ describe('the soundness sweep: every fault alone and in pairs, on releases witho
         'slowScans',
         'storeFailures',
         'timerLag',
+        'unreadable',
       ].sort(),
     );
   });

@@ -85,6 +85,9 @@ Bounds of --scenario full (defaults: --queues 1 --messages 3 --pops 2 --batch 2,
                                                  asynchronous reads only: --set asyncBizRead=true, 5.1.0 on)
   --slow-scans N --crashes N --role-changes N    serving=false after a scan (0..8), broker restarts, demotions to slave, each followed by a return to master (0..4)
   --produce N --expire N --gc N                  messages appended, messages deleted (0..8), scanGarbage runs (0..4)
+  --cq-lag                                       --expire cleans the commit log only; the consume queue's min
+                                                 offset is corrected later (pops then find MESSAGE_WAS_REMOVING)
+  --unreadable N                                 windows in which the store answers getMessage with null (0..4)
   --pop-lag                                      a pop may sample popTime one tick before its read
   --timer-lag --scan-stalls                      let time pass while a timer slot is due / a scan is pending
   --queue-ids A,B --first-offsets A,B            RocketMQ queueIds and first offsets of the queues; offsets stay

@@ -318,6 +318,25 @@ export const CATALOGUE: readonly BugEntry[] = [
     shortest: 15,
   },
   {
+    id: '3503',
+    kind: 'bug',
+    title: 'A pop while the store answers null commits consumer offset 0: the queue is popped again from the start',
+    summary:
+      'In 5.0.0-alpha a pop whose getMessage returned null (the store not readable, as right after a restart) took it for a wrong offset and committed consumer offset 0 directly; the next pop was corrected to the min offset and returned messages still in flight again.',
+    links: ['https://github.com/apache/rocketmq/issues/3503', 'https://github.com/apache/rocketmq/pull/3504'],
+    affected: ['5.0.0-alpha'],
+    fixedIn: '5.0.0',
+    switches: ['popNullReadCommitsZero'],
+    invariant: 'no-concurrent-redelivery',
+    scenario: 'full',
+    messages: 1,
+    bounds: { pops: 3, batch: 1, unreadable: 1, horizon: 11000 },
+    buggy: { release: '5.0.0-alpha', label: '5.0.0-alpha' },
+    fixed: { release: '5.0.0', label: '5.0.0 (a null read returns nothing, commits nothing)' },
+    expectBuggy: 'violated',
+    shortest: 9,
+  },
+  {
     id: 'I-1',
     kind: 'hypothesis',
     title: 'Concatenated merge keys collide across queues',
@@ -536,6 +555,27 @@ export const CATALOGUE: readonly BugEntry[] = [
     shortest: 17,
     finding:
       'confirmed on every release: pop, changeInvisibleTime (h1 -> h2), ack with h1 answered SUCCESS, and the CK of h2 retries the message at its T. With --changes 2 the stale change shapes hold too (test/model/stale-handles.test.ts): a change with h1 after the change to h2 leaves the CK of h2 unacked, so an ack of the newest handle is followed by a retry (research H4.2); a change with h1 after the client acked h2 (a renew racing with the ack, #4938) writes a CK that retries the acked message. The handle-level invariants (acked-never-retried, success-never-retried) hold in all of these: every CK a handle names is acked as the broker promises.',
+  },
+  {
+    id: 'H5.1',
+    kind: 'hypothesis',
+    title: 'The buffer commits a smaller consumer offset after a pop\'s direct commit',
+    summary:
+      'A pop below the min offset commits the min offset at once ("Pop initial offset", bypassing the offset FIFO); a wrapper still in the FIFO with a smaller nextBeginOffset then commits it: the consumer offset moves back (commitOffset only logs "consumer offset less than store").',
+    links: ['docs/research/issue-10-java.md §5.4 H5.1'],
+    affected: ['5.0.0-alpha', '5.0.0', '5.1.0', '5.1.4', '5.2.0', '5.3.0', '5.3.1', '5.3.2', '5.3.3', 'head'],
+    fixedIn: 'not fixed (a guard in commitOffset refusing a smaller offset would fix it)',
+    switches: ['bufferCommitMovesBack'],
+    invariant: 'offsets-monotonic',
+    scenario: 'full',
+    messages: 3,
+    bounds: { pops: 2, batch: 1, expire: 2 },
+    buggy: { release: 'head', label: 'head' },
+    fixed: { release: 'head', overrides: { bufferCommitMovesBack: false }, label: 'head + a commitOffset that refuses a smaller offset' },
+    expectBuggy: 'violated',
+    shortest: 6,
+    finding:
+      'confirmed: a wrapper acked in the buffer, retention past its nextBeginOffset, and a pop committing the min offset; the next scan commits the wrapper\'s smaller offset. No loss (the next pop is corrected again), but the offset is visibly wrong and may be persisted so',
   },
 ];
 

@@ -60,7 +60,15 @@ export const ChangeInvisibleEventSchema = z
   .strict();
 
 export const ProduceEventSchema = z.object({ type: z.literal('produce'), queueId: QueueId, ...At }).strict();
-export const ExpireEventSchema = z.object({ type: z.literal('expire'), queueId: QueueId, ...At }).strict();
+export const ExpireEventSchema = z
+  .object({
+    type: z.literal('expire'),
+    queueId: QueueId,
+    /** Only the commit log is cleaned: the consume queue's min offset stays until a correctMinOffset event. */
+    minOffsetLags: z.boolean().optional(),
+    ...At,
+  })
+  .strict();
 export const ScanEventSchema = z
   .object({
     type: z.literal('scan'),
@@ -101,6 +109,16 @@ export const PutCompleteEventSchema = z
 export const PersistEventSchema = z.object({ type: z.literal('persist'), ...At }).strict();
 export const CrashEventSchema = z.object({ type: z.literal('crash'), ...At }).strict();
 export const RoleChangeEventSchema = z.object({ type: z.literal('roleChange'), role: z.enum(['master', 'slave']), ...At }).strict();
+/**
+ * The store stops (readable: false) or starts again (readable: true) answering
+ * DefaultMessageStore.getMessage: in between it returns null (--unreadable).
+ */
+export const StoreReadableEventSchema = z.object({ type: z.literal('storeReadable'), readable: z.boolean(), ...At }).strict();
+/**
+ * The consume queue's min offset catches up with the commit log retention deleted
+ * (ConsumeQueue.correctMinOffset; only with --cq-lag, where `expire` deletes the commit log alone).
+ */
+export const CorrectMinOffsetEventSchema = z.object({ type: z.literal('correctMinOffset'), queueId: QueueId, ...At }).strict();
 export const TickEventSchema = z.object({ type: z.literal('tick'), to: Time }).strict();
 
 export const EventSchema = z.discriminatedUnion('type', [
@@ -119,6 +137,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   PersistEventSchema,
   CrashEventSchema,
   RoleChangeEventSchema,
+  StoreReadableEventSchema,
+  CorrectMinOffsetEventSchema,
   TickEventSchema,
 ]);
 

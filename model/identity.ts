@@ -26,7 +26,7 @@ export const MESSAGES_LIMIT: Readonly<Record<string, { readonly min: number; rea
   full: { min: 1, max: 16 },
 };
 
-type CountBound = Exclude<keyof FullBounds, 'messages' | 'popLag' | 'timerLag' | 'scanStalls' | 'queueIds' | 'firstOffsets'>;
+type CountBound = Exclude<keyof FullBounds, 'messages' | 'popLag' | 'timerLag' | 'scanStalls' | 'cqLag' | 'queueIds' | 'firstOffsets'>;
 
 /** The full scenario's numeric bounds: min and max (the CLI's flag ranges). */
 export const COUNT_BOUNDS: Readonly<Record<CountBound, { readonly min: number; readonly max: number }>> = {
@@ -49,8 +49,9 @@ export const COUNT_BOUNDS: Readonly<Record<CountBound, { readonly min: number; r
   produce: { min: 0, max: 8 },
   expire: { min: 0, max: 8 },
   gc: { min: 0, max: 4 },
+  unreadable: { min: 0, max: 4 },
 };
-export const BOOL_BOUNDS = ['popLag', 'timerLag', 'scanStalls'] as const;
+export const BOOL_BOUNDS = ['popLag', 'timerLag', 'scanStalls', 'cqLag'] as const;
 export const LIST_BOUNDS = ['queueIds', 'firstOffsets'] as const;
 const MAX_QUEUES = COUNT_BOUNDS.queues.max;
 
@@ -63,6 +64,7 @@ export const BoundsSchema = z
     popLag: z.boolean().optional(),
     timerLag: z.boolean().optional(),
     scanStalls: z.boolean().optional(),
+    cqLag: z.boolean().optional(),
     queueIds: z.array(intIn(0, MAX_QUEUE_ID)).min(1).max(MAX_QUEUES).readonly().optional(),
     firstOffsets: z.array(intIn(0, OFFSET_LIMIT - 1)).min(1).max(MAX_QUEUES).readonly().optional(),
   })

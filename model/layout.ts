@@ -40,7 +40,9 @@ export const G = {
   /** Acks and changes of invisible time sent with a superseded receipt handle (first uses). */
   USED_STALE_HANDLES: 21,
   USED_READ_FAILURES: 22,
-  SIZE: 23,
+  /** Windows in which the store answered getMessage with null (--unreadable). */
+  USED_UNREADABLE: 23,
+  SIZE: 24,
 } as const;
 
 /** Bits of G.FLAGS. */
@@ -49,6 +51,11 @@ export const GF = {
   SERVING: 1,
   /** The broker is a slave: no pops or acks served, buffer cleared, revive off. */
   SLAVE: 2,
+  /**
+   * DefaultMessageStore.getMessage answers null (its `shutdown` flag is set or its running
+   * flags say not readable, as during the start-up after a restart): see --unreadable.
+   */
+  UNREADABLE: 4,
 } as const;
 
 /** Per-queue words (followed by one store time per message slot). */
@@ -65,8 +72,14 @@ export const Q = {
   LIVE_FROM: 4,
   /** RocketMQ queueId of this model queue (it takes part in the concatenated merge key). */
   QUEUE_ID: 5,
+  /**
+   * The consume queue's min offset (getMinOffsetInQueue): retention's correctMinOffset moves
+   * it up to LIVE_FROM after the commit log was cleaned. Equal to LIVE_FROM unless the full
+   * scenario's cqLag bound splits the two (the MESSAGE_WAS_REMOVING window).
+   */
+  CQ_MIN: 6,
   /** Store time of message MIN + i is at word STORE_TIME + i. */
-  STORE_TIME: 6,
+  STORE_TIME: 7,
 } as const;
 
 /** Per-CK-slot words. */
@@ -130,7 +143,11 @@ export const C = {
   SIZE: 28,
 } as const;
 
-export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3 } as const;
+/**
+ * MOCK: PopBufferMergeService.addCkMock's wrapper, put in the offset FIFO by a pop that found
+ * no message (num 0, justOffset, ckStored; never in the buffer map, never stored).
+ */
+export const ORIGIN = { NONE: 0, POP: 1, CHANGE: 2, REPUT: 3, MOCK: 4 } as const;
 
 /**
  * The startOffset of a CK re-put by mergeAndRevive's back-pressure: RocketMQ passes the
@@ -332,6 +349,7 @@ export const GLOBAL_ROLES: Fields<typeof G> = {
   USED_LATE_ACKS: 'budget',
   USED_STALE_HANDLES: 'budget',
   USED_READ_FAILURES: 'budget',
+  USED_UNREADABLE: 'budget',
 };
 
 export const QUEUE_ROLES: Fields<typeof Q> = {
@@ -341,6 +359,7 @@ export const QUEUE_ROLES: Fields<typeof Q> = {
   MAX: 'offset',
   LIVE_FROM: 'offset',
   QUEUE_ID: 'code',
+  CQ_MIN: 'offset',
   STORE_TIME: 'time',
 };
 

@@ -5,7 +5,7 @@
  * along an edge of its table, by a lifecycle event that the step's kind may produce.
  */
 import { StateMachine, t } from 'typescript-fsm';
-import { C, CF, E, G, KIND, type Layout } from './layout.js';
+import { C, CF, E, G, KIND, ORIGIN, type Layout } from './layout.js';
 import type { EventType } from './events.js';
 
 /** Message lifecycle states, in the order of their integer codes (see `messageCode`). */
@@ -225,6 +225,8 @@ const EVENT_BIT: Readonly<Record<EventType, number>> = {
   roleChange: 1 << 13,
   tick: 1 << 14,
   putComplete: 1 << 15,
+  storeReadable: 1 << 16,
+  correctMinOffset: 1 << 17,
 };
 
 /** The event bit of a model event type; 0 for anything else (no move is legal for it). */
@@ -359,6 +361,8 @@ function ckEntryWhereOf(d: Int32Array, L: Layout, k: number): number {
 
 /** The code of the CK lifecycle state of a slot in use with flags f, looking up its entry only when the flags do not decide. */
 function ckCodeOf(d: Int32Array, L: Layout, k: number, f: number): number {
+  // addCkMock's offset-only wrapper is no CK: nothing is written, nothing revived.
+  if (d[L.ck(k) + C.ORIGIN] === ORIGIN.MOCK) return K_NONE;
   if ((f & (CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST)) !== 0) return ckCode(f, 0);
   return ckCode(f, ckEntryWhereOf(d, L, k));
 }

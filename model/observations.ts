@@ -77,9 +77,15 @@ export const ObservationSchema = z.discriminatedUnion('kind', [
   // the clock and the business queue
   z.object({ kind: z.literal('tick'), to: int }),
   z.object({ kind: z.literal('produce'), queueId: int, offset: int, storeTimestamp: int }),
-  z.object({ kind: z.literal('expire'), queueId: int, offset: int }),
+  /** minOffsetLags: only the commit log is cleaned; the consume queue's min offset is corrected later (--cq-lag). */
+  z.object({ kind: z.literal('expire'), queueId: int, offset: int, minOffsetLags: z.literal(true).optional() }),
+  z.object({ kind: z.literal('correctMinOffset'), queueId: int, from: int, to: int }),
   // PopMessageProcessor
   z.object({ kind: z.literal('offsetTooSmall'), queueId: int, offset: int, minOffset: int }),
+  /** 5.0.0-alpha: getMessage answered null; consumer offset `from` -> 0 committed directly ("Pop initial offset ... ->null"). */
+  z.object({ kind: z.literal('popInitialOffsetNull'), queueId: int, offset: int, from: int }),
+  /** MESSAGE_WAS_REMOVING: addCkMock puts an offset-only wrapper (num 0) in the offset FIFO. */
+  z.object({ kind: z.literal('addCkMock'), queueId: int, startOffset: int, nextBeginOffset: int, deletedUpTo: int }),
   z.object({ kind: z.literal('pop'), ck: CkRefSchema, at: int }),
   // PopBufferMergeService: registration
   z.object({ kind: z.literal('addCk'), ck: CkRefSchema }),
@@ -177,6 +183,8 @@ export const ObservationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('crash'), lostCks: int, reviveOffset: int, droppedInflight: int }),
   z.object({ kind: z.literal('changeToSlave'), lostCks: int }),
   z.object({ kind: z.literal('changeToMaster'), reviveOffset: int, nextReadOffset: int }),
+  /** DefaultMessageStore.getMessage starts (readable false) or stops answering null. */
+  z.object({ kind: z.literal('storeReadable'), readable: z.boolean() }),
 ]);
 export type Observation = z.infer<typeof ObservationSchema>;
 export type ObservationKind = Observation['kind'];
@@ -187,7 +195,10 @@ export const OBSERVATION_ACTOR: { readonly [K in ObservationKind]: Actor } = {
   tick: 'clock',
   produce: 'client',
   expire: 'client',
+  correctMinOffset: 'client',
   offsetTooSmall: 'PopMessageProcessor',
+  popInitialOffsetNull: 'PopMessageProcessor',
+  addCkMock: 'PopBufferMergeService',
   pop: 'PopMessageProcessor',
   addCk: 'PopBufferMergeService',
   addCkJustOffset: 'PopBufferMergeService',
@@ -236,6 +247,7 @@ export const OBSERVATION_ACTOR: { readonly [K in ObservationKind]: Actor } = {
   crash: 'PopReviveService',
   changeToSlave: 'PopBufferMergeService',
   changeToMaster: 'PopReviveService',
+  storeReadable: 'client',
 };
 
 /** Every kind, in the schema's order. */

@@ -66,7 +66,27 @@ function text(o: Observation): [tag: string, text: string] {
     case 'produce':
       return ['produce', `a producer appends offset ${o.offset} to queue ${o.queueId} (storeTimestamp ${t(o.storeTimestamp)})`];
     case 'expire':
-      return ['expire', `retention deletes offset ${o.offset} of queue ${o.queueId} from the commit log`];
+      return [
+        'expire',
+        `retention deletes offset ${o.offset} of queue ${o.queueId} from the commit log` +
+          (o.minOffsetLags ? ' (the consume queue keeps its min offset until correctMinOffset)' : ''),
+      ];
+    case 'correctMinOffset':
+      return ['correctMinOffset', `the consume queue of queue ${o.queueId} corrects its min offset from ${o.from} to ${o.to}`];
+    case 'popInitialOffsetNull':
+      return [
+        'Pop initial offset, because store is no correct',
+        `pop of queue ${o.queueId} at offset ${o.offset}: getMessage answers null (store not readable); consumer offset ${o.from} -> 0 committed, the read again answers null: no message`,
+      ];
+    case 'addCkMock':
+      return [
+        'add ck just offset, mocked',
+        `pop of queue ${o.queueId} at offset ${o.startOffset}: every message up to the max offset was deleted (up to ${o.deletedUpTo - 1}; MESSAGE_WAS_REMOVING): addCkMock, offset queue += mock (num 0, nextBeginOffset ${o.nextBeginOffset})`,
+      ];
+    case 'storeReadable':
+      return o.readable
+        ? ['store readable', 'the store answers getMessage again']
+        : ['message store is not readable', 'the store stops answering getMessage: it returns null (not readable, as in a start-up after a restart)'];
     case 'offsetTooSmall':
       return [
         'Pop initial offset, because store is no correct',

@@ -43,7 +43,11 @@ export const OBSERVATION_DIAGRAM: { readonly [K in ObservationKind]: 'arrow' | '
   tick: 'none', // the clock: every step's header note gives its time
   produce: 'note',
   expire: 'note',
+  correctMinOffset: 'note',
   offsetTooSmall: 'arrow',
+  popInitialOffsetNull: 'arrow',
+  addCkMock: 'arrow',
+  storeReadable: 'note',
   pop: 'arrow',
   addCk: 'arrow',
   addCkJustOffset: 'arrow',
@@ -170,7 +174,18 @@ type Draw<K extends ObservationKind> = (pen: Pen, o: ObservationOf<K>) => void;
 const DRAW: { readonly [K in ObservationKind]: Draw<K> } = {
   tick: () => {},
   produce: (p, o) => note(p, 'POP', `a producer appends offset ${o.offset} to queue ${o.queueId}`),
-  expire: (p, o) => note(p, 'POP', `retention deletes offset ${o.offset} of queue ${o.queueId}`),
+  expire: (p, o) => note(p, 'POP', `retention deletes offset ${o.offset} of queue ${o.queueId}${o.minOffsetLags ? ' (min offset not corrected yet)' : ''}`),
+  correctMinOffset: (p, o) => note(p, 'POP', `min offset of queue ${o.queueId} corrected to ${o.to}`),
+  popInitialOffsetNull: (p, o) => {
+    p.key = true;
+    arrow(p, 'C', 'POP', `pop queue ${o.queueId}`);
+    arrow(p, 'POP', 'C', `getMessage null at ${o.offset}: consumer offset ${o.from} -> 0 committed, no message`, true);
+  },
+  addCkMock: (p, o) => {
+    arrow(p, 'C', 'POP', `pop queue ${o.queueId}`);
+    arrow(p, 'POP', 'BUF', `MESSAGE_WAS_REMOVING at ${o.startOffset}: addCkMock, nextBeginOffset ${o.nextBeginOffset}`);
+  },
+  storeReadable: (p, o) => note(p, 'POP,REV', o.readable ? 'the store answers getMessage again' : 'the store answers getMessage with null'),
   offsetTooSmall: (p, o) => {
     arrow(p, 'C', 'POP', `pop queue ${o.queueId}`);
     arrow(p, 'POP', 'C', `OFFSET_TOO_SMALL at ${o.offset}, consumer offset set to ${o.minOffset}`, true);

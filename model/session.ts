@@ -152,7 +152,10 @@ export function offerLabel(e: Event): string {
     case 'produce':
     case 'expire':
     case 'gc':
-      return `${e.type} queue ${e.queueId}${at}`;
+    case 'correctMinOffset':
+      return `${e.type} queue ${e.queueId}${e.type === 'expire' && e.minOffsetLags ? ' (commit log only)' : ''}${at}`;
+    case 'storeReadable':
+      return `store ${e.readable ? 'readable again' : 'not readable'}${at}`;
     default:
       return `${e.type}${at}`;
   }
@@ -169,6 +172,7 @@ function actorOf(e: Event): Offer['actor'] {
     case 'crash':
     case 'roleChange':
     case 'expire':
+    case 'storeReadable':
       return 'fault';
     case 'scan':
       return e.slow ? 'fault' : 'broker';
@@ -369,6 +373,8 @@ export class Session {
     const L = this.model.ctx.L;
     const rec = this.record;
     const ckName = (so: number, queueId: number): string => `CK@${so} q${queueId}`;
+    // addCkMock's offset-only wrapper (num 0): it names no CK.
+    const wrapperName = (c: (typeof rec.cks)[number]): string => (c.origin === 'mock' ? `mock@${c.startOffset} q${c.queueId}` : ckName(c.startOffset, c.queueId));
     const messages: Panels['messages'][number][] = [];
     rec.cks.forEach((ck, k) => {
       for (let i = 0; i < ck.num; i++) messages.push({ queueId: ck.queueId, offset: ck.startOffset + i, ck: ckName(ck.startOffset, ck.queueId), state: messageState(d, L, k, i) });
@@ -385,7 +391,7 @@ export class Session {
         acked: rec.cks.flatMap((c) => c.client.acked.map((o) => ({ queueId: c.queueId, offset: o, inTime: c.client.ackedInTime.includes(o) }))),
       },
       buffer: rec.cks.map((c, k) => ({
-        ck: ckName(c.startOffset, c.queueId),
+        ck: wrapperName(c),
         queueId: c.queueId,
         startOffset: c.startOffset,
         num: c.num,
@@ -404,7 +410,7 @@ export class Session {
         maxOffset: q.maxOffset,
         consumerOffset: q.consumerOffset,
         consumerOffsetPersisted: q.consumerOffsetPersisted,
-        offsetQueue: rec.cks.filter((c) => c.queueId === q.queueId && c.wrapper.inOffsetQueue).map((c) => ckName(c.startOffset, c.queueId)),
+        offsetQueue: rec.cks.filter((c) => c.queueId === q.queueId && c.wrapper.inOffsetQueue).map(wrapperName),
       })),
       timer: rec.timer.map((x) => ({ what: entryName(x), brokerName: x.brokerName, deliverTimeMs: x.deliverTimeMs, slot: x.slot ?? x.deliverTimeMs })),
       reviveQueue: {

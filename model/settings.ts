@@ -50,6 +50,8 @@ export const SettingsSchema = z.object({
   reviveReadFailureRePuts: z.boolean(),
   asyncPutOptions: z.boolean(),
   batchAckCallbackCopiesList: z.boolean(),
+  popNullReadCommitsZero: z.boolean(),
+  bufferCommitMovesBack: z.boolean(),
   // Model granularity
   splitAddAk: z.boolean(),
 });
@@ -353,6 +355,24 @@ export const SETTING_INFO: readonly SettingInfo[] = [
     buggy: false,
     doc: "The scan hands putBatchAckToStore a copy of its index list, so a late callback marks the indices of its own put (open PR #10257). Without it the callback reads the scan's shared batchAckIndexList, which the scan has cleared by then: no toStoreBits are set, the wrapper never finishes and the queue's consumer offset stops (#10256). No release has the fix.",
     source: 'PBMS:277-291, 728-745@5.3.2 (the same code at head, 2 lines further down); issue #10256, PR #10257 (both open)',
+  },
+  {
+    name: 'popNullReadCommitsZero',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: 'A pop whose getMessage answers null (the store is not readable, --unreadable) takes it for a wrong offset: it commits consumer offset 0 straight to the ConsumerOffsetManager, bypassing the offset FIFO, and reads again (a second null ends the pop with nothing); the next pop starts below the min offset, is corrected to it and pops the whole queue again (#3503). Without it the pop just returns nothing.',
+    source:
+      'PopMessageProcessor.popMsgFromQueue L502-518 at rocketmq-all-5.0.0-ALPHA (null joins the "Pop initial offset" branch, offset 0); fixed by 0b7291b35a (#3504, first in 5.0.0): a null returns the rest count, L495-497 at rocketmq-all-5.0.0, completedFuture(null) L744-746 at rocketmq-all-5.3.2',
+  },
+  {
+    name: 'bufferCommitMovesBack',
+    kind: 'behaviour',
+    type: 'boolean',
+    buggy: true,
+    doc: "PopBufferMergeService.commitOffset commits the head wrapper's nextBeginOffset whatever the committed consumer offset is (a smaller one only logs \"consumer offset less than store\"): after a pop's direct \"Pop initial offset\" commit past the wrappers still in the offset FIFO, their commits move the consumer offset back (hazard H5.1). Every release has it; false is a hypothetical guard that polls the wrapper without committing a smaller offset.",
+    source:
+      'PopBufferMergeService.commitOffset L340-368 at rocketmq-all-5.0.0 (warning L359, commit L361-362), L365-392 at rocketmq-all-5.3.2 (warning L384, commit L386-387); ConsumerOffsetManager.commitOffset only warns too (L212-215 at rocketmq-all-5.3.2)',
   },
   {
     name: 'splitAddAk',

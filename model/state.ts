@@ -41,6 +41,7 @@ export function initialState(L: Layout, queues: readonly QueueSetup[]): State {
     d[b + Q.MIN] = qs.minOffset;
     d[b + Q.MAX] = qs.minOffset + qs.messages;
     d[b + Q.LIVE_FROM] = qs.minOffset;
+    d[b + Q.CQ_MIN] = qs.minOffset;
     d[b + Q.CONSUMER_OFFSET] = qs.minOffset;
     d[b + Q.CONSUMER_PERSIST] = qs.minOffset;
     d[b + Q.QUEUE_ID] = qs.queueId ?? q;
@@ -90,7 +91,8 @@ export const CkRecordSchema = z
       })
       .strict()
       .readonly(),
-    origin: z.enum(['pop', 'changeInvisible', 'rePut']),
+    /** mock: addCkMock's offset-only wrapper of a pop that found no message (num 0). */
+    origin: z.enum(['pop', 'changeInvisible', 'rePut', 'mock']),
     doneInMemory: z.boolean(),
     lost: z.boolean(),
     revived: z.boolean(),
@@ -115,6 +117,8 @@ export const StateRecordSchema = z
   .object({
     now: z.number().int(),
     serving: z.boolean(),
+    /** DefaultMessageStore.getMessage answers (false in an --unreadable window: it returns null). */
+    storeReadable: z.boolean(),
     role: z.enum(['master', 'slave']),
     epoch: z.number().int(),
     queues: z
@@ -125,6 +129,8 @@ export const StateRecordSchema = z
             minOffset: z.number().int(),
             maxOffset: z.number().int(),
             firstStoredOffset: z.number().int(),
+            /** The consume queue's min offset (getMinOffsetInQueue); below firstStoredOffset only in the MESSAGE_WAS_REMOVING window (--cq-lag). */
+            cqMinOffset: z.number().int(),
             consumerOffset: z.number().int(),
             consumerOffsetPersisted: z.number().int(),
           })
@@ -140,6 +146,13 @@ export const StateRecordSchema = z
   .strict()
   .readonly();
 export type StateRecord = z.infer<typeof StateRecordSchema>;
+
+const ORIGIN_NAMES: Readonly<Record<number, CkRecord['origin']>> = {
+  [ORIGIN.POP]: 'pop',
+  [ORIGIN.CHANGE]: 'changeInvisible',
+  [ORIGIN.REPUT]: 'rePut',
+  [ORIGIN.MOCK]: 'mock',
+};
 
 const TAGS = { [KIND.CK]: 'ck', [KIND.ACK]: 'ack', [KIND.BACK]: 'bAck' } as const;
 
@@ -168,6 +181,7 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
       minOffset: d[b + Q.MIN],
       maxOffset: d[b + Q.MAX],
       firstStoredOffset: d[b + Q.LIVE_FROM],
+      cqMinOffset: d[b + Q.CQ_MIN],
       consumerOffset: d[b + Q.CONSUMER_OFFSET],
       consumerOffsetPersisted: d[b + Q.CONSUMER_PERSIST],
     });
@@ -197,7 +211,7 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
         toStoreBits: bits(d[c + C.TO_STORE]),
         nextBeginOffset: d[c + C.NEXT_BEGIN],
       },
-      origin: d[c + C.ORIGIN] === ORIGIN.CHANGE ? 'changeInvisible' : d[c + C.ORIGIN] === ORIGIN.REPUT ? 'rePut' : 'pop',
+      origin: ORIGIN_NAMES[d[c + C.ORIGIN]] ?? 'pop',
       doneInMemory: (f & CF.DONE_IN_MEMORY) !== 0,
       lost: (f & CF.LOST) !== 0,
       revived: (f & CF.REVIVED) !== 0,
@@ -220,6 +234,7 @@ export function toRecord(d: Int32Array, L: Layout): StateRecord {
   return {
     now: d[G.NOW],
     serving: (d[G.FLAGS] & GF.SERVING) !== 0,
+    storeReadable: (d[G.FLAGS] & GF.UNREADABLE) === 0,
     role: (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'slave' : 'master',
     epoch: d[G.EPOCH],
     queues,

@@ -13,7 +13,7 @@ import { changeInvisible } from './protocol/change.js';
 import { K, type Ctx, type Note } from './protocol/context.js';
 import { narrating, observe } from './protocol/observe.js';
 import { pop, popBlocked } from './protocol/pop.js';
-import { expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
+import { correctMinOffset, correctMinOffsetBlocked, expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
 import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
 import { deliverSlot, nextTimerSlot, slotDueAt } from './protocol/store.js';
 import { asState, type State } from './state.js';
@@ -104,6 +104,13 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
       return produceBlocked(s, ctx, e.queueId);
     case 'expire':
       return expireBlocked(s, ctx, e.queueId);
+    case 'correctMinOffset':
+      return correctMinOffsetBlocked(s, ctx, e.queueId);
+    case 'storeReadable': {
+      const unreadable = (s[G.FLAGS] & GF.UNREADABLE) !== 0;
+      if (e.readable) return unreadable ? null : 'the store already answers getMessage';
+      return unreadable ? 'the store already answers getMessage with null' : null;
+    }
     case 'scan':
       return slave(s) ? 'the broker is a slave: the buffer service does not scan' : null;
     case 'gc':
@@ -115,6 +122,8 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
       return due <= at ? null : `the next timer slot is ${fmtTime(slot)}, read from ${fmtTime(due)} on, after ${fmtTime(at)}`;
     }
     case 'revive':
+      // Its first read of the revive queue gets null, taken for "no new message": the pass ends having read nothing.
+      if ((s[G.FLAGS] & GF.UNREADABLE) !== 0) return 'the store is not readable: the revive reads nothing';
       return reviveBlocked(s);
     case 'reviveComplete': {
       const k = inflightCk(s, ctx, e.queueId, e.startOffset, e.popTime);
@@ -176,7 +185,18 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
       produce(d, ctx, e.queueId);
       break;
     case 'expire':
-      expire(d, ctx, e.queueId);
+      expire(d, ctx, e.queueId, e.minOffsetLags ?? false);
+      break;
+    case 'correctMinOffset':
+      correctMinOffset(d, ctx, e.queueId);
+      break;
+    case 'storeReadable':
+      if (e.readable) d[G.FLAGS] &= ~GF.UNREADABLE;
+      else {
+        d[G.FLAGS] |= GF.UNREADABLE;
+        d[G.USED_UNREADABLE]++;
+      }
+      if (narrating(ctx)) observe(ctx, { kind: 'storeReadable', readable: e.readable });
       break;
     case 'scan':
       scan(d, ctx, e.slow ?? false);

@@ -29,6 +29,8 @@ export const BEHAVIOUR_NAMES = [
   'reviveReadFailureRePuts',
   'asyncPutOptions',
   'batchAckCallbackCopiesList',
+  'popNullReadCommitsZero',
+  'bufferCommitMovesBack',
 ] as const satisfies readonly SettingName[];
 
 export type Behaviours = Pick<Settings, (typeof BEHAVIOUR_NAMES)[number]>;
@@ -66,9 +68,11 @@ const ALPHA: Behaviours = {
   reviveReadFailureRePuts: false,
   asyncPutOptions: false,
   batchAckCallbackCopiesList: false,
+  popNullReadCommitsZero: true,
+  bufferCommitMovesBack: true,
 };
 
-const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true };
+const V500: Behaviours = { ...ALPHA, timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true, popNullReadCommitsZero: false };
 const V510: Behaviours = { ...V500, reviveMocksOrphanAck: true, reviveAsync: true, rePutCk: true, rePutCkOmitsBrokerName: true, reviveRePutsOverflowRead: true };
 const V514: Behaviours = { ...V510, batchAckSupported: true, bufferMergeKeyGuard: true };
 const V520: Behaviours = { ...V514, rePutCkOmitsBrokerName: false };
@@ -86,7 +90,7 @@ export const RELEASES: readonly Release[] = [
     note: 'CK and ACK delayed by delay levels; the revive has no idle rule and reads endTime from the re-put store time',
     behaviours: ALPHA,
   },
-  { name: '5.0.0', ref: 'rocketmq-all-5.0.0', date: '2022-09-19', note: 'timer wheel for CK/ACK delivery (#4753); the 3 s idle rule', behaviours: V500 },
+  { name: '5.0.0', ref: 'rocketmq-all-5.0.0', date: '2022-09-19', note: 'timer wheel for CK/ACK delivery (#4753); the 3 s idle rule; a pop reading null no longer commits offset 0 (#3503)', behaviours: V500 },
   {
     name: '5.1.0',
     ref: 'rocketmq-all-5.1.0',
@@ -153,6 +157,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback, with no handling of an exceptional read: PRS:535-585',
     asyncPutOptions: 'no appendCkAsync/appendAckAsync: every PBMS put is putMessageToSpecificQueue (PBMS:596-622, runInCurrent unused)',
     batchAckCallbackCopiesList: 'the scan sets toStoreBits itself from its list before clearing it (PBMS:276-294): no callback to read it',
+    popNullReadCommitsZero: 'a null read returns the rest count, nothing committed: PopMessageProcessor L525-527 (completedFuture(null)), 545-548',
+    bufferCommitMovesBack: 'commitOffset commits a smaller nextBeginOffset after a warning: PBMS:373-399 (warning L392, commit L394)',
   },
   '5.2.0': {
     bufferAckOmitsBrokerName: 'putAckToStore sets popTime (L634), no brokerName: PBMS:624-646',
@@ -178,6 +184,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback: PRS:532-576',
     asyncPutOptions: 'no appendCkAsync/appendAckAsync: PBMS puts are synchronous (putMessageToSpecificQueue in putCkToStore, putAckToStore and putBatchAckToStore: PBMS:601, 646, 686)',
     batchAckCallbackCopiesList: 'synchronous batch put; the scan marks toStoreBits from its list before the finally clears it (PBMS:276-294)',
+    popNullReadCommitsZero: 'a null read returns the rest count, nothing committed: PopMessageProcessor L565-567 (completedFuture(null)), 585-588',
+    bufferCommitMovesBack: 'commitOffset commits a smaller nextBeginOffset after a warning: PBMS:373-399 (warning L392, commit L394)',
   },
   '5.3.3': {
     bufferAckOmitsBrokerName: 'putAckToStore sets brokerName: PBMS:647',
@@ -203,6 +211,8 @@ export const PRESET_SOURCES: Readonly<Record<'5.1.4' | '5.2.0' | '5.3.3', Record
     reviveReadFailureRePuts: 'thenApply, and getNow in the allOf callback (PR #10986 open): PRS:541-576',
     asyncPutOptions: 'appendCkAsync / appendAckAsync: CFG:447-449; asynchronous puts PBMS:598-605, 660-666, 715-721',
     batchAckCallbackCopiesList: 'the scan passes its shared batchAckIndexList (PBMS:277, 287) and clears it in finally (PBMS:289-291); the callback iterates it (PBMS:742-744)',
+    popNullReadCommitsZero: 'a null read returns the rest count, nothing committed: PopMessageProcessor L747-749, 767-774',
+    bufferCommitMovesBack: 'commitOffset commits a smaller nextBeginOffset after a warning: PBMS:365-392 (warning L384, commit L386)',
   },
 };
 

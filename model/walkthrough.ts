@@ -66,6 +66,9 @@ export function stepHeadline(e: Event, obs: readonly Observation[]): string {
     case 'pop': {
       const p = of('pop')[0];
       if (of('mergeKeyConflict').length > 0) return `a pop of queue ${e.queueId} meets a merge-key conflict and returns nothing`;
+      if (of('popInitialOffsetNull').length > 0) return `a pop of queue ${e.queueId} reads null from the store and commits consumer offset 0`;
+      const mock = of('addCkMock')[0];
+      if (mock) return `a pop of queue ${e.queueId} finds only deleted messages: a mock wrapper (nextBeginOffset ${mock.nextBeginOffset}) joins the offset queue`;
       if (!p) return `a pop of queue ${e.queueId} finds nothing to return`;
       const where = of('addCk').length > 0 ? 'the CK stays in the buffer' : of('addCkJustOffset').length > 0 ? 'the CK goes straight to the revive topic' : 'the CK is stored';
       return `the client pops ${p.ck.num} message(s) from queue ${p.ck.queueId} (CK@${p.ck.startOffset}); ${where}`;
@@ -113,6 +116,10 @@ export function stepHeadline(e: Event, obs: readonly Observation[]): string {
       return `the broker becomes ${e.role}`;
     case 'persist':
       return 'the broker persists its offsets';
+    case 'storeReadable':
+      return e.readable ? 'the store answers reads again' : 'the store stops answering reads (getMessage returns null)';
+    case 'correctMinOffset':
+      return `the consume queue of queue ${e.queueId} corrects its min offset`;
     default:
       return offerLabel(e);
   }

@@ -99,7 +99,7 @@ function actionOf(e: Event | null): ItfValue {
   return { tag: type, value: encode(fields, null) };
 }
 
-export const ITF_VARS = ['action', 'now', 'serving', 'role', 'epoch', 'queues', 'cks', 'timer', 'reviveQueue', 'reviveOffset'] as const;
+export const ITF_VARS = ['action', 'now', 'serving', 'storeReadable', 'role', 'epoch', 'queues', 'cks', 'timer', 'reviveQueue', 'reviveOffset'] as const;
 
 /**
  * The ITF trace of `events` run from `model`'s initial state. Throws when an event is not

@@ -186,7 +186,7 @@ export function writesDirectly(d: Int32Array, ctx: Ctx, deliverMs: number): bool
 export function offsetIllegal(d: Int32Array, ctx: Ctx, k: number, i: number): string | null {
   const c = ctx.L.ck(k);
   const off = d[c + C.START] + i;
-  const min = d[ctx.L.q(d[c + C.QUEUE]) + Q.LIVE_FROM];
+  const min = d[ctx.L.q(d[c + C.QUEUE]) + Q.CQ_MIN];
   return off < min ? `offset ${off} is below the min offset ${min} of queue ${d[c + C.QUEUE]} (deleted by retention): NO_MESSAGE, nothing written` : null;
 }
 
@@ -196,7 +196,7 @@ export function rejectIllegalOffset(d: Int32Array, ctx: Ctx, k: number, i: numbe
   d[c + C.HELD] &= ~(1 << i);
   if (!narrating(ctx)) return;
   const q = d[c + C.QUEUE];
-  observe(ctx, { kind: 'offsetIllegal', request, offset: d[c + C.START] + i, at: d[G.NOW], queueId: q, minOffset: d[ctx.L.q(q) + Q.LIVE_FROM] });
+  observe(ctx, { kind: 'offsetIllegal', request, offset: d[c + C.START] + i, at: d[G.NOW], queueId: q, minOffset: d[ctx.L.q(q) + Q.CQ_MIN] });
 }
 
 /** The client acks message index i of CK k, with brokerName `bn` in its receipt handle. */

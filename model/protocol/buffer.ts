@@ -214,8 +214,10 @@ export function scanCommitOffset(d: Int32Array, ctx: Ctx): void {
       if (!hasFlag(d, c, CF.IN_OFFSET_QUEUE) || d[c + C.QUEUE] !== q) continue;
       if (!commitReady(d, c)) break;
       const before = d[L.q(q) + Q.CONSUMER_OFFSET];
-      d[L.q(q) + Q.CONSUMER_OFFSET] = d[c + C.NEXT_BEGIN];
       d[c + C.FLAGS] &= ~CF.IN_OFFSET_QUEUE;
+      // commitOffset only warns ("consumer offset less than store") before committing a smaller offset.
+      if (!ctx.s.bufferCommitMovesBack && d[c + C.NEXT_BEGIN] < before) continue;
+      d[L.q(q) + Q.CONSUMER_OFFSET] = d[c + C.NEXT_BEGIN];
       if (narrating(ctx)) {
         observe(ctx, { kind: 'commitOffset', queueId: q, from: before, to: d[c + C.NEXT_BEGIN], ck: ckRef(d, L, k), ckStored: hasFlag(d, c, CF.CK_STORED) });
       }

@@ -31,12 +31,20 @@ export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number, 
   if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist (queues 0..${ctx.L.queues - 1})`;
   if ((d[G.FLAGS] & GF.SLAVE) !== 0) return 'the broker is a slave: pops go to the master';
   if (popTime > readAt) return `popTime ${fmtTime(popTime)} is after the read at ${fmtTime(readAt)}`;
-  const start = popOffset(d, ctx, q);
   const b = ctx.L.q(q);
+  if ((d[G.FLAGS] & GF.UNREADABLE) !== 0) {
+    // getMessage answers null: from 5.0.0 the pop returns nothing and changes nothing.
+    if (!ctx.s.popNullReadCommitsZero) return 'the store is not readable (getMessage answers null): the pop returns nothing';
+    if (d[b + Q.CONSUMER_OFFSET] === 0) return 'the store is not readable and the consumer offset is already 0: the pop changes nothing';
+    return null;
+  }
+  const start = popOffset(d, ctx, q);
   if (start >= d[b + Q.MAX]) return `no message in queue ${q} at or after offset ${start}`;
   // Below the min offset getMessage answers OFFSET_TOO_SMALL and the pop reads again from
-  // the min offset; with every message there deleted too, nothing is returned.
-  if (d[b + Q.LIVE_FROM] >= d[b + Q.MAX]) return `no stored message in queue ${q} at or after offset ${start} (retention deleted up to ${d[b + Q.LIVE_FROM]})`;
+  // the min offset; with every message there deleted too, nothing is returned. (Above the
+  // consume queue's min offset but with the commit log deleted, getMessage answers
+  // MESSAGE_WAS_REMOVING and the pop adds a mock wrapper: only with --cq-lag.)
+  if (d[b + Q.CQ_MIN] >= d[b + Q.MAX]) return `no stored message in queue ${q} at or after offset ${start} (retention deleted up to ${d[b + Q.LIVE_FROM]})`;
   if (d[G.NCK] >= ctx.L.ckSlots) return `bound reached: ${ctx.L.ckSlots} CKs`;
   return null;
 }
@@ -48,7 +56,7 @@ export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number, 
  */
 function correctPopOffset(d: Int32Array, ctx: Ctx, q: number, offset: number): number {
   const b = ctx.L.q(q);
-  const min = d[b + Q.LIVE_FROM];
+  const min = d[b + Q.CQ_MIN];
   if (offset >= min) return offset;
   d[b + Q.CONSUMER_OFFSET] = min;
   if (narrating(ctx)) observe(ctx, { kind: 'offsetTooSmall', queueId: q, offset, minOffset: min });
@@ -65,10 +73,21 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
   const s = ctx.s;
   const now = d[G.NOW];
   d[G.USED_POPS]++;
+  if ((d[G.FLAGS] & GF.UNREADABLE) !== 0) {
+    popNullRead(d, ctx, q);
+    return -1;
+  }
   // The CK lists only the messages read, all stored. (From 5.1.0 RocketMQ keeps the
   // requested offset as the CK's startOffset and lists the read ones by diff; the model
   // numbers them from the first one read.)
-  const start = correctPopOffset(d, ctx, q, popOffset(d, ctx, q));
+  const requested = correctPopOffset(d, ctx, q, popOffset(d, ctx, q));
+  // getMessage walks the consume queue from there, skipping units whose commit-log message
+  // retention already deleted (only with --cq-lag can such units be at or above the min offset).
+  const start = Math.max(requested, d[L.q(q) + Q.LIVE_FROM]);
+  if (start >= d[L.q(q) + Q.MAX]) {
+    addCkMock(d, ctx, q, requested, popTime);
+    return d[G.NCK] - 1;
+  }
   const n = Math.min(maxNums, d[L.q(q) + Q.MAX] - start);
   const T = popTime + s.popInvisibleTime;
   const old = findWrapper(d, ctx, q, start, popTime, LOCAL_BROKER);
@@ -113,6 +132,49 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
     observe(ctx, { kind: 'addCkJustOffset', ck: ckRef(d, L, k), why, deliverTimeMs: T - K.ackTimeInterval });
   }
   return k;
+}
+
+/**
+ * 5.0.0-alpha's popMsgFromQueue with a null getMessage (popNullReadCommitsZero): the null is
+ * taken for a wrong offset, consumer offset 0 is committed directly (ConsumerOffsetManager,
+ * not the offset FIFO) and the read is tried again at 0; the second null ends the pop with no
+ * message (a NullPointerException on the result). Nothing else changes.
+ */
+function popNullRead(d: Int32Array, ctx: Ctx, q: number): void {
+  const b = ctx.L.q(q);
+  const before = d[b + Q.CONSUMER_OFFSET];
+  const offset = popOffset(d, ctx, q);
+  d[b + Q.CONSUMER_OFFSET] = 0;
+  if (narrating(ctx)) observe(ctx, { kind: 'popInitialOffsetNull', queueId: q, offset, from: before });
+}
+
+/**
+ * Every consume-queue unit from `requested` on points into commit log that retention deleted
+ * (MESSAGE_WAS_REMOVING, nextBeginOffset = the queue's max offset): addCkMock puts an
+ * offset-only wrapper (num 0, justOffset, ckStored) in the offset FIFO only. No CK is written,
+ * no merge-key check is made; the wrapper commits nextBeginOffset when it reaches the head of
+ * the FIFO, and getLatestOffset makes the next pop start there.
+ */
+function addCkMock(d: Int32Array, ctx: Ctx, q: number, requested: number, popTime: number): void {
+  const L = ctx.L;
+  const k = d[G.NCK];
+  const c = L.ck(k);
+  d[G.NCK] = k + 1;
+  d[c + C.ORIGIN] = ORIGIN.MOCK;
+  d[c + C.QUEUE] = q;
+  d[c + C.START] = requested;
+  d[c + C.NUM] = 0;
+  d[c + C.POP_TIME] = popTime;
+  d[c + C.INVISIBLE] = ctx.s.popInvisibleTime;
+  d[c + C.BROKER] = LOCAL_BROKER;
+  d[c + C.NEXT_BEGIN] = d[L.q(q) + Q.MAX];
+  d[c + C.PARENT] = -1;
+  d[c + C.EPOCH] = d[G.EPOCH];
+  d[c + C.REVIVE_POS] = -1;
+  d[c + C.FLAGS] = CF.IN_OFFSET_QUEUE | CF.JUST_OFFSET | CF.CK_STORED;
+  if (narrating(ctx)) {
+    observe(ctx, { kind: 'addCkMock', queueId: q, startOffset: requested, nextBeginOffset: d[c + C.NEXT_BEGIN], deletedUpTo: d[L.q(q) + Q.LIVE_FROM] });
+  }
 }
 
 /**

@@ -19,13 +19,32 @@ export function produceBlocked(d: Int32Array, ctx: Ctx, q: number): string | nul
   return null;
 }
 
-/** Retention deletes the oldest message still stored. */
-export function expire(d: Int32Array, ctx: Ctx, q: number): void {
+/**
+ * Retention deletes the oldest message still stored. By default the consume queue's min
+ * offset follows in the same step; with `minOffsetLags` only the commit log is cleaned and
+ * correctMinOffset moves the min offset later (the MESSAGE_WAS_REMOVING window).
+ */
+export function expire(d: Int32Array, ctx: Ctx, q: number, minOffsetLags = false): void {
   const b = ctx.L.q(q);
   const off = d[b + Q.LIVE_FROM];
   d[b + Q.LIVE_FROM] = off + 1;
+  if (!minOffsetLags) d[b + Q.CQ_MIN] = off + 1;
   d[G.USED_EXPIRIES]++;
-  if (narrating(ctx)) observe(ctx, { kind: 'expire', queueId: q, offset: off });
+  if (narrating(ctx)) observe(ctx, { kind: 'expire', queueId: q, offset: off, ...(minOffsetLags ? { minOffsetLags: true } : {}) });
+}
+
+/** ConsumeQueue.correctMinOffset: the min offset moves up to the first unit whose message is still stored. */
+export function correctMinOffset(d: Int32Array, ctx: Ctx, q: number): void {
+  const b = ctx.L.q(q);
+  const from = d[b + Q.CQ_MIN];
+  d[b + Q.CQ_MIN] = d[b + Q.LIVE_FROM];
+  if (narrating(ctx)) observe(ctx, { kind: 'correctMinOffset', queueId: q, from, to: d[b + Q.LIVE_FROM] });
+}
+
+export function correctMinOffsetBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
+  if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist`;
+  const b = ctx.L.q(q);
+  return d[b + Q.CQ_MIN] < d[b + Q.LIVE_FROM] ? null : `the min offset of queue ${q} is already ${d[b + Q.CQ_MIN]}`;
 }
 
 export function expireBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {

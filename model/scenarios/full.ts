@@ -16,7 +16,7 @@ import { persistUseful } from '../protocol/broker.js';
 import { ackInTime, addAkRefusal, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
-import { expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
+import { correctMinOffsetBlocked, expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
 import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
 import { lateAck, putCallbackPending } from '../protocol/buffer.js';
@@ -61,6 +61,10 @@ export interface FullBounds {
   readonly produce: number;
   readonly expire: number;
   readonly gc: number;
+  /** Windows in which DefaultMessageStore.getMessage answers null (not readable, as in a start-up after a restart). */
+  readonly unreadable: number;
+  /** Retention cleans the commit log first; the consume queue's min offset follows in a later step (correctMinOffset). */
+  readonly cqLag: boolean;
   /** Pops may sample popTime one tick before their read. */
   readonly popLag: boolean;
   readonly timerLag: boolean;
@@ -92,6 +96,8 @@ export const FULL_DEFAULTS: FullBounds = {
   produce: 0,
   expire: 0,
   gc: 0,
+  unreadable: 0,
+  cqLag: false,
   popLag: false,
   timerLag: false,
   scanStalls: false,
@@ -118,6 +124,8 @@ export function describeBounds(b: FullBounds): string {
     ['produce', b.produce],
     ['expire', b.expire],
     ['gc', b.gc],
+    ['unreadable', b.unreadable],
+    ['cqLag', b.cqLag],
     ['popLag', b.popLag],
     ['timerLag', b.timerLag],
     ['scanStalls', b.scanStalls],
@@ -179,7 +187,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   // (retention, produce, popTime before the read, a new CK for one offset) or lets two CKs
   // hold the same offset (a crash, a role change or scanGarbage re-pops it).
   const symmetric =
-    b.expire === 0 && b.produce === 0 && !b.popLag && b.changes === 0 && b.retryFailures === 0 && b.crashes === 0 && b.roleChanges === 0 && b.gc === 0 && !asyncRetries && !lateAcks;
+    b.expire === 0 && b.produce === 0 && !b.popLag && b.changes === 0 && b.retryFailures === 0 && b.crashes === 0 && b.roleChanges === 0 && b.gc === 0 && b.unreadable === 0 && !asyncRetries && !lateAcks;
 
   return {
     scenario: 'full',
@@ -212,7 +220,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
         if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push(SLOW_SCAN);
       }
       // reviveSurelyIdle spares the dry run of a pass that has nothing due (then the failing one has none either).
-      if (reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
+      if ((st[G.FLAGS] & GF.UNREADABLE) === 0 && reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
         const next = dryRun(st, ctx, REVIVE, afterRevive);
         if (!sameState(st, next)) offerBuilt(REVIVE, next);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
@@ -256,12 +264,16 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       else if (st[G.USED_ROLE_CHANGES] < b.roleChanges) out.push(TO_SLAVE);
 
       const clientActive = b.horizon < 0 || now <= b.horizon;
+      // A window in which the store answers getMessage with null always ends (no run ends in it).
+      if ((st[G.FLAGS] & GF.UNREADABLE) !== 0) out.push(READABLE);
+      else if (st[G.USED_UNREADABLE] < b.unreadable && clientActive) out.push(UNREADABLE);
 
       // The store.
       for (let q = 0; q < b.queues && clientActive; q++) {
         if (st[G.USED_PRODUCES] < b.produce && produceBlocked(st, ctx, q) === null) out.push({ type: 'produce', queueId: q });
-        if (st[G.USED_EXPIRIES] < b.expire && expireBlocked(st, ctx, q) === null) out.push({ type: 'expire', queueId: q });
+        if (st[G.USED_EXPIRIES] < b.expire && expireBlocked(st, ctx, q) === null) out.push(b.cqLag ? { type: 'expire', queueId: q, minOffsetLags: true } : { type: 'expire', queueId: q });
       }
+      for (let q = 0; q < b.queues && b.cqLag; q++) if (correctMinOffsetBlocked(st, ctx, q) === null) out.push({ type: 'correctMinOffset', queueId: q });
 
       // The client.
       if (clientActive && st[G.USED_POPS] < b.pops && (b.popsUntil < 0 || now <= b.popsUntil)) {
@@ -306,6 +318,7 @@ const BUDGETS: readonly (readonly [number, keyof FullBounds, string])[] = [
   [G.USED_PRODUCES, 'produce', 'produced message'],
   [G.USED_EXPIRIES, 'expire', 'expired message'],
   [G.USED_GCS, 'gc', 'scanGarbage run'],
+  [G.USED_UNREADABLE, 'unreadable', 'window of an unreadable store'],
 ];
 
 /**
@@ -369,6 +382,8 @@ const PERSIST: Event = { type: 'persist' };
 const CRASH: Event = { type: 'crash' };
 const TO_SLAVE: Event = { type: 'roleChange', role: 'slave' };
 const TO_MASTER: Event = { type: 'roleChange', role: 'master' };
+const UNREADABLE: Event = { type: 'storeReadable', readable: false };
+const READABLE: Event = { type: 'storeReadable', readable: true };
 
 function sameState(a: Int32Array, b: Int32Array): boolean {
   // The clock is equal here (no event without `at` moves it).

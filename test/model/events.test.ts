@@ -51,6 +51,8 @@ describe('event schema', () => {
       | 'persist'
       | 'crash'
       | 'roleChange'
+      | 'storeReadable'
+      | 'correctMinOffset'
       | 'tick'
     >();
   });

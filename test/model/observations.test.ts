@@ -43,6 +43,7 @@ function models(): [string, PopModel][] {
       'full head, late asynchronous CK and AckMsg puts',
       fullModel('head', { messages: 2, pops: 1, batch: 2 }, { appendCkAsync: true, appendAckAsync: true, putsCompleteLate: true }),
     ],
+    ['full head expire=1 cqLag (a mock wrapper)', fullModel('head', { ...one, expire: 1, cqLag: true })],
   );
   return out;
 }

@@ -116,6 +116,7 @@ describe('the soundness sweep: every fault alone and in pairs, on releases witho
     expect([...FAULT_BOUNDS].sort()).toEqual(
       [
         'changes',
+        'cqLag',
         'crashes',
         'dupAcks',
         'expire',
@@ -131,6 +132,7 @@ describe('the soundness sweep: every fault alone and in pairs, on releases witho
         'staleHandles',
         'storeFailures',
         'timerLag',
+        'unreadable',
       ].sort(),
     );
   });

@@ -35,6 +35,9 @@ const FLIPS: Partial<Record<SettingName, Flip>> = {
   reviveRePutsOverflowRead: { entry: '8479', release: '5.3.1' },
   reviveReadFailureRePuts: { entry: '10985', release: 'head' },
   batchAckCallbackCopiesList: { entry: '10256', release: 'head' },
+  // 5.0.0 with 5.0.0-alpha's null handling put back: the pop commits offset 0 again.
+  popNullReadCommitsZero: { entry: '3503', release: '5.0.0' },
+  bufferCommitMovesBack: { entry: 'H5.1', release: 'head' },
 };
 
 describe('every switch with a buggy value can expose the bug it guards', () => {

@@ -13,7 +13,7 @@ import { renderBug, renderCheck } from './text.js';
 import { argsFor, runBug } from './bug-command.js';
 import { findCkEntry } from '../model/catalogue.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
-import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
+import { parseReplayArgs, renderKvReplay, renderReplay, runAnyReplay } from './replay-command.js';
 import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
 import { packageVersion } from './version.js';
 import { parseServeArgs, runServe } from './serve-command.js';
@@ -219,9 +219,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.out(COMMAND_HELP.replay);
       return EXIT.holds;
     }
-    const report = runReplay({ file: a.file, invariants: a.invariants }, io.readFile);
-    io.out(`${a.json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
-    return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
+    const any = runAnyReplay({ file: a.file, invariants: a.invariants, rocketmq: a.rocketmq ?? null }, io.readFile);
+    const text = any.kind === 'kv' ? renderKvReplay(any.report) : renderReplay(any.report);
+    io.out(`${a.json ? JSON.stringify(any.report, null, 2) : text}\n`);
+    return any.report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
   }
   if (command === 'validate') {
     const a = parseValidateArgs(command, rest);

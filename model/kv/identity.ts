@@ -106,5 +106,5 @@ export function kvIdentityIssue(candidate: unknown): { readonly path: readonly P
 export function kvIdentityError(candidate: unknown): string | null {
   const i = kvIdentityIssue(candidate);
   if (i === null) return null;
-  return `${kvFlagOf(i.path)}: ${i.message}`;
+  return i.path.length === 0 ? i.message : `${kvFlagOf(i.path)}: ${i.message}`;
 }

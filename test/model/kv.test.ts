@@ -292,6 +292,35 @@ describe('popcheck check --kv', () => {
     }
   });
 
+  it('popcheck bugs lists the KV entries with their implementation, and bugs --json gives each run as check flags', async () => {
+    const t = await cli('bugs');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('kv-premature-commit  KV: a pop during the cache cleanup commits the consumer offset');
+    expect(t.stdout).toContain('    implementation: KV (RocksDB) service');
+    expect(t.stdout).toContain('    implementation: CK path');
+    const j = JSON.parse((await cli('bugs', '--json')).stdout);
+    const kv = j.find((e: { id: string }) => e.id === 'kv-change-same-key');
+    expect(kv).toMatchObject({
+      implementation: 'kv',
+      affected: ['5.3.2', '5.3.3', 'head'],
+      shortestCounterexample: 4,
+      reproduction: { scenario: 'kv', fixed: null, buggyFlags: '--scenario kv --messages 1 --pops 1 --changes 1 --set enablePopBufferMerge=false --invariant no-loss --rocketmq head', fixedFlags: null },
+    });
+    expect(kv.invariantMeaning).toMatch(/^when nothing is left to happen, every offset below the committed consumer offset/);
+    expect(j.filter((e: { implementation: string }) => e.implementation === 'ck')).toHaveLength(20);
+  });
+
+  it.each([
+    [['explain', '--bug', 'kv-premature-commit'], 'explain does not cover yet'],
+    [['diagram', 'sequence', '--bug', 'kv-premature-commit'], 'diagram sequence does not cover yet'],
+  ])('%j: a CK-only tool refuses a KV entry in one line, exit 2', async (args, msg) => {
+    const r = await cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(msg);
+    expect(r.stderr).toContain('run popcheck check --bug kv-premature-commit');
+  });
+
   it('--bug of an entry open at head says so, and --json carries the runs', async () => {
     const r = await cli('check', '--bug', 'kv-change-same-key', '--json');
     expect(r.code).toBe(0);

@@ -25,6 +25,7 @@ import { KV_IDENTITY_FIELDS, type KvIdentity } from '../model/kv/identity.js';
 import { D, DF, KG, LOC, R } from '../model/kv/layout.js';
 import { describeKvEvent, KvModel, nextBreakpoint } from '../model/kv/model.js';
 import { cacheDue, delVis, pullStart, scanDue, type KvEvent } from '../model/kv/rules.js';
+import { readJsonLines } from './read.js';
 
 const Index = z.number().int().min(0).max(1000);
 const At = z.number().int().min(0).max(MAX_TIME).optional();
@@ -99,44 +100,8 @@ export type KvReadResult =
   | { readonly ok: true; readonly header: KvTraceHeader; readonly headerLine: number; readonly events: readonly KvTraceLine[]; readonly skipped: readonly number[] }
   | { readonly ok: false; readonly error: { readonly line: number; readonly message: string } };
 
-const issue = (e: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string => {
-  const first = e.issues[0];
-  return `${first.path.length > 0 ? `${first.path.map(String).join('.')}: ` : ''}${first.message}`;
-};
-
 export function readKvTrace(text: string): KvReadResult {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  let header: KvTraceHeader | null = null;
-  let headerLine = 0;
-  const events: KvTraceLine[] = [];
-  const skipped: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
-    const raw = lines[i].trim();
-    if (raw === '' || raw.startsWith('#')) {
-      skipped.push(n);
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      return { ok: false, error: { line: n, message: `not JSON: ${(err as Error).message}` } };
-    }
-    if (header === null) {
-      const h = KvTraceHeaderSchema.safeParse(value);
-      if (!h.success) return { ok: false, error: { line: n, message: `not a popcheck KV trace header: ${issue(h.error)}` } };
-      header = h.data;
-      headerLine = n;
-      continue;
-    }
-    const e = KvEventSchema.safeParse(value);
-    if (!e.success) return { ok: false, error: { line: n, message: `not a KV event: ${issue(e.error)}` } };
-    events.push({ line: n, event: e.data });
-  }
-  if (header === null) return { ok: false, error: { line: lines.length + 1, message: 'no header line' } };
-  return { ok: true, header, headerLine, events, skipped };
+  return readJsonLines(text, KvTraceHeaderSchema, KvEventSchema, { header: 'a popcheck KV trace header', event: 'a KV event' });
 }
 
 export interface KvReplayStep {

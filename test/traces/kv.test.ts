@@ -185,6 +185,24 @@ describe('popcheck check --kv --trace-out, replay and validate', () => {
     }
   });
 
+  it('replay --rocketmq works for CK traces too: the 5.3.1 counterexample of #8835 violates there and conforms on 5.3.2', async () => {
+    const w = await cli('check', '--bug', '8835', '--trace-out', 'ck-8835.jsonl');
+    expect(w.code).toBe(0);
+    expect((await cli('replay', 'ck-8835.jsonl')).code).toBe(1);
+    const fixed = await cli('replay', 'ck-8835.jsonl', '--rocketmq', '5.3.2', '--json');
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ verdict: 'conforms' });
+    const bad = await cli('replay', 'ck-8835.jsonl', '--rocketmq', '9.9.9');
+    expect([bad.code, bad.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(bad.stderr).toContain("--rocketmq: unknown release '9.9.9'");
+  });
+
+  it('a KV entry takes no pop.log trace format (one line, exit 2)', async () => {
+    const r = await cli('check', '--bug', 'kv-premature-commit', '--trace-out', 'x.log', '--trace-format', 'poplog');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('replay --rocketmq refuses a release without the KV service, naming the flag', async () => {
     FILES.set('kv-r.jsonl', '{"popcheck":"trace","version":1,"scenario":"kv","messages":1,"rocketmq":"head"}\n');
     const r = await cli('replay', 'kv-r.jsonl', '--rocketmq', '5.3.0');

@@ -5,7 +5,7 @@
  * signal) leaves the comparison `incomplete` unless what it found already contradicts the
  * catalogue.
  */
-import { findEntry, type BugEntry, type BugRun } from '../model/catalogue.js';
+import { findCkEntry, type BugEntry, type BugRun } from '../model/catalogue.js';
 import { reproductionIdentity } from '../model/identity.js';
 import { checkIdentity, type CheckArgs } from './args.js';
 import { runCheck, type CheckReport, type Clock } from './check-command.js';
@@ -33,7 +33,7 @@ export function bugOutcome(expectBuggy: 'violated' | 'holds', buggy: CheckReport
 }
 
 export async function runBug(a: CheckArgs, clock: Clock): Promise<BugReport> {
-  const entry = a.bug === null ? undefined : findEntry(a.bug);
+  const entry = a.bug === null ? undefined : findCkEntry(a.bug);
   if (!entry) throw new UsageError(`--bug: unknown catalogue entry '${a.bug}'`);
   const buggy = await runCheck(argsFor(entry, 'buggy', a), clock);
   const fixed = await runCheck(argsFor(entry, 'fixed', a), clock);

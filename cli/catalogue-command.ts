@@ -1,13 +1,19 @@
 /** `popcheck bugs` and `popcheck versions`: the catalogue and the release presets as data or text. */
-import { CATALOGUE } from '../model/catalogue.js';
+import { CATALOGUE, entryIdentity, isCk, isKv } from '../model/catalogue.js';
+import { identityFlags } from '../model/identity.js';
+import { KV_DESCRIPTIONS, type KvInvariantName } from '../model/kv/invariants.js';
 import { invariantDescription } from '../model/invariants.js';
 import { SETTING_INFO } from '../model/settings.js';
 import { BEHAVIOUR_NAMES, RELEASES } from '../model/versions.js';
+
+/** How an implementation is named to the user. */
+export const IMPLEMENTATION_NAMES = { ck: 'CK path', kv: 'KV (RocksDB) service' } as const;
 
 export function bugsJson(): unknown {
   return CATALOGUE.map((e) => ({
     id: e.id,
     kind: e.kind,
+    implementation: e.implementation,
     title: e.title,
     summary: e.summary,
     links: e.links,
@@ -15,26 +21,30 @@ export function bugsJson(): unknown {
     fixedIn: e.fixedIn,
     switches: e.switches,
     invariant: e.invariant,
-    invariantMeaning: invariantDescription(e.invariant),
+    invariantMeaning: isKv(e) ? KV_DESCRIPTIONS[e.invariant as KvInvariantName] : invariantDescription(e.invariant),
     reproduction: {
       scenario: e.scenario,
       messages: e.messages,
       bounds: e.bounds ?? {},
-      batchAck: e.batchAck ?? false,
+      batchAck: isCk(e) ? (e.batchAck ?? false) : false,
       settings: e.settings ?? {},
       buggy: e.buggy,
       fixed: e.fixed,
+      buggyFlags: identityFlags(entryIdentity(e, e.buggy, [e.invariant])),
+      fixedFlags: e.fixed === null ? null : identityFlags(entryIdentity(e, e.fixed, [e.invariant])),
     },
     expectBuggy: e.expectBuggy,
     shortestCounterexample: e.shortest,
     ...(e.finding ? { finding: e.finding } : {}),
+    ...(e.java ? { java: e.java } : {}),
   }));
 }
 
 export function bugsText(): string {
   const lines: string[] = [];
   for (const e of CATALOGUE) {
-    lines.push(`${e.kind === 'bug' ? '#' : ''}${e.id}  ${e.title}${e.kind === 'hazard' ? '  [hazard: client/proxy misuse, not a broker bug]' : ''}`);
+    lines.push(`${e.kind === 'bug' && isCk(e) ? '#' : ''}${e.id}  ${e.title}${e.kind === 'hazard' ? '  [hazard: client/proxy misuse, not a broker bug]' : ''}`);
+    lines.push(`    implementation: ${IMPLEMENTATION_NAMES[e.implementation]}`);
     lines.push(`    ${e.summary}`);
     lines.push(`    affected: ${e.affected.join(', ')}; fixed: ${e.fixedIn}`);
     lines.push(`    breaks ${e.invariant}; switches: ${e.switches.join(', ') || '(none)'}`);

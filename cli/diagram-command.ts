@@ -3,7 +3,7 @@
  * write. The model and the checker draw (as text); this file runs them and picks the output.
  */
 import { stateGraph, toDot, type Path } from '../checker/index.js';
-import { findEntry, CATALOGUE } from '../model/catalogue.js';
+import { findCkEntry, findEntry, CATALOGUE, kvOnlyNote } from '../model/catalogue.js';
 import type { Event } from '../model/events.js';
 import { stateLabeller } from '../model/graph-label.js';
 import type { ModelIdentity } from '../model/identity.js';
@@ -84,6 +84,8 @@ export function parseDiagramArgs(argv: readonly string[]): DiagramArgs {
   if (kind === 'sequence') {
     if (bug === null) throw new UsageError('diagram sequence needs --bug ID (popcheck bugs lists them)');
     if (!findEntry(bug)) throw new UsageError(`--bug: unknown catalogue entry '${bug}' (known: ${CATALOGUE.map((e) => e.id).join(', ')})`);
+    const kv = kvOnlyNote(bug, 'diagram sequence');
+    if (kv !== null) throw new UsageError(`--bug: ${kv}`);
   }
   return { help: false, kind, out: (v.out as string | undefined) ?? null, bug, fixed: v.fixed === true };
 }
@@ -94,7 +96,7 @@ export function parseDiagramArgs(argv: readonly string[]): DiagramArgs {
  */
 export async function runDiagram(a: DiagramArgs, clock: Clock): Promise<{ text: string; note: string | null }> {
   if (a.kind === 'lifecycle') return { text: lifecycleMarkdown(), note: null };
-  const entry = findEntry(a.bug!)!;
+  const entry = findCkEntry(a.bug!)!;
   const base = parseCheckArgs([]);
   const buggy = argsFor(entry, 'buggy', base);
   const report = await runCheck(buggy, clock);

@@ -5,7 +5,7 @@
  * (`--trace FILE`), or the shortest counterexample of a check given by check's scenario flags.
  * Returns the report as data; run.ts prints it.
  */
-import { findEntry, CATALOGUE } from '../model/catalogue.js';
+import { findCkEntry, findEntry, CATALOGUE, kvOnlyNote } from '../model/catalogue.js';
 import { reproductionIdentity, type ModelIdentity } from '../model/identity.js';
 import { bugSession, Session } from '../model/session.js';
 import { walkthrough, type Walkthrough } from '../model/walkthrough.js';
@@ -57,6 +57,8 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
   }
   if (bug !== undefined) {
     if (!findEntry(bug)) throw new UsageError(`--bug: unknown catalogue entry '${bug}' (known: ${CATALOGUE.map((e) => e.id).join(', ')})`);
+    const kv = kvOnlyNote(bug, 'explain');
+    if (kv !== null) throw new UsageError(`--bug: ${kv}`);
     return { help, json, mermaid, source: { kind: 'bug', id: bug, fixed: v.fixed === true } };
   }
   if (trace !== undefined) return { help, json, mermaid, source: { kind: 'trace', file: trace } };
@@ -97,7 +99,7 @@ export interface ExplainResult {
 }
 
 function bugRun(id: string, fixed: boolean): ExplainResult {
-  const entry = findEntry(id)!;
+  const entry = findCkEntry(id)!;
   const buggyIdentity = reproductionIdentity(entry, entry.buggy, null);
   const fixedIdentity = reproductionIdentity(entry, entry.fixed, null);
   const { session: buggy } = bugSession(id, 'buggy');

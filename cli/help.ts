@@ -21,7 +21,7 @@ Usage:
   popcheck validate FILE... [--rocketmq R] [--json]
                                check what a broker wrote (RocketMQ's pop.log, popcheck's
                                JSON Lines form of it, or a popcheck trace) against the protocol
-  popcheck replay FILE [--json] [--invariant NAME]...
+  popcheck replay FILE [--json] [--rocketmq R] [--invariant NAME]...
                                validate a JSON Lines model trace against the protocol
   popcheck simulate --cks N --out FILE [options]
                                write a random, valid pop.log of N CKs (or its JSON Lines form)
@@ -56,6 +56,7 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --stop-at-first      stop at the first violation (no interleaving counts)
   --with-states        include the state after each counterexample step in --json output
   --bug ID             run catalogue entry ID (see popcheck bugs) on its buggy and fixing release
+                       (a KV entry, kv-...: on every release it affects and its fix, or "open at head")
   --trace-out FILE     write the counterexample as a JSON Lines trace (popcheck replay FILE reads it);
                        with --bug, the buggy release's; without a counterexample no file is written
                        (a note on stderr says so) and the exit code is the verdict's
@@ -99,14 +100,17 @@ the report so far, verdict incomplete (stopReason interrupted), exit 3.
 ${EXIT_CODES_TEXT}
 `;
 
-export const REPLAY_HELP = `Usage: popcheck replay FILE [--json] [--invariant NAME]...
+export const REPLAY_HELP = `Usage: popcheck replay FILE [--json] [--rocketmq R] [--invariant NAME]...
 
 Replays a JSON Lines trace (a header naming the model, then one event per line) against the
 protocol from the initial state, checking the invariants after every event; when the trace
 ends at rest (no event left enabled) the final invariants (no-loss) are checked too, else the
-report says they were not and which events were pending.
+report says they were not and which events were pending. A header with "scenario":"kv" is a
+trace of the KV (RocksDB) service (popcheck check --kv --trace-out FILE writes one) and is
+replayed against the KV model.
 
   --json               print one JSON object instead of text
+  --rocketmq R         replay against release R instead of the one the header names
   --invariant NAME     check only this invariant (repeatable; default: the header's, else the default set)
 
 Exit codes: 0 conforms, 1 diverges (an event the protocol or the header's bounds do not allow)
@@ -176,7 +180,8 @@ Exit codes: 0 written, 2 usage error (a bad flag, a file that cannot be written)
 
 export const BUGS_HELP = `Usage: popcheck bugs [--json]
 
-Lists the catalogue of RocketMQ POP bugs and hazards, each with the model configuration that
+Lists the catalogue of RocketMQ POP bugs and hazards, of both implementations (the CK path and
+the KV (RocksDB) service, each entry says which), each with the model configuration that
 reproduces it (popcheck check --bug ID runs it).
 
   --json               print the catalogue as JSON

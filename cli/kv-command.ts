@@ -4,11 +4,14 @@
  * `--bug kv-...` runs a KV catalogue finding on its buggy releases.
  */
 import { check, type CheckResult } from '../checker/index.js';
-import { KV_FINDINGS, kvFindingIdentity } from '../model/kv/catalogue.js';
+import { entryIdentity, findEntry, isKv, KV_CATALOGUE } from '../model/catalogue.js';
+import { identityFlags } from '../model/identity.js';
+import { KV_SETTABLE, type KvIdentity } from '../model/kv/identity.js';
 import { KV_INVARIANT_NAMES } from '../model/kv/invariants.js';
-import { describeKvEvent, describeKvState, KV_BOUND_LIMITS, KV_DEFAULTS, KV_RELEASES, kvIdentityError, KvModel, type KvBounds, type KvIdentity } from '../model/kv/model.js';
-import type { KvEvent, KvSettings } from '../model/kv/rules.js';
+import { describeKvEvent, describeKvState, KV_BOUND_LIMITS, KV_DEFAULTS, KV_RELEASES, kvIdentityError, KvModel, type KvBounds } from '../model/kv/model.js';
+import type { KvEvent } from '../model/kv/rules.js';
 import { buildPopModel, ModelArgsError, type ModelArgs } from '../model/factory.js';
+import { writeKvTrace } from '../traces/kv.js';
 import { parseFlags, UsageError } from './errors.js';
 
 export interface KvCheckArgs {
@@ -16,22 +19,21 @@ export interface KvCheckArgs {
   readonly json: boolean;
   readonly maxStates: number | null;
   readonly help: boolean;
+  readonly bug: string | null;
+  readonly compare: boolean;
+  /** `--trace-out FILE`: the first counterexample as a KV trace (traces/kv.ts; `popcheck replay FILE` reads it). */
+  readonly traceOut: string | null;
 }
 
-const SETTABLE: Readonly<Record<string, 'boolean' | 'ms' | 'int'>> = {
-  enablePopBufferMerge: 'boolean',
-  popInvisibleTime: 'ms',
-  popCkStayBufferTime: 'ms',
-  popReviveMaxAttemptTimes: 'int',
-  kvStagedMinOffset: 'boolean',
-  kvAtomicCleanup: 'boolean',
-};
-
-/** Is this `check` argument list for the KV model? */
+/** Is this `check` argument list for the KV model? (`--bug` with a KV entry's id is too.) */
 export function wantsKv(argv: readonly string[]): boolean {
   if (argv.includes('--kv') || argv.includes('--scenario=kv') || argv.includes('--compare-implementations')) return true;
   const i = argv.indexOf('--scenario');
-  return i >= 0 && argv[i + 1] === 'kv';
+  if (i >= 0 && argv[i + 1] === 'kv') return true;
+  const bug = argv.indexOf('--bug');
+  const id = bug >= 0 ? argv[bug + 1] : argv.find((x) => x.startsWith('--bug='))?.slice('--bug='.length);
+  const entry = id === undefined ? undefined : findEntry(id);
+  return entry !== undefined && isKv(entry);
 }
 
 export const KV_HELP = `popcheck check --kv [options]   (also: --scenario kv)
@@ -49,9 +51,13 @@ Options:
   --changes N             changes of invisible time (${KV_BOUND_LIMITS.changes.min}-${KV_BOUND_LIMITS.changes.max}, default 0)
   --crashes N             broker crashes (${KV_BOUND_LIMITS.crashes.min}-${KV_BOUND_LIMITS.crashes.max}, default 0)
   --retry-failures N      failed retry-topic writes (${KV_BOUND_LIMITS.retryFailures.min}-${KV_BOUND_LIMITS.retryFailures.max}, default 0)
-  --set NAME=VALUE        ${Object.keys(SETTABLE).join(', ')}
+  --set NAME=VALUE        ${Object.keys(KV_SETTABLE).join(', ')}
   --invariant NAME        check only these (repeatable): ${KV_INVARIANT_NAMES.join(', ')}
-  --bug ID                run a KV finding on its buggy releases: ${KV_FINDINGS.map((f) => f.id).join(', ')}
+  --bug ID                a KV catalogue entry (popcheck bugs) on every release it affects and on
+                          its fix, or "open at head": ${KV_CATALOGUE.map((f) => f.id).join(', ')}
+                          (popcheck check --bug ID without --kv does the same)
+  --trace-out FILE        write the first counterexample as a KV trace (with --bug: the buggy
+                          run's); popcheck replay FILE replays it against the model
   --compare-implementations
                           run the same bounds (messages, pops, batch, changes, crashes,
                           retry failures; clients ack before the deadline) on the CK path
@@ -61,7 +67,7 @@ Options:
   --json                  the report as JSON
 `;
 
-export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly bug: string | null; readonly compare: boolean } {
+export function parseKvArgs(argv: readonly string[]): KvCheckArgs {
   const { values: v } = parseFlags('check --kv', argv, {
     kv: { type: 'boolean' },
     scenario: { type: 'string' },
@@ -75,6 +81,7 @@ export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly b
     set: { type: 'string', multiple: true },
     invariant: { type: 'string', multiple: true },
     bug: { type: 'string' },
+    'trace-out': { type: 'string' },
     'compare-implementations': { type: 'boolean' },
     'max-states': { type: 'string' },
     json: { type: 'boolean' },
@@ -93,8 +100,8 @@ export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly b
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     const raw = eq < 0 ? '' : item.slice(eq + 1);
-    const type = SETTABLE[name];
-    if (type === undefined) throw new UsageError(`--set: unknown KV setting '${name}' (known: ${Object.keys(SETTABLE).join(', ')})`);
+    const type = (KV_SETTABLE as Record<string, string>)[name];
+    if (type === undefined) throw new UsageError(`--set: unknown KV setting '${name}' (known: ${Object.keys(KV_SETTABLE).join(', ')})`);
     if (type === 'boolean') {
       if (raw !== 'true' && raw !== 'false') throw new UsageError(`--set ${name}: takes true or false, not '${raw}'`);
       settings[name] = raw === 'true';
@@ -116,12 +123,20 @@ export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly b
     maxStates = Number(raw);
   }
   const bug = v.bug === undefined ? null : String(v.bug);
-  if (bug !== null && !KV_FINDINGS.some((f) => f.id === bug)) throw new UsageError(`--bug: unknown KV finding '${bug}' (known: ${KV_FINDINGS.map((f) => f.id).join(', ')})`);
+  if (bug !== null) {
+    const entry = findEntry(bug);
+    if (!entry || !isKv(entry)) throw new UsageError(`--bug: unknown KV catalogue entry '${bug}' (known: ${KV_CATALOGUE.map((f) => f.id).join(', ')})`);
+    const model = ['rocketmq', 'messages', 'set', 'invariant', 'max-states', ...Object.values(KV_BOUND_LIMITS).map((l) => l.flag.slice(2))].find((k) => v[k] !== undefined);
+    if (model) throw new UsageError(`--bug runs the catalogue entry's own configuration; drop --${model}`);
+  }
+  const { messages, ...rest } = bounds;
   const identity: KvIdentity = {
+    scenario: 'kv',
+    messages: messages ?? KV_DEFAULTS.messages,
     rocketmq: v.rocketmq === undefined ? 'head' : String(v.rocketmq),
-    bounds,
-    settings: settings as Partial<KvSettings>,
-    invariants,
+    ...(Object.keys(rest).length > 0 ? { bounds: rest } : {}),
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    invariants: invariants as KvIdentity['invariants'],
   };
   if (bug === null) {
     const why = kvIdentityError(identity);
@@ -130,12 +145,17 @@ export function parseKvArgs(argv: readonly string[]): KvCheckArgs & { readonly b
   const compare = v['compare-implementations'] === true;
   if (compare && bug !== null) throw new UsageError('--compare-implementations: not with --bug');
   if (compare && invariants !== null) throw new UsageError('--compare-implementations: compares the shared invariants; drop --invariant');
-  return { identity, json: v.json === true, maxStates, help: v.help === true, bug, compare };
+  const traceOut = v['trace-out'] === undefined ? null : String(v['trace-out']);
+  if (compare && traceOut !== null) throw new UsageError('--trace-out: not with --compare-implementations');
+  return { identity, json: v.json === true, maxStates, help: v.help === true, bug, compare, traceOut };
 }
 
 export interface KvReport {
   readonly verdict: string;
   readonly model: string;
+  /** "Which model": the identity, and the `popcheck check` flags that name it. */
+  readonly identity: KvIdentity;
+  readonly flags: string;
   readonly rocketmq: string;
   readonly states: number;
   readonly transitions: number;
@@ -143,26 +163,42 @@ export interface KvReport {
   readonly violations: readonly { readonly invariant: string; readonly length: number; readonly steps: readonly string[] }[];
 }
 
-export function runKv(identity: KvIdentity, maxStates: number | null): KvReport {
+export interface KvRun {
+  readonly report: KvReport;
+  /** The first counterexample as a KV trace (traces/kv.ts), or null. */
+  readonly trace: string | null;
+}
+
+export function runKvTraced(identity: KvIdentity, maxStates: number | null): KvRun {
   const model = new KvModel(identity);
   const r: CheckResult<Int32Array, KvEvent> = check(model, maxStates === null ? {} : { maxStates });
+  const first = r.violations[0];
   return {
-    verdict: r.verdict,
-    model: model.name,
-    rocketmq: identity.rocketmq,
-    states: r.states,
-    transitions: r.transitions,
-    invariants: model.invariants.map((i) => i.name),
-    violations: r.violations.map((v) => {
-      const steps: string[] = [];
-      let prev = v.counterexample.initial;
-      for (const st of v.counterexample.steps) {
-        steps.push(`${describeKvEvent(st.event, prev, model.ctx)}  => ${describeKvState(st.state, model.ctx)}`);
-        prev = st.state;
-      }
-      return { invariant: v.invariant, length: v.length, steps };
-    }),
+    report: {
+      verdict: r.verdict,
+      model: model.name,
+      identity,
+      flags: identityFlags(identity),
+      rocketmq: identity.rocketmq,
+      states: r.states,
+      transitions: r.transitions,
+      invariants: model.invariants.map((i) => i.name),
+      violations: r.violations.map((v) => {
+        const steps: string[] = [];
+        let prev = v.counterexample.initial;
+        for (const st of v.counterexample.steps) {
+          steps.push(`${describeKvEvent(st.event, prev, model.ctx)}  => ${describeKvState(st.state, model.ctx)}`);
+          prev = st.state;
+        }
+        return { invariant: v.invariant, length: v.length, steps };
+      }),
+    },
+    trace: first ? writeKvTrace(identity, first.counterexample.initial, first.counterexample.steps) : null,
   };
+}
+
+export function runKv(identity: KvIdentity, maxStates: number | null): KvReport {
+  return runKvTraced(identity, maxStates).report;
 }
 
 export function renderKv(r: KvReport): string {
@@ -174,22 +210,60 @@ export function renderKv(r: KvReport): string {
   return lines.join('\n');
 }
 
-/** `--bug kv-...`: the finding on each buggy release (violated) and its fixed release (holds), one report each. */
-export function runKvBug(id: string): { readonly reports: readonly KvReport[]; readonly asExpected: boolean } {
-  const f = KV_FINDINGS.find((x) => x.id === id)!;
-  const reports: KvReport[] = [];
-  let ok = true;
-  for (const rel of f.buggy) {
-    const r = runKv(kvFindingIdentity(f, rel), null);
-    reports.push(r);
-    ok &&= r.verdict === 'violated';
+export interface KvBugReport {
+  readonly id: string;
+  readonly title: string;
+  readonly invariant: string;
+  readonly fixedIn: string;
+  /** One run per release the entry affects (expected violated, with the entry's shortest length), then the fixed run (expected holds). */
+  readonly runs: readonly { readonly label: string; readonly expect: 'violated' | 'holds'; readonly report: KvReport }[];
+  /** True when no release fixes it (the report says "open at head"). */
+  readonly openAtHead: boolean;
+  readonly outcome: 'as-expected' | 'not-as-expected';
+  readonly asExpected: boolean;
+}
+
+/** `--bug kv-...`: the entry on every release it affects (violated) and on its fix (holds), or "open at head". */
+export function runKvBug(id: string): { readonly report: KvBugReport; readonly trace: string | null } {
+  const entry = findEntry(id);
+  if (!entry || !isKv(entry)) throw new UsageError(`--bug: unknown KV catalogue entry '${id}'`);
+  const runs: { label: string; expect: 'violated' | 'holds'; report: KvReport }[] = [];
+  let trace: string | null = null;
+  for (const rel of entry.affected) {
+    const run = { ...entry.buggy, release: rel };
+    const r = runKvTraced(entryIdentity(entry, run, [entry.invariant]) as KvIdentity, null);
+    if (rel === entry.buggy.release) trace = r.trace;
+    runs.push({ label: rel === entry.buggy.release ? entry.buggy.label : `${rel} (same configuration)`, expect: entry.expectBuggy, report: r.report });
   }
-  if ((KV_RELEASES as readonly string[]).includes(f.fixed)) {
-    const r = runKv(kvFindingIdentity(f, f.fixed), null);
-    reports.push(r);
-    ok &&= r.verdict === 'holds';
+  if (entry.fixed !== null) {
+    const r = runKv(entryIdentity(entry, entry.fixed, [entry.invariant]) as KvIdentity, null);
+    runs.push({ label: entry.fixed.label, expect: 'holds', report: r });
   }
-  return { reports, asExpected: ok };
+  const ok = runs.every((x) => x.report.verdict === x.expect && (x.expect === 'holds' || x.report.violations[0]?.length === entry.shortest));
+  return {
+    report: {
+      id: entry.id,
+      title: entry.title,
+      invariant: entry.invariant,
+      fixedIn: entry.fixedIn,
+      runs,
+      openAtHead: entry.fixed === null,
+      outcome: ok ? 'as-expected' : 'not-as-expected',
+      asExpected: ok,
+    },
+    trace,
+  };
+}
+
+export function renderKvBug(b: KvBugReport): string {
+  const lines = [`${b.id}: ${b.title}`, `breaks ${b.invariant}; fixed: ${b.fixedIn}`, ''];
+  for (const r of b.runs) {
+    lines.push(`[${r.label}] expected ${r.expect}; popcheck check ${r.report.flags}`);
+    lines.push(renderKv(r.report), '');
+  }
+  if (b.openAtHead) lines.push('open at head: no release fixes it (every KV release the model covers is affected)');
+  lines.push(b.asExpected ? 'as expected: the catalogue entry reproduces' : 'NOT as expected: the runs differ from the catalogue entry');
+  return lines.join('\n');
 }
 
 /** The invariants both implementations check, with one meaning for the user. */
@@ -214,7 +288,7 @@ export interface CompareReport {
  * client-side bounds on one release; each shared invariant's verdict on both.
  */
 export function runCompare(identity: KvIdentity, maxStates: number | null): CompareReport {
-  const b = { ...KV_DEFAULTS, ...(identity.bounds ?? {}) };
+  const b = { ...KV_DEFAULTS, ...(identity.bounds ?? {}), messages: identity.messages };
   const s = identity.settings ?? {};
   const ckSettings: Record<string, number | boolean> = {};
   for (const k of ['enablePopBufferMerge', 'popInvisibleTime', 'popCkStayBufferTime'] as const) if (s[k] !== undefined) ckSettings[k] = s[k];

@@ -1,7 +1,10 @@
 /** `popcheck replay FILE`: validate a JSON Lines trace against the protocol. */
 import { INVARIANT_NAMES } from '../model/invariants.js';
 import { ModelIdentitySchema } from '../model/identity.js';
-import { issueText } from '../model/identity.js';
+import { identityFlags, issueText } from '../model/identity.js';
+import { kvIdentityIssue, type KvIdentity } from '../model/kv/identity.js';
+import { KvModel } from '../model/kv/model.js';
+import { isKvTraceText, kvHeaderIdentity, readKvTrace, replayKv, type KvReplayResult, type KvTraceHeader } from '../traces/kv.js';
 import { toRecord } from '../model/state.js';
 import { headerIdentity, readTrace, replay, type ReplayResult } from '../traces/index.js';
 import type { TraceHeader } from '../traces/format.js';
@@ -24,36 +27,120 @@ export interface ReplayReport {
 
 export const REPLAY_FLAGS: Record<string, FlagSpec> = {
   json: { type: 'boolean' },
+  rocketmq: { type: 'string' },
   invariant: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 };
 
-export function parseReplayArgs(argv: readonly string[]): { file: string | null; json: boolean; invariants: string[] | null; help: boolean } {
+export interface ReplayArgs {
+  readonly file: string | null;
+  readonly json: boolean;
+  readonly invariants: string[] | null;
+  /** `--rocketmq R`: replay against release R instead of the one the header names. */
+  readonly rocketmq?: string | null;
+  readonly help: boolean;
+}
+
+export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
   const parsed = parseFlags('replay', argv, REPLAY_FLAGS, true);
   const v = parsed.values;
   if (v.help === true) return { file: null, json: false, invariants: null, help: true };
-  if (parsed.positionals.length !== 1) throw new UsageError('replay takes one trace file (popcheck replay FILE [--json] [--invariant NAME]...)');
+  if (parsed.positionals.length !== 1) throw new UsageError('replay takes one trace file (popcheck replay FILE [--json] [--rocketmq R] [--invariant NAME]...)');
   const invariants = (v.invariant as string[] | undefined) ?? null;
   for (const n of invariants ?? []) {
     if (!(INVARIANT_NAMES as readonly string[]).includes(n)) throw new UsageError(`--invariant: unknown invariant '${n}' (known: ${INVARIANT_NAMES.join(', ')})`);
   }
-  return { file: parsed.positionals[0], json: v.json === true, invariants, help: false };
+  return { file: parsed.positionals[0], json: v.json === true, invariants, rocketmq: (v.rocketmq as string | undefined) ?? null, help: false };
 }
 
-export function runReplay(a: { file: string; invariants: string[] | null }, readFile: (path: string) => string): ReplayReport {
-  const file = a.file;
-  let text: string;
+function readText(file: string, readFile: (path: string) => string): string {
   try {
-    text = readFile(file);
+    return readFile(file);
   } catch (err) {
     throw new UsageError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+/** A replay of either implementation's trace: the header's `scenario` decides (kv: traces/kv.ts). */
+export type AnyReplayReport = { readonly kind: 'ck'; readonly report: ReplayReport } | { readonly kind: 'kv'; readonly report: KvReplayReport };
+
+export function runAnyReplay(a: { file: string; invariants: string[] | null; rocketmq?: string | null }, readFile: (path: string) => string): AnyReplayReport {
+  const text = readText(a.file, readFile);
+  return isKvTraceText(text) ? { kind: 'kv', report: runKvReplay(a, text) } : { kind: 'ck', report: runReplay(a, readFile, text) };
+}
+
+export interface KvReplayReport {
+  readonly file: string;
+  readonly header: KvTraceHeader;
+  /** The model replayed against (the header's, with --rocketmq and --invariant applied). */
+  readonly identity: KvIdentity;
+  readonly verdict: KvReplayResult['verdict'];
+  readonly lines: { readonly events: number; readonly used: number; readonly skipped: readonly number[] };
+  readonly divergence: KvReplayResult['divergence'];
+  readonly violations: KvReplayResult['violations'];
+  readonly finalInvariants: KvReplayResult['finalCheck'];
+  readonly steps: KvReplayResult['steps'];
+}
+
+/** Replays a KV trace (traces/kv.ts) against the KV model its header names, or release `rocketmq`. */
+export function runKvReplay(a: { file: string; invariants: string[] | null; rocketmq?: string | null }, text: string): KvReplayReport {
+  const file = a.file;
+  const read = readKvTrace(text);
+  if (!read.ok) throw new UsageError(`${file}:${read.error.line}: ${read.error.message}`);
+  const candidate = { ...kvHeaderIdentity(read.header), ...(a.invariants ? { invariants: a.invariants } : {}), ...(a.rocketmq ? { rocketmq: a.rocketmq } : {}) };
+  const why = kvIdentityIssue(candidate);
+  if (why !== null) {
+    if (why.path[0] === 'rocketmq' && a.rocketmq) throw new UsageError(`--rocketmq: ${why.message}`);
+    throw new UsageError(`${file}:${read.headerLine}: ${issueText(why)}`);
+  }
+  const identity = candidate as KvIdentity;
+  const r = replayKv(new KvModel(identity), read.events, read.headerLine);
+  return {
+    file,
+    header: read.header,
+    identity,
+    verdict: r.verdict,
+    lines: { events: read.events.length, used: r.eventsUsed, skipped: read.skipped },
+    divergence: r.divergence,
+    violations: r.violations,
+    finalInvariants: r.finalCheck,
+    steps: r.steps,
+  };
+}
+
+export function renderKvReplay(r: KvReplayReport): string {
+  const id = r.identity;
+  const out = [
+    `popcheck replay ${r.file}: KV service, ${identityFlags(id)}${id.rocketmq !== r.header.rocketmq ? ` (the trace was written on ${r.header.rocketmq})` : ''}`,
+    `${r.lines.events} event line(s), ${r.lines.used} replayed` + (r.lines.skipped.length > 0 ? `, ${r.lines.skipped.length} blank or comment line(s) skipped` : ''),
+    '',
+    ...r.steps.map((s) => `  ${r.file}:${s.line}  ${s.text}`),
+    '',
+  ];
+  if (r.divergence) {
+    out.push(`DIVERGES at ${r.file}:${r.divergence.line}: ${JSON.stringify(r.divergence.event)}`);
+    out.push(`  the KV model does not allow it here: ${r.divergence.reason}`);
+  }
+  for (const v of r.violations) out.push(`VIOLATED ${v.invariant} after ${r.file}:${v.line}`, `  ${v.description}`);
+  const f = r.finalInvariants;
+  if (f && f.invariants.length > 0) out.push(f.checked ? `Final invariants (${f.invariants.join(', ')}) checked: the trace ends at rest.` : `Final invariants (${f.invariants.join(', ')}) NOT checked: ${f.reason}`);
+  if (r.verdict === 'conforms') out.push('CONFORMS: every event is allowed by the KV model and no invariant failed.');
+  return out.join('\n');
+}
+
+export function runReplay(a: { file: string; invariants: string[] | null; rocketmq?: string | null }, readFile: (path: string) => string, given?: string): ReplayReport {
+  const file = a.file;
+  const text = given ?? readText(file, readFile);
   const read = readTrace(text);
   if (!read.ok) throw new UsageError(`${file}:${read.error.line}: ${read.error.message}`);
   const h = read.header;
   const headerLine = read.skipped.reduce((n, l) => (l === n ? n + 1 : n), 1);
-  const identity = ModelIdentitySchema.safeParse({ ...headerIdentity(h), ...(a.invariants ? { invariants: a.invariants } : {}) });
-  if (!identity.success) throw new UsageError(`${file}:${headerLine}: ${issueText(identity.error.issues[0])}`);
+  const identity = ModelIdentitySchema.safeParse({ ...headerIdentity(h), ...(a.invariants ? { invariants: a.invariants } : {}), ...(a.rocketmq ? { rocketmq: a.rocketmq } : {}) });
+  if (!identity.success) {
+    const i = identity.error.issues[0];
+    if (i.path[0] === 'rocketmq' && a.rocketmq) throw new UsageError(`--rocketmq: ${i.message}`);
+    throw new UsageError(`${file}:${headerLine}: ${issueText(i)}`);
+  }
   let model;
   try {
     model = buildModel(identity.data);

@@ -96,6 +96,8 @@ export const BugReportSchema = z
       .object({
         id: z.string(),
         kind: z.enum(['bug', 'hypothesis', 'hazard']),
+        /** The CK path's entries run here; a KV entry's --bug report is the KV service's (cli/kv-command.ts). */
+        implementation: z.literal('ck'),
         title: z.string(),
         summary: z.string(),
         links: z.array(z.string()),
@@ -111,6 +113,7 @@ export const BugReportSchema = z
         expectBuggy: z.enum(['violated', 'holds']),
         shortest: Int.nullable(),
         finding: z.string().optional(),
+        java: z.string().optional(),
         buggyRun: BugRunSchema,
         fixedRun: BugRunSchema,
       })

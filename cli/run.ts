@@ -4,16 +4,16 @@
  */
 import { parseCheckArgs, type CheckArgs, type TraceFormat } from './args.js';
 import { buildModel, runCheck, type CheckReport } from './check-command.js';
-import { KV_HELP, parseKvArgs, renderCompare, renderKv, runCompare, runKv, runKvBug, wantsKv } from './kv-command.js';
+import { KV_HELP, parseKvArgs, renderCompare, renderKv, renderKvBug, runCompare, runKvBug, runKvTraced, wantsKv } from './kv-command.js';
 import { EXIT, parseFlags, UsageError } from './errors.js';
 import { COMMAND_HELP, HELP } from './help.js';
 import { renderJson } from './json.js';
 import { ProgressLine, type ProgressSink } from './progress.js';
 import { renderBug, renderCheck } from './text.js';
 import { argsFor, runBug } from './bug-command.js';
-import { findEntry } from '../model/catalogue.js';
+import { findCkEntry } from '../model/catalogue.js';
 import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
-import { parseReplayArgs, renderReplay, runReplay } from './replay-command.js';
+import { parseReplayArgs, renderKvReplay, renderReplay, runAnyReplay } from './replay-command.js';
 import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
 import { packageVersion } from './version.js';
 import { parseServeArgs, runServe } from './serve-command.js';
@@ -147,15 +147,23 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     }
     if (a.bug !== null) {
       const b = runKvBug(a.bug);
-      io.out(`${a.json ? JSON.stringify(b, null, 2) : b.reports.map(renderKv).join('\n')}\n`);
-      return b.asExpected ? EXIT.holds : EXIT.violated;
+      if (a.traceOut !== null) {
+        if (b.trace === null) io.err(`popcheck: note: --trace-out: no counterexample to write (buggy run: verdict holds); ${a.traceOut} not written\n`);
+        else writeOut(io, '--trace-out', a.traceOut, b.trace);
+      }
+      io.out(`${a.json ? JSON.stringify(b.report, null, 2) : renderKvBug(b.report)}\n`);
+      return b.report.asExpected ? EXIT.holds : EXIT.violated;
     }
     if (a.compare) {
       const c = runCompare(a.identity, a.maxStates);
       io.out(`${a.json ? JSON.stringify(c, null, 2) : renderCompare(c)}\n`);
       return c.differ ? EXIT.violated : EXIT.holds;
     }
-    const r = runKv(a.identity, a.maxStates);
+    const { report: r, trace } = runKvTraced(a.identity, a.maxStates);
+    if (a.traceOut !== null) {
+      if (trace === null) io.err(`popcheck: note: --trace-out: no counterexample to write (verdict ${r.verdict}); ${a.traceOut} not written\n`);
+      else writeOut(io, '--trace-out', a.traceOut, trace);
+    }
     io.out(`${a.json ? JSON.stringify(r, null, 2) : renderKv(r)}\n`);
     return exitOf(r.verdict as CheckReport['verdict']);
   }
@@ -166,11 +174,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       return EXIT.holds;
     }
     // --graph first: a state space too large to draw is a usage error before anything is printed.
-    const graph = args.graph === null ? null : await graphText(args.bug !== null ? argsFor(findEntry(args.bug)!, 'buggy', args).model : args.model, args.graph);
+    const graph = args.graph === null ? null : await graphText(args.bug !== null ? argsFor(findCkEntry(args.bug)!, 'buggy', args).model : args.model, args.graph);
     if (graph !== null) writeOut(io, '--graph', args.graph!, graph);
     if (args.bug !== null) {
       const report = await runBug(args, clock);
-      traceOut(io, args, argsFor(findEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
+      traceOut(io, args, argsFor(findCkEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
       io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
       return report.outcome === 'as-expected' ? EXIT.holds : report.outcome === 'incomplete' ? EXIT.incomplete : EXIT.violated;
     }
@@ -211,9 +219,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.out(COMMAND_HELP.replay);
       return EXIT.holds;
     }
-    const report = runReplay({ file: a.file, invariants: a.invariants }, io.readFile);
-    io.out(`${a.json ? JSON.stringify(report, null, 2) : renderReplay(report)}\n`);
-    return report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
+    const any = runAnyReplay({ file: a.file, invariants: a.invariants, rocketmq: a.rocketmq ?? null }, io.readFile);
+    const text = any.kind === 'kv' ? renderKvReplay(any.report) : renderReplay(any.report);
+    io.out(`${a.json ? JSON.stringify(any.report, null, 2) : text}\n`);
+    return any.report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
   }
   if (command === 'validate') {
     const a = parseValidateArgs(command, rest);

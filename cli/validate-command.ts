@@ -20,7 +20,8 @@ import { parseSetFlags } from './args.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 import type { z } from 'zod';
 import { ReplayReportSchema, type ValidateFileReportSchema, type ValidateReportSchema } from './report-schema.js';
-import { runReplay } from './replay-command.js';
+import { runKvReplay, runReplay, type KvReplayReport } from './replay-command.js';
+import { isKvTraceText } from '../traces/kv.js';
 import type { NarratedStep } from '../model/narrate.js';
 import { sequenceDiagram } from '../model/sequence-diagram.js';
 import { ckLineRecords, popLogDiagram } from '../traces/poplog-diagram.js';
@@ -344,14 +345,29 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
   if (a.rocketmq !== null || Object.keys(a.settings).length > 0 || a.batchAck) {
     throw new UsageError(`${path}: a popcheck trace names its model in its header; --rocketmq, --set and --batch-ack do not apply`);
   }
-  const r = runReplay({ file: path, invariants: null }, readFile);
+  const text = readFile(path);
+  if (isKvTraceText(text)) return kvTraceReport(path, runKvReplay({ file: path, invariants: null }, text));
+  const r = runReplay({ file: path, invariants: null }, readFile, text);
+  return modelTraceReport(path, r.header.rocketmq, r, 'A popcheck model trace: every event line is checked against the model its header names.', ReplayReportSchema.parse(r));
+}
+
+/** What `validate` needs of a model trace's replay, whichever implementation it is of. */
+interface TraceReplay {
+  readonly verdict: Verdict;
+  readonly lines: { readonly events: number; readonly used: number; readonly skipped: readonly number[] };
+  readonly divergence: { readonly line: number; readonly reason: string } | null;
+  readonly violations: readonly { readonly invariant: string; readonly line: number; readonly explanation: readonly string[] }[];
+  readonly steps: readonly { readonly event: { readonly type: string } }[];
+}
+
+function modelTraceReport(path: string, rocketmq: string, r: TraceReplay, coverage: string, replay: FileReport['replay']): FileReport {
   const v = r.violations[0];
-  const verdict: Verdict = r.verdict;
+  const afterVerdict = r.lines.events - r.lines.used;
   return {
     file: path,
     format: 'trace',
-    rocketmq: r.header.rocketmq,
-    verdict,
+    rocketmq,
+    verdict: r.verdict,
     line: v?.line ?? r.divergence?.line ?? null,
     invariant: v?.invariant ?? null,
     ck: null,
@@ -362,22 +378,24 @@ function traceReport(path: string, a: ValidateArgs, readFile: (p: string) => str
     violations: r.violations.map((x) => ({ invariant: x.invariant, line: x.line, offsets: [], explanation: [...x.explanation] })),
     candidatesBefore: r.divergence ? 1 : null,
     lines: r.lines.events + r.lines.skipped.length + 1,
-    linesByKind: Object.fromEntries(
-      Object.entries(
-        r.steps.reduce<Record<string, number>>((m, s) => {
-          m[s.event.type] = (m[s.event.type] ?? 0) + 1;
-          return m;
-        }, {}),
-      ),
-    ),
-    unusedLines: { total: r.lines.skipped.length + (r.lines.events - r.lines.used), notPerCk: {}, unknown: 0, malformed: 0, blank: r.lines.skipped.length, continuation: 0, ckBeforeLog: 0, ckUnchecked: 0, afterVerdict: r.lines.events - r.lines.used },
+    linesByKind: r.steps.reduce<Record<string, number>>((m, s) => {
+      m[s.event.type] = (m[s.event.type] ?? 0) + 1;
+      return m;
+    }, {}),
+    unusedLines: { total: r.lines.skipped.length + afterVerdict, notPerCk: {}, unknown: 0, malformed: 0, blank: r.lines.skipped.length, continuation: 0, ckBeforeLog: 0, ckUnchecked: 0, afterVerdict },
     malformedExamples: [],
-    coverage: 'A popcheck model trace: every event line is checked against the model its header names.',
+    coverage,
     cks: { total: 0, conforms: 0, violated: 0, diverges: 0, unchecked: 0, incomplete: 0 },
     findings: [],
     facts: { truncatedLastLine: false, linesTooLong: 0, timeWentBack: 0 },
-    replay: ReplayReportSchema.parse(r),
+    replay,
   };
+}
+
+/** A KV model trace (traces/kv.ts) as a file of `validate`: replayed against the KV model its header names. */
+function kvTraceReport(path: string, r: KvReplayReport): FileReport {
+  const replay = { ...r, violations: r.violations.map((x) => ({ ...x, explanation: [x.description] })) };
+  return modelTraceReport(path, r.identity.rocketmq, replay, 'A popcheck KV model trace: every event line is checked against the KV service model its header names.', null);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
  * model reproduces it in, the release that has it and the one that fixed it; the
  * reference's inferred hazards I-1...I-9 as hypotheses, each with the result of checking it;
  * and hazards: harm that RocketMQ's code, doing what it means to, lets a client's or the
- * proxy's misuse cause (the "fixed" run is the correct use).
+ * proxy's misuse cause (the "fixed" run is the correct use). One list for both POP
+ * implementations: the CK path (scenarios ack-flush and full) and the KV (RocksDB) service
+ * of 5.3.2 and later (scenario kv, model/kv/); `implementation` tells them apart.
  */
-import type { Bounds, SettingOverrides } from './identity.js';
+import { kvReproductionIdentity, reproductionIdentity, type AnyIdentity, type Bounds, type SettingOverrides } from './identity.js';
 import type { SettingName } from './settings.js';
 import type { InvariantName } from './invariants.js';
+import type { KvEntryBounds, KvSettingOverrides } from './kv/identity.js';
 
 export interface BugRun {
   readonly release: string;
@@ -19,8 +22,13 @@ export interface BugRun {
   readonly label: string;
 }
 
-export interface BugEntry {
+/** Which POP implementation an entry is about: the CK path (PopMessageProcessor, PopBufferMergeService, PopReviveService) or the KV service (PopConsumerService, RIP-73). */
+export type Implementation = 'ck' | 'kv';
+
+/** What every entry has, whichever implementation it is about. */
+interface EntryCommon {
   readonly id: string;
+  readonly implementation: Implementation;
   /**
    * bug: a defect of RocketMQ's code, with the release (or switch) that fixed it;
    * hypothesis: an inferred hazard of the reference, with what checking it found;
@@ -37,12 +45,25 @@ export interface BugEntry {
    * with reviveQueueBusy, since its revive needs other traffic to make a CK due).
    */
   readonly affected: readonly string[];
-  /** The first release (of RELEASES) without it, or a description of the fix when none shipped. */
+  /** The first release (of RELEASES) without it, a description of the fix when none shipped, or "open at head ...". */
   readonly fixedIn: string;
   readonly switches: readonly SettingName[];
   readonly invariant: InvariantName;
-  readonly scenario: 'ack-flush' | 'full';
   readonly messages: number;
+  /** Expected verdict of the buggy run (a hypothesis may be refuted: then 'holds'). */
+  readonly expectBuggy: 'violated' | 'holds';
+  /** Length of the shortest counterexample of the buggy run (pinned by the tests). */
+  readonly shortest: number | null;
+  /** For hypotheses: what the check found, in words; for KV findings, the counterexample in words. */
+  readonly finding?: string;
+  /** The Java behind it (FILE:line@tag), where docs/model.md does not already give it. */
+  readonly java?: string;
+}
+
+/** An entry of the CK path (scenario ack-flush or full). */
+export interface BugEntry extends EntryCommon {
+  readonly implementation: 'ck';
+  readonly scenario: 'ack-flush' | 'full';
   /** The model of a run: model/identity.ts's reproductionIdentity(entry, run) (scenario, messages, bounds, settings). */
   readonly bounds?: Bounds;
   readonly batchAck?: boolean;
@@ -50,20 +71,40 @@ export interface BugEntry {
   readonly settings?: SettingOverrides;
   readonly buggy: BugRun;
   readonly fixed: BugRun;
-  /** Expected verdict of the buggy run (a hypothesis may be refuted: then 'holds'). */
-  readonly expectBuggy: 'violated' | 'holds';
-  /** Length of the shortest counterexample of the buggy run (pinned by the tests). */
-  readonly shortest: number | null;
-  /** For hypotheses: what the check found, in words. */
-  readonly finding?: string;
 }
+
+export interface KvBugRun {
+  readonly release: string;
+  readonly overrides?: KvSettingOverrides;
+  readonly bounds?: KvEntryBounds;
+  readonly label: string;
+}
+
+/**
+ * An entry of the KV service (scenario kv, model/kv/). `affected` is every KV release where
+ * the buggy run's configuration violates; `fixed` is null while the bug is open at head.
+ */
+export interface KvBugEntry extends EntryCommon {
+  readonly implementation: 'kv';
+  readonly scenario: 'kv';
+  readonly bounds?: KvEntryBounds;
+  readonly settings?: KvSettingOverrides;
+  readonly buggy: KvBugRun;
+  readonly fixed: KvBugRun | null;
+}
+
+export type CatalogueEntry = BugEntry | KvBugEntry;
+
+export const isCk = (e: CatalogueEntry): e is BugEntry => e.implementation === 'ck';
+export const isKv = (e: CatalogueEntry): e is KvBugEntry => e.implementation === 'kv';
 
 const off = { enablePopBufferMerge: false } as const;
 
-export const CATALOGUE: readonly BugEntry[] = [
+export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: '8835',
     kind: 'bug',
+    implementation: 'ck',
     title: 'Buffered acks written without brokerName are not matched by the revive',
     summary:
       'A CK that leaves the buffer partially acked has its buffered AckMsgs written without brokerName; since 5.3.1 the revive keys on brokerName, drops them, and retries acked messages.',
@@ -82,6 +123,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '8835-batch',
     kind: 'bug',
+    implementation: 'ck',
     title: 'The BatchAckMsg from the buffer has no brokerName either',
     summary:
       'With enablePopBatchAck the flush writes one BatchAckMsg without brokerName (still at HEAD); 5.3.1 drops it; 5.3.2 keys a blank brokerName under the local name (#8981).',
@@ -101,6 +143,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '3787',
     kind: 'bug',
+    implementation: 'ck',
     title: 'Delay levels deliver an ACK before its buffered CK',
     summary:
       'Before the timer wheel, an ack refused by addAk after 8.5 s is stored with a delay level that lands it before the CK the flush stores at 10 s; the revive drops the ACK and retries the message.',
@@ -120,6 +163,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '4153',
     kind: 'bug',
+    implementation: 'ck',
     title: 'Delay levels deliver a stored CK after its ACK',
     summary:
       'Without the buffer, a CK stored at pop with a long delay level (invisibleTime 65 s: 2 min) arrives after the ACK written later with a shorter level; the revive drops the ACK and retries.',
@@ -140,6 +184,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '5408',
     kind: 'bug',
+    implementation: 'ck',
     title: 'The revive offset cannot pass ACKs that follow the last CK (#5408, #3443)',
     summary:
       'The revive commits only CK positions, so the ACKs after the last processed CK are read again forever; the opt-in enableSkipLongAwaitingAck (5.1.0) turns them into mock CKs after reviveAckWaitMs.',
@@ -160,6 +205,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '7724',
     kind: 'bug',
+    implementation: 'ck',
     title: 'The revive retries the next message when the unacked one is gone',
     summary:
       "The revive reads one message starting at the CK's offset without checking its offset; when retention deleted it, a later (possibly acked) message is retried and the unacked one is lost.",
@@ -180,6 +226,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '9105',
     kind: 'bug',
+    implementation: 'ck',
     title: 'scanGarbage drops the offset queue of an LMQ group: in-flight messages are popped again',
     summary:
       'scanGarbage looked LMQ groups up in the raw subscription table, never found them, and removed their offset FIFO; the next pop restarted from the committed offset and re-delivered messages still in flight.',
@@ -200,6 +247,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '10256',
     kind: 'bug',
+    implementation: 'ck',
     title: "A late batch-ack callback reads the scan's cleared index list: the queue's consumer offset stops",
     summary:
       "With enablePopBatchAck and appendAckAsync (5.3.2+) on a store that completes puts late (SYNC_FLUSH, synchronous replication), the BatchAckMsg put's callback marks toStoreBits from the scan's shared batchAckIndexList, which the scan cleared when the put call returned; the partially acked wrapper never finishes and stays at the head of its offset FIFO, so the queue's consumer offset never moves again.",
@@ -221,6 +269,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '7914',
     kind: 'bug',
+    implementation: 'ck',
     title: 'The revive skips messages stored after popTime: loss',
     summary:
       'popTime is sampled before the read, so a message stored in between is popped with storeTimestamp > popTime; the revive took it for "the last epoch" and never retried it.',
@@ -241,6 +290,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '7412',
     kind: 'bug',
+    implementation: 'ck',
     title: 'A re-put CK without brokerName is never retried: loss',
     summary:
       'When a retry write fails, rePutCK writes a one-message CK; in 5.1.0–5.1.4 it had no brokerName, so its revive could not read the message, treated it as done, and the message was lost.',
@@ -261,6 +311,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '7031',
     kind: 'bug',
+    implementation: 'ck',
     title: 'A merge-key conflict leaves a wrapper in the offset queue for good: the consumer offset stops',
     summary:
       "Before 5.1.4 a CK whose merge key is already in the buffer replaces that wrapper in the buffer map but both stay in the queue's offset FIFO; the replaced one is never stored nor done, scanCommitOffset stops at it, and the queue's consumer offset never passes it (the FIFO only grows).",
@@ -280,6 +331,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '10985',
     kind: 'bug',
+    implementation: 'ck',
     title: 'An asynchronous revive read that completes exceptionally loses the retry',
     summary:
       "With asynchronous reads (tiered storage, another broker) a read future that completes exceptionally makes getNow throw in the revive's completion callback: no re-put, the in-flight entry is never marked done, and mergeAndRevive has already committed the revive offset past the CK, so the unacked message is never retried.",
@@ -300,6 +352,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '8479',
     kind: 'bug',
+    implementation: 'ck',
     title: 'A CK re-put past the queue end is re-put on every pass, for ever',
     summary:
       "Up to 5.3.0 the revive decides by the store's status whether a read without a message re-puts; OFFSET_OVERFLOW_BADLY takes the re-put branch. The back-pressure's re-put CK has a timestamp as its startOffset (I-6); from 5.2.0 it carries brokerName, so its read is local, answers OFFSET_OVERFLOW_BADLY and re-puts an identical CK, due at once: the chain never ends.",
@@ -320,6 +373,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: '3503',
     kind: 'bug',
+    implementation: 'ck',
     title: 'A pop while the store answers null commits consumer offset 0: the queue is popped again from the start',
     summary:
       'In 5.0.0-alpha a pop whose getMessage returned null (the store not readable, as right after a restart) took it for a wrong offset and committed consumer offset 0 directly; the next pop was corrected to the min offset and returned messages still in flight again.',
@@ -339,6 +393,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-1',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'Concatenated merge keys collide across queues',
     summary:
       'Keys concatenate queueId and startOffset without a separator: (queueId 1, offset 23) and (queueId 12, offset 3) share a key when popped at the same popTime; the revive keeps the later CK and never retries the earlier one.',
@@ -360,6 +415,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-2',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: '"Ack OK" without a durable ack',
     summary: 'AckMessageProcessor answers SUCCESS even when the ACK put fails; the message is retried although the client saw its ack succeed.',
     links: ['reference §6.8 I-2'],
@@ -380,6 +436,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-3',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: "addAk's check and its markBitCAS race with the scan",
     summary:
       "addAk checks the wrapper and later marks the bit; if the scan flushes and removes the wrapper in between, the bit is set on a dead wrapper, no ACK is ever stored, and the client's acked message is retried.",
@@ -401,6 +458,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-4',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'The revive offset moves backwards',
     summary:
       'Retry completions commit their CK\'s reviveOffset in startOffset order after mergeAndRevive committed a larger offset; with asynchronous reads the committed revive offset regresses (the "[NOTIFYME]" warning), and a restart re-revives.',
@@ -422,6 +480,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-5',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'A mock CK overwrites a real CK with the same key',
     summary:
       "With enableSkipLongAwaitingAck, an old orphan ACK becomes a mock CK that replaces, in the revive's map, a re-put CK with the same key read later in the same pass; the re-put offset is never retried.",
@@ -444,6 +503,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-6',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'Back-pressure re-puts an in-flight CK with a timestamp as its startOffset',
     summary:
       "While more than 3 CKs have retries in flight, mergeAndRevive re-puts the oldest one that waited over 30 s through rePutCK(oldCK, pair), and the pair's first element is the map's timestamp: the re-put CK points at an offset no message has.",
@@ -466,6 +526,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-7',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'A crash between commit and retry completion loses the retries',
     summary:
       'mergeAndRevive commits the revive offset when retries are dispatched; with asynchronous reads, a crash before they complete restarts past the CK and its unacked messages are never retried.',
@@ -487,6 +548,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-8',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'BatchAckMsg without brokerName under remote escape',
     summary:
       "With slave-acting-master remote escape, the CK and the BatchAckMsg are revived by another broker group; the blank-brokerName fallback substitutes that broker's name, which differs from the CK's, so the ACK is dropped.",
@@ -508,6 +570,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'I-9',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'A stalled buffer scan stores the CK behind its ACK',
     summary:
       'An ack that addAk refuses is written at once with deliverTimeMs T and leaves the timer at T; if the scan that should flush the buffered CK (at T - 3 s) stalls until then, the CK (deliverTimeMs T - 1 s, already due) is appended behind the ACK, the revive drops the ACK and retries the acked message.',
@@ -530,6 +593,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'stale-handle',
     kind: 'hazard',
+    implementation: 'ck',
     title: 'An ack with a superseded receipt handle is answered SUCCESS, and the message is retried',
     summary:
       "changeInvisibleTime writes a new CK and returns a new handle; the broker keeps no record of which handle is current. An ack sent with the old handle passes the offset check, acks the CK the old handle names (already acked by the change) and answers SUCCESS, while the change's CK stays unacked and retries the message at its T. A change with the old handle likewise leaves the CK of the earlier change unacked.",
@@ -559,6 +623,7 @@ export const CATALOGUE: readonly BugEntry[] = [
   {
     id: 'H5.1',
     kind: 'hypothesis',
+    implementation: 'ck',
     title: 'The buffer commits a smaller consumer offset after a pop\'s direct commit',
     summary:
       'A pop below the min offset commits the min offset at once ("Pop initial offset", bypassing the offset FIFO); a wrapper still in the FIFO with a smaller nextBeginOffset then commits it: the consumer offset moves back (commitOffset only logs "consumer offset less than store").',
@@ -577,9 +642,157 @@ export const CATALOGUE: readonly BugEntry[] = [
     finding:
       'confirmed: a wrapper acked in the buffer, retention past its nextBeginOffset, and a pop committing the min offset; the next scan commits the wrapper\'s smaller offset. No loss (the next pop is corrected again), but the offset is visibly wrong and may be persisted so',
   },
+  // The KV (RocksDB) POP service (scenario kv: `popcheck check --kv`); docs/model.md "The KV
+  // (RocksDB) POP service" gives the mechanism. PCS/PCC/PCR = broker/pop/PopConsumerService,
+  // PopConsumerCache, PopConsumerRecord (.java).
+  {
+    id: 'kv-ack-during-cleanup',
+    kind: 'bug',
+    implementation: 'kv',
+    title: 'KV: an ack that arrives while the cache cleanup is writing its record to RocksDB is undone, and the acked message is retried',
+    summary:
+      'The cache cleanup takes a due record out of the cache before it writes it to RocksDB; an ack in between misses the cache, deletes a RocksDB key not yet written, and the write then restores the record, which the scanner retries at its deadline.',
+    links: ['https://github.com/apache/rocketmq/issues/10736', 'https://github.com/apache/rocketmq/pull/11016'],
+    affected: ['5.3.2', '5.3.3', 'head'],
+    fixedIn: 'open at head (fix proposed in PR #11016, unmerged)',
+    switches: [],
+    invariant: 'acked-never-retried',
+    scenario: 'kv',
+    messages: 1,
+    bounds: { pops: 1 },
+    buggy: { release: 'head', label: 'head' },
+    fixed: null,
+    expectBuggy: 'violated',
+    shortest: 7,
+    finding:
+      'pop; 10 s later the cleanup takes the record out of the cache; the client acks (cache miss, RocksDB delete of nothing); the cleanup writes the record to RocksDB; at the deadline the scanner writes the message to the retry topic.',
+    java:
+      'PopConsumerCache.cleanupRecords removes due records from the map, then writes them to RocksDB (PCC:145, 157@5.3.2; stage 143, write 154@head); ConsumerRecords.delete looks only in the map (PCC:237-246@5.3.2, 230-232@head), so PopConsumerService.ackAsync falls through to a RocksDB delete of a key not yet written (PCS:431-438@5.3.2) and the later write restores it; the scanner retries it (PCS:502-536@5.3.2)',
+  },
+  {
+    id: 'kv-premature-commit',
+    kind: 'bug',
+    implementation: 'kv',
+    title: 'KV: a pop during the cache cleanup commits the consumer offset past records not yet in RocksDB; a crash then loses them',
+    summary:
+      "The cache's minimum offset ignores the records the cleanup has taken out and not yet written, so a pop in between commits its own start past them; a crash before the RocksDB write leaves them neither in RocksDB nor below the restart offset.",
+    links: ['https://github.com/apache/rocketmq/issues/9626', 'https://github.com/apache/rocketmq/pull/9627'],
+    affected: ['5.3.2', '5.3.3'],
+    fixedIn: 'head (PR #9627, e6a587a82a, after 5.3.3: the staged map counts in the minimum offset)',
+    switches: ['kvStagedMinOffset'],
+    invariant: 'no-loss',
+    scenario: 'kv',
+    messages: 2,
+    bounds: { pops: 2, crashes: 1 },
+    buggy: { release: '5.3.3', label: '5.3.3' },
+    fixed: { release: 'head', label: 'head' },
+    expectBuggy: 'violated',
+    shortest: 7,
+    finding:
+      'pop offset 0; at 10 s the cleanup takes its record out; a pop of offset 1 finds the cache empty and commits offset 1; the broker crashes before the RocksDB write: offset 0 is neither in RocksDB nor below the restart offset.',
+    java:
+      'getMinOffsetInBuffer reads only the map (PCC:248-251@5.3.2) while the cleanup has removed the due records and not yet written them (PCC:145-157@5.3.2); the pop commits its own start (PCS:186-194@5.3.2, 180-197@5.3.3); head reads the staged map first (PCC:234-241@head)',
+  },
+  {
+    id: 'kv-cache-revive-failure',
+    kind: 'bug',
+    implementation: 'kv',
+    title: 'KV: a record that expires in the cache is revived asynchronously and forgotten; a failed retry-topic write loses the message',
+    summary:
+      "When popInvisibleTime is below popCkStayBufferTime a record expires in the cache; the cleanup hands it to the revive and ignores the result, so a failed retry-topic write writes no back-off record (the scanner would) and the message is lost once the offset moves on.",
+    links: ['https://github.com/apache/rocketmq/issues/10667'],
+    affected: ['5.3.2', '5.3.3', 'head'],
+    fixedIn: 'open at head',
+    switches: [],
+    invariant: 'no-loss',
+    scenario: 'kv',
+    messages: 1,
+    bounds: { pops: 1, retryFailures: 1 },
+    settings: { popInvisibleTime: 5000 },
+    buggy: { release: 'head', label: 'head, popInvisibleTime 5 s' },
+    fixed: null,
+    expectBuggy: 'violated',
+    shortest: 6,
+    finding:
+      'with popInvisibleTime (5 s) below popCkStayBufferTime (10 s) the record expires in the cache; the cleanup hands it to the revive, whose retry write fails; a pop that finds nothing commits the offset past it.',
+    java:
+      "the cleanup hands an expired record to the cache's consumer, PopConsumerService::revive (PCS:97-98, 474-488@5.3.2), whose future nobody reads (PCC:148-149@5.3.2, 146-147@head); reviveRetry's failed put returns false (PCS:616-621@5.3.2) and no back-off record is written, unlike the scanner (PCS:513-528@5.3.2)",
+  },
+  {
+    id: 'kv-change-same-key',
+    kind: 'bug',
+    implementation: 'kv',
+    title: 'KV: a change of invisible time whose new deadline equals the old one deletes the record it has just written',
+    summary:
+      'changeInvisibilityDuration writes the new record, then deletes the old one by its key; the key is the visibility deadline plus group, topic, queue and offset, so when the deadlines are equal the delete removes the new record and the message is never retried.',
+    links: ['https://github.com/apache/rocketmq/issues/10276', 'https://github.com/apache/rocketmq/pull/10277'],
+    affected: ['5.3.2', '5.3.3', 'head'],
+    fixedIn: "open at head (fixed by PR #10277, after the model's head 8fc57f1468)",
+    switches: [],
+    invariant: 'no-loss',
+    scenario: 'kv',
+    messages: 1,
+    bounds: { pops: 1, changes: 1 },
+    settings: { enablePopBufferMerge: false },
+    buggy: { release: 'head', label: 'head, no cache' },
+    fixed: null,
+    expectBuggy: 'violated',
+    shortest: 4,
+    finding:
+      'without the cache (enablePopBufferMerge off) the pop writes its record to RocksDB; the client changes the invisible time at the pop instant to the same duration; the write replaces the record and the delete removes it.',
+    java:
+      'changeInvisibilityDuration writes the new record, then deletes the old by its key (PCS:451-465@5.3.2, 473-481@head); the key is visibility timeout + group + topic + queue + offset (PCR:99-109@5.3.2), so equal deadlines name one key',
+  },
+  {
+    id: 'kv-crash-offset-key',
+    kind: 'bug',
+    implementation: 'kv',
+    title: 'KV: after a crash the message is popped again; an ack with the first handle deletes the new cached record and the first record, in RocksDB, is retried',
+    summary:
+      "The cache keys a queue's records by offset alone and an ack stops at a cache hit: after a restart re-pops an offset whose first record is already in RocksDB, an ack with the first handle deletes the new cached record, and the scanner retries the acked message from the old one.",
+    links: [],
+    affected: ['5.3.2', '5.3.3', 'head'],
+    fixedIn: 'open at head (no apache/rocketmq issue found: the tracker was searched for cache offset-keyed deletes after a restart)',
+    switches: [],
+    invariant: 'acked-never-retried',
+    scenario: 'kv',
+    messages: 1,
+    bounds: { pops: 2, crashes: 1 },
+    settings: { kvAtomicCleanup: true },
+    buggy: { release: 'head', label: 'head, cleanup as one step' },
+    fixed: null,
+    expectBuggy: 'violated',
+    shortest: 8,
+    finding:
+      'pop offset 0 (commit 0); at 10 s the cleanup writes its record to RocksDB; crash; the restarted broker pops offset 0 again into the cache; the client acks with its first handle, which deletes the new cached record; at the first deadline the scanner retries the old record. (Checked with the cleanup as one step, kvAtomicCleanup, so that kv-ack-during-cleanup does not come first.)',
+    java:
+      "the cache's per-queue map is keyed by offset (PCC:217, 228-235@5.3.2; 215, 226-228@head) and ackAsync stops at a cache hit (PCS:431-435@5.3.2); the restart re-pops from the committed offset because the pull offset is not persisted (ConsumerOffsetManager.queryPullOffset falls back to queryOffset, pullOffsetTable has no getter for the JSON encoder); the flushed record stays in RocksDB under its own key (PCR:99-109@5.3.2) and the scanner retries it (PCS:502-536@5.3.2)",
+  },
 ];
 
-export function findEntry(id: string): BugEntry | undefined {
+/** The entries of the CK path (what the CK-only tools take: explain, diagram, the web app). */
+export const CK_CATALOGUE: readonly BugEntry[] = CATALOGUE.filter(isCk);
+/** The entries of the KV service. */
+export const KV_CATALOGUE: readonly KvBugEntry[] = CATALOGUE.filter(isKv);
+
+/** A CK-path entry by id; a KV entry's id gives undefined (see kvOnlyNote). */
+export function findCkEntry(id: string): BugEntry | undefined {
+  const e = findEntry(id);
+  return e && isCk(e) ? e : undefined;
+}
+
+/** For the tools that walk the CK path only (explain, diagram, the REPL, the web app): why a KV entry's id is refused, or null. */
+export function kvOnlyNote(id: string, tool: string): string | null {
+  const e = findEntry(id);
+  return e && isKv(e) ? `${e.id} is an entry of the KV (RocksDB) service, which ${tool} does not cover yet (it walks the CK path); run popcheck check --bug ${e.id}` : null;
+}
+
+export function findEntry(id: string): CatalogueEntry | undefined {
   const norm = id.replace(/^#/, '').toUpperCase();
   return CATALOGUE.find((e) => e.id.toUpperCase() === norm);
+}
+
+/** "Which model" an entry's run is: the identity the CLI, a trace header and the tests build it from. */
+export function entryIdentity(e: CatalogueEntry, run: BugRun | KvBugRun, invariants: readonly string[] | null): AnyIdentity {
+  return isKv(e) ? kvReproductionIdentity(e, run as KvBugRun, invariants) : reproductionIdentity(e, run as BugRun, invariants);
 }

@@ -19,6 +19,7 @@ import { FULL_DEFAULTS, type FullBounds } from './scenarios/full.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { SETTING_INFO, SettingsSchema, type Settings } from './settings.js';
 import { RELEASES } from './versions.js';
+import type { KvEntryBounds, KvIdentity, KvSettingOverrides } from './kv/identity.js';
 
 /** Messages of each scenario (ack-flush: in the pop; full: per queue). */
 export const MESSAGES_LIMIT: Readonly<Record<string, { readonly min: number; readonly max: number }>> = {
@@ -196,4 +197,49 @@ export function reproductionIdentity(e: Reproduction, run: ReproductionRun, inva
     ...(Object.keys(bounds).length > 0 ? { bounds } : {}),
     invariants: invariants as ModelIdentity['invariants'],
   };
+}
+
+/**
+ * "Which model" for either implementation: the CK path's identity (scenario ack-flush or
+ * full) or the KV service's (scenario kv, model/kv/identity.ts). The CLI's flags, a trace's
+ * header and the catalogue's reproductions are each one of these.
+ */
+export type AnyIdentity = ModelIdentity | KvIdentity;
+
+export const isKvIdentity = (id: { readonly scenario: string }): id is KvIdentity => id.scenario === 'kv';
+
+/** The identity of a KV catalogue entry's run (the entry's settings and bounds, then the run's). */
+export function kvReproductionIdentity(
+  e: { readonly messages: number; readonly bounds?: KvEntryBounds; readonly settings?: KvSettingOverrides },
+  run: { readonly release: string; readonly overrides?: KvSettingOverrides; readonly bounds?: KvEntryBounds },
+  invariants: readonly string[] | null,
+): KvIdentity {
+  const bounds = { ...(e.bounds ?? {}), ...(run.bounds ?? {}) };
+  const settings = { ...(e.settings ?? {}), ...(run.overrides ?? {}) };
+  return {
+    scenario: 'kv',
+    messages: e.messages,
+    rocketmq: run.release,
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(Object.keys(bounds).length > 0 ? { bounds } : {}),
+    invariants: invariants as KvIdentity['invariants'],
+  };
+}
+
+/** `popsUntil` -> `--pops-until`. */
+const flagName = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * The `popcheck check` flags that name this model (scenario, messages, bounds, batch ack,
+ * settings, invariants, release): what the catalogue prints as an entry's reproduction, and
+ * what `check` parses back into the same identity.
+ */
+export function identityFlags(id: AnyIdentity): string {
+  const flags: string[] = [`--scenario ${id.scenario}`, `--messages ${id.messages}`];
+  for (const [k, v] of Object.entries(id.bounds ?? {}) as [string, unknown][]) flags.push(v === true ? flagName(k) : `${flagName(k)} ${Array.isArray(v) ? v.join(',') : String(v)}`);
+  if (!isKvIdentity(id) && id.batchAck) flags.push('--batch-ack');
+  for (const [k, v] of Object.entries(id.settings ?? {})) flags.push(`--set ${k}=${String(v)}`);
+  for (const n of id.invariants ?? []) flags.push(`--invariant ${n}`);
+  flags.push(`--rocketmq ${id.rocketmq}`);
+  return flags.join(' ');
 }

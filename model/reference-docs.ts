@@ -1,31 +1,17 @@
 /** Renders docs/catalogue.md and docs/versions.md from the data (kept in sync by a test). */
-import { CATALOGUE } from './catalogue.js';
+import { CATALOGUE, entryIdentity, isKv, type BugRun, type CatalogueEntry, type KvBugRun } from './catalogue.js';
+import { identityFlags } from './identity.js';
+import { KV_DESCRIPTIONS, type KvInvariantName } from './kv/invariants.js';
 import { invariantDescription } from './invariants.js';
 import { SETTING_INFO } from './settings.js';
 import { BEHAVIOUR_NAMES, findRelease, PRESET_SOURCES, RELEASES } from './versions.js';
 
-/** The CLI flags of full-scenario bounds, e.g. { lateAcks: 1 } -> ["--late-acks 1"]. */
-function boundFlags(bounds: object): string[] {
-  return Object.entries(bounds).map(([k, v]) => {
-    const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    return v === true ? flag : `${flag} ${Array.isArray(v) ? v.join(',') : String(v)}`;
-  });
+/** The `popcheck check` flags of an entry's run: the run's model identity, as the CLI takes it. */
+function runCommand(e: CatalogueEntry, run: BugRun | KvBugRun): string {
+  return `popcheck check ${identityFlags(entryIdentity(e, run, [e.invariant]))}`;
 }
 
-function reproduction(e: (typeof CATALOGUE)[number]): string {
-  const flags: string[] = [`--scenario ${e.scenario}`, `--messages ${e.messages}`, ...boundFlags(e.bounds ?? {})];
-  if (e.batchAck) flags.push('--batch-ack');
-  for (const [k, v] of Object.entries(e.settings ?? {})) flags.push(`--set ${k}=${v}`);
-  flags.push(`--invariant ${e.invariant}`);
-  return flags.join(' ');
-}
-
-function runFlags(run: (typeof CATALOGUE)[number]['buggy']): string {
-  const parts = [`--rocketmq ${run.release}`];
-  for (const [k, v] of Object.entries(run.overrides ?? {})) parts.push(`--set ${k}=${v}`);
-  parts.push(...boundFlags(run.bounds ?? {}));
-  return parts.join(' ');
-}
+const IMPLEMENTATION = { ck: 'CK', kv: 'KV' } as const;
 
 export function catalogueDoc(): string {
   const out: string[] = [
@@ -38,17 +24,22 @@ export function catalogueDoc(): string {
     'the fixing configuration side by side; `popcheck bugs --json` lists this table as data.',
     '"Affected" lists the releases where the reproduction violates its invariant (5.0.0-alpha run',
     'with `reviveQueueBusy`, since its revive needs other traffic to make a CK due).',
+    'The "impl." column names the POP implementation: CK, the classic path (PopMessageProcessor,',
+    "PopBufferMergeService, PopReviveService; scenarios ack-flush and full), or KV, the RocksDB service",
+    'of 5.3.2 and later (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStore; scenario kv).',
+    'A KV entry still open at head has no fixed run: `--bug` runs it on every release it affects and',
+    'says "open at head".',
     '',
-    '| id | what | affected | fixed | breaks | shortest |',
-    '|---|---|---|---|---|---|',
+    '| id | impl. | what | affected | fixed | breaks | shortest |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const e of CATALOGUE) {
     out.push(
-      `| ${e.kind === 'bug' ? `#${e.id}` : e.id} | ${e.title} | ${e.affected.join(', ')} | ${e.fixedIn} | \`${e.invariant}\` | ${e.shortest ?? '-'} steps |`,
+      `| ${e.kind === 'bug' && !isKv(e) ? `#${e.id}` : e.id} | ${IMPLEMENTATION[e.implementation]} | ${e.title} | ${e.affected.join(', ')} | ${e.fixedIn} | \`${e.invariant}\` | ${e.shortest ?? '-'} steps |`,
     );
   }
   for (const e of CATALOGUE) {
-    out.push('', `## ${e.kind === 'bug' ? `#${e.id}` : e.id}: ${e.title}`, '', e.summary, '');
+    out.push('', `## ${e.kind === 'bug' && !isKv(e) ? `#${e.id}` : e.id}: ${e.title}`, '', e.summary, '');
     if (e.kind === 'hazard') {
       out.push(
         "**Hazard, not a broker bug:** RocketMQ's code does what it means to; the harm comes from a client's or the proxy's misuse that the broker cannot detect. The fixed run is the correct use.",
@@ -56,11 +47,14 @@ export function catalogueDoc(): string {
       );
     }
     if (e.finding) out.push(`**Finding:** ${e.finding}`, '');
-    out.push(`- Links: ${e.links.join(', ')}`);
-    out.push(`- Breaks \`${e.invariant}\`: ${invariantDescription(e.invariant)}.`);
+    out.push(`- Implementation: ${isKv(e) ? 'the KV (RocksDB) service (scenario kv)' : `the CK path (scenario ${e.scenario})`}`);
+    out.push(`- Links: ${e.links.join(', ') || '(none upstream)'}`);
+    out.push(`- Breaks \`${e.invariant}\`: ${isKv(e) ? KV_DESCRIPTIONS[e.invariant as KvInvariantName] : invariantDescription(e.invariant)}.`);
     out.push(`- Switches: ${e.switches.map((s) => `\`${s}\``).join(', ') || '(none)'}`);
-    out.push(`- Buggy run (${e.buggy.label}): \`popcheck check ${reproduction(e)} ${runFlags(e.buggy)}\` → ${e.expectBuggy}`);
-    out.push(`- Fixed run (${e.fixed.label}): \`popcheck check ${reproduction(e)} ${runFlags(e.fixed)}\` → holds`);
+    if (e.java) out.push(`- Java: ${e.java}`);
+    out.push(`- Buggy run (${e.buggy.label}): \`${runCommand(e, e.buggy)}\` → ${e.expectBuggy}${isKv(e) && e.shortest !== null ? ` in ${e.shortest} steps` : ''}`);
+    if (e.fixed !== null) out.push(`- Fixed run (${e.fixed.label}): \`${runCommand(e, e.fixed)}\` → holds`);
+    else out.push('- Fixed run: none, open at head');
   }
   out.push('');
   return out.join('\n');

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { check, type CheckResult } from '../checker/check.js';
 import type { Model } from '../checker/model.js';
 import type { Path } from '../checker/path.js';
-import { findEntry } from './catalogue.js';
+import { findCkEntry, kvOnlyNote } from './catalogue.js';
 import { EventSchema, type Event } from './events.js';
 import { explain } from './explain.js';
 import { buildPopModel } from './factory.js';
@@ -454,8 +454,8 @@ export const RELEASE_NAMES: readonly string[] = RELEASES.map((r) => r.name);
 
 /** A session on the path of a catalogue entry's run: its shortest counterexample (or no steps when the run holds). */
 export function bugSession(id: string, which: 'buggy' | 'fixed' = 'buggy'): { session: Session; verdict: CheckResult<State, Event>['verdict'] } {
-  const entry = findEntry(id);
-  if (!entry) throw new RangeError(`unknown catalogue entry '${id}'`);
+  const entry = findCkEntry(id);
+  if (!entry) throw new RangeError(kvOnlyNote(id, 'a session') ?? `unknown catalogue entry '${id}'`);
   const identity = reproductionIdentity(entry, entry[which], null);
   const model = buildPopModel({ ...identity, invariants: [entry.invariant] });
   const r = check(model, { symmetry: false });

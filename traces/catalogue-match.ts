@@ -5,7 +5,7 @@
  * the retry of an acked offset; 8835-batch: the same with a BatchAckMsg; I-2: a store-path ack
  * with a "put ack msg error" line in its second).
  */
-import { CATALOGUE } from '../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../model/catalogue.js';
 import type { CkResult } from './validate.js';
 
 /** Entries with a pop.log signature: the evidence each needs. */

@@ -24,11 +24,19 @@ function issue(e: { issues: readonly { path: readonly PropertyKey[]; message: st
   return `${path}${first.message}`;
 }
 
-export function readTrace(text: string): ReadResult {
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } };
+
+/** A header line then event lines, each parsed by its schema; blank and `#` lines skipped; the first bad line is the error. */
+export function readJsonLines<H, E>(
+  text: string,
+  headerSchema: Schema<H>,
+  eventSchema: Schema<E>,
+  names: { readonly header: string; readonly event: string },
+): { ok: true; header: H; headerLine: number; events: { line: number; event: E }[]; skipped: number[] } | { ok: false; error: { line: number; message: string } } {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  let header: TraceHeader | null = null;
-  const events: TraceLine[] = [];
+  let header: { value: H; line: number } | null = null;
+  const events: { line: number; event: E }[] = [];
   const skipped: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
@@ -44,15 +52,20 @@ export function readTrace(text: string): ReadResult {
       return { ok: false, error: { line: n, message: `not JSON: ${(err as Error).message}` } };
     }
     if (header === null) {
-      const h = TraceHeaderSchema.safeParse(value);
-      if (!h.success) return { ok: false, error: { line: n, message: `not a popcheck trace header: ${issue(h.error)}` } };
-      header = h.data;
+      const h = headerSchema.safeParse(value);
+      if (!h.success) return { ok: false, error: { line: n, message: `not ${names.header}: ${issue(h.error)}` } };
+      header = { value: h.data, line: n };
       continue;
     }
-    const e = EventSchema.safeParse(value);
-    if (!e.success) return { ok: false, error: { line: n, message: `not an event: ${issue(e.error)}` } };
+    const e = eventSchema.safeParse(value);
+    if (!e.success) return { ok: false, error: { line: n, message: `not ${names.event}: ${issue(e.error)}` } };
     events.push({ line: n, event: e.data });
   }
   if (header === null) return { ok: false, error: { line: lines.length + 1, message: 'no header line' } };
-  return { ok: true, header, events, skipped };
+  return { ok: true, header: header.value, headerLine: header.line, events, skipped };
+}
+
+export function readTrace(text: string): ReadResult {
+  const r = readJsonLines(text, TraceHeaderSchema as Schema<TraceHeader>, EventSchema as Schema<Event>, { header: 'a popcheck trace header', event: 'an event' });
+  return r.ok ? { ok: true, header: r.header, events: r.events, skipped: r.skipped } : r;
 }

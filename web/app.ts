@@ -5,7 +5,7 @@
  * the session (encodeSpec), so a link reopens it.
  */
 import './zod-config.js';
-import { CATALOGUE } from '../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../model/catalogue.js';
 import type { Event } from '../model/events.js';
 import { fmtTime } from '../model/format.js';
 import type { Observation } from '../model/observations.js';

@@ -10,7 +10,7 @@
  */
 import type { Invariant, Model } from '../../checker/model.js';
 import { resolveSettings } from '../config.js';
-import { RELEASES } from '../versions.js';
+import { kvIdentityError, type KvIdentity } from './identity.js';
 import { makeKvInvariants } from './invariants.js';
 import { D, DF, KG, KvLayout, LOC, LOC_NAMES, R, SCAN_START } from './layout.js';
 import {
@@ -52,42 +52,7 @@ export interface KvBounds {
 
 export const KV_DEFAULTS: KvBounds = { messages: 2, pops: 2, batch: 1, changes: 0, crashes: 0, retryFailures: 0 };
 
-/** Each bound's range (the CLI's flag ranges). */
-export const KV_BOUND_LIMITS: Readonly<Record<keyof KvBounds, { readonly min: number; readonly max: number; readonly flag: string }>> = {
-  messages: { min: 1, max: 6, flag: '--messages' },
-  pops: { min: 1, max: 6, flag: '--pops' },
-  batch: { min: 1, max: 4, flag: '--batch' },
-  changes: { min: 0, max: 3, flag: '--changes' },
-  crashes: { min: 0, max: 2, flag: '--crashes' },
-  retryFailures: { min: 0, max: 3, flag: '--retry-failures' },
-};
-
-/** Releases that ship the KV service (PopConsumerService came in 5.3.2). */
-export const KV_RELEASES = ['5.3.2', '5.3.3', 'head'] as const;
-
-export interface KvIdentity {
-  readonly rocketmq: string;
-  readonly bounds?: Partial<KvBounds>;
-  /** Overrides of the settings the KV model reads (enablePopBufferMerge defaults to on, as the CK scenarios). */
-  readonly settings?: Partial<KvSettings>;
-  readonly invariants?: readonly string[] | null;
-}
-
-/** Why the identity cannot be built (a one-line message naming the flag), or null. */
-export function kvIdentityError(id: KvIdentity): string | null {
-  if (!RELEASES.some((r) => r.name === id.rocketmq)) return `--rocketmq: unknown release '${id.rocketmq}' (known: ${RELEASES.map((r) => r.name).join(', ')})`;
-  if (!(KV_RELEASES as readonly string[]).includes(id.rocketmq)) return `--rocketmq: the KV POP service ships since 5.3.2; ${id.rocketmq} has none (use ${KV_RELEASES.join(', ')})`;
-  for (const [k, v] of Object.entries(id.bounds ?? {})) {
-    const lim = KV_BOUND_LIMITS[k as keyof KvBounds];
-    if (!lim) return `unknown kv bound '${k}'`;
-    if (!Number.isInteger(v) || v < lim.min || v > lim.max) return `${lim.flag}: must be an integer from ${lim.min} to ${lim.max} (got ${String(v)})`;
-  }
-  const s = id.settings ?? {};
-  if (s.popReviveMaxAttemptTimes !== undefined && (!Number.isInteger(s.popReviveMaxAttemptTimes) || s.popReviveMaxAttemptTimes < 0 || s.popReviveMaxAttemptTimes > 16)) {
-    return '--set popReviveMaxAttemptTimes: must be an integer from 0 to 16 (above 16 the back-off table index overflows in the Java)';
-  }
-  return null;
-}
+export { KV_BOUND_LIMITS, KV_RELEASES, kvIdentityError, type KvIdentity } from './identity.js';
 
 export function kvSettings(id: KvIdentity): KvSettings {
   const base = resolveSettings({ release: id.rocketmq, scenarioConfig: { enablePopBufferMerge: true } });
@@ -113,7 +78,7 @@ export class KvModel implements Model<Int32Array, KvEvent> {
   constructor(readonly identity: KvIdentity) {
     const why = kvIdentityError(identity);
     if (why !== null) throw new RangeError(why);
-    const b: KvBounds = { ...KV_DEFAULTS, ...(identity.bounds ?? {}) };
+    const b: KvBounds = { ...KV_DEFAULTS, ...(identity.bounds ?? {}), messages: identity.messages };
     this.bounds = b;
     const s = kvSettings(identity);
     const maxDel = b.pops * b.batch;

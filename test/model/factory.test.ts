@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
 import { buildPopModel, createModel, ModelArgsError, type ModelArgs } from '../../model/factory.js';
 import { ModelIdentitySchema, reproductionIdentity } from '../../model/identity.js';
 import { TraceHeaderSchema } from '../../traces/format.js';

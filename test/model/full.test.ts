@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check, explore } from '../../checker/index.js';
-import { CATALOGUE } from '../../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
 import { CK_TRANSITIONS, MESSAGE_TRANSITIONS } from '../../model/lifecycles.js';
 import { PopModel } from '../../model/popmodel.js';
 import type { FullBounds } from '../../model/scenarios/full.js';

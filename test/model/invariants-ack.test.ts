@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { CATALOGUE } from '../../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
 import type { Event } from '../../model/events.js';
 import { explain } from '../../model/explain.js';
 import { ackedNeverRetried, successNeverRetried } from '../../model/invariants.js';

@@ -6,13 +6,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { KV_FINDINGS, kvFindingIdentity } from '../../model/kv/catalogue.js';
+import { CK_CATALOGUE, entryIdentity, findEntry } from '../../model/catalogue.js';
 import { D, DF, KG, LOC, MF, R, SCAN_START } from '../../model/kv/layout.js';
 import { KV_RELEASES, KvModel, kvIdentityError, nextBreakpoint, type KvIdentity } from '../../model/kv/model.js';
 import { applyAck, applyChange, applyCrash, applyFlush, applyScan, applyStage, cacheMinOffset, normalize, pullStart, scanDue, type KvEvent } from '../../model/kv/rules.js';
 import { cli } from '../cli/helpers.js';
 
-const model = (id: Partial<KvIdentity> = {}): KvModel => new KvModel({ rocketmq: 'head', ...id });
+const model = (id: Partial<KvIdentity> = {}): KvModel => new KvModel({ scenario: 'kv', messages: 2, rocketmq: 'head', ...id });
 
 /** The state after these events, each required to be enabled. */
 function walk(m: KvModel, events: readonly KvEvent[]): Int32Array {
@@ -35,7 +35,7 @@ function records(m: KvModel, s: Int32Array): { off: number; loc: number; vis: nu
 
 describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStore)', () => {
   it('a pop commits its start when the cache holds nothing of the queue, moves the pull offset on, and writes its records to the cache', () => {
-    const m = model({ bounds: { messages: 3, pops: 2, batch: 2 } });
+    const m = model({ messages: 3, bounds: { pops: 2, batch: 2 } });
     const s = walk(m, [{ type: 'pop' }]);
     expect([s[KG.COMMIT], s[KG.PULL]]).toEqual([0, 2]);
     expect(records(m, s)).toEqual([
@@ -45,7 +45,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it("a second pop commits the cache's minimum offset (computed before its own records are written)", () => {
-    const m = model({ bounds: { messages: 3, pops: 2, batch: 1 } });
+    const m = model({ messages: 3, bounds: { pops: 2, batch: 1 } });
     const s = walk(m, [{ type: 'pop' }, { type: 'pop' }]);
     expect([s[KG.COMMIT], s[KG.PULL]]).toEqual([0, 2]);
     const t = walk(m, [{ type: 'pop' }, { type: 'ack', d: 0 }, { type: 'pop' }]);
@@ -53,7 +53,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('without the cache (enablePopBufferMerge off) records go straight to RocksDB and the pop commits its start', () => {
-    const m = model({ bounds: { messages: 2, pops: 2 }, settings: { enablePopBufferMerge: false } });
+    const m = model({ messages: 2, bounds: { pops: 2 }, settings: { enablePopBufferMerge: false } });
     const s = walk(m, [{ type: 'pop' }, { type: 'pop' }]);
     expect(s[KG.COMMIT]).toBe(1);
     expect(records(m, s).map((r) => r.loc)).toEqual([LOC.DB, LOC.DB]);
@@ -61,7 +61,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('the cache deletes by offset alone: an ack with another handle of the same offset removes the cached record', () => {
-    const m = model({ bounds: { messages: 1, pops: 1 } });
+    const m = model({ messages: 1, bounds: { pops: 1 } });
     const s = walk(m, [{ type: 'pop' }]);
     const c = m.ctx;
     s[c.L.del(0) + D.POP_TIME] = 12_345; // a handle that names another record of offset 0
@@ -71,7 +71,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('in RocksDB an ack deletes only the record of its full key (visibility timeout + offset)', () => {
-    const m = model({ bounds: { messages: 1, pops: 1 }, settings: { enablePopBufferMerge: false } });
+    const m = model({ messages: 1, bounds: { pops: 1 }, settings: { enablePopBufferMerge: false } });
     const c = m.ctx;
     const s = walk(m, [{ type: 'pop' }]);
     const other = new Int32Array(s);
@@ -87,20 +87,20 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('a change writes the new record to RocksDB and deletes the old; with equal deadlines the delete removes the new one (#10276)', () => {
-    const m = model({ bounds: { messages: 1, pops: 1, changes: 1 } });
+    const m = model({ messages: 1, bounds: { pops: 1, changes: 1 } });
     const c = m.ctx;
     const s = walk(m, [{ type: 'pop' }, { type: 'tick', to: 10_000 }]);
     applyChange(s, c, 0);
     normalize(s, c);
     expect(records(m, s)).toEqual([{ off: 0, loc: LOC.DB, vis: 70_000, att: 0 }]);
     expect(s[c.L.del(0) + D.POP_TIME]).toBe(10_000);
-    const k = model({ bounds: { messages: 1, pops: 1, changes: 1 }, settings: { enablePopBufferMerge: false } });
+    const k = model({ messages: 1, bounds: { pops: 1, changes: 1 }, settings: { enablePopBufferMerge: false } });
     const t = walk(k, [{ type: 'pop' }, { type: 'change', d: 0 }]);
     expect(t[KG.NREC]).toBe(0);
   });
 
   it('the cleanup takes due records out (expired ones to the revive, others staged), then writes them to RocksDB and commits the minimum offset', () => {
-    const m = model({ bounds: { messages: 2, pops: 2 } });
+    const m = model({ messages: 2, bounds: { pops: 2 } });
     const c = m.ctx;
     const s = walk(m, [{ type: 'pop' }, { type: 'tick', to: 10_000 }, { type: 'pop' }]);
     expect(s[KG.COMMIT]).toBe(0);
@@ -119,7 +119,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
       [0, LOC.DB],
     ]);
     expect(s[KG.COMMIT]).toBe(1);
-    const e = model({ bounds: { messages: 1, pops: 1 }, settings: { popInvisibleTime: 5_000 } });
+    const e = model({ messages: 1, bounds: { pops: 1 }, settings: { popInvisibleTime: 5_000 } });
     const t = walk(e, [{ type: 'pop' }, { type: 'tick', to: 5_000 }, { type: 'stage' }]);
     expect(records(e, t).map((r) => r.loc)).toEqual([LOC.CACHE_REVIVE]);
     expect(e.enabledEvents(t)).toEqual([{ type: 'cacheRevive', d: 0, fails: false }]); // the flush waits for the revive
@@ -130,14 +130,14 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
     ['5.3.3', 1],
     ['head', 0],
   ] as const)('a pop between the cleanup halves on %s commits %i (kvStagedMinOffset, #9626)', (rel, commit) => {
-    const m = model({ rocketmq: rel, bounds: { messages: 2, pops: 2 } });
+    const m = model({ rocketmq: rel, messages: 2, bounds: { pops: 2 } });
     const s = walk(m, [{ type: 'pop' }, { type: 'tick', to: 10_000 }, { type: 'stage' }, { type: 'pop' }]);
     expect(s[KG.COMMIT]).toBe(commit);
     expect(cacheMinOffset(s, m.ctx)).toBe(rel === 'head' ? 0 : 1);
   });
 
   it('the scanner reads [currentTime - 3 s, now - 50 ms), retries, and a failed write is rewritten with back-off until the attempts run out', () => {
-    const m = model({ bounds: { messages: 1, pops: 1, retryFailures: 1 }, settings: { enablePopBufferMerge: false } });
+    const m = model({ messages: 1, bounds: { pops: 1, retryFailures: 1 }, settings: { enablePopBufferMerge: false } });
     const c = m.ctx;
     const s = walk(m, [{ type: 'pop' }]);
     expect(nextBreakpoint(s, c)).toBe(60_000); // the client's deadline
@@ -153,7 +153,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
     normalize(s, c);
     expect(records(m, s)).toEqual([{ off: 0, loc: LOC.DB, vis: 60_051 + 60_000 + 10_000, att: 1 }]);
     expect(s[c.L.msg(0)]).toBe(0);
-    const none = model({ bounds: { messages: 1, pops: 1, retryFailures: 1 }, settings: { enablePopBufferMerge: false, popReviveMaxAttemptTimes: 0 } });
+    const none = model({ messages: 1, bounds: { pops: 1, retryFailures: 1 }, settings: { enablePopBufferMerge: false, popReviveMaxAttemptTimes: 0 } });
     const t = walk(none, [{ type: 'pop' }]);
     t[KG.NOW] = 60_051;
     applyScan(t, none.ctx, true);
@@ -162,7 +162,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('a record below the scanner position minus 3 s is not read', () => {
-    const m = model({ bounds: { messages: 1, pops: 1 }, settings: { enablePopBufferMerge: false } });
+    const m = model({ messages: 1, bounds: { pops: 1 }, settings: { enablePopBufferMerge: false } });
     const s = walk(m, [{ type: 'pop' }]);
     s[KG.NOW] = 100_000;
     s[KG.SCAN] = 63_001;
@@ -172,7 +172,7 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('a crash loses the cache, the staged set and the pull offset; RocksDB and the committed offset stay; the scanner starts over', () => {
-    const m = model({ bounds: { messages: 2, pops: 2, crashes: 1 } });
+    const m = model({ messages: 2, bounds: { pops: 2, crashes: 1 } });
     const c = m.ctx;
     const s = walk(m, [{ type: 'pop' }, { type: 'tick', to: 10_000 }, { type: 'stage' }, { type: 'flush' }, { type: 'pop' }]);
     expect(records(m, s).map((r) => r.loc)).toEqual([LOC.CACHE, LOC.DB]);
@@ -184,10 +184,14 @@ describe('kv rules (PopConsumerService, PopConsumerCache, PopConsumerRocksdbStor
   });
 
   it('refuses releases without the service and bounds out of range, naming the flag', () => {
-    expect(kvIdentityError({ rocketmq: '5.3.1' })).toMatch(/^--rocketmq: the KV POP service ships since 5\.3\.2/);
-    expect(kvIdentityError({ rocketmq: 'head', bounds: { pops: 0 } })).toBe('--pops: must be an integer from 1 to 6 (got 0)');
-    expect(kvIdentityError({ rocketmq: 'head', settings: { popReviveMaxAttemptTimes: 17 } })).toMatch(/^--set popReviveMaxAttemptTimes/);
-    expect(() => new KvModel({ rocketmq: '5.3.0' })).toThrow(RangeError);
+    const id = { scenario: 'kv', messages: 1 } as const;
+    expect(kvIdentityError({ ...id, rocketmq: '5.3.1' })).toMatch(/^--rocketmq: the KV POP service ships since 5\.3\.2/);
+    expect(kvIdentityError({ ...id, rocketmq: 'head', bounds: { pops: 0 } })).toBe('--pops: must be an integer from 1 to 6 (got 0)');
+    expect(kvIdentityError({ ...id, rocketmq: 'head', messages: 7 })).toBe('--messages: must be an integer from 1 to 6 (got 7)');
+    expect(kvIdentityError({ ...id, rocketmq: 'head', settings: { popReviveMaxAttemptTimes: 17 } })).toMatch(/^--set popReviveMaxAttemptTimes: must be an integer from 0 to 16/);
+    expect(kvIdentityError({ ...id, rocketmq: 'head', settings: { bogus: 1 } })).toMatch(/^--set: /);
+    expect(kvIdentityError({ ...id, rocketmq: 'head' })).toBeNull();
+    expect(() => new KvModel({ ...id, rocketmq: '5.3.0' })).toThrow(RangeError);
   });
 });
 
@@ -204,46 +208,33 @@ describe('kv exploration (pinned figures)', () => {
 
   it('with the cleanup as one step and no faults, every invariant holds on every release', () => {
     for (const rel of KV_RELEASES) {
-      const r = check(model({ rocketmq: rel, bounds: { messages: 2, pops: 2, batch: 2, changes: 1 }, settings: { kvAtomicCleanup: true } }));
+      const r = check(model({ rocketmq: rel, messages: 2, bounds: { pops: 2, batch: 2, changes: 1 }, settings: { kvAtomicCleanup: true } }));
       expect(r.verdict, rel).toBe('holds');
     }
   });
 
   it('without the cache every invariant holds when no change lands on its own deadline (no changes)', () => {
     for (const rel of KV_RELEASES) {
-      const r = check(model({ rocketmq: rel, bounds: { messages: 2, pops: 2, crashes: 1, retryFailures: 1 }, settings: { enablePopBufferMerge: false } }));
+      const r = check(model({ rocketmq: rel, messages: 2, bounds: { pops: 2, crashes: 1, retryFailures: 1 }, settings: { enablePopBufferMerge: false } }));
       expect(r.verdict, rel).toBe('holds');
     }
   });
 });
 
-describe('kv findings (model/kv/catalogue.ts)', () => {
-  for (const f of KV_FINDINGS) {
-    it(`${f.id}: ${f.invariant} violated in ${f.shortest} steps on ${f.buggy.join(', ')}; ${f.fixed}`, () => {
-      for (const rel of f.buggy) {
-        const r = check(new KvModel(kvFindingIdentity(f, rel)));
-        expect(r.verdict, rel).toBe('violated');
-        expect(r.violations.map((v) => [v.invariant, v.length]), rel).toEqual([[f.invariant, f.shortest]]);
-      }
-      if ((KV_RELEASES as readonly string[]).includes(f.fixed)) expect(check(new KvModel(kvFindingIdentity(f, f.fixed))).verdict).toBe('holds');
-      else expect(f.fixed).toBe('open at head');
-    });
-  }
-});
-
 describe('kv switch kvStagedMinOffset', () => {
   it('flipping only the switch turns kv-premature-commit on and off', () => {
-    const f = KV_FINDINGS.find((x) => x.id === 'kv-premature-commit')!;
-    const run = (rel: string, v: boolean) => check(new KvModel({ ...kvFindingIdentity(f, rel), settings: { kvStagedMinOffset: v } })).verdict;
+    const f = findEntry('kv-premature-commit')!;
+    const run = (rel: string, v: boolean) => check(new KvModel({ ...(entryIdentity(f, { release: rel, label: rel }, [f.invariant]) as KvIdentity), settings: { kvStagedMinOffset: v } })).verdict;
     expect([run('head', true), run('head', false), run('5.3.2', true), run('5.3.2', false)]).toEqual(['holds', 'violated', 'holds', 'violated']);
   });
 });
 
 describe('kv laws', () => {
   const arbId = fc.record({
+    scenario: fc.constant('kv' as const),
     rocketmq: fc.constantFrom(...KV_RELEASES),
+    messages: fc.integer({ min: 1, max: 3 }),
     bounds: fc.record({
-      messages: fc.integer({ min: 1, max: 3 }),
       pops: fc.integer({ min: 1, max: 3 }),
       batch: fc.integer({ min: 1, max: 2 }),
       changes: fc.integer({ min: 0, max: 2 }),
@@ -291,10 +282,57 @@ describe('popcheck check --kv', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'holds', invariants: ['no-loss'] });
   });
 
-  it('--bug runs a KV finding on its buggy and fixed releases', async () => {
-    const r = await cli('check', '--kv', '--bug', 'kv-premature-commit');
+  it('--bug runs a KV catalogue entry on every release it affects and on its fix; with or without --kv', async () => {
+    for (const args of [['--kv', '--bug', 'kv-premature-commit'], ['--bug', 'kv-premature-commit']]) {
+      const r = await cli('check', ...args);
+      expect(r.code).toBe(0);
+      expect(r.stdout.match(/: (violated|holds) /g)).toEqual([': violated ', ': violated ', ': holds ']);
+      expect(r.stdout).toContain('[head] expected holds; popcheck check --scenario kv --messages 2 --pops 2 --crashes 1 --invariant no-loss --rocketmq head');
+      expect(r.stdout).toContain('as expected');
+    }
+  });
+
+  it('popcheck bugs lists the KV entries with their implementation, and bugs --json gives each run as check flags', async () => {
+    const t = await cli('bugs');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('kv-premature-commit  KV: a pop during the cache cleanup commits the consumer offset');
+    expect(t.stdout).toContain('    implementation: KV (RocksDB) service');
+    expect(t.stdout).toContain('    implementation: CK path');
+    const j = JSON.parse((await cli('bugs', '--json')).stdout);
+    const kv = j.find((e: { id: string }) => e.id === 'kv-change-same-key');
+    expect(kv).toMatchObject({
+      implementation: 'kv',
+      affected: ['5.3.2', '5.3.3', 'head'],
+      shortestCounterexample: 4,
+      reproduction: { scenario: 'kv', fixed: null, buggyFlags: '--scenario kv --messages 1 --pops 1 --changes 1 --set enablePopBufferMerge=false --invariant no-loss --rocketmq head', fixedFlags: null },
+    });
+    expect(kv.invariantMeaning).toMatch(/^when nothing is left to happen, every offset below the committed consumer offset/);
+    expect(j.filter((e: { implementation: string }) => e.implementation === 'ck')).toHaveLength(CK_CATALOGUE.length);
+  });
+
+  it.each([
+    [['explain', '--bug', 'kv-premature-commit'], 'explain does not cover yet'],
+    [['diagram', 'sequence', '--bug', 'kv-premature-commit'], 'diagram sequence does not cover yet'],
+  ])('%j: a CK-only tool refuses a KV entry in one line, exit 2', async (args, msg) => {
+    const r = await cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(msg);
+    expect(r.stderr).toContain('run popcheck check --bug kv-premature-commit');
+  });
+
+  it('--bug of an entry open at head says so, and --json carries the runs', async () => {
+    const r = await cli('check', '--bug', 'kv-change-same-key', '--json');
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/: (violated|holds) /g)).toEqual([': violated ', ': violated ', ': holds ']);
+    const b = JSON.parse(r.stdout);
+    expect(b).toMatchObject({ id: 'kv-change-same-key', openAtHead: true, outcome: 'as-expected' });
+    expect(b.runs.map((x: { report: { rocketmq: string; verdict: string; violations: { length: number }[] } }) => [x.report.rocketmq, x.report.verdict, x.report.violations[0].length])).toEqual([
+      ['5.3.2', 'violated', 4],
+      ['5.3.3', 'violated', 4],
+      ['head', 'violated', 4],
+    ]);
+    const t = await cli('check', '--bug', 'kv-change-same-key');
+    expect(t.stdout).toContain('open at head: no release fixes it');
   });
 
   it('--compare-implementations runs the CK path and the KV service with the same bounds and shows where they differ', async () => {
@@ -316,7 +354,9 @@ describe('popcheck check --kv', () => {
     [['--rocketmq', '5.3.1'], '--rocketmq: the KV POP service ships since 5.3.2; 5.3.1 has none (use 5.3.2, 5.3.3, head)'],
     [['--set', 'foo=1'], "--set: unknown KV setting 'foo'"],
     [['--invariant', 'ck-before-acks'], "--invariant: unknown KV invariant 'ck-before-acks'"],
-    [['--bug', 'nope'], "--bug: unknown KV finding 'nope'"],
+    [['--bug', 'nope'], "--bug: unknown KV catalogue entry 'nope'"],
+    [['--bug', '8835'], "--bug: unknown KV catalogue entry '8835'"],
+    [['--bug', 'kv-premature-commit', '--pops', '1'], "--bug runs the catalogue entry's own configuration; drop --pops"],
   ])('bad flags %j: one line naming the flag, exit 2', async (args, msg) => {
     const r = await cli('check', '--kv', ...args);
     expect(r.code).toBe(2);

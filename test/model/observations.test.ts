@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { CATALOGUE, findEntry } from '../../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE, findCkEntry as findEntry } from '../../model/catalogue.js';
 import { resolveSettings } from '../../model/config.js';
 import { narrate } from '../../model/narrate.js';
 import { OBSERVATION_ACTOR, OBSERVATION_KINDS, ObservationSchema, type Observation } from '../../model/observations.js';

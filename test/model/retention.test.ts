@@ -6,7 +6,7 @@
  * - bufferMergeKeyGuard per release, and what a pop does without it.
  */
 import { describe, expect, it } from 'vitest';
-import { findEntry } from '../../model/catalogue.js';
+import { findCkEntry as findEntry } from '../../model/catalogue.js';
 import type { Event } from '../../model/events.js';
 import { C, CF, G, KIND, E, Q } from '../../model/layout.js';
 import { PopModel } from '../../model/popmodel.js';

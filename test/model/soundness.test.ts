@@ -18,7 +18,7 @@
  * passes silently.
  */
 import { describe, expect, it } from 'vitest';
-import { findEntry } from '../../model/catalogue.js';
+import { findCkEntry as findEntry } from '../../model/catalogue.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import {
   catalogueEntriesFor,

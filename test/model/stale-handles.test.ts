@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { findEntry } from '../../model/catalogue.js';
+import { findCkEntry as findEntry } from '../../model/catalogue.js';
 import type { Event } from '../../model/events.js';
 import { ackedDeliveryNeverRetried, ackedNeverRetried, DEFAULT_INVARIANTS, INVARIANT_NAMES, successNeverRetried } from '../../model/invariants.js';
 import { C, E, G, KIND } from '../../model/layout.js';

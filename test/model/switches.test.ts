@@ -3,7 +3,7 @@
  * its good value to its buggy value makes a violation appear.
  */
 import { describe, expect, it } from 'vitest';
-import { findEntry } from '../../model/catalogue.js';
+import { findCkEntry as findEntry } from '../../model/catalogue.js';
 import { SETTING_INFO, type SettingName, type SettingValue } from '../../model/settings.js';
 import { checkEntry } from '../fixtures/catalogue.js';
 

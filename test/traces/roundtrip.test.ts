@@ -5,7 +5,7 @@
  * catalogue counterexamples whose steps pop.log shows are reported violated at the retry.
  */
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE } from '../../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
 import { reproductionIdentity } from '../../model/identity.js';
 import { buildPopModel } from '../../model/factory.js';
 import { parseCheckArgs } from '../../cli/args.js';

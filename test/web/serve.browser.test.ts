@@ -13,7 +13,7 @@ import { bugSession, Session, SessionSpecSchema } from '../../model/session.js';
 import { checkSession } from '../../workshop/checks.js';
 import type { Event } from '../../model/events.js';
 import { ROOT } from '../cli/helpers.js';
-import { CATALOGUE } from '../../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
 import { sequenceDiagram } from '../../model/sequence-diagram.js';
 import { stateGraph } from '../../checker/graph.js';
 import { buildPopModel } from '../../model/factory.js';

@@ -13,6 +13,7 @@
 import { LayeredCounter, type PathCounts } from './count.js';
 import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';
 import type { ResolvedOptions, StopReason } from './options.js';
+import type { SpillInfo } from './spill.js';
 
 /** Flag bit set on states where no event is enabled. */
 export const TERMINAL = 0x80000000;
@@ -63,6 +64,8 @@ export interface StateGraph {
    * counted paths, and kept no edges; then `countPaths` is not needed (and has no edges to use).
    */
   readonly pathCounts: PathCounts | null;
+  /** Set when the run spilled to a store (ExploreOptions.spill): what it did there. */
+  readonly spill?: SpillInfo;
 }
 
 /** Whether a run counts paths during the search (else, when counting, it keeps edges from the start). */

@@ -5,10 +5,11 @@
  * nothing is enabled, per event the successor (`newState` first if it is new) and `edge`,
  * then `end`. The core numbers states, keeps the columns (parent, event index, flags, CSR
  * edges), notes violations, counts paths during the search, and applies every stop rule and
- * poll. Two schedulers drive it: one thread (explore.ts: expand and insert in one pass) and N
+ * poll. Three schedulers drive it: one thread (explore.ts: expand and insert in one pass), N
  * threads (parallel/replay.ts: threads expand a level's claims into codes, consumed here in
- * id order). Both therefore give the same ids, graph, counts and stopping point by
- * construction.
+ * id order) and spilling (spill.ts: a buffer of successors resolved by sort-merge against
+ * the visited set on disk, consumed here in id order). All therefore give the same ids,
+ * graph, counts and stopping point by construction.
  */
 import { LayeredCounter, type PathCounts } from './count.js';
 import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';

@@ -6,9 +6,10 @@
  * Frontier states are expanded, in id order, into a buffer of candidates (successor words,
  * fingerprint, transition-invariant mask) without looking anything up. When the buffer holds
  * `bufferStates` candidates (or the frontier has nothing numbered left to expand, or the shell
- * reports memory pressure) it is merged: the candidates are sorted by (fingerprint, position),
- * which groups equal successors with their first occurrence first, and the groups are merged
- * in one sequential pass with the sorted run of visited fingerprints on the store. A group
+ * reports memory pressure) it is merged: the candidates are grouped by fingerprint (a hash
+ * table of the buffer's size; a group's first candidate is its first occurrence), the groups'
+ * fingerprints sorted, and merged in one sequential pass with the sorted run of visited
+ * fingerprints on the store. A group
  * found there takes the stored id; the others are new and are numbered in the order of their
  * first candidate, which is the order in which the in-memory explorer meets them. Then the
  * buffer is handed to the core state by state and event by event, exactly as the one-thread
@@ -69,6 +70,11 @@ export interface SpillRun {
   readonly diskPeakBytes: number;
 }
 
+/** Where the low and the high half of a uint64 sit in its two uint32 (the platform's byte order). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
 /** Growable typed columns for the buffer (a state's events all go in, so a merge may overshoot the buffer a little). */
 function grow<A extends Uint32Array | Int32Array | Uint8Array>(a: A, need: number): A {
   if (need <= a.length) return a;
@@ -106,6 +112,9 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   let nStates = 0;
   let nCand = 0;
   const cand = new PackedQueue(W);
+  /** A merge's distinct fingerprints as 64-bit keys (high half × 2^32 + low half), and the same bytes as uint32. */
+  let keyBuf = new BigUint64Array(16);
+  let key32 = new Uint32Array(keyBuf.buffer);
 
   /** The visited run on the store (sorted by fingerprint), and the states numbered since, sorted, not yet in it. */
   let run = -1;
@@ -116,7 +125,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   let merges = 0;
 
   const bufferBytes = (): number =>
-    degs.byteLength + fins.byteLength + his.byteLength + los.byteLength + tbads.byteLength + dsts.byteLength + fresh.byteLength + order.byteLength + pHi.byteLength * 3;
+    degs.byteLength + fins.byteLength + his.byteLength + los.byteLength + tbads.byteLength + dsts.byteLength + fresh.byteLength + order.byteLength + keyBuf.byteLength + pHi.byteLength * 3;
   const core = new Core(opt, model.invariants.length, online, bufferBytes);
   const queue = new SpillQueue(W, store, disk, spill.chunkBytes);
 
@@ -194,9 +203,29 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
    */
   const resolve = (): void => {
     const n = nCand;
-    for (let c = 0; c < n; c++) order[c] = c;
-    const o = order.subarray(0, n);
-    o.sort((a, b) => his[a] - his[b] || los[a] - los[b] || a - b);
+    // Group the candidates by fingerprint in a hash table of the buffer's size: dsts[c] =
+    // -1 - (the group's first candidate), which comes first in generation order.
+    const groups = new FingerprintTable(Math.ceil(n / 64 / 0.7) + 2);
+    let u = 0;
+    for (let c = 0; c < n; c++) {
+      const r = groups.getOrInsert(his[c], los[c], c);
+      if (r < 0) {
+        dsts[c] = -1 - c;
+        u++;
+      } else dsts[c] = -1 - r;
+    }
+    // The groups' fingerprints as unsigned 64-bit keys (high half, low half), sorted natively.
+    if (u > keyBuf.length) {
+      keyBuf = new BigUint64Array(Math.max(u, keyBuf.length * 2));
+      key32 = new Uint32Array(keyBuf.buffer);
+    }
+    for (let c = 0, j = 0; c < n; c++) {
+      if (dsts[c] !== -1 - c) continue;
+      key32[2 * j + LO] = los[c];
+      key32[2 * j + HI] = his[c];
+      j++;
+    }
+    keyBuf.subarray(0, u).sort();
     // The known stream, in fingerprint order: the old run merged with the pending states,
     // written out as the next run as it is read.
     const reader = run >= 0 ? new RunReader(store, run, runSize) : null;
@@ -229,21 +258,17 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       writer.add(kh, kl, kid);
     };
     advanceKnown();
-    let g = 0;
     let newGroups = 0;
-    while (g < n) {
-      const first = o[g];
-      const h = his[first];
-      const l = los[first];
+    for (let j = 0; j < u; j++) {
+      const h = key32[2 * j + HI];
+      const l = key32[2 * j + LO];
+      const first = groups.get(h, l);
+      // order[j]: the first candidate of the j-th group in fingerprint order.
+      order[j] = first;
       while (!kdone && (kh < h || (kh === h && kl < l))) advanceKnown();
-      const found = !kdone && kh === h && kl === l;
-      // Candidates of the group: found ones take the stored id; new ones point at the group's first (-1 - first).
-      const v = found ? kid : -1 - first;
-      if (!found) newGroups++;
-      do {
-        dsts[o[g]] = v;
-        g++;
-      } while (g < n && his[o[g]] === h && los[o[g]] === l);
+      // A group found in the run takes its id (on its first candidate; the others follow it below).
+      if (!kdone && kh === h && kl === l) dsts[first] = kid;
+      else newGroups++;
     }
     while (!kdone) advanceKnown();
     const size = writer.finish();
@@ -254,7 +279,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     run = writer.file;
     runSize = size;
 
-    // Number the new states in the order of their first candidate.
+    // Number the new states in the order of their first candidate; the others take their group's id.
     let nextId = core.count;
     for (let c = 0; c < n; c++) {
       const v = dsts[c];
@@ -271,8 +296,8 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     pLo = new Uint32Array(newGroups);
     pId = new Int32Array(newGroups);
     let q = 0;
-    for (let i = 0; i < n; i++) {
-      const c = o[i];
+    for (let j = 0; j < u; j++) {
+      const c = order[j];
       if (fresh[c] === 0) continue;
       pHi[q] = his[c];
       pLo[q] = los[c];

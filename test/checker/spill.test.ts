@@ -10,6 +10,7 @@ import { check, checkGraph, explore, MemorySpillStore, type ExploreOptions, type
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { findEntry } from '../../model/catalogue.js';
 import { reproductionIdentity } from '../../model/identity.js';
+import { DiskUse, RUN_ENTRY_BYTES, RunReader, RunWriter, SpillQueue } from '../../checker/spill-store.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
 const FIELDS = [
@@ -313,5 +314,62 @@ describe('the spilling explorer on the PopModel', () => {
   it('ack-flush with --max-states and with --stop-at-first', () => {
     for (const maxStates of [1, 77, 1000, 2500]) compare(() => createPopModel(ackFlush(7)), { maxStates, symmetry: false }, 200);
     compareChecks(() => createPopModel(ackFlush(7, '5.0.0')), compare(() => createPopModel(ackFlush(7, '5.0.0')), { stopAtFirstViolation: true }, 200));
+  });
+});
+
+describe('SpillQueue and the visited run on a store', () => {
+  const word = fc.oneof(fc.constantFrom(0, 1, -1, -(2 ** 31), 2 ** 31 - 1), fc.integer());
+
+  it('gives back every state pushed, in order, under any interleaving of pushes and shifts, and leaves no file', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }).chain((w) =>
+          fc.tuple(
+            fc.constant(w),
+            fc.integer({ min: 1, max: 200 }),
+            fc.array(fc.oneof(fc.array(word, { minLength: w, maxLength: w }), fc.constant('shift' as const)), { maxLength: 120 }),
+          ),
+        ),
+        ([w, chunkBytes, ops]) => {
+          const store = new MemorySpillStore();
+          const disk = new DiskUse();
+          const q = new SpillQueue(w, store, disk, chunkBytes);
+          const fifo: number[][] = [];
+          for (const op of ops) {
+            if (op === 'shift') {
+              if (fifo.length === 0) continue;
+              expect(Array.from(q.shift())).toEqual(fifo.shift());
+            } else {
+              q.push(Int32Array.from(op));
+              fifo.push(op);
+            }
+            expect(q.length).toBe(fifo.length);
+          }
+          while (fifo.length > 0) expect(Array.from(q.shift())).toEqual(fifo.shift());
+          expect(() => q.shift()).toThrow(/empty/);
+          // Every file was read back and removed; the bytes counted on disk went back to 0.
+          expect([store.open, disk.now]).toEqual([0, 0]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a run written in blocks reads back entry by entry, across blocks', () => {
+    const store = new MemorySpillStore();
+    const disk = new DiskUse();
+    const writer = new RunWriter(store, disk);
+    const n = 20_000;
+    for (let i = 0; i < n; i++) writer.add(i >>> 3, (i * 2654435761) >>> 0, i - 5);
+    const size = writer.finish();
+    expect(size).toBe(n * RUN_ENTRY_BYTES);
+    expect(disk.now).toBe(size);
+    const reader = new RunReader(store, writer.file, size);
+    for (let i = 0; i < n; i++) {
+      expect(reader.done).toBe(false);
+      if (reader.hi !== i >>> 3 || reader.lo !== (i * 2654435761) >>> 0 || reader.id !== i - 5) throw new Error(`entry ${i}`);
+      reader.next();
+    }
+    expect(reader.done).toBe(true);
   });
 });

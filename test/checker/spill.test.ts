@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check, checkGraph, explore, MemorySpillStore, type ExploreOptions, type Model, type Progress, type StateGraph } from '../../checker/index.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
-import { findEntry } from '../../model/catalogue.js';
+import { findCkEntry } from '../../model/catalogue.js';
 import { reproductionIdentity } from '../../model/identity.js';
 import { DiskUse, RUN_ENTRY_BYTES, RunReader, RunWriter, SpillQueue } from '../../checker/spill-store.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
@@ -300,7 +300,7 @@ describe('the spilling explorer on the PopModel', () => {
 
   for (const id of ['8835', '3787']) {
     it(`catalogue entry ${id} on its buggy release: the same shortest counterexample`, () => {
-      const e = findEntry(id)!;
+      const e = findCkEntry(id)!;
       const args = reproductionIdentity(e, e.buggy, [e.invariant]);
       const r = compare(() => createPopModel(args), {}, 300);
       const checked = checkGraph(createPopModel(args), r.spilled);

@@ -5,14 +5,16 @@
  * nothing is enabled, per event the successor (`newState` first if it is new) and `edge`,
  * then `end`. The core numbers states, keeps the columns (parent, event index, flags, CSR
  * edges), notes violations, counts paths during the search, and applies every stop rule and
- * poll. Two schedulers drive it: one thread (explore.ts: expand and insert in one pass) and N
+ * poll. Three schedulers drive it: one thread (explore.ts: expand and insert in one pass), N
  * threads (parallel/replay.ts: threads expand a level's claims into codes, consumed here in
- * id order). Both therefore give the same ids, graph, counts and stopping point by
- * construction.
+ * id order) and spilling (spill.ts: a buffer of successors resolved by sort-merge against
+ * the visited set on disk, consumed here in id order). All therefore give the same ids,
+ * graph, counts and stopping point by construction.
  */
 import { LayeredCounter, type PathCounts } from './count.js';
 import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';
 import type { ResolvedOptions, StopReason } from './options.js';
+import type { SpillInfo } from './spill.js';
 
 /** Flag bit set on states where no event is enabled. */
 export const TERMINAL = 0x80000000;
@@ -63,6 +65,8 @@ export interface StateGraph {
    * counted paths, and kept no edges; then `countPaths` is not needed (and has no edges to use).
    */
   readonly pathCounts: PathCounts | null;
+  /** Set when the run spilled to a store (ExploreOptions.spill): what it did there. */
+  readonly spill?: SpillInfo;
 }
 
 /** Whether a run counts paths during the search (else, when counting, it keeps edges from the start). */

@@ -13,6 +13,7 @@ import { InvariantSets } from './invariant-sets.js';
 import { validateModel, type Model } from './model.js';
 import { PackedQueue } from './queue.js';
 import { resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.js';
+import { startSpill, type SpillOptions } from './spill.js';
 
 export { TERMINAL, type FirstViolation, type StateGraph } from './core.js';
 
@@ -38,6 +39,7 @@ export interface Exploration {
 export function startExplore<S, E>(model: Model<S, E>, options: ExploreOptions = {}): Exploration {
   validateModel(model);
   const opt = resolveOptions(options);
+  if (options.spill) return startSpilling(model, opt, options.spill);
   // Count paths during the search unless edges were asked for; should the graph turn out not
   // to be layered, start again keeping edges (the run is deterministic: same ids, same graph).
   let run = startCore(model, opt, countsOnline(opt));
@@ -138,4 +140,45 @@ function startCore<S, E>(
   };
 
   return { advance, graph, notLayered: () => core.notLayered };
+}
+
+/**
+ * The spilling scheduler (spill.ts) under the same restart rule: should the layering break,
+ * start again, but without counting paths (edges in memory would defeat spilling): the graph
+ * says so in `spill.pathsNotCounted`.
+ */
+function startSpilling<S, E>(model: Model<S, E>, opt: ResolvedOptions, spill: SpillOptions): Exploration {
+  if (opt.keepEdges) throw new RangeError('keepEdges: a spilled run keeps no edges');
+  let run = startSpill(model, opt, countsOnline(opt), spill);
+  let notCounted = false;
+  let merges = 0;
+  let diskPeak = 0;
+  let built: StateGraph | null = null;
+  return {
+    advance(budget: number): boolean {
+      const done = run.advance(budget);
+      if (!done || !run.notLayered()) return done;
+      merges += run.merges;
+      diskPeak = Math.max(diskPeak, run.diskPeakBytes);
+      run.dispose();
+      run = startSpill(model, { ...opt, countPaths: false }, false, spill);
+      notCounted = true;
+      return run.advance(budget);
+    },
+    graph(): StateGraph {
+      if (built) return built;
+      const g = run.graph();
+      run.dispose();
+      built = {
+        ...g,
+        spill: {
+          bufferStates: spill.bufferStates,
+          merges: merges + run.merges,
+          diskPeakBytes: Math.max(diskPeak, run.diskPeakBytes),
+          pathsNotCounted: notCounted ? 'not-layered' : null,
+        },
+      };
+      return built;
+    },
+  };
 }

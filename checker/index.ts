@@ -8,3 +8,5 @@ export { check, checkGraph, type CheckResult, type Verdict, type Violation } fro
 export { fingerprint64, collisionProbability } from './fingerprint.js';
 export { FingerprintTable } from './fptable.js';
 export { stateGraph, toDot, type GraphNode, type GraphEdge, type LabelledGraph, type GraphOptions, type GraphResult } from './graph.js';
+export { MemorySpillStore, type SpillStore } from './spill-store.js';
+export type { SpillOptions, SpillInfo } from './spill.js';

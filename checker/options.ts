@@ -1,4 +1,5 @@
 /** Explorer options, resolved in one place into a fully qualified configuration. */
+import type { SpillOptions } from './spill.js';
 
 /** Why a run stopped early. `interrupted`: the shell asked it to (a signal, say). */
 export type StopReason = 'max-states' | 'timeout' | 'max-memory' | 'first-violation' | 'interrupted';
@@ -27,6 +28,12 @@ export interface ExploreOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Expansions between two polls. Default 4096. */
   readonly pollEvery?: number;
+  /**
+   * Keep the visited set and the queue on a store (disk, in the CLI) instead of in memory,
+   * with delayed duplicate detection by sort-merge (spill.ts). Same ids, graph, verdicts and
+   * counterexamples; interleavings are counted on layered graphs only. One thread only.
+   */
+  readonly spill?: SpillOptions;
 }
 
 export interface Progress {

@@ -38,7 +38,14 @@ export interface CheckArgs {
   readonly mermaid: string | null;
   /** `--graph FILE.svg|FILE.dot`: write the whole (small) state graph. */
   readonly graph: string | null;
+  /** `--spill-dir DIR`: keep the visited set and the queue on disk under DIR (checker/spill.ts). */
+  readonly spillDir: string | null;
+  /** `--spill-buffer N`: successors held in memory between two merges with the visited set on disk. */
+  readonly spillBuffer: number;
 }
+
+/** Successors a spilled run holds in memory between two merges, unless --spill-buffer says otherwise. */
+export const SPILL_BUFFER_DEFAULT = 1_000_000;
 
 export const TRACE_FORMATS = ['trace', 'poplog', 'jsonl'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
@@ -91,6 +98,8 @@ export const CHECK_FLAGS: Record<string, FlagSpec> = {
   itf: { type: 'string' },
   mermaid: { type: 'string' },
   graph: { type: 'string' },
+  'spill-dir': { type: 'string' },
+  'spill-buffer': { type: 'string' },
   ...BOUND_FLAGS,
 };
 
@@ -211,6 +220,12 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   }
   const graph = str('graph') ?? null;
   if (graph !== null && !/\.(svg|dot)$/i.test(graph)) throw new UsageError(`--graph writes FILE.svg or FILE.dot (got '${graph}')`);
+  const spillDir = str('spill-dir') ?? null;
+  if (spillDir === '') throw new UsageError('--spill-dir needs a directory');
+  const spillBuffer = intFlag('--spill-buffer', str('spill-buffer'), 1, 1 << 30);
+  if (spillBuffer !== null && spillDir === null) throw new UsageError('--spill-buffer sizes the buffer of --spill-dir: give --spill-dir DIR too');
+  const workers = intFlag('--workers', str('workers'), 1, MAX_WORKERS) ?? 1;
+  if (spillDir !== null && workers > 1) throw new UsageError('--spill-dir explores with one thread: drop --workers');
   return {
     model,
     json: bool('json'),
@@ -220,7 +235,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     symmetry: !bool('no-symmetry'),
     stopAtFirst: bool('stop-at-first'),
     withStates: bool('with-states'),
-    workers: intFlag('--workers', str('workers'), 1, MAX_WORKERS) ?? 1,
+    workers,
     help,
     bug,
     traceOut,
@@ -228,5 +243,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     itf: str('itf') ?? null,
     mermaid: str('mermaid') ?? null,
     graph,
+    spillDir,
+    spillBuffer: spillBuffer ?? SPILL_BUFFER_DEFAULT,
   };
 }

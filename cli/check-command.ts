@@ -13,6 +13,7 @@ import type { PopModel } from '../model/popmodel.js';
 import type { Settings } from '../model/settings.js';
 import type { State } from '../model/state.js';
 import { flagOf, type CheckArgs } from './args.js';
+import { FileSpillStore } from './spill-store.js';
 import { UsageError } from './errors.js';
 
 export interface ViolationReport {
@@ -55,6 +56,19 @@ export interface CheckReport {
   readonly collisionProbability: number;
   readonly counterexample: { readonly steps: readonly NarratedStep[] } | null;
   readonly violations: readonly ViolationReport[];
+  /** With `--spill-dir`: what the run kept on disk (null: everything in memory). */
+  readonly spill: SpillReport | null;
+}
+
+export interface SpillReport {
+  /** Successors held in memory between two merges (`--spill-buffer`). */
+  readonly bufferStates: number;
+  /** Merges of the buffer with the visited set on disk. */
+  readonly merges: number;
+  /** Most bytes on disk at once. */
+  readonly diskPeakBytes: number;
+  /** 'not-layered': the in-memory run would count interleavings from kept edges; this one did not (interleavings null). */
+  readonly pathsNotCounted: 'not-layered' | null;
 }
 
 export interface Clock {
@@ -90,19 +104,31 @@ export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Prog
   const model = buildModel(id);
   const started = clock.now();
   const deadline = a.timeoutSec === null ? Infinity : started + a.timeoutSec * 1000;
-  const options: ExploreOptions = {
-    maxStates: a.maxStates ?? undefined,
-    symmetry: a.symmetry,
-    stopAtFirstViolation: a.stopAtFirst,
-    shouldStop: (): StopReason | null => {
-      if (clock.interrupted?.()) return 'interrupted';
-      if (clock.now() > deadline) return 'timeout';
-      if (a.maxMemoryMb !== null && clock.memory && clock.memory() > a.maxMemoryMb * 1024 * 1024) return 'max-memory';
-      return null;
-    },
-    onProgress,
-    pollEvery: SLICE,
-  };
+  const overMemory = (): boolean => a.maxMemoryMb !== null && clock.memory !== undefined && clock.memory() > a.maxMemoryMb * 1024 * 1024;
+  // With --spill-dir, --max-memory does not stop the run: passing it merges the buffer to disk at once.
+  const store = a.spillDir === null ? null : new FileSpillStore(a.spillDir);
+  try {
+    return await checkWith(a, clock, model, started, {
+      maxStates: a.maxStates ?? undefined,
+      symmetry: a.symmetry,
+      stopAtFirstViolation: a.stopAtFirst,
+      shouldStop: (): StopReason | null => {
+        if (clock.interrupted?.()) return 'interrupted';
+        if (clock.now() > deadline) return 'timeout';
+        if (store === null && overMemory()) return 'max-memory';
+        return null;
+      },
+      onProgress,
+      pollEvery: SLICE,
+      ...(store === null ? {} : { spill: { store, bufferStates: a.spillBuffer, pressure: overMemory } }),
+    });
+  } finally {
+    store?.close();
+  }
+}
+
+async function checkWith(a: CheckArgs, clock: Clock, model: PopModel, started: number, options: ExploreOptions): Promise<CheckReport> {
+  const id = a.model;
   let result: CheckResult<State, Event>;
   if (a.workers === 1) {
     // The explorer is synchronous; run it in slices and give the event loop a turn between
@@ -159,5 +185,6 @@ export async function runCheck(a: CheckArgs, clock: Clock, onProgress?: (p: Prog
     collisionProbability: result.collisionProbability,
     counterexample: primary ? primary.counterexample : null,
     violations,
+    spill: result.graph.spill ?? null,
   };
 }

@@ -12,7 +12,7 @@ import { walkthrough, type Walkthrough } from '../model/walkthrough.js';
 import { bugIntro, scenarioIntro, traceIntro, type CheckSummary } from '../model/walkthrough-intro.js';
 import { readTrace } from '../traces/read.js';
 import { headerIdentity } from '../traces/format.js';
-import { CHECK_FLAGS, checkIdentity, intFlag, MODEL_FLAGS, modelFromFlags, type CheckArgs } from './args.js';
+import { CHECK_FLAGS, checkIdentity, intFlag, MODEL_FLAGS, modelFromFlags, SPILL_BUFFER_DEFAULT, type CheckArgs } from './args.js';
 import { buildModel, runCheck, type Clock } from './check-command.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 
@@ -83,6 +83,8 @@ export function parseExplainArgs(argv: readonly string[]): ExplainArgs {
     itf: null,
     mermaid: null,
     graph: null,
+    spillDir: null,
+    spillBuffer: SPILL_BUFFER_DEFAULT,
   };
   return { help, json, mermaid, source: { kind: 'scenario', check } };
 }

@@ -51,7 +51,14 @@ ${SETTING_INFO.map((s) => `                         ${s.name} (${s.kind}, ${s.ty
   --json               print one JSON object instead of text
   --max-states K       stop after K distinct states (verdict incomplete unless a violation was found)
   --timeout S          stop after S seconds (verdict incomplete unless a violation was found)
-  --max-memory MB      stop when the process uses more than MB MiB (verdict incomplete likewise)
+  --max-memory MB      stop when the process uses more than MB MiB (verdict incomplete likewise);
+                       with --spill-dir it does not stop the run: passing it merges the buffer to disk
+  --spill-dir DIR      go on past RAM: keep the visited states and the queue on disk, in a directory
+                       of its own under DIR (removed at the end); same states, verdicts, shortest
+                       counterexamples and counts, except that interleavings are not counted where
+                       the state graph is not layered (e.g. --scenario full); one thread
+  --spill-buffer N     successors held in memory between two merges with the states on disk,
+                       1..1073741824 (default 1000000, about 50 MB)
   --no-symmetry        do not merge states that differ only by which offsets of a CK are which
   --stop-at-first      stop at the first violation (no interleaving counts)
   --with-states        include the state after each counterexample step in --json output

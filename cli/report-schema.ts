@@ -85,6 +85,20 @@ export const CheckReportSchema = z
     collisionProbability: z.number().min(0),
     counterexample: z.object({ steps: z.array(NarratedStepSchema) }).strict().nullable(),
     violations: z.array(ViolationReportSchema),
+    /** With `--spill-dir`: the run kept its visited set and queue on disk (null: all in memory). */
+    spill: z
+      .object({
+        /** Successors held in memory between two merges (`--spill-buffer`). */
+        bufferStates: Int.min(1),
+        /** Merges of that buffer with the visited set on disk. */
+        merges: Int.min(0),
+        /** Most bytes on disk at once. */
+        diskPeakBytes: Int.min(0),
+        /** 'not-layered': the in-memory run counts this graph's interleavings from edges kept in memory; a spilled run does not count them (interleavings null). */
+        pathsNotCounted: z.enum(['not-layered']).nullable(),
+      })
+      .strict()
+      .nullable(),
   })
   .strict();
 

@@ -67,7 +67,9 @@ export function renderCheck(r: CheckReport): string {
   out.push('');
   const counted =
     r.interleavings === null
-      ? r.complete
+      ? r.spill?.pathsNotCounted === 'not-layered'
+        ? 'interleavings not counted (spilled to disk, and the state graph is not layered)'
+        : r.complete
         ? 'interleavings not counted'
         : 'interleavings not counted (incomplete run)'
       : `${r.interleavings} interleavings covered, ${r.violatingInterleavings ?? '0'} violating${r.invariant ? ` ${r.invariant}` : ''}`;
@@ -78,6 +80,9 @@ export function renderCheck(r: CheckReport): string {
       (r.peakRssBytes === null ? '' : `; peak RSS ${bytes(r.peakRssBytes)} (${r.rssBytesPerState} B/state)`) +
       `; fingerprint collision probability ${r.collisionProbability.toExponential(1)}`,
   );
+  if (r.spill !== null) {
+    out.push(`spilled to disk: ${r.spill.merges} merges of a buffer of ${r.spill.bufferStates} successors, at most ${bytes(r.spill.diskPeakBytes)} on disk`);
+  }
   return out.join('\n');
 }
 

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckReportSchema } from '../../cli/report-schema.js';
 import { bin, cli, cliWith, MEMORY } from './helpers.js';
 
 const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
@@ -251,4 +255,92 @@ describe('popcheck check --workers (binary)', () => {
       }
     });
   }
+});
+
+describe('popcheck check --spill-dir', () => {
+  /** What may differ between a run in memory and a spilled one: timing and memory figures, and the spill field. */
+  const TIMING = ['elapsedMs', 'statesPerSecond', 'storeBytes', 'bytesPerState', 'peakRssBytes', 'rssBytesPerState', 'spill'];
+  const strip = (r: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(r).filter(([k]) => !TIMING.includes(k)));
+  const dir = (): string => mkdtempSync(join(tmpdir(), 'popcheck-spill-test-'));
+
+  it('gives the --json report of the run in memory, field for field, and leaves nothing on disk', async () => {
+    const d = dir();
+    try {
+      for (const flags of [
+        ['--messages', '7', '--no-symmetry', '--rocketmq', '5.3.1'],
+        ['--messages', '8', '--rocketmq', '5.3.2'],
+        ['--messages', '7', '--rocketmq', '5.3.2', '--max-states', '500', '--no-symmetry'],
+      ]) {
+        const memory = await cli('check', ...flags, '--json');
+        const spilled = await cli('check', ...flags, '--json', '--spill-dir', d, '--spill-buffer', '300');
+        expect(spilled.code).toBe(memory.code);
+        const a = JSON.parse(memory.stdout);
+        const b = CheckReportSchema.parse(JSON.parse(spilled.stdout));
+        expect(strip(b)).toEqual(strip(a));
+        expect(a.spill).toBeNull();
+        expect(b.spill!.merges).toBeGreaterThan(5);
+        expect(b.spill!.pathsNotCounted).toBeNull();
+      }
+      const bugMemory = JSON.parse((await cli('check', '--bug', '8835', '--json')).stdout);
+      const bugSpilled = JSON.parse((await cli('check', '--bug', '8835', '--json', '--spill-dir', d, '--spill-buffer', '50')).stdout);
+      expect(strip(bugSpilled.buggy)).toEqual(strip(bugMemory.buggy));
+      expect(strip(bugSpilled.fixed)).toEqual(strip(bugMemory.fixed));
+      expect(bugSpilled.buggy.counterexample.steps.length).toBe(7);
+      expect(readdirSync(d)).toEqual([]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('on a graph that is not layered: the same states and counterexample, interleavings not counted, and says why', async () => {
+    const d = dir();
+    try {
+      const flags = ['--scenario', 'full', '--rocketmq', '5.3.1'];
+      const memory = JSON.parse((await cli('check', ...flags, '--json')).stdout);
+      const spilledRun = await cli('check', ...flags, '--json', '--spill-dir', d, '--spill-buffer', '500');
+      const spilled = JSON.parse(spilledRun.stdout);
+      expect(memory.interleavings).not.toBeNull();
+      expect([spilled.interleavings, spilled.violatingInterleavings, spilled.spill.pathsNotCounted]).toEqual([null, null, 'not-layered']);
+      const uncounted = (r: Record<string, unknown>) => ({ ...strip(r), interleavings: null, violatingInterleavings: null, violations: (r.violations as Record<string, unknown>[]).map((v) => ({ ...v, violatingInterleavings: null })) });
+      expect(strip(spilled)).toEqual(uncounted(memory));
+      const text = await cli('check', ...flags, '--spill-dir', d);
+      expect(text.stdout).toContain('interleavings not counted (spilled to disk, and the state graph is not layered)');
+      expect(text.stdout).toMatch(/spilled to disk: \d+ merges of a buffer of 1000000 successors/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('--max-memory does not stop a spilled run: passing it merges the buffer at once', async () => {
+    const d = dir();
+    MEMORY.bytes = 600 * 1024 * 1024;
+    try {
+      const flags = ['check', '--scenario', 'full', '--rocketmq', '5.3.2', '--json', '--spill-dir', d];
+      const relaxed = JSON.parse((await cli(...flags)).stdout);
+      const pressed = await cli(...flags, '--max-memory', '500');
+      expect(pressed.code).toBe(0);
+      const p = JSON.parse(pressed.stdout);
+      expect([p.verdict, p.complete, p.stopReason, p.states]).toEqual(['holds', true, null, relaxed.states]);
+      expect(p.spill.merges).toBeGreaterThan(relaxed.spill.merges);
+    } finally {
+      MEMORY.bytes = 100 * 1024 * 1024;
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('bad values: one line naming the flag, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--spill-buffer', '10'], /^popcheck: --spill-buffer sizes the buffer of --spill-dir/],
+      [['--spill-dir', '/nonexistent/popcheck'], /^popcheck: --spill-dir \/nonexistent\/popcheck: ENOENT/],
+      [['--spill-dir', tmpdir(), '--spill-buffer', '0'], /^popcheck: --spill-buffer must be an integer from 1/],
+      [['--spill-dir', tmpdir(), '--workers', '2'], /^popcheck: --spill-dir explores with one thread/],
+      [['--spill-dir', ''], /^popcheck: --spill-dir needs a directory/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli('check', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { reproductionIdentity } from '../../model/identity.js';
 import { buildPopModel } from '../../model/factory.js';
 import { parseCheckArgs } from '../../cli/args.js';
 import { runBug } from '../../cli/bug-command.js';
+import { runCheck } from '../../cli/check-command.js';
 import { counterexamplePopLog } from '../../traces/counterexample-poplog.js';
 import { parsePopLogJsonlLine } from '../../traces/poplog-jsonl.js';
 import { PopLogAccumulator, splitLines, type PopLogEntry } from '../../traces/poplog.js';
@@ -92,4 +93,28 @@ describe('catalogue counterexamples as pop.log, validated', () => {
       expect(fixed.counts.violated).toBe(0);
     });
   }
+});
+
+describe('a counterexample with late asynchronous put callbacks, as pop.log, validated', () => {
+  // The callbacks (putComplete) print nothing of their own (the "put ... ok" lines are expected
+  // at the put), so the validator must take them as silent broker steps: before it did, this
+  // log (#10256 with appendCkAsync on too, found by the sweep of issue 10) diverged at its
+  // "put batch ack to store ok" line: the scan that writes the BatchAckMsg waits for the CK
+  // put's callback (PBMS `if (!ckStored) continue`).
+  it('10256 with appendCkAsync too: violated with commit-progress, matching the entry', async () => {
+    const flags = ['--scenario', 'full', '--messages', '2', '--pops', '2', '--batch', '2', '--rocketmq', '5.3.2', '--batch-ack'];
+    const sets = ['appendCkAsync=true', 'appendAckAsync=true', 'putsCompleteLate=true'];
+    const args = parseCheckArgs([...flags, ...sets.flatMap((x) => ['--set', x]), '--invariant', 'commit-progress']);
+    const report = await runCheck(args, { now: () => 0, memory: () => 0 });
+    const steps = report.counterexample!.steps;
+    expect(steps.some((x) => x.event.type === 'putComplete' && (x.event as { put: string }).put === 'ck')).toBe(true);
+    const text = splitLines(counterexamplePopLog(steps, '5.3.2', [0], 'poplog'));
+    expect(text.some((l) => l.includes('put batch ack to store ok'))).toBe(true);
+    const settings = { appendCkAsync: true, appendAckAsync: true, putsCompleteLate: true };
+    const r = validatePopLogLines(text, { release: '5.3.2', settings, batchAck: true });
+    expect(r.counts.diverges).toBe(0);
+    const bad = r.cks.find((c) => c.verdict === 'violated')!;
+    expect(bad.invariant).toBe('commit-progress');
+    expect(findCatalogueMatches('5.3.2', bad)).toContain('10256');
+  });
 });

@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CATALOGUE, type BugEntry } from '../model/catalogue.js';
+import { CATALOGUE, isCk, type BugEntry } from '../model/catalogue.js';
 import { RELEASES } from '../model/versions.js';
 
 interface Dim {
@@ -134,7 +134,8 @@ function needs(e: BugEntry): string[] {
 
 /** Catalogue entries that explain a violation of `invariant` at `release` with these keys on. */
 export function knownEntries(invariant: string, release: string, keys: readonly string[]): string[] {
-  return CATALOGUE.filter(
+  // The sweep runs the CK path (scenario full); KV entries are about another service.
+  return CATALOGUE.filter(isCk).filter(
     (e) => e.invariant === invariant && e.affected.includes(release) && needs(e).every((k) => keys.includes(k)),
   ).map((e) => e.id);
 }

@@ -19,6 +19,8 @@ export function bugsJson(): unknown {
     links: e.links,
     affected: e.affected,
     fixedIn: e.fixedIn,
+    atHead: e.atHead,
+    upstream: e.upstream,
     switches: e.switches,
     invariant: e.invariant,
     invariantMeaning: isKv(e) ? KV_DESCRIPTIONS[e.invariant as KvInvariantName] : invariantDescription(e.invariant),
@@ -47,6 +49,7 @@ export function bugsText(): string {
     lines.push(`    implementation: ${IMPLEMENTATION_NAMES[e.implementation]}`);
     lines.push(`    ${e.summary}`);
     lines.push(`    affected: ${e.affected.join(', ')}; fixed: ${e.fixedIn}`);
+    lines.push(`    at head: ${e.atHead}; upstream: ${e.upstream}`);
     lines.push(`    breaks ${e.invariant}; switches: ${e.switches.join(', ') || '(none)'}`);
     if (e.finding) lines.push(`    finding: ${e.finding}`);
     lines.push(`    reproduce: popcheck check --bug ${e.id}`);

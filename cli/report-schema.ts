@@ -117,6 +117,8 @@ export const BugReportSchema = z
         links: z.array(z.string()),
         affected: z.array(z.string()),
         fixedIn: z.string(),
+        atHead: z.enum(['fixed', 'open', 'by-design', 'refuted']),
+        upstream: z.string(),
         switches: z.array(z.string()),
         invariant: z.enum(INVARIANT_NAMES),
         scenario: z.enum(['ack-flush', 'full']),

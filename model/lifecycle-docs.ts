@@ -39,7 +39,8 @@ ${table(MESSAGE_TRANSITIONS, MESSAGE_EVENT_SOURCES)}
 - **ackStored**: an AckMsg or BatchAckMsg for the offset is in the timer or the revive queue.
 - **done**: the revive matched the ack, or the CK was fully acked in memory and never stored.
 - **retried**: the revive wrote the offset to the retry topic. From **ackStored** this is the
-  duplicate the \`acked-never-retried\` invariant forbids when the ack came in time.
+  duplicate the \`acked-never-retried\` invariant forbids when the ack came in time. From
+  **done** it is #7724: the unacked offset is gone and the read returns this later, acked one.
 
 ## A CK
 

@@ -42,7 +42,8 @@ export type MessageEvent =
   | 'repeatedAckWritten'
   | 'matchedByKey'
   | 'retryForgotten'
-  | 'revivedAgain';
+  | 'revivedAgain'
+  | 'readInstead';
 
 /** CK lifecycle states, in the order of their integer codes (see `ckCode`). */
 export const CK_STATES = ['none', 'buffered', 'stored', 'delivered', 'doneInMemory', 'lost', 'revived'] as const;
@@ -113,6 +114,11 @@ export const MESSAGE_TRANSITIONS = [
   m('dropped', 'handedOver', 'changed'),
   // An asynchronous read that completes exceptionally, handled as a re-put (PR #10986).
   m('reviving', 'handedOver', 'changed'),
+  // #7724 (reviveReadsNextLiveMessage): the unacked offset is gone, the read returns the next
+  // live message and the revive retries that one, although an earlier pass (or, with
+  // asynchronous reads, the dispatching pass itself) already matched its ack. acked-never-retried
+  // reports the harm; the move itself is what RocketMQ's code does.
+  m('done', 'readInstead', 'retried'),
 ];
 
 export const CK_TRANSITIONS = [
@@ -150,6 +156,7 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   matchedByKey: ['revive'],
   retryForgotten: ['crash'],
   revivedAgain: ['revive'],
+  readInstead: ['revive', 'reviveComplete'],
 };
 
 export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> = {

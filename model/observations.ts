@@ -85,7 +85,7 @@ export const ObservationSchema = z.discriminatedUnion('kind', [
   /** 5.0.0-alpha: getMessage answered null; consumer offset `from` -> 0 committed directly ("Pop initial offset ... ->null"). */
   z.object({ kind: z.literal('popInitialOffsetNull'), queueId: int, offset: int, from: int }),
   /** MESSAGE_WAS_REMOVING: addCkMock puts an offset-only wrapper (num 0) in the offset FIFO. */
-  z.object({ kind: z.literal('addCkMock'), queueId: int, startOffset: int, nextBeginOffset: int, deletedUpTo: int }),
+  z.object({ kind: z.literal('addCkMock'), queueId: int, startOffset: int, nextBeginOffset: int, deletedUpTo: int, ck: CkRefSchema }),
   z.object({ kind: z.literal('pop'), ck: CkRefSchema, at: int }),
   // PopBufferMergeService: registration
   z.object({ kind: z.literal('addCk'), ck: CkRefSchema }),

@@ -30,14 +30,32 @@ export function catalogueDoc(): string {
     'A KV entry still open at head has no fixed run: `--bug` runs it on every release it affects and',
     'says "open at head".',
     '',
-    '| id | impl. | what | affected | fixed | breaks | shortest |',
+    '"At head" says whether head (8fc57f1468) still has it: `open` (no fix merged upstream: head\'s',
+    'code behaves so, with the options the reproduction sets), `fixed`, `by-design` (intended behaviour, or harm that',
+    'needs a client\'s misuse) or `refuted` (checking did not confirm it).',
+    '',
+    '| id | impl. | what | affected | fixed | at head | breaks | shortest |',
     '|---|---|---|---|---|---|---|',
   ];
+  const name = (e: (typeof CATALOGUE)[number]): string => (e.kind === 'bug' ? `#${e.id}` : e.id);
   for (const e of CATALOGUE) {
     out.push(
-      `| ${e.kind === 'bug' && !isKv(e) ? `#${e.id}` : e.id} | ${IMPLEMENTATION[e.implementation]} | ${e.title} | ${e.affected.join(', ')} | ${e.fixedIn} | \`${e.invariant}\` | ${e.shortest ?? '-'} steps |`,
+      `| ${name(e)} | ${IMPLEMENTATION[e.implementation]} | ${e.title} | ${e.affected.join(', ')} | ${e.fixedIn} | ${e.atHead} | \`${e.invariant}\` | ${e.shortest ?? '-'} steps |`,
     );
   }
+  const open = CATALOGUE.filter((e) => e.atHead === 'open');
+  out.push(
+    '',
+    '## Open upstream at head',
+    '',
+    `${open.length} entries are still in RocketMQ's code at head (8fc57f1468): no fix is merged upstream. Some need`,
+    'an option off by default (their reproduction sets it: see each entry). The state of their upstream issue and',
+    'PR was looked up on 2026-12-01; "no upstream issue linked" means the catalogue knows of none.',
+    '',
+    '| id | impl. | what | kind | affected | upstream |',
+    '|---|---|---|---|---|---|',
+  );
+  for (const e of open) out.push(`| ${name(e)} | ${IMPLEMENTATION[e.implementation]} | ${e.title} | ${e.kind} | ${e.affected.join(', ')} | ${e.upstream} |`);
   for (const e of CATALOGUE) {
     out.push('', `## ${e.kind === 'bug' && !isKv(e) ? `#${e.id}` : e.id}: ${e.title}`, '', e.summary, '');
     if (e.kind === 'hazard') {
@@ -50,6 +68,7 @@ export function catalogueDoc(): string {
     out.push(`- Implementation: ${isKv(e) ? 'the KV (RocksDB) service (scenario kv)' : `the CK path (scenario ${e.scenario})`}`);
     out.push(`- Links: ${e.links.join(', ') || '(none upstream)'}`);
     out.push(`- Breaks \`${e.invariant}\`: ${isKv(e) ? KV_DESCRIPTIONS[e.invariant as KvInvariantName] : invariantDescription(e.invariant)}.`);
+    out.push(`- At head: ${e.atHead}; upstream: ${e.upstream}`);
     out.push(`- Switches: ${e.switches.map((s) => `\`${s}\``).join(', ') || '(none)'}`);
     if (e.java) out.push(`- Java: ${e.java}`);
     out.push(`- Buggy run (${e.buggy.label}): \`${runCommand(e, e.buggy)}\` → ${e.expectBuggy}${isKv(e) && e.shortest !== null ? ` in ${e.shortest} steps` : ''}`);

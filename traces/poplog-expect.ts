@@ -74,6 +74,8 @@ export interface LogAck {
 /** A line a step prints, with the fields that identify it (the renderer fills in the rest). */
 export type LineExpect =
   | { readonly kind: 'addCk' | 'addCkJustOffset' | 'addCkTimeout' | 'putCkToStoreOk' | 'ckDone' | 'ckFinish' | 'mergeKeyConflict'; readonly ck: LogCk }
+  /** addCkMock's offset-only wrapper (num 0): no CK is written, so the validator routes it to none. */
+  | { readonly kind: 'addCkMocked'; readonly ck: LogCk }
   | { readonly kind: 'addAck'; readonly ck: LogCk; readonly ack: LogAck }
   | { readonly kind: 'addAckFail'; readonly reason: 'noCk' | 'almostTimeout' | 'stayTooLong'; readonly ack: LogAck }
   | { readonly kind: 'putAckToStoreOk' | 'putBatchAckToStoreOk'; readonly ck: LogCk; readonly ack: LogAck }
@@ -156,6 +158,9 @@ export function expectLines(o: Observation, w: CkWorld): LineExpect[] {
     }
     case 'mergeKeyConflict':
       return [{ kind: 'mergeKeyConflict', ck: logCk(w, o.ck) }];
+    case 'addCkMock':
+      // PBMS.addCkMock logs "add ck just offset, mocked" (enablePopLog; L463-465 at 5.3.2).
+      return [{ kind: 'addCkMocked', ck: logCk(w, o.ck) }];
     case 'addAk':
       return [{ kind: 'addAck', ck: logCk(w, o.ck), ack: logAck(w, o.ack) }];
     case 'ackToStore': {
@@ -229,6 +234,7 @@ export function lineMismatch(e: LineExpect, r: PopLogRecord): string | null {
     case 'ckDone':
     case 'ckFinish':
     case 'mergeKeyConflict':
+    case 'addCkMocked':
       return sameCk(e.ck, (r as Extract<PopLogRecord, { kind: typeof e.kind }>).ckWrap.ck);
     case 'addCkTimeout':
       return sameCk(e.ck, (r as Extract<PopLogRecord, { kind: 'addCkTimeout' }>).ck);

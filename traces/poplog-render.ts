@@ -85,6 +85,7 @@ export function threadFor(kind: LineExpect['kind'], reviveQueueId: number, n = 1
     case 'addCkJustOffset':
     case 'addCkTimeout':
     case 'mergeKeyConflict':
+    case 'addCkMocked':
       return `PullMessageThread_${n}`;
     case 'addAck':
     case 'addAckFail':
@@ -144,7 +145,7 @@ export function popCheckPointText(ck: LogCk, r: PopLogRelease, bitMap = 0, reviv
   const rp = r === '5.3.0' ? '' : ', rePutTimes=null';
   return (
     `PopCheckPoint [topic=${ck.topic}, cid=${ck.cid}, queueId=${ck.queueId}, startOffset=${ck.startOffset}, bitMap=${bitMap}, ` +
-    `num=${ck.num}, reviveTime=${ck.reviveTime}, reviveOffset=${reviveOffset}, diff=${javaList(diffOf(ck.num))}, brokerName=${ck.brokerName ?? 'null'}${rp}]`
+    `num=${ck.num}, reviveTime=${ck.reviveTime}, reviveOffset=${reviveOffset}, diff=${ck.num === 0 ? 'null' : javaList(diffOf(ck.num))}, brokerName=${ck.brokerName ?? 'null'}${rp}]`
   );
 }
 
@@ -248,6 +249,8 @@ export function renderMessage(e: LineExpect, atMs: number, ctx: RenderCtx): stri
       return `${PB}add ck, ${ckWrapText(e.ck, ctx)}`;
     case 'addCkJustOffset':
       return `${PB}add ck just offset, ${ckWrapText(e.ck, ctx)}`;
+    case 'addCkMocked':
+      return `${PB}add ck just offset, mocked, ${ckWrapText(e.ck, ctx)}`;
     case 'addCkTimeout':
       return `${PB}add ck, timeout, ${popCheckPointText(e.ck, ctx.release)}, ${atMs}`;
     case 'mergeKeyConflict':

@@ -19,6 +19,7 @@
 import type { Observation } from '../model/observations.js';
 import { expectLines, logCk, type CkWorld, type LineExpect, type LogAck, type LogCk } from './poplog-expect.js';
 import { printedIn, type PopLogRelease, type PutFields, type RenderCtx } from './poplog-render.js';
+import { LONG_MAX } from './poplog-formats.js';
 
 /** A line ready to print: what it is, when, and its render context. */
 export interface StampedLine {
@@ -45,6 +46,7 @@ export interface Origin {
 export const STAMPED_KINDS: ReadonlySet<Observation['kind']> = new Set<Observation['kind']>([
   'addCk',
   'addCkJustOffset',
+  'addCkMock',
   'mergeKeyConflict',
   'addAk',
   'ackToStore',
@@ -134,6 +136,12 @@ export class PopLogStamper {
         const st = this.ck(sc, logCk(w, o.ck));
         const put = this.put(from, BYTES.ck, at, origin + o.deliverTimeMs <= at, null, sc);
         Object.assign(st.w, { rqo: put.logicsOffset, cks: true, jo: true });
+        return expects.map((e) => line(e, wrap(st)));
+      }
+      case 'addCkMock': {
+        // The mock wrapper (PBMS.addCkMock): reviveQueueOffset Long.MAX_VALUE, ckStored, justOffset.
+        const st = this.ck(sc, logCk(w, o.ck));
+        Object.assign(st.w, { rqo: LONG_MAX, cks: true, jo: true, nbo: o.nextBeginOffset + w.offsetShift });
         return expects.map((e) => line(e, wrap(st)));
       }
       case 'addAk': {

@@ -1011,6 +1011,20 @@ function brokerSteps(model: PopModel, x: State, w: CkWorld): { e: Event; st: Ste
     const st = step(model, x, e, w);
     if (st) out.push({ e, st });
   }
+  // The callbacks of late asynchronous puts (appendCkAsync / appendAckAsync with putsCompleteLate):
+  // their "put ... to store ok" lines are expected at the put (expectLines), so the callback
+  // itself is a silent broker step; without it a wrapper waiting for ckStored never moves on.
+  for (let k = 0; k < x[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    const f = x[c + C.FLAGS];
+    const key = { queueId: x[c + C.QUEUE], startOffset: x[c + C.START], popTime: x[c + C.POP_TIME] };
+    for (const put of ['ck', 'ack'] as const) {
+      if ((f & (put === 'ck' ? CF.CK_PUT_PENDING : CF.ACK_PUT_PENDING)) === 0) continue;
+      const e: Event = { type: 'putComplete', put, ...key };
+      const st = step(model, x, e, w);
+      if (st) out.push({ e, st });
+    }
+  }
   const bp = nextBreakpoint(x, ctx);
   if (bp > now) {
     const e: Event = { type: 'tick', to: bp };

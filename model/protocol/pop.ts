@@ -173,7 +173,7 @@ function addCkMock(d: Int32Array, ctx: Ctx, q: number, requested: number, popTim
   d[c + C.REVIVE_POS] = -1;
   d[c + C.FLAGS] = CF.IN_OFFSET_QUEUE | CF.JUST_OFFSET | CF.CK_STORED;
   if (narrating(ctx)) {
-    observe(ctx, { kind: 'addCkMock', queueId: q, startOffset: requested, nextBeginOffset: d[c + C.NEXT_BEGIN], deletedUpTo: d[L.q(q) + Q.LIVE_FROM] });
+    observe(ctx, { kind: 'addCkMock', queueId: q, startOffset: requested, nextBeginOffset: d[c + C.NEXT_BEGIN], deletedUpTo: d[L.q(q) + Q.LIVE_FROM], ck: ckRef(d, L, k) });
   }
 }
 

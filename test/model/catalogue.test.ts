@@ -79,6 +79,24 @@ describe('the catalogue', () => {
     });
   }
 
+  it('says which entries head still has, consistently with their affected releases and fix', () => {
+    const releases = new Set(RELEASES.map((r) => r.name));
+    for (const e of CATALOGUE) {
+      // An entry fixed in a release does not affect head; one open at head does (its buggy run is
+      // head or an earlier release whose code head keeps: then head is listed as affected).
+      if (e.atHead === 'fixed') expect(e.affected, e.id).not.toContain('head');
+      if (e.atHead === 'open') {
+        expect(e.affected, e.id).toContain('head');
+        expect(releases.has(e.fixedIn), `${e.id}: fixedIn names a release but atHead is open`).toBe(false);
+      }
+      if (releases.has(e.fixedIn)) expect(e.atHead, e.id).toBe('fixed');
+      if (e.atHead === 'refuted') expect(e.expectBuggy === 'holds' || e.affected.length === 0, e.id).toBe(true);
+      expect(e.upstream.length, e.id).toBeGreaterThan(0);
+    }
+    // The bugs whose fixes are open pull requests are listed as open.
+    for (const id of ['10256', '10985', '7724']) expect(findEntry(id)?.atHead).toBe('open');
+  });
+
   it('finds entries by id, with or without #', () => {
     expect(findEntry('#8835')?.id).toBe('8835');
     expect(findEntry('i-3')?.id).toBe('I-3');

@@ -10,6 +10,7 @@ import {
 import { recordMoves } from '../fixtures/moves.js';
 import { walk } from '../fixtures/walk.js';
 import { ackFlushModel, type AckFlushCase } from '../fixtures/models.js';
+import { fullModel } from '../fixtures/full.js';
 
 /** Every lifecycle move made by any step of the scenario, as "from>to". */
 function observedMoves(c: AckFlushCase): { msg: Set<string>; ck: Set<string> } {
@@ -76,5 +77,23 @@ describe('lifecycle tables', () => {
       const idx = m.invariants.findIndex((i) => i.name === 'lifecycle-legal');
       expect(g.firstViolations.filter((v) => v.invariant === idx)).toEqual([]);
     }
+  });
+});
+
+describe('#7724 moves an acked, matched offset to retried (done -> retried)', () => {
+  // The shortest runs the sweep of issue 10 found (docs/research/issue-10-java.md §8): the
+  // revive's read of a gone offset returns the next, acked one and retries it, in reviveComplete
+  // (asynchronous reads, after the dispatching pass matched its ack) or in a revive step.
+  const bounds = { pops: 2, batch: 2, expire: 1, cqLag: true, readFailures: 1 } as const;
+  const violated = (settings: Record<string, boolean>): string[] => {
+    const m = fullModel('head', bounds, settings, 2, ['lifecycle-legal', 'acked-never-retried']);
+    const g = explore(m, { symmetry: false });
+    return [...new Set(g.firstViolations.map((v) => m.invariants[v.invariant].name))].sort();
+  };
+  it('is legal with asynchronous reads; acked-never-retried still reports the harm', () => {
+    expect(violated({ asyncBizRead: true })).toEqual(['acked-never-retried']);
+  });
+  it('does not happen once the revive checks the offset it read (PR #7739)', () => {
+    expect(violated({ asyncBizRead: true, reviveReadsNextLiveMessage: false })).toEqual([]);
   });
 });

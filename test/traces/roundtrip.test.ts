@@ -10,6 +10,12 @@ import { reproductionIdentity } from '../../model/identity.js';
 import { buildPopModel } from '../../model/factory.js';
 import { parseCheckArgs } from '../../cli/args.js';
 import { runBug } from '../../cli/bug-command.js';
+import { runCheck } from '../../cli/check-command.js';
+import type { Event } from '../../model/events.js';
+import { G } from '../../model/layout.js';
+import { applyNarrated } from '../../model/step.js';
+import { parsePopLogLine } from '../../traces/poplog.js';
+import { fullModel } from '../fixtures/full.js';
 import { counterexamplePopLog } from '../../traces/counterexample-poplog.js';
 import { parsePopLogJsonlLine } from '../../traces/poplog-jsonl.js';
 import { PopLogAccumulator, splitLines, type PopLogEntry } from '../../traces/poplog.js';
@@ -92,4 +98,62 @@ describe('catalogue counterexamples as pop.log, validated', () => {
       expect(fixed.counts.violated).toBe(0);
     });
   }
+});
+
+describe('a counterexample with late asynchronous put callbacks, as pop.log, validated', () => {
+  // The callbacks (putComplete) print nothing of their own (the "put ... ok" lines are expected
+  // at the put), so the validator must take them as silent broker steps: before it did, this
+  // log (#10256 with appendCkAsync on too, found by the sweep of issue 10) diverged at its
+  // "put batch ack to store ok" line: the scan that writes the BatchAckMsg waits for the CK
+  // put's callback (PBMS `if (!ckStored) continue`).
+  it('10256 with appendCkAsync too: violated with commit-progress, matching the entry', async () => {
+    const flags = ['--scenario', 'full', '--messages', '2', '--pops', '2', '--batch', '2', '--rocketmq', '5.3.2', '--batch-ack'];
+    const sets = ['appendCkAsync=true', 'appendAckAsync=true', 'putsCompleteLate=true'];
+    const args = parseCheckArgs([...flags, ...sets.flatMap((x) => ['--set', x]), '--invariant', 'commit-progress']);
+    const report = await runCheck(args, { now: () => 0, memory: () => 0 });
+    const steps = report.counterexample!.steps;
+    expect(steps.some((x) => x.event.type === 'putComplete' && (x.event as { put: string }).put === 'ck')).toBe(true);
+    const text = splitLines(counterexamplePopLog(steps, '5.3.2', [0], 'poplog'));
+    expect(text.some((l) => l.includes('put batch ack to store ok'))).toBe(true);
+    const settings = { appendCkAsync: true, appendAckAsync: true, putsCompleteLate: true };
+    const r = validatePopLogLines(text, { release: '5.3.2', settings, batchAck: true });
+    expect(r.counts.diverges).toBe(0);
+    const bad = r.cks.find((c) => c.verdict === 'violated')!;
+    expect(bad.invariant).toBe('commit-progress');
+    expect(findCatalogueMatches('5.3.2', bad)).toContain('10256');
+  });
+});
+
+describe('a pop that finds only deleted messages, as pop.log', () => {
+  // PBMS.addCkMock logs "[PopBuffer]add ck just offset, mocked, {wrapper}" (enablePopLog,
+  // L463-465 at rocketmq-all-5.3.2): rqo Long.MAX_VALUE, a num-0 PopCheckPoint whose diff list
+  // was never created (null), ckStored and justOffset; its FIFO commit logs "Commit offset".
+  it('prints the mock wrapper as RocketMQ does, parses back, and validates without divergence', () => {
+    const m = fullModel('5.3.2', { expire: 3, cqLag: true, pops: 2, batch: 2 });
+    const pop: Event = { type: 'pop', queueId: 0, maxNums: 2 };
+    const lag: Event = { type: 'expire', queueId: 0, minOffsetLags: true };
+    const events: Event[] = [pop, lag, lag, lag, pop, { type: 'scan', at: 10_500 }];
+    let s = m.initialStates()[0];
+    const steps = events.map((event) => {
+      const r = applyNarrated(s, { L: m.ctx.L, s: m.ctx.s }, event);
+      s = r.state;
+      return { event, time: s[G.NOW], observations: r.observations };
+    });
+    const text = splitLines(counterexamplePopLog(steps, '5.3.2', [0], 'poplog'));
+    const mocked = text.filter((l) => l.includes('add ck just offset, mocked, '));
+    expect(mocked).toHaveLength(1);
+    expect(mocked[0]).toContain('rqo=9223372036854775807');
+    expect(mocked[0]).toContain('startOffset=102, bitMap=0, num=0');
+    expect(mocked[0]).toContain('diff=null');
+    expect(mocked[0]).toContain('nbo=103, cks=true, jo=true}');
+    const parsed = parsePopLogLine(mocked[0], 1);
+    expect(parsed.kind).toBe('addCkMocked');
+    // The mock's commit, in FIFO order after CK@100's.
+    const commits = text.filter((l) => l.includes('Commit offset, '));
+    expect(commits.map((l) => /startOffset=(\d+)/.exec(l)![1])).toEqual(['100', '102']);
+    expect(commits[1]).toContain('nbo=103, cks=true, jo=true}');
+    const r = validatePopLogLines(text, { release: '5.3.2' });
+    expect(r.counts.diverges).toBe(0);
+    expect(r.counts.violated).toBe(0);
+  });
 });

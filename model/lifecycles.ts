@@ -42,7 +42,8 @@ export type MessageEvent =
   | 'repeatedAckWritten'
   | 'matchedByKey'
   | 'retryForgotten'
-  | 'revivedAgain';
+  | 'revivedAgain'
+  | 'nextMessageRetried';
 
 /** CK lifecycle states, in the order of their integer codes (see `ckCode`). */
 export const CK_STATES = ['none', 'buffered', 'stored', 'delivered', 'doneInMemory', 'lost', 'revived'] as const;
@@ -113,6 +114,11 @@ export const MESSAGE_TRANSITIONS = [
   m('dropped', 'handedOver', 'changed'),
   // An asynchronous read that completes exceptionally, handled as a re-put (PR #10986).
   m('reviving', 'handedOver', 'changed'),
+  // #7724 (reviveReadsNextLiveMessage): the read for an unacked offset whose message is gone
+  // returns the next stored one, which can be a message of the same CK already matched done:
+  // by the retry of an asynchronous read completing after the pass matched the ACK, or by a
+  // pass reading the CK again after a crash sent the revive offset back.
+  m('done', 'nextMessageRetried', 'retried'),
 ];
 
 export const CK_TRANSITIONS = [
@@ -150,6 +156,7 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   matchedByKey: ['revive'],
   retryForgotten: ['crash'],
   revivedAgain: ['revive'],
+  nextMessageRetried: ['revive', 'reviveComplete'],
 };
 
 export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> = {

@@ -13,7 +13,9 @@
  *   would share the handle (and the merge and revive keys), so neither is taken in the
  *   instant of the other (used to be: a change right after the re-pop, or a re-pop right
  *   after the change, and the ack of the shared handle went to one CK in the client's books
- *   and to the other in the broker: lifecycle-legal, success-never-retried).
+ *   and to the other in the broker: lifecycle-legal, success-never-retried). Likewise a pop
+ *   that reads after a restart samples its popTime in the restarted broker: with `--pop-lag`
+ *   it used to take the instant of the crash and the handle of the CK popped then.
  */
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
@@ -84,6 +86,18 @@ describe('a change and a pop never share a receipt handle', () => {
     expect(m.why(s, { type: 'changeInvisible', queueId: 0, startOffset: 100, popTime: 500, offset: 100, invisibleTime: 60_000, at: 1000 })).toMatch(
       /receipt handle of the change made in the same instant$/,
     );
+  });
+
+  it('a pop after a restart never has a popTime from before it (--pop-lag), so it never shares a pre-crash CK\'s handle', () => {
+    const m = fullModel('5.3.2', { crashes: 1, popLag: true }, {}, 2);
+    const s = runGuarded(m, [pop(500), crash]);
+    expect(s[G.NOW]).toBe(1000);
+    const lagged: Event = { type: 'pop', queueId: 0, maxNums: 2, popTime: 500, at: 1000 };
+    expect(m.why(s, lagged)).toMatch(/^popTime 0\.5s is before the restart: .* CK@100 popped before it$/);
+    expect(m.enabledEvents(s).filter((x) => x.type === 'pop')).toEqual([{ type: 'pop', queueId: 0, maxNums: 2 }]);
+    // It used to be offered, and the acks of the shared handle went to the old CK in the client's books (lifecycle-legal, 6 steps).
+    const res = check(fullModel('5.3.2', { crashes: 1, popLag: true }, {}, 2, DEFAULT_INVARIANTS), { countPaths: false });
+    expect([res.verdict, res.states]).toEqual(['holds', 71_808]);
   });
 
   it('with one change and one crash or role change, every default invariant holds on every release from 5.0.0 (4-7 steps before)', () => {

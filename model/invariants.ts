@@ -203,7 +203,14 @@ function liveHeld(d: Int32Array, c: number): number {
   return d[c + C.HELD] | d[c + C.PENDING_MARK];
 }
 
-/** no-concurrent-redelivery (per pop step): a pop never returns an offset another CK of the same epoch still holds live. */
+/**
+ * no-concurrent-redelivery (per pop step): a pop never returns an offset the client still
+ * holds live from a delivery popped in the same epoch. A delivery's epoch is its pop's
+ * (`deliveryRoot`): a change of invisible time after a crash or role change extends a
+ * delivery the restart already gave up — the pop offset went back to the persisted consumer
+ * offset and the pop reads from there whatever handles are out — so its CK, though written
+ * in the new epoch, does not make the re-pop concurrent.
+ */
 export function noConcurrentRedelivery(before: Int32Array, e: Event, after: Int32Array, ctx: Ctx): boolean {
   if (e.type !== 'pop' || after[G.NCK] === before[G.NCK]) return true;
   const L = ctx.L;
@@ -214,7 +221,7 @@ export function noConcurrentRedelivery(before: Int32Array, e: Event, after: Int3
   const so = after[c + C.START];
   for (let o = 0; o < k; o++) {
     const oc = L.ck(o);
-    if (before[oc + C.QUEUE] !== q || before[oc + C.EPOCH] !== before[G.EPOCH]) continue;
+    if (before[oc + C.QUEUE] !== q || before[L.ck(deliveryRoot(before, ctx, o)) + C.EPOCH] !== before[G.EPOCH]) continue;
     const live = liveHeld(before, oc);
     for (let i = 0; i < before[oc + C.NUM]; i++) {
       const off = before[oc + C.START] + i;

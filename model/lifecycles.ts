@@ -43,7 +43,7 @@ export type MessageEvent =
   | 'matchedByKey'
   | 'retryForgotten'
   | 'revivedAgain'
-  | 'readInstead';
+  | 'nextMessageRetried';
 
 /** CK lifecycle states, in the order of their integer codes (see `ckCode`). */
 export const CK_STATES = ['none', 'buffered', 'stored', 'delivered', 'doneInMemory', 'lost', 'revived'] as const;
@@ -114,11 +114,11 @@ export const MESSAGE_TRANSITIONS = [
   m('dropped', 'handedOver', 'changed'),
   // An asynchronous read that completes exceptionally, handled as a re-put (PR #10986).
   m('reviving', 'handedOver', 'changed'),
-  // #7724 (reviveReadsNextLiveMessage): the unacked offset is gone, the read returns the next
-  // live message and the revive retries that one, although an earlier pass (or, with
-  // asynchronous reads, the dispatching pass itself) already matched its ack. acked-never-retried
-  // reports the harm; the move itself is what RocketMQ's code does.
-  m('done', 'readInstead', 'retried'),
+  // #7724 (reviveReadsNextLiveMessage): the read for an unacked offset whose message is gone
+  // returns the next stored one, which can be a message of the same CK already matched done:
+  // by the retry of an asynchronous read completing after the pass matched the ACK, or by a
+  // pass reading the CK again after a crash sent the revive offset back.
+  m('done', 'nextMessageRetried', 'retried'),
 ];
 
 export const CK_TRANSITIONS = [
@@ -156,7 +156,7 @@ export const MESSAGE_EVENT_SOURCES: Readonly<Record<MessageEvent, readonly Event
   matchedByKey: ['revive'],
   retryForgotten: ['crash'],
   revivedAgain: ['revive'],
-  readInstead: ['revive', 'reviveComplete'],
+  nextMessageRetried: ['revive', 'reviveComplete'],
 };
 
 export const CK_EVENT_SOURCES: Readonly<Record<CkEvent, readonly EventType[]>> = {

@@ -2,7 +2,7 @@
  * The pure step: `guard` says why an event cannot happen in a state (null: it can), and
  * `apply` returns the state after it. Both are total over the event union.
  */
-import { BROKER, C, CF, G, GF } from './layout.js';
+import { BROKER, C, CF, G, GF, ORIGIN } from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
@@ -86,10 +86,14 @@ export function guard(s: State, ctx: Ctx, e: Event): string | null {
       // The new CK's handle is (queueId, offset, popTime = now): at the instant of the pop it
       // would equal an existing handle, which RocketMQ's millisecond clock never produces.
       if (at <= e.popTime) return `changeInvisibleTime in the instant of the pop (${fmtTime(at)}) would reuse its receipt handle`;
-      // Likewise a change with a superseded handle in the instant of an earlier change of the offset.
-      const k = findCkForHandle(s, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
-      if (supersededBy(s, ctx, k, e.offset - e.startOffset) >= 0 && changeHandleTaken(s, ctx, e.queueId, e.offset, at) >= 0) {
-        return `changeInvisibleTime at ${fmtTime(at)} would write a CK with the receipt handle of the change made in the same instant`;
+      // Likewise whenever a CK with the handle (queueId, offset, now) exists: an earlier change
+      // of the offset in this instant (with a superseded handle, or with the handle of another
+      // delivery of it), or a pop from the offset in this instant after a crash, a role change
+      // or scanGarbage rewound the pop offset.
+      const taken = changeHandleTaken(s, ctx, e.queueId, e.offset, at);
+      if (taken >= 0) {
+        const what = s[ctx.L.ck(taken) + C.ORIGIN] === ORIGIN.POP ? 'the pop' : 'the change';
+        return `changeInvisibleTime at ${fmtTime(at)} would write a CK with the receipt handle of ${what} made in the same instant`;
       }
       return null;
     }

@@ -46,7 +46,48 @@ export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number, 
   // MESSAGE_WAS_REMOVING and the pop adds a mock wrapper: only with --cq-lag.)
   if (d[b + Q.CQ_MIN] >= d[b + Q.MAX]) return `no stored message in queue ${q} at or after offset ${start} (retention deleted up to ${d[b + Q.LIVE_FROM]})`;
   if (d[G.NCK] >= ctx.L.ckSlots) return `bound reached: ${ctx.L.ckSlots} CKs`;
+  const taken = changeCkWithHandle(d, ctx, q, Math.max(start, d[b + Q.LIVE_FROM]), popTime);
+  if (taken >= 0) {
+    return `a pop of queue ${q} from offset ${d[ctx.L.ck(taken) + C.START]} with popTime ${fmtTime(popTime)} would reuse the receipt handle of the change of invisible time made in that instant`;
+  }
+  const before = ckOfEarlierEpoch(d, ctx, q, Math.max(start, d[b + Q.LIVE_FROM]), popTime);
+  if (before >= 0) {
+    return `popTime ${fmtTime(popTime)} is before the restart: a pop in the restarted broker samples its popTime there, and would reuse the receipt handle of CK@${d[ctx.L.ck(before) + C.START]} popped before it`;
+  }
   return null;
+}
+
+/**
+ * A CK of queue q starting at `offset` with popTime `popTime` written before the last crash or
+ * role change, or -1. A crash's restart takes a tick, so only a pop whose popTime was sampled a
+ * tick before its read (`--pop-lag`) can reach back to it; but the request that reads after the
+ * restart runs in the restarted broker and samples its popTime there (PopMessageProcessor: the
+ * popTime is taken when the request is processed), so it never shares the old CK's handle.
+ */
+function ckOfEarlierEpoch(d: Int32Array, ctx: Ctx, q: number, offset: number, popTime: number): number {
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.EPOCH] !== d[G.EPOCH] && d[c + C.QUEUE] === q && d[c + C.START] === offset && d[c + C.POP_TIME] === popTime) return k;
+  }
+  return -1;
+}
+
+/**
+ * A CK a change of invisible time wrote for queue q's `offset` with popTime `popTime`, or -1.
+ * A pop whose CK would start there with that popTime would hand out the same receipt handle
+ * (and merge and revive key): the client builds a changed handle from the offset and the
+ * change's popTime, a popped one from the CK's startOffset and the pop's popTime. With
+ * millisecond clocks a pop and a change are two requests at two instants; at the model's
+ * 500 ms resolution the pop is taken one tick later (as a change is never in the instant of
+ * the pop whose handle it uses). Only a crash, a role change or scanGarbage rewinds the pop
+ * offset to an offset a change already named.
+ */
+export function changeCkWithHandle(d: Int32Array, ctx: Ctx, q: number, offset: number, popTime: number): number {
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.ORIGIN] === ORIGIN.CHANGE && d[c + C.QUEUE] === q && d[c + C.START] === offset && d[c + C.POP_TIME] === popTime) return k;
+  }
+  return -1;
 }
 
 /**

@@ -418,7 +418,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
         out.push({ type: 'ack', ...handle, offset });
         if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, offset, storeFails: true });
       }
-      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now < T && now > st[c + C.POP_TIME]) {
+      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now < T && now > st[c + C.POP_TIME] && changeHandleTaken(st, ctx, handle.queueId, offset, now) < 0) {
         out.push({ type: 'changeInvisible', ...handle, offset, invisibleTime: changeTo });
       }
     }

@@ -123,6 +123,10 @@ describe('lifecycle tables', () => {
     models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
     models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1, expire: 1 }, { enablePopBufferMerge: false }, 1));
     models.push(fullModel('head', { pops: 1, batch: 1, storeFailures: 1, retryFailures: 1 }, { enablePopBufferMerge: false }, 1));
+    // #7724 retries the next stored message, one of the CK's already matched done: when an
+    // asynchronous read completes after the pass, or when a crash makes a pass read the CK again.
+    models.push(fullModel('5.3.2', { pops: 1, batch: 2, expire: 1 }, { asyncBizRead: true }, 2));
+    models.push(fullModel('5.3.2', { pops: 1, batch: 2, expire: 1, crashes: 1 }, {}, 2));
     // A message handed to a re-put CK is revived again from its original CK after a crash.
     models.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1 }, {}, 1));
     models.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1, pops: 1, batch: 1 }, { asyncBizRead: true }, 1));

@@ -225,6 +225,7 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
     if (((f & CF.JUST_OFFSET) !== 0 && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) return true;
     // putCkToStore appends the CK and sets CK_STORED or CK_PUT_PENDING.
     const putCk = !stored && (f & CF.CK_PUT_PENDING) === 0;
+    // (As in scanWrappers; addCkJustOffset sets CK_STORED or CK_PUT_PENDING, so the model never takes this put.)
     if ((f & CF.JUST_OFFSET) !== 0) {
       if (putCk) return true;
       continue;

@@ -23,7 +23,7 @@ export interface ScenarioInstance {
   readonly initial: readonly State[];
   /**
    * Enabled events in a deterministic order; each must pass `guard`. With `after` (given
-   * empty), the scenario may set `after[i]` to the state `events[i]` leads to when it built
+   * cleared: empty or all null), the scenario may set `after[i]` to the state `events[i]` leads to when it built
    * that state anyway (a dry run); the state may be the scenario's scratch, valid until its
    * next call.
    */
@@ -64,7 +64,8 @@ export class PopModel implements Model<State, Event> {
   }
 
   enabledWithSuccessors(s: State, after: (State | null)[]): readonly Event[] {
-    after.length = 0;
+    // Cleared by overwriting (cheaper than truncating: the array keeps its backing store).
+    for (let i = 0; i < after.length; i++) after[i] = null;
     return this.instance.enabled(s, this.ctx, after);
   }
 

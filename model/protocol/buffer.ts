@@ -199,6 +199,62 @@ function scanWrappers(d: Int32Array, ctx: Ctx): void {
   scanCommitOffset(d, ctx);
 }
 
+/**
+ * Would a (not slow) `scan` change `d`? Exact, without running it: the scan's first write is
+ * made on the state as it is, so it is enough to walk the scan's decisions up to the first
+ * one that writes, and every write the scan makes changes a word (it clears a flag that is
+ * set, sets one that is clear, or appends a revive-topic entry). The `full` scenario asks it
+ * instead of a dry run of the scan and a comparison of the whole state; test/model/successors
+ * checks it against that dry run in every reachable state of small configurations. Keep it in
+ * step with scanWrappers, scanCommitOffset and scan.
+ */
+export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
+  const L = ctx.L;
+  const s = ctx.s;
+  const now = d[G.NOW];
+  const serving = (d[G.FLAGS] & GF.SERVING) !== 0;
+  let buffered = false;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = L.ck(k);
+    const f = d[c + C.FLAGS];
+    if ((f & CF.IN_OFFSET_QUEUE) !== 0) buffered = true;
+    if ((f & CF.IN_BUFFER) === 0) continue;
+    buffered = true;
+    const stored = (f & CF.CK_STORED) !== 0;
+    // Leaves the buffer (IN_BUFFER is cleared).
+    if (((f & CF.JUST_OFFSET) !== 0 && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) return true;
+    // putCkToStore appends the CK and sets CK_STORED or CK_PUT_PENDING.
+    const putCk = !stored && (f & CF.CK_PUT_PENDING) === 0;
+    // (As in scanWrappers; addCkJustOffset sets CK_STORED or CK_PUT_PENDING, so the model never takes this put.)
+    if ((f & CF.JUST_OFFSET) !== 0) {
+      if (putCk) return true;
+      continue;
+    }
+    const pt = d[c + C.POP_TIME];
+    const T = pt + d[c + C.INVISIBLE];
+    const removeCk = !serving || T - now < s.popCkStayBufferTimeOut || now - pt > s.popCkStayBufferTime;
+    if (!removeCk) continue;
+    if (putCk) return true;
+    if (!stored) continue;
+    // putBufferedAcks writes an entry when some buffered ack is not yet stored (nor being stored).
+    const late = lateAck(s);
+    const pending = d[c + C.BITS] & ~d[c + C.TO_STORE] & fullMask(d[c + C.NUM]) & (late ? ~d[L.ackPut(k)] : -1);
+    if (pending !== 0) return true;
+    // ckFinish clears IN_BUFFER (isCkDoneForFinish did not hold above, and nothing changed since).
+  }
+  // scanCommitOffset: the head wrapper of some queue's offset FIFO is ready (IN_OFFSET_QUEUE is cleared).
+  for (let q = 0; q < L.queues; q++) {
+    for (let k = 0; k < d[G.NCK]; k++) {
+      const c = L.ck(k);
+      if ((d[c + C.FLAGS] & CF.IN_OFFSET_QUEUE) === 0 || d[c + C.QUEUE] !== q) continue;
+      if (commitReady(d, c)) return true;
+      break;
+    }
+  }
+  // The buffer is empty again: serving is set.
+  return !serving && !buffered;
+}
+
 /** Is the head wrapper of an offset FIFO ready for its offset to be committed? */
 export function commitReady(d: Int32Array, c: number): boolean {
   const stored = hasFlag(d, c, CF.CK_STORED);

@@ -19,7 +19,7 @@ import { popBlocked } from '../protocol/pop.js';
 import { correctMinOffsetBlocked, expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
 import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
-import { lateAck, putCallbackPending } from '../protocol/buffer.js';
+import { lateAck, putCallbackPending, scanChanges } from '../protocol/buffer.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
@@ -173,7 +173,9 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const changeTo = s.popInvisibleTime;
   // Dry runs ("would this event change anything?") build the successor in a buffer of their
   // own: when the event is enabled, that buffer is the state it leads to, and the explorer
-  // takes it from `after` instead of applying the event again. `exceeds` has its own scratch.
+  // takes it from `after` instead of applying the event again. The scan is not dry-run (an
+  // exact predicate, scanChanges, decides); its successor is built in its buffer only when it
+  // is offered and asked for. `exceeds` has its own scratch.
   const afterScan = new Int32Array(L.words);
   const afterRevive = new Int32Array(L.words);
   const afterReviveFailing = new Int32Array(L.words);
@@ -212,10 +214,11 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       if (timerDue) out.push(TIMER);
       let scanPending = false;
       if (!slave) {
-        if (bufferBusy(st, ctx) || (st[G.FLAGS] & GF.SERVING) === 0) {
-          const next = dryRun(st, ctx, SCAN, afterScan);
-          scanPending = !sameState(st, next);
-          if (scanPending) offerBuilt(SCAN, next);
+        // scanChanges is exact: the scan is run (once, for its successor) only when it changes something.
+        if (scanChanges(st, ctx)) {
+          scanPending = true;
+          if (after) after[out.length] = dryRun(st, ctx, SCAN, afterScan);
+          out.push(SCAN);
         }
         if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push(SLOW_SCAN);
       }
@@ -361,12 +364,6 @@ function exceedsBounds(b: FullBounds, st: State, ctx: Ctx, e: Event, scratch: In
   return null;
 }
 
-/** Is any wrapper in the buffer or an offset FIFO (else a scan has nothing to do)? */
-function bufferBusy(st: State, ctx: Ctx): boolean {
-  for (let k = 0; k < st[G.NCK]; k++) if ((st[ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) return true;
-  return false;
-}
-
 /** Could a revive pass change anything: an unread entry, or an in-memory offset behind the committed one? */
 function reviveHasWork(st: State): boolean {
   return st[G.NLOG] - 1 > reviveStart(st) || st[G.REVIVE_MEM] < st[G.REVIVE_COMMIT];
@@ -404,22 +401,25 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
     const held = st[c + C.HELD];
     const acked = st[c + C.ACKED];
     const pending = st[c + C.PENDING_MARK];
-    const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
+    // Events are built as literals with the handle's fields in this order (queueId, startOffset, popTime): no spread.
+    const queueId = st[c + C.QUEUE];
+    const startOffset = st[c + C.START];
+    const popTime = st[c + C.POP_TIME];
     const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
     for (let i = 0; i < st[c + C.NUM]; i++) {
       const bit = 1 << i;
       const offset = st[c + C.START] + i;
-      if (pending & bit) out.push({ type: 'ackMark', ...handle, offset });
+      if (pending & bit) out.push({ type: 'ackMark', queueId, startOffset, popTime, offset });
       if (!inTime || !clientActive) continue;
       if (staleLeft && (acked & bit) === 0 && (st[c + C.CHANGED] & ~held & bit) !== 0) staleHandleOffers(st, ctx, b, changeTo, out, k, i, firstAcksLeft);
       const firstAck = (held & bit) !== 0 && firstAcksLeft;
       const mayAck = firstAck || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
       if (mayAck) {
-        out.push({ type: 'ack', ...handle, offset });
-        if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', ...handle, offset, storeFails: true });
+        out.push({ type: 'ack', queueId, startOffset, popTime, offset });
+        if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', queueId, startOffset, popTime, offset, storeFails: true });
       }
-      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now < T && now > st[c + C.POP_TIME] && changeHandleTaken(st, ctx, handle.queueId, offset, now) < 0) {
-        out.push({ type: 'changeInvisible', ...handle, offset, invisibleTime: changeTo });
+      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now < T && now > st[c + C.POP_TIME] && changeHandleTaken(st, ctx, queueId, offset, now) < 0) {
+        out.push({ type: 'changeInvisible', queueId, startOffset, popTime, offset, invisibleTime: changeTo });
       }
     }
   }

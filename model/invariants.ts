@@ -13,6 +13,7 @@ import { lifecycleLegal } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckMatchesCk } from './protocol/keys.js';
 import { isLive } from './protocol/queue.js';
+import { reviveStart } from './protocol/revive.js';
 import { ARRIVED } from './protocol/store.js';
 import type { State } from './state.js';
 
@@ -139,9 +140,27 @@ export function ckBeforeAcks(d: Int32Array, ctx: Ctx): boolean {
 }
 
 /**
+ * True when the CK message of slot k sits in the revive queue after the offset the next pass
+ * starts from: that pass reads it again and revives it anew. This is how a crash leaves a CK
+ * whose asynchronous retries were in flight: the retries die with the process, and the revive
+ * offset goes back to the persisted one, before the CK, so the restarted broker retries the
+ * offsets again (PopReviveService.start reads the persisted offset; mergeAndRevive from it).
+ */
+function readAgain(d: Int32Array, ctx: Ctx, k: number): boolean {
+  for (let x = Math.max(0, reviveStart(d) + 1); x < d[G.NLOG]; x++) {
+    const e = ctx.L.log(x);
+    if (d[e + E.KIND] === KIND.CK && d[e + E.CK] === k) return true;
+  }
+  return false;
+}
+
+/**
  * revive-retries-exactly-unacked: the revive writes to the retry topic only the messages
  * of the offsets it found unacked, and writes every one of them unless the message is gone,
- * its retry is still in flight, or it was re-put in a new CK.
+ * its retry is still in flight, it was re-put in a new CK, or the next pass reads the CK
+ * again (a crash dropped its retries in flight and sent the revive offset back before it:
+ * whether that pass comes, or the persisted offset had already passed the CK, is no-loss's
+ * concern, I-7).
  */
 export function reviveRetriesExactlyUnacked(d: Int32Array, ctx: Ctx): boolean {
   for (let k = 0; k < d[G.NCK]; k++) {
@@ -149,7 +168,7 @@ export function reviveRetriesExactlyUnacked(d: Int32Array, ctx: Ctx): boolean {
     const intended = d[c + C.REVIVE_UNACKED];
     if (d[c + C.FOREIGN_RETRIES] !== 0 || (d[c + C.RETRIED] & ~intended) !== 0) return false;
     const missing = intended & ~d[c + C.RETRIED] & ~d[c + C.RETRY_PENDING] & ~d[c + C.CHANGED];
-    if (missing === 0) continue;
+    if (missing === 0 || readAgain(d, ctx, k)) continue;
     for (let i = 0; i < d[c + C.NUM]; i++) {
       if ((missing & (1 << i)) !== 0 && isLive(d, ctx, d[c + C.QUEUE], d[c + C.START] + i)) return false;
     }

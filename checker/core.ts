@@ -12,9 +12,38 @@
  * graph, counts and stopping point by construction.
  */
 import { LayeredCounter, type PathCounts } from './count.js';
+import { fingerprint64 } from './fingerprint.js';
 import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';
+import type { Model } from './model.js';
 import type { ResolvedOptions, StopReason } from './options.js';
 import type { SpillInfo } from './spill.js';
+
+/**
+ * The initial states as every scheduler feeds them: in order, canonicalized when `canon` is
+ * given, fingerprinted; `claim(hi, lo)` looks the fingerprint up in the scheduler's own table
+ * and says whether the state is new, and `number` numbers a new one through the core. Stops,
+ * refusing the rest, when the core is full.
+ */
+export function eachInitialState<S, E>(
+  model: Model<S, E>,
+  inits: readonly S[],
+  canon: ((s: S) => S) | null,
+  core: Core,
+  claim: (hi: number, lo: number) => boolean,
+  number: (s: S, words: Int32Array, k: number, hi: number, lo: number) => void,
+): void {
+  const fp = new Uint32Array(2);
+  for (let k = 0; k < inits.length; k++) {
+    if (core.full) {
+      core.refuseRoot();
+      break;
+    }
+    const s = canon ? canon(inits[k]) : inits[k];
+    const w = model.words(s);
+    fingerprint64(w, 0, model.stateWords, fp);
+    if (claim(fp[0], fp[1])) number(s, w, k, fp[0], fp[1]);
+  }
+}
 
 /** Flag bit set on states where no event is enabled. */
 export const TERMINAL = 0x80000000;

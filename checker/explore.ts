@@ -6,7 +6,7 @@
  * keeps, per state, its parent and the index of the event (in the parent's enabled list)
  * that reached it; counterexamples are rebuilt by replay.
  */
-import { Core, countsOnline, TERMINAL, type StateGraph } from './core.js';
+import { Core, countsOnline, eachInitialState, TERMINAL, type StateGraph } from './core.js';
 import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { InvariantSets } from './invariant-sets.js';
@@ -73,20 +73,17 @@ function startCore<S, E>(
   const known: (S | null)[] = [];
   const inv = new InvariantSets(model);
 
-  const inits = model.initialStates();
-  for (let k = 0; k < inits.length; k++) {
-    if (core.full) {
-      core.refuseRoot();
-      break;
-    }
-    const s = canon ? canon(inits[k]) : inits[k];
-    const w = model.words(s);
-    fingerprint64(w, 0, W, fp);
-    if (table.getOrInsert(fp[0], fp[1], core.count) < 0) {
+  eachInitialState(
+    model,
+    model.initialStates(),
+    canon,
+    core,
+    (hi, lo) => table.getOrInsert(hi, lo, core.count) < 0,
+    (s, w, k) => {
       queue.push(w);
       core.root(core.newState(-1, -1, inv.checkAlways(s), 0), k);
-    }
-  }
+    },
+  );
   if (core.count === 0 && core.stopReason === null) throw new Error(`model ${model.name}: no initial state`);
   core.endRoots();
 

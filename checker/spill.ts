@@ -23,7 +23,7 @@
  * with edges; kept in memory they would defeat the point, so this scheduler starts again
  * without counting paths and says so (`SpillInfo.pathsNotCounted`): never a wrong number.
  */
-import { Core, TERMINAL, type StateGraph } from './core.js';
+import { Core, eachInitialState, TERMINAL, type StateGraph } from './core.js';
 import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { InvariantSets } from './invariant-sets.js';
@@ -132,26 +132,23 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   // Initial states: few, deduplicated in memory, numbered at once; they are the first pending states.
   {
     const roots = new FingerprintTable();
-    const inits = model.initialStates();
     const rh: number[] = [];
     const rl: number[] = [];
     const ri: number[] = [];
-    for (let k = 0; k < inits.length; k++) {
-      if (core.full) {
-        core.refuseRoot();
-        break;
-      }
-      const s = canon ? canon(inits[k]) : inits[k];
-      const w = model.words(s);
-      fingerprint64(w, 0, W, fp);
-      if (roots.getOrInsert(fp[0], fp[1], core.count) < 0) {
+    eachInitialState(
+      model,
+      model.initialStates(),
+      canon,
+      core,
+      (hi, lo) => roots.getOrInsert(hi, lo, core.count) < 0,
+      (s, w, k, hi, lo) => {
         queue.push(w);
-        rh.push(fp[0]);
-        rl.push(fp[1]);
+        rh.push(hi);
+        rl.push(lo);
         ri.push(core.count);
         core.root(core.newState(-1, -1, inv.checkAlways(s), 0), k);
-      }
-    }
+      },
+    );
     if (core.count === 0 && core.stopReason === null) throw new Error(`model ${model.name}: no initial state`);
     core.endRoots();
     const idx = ri.map((_, j) => j).sort((a, b) => rh[a] - rh[b] || rl[a] - rl[b]);

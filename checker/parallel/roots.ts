@@ -2,7 +2,7 @@
  * The initial states, numbered, stored and checked through the explorer core as `explore` does: the
  * coordinator inserts them into the shared table (as final ids) and the first frontier.
  */
-import { fingerprint64 } from '../fingerprint.js';
+import { eachInitialState } from '../core.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
 import type { LevelStore } from './level-store.js';
@@ -21,20 +21,20 @@ export function insertRoots<S, E>(
   const W = model.stateWords;
   const canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const inv = new InvariantSets(model);
-  const fp = new Uint32Array(2);
   let at = 0;
   const zero = new Int32Array(W);
   const core = replay.core;
-  for (let k = 0; k < inits.length; k++) {
-    if (core.full) {
-      core.refuseRoot();
-      break;
-    }
-    const s = canon ? canon(inits[k]) : inits[k];
-    const w = model.words(s);
-    fingerprint64(w, 0, W, fp);
-    if (table.findOrClaim(fp[0], fp[1]) === 0) {
-      replay.tableSize.add(fp[0], fp[1]);
+  eachInitialState(
+    model,
+    inits,
+    canon,
+    core,
+    (hi, lo) => {
+      if (table.findOrClaim(hi, lo) !== 0) return false;
+      replay.tableSize.add(hi, lo);
+      return true;
+    },
+    (s, w, k) => {
       const id = core.newState(-1, -1, inv.checkAlways(s), 0);
       front.reserveBytes(at + maxRecordBytes(W), at);
       front.offset[id] = at;
@@ -42,6 +42,6 @@ export function insertRoots<S, E>(
       front.perm[id] = id;
       table.publish(table.claimed, id + 1);
       core.root(id, k);
-    }
-  }
+    },
+  );
 }

@@ -37,7 +37,7 @@ export function catalogueDoc(): string {
     '| id | impl. | what | affected | fixed | at head | breaks | shortest |',
     '|---|---|---|---|---|---|---|',
   ];
-  const name = (e: (typeof CATALOGUE)[number]): string => (e.kind === 'bug' ? `#${e.id}` : e.id);
+  const name = (e: (typeof CATALOGUE)[number]): string => (e.kind === 'bug' && !isKv(e) ? `#${e.id}` : e.id);
   for (const e of CATALOGUE) {
     out.push(
       `| ${name(e)} | ${IMPLEMENTATION[e.implementation]} | ${e.title} | ${e.affected.join(', ')} | ${e.fixedIn} | ${e.atHead} | \`${e.invariant}\` | ${e.shortest ?? '-'} steps |`,

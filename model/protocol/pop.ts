@@ -10,6 +10,7 @@ import { findWrapper } from './keys.js';
 import { brokerNameOf, ckRef, narrating, observe } from './observe.js';
 import { lateCk } from './buffer.js';
 import { writeRevive } from './store.js';
+import { takeCkSlot } from './ck.js';
 
 /** PopBufferMergeService.getLatestOffset: nextBeginOffset of the last wrapper of the queue's FIFO, or -1. */
 export function latestOffset(d: Int32Array, ctx: Ctx, q: number): number {
@@ -142,21 +143,9 @@ export function pop(d: Int32Array, ctx: Ctx, q: number, maxNums: number, popTime
     }
     return -1;
   }
-  const k = d[G.NCK];
+  const k = takeCkSlot(d, L, ORIGIN.POP, q, start, n, popTime, s.popInvisibleTime, LOCAL_BROKER, start + n, -1);
   const c = L.ck(k);
-  d[G.NCK] = k + 1;
-  d[c + C.ORIGIN] = ORIGIN.POP;
-  d[c + C.QUEUE] = q;
-  d[c + C.START] = start;
-  d[c + C.NUM] = n;
-  d[c + C.POP_TIME] = popTime;
-  d[c + C.INVISIBLE] = s.popInvisibleTime;
-  d[c + C.BROKER] = LOCAL_BROKER;
-  d[c + C.NEXT_BEGIN] = start + n;
   d[c + C.HELD] = fullMask(n);
-  d[c + C.PARENT] = -1;
-  d[c + C.EPOCH] = d[G.EPOCH];
-  d[c + C.REVIVE_POS] = -1;
   if (narrating(ctx)) observe(ctx, { kind: 'pop', ck: ckRef(d, L, k), at: now });
   if (old >= 0) overwriteWrapper(d, ctx, old, k);
   if (bufferOk) {
@@ -198,20 +187,8 @@ function popNullRead(d: Int32Array, ctx: Ctx, q: number): void {
  */
 function addCkMock(d: Int32Array, ctx: Ctx, q: number, requested: number, popTime: number): void {
   const L = ctx.L;
-  const k = d[G.NCK];
+  const k = takeCkSlot(d, L, ORIGIN.MOCK, q, requested, 0, popTime, ctx.s.popInvisibleTime, LOCAL_BROKER, d[L.q(q) + Q.MAX], -1);
   const c = L.ck(k);
-  d[G.NCK] = k + 1;
-  d[c + C.ORIGIN] = ORIGIN.MOCK;
-  d[c + C.QUEUE] = q;
-  d[c + C.START] = requested;
-  d[c + C.NUM] = 0;
-  d[c + C.POP_TIME] = popTime;
-  d[c + C.INVISIBLE] = ctx.s.popInvisibleTime;
-  d[c + C.BROKER] = LOCAL_BROKER;
-  d[c + C.NEXT_BEGIN] = d[L.q(q) + Q.MAX];
-  d[c + C.PARENT] = -1;
-  d[c + C.EPOCH] = d[G.EPOCH];
-  d[c + C.REVIVE_POS] = -1;
   d[c + C.FLAGS] = CF.IN_OFFSET_QUEUE | CF.JUST_OFFSET | CF.CK_STORED;
   if (narrating(ctx)) {
     observe(ctx, { kind: 'addCkMock', queueId: q, startOffset: requested, nextBeginOffset: d[c + C.NEXT_BEGIN], deletedUpTo: d[L.q(q) + Q.LIVE_FROM], ck: ckRef(d, L, k) });

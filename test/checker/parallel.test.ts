@@ -9,6 +9,7 @@ import { check, explore, type ExploreOptions, type Progress, type StateGraph } f
 import type * as Parallel from '../../checker/parallel/index.js';
 import type { LevelInfo } from '../../checker/parallel/index.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
+import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -16,33 +17,10 @@ const { exploreParallel, checkParallel } = (await import(new URL('dist/checker/p
 const POP_MODULE = new URL('dist/model/factory.js', ROOT).href;
 const TOY_MODULE = new URL('dist-test/test/fixtures/toy-factory.js', ROOT).href;
 
-const FIELDS = [
-  'states',
-  'transitions',
-  'depth',
-  'expanded',
-  'complete',
-  'stopReason',
-  'symmetry',
-  'roots',
-  'parent',
-  'via',
-  'flags',
-  'edgeStart',
-  'edgeDst',
-  'edgeBad',
-  'firstViolations',
-  'storeBytes',
-] as const satisfies readonly (keyof StateGraph)[];
-
-/** A field's value, with the chunked columns as plain arrays. */
-function plain(g: StateGraph, f: (typeof FIELDS)[number]): unknown {
-  const v = g[f];
-  return v !== null && typeof v === 'object' && 'toArray' in v ? Array.from(v.toArray()) : v;
-}
+const FIELDS = [...SHARED_GRAPH_FIELDS, 'edgeStart', 'edgeDst', 'storeBytes'] as const satisfies readonly (keyof StateGraph)[];
 
 function expectSameGraph(parallel: StateGraph, sequential: StateGraph): void {
-  for (const f of FIELDS) expect(plain(parallel, f), f).toEqual(plain(sequential, f));
+  for (const f of FIELDS) expect(plainField(parallel, f), f).toEqual(plainField(sequential, f));
 }
 
 /** How a parallel run shared its work, summed over the levels. */

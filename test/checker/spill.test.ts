@@ -11,29 +11,10 @@ import { createModel as createPopModel, type ModelArgs } from '../../model/facto
 import { findCkEntry } from '../../model/catalogue.js';
 import { reproductionIdentity } from '../../model/identity.js';
 import { DiskUse, RUN_ENTRY_BYTES, RunReader, RunWriter, SpillQueue } from '../../checker/spill-store.js';
+import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
-const FIELDS = [
-  'states',
-  'transitions',
-  'depth',
-  'expanded',
-  'complete',
-  'stopReason',
-  'symmetry',
-  'roots',
-  'parent',
-  'via',
-  'flags',
-  'edgeBad',
-  'firstViolations',
-  'pathCounts',
-] as const satisfies readonly (keyof StateGraph)[];
-
-function plain(g: StateGraph, f: (typeof FIELDS)[number]): unknown {
-  const v = g[f];
-  return v !== null && typeof v === 'object' && 'toArray' in v ? Array.from(v.toArray()) : v;
-}
+const FIELDS = [...SHARED_GRAPH_FIELDS, 'pathCounts'] as const satisfies readonly (keyof StateGraph)[];
 
 interface Spilled {
   readonly memory: StateGraph;
@@ -58,7 +39,7 @@ function compare<S, E>(model: () => Model<S, E>, options: ExploreOptions, buffer
   for (const f of FIELDS) {
     // Edge-indexed, so only where edges are kept.
     if ((f === 'pathCounts' || f === 'edgeBad') && refused) continue;
-    expect(plain(spilled, f), f).toEqual(plain(memory, f));
+    expect(plainField(spilled, f), f).toEqual(plainField(memory, f));
   }
   if (refused) expect(spilled.pathCounts).toBeNull();
   expect(spilled.edgeStart).toBeNull();
@@ -166,7 +147,7 @@ describe('the spilling explorer on the toy models', () => {
     expect(memory.graph.stopReason).toBe('timeout');
     expect(spilled.polls).toBe(memory.polls);
     expect(spilled.progress).toEqual(memory.progress);
-    for (const f of FIELDS) expect(plain(spilled.graph, f), f).toEqual(plain(memory.graph, f));
+    for (const f of FIELDS) expect(plainField(spilled.graph, f), f).toEqual(plainField(memory.graph, f));
   });
 
   it('merges early when the shell reports pressure, with the same graph', () => {
@@ -175,7 +156,7 @@ describe('the spilling explorer on the toy models', () => {
     const store = new MemorySpillStore();
     const pressed = explore(model(), { pollEvery: 3, spill: { store, bufferStates: 1 << 20, pressure: () => ++calls % 2 === 0 } });
     const memory = explore(model());
-    for (const f of FIELDS) expect(plain(pressed, f), f).toEqual(plain(memory, f));
+    for (const f of FIELDS) expect(plainField(pressed, f), f).toEqual(plainField(memory, f));
     expect(calls).toBeGreaterThan(10);
     // Far more merges than levels (8): the pressure merged the buffer half-full.
     expect(pressed.spill!.merges).toBeGreaterThan(calls / 4);

@@ -56,7 +56,7 @@ function indexOfKey(d: Int32Array, ctx: Ctx, list: readonly Point[], key: Point)
  * short and nearly always sorted already (Array.prototype.sort with a comparator costs more
  * than the rest of a pass).
  */
-function sortByPos(points: Point[]): void {
+export function sortByPos<P extends { readonly pos: number }>(points: P[]): void {
   for (let i = 1; i < points.length; i++) {
     const p = points[i];
     let j = i - 1;

@@ -454,7 +454,8 @@ const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' 
  * - a CK's state is a function of its CK_FLAGS, of whether its origin is a mock, and of where
  *   its CK entry is: with equal CK_FLAGS, the same kind of origin and the same CK entries in
  *   the same order and on the same sides (sameCkEntries; ACK entries do not count) it cannot
- *   change. Otherwise it is projected whenever the queue lengths or the CK's record changed (a
+ *   change, nor with equal CK_FLAGS that decide the state by themselves (revived, done in
+ *   memory, lost: ckCodeOf does not look for the entry). Otherwise it is projected whenever the queue lengths or the CK's record changed (a
  *   CK whose record and queue lengths are both unchanged is not looked at, as the check always
  *   did);
  * - a slot that the step newly took starts from `none`, its messages from `available`.
@@ -477,7 +478,8 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
       const fb = before[c + C.FLAGS];
       // The CK's state reads its CK_FLAGS, whether its origin is a mock, and where its CK entry is.
       let project = ((fb ^ fa) & CK_FLAGS) !== 0 || (before[c + C.ORIGIN] === ORIGIN.MOCK) !== (after[c + C.ORIGIN] === ORIGIN.MOCK);
-      if (!project) {
+      // With equal flags that decide by themselves (ckCodeOf), where the entry is is not read.
+      if (!project && (fb & (CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST)) === 0) {
         if (ckEntriesSame < 0) ckEntriesSame = sameCkEntries(before, after, L) ? 1 : 0;
         project = ckEntriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C.SIZE));
       }

@@ -127,16 +127,32 @@ function offsetAccounted(d: Int32Array, ctx: Ctx, q: number, off: number): boole
  */
 export function ckBeforeAcks(d: Int32Array, ctx: Ctx): boolean {
   const L = ctx.L;
+  // One pass in queue order; a CK entry of slot k marks ckSeenAt[k] with this pass's number.
+  const pass = nextCkSeenPass(L.ckSlots);
   for (let p = 0; p < d[G.NLOG]; p++) {
     const e = L.log(p);
-    if (d[e + E.KIND] === KIND.CK || d[e + E.SLOT] === ARRIVED.DIRECT) continue;
     const k = d[e + E.CK];
+    if (d[e + E.KIND] === KIND.CK) {
+      ckSeenAt[k] = pass;
+      continue;
+    }
+    if (d[e + E.SLOT] === ARRIVED.DIRECT) continue;
     if ((d[L.ck(k) + C.FLAGS] & CF.CK_STORED) === 0) continue;
-    let found = false;
-    for (let x = 0; x < p && !found; x++) found = d[L.log(x) + E.KIND] === KIND.CK && d[L.log(x) + E.CK] === k;
-    if (!found) return false;
+    if (ckSeenAt[k] !== pass) return false;
   }
   return true;
+}
+
+/** ckBeforeAcks's marks: ckSeenAt[k] is the number of the last pass that read a CK entry of slot k. */
+let ckSeenAt = new Int32Array(64);
+let ckSeenPass = 0;
+/** A new pass number (marks of earlier passes do not equal it). */
+function nextCkSeenPass(slots: number): number {
+  if (ckSeenAt.length < slots || ckSeenPass === 0x7fffffff) {
+    ckSeenAt = new Int32Array(Math.max(slots, ckSeenAt.length));
+    ckSeenPass = 0;
+  }
+  return ++ckSeenPass;
 }
 
 /**

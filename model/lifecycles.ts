@@ -215,7 +215,7 @@ const K_LOST = 5;
 const K_REVIVED = 6;
 
 /** One bit per model event type (the type system checks that every type has one). */
-const EVENT_BIT: Readonly<Record<EventType, number>> = {
+export const EVENT_BIT: Readonly<Record<EventType, number>> = {
   pop: 1 << 0,
   ack: 1 << 1,
   ackMark: 1 << 2,
@@ -236,10 +236,38 @@ const EVENT_BIT: Readonly<Record<EventType, number>> = {
   correctMinOffset: 1 << 17,
 };
 
-/** The event bit of a model event type; 0 for anything else (no move is legal for it). */
-function eventBit(event: EventType): number {
-  const bit: unknown = EVENT_BIT[event];
-  return typeof bit === 'number' ? bit : 0; // not an inherited property such as 'toString'
+/**
+ * The event bit of a model event type (EVENT_BIT's); 0 for anything else (no move is legal for
+ * it). A switch, not a keyed load of EVENT_BIT: it runs on nearly every edge, and a lookup by a
+ * varying string key is twice as slow. The `never` makes a type without a case a compile error;
+ * test/model/lifecycle-compiled.test.ts checks every case against EVENT_BIT.
+ */
+export function eventBit(event: EventType): number {
+  switch (event) {
+    case 'pop': return EVENT_BIT.pop;
+    case 'ack': return EVENT_BIT.ack;
+    case 'ackMark': return EVENT_BIT.ackMark;
+    case 'changeInvisible': return EVENT_BIT.changeInvisible;
+    case 'produce': return EVENT_BIT.produce;
+    case 'expire': return EVENT_BIT.expire;
+    case 'scan': return EVENT_BIT.scan;
+    case 'gc': return EVENT_BIT.gc;
+    case 'timer': return EVENT_BIT.timer;
+    case 'revive': return EVENT_BIT.revive;
+    case 'reviveComplete': return EVENT_BIT.reviveComplete;
+    case 'persist': return EVENT_BIT.persist;
+    case 'crash': return EVENT_BIT.crash;
+    case 'roleChange': return EVENT_BIT.roleChange;
+    case 'tick': return EVENT_BIT.tick;
+    case 'putComplete': return EVENT_BIT.putComplete;
+    case 'storeReadable': return EVENT_BIT.storeReadable;
+    case 'correctMinOffset': return EVENT_BIT.correctMinOffset;
+    default: {
+      const other: never = event;
+      void other;
+      return 0; // not a model event type (e.g. 'toString')
+    }
+  }
 }
 
 function compileMoves<St extends string, Ev extends string>(
@@ -374,15 +402,26 @@ function ckCodeOf(d: Int32Array, L: Layout, k: number, f: number): number {
   return ckCode(f, ckEntryWhereOf(d, L, k));
 }
 
-/** Do the two states hold the same revive-queue and timer entries, as far as ckEntryWhereOf reads them? */
-function sameEntries(b: Int32Array, a: Int32Array, L: Layout): boolean {
-  if (b[G.NLOG] !== a[G.NLOG] || b[G.NTIMER] !== a[G.NTIMER]) return false;
-  const used = b[G.NLOG] + b[G.NTIMER];
-  for (let p = 0; p < used; p++) {
-    const e = L.log(p);
-    if (b[e + E.KIND] !== a[e + E.KIND] || b[e + E.CK] !== a[e + E.CK]) return false;
+/**
+ * Do the two states hold the same CK entries, in the same order, each on the same side (revive
+ * queue or timer), with the same slots? ACK entries are skipped. ckEntryWhereOf reads nothing
+ * else, so then it answers the same for every slot in both states.
+ */
+function sameCkEntries(b: Int32Array, a: Int32Array, L: Layout): boolean {
+  const nb = b[G.NLOG];
+  const na = a[G.NLOG];
+  const endB = nb + b[G.NTIMER];
+  const endA = na + a[G.NTIMER];
+  let pb = 0;
+  let pa = 0;
+  for (;;) {
+    while (pb < endB && b[L.log(pb) + E.KIND] !== KIND.CK) pb++;
+    while (pa < endA && a[L.log(pa) + E.KIND] !== KIND.CK) pa++;
+    if (pb === endB || pa === endA) return pb === endB && pa === endA;
+    if (b[L.log(pb) + E.CK] !== a[L.log(pa) + E.CK] || pb < nb !== pa < na) return false;
+    pb++;
+    pa++;
   }
-  return true;
 }
 
 function sameRecord(a: Int32Array, b: Int32Array, at: number, n: number): boolean {
@@ -412,10 +451,13 @@ const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' 
  * - a message's state is a function of its CK's MESSAGE_FLAGS and of bit i of the masks that
  *   `messageBitsChanged` compares, so with equal MESSAGE_FLAGS only the indices whose bit
  *   differs in one of them are projected (all indices when those flags differ);
- * - a CK's state is a function of its CK_FLAGS and of where its CK entry is: with equal
- *   CK_FLAGS and identical entries (same counts, same kinds and CK slots) it cannot change. Otherwise
- *   it is projected whenever the queue lengths or the CK's record changed (a CK whose record
- *   and queue lengths are both unchanged is not looked at, as the check always did);
+ * - a CK's state is a function of its CK_FLAGS, of whether its origin is a mock, and of where
+ *   its CK entry is: with equal CK_FLAGS, the same kind of origin and the same CK entries in
+ *   the same order and on the same sides (sameCkEntries; ACK entries do not count) it cannot
+ *   change, nor with equal CK_FLAGS that decide the state by themselves (revived, done in
+ *   memory, lost: ckCodeOf does not look for the entry). Otherwise it is projected whenever the queue lengths or the CK's record changed (a
+ *   CK whose record and queue lengths are both unchanged is not looked at, as the check always
+ *   did);
  * - a slot that the step newly took starts from `none`, its messages from `available`.
  */
 function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType, bad: IllegalMove[] | null): boolean {
@@ -423,7 +465,7 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
   const na = after[G.NCK];
   if (na === 0) return true;
   const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
-  let entriesSame = -1; // unknown until a CK needs it; then 0 or 1
+  let ckEntriesSame = -1; // unknown until a CK needs it; then 0 or 1
   let bit = -1; // the event's bit, once a move needs it
   let legal = true;
   for (let k = 0; k < na; k++) {
@@ -434,10 +476,12 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
     let changed: number; // message indices whose state may differ (bit i)
     if (k < nb) {
       const fb = before[c + C.FLAGS];
-      let project = ((fb ^ fa) & CK_FLAGS) !== 0;
-      if (!project) {
-        if (entriesSame < 0) entriesSame = sameEntries(before, after, L) ? 1 : 0;
-        project = entriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C.SIZE));
+      // The CK's state reads its CK_FLAGS, whether its origin is a mock, and where its CK entry is.
+      let project = ((fb ^ fa) & CK_FLAGS) !== 0 || (before[c + C.ORIGIN] === ORIGIN.MOCK) !== (after[c + C.ORIGIN] === ORIGIN.MOCK);
+      // With equal flags that decide by themselves (ckCodeOf), where the entry is is not read.
+      if (!project && (fb & (CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST)) === 0) {
+        if (ckEntriesSame < 0) ckEntriesSame = sameCkEntries(before, after, L) ? 1 : 0;
+        project = ckEntriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C.SIZE));
       }
       if (project) {
         ckFrom = ckCodeOf(before, L, k, fb);

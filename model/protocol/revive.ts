@@ -44,6 +44,27 @@ function sameKey(d: Int32Array, ctx: Ctx, a: Point, b: Point): boolean {
   return reviveKeyEqual(d, ctx, a.q, a.so, a.pt, a.kb, b.q, b.so, b.pt, b.kb);
 }
 
+/** The index of the point in `list` with the same key as `key` (the map lookup), or -1. */
+function indexOfKey(d: Int32Array, ctx: Ctx, list: readonly Point[], key: Point): number {
+  for (let i = 0; i < list.length; i++) if (sameKey(d, ctx, list[i], key)) return i;
+  return -1;
+}
+
+/**
+ * sortList.sort by reviveOffset: the points in revive-queue order. Positions are distinct (one
+ * point per entry read), so every sort gives this order; an insertion sort, as the list is
+ * short and nearly always sorted already (Array.prototype.sort with a comparator costs more
+ * than the rest of a pass).
+ */
+export function sortByPos<P extends { readonly pos: number }>(points: P[]): void {
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i];
+    let j = i - 1;
+    for (; j >= 0 && points[j].pos > p.pos; j--) points[j + 1] = points[j];
+    points[j + 1] = p;
+  }
+}
+
 /** ckRewriteIntervalsInSeconds of rePutCK. */
 const REWRITE_INTERVALS_S = [10, 20, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200];
 
@@ -74,7 +95,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
     const k = d[e + E.CK];
     if (kind === KIND.CK) {
       const point = ckPoint(d, ctx, k, p);
-      const existing = points.findIndex((x) => sameKey(d, ctx, x, point));
+      const existing = indexOfKey(d, ctx, points, point);
       if (existing >= 0) points[existing] = point;
       else points.push(point);
       if (narrate) observe(ctx, { kind: 'findCk', offset: p, ck: ckRef(d, L, k), brokerName: brokerNameOf(d[e + E.BROKER]) });
@@ -82,11 +103,12 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
       const mask = d[e + E.MASK];
       const bn = d[e + E.BROKER];
       const key = ackPoint(d, ctx, k, bn, p);
-      const point = points.find((x) => sameKey(d, ctx, x, key));
-      if (point) {
+      const found = indexOfKey(d, ctx, points, key);
+      if (found >= 0) {
+        const point = points[found];
         const so = d[L.ck(k) + C.START];
         const pc = L.ck(point.k);
-        for (let i = 0; i < 32; i++) {
+        for (let i = 0; i < 32 && mask >>> i !== 0; i++) {
           if ((mask & (1 << i)) === 0) continue;
           const idx = so + i - d[pc + C.START];
           if (idx >= 0 && idx < d[pc + C.NUM]) point.bitmap |= 1 << idx;
@@ -95,7 +117,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
           observe(ctx, { kind: 'findAck', offset: p, entry: ackEntryRef(d, L, kind, k, mask, bn), ck: ckRef(d, L, point.k), bitMap: bitList(point.bitmap, d[pc + C.NUM]) });
         }
       } else if (s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck && now - d[e + E.DELIVER] > s.reviveAckWaitMs) {
-        const existing = mocks.findIndex((x) => sameKey(d, ctx, x, key));
+        const existing = indexOfKey(d, ctx, mocks, key);
         if (existing >= 0) mocks[existing] = key;
         else mocks.push(key);
         if (narrate) observe(ctx, { kind: 'mockCkForAck', offset: p, entry: ackEntryRef(d, L, kind, k, mask, bn), waitMs: s.reviveAckWaitMs });
@@ -111,7 +133,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   }
   // map.putAll(mockPointMap): a mock replaces a real CK with the same key (hazard I-5).
   for (const m of mocks) {
-    const existing = points.findIndex((x) => sameKey(d, ctx, x, m));
+    const existing = indexOfKey(d, ctx, points, m);
     if (existing >= 0) {
       if (narrate) observe(ctx, { kind: 'mockReplacesCk', offset: m.pos, ck: ckRef(d, L, points[existing].k) });
       points[existing] = m;
@@ -120,7 +142,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
   if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
   if (s.reviveQueueBusy) endTime = Math.max(endTime, now);
 
-  points.sort((a, b) => a.pos - b.pos);
+  sortByPos(points);
   let newOffset = old;
   for (const point of points) {
     const T = reviveTime(d, ctx, point);

@@ -7,16 +7,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../model/events.js';
-import { C, CF, E, G, type Layout } from '../../model/layout.js';
+import { C, CF, E, G, ORIGIN, type Layout } from '../../model/layout.js';
 import {
   CK_EVENT_SOURCES,
   CK_STATES,
   CK_TRANSITIONS,
+  EVENT_BIT,
   MESSAGE_EVENT_SOURCES,
   MESSAGE_STATES,
   MESSAGE_TRANSITIONS,
   ckMoveLegal,
   ckState,
+  eventBit,
   illegalMoves,
   lifecycleLegal,
   messageMoveLegal,
@@ -94,6 +96,16 @@ describe('lifecycleLegal and illegalMoves agree with the reference implementatio
   const all = models();
   const samples: { L: Layout; steps: Step[] }[] = [];
 
+  it('give each model event type its own bit, and eventBit (a switch) returns exactly that bit', () => {
+    const types = Object.keys(EVENT_BIT) as EventType[];
+    expect(new Set(types.map((t) => EVENT_BIT[t])).size).toBe(types.length);
+    for (const t of types) {
+      expect(EVENT_BIT[t] > 0 && (EVENT_BIT[t] & (EVENT_BIT[t] - 1)) === 0, t).toBe(true);
+      expect(eventBit(t), t).toBe(EVENT_BIT[t]);
+    }
+    for (const other of ['toString', 'constructor', '', 'Ack', 'tick ']) expect(eventBit(other as EventType), other).toBe(0);
+  });
+
   it('on every transition of the explored graphs (ack-flush N<=4 and small full scenarios on 5.0.0, 5.3.1, 5.3.2, head)', () => {
     let transitions = 0;
     for (const m of all) {
@@ -147,7 +159,7 @@ describe('lifecycleLegal and illegalMoves agree with the reference implementatio
 
   it('on random edits of explored transitions (CK records, flags, queue entries and lengths, event types)', () => {
     expect(samples.length).toBe(all.length);
-    const ckWords = [C.FLAGS, C.BITS, C.ACKED, C.ACK_WRITTEN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED, C.NUM, C.HELD, C.EPOCH, C.START];
+    const ckWords = [C.FLAGS, C.BITS, C.ACKED, C.ACK_WRITTEN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED, C.NUM, C.HELD, C.EPOCH, C.START, C.ORIGIN];
     const edit = fc.record({
       side: fc.constantFrom('before', 'after'),
       where: fc.constantFrom('ck', 'ck', 'ck', 'entry', 'global'),
@@ -170,6 +182,7 @@ describe('lifecycleLegal and illegalMoves agree with the reference implementatio
             const w = ckWords[x.word % ckWords.length];
             const at = L.ck(x.slot % L.ckSlots) + w;
             if (w === C.NUM) d[at] = Math.max(0, Math.min(32, x.value));
+            else if (w === C.ORIGIN) d[at] = d[at] === ORIGIN.MOCK ? ORIGIN.POP : ORIGIN.MOCK;
             else if (w === C.FLAGS) d[at] ^= 1 << (x.bit % 8);
             else d[at] ^= 1 << x.bit;
           } else if (x.where === 'entry') {

@@ -12,6 +12,7 @@ import { TableSize } from '../fptable.js';
 import { GrowInt32 } from '../grow.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ChunkResult, LevelPlan } from './protocol.js';
+import type { SharedTable } from './shared-table.js';
 
 export class Replay {
   readonly core: Core;
@@ -20,9 +21,9 @@ export class Replay {
   /** This level: the provisional index of each state numbered, in id order. */
   readonly order = new GrowInt32();
   private provisionalFlags: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** This level: provisional index -> its slot in the shared table, whose keys are `keys`. */
+  /** This level: provisional index -> its slot in the shared table `table`. */
   private slot: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private keys: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  private table: SharedTable | null = null;
   /**
    * The size of the one-thread scheduler's fingerprint table for the states numbered so far
    * (a function of their fingerprints): `storeBytes` reports it, so the output does not
@@ -36,17 +37,17 @@ export class Replay {
 
   /**
    * Starts replaying the next level: its new states get provisional indices below `capacity`,
-   * with their flags and table slots in `provisionalFlags` and `slot`, in a table of keys `keys`.
+   * with their flags and table slots in `provisionalFlags` and `slot` of `table`.
    */
   beginLevel(
     capacity: number,
     provisionalFlags: Int32Array<ArrayBufferLike>,
     slot: Int32Array<ArrayBufferLike>,
-    keys: Uint32Array<ArrayBufferLike>,
+    table: SharedTable,
   ): void {
     this.assigned = new Int32Array(capacity).fill(-1);
     this.order.length = 0;
-    this.setLevel(provisionalFlags, slot, keys);
+    this.setLevel(provisionalFlags, slot, table);
   }
 
   /** The level got more provisional indices (flags and slots moved to bigger buffers, the table maybe rehashed). */
@@ -54,18 +55,18 @@ export class Replay {
     capacity: number,
     provisionalFlags: Int32Array<ArrayBufferLike>,
     slot: Int32Array<ArrayBufferLike>,
-    keys: Uint32Array<ArrayBufferLike>,
+    table: SharedTable,
   ): void {
     const next = new Int32Array(capacity).fill(-1);
     next.set(this.assigned);
     this.assigned = next;
-    this.setLevel(provisionalFlags, slot, keys);
+    this.setLevel(provisionalFlags, slot, table);
   }
 
-  private setLevel(provisionalFlags: Int32Array<ArrayBufferLike>, slot: Int32Array<ArrayBufferLike>, keys: Uint32Array<ArrayBufferLike>): void {
+  private setLevel(provisionalFlags: Int32Array<ArrayBufferLike>, slot: Int32Array<ArrayBufferLike>, table: SharedTable): void {
     this.provisionalFlags = provisionalFlags;
     this.slot = slot;
-    this.keys = keys;
+    this.table = table;
   }
 
   /** Hands the expansions of one chunk to the core; false once the run has stopped. */
@@ -99,8 +100,8 @@ export class Replay {
               return false;
             }
             fresh = true;
-            const at = 2 * this.slot[k];
-            this.tableSize.add(this.keys[at], this.keys[at + 1]);
+            const at = this.slot[k];
+            this.tableSize.add(this.table!.hi(at), this.table!.lo(at));
             dst = core.newState(id, ei, this.provisionalFlags[k], d);
             this.assigned[k] = dst;
             this.order.push(k);

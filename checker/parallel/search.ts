@@ -321,10 +321,9 @@ export class ParallelSearch<S, E> {
 
   /** Room in every table segment for its share of `room` more states (no other thread uses the table). */
   private ensureTable(room: number): void {
-    const next = this.table.reserve(room, (value, slot) => {
+    this.table.reserve(room, (value, slot) => {
       this.back.slot[-value - 2] = slot;
     });
-    if (next !== null) this.table = next;
   }
 
   /**

@@ -15,8 +15,12 @@
  *
  * Segments are sized only while no other thread uses the table (before a level and when a
  * paused level is enlarged), each for its own count plus its share of the level's room, so
- * the table holds what the search stored at 64–80% load (as the one-thread table does) and a
- * growth copies one segment at a time, never the whole table beside a new one. A segment that
+ * the table holds what the search stored at 64–80% load (as the one-thread table does). A
+ * segment is a growable SharedArrayBuffer and grows in place: its entries are copied aside
+ * (one segment, a 64th of the table, in the coordinator's own memory), the buffer grows and
+ * they are inserted again. A segment reallocated instead would stay alive until the worker
+ * threads' next full garbage collection, which a worker with a small heap runs rarely: the
+ * old segments of a whole run (about four times the final table) stayed resident. A segment that
  * a level fills past its hard limit (90%) refuses the insert: the level pauses and is enlarged
  * (search.ts), as when it runs out of provisional indices.
  */
@@ -48,6 +52,25 @@ function capacityHolding(entries: number, cap: number): number {
   return cap;
 }
 
+/** The largest segment (bytes); a segment is reserved up to this much address space. */
+const MAX_SEGMENT_BYTES = (SLOT_MASK + 1) * 12;
+
+interface GrowableShared extends SharedArrayBuffer {
+  readonly growable: boolean;
+  readonly maxByteLength: number;
+  grow(byteLength: number): void;
+}
+type GrowableCtor = new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
+
+function segmentBuffer(cap: number): SharedArrayBuffer {
+  return new (SharedArrayBuffer as unknown as GrowableCtor)(cap * 12, { maxByteLength: MAX_SEGMENT_BYTES });
+}
+
+/** A fixed-length view over the whole of `buffer` as it is now (length-tracking views over growable buffers are slow). */
+function slotsView(buffer: SharedArrayBuffer): Int32Array {
+  return new Int32Array(buffer, 0, buffer.byteLength >> 2);
+}
+
 /** The table's shared memory, as sent to a thread. */
 export interface SharedTableBuffers {
   /** Per segment: 3 int32 words a slot (hi, lo, value). */
@@ -64,14 +87,14 @@ export class SharedTable {
   claimed = -1;
 
   constructor(readonly buffers: SharedTableBuffers) {
-    this.seg = buffers.segments.map((b) => new Int32Array(b));
+    this.seg = buffers.segments.map(slotsView);
     this.caps = Int32Array.from(this.seg, (a) => a.length / 3);
     this.counters = new Int32Array(buffers.counters);
   }
 
   static allocate(): SharedTable {
     const segments: SharedArrayBuffer[] = [];
-    for (let s = 0; s < SEGMENTS; s++) segments.push(new SharedArrayBuffer(SEGMENT_START * 12));
+    for (let s = 0; s < SEGMENTS; s++) segments.push(segmentBuffer(SEGMENT_START));
     const counters = new Int32Array(new SharedArrayBuffer(SEGMENTS * COUNTER_STRIDE * 4));
     for (let s = 0; s < SEGMENTS; s++) counters[s * COUNTER_STRIDE + 1] = hardLimit(SEGMENT_START);
     return new SharedTable({ segments, counters: counters.buffer });
@@ -140,32 +163,33 @@ export class SharedTable {
   }
 
   /**
-   * Sizes every segment for its count plus its share of `room` more entries (only while no
-   * other thread uses the table); false when nothing changed. Segments regrow in place of
-   * themselves: a copy of the table shares the unchanged segments' buffers.
-   * `moved(value, slot)` is told the new slot of every provisional entry of a regrown segment.
+   * Sizes every segment for its count plus its share of `room` more entries, in place (only
+   * while no other thread uses the table: the threads make their views again with the next
+   * level). `moved(value, slot)` is told the new slot of every provisional entry of a
+   * segment that grew.
    */
-  reserve(room: number, moved: (value: number, slot: number) => void): SharedTable | null {
+  reserve(room: number, moved: (value: number, slot: number) => void): void {
     // A segment's share of the room, with margin for the spread of a uniform hash.
     const share = Math.ceil((room / SEGMENTS) * 1.25) + 16;
-    let segments: SharedArrayBuffer[] | null = null;
     for (let s = 0; s < SEGMENTS; s++) {
       const used = this.counters[s * COUNTER_STRIDE];
       const cap = this.caps[s];
       const next = capacityHolding(used + share, cap);
       if (next === cap) continue;
-      segments ??= [...this.buffers.segments];
-      segments[s] = this.regrow(s, next, moved);
+      this.regrow(s, next, moved);
       this.counters[s * COUNTER_STRIDE + 1] = hardLimit(next);
     }
-    return segments === null ? null : new SharedTable({ segments, counters: this.buffers.counters });
   }
 
-  private regrow(s: number, cap: number, moved: (value: number, slot: number) => void): SharedArrayBuffer {
+  private regrow(s: number, cap: number, moved: (value: number, slot: number) => void): void {
     if (cap > SLOT_MASK) throw new Error(`parallel explorer: a table segment of ${cap} slots is past the limit of ${SLOT_MASK}`);
-    const buffer = new SharedArrayBuffer(cap * 12);
-    const to = new Int32Array(buffer);
-    const from = this.seg[s];
+    const from = this.seg[s].slice();
+    const buffer = this.buffers.segments[s] as GrowableShared;
+    buffer.grow(cap * 12);
+    const to = slotsView(buffer);
+    to.fill(0, 0, from.length);
+    this.seg[s] = to;
+    this.caps[s] = cap;
     for (let j = 0; j < from.length; j += 3) {
       const v = from[j + 2];
       if (v === EMPTY) continue;
@@ -178,7 +202,6 @@ export class SharedTable {
       to[3 * i + 2] = v;
       if (v < BUSY) moved(v, (s << SLOT_BITS) | i);
     }
-    return buffer;
   }
 }
 

@@ -184,7 +184,7 @@ export class ParallelSearch<S, E> {
     this.minFailed = Infinity;
     this.chunksByThread = new Array<number>(this.threads).fill(0);
     this.enlargements = 0;
-    this.replay.beginLevel(capacity, this.back.flags, this.back.slot, this.table);
+    this.replay.beginLevel(capacity, this.back.flags, this.back.slot);
     this.start();
     await this.work();
     this.plan = null;
@@ -286,7 +286,7 @@ export class ParallelSearch<S, E> {
     this.back.reserveBytes(Math.max(2 * bytes, cursor + bytes), Math.min(cursor, bytes));
     this.ensureTable(capacity + this.threads);
     this.notePeak();
-    this.replay.growLevel(capacity, this.back.flags, this.back.slot, this.table);
+    this.replay.growLevel(capacity, this.back.flags, this.back.slot);
     this.plan = { ...plan, capacity };
     // Claims restart at minFailed with new boundaries: results from the old boundaries past
     // it must go, or the replay could wait at a position no new claim starts at.

@@ -3,8 +3,10 @@
  * partitioned by hash into SEGMENTS segments, each an open-addressing table in its own
  * SharedArrayBuffer (12 bytes a slot: the two key halves and an int32 value, side by side so
  * that a probe reads one cache line), linear probing within the segment. A fingerprint's
- * 32-bit mix chooses its segment by its top bits and its home slot by the rest (fastrange:
- * floor(l * capacity / 2^26)), so a segment's capacity need not be a power of two.
+ * segment and home slot are the one-thread table's (../fptable.ts: `mix`, `segmentOf`,
+ * `home`), so a slot's segment, the top bits of its number, is the segment the one-thread
+ * table would hold it in: the replay sizes that table (`TableSize.addInSegment`) without
+ * reading the key back.
  *
  * Slot values: 0 empty; BUSY while its key is being written; id + 1 (> 0) for a state
  * numbered in an earlier level; -(k + 2) (< -1) for provisional index k of this level. A
@@ -24,27 +26,21 @@
  * a level fills past its hard limit (90%) refuses the insert: the level pauses and is enlarged
  * (search.ts), as when it runs out of provisional indices.
  */
+import { home, mix, SEGMENTS, segmentOf } from '../fptable.js';
+
 const EMPTY = 0;
 const BUSY = -1;
 /** findOrClaim() result when the fingerprint's segment is past its hard limit. */
 export const SEGMENT_FULL = BUSY;
 const MAX_SPINS = 2 ** 32;
 
-export const SEGMENT_BITS = 6;
-export const SEGMENTS = 1 << SEGMENT_BITS;
-const LOW_BITS = 32 - SEGMENT_BITS;
-const LOW_MASK = 2 ** LOW_BITS - 1;
-const LOW_SCALE = 2 ** LOW_BITS;
-/** A slot's index within its segment takes the low SLOT_BITS bits of a table slot number. */
+/** A slot's index within its segment takes the low SLOT_BITS bits of a table slot number, its segment the rest. */
 const SLOT_BITS = 24;
+if (SEGMENTS > 2 ** (31 - SLOT_BITS)) throw new Error('shared-table: too many segments for a slot number');
 const SLOT_MASK = 2 ** SLOT_BITS - 1;
 /** Int32 words between two segments' counters (one cache line each: no false sharing). */
 const COUNTER_STRIDE = 16;
 const SEGMENT_START = 16;
-
-function mix(hi: number, lo: number): number {
-  return (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
-}
 
 /** Capacity that holds `entries` at or below 80% load, grown from `cap` by quarters. */
 function capacityHolding(entries: number, cap: number): number {
@@ -110,12 +106,12 @@ export class SharedTable {
   /** The published value for (hi, lo); 0 after claiming an empty slot for it (`claimed`); SEGMENT_FULL. */
   findOrClaim(hi: number, lo: number): number {
     const h = mix(hi, lo);
-    const s = h >>> LOW_BITS;
+    const s = segmentOf(h);
     const a = this.seg[s];
     const cap = this.caps[s];
     const khi = hi | 0;
     const klo = lo | 0;
-    let i = Math.floor(((h & LOW_MASK) * cap) / LOW_SCALE);
+    let i = home(h, cap);
     let spins = 0;
     for (;;) {
       const v = Atomics.load(a, 3 * i + 2);
@@ -151,6 +147,11 @@ export class SharedTable {
     const s = slot >>> SLOT_BITS;
     Atomics.sub(this.counters, s * COUNTER_STRIDE, 1);
     Atomics.store(this.seg[s], 3 * (slot & SLOT_MASK) + 2, EMPTY);
+  }
+
+  /** The segment of a slot. */
+  static segmentOfSlot(slot: number): number {
+    return slot >>> SLOT_BITS;
   }
 
   /** The key halves (as uint32) of a slot. */
@@ -195,7 +196,7 @@ export class SharedTable {
       if (v === EMPTY) continue;
       const hi = from[j];
       const lo = from[j + 1];
-      let i = Math.floor(((mix(hi, lo) & LOW_MASK) * cap) / LOW_SCALE);
+      let i = home(mix(hi, lo), cap);
       while (to[3 * i + 2] !== EMPTY) if (++i === cap) i = 0;
       to[3 * i] = hi;
       to[3 * i + 1] = lo;

@@ -186,7 +186,11 @@ export class TableSize {
 
   /** One more fingerprint (hi, lo), not seen before. */
   add(hi: number, lo: number): void {
-    const s = segmentOf(mix(hi, lo));
+    this.addInSegment(segmentOf(mix(hi, lo)));
+  }
+
+  /** One more fingerprint, not seen before, of segment s (segmentOf(mix(hi, lo))). */
+  addInSegment(s: number): void {
     const used = ++this.counts[s];
     let cap = this.caps[s];
     if (!mustGrow(used, cap)) return;

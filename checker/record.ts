@@ -3,8 +3,8 @@
  * (2 bytes, little-endian) then k pairs (gap from the previous differing word, or from word 0;
  * the word XOR the base's, as a uint32), each an unsigned LEB128 varint. The search queue
  * (queue.ts) encodes each state against the one queued before it; the parallel explorer's
- * level stores (parallel/level-store.ts) encode against the all-zero state, so that each
- * record decodes on its own wherever it sits.
+ * level stores (parallel/level-store.ts) encode against one base state per level, so that
+ * each record decodes on its own wherever it sits.
  */
 
 /** The most bytes a record of `words` words (at most 0xffff) can take: k, and per word a gap (3 bytes) and a word (5). */

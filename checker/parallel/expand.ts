@@ -4,7 +4,9 @@
  * transition invariants, canonicalize, fingerprint, and look up or insert the successor in
  * the shared table. A successor first seen in this level gets the next provisional index;
  * its record, always-invariant flags and table slot are stored before the index is
- * published, so any thread that reads the index can rely on them.
+ * published, so any thread that reads the index can rely on them. A thread writes records
+ * straight into the level's shared bytes, in blocks of BYTE_BLOCK bytes it claims one at a
+ * time, each record encoded against the level's base state (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
 import { fingerprint64 } from '../fingerprint.js';
@@ -13,8 +15,8 @@ import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../record.js';
-import { CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
-import { SharedTable } from './shared-table.js';
+import { BYTE_BLOCK, CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
+import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
 /** lookup() result when the level ran out of provisional indices or of bytes for records. */
 const FULL = 0x80000000;
@@ -42,10 +44,16 @@ export class Expander<S, E> {
   private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** The state being expanded, decoded from its record. */
   private readonly current: Int32Array;
-  /** A successor's record, before its bytes are claimed. */
-  private readonly record: Uint8Array;
-  /** The all-zero state the level stores' records are encoded against. */
-  private readonly zero: Int32Array;
+  /** The state the frontier's records are encoded against, and the new states' (level-store.ts). */
+  private frontBase: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backBase: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  /** This thread's block of the level's record bytes: next free byte and end (both 0: none). */
+  private blockAt = 0;
+  private blockEnd = 0;
+  /** The largest record: a block with less room left is given up. */
+  private readonly maxRecord: number;
+  /** Record bytes written since the last chunk's end. */
+  private written = 0;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private plan: LevelPlan | null = null;
@@ -61,15 +69,19 @@ export class Expander<S, E> {
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
     this.scratch = new Int32Array(model.stateWords);
     this.current = new Int32Array(model.stateWords);
-    this.record = new Uint8Array(maxRecordBytes(model.stateWords));
-    this.zero = new Int32Array(model.stateWords);
+    this.maxRecord = maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
   }
 
   /** Works on this level and these buffers from now on. */
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
     this.ctl = new Int32Array(buffers.ctl);
-    this.table = new SharedTable(buffers.tableKeys, buffers.tableIds);
+    this.table = new SharedTable(buffers.table);
+    this.frontBase = new Int32Array(buffers.frontBase);
+    this.backBase = new Int32Array(buffers.backBase);
+    // A new level, or the same level enlarged: claim a new block.
+    this.blockAt = 0;
+    this.blockEnd = 0;
     // Fixed-length views: the level's buffers may be growable (see level-store.ts).
     this.frontBytes = uint8View(buffers.frontBytes);
     this.frontOffset = int32View(buffers.frontOffset);
@@ -102,6 +114,15 @@ export class Expander<S, E> {
 
   /** Expands the claimed positions; null when the level paused under them or the run stopped. */
   runChunk(claim: Claim): ChunkResult | null {
+    try {
+      return this.expandChunk(claim);
+    } finally {
+      if (this.written > 0) Atomics.add(this.ctl, CTL.USED, this.written);
+      this.written = 0;
+    }
+  }
+
+  private expandChunk(claim: Claim): ChunkResult | null {
     this.requirePlan();
     const { model, canon, inv, codes, bad, ctl } = this;
     const n = claim.length;
@@ -111,7 +132,7 @@ export class Expander<S, E> {
     bad.length = 0;
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      this.current.fill(0);
+      this.current.set(this.frontBase);
       applyRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], this.current);
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
@@ -140,13 +161,15 @@ export class Expander<S, E> {
     const w = this.model.words(next);
     fingerprint64(w, 0, W, this.fp);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
+    if (v === SEGMENT_FULL) {
+      Atomics.store(this.ctl, CTL.PAUSE, 1);
+      return FULL;
+    }
     if (v > 0) return v - 1;
     if (v < 0) return v + 1;
     const slot = table.claimed;
-    // The record's bytes first, then the index: a level out of bytes pauses before an index is drawn.
-    const len = encodeRecord(w, this.zero, W, this.record, 0);
-    const at = Atomics.add(this.ctl, CTL.BYTES, len);
-    if (at + len > this.backBytes.length) {
+    // Room for the record first, then the index: a level out of bytes pauses before an index is drawn.
+    if (this.blockEnd - this.blockAt < this.maxRecord && !this.claimBlock()) {
       table.release(slot);
       Atomics.store(this.ctl, CTL.PAUSE, 1);
       return FULL;
@@ -158,7 +181,10 @@ export class Expander<S, E> {
       return FULL;
     }
     try {
-      this.backBytes.set(this.record.subarray(0, len), at);
+      const at = this.blockAt;
+      const len = encodeRecord(w, this.backBase, W, this.backBytes, at);
+      this.blockAt = at + len;
+      this.written += len;
       this.backOffset[k] = at;
       this.backFlags[k] = this.inv.checkAlways(next);
       this.backSlot[k] = slot;
@@ -169,6 +195,15 @@ export class Expander<S, E> {
     }
     table.publish(slot, -(k + 2));
     return -(k + 1);
+  }
+
+  /** A new block of record bytes for this thread; false when the level has none left. */
+  private claimBlock(): boolean {
+    const at = Atomics.add(this.ctl, CTL.BYTES, BYTE_BLOCK);
+    if (at + BYTE_BLOCK > this.backBytes.length) return false;
+    this.blockAt = at;
+    this.blockEnd = at + BYTE_BLOCK;
+    return true;
   }
 
   private requirePlan(): LevelPlan {

@@ -2,7 +2,7 @@ import type { SharedInt32 } from './protocol.js';
 
 /**
  * The states of one BFS level in shared memory: their words as records (../record.ts,
- * encoded against the all-zero state) in
+ * encoded against the store's `base` state, each decodable on its own) in
  * `bytes`, and by provisional index each record's byte offset, the always-invariant flags
  * and the table slot; and `perm`, the order in which they were numbered (position ->
  * provisional index). Two stores take turns: the one that received a level's new states is
@@ -23,8 +23,17 @@ export class LevelStore {
   flags: SharedInt32;
   slot: SharedInt32;
   perm: SharedInt32;
+  /**
+   * The state every record of this store is encoded against: the all-zero state for the
+   * initial states, then for each level a state of the frontier it is expanded from (see
+   * search.ts). A level's states differ from one of their level in far fewer words than from
+   * zero: on `full --messages 4 --pops 4 --batch 1` records take about 100 bytes instead of
+   * 243, on ack-flush N = 12 26 instead of 190.
+   */
+  readonly base: SharedInt32;
 
-  constructor(capacity: number, byteCapacity: number) {
+  constructor(words: number, capacity: number, byteCapacity: number) {
+    this.base = new Int32Array(new SharedArrayBuffer(Math.max(1, words) * 4));
     this.bytes = uint8View(growable(byteCapacity));
     this.offset = int32View(growable(capacity * 4));
     this.flags = int32View(growable(capacity * 4));

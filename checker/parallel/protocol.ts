@@ -2,6 +2,7 @@
  * What the coordinator and the workers share: the control words, the shared buffers of a
  * level, the plan of a level, and the messages exchanged.
  */
+import type { SharedTableBuffers } from './shared-table.js';
 
 /** An Int32Array over shared memory. */
 export type SharedInt32 = Int32Array<SharedArrayBuffer>;
@@ -16,22 +17,31 @@ export const CTL = {
   PAUSE: 2,
   /** Set when the run stopped: drop the current chunk and stop. */
   ABORT: 3,
-  /** Next free byte of the back store's records (Atomics.add). */
+  /** Next free byte of the back store's records: threads claim blocks of BYTE_BLOCK bytes (Atomics.add). */
   BYTES: 4,
-  SIZE: 5,
+  /** Bytes of records written in this level (each thread adds its own after a chunk): sizes the next level's bytes. */
+  USED: 5,
+  SIZE: 6,
 } as const;
+
+/**
+ * Bytes of records a thread claims at once (and fills on its own); a block whose room is
+ * below a record's largest size is left (at most that many bytes lost per block).
+ */
+export const BYTE_BLOCK = 1 << 16;
 
 /** The shared memory a level works on. */
 export interface SharedBuffers {
   readonly ctl: SharedArrayBuffer;
-  readonly tableKeys: SharedArrayBuffer;
-  readonly tableIds: SharedArrayBuffer;
-  /** The frontier's states as records (../record.ts), by provisional index through frontOffset. */
+  readonly table: SharedTableBuffers;
+  /** The frontier's states as records (../record.ts) against frontBase, by provisional index through frontOffset. */
+  readonly frontBase: SharedArrayBuffer;
   readonly frontBytes: SharedArrayBuffer;
   readonly frontOffset: SharedArrayBuffer;
   /** Frontier position (id - first) -> provisional index in the front store. */
   readonly frontPerm: SharedArrayBuffer;
-  /** Records (with their byte offsets), always-invariant flags and table slot of each state first seen in this level. */
+  /** Records against backBase (with their byte offsets), always-invariant flags and table slot of each state first seen in this level. */
+  readonly backBase: SharedArrayBuffer;
   readonly backBytes: SharedArrayBuffer;
   readonly backOffset: SharedArrayBuffer;
   readonly backFlags: SharedArrayBuffer;

@@ -12,6 +12,7 @@ import { TableSize } from '../fptable.js';
 import { GrowInt32 } from '../grow.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ChunkResult, LevelPlan } from './protocol.js';
+import { SharedTable } from './shared-table.js';
 
 export class Replay {
   readonly core: Core;
@@ -20,9 +21,8 @@ export class Replay {
   /** This level: the provisional index of each state numbered, in id order. */
   readonly order = new GrowInt32();
   private provisionalFlags: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** This level: provisional index -> its slot in the shared table, whose keys are `keys`. */
+  /** This level: provisional index -> its slot in the shared table (whose segment is the one-thread table's). */
   private slot: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private keys: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   /**
    * The size of the one-thread scheduler's fingerprint table for the states numbered so far
    * (a function of their fingerprints): `storeBytes` reports it, so the output does not
@@ -36,17 +36,16 @@ export class Replay {
 
   /**
    * Starts replaying the next level: its new states get provisional indices below `capacity`,
-   * with their flags and table slots in `provisionalFlags` and `slot`, in a table of keys `keys`.
+   * with their flags and shared-table slots in `provisionalFlags` and `slot`.
    */
   beginLevel(
     capacity: number,
     provisionalFlags: Int32Array<ArrayBufferLike>,
     slot: Int32Array<ArrayBufferLike>,
-    keys: Uint32Array<ArrayBufferLike>,
   ): void {
     this.assigned = new Int32Array(capacity).fill(-1);
     this.order.length = 0;
-    this.setLevel(provisionalFlags, slot, keys);
+    this.setLevel(provisionalFlags, slot);
   }
 
   /** The level got more provisional indices (flags and slots moved to bigger buffers, the table maybe rehashed). */
@@ -54,18 +53,16 @@ export class Replay {
     capacity: number,
     provisionalFlags: Int32Array<ArrayBufferLike>,
     slot: Int32Array<ArrayBufferLike>,
-    keys: Uint32Array<ArrayBufferLike>,
   ): void {
     const next = new Int32Array(capacity).fill(-1);
     next.set(this.assigned);
     this.assigned = next;
-    this.setLevel(provisionalFlags, slot, keys);
+    this.setLevel(provisionalFlags, slot);
   }
 
-  private setLevel(provisionalFlags: Int32Array<ArrayBufferLike>, slot: Int32Array<ArrayBufferLike>, keys: Uint32Array<ArrayBufferLike>): void {
+  private setLevel(provisionalFlags: Int32Array<ArrayBufferLike>, slot: Int32Array<ArrayBufferLike>): void {
     this.provisionalFlags = provisionalFlags;
     this.slot = slot;
-    this.keys = keys;
   }
 
   /** Hands the expansions of one chunk to the core; false once the run has stopped. */
@@ -99,8 +96,7 @@ export class Replay {
               return false;
             }
             fresh = true;
-            const at = 2 * this.slot[k];
-            this.tableSize.add(this.keys[at], this.keys[at + 1]);
+            this.tableSize.addInSegment(SharedTable.segmentOfSlot(this.slot[k]));
             dst = core.newState(id, ei, this.provisionalFlags[k], d);
             this.assigned[k] = dst;
             this.order.push(k);

@@ -1,6 +1,7 @@
 /**
  * The initial states, numbered, stored and checked through the explorer core as `explore` does: the
- * coordinator inserts them into the shared table (as final ids) and the first frontier.
+ * coordinator inserts them into the shared table (as final ids) and the first frontier
+ * (records against the front store's base, the all-zero state).
  */
 import { eachInitialState } from '../core.js';
 import type { Model } from '../model.js';
@@ -8,7 +9,7 @@ import { InvariantSets } from '../invariant-sets.js';
 import type { LevelStore } from './level-store.js';
 import { encodeRecord, maxRecordBytes } from '../record.js';
 import type { Replay } from './replay.js';
-import type { SharedTable } from './shared-table.js';
+import { SEGMENT_FULL, type SharedTable } from './shared-table.js';
 
 export function insertRoots<S, E>(
   model: Model<S, E>,
@@ -22,7 +23,6 @@ export function insertRoots<S, E>(
   const canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const inv = new InvariantSets(model);
   let at = 0;
-  const zero = new Int32Array(W);
   const core = replay.core;
   eachInitialState(
     model,
@@ -30,7 +30,10 @@ export function insertRoots<S, E>(
     canon,
     core,
     (hi, lo) => {
-      if (table.findOrClaim(hi, lo) !== 0) return false;
+      const v = table.findOrClaim(hi, lo);
+      // The table was sized for twice the initial states: a segment cannot fill up here.
+      if (v === SEGMENT_FULL) throw new Error('parallel explorer: no room in the table for the initial states');
+      if (v !== 0) return false;
       replay.tableSize.add(hi, lo);
       return true;
     },
@@ -38,7 +41,7 @@ export function insertRoots<S, E>(
       const id = core.newState(-1, -1, inv.checkAlways(s), 0);
       front.reserveBytes(at + maxRecordBytes(W), at);
       front.offset[id] = at;
-      at += encodeRecord(w, zero, W, front.bytes, at);
+      at += encodeRecord(w, front.base, W, front.bytes, at);
       front.perm[id] = id;
       table.publish(table.claimed, id + 1);
       core.root(id, k);

@@ -12,9 +12,10 @@ import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
 import { LevelStore } from './level-store.js';
-import { maxRecordBytes } from '../record.js';
+import { applyRecord, maxRecordBytes } from '../record.js';
 import { WorkerPool } from './pool.js';
 import {
+  BYTE_BLOCK,
   CTL,
   type ChunkResult,
   type FromWorker,
@@ -26,7 +27,7 @@ import {
 } from './protocol.js';
 import { Replay } from './replay.js';
 import { insertRoots } from './roots.js';
-import { SharedTable, tableCapacityFor } from './shared-table.js';
+import { SharedTable } from './shared-table.js';
 import type { ModelSpec } from './spec.js';
 
 /**
@@ -116,14 +117,15 @@ export class ParallelSearch<S, E> {
     const replay = new Replay(this.opt, this.model.invariants.length, online);
     const core = replay.core;
     this.replay = replay;
-    this.table = SharedTable.allocate(1024);
-    this.front = new LevelStore(1, maxRecordBytes(this.W));
-    this.back = new LevelStore(1, maxRecordBytes(this.W));
+    this.table = SharedTable.allocate();
+    this.front = new LevelStore(this.W, 1, maxRecordBytes(this.W));
+    this.back = new LevelStore(this.W, 1, maxRecordBytes(this.W));
     this.recordBytes = maxRecordBytes(this.W);
     this.peakBytes = 0;
     const inits = this.model.initialStates();
     this.front.reserve(inits.length, 0);
-    this.ensureTable(inits.length + 1);
+    this.ensureTable(2 * inits.length + 64);
+    this.front.base.fill(0);
     insertRoots(this.model, inits, this.symmetry, replay, this.table, this.front);
     this.notePeak();
     if (core.count === 0 && core.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
@@ -166,13 +168,15 @@ export class ParallelSearch<S, E> {
     const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
     this.back.reserve(capacity, 0);
     // Bytes for the records: the last level's mean record size (with room to spare) per state,
-    // and at least as many as the largest record for every thread.
-    this.back.reserveBytes(Math.ceil(capacity * this.recordBytes * 1.5) + this.threads * maxRecordBytes(this.W), 0);
-    this.ensureTable(first + size + capacity + this.threads);
+    // and a block more for every thread.
+    this.back.reserveBytes(Math.ceil(capacity * this.recordBytes * 1.5) + 2 * this.threads * BYTE_BLOCK, 0);
+    this.baseFromFrontier(size);
+    this.ensureTable(capacity + this.threads);
     this.notePeak();
     Atomics.store(this.ctl, CTL.NEXT, 0);
     Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
     Atomics.store(this.ctl, CTL.BYTES, 0);
+    Atomics.store(this.ctl, CTL.USED, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
     this.plan = { first, size, threads: this.threads, capacity };
     this.results = new Map();
@@ -180,7 +184,7 @@ export class ParallelSearch<S, E> {
     this.minFailed = Infinity;
     this.chunksByThread = new Array<number>(this.threads).fill(0);
     this.enlargements = 0;
-    this.replay.beginLevel(capacity, this.back.flags, this.back.slot, this.table.keys);
+    this.replay.beginLevel(capacity, this.back.flags, this.back.slot);
     this.start();
     await this.work();
     this.plan = null;
@@ -280,9 +284,9 @@ export class ParallelSearch<S, E> {
     const cursor = Atomics.load(this.ctl, CTL.BYTES);
     const bytes = this.back.byteCapacity;
     this.back.reserveBytes(Math.max(2 * bytes, cursor + bytes), Math.min(cursor, bytes));
-    this.ensureTable(plan.first + plan.size + capacity + this.threads);
+    this.ensureTable(capacity + this.threads);
     this.notePeak();
-    this.replay.growLevel(capacity, this.back.flags, this.back.slot, this.table.keys);
+    this.replay.growLevel(capacity, this.back.flags, this.back.slot);
     this.plan = { ...plan, capacity };
     // Claims restart at minFailed with new boundaries: results from the old boundaries past
     // it must go, or the replay could wait at a position no new claim starts at.
@@ -302,35 +306,45 @@ export class ParallelSearch<S, E> {
     if (order.length !== published) {
       throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
     }
-    if (published > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.BYTES) / published);
+    if (published > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / published);
     const { perm, slot } = this.back;
-    const ids = this.table.ids;
+    const table = this.table;
     for (let j = 0; j < order.length; j++) {
       const k = order.get(j);
       perm[j] = k;
-      ids[slot[k]] = firstNew + j + 1;
+      table.publish(slot[k], firstNew + j + 1);
     }
     const front = this.front;
     this.front = this.back;
     this.back = front;
   }
 
-  private ensureTable(entries: number): void {
-    const capacity = tableCapacityFor(entries);
-    if (capacity <= this.table.capacity) return;
-    this.table = this.table.rehash(capacity, (value, slot) => {
+  /** Room in every table segment for its share of `room` more states (no other thread uses the table). */
+  private ensureTable(room: number): void {
+    this.table.reserve(room, (value, slot) => {
       this.back.slot[-value - 2] = slot;
     });
+  }
+
+  /**
+   * The state the next level's records are encoded against: the frontier's middle state
+   * (its states' siblings and cousins, close to most of the next level).
+   */
+  private baseFromFrontier(size: number): void {
+    const { front, back } = this;
+    back.base.set(front.base);
+    if (size > 0) applyRecord(front.bytes, front.offset[front.perm[size >> 1]], back.base);
   }
 
   private buffers(): SharedBuffers {
     return {
       ctl: this.ctl.buffer,
-      tableKeys: this.table.keyBuffer,
-      tableIds: this.table.idBuffer,
+      table: this.table.buffers,
+      frontBase: this.front.base.buffer,
       frontBytes: this.front.bytes.buffer,
       frontOffset: this.front.offset.buffer,
       frontPerm: this.front.perm.buffer,
+      backBase: this.back.base.buffer,
       backBytes: this.back.bytes.buffer,
       backOffset: this.back.offset.buffer,
       backFlags: this.back.flags.buffer,

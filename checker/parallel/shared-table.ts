@@ -1,61 +1,131 @@
 /**
- * The visited set shared by all threads: an open-addressing table from a 64-bit
- * fingerprint to a state, in two SharedArrayBuffers (12 bytes a slot: two uint32 halves and
- * an int32 value), linear probing with the sequential explorer's hash.
+ * The visited set shared by all threads: a hash table from a 64-bit fingerprint to a state,
+ * partitioned by hash into SEGMENTS segments, each an open-addressing table in its own
+ * SharedArrayBuffer (12 bytes a slot: the two key halves and an int32 value, side by side so
+ * that a probe reads one cache line), linear probing within the segment. A fingerprint's
+ * segment and home slot are the one-thread table's (../fptable.ts: `mix`, `segmentOf`,
+ * `home`), so a slot's segment, the top bits of its number, is the segment the one-thread
+ * table would hold it in: the replay sizes that table (`TableSize.addInSegment`) without
+ * reading the key back.
  *
  * Slot values: 0 empty; BUSY while its key is being written; id + 1 (> 0) for a state
  * numbered in an earlier level; -(k + 2) (< -1) for provisional index k of this level. A
- * thread claims an empty slot with compareExchange(0 -> BUSY), writes the key, and
- * publishes the value with Atomics.store (or gives the slot back, 0). A prober that meets
- * BUSY waits for it, so no key ever sits past an empty or busy slot of its chain.
+ * thread claims an empty slot with compareExchange(0 -> BUSY), counts it in its segment
+ * (Atomics.add), writes the key, and publishes the value with Atomics.store (or gives the
+ * slot back, 0). A prober that meets BUSY waits for it, so no key ever sits past an empty or
+ * busy slot of its chain.
+ *
+ * Segments are sized only while no other thread uses the table (before a level and when a
+ * paused level is enlarged), each for its own count plus its share of the level's room, so
+ * the table holds what the search stored at 64–80% load (as the one-thread table does). A
+ * segment is a growable SharedArrayBuffer and grows in place: its entries are copied aside
+ * (one segment, a 64th of the table, in the coordinator's own memory), the buffer grows and
+ * they are inserted again. A segment reallocated instead would stay alive until the worker
+ * threads' next full garbage collection, which a worker with a small heap runs rarely: the
+ * old segments of a whole run (about four times the final table) stayed resident. A segment that
+ * a level fills past its hard limit (90%) refuses the insert: the level pauses and is enlarged
+ * (search.ts), as when it runs out of provisional indices.
  */
+import { home, mix, SEGMENTS, segmentOf } from '../fptable.js';
+
 const EMPTY = 0;
 const BUSY = -1;
+/** findOrClaim() result when the fingerprint's segment is past its hard limit. */
+export const SEGMENT_FULL = BUSY;
 const MAX_SPINS = 2 ** 32;
 
-export function tableIndex(hi: number, lo: number, mask: number): number {
-  return (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+/** A slot's index within its segment takes the low SLOT_BITS bits of a table slot number, its segment the rest. */
+const SLOT_BITS = 24;
+if (SEGMENTS > 2 ** (31 - SLOT_BITS)) throw new Error('shared-table: too many segments for a slot number');
+const SLOT_MASK = 2 ** SLOT_BITS - 1;
+/** Int32 words between two segments' counters (one cache line each: no false sharing). */
+const COUNTER_STRIDE = 16;
+const SEGMENT_START = 16;
+
+/** Capacity that holds `entries` at or below 80% load, grown from `cap` by quarters. */
+function capacityHolding(entries: number, cap: number): number {
+  while (entries * 5 > cap * 4) cap = Math.ceil(cap * 1.25);
+  return cap;
+}
+
+/** The largest segment (bytes); a segment is reserved up to this much address space. */
+const MAX_SEGMENT_BYTES = (SLOT_MASK + 1) * 12;
+
+interface GrowableShared extends SharedArrayBuffer {
+  readonly growable: boolean;
+  readonly maxByteLength: number;
+  grow(byteLength: number): void;
+}
+type GrowableCtor = new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
+
+function segmentBuffer(cap: number): SharedArrayBuffer {
+  return new (SharedArrayBuffer as unknown as GrowableCtor)(cap * 12, { maxByteLength: MAX_SEGMENT_BYTES });
+}
+
+/** A fixed-length view over the whole of `buffer` as it is now (length-tracking views over growable buffers are slow). */
+function slotsView(buffer: SharedArrayBuffer): Int32Array {
+  return new Int32Array(buffer, 0, buffer.byteLength >> 2);
+}
+
+/** The table's shared memory, as sent to a thread. */
+export interface SharedTableBuffers {
+  /** Per segment: 3 int32 words a slot (hi, lo, value). */
+  readonly segments: readonly SharedArrayBuffer[];
+  /** Per segment (at s * COUNTER_STRIDE): slots in use (Atomics.add) and, next to it, the hard limit. */
+  readonly counters: SharedArrayBuffer;
 }
 
 export class SharedTable {
-  readonly keys: Uint32Array;
-  readonly ids: Int32Array;
-  readonly mask: number;
-  /** The slot claimed by the last findOrClaim that returned 0. */
+  private readonly seg: Int32Array[];
+  private readonly caps: Int32Array;
+  private readonly counters: Int32Array;
+  /** The slot (see slotNumber) claimed by the last findOrClaim that returned 0. */
   claimed = -1;
 
-  constructor(readonly keyBuffer: SharedArrayBuffer, readonly idBuffer: SharedArrayBuffer) {
-    this.keys = new Uint32Array(keyBuffer);
-    this.ids = new Int32Array(idBuffer);
-    this.mask = this.ids.length - 1;
+  constructor(readonly buffers: SharedTableBuffers) {
+    this.seg = buffers.segments.map(slotsView);
+    this.caps = Int32Array.from(this.seg, (a) => a.length / 3);
+    this.counters = new Int32Array(buffers.counters);
   }
 
-  static allocate(capacity: number): SharedTable {
-    return new SharedTable(new SharedArrayBuffer(capacity * 8), new SharedArrayBuffer(capacity * 4));
+  static allocate(): SharedTable {
+    const segments: SharedArrayBuffer[] = [];
+    for (let s = 0; s < SEGMENTS; s++) segments.push(segmentBuffer(SEGMENT_START));
+    const counters = new Int32Array(new SharedArrayBuffer(SEGMENTS * COUNTER_STRIDE * 4));
+    for (let s = 0; s < SEGMENTS; s++) counters[s * COUNTER_STRIDE + 1] = hardLimit(SEGMENT_START);
+    return new SharedTable({ segments, counters: counters.buffer });
   }
 
-  get capacity(): number {
-    return this.mask + 1;
-  }
-
+  /** Bytes of the segments. */
   get bytes(): number {
-    return this.keys.byteLength + this.ids.byteLength;
+    let n = 0;
+    for (const a of this.seg) n += a.byteLength;
+    return n;
   }
 
-  /** The published value for (hi, lo); or 0 after claiming an empty slot for it (`claimed`). */
+  /** The published value for (hi, lo); 0 after claiming an empty slot for it (`claimed`); SEGMENT_FULL. */
   findOrClaim(hi: number, lo: number): number {
-    const ids = this.ids;
-    const keys = this.keys;
-    const mask = this.mask;
-    let i = tableIndex(hi, lo, mask);
+    const h = mix(hi, lo);
+    const s = segmentOf(h);
+    const a = this.seg[s];
+    const cap = this.caps[s];
+    const khi = hi | 0;
+    const klo = lo | 0;
+    let i = home(h, cap);
     let spins = 0;
     for (;;) {
-      const v = Atomics.load(ids, i);
+      const v = Atomics.load(a, 3 * i + 2);
       if (v === EMPTY) {
-        if (Atomics.compareExchange(ids, i, EMPTY, BUSY) !== EMPTY) continue;
-        keys[2 * i] = hi;
-        keys[2 * i + 1] = lo;
-        this.claimed = i;
+        if (Atomics.compareExchange(a, 3 * i + 2, EMPTY, BUSY) !== EMPTY) continue;
+        const c = s * COUNTER_STRIDE;
+        if (Atomics.add(this.counters, c, 1) >= this.counters[c + 1]) {
+          Atomics.sub(this.counters, c, 1);
+          Atomics.store(a, 3 * i + 2, EMPTY);
+          return SEGMENT_FULL;
+        }
+        a[3 * i] = khi;
+        a[3 * i + 1] = klo;
+        this.claimed = (s << SLOT_BITS) | i;
         return 0;
       }
       if (v === BUSY) {
@@ -63,45 +133,80 @@ export class SharedTable {
         if (++spins > MAX_SPINS) throw new Error('parallel explorer: a fingerprint slot stayed busy (did a thread die?)');
         continue;
       }
-      if (keys[2 * i] === hi && keys[2 * i + 1] === lo) return v;
-      i = (i + 1) & mask;
+      if (a[3 * i] === khi && a[3 * i + 1] === klo) return v;
+      if (++i === cap) i = 0;
     }
   }
 
   publish(slot: number, value: number): void {
-    Atomics.store(this.ids, slot, value);
+    Atomics.store(this.seg[slot >>> SLOT_BITS], 3 * (slot & SLOT_MASK) + 2, value);
   }
 
+  /** Gives a claimed slot back (empty, and no longer counted). */
   release(slot: number): void {
-    Atomics.store(this.ids, slot, EMPTY);
+    const s = slot >>> SLOT_BITS;
+    Atomics.sub(this.counters, s * COUNTER_STRIDE, 1);
+    Atomics.store(this.seg[s], 3 * (slot & SLOT_MASK) + 2, EMPTY);
+  }
+
+  /** The segment of a slot. */
+  static segmentOfSlot(slot: number): number {
+    return slot >>> SLOT_BITS;
+  }
+
+  /** The key halves (as uint32) of a slot. */
+  hi(slot: number): number {
+    return this.seg[slot >>> SLOT_BITS][3 * (slot & SLOT_MASK)] >>> 0;
+  }
+
+  lo(slot: number): number {
+    return this.seg[slot >>> SLOT_BITS][3 * (slot & SLOT_MASK) + 1] >>> 0;
   }
 
   /**
-   * A copy of this table with `capacity` slots (only while no other thread uses it).
-   * `moved(value, slot)` is told the new slot of every provisional entry.
+   * Sizes every segment for its count plus its share of `room` more entries, in place (only
+   * while no other thread uses the table: the threads make their views again with the next
+   * level). `moved(value, slot)` is told the new slot of every provisional entry of a
+   * segment that grew.
    */
-  rehash(capacity: number, moved: (value: number, slot: number) => void): SharedTable {
-    const next = SharedTable.allocate(capacity);
-    const { keys, ids } = this;
-    for (let j = 0; j < ids.length; j++) {
-      const v = ids[j];
-      if (v === EMPTY) continue;
-      const hi = keys[2 * j];
-      const lo = keys[2 * j + 1];
-      let i = tableIndex(hi, lo, next.mask);
-      while (next.ids[i] !== EMPTY) i = (i + 1) & next.mask;
-      next.keys[2 * i] = hi;
-      next.keys[2 * i + 1] = lo;
-      next.ids[i] = v;
-      if (v < BUSY) moved(v, i);
+  reserve(room: number, moved: (value: number, slot: number) => void): void {
+    // A segment's share of the room, with margin for the spread of a uniform hash.
+    const share = Math.ceil((room / SEGMENTS) * 1.25) + 16;
+    for (let s = 0; s < SEGMENTS; s++) {
+      const used = this.counters[s * COUNTER_STRIDE];
+      const cap = this.caps[s];
+      const next = capacityHolding(used + share, cap);
+      if (next === cap) continue;
+      this.regrow(s, next, moved);
+      this.counters[s * COUNTER_STRIDE + 1] = hardLimit(next);
     }
-    return next;
+  }
+
+  private regrow(s: number, cap: number, moved: (value: number, slot: number) => void): void {
+    if (cap > SLOT_MASK) throw new Error(`parallel explorer: a table segment of ${cap} slots is past the limit of ${SLOT_MASK}`);
+    const from = this.seg[s].slice();
+    const buffer = this.buffers.segments[s] as GrowableShared;
+    buffer.grow(cap * 12);
+    const to = slotsView(buffer);
+    to.fill(0, 0, from.length);
+    this.seg[s] = to;
+    this.caps[s] = cap;
+    for (let j = 0; j < from.length; j += 3) {
+      const v = from[j + 2];
+      if (v === EMPTY) continue;
+      const hi = from[j];
+      const lo = from[j + 1];
+      let i = home(mix(hi, lo), cap);
+      while (to[3 * i + 2] !== EMPTY) if (++i === cap) i = 0;
+      to[3 * i] = hi;
+      to[3 * i + 1] = lo;
+      to[3 * i + 2] = v;
+      if (v < BUSY) moved(v, (s << SLOT_BITS) | i);
+    }
   }
 }
 
-/** Smallest power-of-two capacity (at least 1024) that keeps `entries` at or below 70% load. */
-export function tableCapacityFor(entries: number): number {
-  let cap = 1024;
-  while (entries * 10 > cap * 7) cap *= 2;
-  return cap;
+/** Inserts a segment of `cap` slots accepts in a level before it pauses it: 90% load (and one slot always empty). */
+function hardLimit(cap: number): number {
+  return Math.min(cap - 1, Math.floor(cap * 0.9));
 }

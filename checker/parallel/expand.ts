@@ -7,7 +7,7 @@
  * published, so any thread that reads the index can rely on them.
  */
 import { TERMINAL } from '../core.js';
-import { fingerprint64 } from '../fingerprint.js';
+import { fingerprint64, fingerprintStep } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
@@ -31,6 +31,9 @@ export class Expander<S, E> {
   private readonly known: (S | null)[] = [];
   private readonly inv: InvariantSets<S, E>;
   private readonly fp = new Uint32Array(2);
+  /** The fingerprint of `current`, and the words where a successor differs from it. */
+  private readonly currentFp = new Uint32Array(2);
+  private diff = new Int32Array(0);
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -113,6 +116,7 @@ export class Expander<S, E> {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       this.current.fill(0);
       applyRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], this.current);
+      fingerprint64(this.current, 0, this.W, this.currentFp);
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
@@ -138,7 +142,8 @@ export class Expander<S, E> {
     const table = this.table!;
     const W = this.W;
     const w = this.model.words(next);
-    fingerprint64(w, 0, W, this.fp);
+    if (this.diff.length < W) this.diff = new Int32Array(W);
+    fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v > 0) return v - 1;
     if (v < 0) return v + 1;

@@ -14,6 +14,11 @@
 /** Per-position lane seeds (grown on demand; a pure function of the position). */
 let SEED1 = new Int32Array(0);
 let SEED2 = new Int32Array(0);
+/**
+ * The two lanes of the values 0 to 15 at each position, precomputed (most words a step
+ * changes are small): SMALL[32 i + 2 v] and SMALL[32 i + 2 v + 1]; zero for v = 0.
+ */
+let SMALL = new Int32Array(0);
 
 /** Makes fingerprintWord ready for positions below len (fingerprint64 and fingerprintStep do it themselves). */
 export function fingerprintSeeds(len: number): void {
@@ -31,6 +36,14 @@ function seeds(len: number): void {
   }
   SEED1 = s1;
   SEED2 = s2;
+  const small = new Int32Array(32 * n);
+  for (let i = 0; i < n; i++) {
+    for (let v = 1; v < 16; v++) {
+      small[32 * i + 2 * v] = lane1(i, v);
+      small[32 * i + 2 * v + 1] = lane2(i, v);
+    }
+  }
+  SMALL = small;
 }
 seeds(256);
 
@@ -109,15 +122,24 @@ export function fingerprintStep(
   const n = compare(parent, child, len, diff);
   let hi = parentFp[0] | 0;
   let lo = parentFp[1] | 0;
+  const small = SMALL;
   for (let j = 0; j < n; j++) {
     const i = diff[j];
     const a = parent[i];
     const b = child[i];
-    if (a !== 0) {
+    if (a >>> 4 === 0) {
+      const t = (i << 5) | (a << 1);
+      hi ^= small[t];
+      lo ^= small[t + 1];
+    } else {
       hi ^= lane1(i, a);
       lo ^= lane2(i, a);
     }
-    if (b !== 0) {
+    if (b >>> 4 === 0) {
+      const t = (i << 5) | (b << 1);
+      hi ^= small[t];
+      lo ^= small[t + 1];
+    } else {
       hi ^= lane1(i, b);
       lo ^= lane2(i, b);
     }
@@ -143,7 +165,12 @@ function compare(a: Int32Array, b: Int32Array, len: number, diff: Int32Array): n
       let j = 0;
       for (; j + 4 <= q; j += 4) {
         if (va[j] !== vb[j] || va[j + 1] !== vb[j + 1] || va[j + 2] !== vb[j + 2] || va[j + 3] !== vb[j + 3]) {
-          for (let m = 2 * j; m < 2 * j + 8; m++) if (a[m] !== b[m]) diff[n++] = m;
+          for (let r = j; r < j + 4; r++) {
+            if (va[r] === vb[r]) continue;
+            const m = 2 * r;
+            if (a[m] !== b[m]) diff[n++] = m;
+            if (a[m + 1] !== b[m + 1]) diff[n++] = m + 1;
+          }
         }
       }
       i = 2 * j;
@@ -169,13 +196,21 @@ function view64(a: Int32Array): BigInt64Array | null {
 
 /** Updates fp for word i changing from a to b (i below a length given to fingerprintSeeds or fingerprint64). */
 export function fingerprintWord(fp: Uint32Array, i: number, a: number, b: number): void {
-  let hi = 0;
-  let lo = 0;
-  if (a !== 0) {
+  let hi: number;
+  let lo: number;
+  if (a >>> 4 === 0) {
+    const t = (i << 5) | (a << 1);
+    hi = SMALL[t];
+    lo = SMALL[t + 1];
+  } else {
     hi = lane1(i, a);
     lo = lane2(i, a);
   }
-  if (b !== 0) {
+  if (b >>> 4 === 0) {
+    const t = (i << 5) | (b << 1);
+    hi ^= SMALL[t];
+    lo ^= SMALL[t + 1];
+  } else {
     hi ^= lane1(i, b);
     lo ^= lane2(i, b);
   }

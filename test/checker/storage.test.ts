@@ -101,7 +101,17 @@ describe('PackedQueue', () => {
             ref.push(child);
             fifo.push(child);
           }
-          // The same records: both queues drain identically and held the same number of chunks.
+          // The same records, byte for byte (both queues made the same moves, so the same chunks).
+          type Inner = { chunks: (Uint8Array | null)[] };
+          const mine = (q as unknown as Inner).chunks;
+          const theirs = (ref as unknown as Inner).chunks;
+          expect(mine.length).toBe(theirs.length);
+          for (let c = 0; c < mine.length; c++) {
+            const a = mine[c];
+            const b = theirs[c];
+            expect(a === null).toBe(b === null);
+            if (a && b) expect(Buffer.compare(a, b)).toBe(0);
+          }
           while (fifo.length > 0) {
             const expected = Array.from(fifo.shift()!);
             expect(Array.from(q.shift())).toEqual(expected);

@@ -42,19 +42,20 @@ export class PackedQueue {
   /** The fingerprint (fingerprint.ts) of the state `shift` returned last (of the zero state before). */
   readonly fp = new Uint32Array(2);
   /**
-   * Unless `all`: the positions cand[0, nc) (marked in `mark`) include every word where
-   * lastIn differs from lastOut. `all`: no such knowledge (after `push`).
+   * Unless `all`: the positions marked in `mark` (nc of them) include every word where lastIn
+   * differs from lastOut. `all`: no such knowledge (after `push`). mark32 reads the marks four
+   * at a time.
    */
-  private readonly cand: Int32Array;
   private readonly mark: Uint8Array;
+  private readonly mark32: Uint32Array;
   private nc = 0;
   private all = false;
 
   constructor(private readonly words: number) {
     this.lastIn = new Int32Array(words);
     this.lastOut = new Int32Array(words);
-    this.cand = new Int32Array(words);
-    this.mark = new Uint8Array(words);
+    this.mark32 = new Uint32Array((words + 3) >> 2);
+    this.mark = new Uint8Array(this.mark32.buffer);
     fingerprintSeeds(words);
     fingerprint64(this.lastOut, 0, words, this.fp);
     // At most 0xffff words: k fits its two bytes, and a record (at most 524,282 bytes) a chunk.
@@ -73,94 +74,73 @@ export class PackedQueue {
     this.wo += encodeRecord(src, this.lastIn, this.words, this.chunks[this.wc]!, this.wo);
     this.lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
     this.appended++;
-    this.forget();
     this.all = true;
   }
 
   /**
    * Appends a successor of the state `shift` returned last, which must be unchanged since:
-   * `src[0, words)` differs from it exactly at the positions diff[0, n), in increasing order
-   * (fingerprintStep gives them). The same record as `push(src)`.
+   * `src[0, words)` differs from it exactly at the positions diff[0, n) (fingerprintStep gives
+   * them). The same record as `push(src)`.
    */
   pushChild(src: Int32Array, diff: Int32Array, n: number): void {
     if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
-    const { cand, mark, lastIn } = this;
+    const { mark, lastIn } = this;
     if (this.all || 4 * (this.nc + n) > this.words) {
       this.wo += encodeRecord(src, lastIn, this.words, this.chunks[this.wc]!, this.wo);
       lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
+      mark.fill(0);
     } else {
-      let nc = this.nc;
-      for (let j = 0; j < n; j++) {
-        const i = diff[j];
-        if (mark[i] === 0) {
-          mark[i] = 1;
-          cand[nc++] = i;
-        }
-      }
-      // Insertion sort: a few positions, mostly in order already.
-      for (let j = 1; j < nc; j++) {
-        const x = cand[j];
-        let m = j - 1;
-        while (m >= 0 && cand[m] > x) {
-          cand[m + 1] = cand[m];
-          m--;
-        }
-        cand[m + 1] = x;
-      }
-      this.nc = nc;
-      this.wo += this.encodeAt(src, nc);
+      for (let j = 0; j < n; j++) mark[diff[j]] = 1;
+      this.wo += this.encodeMarked(src);
     }
-    this.forget();
     this.all = false;
     // lastIn now differs from lastOut exactly at diff.
-    for (let j = 0; j < n; j++) {
-      const i = diff[j];
-      mark[i] = 1;
-      cand[j] = i;
-    }
+    for (let j = 0; j < n; j++) mark[diff[j]] = 1;
     this.nc = n;
     this.appended++;
   }
 
-  /** encodeRecord over the (sorted) positions cand[0, nc) only, updating lastIn there. */
-  private encodeAt(src: Int32Array, nc: number): number {
+  /**
+   * encodeRecord over the marked positions only (in increasing order, read four marks at a
+   * time), updating lastIn there and clearing the marks.
+   */
+  private encodeMarked(src: Int32Array): number {
     const out = this.chunks[this.wc]!;
-    const { cand, lastIn } = this;
+    const { mark32, lastIn } = this;
     const at = this.wo;
     let o = at + 2;
     let k = 0;
     let prev = 0;
-    for (let j = 0; j < nc; j++) {
-      const i = cand[j];
-      const v = src[i];
-      let x = v ^ lastIn[i];
-      if (x === 0) continue;
-      lastIn[i] = v;
-      let gap = i - prev;
-      prev = i;
-      k++;
-      while (gap >= 0x80) {
-        out[o++] = (gap & 0x7f) | 0x80;
-        gap >>>= 7;
+    for (let q = 0; q < mark32.length; q++) {
+      const m = mark32[q];
+      if (m === 0) continue;
+      mark32[q] = 0;
+      for (let b = 0; b < 4; b++) {
+        if (((m >>> (8 * b)) & 0xff) === 0) continue;
+        const i = 4 * q + b;
+        const v = src[i];
+        let x = v ^ lastIn[i];
+        if (x === 0) continue;
+        lastIn[i] = v;
+        let gap = i - prev;
+        prev = i;
+        k++;
+        while (gap >= 0x80) {
+          out[o++] = (gap & 0x7f) | 0x80;
+          gap >>>= 7;
+        }
+        out[o++] = gap;
+        x >>>= 0;
+        while (x >= 0x80) {
+          out[o++] = (x & 0x7f) | 0x80;
+          x >>>= 7;
+        }
+        out[o++] = x;
       }
-      out[o++] = gap;
-      x >>>= 0;
-      while (x >= 0x80) {
-        out[o++] = (x & 0x7f) | 0x80;
-        x >>>= 7;
-      }
-      out[o++] = x;
     }
     out[at] = k & 0xff;
     out[at + 1] = k >>> 8;
     return o - at;
-  }
-
-  /** Empties the candidate positions. */
-  private forget(): void {
-    const { cand, mark } = this;
-    for (let j = 0; j < this.nc; j++) mark[cand[j]] = 0;
-    this.nc = 0;
   }
 
   /**
@@ -186,7 +166,7 @@ export class PackedQueue {
    * positions at each word it changes; returns the offset just past the record.
    */
   private apply(buf: Uint8Array, at: number): number {
-    const { lastOut: out, fp, cand, mark } = this;
+    const { lastOut: out, fp, mark } = this;
     const track = !this.all;
     let nc = this.nc;
     let o = at;
@@ -214,7 +194,7 @@ export class PackedQueue {
       fingerprintWord(fp, i, old, now);
       if (track && mark[i] === 0) {
         mark[i] = 1;
-        cand[nc++] = i;
+        nc++;
       }
     }
     this.nc = nc;

@@ -7,7 +7,7 @@
  * that reached it; counterexamples are rebuilt by replay.
  */
 import { Core, countsOnline, eachInitialState, TERMINAL, type StateGraph } from './core.js';
-import { fingerprint64 } from './fingerprint.js';
+import { fingerprintStep } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { InvariantSets } from './invariant-sets.js';
 import { validateModel, type Model } from './model.js';
@@ -66,6 +66,8 @@ function startCore<S, E>(
   /** The states found and not yet expanded, compressed (see PackedQueue). */
   const queue = new PackedQueue(W);
   const fp = new Uint32Array(2);
+  /** The words where a successor differs from the state expanded (fingerprintStep). */
+  const diff = new Int32Array(W);
   const scratch = new Int32Array(W);
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
   const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
@@ -96,7 +98,8 @@ function startCore<S, E>(
       if (expandedNow >= budget) return false;
       expandedNow++;
       const id = core.begin();
-      const s = model.fromWords(queue.shift());
+      const parent = queue.shift();
+      const s = model.fromWords(parent);
       const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
       if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
       const d = core.depth + 1;
@@ -106,7 +109,8 @@ function startCore<S, E>(
         const tbad = inv.checkTransition(s, e, raw);
         const next = canon ? canon(raw) : raw;
         const w = model.words(next);
-        fingerprint64(w, 0, W, fp);
+        // The successor's fingerprint from the parent's, at the words the step changed.
+        const nd = fingerprintStep(parent, queue.fp, w, W, fp, diff);
         // With the store full, only an already-known successor may still be recorded.
         if (core.full && table.get(fp[0], fp[1]) < 0) {
           core.stopFull();
@@ -115,7 +119,7 @@ function startCore<S, E>(
         let dst = table.getOrInsert(fp[0], fp[1], core.count);
         const fresh = dst < 0;
         if (fresh) {
-          queue.push(w);
+          queue.pushChild(w, diff, nd);
           dst = core.newState(id, ei, inv.checkAlways(next), d);
         }
         if (!core.edge(id, ei, dst, tbad, fresh)) break outer;

@@ -6,8 +6,16 @@
  * The bytes live in chunks that are released (and reused) once read past, so the queue holds
  * only what is still to be expanded, at a few bytes a state where the raw words take
  * hundreds.
+ *
+ * Two things make it cost what a step changed rather than the state's width. Reading, it keeps
+ * the fingerprint of the state read (`fp`), updated at the words each record changes. Writing a
+ * successor of the state read last (`pushChild`, given the words where the two differ), it
+ * compares only the words where the state written last can differ from the new one: those
+ * where it differed from the state read then, those the reads since have changed, and the
+ * step's own. The records are the same bytes as a comparison of every word gives.
  */
-import { applyRecord, encodeRecord, maxRecordBytes } from './record.js';
+import { fingerprint64, fingerprintSeeds, fingerprintWord } from './fingerprint.js';
+import { encodeRecord, maxRecordBytes } from './record.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -31,10 +39,25 @@ export class PackedQueue {
   peakBytes = 0;
   /** The largest a record can be (maxRecordBytes). */
   private readonly maxRecord: number;
+  /** The fingerprint (fingerprint.ts) of the state `shift` returned last (of the zero state before). */
+  readonly fp = new Uint32Array(2);
+  /**
+   * Unless `all`: the positions marked in `mark` (nc of them) include every word where lastIn
+   * differs from lastOut. `all`: no such knowledge (after `push`). mark32 reads the marks four
+   * at a time.
+   */
+  private readonly mark: Uint8Array;
+  private readonly mark32: Uint32Array;
+  private nc = 0;
+  private all = false;
 
   constructor(private readonly words: number) {
     this.lastIn = new Int32Array(words);
     this.lastOut = new Int32Array(words);
+    this.mark32 = new Uint32Array((words + 3) >> 2);
+    this.mark = new Uint8Array(this.mark32.buffer);
+    fingerprintSeeds(words);
+    fingerprint64(this.lastOut, 0, words, this.fp);
     // At most 0xffff words: k fits its two bytes, and a record (at most 524,282 bytes) a chunk.
     this.maxRecord = maxRecordBytes(words);
     if (words > 0xffff) throw new RangeError(`PackedQueue: ${words} words a state is more than a record can say`);
@@ -51,6 +74,73 @@ export class PackedQueue {
     this.wo += encodeRecord(src, this.lastIn, this.words, this.chunks[this.wc]!, this.wo);
     this.lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
     this.appended++;
+    this.all = true;
+  }
+
+  /**
+   * Appends a successor of the state `shift` returned last, which must be unchanged since:
+   * `src[0, words)` differs from it exactly at the positions diff[0, n) (fingerprintStep gives
+   * them). The same record as `push(src)`.
+   */
+  pushChild(src: Int32Array, diff: Int32Array, n: number): void {
+    if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
+    const { mark, lastIn } = this;
+    if (this.all || 4 * (this.nc + n) > this.words) {
+      this.wo += encodeRecord(src, lastIn, this.words, this.chunks[this.wc]!, this.wo);
+      lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
+      mark.fill(0);
+    } else {
+      for (let j = 0; j < n; j++) mark[diff[j]] = 1;
+      this.wo += this.encodeMarked(src);
+    }
+    this.all = false;
+    // lastIn now differs from lastOut exactly at diff.
+    for (let j = 0; j < n; j++) mark[diff[j]] = 1;
+    this.nc = n;
+    this.appended++;
+  }
+
+  /**
+   * encodeRecord over the marked positions only (in increasing order, read four marks at a
+   * time), updating lastIn there and clearing the marks.
+   */
+  private encodeMarked(src: Int32Array): number {
+    const out = this.chunks[this.wc]!;
+    const { mark32, lastIn } = this;
+    const at = this.wo;
+    let o = at + 2;
+    let k = 0;
+    let prev = 0;
+    for (let q = 0; q < mark32.length; q++) {
+      const m = mark32[q];
+      if (m === 0) continue;
+      mark32[q] = 0;
+      for (let b = 0; b < 4; b++) {
+        if (((m >>> (8 * b)) & 0xff) === 0) continue;
+        const i = 4 * q + b;
+        const v = src[i];
+        let x = v ^ lastIn[i];
+        if (x === 0) continue;
+        lastIn[i] = v;
+        let gap = i - prev;
+        prev = i;
+        k++;
+        while (gap >= 0x80) {
+          out[o++] = (gap & 0x7f) | 0x80;
+          gap >>>= 7;
+        }
+        out[o++] = gap;
+        x >>>= 0;
+        while (x >= 0x80) {
+          out[o++] = (x & 0x7f) | 0x80;
+          x >>>= 7;
+        }
+        out[o++] = x;
+      }
+    }
+    out[at] = k & 0xff;
+    out[at + 1] = k >>> 8;
+    return o - at;
   }
 
   /**
@@ -66,9 +156,49 @@ export class PackedQueue {
       this.ro = 0;
       buf = this.chunks[this.rc]!;
     }
-    this.ro = applyRecord(buf, this.ro, this.lastOut);
+    this.ro = this.apply(buf, this.ro);
     this.taken++;
     return this.lastOut;
+  }
+
+  /**
+   * applyRecord (record.ts) onto lastOut, also updating its fingerprint and the candidate
+   * positions at each word it changes; returns the offset just past the record.
+   */
+  private apply(buf: Uint8Array, at: number): number {
+    const { lastOut: out, fp, mark } = this;
+    const track = !this.all;
+    let nc = this.nc;
+    let o = at;
+    let k = buf[o] | (buf[o + 1] << 8);
+    o += 2;
+    let i = 0;
+    let b: number;
+    while (k-- > 0) {
+      b = buf[o++];
+      let gap = b & 0x7f;
+      for (let sh = 7; b & 0x80; sh += 7) {
+        b = buf[o++];
+        gap |= (b & 0x7f) << sh;
+      }
+      b = buf[o++];
+      let x = b & 0x7f;
+      for (let sh = 7; b & 0x80; sh += 7) {
+        b = buf[o++];
+        x |= (b & 0x7f) << sh;
+      }
+      i += gap;
+      const old = out[i];
+      const now = old ^ x;
+      out[i] = now;
+      fingerprintWord(fp, i, old, now);
+      if (track && mark[i] === 0) {
+        mark[i] = 1;
+        nc++;
+      }
+    }
+    this.nc = nc;
+    return o;
   }
 
   /** Where the records of chunk c end (the write position for the chunk being written). */

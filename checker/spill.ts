@@ -24,7 +24,7 @@
  * without counting paths and says so (`SpillInfo.pathsNotCounted`): never a wrong number.
  */
 import { Core, eachInitialState, TERMINAL, type StateGraph } from './core.js';
-import { fingerprint64 } from './fingerprint.js';
+import { fingerprint64, fingerprintStep } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { InvariantSets } from './invariant-sets.js';
 import type { Model } from './model.js';
@@ -95,6 +95,9 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   const known: (S | null)[] = [];
   const inv = new InvariantSets(model);
   const fp = new Uint32Array(2);
+  /** The fingerprint of the state expanded, and the words where a successor differs from it. */
+  const parentFp = new Uint32Array(2);
+  const diff = new Int32Array(W);
   const scratch = new Int32Array(W);
 
   // The buffer: per expanded state its event count and final mask; per candidate its
@@ -161,7 +164,9 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   let xhead = 0;
 
   const expandOne = (): void => {
-    const s = model.fromWords(queue.shift());
+    const parent = queue.shift();
+    fingerprint64(parent, 0, W, parentFp);
+    const s = model.fromWords(parent);
     const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
     if (nStates === degs.length) {
       degs = grow(degs, nStates + 1);
@@ -185,7 +190,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       tbads[nCand] = inv.checkTransition(s, e, raw);
       const next = canon ? canon(raw) : raw;
       const w = model.words(next);
-      fingerprint64(w, 0, W, fp);
+      fingerprintStep(parent, parentFp, w, W, fp, diff);
       his[nCand] = fp[0];
       los[nCand] = fp[1];
       cand.push(w);

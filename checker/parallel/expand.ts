@@ -9,7 +9,7 @@
  * time, each record encoded against the level's base state (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
-import { fingerprint64 } from '../fingerprint.js';
+import { fingerprint64, fingerprintStep } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
@@ -33,6 +33,9 @@ export class Expander<S, E> {
   private readonly known: (S | null)[] = [];
   private readonly inv: InvariantSets<S, E>;
   private readonly fp = new Uint32Array(2);
+  /** The fingerprint of `current`, and the words where a successor differs from it. */
+  private readonly currentFp = new Uint32Array(2);
+  private diff = new Int32Array(0);
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -134,6 +137,7 @@ export class Expander<S, E> {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       this.current.set(this.frontBase);
       applyRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], this.current);
+      fingerprint64(this.current, 0, this.W, this.currentFp);
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
@@ -159,7 +163,8 @@ export class Expander<S, E> {
     const table = this.table!;
     const W = this.W;
     const w = this.model.words(next);
-    fingerprint64(w, 0, W, this.fp);
+    if (this.diff.length < W) this.diff = new Int32Array(W);
+    fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);

@@ -13,7 +13,7 @@
  */
 import { LayeredCounter, type PathCounts } from './count.js';
 import { fingerprint64 } from './fingerprint.js';
-import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';
+import { FlagColumn, GrowInt32, ParentColumn, ViaColumn, type IntColumn } from './grow.js';
 import type { Model } from './model.js';
 import type { ResolvedOptions, StopReason } from './options.js';
 import type { SpillInfo } from './spill.js';
@@ -104,7 +104,7 @@ export function countsOnline(opt: ResolvedOptions): boolean {
 }
 
 export class Core {
-  readonly parent = new GrowInt32();
+  readonly parent = new ParentColumn();
   readonly via = new ViaColumn();
   readonly flags = new FlagColumn();
   readonly edgeStart: GrowInt32 | null;
@@ -200,6 +200,7 @@ export class Core {
       this.layerEnd = this.count;
     }
     if (this.edgeStart) this.edgeStart.push(this.edgeDst!.length);
+    this.parent.expand(this.head);
     return this.head;
   }
 

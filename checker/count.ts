@@ -101,13 +101,11 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
     }
     ready[top++] = v;
   };
-  for (let v = 0; v < n; v++) {
-    if (graph.parent.get(v) === -1) {
-      all.set(v, k.one);
-      for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
-    }
-    if (indeg[v] === 0) push(v);
+  for (const v of graph.roots.keys()) {
+    all.set(v, k.one);
+    for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
   }
+  for (let v = 0; v < n; v++) if (indeg[v] === 0) push(v);
   let done = 0;
   while (top > 0) {
     const u = ready[--top];

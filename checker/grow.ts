@@ -111,6 +111,16 @@ export class ViaColumn implements IntColumn {
     const chunks = this.narrow;
     return chunks !== null ? chunks[i >>> SHIFT][i & MASK] - 1 : this.wide.get(i);
   }
+  /** Sets entry i (below `length`). */
+  set(i: number, v: number): void {
+    const chunks = this.narrow;
+    if (chunks !== null && v >= -1 && v < 255) {
+      chunks[i >>> SHIFT][i & MASK] = v + 1;
+      return;
+    }
+    if (chunks !== null) this.widen();
+    this.wide.set(i, v);
+  }
   get bytes(): number {
     return this.narrow !== null ? this.narrow.length * CHUNK : this.wide.bytes;
   }
@@ -187,4 +197,85 @@ function toNarrow(v: number): number {
 
 function fromNarrow(n: number): number {
   return ((n & 0x7fff) | ((n >>> 15) << 31)) >>> 0;
+}
+
+/** States per checkpoint of the parent column. */
+const BLOCK_SHIFT = 6;
+const BLOCK = 1 << BLOCK_SHIFT;
+
+/**
+ * The parent of each state (-1 for an initial state), kept as what BFS numbering makes it:
+ * the initial states are numbered first, then each expanded state's new successors get the
+ * next ids, so the children of the states expanded in id order are consecutive ranges of ids.
+ * The column keeps, per expanded state, its number of children (one byte while every count is
+ * below 255, then four: a ViaColumn-like widening) and, every 64 expanded states, the first
+ * child id of that state (four bytes): about 1.06 bytes a state where a parent id takes four.
+ * `get(v)` finds the last checkpoint at or below v (binary search) and walks at most 64
+ * counts from there: cheap for what reads it (counterexample paths, drawing small graphs).
+ *
+ * The explorer tells it `expand(u)` as it starts expanding state u (in id order, from 0) and
+ * `push(u)` for each new state, u being the state in expansion (or -1 for an initial state,
+ * only before the first expansion).
+ */
+export class ParentColumn implements IntColumn {
+  private readonly kids = new ViaColumn();
+  private readonly firstChild = new GrowInt32();
+  private roots = 0;
+  private expanding = -1;
+  length = 0;
+
+  /** State u (the next in id order) is being expanded: its new successors follow. */
+  expand(u: number): void {
+    if (u !== this.kids.length) throw new Error(`ParentColumn: expansion of ${u} out of order (next is ${this.kids.length})`);
+    if ((u & (BLOCK - 1)) === 0) this.firstChild.push(this.length);
+    // The count is stored as count - 1 in the event-index column (which stores -1 .. 254 in a byte).
+    this.kids.push(-1);
+    this.expanding = u;
+  }
+
+  /** A new state, whose parent is `par`: the state in expansion, or -1 for an initial state. */
+  push(par: number): void {
+    if (par === -1) {
+      if (this.expanding !== -1) throw new Error('ParentColumn: an initial state after the first expansion');
+      this.roots++;
+    } else {
+      if (par !== this.expanding) throw new Error(`ParentColumn: parent ${par} is not the state in expansion (${this.expanding})`);
+      this.kids.set(par, this.kids.get(par) + 1);
+    }
+    this.length++;
+  }
+
+  get(v: number): number {
+    if (v < this.roots) return -1;
+    // The last checkpoint whose first child is at or below v.
+    const cp = this.firstChild;
+    let lo = 0;
+    let hi = cp.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (cp.get(mid) <= v) lo = mid;
+      else hi = mid - 1;
+    }
+    let u = lo << BLOCK_SHIFT;
+    let first = cp.get(lo);
+    for (;;) {
+      const n = this.kids.get(u) + 1;
+      if (v < first + n) return u;
+      first += n;
+      u++;
+    }
+  }
+
+  get bytes(): number {
+    return this.kids.bytes + this.firstChild.bytes;
+  }
+
+  toArray(): Int32Array<ArrayBuffer> {
+    const out = new Int32Array(this.length).fill(-1);
+    let v = this.roots;
+    for (let u = 0; u < this.kids.length; u++) {
+      for (let n = this.kids.get(u) + 1; n > 0; n--) out[v++] = u;
+    }
+    return out;
+  }
 }

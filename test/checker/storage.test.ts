@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
-import { FlagColumn, GrowInt32, GrowUint32, ViaColumn } from '../../checker/grow.js';
+import { FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
@@ -498,5 +498,66 @@ describe('fingerprint table home slot', () => {
     );
     expect(home(2 ** 26 - 1, 2 ** 27)).toBe(2 ** 27 - 2);
     expect(segmentOf(0xffffffff)).toBe(SEGMENTS - 1);
+  });
+});
+
+describe('ParentColumn', () => {
+  it('gives every state the parent it was pushed with, for any roots and children counts (widening past 254)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.oneof(fc.nat(4), fc.nat(70), fc.integer({ min: 250, max: 600 })), { maxLength: 300 }),
+        (roots, kids) => {
+          const col = new ParentColumn();
+          const want: number[] = [];
+          for (let r = 0; r < roots; r++) {
+            col.push(-1);
+            want.push(-1);
+          }
+          // Expand states in id order while there are states to expand.
+          for (let u = 0; u < kids.length && u < want.length; u++) {
+            col.expand(u);
+            for (let c = 0; c < kids[u]; c++) {
+              col.push(u);
+              want.push(u);
+            }
+          }
+          expect(col.length).toBe(want.length);
+          expect(Array.from(col.toArray())).toEqual(want);
+          for (let v = 0; v < want.length; v++) if (col.get(v) !== want[v]) expect([v, col.get(v)]).toEqual([v, want[v]]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('holds about a byte a state (a count per expanded state and a checkpoint every 64)', () => {
+    const col = new ParentColumn();
+    col.push(-1);
+    for (let u = 0; col.length < 100_000; u++) {
+      col.expand(u);
+      for (let c = 0; c < 2; c++) col.push(u);
+    }
+    expect(col.bytes).toBeLessThan(1.1 * 100_000);
+    expect(col.get(99_999)).toBe(Math.floor((99_999 - 1) / 2));
+  });
+
+  it('refuses expansions out of order, a parent that is not the state in expansion, and late initial states', () => {
+    const col = new ParentColumn();
+    col.push(-1);
+    expect(() => col.expand(1)).toThrow(/out of order/);
+    col.expand(0);
+    expect(() => col.push(3)).toThrow(/not the state in expansion/);
+    expect(() => col.push(-1)).toThrow(/initial state after/);
+  });
+});
+
+describe('freeNow', () => {
+  it('empties the array (its memory moved to an object nothing refers to)', () => {
+    const a = new Int32Array(1000).fill(7);
+    freeNow(a);
+    expect(a.length).toBe(0);
+    expect(a.buffer.byteLength).toBe(0);
+    freeNow(a);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
-import { FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
+import { EdgeDstColumn, EdgeStartColumn, FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
@@ -559,5 +559,65 @@ describe('freeNow', () => {
     expect(a.length).toBe(0);
     expect(a.buffer.byteLength).toBe(0);
     freeNow(a);
+  });
+});
+
+describe('edge columns', () => {
+  it('EdgeDstColumn gives back every target, fresh ones computed from their rank', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.array(fc.tuple(fc.boolean(), fc.nat(1 << 30)), { maxLength: 400 }), (roots, edges) => {
+        const col = new EdgeDstColumn();
+        const want: number[] = [];
+        let next = roots;
+        for (const [isFresh, other] of edges) {
+          const dst = isFresh ? next++ : other;
+          col.push(dst, isFresh);
+          want.push(dst);
+        }
+        expect(col.length).toBe(want.length);
+        expect(Array.from(col.toArray())).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+    const col = new EdgeDstColumn();
+    col.push(5, true);
+    expect(() => col.push(7, true)).toThrow(/expected 6/);
+  });
+
+  it('EdgeDstColumn holds about two bytes an edge when half the edges are fresh', () => {
+    const col = new EdgeDstColumn();
+    for (let e = 0; e < 1_000_000; e++) col.push(e % 2 === 0 ? 1 + e / 2 : 77, e % 2 === 0);
+    // 2 bytes a target kept, 1/16 of a byte for the bits and counts, and the last chunks' slack.
+    expect(col.bytes).toBeLessThan(2.35 * 1_000_000);
+    expect(col.get(999_998)).toBe(500_000);
+    expect(col.get(999_999)).toBe(77);
+  });
+
+  it('EdgeStartColumn keeps non-decreasing offsets, across pops and past a block of 65,536 edges (widened)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(9), fc.nat(9), fc.integer({ min: 1000, max: 70_000 }), fc.constant(-1)), { maxLength: 500 }), (steps) => {
+        const col = new EdgeStartColumn();
+        const want: number[] = [];
+        let at = 0;
+        for (const d of steps) {
+          if (d === -1) {
+            if (want.length > 0) {
+              col.pop();
+              want.pop();
+            }
+            continue;
+          }
+          at = Math.max(at, want.at(-1) ?? 0) + d;
+          col.push(at);
+          want.push(at);
+        }
+        expect(col.length).toBe(want.length);
+        expect(Array.from(col.toArray())).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+    const col = new EdgeStartColumn();
+    for (let i = 0; i < 1_000_000; i++) col.push(3 * i);
+    expect(col.bytes).toBeLessThan(2.2 * 1_000_000);
   });
 });

@@ -24,7 +24,9 @@ export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
  */
 export function freeNow(view: ArrayBufferView): void {
   const b = view.buffer;
-  if (b.byteLength > 0 && !(b instanceof SharedArrayBuffer)) structuredClone(b, { transfer: [b] });
+  // Only a plain ArrayBuffer can be transferred (and a page that is not cross-origin isolated
+  // has no SharedArrayBuffer to name).
+  if (b instanceof ArrayBuffer && b.byteLength > 0) structuredClone(b, { transfer: [b] });
 }
 
 const SHIFT = 13;

@@ -5,7 +5,6 @@
  * over edges counts the concrete interleavings exactly (orbit-weighted counting).
  */
 import { TERMINAL, type StateGraph } from './core.js';
-import { freeNow } from './grow.js';
 
 export type PathCounts =
   | {
@@ -286,11 +285,7 @@ export class LayeredCounter {
     const cols: (object | null)[][] = this.big ? this.b : this.f;
     for (let c = 0; c <= last; c++) {
       if (!cols[0][c]) continue;
-      for (const col of cols) {
-        const chunk = col[c];
-        if (chunk instanceof Float64Array) freeNow(chunk);
-        col[c] = null;
-      }
+      for (const col of cols) col[c] = null;
       this.live -= cols.length;
     }
   }

@@ -174,7 +174,6 @@ export class FingerprintTable {
     }
     this.totalSlots += cap - this.caps[s];
     this.slots[s] = a;
-    freeNow(old);
     this.caps[s] = cap;
   }
 }

@@ -17,10 +17,12 @@ export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
  * Gives a typed array's memory back now rather than at V8's next full collection. An array
  * buffer's memory goes when its object is collected; one that lived long is in the old
  * generation, which a full (mark-compact) collection sweeps, and that may come only after
- * tens of megabytes more (the explorer drops whole table segments and queue chunks). Moving
- * the memory into a new buffer object that nothing refers to (structured clone with
- * transfer: no copy) leaves `view` empty (detached: never use it again) and puts the memory
- * under a young object that the next scavenge, a few megabytes of allocation away, frees.
+ * tens of megabytes more (the fingerprint table let go at the end of a run was still resident
+ * while the path counts were allocated). Moving the memory into a new buffer object that
+ * nothing refers to (structured clone with transfer: no copy) leaves `view` empty (detached:
+ * never use it again) and puts the memory under a young object that the next scavenge frees.
+ * Not used during the search: freeing each outgrown segment at once cost 10% of CPU
+ * (docs/explorer.md, "Memory per state").
  */
 export function freeNow(view: ArrayBufferView): void {
   const b = view.buffer;

@@ -13,7 +13,7 @@
  */
 import { LayeredCounter, type PathCounts } from './count.js';
 import { fingerprint64 } from './fingerprint.js';
-import { FlagColumn, GrowInt32, ViaColumn, type IntColumn } from './grow.js';
+import { EdgeDstColumn, EdgeStartColumn, FlagColumn, ParentColumn, ViaColumn, type IntColumn } from './grow.js';
 import type { Model } from './model.js';
 import type { ResolvedOptions, StopReason } from './options.js';
 import type { SpillInfo } from './spill.js';
@@ -104,11 +104,11 @@ export function countsOnline(opt: ResolvedOptions): boolean {
 }
 
 export class Core {
-  readonly parent = new GrowInt32();
+  readonly parent = new ParentColumn();
   readonly via = new ViaColumn();
   readonly flags = new FlagColumn();
-  readonly edgeStart: GrowInt32 | null;
-  readonly edgeDst: GrowInt32 | null;
+  readonly edgeStart: EdgeStartColumn | null;
+  readonly edgeDst: EdgeDstColumn | null;
   readonly edgeBad = new Map<number, number>();
   readonly firstViolations: FirstViolation[] = [];
   readonly roots = new Map<number, number>();
@@ -150,8 +150,8 @@ export class Core {
   ) {
     this.maxStates = opt.maxStates;
     this.stopAtFirst = opt.stopAtFirstViolation;
-    this.edgeStart = opt.countPaths && !online ? new GrowInt32() : null;
-    this.edgeDst = opt.countPaths && !online ? new GrowInt32() : null;
+    this.edgeStart = opt.countPaths && !online ? new EdgeStartColumn() : null;
+    this.edgeDst = opt.countPaths && !online ? new EdgeDstColumn() : null;
     this.counter = online ? new LayeredCounter() : null;
   }
 
@@ -200,6 +200,7 @@ export class Core {
       this.layerEnd = this.count;
     }
     if (this.edgeStart) this.edgeStart.push(this.edgeDst!.length);
+    this.parent.expand(this.head);
     return this.head;
   }
 
@@ -227,7 +228,7 @@ export class Core {
     const edgeDst = this.edgeDst;
     if (edgeDst) {
       if (tbad !== 0) this.edgeBad.set(edgeDst.length, tbad);
-      edgeDst.push(dst);
+      edgeDst.push(dst, fresh);
     }
     if (tbad !== 0) this.noteViolation(tbad, dst, id, ei, this.depth + 1);
     const counter = this.counter;

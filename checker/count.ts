@@ -71,24 +71,44 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
   const start = graph.edgeStart!;
   const dst = graph.edgeDst!;
   const flags = graph.flags;
-  const indeg = new Int32Array(n);
-  for (let e = 0; e < dst.length; e++) indeg[dst.get(e)]++;
+  // In-degrees, one byte a state: 255 means "see `indegMore`" (rare: a state with 255 or more
+  // predecessors). Kahn's ready states are a stack, not a queue of every state: it holds only
+  // the states whose predecessors are all done and that are not yet processed. Sums are exact
+  // integers (or null once one would not be), so the order states are processed in does not
+  // change any count.
+  const indeg = new Uint8Array(n);
+  const indegMore = new Map<number, number>();
+  for (let e = 0; e < dst.length; e++) {
+    const v = dst.get(e);
+    if (indeg[v] < 254) indeg[v]++;
+    else if (indeg[v] === 254) {
+      indeg[v] = 255;
+      indegMore.set(v, 255);
+    } else indegMore.set(v, indegMore.get(v)! + 1);
+  }
 
   const all = k.column(n);
   const good = invariants.map(() => k.column(n));
   const bits = invariants.map((i) => 1 << i);
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let v = 0; v < n; v++) {
-    if (graph.parent.get(v) === -1) {
-      all.set(v, k.one);
-      for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
+  let ready = new Int32Array(1024);
+  let top = 0;
+  const push = (v: number): void => {
+    if (top === ready.length) {
+      const bigger = new Int32Array(ready.length * 2);
+      bigger.set(ready);
+      ready = bigger;
     }
-    if (indeg[v] === 0) order[tail++] = v;
+    ready[top++] = v;
+  };
+  for (const v of graph.roots.keys()) {
+    all.set(v, k.one);
+    for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
   }
-  let head = 0;
-  while (head < tail) {
-    const u = order[head++];
+  for (let v = 0; v < n; v++) if (indeg[v] === 0) push(v);
+  let done = 0;
+  while (top > 0) {
+    const u = ready[--top];
+    done++;
     const cu = all.get(u);
     for (let e = start.get(u), end = start.get(u + 1); e < end; e++) {
       const v = dst.get(e);
@@ -103,10 +123,16 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
           good[j].set(v, g);
         }
       }
-      if (--indeg[v] === 0) order[tail++] = v;
+      let left: number;
+      if (indeg[v] !== 255) left = --indeg[v];
+      else {
+        left = indegMore.get(v)! - 1;
+        indegMore.set(v, left);
+      }
+      if (left === 0) push(v);
     }
   }
-  if (tail < n) return { acyclic: false };
+  if (done < n) return { acyclic: false };
 
   let total = 0n;
   const violating = new Map<number, bigint>();

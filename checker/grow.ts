@@ -13,6 +13,24 @@ export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
   /** The entries as one array of exactly `length` entries (a copy). */
   toArray(): A;
 }
+/**
+ * Gives a typed array's memory back now rather than at V8's next full collection. An array
+ * buffer's memory goes when its object is collected; one that lived long is in the old
+ * generation, which a full (mark-compact) collection sweeps, and that may come only after
+ * tens of megabytes more (the fingerprint table let go at the end of a run was still resident
+ * while the path counts were allocated). Moving the memory into a new buffer object that
+ * nothing refers to (structured clone with transfer: no copy) leaves `view` empty (detached:
+ * never use it again) and puts the memory under a young object that the next scavenge frees.
+ * Not used during the search: freeing each outgrown segment at once cost 10% of CPU
+ * (docs/explorer.md, "Memory per state").
+ */
+export function freeNow(view: ArrayBufferView): void {
+  const b = view.buffer;
+  // Only a plain ArrayBuffer can be transferred (and a page that is not cross-origin isolated
+  // has no SharedArrayBuffer to name).
+  if (b instanceof ArrayBuffer && b.byteLength > 0) structuredClone(b, { transfer: [b] });
+}
+
 const SHIFT = 13;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
@@ -97,6 +115,16 @@ export class ViaColumn implements IntColumn {
     const chunks = this.narrow;
     return chunks !== null ? chunks[i >>> SHIFT][i & MASK] - 1 : this.wide.get(i);
   }
+  /** Sets entry i (below `length`). */
+  set(i: number, v: number): void {
+    const chunks = this.narrow;
+    if (chunks !== null && v >= -1 && v < 255) {
+      chunks[i >>> SHIFT][i & MASK] = v + 1;
+      return;
+    }
+    if (chunks !== null) this.widen();
+    this.wide.set(i, v);
+  }
   get bytes(): number {
     return this.narrow !== null ? this.narrow.length * CHUNK : this.wide.bytes;
   }
@@ -173,4 +201,205 @@ function toNarrow(v: number): number {
 
 function fromNarrow(n: number): number {
   return ((n & 0x7fff) | ((n >>> 15) << 31)) >>> 0;
+}
+
+/** States per checkpoint of the parent column. */
+const BLOCK_SHIFT = 6;
+const BLOCK = 1 << BLOCK_SHIFT;
+
+/**
+ * The parent of each state (-1 for an initial state), kept as what BFS numbering makes it:
+ * the initial states are numbered first, then each expanded state's new successors get the
+ * next ids, so the children of the states expanded in id order are consecutive ranges of ids.
+ * The column keeps, per expanded state, its number of children (one byte while every count is
+ * below 255, then four: a ViaColumn-like widening) and, every 64 expanded states, the first
+ * child id of that state (four bytes): about 1.06 bytes a state where a parent id takes four.
+ * `get(v)` finds the last checkpoint at or below v (binary search) and walks at most 64
+ * counts from there: cheap for what reads it (counterexample paths, drawing small graphs).
+ *
+ * The explorer tells it `expand(u)` as it starts expanding state u (in id order, from 0) and
+ * `push(u)` for each new state, u being the state in expansion (or -1 for an initial state,
+ * only before the first expansion).
+ */
+export class ParentColumn implements IntColumn {
+  private readonly kids = new ViaColumn();
+  private readonly firstChild = new GrowInt32();
+  private roots = 0;
+  private expanding = -1;
+  length = 0;
+
+  /** State u (the next in id order) is being expanded: its new successors follow. */
+  expand(u: number): void {
+    if (u !== this.kids.length) throw new Error(`ParentColumn: expansion of ${u} out of order (next is ${this.kids.length})`);
+    if ((u & (BLOCK - 1)) === 0) this.firstChild.push(this.length);
+    // The count is stored as count - 1 in the event-index column (which stores -1 .. 254 in a byte).
+    this.kids.push(-1);
+    this.expanding = u;
+  }
+
+  /** A new state, whose parent is `par`: the state in expansion, or -1 for an initial state. */
+  push(par: number): void {
+    if (par === -1) {
+      if (this.expanding !== -1) throw new Error('ParentColumn: an initial state after the first expansion');
+      this.roots++;
+    } else {
+      if (par !== this.expanding) throw new Error(`ParentColumn: parent ${par} is not the state in expansion (${this.expanding})`);
+      this.kids.set(par, this.kids.get(par) + 1);
+    }
+    this.length++;
+  }
+
+  get(v: number): number {
+    if (v < this.roots) return -1;
+    // The last checkpoint whose first child is at or below v.
+    const cp = this.firstChild;
+    let lo = 0;
+    let hi = cp.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (cp.get(mid) <= v) lo = mid;
+      else hi = mid - 1;
+    }
+    let u = lo << BLOCK_SHIFT;
+    let first = cp.get(lo);
+    for (;;) {
+      const n = this.kids.get(u) + 1;
+      if (v < first + n) return u;
+      first += n;
+      u++;
+    }
+  }
+
+  get bytes(): number {
+    return this.kids.bytes + this.firstChild.bytes;
+  }
+
+  toArray(): Int32Array<ArrayBuffer> {
+    const out = new Int32Array(this.length).fill(-1);
+    let v = this.roots;
+    for (let u = 0; u < this.kids.length; u++) {
+      for (let n = this.kids.get(u) + 1; n > 0; n--) out[v++] = u;
+    }
+    return out;
+  }
+}
+
+/** Bits set in a 32-bit word. */
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/**
+ * The CSR edges' targets. An edge that numbered its target (a "fresh" edge) needs no id: BFS
+ * numbers new states in the order their fresh edges come, so the k-th fresh edge goes to the
+ * first fresh edge's target plus k. Only the other edges keep their target (four bytes); a
+ * bit per edge says which kind it is, and a count of fresh edges every 32 edges finds an
+ * edge's rank in O(1) (a popcount). On `full --messages 4 --pops 4 --batch 1` about half the
+ * edges are fresh: 2.1 bytes an edge instead of 4.
+ */
+export class EdgeDstColumn implements IntColumn {
+  /** Bit j of word w: edge 32w + j is fresh. */
+  private readonly fresh = new GrowInt32();
+  /** Per word: the fresh edges before it. */
+  private readonly freshBefore = new GrowInt32();
+  /** Targets of the edges that are not fresh, in edge order. */
+  private readonly others = new GrowInt32();
+  private freshCount = 0;
+  /** The target of the first fresh edge. */
+  private base = 0;
+  length = 0;
+
+  /** Appends an edge to `dst`; `isFresh`: this edge numbered `dst`. */
+  push(dst: number, isFresh: boolean): void {
+    const i = this.length;
+    if ((i & 31) === 0) {
+      this.fresh.push(0);
+      this.freshBefore.push(this.freshCount);
+    }
+    if (isFresh) {
+      if (this.freshCount === 0) this.base = dst;
+      else if (dst !== this.base + this.freshCount) throw new Error(`EdgeDstColumn: fresh edge to ${dst}, expected ${this.base + this.freshCount}`);
+      this.fresh.set(i >>> 5, this.fresh.get(i >>> 5) | (1 << (i & 31)));
+      this.freshCount++;
+    } else {
+      this.others.push(dst);
+    }
+    this.length = i + 1;
+  }
+
+  get(e: number): number {
+    const w = e >>> 5;
+    const b = e & 31;
+    const word = this.fresh.get(w);
+    const before = this.freshBefore.get(w) + popcount(word & ((1 << b) - 1));
+    return (word >>> b) & 1 ? this.base + before : this.others.get(e - before);
+  }
+
+  get bytes(): number {
+    return this.fresh.bytes + this.freshBefore.bytes + this.others.bytes;
+  }
+
+  toArray(): Int32Array<ArrayBuffer> {
+    const out = new Int32Array(this.length);
+    for (let e = 0; e < this.length; e++) out[e] = this.get(e);
+    return out;
+  }
+}
+
+/**
+ * The CSR edges' start offsets: non-decreasing, so kept as an offset every 64 entries (four
+ * bytes) and each entry's difference from its block's offset (two bytes); four bytes an entry
+ * from the first difference that does not fit (a block of 64 states with 65,536 edges or more).
+ */
+export class EdgeStartColumn implements IntColumn {
+  private readonly blockStart = new GrowInt32();
+  private narrow: Uint16Array[] | null = [];
+  private readonly wide = new GrowInt32();
+  length = 0;
+
+  push(v: number): void {
+    const i = this.length;
+    if ((i & (BLOCK - 1)) === 0) this.blockStart.push(v);
+    const chunks = this.narrow;
+    const d = v - this.blockStart.get(i >>> BLOCK_SHIFT);
+    if (chunks !== null && d >= 0 && d < 0x10000) {
+      const c = i >>> SHIFT;
+      if (c === chunks.length) chunks.push(new Uint16Array(CHUNK));
+      chunks[c][i & MASK] = d;
+    } else {
+      if (chunks !== null) this.widen();
+      this.wide.push(v);
+    }
+    this.length = i + 1;
+  }
+
+  /** Drops the last entry. */
+  pop(): void {
+    const i = --this.length;
+    if ((i & (BLOCK - 1)) === 0) this.blockStart.pop();
+    if (this.narrow === null) this.wide.pop();
+  }
+
+  get(i: number): number {
+    const chunks = this.narrow;
+    return chunks !== null ? this.blockStart.get(i >>> BLOCK_SHIFT) + chunks[i >>> SHIFT][i & MASK] : this.wide.get(i);
+  }
+
+  get bytes(): number {
+    return this.blockStart.bytes + (this.narrow !== null ? this.narrow.length * CHUNK * 2 : this.wide.bytes);
+  }
+
+  toArray(): Int32Array<ArrayBuffer> {
+    const out = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.get(i);
+    return out;
+  }
+
+  private widen(): void {
+    const n = this.length;
+    for (let i = 0; i < n; i++) this.wide.push(this.get(i));
+    this.narrow = null;
+  }
 }

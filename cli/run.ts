@@ -2,35 +2,19 @@
  * The CLI as a function: argv in, text out, exit code back. main.ts binds it to the
  * process; tests call it directly.
  */
-import { parseCheckArgs, type CheckArgs, type TraceFormat } from './args.js';
-import { buildModel, runCheck, type CheckReport } from './check-command.js';
-import { KV_HELP, parseKvArgs, renderCompare, renderKv, renderKvBug, runCompare, runKvBug, runKvTraced, wantsKv } from './kv-command.js';
+// Each command loads its own modules when it runs (dynamic imports below): a `check` does not
+// load the trace validators, the REPL, the KV model or the server, which cost the process a
+// few MB of resident memory it would keep for the whole run.
+import type { CheckArgs, TraceFormat } from './args.js';
+import type { CheckReport } from './check-command.js';
 import { EXIT, parseFlags, UsageError } from './errors.js';
 import { COMMAND_HELP, HELP } from './help.js';
-import { renderJson } from './json.js';
-import { ProgressLine, type ProgressSink } from './progress.js';
-import { renderBug, renderCheck } from './text.js';
-import { argsFor, runBug } from './bug-command.js';
-import { findCkEntry } from '../model/catalogue.js';
-import { bugsJson, bugsText, versionsJson, versionsText } from './catalogue-command.js';
-import { parseReplayArgs, renderKvReplay, renderReplay, runAnyReplay } from './replay-command.js';
-import { parseValidateArgs, renderValidate, runValidate } from './validate-command.js';
+import type { ProgressSink } from './progress.js';
 import { packageVersion } from './version.js';
-import { parseServeArgs, runServe } from './serve-command.js';
-import { parseSimulateArgs, runSimulate, simulateSummary, type OutFile } from './simulate-command.js';
-import { traceHeader } from '../traces/format.js';
-import { writeTrace } from '../traces/write.js';
+import type { OutFile } from './simulate-command.js';
 import type { ModelIdentity } from '../model/identity.js';
 import type { NarratedStep } from '../model/narrate.js';
-import { toRecord } from '../model/state.js';
-import { counterexamplePopLog } from '../traces/counterexample-poplog.js';
-import { itfTrace } from '../traces/itf.js';
-import { isPopLogRelease, popLogRefusal } from '../traces/poplog-render.js';
-import { explainJson, parseExplainArgs, runExplain, walks } from './explain-command.js';
-import { PLAIN, renderIntro, renderWalkthrough, type Style } from '../model/walkthrough.js';
-import { sequenceDiagram } from '../model/sequence-diagram.js';
-import { graphText, parseDiagramArgs, runDiagram, sequenceTitle } from './diagram-command.js';
-import { validateDiagram } from './validate-command.js';
+import type { Style } from '../model/walkthrough.js';
 
 export interface Io {
   readonly out: (s: string) => void;
@@ -67,17 +51,27 @@ const exitOf = (verdict: CheckReport['verdict']): number =>
   verdict === 'holds' ? EXIT.holds : verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
 
 /** What --trace-out writes for `report`'s counterexample, in `format`. */
-function traceText(format: TraceFormat, identity: ModelIdentity, steps: readonly NarratedStep[]): string {
-  if (format === 'trace') return writeTrace(traceHeader(identity), steps.map((s) => s.event));
+async function traceText(format: TraceFormat, identity: ModelIdentity, steps: readonly NarratedStep[]): Promise<string> {
+  if (format === 'trace') {
+    const [{ writeTrace }, { traceHeader }] = await Promise.all([import('../traces/write.js'), import('../traces/format.js')]);
+    return writeTrace(traceHeader(identity), steps.map((s) => s.event));
+  }
   const release = identity.rocketmq;
+  const { isPopLogRelease, popLogRefusal } = await import('../traces/poplog-render.js');
   if (!isPopLogRelease(release)) throw new UsageError(`--trace-format ${format}: ${popLogRefusal(release)}`);
+  const [{ buildModel }, { toRecord }, { counterexamplePopLog }] = await Promise.all([
+    import('./check-command.js'),
+    import('../model/state.js'),
+    import('../traces/counterexample-poplog.js'),
+  ]);
   const model = buildModel(identity);
   const queueIds = toRecord(model.initialStates()[0], model.ctx.L).queues.map((q) => q.queueId);
   return counterexamplePopLog(steps, release, queueIds, format);
 }
 
 /** The counterexample as an ITF trace (Apalache ADR-015). */
-function itfText(identity: ModelIdentity, report: CheckReport, steps: readonly NarratedStep[]): string {
+async function itfText(identity: ModelIdentity, report: CheckReport, steps: readonly NarratedStep[]): Promise<string> {
+  const [{ buildModel }, { itfTrace }] = await Promise.all([import('./check-command.js'), import('../traces/itf.js')]);
   const trace = itfTrace(
     buildModel(identity),
     steps.map((s) => s.event),
@@ -86,12 +80,18 @@ function itfText(identity: ModelIdentity, report: CheckReport, steps: readonly N
   return `${JSON.stringify(trace, null, 2)}\n`;
 }
 
+/** The counterexample as a Mermaid sequence diagram. */
+async function mermaidText(identity: ModelIdentity, report: CheckReport, steps: readonly NarratedStep[]): Promise<string> {
+  const [{ sequenceDiagram }, { sequenceTitle }] = await Promise.all([import('../model/sequence-diagram.js'), import('./diagram-command.js')]);
+  return sequenceDiagram(steps, { title: sequenceTitle(identity, report.invariant) });
+}
+
 /** Writes `report`'s counterexample where --trace-out and --itf say, or notes on stderr that there is none. */
-function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: CheckReport, what: string): void {
-  const outputs: [string, string | null, (steps: readonly NarratedStep[]) => string][] = [
+async function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: CheckReport, what: string): Promise<void> {
+  const outputs: [string, string | null, (steps: readonly NarratedStep[]) => Promise<string>][] = [
     ['--trace-out', args.traceOut, (steps) => traceText(args.traceFormat, identity, steps)],
     ['--itf', args.itf, (steps) => itfText(identity, report, steps)],
-    ['--mermaid', args.mermaid, (steps) => sequenceDiagram(steps, { title: sequenceTitle(identity, report.invariant) })],
+    ['--mermaid', args.mermaid, (steps) => mermaidText(identity, report, steps)],
   ];
   for (const [flag, path, text] of outputs) {
     if (path === null) continue;
@@ -99,7 +99,7 @@ function traceOut(io: Io, args: CheckArgs, identity: ModelIdentity, report: Chec
       io.err(`popcheck: note: ${flag}: no counterexample to write (${what}verdict ${report.verdict}); ${path} not written\n`);
       continue;
     }
-    writeOut(io, flag, path, text(report.counterexample.steps));
+    writeOut(io, flag, path, await text(report.counterexample.steps));
   }
 }
 
@@ -118,6 +118,12 @@ const ANSI: Style = {
   dim: (s) => `\x1b[2m${s}\x1b[22m`,
   mark: (s) => `\x1b[1;33m${s}\x1b[0m`,
 };
+
+/** False when `wantsKv` (kv-command.ts) is surely false: no flag it looks at is there, so the KV model need not be loaded to ask it. */
+function mayBeKv(argv: readonly string[]): boolean {
+  const i = argv.indexOf('--scenario');
+  return argv.some((x) => x === '--kv' || x === '--compare-implementations' || x === '--scenario=kv' || x === '--bug' || x.startsWith('--bug=')) || (i >= 0 && argv[i + 1] === 'kv');
+}
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -139,7 +145,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.holds;
   }
   const clock = { now: io.now, memory: io.memory, peakMemory: io.peakMemory, interrupted: io.interrupted };
-  if (command === 'check' && wantsKv(rest)) {
+  if (command === 'check' && mayBeKv(rest) && (await import('./kv-command.js')).wantsKv(rest)) {
+    const { KV_HELP, parseKvArgs, renderCompare, renderKv, renderKvBug, runCompare, runKvBug, runKvTraced } = await import('./kv-command.js');
     const a = parseKvArgs(rest);
     if (a.help) {
       io.out(KV_HELP);
@@ -168,20 +175,31 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return exitOf(r.verdict as CheckReport['verdict']);
   }
   if (command === 'check') {
+    const { parseCheckArgs } = await import('./args.js');
     const args = parseCheckArgs(rest);
     if (args.help) {
       io.out(COMMAND_HELP.check);
       return EXIT.holds;
     }
     // --graph first: a state space too large to draw is a usage error before anything is printed.
-    const graph = args.graph === null ? null : await graphText(args.bug !== null ? argsFor(findCkEntry(args.bug)!, 'buggy', args).model : args.model, args.graph);
+    const findBug = async (bug: string) => (await import('../model/catalogue.js')).findCkEntry(bug)!;
+    const bugArgs = async (bug: string) => (await import('./bug-command.js')).argsFor(await findBug(bug), 'buggy', args).model;
+    const graph = args.graph === null ? null : await (await import('./diagram-command.js')).graphText(args.bug !== null ? await bugArgs(args.bug) : args.model, args.graph);
     if (graph !== null) writeOut(io, '--graph', args.graph!, graph);
     if (args.bug !== null) {
+      const { runBug } = await import('./bug-command.js');
+      const { renderBug } = await import('./text.js');
       const report = await runBug(args, clock);
-      traceOut(io, args, argsFor(findCkEntry(args.bug)!, 'buggy', args).model, report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
+      await traceOut(io, args, await bugArgs(args.bug), report.buggy, `buggy run ${report.bug.buggyRun.label}: `);
       io.out(`${args.json ? JSON.stringify(report, null, 2) : renderBug(report)}\n`);
       return report.outcome === 'as-expected' ? EXIT.holds : report.outcome === 'incomplete' ? EXIT.incomplete : EXIT.violated;
     }
+    const [{ runCheck }, { ProgressLine }, { renderJson }, { renderCheck }] = await Promise.all([
+      import('./check-command.js'),
+      import('./progress.js'),
+      import('./json.js'),
+      import('./text.js'),
+    ]);
     const progress = !args.json && io.tty ? new ProgressLine(io.tty, io.now, io.memory) : null;
     let report: CheckReport;
     try {
@@ -189,19 +207,22 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     } finally {
       progress?.clear();
     }
-    traceOut(io, args, args.model, report, '');
+    await traceOut(io, args, args.model, report, '');
     io.out(`${args.json ? renderJson(report) : renderCheck(report)}\n`);
     return exitOf(report.verdict);
   }
   if (command === 'explain') {
+    const { explainJson, parseExplainArgs, runExplain, walks } = await import('./explain-command.js');
     const a = parseExplainArgs(rest);
     if (a.help) {
       io.out(COMMAND_HELP.explain);
       return EXIT.holds;
     }
     const r = await runExplain(a, clock, io.readFile);
+    const { PLAIN, renderIntro, renderWalkthrough } = await import('../model/walkthrough.js');
     if (a.mermaid !== null) {
       try {
+        const { sequenceDiagram } = await import('../model/sequence-diagram.js');
         io.writeFile(a.mermaid, sequenceDiagram(r.session.steps, { title: r.walkthrough.title }));
       } catch (err) {
         throw new UsageError(`--mermaid ${a.mermaid}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
@@ -214,6 +235,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return r.verdict === 'holds' ? EXIT.holds : r.verdict === 'violated' ? EXIT.violated : EXIT.incomplete;
   }
   if (command === 'replay') {
+    const { parseReplayArgs, renderKvReplay, renderReplay, runAnyReplay } = await import('./replay-command.js');
     const a = parseReplayArgs(rest);
     if (a.help || a.file === null) {
       io.out(COMMAND_HELP.replay);
@@ -225,6 +247,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return any.report.verdict === 'conforms' ? EXIT.holds : EXIT.violated;
   }
   if (command === 'validate') {
+    const { parseValidateArgs, renderValidate, runValidate, validateDiagram } = await import('./validate-command.js');
     const a = parseValidateArgs(command, rest);
     if (a.help) {
       io.out(COMMAND_HELP.validate);
@@ -241,6 +264,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return report.verdict === 'conforms' ? EXIT.holds : report.verdict === 'incomplete' ? EXIT.incomplete : EXIT.violated;
   }
   if (command === 'simulate') {
+    const { parseSimulateArgs, runSimulate, simulateSummary } = await import('./simulate-command.js');
     const a = parseSimulateArgs(rest);
     if (a.help) {
       io.out(COMMAND_HELP.simulate);
@@ -251,6 +275,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.holds;
   }
   if (command === 'diagram') {
+    const { parseDiagramArgs, runDiagram } = await import('./diagram-command.js');
     const a = parseDiagramArgs(rest);
     if (a.help) {
       io.out(COMMAND_HELP.diagram);
@@ -263,6 +288,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.holds;
   }
   if (command === 'serve') {
+    const { parseServeArgs, runServe } = await import('./serve-command.js');
     const a = parseServeArgs(rest);
     if (a.help) {
       io.out(COMMAND_HELP.serve);
@@ -272,6 +298,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   }
   if (command === 'bugs' || command === 'versions') {
     const v = parseFlags(command, rest, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }).values;
+    const { bugsJson, bugsText, versionsJson, versionsText } = await import('./catalogue-command.js');
     if (v.help === true) io.out(COMMAND_HELP[command]);
     else if (command === 'bugs') io.out(`${v.json === true ? JSON.stringify(bugsJson(), null, 2) : bugsText()}\n`);
     else io.out(`${v.json === true ? JSON.stringify(versionsJson(), null, 2) : versionsText()}\n`);

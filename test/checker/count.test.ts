@@ -3,6 +3,7 @@
  * afterwards from kept edges (countPaths): the same numbers, float64 only while exact,
  * and the fallback to kept edges when the graph is not layered.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check, explore, type Invariant, type Model } from '../../checker/index.js';
 import { LayeredCounter } from '../../checker/count.js';
@@ -121,5 +122,72 @@ describe('path counts during the search', () => {
     bothWays(bitsModel(6), { stopAtFirstViolation: true });
     const g = explore(bitsModel(6));
     expect(g.pathCounts?.interleavings).toBe(720n);
+  });
+});
+
+/**
+ * A DAG given by its successor lists (state k's events are indexes into succ[k]; 0 is the
+ * only root), with a parallel edge for each repeat in a list.
+ */
+function dagModel(succ: readonly (readonly number[])[]): Model<Int32Array, number> {
+  return {
+    name: 'dag',
+    stateWords: 1,
+    initialStates: () => [Int32Array.of(0)],
+    enabledEvents: (s) => succ[s[0]].map((_, i) => i),
+    step: (s, e) => Int32Array.of(succ[s[0]][e]),
+    words: (s) => s,
+    fromWords: (w) => w,
+    invariants: [],
+  };
+}
+
+/** Paths from 0 to a state without successors, by recursion over the DAG (the reference). */
+function pathsToEnds(succ: readonly (readonly number[])[]): bigint {
+  const memo = new Map<number, bigint>();
+  const from = (v: number): bigint => {
+    if (succ[v].length === 0) return 1n;
+    if (!memo.has(v)) memo.set(v, succ[v].reduce((a, w) => a + from(w), 0n));
+    return memo.get(v)!;
+  };
+  return from(0);
+}
+
+describe('path counts from kept edges', () => {
+  it('counts a state with more than 255 predecessors (in-degrees are a byte, then a map)', () => {
+    // 0 -> 1..n -> n + 1, and 0 -> n + 1 directly (not layered: edges kept), plus n + 1 -> n + 2.
+    for (const n of [253, 254, 255, 256, 600]) {
+      const succ: number[][] = [[...Array.from({ length: n }, (_, i) => i + 1), n + 1]];
+      for (let i = 1; i <= n; i++) succ.push(i % 3 === 0 ? [n + 1, n + 1] : [n + 1]);
+      succ.push([n + 2], []);
+      const r = check(dagModel(succ));
+      expect(r.graph.edgeStart).not.toBeNull();
+      expect(r.interleavings).toBe(pathsToEnds(succ));
+      expect(r.interleavings).toBe(BigInt(n + Math.floor(n / 3) + 1));
+    }
+  });
+
+  it('agrees with counting by recursion on random DAGs, parallel edges and shared targets included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 40 }).chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.array(fc.array(fc.nat(1000), { maxLength: 6 }), { minLength: n, maxLength: n }),
+          ),
+        ),
+        ([n, raw]) => {
+          // State k's successors are above k: a DAG; the last state has none.
+          const succ = raw.map((r, k) => (k === n - 1 ? [] : r.map((x) => k + 1 + (x % (n - 1 - k)))));
+          // Every state reachable: 0 -> 1 -> ... as a fallback edge where a list is empty.
+          for (let k = 0; k < n - 1; k++) if (succ[k].length === 0) succ[k].push(k + 1);
+          const online = check(dagModel(succ));
+          const edges = check(dagModel(succ), { keepEdges: true });
+          expect(edges.interleavings).toBe(pathsToEnds(succ));
+          expect(online.interleavings).toBe(edges.interleavings);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

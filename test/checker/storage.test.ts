@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
-import { FlagColumn, GrowInt32, GrowUint32, ViaColumn } from '../../checker/grow.js';
+import { EdgeDstColumn, EdgeStartColumn, FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
@@ -498,5 +498,126 @@ describe('fingerprint table home slot', () => {
     );
     expect(home(2 ** 26 - 1, 2 ** 27)).toBe(2 ** 27 - 2);
     expect(segmentOf(0xffffffff)).toBe(SEGMENTS - 1);
+  });
+});
+
+describe('ParentColumn', () => {
+  it('gives every state the parent it was pushed with, for any roots and children counts (widening past 254)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.oneof(fc.nat(4), fc.nat(70), fc.integer({ min: 250, max: 600 })), { maxLength: 300 }),
+        (roots, kids) => {
+          const col = new ParentColumn();
+          const want: number[] = [];
+          for (let r = 0; r < roots; r++) {
+            col.push(-1);
+            want.push(-1);
+          }
+          // Expand states in id order while there are states to expand.
+          for (let u = 0; u < kids.length && u < want.length; u++) {
+            col.expand(u);
+            for (let c = 0; c < kids[u]; c++) {
+              col.push(u);
+              want.push(u);
+            }
+          }
+          expect(col.length).toBe(want.length);
+          expect(Array.from(col.toArray())).toEqual(want);
+          for (let v = 0; v < want.length; v++) if (col.get(v) !== want[v]) expect([v, col.get(v)]).toEqual([v, want[v]]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('holds about a byte a state (a count per expanded state and a checkpoint every 64)', () => {
+    const col = new ParentColumn();
+    col.push(-1);
+    for (let u = 0; col.length < 100_000; u++) {
+      col.expand(u);
+      for (let c = 0; c < 2; c++) col.push(u);
+    }
+    expect(col.bytes).toBeLessThan(1.1 * 100_000);
+    expect(col.get(99_999)).toBe(Math.floor((99_999 - 1) / 2));
+  });
+
+  it('refuses expansions out of order, a parent that is not the state in expansion, and late initial states', () => {
+    const col = new ParentColumn();
+    col.push(-1);
+    expect(() => col.expand(1)).toThrow(/out of order/);
+    col.expand(0);
+    expect(() => col.push(3)).toThrow(/not the state in expansion/);
+    expect(() => col.push(-1)).toThrow(/initial state after/);
+  });
+});
+
+describe('freeNow', () => {
+  it('empties the array (its memory moved to an object nothing refers to)', () => {
+    const a = new Int32Array(1000).fill(7);
+    freeNow(a);
+    expect(a.length).toBe(0);
+    expect(a.buffer.byteLength).toBe(0);
+    freeNow(a);
+  });
+});
+
+describe('edge columns', () => {
+  it('EdgeDstColumn gives back every target, fresh ones computed from their rank', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.array(fc.tuple(fc.boolean(), fc.nat(1 << 30)), { maxLength: 400 }), (roots, edges) => {
+        const col = new EdgeDstColumn();
+        const want: number[] = [];
+        let next = roots;
+        for (const [isFresh, other] of edges) {
+          const dst = isFresh ? next++ : other;
+          col.push(dst, isFresh);
+          want.push(dst);
+        }
+        expect(col.length).toBe(want.length);
+        expect(Array.from(col.toArray())).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+    const col = new EdgeDstColumn();
+    col.push(5, true);
+    expect(() => col.push(7, true)).toThrow(/expected 6/);
+  });
+
+  it('EdgeDstColumn holds about two bytes an edge when half the edges are fresh', () => {
+    const col = new EdgeDstColumn();
+    for (let e = 0; e < 1_000_000; e++) col.push(e % 2 === 0 ? 1 + e / 2 : 77, e % 2 === 0);
+    // 2 bytes a target kept, 1/16 of a byte for the bits and counts, and the last chunks' slack.
+    expect(col.bytes).toBeLessThan(2.35 * 1_000_000);
+    expect(col.get(999_998)).toBe(500_000);
+    expect(col.get(999_999)).toBe(77);
+  });
+
+  it('EdgeStartColumn keeps non-decreasing offsets, across pops and past a block of 65,536 edges (widened)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(9), fc.nat(9), fc.integer({ min: 1000, max: 70_000 }), fc.constant(-1)), { maxLength: 500 }), (steps) => {
+        const col = new EdgeStartColumn();
+        const want: number[] = [];
+        let at = 0;
+        for (const d of steps) {
+          if (d === -1) {
+            if (want.length > 0) {
+              col.pop();
+              want.pop();
+            }
+            continue;
+          }
+          at = Math.max(at, want.at(-1) ?? 0) + d;
+          col.push(at);
+          want.push(at);
+        }
+        expect(col.length).toBe(want.length);
+        expect(Array.from(col.toArray())).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+    const col = new EdgeStartColumn();
+    for (let i = 0; i < 1_000_000; i++) col.push(3 * i);
+    expect(col.bytes).toBeLessThan(2.2 * 1_000_000);
   });
 });

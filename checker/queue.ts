@@ -15,7 +15,7 @@
  * step's own. The records are the same bytes as a comparison of every word gives.
  */
 import { fingerprint64, fingerprintSeeds, fingerprintWord } from './fingerprint.js';
-import { encodeRecord, maxRecordBytes } from './record.js';
+import { encodeRecord, maxRecordBytes, writePair } from './record.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -119,23 +119,12 @@ export class PackedQueue {
         if (((m >>> (8 * b)) & 0xff) === 0) continue;
         const i = 4 * q + b;
         const v = src[i];
-        let x = v ^ lastIn[i];
+        const x = v ^ lastIn[i];
         if (x === 0) continue;
         lastIn[i] = v;
-        let gap = i - prev;
+        o = writePair(out, o, i - prev, x);
         prev = i;
         k++;
-        while (gap >= 0x80) {
-          out[o++] = (gap & 0x7f) | 0x80;
-          gap >>>= 7;
-        }
-        out[o++] = gap;
-        x >>>= 0;
-        while (x >= 0x80) {
-          out[o++] = (x & 0x7f) | 0x80;
-          x >>>= 7;
-        }
-        out[o++] = x;
       }
     }
     out[at] = k & 0xff;

@@ -18,26 +18,34 @@ export function encodeRecord(src: Int32Array, base: Int32Array, words: number, o
   let k = 0;
   let prev = 0;
   for (let i = 0; i < words; i++) {
-    let x = src[i] ^ base[i];
+    const x = src[i] ^ base[i];
     if (x === 0) continue;
-    let gap = i - prev;
+    o = writePair(out, o, i - prev, x);
     prev = i;
     k++;
-    while (gap >= 0x80) {
-      out[o++] = (gap & 0x7f) | 0x80;
-      gap >>>= 7;
-    }
-    out[o++] = gap;
-    x >>>= 0;
-    while (x >= 0x80) {
-      out[o++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    out[o++] = x;
   }
   out[at] = k & 0xff;
   out[at + 1] = k >>> 8;
   return o - at;
+}
+
+/**
+ * Writes one pair of a record at out[o]: the gap and the word's XOR (as a uint32), each an
+ * unsigned LEB128 varint; returns the offset just past it.
+ */
+export function writePair(out: Uint8Array, o: number, gap: number, x: number): number {
+  while (gap >= 0x80) {
+    out[o++] = (gap & 0x7f) | 0x80;
+    gap >>>= 7;
+  }
+  out[o++] = gap;
+  x >>>= 0;
+  while (x >= 0x80) {
+    out[o++] = (x & 0x7f) | 0x80;
+    x >>>= 7;
+  }
+  out[o++] = x;
+  return o;
 }
 
 /**

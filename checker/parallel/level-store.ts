@@ -1,4 +1,5 @@
 import type { SharedInt32 } from './protocol.js';
+import { growableShared, type GrowableShared } from './growable.js';
 
 /**
  * The states of one BFS level in shared memory: their words as records (../record.ts,
@@ -81,18 +82,11 @@ export function uint8View(buffer: SharedArrayBuffer): Uint8Array<SharedArrayBuff
 /** The largest growable SharedArrayBuffer Node 20's V8 accepts (bytes). */
 const MAX_GROWABLE_BYTES = 2 ** 32;
 
-interface GrowableShared extends SharedArrayBuffer {
-  readonly growable: boolean;
-  readonly maxByteLength: number;
-  grow(byteLength: number): void;
-}
-type GrowableCtor = new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
-
 /** A growable buffer of at least `bytes` bytes (a multiple of 4), or a plain one beyond 4 GiB. */
 function growable(bytes: number): SharedArrayBuffer {
   const n = Math.max(4, Math.ceil(bytes / 4) * 4);
   if (n > MAX_GROWABLE_BYTES) return new SharedArrayBuffer(n);
-  return new (SharedArrayBuffer as unknown as GrowableCtor)(n, { maxByteLength: MAX_GROWABLE_BYTES });
+  return growableShared(n, MAX_GROWABLE_BYTES);
 }
 
 /** `from` with room for `length` entries (the first `keep` kept). */

@@ -27,6 +27,7 @@
  * (search.ts), as when it runs out of provisional indices.
  */
 import { home, mix, SEGMENTS, segmentOf } from '../fptable.js';
+import { growableShared, type GrowableShared } from './growable.js';
 
 const EMPTY = 0;
 const BUSY = -1;
@@ -51,15 +52,8 @@ function capacityHolding(entries: number, cap: number): number {
 /** The largest segment (bytes); a segment is reserved up to this much address space. */
 const MAX_SEGMENT_BYTES = (SLOT_MASK + 1) * 12;
 
-interface GrowableShared extends SharedArrayBuffer {
-  readonly growable: boolean;
-  readonly maxByteLength: number;
-  grow(byteLength: number): void;
-}
-type GrowableCtor = new (byteLength: number, options: { maxByteLength: number }) => GrowableShared;
-
 function segmentBuffer(cap: number): SharedArrayBuffer {
-  return new (SharedArrayBuffer as unknown as GrowableCtor)(cap * 12, { maxByteLength: MAX_SEGMENT_BYTES });
+  return growableShared(cap * 12, MAX_SEGMENT_BYTES);
 }
 
 /** A fixed-length view over the whole of `buffer` as it is now (length-tracking views over growable buffers are slow). */

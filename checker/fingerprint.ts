@@ -22,10 +22,6 @@ let SMALL = new Int32Array(0);
 
 /** Makes fingerprintWord ready for positions below len (fingerprint64 and fingerprintStep do it themselves). */
 export function fingerprintSeeds(len: number): void {
-  seeds(len);
-}
-
-function seeds(len: number): void {
   if (len <= SEED1.length) return;
   const n = Math.max(len, 256, SEED1.length * 2);
   const s1 = new Int32Array(n);
@@ -45,7 +41,7 @@ function seeds(len: number): void {
   }
   SMALL = small;
 }
-seeds(256);
+fingerprintSeeds(256);
 
 /** Lane 1 of the hash of value v (non-zero) at position i. */
 function lane1(i: number, v: number): number {
@@ -90,7 +86,7 @@ function lowbias32(h: number): number {
 
 /** Writes the fingerprint of words[start, start+len) into out[0] (high) and out[1] (low). */
 export function fingerprint64(words: Int32Array, start: number, len: number, out: Uint32Array): void {
-  seeds(len);
+  fingerprintSeeds(len);
   let hi = fmix32(len ^ 0x2545f491);
   let lo = lowbias32(Math.imul(len, 0x27d4eb2f) ^ 0x68e31da4);
   for (let i = 0; i < len; i++) {
@@ -117,7 +113,7 @@ export function fingerprintStep(
   out: Uint32Array,
   diff: Int32Array,
 ): number {
-  if (len > SEED1.length) seeds(len);
+  if (len > SEED1.length) fingerprintSeeds(len);
   // First the comparison alone (a tight loop), then the hashes of the few words it found.
   const n = compare(parent, child, len, diff);
   let hi = parentFp[0] | 0;

@@ -15,7 +15,7 @@
  * step's own. The records are the same bytes as a comparison of every word gives.
  */
 import { fingerprint64, fingerprintSeeds, fingerprintWord } from './fingerprint.js';
-import { encodeRecord, maxRecordBytes, writePair } from './record.js';
+import { applyRecord, encodeRecord, maxRecordBytes, recordWords, writePair } from './record.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -50,10 +50,13 @@ export class PackedQueue {
   private readonly mark32: Uint32Array;
   private nc = 0;
   private all = false;
+  /** Scratch for applyRecord: the positions and former values of the words a record changed. */
+  private readonly changed: Int32Array;
 
   constructor(private readonly words: number) {
     this.lastIn = new Int32Array(words);
     this.lastOut = new Int32Array(words);
+    this.changed = new Int32Array(2 * words);
     this.mark32 = new Uint32Array((words + 3) >> 2);
     this.mark = new Uint8Array(this.mark32.buffer);
     fingerprintSeeds(words);
@@ -151,43 +154,23 @@ export class PackedQueue {
   }
 
   /**
-   * applyRecord (record.ts) onto lastOut, also updating its fingerprint and the candidate
-   * positions at each word it changes; returns the offset just past the record.
+   * applyRecord onto lastOut; its fingerprint follows each word the record changed, and
+   * (unless `all`) the word is marked. Returns the offset just past the record.
    */
   private apply(buf: Uint8Array, at: number): number {
-    const { lastOut: out, fp, mark } = this;
+    const { lastOut: out, fp, mark, changed } = this;
+    const end = applyRecord(buf, at, out, changed);
+    const k = recordWords(buf, at);
     const track = !this.all;
-    let nc = this.nc;
-    let o = at;
-    let k = buf[o] | (buf[o + 1] << 8);
-    o += 2;
-    let i = 0;
-    let b: number;
-    while (k-- > 0) {
-      b = buf[o++];
-      let gap = b & 0x7f;
-      for (let sh = 7; b & 0x80; sh += 7) {
-        b = buf[o++];
-        gap |= (b & 0x7f) << sh;
-      }
-      b = buf[o++];
-      let x = b & 0x7f;
-      for (let sh = 7; b & 0x80; sh += 7) {
-        b = buf[o++];
-        x |= (b & 0x7f) << sh;
-      }
-      i += gap;
-      const old = out[i];
-      const now = old ^ x;
-      out[i] = now;
-      fingerprintWord(fp, i, old, now);
+    for (let j = 0; j < 2 * k; j += 2) {
+      const i = changed[j];
+      fingerprintWord(fp, i, changed[j + 1], out[i]);
       if (track && mark[i] === 0) {
         mark[i] = 1;
-        nc++;
+        this.nc++;
       }
     }
-    this.nc = nc;
-    return o;
+    return end;
   }
 
   /** Where the records of chunk c end (the write position for the chunk being written). */

@@ -48,15 +48,23 @@ export function writePair(out: Uint8Array, o: number, gap: number, x: number): n
   return o;
 }
 
+/** The number of words the record at buf[at] changes. */
+export function recordWords(buf: Uint8Array, at: number): number {
+  return buf[at] | (buf[at + 1] << 8);
+}
+
 /**
  * XORs the record at buf[at] into `out` (holding the base it was encoded against, it then
- * holds the state); returns the offset just past the record.
+ * holds the state); returns the offset just past the record. With `changed`, also writes there
+ * each changed word's position and its value before, as pairs in record order (the record's
+ * first two bytes, `recordWords`, say how many).
  */
-export function applyRecord(buf: Uint8Array, at: number, out: Int32Array): number {
+export function applyRecord(buf: Uint8Array, at: number, out: Int32Array, changed: Int32Array | null = null): number {
   let o = at;
   let k = buf[o] | (buf[o + 1] << 8);
   o += 2;
   let i = 0;
+  let j = 0;
   let b: number;
   while (k-- > 0) {
     // int32 arithmetic: a gap is below 2^16, and the bits of a word's fifth byte that fall
@@ -74,6 +82,10 @@ export function applyRecord(buf: Uint8Array, at: number, out: Int32Array): numbe
       x |= (b & 0x7f) << sh;
     }
     i += gap;
+    if (changed !== null) {
+      changed[j++] = i;
+      changed[j++] = out[i];
+    }
     out[i] ^= x;
   }
   return o;

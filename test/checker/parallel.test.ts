@@ -9,7 +9,7 @@ import { check, explore, type ExploreOptions, type Progress, type StateGraph } f
 import type * as Parallel from '../../checker/parallel/index.js';
 import type { LevelInfo } from '../../checker/parallel/index.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
-import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
+import { plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -142,12 +142,7 @@ describe('exploreParallel on the toy models', () => {
   });
 
   it('stops at every --max-states bound exactly where explore stops', async () => {
-    const cases: readonly ToyArgs[] = [
-      { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] },
-      { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 30 },
-      { kind: 'ring' },
-    ];
-    for (const args of cases) {
+    for (const args of STOP_CASES) {
       const all = explore(createToyModel(args)).states;
       for (let maxStates = 1; maxStates <= all + 1; maxStates++) {
         // One thread runs the replay that decides where to stop at every bound; every

@@ -11,7 +11,8 @@ import { createModel as createPopModel, type ModelArgs } from '../../model/facto
 import { findCkEntry } from '../../model/catalogue.js';
 import { reproductionIdentity } from '../../model/identity.js';
 import { DiskUse, RUN_ENTRY_BYTES, RunReader, RunWriter, SpillQueue } from '../../checker/spill-store.js';
-import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
+import { plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
+import { expectFifo } from '../fixtures/fifo.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
 const FIELDS = [...SHARED_GRAPH_FIELDS, 'pathCounts'] as const satisfies readonly (keyof StateGraph)[];
@@ -113,12 +114,7 @@ describe('the spilling explorer on the toy models', () => {
   });
 
   it('stops at every --max-states bound exactly where explore stops', () => {
-    const cases: readonly ToyArgs[] = [
-      { kind: 'bits', n: 6, invariants: ['lt3', 'order', 'never-done'] },
-      { kind: 'multi-root', starts: [5, 2, 5, 0, 2], max: 30 },
-      { kind: 'ring' },
-    ];
-    for (const args of cases) {
+    for (const args of STOP_CASES) {
       const all = explore(createToyModel(args)).states;
       for (let maxStates = 1; maxStates <= all + 1; maxStates++) {
         for (const buffer of [1, 5, 64]) {
@@ -315,19 +311,7 @@ describe('SpillQueue and the visited run on a store', () => {
           const store = new MemorySpillStore();
           const disk = new DiskUse();
           const q = new SpillQueue(w, store, disk, chunkBytes);
-          const fifo: number[][] = [];
-          for (const op of ops) {
-            if (op === 'shift') {
-              if (fifo.length === 0) continue;
-              expect(Array.from(q.shift())).toEqual(fifo.shift());
-            } else {
-              q.push(Int32Array.from(op));
-              fifo.push(op);
-            }
-            expect(q.length).toBe(fifo.length);
-          }
-          while (fifo.length > 0) expect(Array.from(q.shift())).toEqual(fifo.shift());
-          expect(() => q.shift()).toThrow(/empty/);
+          expectFifo(q, ops);
           // Every file was read back and removed; the bytes counted on disk went back to 0.
           expect([store.open, disk.now]).toEqual([0, 0]);
         },

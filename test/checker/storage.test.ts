@@ -5,6 +5,7 @@ import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, se
 import { EdgeDstColumn, EdgeStartColumn, FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
+import { expectFifo } from '../fixtures/fifo.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
 
 /** A word: mostly small or equal to the one before (as states are), sometimes any int32. */
@@ -27,19 +28,7 @@ describe('PackedQueue', () => {
         ),
         ([w, ops]) => {
           const q = new PackedQueue(w);
-          const fifo: number[][] = [];
-          for (const op of ops) {
-            if (op === 'shift') {
-              if (fifo.length === 0) continue;
-              expect(Array.from(q.shift())).toEqual(fifo.shift());
-            } else {
-              q.push(Int32Array.from(op));
-              fifo.push(op);
-            }
-            expect(q.length).toBe(fifo.length);
-          }
-          while (fifo.length > 0) expect(Array.from(q.shift())).toEqual(fifo.shift());
-          expect(() => q.shift()).toThrow(/empty/);
+          expectFifo(q, ops);
         },
       ),
       { numRuns: 300 },

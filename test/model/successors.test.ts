@@ -49,6 +49,17 @@ const key = (e: Event): string => JSON.stringify(e);
 const isDryRun = (e: Event): boolean => (e.type === 'scan' && e.slow !== true) || e.type === 'revive';
 const same = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** The model's first `max` reachable states (no symmetry), in BFS id order, rebuilt by replaying each state's step from its parent. */
+function firstStates(m: PopModel, max = 15_000): State[] {
+  const g = explore(m, { symmetry: false, countPaths: false, maxStates: max });
+  const all: State[] = [m.initialStates()[0]];
+  for (let id = 1; id < g.states; id++) {
+    const parent = all[g.parent.get(id)];
+    all.push(m.step(parent, m.enabledEvents(parent)[g.via.get(id)]));
+  }
+  return all;
+}
+
 /**
  * The enabled list with the scan and the revives decided as before successors were kept:
  * each dry-run separately on a fresh copy (`apply`), offered when it changes the state (the
@@ -142,13 +153,7 @@ describe('successors built by the enabled-event computation', () => {
       let idle = 0;
       let states = 0;
       // The first 15,000 states in BFS order (the whole space for the smaller cases).
-      const g = explore(m, { symmetry: false, countPaths: false, maxStates: 15_000 });
-      let s = m.initialStates()[0];
-      const all: State[] = [s];
-      for (let id = 1; id < g.states; id++) {
-        s = m.step(all[g.parent.get(id)], m.enabledEvents(all[g.parent.get(id)])[g.via.get(id)]);
-        all.push(s);
-      }
+      const all = firstStates(m);
       for (const before of all) {
         states++;
         if (!reviveSurelyIdle(before, m.ctx)) continue;
@@ -176,13 +181,7 @@ describe('successors built by the enabled-event computation', () => {
     ];
     for (const cfg of cases) {
       const m = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
-      const g = explore(m, { symmetry: false, countPaths: false, maxStates: 15_000 });
-      let s = m.initialStates()[0];
-      const all: State[] = [s];
-      for (let id = 1; id < g.states; id++) {
-        s = m.step(all[g.parent.get(id)], m.enabledEvents(all[g.parent.get(id)])[g.via.get(id)]);
-        all.push(s);
-      }
+      const all = firstStates(m);
       let changes = 0;
       let idle = 0;
       for (const before of all) {

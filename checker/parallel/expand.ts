@@ -9,12 +9,13 @@
  * time, each record encoded against the level's base state (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
-import { fingerprint64, fingerprintStep } from '../fingerprint.js';
+import { fingerprintStep } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
-import { applyRecord, encodeRecord, maxRecordBytes } from '../record.js';
+import { applyRecord, maxRecordBytes, recordWords } from '../record.js';
+import { Delta, encodeStep } from './step-record.js';
 import { BYTE_BLOCK, CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
@@ -35,7 +36,15 @@ export class Expander<S, E> {
   private readonly fp = new Uint32Array(2);
   /** The fingerprint of `current`, and the words where a successor differs from it. */
   private readonly currentFp = new Uint32Array(2);
-  private diff = new Int32Array(0);
+  private diff: Int32Array;
+  /** The words where `current` differs from the frontier's base (applyRecord's `changed`: position, value before), and how many. */
+  private readonly changed: Int32Array;
+  private changedN = 0;
+  /** Where the new level's base differs from the frontier's (set with each level). */
+  private readonly levelDelta: Delta;
+  /** Where `current` differs from the new level's base, once a successor of it needed it (`deltaReady`). */
+  private readonly delta: Delta;
+  private deltaReady = false;
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -43,6 +52,7 @@ export class Expander<S, E> {
   private frontBytes = new Uint8Array(new SharedArrayBuffer(4));
   private frontOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private frontPerm: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private frontFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
   private backBytes = new Uint8Array(new SharedArrayBuffer(4));
   private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** The state being expanded, decoded from its record. */
@@ -59,6 +69,7 @@ export class Expander<S, E> {
   private written = 0;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
   private plan: LevelPlan | null = null;
   /** This thread's claim size before the level's end shrinks it. */
   private ramp = FIRST_CLAIM;
@@ -72,6 +83,10 @@ export class Expander<S, E> {
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
     this.scratch = new Int32Array(model.stateWords);
     this.current = new Int32Array(model.stateWords);
+    this.diff = new Int32Array(model.stateWords);
+    this.changed = new Int32Array(2 * model.stateWords);
+    this.levelDelta = new Delta(model.stateWords);
+    this.delta = new Delta(model.stateWords);
     this.maxRecord = maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
   }
@@ -89,11 +104,14 @@ export class Expander<S, E> {
     this.frontBytes = uint8View(buffers.frontBytes);
     this.frontOffset = int32View(buffers.frontOffset);
     this.frontPerm = int32View(buffers.frontPerm);
+    this.frontFp = int32View(buffers.frontFp);
     this.backBytes = uint8View(buffers.backBytes);
     this.backOffset = int32View(buffers.backOffset);
     this.backFlags = int32View(buffers.backFlags);
     this.backSlot = int32View(buffers.backSlot);
+    this.backFp = int32View(buffers.backFp);
     this.plan = plan;
+    this.levelDelta.setDifference(this.backBase, this.frontBase, this.W);
   }
 
   /**
@@ -135,9 +153,15 @@ export class Expander<S, E> {
     bad.length = 0;
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
+      const k = this.frontPerm[claim.start + j];
       this.current.set(this.frontBase);
-      applyRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], this.current);
-      fingerprint64(this.current, 0, this.W, this.currentFp);
+      const at = this.frontOffset[k];
+      this.changedN = recordWords(this.frontBytes, at);
+      applyRecord(this.frontBytes, at, this.current, this.changed);
+      this.deltaReady = false;
+      // Its fingerprint as stored with it, not computed again.
+      this.currentFp[0] = this.frontFp[2 * k];
+      this.currentFp[1] = this.frontFp[2 * k + 1];
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
@@ -163,8 +187,7 @@ export class Expander<S, E> {
     const table = this.table!;
     const W = this.W;
     const w = this.model.words(next);
-    if (this.diff.length < W) this.diff = new Int32Array(W);
-    fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
+    const nd = fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
@@ -187,12 +210,18 @@ export class Expander<S, E> {
     }
     try {
       const at = this.blockAt;
-      const len = encodeRecord(w, this.backBase, W, this.backBytes, at);
+      if (!this.deltaReady) {
+        this.delta.setXorOfChanged(this.changed, this.changedN, this.current, this.levelDelta);
+        this.deltaReady = true;
+      }
+      const len = encodeStep(this.delta, this.diff, nd, w, this.backBase, this.backBytes, at);
       this.blockAt = at + len;
       this.written += len;
       this.backOffset[k] = at;
       this.backFlags[k] = this.inv.checkAlways(next);
       this.backSlot[k] = slot;
+      this.backFp[2 * k] = this.fp[0];
+      this.backFp[2 * k + 1] = this.fp[1];
     } catch (err) {
       // An invariant threw: never leave the slot busy, other threads would wait on it.
       table.release(slot);

@@ -38,14 +38,17 @@ export interface SharedBuffers {
   readonly frontBase: SharedArrayBuffer;
   readonly frontBytes: SharedArrayBuffer;
   readonly frontOffset: SharedArrayBuffer;
+  /** The frontier's fingerprints (two words a state, by provisional index). */
+  readonly frontFp: SharedArrayBuffer;
   /** Frontier position (id - first) -> provisional index in the front store. */
   readonly frontPerm: SharedArrayBuffer;
-  /** Records against backBase (with their byte offsets), always-invariant flags and table slot of each state first seen in this level. */
+  /** Records against backBase (with their byte offsets), always-invariant flags, table slot and fingerprint of each state first seen in this level. */
   readonly backBase: SharedArrayBuffer;
   readonly backBytes: SharedArrayBuffer;
   readonly backOffset: SharedArrayBuffer;
   readonly backFlags: SharedArrayBuffer;
   readonly backSlot: SharedArrayBuffer;
+  readonly backFp: SharedArrayBuffer;
 }
 
 /** One level of the breadth-first search: frontier ids [first, first + size). */

@@ -343,12 +343,14 @@ export class ParallelSearch<S, E> {
       frontBase: this.front.base.buffer,
       frontBytes: this.front.bytes.buffer,
       frontOffset: this.front.offset.buffer,
+      frontFp: this.front.fp.buffer,
       frontPerm: this.front.perm.buffer,
       backBase: this.back.base.buffer,
       backBytes: this.back.bytes.buffer,
       backOffset: this.back.offset.buffer,
       backFlags: this.back.flags.buffer,
       backSlot: this.back.slot.buffer,
+      backFp: this.back.fp.buffer,
     };
   }
 

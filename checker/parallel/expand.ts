@@ -112,6 +112,8 @@ export class Expander<S, E> {
     this.backFp = int32View(buffers.backFp);
     this.plan = plan;
     this.levelDelta.setDifference(this.backBase, this.frontBase, this.W);
+    this.current.set(this.frontBase);
+    this.changedN = 0;
   }
 
   /**
@@ -154,7 +156,8 @@ export class Expander<S, E> {
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       const k = this.frontPerm[claim.start + j];
-      this.current.set(this.frontBase);
+      // `current` holds the frontier's base but where the last state's record changed it: undo that, then apply this one.
+      this.restoreBase();
       const at = this.frontOffset[k];
       this.changedN = recordWords(this.frontBytes, at);
       applyRecord(this.frontBytes, at, this.current, this.changed);
@@ -180,6 +183,13 @@ export class Expander<S, E> {
       }
     }
     return { start: claim.start, deg, fin, codes: codes.toArray(), bad: bad.toArray() };
+  }
+
+  /** Makes `current` the frontier's base again (it is that base but at the words the last record changed). */
+  private restoreBase(): void {
+    const { changed, current } = this;
+    for (let j = 0; j < this.changedN; j++) current[changed[2 * j]] = changed[2 * j + 1];
+    this.changedN = 0;
   }
 
   /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */

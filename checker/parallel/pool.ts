@@ -20,10 +20,14 @@ export class WorkerPool {
   private readonly states: WorkerState[] = [];
   private wake: (() => void) | null = null;
   private closing = false;
+  /** Who hears of the workers' messages; until `bind`, `ready` messages wait in `pendingReady`. */
+  private events: PoolEvents | null = null;
+  private readonly pendingReady: [number, Extract<FromWorker, { type: 'ready' }>][] = [];
   /** The first failure of any worker; the run must stop with it. */
   failure: Error | null = null;
 
-  constructor(count: number, setup: WorkerSetup, private readonly events: PoolEvents) {
+  /** Starts `count` workers at once; they build their models while the caller does other work (see `bind`). */
+  constructor(count: number, setup: WorkerSetup) {
     const url = new URL('./worker.js', import.meta.url);
     for (let i = 0; i < count; i++) {
       let w: Worker;
@@ -42,6 +46,17 @@ export class WorkerPool {
         if (!this.closing) this.fail(`worker ${i + 1} exited unexpectedly (code ${code})`);
       });
     }
+  }
+
+  /** Routes the workers' messages to `events` from now on, the `ready` of workers already ready first. */
+  bind(events: PoolEvents): void {
+    this.events = events;
+    for (const [i, info] of this.pendingReady.splice(0)) this.ready(i, info);
+  }
+
+  /** The number of workers. */
+  get size(): number {
+    return this.workers.length;
   }
 
   /** Whether a worker is still building its model. */
@@ -81,18 +96,23 @@ export class WorkerPool {
       this.fail(`worker ${i + 1} sent an unknown message`);
     } else if (m.type === 'ready') {
       this.states[i] = 'idle';
-      const problem = this.events.ready(i, m);
-      if (problem !== null) this.fail(`worker ${i + 1}: ${problem}`);
+      if (this.events === null) this.pendingReady.push([i, m]);
+      else this.ready(i, m);
     } else if (m.type === 'chunk') {
-      this.events.chunk(m.result, i + 1);
+      this.events?.chunk(m.result, i + 1);
     } else if (m.type === 'failed') {
-      this.events.failed(m.start);
+      this.events?.failed(m.start);
     } else if (m.type === 'idle') {
       this.states[i] = 'idle';
     } else {
       this.fail(`worker ${i + 1} failed: ${m.message}`);
     }
     this.signal();
+  }
+
+  private ready(i: number, info: Extract<FromWorker, { type: 'ready' }>): void {
+    const problem = this.events!.ready(i, info);
+    if (problem !== null) this.fail(`worker ${i + 1}: ${problem}`);
   }
 
   private fail(message: string): void {

@@ -86,6 +86,7 @@ export interface ChunkResult {
 export interface WorkerSetup {
   readonly module: string;
   readonly args: unknown;
+  /** The run's symmetry option (a worker reduces by symmetry when it is set and its model can canonicalize). */
   readonly symmetry: boolean;
 }
 

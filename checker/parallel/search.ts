@@ -60,6 +60,12 @@ export interface SearchSettings {
   readonly symmetry: boolean;
   readonly waitForWorkers: boolean;
   readonly onLevel: ((info: LevelInfo) => void) | null;
+  /**
+   * Worker threads started before the search (threads - 1 of them, built from the same spec
+   * with the same symmetry option), so that they build their models while the coordinator
+   * builds its own; null: the search starts them with the first level large enough to share.
+   */
+  readonly pool: WorkerPool | null;
 }
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -70,7 +76,7 @@ export class ParallelSearch<S, E> {
   private readonly ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(CTL.SIZE * 4));
   private readonly expander: Expander<S, E>;
   private readonly setup: WorkerSetup;
-  /** The worker threads, started with the first level large enough to share (or at once). */
+  /** The worker threads: given, or started with the first level large enough to share (or at once). */
   private pool: WorkerPool | null = null;
   private table!: SharedTable;
   private front!: LevelStore;
@@ -100,7 +106,11 @@ export class ParallelSearch<S, E> {
     this.symmetry = symmetry;
     this.W = model.stateWords;
     this.expander = new Expander(model, symmetry);
-    this.setup = { module: spec.module, args: spec.args, symmetry };
+    this.setup = { module: spec.module, args: spec.args, symmetry: opt.symmetry };
+    if (settings.pool !== null) {
+      if (settings.pool.size !== threads - 1) throw new RangeError(`parallel explorer: ${settings.pool.size} workers given for ${threads} threads`);
+      this.bind(settings.pool);
+    }
   }
 
   async run(): Promise<StateGraph> {
@@ -201,7 +211,12 @@ export class ParallelSearch<S, E> {
 
   private startWorkers(): void {
     if (this.pool !== null || this.threads === 1) return;
-    this.pool = new WorkerPool(this.threads - 1, this.setup, {
+    this.bind(new WorkerPool(this.threads - 1, this.setup));
+  }
+
+  private bind(pool: WorkerPool): void {
+    this.pool = pool;
+    pool.bind({
       ready: (i, info) => this.onReady(i, info),
       chunk: (r, thread) => this.onChunk(r, thread),
       failed: (c) => this.onFailed(c),

@@ -3,7 +3,8 @@
  * coordinator's own included) claim runs of frontier positions with an atomic counter and
  * expand them into the shared fingerprint table; the coordinator hands the chunk results in
  * frontier order to the explorer core (replay.ts, ../core.ts), which numbers the new states
- * exactly as with one thread, then rewrites their provisional table entries to final ids. A level that
+ * exactly as with one thread and rewrites each one's provisional table entry to its final id
+ * as it numbers it (so no pass over the level's states is left for its end). A level that
  * runs out of provisional room pauses: once every thread is idle the coordinator enlarges
  * the buffers and the dropped claims are claimed again.
  */
@@ -124,10 +125,10 @@ export class ParallelSearch<S, E> {
 
   /** One search from the initial states; null when it was abandoned for a restart with edges. */
   private async search(online: boolean): Promise<StateGraph | null> {
-    const replay = new Replay(this.opt, this.model.invariants.length, online);
+    this.table = SharedTable.allocate();
+    const replay = new Replay(this.opt, this.model.invariants.length, online, this.table);
     const core = replay.core;
     this.replay = replay;
-    this.table = SharedTable.allocate();
     this.front = new LevelStore(this.W, 1, maxRecordBytes(this.W));
     this.back = new LevelStore(this.W, 1, maxRecordBytes(this.W));
     this.recordBytes = maxRecordBytes(this.W);
@@ -152,7 +153,7 @@ export class ParallelSearch<S, E> {
       this.settings.onLevel?.(info);
       if (core.halted) break;
       ratio = info.newStates / size;
-      this.commit(first + size);
+      this.commit();
       first += size;
     }
     if (core.notLayered) {
@@ -314,21 +315,16 @@ export class ParallelSearch<S, E> {
     this.start();
   }
 
-  /** After a level: the next frontier's order, and final ids in the table. */
-  private commit(firstNew: number): void {
+  /** After a level: the next frontier's order (the replay published the final ids as it numbered the states). */
+  private commit(): void {
     const order = this.replay.order;
     const published = Atomics.load(this.ctl, CTL.NEWCOUNT);
     if (order.length !== published) {
       throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
     }
     if (published > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / published);
-    const { perm, slot } = this.back;
-    const table = this.table;
-    for (let j = 0; j < order.length; j++) {
-      const k = order.get(j);
-      perm[j] = k;
-      table.publish(slot[k], firstNew + j + 1);
-    }
+    const perm = this.back.perm;
+    for (let j = 0; j < order.length; j++) perm[j] = order.get(j);
     const front = this.front;
     this.front = this.back;
     this.back = front;

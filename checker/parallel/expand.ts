@@ -15,7 +15,7 @@ import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
 import { applyRecord, maxRecordBytes, recordWords } from '../record.js';
-import { Delta, encodeStep } from './step-record.js';
+import { differingPositions, encodeAt, unionPositions } from './step-record.js';
 import { BYTE_BLOCK, CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
@@ -40,11 +40,15 @@ export class Expander<S, E> {
   /** The words where `current` differs from the frontier's base (applyRecord's `changed`: position, value before), and how many. */
   private readonly changed: Int32Array;
   private changedN = 0;
-  /** Where the new level's base differs from the frontier's (set with each level). */
-  private readonly levelDelta: Delta;
-  /** Where `current` differs from the new level's base, once a successor of it needed it (`deltaReady`). */
-  private readonly delta: Delta;
-  private deltaReady = false;
+  /** The positions where the new level's base differs from the frontier's (set with each level; often none). */
+  private readonly levelPos: Int32Array;
+  private levelN = 0;
+  /**
+   * With levelN > 0: the union of those and the positions `current`'s record changes, once a
+   * successor of it needed it (`unionN` >= 0; -1: not yet).
+   */
+  private readonly union: Int32Array;
+  private unionN = -1;
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -85,8 +89,8 @@ export class Expander<S, E> {
     this.current = new Int32Array(model.stateWords);
     this.diff = new Int32Array(model.stateWords);
     this.changed = new Int32Array(2 * model.stateWords);
-    this.levelDelta = new Delta(model.stateWords);
-    this.delta = new Delta(model.stateWords);
+    this.levelPos = new Int32Array(model.stateWords);
+    this.union = new Int32Array(model.stateWords);
     this.maxRecord = maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
   }
@@ -111,7 +115,7 @@ export class Expander<S, E> {
     this.backSlot = int32View(buffers.backSlot);
     this.backFp = int32View(buffers.backFp);
     this.plan = plan;
-    this.levelDelta.setDifference(this.backBase, this.frontBase, this.W);
+    this.levelN = differingPositions(this.backBase, this.frontBase, this.W, this.levelPos);
     this.current.set(this.frontBase);
     this.changedN = 0;
   }
@@ -161,7 +165,7 @@ export class Expander<S, E> {
       const at = this.frontOffset[k];
       this.changedN = recordWords(this.frontBytes, at);
       applyRecord(this.frontBytes, at, this.current, this.changed);
-      this.deltaReady = false;
+      this.unionN = -1;
       // Its fingerprint as stored with it, not computed again.
       this.currentFp[0] = this.frontFp[2 * k];
       this.currentFp[1] = this.frontFp[2 * k + 1];
@@ -220,11 +224,15 @@ export class Expander<S, E> {
     }
     try {
       const at = this.blockAt;
-      if (!this.deltaReady) {
-        this.delta.setXorOfChanged(this.changed, this.changedN, this.current, this.levelDelta);
-        this.deltaReady = true;
+      // The successor differs from the new base only where `current`'s record, the level's
+      // change of base or the step changed a word (see step-record.ts).
+      let len: number;
+      if (this.levelN === 0) {
+        len = encodeAt(this.changed, 2, this.changedN, this.diff, nd, w, this.backBase, this.backBytes, at);
+      } else {
+        if (this.unionN < 0) this.unionN = unionPositions(this.changed, 2, this.changedN, this.levelPos, this.levelN, this.union);
+        len = encodeAt(this.union, 1, this.unionN, this.diff, nd, w, this.backBase, this.backBytes, at);
       }
-      const len = encodeStep(this.delta, this.diff, nd, w, this.backBase, this.backBytes, at);
       this.blockAt = at + len;
       this.written += len;
       this.backOffset[k] = at;

@@ -1,12 +1,12 @@
 /**
  * The parallel expansion's record of a new state (checker/parallel/step-record.ts), merged
- * from the expanded state's delta to the level's base and the words the step changed: the
- * same bytes as encodeRecord comparing every word, for any frontier base, new base,
- * expanded state and successor (words of every size, changed anywhere, shared or not).
+ * from the positions the expanded state's record changes, the level's change of base (none
+ * or some) and the words the step changed: the same bytes as encodeRecord comparing every
+ * word, for any frontier base, new base, expanded state and successor.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Delta, encodeStep } from '../../checker/parallel/step-record.js';
+import { differingPositions, encodeAt, unionPositions } from '../../checker/parallel/step-record.js';
 import { applyRecord, encodeRecord, maxRecordBytes, recordWords } from '../../checker/record.js';
 
 /** A word: mostly small (as the models' are), sometimes any int32. */
@@ -21,12 +21,12 @@ function edited(a: number[], edits: [number, number][]): number[] {
 
 const edits = fc.array(fc.tuple(fc.nat(), word), { maxLength: 12 });
 
-describe('encodeStep (parallel records)', () => {
-  it('writes the bytes encodeRecord writes, from the frontier record, the level delta and the step diff', () => {
+describe('encodeAt (parallel records)', () => {
+  it('writes the bytes encodeRecord writes, from the frontier record, the level change of base and the step diff', () => {
     fc.assert(
       fc.property(
         fc.array(word, { minLength: 1, maxLength: 80 }),
-        edits,
+        fc.oneof(fc.constant([] as [number, number][]), edits),
         edits,
         edits,
         (frontBase, toBackBase, toCur, toNext) => {
@@ -42,21 +42,40 @@ describe('encodeStep (parallel records)', () => {
           const changed = new Int32Array(2 * W);
           applyRecord(rec, 0, decoded, changed);
           expect(Array.from(decoded)).toEqual(Array.from(cur));
-          const level = new Delta(W);
-          level.setDifference(bb, fb, W);
-          const delta = new Delta(W);
-          delta.setXorOfChanged(changed, recordWords(rec, 0), decoded, level);
+          const levelPos = new Int32Array(W);
+          const levelN = differingPositions(bb, fb, W, levelPos);
           const diff: number[] = [];
           for (let i = 0; i < W; i++) if (next[i] !== cur[i]) diff.push(i);
           const want = new Uint8Array(maxRecordBytes(W) + 3);
           const got = new Uint8Array(maxRecordBytes(W) + 3);
           const wantLen = encodeRecord(next, bb, W, want, 3);
-          const gotLen = encodeStep(delta, Int32Array.from(diff), diff.length, next, bb, got, 3);
+          let gotLen: number;
+          const d = Int32Array.from(diff);
+          if (levelN === 0) {
+            gotLen = encodeAt(changed, 2, recordWords(rec, 0), d, diff.length, next, bb, got, 3);
+          } else {
+            const union = new Int32Array(W);
+            const un = unionPositions(changed, 2, recordWords(rec, 0), levelPos, levelN, union);
+            gotLen = encodeAt(union, 1, un, d, diff.length, next, bb, got, 3);
+          }
           expect(gotLen).toBe(wantLen);
           expect(Array.from(got)).toEqual(Array.from(want));
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('unionPositions is the sorted union without repeats', () => {
+    const sorted = fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 30 }).map((a) => a.sort((x, y) => x - y));
+    fc.assert(
+      fc.property(sorted, sorted, (a, b) => {
+        const strided = new Int32Array(2 * a.length);
+        a.forEach((p, i) => (strided[2 * i] = p));
+        const out = new Int32Array(a.length + b.length);
+        const n = unionPositions(strided, 2, a.length, Int32Array.from(b), b.length, out);
+        expect(Array.from(out.subarray(0, n))).toEqual([...new Set([...a, ...b])].sort((x, y) => x - y));
+      }),
     );
   });
 });

@@ -111,7 +111,7 @@ export class Replay {
             // Its final id, at once: a thread that meets the state from now on codes it by its id,
             // which is what this replay would make of its provisional index. That thread is
             // expanding a chunk not replayed yet, whose edges all come after this one.
-            this.table.publish(this.slot[k], dst + 1);
+            this.table.publishFinal(this.slot[k], dst + 1);
             this.order.push(k);
           }
         }

@@ -3,7 +3,7 @@
  * coordinator which are busy, and turns any failure into one Error.
  */
 import { Worker } from 'node:worker_threads';
-import { isFromWorker, oneLine, type ChunkResult, type FromWorker, type GoMessage, type WorkerSetup } from './protocol.js';
+import { isFromWorker, oneLine, type ChunkResult, type FromWorker, type GoMessage, type GrowMessage, type WorkerSetup } from './protocol.js';
 
 type WorkerState = 'starting' | 'idle' | 'busy';
 
@@ -83,7 +83,14 @@ export class WorkerPool {
     for (let i = 0; i < this.workers.length; i++) if (this.states[i] === 'idle') this.go(i, msg);
   }
 
-  go(index: number, msg: GoMessage): void {
+  /** Indices of the workers waiting for work. */
+  idleWorkers(): number[] {
+    const idle: number[] = [];
+    for (let i = 0; i < this.workers.length; i++) if (this.states[i] === 'idle') idle.push(i);
+    return idle;
+  }
+
+  go(index: number, msg: GoMessage | GrowMessage): void {
     this.states[index] = 'busy';
     this.workers[index].postMessage(msg);
   }

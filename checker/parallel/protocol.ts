@@ -96,6 +96,22 @@ export interface GoMessage {
   readonly buffers: SharedBuffers;
 }
 
+/**
+ * Before a level, while no thread probes the table: grow these table segments (pairs of
+ * segment and capacity, see SharedTable.growthFor), telling `slot` (by provisional index) where
+ * a provisional entry moved; then report `idle`.
+ */
+export interface GrowMessage {
+  readonly type: 'grow';
+  readonly table: SharedTableBuffers;
+  readonly segments: readonly number[];
+  readonly slot: SharedArrayBuffer;
+}
+
+export function isGrowMessage(m: unknown): m is GrowMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'grow';
+}
+
 export type FromWorker =
   | { readonly type: 'ready'; readonly name: string; readonly stateWords: number; readonly invariants: readonly string[] }
   | { readonly type: 'chunk'; readonly result: ChunkResult }

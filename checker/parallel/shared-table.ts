@@ -175,15 +175,45 @@ export class SharedTable {
    * segment that grew.
    */
   reserve(room: number, moved: (value: number, slot: number) => void): void {
+    const plan = this.growthFor(room);
+    for (let j = 0; j < plan.length; j += 2) this.growSegment(plan[j], plan[j + 1], moved);
+  }
+
+  /**
+   * What `reserve(room)` would do: pairs (segment, new capacity) of the segments that must
+   * grow, largest first. Any thread may then grow any of them (`growSegment`), each segment
+   * by one thread, while no thread probes the table; the others `refresh` afterwards.
+   */
+  growthFor(room: number): number[] {
     // A segment's share of the room, with margin for the spread of a uniform hash.
     const share = Math.ceil((room / SEGMENTS) * 1.25) + 16;
+    const plan: number[] = [];
     for (let s = 0; s < SEGMENTS; s++) {
       const used = this.counters[s * COUNTER_STRIDE];
       const cap = this.caps[s];
       const next = capacityHolding(used + share, cap);
-      if (next === cap) continue;
-      this.regrow(s, next, moved);
-      this.counters[s * COUNTER_STRIDE + 1] = hardLimit(next);
+      if (next !== cap) plan.push(s, next);
+    }
+    const pairs: [number, number][] = [];
+    for (let j = 0; j < plan.length; j += 2) pairs.push([plan[j], plan[j + 1]]);
+    pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return pairs.flat();
+  }
+
+  /** Grows segment `s` to `cap` slots in place (see reserve; `moved` as there). */
+  growSegment(s: number, cap: number, moved: (value: number, slot: number) => void): void {
+    if (cap <= this.caps[s]) return;
+    this.regrow(s, cap, moved);
+    this.counters[s * COUNTER_STRIDE + 1] = hardLimit(cap);
+  }
+
+  /** Takes up the segments as other threads grew them (views and capacities). */
+  refresh(): void {
+    for (let s = 0; s < SEGMENTS; s++) {
+      const buffer = this.buffers.segments[s];
+      if (buffer.byteLength === this.seg[s].byteLength) continue;
+      this.seg[s] = slotsView(buffer);
+      this.caps[s] = this.seg[s].length / 3;
     }
   }
 

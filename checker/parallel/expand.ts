@@ -16,7 +16,7 @@ import { InvariantSets } from '../invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
 import { applyRecord, maxRecordBytes, recordWords } from '../record.js';
 import { differingPositions, encodeAt, unionPositions } from './step-record.js';
-import { BYTE_BLOCK, CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
+import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
 /** lookup() result when the level ran out of provisional indices or of bytes for records. */
@@ -69,8 +69,12 @@ export class Expander<S, E> {
   private blockEnd = 0;
   /** The largest record: a block with less room left is given up. */
   private readonly maxRecord: number;
-  /** Record bytes written since the last chunk's end. */
+  /** Record bytes written, and states stored, since the last chunk's end. */
   private written = 0;
+  private stored = 0;
+  /** This thread's batch of provisional indices: the next one and the end (both 0: none). */
+  private nextIndex = 0;
+  private endIndex = 0;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
@@ -104,6 +108,8 @@ export class Expander<S, E> {
     // A new level, or the same level enlarged: claim a new block.
     this.blockAt = 0;
     this.blockEnd = 0;
+    this.nextIndex = 0;
+    this.endIndex = 0;
     // Fixed-length views: the level's buffers may be growable (see level-store.ts).
     this.frontBytes = uint8View(buffers.frontBytes);
     this.frontOffset = int32View(buffers.frontOffset);
@@ -145,7 +151,9 @@ export class Expander<S, E> {
       return this.expandChunk(claim);
     } finally {
       if (this.written > 0) Atomics.add(this.ctl, CTL.USED, this.written);
+      if (this.stored > 0) Atomics.add(this.ctl, CTL.STORED, this.stored);
       this.written = 0;
+      this.stored = 0;
     }
   }
 
@@ -216,12 +224,18 @@ export class Expander<S, E> {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
       return FULL;
     }
-    const k = Atomics.add(this.ctl, CTL.NEWCOUNT, 1);
-    if (k >= this.requirePlan().capacity) {
-      table.release(slot);
-      Atomics.store(this.ctl, CTL.PAUSE, 1);
-      return FULL;
+    if (this.nextIndex === this.endIndex) {
+      const capacity = this.requirePlan().capacity;
+      const first = Atomics.add(this.ctl, CTL.NEWCOUNT, INDEX_BATCH);
+      if (first >= capacity) {
+        table.release(slot);
+        Atomics.store(this.ctl, CTL.PAUSE, 1);
+        return FULL;
+      }
+      this.nextIndex = first;
+      this.endIndex = Math.min(first + INDEX_BATCH, capacity);
     }
+    const k = this.nextIndex++;
     try {
       const at = this.blockAt;
       // The successor differs from the new base only where `current`'s record, the level's
@@ -246,6 +260,7 @@ export class Expander<S, E> {
       throw err;
     }
     table.publish(slot, -(k + 2));
+    this.stored++;
     return -(k + 1);
   }
 

@@ -18,6 +18,7 @@ import { WorkerPool } from './pool.js';
 import {
   BYTE_BLOCK,
   CTL,
+  INDEX_BATCH,
   type ChunkResult,
   type FromWorker,
   type GoMessage,
@@ -186,7 +187,8 @@ export class ParallelSearch<S, E> {
   /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
   private async level(depth: number, first: number, size: number, ratio: number): Promise<LevelInfo> {
     if (size >= SPAWN_FRONTIER) this.startWorkers();
-    const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
+    // The guess, and the batches of indices the threads may leave unused (see CTL.NEWCOUNT).
+    const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64) + 2 * this.threads * INDEX_BATCH;
     this.back.reserve(capacity, 0);
     // Bytes for the records: the last level's mean record size (with room to spare) per state,
     // and a block more for every thread.
@@ -198,6 +200,7 @@ export class ParallelSearch<S, E> {
     Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
     Atomics.store(this.ctl, CTL.BYTES, 0);
     Atomics.store(this.ctl, CTL.USED, 0);
+    Atomics.store(this.ctl, CTL.STORED, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
     this.plan = { first, size, threads: this.threads, capacity };
     this.results = new Map();
@@ -328,11 +331,11 @@ export class ParallelSearch<S, E> {
   /** After a level: the next frontier's order (the replay published the final ids as it numbered the states). */
   private commit(): void {
     const order = this.replay.order;
-    const published = Atomics.load(this.ctl, CTL.NEWCOUNT);
-    if (order.length !== published) {
-      throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
+    const stored = Atomics.load(this.ctl, CTL.STORED);
+    if (order.length !== stored) {
+      throw new Error(`parallel explorer: ${stored} states stored in a level but ${order.length} numbered`);
     }
-    if (published > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / published);
+    if (stored > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / stored);
     const perm = this.back.perm;
     for (let j = 0; j < order.length; j++) perm[j] = order.get(j);
     const front = this.front;

@@ -9,13 +9,14 @@
  * time, each record encoded against the level's base state (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
-import { fingerprint64, fingerprintStep } from '../fingerprint.js';
+import { fingerprintStep } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
 import { int32View, uint8View } from './level-store.js';
-import { applyRecord, encodeRecord, maxRecordBytes } from '../record.js';
-import { BYTE_BLOCK, CTL, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
+import { applyRecord, maxRecordBytes, recordWords } from '../record.js';
+import { differingPositions, encodeAt, unionPositions } from './step-record.js';
+import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
 /** lookup() result when the level ran out of provisional indices or of bytes for records. */
@@ -35,7 +36,19 @@ export class Expander<S, E> {
   private readonly fp = new Uint32Array(2);
   /** The fingerprint of `current`, and the words where a successor differs from it. */
   private readonly currentFp = new Uint32Array(2);
-  private diff = new Int32Array(0);
+  private diff: Int32Array;
+  /** The words where `current` differs from the frontier's base (applyRecord's `changed`: position, value before), and how many. */
+  private readonly changed: Int32Array;
+  private changedN = 0;
+  /** The positions where the new level's base differs from the frontier's (set with each level; often none). */
+  private readonly levelPos: Int32Array;
+  private levelN = 0;
+  /**
+   * With levelN > 0: the union of those and the positions `current`'s record changes, once a
+   * successor of it needed it (`unionN` >= 0; -1: not yet).
+   */
+  private readonly union: Int32Array;
+  private unionN = -1;
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -43,6 +56,7 @@ export class Expander<S, E> {
   private frontBytes = new Uint8Array(new SharedArrayBuffer(4));
   private frontOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private frontPerm: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private frontFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
   private backBytes = new Uint8Array(new SharedArrayBuffer(4));
   private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** The state being expanded, decoded from its record. */
@@ -55,10 +69,15 @@ export class Expander<S, E> {
   private blockEnd = 0;
   /** The largest record: a block with less room left is given up. */
   private readonly maxRecord: number;
-  /** Record bytes written since the last chunk's end. */
+  /** Record bytes written, and states stored, since the last chunk's end. */
   private written = 0;
+  private stored = 0;
+  /** This thread's batch of provisional indices: the next one and the end (both 0: none). */
+  private nextIndex = 0;
+  private endIndex = 0;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private backFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
   private plan: LevelPlan | null = null;
   /** This thread's claim size before the level's end shrinks it. */
   private ramp = FIRST_CLAIM;
@@ -72,6 +91,10 @@ export class Expander<S, E> {
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
     this.scratch = new Int32Array(model.stateWords);
     this.current = new Int32Array(model.stateWords);
+    this.diff = new Int32Array(model.stateWords);
+    this.changed = new Int32Array(2 * model.stateWords);
+    this.levelPos = new Int32Array(model.stateWords);
+    this.union = new Int32Array(model.stateWords);
     this.maxRecord = maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
   }
@@ -85,15 +108,22 @@ export class Expander<S, E> {
     // A new level, or the same level enlarged: claim a new block.
     this.blockAt = 0;
     this.blockEnd = 0;
+    this.nextIndex = 0;
+    this.endIndex = 0;
     // Fixed-length views: the level's buffers may be growable (see level-store.ts).
     this.frontBytes = uint8View(buffers.frontBytes);
     this.frontOffset = int32View(buffers.frontOffset);
     this.frontPerm = int32View(buffers.frontPerm);
+    this.frontFp = int32View(buffers.frontFp);
     this.backBytes = uint8View(buffers.backBytes);
     this.backOffset = int32View(buffers.backOffset);
     this.backFlags = int32View(buffers.backFlags);
     this.backSlot = int32View(buffers.backSlot);
+    this.backFp = int32View(buffers.backFp);
     this.plan = plan;
+    this.levelN = differingPositions(this.backBase, this.frontBase, this.W, this.levelPos);
+    this.current.set(this.frontBase);
+    this.changedN = 0;
   }
 
   /**
@@ -121,7 +151,9 @@ export class Expander<S, E> {
       return this.expandChunk(claim);
     } finally {
       if (this.written > 0) Atomics.add(this.ctl, CTL.USED, this.written);
+      if (this.stored > 0) Atomics.add(this.ctl, CTL.STORED, this.stored);
       this.written = 0;
+      this.stored = 0;
     }
   }
 
@@ -135,9 +167,16 @@ export class Expander<S, E> {
     bad.length = 0;
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      this.current.set(this.frontBase);
-      applyRecord(this.frontBytes, this.frontOffset[this.frontPerm[claim.start + j]], this.current);
-      fingerprint64(this.current, 0, this.W, this.currentFp);
+      const k = this.frontPerm[claim.start + j];
+      // `current` holds the frontier's base but where the last state's record changed it: undo that, then apply this one.
+      this.restoreBase();
+      const at = this.frontOffset[k];
+      this.changedN = recordWords(this.frontBytes, at);
+      applyRecord(this.frontBytes, at, this.current, this.changed);
+      this.unionN = -1;
+      // Its fingerprint as stored with it, not computed again.
+      this.currentFp[0] = this.frontFp[2 * k];
+      this.currentFp[1] = this.frontFp[2 * k + 1];
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
@@ -158,13 +197,19 @@ export class Expander<S, E> {
     return { start: claim.start, deg, fin, codes: codes.toArray(), bad: bad.toArray() };
   }
 
+  /** Makes `current` the frontier's base again (it is that base but at the words the last record changed). */
+  private restoreBase(): void {
+    const { changed, current } = this;
+    for (let j = 0; j < this.changedN; j++) current[changed[2 * j]] = changed[2 * j + 1];
+    this.changedN = 0;
+  }
+
   /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */
   private lookup(next: S): number {
     const table = this.table!;
     const W = this.W;
     const w = this.model.words(next);
-    if (this.diff.length < W) this.diff = new Int32Array(W);
-    fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
+    const nd = fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
@@ -179,26 +224,43 @@ export class Expander<S, E> {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
       return FULL;
     }
-    const k = Atomics.add(this.ctl, CTL.NEWCOUNT, 1);
-    if (k >= this.requirePlan().capacity) {
-      table.release(slot);
-      Atomics.store(this.ctl, CTL.PAUSE, 1);
-      return FULL;
+    if (this.nextIndex === this.endIndex) {
+      const capacity = this.requirePlan().capacity;
+      const first = Atomics.add(this.ctl, CTL.NEWCOUNT, INDEX_BATCH);
+      if (first >= capacity) {
+        table.release(slot);
+        Atomics.store(this.ctl, CTL.PAUSE, 1);
+        return FULL;
+      }
+      this.nextIndex = first;
+      this.endIndex = Math.min(first + INDEX_BATCH, capacity);
     }
+    const k = this.nextIndex++;
     try {
       const at = this.blockAt;
-      const len = encodeRecord(w, this.backBase, W, this.backBytes, at);
+      // The successor differs from the new base only where `current`'s record, the level's
+      // change of base or the step changed a word (see step-record.ts).
+      let len: number;
+      if (this.levelN === 0) {
+        len = encodeAt(this.changed, 2, this.changedN, this.diff, nd, w, this.backBase, this.backBytes, at);
+      } else {
+        if (this.unionN < 0) this.unionN = unionPositions(this.changed, 2, this.changedN, this.levelPos, this.levelN, this.union);
+        len = encodeAt(this.union, 1, this.unionN, this.diff, nd, w, this.backBase, this.backBytes, at);
+      }
       this.blockAt = at + len;
       this.written += len;
       this.backOffset[k] = at;
       this.backFlags[k] = this.inv.checkAlways(next);
       this.backSlot[k] = slot;
+      this.backFp[2 * k] = this.fp[0];
+      this.backFp[2 * k + 1] = this.fp[1];
     } catch (err) {
       // An invariant threw: never leave the slot busy, other threads would wait on it.
       table.release(slot);
       throw err;
     }
     table.publish(slot, -(k + 2));
+    this.stored++;
     return -(k + 1);
   }
 

@@ -23,6 +23,8 @@ export class LevelStore {
   offset: SharedInt32;
   flags: SharedInt32;
   slot: SharedInt32;
+  /** By provisional index k: the state's fingerprint, high half at 2k and low half at 2k + 1 (an expanding thread starts from it). */
+  fp: SharedInt32;
   perm: SharedInt32;
   /**
    * The state every record of this store is encoded against: the all-zero state for the
@@ -39,6 +41,7 @@ export class LevelStore {
     this.offset = int32View(growable(capacity * 4));
     this.flags = int32View(growable(capacity * 4));
     this.slot = int32View(growable(capacity * 4));
+    this.fp = int32View(growable(capacity * 8));
     this.perm = int32View(growable(capacity * 4));
   }
 
@@ -51,7 +54,7 @@ export class LevelStore {
   }
 
   get reservedBytes(): number {
-    return this.bytes.byteLength + this.offset.byteLength + this.flags.byteLength + this.slot.byteLength + this.perm.byteLength;
+    return this.bytes.byteLength + this.offset.byteLength + this.flags.byteLength + this.slot.byteLength + this.fp.byteLength + this.perm.byteLength;
   }
 
   /** Room for at least `capacity` states; the first `keep` entries of each column survive. */
@@ -60,6 +63,7 @@ export class LevelStore {
     this.offset = enlarged(this.offset, capacity, keep);
     this.flags = enlarged(this.flags, capacity, keep);
     this.slot = enlarged(this.slot, capacity, keep);
+    this.fp = enlarged(this.fp, 2 * capacity, 2 * keep);
     this.perm = enlarged(this.perm, capacity, keep);
   }
 

@@ -11,7 +11,12 @@ export type SharedInt32 = Int32Array<SharedArrayBuffer>;
 export const CTL = {
   /** Position in the frontier of the next state to claim (Atomics.add). */
   NEXT: 0,
-  /** Next provisional index for a state first seen in this level (Atomics.add). */
+  /**
+   * Start of the next batch of INDEX_BATCH provisional indices for states first seen in this
+   * level (Atomics.add): a thread draws a batch and numbers its new states from it, so that
+   * the two threads' columns (offset, flags, slot, fingerprint by index) do not share cache
+   * lines; the rest of a thread's batch at the level's end is left unused.
+   */
   NEWCOUNT: 1,
   /** Set when a provisional index or a record's bytes passed the level's room: stop claiming chunks. */
   PAUSE: 2,
@@ -21,7 +26,9 @@ export const CTL = {
   BYTES: 4,
   /** Bytes of records written in this level (each thread adds its own after a chunk): sizes the next level's bytes. */
   USED: 5,
-  SIZE: 6,
+  /** States stored in this level (each thread adds its own after a chunk): every one must be numbered. */
+  STORED: 6,
+  SIZE: 7,
 } as const;
 
 /**
@@ -29,6 +36,9 @@ export const CTL = {
  * below a record's largest size is left (at most that many bytes lost per block).
  */
 export const BYTE_BLOCK = 1 << 16;
+
+/** Provisional indices a thread draws at once (see CTL.NEWCOUNT). */
+export const INDEX_BATCH = 64;
 
 /** The shared memory a level works on. */
 export interface SharedBuffers {
@@ -38,14 +48,17 @@ export interface SharedBuffers {
   readonly frontBase: SharedArrayBuffer;
   readonly frontBytes: SharedArrayBuffer;
   readonly frontOffset: SharedArrayBuffer;
+  /** The frontier's fingerprints (two words a state, by provisional index). */
+  readonly frontFp: SharedArrayBuffer;
   /** Frontier position (id - first) -> provisional index in the front store. */
   readonly frontPerm: SharedArrayBuffer;
-  /** Records against backBase (with their byte offsets), always-invariant flags and table slot of each state first seen in this level. */
+  /** Records against backBase (with their byte offsets), always-invariant flags, table slot and fingerprint of each state first seen in this level. */
   readonly backBase: SharedArrayBuffer;
   readonly backBytes: SharedArrayBuffer;
   readonly backOffset: SharedArrayBuffer;
   readonly backFlags: SharedArrayBuffer;
   readonly backSlot: SharedArrayBuffer;
+  readonly backFp: SharedArrayBuffer;
 }
 
 /** One level of the breadth-first search: frontier ids [first, first + size). */
@@ -83,6 +96,7 @@ export interface ChunkResult {
 export interface WorkerSetup {
   readonly module: string;
   readonly args: unknown;
+  /** The run's symmetry option (a worker reduces by symmetry when it is set and its model can canonicalize). */
   readonly symmetry: boolean;
 }
 
@@ -90,6 +104,22 @@ export interface GoMessage {
   readonly type: 'go';
   readonly plan: LevelPlan;
   readonly buffers: SharedBuffers;
+}
+
+/**
+ * Before a level, while no thread probes the table: grow these table segments (pairs of
+ * segment and capacity, see SharedTable.growthFor), telling `slot` (by provisional index) where
+ * a provisional entry moved; then report `idle`.
+ */
+export interface GrowMessage {
+  readonly type: 'grow';
+  readonly table: SharedTableBuffers;
+  readonly segments: readonly number[];
+  readonly slot: SharedArrayBuffer;
+}
+
+export function isGrowMessage(m: unknown): m is GrowMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'grow';
 }
 
 export type FromWorker =

@@ -30,7 +30,16 @@ export class Replay {
    */
   readonly tableSize = new TableSize();
 
-  constructor(opt: ResolvedOptions, invariantCount: number, online: boolean) {
+  /**
+   * @param table the shared table: a state's final id is published there as soon as it is
+   *   numbered (see replayChunk).
+   */
+  constructor(
+    opt: ResolvedOptions,
+    invariantCount: number,
+    online: boolean,
+    private readonly table: SharedTable,
+  ) {
     this.core = new Core(opt, invariantCount, online, () => this.tableBytes());
   }
 
@@ -99,6 +108,10 @@ export class Replay {
             this.tableSize.addInSegment(SharedTable.segmentOfSlot(this.slot[k]));
             dst = core.newState(id, ei, this.provisionalFlags[k], d);
             this.assigned[k] = dst;
+            // Its final id, at once: a thread that meets the state from now on codes it by its id,
+            // which is what this replay would make of its provisional index. That thread is
+            // expanding a chunk not replayed yet, whose edges all come after this one.
+            this.table.publishFinal(this.slot[k], dst + 1);
             this.order.push(k);
           }
         }

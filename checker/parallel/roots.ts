@@ -37,8 +37,10 @@ export function insertRoots<S, E>(
       replay.tableSize.add(hi, lo);
       return true;
     },
-    (s, w, k) => {
+    (s, w, k, hi, lo) => {
       const id = core.newState(-1, -1, inv.checkAlways(s), 0);
+      front.fp[2 * id] = hi;
+      front.fp[2 * id + 1] = lo;
       front.reserveBytes(at + maxRecordBytes(W), at);
       front.offset[id] = at;
       at += encodeRecord(w, front.base, W, front.bytes, at);

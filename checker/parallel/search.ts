@@ -3,7 +3,8 @@
  * coordinator's own included) claim runs of frontier positions with an atomic counter and
  * expand them into the shared fingerprint table; the coordinator hands the chunk results in
  * frontier order to the explorer core (replay.ts, ../core.ts), which numbers the new states
- * exactly as with one thread, then rewrites their provisional table entries to final ids. A level that
+ * exactly as with one thread and rewrites each one's provisional table entry to its final id
+ * as it numbers it (so no pass over the level's states is left for its end). A level that
  * runs out of provisional room pauses: once every thread is idle the coordinator enlarges
  * the buffers and the dropped claims are claimed again.
  */
@@ -17,6 +18,7 @@ import { WorkerPool } from './pool.js';
 import {
   BYTE_BLOCK,
   CTL,
+  INDEX_BATCH,
   type ChunkResult,
   type FromWorker,
   type GoMessage,
@@ -42,6 +44,16 @@ const MAX_GUESSED_RATIO = 4;
  */
 const SPAWN_FRONTIER = 1024;
 
+/**
+ * A level takes a new base for its records (a state of its frontier) only every this many
+ * levels, and otherwise keeps its frontier's: a state then differs from its level's base only
+ * where its parent's record and its step say (no level-wide list of changed words to merge,
+ * see step-record.ts). On `full --messages 4 --pops 4 --batch 1` the records of the whole run
+ * take 159.8 MB with a new base every 3 levels, 159.5 MB with one every level (326 MB with
+ * never a new one).
+ */
+const REBASE_EVERY = 3;
+
 export interface LevelInfo {
   /** Depth of the frontier states. */
   readonly depth: number;
@@ -60,6 +72,12 @@ export interface SearchSettings {
   readonly symmetry: boolean;
   readonly waitForWorkers: boolean;
   readonly onLevel: ((info: LevelInfo) => void) | null;
+  /**
+   * Worker threads started before the search (threads - 1 of them, built from the same spec
+   * with the same symmetry option), so that they build their models while the coordinator
+   * builds its own; null: the search starts them with the first level large enough to share.
+   */
+  readonly pool: WorkerPool | null;
 }
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -70,7 +88,7 @@ export class ParallelSearch<S, E> {
   private readonly ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(CTL.SIZE * 4));
   private readonly expander: Expander<S, E>;
   private readonly setup: WorkerSetup;
-  /** The worker threads, started with the first level large enough to share (or at once). */
+  /** The worker threads: given, or started with the first level large enough to share (or at once). */
   private pool: WorkerPool | null = null;
   private table!: SharedTable;
   private front!: LevelStore;
@@ -100,7 +118,11 @@ export class ParallelSearch<S, E> {
     this.symmetry = symmetry;
     this.W = model.stateWords;
     this.expander = new Expander(model, symmetry);
-    this.setup = { module: spec.module, args: spec.args, symmetry };
+    this.setup = { module: spec.module, args: spec.args, symmetry: opt.symmetry };
+    if (settings.pool !== null) {
+      if (settings.pool.size !== threads - 1) throw new RangeError(`parallel explorer: ${settings.pool.size} workers given for ${threads} threads`);
+      this.bind(settings.pool);
+    }
   }
 
   async run(): Promise<StateGraph> {
@@ -114,10 +136,10 @@ export class ParallelSearch<S, E> {
 
   /** One search from the initial states; null when it was abandoned for a restart with edges. */
   private async search(online: boolean): Promise<StateGraph | null> {
-    const replay = new Replay(this.opt, this.model.invariants.length, online);
+    this.table = SharedTable.allocate();
+    const replay = new Replay(this.opt, this.model.invariants.length, online, this.table);
     const core = replay.core;
     this.replay = replay;
-    this.table = SharedTable.allocate();
     this.front = new LevelStore(this.W, 1, maxRecordBytes(this.W));
     this.back = new LevelStore(this.W, 1, maxRecordBytes(this.W));
     this.recordBytes = maxRecordBytes(this.W);
@@ -142,7 +164,7 @@ export class ParallelSearch<S, E> {
       this.settings.onLevel?.(info);
       if (core.halted) break;
       ratio = info.newStates / size;
-      this.commit(first + size);
+      this.commit();
       first += size;
     }
     if (core.notLayered) {
@@ -165,18 +187,20 @@ export class ParallelSearch<S, E> {
   /** Expands the frontier [first, first + size) and replays it; returns when done or stopped. */
   private async level(depth: number, first: number, size: number, ratio: number): Promise<LevelInfo> {
     if (size >= SPAWN_FRONTIER) this.startWorkers();
-    const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64);
+    // The guess, and the batches of indices the threads may leave unused (see CTL.NEWCOUNT).
+    const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64) + 2 * this.threads * INDEX_BATCH;
     this.back.reserve(capacity, 0);
     // Bytes for the records: the last level's mean record size (with room to spare) per state,
     // and a block more for every thread.
     this.back.reserveBytes(Math.ceil(capacity * this.recordBytes * 1.5) + 2 * this.threads * BYTE_BLOCK, 0);
-    this.baseFromFrontier(size);
-    this.ensureTable(capacity + this.threads);
+    this.baseFromFrontier(depth, size);
+    await this.ensureTableShared(capacity + this.threads);
     this.notePeak();
     Atomics.store(this.ctl, CTL.NEXT, 0);
     Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
     Atomics.store(this.ctl, CTL.BYTES, 0);
     Atomics.store(this.ctl, CTL.USED, 0);
+    Atomics.store(this.ctl, CTL.STORED, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
     this.plan = { first, size, threads: this.threads, capacity };
     this.results = new Map();
@@ -201,7 +225,12 @@ export class ParallelSearch<S, E> {
 
   private startWorkers(): void {
     if (this.pool !== null || this.threads === 1) return;
-    this.pool = new WorkerPool(this.threads - 1, this.setup, {
+    this.bind(new WorkerPool(this.threads - 1, this.setup));
+  }
+
+  private bind(pool: WorkerPool): void {
+    this.pool = pool;
+    pool.bind({
       ready: (i, info) => this.onReady(i, info),
       chunk: (r, thread) => this.onChunk(r, thread),
       failed: (c) => this.onFailed(c),
@@ -299,24 +328,50 @@ export class ParallelSearch<S, E> {
     this.start();
   }
 
-  /** After a level: the next frontier's order, and final ids in the table. */
-  private commit(firstNew: number): void {
+  /** After a level: the next frontier's order (the replay published the final ids as it numbered the states). */
+  private commit(): void {
     const order = this.replay.order;
-    const published = Atomics.load(this.ctl, CTL.NEWCOUNT);
-    if (order.length !== published) {
-      throw new Error(`parallel explorer: ${published} states stored in a level but ${order.length} numbered`);
+    const stored = Atomics.load(this.ctl, CTL.STORED);
+    if (order.length !== stored) {
+      throw new Error(`parallel explorer: ${stored} states stored in a level but ${order.length} numbered`);
     }
-    if (published > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / published);
-    const { perm, slot } = this.back;
-    const table = this.table;
-    for (let j = 0; j < order.length; j++) {
-      const k = order.get(j);
-      perm[j] = k;
-      table.publish(slot[k], firstNew + j + 1);
-    }
+    if (stored > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / stored);
+    const perm = this.back.perm;
+    for (let j = 0; j < order.length; j++) perm[j] = order.get(j);
     const front = this.front;
     this.front = this.back;
     this.back = front;
+  }
+
+  /**
+   * ensureTable, the segments to grow shared with the idle workers (no thread probes the
+   * table between levels): growing is a serial part of a level (3–4% of the coordinator's
+   * time on ack-flush N = 12), which the workers otherwise wait out.
+   */
+  private async ensureTableShared(room: number): Promise<void> {
+    const pool = this.pool;
+    const idle = pool === null ? [] : pool.idleWorkers();
+    const plan = this.table.growthFor(room);
+    if (idle.length === 0 || plan.length < 8) {
+      this.ensureTable(room);
+      return;
+    }
+    // Segment j (largest first) goes to thread j mod (workers + 1); thread 0 is this one.
+    const threads = idle.length + 1;
+    const share = (t: number): number[] => plan.filter((_, j) => (j >> 1) % threads === t);
+    const slot = this.back.slot.buffer;
+    for (let t = 1; t < threads; t++) pool!.go(idle[t - 1], { type: 'grow', table: this.table.buffers, segments: share(t), slot });
+    const mine = share(0);
+    const moved = (value: number, to: number): void => {
+      this.back.slot[-value - 2] = to;
+    };
+    for (let j = 0; j < mine.length; j += 2) this.table.growSegment(mine[j], mine[j + 1], moved);
+    while (pool!.anyBusy) {
+      if (pool!.failure) throw pool!.failure;
+      await pool!.next();
+    }
+    if (pool!.failure) throw pool!.failure;
+    this.table.refresh();
   }
 
   /** Room in every table segment for its share of `room` more states (no other thread uses the table). */
@@ -327,13 +382,14 @@ export class ParallelSearch<S, E> {
   }
 
   /**
-   * The state the next level's records are encoded against: the frontier's middle state
-   * (its states' siblings and cousins, close to most of the next level).
+   * The state the next level's records are encoded against: every REBASE_EVERY levels the
+   * frontier's middle state (its states' siblings and cousins, close to most of the next
+   * level), else the frontier's own base (see REBASE_EVERY).
    */
-  private baseFromFrontier(size: number): void {
+  private baseFromFrontier(depth: number, size: number): void {
     const { front, back } = this;
     back.base.set(front.base);
-    if (size > 0) applyRecord(front.bytes, front.offset[front.perm[size >> 1]], back.base);
+    if (size > 0 && depth % REBASE_EVERY === 0) applyRecord(front.bytes, front.offset[front.perm[size >> 1]], back.base);
   }
 
   private buffers(): SharedBuffers {
@@ -343,12 +399,14 @@ export class ParallelSearch<S, E> {
       frontBase: this.front.base.buffer,
       frontBytes: this.front.bytes.buffer,
       frontOffset: this.front.offset.buffer,
+      frontFp: this.front.fp.buffer,
       frontPerm: this.front.perm.buffer,
       backBase: this.back.base.buffer,
       backBytes: this.back.bytes.buffer,
       backOffset: this.back.offset.buffer,
       backFlags: this.back.flags.buffer,
       backSlot: this.back.slot.buffer,
+      backFp: this.back.fp.buffer,
     };
   }
 

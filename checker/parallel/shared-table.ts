@@ -136,6 +136,17 @@ export class SharedTable {
     Atomics.store(this.seg[slot >>> SLOT_BITS], 3 * (slot & SLOT_MASK) + 2, value);
   }
 
+  /**
+   * Replaces a provisional value by the state's final value (id + 1) with a plain store. No
+   * ordering is needed: a thread that reads the slot meanwhile may see either value and
+   * both mean the same state (see Replay.replayChunk), and nothing else is written with it.
+   * An Atomics.store here is a locked exchange, which waits for the slot's cache line (a
+   * random one, usually not in cache): 333 ms of the coordinator's 4.7 s on ack-flush N = 12.
+   */
+  publishFinal(slot: number, value: number): void {
+    this.seg[slot >>> SLOT_BITS][3 * (slot & SLOT_MASK) + 2] = value;
+  }
+
   /** Gives a claimed slot back (empty, and no longer counted). */
   release(slot: number): void {
     const s = slot >>> SLOT_BITS;
@@ -164,28 +175,62 @@ export class SharedTable {
    * segment that grew.
    */
   reserve(room: number, moved: (value: number, slot: number) => void): void {
+    const plan = this.growthFor(room);
+    for (let j = 0; j < plan.length; j += 2) this.growSegment(plan[j], plan[j + 1], moved);
+  }
+
+  /**
+   * What `reserve(room)` would do: pairs (segment, new capacity) of the segments that must
+   * grow, largest first. Any thread may then grow any of them (`growSegment`), each segment
+   * by one thread, while no thread probes the table; the others `refresh` afterwards.
+   */
+  growthFor(room: number): number[] {
     // A segment's share of the room, with margin for the spread of a uniform hash.
     const share = Math.ceil((room / SEGMENTS) * 1.25) + 16;
+    const plan: number[] = [];
     for (let s = 0; s < SEGMENTS; s++) {
       const used = this.counters[s * COUNTER_STRIDE];
       const cap = this.caps[s];
       const next = capacityHolding(used + share, cap);
-      if (next === cap) continue;
-      this.regrow(s, next, moved);
-      this.counters[s * COUNTER_STRIDE + 1] = hardLimit(next);
+      if (next !== cap) plan.push(s, next);
+    }
+    const pairs: [number, number][] = [];
+    for (let j = 0; j < plan.length; j += 2) pairs.push([plan[j], plan[j + 1]]);
+    pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return pairs.flat();
+  }
+
+  /** Grows segment `s` to `cap` slots in place (see reserve; `moved` as there). */
+  growSegment(s: number, cap: number, moved: (value: number, slot: number) => void): void {
+    if (cap <= this.caps[s]) return;
+    this.regrow(s, cap, moved);
+    this.counters[s * COUNTER_STRIDE + 1] = hardLimit(cap);
+  }
+
+  /** Takes up the segments as other threads grew them (views and capacities). */
+  refresh(): void {
+    for (let s = 0; s < SEGMENTS; s++) {
+      const buffer = this.buffers.segments[s];
+      if (buffer.byteLength === this.seg[s].byteLength) continue;
+      this.seg[s] = slotsView(buffer);
+      this.caps[s] = this.seg[s].length / 3;
     }
   }
 
   private regrow(s: number, cap: number, moved: (value: number, slot: number) => void): void {
     if (cap > SLOT_MASK) throw new Error(`parallel explorer: a table segment of ${cap} slots is past the limit of ${SLOT_MASK}`);
-    const from = this.seg[s].slice();
+    const old = this.seg[s];
+    const n = old.length;
+    if (aside.length < n) aside = new Int32Array(Math.max(n, 2 * aside.length));
+    const from = aside;
+    from.set(old);
     const buffer = this.buffers.segments[s] as GrowableShared;
     buffer.grow(cap * 12);
     const to = slotsView(buffer);
-    to.fill(0, 0, from.length);
+    to.fill(0, 0, n);
     this.seg[s] = to;
     this.caps[s] = cap;
-    for (let j = 0; j < from.length; j += 3) {
+    for (let j = 0; j < n; j += 3) {
       const v = from[j + 2];
       if (v === EMPTY) continue;
       const hi = from[j];
@@ -199,6 +244,14 @@ export class SharedTable {
     }
   }
 }
+
+/**
+ * Where a growing segment's entries are copied aside, reused from growth to growth (one per
+ * thread: a module is loaded per isolate). A copy per growth was garbage that a worker thread,
+ * whose heap hardly grows, collected only at its rare full collections: once workers grew
+ * segments too, the copies of a whole run stayed resident (+24 MB on ack-flush N = 14).
+ */
+let aside = new Int32Array(0);
 
 /** Inserts a segment of `cap` slots accepts in a level before it pauses it: 90% load (and one slot always empty). */
 function hardLimit(cap: number): number {

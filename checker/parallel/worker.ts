@@ -5,7 +5,9 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Expander } from './expand.js';
-import { isGoMessage, isWorkerSetup, oneLine, type FromWorker, type GoMessage, type WorkerSetup } from './protocol.js';
+import { int32View } from './level-store.js';
+import { isGoMessage, isGrowMessage, isWorkerSetup, oneLine, type FromWorker, type GoMessage, type GrowMessage, type WorkerSetup } from './protocol.js';
+import { SharedTable } from './shared-table.js';
 import { loadModel } from './spec.js';
 
 function requirePort(): MessagePort {
@@ -31,10 +33,20 @@ async function main(setup: WorkerSetup): Promise<void> {
     }
     post({ type: 'idle' });
   };
+  const grow = (m: GrowMessage): void => {
+    const table = new SharedTable(m.table);
+    const slot = int32View(m.slot);
+    for (let j = 0; j < m.segments.length; j += 2) {
+      table.growSegment(m.segments[j], m.segments[j + 1], (value, to) => {
+        slot[-value - 2] = to;
+      });
+    }
+    post({ type: 'idle' });
+  };
   port.on('message', (m: unknown) => {
-    if (!isGoMessage(m)) return;
     try {
-      run(m);
+      if (isGoMessage(m)) run(m);
+      else if (isGrowMessage(m)) grow(m);
     } catch (err) {
       post({ type: 'error', message: oneLine(err) });
     }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { check, explore, type ExploreOptions, type Progress, type StateGraph } from '../../checker/index.js';
 import type * as Parallel from '../../checker/parallel/index.js';
 import type { LevelInfo } from '../../checker/parallel/index.js';
+import type * as EarlyModule from '../../checker/parallel/explore-parallel.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
@@ -246,6 +247,29 @@ describe('checkParallel', () => {
     expect(r2).toEqual({ ...r1, frontierPeakBytes: r2.frontierPeakBytes });
     expectSameGraph(g2, g1);
     expect(r2.violations.length).toBeGreaterThan(0);
+  });
+
+  it('uses the workers it started before building its model (they join from the first level)', async () => {
+    const args: ToyArgs = { kind: 'bits', n: 11, invariants: ['lt3', 'order', 'never-done'] };
+    let workerChunks = 0;
+    const parallel = await checkParallel(
+      { module: TOY_MODULE, args },
+      {
+        workers: 3,
+        waitForWorkers: true,
+        onLevel: (info: LevelInfo) => {
+          workerChunks += info.chunksByThread.slice(1).reduce((a, b) => a + b, 0);
+        },
+      },
+    );
+    expect(workerChunks).toBeGreaterThan(0);
+    expectSameGraph(parallel.graph, explore(createToyModel(args), {}));
+  });
+
+  it('stops the workers it started when the coordinator cannot build its model', async () => {
+    const { exploreParallelEarly } = (await import(new URL('dist/checker/parallel/explore-parallel.js', ROOT).href)) as typeof EarlyModule;
+    const run = exploreParallelEarly({ module: TOY_MODULE, args: { kind: 'ring' } }, { workers: 2 }, () => Promise.reject(new Error('no model here')));
+    await expect(run).rejects.toThrow(/^no model here$/);
   });
 });
 

@@ -2,18 +2,22 @@
  * The parallel explorer's visited set, partitioned by hash into segments: a map from
  * fingerprints to values under any sequence of claims, publications, releases and
  * re-sizings; a segment past its hard limit refuses inserts until the table is sized again;
- * a re-sizing reports the new slot of every provisional entry it moves.
+ * a re-sizing reports the new slot of every provisional entry it moves, also when its segments
+ * are grown by another thread's view of the table.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SEGMENT_FULL, SharedTable } from '../../checker/parallel/shared-table.js';
 
-type Op = { kind: 'insert'; hi: number; lo: number; provisional: boolean } | { kind: 'reserve'; room: number } | { kind: 'release'; hi: number; lo: number };
+type Op =
+  | { kind: 'insert'; hi: number; lo: number; provisional: boolean }
+  | { kind: 'reserve'; room: number; shared: boolean }
+  | { kind: 'release'; hi: number; lo: number };
 
 const key = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('insert' as const), hi: key.map(([h]) => h), lo: key.map(([, l]) => l), provisional: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reserve' as const), room: fc.integer({ min: 0, max: 3000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reserve' as const), room: fc.integer({ min: 0, max: 3000 }), shared: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), hi: fc.integer({ min: 0, max: 40 }), lo: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }) },
 );
 
@@ -28,7 +32,17 @@ describe('SharedTable (parallel explorer)', () => {
         let next = 0;
         for (const o of ops) {
           if (o.kind === 'reserve') {
-            table.reserve(o.room, (value, slot) => slots.set(value, slot));
+            const moved = (value: number, slot: number): void => void slots.set(value, slot);
+            if (!o.shared) {
+              table.reserve(o.room, moved);
+              continue;
+            }
+            // As between two levels: the segments to grow shared with another thread's view
+            // of the same buffers (every other one), then this view takes them up.
+            const other = new SharedTable(table.buffers);
+            const plan = table.growthFor(o.room);
+            for (let j = 0; j < plan.length; j += 2) (j % 4 === 0 ? table : other).growSegment(plan[j], plan[j + 1], moved);
+            table.refresh();
             continue;
           }
           const k = `${o.hi}:${o.lo}`;

@@ -5,6 +5,7 @@
  * over edges counts the concrete interleavings exactly (orbit-weighted counting).
  */
 import { TERMINAL, type StateGraph } from './core.js';
+import { Float64Chunks } from './grow.js';
 
 export type PathCounts =
   | {
@@ -38,8 +39,8 @@ class NumberCounts implements Counts<number> {
   readonly zero = 0;
   readonly one = 1;
   column(n: number): { get(i: number): number; set(i: number, v: number): void } {
-    const a = new Float64Array(n);
-    return { get: (i) => a[i], set: (i, v) => (a[i] = v) };
+    // In the let-go fingerprint table's memory when it is still there (grow.ts, `spare`).
+    return new Float64Chunks(n);
   }
   add(a: number, b: number): number | null {
     const s = a + b;

@@ -13,22 +13,67 @@ export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
   /** The entries as one array of exactly `length` entries (a copy). */
   toArray(): A;
 }
+
 /**
- * Gives a typed array's memory back now rather than at V8's next full collection. An array
- * buffer's memory goes when its object is collected; one that lived long is in the old
- * generation, which a full (mark-compact) collection sweeps, and that may come only after
- * tens of megabytes more (the fingerprint table let go at the end of a run was still resident
- * while the path counts were allocated). Moving the memory into a new buffer object that
- * nothing refers to (structured clone with transfer: no copy) leaves `view` empty (detached:
- * never use it again) and puts the memory under a young object that the next scavenge frees.
- * Not used during the search: freeing each outgrown segment at once cost 10% of CPU
- * (docs/explorer.md, "Memory per state").
+ * Memory let go that its owner could not give back at once, for the next counting columns
+ * built in this thread. The fingerprint table's segments are growable SharedArrayBuffers
+ * (fptable.ts), whose memory goes only when a full garbage collection finds them, and a run
+ * whose heap stays small may see none before it ends: the path counts allocated after the
+ * search (8 bytes a state) came on top of the let-go table (15 MB more on `full --messages 4
+ * --pops 4 --batch 1`). The table hands its buffers over here (`spare`); they are held weakly
+ * (a collection may still take them), and `Float64Chunks` cuts its chunks from them.
  */
-export function freeNow(view: ArrayBufferView): void {
-  const b = view.buffer;
-  // Only a plain ArrayBuffer can be transferred (and a page that is not cross-origin isolated
-  // has no SharedArrayBuffer to name).
-  if (b instanceof ArrayBuffer && b.byteLength > 0) structuredClone(b, { transfer: [b] });
+let spareBuffers: WeakRef<ArrayBufferLike>[] = [];
+
+/**
+ * Buffers nothing will read or write any more, to be reused (zeroed first) by the next
+ * `Float64Chunks`; they replace any spare buffers given before.
+ */
+export function spare(buffers: Iterable<ArrayBufferLike>): void {
+  spareBuffers = [...buffers].map((b) => new WeakRef(b));
+}
+
+/** Up to `count` zeroed float64 arrays of `length` entries cut from the spare buffers (which are used up). */
+function takeSpare(length: number, count: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  const bytes = length * 8;
+  const left: WeakRef<ArrayBufferLike>[] = [];
+  for (const ref of spareBuffers) {
+    const b = ref.deref();
+    if (b === undefined) continue;
+    let at = 0;
+    while (out.length < count && at + bytes <= b.byteLength) {
+      out.push(new Float64Array(b, at, length).fill(0));
+      at += bytes;
+    }
+    // A buffer partly cut stays whole in the chunks; one not cut at all stays spare.
+    if (at === 0) left.push(ref);
+  }
+  spareBuffers = left;
+  return out;
+}
+
+/** Entries of a Float64Chunks chunk. */
+const F64_SHIFT = 13;
+const F64_MASK = (1 << F64_SHIFT) - 1;
+
+/**
+ * A column of `length` float64 entries, all 0 to start with, in chunks of 8,192 (64 KiB)
+ * cut from spare memory when there is some, else allocated.
+ */
+export class Float64Chunks {
+  private readonly chunks: Float64Array[];
+  constructor(readonly length: number) {
+    const n = Math.ceil(length / (F64_MASK + 1));
+    this.chunks = takeSpare(F64_MASK + 1, n);
+    while (this.chunks.length < n) this.chunks.push(new Float64Array(F64_MASK + 1));
+  }
+  get(i: number): number {
+    return this.chunks[i >>> F64_SHIFT][i & F64_MASK];
+  }
+  set(i: number, v: number): void {
+    this.chunks[i >>> F64_SHIFT][i & F64_MASK] = v;
+  }
 }
 
 const SHIFT = 13;

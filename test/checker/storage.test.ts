@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
-import { EdgeDstColumn, EdgeStartColumn, FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
+import { EdgeDstColumn, EdgeStartColumn, FlagColumn, Float64Chunks, GrowInt32, GrowUint32, ParentColumn, spare, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { expectFifo } from '../fixtures/fifo.js';
@@ -430,8 +430,10 @@ describe('fingerprint table', () => {
     const half = fc.oneof(fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
     const op = fc.record({ insert: fc.boolean(), key: fc.nat({ max: 2000 }) });
     fc.assert(
-      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), (pool, ops) => {
-        const t = new FingerprintTable(2);
+      // A reserve of 1 slot: segments outgrow their buffers' address space and move (every
+      // 1.25^6 growths); the default reserve: they grow in place.
+      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), fc.constantFrom(1, undefined), (pool, ops, reserve) => {
+        const t = new FingerprintTable(2, reserve);
         const m = new Map<string, number>();
         const size = new TableSize();
         const perSegment = new Array<number>(SEGMENTS).fill(0);
@@ -541,13 +543,46 @@ describe('ParentColumn', () => {
   });
 });
 
-describe('freeNow', () => {
-  it('empties the array (its memory moved to an object nothing refers to)', () => {
-    const a = new Int32Array(1000).fill(7);
-    freeNow(a);
-    expect(a.length).toBe(0);
-    expect(a.buffer.byteLength).toBe(0);
-    freeNow(a);
+describe('Float64Chunks', () => {
+  it('reads and writes like a Float64Array, all 0 to start with, also when cut from spare memory', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.array(fc.integer({ min: 0, max: 200_000 }), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.nat(), fc.double({ noNaN: true })), { maxLength: 300 }),
+        (n, spareBytes, writes) => {
+          // Spare buffers full of garbage (what a let-go table leaves), some too small for a chunk.
+          spare(spareBytes.map((b) => new Uint8Array(b).fill(0xab).buffer));
+          const col = new Float64Chunks(n);
+          const want = new Float64Array(n);
+          expect(col.length).toBe(n);
+          for (let i = 0; i < n; i += 97) expect(col.get(i)).toBe(0);
+          if (n === 0) return;
+          for (const [i, v] of writes) {
+            col.set(i % n, v);
+            want[i % n] = v;
+          }
+          for (let i = 0; i < n; i++) if (col.get(i) !== want[i]) expect([i, col.get(i)]).toEqual([i, want[i]]);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('takes its chunks from the spare buffers, each chunk once', () => {
+    const big = new SharedArrayBuffer(3 * 65536 + 100);
+    new Uint8Array(big).fill(0xff);
+    spare([new ArrayBuffer(1000), big]);
+    const a = new Float64Chunks(20_000); // three chunks of 8,192: all of `big`'s
+    const b = new Float64Chunks(20_000); // none left: allocated
+    for (let i = 0; i < 20_000; i++) {
+      expect([a.get(i), b.get(i)]).toEqual([0, 0]);
+      a.set(i, i + 0.5);
+    }
+    const inBig = new Float64Array(big, 0, 3 * 8192);
+    expect(inBig[0]).toBe(0.5);
+    expect(inBig[19_999]).toBe(19_999.5);
+    for (let i = 0; i < 20_000; i++) expect(b.get(i)).toBe(0);
   });
 });
 

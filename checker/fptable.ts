@@ -16,7 +16,9 @@
  * waiting for one were about 24 MB of the peak resident set (docs/explorer.md, "Memory per
  * state"). A fixed-length view over a growable SharedArrayBuffer probes as fast as a plain
  * array; one over a resizable ArrayBuffer (which could be freed at once) about 40% slower on
- * Node 20. A segment's capacity is a function of the number
+ * Node 20. Where the runtime has no growable SharedArrayBuffer (the web app's page, which is
+ * not cross-origin isolated, has no SharedArrayBuffer at all) a segment is a plain buffer that
+ * a growth replaces. A segment's capacity is a function of the number
  * of fingerprints it holds (`capacityFor`), so the table's size is a function of the set of
  * fingerprints inserted, whatever the order and whatever the lookups: `TableSize` computes it
  * from the fingerprints alone (the parallel explorer reports the one-thread table's size
@@ -43,18 +45,31 @@ const RESERVE_SLOTS = 2 ** 20;
 const MAX_RESERVE_SLOTS = Math.floor(2 ** 32 / SLOT_BYTES);
 
 /**
- * A growable buffer for a segment of `cap` slots, with room to grow in place up to
- * `reserveSlots` or 4 × cap slots. A segment that outgrows it moves to a new buffer (once
- * every 1.25^6 growths at most, never on the runs measured).
+ * Whether this runtime has growable SharedArrayBuffers (Node 20 has; a browser page that is not
+ * cross-origin isolated, as the web app's, has no SharedArrayBuffer at all).
  */
-function segmentBuffer(cap: number, reserveSlots: number): GrowableShared {
+const GROWABLE = ((): boolean => {
+  try {
+    return growableShared(SLOT_BYTES, 2 * SLOT_BYTES).growable === true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * A buffer for a segment of `cap` slots: growable in place up to `reserveSlots` or 4 × cap
+ * slots (a segment that outgrows it moves to a new buffer, once every 1.25^6 growths at most,
+ * never on the runs measured), or, with `reserveSlots` 0, a plain one that a growth replaces.
+ */
+function segmentBuffer(cap: number, reserveSlots: number): ArrayBufferLike {
   if (cap > MAX_RESERVE_SLOTS) throw new Error(`fingerprint table: a segment of ${cap} slots is past the limit of ${MAX_RESERVE_SLOTS}`);
+  if (reserveSlots === 0) return new ArrayBuffer(cap * SLOT_BYTES);
   const reserve = Math.min(MAX_RESERVE_SLOTS, Math.max(reserveSlots, cap * 4));
   return growableShared(cap * SLOT_BYTES, reserve * SLOT_BYTES);
 }
 
 /** A fixed-length view over the whole of `buffer` as it is now (length-tracking views over growable buffers are slow). */
-function slotsView(buffer: SharedArrayBuffer): Int32Array {
+function slotsView(buffer: ArrayBufferLike): Int32Array {
   return new Int32Array(buffer, 0, buffer.byteLength >> 2);
 }
 
@@ -96,7 +111,7 @@ export function capacityFor(used: number, start = SEGMENT_START): number {
 export class FingerprintTable {
   /** Per segment: 3 words a slot (hi, lo, id + 1), a view over the whole of its buffer. */
   private readonly slots: Int32Array[] = [];
-  private readonly buffers: GrowableShared[] = [];
+  private readonly buffers: ArrayBufferLike[] = [];
   /** Where a growing segment's slots are copied aside (grown as segments grow; one for all). */
   private scratch = new Int32Array(0);
   private readonly caps = new Int32Array(SEGMENTS);
@@ -106,11 +121,13 @@ export class FingerprintTable {
 
   /**
    * @param segmentCapacity each segment's capacity to start with (at least 2).
-   * @param reserveSlots slots of address space each segment reserves to grow in place (tests make it small).
+   * @param reserveSlots slots of address space each segment reserves to grow in place (tests
+   *   make it small); 0: plain buffers, replaced at each growth (where there are no growable
+   *   SharedArrayBuffers).
    */
   constructor(
     segmentCapacity = SEGMENT_START,
-    private readonly reserveSlots = RESERVE_SLOTS,
+    private readonly reserveSlots = GROWABLE ? RESERVE_SLOTS : 0,
   ) {
     const cap = Math.max(2, segmentCapacity);
     for (let s = 0; s < SEGMENTS; s++) {
@@ -205,8 +222,9 @@ export class FingerprintTable {
     const old = this.scratch;
     old.set(this.slots[s]);
     let buffer = this.buffers[s];
-    if (cap * SLOT_BYTES <= buffer.maxByteLength) {
-      buffer.grow(cap * SLOT_BYTES);
+    const growable = buffer as GrowableShared;
+    if (growable.growable === true && cap * SLOT_BYTES <= growable.maxByteLength) {
+      growable.grow(cap * SLOT_BYTES);
       this.slots[s].fill(0);
     } else {
       buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots);

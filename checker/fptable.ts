@@ -57,13 +57,26 @@ const GROWABLE = ((): boolean => {
 })();
 
 /**
- * A buffer for a segment of `cap` slots: growable in place up to `reserveSlots` or 4 × cap
- * slots (a segment that outgrows it moves to a new buffer, once every 1.25^6 growths at most,
- * never on the runs measured), or, with `reserveSlots` 0, a plain one that a growth replaces.
+ * Segments smaller than this many slots (16 KiB; tables of up to about 70,000 states) are
+ * plain buffers, replaced at each growth. V8 frees a growable SharedArrayBuffer only at a full
+ * collection and does not count it as memory to collect for, so a process that runs thousands
+ * of small checks (the test suite, `popcheck serve`) would pile up their reservations (two
+ * memory mappings each, 128 a table) until the kernel's limit on mappings (65,530) made V8
+ * abort; a check big enough for growable segments allocates columns that V8 does count, so
+ * full collections come every few hundred such checks at most. The plain segments' garbage is
+ * at most 4 × 16 KiB × 64 = 4 MiB.
  */
-function segmentBuffer(cap: number, reserveSlots: number): ArrayBufferLike {
+const IN_PLACE_FROM_SLOTS = 1365;
+
+/**
+ * A buffer for a segment of `cap` slots: from `inPlaceFrom` slots on, growable in place up to
+ * `reserveSlots` or 4 × cap slots (a segment that outgrows it moves to a new buffer, once
+ * every 1.25^6 growths at most, never on the runs measured); below, or with `reserveSlots` 0,
+ * a plain one that a growth replaces.
+ */
+function segmentBuffer(cap: number, reserveSlots: number, inPlaceFrom: number): ArrayBufferLike {
   if (cap > MAX_RESERVE_SLOTS) throw new Error(`fingerprint table: a segment of ${cap} slots is past the limit of ${MAX_RESERVE_SLOTS}`);
-  if (reserveSlots === 0) return new ArrayBuffer(cap * SLOT_BYTES);
+  if (reserveSlots === 0 || cap < inPlaceFrom) return new ArrayBuffer(cap * SLOT_BYTES);
   const reserve = Math.min(MAX_RESERVE_SLOTS, Math.max(reserveSlots, cap * 4));
   return growableShared(cap * SLOT_BYTES, reserve * SLOT_BYTES);
 }
@@ -124,14 +137,16 @@ export class FingerprintTable {
    * @param reserveSlots slots of address space each segment reserves to grow in place (tests
    *   make it small); 0: plain buffers, replaced at each growth (where there are no growable
    *   SharedArrayBuffers).
+   * @param inPlaceFrom segments of this many slots and more grow in place (tests make it 0).
    */
   constructor(
     segmentCapacity = SEGMENT_START,
     private readonly reserveSlots = GROWABLE ? RESERVE_SLOTS : 0,
+    private readonly inPlaceFrom = IN_PLACE_FROM_SLOTS,
   ) {
     const cap = Math.max(2, segmentCapacity);
     for (let s = 0; s < SEGMENTS; s++) {
-      const b = segmentBuffer(cap, reserveSlots);
+      const b = segmentBuffer(cap, reserveSlots, inPlaceFrom);
       this.buffers.push(b);
       this.slots.push(slotsView(b));
       this.caps[s] = cap;
@@ -227,7 +242,7 @@ export class FingerprintTable {
       growable.grow(cap * SLOT_BYTES);
       this.slots[s].fill(0);
     } else {
-      buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots);
+      buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots, this.inPlaceFrom);
     }
     const a = slotsView(buffer);
     const end = 3 * cap;

@@ -455,12 +455,19 @@ describe('fingerprint table', () => {
   it('is a map from fingerprints to ids: same answers as a Map under any interleaving of lookups and inserts', () => {
     const half = fc.oneof(fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
     const op = fc.record({ insert: fc.boolean(), key: fc.nat({ max: 2000 }) });
+    // Segments growable from the start (in place from 0 slots): with a reserve of 1 slot they
+    // outgrow their buffers' address space and move (every 1.25^6 growths), with the default
+    // reserve they grow in place. Reserve 0: plain buffers, replaced at each growth (a runtime
+    // without growable SharedArrayBuffers); the default table: plain while small.
+    const kinds = [
+      () => new FingerprintTable(2, 1, 0),
+      () => new FingerprintTable(2, undefined, 0),
+      () => new FingerprintTable(2, 0),
+      () => new FingerprintTable(2),
+    ];
     fc.assert(
-      // A reserve of 1 slot: segments outgrow their buffers' address space and move (every
-      // 1.25^6 growths); the default reserve: they grow in place; 0: plain buffers, replaced
-      // at each growth (a runtime without growable SharedArrayBuffers).
-      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), fc.constantFrom(1, undefined, 0), (pool, ops, reserve) => {
-        const t = new FingerprintTable(2, reserve);
+      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), fc.nat(3), (pool, ops, kind) => {
+        const t = kinds[kind]();
         const m = new Map<string, number>();
         const size = new TableSize();
         const perSegment = new Array<number>(SEGMENTS).fill(0);

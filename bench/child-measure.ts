@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NODE_FLAGS } from '../cli/node-flags.js';
 
 export type RssMethod = { readonly kind: 'time'; readonly path: string } | { readonly kind: 'preload' };
 
@@ -76,7 +77,7 @@ const out = process.env.POPCHECK_BENCH_USAGE;
 if (isMainThread && out) process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(out, JSON.stringify({ maxRSS: u.maxRSS, cpu: u.userCPUTime + u.systemCPUTime })); });
 `;
 
-/** Runs `node script args...` and measures it; work files go to `workDir`. */
+/** Runs `node NODE_FLAGS script args...` (the CLI's V8 flags, as `popcheck` runs) and measures it; work files go to `workDir`. */
 export function runNodeChild(method: RssMethod, workDir: string, script: string, args: readonly string[]): ChildRun {
   const usage = join(workDir, 'usage.txt');
   rmSync(usage, { force: true });
@@ -85,12 +86,12 @@ export function runNodeChild(method: RssMethod, workDir: string, script: string,
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (method.kind === 'time') {
     cmd = method.path;
-    argv = ['-v', '-o', usage, process.execPath, script, ...args];
+    argv = ['-v', '-o', usage, process.execPath, ...NODE_FLAGS, script, ...args];
   } else {
     const preload = join(workDir, 'usage-preload.mjs');
     if (!existsSync(preload)) writeFileSync(preload, PRELOAD);
     cmd = process.execPath;
-    argv = ['--import', pathToFileURL(preload).href, script, ...args];
+    argv = [...NODE_FLAGS, '--import', pathToFileURL(preload).href, script, ...args];
     env.POPCHECK_BENCH_USAGE = usage;
   }
   const t0 = performance.now();

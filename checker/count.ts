@@ -5,6 +5,7 @@
  * over edges counts the concrete interleavings exactly (orbit-weighted counting).
  */
 import { TERMINAL, type StateGraph } from './core.js';
+import { ByteChunks, Float64Chunks } from './grow.js';
 
 export type PathCounts =
   | {
@@ -38,8 +39,8 @@ class NumberCounts implements Counts<number> {
   readonly zero = 0;
   readonly one = 1;
   column(n: number): { get(i: number): number; set(i: number, v: number): void } {
-    const a = new Float64Array(n);
-    return { get: (i) => a[i], set: (i, v) => (a[i] = v) };
+    // In the let-go fingerprint table's memory when it is still there (grow.ts, `spare`).
+    return new Float64Chunks(n);
   }
   add(a: number, b: number): number | null {
     const s = a + b;
@@ -71,18 +72,20 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
   const start = graph.edgeStart!;
   const dst = graph.edgeDst!;
   const flags = graph.flags;
-  // In-degrees, one byte a state: 255 means "see `indegMore`" (rare: a state with 255 or more
+  // In-degrees, one byte a state (like the counts, in the let-go table's memory when it is
+  // still there: grow.ts, `spare`): 255 means "see `indegMore`" (rare: a state with 255 or more
   // predecessors). Kahn's ready states are a stack, not a queue of every state: it holds only
   // the states whose predecessors are all done and that are not yet processed. Sums are exact
   // integers (or null once one would not be), so the order states are processed in does not
   // change any count.
-  const indeg = new Uint8Array(n);
+  const indeg = new ByteChunks(n);
   const indegMore = new Map<number, number>();
   for (let e = 0; e < dst.length; e++) {
     const v = dst.get(e);
-    if (indeg[v] < 254) indeg[v]++;
-    else if (indeg[v] === 254) {
-      indeg[v] = 255;
+    const d = indeg.get(v);
+    if (d < 254) indeg.set(v, d + 1);
+    else if (d === 254) {
+      indeg.set(v, 255);
       indegMore.set(v, 255);
     } else indegMore.set(v, indegMore.get(v)! + 1);
   }
@@ -104,7 +107,7 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
     all.set(v, k.one);
     for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
   }
-  for (let v = 0; v < n; v++) if (indeg[v] === 0) push(v);
+  for (let v = 0; v < n; v++) if (indeg.get(v) === 0) push(v);
   let done = 0;
   while (top > 0) {
     const u = ready[--top];
@@ -124,7 +127,8 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
         }
       }
       let left: number;
-      if (indeg[v] !== 255) left = --indeg[v];
+      const d = indeg.get(v);
+      if (d !== 255) indeg.set(v, (left = d - 1));
       else {
         left = indegMore.get(v)! - 1;
         indegMore.set(v, left);

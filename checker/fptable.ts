@@ -8,15 +8,24 @@
  * reads one cache line; linear probing within the segment.
  *
  * Each segment grows on its own, by a quarter, as soon as an insert takes it past 80% load:
- * every segment is 64–80% full, and a growth holds one old segment (a 64th of the table)
- * beside its new one, where a table in one piece holds the whole old table beside the new one
- * (2.25 times the table) while it rehashes. A segment's capacity is a function of the number
+ * every segment is 64–80% full. A segment is a growable SharedArrayBuffer (reserved address
+ * space, pages committed as it grows) and grows in place: its slots are copied aside into one
+ * scratch array the table reuses, the buffer grows, and they are inserted again. A segment
+ * reallocated instead left its old array to the garbage collector, and array memory goes back
+ * only at a full collection: on `full --messages 4 --pops 4 --batch 1` the outgrown segments
+ * waiting for one were about 24 MB of the peak resident set (docs/explorer.md, "Memory per
+ * state"). A fixed-length view over a growable SharedArrayBuffer probes as fast as a plain
+ * array; one over a resizable ArrayBuffer (which could be freed at once) about 40% slower on
+ * Node 20. Where the runtime has no growable SharedArrayBuffer (the web app's page, which is
+ * not cross-origin isolated, has no SharedArrayBuffer at all) a segment is a plain buffer that
+ * a growth replaces. A segment's capacity is a function of the number
  * of fingerprints it holds (`capacityFor`), so the table's size is a function of the set of
  * fingerprints inserted, whatever the order and whatever the lookups: `TableSize` computes it
  * from the fingerprints alone (the parallel explorer reports the one-thread table's size
  * with it).
  */
-import { freeNow } from './grow.js';
+import { spare } from './grow.js';
+import { growableShared, type GrowableShared } from './parallel/growable.js';
 
 export const SEGMENT_BITS = 6;
 export const SEGMENTS = 1 << SEGMENT_BITS;
@@ -27,6 +36,55 @@ const LOW_SCALE = 2 ** LOW_BITS;
 const SEGMENT_START = 16;
 /** Bytes of a slot. */
 export const SLOT_BYTES = 12;
+/**
+ * A segment's address space is reserved for at least this many slots (12 MiB: 768 MiB of
+ * address space for the table, committed only as it grows), or four times its capacity.
+ */
+const RESERVE_SLOTS = 2 ** 20;
+/** The most slots a growable buffer holds (Node 20's V8 accepts at most 4 GiB). */
+const MAX_RESERVE_SLOTS = Math.floor(2 ** 32 / SLOT_BYTES);
+
+/**
+ * Whether this runtime has growable SharedArrayBuffers (Node 20 has; a browser page that is not
+ * cross-origin isolated, as the web app's, has no SharedArrayBuffer at all).
+ */
+const GROWABLE = ((): boolean => {
+  try {
+    return growableShared(SLOT_BYTES, 2 * SLOT_BYTES).growable === true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * Segments smaller than this many slots (16 KiB; tables of up to about 70,000 states) are
+ * plain buffers, replaced at each growth. V8 frees a growable SharedArrayBuffer only at a full
+ * collection and does not count it as memory to collect for, so a process that runs thousands
+ * of small checks (the test suite, `popcheck serve`) would pile up their reservations (two
+ * memory mappings each, 128 a table) until the kernel's limit on mappings (65,530) made V8
+ * abort; a check big enough for growable segments allocates columns that V8 does count, so
+ * full collections come every few hundred such checks at most. The plain segments' garbage is
+ * at most 4 × 16 KiB × 64 = 4 MiB.
+ */
+const IN_PLACE_FROM_SLOTS = 1365;
+
+/**
+ * A buffer for a segment of `cap` slots: from `inPlaceFrom` slots on, growable in place up to
+ * `reserveSlots` or 4 × cap slots (a segment that outgrows it moves to a new buffer, once
+ * every 1.25^6 growths at most, never on the runs measured); below, or with `reserveSlots` 0,
+ * a plain one that a growth replaces.
+ */
+function segmentBuffer(cap: number, reserveSlots: number, inPlaceFrom: number): ArrayBufferLike {
+  if (cap > MAX_RESERVE_SLOTS) throw new Error(`fingerprint table: a segment of ${cap} slots is past the limit of ${MAX_RESERVE_SLOTS}`);
+  if (reserveSlots === 0 || cap < inPlaceFrom) return new ArrayBuffer(cap * SLOT_BYTES);
+  const reserve = Math.min(MAX_RESERVE_SLOTS, Math.max(reserveSlots, cap * 4));
+  return growableShared(cap * SLOT_BYTES, reserve * SLOT_BYTES);
+}
+
+/** A fixed-length view over the whole of `buffer` as it is now (length-tracking views over growable buffers are slow). */
+function slotsView(buffer: ArrayBufferLike): Int32Array {
+  return new Int32Array(buffer, 0, buffer.byteLength >> 2);
+}
 
 /** The 32-bit mix of a fingerprint's halves that chooses its segment and home slot. */
 export function mix(hi: number, lo: number): number {
@@ -64,18 +122,33 @@ export function capacityFor(used: number, start = SEGMENT_START): number {
 }
 
 export class FingerprintTable {
-  /** Per segment: 3 words a slot (hi, lo, id + 1). */
+  /** Per segment: 3 words a slot (hi, lo, id + 1), a view over the whole of its buffer. */
   private readonly slots: Int32Array[] = [];
+  private readonly buffers: ArrayBufferLike[] = [];
+  /** Where a growing segment's slots are copied aside (grown as segments grow; one for all). */
+  private scratch = new Int32Array(0);
   private readonly caps = new Int32Array(SEGMENTS);
   private readonly used = new Int32Array(SEGMENTS);
   private count = 0;
   private totalSlots = 0;
 
-  /** @param segmentCapacity each segment's capacity to start with (at least 2). */
-  constructor(segmentCapacity = SEGMENT_START) {
+  /**
+   * @param segmentCapacity each segment's capacity to start with (at least 2).
+   * @param reserveSlots slots of address space each segment reserves to grow in place (tests
+   *   make it small); 0: plain buffers, replaced at each growth (where there are no growable
+   *   SharedArrayBuffers).
+   * @param inPlaceFrom segments of this many slots and more grow in place (tests make it 0).
+   */
+  constructor(
+    segmentCapacity = SEGMENT_START,
+    private readonly reserveSlots = GROWABLE ? RESERVE_SLOTS : 0,
+    private readonly inPlaceFrom = IN_PLACE_FROM_SLOTS,
+  ) {
     const cap = Math.max(2, segmentCapacity);
     for (let s = 0; s < SEGMENTS; s++) {
-      this.slots.push(new Int32Array(3 * cap));
+      const b = segmentBuffer(cap, reserveSlots, inPlaceFrom);
+      this.buffers.push(b);
+      this.slots.push(slotsView(b));
       this.caps[s] = cap;
     }
     this.totalSlots = SEGMENTS * cap;
@@ -143,22 +216,37 @@ export class FingerprintTable {
     }
   }
 
-  /** Lets every segment go, its memory at once (see freeNow); the table must not be used again. */
+  /**
+   * Lets every segment go, handing its memory over to the path counter (grow.ts, `spare`:
+   * a growable SharedArrayBuffer goes only at a full collection); the table must not be used again.
+   */
   release(): void {
-    for (let s = 0; s < SEGMENTS; s++) {
-      freeNow(this.slots[s]);
-      this.slots[s] = new Int32Array(0);
-    }
+    spare(this.buffers);
+    for (let s = 0; s < SEGMENTS; s++) this.slots[s] = new Int32Array(0);
+    this.buffers.length = 0;
+    this.scratch = new Int32Array(0);
   }
 
+  /** Grows segment s in place to the capacity that holds its count (see the header). */
   private grow(s: number): void {
-    const old = this.slots[s];
     let cap = this.caps[s];
     const used = this.used[s];
     while (mustGrow(used, cap)) cap = grown(cap);
-    const a = new Int32Array(3 * cap);
+    const n = 3 * this.caps[s];
+    if (this.scratch.length < n) this.scratch = new Int32Array(Math.ceil(n * 1.25));
+    const old = this.scratch;
+    old.set(this.slots[s]);
+    let buffer = this.buffers[s];
+    const growable = buffer as GrowableShared;
+    if (growable.growable === true && cap * SLOT_BYTES <= growable.maxByteLength) {
+      growable.grow(cap * SLOT_BYTES);
+      this.slots[s].fill(0);
+    } else {
+      buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots, this.inPlaceFrom);
+    }
+    const a = slotsView(buffer);
     const end = 3 * cap;
-    for (let j = 0; j < old.length; j += 3) {
+    for (let j = 0; j < n; j += 3) {
       const id = old[j + 2];
       if (id === 0) continue;
       const hi = old[j];

@@ -13,22 +13,86 @@ export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
   /** The entries as one array of exactly `length` entries (a copy). */
   toArray(): A;
 }
+
 /**
- * Gives a typed array's memory back now rather than at V8's next full collection. An array
- * buffer's memory goes when its object is collected; one that lived long is in the old
- * generation, which a full (mark-compact) collection sweeps, and that may come only after
- * tens of megabytes more (the fingerprint table let go at the end of a run was still resident
- * while the path counts were allocated). Moving the memory into a new buffer object that
- * nothing refers to (structured clone with transfer: no copy) leaves `view` empty (detached:
- * never use it again) and puts the memory under a young object that the next scavenge frees.
- * Not used during the search: freeing each outgrown segment at once cost 10% of CPU
- * (docs/explorer.md, "Memory per state").
+ * Memory let go that its owner could not give back at once, for the next counting columns
+ * built in this thread. The fingerprint table's segments are growable SharedArrayBuffers
+ * (fptable.ts), whose memory goes only when a full garbage collection finds them, and a run
+ * whose heap stays small may see none before it ends: the path counts allocated after the
+ * search (8 bytes a state) came on top of the let-go table (15 MB more on `full --messages 4
+ * --pops 4 --batch 1`). The table hands its buffers over here (`spare`); they are held weakly
+ * (a collection may still take them), and `Float64Chunks` and `ByteChunks` (the counting
+ * pass's counts and in-degrees) cut their chunks from them.
  */
-export function freeNow(view: ArrayBufferView): void {
-  const b = view.buffer;
-  // Only a plain ArrayBuffer can be transferred (and a page that is not cross-origin isolated
-  // has no SharedArrayBuffer to name).
-  if (b instanceof ArrayBuffer && b.byteLength > 0) structuredClone(b, { transfer: [b] });
+let spareBuffers: WeakRef<ArrayBufferLike>[] = [];
+
+/**
+ * Buffers nothing will read or write any more, to be reused (zeroed first) by the next
+ * `Float64Chunks` and `ByteChunks`; they replace any spare buffers given before.
+ */
+export function spare(buffers: Iterable<ArrayBufferLike>): void {
+  spareBuffers = [...buffers].map((b) => new WeakRef(b));
+}
+
+/** Up to `count` pieces of `bytes` bytes cut from the spare buffers (which are used up), in order. */
+function takeSpare(bytes: number, count: number): { buffer: ArrayBufferLike; at: number }[] {
+  const out: { buffer: ArrayBufferLike; at: number }[] = [];
+  const left: WeakRef<ArrayBufferLike>[] = [];
+  for (const ref of spareBuffers) {
+    const b = ref.deref();
+    if (b === undefined) continue;
+    let at = 0;
+    while (out.length < count && at + bytes <= b.byteLength) {
+      out.push({ buffer: b, at });
+      at += bytes;
+    }
+    // A buffer partly cut stays whole in the chunks; one not cut at all stays spare.
+    if (at === 0) left.push(ref);
+  }
+  spareBuffers = left;
+  return out;
+}
+
+/** Entries of a spare-memory column's chunk. */
+const SPARE_SHIFT = 13;
+const SPARE_MASK = (1 << SPARE_SHIFT) - 1;
+
+/**
+ * A column of `length` float64 entries, all 0 to start with, in chunks of 8,192 (64 KiB)
+ * cut from spare memory when there is some, else allocated.
+ */
+export class Float64Chunks {
+  private readonly chunks: Float64Array[];
+  constructor(readonly length: number) {
+    const n = Math.ceil(length / (SPARE_MASK + 1));
+    this.chunks = takeSpare(8 * (SPARE_MASK + 1), n).map(({ buffer, at }) => new Float64Array(buffer, at, SPARE_MASK + 1).fill(0));
+    while (this.chunks.length < n) this.chunks.push(new Float64Array(SPARE_MASK + 1));
+  }
+  get(i: number): number {
+    return this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK];
+  }
+  set(i: number, v: number): void {
+    this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK] = v;
+  }
+}
+
+/**
+ * A column of `length` bytes, all 0 to start with, in chunks of 8,192 cut from spare memory
+ * when there is some, else allocated.
+ */
+export class ByteChunks {
+  private readonly chunks: Uint8Array[];
+  constructor(readonly length: number) {
+    const n = Math.ceil(length / (SPARE_MASK + 1));
+    this.chunks = takeSpare(SPARE_MASK + 1, n).map(({ buffer, at }) => new Uint8Array(buffer, at, SPARE_MASK + 1).fill(0));
+    while (this.chunks.length < n) this.chunks.push(new Uint8Array(SPARE_MASK + 1));
+  }
+  get(i: number): number {
+    return this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK];
+  }
+  set(i: number, v: number): void {
+    this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK] = v;
+  }
 }
 
 const SHIFT = 13;
@@ -141,58 +205,93 @@ export class ViaColumn implements IntColumn {
   }
 }
 
+/** Flag words whose only bits are 0-6 and 31 (TERMINAL) fit in 8 bits: bit 7 stands for 31. */
+const BYTE_FLAGS = 0x8000007f;
 /** Flag words whose only bits are 0-14 and 31 (TERMINAL) fit in 16 bits: bit 15 stands for 31. */
 const NARROW_FLAGS = 0x80007fff;
 
 /**
- * The flag word of each state: two bytes a state while no flag uses bits 15-30 (15 invariants,
- * and the terminal bit), four from the first that does.
+ * The flag word of each state: one byte a state while no flag uses bits 7-30 (7 invariants,
+ * and the terminal bit), two while none uses bits 15-30 (15 invariants), four from the first
+ * that does; every chunk is widened at once, at the first word that does not fit.
  */
 export class FlagColumn implements IntColumn<Uint32Array> {
-  private narrow: Uint16Array[] | null = [];
+  private byte: Uint8Array[] | null = [];
+  private narrow: Uint16Array[] | null = null;
   private readonly wide = new GrowUint32();
   length = 0;
 
   push(v: number): void {
-    const chunks = this.narrow;
-    if (chunks !== null && (v & ~NARROW_FLAGS) === 0) {
-      const c = this.length >>> SHIFT;
-      if (c === chunks.length) chunks.push(new Uint16Array(CHUNK));
-      chunks[c][this.length & MASK] = toNarrow(v);
+    const i = this.length;
+    const c = i >>> SHIFT;
+    if ((v & ~BYTE_FLAGS) === 0 && this.byte !== null) {
+      if (c === this.byte.length) this.byte.push(new Uint8Array(CHUNK));
+      this.byte[c][i & MASK] = toByte(v);
     } else {
-      if (chunks !== null) this.widen();
-      this.wide.push(v >>> 0);
+      this.fit(v);
+      const chunks = this.narrow;
+      if (chunks !== null) {
+        if (c === chunks.length) chunks.push(new Uint16Array(CHUNK));
+        chunks[c][i & MASK] = toNarrow(v);
+      } else {
+        this.wide.push(v >>> 0);
+      }
     }
-    this.length++;
+    this.length = i + 1;
   }
   get(i: number): number {
-    const chunks = this.narrow;
-    return chunks !== null ? fromNarrow(chunks[i >>> SHIFT][i & MASK]) : this.wide.get(i);
+    if (this.byte !== null) return fromByte(this.byte[i >>> SHIFT][i & MASK]);
+    if (this.narrow !== null) return fromNarrow(this.narrow[i >>> SHIFT][i & MASK]);
+    return this.wide.get(i);
   }
   /** ORs `bits` into entry i. */
   or(i: number, bits: number): void {
-    const chunks = this.narrow;
-    if (chunks !== null && (bits & ~NARROW_FLAGS) === 0) {
-      chunks[i >>> SHIFT][i & MASK] |= toNarrow(bits);
+    if ((bits & ~BYTE_FLAGS) === 0 && this.byte !== null) {
+      this.byte[i >>> SHIFT][i & MASK] |= toByte(bits);
       return;
     }
-    if (chunks !== null) this.widen();
-    this.wide.or(i, bits);
+    this.fit(bits);
+    if (this.narrow !== null) this.narrow[i >>> SHIFT][i & MASK] |= toNarrow(bits);
+    else this.wide.or(i, bits);
   }
   get bytes(): number {
-    return this.narrow !== null ? this.narrow.length * CHUNK * 2 : this.wide.bytes;
+    if (this.byte !== null) return this.byte.length * CHUNK;
+    if (this.narrow !== null) return this.narrow.length * CHUNK * 2;
+    return this.wide.bytes;
   }
   toArray(): Uint32Array<ArrayBuffer> {
-    if (this.narrow === null) return this.wide.toArray();
     const out = new Uint32Array(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = fromNarrow(this.narrow[i >>> SHIFT][i & MASK]);
+    for (let i = 0; i < this.length; i++) out[i] = this.get(i);
     return out;
   }
-  private widen(): void {
-    const chunks = this.narrow!;
-    this.narrow = null;
-    for (let i = 0; i < this.length; i++) this.wide.push(fromNarrow(chunks[i >>> SHIFT][i & MASK]));
+  /** Widens the column, if it must, so that it can hold `v`'s bits. */
+  private fit(v: number): void {
+    const wide = (v & ~NARROW_FLAGS) !== 0;
+    const bytes = this.byte;
+    if (bytes !== null) {
+      if ((v & ~BYTE_FLAGS) === 0) return;
+      this.byte = null;
+      if (!wide) {
+        this.narrow = bytes.map((chunk) => Uint16Array.from(chunk, (b) => toNarrow(fromByte(b))));
+        return;
+      }
+      for (let i = 0; i < this.length; i++) this.wide.push(fromByte(bytes[i >>> SHIFT][i & MASK]));
+      return;
+    }
+    const narrow = this.narrow;
+    if (narrow !== null && wide) {
+      this.narrow = null;
+      for (let i = 0; i < this.length; i++) this.wide.push(fromNarrow(narrow[i >>> SHIFT][i & MASK]));
+    }
   }
+}
+
+function toByte(v: number): number {
+  return (v & 0x7f) | ((v >>> 31) << 7);
+}
+
+function fromByte(n: number): number {
+  return ((n & 0x7f) | ((n >>> 7) << 31)) >>> 0;
 }
 
 function toNarrow(v: number): number {

@@ -207,7 +207,8 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     const n = nCand;
     // Group the candidates by fingerprint in a hash table of the buffer's size: dsts[c] =
     // -1 - (the group's first candidate), which comes first in generation order.
-    const groups = new FingerprintTable(Math.ceil(n / 64 / 0.7) + 2);
+    // Sized for all n at once (it never grows): plain segments (fptable.ts, reserveSlots 0).
+    const groups = new FingerprintTable(Math.ceil(n / 64 / 0.7) + 2, 0);
     let u = 0;
     for (let c = 0; c < n; c++) {
       const r = groups.getOrInsert(his[c], los[c], c);

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * Binds the CLI to the process. Exit codes: 0 holds, 1 violated, 2 usage or input error,
  * 3 incomplete, 70 internal error (cli/errors.ts).
@@ -6,6 +6,11 @@
  * SIGINT and SIGTERM ask a running check to stop: it prints the report so far (verdict
  * incomplete, stopReason interrupted) and exits 3; a second signal exits at once (130/143).
  * A closed stdout or stderr (`popcheck check | head`) ends the output quietly.
+ *
+ * The shebang runs node with the CLI's V8 flags (cli/node-flags.ts: a young generation of 2
+ * MiB semi-spaces). `env -S` is GNU coreutils 8.30 or later, macOS and the BSDs (npm's
+ * Windows shims read it too); where env has no -S (BusyBox), run `node
+ * --max-semi-space-size=2 dist/cli/main.js`.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { run } from './run.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
-import { EdgeDstColumn, EdgeStartColumn, FlagColumn, freeNow, GrowInt32, GrowUint32, ParentColumn, ViaColumn } from '../../checker/grow.js';
+import { ByteChunks, EdgeDstColumn, EdgeStartColumn, FlagColumn, Float64Chunks, GrowInt32, GrowUint32, ParentColumn, spare, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { expectFifo } from '../fixtures/fifo.js';
@@ -324,12 +324,33 @@ describe('column edge cases', () => {
     pushed.push(1 << 15);
     expect([pushed.get(0), pushed.get(1)]).toEqual([1, 1 << 15]);
     expect(pushed.bytes).toBe(8192 * 4);
+
+    // One byte a state while only bits 0-6 and the terminal bit are used; 2 from bit 7 on.
+    const small = new FlagColumn();
+    for (let i = 0; i < 8193; i++) small.push(i % 3 === 0 ? TERMINAL : 1 << (i % 7));
+    expect(small.bytes).toBe(2 * 8192);
+    small.or(4, (1 << 6) | TERMINAL);
+    expect(small.get(4)).toBe(((1 << 4) | (1 << 6) | TERMINAL) >>> 0);
+    expect(small.bytes).toBe(2 * 8192);
+    small.or(8, 1 << 9);
+    expect([small.get(8), small.get(9), small.get(8192)]).toEqual([(1 << 1) | (1 << 9), TERMINAL >>> 0, 1 << (8192 % 7)]);
+    expect(small.bytes).toBe(2 * 8192 * 2);
+    small.push(1 << 12);
+    expect(small.get(8193)).toBe(1 << 12);
+    expect(small.bytes).toBe(2 * 8192 * 2);
+    const jump = new FlagColumn();
+    jump.push(TERMINAL | 3);
+    jump.or(0, 1 << 30);
+    expect(jump.get(0)).toBe((TERMINAL | 3 | (1 << 30)) >>> 0);
+    expect(jump.bytes).toBe(8192 * 4);
   });
 });
 
 describe('narrow columns', () => {
   it('keep event indices and flag words exactly, widening at the first value that does not fit', () => {
     const flagWord = fc.oneof(
+      fc.integer({ min: 0, max: 0x7f }).map((v) => v >>> 0),
+      fc.integer({ min: 0, max: 0x7f }).map((v) => (v | TERMINAL) >>> 0),
       fc.integer({ min: 0, max: 0x7fff }).map((v) => v >>> 0),
       fc.integer({ min: 0, max: 0x7fff }).map((v) => (v | TERMINAL) >>> 0),
       fc.integer({ min: 0, max: 30 }).map((b) => (1 << b) >>> 0),
@@ -370,6 +391,11 @@ describe('narrow columns', () => {
           if (vr.every((v) => v < 255)) expect(via.bytes).toBe(Math.ceil(vr.length / 8192) * 8192);
           else expect(via.bytes).toBeGreaterThanOrEqual(4 * vr.length);
           expect(narrowBytes).toBeLessThanOrEqual(Math.ceil(prefill / 8192) * 8192);
+          // Flags: 1, 2 or 4 bytes a state, as the widest word stored so far needs.
+          const chunks = Math.ceil(fr.length / 8192);
+          if (fr.every((f) => (f & ~0x8000007f) === 0)) expect(flags.bytes).toBe(chunks * 8192);
+          else if (fr.every((f) => (f & ~0x80007fff) === 0)) expect(flags.bytes).toBe(chunks * 8192 * 2);
+          else expect(flags.bytes).toBeGreaterThanOrEqual(4 * fr.length);
         },
       ),
       { numRuns: 120 },
@@ -429,9 +455,19 @@ describe('fingerprint table', () => {
   it('is a map from fingerprints to ids: same answers as a Map under any interleaving of lookups and inserts', () => {
     const half = fc.oneof(fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
     const op = fc.record({ insert: fc.boolean(), key: fc.nat({ max: 2000 }) });
+    // Segments growable from the start (in place from 0 slots): with a reserve of 1 slot they
+    // outgrow their buffers' address space and move (every 1.25^6 growths), with the default
+    // reserve they grow in place. Reserve 0: plain buffers, replaced at each growth (a runtime
+    // without growable SharedArrayBuffers); the default table: plain while small.
+    const kinds = [
+      () => new FingerprintTable(2, 1, 0),
+      () => new FingerprintTable(2, undefined, 0),
+      () => new FingerprintTable(2, 0),
+      () => new FingerprintTable(2),
+    ];
     fc.assert(
-      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), (pool, ops) => {
-        const t = new FingerprintTable(2);
+      fc.property(fc.array(fc.tuple(half, half), { minLength: 1, maxLength: 400 }), fc.array(op, { maxLength: 6000 }), fc.nat(3), (pool, ops, kind) => {
+        const t = kinds[kind]();
         const m = new Map<string, number>();
         const size = new TableSize();
         const perSegment = new Array<number>(SEGMENTS).fill(0);
@@ -541,14 +577,53 @@ describe('ParentColumn', () => {
   });
 });
 
-describe('freeNow', () => {
-  it('empties the array (its memory moved to an object nothing refers to)', () => {
-    const a = new Int32Array(1000).fill(7);
-    freeNow(a);
-    expect(a.length).toBe(0);
-    expect(a.buffer.byteLength).toBe(0);
-    freeNow(a);
-  });
+describe('Float64Chunks and ByteChunks', () => {
+  const kinds = [
+    { name: 'Float64Chunks', make: (n: number) => new Float64Chunks(n), value: fc.double({ noNaN: true }), bytes: 8 },
+    { name: 'ByteChunks', make: (n: number) => new ByteChunks(n), value: fc.integer({ min: 0, max: 255 }), bytes: 1 },
+  ];
+  for (const { name, make, value, bytes } of kinds) {
+    it(`${name} reads and writes like a typed array, all 0 to start with, also when cut from spare memory`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 40_000 }),
+          fc.array(fc.integer({ min: 0, max: 200_000 }), { maxLength: 5 }),
+          fc.array(fc.tuple(fc.nat(), value), { maxLength: 300 }),
+          (n, spareBytes, writes) => {
+            // Spare buffers full of garbage (what a let-go table leaves), some too small for a chunk.
+            spare(spareBytes.map((b) => new Uint8Array(b).fill(0xab).buffer));
+            const col = make(n);
+            const want = new Map<number, number>();
+            expect(col.length).toBe(n);
+            for (let i = 0; i < n; i += 97) expect(col.get(i)).toBe(0);
+            if (n === 0) return;
+            for (const [i, v] of writes) {
+              col.set(i % n, v);
+              want.set(i % n, v);
+            }
+            for (let i = 0; i < n; i++) if (col.get(i) !== (want.get(i) ?? 0)) expect([i, col.get(i)]).toEqual([i, want.get(i) ?? 0]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    it(`${name} takes its chunks from the spare buffers, each chunk once`, () => {
+      const chunk = 8192 * bytes;
+      const big = new SharedArrayBuffer(3 * chunk + 100);
+      new Uint8Array(big).fill(0xff);
+      spare([new ArrayBuffer(chunk - 1), big]);
+      const a = make(20_000); // three chunks of 8,192: all of `big`'s
+      const b = make(20_000); // none left: allocated
+      for (let i = 0; i < 20_000; i++) {
+        expect([a.get(i), b.get(i)]).toEqual([0, 0]);
+        a.set(i, (i % 200) + 1);
+      }
+      const inBig = bytes === 8 ? new Float64Array(big, 0, 3 * 8192) : new Uint8Array(big, 0, 3 * 8192);
+      expect([inBig[0], inBig[19_999]]).toEqual([1, (19_999 % 200) + 1]);
+      for (let i = 0; i < 20_000; i++) expect(b.get(i)).toBe(0);
+    });
+  }
 });
 
 describe('edge columns', () => {

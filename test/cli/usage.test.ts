@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../../cli/node-flags.js';
 import { run } from '../../cli/run.js';
 import { BIN, bin, cli, ROOT } from './helpers.js';
 
@@ -32,6 +33,10 @@ describe('help, version and exit codes', () => {
     expect(statSync(BIN).mode & 0o111).toBe(0o111);
     const version = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version;
     expect(execFileSync(BIN, ['--version'], { encoding: 'utf8' })).toBe(`popcheck ${version}\n`);
+    // The shebang gives node the CLI's V8 flags (the ones the benchmark runs its children with).
+    const shebang = `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`;
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(shebang);
+    expect(readFileSync(`${ROOT}cli/main.ts`, 'utf8').split('\n')[0]).toBe(shebang);
   });
 
   it('the binary: replay --help and bugs --help exit 0', () => {

@@ -1,0 +1,14 @@
+/**
+ * The V8 flags the CLI runs with. The shebang line of cli/main.ts passes them to node
+ * (`#!/usr/bin/env -S node FLAGS`: what `npx popcheck` and the installed `popcheck` run), and
+ * the benchmark's child processes run with them too (bench/child-measure.ts), so that it
+ * measures what users run; test/cli/usage.test.ts checks that the shebang says the same.
+ *
+ * `--max-semi-space-size=2`: V8's young generation is two semi-spaces, which it grows to 16
+ * MiB each on a program that allocates as fast as the explorer's model does (about 130 MB of
+ * short-lived objects a second), and they stay resident. At 2 MiB a semi-space, `full
+ * --messages 4 --pops 4 --batch 1` peaks about 13 MB lower (115,000–117,600 against
+ * 128,600–131,000 KiB), for four times as many scavenges, each as cheap (about 2% of CPU;
+ * docs/explorer.md, "Memory per state"). 1 MiB saves no more and costs twice that.
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];

@@ -15,7 +15,7 @@
  * step's own. The records are the same bytes as a comparison of every word gives.
  */
 import { fingerprint64, fingerprintSeeds, fingerprintWord } from './fingerprint.js';
-import { applyRecord, encodeRecord, maxRecordBytes, recordWords, writePair } from './record.js';
+import { applyRecord, closeRecord, encodeRecord, maxRecordBytes, recordWords, writePair } from './record.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -130,9 +130,7 @@ export class PackedQueue {
         k++;
       }
     }
-    out[at] = k & 0xff;
-    out[at + 1] = k >>> 8;
-    return o - at;
+    return closeRecord(out, at, k, o);
   }
 
   /**

@@ -24,6 +24,14 @@ export function encodeRecord(src: Int32Array, base: Int32Array, words: number, o
     prev = i;
     k++;
   }
+  return closeRecord(out, at, k, o);
+}
+
+/**
+ * Ends a record begun at out[at] whose k pairs run up to out[o]: writes k into its two header
+ * bytes; returns the record's length in bytes.
+ */
+export function closeRecord(out: Uint8Array, at: number, k: number, o: number): number {
   out[at] = k & 0xff;
   out[at + 1] = k >>> 8;
   return o - at;

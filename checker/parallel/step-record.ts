@@ -10,7 +10,7 @@
  *
  * The bytes are exactly encodeRecord(w, base)'s (test/checker/parallel-step-record.test.ts).
  */
-import { writePair } from '../record.js';
+import { closeRecord, writePair } from '../record.js';
 
 const END = 0x7fffffff;
 
@@ -75,9 +75,7 @@ export function encodeAt(
     prev = q;
     k++;
   }
-  out[at] = k & 0xff;
-  out[at + 1] = k >>> 8;
-  return o - at;
+  return closeRecord(out, at, k, o);
 }
 
 /** Writes the positions where a[0, words) and b[0, words) differ into `out`, in order; returns how many. */

@@ -53,45 +53,40 @@ function takeSpare(bytes: number, count: number): { buffer: ArrayBufferLike; at:
   return out;
 }
 
-/** Entries of a spare-memory column's chunk. */
-const SPARE_SHIFT = 13;
-const SPARE_MASK = (1 << SPARE_SHIFT) - 1;
-
 /**
- * A column of `length` float64 entries, all 0 to start with, in chunks of 8,192 (64 KiB)
- * cut from spare memory when there is some, else allocated.
+ * A column of `length` entries, all 0 to start with, in chunks of 8,192 cut from spare memory
+ * when there is some, else allocated; `view` makes a chunk's array of `n` entries at byte `at`.
  */
-export class Float64Chunks {
-  private readonly chunks: Float64Array[];
-  constructor(readonly length: number) {
-    const n = Math.ceil(length / (SPARE_MASK + 1));
-    this.chunks = takeSpare(8 * (SPARE_MASK + 1), n).map(({ buffer, at }) => new Float64Array(buffer, at, SPARE_MASK + 1).fill(0));
-    while (this.chunks.length < n) this.chunks.push(new Float64Array(SPARE_MASK + 1));
+abstract class SpareChunks<A extends Float64Array | Uint8Array> {
+  private readonly chunks: A[];
+  constructor(
+    readonly length: number,
+    entryBytes: number,
+    view: (buffer: ArrayBufferLike, at: number, n: number) => A,
+  ) {
+    const n = Math.ceil(length / CHUNK);
+    this.chunks = takeSpare(entryBytes * CHUNK, n).map(({ buffer, at }) => view(buffer, at, CHUNK).fill(0) as A);
+    while (this.chunks.length < n) this.chunks.push(view(new ArrayBuffer(entryBytes * CHUNK), 0, CHUNK));
   }
   get(i: number): number {
-    return this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK];
+    return this.chunks[i >>> SHIFT][i & MASK];
   }
   set(i: number, v: number): void {
-    this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK] = v;
+    this.chunks[i >>> SHIFT][i & MASK] = v;
   }
 }
 
-/**
- * A column of `length` bytes, all 0 to start with, in chunks of 8,192 cut from spare memory
- * when there is some, else allocated.
- */
-export class ByteChunks {
-  private readonly chunks: Uint8Array[];
-  constructor(readonly length: number) {
-    const n = Math.ceil(length / (SPARE_MASK + 1));
-    this.chunks = takeSpare(SPARE_MASK + 1, n).map(({ buffer, at }) => new Uint8Array(buffer, at, SPARE_MASK + 1).fill(0));
-    while (this.chunks.length < n) this.chunks.push(new Uint8Array(SPARE_MASK + 1));
+/** The counting pass's counts: float64 entries (see SpareChunks). */
+export class Float64Chunks extends SpareChunks<Float64Array> {
+  constructor(length: number) {
+    super(length, 8, (b, at, n) => new Float64Array(b, at, n));
   }
-  get(i: number): number {
-    return this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK];
-  }
-  set(i: number, v: number): void {
-    this.chunks[i >>> SPARE_SHIFT][i & SPARE_MASK] = v;
+}
+
+/** The counting pass's in-degrees: byte entries (see SpareChunks). */
+export class ByteChunks extends SpareChunks<Uint8Array> {
+  constructor(length: number) {
+    super(length, 1, (b, at, n) => new Uint8Array(b, at, n));
   }
 }
 

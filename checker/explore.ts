@@ -7,7 +7,7 @@
  * that reached it; counterexamples are rebuilt by replay.
  */
 import { Core, countsOnline, eachInitialState, TERMINAL, type StateGraph } from './core.js';
-import { fingerprintStep } from './fingerprint.js';
+import { FingerprintStepper } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { InvariantSets } from './invariant-sets.js';
 import { validateModel, type Model } from './model.js';
@@ -65,10 +65,13 @@ function startCore<S, E>(
   const core = new Core(opt, model.invariants.length, online, () => table.bytes);
   /** The states found and not yet expanded, compressed (see PackedQueue). */
   const queue = new PackedQueue(W);
-  const fp = new Uint32Array(2);
-  /** The words where a successor differs from the state expanded (fingerprintStep). */
-  const diff = new Int32Array(W);
-  const scratch = new Int32Array(W);
+  /**
+   * Each successor's fingerprint from the expanded state's, and the words where the two differ
+   * (`fp`, `diff`); the model builds successors in its `scratch` (the WebAssembly kernel's own
+   * buffer, so they are not copied there).
+   */
+  const stepper = new FingerprintStepper(W);
+  const { fp, diff, scratch } = stepper;
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
   const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
@@ -99,6 +102,7 @@ function startCore<S, E>(
       expandedNow++;
       const id = core.begin();
       const parent = queue.shift();
+      stepper.setParent(parent, queue.fp);
       const s = model.fromWords(parent);
       const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
       if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
@@ -110,7 +114,7 @@ function startCore<S, E>(
         const next = canon ? canon(raw) : raw;
         const w = model.words(next);
         // The successor's fingerprint from the parent's, at the words the step changed.
-        const nd = fingerprintStep(parent, queue.fp, w, W, fp, diff);
+        const nd = stepper.step(w);
         // With the store full, only an already-known successor may still be recorded.
         if (core.full && table.get(fp[0], fp[1]) < 0) {
           core.stopFull();

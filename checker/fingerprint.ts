@@ -11,6 +11,8 @@
  * argues the collision quality.
  */
 
+import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.js';
+
 /** Per-position lane seeds (grown on demand; a pure function of the position). */
 let SEED1 = new Int32Array(0);
 let SEED2 = new Int32Array(0);
@@ -188,6 +190,102 @@ function view64(a: Int32Array): BigInt64Array | null {
   VIEWS[nextView] = v;
   nextView = (nextView + 1) & 7;
   return v;
+}
+
+/**
+ * `fingerprintStep` for the successors of one state after another, as the explorers use it:
+ * `setParent(words, fp)` once per state expanded, then `step(child)` per successor, which
+ * writes the successor's fingerprint into `fp` (high, low) and the positions where it differs
+ * from the parent into `diff`, and returns how many. The same fingerprints and positions as
+ * `fingerprintStep`.
+ *
+ * Where the runtime has WebAssembly (Node, browsers) the work is done by the kernel
+ * (checker/wasm/kernel.wat, one instance with its own memory per stepper): the parent is copied
+ * into the kernel's memory once per state, the child per successor (native copies), and
+ * `scratch`, where the explorer has the model build a successor (Model.stepInto), is the
+ * kernel's child buffer itself, so such a successor is not copied at all. `fp` and `diff` are
+ * views on the kernel's memory too. Without WebAssembly (or with `wasm` false) it runs
+ * `fingerprintStep`.
+ */
+export class FingerprintStepper {
+  /** A buffer of `words` words to build a successor in (never the parent's). */
+  readonly scratch: Int32Array;
+  /** The positions where the last successor stepped differs from the parent. */
+  readonly diff: Int32Array;
+  /** The last successor's fingerprint: fp[0] high, fp[1] low. */
+  readonly fp: Uint32Array;
+  /** The parent's fingerprint. */
+  private hi = 0;
+  private lo = 0;
+  private readonly kernel: KernelExports | null;
+  /** With the kernel, the kernel's parent buffer; else the parent given to setParent. */
+  private parent: Int32Array;
+  private readonly parentFp = new Uint32Array(2);
+
+  constructor(
+    readonly words: number,
+    wasm = HAVE_KERNEL,
+  ) {
+    fingerprintSeeds(words);
+    if (!wasm) {
+      this.kernel = null;
+      this.scratch = new Int32Array(words);
+      this.diff = new Int32Array(words);
+      this.fp = new Uint32Array(2);
+      this.parent = new Int32Array(words);
+      return;
+    }
+    // The kernel's memory (kernel.wat): the result, then parent, child and diff buffers, the
+    // two lane seeds and the table of small values, each buffer a multiple of 16 bytes.
+    const k = kernelInstance();
+    const cap = (words + 3) & ~3;
+    const parent = 16;
+    const child = parent + 4 * cap;
+    const diff = child + 4 * cap;
+    const seed1 = diff + 4 * cap;
+    const seed2 = seed1 + 4 * cap;
+    const small = seed2 + 4 * cap;
+    const bytes = small + 128 * cap;
+    const have = k.memory.buffer.byteLength;
+    if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+    k.init(parent, child, diff, seed1, seed2, small);
+    const buf = k.memory.buffer;
+    const m = new Int32Array(buf);
+    m.set(SEED1.subarray(0, words), seed1 >> 2);
+    m.set(SEED2.subarray(0, words), seed2 >> 2);
+    m.set(SMALL.subarray(0, 32 * words), small >> 2);
+    this.kernel = k;
+    this.fp = new Uint32Array(buf, 0, 2);
+    this.parent = new Int32Array(buf, parent, words);
+    this.scratch = new Int32Array(buf, child, words);
+    this.diff = new Int32Array(buf, diff, words);
+  }
+
+  /** Whether the WebAssembly kernel does the work. */
+  get usesKernel(): boolean {
+    return this.kernel !== null;
+  }
+
+  /** The state whose successors `step` fingerprints next (its words[0, words)), and its fingerprint. */
+  setParent(words: Int32Array, fp: Uint32Array): void {
+    this.hi = fp[0] | 0;
+    this.lo = fp[1] | 0;
+    if (this.kernel === null) {
+      this.parent = words;
+      this.parentFp[0] = this.hi;
+      this.parentFp[1] = this.lo;
+    } else {
+      this.parent.set(words.length === this.words ? words : words.subarray(0, this.words));
+    }
+  }
+
+  /** A successor's words[0, words): its fingerprint into `fp`, the positions where it differs into `diff`; returns how many. */
+  step(child: Int32Array): number {
+    const k = this.kernel;
+    if (k === null) return fingerprintStep(this.parent, this.parentFp, child, this.words, this.fp, this.diff);
+    if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
+    return k.step(this.words, this.hi, this.lo);
+  }
 }
 
 /** Updates fp for word i changing from a to b (i below a length given to fingerprintSeeds or fingerprint64). */

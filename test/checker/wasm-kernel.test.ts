@@ -1,0 +1,156 @@
+/**
+ * The WebAssembly fingerprint kernel (checker/wasm/kernel.wat): its committed bytes are the
+ * text's, and `FingerprintStepper`, with the kernel and in JavaScript, gives exactly
+ * `fingerprintStep`'s fingerprints and differing positions; the explorer finds the same graph
+ * without WebAssembly.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import initWabt from 'wabt';
+import { fingerprint64, FingerprintStepper, fingerprintStep } from '../../checker/fingerprint.js';
+import { HAVE_KERNEL, kernelBytes } from '../../checker/wasm/kernel.js';
+import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
+import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
+
+describe('the WebAssembly kernel', () => {
+  it('is kernel.wat compiled: kernel-bytes.ts is what build-kernel.mjs makes of the text now', async () => {
+    const wabt = await initWabt();
+    const text = readFileSync(new URL('../../checker/wasm/kernel.wat', import.meta.url), 'utf8');
+    const module = wabt.parseWat('kernel.wat', text, { simd: true });
+    module.validate();
+    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
+    module.destroy();
+    expect(Buffer.from(kernelBytes()).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('runs in Node (so the properties below test it)', () => {
+    expect(HAVE_KERNEL).toBe(true);
+  });
+});
+
+/** Words across the int32 range, the small values 0-15 the lane table holds, and zeros. */
+const word = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 0, max: 15 }),
+  fc.integer({ min: 16, max: 17 }),
+  fc.constantFrom(-1, -(2 ** 31), 2 ** 31 - 1, 2 ** 16, -16),
+  fc.integer(),
+);
+
+/** A parent of 0-300 words and successors of it, each a few edits (or none, or every word). */
+const family = fc.integer({ min: 0, max: 300 }).chain((w) =>
+  fc.tuple(
+    fc.array(word, { minLength: w, maxLength: w }),
+    fc.array(
+      fc.oneof(
+        { weight: 5, arbitrary: fc.array(fc.tuple(fc.nat(Math.max(0, w - 1)), word), { maxLength: 12 }) },
+        { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(Math.max(0, w - 1)), word), { maxLength: 2 * w }) },
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+    fc.constantFrom('scratch', 'own', 'longer'),
+  ),
+);
+
+describe('FingerprintStepper', () => {
+  for (const wasm of [true, false]) {
+    it(`${wasm ? 'with the kernel' : 'in JavaScript'}: the fingerprints and positions of fingerprintStep (and of fingerprint64)`, () => {
+      fc.assert(
+        fc.property(family, ([words, children, where]) => {
+          const w = words.length;
+          const parent = Int32Array.from(words);
+          const pf = new Uint32Array(2);
+          fingerprint64(parent, 0, w, pf);
+          const stepper = new FingerprintStepper(w, wasm);
+          // The parent from a buffer that is then overwritten: the stepper keeps its words.
+          const given = parent.slice();
+          stepper.setParent(given, pf);
+          if (wasm) given.fill(7);
+          else given.set(parent);
+          const want = new Uint32Array(2);
+          const jsFp = new Uint32Array(2);
+          const jsDiff = new Int32Array(w);
+          for (const edits of children) {
+            const child = parent.slice();
+            if (w > 0) for (const [i, v] of edits) child[i] = v;
+            // The successor in the stepper's scratch, in an array of its own, or in a longer one.
+            let src: Int32Array;
+            if (where === 'scratch') {
+              stepper.scratch.set(child);
+              src = stepper.scratch;
+            } else if (where === 'own') src = child;
+            else {
+              src = new Int32Array(w + 3).fill(-5);
+              src.set(child);
+            }
+            const n = stepper.step(src);
+            const jsN = fingerprintStep(parent, pf, child, w, jsFp, jsDiff);
+            fingerprint64(child, 0, w, want);
+            expect(n).toBe(jsN);
+            expect(Array.from(stepper.diff.subarray(0, n))).toEqual(Array.from(jsDiff.subarray(0, n)));
+            expect([stepper.fp[0], stepper.fp[1]]).toEqual([jsFp[0], jsFp[1]]);
+            expect([stepper.fp[0], stepper.fp[1]]).toEqual([want[0], want[1]]);
+          }
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+
+  it('states of every length 0-64 differing in one word at each position, with the kernel', () => {
+    for (let w = 0; w <= 64; w++) {
+      const parent = new Int32Array(w);
+      for (let i = 0; i < w; i++) parent[i] = (i * 7) % 19;
+      const pf = new Uint32Array(2);
+      fingerprint64(parent, 0, w, pf);
+      const stepper = new FingerprintStepper(w, true);
+      stepper.setParent(parent, pf);
+      const want = new Uint32Array(2);
+      for (let i = 0; i < w; i++) {
+        for (const v of [parent[i] + 1, 0, 15, 16, -1, 2 ** 31 - 1]) {
+          if (v === parent[i]) continue;
+          stepper.scratch.set(parent);
+          stepper.scratch[i] = v;
+          fingerprint64(stepper.scratch, 0, w, want);
+          expect(stepper.step(stepper.scratch)).toBe(1);
+          expect(stepper.diff[0]).toBe(i);
+          expect([stepper.fp[0], stepper.fp[1]]).toEqual([want[0], want[1]]);
+        }
+      }
+    }
+  });
+});
+
+describe('the explorer without WebAssembly', () => {
+  const ackFlush: ModelArgs = { scenario: 'ack-flush', messages: 6, rocketmq: '5.3.2', batchAck: false, settings: {}, invariants: null };
+  const full: ModelArgs = { scenario: 'full', messages: 3, rocketmq: '5.3.2', batchAck: false, settings: {}, invariants: null };
+
+  it('finds the same graph as with the kernel', async () => {
+    const withKernel = await import('../../checker/index.js');
+    vi.resetModules();
+    vi.doMock('../../checker/wasm/kernel.js', async (original) => ({ ...(await original<object>()), HAVE_KERNEL: false }));
+    try {
+      const kernelModule = await import('../../checker/wasm/kernel.js');
+      expect(kernelModule.HAVE_KERNEL).toBe(false);
+      const withoutKernel = await import('../../checker/index.js');
+      const { FingerprintStepper: JsStepper } = await import('../../checker/fingerprint.js');
+      expect(new JsStepper(4).usesKernel).toBe(false);
+      expect(new FingerprintStepper(4).usesKernel).toBe(true);
+      expect(withoutKernel.explore).not.toBe(withKernel.explore);
+      for (const [args, options] of [
+        [ackFlush, { symmetry: false }],
+        [ackFlush, {}],
+        [full, {}],
+      ] as const) {
+        const a = withKernel.explore(createPopModel(args), options);
+        const b = withoutKernel.explore(createPopModel(args), options);
+        expect(a.states).toBeGreaterThan(50);
+        for (const f of SHARED_GRAPH_FIELDS) expect(plainField(b, f), f).toEqual(plainField(a, f));
+      }
+    } finally {
+      vi.doUnmock('../../checker/wasm/kernel.js');
+      vi.resetModules();
+    }
+  });
+});

@@ -24,7 +24,7 @@
  * without counting paths and says so (`SpillInfo.pathsNotCounted`): never a wrong number.
  */
 import { Core, eachInitialState, TERMINAL, type StateGraph } from './core.js';
-import { fingerprint64, fingerprintStep } from './fingerprint.js';
+import { fingerprint64, FingerprintStepper } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import { InvariantSets } from './invariant-sets.js';
 import type { Model } from './model.js';
@@ -94,11 +94,11 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
   const known: (S | null)[] = [];
   const inv = new InvariantSets(model);
-  const fp = new Uint32Array(2);
-  /** The fingerprint of the state expanded, and the words where a successor differs from it. */
+  /** The fingerprint of the state expanded. */
   const parentFp = new Uint32Array(2);
-  const diff = new Int32Array(W);
-  const scratch = new Int32Array(W);
+  /** Each successor's fingerprint from it (`fp`); the model builds successors in `scratch` (fingerprint.ts). */
+  const stepper = new FingerprintStepper(W);
+  const { fp, scratch } = stepper;
 
   // The buffer: per expanded state its event count and final mask; per candidate its
   // fingerprint, transition mask, resolved id and whether it numbers a new state; the
@@ -166,6 +166,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   const expandOne = (): void => {
     const parent = queue.shift();
     fingerprint64(parent, 0, W, parentFp);
+    stepper.setParent(parent, parentFp);
     const s = model.fromWords(parent);
     const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
     if (nStates === degs.length) {
@@ -190,7 +191,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       tbads[nCand] = inv.checkTransition(s, e, raw);
       const next = canon ? canon(raw) : raw;
       const w = model.words(next);
-      fingerprintStep(parent, parentFp, w, W, fp, diff);
+      stepper.step(w);
       his[nCand] = fp[0];
       los[nCand] = fp[1];
       cand.push(w);

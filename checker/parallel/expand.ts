@@ -9,7 +9,7 @@
  * time, each record encoded against the level's base state (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
-import { fingerprintStep } from '../fingerprint.js';
+import { FingerprintStepper } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
@@ -33,10 +33,15 @@ export class Expander<S, E> {
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
   private readonly known: (S | null)[] = [];
   private readonly inv: InvariantSets<S, E>;
-  private readonly fp = new Uint32Array(2);
-  /** The fingerprint of `current`, and the words where a successor differs from it. */
+  /**
+   * A successor's fingerprint from `current`'s (`fp`) and the words where the two differ
+   * (`diff`); the model builds successors in its `scratch` (fingerprint.ts).
+   */
+  private readonly stepper: FingerprintStepper;
+  private readonly fp: Uint32Array;
+  private readonly diff: Int32Array;
+  /** The fingerprint of `current`. */
   private readonly currentFp = new Uint32Array(2);
-  private diff: Int32Array;
   /** The words where `current` differs from the frontier's base (applyRecord's `changed`: position, value before), and how many. */
   private readonly changed: Int32Array;
   private changedN = 0;
@@ -89,9 +94,11 @@ export class Expander<S, E> {
     this.W = model.stateWords;
     this.canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
-    this.scratch = new Int32Array(model.stateWords);
+    this.stepper = new FingerprintStepper(model.stateWords);
+    this.scratch = this.stepper.scratch;
+    this.fp = this.stepper.fp;
+    this.diff = this.stepper.diff;
     this.current = new Int32Array(model.stateWords);
-    this.diff = new Int32Array(model.stateWords);
     this.changed = new Int32Array(2 * model.stateWords);
     this.levelPos = new Int32Array(model.stateWords);
     this.union = new Int32Array(model.stateWords);
@@ -177,6 +184,7 @@ export class Expander<S, E> {
       // Its fingerprint as stored with it, not computed again.
       this.currentFp[0] = this.frontFp[2 * k];
       this.currentFp[1] = this.frontFp[2 * k + 1];
+      this.stepper.setParent(this.current, this.currentFp);
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
@@ -207,9 +215,8 @@ export class Expander<S, E> {
   /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */
   private lookup(next: S): number {
     const table = this.table!;
-    const W = this.W;
     const w = this.model.words(next);
-    const nd = fingerprintStep(this.current, this.currentFp, w, W, this.fp, this.diff);
+    const nd = this.stepper.step(w);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);

@@ -235,25 +235,24 @@ export class FingerprintStepper {
       this.parent = new Int32Array(words);
       return;
     }
-    // The kernel's memory (kernel.wat): the result, then parent, child and diff buffers, the
-    // two lane seeds and the table of small values, each buffer a multiple of 16 bytes.
+    // The kernel's memory (kernel.wat): the result, then the parent, child and diff buffers
+    // (room for a multiple of 8 words each), then the two lanes' seeds side by side per position.
     const k = kernelInstance();
-    const cap = (words + 3) & ~3;
+    const cap = (words + 7) & ~7;
     const parent = 16;
     const child = parent + 4 * cap;
     const diff = child + 4 * cap;
-    const seed1 = diff + 4 * cap;
-    const seed2 = seed1 + 4 * cap;
-    const small = seed2 + 4 * cap;
-    const bytes = small + 128 * cap;
+    const seeds = diff + 4 * cap;
+    const bytes = seeds + 8 * cap;
     const have = k.memory.buffer.byteLength;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, seed1, seed2, small);
+    k.init(parent, child, diff, seeds);
     const buf = k.memory.buffer;
-    const m = new Int32Array(buf);
-    m.set(SEED1.subarray(0, words), seed1 >> 2);
-    m.set(SEED2.subarray(0, words), seed2 >> 2);
-    m.set(SMALL.subarray(0, 32 * words), small >> 2);
+    const m = new Int32Array(buf, seeds, 2 * words);
+    for (let i = 0; i < words; i++) {
+      m[2 * i] = SEED1[i];
+      m[2 * i + 1] = SEED2[i];
+    }
     this.kernel = k;
     this.fp = new Uint32Array(buf, 0, 2);
     this.parent = new Int32Array(buf, parent, words);

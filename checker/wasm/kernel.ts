@@ -17,7 +17,7 @@ interface WasmApi {
 /** The kernel's exports (kernel.wat). */
 export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  init(parent: number, child: number, diff: number, seed1: number, seed2: number, small: number): void;
+  init(parent: number, child: number, diff: number, seeds: number): void;
   step(len: number, hi: number, lo: number): number;
 }
 

@@ -63,8 +63,6 @@ function startCore<S, E>(
   const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const table = new FingerprintTable();
   const core = new Core(opt, model.invariants.length, online, () => table.bytes);
-  /** The states found and not yet expanded, compressed (see PackedQueue). */
-  const queue = new PackedQueue(W);
   /**
    * Each successor's fingerprint from the expanded state's, and the words where the two differ
    * (`fp`, `diff`); the model builds successors in its `scratch` (the WebAssembly kernel's own
@@ -72,6 +70,8 @@ function startCore<S, E>(
    */
   const stepper = new FingerprintStepper(W);
   const { fp, diff, scratch } = stepper;
+  /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
+  const queue = new PackedQueue(W, stepper);
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
   const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */

@@ -197,30 +197,36 @@ function view64(a: Int32Array): BigInt64Array | null {
  * `setParent(words, fp)` once per state expanded, then `step(child)` per successor, which
  * writes the successor's fingerprint into `fp` (high, low) and the positions where it differs
  * from the parent into `diff`, and returns how many. The same fingerprints and positions as
- * `fingerprintStep`.
+ * `fingerprintStep`. Also `fingerprintWord` for several words at once (`update`), for the
+ * queue that decodes the states to expand into `base`.
  *
  * Where the runtime has WebAssembly (Node, browsers) the work is done by the kernel
- * (checker/wasm/kernel.wat, one instance with its own memory per stepper): the parent is copied
- * into the kernel's memory once per state, the child per successor (native copies), and
- * `scratch`, where the explorer has the model build a successor (Model.stepInto), is the
- * kernel's child buffer itself, so such a successor is not copied at all. `fp` and `diff` are
- * views on the kernel's memory too. Without WebAssembly (or with `wasm` false) it runs
- * `fingerprintStep`.
+ * (checker/wasm/kernel.wat, one instance with its own memory per stepper). `base` is the
+ * kernel's parent buffer, `scratch` its child buffer, `fp`, `diff` and `changed` views on its
+ * memory too: a parent decoded into `base` and a successor built in `scratch` (Model.stepInto)
+ * are not copied at all; others are copied in (native copies). Without WebAssembly (or with
+ * `wasm` false) it runs `fingerprintStep` and `fingerprintWord`.
  */
 export class FingerprintStepper {
   /** A buffer of `words` words to build a successor in (never the parent's). */
   readonly scratch: Int32Array;
+  /** A buffer of `words` words to keep the parent in: `setParent(base, fp)` copies nothing. */
+  readonly base: Int32Array;
   /** The positions where the last successor stepped differs from the parent. */
   readonly diff: Int32Array;
   /** The last successor's fingerprint: fp[0] high, fp[1] low. */
   readonly fp: Uint32Array;
+  /** `update`'s input: pairs (position, value before), 2 × words int32. */
+  readonly changed: Int32Array;
   /** The parent's fingerprint. */
   private hi = 0;
   private lo = 0;
   private readonly kernel: KernelExports | null;
-  /** With the kernel, the kernel's parent buffer; else the parent given to setParent. */
+  /** Without the kernel: the parent given to setParent, and its fingerprint. */
   private parent: Int32Array;
   private readonly parentFp = new Uint32Array(2);
+  /** With the kernel: `update`'s result. */
+  private readonly updated: Uint32Array;
 
   constructor(
     readonly words: number,
@@ -230,23 +236,28 @@ export class FingerprintStepper {
     if (!wasm) {
       this.kernel = null;
       this.scratch = new Int32Array(words);
+      this.base = new Int32Array(words);
       this.diff = new Int32Array(words);
       this.fp = new Uint32Array(2);
-      this.parent = new Int32Array(words);
+      this.changed = new Int32Array(2 * words);
+      this.parent = this.base;
+      this.updated = this.fp;
       return;
     }
-    // The kernel's memory (kernel.wat): the result, then the parent, child and diff buffers
-    // (room for a multiple of 8 words each), then the two lanes' seeds side by side per position.
+    // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
+    // (room for a multiple of 8 words each), the two lanes' seeds side by side per position, and
+    // `update`'s pairs.
     const k = kernelInstance();
     const cap = (words + 7) & ~7;
     const parent = 16;
     const child = parent + 4 * cap;
     const diff = child + 4 * cap;
     const seeds = diff + 4 * cap;
-    const bytes = seeds + 8 * cap;
+    const changed = seeds + 8 * cap;
+    const bytes = changed + 8 * cap;
     const have = k.memory.buffer.byteLength;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, seeds);
+    k.init(parent, child, diff, seeds, changed);
     const buf = k.memory.buffer;
     const m = new Int32Array(buf, seeds, 2 * words);
     for (let i = 0; i < words; i++) {
@@ -255,9 +266,12 @@ export class FingerprintStepper {
     }
     this.kernel = k;
     this.fp = new Uint32Array(buf, 0, 2);
-    this.parent = new Int32Array(buf, parent, words);
+    this.updated = new Uint32Array(buf, 8, 2);
+    this.base = new Int32Array(buf, parent, words);
+    this.parent = this.base;
     this.scratch = new Int32Array(buf, child, words);
     this.diff = new Int32Array(buf, diff, words);
+    this.changed = new Int32Array(buf, changed, 2 * words);
   }
 
   /** Whether the WebAssembly kernel does the work. */
@@ -265,7 +279,10 @@ export class FingerprintStepper {
     return this.kernel !== null;
   }
 
-  /** The state whose successors `step` fingerprints next (its words[0, words)), and its fingerprint. */
+  /**
+   * The state whose successors `step` fingerprints next (its words[0, words)), and its
+   * fingerprint. The words must not change until the last of its successors is stepped.
+   */
   setParent(words: Int32Array, fp: Uint32Array): void {
     this.hi = fp[0] | 0;
     this.lo = fp[1] | 0;
@@ -273,8 +290,8 @@ export class FingerprintStepper {
       this.parent = words;
       this.parentFp[0] = this.hi;
       this.parentFp[1] = this.lo;
-    } else {
-      this.parent.set(words.length === this.words ? words : words.subarray(0, this.words));
+    } else if (words !== this.base) {
+      this.base.set(words.length === this.words ? words : words.subarray(0, this.words));
     }
   }
 
@@ -284,6 +301,22 @@ export class FingerprintStepper {
     if (k === null) return fingerprintStep(this.parent, this.parentFp, child, this.words, this.fp, this.diff);
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
     return k.step(this.words, this.hi, this.lo);
+  }
+
+  /**
+   * `fingerprintWord` for each of the k pairs (position i, value before) in `changed`, the
+   * value after being base[i]: updates `fp` (high, low) from the words before to base's.
+   */
+  update(k: number, fp: Uint32Array): void {
+    const kernel = this.kernel;
+    if (kernel === null) {
+      const { changed, base } = this;
+      for (let j = 0; j < 2 * k; j += 2) fingerprintWord(fp, changed[j], changed[j + 1], base[changed[j]]);
+      return;
+    }
+    kernel.update(k, fp[0], fp[1]);
+    fp[0] = this.updated[0];
+    fp[1] = this.updated[1];
   }
 }
 

@@ -14,7 +14,7 @@
  * where it differed from the state read then, those the reads since have changed, and the
  * step's own. The records are the same bytes as a comparison of every word gives.
  */
-import { fingerprint64, fingerprintSeeds, fingerprintWord } from './fingerprint.js';
+import { fingerprint64, FingerprintStepper } from './fingerprint.js';
 import { applyRecord, closeRecord, encodeRecord, maxRecordBytes, recordWords, writePair } from './record.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -52,14 +52,25 @@ export class PackedQueue {
   private all = false;
   /** Scratch for applyRecord: the positions and former values of the words a record changed. */
   private readonly changed: Int32Array;
+  /** Updates `fp` at the words a record changed (`FingerprintStepper.update`). */
+  private readonly stepper: FingerprintStepper;
 
-  constructor(private readonly words: number) {
+  /**
+   * @param stepper the explorer's FingerprintStepper, if it has one: the queue then decodes
+   *   into its `base` (what `shift` returns: the stepper's parent without a copy) and updates
+   *   `fp` with it (with the WebAssembly kernel); else one of its own, in JavaScript.
+   */
+  constructor(
+    private readonly words: number,
+    stepper: FingerprintStepper | null = null,
+  ) {
+    if (stepper !== null && stepper.words !== words) throw new RangeError('PackedQueue: a stepper of another width');
+    this.stepper = stepper ?? new FingerprintStepper(words, false);
     this.lastIn = new Int32Array(words);
-    this.lastOut = new Int32Array(words);
-    this.changed = new Int32Array(2 * words);
+    this.lastOut = this.stepper.base;
+    this.changed = this.stepper.changed;
     this.mark32 = new Uint32Array((words + 3) >> 2);
     this.mark = new Uint8Array(this.mark32.buffer);
-    fingerprintSeeds(words);
     fingerprint64(this.lastOut, 0, words, this.fp);
     // At most 0xffff words: k fits its two bytes, and a record (at most 524,282 bytes) a chunk.
     this.maxRecord = maxRecordBytes(words);
@@ -159,13 +170,14 @@ export class PackedQueue {
     const { lastOut: out, fp, mark, changed } = this;
     const end = applyRecord(buf, at, out, changed);
     const k = recordWords(buf, at);
-    const track = !this.all;
-    for (let j = 0; j < 2 * k; j += 2) {
-      const i = changed[j];
-      fingerprintWord(fp, i, changed[j + 1], out[i]);
-      if (track && mark[i] === 0) {
-        mark[i] = 1;
-        this.nc++;
+    this.stepper.update(k, fp);
+    if (!this.all) {
+      for (let j = 0; j < 2 * k; j += 2) {
+        const i = changed[j];
+        if (mark[i] === 0) {
+          mark[i] = 1;
+          this.nc++;
+        }
       }
     }
     return end;

@@ -17,7 +17,8 @@ interface WasmApi {
 /** The kernel's exports (kernel.wat). */
 export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  init(parent: number, child: number, diff: number, seeds: number): void;
+  init(parent: number, child: number, diff: number, seeds: number, changed: number): void;
+  update(k: number, hi: number, lo: number): void;
   step(len: number, hi: number, lo: number): number;
 }
 

@@ -18,20 +18,24 @@
 ;;   $parent, $child   the two states, 16-byte aligned, with room for a multiple of 8 words
 ;;                     (words past the length compared are never read)
 ;;   $diff             the differing positions (int32)
+;;   8                 `update`'s result: high half, then low half
 ;;   $seeds            per position i, at $seeds + 8 i: lane 1's seed, lane 2's seed
 ;;                     (fingerprint.ts SEED1[i], SEED2[i])
+;;   $changed          `update`'s input: pairs (position, value before)
 (module
   (memory (export "memory") 1)
   (global $parent (mut i32) (i32.const 0))
   (global $child (mut i32) (i32.const 0))
   (global $diff (mut i32) (i32.const 0))
   (global $seeds (mut i32) (i32.const 0))
+  (global $changed (mut i32) (i32.const 0))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32)
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32)
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
     (global.set $diff (local.get $diff))
-    (global.set $seeds (local.get $seeds)))
+    (global.set $seeds (local.get $seeds))
+    (global.set $changed (local.get $changed)))
 
   ;; The hashes of a = parent[i] and b = child[i] at position i, as the four lanes
   ;; [lane1(i, a), lane2(i, a), lane1(i, b), lane2(i, b)], zero where the value is zero.
@@ -142,4 +146,27 @@
     (i32.store (i32.const 4)
       (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
     (local.get $n))
+;; The fingerprint (hi, lo) of a state before the k words at $changed changed, updated to the
+  ;; parent buffer's words: written at bytes 8 (high) and 12 (low). $changed holds k pairs
+  ;; (position i, value before); the value now is parent[i]. (The queue decodes the next state
+  ;; to expand into the parent buffer, and updates its fingerprint so.)
+  (func (export "update") (param $k i32) (param $hi i32) (param $lo i32)
+    (local $q i32) (local $end i32) (local $i i32) (local $acc v128)
+    (local.set $q (global.get $changed))
+    (local.set $end (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $i (i32.load (local.get $q)))
+        (local.set $acc
+          (v128.xor (local.get $acc)
+            (call $hash4 (local.get $i)
+              (i32.load offset=4 (local.get $q))
+              (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br $pairs)))
+    (i32.store (i32.const 8)
+      (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
+    (i32.store (i32.const 12)
+      (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
 )

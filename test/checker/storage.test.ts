@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
 import { ByteChunks, EdgeDstColumn, EdgeStartColumn, FlagColumn, Float64Chunks, GrowInt32, GrowUint32, ParentColumn, spare, ViaColumn } from '../../checker/grow.js';
-import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
+import { fingerprint64, FingerprintStepper, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { expectFifo } from '../fixtures/fifo.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
@@ -35,83 +35,98 @@ describe('PackedQueue', () => {
     );
   });
 
-  it('pushChild writes the bytes push writes, and shift keeps the fingerprint of the state read', () => {
-    // A BFS-like flow: shifts, then successors of the state shifted (a few words changed, or
-    // many), mixed with plain pushes (roots, or a scheduler that does not know the parent).
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 40 }).chain((w) =>
-          fc.tuple(
-            fc.constant(w),
-            fc.array(fc.array(word, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 4 }),
-            fc.array(
-              fc.oneof(
-                fc.constant('shift' as const),
-                fc.record({ full: fc.boolean(), edits: fc.array(fc.tuple(fc.nat(w - 1), word), { maxLength: w }) }),
+  for (const stepping of ['fingerprintStep', 'a FingerprintStepper with the kernel', 'a FingerprintStepper in JavaScript'] as const) {
+    it(`pushChild writes the bytes push writes, and shift keeps the fingerprint of the state read (${stepping})`, () => {
+      // A BFS-like flow: shifts, then successors of the state shifted (a few words changed, or
+      // many), mixed with plain pushes (roots, or a scheduler that does not know the parent).
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 40 }).chain((w) =>
+            fc.tuple(
+              fc.constant(w),
+              fc.array(fc.array(word, { minLength: w, maxLength: w }), { minLength: 1, maxLength: 4 }),
+              fc.array(
+                fc.oneof(
+                  fc.constant('shift' as const),
+                  fc.record({ full: fc.boolean(), edits: fc.array(fc.tuple(fc.nat(w - 1), word), { maxLength: w }) }),
+                ),
+                { maxLength: 120 },
               ),
-              { maxLength: 120 },
             ),
           ),
-        ),
-        ([w, roots, ops]) => {
-          const q = new PackedQueue(w);
-          const ref = new PackedQueue(w);
-          const fifo: Int32Array[] = [];
-          const diff = new Int32Array(w);
-          const fp = new Uint32Array(2);
-          const want = new Uint32Array(2);
-          for (const r of roots) {
-            q.push(Int32Array.from(r));
-            ref.push(Int32Array.from(r));
-            fifo.push(Int32Array.from(r));
-          }
-          let parent: Int32Array | null = null;
-          for (const op of ops) {
-            if (op === 'shift') {
-              if (fifo.length === 0) continue;
-              parent = q.shift();
-              const expected = fifo.shift()!;
-              expect(Array.from(parent)).toEqual(Array.from(expected));
-              expect(Array.from(ref.shift())).toEqual(Array.from(expected));
-              fingerprint64(expected, 0, w, want);
-              expect(Array.from(q.fp)).toEqual(Array.from(want));
-              continue;
+          ([w, roots, ops]) => {
+            // With a stepper, the queue decodes into the stepper's parent buffer and updates its fingerprint with it.
+            const stepper = stepping === 'fingerprintStep' ? null : new FingerprintStepper(w, stepping.includes('kernel'));
+            const q = new PackedQueue(w, stepper);
+            const ref = new PackedQueue(w);
+            const fifo: Int32Array[] = [];
+            const diff = new Int32Array(w);
+            const fp = new Uint32Array(2);
+            const want = new Uint32Array(2);
+            for (const r of roots) {
+              q.push(Int32Array.from(r));
+              ref.push(Int32Array.from(r));
+              fifo.push(Int32Array.from(r));
             }
-            const child = parent ? parent.slice() : new Int32Array(w);
-            for (const [i, v] of op.edits) child[i] = v;
-            if (parent && !op.full) {
-              const n = fingerprintStep(parent, q.fp, child, w, fp, diff);
-              fingerprint64(child, 0, w, want);
-              expect(Array.from(fp)).toEqual(Array.from(want));
-              const expectDiff = [...child.keys()].filter((i) => child[i] !== parent![i]);
-              expect(Array.from(diff.subarray(0, n))).toEqual(expectDiff);
-              q.pushChild(child, diff, n);
-            } else q.push(child);
-            ref.push(child);
-            fifo.push(child);
-          }
-          // The same records, byte for byte (both queues made the same moves, so the same chunks).
-          type Inner = { chunks: (Uint8Array | null)[] };
-          const mine = (q as unknown as Inner).chunks;
-          const theirs = (ref as unknown as Inner).chunks;
-          expect(mine.length).toBe(theirs.length);
-          for (let c = 0; c < mine.length; c++) {
-            const a = mine[c];
-            const b = theirs[c];
-            expect(a === null).toBe(b === null);
-            if (a && b) expect(Buffer.compare(a, b)).toBe(0);
-          }
-          while (fifo.length > 0) {
-            const expected = Array.from(fifo.shift()!);
-            expect(Array.from(q.shift())).toEqual(expected);
-            expect(Array.from(ref.shift())).toEqual(expected);
-          }
-          expect(q.peakBytes).toBe(ref.peakBytes);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+            let parent: Int32Array | null = null;
+            for (const op of ops) {
+              if (op === 'shift') {
+                if (fifo.length === 0) continue;
+                parent = q.shift();
+                if (stepper !== null) {
+                  expect(parent).toBe(stepper.base);
+                  stepper.setParent(parent, q.fp);
+                }
+                const expected = fifo.shift()!;
+                expect(Array.from(parent)).toEqual(Array.from(expected));
+                expect(Array.from(ref.shift())).toEqual(Array.from(expected));
+                fingerprint64(expected, 0, w, want);
+                expect(Array.from(q.fp)).toEqual(Array.from(want));
+                continue;
+              }
+              const child = parent ? parent.slice() : new Int32Array(w);
+              for (const [i, v] of op.edits) child[i] = v;
+              if (parent && !op.full) {
+                let n: number;
+                if (stepper === null) n = fingerprintStep(parent, q.fp, child, w, fp, diff);
+                else {
+                  stepper.scratch.set(child);
+                  n = stepper.step(stepper.scratch);
+                  fp.set(stepper.fp);
+                  diff.set(stepper.diff);
+                }
+                fingerprint64(child, 0, w, want);
+                expect(Array.from(fp)).toEqual(Array.from(want));
+                const expectDiff = [...child.keys()].filter((i) => child[i] !== parent![i]);
+                expect(Array.from(diff.subarray(0, n))).toEqual(expectDiff);
+                q.pushChild(stepper === null ? child : stepper.scratch, diff, n);
+              } else q.push(child);
+              ref.push(child);
+              fifo.push(child);
+            }
+            // The same records, byte for byte (both queues made the same moves, so the same chunks).
+            type Inner = { chunks: (Uint8Array | null)[] };
+            const mine = (q as unknown as Inner).chunks;
+            const theirs = (ref as unknown as Inner).chunks;
+            expect(mine.length).toBe(theirs.length);
+            for (let c = 0; c < mine.length; c++) {
+              const a = mine[c];
+              const b = theirs[c];
+              expect(a === null).toBe(b === null);
+              if (a && b) expect(Buffer.compare(a, b)).toBe(0);
+            }
+            while (fifo.length > 0) {
+              const expected = Array.from(fifo.shift()!);
+              expect(Array.from(q.shift())).toEqual(expected);
+              expect(Array.from(ref.shift())).toEqual(expected);
+            }
+            expect(q.peakBytes).toBe(ref.peakBytes);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+  }
 
   it('crosses chunks, releases what was read, and holds a few bytes for similar states', () => {
     // Wide random states fill a 1 MiB chunk in a few dozen records.

@@ -154,3 +154,36 @@ describe('the explorer without WebAssembly', () => {
     }
   });
 });
+
+describe('FingerprintStepper.update', () => {
+  for (const wasm of [true, false]) {
+    it(`${wasm ? 'with the kernel' : 'in JavaScript'}: the fingerprint of base after the changes listed, from the one before`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 300 }).chain((w) =>
+            fc.tuple(fc.array(word, { minLength: w, maxLength: w }), fc.uniqueArray(fc.tuple(fc.nat(w - 1), word), { maxLength: w, selector: ([i]) => i })),
+          ),
+          ([words, edits]) => {
+            const w = words.length;
+            const stepper = new FingerprintStepper(w, wasm);
+            const before = Int32Array.from(words);
+            const fp = new Uint32Array(2);
+            fingerprint64(before, 0, w, fp);
+            stepper.base.set(before);
+            // Each change listed as (position, value before), the base then holding the value after.
+            edits.forEach(([i, v], j) => {
+              stepper.changed[2 * j] = i;
+              stepper.changed[2 * j + 1] = before[i];
+              stepper.base[i] = v;
+            });
+            stepper.update(edits.length, fp);
+            const want = new Uint32Array(2);
+            fingerprint64(stepper.base, 0, w, want);
+            expect(Array.from(fp)).toEqual(Array.from(want));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+  }
+});

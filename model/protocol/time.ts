@@ -4,10 +4,21 @@
  * same effect whenever it happens, so the `full` scenario lets time jump from one to the
  * next instead of ticking every 500 ms.
  */
-import { C, CF, E, G, KIND } from '../layout.js';
-import { K, type Ctx } from './context.js';
-import { INFLIGHT_STAY_MS, reviveStart } from './revive.js';
-import { DELAY_LEVELS_MS, DEQUEUE_BEHIND_UNIT_MS, slotDueAt } from './store.js';
+import * as layoutModule from '../layout.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
+import * as reviveModule from './revive.js';
+import { reviveStart } from './revive.js';
+import * as storeModule from './store.js';
+import { slotDueAt } from './store.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, E, G, KIND } = layoutModule;
+const { K } = contextModule;
+const { INFLIGHT_STAY_MS } = reviveModule;
+const { DELAY_LEVELS_MS, DEQUEUE_BEHIND_UNIT_MS } = storeModule;
 
 /** The earliest breakpoint after now, or -1 when nothing can change any more. */
 export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {

@@ -8,14 +8,21 @@
  */
 import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
-import { C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q } from './layout.js';
+import * as layoutModule from './layout.js';
+import { fullMask } from './layout.js';
 import { lifecycleLegal } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
-import { reviveAckMatchesCk } from './protocol/keys.js';
+import { reviveAckBroker, reviveAckMatchesCk } from './protocol/keys.js';
 import { isLive } from './protocol/queue.js';
 import { reviveStart } from './protocol/revive.js';
-import { ARRIVED } from './protocol/store.js';
+import * as storeModule from './protocol/store.js';
 import type { State } from './state.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, E, G, GF, KIND, ORIGIN, Q } = layoutModule;
+const { ARRIVED } = storeModule;
 
 export const INVARIANT_NAMES = [
   'acked-never-retried',
@@ -78,11 +85,21 @@ export function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolea
   return d[e + E.KIND] === KIND.CK || reviveAckMatchesCk(d, ctx, d[e + E.CK], d[e + E.BROKER], d[e + E.CK]);
 }
 
-/** ack-key-agreement: every ACK/bAck in the timer or the revive queue carries its CK's revive merge key. */
+/**
+ * ack-key-agreement: every ACK/bAck in the timer or the revive queue carries its CK's revive
+ * merge key (ackEntryMatchesItsCk). An entry names its CK by slot, so the queueId, startOffset
+ * and popTime of its key are that CK's: only the brokerName parts can differ, and only when the
+ * key has one. This evaluates that difference alone (test/model/per-step-work.test.ts checks
+ * it against ackEntryMatchesItsCk on every entry).
+ */
 export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
+  if (!ctx.s.reviveKeyHasBrokerName) return true;
   const L = ctx.L;
-  for (let p = 0; p < d[G.NLOG]; p++) if (!ackEntryMatchesItsCk(d, ctx, L.log(p))) return false;
-  for (let i = 0; i < d[G.NTIMER]; i++) if (!ackEntryMatchesItsCk(d, ctx, L.timer(d, i))) return false;
+  // The revive queue's entries, then the timer's: one region of records (Layout.timer).
+  const end = L.log(d[G.NLOG] + d[G.NTIMER]);
+  for (let e = L.log0; e < end; e += E.SIZE) {
+    if (d[e + E.KIND] !== KIND.CK && reviveAckBroker(ctx, d[e + E.BROKER]) !== d[L.ck(d[e + E.CK]) + C.BROKER]) return false;
+  }
   return true;
 }
 

@@ -2,7 +2,7 @@
  * The pure step: `guard` says why an event cannot happen in a state (null: it can), and
  * `apply` returns the state after it. Both are total over the event union.
  */
-import { BROKER, C, CF, G, GF, ORIGIN } from './layout.js';
+import * as layoutModule from './layout.js';
 import type { Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
@@ -10,13 +10,20 @@ import { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supers
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { putComplete, scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
-import { K, type Ctx, type Note } from './protocol/context.js';
+import * as contextModule from './protocol/context.js';
+import type { Ctx, Note } from './protocol/context.js';
 import { narrating, observe } from './protocol/observe.js';
 import { pop, popBlocked } from './protocol/pop.js';
 import { correctMinOffset, correctMinOffsetBlocked, expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
 import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
 import { deliverSlot, nextTimerSlot, slotDueAt } from './protocol/store.js';
 import { asState, type State } from './state.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { BROKER, C, CF, G, GF, ORIGIN } = layoutModule;
+const { K } = contextModule;
 
 const BROKER_CODE = { 'broker-a': BROKER.A, 'broker-b': BROKER.B } as const;
 

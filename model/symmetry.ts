@@ -7,9 +7,15 @@
  * of that CK. Indices with equal signatures are interchangeable, so the result is the same
  * for every state of the orbit.
  */
-import { C, E, G, type Layout } from './layout.js';
+import * as layoutModule from './layout.js';
+import type { Layout } from './layout.js';
 import type { Ctx } from './protocol/context.js';
 import { asState, type State } from './state.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, E, G } = layoutModule;
 
 /**
  * The per-CK message masks, in the order the signature reads them (the order fixes which state

@@ -7,12 +7,19 @@
  * With splitAddAk, addAk's checks and its markBitCAS are two steps (`ack` then `ackMark`)
  * and the scan may run in between (hazard I-3).
  */
-import { C, CF, G, GF, KIND, ORIGIN, Q } from '../layout.js';
+import * as layoutModule from '../layout.js';
 import type { AddAkRefusal } from '../observations.js';
-import { K, type Ctx } from './context.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { ackMsgRef, bitList, ckRef, narrating, observe, writeRef } from './observe.js';
 import { writeRevive } from './store.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, G, GF, KIND, ORIGIN, Q } = layoutModule;
+const { K } = contextModule;
 
 /** The CK a receipt handle belongs to (queueId, startOffset, popTime, offset), or -1. */
 export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, pt: number, offset: number): number {

@@ -1,8 +1,13 @@
 /** Broker-wide events: persisting offsets, crash and restart, role changes. */
-import { C, CF, G, GF, Q } from '../layout.js';
+import * as layoutModule from '../layout.js';
 import type { Ctx } from './context.js';
 import { narrating, observe } from './observe.js';
 import { reviveStart } from './revive.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, G, GF, Q } = layoutModule;
 
 /** Consumer offsets and the revive offset reach disk (ConsumerOffsetManager.persist). */
 export function persist(d: Int32Array, ctx: Ctx): void {

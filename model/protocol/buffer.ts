@@ -2,12 +2,20 @@
  * PopBufferMergeService.scan(): one pass over the buffer (wrappers in insertion order),
  * then scanCommitOffset(). The scan is one atomic model step.
  */
-import { C, CF, fullMask, G, GF, KIND, Q } from '../layout.js';
-import { K, type Ctx } from './context.js';
+import * as layoutModule from '../layout.js';
+import { fullMask } from '../layout.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
 import { writesDirectly } from './ack.js';
 import { ackMsgRefs, batchAckMsgRef, bitList, ckRef, narrating, observe, writeRef } from './observe.js';
 import { writeRevive } from './store.js';
 import type { Settings } from '../settings.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, G, GF, KIND, Q } = layoutModule;
+const { K } = contextModule;
 
 export function isCkDone(d: Int32Array, c: number): boolean {
   const full = fullMask(d[c + C.NUM]);

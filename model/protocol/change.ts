@@ -4,12 +4,19 @@
  * brokerName from the handle), then ack the offset on the original CK (addAk first, else
  * an AckMsg to the store with the original T). The client gets a handle for the new CK.
  */
-import { C, G, ORIGIN } from '../layout.js';
+import * as layoutModule from '../layout.js';
 import { addAkRefusal, offsetIllegal, rejectIllegalOffset, staleHandleUse, writeAckToStore } from './ack.js';
-import { K, type Ctx } from './context.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { storeOneMessageCk } from './ck.js';
 import { ackMsgRef, bitList, ckRef, narrating, observe } from './observe.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, G, ORIGIN } = layoutModule;
+const { K } = contextModule;
 
 export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, invisibleTime: number): number {
   const L = ctx.L;

@@ -2,11 +2,17 @@
  * Recording observations from protocol code, and building their parts from the state.
  * Nothing here runs unless `narrating(ctx)`: the explorer's inner loop allocates nothing.
  */
-import { BROKER, C, G, KIND, type Layout } from '../layout.js';
+import * as layoutModule from '../layout.js';
+import type { Layout } from '../layout.js';
 import { brokerName } from '../format.js';
 import type { AckMsgRef, BatchAckMsgRef, CkRef, Observation, ReviveMsg } from '../observations.js';
 import { renderObservation } from '../render.js';
 import type { Ctx } from './context.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { BROKER, C, G, KIND } = layoutModule;
 
 /** Does this step record what it does (observations, or their rendering as notes)? */
 export function narrating(ctx: Ctx): boolean {

@@ -3,14 +3,22 @@
  * offset, build the CK and register it with the buffer service (addCk, or
  * addCkJustOffset when addCk refuses).
  */
-import { C, CF, fullMask, G, GF, KIND, LOCAL_BROKER, ORIGIN, Q } from '../layout.js';
+import * as layoutModule from '../layout.js';
+import { fullMask } from '../layout.js';
 import { fmtTime } from '../format.js';
-import { K, type Ctx } from './context.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
 import { findWrapper } from './keys.js';
 import { brokerNameOf, ckRef, narrating, observe } from './observe.js';
 import { lateCk } from './buffer.js';
 import { writeRevive } from './store.js';
 import { takeCkSlot } from './ck.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, G, GF, KIND, LOCAL_BROKER, ORIGIN, Q } = layoutModule;
+const { K } = contextModule;
 
 /** PopBufferMergeService.getLatestOffset: nextBeginOffset of the last wrapper of the queue's FIFO, or -1. */
 export function latestOffset(d: Int32Array, ctx: Ctx, q: number): number {

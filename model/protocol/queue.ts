@@ -1,7 +1,12 @@
 /** The business queue: producing, retention, and scanGarbage's removal of offset FIFOs. */
-import { C, CF, G, Q } from '../layout.js';
+import * as layoutModule from '../layout.js';
 import type { Ctx } from './context.js';
 import { narrating, observe } from './observe.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, G, Q } = layoutModule;
 
 export function produce(d: Int32Array, ctx: Ctx, q: number): void {
   const b = ctx.L.q(q);

@@ -5,14 +5,22 @@
  * unmatched offset; commit the revive offset of the last CK processed). With reviveAsync
  * the retries of a CK complete later, in a `reviveComplete` step.
  */
-import { BROKER, C, CF, E, fullMask, G, GF, KIND, ORIGIN, Q, TIMESTAMP_OFFSET } from '../layout.js';
+import * as layoutModule from '../layout.js';
+import { fullMask } from '../layout.js';
 import { RETRY_TOPIC } from '../names.js';
-import { K, type Ctx } from './context.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
 import { reviveAckBroker, reviveCkBroker, reviveKeyEqual } from './keys.js';
 import { ackEntryRef, bitList, brokerNameOf, ckRef, narrating, observe } from './observe.js';
 import { isLive, storeTime } from './queue.js';
 import { storeOneMessageCk } from './ck.js';
 import { timerBehind } from './store.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { BROKER, C, CF, E, G, GF, KIND, ORIGIN, Q, TIMESTAMP_OFFSET } = layoutModule;
+const { K } = contextModule;
 
 interface Point {
   /** CK slot, or for a mock CK the CK slot whose key fields the orphan ACK carried. */

@@ -18,9 +18,15 @@
  * Storage: one region of entry records, the revive queue's [0, NLOG) followed by the
  * timer's [NLOG, NLOG + NTIMER); see Layout.timer.
  */
-import { E, G, KIND, type EntryKind } from '../layout.js';
+import * as layoutModule from '../layout.js';
+import type { EntryKind } from '../layout.js';
 import type { Ctx } from './context.js';
 import { narrating, observe, reviveMsgRef } from './observe.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { E, G, KIND } = layoutModule;
 
 /** The slot HookUtils.transformTimerMessage puts a message in (its TIMER_OUT_MS). */
 export function timerSlot(deliverMs: number, precision: number): number {

@@ -4,20 +4,29 @@
  * same effect whenever it happens, so the `full` scenario lets time jump from one to the
  * next instead of ticking every 500 ms.
  */
-import { C, CF, E, G, KIND } from '../layout.js';
-import { K, type Ctx } from './context.js';
-import { INFLIGHT_STAY_MS, reviveStart } from './revive.js';
-import { DELAY_LEVELS_MS, DEQUEUE_BEHIND_UNIT_MS, slotDueAt } from './store.js';
+import * as layoutModule from '../layout.js';
+import * as contextModule from './context.js';
+import type { Ctx } from './context.js';
+import * as reviveModule from './revive.js';
+import { reviveStart } from './revive.js';
+import * as storeModule from './store.js';
+import { slotDueAt } from './store.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, E, G, KIND } = layoutModule;
+const { K } = contextModule;
+const { INFLIGHT_STAY_MS } = reviveModule;
+const { DELAY_LEVELS_MS, DEQUEUE_BEHIND_UNIT_MS } = storeModule;
 
 /** The earliest breakpoint after now, or -1 when nothing can change any more. */
 export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   const now = d[G.NOW];
   const s = ctx.s;
   const L = ctx.L;
+  // The least instant after now seen so far (-1: none): `best = earlier(best, t, now)` considers t.
   let best = -1;
-  const consider = (t: number): void => {
-    if (t > now && (best < 0 || t < best)) best = t;
-  };
   const delayLevels = s.timerMode === 'delayLevel';
   for (let k = 0; k < d[G.NCK]; k++) {
     const c = L.ck(k);
@@ -25,35 +34,35 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
     const pt = d[c + C.POP_TIME];
     const T = pt + d[c + C.INVISIBLE];
     if (f & CF.IN_BUFFER) {
-      consider(pt + s.popCkStayBufferTime - K.bufferMargin + K.tick);
-      consider(T - s.popCkStayBufferTimeOut - K.bufferMargin + K.tick);
-      consider(pt + s.popCkStayBufferTime + K.tick);
-      consider(T - s.popCkStayBufferTimeOut + K.tick);
-      consider(T - K.ackTimeInterval);
+      best = earlier(best, pt + s.popCkStayBufferTime - K.bufferMargin + K.tick, now);
+      best = earlier(best, T - s.popCkStayBufferTimeOut - K.bufferMargin + K.tick, now);
+      best = earlier(best, pt + s.popCkStayBufferTime + K.tick, now);
+      best = earlier(best, T - s.popCkStayBufferTimeOut + K.tick, now);
+      best = earlier(best, T - K.ackTimeInterval, now);
     }
     if ((f & CF.REVIVED) === 0 || d[c + C.HELD] !== 0) {
       // Acks written at T or later go straight to the revive queue; after T they are late.
-      consider(T);
-      consider(T + K.tick);
-      consider(T + K.reviveDueMargin + K.tick);
+      best = earlier(best, T, now);
+      best = earlier(best, T + K.tick, now);
+      best = earlier(best, T + K.reviveDueMargin + K.tick, now);
     }
-    if (f & CF.INFLIGHT) consider(d[c + C.DISPATCHED_AT] + INFLIGHT_STAY_MS + K.tick);
+    if (f & CF.INFLIGHT) best = earlier(best, d[c + C.DISPATCHED_AT] + INFLIGHT_STAY_MS + K.tick, now);
     if (delayLevels && d[c + C.HELD] !== 0) {
       for (const level of DELAY_LEVELS_MS) {
-        consider(T - level);
-        consider(T - level + K.tick);
+        best = earlier(best, T - level, now);
+        best = earlier(best, T - level + K.tick, now);
       }
     }
   }
   for (let i = 0; i < d[G.NTIMER]; i++) {
     const slot = d[L.timer(d, i) + E.SLOT];
     // The slot can be read; the revive starts to see the timer behind.
-    consider(slotDueAt(slot, ctx));
-    if (!delayLevels && i === 0) consider(slot + DEQUEUE_BEHIND_UNIT_MS);
+    best = earlier(best, slotDueAt(slot, ctx), now);
+    if (!delayLevels && i === 0) best = earlier(best, slot + DEQUEUE_BEHIND_UNIT_MS, now);
     if (delayLevels) {
       for (const level of DELAY_LEVELS_MS) {
-        consider(slot - level);
-        consider(slot - level + K.tick);
+        best = earlier(best, slot - level, now);
+        best = earlier(best, slot - level + K.tick, now);
       }
     }
   }
@@ -64,9 +73,14 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
     const e = L.log(p);
     maxDeliver = Math.max(maxDeliver, d[e + E.DELIVER]);
     if (d[e + E.KIND] !== KIND.CK && s.enableSkipLongAwaitingAck && s.reviveMocksOrphanAck) {
-      consider(d[e + E.DELIVER] + s.reviveAckWaitMs + K.tick);
+      best = earlier(best, d[e + E.DELIVER] + s.reviveAckWaitMs + K.tick, now);
     }
   }
-  if (maxDeliver > 0) consider(maxDeliver + K.reviveIdle + K.tick);
+  if (maxDeliver > 0) best = earlier(best, maxDeliver + K.reviveIdle + K.tick, now);
   return best;
+}
+
+/** The earlier of `best` (-1: none yet) and `t`, counting t only when it is after `now`. */
+function earlier(best: number, t: number, now: number): number {
+  return t > now && (best < 0 || t < best) ? t : best;
 }

@@ -10,8 +10,10 @@
  * `timerLag` and `scanStalls` lift that.
  */
 import type { Event } from '../events.js';
-import { C, CF, G, GF, Layout, ORIGIN, popcount } from '../layout.js';
-import { K, type Ctx } from '../protocol/context.js';
+import * as layoutModule from '../layout.js';
+import { Layout, popcount } from '../layout.js';
+import * as contextModule from '../protocol/context.js';
+import type { Ctx } from '../protocol/context.js';
 import { persistUseful } from '../protocol/broker.js';
 import { ackInTime, addAkRefusal, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from '../protocol/ack.js';
 import { findWrapper } from '../protocol/keys.js';
@@ -26,6 +28,12 @@ import type { Settings } from '../settings.js';
 import { applyInto } from '../step.js';
 import { canonicalizeAllCks } from '../symmetry.js';
 import { initialState, type State } from '../state.js';
+
+// The imported constants as this module's own: V8's optimizing compiler folds a module's
+// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
+// "Counting instructions").
+const { C, CF, G, GF, ORIGIN } = layoutModule;
+const { K } = contextModule;
 
 export interface FullBounds {
   readonly queues: number;
@@ -202,11 +210,6 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       const out: Event[] = [];
       const now = st[G.NOW];
       const slave = (st[G.FLAGS] & GF.SLAVE) !== 0;
-      /** Offers `e`, whose successor `next` the dry run built. */
-      const offerBuilt = (e: Event, next: State): void => {
-        if (after) after[out.length] = next;
-        out.push(e);
-      };
 
       // Broker services.
       const due = nextTimerDue(st, ctx);
@@ -225,14 +228,14 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       // reviveSurelyIdle spares the dry run of a pass that has nothing due (then the failing one has none either).
       if ((st[G.FLAGS] & GF.UNREADABLE) === 0 && reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
         const next = dryRun(st, ctx, REVIVE, afterRevive);
-        if (!sameState(st, next)) offerBuilt(REVIVE, next);
+        if (!sameState(st, next)) offerBuilt(out, after, REVIVE, next);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
           // Offered only if failing retry writes make a difference beyond the used-up budget.
           const nextFail = dryRun(st, ctx, REVIVE_FAILING, afterReviveFailing);
           nextFail[G.USED_RETRY_FAILURES]--;
           const differs = !sameState(next, nextFail);
           nextFail[G.USED_RETRY_FAILURES]++;
-          if (differs) offerBuilt(REVIVE_FAILING, nextFail);
+          if (differs) offerBuilt(out, after, REVIVE_FAILING, nextFail);
         }
       }
       for (let k = 0; k < st[G.NCK]; k++) {
@@ -362,6 +365,12 @@ function exceedsBounds(b: FullBounds, st: State, ctx: Ctx, e: Event, scratch: In
     return over('acks', 'first ack', ackedSoFar(after, ctx));
   }
   return null;
+}
+
+/** Offers `e`, whose successor `next` a dry run built (see ScenarioInstance.enabled). */
+function offerBuilt(out: Event[], after: (State | null)[] | undefined, e: Event, next: State): void {
+  if (after) after[out.length] = next;
+  out.push(e);
 }
 
 /** Could a revive pass change anything: an unread entry, or an in-memory offset behind the committed one? */

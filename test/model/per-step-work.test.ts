@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { C, CF, E, G, KIND } from '../../model/layout.js';
-import { ckBeforeAcks } from '../../model/invariants.js';
+import { BROKER, C, CF, E, G, KIND } from '../../model/layout.js';
+import { ackEntryMatchesItsCk, ackKeyAgreement, ckBeforeAcks } from '../../model/invariants.js';
 import type { PopModel } from '../../model/popmodel.js';
 import { sortByPos } from '../../model/protocol/revive.js';
 import { ARRIVED } from '../../model/protocol/store.js';
@@ -98,5 +98,61 @@ describe("the revive's sort of its points", () => {
       }),
       { seed: SEED, numRuns: 2000 },
     );
+  });
+});
+
+/** ack-key-agreement as it was written before: the whole revive key of every entry against its CK's. */
+function ackKeyAgreementReference(d: Int32Array, ctx: Ctx): boolean {
+  const L = ctx.L;
+  for (let p = 0; p < d[G.NLOG]; p++) if (!ackEntryMatchesItsCk(d, ctx, L.log(p))) return false;
+  for (let i = 0; i < d[G.NTIMER]; i++) if (!ackEntryMatchesItsCk(d, ctx, L.timer(d, i))) return false;
+  return true;
+}
+
+describe('ack-key-agreement on the brokerName parts alone', () => {
+  it('answers as the whole-key comparison on reachable states (keys with and without brokerName, with and without the blank fallback) and on random edits', () => {
+    let states = 0;
+    let fails = 0;
+    const ms = [
+      ...models(),
+      fullModel('5.0.0', { pops: 2, batch: 2, dupAcks: 1 }, {}, 2),
+      fullModel('5.3.1', { pops: 2, batch: 1, changes: 1 }, {}, 2),
+      fullModel('5.3.2', { pops: 2, batch: 1, changes: 1, storeFailures: 1 }, {}, 2),
+    ];
+    const settings = new Set<string>();
+    for (const m of ms) {
+      settings.add(`${m.ctx.s.reviveKeyHasBrokerName}/${m.ctx.s.reviveBlankBrokerNameFallback}`);
+      const all: Int32Array[] = [];
+      walk(m, (_b, _e, a) => {
+        if (all.length < 20_000) all.push(a);
+      });
+      for (const s of all) {
+        states++;
+        expect(ackKeyAgreement(s, m.ctx)).toBe(ackKeyAgreementReference(s, m.ctx));
+      }
+      // Edits of entries (kind, CK slot, brokerName), of the CKs' brokerNames and of the queue lengths.
+      const L = m.ctx.L;
+      const edit = fc.record({ what: fc.integer({ min: 0, max: 4 }), at: fc.nat(), value: fc.nat() });
+      fc.assert(
+        fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
+          const d = all[si % all.length].slice();
+          for (const x of edits) {
+            const e = L.log(x.at % L.entries);
+            if (x.what === 0) d[e + E.KIND] = 1 + (x.value % 3);
+            else if (x.what === 1) d[e + E.CK] = x.value % Math.max(1, d[G.NCK]);
+            else if (x.what === 2) d[e + E.BROKER] = x.value % 3;
+            else if (x.what === 3) d[L.ck(x.value % L.ckSlots) + C.BROKER] = [BROKER.NONE, BROKER.A, BROKER.B][x.value % 3];
+            else d[G.NTIMER] = x.value % (L.entries - d[G.NLOG] + 1);
+          }
+          const ref = ackKeyAgreementReference(d, m.ctx);
+          expect(ackKeyAgreement(d, m.ctx)).toBe(ref);
+          if (!ref) fails++;
+        }),
+        { seed: SEED, numRuns: 2000 },
+      );
+    }
+    expect(states).toBeGreaterThan(5000);
+    expect(settings).toEqual(new Set(['false/false', 'true/false', 'true/true']));
+    expect(fails).toBeGreaterThan(1000);
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * The model's modules on the explorer's path read the layout's constants (and K, ...) as
+ * module-local consts, not through imported bindings: V8 folds a module's own constants into
+ * optimized code and loads an imported binding at every use (docs/explorer.md, "Counting
+ * instructions", "The model side: imported constants"). A new named import of one of them would
+ * still work, only slower; this keeps it from coming back unnoticed.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as layoutModule from '../../model/layout.js';
+
+const HOT = [
+  'model/lifecycles.ts',
+  'model/invariants.ts',
+  'model/step.ts',
+  'model/state.ts',
+  'model/symmetry.ts',
+  'model/protocol/ack.ts',
+  'model/protocol/broker.ts',
+  'model/protocol/buffer.ts',
+  'model/protocol/change.ts',
+  'model/protocol/ck.ts',
+  'model/protocol/keys.ts',
+  'model/protocol/observe.ts',
+  'model/protocol/pop.ts',
+  'model/protocol/queue.ts',
+  'model/protocol/revive.ts',
+  'model/protocol/store.ts',
+  'model/protocol/time.ts',
+  'model/scenarios/ack-flush.ts',
+  'model/scenarios/full.ts',
+];
+
+/** Exported constants (objects and numbers, by their UPPER_CASE names) of the modules the hot ones read per step. */
+const CONSTANTS = new Set([
+  ...Object.keys(layoutModule).filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n)),
+  'K',
+  'ARRIVED',
+  'DELAY_LEVELS_MS',
+  'DEQUEUE_BEHIND_UNIT_MS',
+  'INFLIGHT_STAY_MS',
+]);
+
+/** The names a module imports by name (not `import type`, not namespaces), with the module they come from. */
+function namedImports(src: string): { name: string; from: string }[] {
+  const out: { name: string; from: string }[] = [];
+  for (const m of src.matchAll(/^import\s+\{([^}]*)\}\s+from\s+'([^']+)';/gm)) {
+    for (const spec of m[1].split(',')) {
+      const name = spec.trim();
+      if (name !== '' && !name.startsWith('type ')) out.push({ name: name.split(/\s+as\s+/)[0], from: m[2] });
+    }
+  }
+  return out;
+}
+
+describe("the explorer's model modules", () => {
+  it('import no layout constant (nor K, ARRIVED, the timer constants) by name', () => {
+    expect(CONSTANTS.has('C') && CONSTANTS.has('G') && CONSTANTS.has('CF') && CONSTANTS.has('KIND')).toBe(true);
+    for (const file of HOT) {
+      const bad = namedImports(readFileSync(file, 'utf8')).filter((i) => CONSTANTS.has(i.name));
+      expect(bad, file).toEqual([]);
+    }
+  });
+
+  it('the check sees a named import of a constant', () => {
+    expect(namedImports("import { C, CF, fullMask, type Layout } from '../layout.js';").map((i) => i.name)).toEqual(['C', 'CF', 'fullMask']);
+    expect(namedImports("import { K, type Ctx } from './context.js';").filter((i) => CONSTANTS.has(i.name))).toHaveLength(1);
+  });
+});

@@ -386,12 +386,55 @@ function popcount(x: number): number {
 }
 
 /**
+ * Non-negative ids, three bytes each while below 2^24 (16,777,216), with a fourth byte only in
+ * the chunks that hold a larger one: the targets of the edges that are not fresh.
+ */
+class IdColumn {
+  /** Bytes 0-2 of each entry, little-endian, three bytes an entry. */
+  private readonly low: Uint8Array[] = [];
+  /** Byte 3 of each entry, in the chunks that need it. */
+  private readonly high: (Uint8Array | undefined)[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const i = this.length;
+    const c = i >>> SHIFT;
+    if (c === this.low.length) {
+      this.low.push(new Uint8Array(3 * CHUNK));
+      this.high.push(undefined);
+    }
+    const at = 3 * (i & MASK);
+    const low = this.low[c];
+    low[at] = v;
+    low[at + 1] = v >>> 8;
+    low[at + 2] = v >>> 16;
+    if (v >>> 24 !== 0) (this.high[c] ??= new Uint8Array(CHUNK))[i & MASK] = v >>> 24;
+    this.length = i + 1;
+  }
+
+  get(i: number): number {
+    const c = i >>> SHIFT;
+    const low = this.low[c];
+    const at = 3 * (i & MASK);
+    const v = low[at] | (low[at + 1] << 8) | (low[at + 2] << 16);
+    const high = this.high[c];
+    return high === undefined ? v : (v | (high[i & MASK] << 24)) >>> 0;
+  }
+
+  get bytes(): number {
+    let n = this.low.length * 3 * CHUNK;
+    for (const h of this.high) if (h !== undefined) n += CHUNK;
+    return n;
+  }
+}
+
+/**
  * The CSR edges' targets. An edge that numbered its target (a "fresh" edge) needs no id: BFS
  * numbers new states in the order their fresh edges come, so the k-th fresh edge goes to the
- * first fresh edge's target plus k. Only the other edges keep their target (four bytes); a
- * bit per edge says which kind it is, and a count of fresh edges every 32 edges finds an
- * edge's rank in O(1) (a popcount). On `full --messages 4 --pops 4 --batch 1` about half the
- * edges are fresh: 2.1 bytes an edge instead of 4.
+ * first fresh edge's target plus k. Only the other edges keep their target (three bytes while
+ * it is below 2^24, see IdColumn); a bit per edge says which kind it is, and a count of fresh
+ * edges every 32 edges finds an edge's rank in O(1) (a popcount). On `full --messages 4 --pops
+ * 4 --batch 1` about half the edges are fresh: 1.7 bytes an edge instead of 4.
  */
 export class EdgeDstColumn implements IntColumn {
   /** Bit j of word w: edge 32w + j is fresh. */
@@ -399,7 +442,7 @@ export class EdgeDstColumn implements IntColumn {
   /** Per word: the fresh edges before it. */
   private readonly freshBefore = new GrowInt32();
   /** Targets of the edges that are not fresh, in edge order. */
-  private readonly others = new GrowInt32();
+  private readonly others = new IdColumn();
   private freshCount = 0;
   /** The target of the first fresh edge. */
   private base = 0;
@@ -442,47 +485,70 @@ export class EdgeDstColumn implements IntColumn {
   }
 }
 
+/** States per checkpoint of the edge starts. */
+const START_SHIFT = 4;
+const START_BLOCK = 1 << START_SHIFT;
+
 /**
- * The CSR edges' start offsets: non-decreasing, so kept as an offset every 64 entries (four
- * bytes) and each entry's difference from its block's offset (two bytes); four bytes an entry
- * from the first difference that does not fit (a block of 64 states with 65,536 edges or more).
+ * The CSR edges' start offsets: non-decreasing, and consecutive ones differ by a state's
+ * out-degree, so kept as an offset every 16 entries (four bytes) and, for each other entry,
+ * its difference from the entry before (one byte: the out-degree of the state before): 1.25
+ * bytes a state. `get(i)` adds up at most 15 bytes. Four bytes an entry from the first
+ * difference that does not fit (a state with 256 events or more).
  */
 export class EdgeStartColumn implements IntColumn {
   private readonly blockStart = new GrowInt32();
-  private narrow: Uint16Array[] | null = [];
+  /** Entry i: its difference from entry i - 1; 0 at a checkpoint. */
+  private narrow: Uint8Array[] | null = [];
   private readonly wide = new GrowInt32();
+  /** The last entry (while narrow). */
+  private last = 0;
   length = 0;
 
   push(v: number): void {
     const i = this.length;
-    if ((i & (BLOCK - 1)) === 0) this.blockStart.push(v);
     const chunks = this.narrow;
-    const d = v - this.blockStart.get(i >>> BLOCK_SHIFT);
-    if (chunks !== null && d >= 0 && d < 0x10000) {
-      const c = i >>> SHIFT;
-      if (c === chunks.length) chunks.push(new Uint16Array(CHUNK));
-      chunks[c][i & MASK] = d;
-    } else {
-      if (chunks !== null) this.widen();
-      this.wide.push(v);
+    if (chunks !== null) {
+      const checkpoint = (i & (START_BLOCK - 1)) === 0;
+      const d = checkpoint ? 0 : v - this.last;
+      if (d >= 0 && d < 0x100) {
+        if (checkpoint) this.blockStart.push(v);
+        const c = i >>> SHIFT;
+        if (c === chunks.length) chunks.push(new Uint8Array(CHUNK));
+        chunks[c][i & MASK] = d;
+        this.last = v;
+        this.length = i + 1;
+        return;
+      }
+      this.widen();
     }
+    this.wide.push(v);
     this.length = i + 1;
   }
 
   /** Drops the last entry. */
   pop(): void {
     const i = --this.length;
-    if ((i & (BLOCK - 1)) === 0) this.blockStart.pop();
-    if (this.narrow === null) this.wide.pop();
+    if (this.narrow === null) {
+      this.wide.pop();
+      return;
+    }
+    if ((i & (START_BLOCK - 1)) === 0) this.blockStart.pop();
+    this.last = i > 0 ? this.get(i - 1) : 0;
   }
 
   get(i: number): number {
     const chunks = this.narrow;
-    return chunks !== null ? this.blockStart.get(i >>> BLOCK_SHIFT) + chunks[i >>> SHIFT][i & MASK] : this.wide.get(i);
+    if (chunks === null) return this.wide.get(i);
+    const c = chunks[i >>> SHIFT];
+    const to = i & MASK;
+    let v = this.blockStart.get(i >>> START_SHIFT);
+    for (let j = (to & ~(START_BLOCK - 1)) + 1; j <= to; j++) v += c[j];
+    return v;
   }
 
   get bytes(): number {
-    return this.blockStart.bytes + (this.narrow !== null ? this.narrow.length * CHUNK * 2 : this.wide.bytes);
+    return this.blockStart.bytes + (this.narrow !== null ? this.narrow.length * CHUNK : this.wide.bytes);
   }
 
   toArray(): Int32Array<ArrayBuffer> {

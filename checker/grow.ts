@@ -474,6 +474,27 @@ export class EdgeDstColumn implements IntColumn {
     return (word >>> b) & 1 ? this.base + before : this.others.get(e - before);
   }
 
+  /** Fresh edges so far. */
+  get freshEdges(): number {
+    return this.freshCount;
+  }
+
+  /** The index of fresh edge k (the one to the first fresh edge's target plus k), k below `freshEdges`. */
+  freshEdge(k: number): number {
+    // The last word with at most k fresh edges before it holds it.
+    const before = this.freshBefore;
+    let lo = 0;
+    let hi = before.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (before.get(mid) <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    let word = this.fresh.get(lo);
+    for (let r = k - before.get(lo); r > 0; r--) word &= word - 1;
+    return (lo << 5) + (31 - Math.clz32(word & -word));
+  }
+
   get bytes(): number {
     return this.fresh.bytes + this.freshBefore.bytes + this.others.bytes;
   }
@@ -561,5 +582,97 @@ export class EdgeStartColumn implements IntColumn {
     const n = this.length;
     for (let i = 0; i < n; i++) this.wide.push(this.get(i));
     this.narrow = null;
+  }
+}
+
+/**
+ * The parent and event index of each state, read off the CSR edges when a run keeps them
+ * (instead of a ParentColumn and a ViaColumn: 2.1 bytes a state less). A state that is not
+ * initial was numbered by a fresh edge, the k-th for state first + k (EdgeDstColumn); that
+ * edge's source is its parent (the last expanded state whose edges start at or before it), and
+ * its place among the parent's edges is the event index, edges being kept in event order. The
+ * explorer core checks both as it records each fresh edge. `get` is two binary searches: for
+ * what reads them (counterexample paths, drawing small graphs).
+ */
+export class EdgeTree {
+  private initial = 0;
+  private partial = -1;
+  private partialFirst = 0;
+  /** States numbered. */
+  length = 0;
+  readonly parent: IntColumn;
+  readonly via: IntColumn;
+
+  constructor(
+    private readonly start: EdgeStartColumn,
+    private readonly dst: EdgeDstColumn,
+  ) {
+    const column = (get: (v: number) => number): IntColumn => ({
+      get length(): number {
+        return tree.length;
+      },
+      get,
+      toArray(): Int32Array<ArrayBuffer> {
+        const out = new Int32Array(tree.length);
+        for (let v = 0; v < out.length; v++) out[v] = get(v);
+        return out;
+      },
+    });
+    const tree = this;
+    this.parent = column((v) => this.parentOf(v));
+    this.via = column((v) => this.viaOf(v));
+  }
+
+  get initialStates(): number {
+    return this.initial;
+  }
+
+  /** A new state: initial ones come first, before any edge. */
+  push(initial: boolean): void {
+    if (initial) {
+      if (this.initial !== this.length) throw new Error('EdgeTree: an initial state after a state that is not');
+      this.initial++;
+    }
+    this.length++;
+  }
+
+  parentOf(v: number): number {
+    return v < this.initial ? -1 : this.sourceOf(this.edgeOf(v));
+  }
+
+  viaOf(v: number): number {
+    if (v < this.initial) return -1;
+    const e = this.edgeOf(v);
+    const u = this.sourceOf(e);
+    return e - (u === this.partial ? this.partialFirst : this.start.get(u));
+  }
+
+  /** The fresh edge that numbered state v (not initial). */
+  private edgeOf(v: number): number {
+    if (v >= this.length) throw new RangeError(`EdgeTree: no state ${v}`);
+    return this.dst.freshEdge(v - this.initial);
+  }
+
+  /**
+   * The run stopped while expanding state `u`, whose edges start at edge `first`: the edge
+   * starts keep none for it (the state counts as not expanded), but the edges it made are kept.
+   */
+  stoppedIn(u: number, first: number): void {
+    this.partial = u;
+    this.partialFirst = first;
+  }
+
+  /** The state whose edges include edge e: the last one whose edges start at or before e. */
+  private sourceOf(e: number): number {
+    if (this.partial !== -1 && e >= this.partialFirst) return this.partial;
+    const start = this.start;
+    let lo = 0;
+    let hi = start.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (start.get(mid) <= e) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
 import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
-import { ByteChunks, EdgeDstColumn, EdgeStartColumn, FlagColumn, Float64Chunks, GrowInt32, GrowUint32, ParentColumn, spare, ViaColumn } from '../../checker/grow.js';
+import { ByteChunks, EdgeDstColumn, EdgeStartColumn, EdgeTree, FlagColumn, Float64Chunks, GrowInt32, GrowUint32, ParentColumn, spare, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { expectFifo } from '../fixtures/fifo.js';
@@ -672,6 +672,58 @@ describe('edge columns', () => {
     expect(col.bytes).toBeLessThan(1.8 * 1_000_000);
     expect(col.get(999_998)).toBe(500_000);
     expect(col.get(999_999)).toBe(77);
+  });
+
+  it('EdgeTree gives the parents and event indices the ParentColumn and ViaColumn give, also when the run stops mid-expansion', () => {
+    // A BFS as the explorer core records it: roots, then per expanded state its edges in event
+    // order, a fresh one numbering the next state; optionally stopped inside an expansion.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(fc.array(fc.oneof(fc.constant(-1), fc.nat(1000)), { maxLength: 6 }), { maxLength: 300 }),
+        fc.boolean(),
+        (roots, expansions, stop) => {
+          const start = new EdgeStartColumn();
+          const dst = new EdgeDstColumn();
+          const tree = new EdgeTree(start, dst);
+          const parent = new ParentColumn();
+          const via = new ViaColumn();
+          let count = 0;
+          for (let r = 0; r < roots; r++) {
+            tree.push(true);
+            parent.push(-1);
+            via.push(-1);
+            count++;
+          }
+          let head = 0;
+          for (const [x, events] of expansions.entries()) {
+            if (head === count) break;
+            const stopHere = stop && x === expansions.length - 1;
+            start.push(dst.length);
+            parent.expand(head);
+            const first = dst.length;
+            for (const [ei, e] of events.entries()) {
+              if (e === -1) {
+                tree.push(false);
+                parent.push(head);
+                via.push(ei);
+                dst.push(count++, true);
+              } else dst.push(e % count, false);
+            }
+            if (stopHere) {
+              start.pop();
+              tree.stoppedIn(head, first);
+            }
+            head++;
+          }
+          start.push(dst.length);
+          expect(Array.from(tree.parent.toArray())).toEqual(Array.from(parent.toArray()));
+          expect(Array.from(tree.via.toArray())).toEqual(Array.from(via.toArray()));
+          expect(tree.parent.length).toBe(count);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('EdgeStartColumn keeps non-decreasing offsets, across pops and past a difference of 256 (widened)', () => {

@@ -13,7 +13,7 @@
  */
 import { LayeredCounter, type PathCounts } from './count.js';
 import { fingerprint64 } from './fingerprint.js';
-import { EdgeDstColumn, EdgeStartColumn, FlagColumn, ParentColumn, ViaColumn, type IntColumn } from './grow.js';
+import { EdgeDstColumn, EdgeStartColumn, EdgeTree, FlagColumn, ParentColumn, ViaColumn, type IntColumn } from './grow.js';
 import type { Model } from './model.js';
 import type { ResolvedOptions, StopReason } from './options.js';
 import type { SpillInfo } from './spill.js';
@@ -104,8 +104,15 @@ export function countsOnline(opt: ResolvedOptions): boolean {
 }
 
 export class Core {
-  readonly parent = new ParentColumn();
-  readonly via = new ViaColumn();
+  /**
+   * Parents and event indices: their own columns, or, when the run keeps edges, read off the
+   * edges (`tree`; the fresh edge that numbered a state says both).
+   */
+  private readonly parents: ParentColumn | null;
+  private readonly vias: ViaColumn | null;
+  private readonly tree: EdgeTree | null;
+  readonly parent: IntColumn;
+  readonly via: IntColumn;
   readonly flags = new FlagColumn();
   readonly edgeStart: EdgeStartColumn | null;
   readonly edgeDst: EdgeDstColumn | null;
@@ -136,6 +143,10 @@ export class Core {
   private readonly stopAtFirst: boolean;
   private finished = false;
   private built: StateGraph | null = null;
+  /** With `tree`: the parent and event index of the state numbered last, and where the edges of the state in expansion start. */
+  private lastParent = -1;
+  private lastVia = -1;
+  private headEdges = 0;
 
   /**
    * @param online count paths during the search (no edges; see `notLayered`); otherwise edges
@@ -152,6 +163,11 @@ export class Core {
     this.stopAtFirst = opt.stopAtFirstViolation;
     this.edgeStart = opt.countPaths && !online ? new EdgeStartColumn() : null;
     this.edgeDst = opt.countPaths && !online ? new EdgeDstColumn() : null;
+    this.tree = this.edgeStart && this.edgeDst ? new EdgeTree(this.edgeStart, this.edgeDst) : null;
+    this.parents = this.tree ? null : new ParentColumn();
+    this.vias = this.tree ? null : new ViaColumn();
+    this.parent = this.tree ? this.tree.parent : this.parents!;
+    this.via = this.tree ? this.tree.via : this.vias!;
     this.counter = online ? new LayeredCounter() : null;
   }
 
@@ -175,8 +191,14 @@ export class Core {
     const id = this.count++;
     if (d > this.maxDepth) this.maxDepth = d;
     if (this.counter) this.counter.add(id);
-    this.parent.push(par);
-    this.via.push(ev);
+    if (this.tree) {
+      this.tree.push(par === -1);
+      this.lastParent = par;
+      this.lastVia = ev;
+    } else {
+      this.parents!.push(par);
+      this.vias!.push(ev);
+    }
     this.flags.push(bad);
     if (bad !== 0) this.noteViolation(bad, id, -1, -1, d);
     return id;
@@ -199,8 +221,8 @@ export class Core {
       this.depth++;
       this.layerEnd = this.count;
     }
-    if (this.edgeStart) this.edgeStart.push(this.edgeDst!.length);
-    this.parent.expand(this.head);
+    if (this.edgeStart) this.edgeStart.push((this.headEdges = this.edgeDst!.length));
+    this.parents?.expand(this.head);
     return this.head;
   }
 
@@ -216,6 +238,7 @@ export class Core {
   stopFull(): void {
     this.stopReason = 'max-states';
     if (this.edgeStart) this.edgeStart.pop();
+    this.tree?.stoppedIn(this.head, this.headEdges);
   }
 
   /**
@@ -227,6 +250,10 @@ export class Core {
     this.transitions++;
     const edgeDst = this.edgeDst;
     if (edgeDst) {
+      // The fresh edge to a state gives its parent and event index (EdgeTree): check them.
+      if (fresh && (dst !== this.count - 1 || id !== this.lastParent || ei !== this.lastVia || id !== this.head || ei !== edgeDst.length - this.headEdges)) {
+        throw new Error(`explorer core: fresh edge ${id} -> ${dst} (event ${ei}) is not the edge that numbered state ${this.count - 1} (from ${this.lastParent}, event ${this.lastVia})`);
+      }
       if (tbad !== 0) this.edgeBad.set(edgeDst.length, tbad);
       edgeDst.push(dst, fresh);
     }
@@ -284,8 +311,8 @@ export class Core {
   storeBytes(tableBytes: number): number {
     return (
       tableBytes +
-      this.parent.bytes +
-      this.via.bytes +
+      (this.parents ? this.parents.bytes : 0) +
+      (this.vias ? this.vias.bytes : 0) +
       this.flags.bytes +
       (this.edgeStart ? this.edgeStart.bytes : 0) +
       (this.edgeDst ? this.edgeDst.bytes : 0)
@@ -297,6 +324,9 @@ export class Core {
     if (this.finished) return;
     this.finished = true;
     if (this.edgeStart) this.edgeStart.push(this.edgeDst!.length);
+    if (this.tree && this.edgeDst!.freshEdges !== this.count - this.tree.initialStates) {
+      throw new Error(`explorer core: ${this.count - this.tree.initialStates} states not initial, ${this.edgeDst!.freshEdges} fresh edges`);
+    }
   }
 
   /**

@@ -386,12 +386,55 @@ function popcount(x: number): number {
 }
 
 /**
+ * Non-negative ids, three bytes each while below 2^24 (16,777,216), with a fourth byte only in
+ * the chunks that hold a larger one: the targets of the edges that are not fresh.
+ */
+class IdColumn {
+  /** Bytes 0-2 of each entry, little-endian, three bytes an entry. */
+  private readonly low: Uint8Array[] = [];
+  /** Byte 3 of each entry, in the chunks that need it. */
+  private readonly high: (Uint8Array | undefined)[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const i = this.length;
+    const c = i >>> SHIFT;
+    if (c === this.low.length) {
+      this.low.push(new Uint8Array(3 * CHUNK));
+      this.high.push(undefined);
+    }
+    const at = 3 * (i & MASK);
+    const low = this.low[c];
+    low[at] = v;
+    low[at + 1] = v >>> 8;
+    low[at + 2] = v >>> 16;
+    if (v >>> 24 !== 0) (this.high[c] ??= new Uint8Array(CHUNK))[i & MASK] = v >>> 24;
+    this.length = i + 1;
+  }
+
+  get(i: number): number {
+    const c = i >>> SHIFT;
+    const low = this.low[c];
+    const at = 3 * (i & MASK);
+    const v = low[at] | (low[at + 1] << 8) | (low[at + 2] << 16);
+    const high = this.high[c];
+    return high === undefined ? v : (v | (high[i & MASK] << 24)) >>> 0;
+  }
+
+  get bytes(): number {
+    let n = this.low.length * 3 * CHUNK;
+    for (const h of this.high) if (h !== undefined) n += CHUNK;
+    return n;
+  }
+}
+
+/**
  * The CSR edges' targets. An edge that numbered its target (a "fresh" edge) needs no id: BFS
  * numbers new states in the order their fresh edges come, so the k-th fresh edge goes to the
- * first fresh edge's target plus k. Only the other edges keep their target (four bytes); a
- * bit per edge says which kind it is, and a count of fresh edges every 32 edges finds an
- * edge's rank in O(1) (a popcount). On `full --messages 4 --pops 4 --batch 1` about half the
- * edges are fresh: 2.1 bytes an edge instead of 4.
+ * first fresh edge's target plus k. Only the other edges keep their target (three bytes while
+ * it is below 2^24, see IdColumn); a bit per edge says which kind it is, and a count of fresh
+ * edges every 32 edges finds an edge's rank in O(1) (a popcount). On `full --messages 4 --pops
+ * 4 --batch 1` about half the edges are fresh: 1.7 bytes an edge instead of 4.
  */
 export class EdgeDstColumn implements IntColumn {
   /** Bit j of word w: edge 32w + j is fresh. */
@@ -399,7 +442,7 @@ export class EdgeDstColumn implements IntColumn {
   /** Per word: the fresh edges before it. */
   private readonly freshBefore = new GrowInt32();
   /** Targets of the edges that are not fresh, in edge order. */
-  private readonly others = new GrowInt32();
+  private readonly others = new IdColumn();
   private freshCount = 0;
   /** The target of the first fresh edge. */
   private base = 0;
@@ -431,6 +474,27 @@ export class EdgeDstColumn implements IntColumn {
     return (word >>> b) & 1 ? this.base + before : this.others.get(e - before);
   }
 
+  /** Fresh edges so far. */
+  get freshEdges(): number {
+    return this.freshCount;
+  }
+
+  /** The index of fresh edge k (the one to the first fresh edge's target plus k), k below `freshEdges`. */
+  freshEdge(k: number): number {
+    // The last word with at most k fresh edges before it holds it.
+    const before = this.freshBefore;
+    let lo = 0;
+    let hi = before.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (before.get(mid) <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    let word = this.fresh.get(lo);
+    for (let r = k - before.get(lo); r > 0; r--) word &= word - 1;
+    return (lo << 5) + (31 - Math.clz32(word & -word));
+  }
+
   get bytes(): number {
     return this.fresh.bytes + this.freshBefore.bytes + this.others.bytes;
   }
@@ -442,47 +506,70 @@ export class EdgeDstColumn implements IntColumn {
   }
 }
 
+/** States per checkpoint of the edge starts. */
+const START_SHIFT = 4;
+const START_BLOCK = 1 << START_SHIFT;
+
 /**
- * The CSR edges' start offsets: non-decreasing, so kept as an offset every 64 entries (four
- * bytes) and each entry's difference from its block's offset (two bytes); four bytes an entry
- * from the first difference that does not fit (a block of 64 states with 65,536 edges or more).
+ * The CSR edges' start offsets: non-decreasing, and consecutive ones differ by a state's
+ * out-degree, so kept as an offset every 16 entries (four bytes) and, for each other entry,
+ * its difference from the entry before (one byte: the out-degree of the state before): 1.25
+ * bytes a state. `get(i)` adds up at most 15 bytes. Four bytes an entry from the first
+ * difference that does not fit (a state with 256 events or more).
  */
 export class EdgeStartColumn implements IntColumn {
   private readonly blockStart = new GrowInt32();
-  private narrow: Uint16Array[] | null = [];
+  /** Entry i: its difference from entry i - 1; 0 at a checkpoint. */
+  private narrow: Uint8Array[] | null = [];
   private readonly wide = new GrowInt32();
+  /** The last entry (while narrow). */
+  private last = 0;
   length = 0;
 
   push(v: number): void {
     const i = this.length;
-    if ((i & (BLOCK - 1)) === 0) this.blockStart.push(v);
     const chunks = this.narrow;
-    const d = v - this.blockStart.get(i >>> BLOCK_SHIFT);
-    if (chunks !== null && d >= 0 && d < 0x10000) {
-      const c = i >>> SHIFT;
-      if (c === chunks.length) chunks.push(new Uint16Array(CHUNK));
-      chunks[c][i & MASK] = d;
-    } else {
-      if (chunks !== null) this.widen();
-      this.wide.push(v);
+    if (chunks !== null) {
+      const checkpoint = (i & (START_BLOCK - 1)) === 0;
+      const d = checkpoint ? 0 : v - this.last;
+      if (d >= 0 && d < 0x100) {
+        if (checkpoint) this.blockStart.push(v);
+        const c = i >>> SHIFT;
+        if (c === chunks.length) chunks.push(new Uint8Array(CHUNK));
+        chunks[c][i & MASK] = d;
+        this.last = v;
+        this.length = i + 1;
+        return;
+      }
+      this.widen();
     }
+    this.wide.push(v);
     this.length = i + 1;
   }
 
   /** Drops the last entry. */
   pop(): void {
     const i = --this.length;
-    if ((i & (BLOCK - 1)) === 0) this.blockStart.pop();
-    if (this.narrow === null) this.wide.pop();
+    if (this.narrow === null) {
+      this.wide.pop();
+      return;
+    }
+    if ((i & (START_BLOCK - 1)) === 0) this.blockStart.pop();
+    this.last = i > 0 ? this.get(i - 1) : 0;
   }
 
   get(i: number): number {
     const chunks = this.narrow;
-    return chunks !== null ? this.blockStart.get(i >>> BLOCK_SHIFT) + chunks[i >>> SHIFT][i & MASK] : this.wide.get(i);
+    if (chunks === null) return this.wide.get(i);
+    const c = chunks[i >>> SHIFT];
+    const to = i & MASK;
+    let v = this.blockStart.get(i >>> START_SHIFT);
+    for (let j = (to & ~(START_BLOCK - 1)) + 1; j <= to; j++) v += c[j];
+    return v;
   }
 
   get bytes(): number {
-    return this.blockStart.bytes + (this.narrow !== null ? this.narrow.length * CHUNK * 2 : this.wide.bytes);
+    return this.blockStart.bytes + (this.narrow !== null ? this.narrow.length * CHUNK : this.wide.bytes);
   }
 
   toArray(): Int32Array<ArrayBuffer> {
@@ -495,5 +582,97 @@ export class EdgeStartColumn implements IntColumn {
     const n = this.length;
     for (let i = 0; i < n; i++) this.wide.push(this.get(i));
     this.narrow = null;
+  }
+}
+
+/**
+ * The parent and event index of each state, read off the CSR edges when a run keeps them
+ * (instead of a ParentColumn and a ViaColumn: 2.1 bytes a state less). A state that is not
+ * initial was numbered by a fresh edge, the k-th for state first + k (EdgeDstColumn); that
+ * edge's source is its parent (the last expanded state whose edges start at or before it), and
+ * its place among the parent's edges is the event index, edges being kept in event order. The
+ * explorer core checks both as it records each fresh edge. `get` is two binary searches: for
+ * what reads them (counterexample paths, drawing small graphs).
+ */
+export class EdgeTree {
+  private initial = 0;
+  private partial = -1;
+  private partialFirst = 0;
+  /** States numbered. */
+  length = 0;
+  readonly parent: IntColumn;
+  readonly via: IntColumn;
+
+  constructor(
+    private readonly start: EdgeStartColumn,
+    private readonly dst: EdgeDstColumn,
+  ) {
+    const column = (get: (v: number) => number): IntColumn => ({
+      get length(): number {
+        return tree.length;
+      },
+      get,
+      toArray(): Int32Array<ArrayBuffer> {
+        const out = new Int32Array(tree.length);
+        for (let v = 0; v < out.length; v++) out[v] = get(v);
+        return out;
+      },
+    });
+    const tree = this;
+    this.parent = column((v) => this.parentOf(v));
+    this.via = column((v) => this.viaOf(v));
+  }
+
+  get initialStates(): number {
+    return this.initial;
+  }
+
+  /** A new state: initial ones come first, before any edge. */
+  push(initial: boolean): void {
+    if (initial) {
+      if (this.initial !== this.length) throw new Error('EdgeTree: an initial state after a state that is not');
+      this.initial++;
+    }
+    this.length++;
+  }
+
+  parentOf(v: number): number {
+    return v < this.initial ? -1 : this.sourceOf(this.edgeOf(v));
+  }
+
+  viaOf(v: number): number {
+    if (v < this.initial) return -1;
+    const e = this.edgeOf(v);
+    const u = this.sourceOf(e);
+    return e - (u === this.partial ? this.partialFirst : this.start.get(u));
+  }
+
+  /** The fresh edge that numbered state v (not initial). */
+  private edgeOf(v: number): number {
+    if (v >= this.length) throw new RangeError(`EdgeTree: no state ${v}`);
+    return this.dst.freshEdge(v - this.initial);
+  }
+
+  /**
+   * The run stopped while expanding state `u`, whose edges start at edge `first`: the edge
+   * starts keep none for it (the state counts as not expanded), but the edges it made are kept.
+   */
+  stoppedIn(u: number, first: number): void {
+    this.partial = u;
+    this.partialFirst = first;
+  }
+
+  /** The state whose edges include edge e: the last one whose edges start at or before e. */
+  private sourceOf(e: number): number {
+    if (this.partial !== -1 && e >= this.partialFirst) return this.partial;
+    const start = this.start;
+    let lo = 0;
+    let hi = start.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (start.get(mid) <= e) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size --v8-pool-size=1
 /**
  * Binds the CLI to the process. Exit codes: 0 holds, 1 violated, 2 usage or input error,
  * 3 incomplete, 70 internal error (cli/errors.ts).
@@ -8,9 +8,10 @@
  * A closed stdout or stderr (`popcheck check | head`) ends the output quietly.
  *
  * The shebang runs node with the CLI's V8 flags (cli/node-flags.ts: a young generation of 2
- * MiB semi-spaces). `env -S` is GNU coreutils 8.30 or later, macOS and the BSDs (npm's
- * Windows shims read it too); where env has no -S (BusyBox), run `node
- * --max-semi-space-size=2 dist/cli/main.js`.
+ * MiB semi-spaces, V8 set to favour memory, one background thread). `env -S` is GNU coreutils
+ * 8.30 or later, macOS and the BSDs (npm's Windows shims read it too); where env has no -S
+ * (BusyBox), run `node --max-semi-space-size=2 --optimize-for-size --v8-pool-size=1
+ * dist/cli/main.js`.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { run } from './run.js';

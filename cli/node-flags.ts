@@ -10,5 +10,13 @@
  * --messages 4 --pops 4 --batch 1` peaks about 13 MB lower (115,000–117,600 against
  * 128,600–131,000 KiB), for four times as many scavenges, each as cheap (about 2% of CPU;
  * docs/explorer.md, "Memory per state"). 1 MiB saves no more and costs twice that.
+ *
+ * `--optimize-for-size --v8-pool-size=1`: V8 favours memory over speed (1 MiB semi-spaces, and
+ * mark-compacts that shrink the old generation: four in a `full` run instead of one at
+ * start-up), and runs its background work (concurrent marking, compiling) on one thread
+ * instead of four, each thread's allocations being memory of its own. `full --messages 4
+ * --pops 4 --batch 1` peaks about 8 MB lower (102,300-102,400 against 110,600-110,900 KiB: 63
+ * bytes a state, issue 12's goal being 64) for 2.7% more instructions on its first 200,000
+ * states (docs/explorer.md, "What the peak is made of").
  */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size', '--v8-pool-size=1'];

@@ -347,13 +347,7 @@ export class ParentColumn implements IntColumn {
     if (v < this.roots) return -1;
     // The last checkpoint whose first child is at or below v.
     const cp = this.firstChild;
-    let lo = 0;
-    let hi = cp.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (cp.get(mid) <= v) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtMost(cp, v);
     let u = lo << BLOCK_SHIFT;
     let first = cp.get(lo);
     for (;;) {
@@ -483,13 +477,7 @@ export class EdgeDstColumn implements IntColumn {
   freshEdge(k: number): number {
     // The last word with at most k fresh edges before it holds it.
     const before = this.freshBefore;
-    let lo = 0;
-    let hi = before.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (before.get(mid) <= k) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtMost(before, k);
     let word = this.fresh.get(lo);
     for (let r = k - before.get(lo); r > 0; r--) word &= word - 1;
     return (lo << 5) + (31 - Math.clz32(word & -word));
@@ -665,14 +653,21 @@ export class EdgeTree {
   /** The state whose edges include edge e: the last one whose edges start at or before e. */
   private sourceOf(e: number): number {
     if (this.partial !== -1 && e >= this.partialFirst) return this.partial;
-    const start = this.start;
-    let lo = 0;
-    let hi = start.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (start.get(mid) <= e) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.start, e);
   }
+}
+
+/**
+ * The last index of a non-decreasing column whose entry is at most v, by binary search (0 when
+ * none is, or the column is empty: callers ask only where entry 0 is at most v).
+ */
+function lastAtMost(col: { readonly length: number; get(i: number): number }, v: number): number {
+  let lo = 0;
+  let hi = col.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (col.get(mid) <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

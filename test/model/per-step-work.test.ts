@@ -34,6 +34,49 @@ function ckBeforeAcksReference(d: Int32Array, ctx: Ctx): boolean {
   return true;
 }
 
+/** Up to 20,000 states the walk reaches in m (successors, duplicates included). */
+function reachable(m: PopModel): Int32Array[] {
+  const all: Int32Array[] = [];
+  walk(m, (_b, _e, a) => {
+    if (all.length < 20_000) all.push(a);
+  });
+  return all;
+}
+
+/** An edit of a state: which kind of word (0-4), where, and a value to derive the new word from. */
+interface Edit {
+  what: number;
+  at: number;
+  value: number;
+}
+
+/**
+ * Random edits (one to four) of `states`, each applied by `apply` to a copy: the fast form must
+ * answer as the reference on every edited state. Returns how many edited states the reference
+ * says fail (so the caller can check the edits reach the failing side).
+ */
+function agreeOnEdits(
+  states: Int32Array[],
+  apply: (d: Int32Array, x: Edit) => void,
+  fast: (d: Int32Array) => boolean,
+  reference: (d: Int32Array) => boolean,
+  numRuns: number,
+): number {
+  let fails = 0;
+  const edit = fc.record({ what: fc.integer({ min: 0, max: 4 }), at: fc.nat(), value: fc.nat() });
+  fc.assert(
+    fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
+      const d = states[si % states.length].slice();
+      for (const x of edits) apply(d, x);
+      const ref = reference(d);
+      expect(fast(d)).toBe(ref);
+      if (!ref) fails++;
+    }),
+    { seed: SEED, numRuns },
+  );
+  return fails;
+}
+
 function models(): PopModel[] {
   return [
     ackFlushModel({ release: '5.3.2', messages: 3 }),
@@ -51,10 +94,7 @@ describe('ck-before-acks in one pass', () => {
     let acks = 0;
     for (const m of models()) {
       // Every reachable state (the walk's successors, duplicates included), up to 20,000 of them.
-      const all: Int32Array[] = [];
-      walk(m, (_b, _e, a) => {
-        if (all.length < 20_000) all.push(a);
-      });
+      const all = reachable(m);
       for (const s of all) {
         states++;
         expect(ckBeforeAcks(s, m.ctx)).toBe(ckBeforeAcksReference(s, m.ctx));
@@ -62,23 +102,19 @@ describe('ck-before-acks in one pass', () => {
       }
       // Edits of the revive queue's entries (kinds, slots, arrival), the CK flags and the queue length.
       const L = m.ctx.L;
-      const edit = fc.record({ what: fc.integer({ min: 0, max: 4 }), at: fc.nat(), value: fc.nat() });
-      fc.assert(
-        fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
-          const d = all[si % all.length].slice();
-          for (const x of edits) {
-            const e = L.log(x.at % L.entries);
-            if (x.what === 0) d[e + E.KIND] = x.value % 3;
-            else if (x.what === 1) d[e + E.CK] = x.value % L.ckSlots;
-            else if (x.what === 2) d[e + E.SLOT] = x.value % 2 === 0 ? ARRIVED.DIRECT : 0;
-            else if (x.what === 3) d[L.ck(x.value % L.ckSlots) + C.FLAGS] ^= CF.CK_STORED;
-            else d[G.NLOG] = x.value % (L.entries - d[G.NTIMER] + 1);
-          }
-          const ref = ckBeforeAcksReference(d, m.ctx);
-          expect(ckBeforeAcks(d, m.ctx)).toBe(ref);
-          if (!ref) fails++;
-        }),
-        { seed: SEED, numRuns: 3000 },
+      fails += agreeOnEdits(
+        all,
+        (d, x) => {
+          const e = L.log(x.at % L.entries);
+          if (x.what === 0) d[e + E.KIND] = x.value % 3;
+          else if (x.what === 1) d[e + E.CK] = x.value % L.ckSlots;
+          else if (x.what === 2) d[e + E.SLOT] = x.value % 2 === 0 ? ARRIVED.DIRECT : 0;
+          else if (x.what === 3) d[L.ck(x.value % L.ckSlots) + C.FLAGS] ^= CF.CK_STORED;
+          else d[G.NLOG] = x.value % (L.entries - d[G.NTIMER] + 1);
+        },
+        (d) => ckBeforeAcks(d, m.ctx),
+        (d) => ckBeforeAcksReference(d, m.ctx),
+        3000,
       );
     }
     expect(states).toBeGreaterThan(5000);
@@ -122,33 +158,26 @@ describe('ack-key-agreement on the brokerName parts alone', () => {
     const settings = new Set<string>();
     for (const m of ms) {
       settings.add(`${m.ctx.s.reviveKeyHasBrokerName}/${m.ctx.s.reviveBlankBrokerNameFallback}`);
-      const all: Int32Array[] = [];
-      walk(m, (_b, _e, a) => {
-        if (all.length < 20_000) all.push(a);
-      });
+      const all = reachable(m);
       for (const s of all) {
         states++;
         expect(ackKeyAgreement(s, m.ctx)).toBe(ackKeyAgreementReference(s, m.ctx));
       }
       // Edits of entries (kind, CK slot, brokerName), of the CKs' brokerNames and of the queue lengths.
       const L = m.ctx.L;
-      const edit = fc.record({ what: fc.integer({ min: 0, max: 4 }), at: fc.nat(), value: fc.nat() });
-      fc.assert(
-        fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), (si, edits) => {
-          const d = all[si % all.length].slice();
-          for (const x of edits) {
-            const e = L.log(x.at % L.entries);
-            if (x.what === 0) d[e + E.KIND] = 1 + (x.value % 3);
-            else if (x.what === 1) d[e + E.CK] = x.value % Math.max(1, d[G.NCK]);
-            else if (x.what === 2) d[e + E.BROKER] = x.value % 3;
-            else if (x.what === 3) d[L.ck(x.value % L.ckSlots) + C.BROKER] = [BROKER.NONE, BROKER.A, BROKER.B][x.value % 3];
-            else d[G.NTIMER] = x.value % (L.entries - d[G.NLOG] + 1);
-          }
-          const ref = ackKeyAgreementReference(d, m.ctx);
-          expect(ackKeyAgreement(d, m.ctx)).toBe(ref);
-          if (!ref) fails++;
-        }),
-        { seed: SEED, numRuns: 2000 },
+      fails += agreeOnEdits(
+        all,
+        (d, x) => {
+          const e = L.log(x.at % L.entries);
+          if (x.what === 0) d[e + E.KIND] = 1 + (x.value % 3);
+          else if (x.what === 1) d[e + E.CK] = x.value % Math.max(1, d[G.NCK]);
+          else if (x.what === 2) d[e + E.BROKER] = x.value % 3;
+          else if (x.what === 3) d[L.ck(x.value % L.ckSlots) + C.BROKER] = [BROKER.NONE, BROKER.A, BROKER.B][x.value % 3];
+          else d[G.NTIMER] = x.value % (L.entries - d[G.NLOG] + 1);
+        },
+        (d) => ackKeyAgreement(d, m.ctx),
+        (d) => ackKeyAgreementReference(d, m.ctx),
+        2000,
       );
     }
     expect(states).toBeGreaterThan(5000);

@@ -98,7 +98,8 @@ export class Expander<S, E> {
     this.scratch = this.stepper.scratch;
     this.fp = this.stepper.fp;
     this.diff = this.stepper.diff;
-    this.current = new Int32Array(model.stateWords);
+    // The stepper's parent buffer: setParent then copies nothing.
+    this.current = this.stepper.base;
     this.changed = new Int32Array(2 * model.stateWords);
     this.levelPos = new Int32Array(model.stateWords);
     this.union = new Int32Array(model.stateWords);

@@ -70,6 +70,7 @@ function startCore<S, E>(
    */
   const stepper = new FingerprintStepper(W);
   const { fp, diff, scratch } = stepper;
+  const kernel = stepper.usesKernel;
   /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
   const queue = new PackedQueue(W, stepper);
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
@@ -123,7 +124,9 @@ function startCore<S, E>(
         let dst = table.getOrInsert(fp[0], fp[1], core.count);
         const fresh = dst < 0;
         if (fresh) {
-          queue.pushChild(w, diff, nd);
+          // With the kernel, the stepper holds the successor in `scratch` (copied there if built
+          // elsewhere), where the kernel encodes its queue record.
+          queue.pushChild(kernel ? scratch : w, diff, nd);
           dst = core.newState(id, ei, inv.checkAlways(next), d);
         }
         if (!core.edge(id, ei, dst, tbad, fresh)) break outer;

@@ -11,6 +11,7 @@
  * argues the collision quality.
  */
 
+import { maxRecordBytes } from './record.js';
 import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.js';
 
 /** Per-position lane seeds (grown on demand; a pure function of the position). */
@@ -218,6 +219,15 @@ export class FingerprintStepper {
   readonly fp: Uint32Array;
   /** `update`'s input: pairs (position, value before), 2 × words int32. */
   readonly changed: Int32Array;
+  /**
+   * For the search queue (queue.ts) that encodes successors with `encodeChild`: the state it
+   * queued last (`words` words), a mark byte per word (a multiple of 16 bytes), and where
+   * `encodeChild` writes a record (`maxRecordBytes(words)` bytes), as views `record[b]` of
+   * 16 × 2^b bytes, the last one of exactly maxRecordBytes(words) bytes (`recordView`).
+   */
+  readonly lastIn: Int32Array;
+  readonly mark: Uint8Array;
+  private readonly records: Uint8Array[];
   /** The parent's fingerprint. */
   private hi = 0;
   private lo = 0;
@@ -242,6 +252,9 @@ export class FingerprintStepper {
       this.changed = new Int32Array(2 * words);
       this.parent = this.base;
       this.updated = this.fp;
+      this.lastIn = new Int32Array(words);
+      this.mark = new Uint8Array((words + 15) & ~15);
+      this.records = [];
       return;
     }
     // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
@@ -254,10 +267,17 @@ export class FingerprintStepper {
     const diff = child + 4 * cap;
     const seeds = diff + 4 * cap;
     const changed = seeds + 8 * cap;
-    const bytes = changed + 8 * cap;
+    // The queue's: the state queued last, the marks, a record.
+    const lastIn = changed + 8 * cap;
+    const markBytes = (words + 15) & ~15;
+    const mark = lastIn + 4 * cap;
+    const rec = mark + markBytes;
+    const recBytes = maxRecordBytes(words);
+    const bytes = rec + recBytes;
     const have = k.memory.buffer.byteLength;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
     k.init(parent, child, diff, seeds, changed);
+    k.initQueue(lastIn, mark, markBytes, rec);
     const buf = k.memory.buffer;
     const m = new Int32Array(buf, seeds, 2 * words);
     for (let i = 0; i < words; i++) {
@@ -272,6 +292,11 @@ export class FingerprintStepper {
     this.scratch = new Int32Array(buf, child, words);
     this.diff = new Int32Array(buf, diff, words);
     this.changed = new Int32Array(buf, changed, 2 * words);
+    this.lastIn = new Int32Array(buf, lastIn, words);
+    this.mark = new Uint8Array(buf, mark, markBytes);
+    this.records = [];
+    for (let b = 16; b < recBytes; b *= 2) this.records.push(new Uint8Array(buf, rec, b));
+    this.records.push(new Uint8Array(buf, rec, recBytes));
   }
 
   /** Whether the WebAssembly kernel does the work. */
@@ -301,6 +326,24 @@ export class FingerprintStepper {
     if (k === null) return fingerprintStep(this.parent, this.parentFp, child, this.words, this.fp, this.diff);
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
     return k.step(this.words, this.hi, this.lo);
+  }
+
+  /**
+   * The queue's record of the last successor stepped (`scratch`, its differing words `diff[0,
+   * n)`) against `lastIn`, over every word (`full`) or over the words marked in `mark` and the
+   * step's (see kernel.wat, `pushChild`), updating `lastIn` and the marks as
+   * PackedQueue.pushChild does: returns its length in bytes; `recordView(length)` holds it.
+   * Only with the kernel (`usesKernel`).
+   */
+  encodeChild(n: number, full: boolean): number {
+    return this.kernel!.pushChild(this.words, n, full ? 1 : 0);
+  }
+
+  /** A view of at least `length` (at most maxRecordBytes(words)) bytes, from the start of the record `encodeChild` wrote. */
+  recordView(length: number): Uint8Array {
+    const b = length <= 16 ? 0 : 28 - Math.clz32(length - 1);
+    const r = this.records;
+    return r[b < r.length ? b : r.length - 1];
   }
 
   /**

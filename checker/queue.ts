@@ -52,6 +52,8 @@ export class PackedQueue {
   private all = false;
   /** Scratch for applyRecord: the positions and former values of the words a record changed. */
   private readonly changed: Int32Array;
+  /** Whether the stepper's kernel encodes successors stepped in its buffers (`FingerprintStepper.encodeChild`). */
+  private readonly inKernel: boolean;
   /** Updates `fp` at the words a record changed (`FingerprintStepper.update`). */
   private readonly stepper: FingerprintStepper;
 
@@ -66,11 +68,12 @@ export class PackedQueue {
   ) {
     if (stepper !== null && stepper.words !== words) throw new RangeError('PackedQueue: a stepper of another width');
     this.stepper = stepper ?? new FingerprintStepper(words, false);
-    this.lastIn = new Int32Array(words);
+    this.lastIn = this.stepper.lastIn;
     this.lastOut = this.stepper.base;
     this.changed = this.stepper.changed;
-    this.mark32 = new Uint32Array((words + 3) >> 2);
-    this.mark = new Uint8Array(this.mark32.buffer);
+    this.mark = this.stepper.mark;
+    this.mark32 = new Uint32Array(this.mark.buffer, this.mark.byteOffset, (words + 3) >> 2);
+    this.inKernel = this.stepper.usesKernel;
     fingerprint64(this.lastOut, 0, words, this.fp);
     // At most 0xffff words: k fits its two bytes, and a record (at most 524,282 bytes) a chunk.
     this.maxRecord = maxRecordBytes(words);
@@ -99,6 +102,17 @@ export class PackedQueue {
   pushChild(src: Int32Array, diff: Int32Array, n: number): void {
     if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
     const { mark, lastIn } = this;
+    const stepper = this.stepper;
+    if (this.inKernel && src === stepper.scratch && diff === stepper.diff) {
+      // The kernel encodes it (the same bytes), in its own memory: copied into the chunk.
+      const len = stepper.encodeChild(n, this.all || 4 * (this.nc + n) > this.words);
+      this.chunks[this.wc]!.set(stepper.recordView(len), this.wo);
+      this.wo += len;
+      this.all = false;
+      this.nc = n;
+      this.appended++;
+      return;
+    }
     if (this.all || 4 * (this.nc + n) > this.words) {
       this.wo += encodeRecord(src, lastIn, this.words, this.chunks[this.wc]!, this.wo);
       lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));

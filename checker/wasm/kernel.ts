@@ -20,6 +20,8 @@ export interface KernelExports {
   init(parent: number, child: number, diff: number, seeds: number, changed: number): void;
   update(k: number, hi: number, lo: number): void;
   step(len: number, hi: number, lo: number): number;
+  initQueue(lastIn: number, mark: number, markBytes: number, rec: number): void;
+  pushChild(len: number, n: number, full: number): number;
 }
 
 export function kernelBytes(): Uint8Array {

@@ -29,6 +29,10 @@
   (global $diff (mut i32) (i32.const 0))
   (global $seeds (mut i32) (i32.const 0))
   (global $changed (mut i32) (i32.const 0))
+  (global $lastIn (mut i32) (i32.const 0))
+  (global $mark (mut i32) (i32.const 0))
+  (global $markEnd (mut i32) (i32.const 0))
+  (global $rec (mut i32) (i32.const 0))
 
   (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32)
     (global.set $parent (local.get $parent))
@@ -36,6 +40,12 @@
     (global.set $diff (local.get $diff))
     (global.set $seeds (local.get $seeds))
     (global.set $changed (local.get $changed)))
+
+  (func (export "initQueue") (param $lastIn i32) (param $mark i32) (param $markBytes i32) (param $rec i32)
+    (global.set $lastIn (local.get $lastIn))
+    (global.set $mark (local.get $mark))
+    (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
+    (global.set $rec (local.get $rec)))
 
   ;; The hashes of a = parent[i] and b = child[i] at position i, as the four lanes
   ;; [lane1(i, a), lane2(i, a), lane1(i, b), lane2(i, b)], zero where the value is zero.
@@ -169,4 +179,129 @@
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 12)
       (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
+  ;; The search queue's record of a successor (queue.ts, PackedQueue.pushChild; the record's
+  ;; format is record.ts's): the child buffer's words against $lastIn (the state queued last),
+  ;; written at $rec; returns its length in bytes. With $full, over every word (a comparison
+  ;; eight words a test, as in `step`), and the marks cleared; else over the words marked in
+  ;; $mark (a byte a word: every word where $lastIn can differ from the child is marked) and
+  ;; the step's own ($diff, $n of them), sixteen marks a test, clearing them. $lastIn takes the
+  ;; child's words where they differed; then the step's words are marked (where $lastIn now
+  ;; differs from the parent). The same bytes as record.ts's encodeRecord.
+  (func $varint (param $o i32) (param $v i32) (result i32)
+    (block $done
+      (loop $more
+        (br_if $done (i32.lt_u (local.get $v) (i32.const 0x80)))
+        (i32.store8 (local.get $o) (i32.or (i32.and (local.get $v) (i32.const 0x7f)) (i32.const 0x80)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (local.set $v (i32.shr_u (local.get $v) (i32.const 7)))
+        (br $more)))
+    (i32.store8 (local.get $o) (local.get $v))
+    (i32.add (local.get $o) (i32.const 1)))
+
+  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (result i32)
+    (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
+    (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32)
+    (local $x0 v128) (local $x1 v128) (local $v v128)
+    (local.set $o (i32.add (global.get $rec) (i32.const 2)))
+    (if (local.get $full)
+      (then
+        (local.set $end (i32.and (local.get $len) (i32.const -8)))
+        (block $done
+          (loop $eights
+            (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
+            (local.set $x0
+              (i32x4.ne
+                (v128.load (i32.add (global.get $child) (i32.shl (local.get $j) (i32.const 2))))
+                (v128.load (i32.add (global.get $lastIn) (i32.shl (local.get $j) (i32.const 2))))))
+            (local.set $x1
+              (i32x4.ne
+                (v128.load offset=16 (i32.add (global.get $child) (i32.shl (local.get $j) (i32.const 2))))
+                (v128.load offset=16 (i32.add (global.get $lastIn) (i32.shl (local.get $j) (i32.const 2))))))
+            (if (v128.any_true (v128.or (local.get $x0) (local.get $x1)))
+              (then
+                (local.set $m
+                  (i32.or (i32x4.bitmask (local.get $x0)) (i32.shl (i32x4.bitmask (local.get $x1)) (i32.const 4))))
+                (loop $bits
+                  (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
+                  (local.set $a (i32.add (global.get $lastIn) (i32.shl (local.get $i) (i32.const 2))))
+                  (local.set $c (i32.load (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.set $x (i32.xor (local.get $c) (i32.load (local.get $a))))
+                  (i32.store (local.get $a) (local.get $c))
+                  (local.set $o (call $varint (local.get $o) (i32.sub (local.get $i) (local.get $prev))))
+                  (local.set $o (call $varint (local.get $o) (local.get $x)))
+                  (local.set $prev (local.get $i))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+                  (br_if $bits (local.get $m)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $eights)))
+        (block $tail_done
+          (loop $tail
+            (br_if $tail_done (i32.ge_u (local.get $j) (local.get $len)))
+            (local.set $a (i32.add (global.get $lastIn) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $c (i32.load (i32.add (global.get $child) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $x (i32.xor (local.get $c) (i32.load (local.get $a))))
+            (if (local.get $x)
+              (then
+                (i32.store (local.get $a) (local.get $c))
+                (local.set $o (call $varint (local.get $o) (i32.sub (local.get $j) (local.get $prev))))
+                (local.set $o (call $varint (local.get $o) (local.get $x)))
+                (local.set $prev (local.get $j))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tail)))
+        (local.set $q (global.get $mark))
+        (block $cleared
+          (loop $clear
+            (br_if $cleared (i32.ge_u (local.get $q) (global.get $markEnd)))
+            (v128.store (local.get $q) (v128.const i64x2 0 0))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $clear))))
+      (else
+        (local.set $j (i32.const 0))
+        (block $marked
+          (loop $marks
+            (br_if $marked (i32.ge_u (local.get $j) (local.get $n)))
+            (i32.store8
+              (i32.add (global.get $mark) (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
+              (i32.const 1))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $marks)))
+        (local.set $q (global.get $mark))
+        (block $scanned
+          (loop $scan
+            (br_if $scanned (i32.ge_u (local.get $q) (global.get $markEnd)))
+            (local.set $v (v128.load (local.get $q)))
+            (if (v128.any_true (local.get $v))
+              (then
+                (v128.store (local.get $q) (v128.const i64x2 0 0))
+                (local.set $m (i8x16.bitmask (i8x16.ne (local.get $v) (v128.const i64x2 0 0))))
+                (loop $bits
+                  (local.set $i (i32.add (i32.sub (local.get $q) (global.get $mark)) (i32.ctz (local.get $m))))
+                  (local.set $a (i32.add (global.get $lastIn) (i32.shl (local.get $i) (i32.const 2))))
+                  (local.set $c (i32.load (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.set $x (i32.xor (local.get $c) (i32.load (local.get $a))))
+                  (if (local.get $x)
+                    (then
+                      (i32.store (local.get $a) (local.get $c))
+                      (local.set $o (call $varint (local.get $o) (i32.sub (local.get $i) (local.get $prev))))
+                      (local.set $o (call $varint (local.get $o) (local.get $x)))
+                      (local.set $prev (local.get $i))
+                      (local.set $k (i32.add (local.get $k) (i32.const 1)))))
+                  (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+                  (br_if $bits (local.get $m)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $scan)))))
+    ;; $lastIn now differs from the parent exactly at the step's words: mark them.
+    (local.set $j (i32.const 0))
+    (block $marked2
+      (loop $marks2
+        (br_if $marked2 (i32.ge_u (local.get $j) (local.get $n)))
+        (i32.store8
+          (i32.add (global.get $mark) (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
+          (i32.const 1))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $marks2)))
+    (i32.store16 (global.get $rec) (local.get $k))
+    (i32.sub (local.get $o) (global.get $rec)))
 )

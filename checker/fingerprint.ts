@@ -349,17 +349,28 @@ export class FingerprintStepper {
   /**
    * `fingerprintWord` for each of the k pairs (position i, value before) in `changed`, the
    * value after being base[i]: updates `fp` (high, low) from the words before to base's.
+   * With `marking`, also sets `mark[i]` for each position i and returns how many were not set
+   * before (else 0).
    */
-  update(k: number, fp: Uint32Array): void {
+  update(k: number, fp: Uint32Array, marking = false): number {
     const kernel = this.kernel;
     if (kernel === null) {
-      const { changed, base } = this;
-      for (let j = 0; j < 2 * k; j += 2) fingerprintWord(fp, changed[j], changed[j + 1], base[changed[j]]);
-      return;
+      const { changed, base, mark } = this;
+      let fresh = 0;
+      for (let j = 0; j < 2 * k; j += 2) {
+        const i = changed[j];
+        fingerprintWord(fp, i, changed[j + 1], base[i]);
+        if (marking && mark[i] === 0) {
+          mark[i] = 1;
+          fresh++;
+        }
+      }
+      return fresh;
     }
-    kernel.update(k, fp[0], fp[1]);
+    const fresh = kernel.update(k, fp[0], fp[1], marking ? 1 : 0);
     fp[0] = this.updated[0];
     fp[1] = this.updated[1];
+    return fresh;
   }
 }
 

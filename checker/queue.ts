@@ -181,19 +181,8 @@ export class PackedQueue {
    * (unless `all`) the word is marked. Returns the offset just past the record.
    */
   private apply(buf: Uint8Array, at: number): number {
-    const { lastOut: out, fp, mark, changed } = this;
-    const end = applyRecord(buf, at, out, changed);
-    const k = recordWords(buf, at);
-    this.stepper.update(k, fp);
-    if (!this.all) {
-      for (let j = 0; j < 2 * k; j += 2) {
-        const i = changed[j];
-        if (mark[i] === 0) {
-          mark[i] = 1;
-          this.nc++;
-        }
-      }
-    }
+    const end = applyRecord(buf, at, this.lastOut, this.changed);
+    this.nc += this.stepper.update(recordWords(buf, at), this.fp, !this.all);
     return end;
   }
 

@@ -18,7 +18,7 @@ interface WasmApi {
 export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   init(parent: number, child: number, diff: number, seeds: number, changed: number): void;
-  update(k: number, hi: number, lo: number): void;
+  update(k: number, hi: number, lo: number, marking: number): number;
   step(len: number, hi: number, lo: number): number;
   initQueue(lastIn: number, mark: number, markBytes: number, rec: number): void;
   pushChild(len: number, n: number, full: number): number;

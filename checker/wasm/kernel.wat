@@ -160,14 +160,23 @@
   ;; parent buffer's words: written at bytes 8 (high) and 12 (low). $changed holds k pairs
   ;; (position i, value before); the value now is parent[i]. (The queue decodes the next state
   ;; to expand into the parent buffer, and updates its fingerprint so.)
-  (func (export "update") (param $k i32) (param $hi i32) (param $lo i32)
-    (local $q i32) (local $end i32) (local $i i32) (local $acc v128)
+  ;; With $marking, also marks each position in $mark (the queue's, see `pushChild`) and
+  ;; returns how many were not marked before (else 0).
+  (func (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $marking i32) (result i32)
+    (local $q i32) (local $end i32) (local $i i32) (local $acc v128) (local $fresh i32) (local $mp i32)
     (local.set $q (global.get $changed))
     (local.set $end (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))))
     (block $done
       (loop $pairs
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
         (local.set $i (i32.load (local.get $q)))
+        (if (local.get $marking)
+          (then
+            (local.set $mp (i32.add (global.get $mark) (local.get $i)))
+            (if (i32.eqz (i32.load8_u (local.get $mp)))
+              (then
+                (i32.store8 (local.get $mp) (i32.const 1))
+                (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
         (local.set $acc
           (v128.xor (local.get $acc)
             (call $hash4 (local.get $i)
@@ -178,7 +187,8 @@
     (i32.store (i32.const 8)
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 12)
-      (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc))))))
+      (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+    (local.get $fresh))
   ;; The search queue's record of a successor (queue.ts, PackedQueue.pushChild; the record's
   ;; format is record.ts's): the child buffer's words against $lastIn (the state queued last),
   ;; written at $rec; returns its length in bytes. With $full, over every word (a comparison

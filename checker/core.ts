@@ -264,7 +264,9 @@ export class Core {
         this.notLayered = true;
         return false;
       }
-      counter.edge(id, dst, tbad | this.flags.get(dst));
+      // Until an invariant is violated the counter keeps one column, which counts every path
+      // whatever it violates: the flags need not be read.
+      counter.edge(id, dst, counter.columns > 1 ? tbad | this.flags.get(dst) : 0);
     }
     return !(fresh && this.stopReason === 'first-violation');
   }

@@ -200,6 +200,11 @@ export class LayeredCounter {
     this.notePeak();
   }
 
+  /** Columns kept: 1, plus one per invariant violated so far (`edge` reads `bad` only with more than one). */
+  get columns(): number {
+    return this.bits.length;
+  }
+
   /** Makes room for state `id` (count 0 in every column). */
   add(id: number): void {
     const c = id >>> CHUNK_LOG2;

@@ -22,6 +22,9 @@
 ;;   $seeds            per position i, at $seeds + 8 i: lane 1's seed, lane 2's seed
 ;;                     (fingerprint.ts SEED1[i], SEED2[i])
 ;;   $changed          `update`'s input: pairs (position, value before)
+;;   $lastIn, $mark    the search queue's (`initQueue`): the state it queued last, a mark byte a
+;;                     word (up to $markEnd, a multiple of 16 bytes)
+;;   $rec              the record `pushChild` writes
 (module
   (memory (export "memory") 1)
   (global $parent (mut i32) (i32.const 0))

@@ -91,8 +91,11 @@ export function buildModel(id: ModelIdentity): PopModel {
   }
 }
 
-/** The dist build of model/factory.js, which parallel workers load (the CLI runs from dist). */
-const FACTORY_MODULE = new URL('../model/factory.js', import.meta.url).href;
+/**
+ * The dist build of model/build.js, which parallel workers load (the CLI runs from dist): it
+ * builds from the identity parseCheckArgs parsed, without loading zod in the worker.
+ */
+const FACTORY_MODULE = new URL('../model/build.js', import.meta.url).href;
 
 /** Expansions between two turns of the event loop, so that a signal handler can run. */
 const SLICE = 1024;

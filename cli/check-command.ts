@@ -3,7 +3,6 @@
  * in parallel) -> report. Returns the report as data; only main.ts prints and exits.
  */
 import { checkGraph, startExplore, type CheckResult, type ExploreOptions, type Progress, type StopReason } from '../checker/index.js';
-import { checkParallel } from '../checker/parallel/index.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import { narrate, type NarratedStep } from '../model/narrate.js';
@@ -140,6 +139,8 @@ async function checkWith(a: CheckArgs, clock: Clock, model: PopModel, started: n
     while (!run.advance(SLICE)) await nextTurn();
     result = checkGraph(model, run.graph());
   } else {
+    // Loaded only here: a one-thread run does not load the parallel explorer's modules.
+    const { checkParallel } = await import('../checker/parallel/index.js');
     result = await checkParallel<State, Event>({ module: FACTORY_MODULE, args: id }, { ...options, workers: a.workers });
   }
   const peak = clock.peakMemory ? clock.peakMemory() : null;

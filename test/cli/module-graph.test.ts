@@ -3,7 +3,7 @@
  * the main thread nor in a worker thread of `--workers` (zod and the schemas built at import
  * cost a thread about 4 MB of resident memory for the whole run); the CLI's `check` loads zod
  * only to parse its flags (model/identity-schema.ts), and none of the schemas of the report,
- * the traces and pop.log. Observed, not read off the sources: each case runs in a child
+ * the traces and pop.log; a one-thread `check` does not load the parallel explorer. Observed, not read off the sources: each case runs in a child
  * process (or a worker thread) under a module hook that writes down every module it loads
  * (dist/, built by the global setup), so an import that comes back by any path fails here.
  */
@@ -102,5 +102,14 @@ if (r.states < 10) throw new Error('explored ' + r.states + ' states');`);
     expect(ours(urls)).toContain('model/identity-schema.js');
     expect(ours(urls).filter((u) => OTHER_SCHEMAS.includes(u))).toEqual([]);
     expect(ours(urls).filter((u) => u.endsWith('-schema.js')).sort()).toEqual(['model/identity-schema.js', 'model/limits-schema.js', 'model/settings-schema.js']);
+    expect(ours(urls)).toContain('checker/parallel/pool.js');
+  });
+
+  it("the CLI's one-thread check does not load the parallel explorer", () => {
+    const urls = loadedBy(`process.argv.splice(1, 0, 'popcheck'); await import(${JSON.stringify(`${DIST}cli/main.js`)});`, ['check', '--messages', '2', '--rocketmq', '5.3.2', '--json']);
+    expect(ours(urls)).toContain('checker/explore.js');
+    // limits.js is MAX_WORKERS, which the flags' parser checks --workers against; growable.js
+    // the growable shared buffer the one-thread table's segments use too.
+    expect(ours(urls).filter((u) => u.startsWith('checker/parallel/')).sort()).toEqual(['checker/parallel/growable.js', 'checker/parallel/limits.js']);
   });
 });

@@ -3,12 +3,13 @@
  * ModelIdentity checked by model/identity.ts (the same schema a trace header and the
  * workers use); every mistake becomes a UsageError that names the flag.
  */
-import { BOOL_BOUNDS, COUNT_BOUNDS, LIST_BOUNDS, MESSAGES_LIMIT, ModelIdentitySchema, type ModelIdentity } from '../model/identity.js';
+import { BOOL_BOUNDS, COUNT_BOUNDS, LIST_BOUNDS, MESSAGES_LIMIT, type ModelIdentity } from '../model/identity.js';
+import { ModelIdentitySchema } from '../model/identity-schema.js';
 import { CATALOGUE, findEntry } from '../model/catalogue.js';
 import { findScenario } from '../model/scenarios/index.js';
 import { parseSettingValue } from '../model/settings.js';
 import { DEFAULT_RELEASE } from '../model/versions.js';
-import { popLogRefusal } from '../traces/poplog-render.js';
+import { popLogRefusal } from '../traces/poplog-releases.js';
 import { MAX_WORKERS } from '../checker/parallel/limits.js';
 import { parseFlags, UsageError, type FlagSpec } from './errors.js';
 

@@ -3,7 +3,6 @@
  * in parallel) -> report. Returns the report as data; only main.ts prints and exits.
  */
 import { checkGraph, startExplore, type CheckResult, type ExploreOptions, type Progress, type StopReason } from '../checker/index.js';
-import { checkParallel } from '../checker/parallel/index.js';
 import type { Event } from '../model/events.js';
 import { explain } from '../model/explain.js';
 import { narrate, type NarratedStep } from '../model/narrate.js';
@@ -91,8 +90,11 @@ export function buildModel(id: ModelIdentity): PopModel {
   }
 }
 
-/** The dist build of model/factory.js, which parallel workers load (the CLI runs from dist). */
-const FACTORY_MODULE = new URL('../model/factory.js', import.meta.url).href;
+/**
+ * The dist build of model/build.js, which parallel workers load (the CLI runs from dist): it
+ * builds from the identity parseCheckArgs parsed, without loading zod in the worker.
+ */
+const FACTORY_MODULE = new URL('../model/build.js', import.meta.url).href;
 
 /** Expansions between two turns of the event loop, so that a signal handler can run. */
 const SLICE = 1024;
@@ -137,6 +139,8 @@ async function checkWith(a: CheckArgs, clock: Clock, model: PopModel, started: n
     while (!run.advance(SLICE)) await nextTurn();
     result = checkGraph(model, run.graph());
   } else {
+    // Loaded only here: a one-thread run does not load the parallel explorer's modules.
+    const { checkParallel } = await import('../checker/parallel/index.js');
     result = await checkParallel<State, Event>({ module: FACTORY_MODULE, args: id }, { ...options, workers: a.workers });
   }
   const peak = clock.peakMemory ? clock.peakMemory() : null;

@@ -1,7 +1,7 @@
 /** Help texts: the overview and one per command (`popcheck help CMD`, `popcheck CMD --help`). */
 import { SCENARIOS } from '../model/scenarios/index.js';
 import { RELEASES, DEFAULT_RELEASE } from '../model/versions.js';
-import { POPLOG_RELEASES } from '../traces/poplog-render.js';
+import { POPLOG_RELEASES } from '../traces/poplog-releases.js';
 import { SETTING_INFO } from '../model/settings.js';
 import { INVARIANT_NAMES } from '../model/invariants.js';
 

@@ -1,6 +1,6 @@
 /** `popcheck replay FILE`: validate a JSON Lines trace against the protocol. */
 import { INVARIANT_NAMES } from '../model/invariants.js';
-import { ModelIdentitySchema } from '../model/identity.js';
+import { ModelIdentitySchema } from '../model/identity-schema.js';
 import { identityFlags, issueText } from '../model/identity.js';
 import { kvIdentityIssue, type KvIdentity } from '../model/kv/identity.js';
 import { KvModel } from '../model/kv/model.js';

@@ -7,12 +7,12 @@
 import { z } from 'zod';
 import { EventSchema } from '../model/events.js';
 import { INVARIANT_NAMES } from '../model/invariants.js';
-import { ObservationSchema } from '../model/observations.js';
+import { ObservationSchema } from '../model/observation-schema.js';
 import { ACTORS } from '../model/protocol/context.js';
-import { SettingsSchema } from '../model/settings.js';
-import { StateRecordSchema } from '../model/state.js';
+import { SettingsSchema } from '../model/settings-schema.js';
+import { StateRecordSchema } from '../model/state-schema.js';
 import { TraceHeaderSchema } from '../traces/format.js';
-import { IDENTITY_FIELDS } from '../model/identity.js';
+import { IDENTITY_FIELDS } from '../model/identity-schema.js';
 import { CkIdSchema, CkResultSchema, CkViolationSchema } from '../traces/validate.js';
 import { ItfTraceSchema } from '../traces/itf.js';
 import { PopLogJsonlHeaderSchema, PopLogJsonlLineSchema } from '../traces/poplog-jsonl.js';

@@ -1,8 +1,13 @@
 /**
  * Resolves release + scenario + batch-ack + `--set` overrides into one fully qualified
- * Settings record, validated by the zod schema.
+ * Settings record: every setting of SETTING_INFO, in its order, each of its type. The
+ * overrides come from a model identity that the zod schema has validated where it came in
+ * (model/identity-schema.ts); the rest is the release tables and the scenario's config, so
+ * this checks the whole record against SETTING_INFO without zod (building a model does not
+ * load it; test/model/settings-schema.test.ts checks that SettingsSchema accepts every record
+ * made here and refuses what this refuses).
  */
-import { SettingsSchema, type SettingName, type SettingValue, type Settings } from './settings.js';
+import { SETTING_INFO, type SettingInfo, type SettingName, type SettingValue, type Settings } from './settings.js';
 import { findRelease } from './versions.js';
 import { K } from './protocol/context.js';
 
@@ -43,7 +48,7 @@ export function resolveSettings(input: ResolveInput): Settings {
     ...(input.batchAck ? { enablePopBatchAck: true } : {}),
     ...(input.overrides ?? {}),
   };
-  const settings = SettingsSchema.parse(merged);
+  const settings = completeSettings(merged);
   checkTimerPrecision(settings.timerPrecisionMs);
   for (const name of ['popInvisibleTime', 'popCkStayBufferTime', 'popCkStayBufferTimeOut', 'timerPrecisionMs', 'reviveAckWaitMs'] as const) {
     if (settings[name] % K.tick !== 0) throw new RangeError(`setting ${name}=${settings[name]} must be a multiple of ${K.tick} ms`);
@@ -60,6 +65,32 @@ export function resolveSettings(input: ResolveInput): Settings {
     }
   }
   return Object.freeze(settings);
+}
+
+/** Whether `v` is a value of the setting `info` describes: what SettingsSchema checks. */
+function ofType(info: SettingInfo, v: unknown): boolean {
+  switch (info.type) {
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'ms':
+      return typeof v === 'number' && Number.isInteger(v) && v > 0;
+    case 'enum':
+      return typeof v === 'string' && (info.values ?? []).includes(v);
+  }
+}
+
+/**
+ * The settings of `merged` in SETTING_INFO's order (the schema's: the report prints them so),
+ * without any other key; a setting missing or not of its type is an error.
+ */
+function completeSettings(merged: Readonly<Record<string, unknown>>): Settings {
+  const out: Record<string, unknown> = {};
+  for (const info of SETTING_INFO) {
+    const v = merged[info.name];
+    if (!ofType(info, v)) throw new RangeError(`setting ${info.name}: ${v === undefined ? 'missing' : `not a valid ${info.type} (got ${JSON.stringify(v)})`}`);
+    out[info.name] = v;
+  }
+  return out as unknown as Settings;
 }
 
 /** The values MessageStoreConfig.setTimerPrecisionMs keeps; it snaps any other down to one of them. */

@@ -7,7 +7,8 @@
  * clock first moves to `at` (it never moves backwards). Without `at` the event happens now.
  */
 import { z } from 'zod';
-import { intIn, MAX_SETTING_MS, MAX_TIME, OFFSET_LIMIT } from './limits.js';
+import { MAX_SETTING_MS, MAX_TIME, OFFSET_LIMIT } from './limits.js';
+import { intIn } from './limits-schema.js';
 
 /**
  * Numbers are limited to what the model represents exactly (model/limits.ts): a time up to

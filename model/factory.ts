@@ -1,14 +1,15 @@
 /**
  * Builds the PopModel from a model identity (model/identity.ts): scenario, messages,
- * release, batch ack, setting overrides, bounds, invariant filter. The CLI builds its model
- * here, so does `popcheck replay` from a trace header, and so does every worker of the
- * parallel explorer, which loads this module by URL and calls `createModel` with the same
- * identity after a structured clone.
+ * release, batch ack, setting overrides, bounds, invariant filter, parsed first by the zod
+ * schema (model/identity-schema.ts). The CLI builds its model here, so does `popcheck replay`
+ * from a trace header; a parallel explorer whose arguments come from elsewhere can load this
+ * module by URL and call `createModel`. (The CLI's own workers load model/build.ts instead:
+ * their identity is the one the CLI parsed, and they do not load zod.)
  */
-import { resolveSettings } from './config.js';
-import { issueText, ModelIdentitySchema, type ModelIdentity } from './identity.js';
-import { PopModel } from './popmodel.js';
-import { findScenario } from './scenarios/index.js';
+import { modelOf } from './build.js';
+import { issueText, type ModelIdentity } from './identity.js';
+import { ModelIdentitySchema } from './identity-schema.js';
+import type { PopModel } from './popmodel.js';
 
 /** The arguments a model is built from: a model identity. */
 export type ModelArgs = ModelIdentity;
@@ -34,16 +35,12 @@ export function parseIdentity(args: unknown): ModelIdentity {
   return parsed.data;
 }
 
+/** Validates `a`, then builds its model. */
 export function buildPopModel(a: ModelArgs): PopModel {
-  const id = parseIdentity(a);
-  const def = findScenario(id.scenario)!;
-  const settings = resolveSettings({ release: id.rocketmq, scenarioConfig: def.config, batchAck: id.batchAck, overrides: id.settings });
-  const instance = def.build({ messages: id.messages, release: id.rocketmq, settings, bounds: id.bounds });
-  const only = id.invariants ?? null;
-  return new PopModel(instance, only ? (n) => only.includes(n as (typeof only)[number]) : undefined);
+  return modelOf(parseIdentity(a));
 }
 
-/** The entry point the parallel explorer's workers call: validates `args`, then builds. */
+/** An entry point for a parallel explorer's workers (checker/parallel/spec.ts): validates `args`, then builds. */
 export function createModel(args: unknown): PopModel {
-  return buildPopModel(parseIdentity(args));
+  return modelOf(parseIdentity(args));
 }

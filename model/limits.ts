@@ -3,9 +3,9 @@
  * and id the model stores must fit in an int32, and so must every value the protocol
  * derives from them (T = popTime + invisibleTime, T + reviveDueMargin + tick, times plus
  * reviveAckWaitMs, ...). Outside these limits a value would wrap silently; the schemas that
- * take input from outside (model/identity.ts, model/events.ts) refuse it instead.
+ * take input from outside (model/identity-schema.ts, model/events.ts, with limits-schema.ts's
+ * `intIn`) refuse it instead.
  */
-import { z } from 'zod';
 import { TIMESTAMP_OFFSET } from './layout.js';
 
 /** Longest time setting (popInvisibleTime, reviveAckWaitMs, ...), ms: one day. */
@@ -27,10 +27,3 @@ export const OFFSET_LIMIT = TIMESTAMP_OFFSET;
 
 /** Largest RocketMQ queueId (an int32 in the state). */
 export const MAX_QUEUE_ID = 2_147_483_647;
-
-/** An integer from `min` to `max`, with the message the CLI and the trace reader both print. */
-export function intIn(min: number, max: number): z.ZodNumber {
-  return z.number().refine((n) => Number.isInteger(n) && n >= min && n <= max, {
-    error: (iss) => `must be an integer from ${min} to ${max} (got ${JSON.stringify(iss.input)})`,
-  }) as unknown as z.ZodNumber;
-}

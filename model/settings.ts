@@ -5,56 +5,11 @@
  * - `model`: how finely the model cuts a step (splits that expose races).
  * Any setting can be overridden with `--set name=value`.
  */
-import { z } from 'zod';
-
-const Ms = z.number().int().positive();
-
-export const SettingsSchema = z.object({
-  // BrokerConfig and client options
-  enablePopBufferMerge: z.boolean(),
-  enablePopBatchAck: z.boolean(),
-  popInvisibleTime: Ms,
-  popCkStayBufferTime: Ms,
-  popCkStayBufferTimeOut: Ms,
-  timerPrecisionMs: Ms,
-  enableSkipLongAwaitingAck: z.boolean(),
-  reviveAckWaitMs: Ms,
-  escapeToRemoteBroker: z.boolean(),
-  lmqGroup: z.boolean(),
-  asyncBizRead: z.boolean(),
-  reviveQueueBusy: z.boolean(),
-  appendCkAsync: z.boolean(),
-  appendAckAsync: z.boolean(),
-  putsCompleteLate: z.boolean(),
-  // Release behaviours (true = the behaviour is present)
-  bufferAckOmitsBrokerName: z.boolean(),
-  bufferBatchAckOmitsBrokerName: z.boolean(),
-  reviveKeyHasBrokerName: z.boolean(),
-  reviveBlankBrokerNameFallback: z.boolean(),
-  timerMode: z.enum(['timerWheel', 'delayLevel']),
-  reviveEndTimeFromStoreTime: z.boolean(),
-  reviveMocksOrphanAck: z.boolean(),
-  gcUsesRawGroupTable: z.boolean(),
-  reviveSkipsStoredAfterPopTime: z.boolean(),
-  reviveReadsNextLiveMessage: z.boolean(),
-  reviveAsync: z.boolean(),
-  reviveIdleRule: z.boolean(),
-  batchAckSupported: z.boolean(),
-  rePutCk: z.boolean(),
-  rePutCkOmitsBrokerName: z.boolean(),
-  rePutCkBacksOff: z.boolean(),
-  keyMode: z.enum(['concat', 'tuple']),
-  bufferMergeKeyGuard: z.boolean(),
-  kvStagedMinOffset: z.boolean(),
-  reviveRePutsOverflowRead: z.boolean(),
-  reviveReadFailureRePuts: z.boolean(),
-  asyncPutOptions: z.boolean(),
-  batchAckCallbackCopiesList: z.boolean(),
-  popNullReadCommitsZero: z.boolean(),
-  bufferCommitMovesBack: z.boolean(),
-  // Model granularity
-  splitAddAk: z.boolean(),
-});
+// The zod schema is in settings-schema.ts, loaded only where settings come from outside (a
+// trace, the JSON report's schema): the model and the explorer do not load zod. The type is
+// the schema's, through a type-only import that the compiler erases.
+import type { z } from 'zod';
+import type { SettingsSchema } from './settings-schema.js';
 
 export type Settings = Readonly<z.infer<typeof SettingsSchema>>;
 export type SettingName = keyof Settings;

@@ -13,7 +13,8 @@
  */
 import { z } from 'zod';
 import { EventSchema } from '../model/events.js';
-import { IDENTITY_FIELDS, refineIdentity, type ModelIdentity } from '../model/identity.js';
+import type { ModelIdentity } from '../model/identity.js';
+import { IDENTITY_FIELDS, refineIdentity } from '../model/identity-schema.js';
 
 export const TraceHeaderSchema = z
   .object({

@@ -17,18 +17,10 @@ import { FORMAT_SPECS, GATED_KINDS, type LogLevel, type PopLogKind } from './pop
 import { LONG_MAX } from './poplog-formats.js';
 import type { LineExpect, LogAck, LogCk } from './poplog-expect.js';
 
-/** Releases whose pop.log formats the parser and the renderer know (5.3.x). */
-export const POPLOG_RELEASES = ['5.3.0', '5.3.1', '5.3.2', '5.3.3', 'head'] as const;
-export type PopLogRelease = (typeof POPLOG_RELEASES)[number];
-
-export function isPopLogRelease(r: string): r is PopLogRelease {
-  return (POPLOG_RELEASES as readonly string[]).includes(r);
-}
-
-/** Why pop.log lines of release `r` cannot be written (null: they can). */
-export function popLogRefusal(r: string): string | null {
-  return isPopLogRelease(r) ? null : `pop.log output needs a release with the 5.3.x pop.log formats (${POPLOG_RELEASES.join(', ')}); ${r} has other formats`;
-}
+// The releases are declared in poplog-releases.ts, which the CLI's `check` reads without
+// loading the formats (and zod); re-exported here for the renderer's users.
+export { isPopLogRelease, POPLOG_RELEASES, popLogRefusal, type PopLogRelease } from './poplog-releases.js';
+import type { PopLogRelease } from './poplog-releases.js';
 
 /** The PopCheckPointWrapper fields a CkWrap prints besides its CK. */
 export interface WrapperFields {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
 import { buildPopModel, createModel, ModelArgsError, type ModelArgs } from '../../model/factory.js';
-import { ModelIdentitySchema, reproductionIdentity } from '../../model/identity.js';
+import { reproductionIdentity } from '../../model/identity.js';
+import { ModelIdentitySchema } from '../../model/identity-schema.js';
 import { TraceHeaderSchema } from '../../traces/format.js';
 
 const args: ModelArgs = { scenario: 'ack-flush', messages: 4, rocketmq: '5.3.2', batchAck: true, settings: {}, invariants: ['no-loss'] };

@@ -8,7 +8,7 @@ import { check } from '../../checker/index.js';
 import type { Event } from '../../model/events.js';
 import { buildPopModel } from '../../model/factory.js';
 import { narrate, type NarratedStep } from '../../model/narrate.js';
-import { OBSERVATION_KINDS } from '../../model/observations.js';
+import { OBSERVATION_KINDS } from '../../model/observation-schema.js';
 import { drawObservation, mermaidText, OBSERVATION_DIAGRAM, PARTICIPANTS, sequenceDiagram } from '../../model/sequence-diagram.js';
 import type { State } from '../../model/state.js';
 import { mermaidProblems } from '../fixtures/mermaid-grammar.js';

@@ -233,6 +233,14 @@ export interface Bounds {
   readonly ackPutMasks?: boolean;
 }
 
+// What the Layout's methods read, as this module's own numbers: within this module the
+// exported objects are live bindings (V8 loads each through its cell, checks it for the hole
+// and the object's map, then loads the field, at every call of ck() or log()); a
+// module-local number is folded into the code (docs/explorer.md, "Counting instructions").
+const CK_SIZE: number = C.SIZE;
+const ENTRY_SIZE: number = E.SIZE;
+const G_NLOG: number = G.NLOG;
+
 export class Layout {
   readonly queues: number;
   readonly messagesPerQueue: number;
@@ -280,11 +288,11 @@ export class Layout {
   }
   /** Base word of CK slot k. */
   ck(k: number): number {
-    return this.c0 + k * C.SIZE;
+    return this.c0 + k * CK_SIZE;
   }
   /** Base word of revive-queue position p. */
   log(p: number): number {
-    return this.log0 + p * E.SIZE;
+    return this.log0 + p * ENTRY_SIZE;
   }
   /**
    * Base word of timer position i. The timer's entries sit right after the revive queue's
@@ -292,7 +300,7 @@ export class Layout {
    * timer delivering its first entries just moves the boundary.
    */
   timer(d: Int32Array, i: number): number {
-    return this.log0 + (d[G.NLOG] + i) * E.SIZE;
+    return this.log0 + (d[G_NLOG] + i) * ENTRY_SIZE;
   }
 }
 

@@ -276,6 +276,37 @@ export function eventBit(event: EventType): number {
   }
 }
 
+/*
+ * The words, flags and codes the check reads, as this module's own numbers: V8 folds a
+ * module-local number into optimized code, while it loads a field of a module-local object
+ * (C.FLAGS), after a check of the object's map, at every use (docs/explorer.md, "Counting
+ * instructions"). Names as in the layout: C_FLAGS is C.FLAGS.
+ */
+const C_ACKED: number = C.ACKED;
+const C_ACK_WRITTEN: number = C.ACK_WRITTEN;
+const C_BITS: number = C.BITS;
+const C_CHANGED: number = C.CHANGED;
+const C_FLAGS: number = C.FLAGS;
+const C_NUM: number = C.NUM;
+const C_ORIGIN: number = C.ORIGIN;
+const C_RETRIED: number = C.RETRIED;
+const C_RETRY_PENDING: number = C.RETRY_PENDING;
+const C_REVIVE_UNACKED: number = C.REVIVE_UNACKED;
+const C_SIZE: number = C.SIZE;
+const CF_CK_STORED: number = CF.CK_STORED;
+const CF_DONE_IN_MEMORY: number = CF.DONE_IN_MEMORY;
+const CF_IN_BUFFER: number = CF.IN_BUFFER;
+const CF_LOST: number = CF.LOST;
+const CF_REVIVED: number = CF.REVIVED;
+const E_CK: number = E.CK;
+const E_KIND: number = E.KIND;
+const E_SIZE: number = E.SIZE;
+const G_NCK: number = G.NCK;
+const G_NLOG: number = G.NLOG;
+const G_NTIMER: number = G.NTIMER;
+const KIND_CK: number = KIND.CK;
+const ORIGIN_MOCK: number = ORIGIN.MOCK;
+
 function compileMoves<St extends string, Ev extends string>(
   states: readonly St[],
   transitions: readonly { fromState: St; event: Ev; toState: St }[],
@@ -320,40 +351,40 @@ export function ckMoveLegal(from: string, to: string, event: EventType): boolean
  */
 function messageCode(d: Int32Array, c: number, f: number, i: number): number {
   const bit = 1 << i;
-  if (d[c + C.RETRIED] & bit) return M_RETRIED;
-  if (f & CF.REVIVED) {
-    if (d[c + C.RETRY_PENDING] & bit) return M_REVIVING;
-    if (d[c + C.CHANGED] & bit) return M_CHANGED;
-    if (d[c + C.REVIVE_UNACKED] & bit) return M_DROPPED;
+  if (d[c + C_RETRIED] & bit) return M_RETRIED;
+  if (f & CF_REVIVED) {
+    if (d[c + C_RETRY_PENDING] & bit) return M_REVIVING;
+    if (d[c + C_CHANGED] & bit) return M_CHANGED;
+    if (d[c + C_REVIVE_UNACKED] & bit) return M_DROPPED;
     // Matched by an ACK under this CK's key (possibly sent with another CK's handle, e.g. for a re-put CK).
     return M_DONE;
   }
-  if (d[c + C.CHANGED] & bit) return M_CHANGED;
-  if (d[c + C.ACKED] & bit) {
-    if (f & CF.DONE_IN_MEMORY) return M_DONE;
-    if (d[c + C.ACK_WRITTEN] & bit) return M_ACK_STORED;
-    if ((d[c + C.BITS] & bit) !== 0 && (f & CF.IN_BUFFER) !== 0) return M_ACK_BUFFERED;
+  if (d[c + C_CHANGED] & bit) return M_CHANGED;
+  if (d[c + C_ACKED] & bit) {
+    if (f & CF_DONE_IN_MEMORY) return M_DONE;
+    if (d[c + C_ACK_WRITTEN] & bit) return M_ACK_STORED;
+    if ((d[c + C_BITS] & bit) !== 0 && (f & CF_IN_BUFFER) !== 0) return M_ACK_BUFFERED;
     return M_ACK_LOST;
   }
-  if (f & CF.DONE_IN_MEMORY) return MESSAGE_UNEXPECTED;
+  if (f & CF_DONE_IN_MEMORY) return MESSAGE_UNEXPECTED;
   return M_IN_FLIGHT;
 }
 
 /** The flags messageCode reads. */
-const MESSAGE_FLAGS = CF.REVIVED | CF.DONE_IN_MEMORY | CF.IN_BUFFER;
+const MESSAGE_FLAGS = CF_REVIVED | CF_DONE_IN_MEMORY | CF_IN_BUFFER;
 /** The flags ckCode reads. */
-const CK_FLAGS = CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST | CF.IN_BUFFER | CF.CK_STORED;
+const CK_FLAGS = CF_REVIVED | CF_DONE_IN_MEMORY | CF_LOST | CF_IN_BUFFER | CF_CK_STORED;
 
 /** Bits i whose message state may differ between two records with the same flags (those read by messageCode). */
 function messageBitsChanged(b: Int32Array, a: Int32Array, c: number): number {
   return (
-    (b[c + C.RETRIED] ^ a[c + C.RETRIED]) |
-    (b[c + C.RETRY_PENDING] ^ a[c + C.RETRY_PENDING]) |
-    (b[c + C.CHANGED] ^ a[c + C.CHANGED]) |
-    (b[c + C.REVIVE_UNACKED] ^ a[c + C.REVIVE_UNACKED]) |
-    (b[c + C.ACKED] ^ a[c + C.ACKED]) |
-    (b[c + C.ACK_WRITTEN] ^ a[c + C.ACK_WRITTEN]) |
-    (b[c + C.BITS] ^ a[c + C.BITS])
+    (b[c + C_RETRIED] ^ a[c + C_RETRIED]) |
+    (b[c + C_RETRY_PENDING] ^ a[c + C_RETRY_PENDING]) |
+    (b[c + C_CHANGED] ^ a[c + C_CHANGED]) |
+    (b[c + C_REVIVE_UNACKED] ^ a[c + C_REVIVE_UNACKED]) |
+    (b[c + C_ACKED] ^ a[c + C_ACKED]) |
+    (b[c + C_ACK_WRITTEN] ^ a[c + C_ACK_WRITTEN]) |
+    (b[c + C_BITS] ^ a[c + C_BITS])
   );
 }
 
@@ -362,27 +393,27 @@ function messageBitsChanged(b: Int32Array, a: Int32Array, c: number): number {
  * is (2 in the revive queue, 1 in the timer, 0 neither; see ckEntryWhereOf).
  */
 function ckCode(f: number, where: number): number {
-  if (f & CF.REVIVED) return K_REVIVED;
-  if (f & CF.DONE_IN_MEMORY) return K_DONE_IN_MEMORY;
-  if (f & CF.LOST) return K_LOST;
+  if (f & CF_REVIVED) return K_REVIVED;
+  if (f & CF_DONE_IN_MEMORY) return K_DONE_IN_MEMORY;
+  if (f & CF_LOST) return K_LOST;
   if (where === 2) return K_DELIVERED;
   if (where === 1) return K_STORED;
-  if ((f & CF.IN_BUFFER) !== 0 && (f & CF.CK_STORED) === 0) return K_BUFFERED;
+  if ((f & CF_IN_BUFFER) !== 0 && (f & CF_CK_STORED) === 0) return K_BUFFERED;
   return CK_UNEXPECTED;
 }
 
 /** The message lifecycle state of index i of CK slot k. */
 export function messageState(d: Int32Array, L: Layout, k: number, i: number): MessageState | 'unexpected' {
-  if (k >= d[G.NCK]) return 'available';
+  if (k >= d[G_NCK]) return 'available';
   const c = L.ck(k);
-  const code = messageCode(d, c, d[c + C.FLAGS], i);
+  const code = messageCode(d, c, d[c + C_FLAGS], i);
   return code === MESSAGE_UNEXPECTED ? 'unexpected' : MESSAGE_STATES[code];
 }
 
 /** The CK lifecycle state of slot k. */
 export function ckState(d: Int32Array, L: Layout, k: number): CkState | 'unexpected' {
-  if (k >= d[G.NCK]) return 'none';
-  const code = ckCodeOf(d, L, k, d[L.ck(k) + C.FLAGS]);
+  if (k >= d[G_NCK]) return 'none';
+  const code = ckCodeOf(d, L, k, d[L.ck(k) + C_FLAGS]);
   return code === CK_UNEXPECTED ? 'unexpected' : CK_STATES[code];
 }
 
@@ -392,10 +423,9 @@ export function ckState(d: Int32Array, L: Layout, k: number): CkState | 'unexpec
  */
 function ckEntryWhereOf(d: Int32Array, L: Layout, k: number): number {
   if (k >= L.ckSlots) return 0;
-  const n = d[G.NLOG];
-  for (let p = n + d[G.NTIMER] - 1; p >= 0; p--) {
-    const e = L.log(p);
-    if (d[e + E.KIND] === KIND.CK && d[e + E.CK] === k) return p < n ? 2 : 1;
+  const split = L.log(d[G_NLOG]);
+  for (let e = L.log(d[G_NLOG] + d[G_NTIMER]) - E_SIZE; e >= L.log0; e -= E_SIZE) {
+    if (d[e + E_KIND] === KIND_CK && d[e + E_CK] === k) return e < split ? 2 : 1;
   }
   return 0;
 }
@@ -403,8 +433,8 @@ function ckEntryWhereOf(d: Int32Array, L: Layout, k: number): number {
 /** The code of the CK lifecycle state of a slot in use with flags f, looking up its entry only when the flags do not decide. */
 function ckCodeOf(d: Int32Array, L: Layout, k: number, f: number): number {
   // addCkMock's offset-only wrapper is no CK: nothing is written, nothing revived.
-  if (d[L.ck(k) + C.ORIGIN] === ORIGIN.MOCK) return K_NONE;
-  if ((f & (CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST)) !== 0) return ckCode(f, 0);
+  if (d[L.ck(k) + C_ORIGIN] === ORIGIN_MOCK) return K_NONE;
+  if ((f & (CF_REVIVED | CF_DONE_IN_MEMORY | CF_LOST)) !== 0) return ckCode(f, 0);
   return ckCode(f, ckEntryWhereOf(d, L, k));
 }
 
@@ -414,19 +444,20 @@ function ckCodeOf(d: Int32Array, L: Layout, k: number, f: number): number {
  * else, so then it answers the same for every slot in both states.
  */
 function sameCkEntries(b: Int32Array, a: Int32Array, L: Layout): boolean {
-  const nb = b[G.NLOG];
-  const na = a[G.NLOG];
-  const endB = nb + b[G.NTIMER];
-  const endA = na + a[G.NTIMER];
-  let pb = 0;
-  let pa = 0;
+  // Entry records by word: the revive queue's, then the timer's (one region, Layout.timer).
+  const splitB = L.log(b[G_NLOG]);
+  const splitA = L.log(a[G_NLOG]);
+  const endB = L.log(b[G_NLOG] + b[G_NTIMER]);
+  const endA = L.log(a[G_NLOG] + a[G_NTIMER]);
+  let eb = L.log0;
+  let ea = L.log0;
   for (;;) {
-    while (pb < endB && b[L.log(pb) + E.KIND] !== KIND.CK) pb++;
-    while (pa < endA && a[L.log(pa) + E.KIND] !== KIND.CK) pa++;
-    if (pb === endB || pa === endA) return pb === endB && pa === endA;
-    if (b[L.log(pb) + E.CK] !== a[L.log(pa) + E.CK] || pb < nb !== pa < na) return false;
-    pb++;
-    pa++;
+    while (eb < endB && b[eb + E_KIND] !== KIND_CK) eb += E_SIZE;
+    while (ea < endA && a[ea + E_KIND] !== KIND_CK) ea += E_SIZE;
+    if (eb === endB || ea === endA) return eb === endB && ea === endA;
+    if (b[eb + E_CK] !== a[ea + E_CK] || eb < splitB !== ea < splitA) return false;
+    eb += E_SIZE;
+    ea += E_SIZE;
   }
 }
 
@@ -467,27 +498,27 @@ const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' 
  * - a slot that the step newly took starts from `none`, its messages from `available`.
  */
 function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType, bad: IllegalMove[] | null): boolean {
-  const nb = before[G.NCK];
-  const na = after[G.NCK];
+  const nb = before[G_NCK];
+  const na = after[G_NCK];
   if (na === 0) return true;
-  const queuesMoved = before[G.NLOG] !== after[G.NLOG] || before[G.NTIMER] !== after[G.NTIMER];
+  const queuesMoved = before[G_NLOG] !== after[G_NLOG] || before[G_NTIMER] !== after[G_NTIMER];
   let ckEntriesSame = -1; // unknown until a CK needs it; then 0 or 1
   let bit = -1; // the event's bit, once a move needs it
   let legal = true;
   for (let k = 0; k < na; k++) {
     const c = L.ck(k);
-    const fa = after[c + C.FLAGS];
+    const fa = after[c + C_FLAGS];
     let ckFrom = K_NONE;
     let ckTo = K_NONE;
     let changed: number; // message indices whose state may differ (bit i)
     if (k < nb) {
-      const fb = before[c + C.FLAGS];
+      const fb = before[c + C_FLAGS];
       // The CK's state reads its CK_FLAGS, whether its origin is a mock, and where its CK entry is.
-      let project = ((fb ^ fa) & CK_FLAGS) !== 0 || (before[c + C.ORIGIN] === ORIGIN.MOCK) !== (after[c + C.ORIGIN] === ORIGIN.MOCK);
+      let project = ((fb ^ fa) & CK_FLAGS) !== 0 || (before[c + C_ORIGIN] === ORIGIN_MOCK) !== (after[c + C_ORIGIN] === ORIGIN_MOCK);
       // With equal flags that decide by themselves (ckCodeOf), where the entry is is not read.
-      if (!project && (fb & (CF.REVIVED | CF.DONE_IN_MEMORY | CF.LOST)) === 0) {
+      if (!project && (fb & (CF_REVIVED | CF_DONE_IN_MEMORY | CF_LOST)) === 0) {
         if (ckEntriesSame < 0) ckEntriesSame = sameCkEntries(before, after, L) ? 1 : 0;
-        project = ckEntriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C.SIZE));
+        project = ckEntriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C_SIZE));
       }
       if (project) {
         ckFrom = ckCodeOf(before, L, k, fb);
@@ -507,10 +538,10 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
       }
     }
     if (changed === 0) continue;
-    const num = after[c + C.NUM];
+    const num = after[c + C_NUM];
     for (let i = 0; i < num; i++) {
       if ((changed & (1 << i)) === 0) continue;
-      const from = k < nb ? messageCode(before, c, before[c + C.FLAGS], i) : M_AVAILABLE;
+      const from = k < nb ? messageCode(before, c, before[c + C_FLAGS], i) : M_AVAILABLE;
       const to = messageCode(after, c, fa, i);
       if (from === to) continue;
       if (bit < 0) bit = eventBit(event);

@@ -101,29 +101,28 @@ export class PackedQueue {
    */
   pushChild(src: Int32Array, diff: Int32Array, n: number): void {
     if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
-    const { mark, lastIn } = this;
+    const whole = this.all || 4 * (this.nc + n) > this.words;
     const stepper = this.stepper;
     if (this.inKernel && src === stepper.scratch && diff === stepper.diff) {
-      // The kernel encodes it (the same bytes), in its own memory: copied into the chunk.
-      const len = stepper.encodeChild(n, this.all || 4 * (this.nc + n) > this.words);
+      // The kernel encodes it (the same bytes) and sets the marks, in its own memory: the
+      // record is copied into the chunk.
+      const len = stepper.encodeChild(n, whole);
       this.chunks[this.wc]!.set(stepper.recordView(len), this.wo);
       this.wo += len;
-      this.all = false;
-      this.nc = n;
-      this.appended++;
-      return;
-    }
-    if (this.all || 4 * (this.nc + n) > this.words) {
-      this.wo += encodeRecord(src, lastIn, this.words, this.chunks[this.wc]!, this.wo);
-      lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
-      mark.fill(0);
     } else {
+      const { mark, lastIn } = this;
+      if (whole) {
+        this.wo += encodeRecord(src, lastIn, this.words, this.chunks[this.wc]!, this.wo);
+        lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
+        mark.fill(0);
+      } else {
+        for (let j = 0; j < n; j++) mark[diff[j]] = 1;
+        this.wo += this.encodeMarked(src);
+      }
+      // lastIn now differs from lastOut exactly at diff.
       for (let j = 0; j < n; j++) mark[diff[j]] = 1;
-      this.wo += this.encodeMarked(src);
     }
     this.all = false;
-    // lastIn now differs from lastOut exactly at diff.
-    for (let j = 0; j < n; j++) mark[diff[j]] = 1;
     this.nc = n;
     this.appended++;
   }

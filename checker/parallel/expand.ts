@@ -13,7 +13,7 @@ import { FingerprintStepper } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
-import { int32View, uint8View } from './level-store.js';
+import { claimBlock, FP_BYTES, int32View, readFingerprintHalf, uint8View, writeFingerprint } from './level-store.js';
 import { applyRecord, maxRecordBytes, recordWords } from '../record.js';
 import { differingPositions, encodeAt, unionPositions } from './step-record.js';
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
@@ -58,11 +58,10 @@ export class Expander<S, E> {
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private table: SharedTable | null = null;
-  private frontBytes = new Uint8Array(new SharedArrayBuffer(4));
-  private frontOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
-  private frontPerm: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
-  private frontFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
-  private backBytes = new Uint8Array(new SharedArrayBuffer(4));
+  /** Both levels' records, each after its fingerprint (level-store.ts). */
+  private bytes = new Uint8Array(new SharedArrayBuffer(4));
+  private free: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  private frontPos: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** The state being expanded, decoded from its record. */
   private readonly current: Int32Array;
@@ -72,7 +71,7 @@ export class Expander<S, E> {
   /** This thread's block of the level's record bytes: next free byte and end (both 0: none). */
   private blockAt = 0;
   private blockEnd = 0;
-  /** The largest record: a block with less room left is given up. */
+  /** The largest record with its fingerprint: a block with less room left is given up. */
   private readonly maxRecord: number;
   /** Record bytes written, and states stored, since the last chunk's end. */
   private written = 0;
@@ -82,7 +81,6 @@ export class Expander<S, E> {
   private endIndex = 0;
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
-  private backFp: SharedInt32 = new Int32Array(new SharedArrayBuffer(8));
   private plan: LevelPlan | null = null;
   /** This thread's claim size before the level's end shrinks it. */
   private ramp = FIRST_CLAIM;
@@ -103,7 +101,7 @@ export class Expander<S, E> {
     this.changed = new Int32Array(2 * model.stateWords);
     this.levelPos = new Int32Array(model.stateWords);
     this.union = new Int32Array(model.stateWords);
-    this.maxRecord = maxRecordBytes(model.stateWords);
+    this.maxRecord = FP_BYTES + maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
   }
 
@@ -119,15 +117,12 @@ export class Expander<S, E> {
     this.nextIndex = 0;
     this.endIndex = 0;
     // Fixed-length views: the level's buffers may be growable (see level-store.ts).
-    this.frontBytes = uint8View(buffers.frontBytes);
-    this.frontOffset = int32View(buffers.frontOffset);
-    this.frontPerm = int32View(buffers.frontPerm);
-    this.frontFp = int32View(buffers.frontFp);
-    this.backBytes = uint8View(buffers.backBytes);
-    this.backOffset = int32View(buffers.backOffset);
-    this.backFlags = int32View(buffers.backFlags);
-    this.backSlot = int32View(buffers.backSlot);
-    this.backFp = int32View(buffers.backFp);
+    this.bytes = uint8View(buffers.bytes);
+    this.free = new Int32Array(buffers.free);
+    this.frontPos = int32View(buffers.frontPos);
+    this.backOffset = int32View(buffers.offset);
+    this.backFlags = int32View(buffers.flags);
+    this.backSlot = int32View(buffers.slot);
     this.plan = plan;
     this.levelN = differingPositions(this.backBase, this.frontBase, this.W, this.levelPos);
     this.current.set(this.frontBase);
@@ -175,16 +170,16 @@ export class Expander<S, E> {
     bad.length = 0;
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      const k = this.frontPerm[claim.start + j];
+      const fpAt = this.frontPos[claim.start + j];
       // `current` holds the frontier's base but where the last state's record changed it: undo that, then apply this one.
       this.restoreBase();
-      const at = this.frontOffset[k];
-      this.changedN = recordWords(this.frontBytes, at);
-      applyRecord(this.frontBytes, at, this.current, this.changed);
+      const at = fpAt + FP_BYTES;
+      this.changedN = recordWords(this.bytes, at);
+      applyRecord(this.bytes, at, this.current, this.changed);
       this.unionN = -1;
       // Its fingerprint as stored with it, not computed again.
-      this.currentFp[0] = this.frontFp[2 * k];
-      this.currentFp[1] = this.frontFp[2 * k + 1];
+      this.currentFp[0] = readFingerprintHalf(this.bytes, fpAt, 0);
+      this.currentFp[1] = readFingerprintHalf(this.bytes, fpAt, 1);
       this.stepper.setParent(this.current, this.currentFp);
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
@@ -245,23 +240,23 @@ export class Expander<S, E> {
     }
     const k = this.nextIndex++;
     try {
-      const at = this.blockAt;
+      const fpAt = this.blockAt;
+      writeFingerprint(this.bytes, fpAt, this.fp[0], this.fp[1]);
+      const at = fpAt + FP_BYTES;
       // The successor differs from the new base only where `current`'s record, the level's
       // change of base or the step changed a word (see step-record.ts).
       let len: number;
       if (this.levelN === 0) {
-        len = encodeAt(this.changed, 2, this.changedN, this.diff, nd, w, this.backBase, this.backBytes, at);
+        len = encodeAt(this.changed, 2, this.changedN, this.diff, nd, w, this.backBase, this.bytes, at);
       } else {
         if (this.unionN < 0) this.unionN = unionPositions(this.changed, 2, this.changedN, this.levelPos, this.levelN, this.union);
-        len = encodeAt(this.union, 1, this.unionN, this.diff, nd, w, this.backBase, this.backBytes, at);
+        len = encodeAt(this.union, 1, this.unionN, this.diff, nd, w, this.backBase, this.bytes, at);
       }
       this.blockAt = at + len;
-      this.written += len;
-      this.backOffset[k] = at;
+      this.written += FP_BYTES + len;
+      this.backOffset[k] = fpAt;
       this.backFlags[k] = this.inv.checkAlways(next);
       this.backSlot[k] = slot;
-      this.backFp[2 * k] = this.fp[0];
-      this.backFp[2 * k + 1] = this.fp[1];
     } catch (err) {
       // An invariant threw: never leave the slot busy, other threads would wait on it.
       table.release(slot);
@@ -272,10 +267,10 @@ export class Expander<S, E> {
     return -(k + 1);
   }
 
-  /** A new block of record bytes for this thread; false when the level has none left. */
+  /** A new block of record bytes for this thread (see claimBlock); false when the arena has none left. */
   private claimBlock(): boolean {
-    const at = Atomics.add(this.ctl, CTL.BYTES, BYTE_BLOCK);
-    if (at + BYTE_BLOCK > this.backBytes.length) return false;
+    const at = claimBlock(this.ctl, this.free, this.bytes.length);
+    if (at < 0) return false;
     this.blockAt = at;
     this.blockEnd = at + BYTE_BLOCK;
     return true;

@@ -1,76 +1,207 @@
-import type { SharedInt32 } from './protocol.js';
+import { BYTE_BLOCK, CTL, type SharedInt32 } from './protocol.js';
 import { growableShared, type GrowableShared } from './growable.js';
 
+/** Bytes before each record: the state's 64-bit fingerprint, high half then low, each little-endian. */
+export const FP_BYTES = 8;
+
+/** The most bytes the arena holds: record offsets are int32. */
+const MAX_ARENA_BYTES = 2 ** 31;
+/** Blocks of the largest arena (the length of the free list). */
+const MAX_BLOCKS = MAX_ARENA_BYTES / BYTE_BLOCK;
+const BLOCK_SHIFT = Math.log2(BYTE_BLOCK);
+
 /**
- * The states of one BFS level in shared memory: their words as records (../record.ts,
- * encoded against the store's `base` state, each decodable on its own) in
- * `bytes`, and by provisional index each record's byte offset, the always-invariant flags
- * and the table slot; and `perm`, the order in which they were numbered (position ->
- * provisional index). Two stores take turns: the one that received a level's new states is
- * the next level's frontier. Threads claim a record's bytes with an atomic cursor (CTL.BYTES)
- * before they draw its index.
+ * The two levels the parallel search works on, in shared memory: the frontier being expanded
+ * and the states first seen in it (the next frontier).
  *
- * The buffers are growable SharedArrayBuffers (reserved up to 4 GiB of address space each,
- * committed as they are written), so a store that needs more room grows in place: no copy, and
- * no old buffer left for a worker thread to hold until its own garbage collection (stores
- * reallocated at every level once kept many levels alive). Only a store that would pass 4 GiB
- * is copied into a plain buffer. The arrays over them are fixed-length views (`int32View`,
+ * Records (../record.ts, each encoded against its level's base state and decodable on its
+ * own, each preceded by the state's fingerprint, FP_BYTES) of both levels sit in one arena of
+ * BYTE_BLOCK-byte blocks, `bytes`. A thread claims a block at a time for the new states'
+ * records and fills it on its own: first from the free list (`free[CTL.FREE_NEXT ..
+ * CTL.FREE_END)`), else a fresh block at the arena's end (`CTL.BYTES`). While a level is
+ * expanded the coordinator puts on the free list every block of the frontier whose records
+ * have all been expanded and replayed (`release`): the arena holds about one level, not two,
+ * as the one-thread queue, which lets its chunks go as it reads past them.
+ *
+ * By provisional index k, for the states first seen in the level: the record's byte offset,
+ * the always-invariant flags and the table slot (`offset`, `flags`, `slot`; one set, the
+ * frontier needs none of them). Once the replay numbers such a state, its slot entry holds
+ * -(id + 1) (the replay's provisional index -> id map) and its record's offset goes to
+ * `nextPos` by frontier position of the next level; at the level's end `nextPos` becomes
+ * `frontPos`, the frontier's order (position -> record offset).
+ *
+ * The buffers are growable SharedArrayBuffers (reserved address space, committed as they are
+ * written), grown in place: no copy, and no old buffer left for a worker thread to hold until
+ * its own garbage collection. The arrays over them are fixed-length views (`int32View`,
  * `uint8View`), made again after a growth and sent to the threads with the level: Node 20
  * reads a length-tracking array over a growable buffer about 15 times slower.
  */
 export class LevelStore {
   bytes: Uint8Array<SharedArrayBuffer>;
+  /** Frontier position -> byte offset of the state's fingerprint and record. */
+  frontPos: SharedInt32;
+  /** The next frontier's position (id - its first id) -> byte offset, written by the replay as it numbers. */
+  nextPos: SharedInt32;
   offset: SharedInt32;
   flags: SharedInt32;
   slot: SharedInt32;
-  /** By provisional index k: the state's fingerprint, high half at 2k and low half at 2k + 1 (an expanding thread starts from it). */
-  fp: SharedInt32;
-  perm: SharedInt32;
+  /** The blocks free to claim (block numbers); see CTL.FREE_NEXT and CTL.FREE_END. */
+  readonly free: SharedInt32 = new Int32Array(new SharedArrayBuffer(MAX_BLOCKS * 4));
   /**
-   * The state every record of this store is encoded against: the all-zero state for the
-   * initial states, then for each level a state of the frontier it is expanded from (see
-   * search.ts). A level's states differ from one of their level in far fewer words than from
-   * zero: on `full --messages 4 --pops 4 --batch 1` records take about 100 bytes instead of
-   * 243, on ack-flush N = 12 26 instead of 190.
+   * The states the frontier's records are encoded against, and the new states': the all-zero
+   * state for the initial states, then for each level a state of the frontier it is expanded
+   * from (see search.ts). A level's states differ from one of their level in far fewer words
+   * than from zero: on `full --messages 4 --pops 4 --batch 1` records take about 100 bytes
+   * instead of 243, on ack-flush N = 12 26 instead of 190.
    */
-  readonly base: SharedInt32;
+  frontBase: SharedInt32;
+  backBase: SharedInt32;
+  /** The frontier's blocks by the last frontier position of a record in them, and those positions (ascending); up to `released` they are on the free list. */
+  private frontBlocks: number[] = [];
+  private frontLast: number[] = [];
+  private released = 0;
+  /** The arena's fresh block cursor when the level began. */
+  private levelCursor = 0;
+  /** The most bytes of the arena ever handed out (its resident part). */
+  private highWater = 0;
+  /** Scratch: per block, the last position of a record in it (-1: none). */
+  private lastByBlock = new Int32Array(0);
 
   constructor(words: number, capacity: number, byteCapacity: number) {
-    this.base = new Int32Array(new SharedArrayBuffer(Math.max(1, words) * 4));
-    this.bytes = uint8View(growable(byteCapacity));
+    this.frontBase = new Int32Array(new SharedArrayBuffer(Math.max(1, words) * 4));
+    this.backBase = new Int32Array(new SharedArrayBuffer(Math.max(1, words) * 4));
+    this.bytes = uint8View(growable(Math.ceil(Math.max(byteCapacity, 1) / BYTE_BLOCK) * BYTE_BLOCK));
+    this.frontPos = int32View(growable(capacity * 4));
+    this.nextPos = int32View(growable(capacity * 4));
     this.offset = int32View(growable(capacity * 4));
     this.flags = int32View(growable(capacity * 4));
     this.slot = int32View(growable(capacity * 4));
-    this.fp = int32View(growable(capacity * 8));
-    this.perm = int32View(growable(capacity * 4));
   }
 
-  get capacity(): number {
-    return this.flags.length;
-  }
-
-  get byteCapacity(): number {
-    return this.bytes.length;
-  }
-
-  get reservedBytes(): number {
-    return this.bytes.byteLength + this.offset.byteLength + this.flags.byteLength + this.slot.byteLength + this.fp.byteLength + this.perm.byteLength;
-  }
-
-  /** Room for at least `capacity` states; the first `keep` entries of each column survive. */
+  /** Room for at least `capacity` new states in the level; the first `keep` entries of each column survive. */
   reserve(capacity: number, keep: number): void {
-    if (capacity <= this.capacity) return;
-    this.offset = enlarged(this.offset, capacity, keep);
-    this.flags = enlarged(this.flags, capacity, keep);
-    this.slot = enlarged(this.slot, capacity, keep);
-    this.fp = enlarged(this.fp, 2 * capacity, 2 * keep);
-    this.perm = enlarged(this.perm, capacity, keep);
+    if (capacity > this.offset.length) this.offset = enlarged(this.offset, capacity, keep);
+    if (capacity > this.flags.length) this.flags = enlarged(this.flags, capacity, keep);
+    if (capacity > this.slot.length) this.slot = enlarged(this.slot, capacity, keep);
+    // It was the frontier's before (see adopt): it may be shorter than the others.
+    if (capacity > this.nextPos.length) this.nextPos = enlarged(this.nextPos, capacity, keep);
   }
 
-  /** Room for at least `n` bytes of records; the first `keep` bytes survive. */
-  reserveBytes(n: number, keep: number): void {
-    if (n > this.bytes.length) this.bytes = uint8View(roomFor(this.bytes.buffer, n, keep));
+  /**
+   * An arena of at least `n` bytes, or of the most it may hold (its contents kept; a whole
+   * number of blocks). Throws when it cannot grow and `n` is more than it holds.
+   */
+  reserveBytes(n: number): void {
+    if (n <= this.bytes.length) return;
+    const b = this.bytes.buffer as GrowableShared;
+    if (b.byteLength >= MAX_ARENA_BYTES) throw new RangeError(`parallel explorer: two levels need more than ${MAX_ARENA_BYTES} bytes of records`);
+    // In place, so no copy: growing by as much as asked is cheap (and commits no memory).
+    b.grow(Math.min(MAX_ARENA_BYTES, Math.ceil(n / BYTE_BLOCK) * BYTE_BLOCK));
+    this.bytes = uint8View(b);
   }
+
+  /** Resident bytes: the arena's blocks ever claimed and the columns' reserved size. */
+  reservedBytes(ctl: SharedInt32): number {
+    this.highWater = Math.max(this.highWater, Math.min(Atomics.load(ctl, CTL.BYTES), this.bytes.length));
+    return this.highWater + this.frontPos.byteLength + this.nextPos.byteLength + this.offset.byteLength + this.flags.byteLength + this.slot.byteLength;
+  }
+
+  /** Bytes in the free list's blocks not claimed yet. */
+  freeBytes(ctl: SharedInt32): number {
+    return (Atomics.load(ctl, CTL.FREE_END) - Atomics.load(ctl, CTL.FREE_NEXT)) * BYTE_BLOCK;
+  }
+
+  /** A level begins: remember where the fresh blocks start (see adopt). */
+  beginLevel(ctl: SharedInt32): void {
+    this.levelCursor = Atomics.load(ctl, CTL.BYTES);
+  }
+
+  /**
+   * The frontier is replayed up to position `done` (exclusive): its blocks whose records all
+   * sit before it go on the free list. Every thread that expanded those positions has
+   * finished (their results were replayed) and no position before `done` is expanded again.
+   */
+  release(ctl: SharedInt32, done: number): void {
+    const { frontBlocks, frontLast } = this;
+    let i = this.released;
+    if (i === frontBlocks.length || frontLast[i] >= done) return;
+    let end = Atomics.load(ctl, CTL.FREE_END);
+    for (; i < frontBlocks.length && frontLast[i] < done; i++) this.free[end++] = frontBlocks[i];
+    this.released = i;
+    Atomics.store(ctl, CTL.FREE_END, end);
+  }
+
+  /**
+   * The level is done (no thread works): the `count` states numbered in it, by position in
+   * `nextPos`, become the frontier. The blocks claimed in the level (from the free list, and
+   * fresh ones) are its blocks; those with none of its records, the free blocks left unclaimed
+   * and any frontier block not released yet make the new free list.
+   */
+  adopt(ctl: SharedInt32, count: number): void {
+    const cursor = Math.min(Atomics.load(ctl, CTL.BYTES), this.bytes.length);
+    Atomics.store(ctl, CTL.BYTES, cursor);
+    const blocks = cursor >> BLOCK_SHIFT;
+    if (this.lastByBlock.length < blocks) this.lastByBlock = new Int32Array(Math.max(blocks, 2 * this.lastByBlock.length));
+    const last = this.lastByBlock;
+    const next = Atomics.load(ctl, CTL.FREE_NEXT);
+    const end = Atomics.load(ctl, CTL.FREE_END);
+    const claimed: number[] = [];
+    for (let j = 0; j < next; j++) claimed.push(this.free[j]);
+    for (let b = this.levelCursor >> BLOCK_SHIFT; b < blocks; b++) claimed.push(b);
+    for (const b of claimed) last[b] = -1;
+    const pos = this.nextPos;
+    for (let j = 0; j < count; j++) last[pos[j] >> BLOCK_SHIFT] = j;
+    const free: number[] = [];
+    for (let j = next; j < end; j++) free.push(this.free[j]);
+    for (let i = this.released; i < this.frontBlocks.length; i++) free.push(this.frontBlocks[i]);
+    const used: number[] = [];
+    for (const b of claimed) (last[b] < 0 ? free : used).push(b);
+    used.sort((a, b) => last[a] - last[b]);
+    this.frontBlocks = used;
+    this.frontLast = used.map((b) => last[b]);
+    this.released = 0;
+    for (let j = 0; j < free.length; j++) this.free[j] = free[j];
+    Atomics.store(ctl, CTL.FREE_NEXT, 0);
+    Atomics.store(ctl, CTL.FREE_END, free.length);
+    const pos0 = this.frontPos;
+    this.frontPos = this.nextPos;
+    this.nextPos = pos0;
+    const base0 = this.frontBase;
+    this.frontBase = this.backBase;
+    this.backBase = base0;
+  }
+}
+
+/**
+ * A thread's next block of the arena for new records: a free one (a block of the frontier whose
+ * records were all expanded; the free list's next entry, claimed with compareExchange), else a
+ * fresh one at the arena's end (Atomics.add); its first byte, or -1 when the arena of
+ * `arenaBytes` bytes has none left (the level pauses and grows it).
+ */
+export function claimBlock(ctl: SharedInt32, free: SharedInt32, arenaBytes: number): number {
+  for (let n = Atomics.load(ctl, CTL.FREE_NEXT); n < Atomics.load(ctl, CTL.FREE_END); n = Atomics.load(ctl, CTL.FREE_NEXT)) {
+    if (Atomics.compareExchange(ctl, CTL.FREE_NEXT, n, n + 1) === n) return free[n] * BYTE_BLOCK;
+  }
+  const at = Atomics.add(ctl, CTL.BYTES, BYTE_BLOCK);
+  return at + BYTE_BLOCK > arenaBytes ? -1 : at;
+}
+
+/** Writes a fingerprint (two uint32 halves) before a record at out[at]. */
+export function writeFingerprint(out: Uint8Array, at: number, hi: number, lo: number): void {
+  out[at] = hi;
+  out[at + 1] = hi >>> 8;
+  out[at + 2] = hi >>> 16;
+  out[at + 3] = hi >>> 24;
+  out[at + 4] = lo;
+  out[at + 5] = lo >>> 8;
+  out[at + 6] = lo >>> 16;
+  out[at + 7] = lo >>> 24;
+}
+
+/** Reads the half (0: high, 1: low) of the fingerprint at buf[at] (writeFingerprint). */
+export function readFingerprintHalf(buf: Uint8Array, at: number, half: number): number {
+  const o = at + 4 * half;
+  return (buf[o] | (buf[o + 1] << 8) | (buf[o + 2] << 16) | (buf[o + 3] << 24)) >>> 0;
 }
 
 /** A fixed-length Int32Array over the whole of `buffer` as it is now. */

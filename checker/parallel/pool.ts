@@ -10,11 +10,13 @@ type WorkerState = 'starting' | 'idle' | 'busy';
 /**
  * A worker's young generation (MB). V8's default lets it grow to 16 MB semi-spaces, which a
  * worker that allocates the model's event lists at full speed soon fills and keeps resident:
- * 8 MB takes about 8 MB off the peak RSS of `full --messages 4 --pops 4 --batch 1
+ * 8 MB took about 8 MB off the peak RSS of `full --messages 4 --pops 4 --batch 1
  * --workers 2` (202 -> 194 MB) at no measurable CPU cost (CPU of 3 alternating runs each:
- * 11.7, 12.0, 11.4 s vs 12.5, 11.8, 11.5 s).
+ * 11.7, 12.0, 11.4 s vs 12.5, 11.8, 11.5 s), and 4 MB about 4-5 MB more (`full`: 149, 161 ->
+ * 145, 145 MB; ack-flush N = 12: 126-128 -> 121-123 MB, CPU 3.75, 3.82, 3.89 s vs 4.09, 3.51,
+ * 3.69 s); 2 MB took under 1 MB more.
  */
-const WORKER_YOUNG_GENERATION_MB = 8;
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 export interface PoolEvents {
   /** A worker built its model; returns an error message if it is not the coordinator's model. */

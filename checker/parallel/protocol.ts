@@ -22,13 +22,17 @@ export const CTL = {
   PAUSE: 2,
   /** Set when the run stopped: drop the current chunk and stop. */
   ABORT: 3,
-  /** Next free byte of the back store's records: threads claim blocks of BYTE_BLOCK bytes (Atomics.add). */
+  /** The arena's first fresh block (bytes; level-store.ts): threads claim blocks of BYTE_BLOCK bytes (Atomics.add) when the free list is empty. */
   BYTES: 4,
   /** Bytes of records written in this level (each thread adds its own after a chunk): sizes the next level's bytes. */
   USED: 5,
   /** States stored in this level (each thread adds its own after a chunk): every one must be numbered. */
   STORED: 6,
-  SIZE: 7,
+  /** The free list's next entry to claim (compareExchange; level-store.ts). */
+  FREE_NEXT: 7,
+  /** The free list's end: the coordinator appends the frontier's blocks as the replay passes them (Atomics.store). */
+  FREE_END: 8,
+  SIZE: 9,
 } as const;
 
 /**
@@ -40,25 +44,23 @@ export const BYTE_BLOCK = 1 << 16;
 /** Provisional indices a thread draws at once (see CTL.NEWCOUNT). */
 export const INDEX_BATCH = 64;
 
-/** The shared memory a level works on. */
+/** The shared memory a level works on (see level-store.ts). */
 export interface SharedBuffers {
   readonly ctl: SharedArrayBuffer;
   readonly table: SharedTableBuffers;
-  /** The frontier's states as records (../record.ts) against frontBase, by provisional index through frontOffset. */
+  /** Both levels' records, each after its state's fingerprint, in blocks of BYTE_BLOCK bytes. */
+  readonly bytes: SharedArrayBuffer;
+  /** The blocks free to claim. */
+  readonly free: SharedArrayBuffer;
+  /** The frontier's records are encoded against frontBase, the new states' against backBase. */
   readonly frontBase: SharedArrayBuffer;
-  readonly frontBytes: SharedArrayBuffer;
-  readonly frontOffset: SharedArrayBuffer;
-  /** The frontier's fingerprints (two words a state, by provisional index). */
-  readonly frontFp: SharedArrayBuffer;
-  /** Frontier position (id - first) -> provisional index in the front store. */
-  readonly frontPerm: SharedArrayBuffer;
-  /** Records against backBase (with their byte offsets), always-invariant flags, table slot and fingerprint of each state first seen in this level. */
   readonly backBase: SharedArrayBuffer;
-  readonly backBytes: SharedArrayBuffer;
-  readonly backOffset: SharedArrayBuffer;
-  readonly backFlags: SharedArrayBuffer;
-  readonly backSlot: SharedArrayBuffer;
-  readonly backFp: SharedArrayBuffer;
+  /** Frontier position (id - first) -> byte offset of the state's fingerprint and record. */
+  readonly frontPos: SharedArrayBuffer;
+  /** By provisional index, for each state first seen in this level: the byte offset of its fingerprint and record, its always-invariant flags and its table slot. */
+  readonly offset: SharedArrayBuffer;
+  readonly flags: SharedArrayBuffer;
+  readonly slot: SharedArrayBuffer;
 }
 
 /** One level of the breadth-first search: frontier ids [first, first + size). */

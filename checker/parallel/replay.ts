@@ -9,20 +9,33 @@
  */
 import { Core, type StateGraph } from '../core.js';
 import { TableSize } from '../fptable.js';
-import { GrowInt32 } from '../grow.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ChunkResult, LevelPlan } from './protocol.js';
 import { SharedTable } from './shared-table.js';
 
+/** This level's columns by provisional index, and the next frontier's positions (level-store.ts). */
+export interface LevelColumns {
+  readonly flags: Int32Array<ArrayBufferLike>;
+  readonly offset: Int32Array<ArrayBufferLike>;
+  readonly slot: Int32Array<ArrayBufferLike>;
+  readonly nextPos: Int32Array<ArrayBufferLike>;
+}
+
 export class Replay {
   readonly core: Core;
-  /** This level: provisional index -> id (-1: not numbered yet). */
-  private assigned: Int32Array = new Int32Array(0);
-  /** This level: the provisional index of each state numbered, in id order. */
-  readonly order = new GrowInt32();
+  /** This level's new states by provisional index (level-store.ts): their always-invariant flags, and their records' offsets. */
   private provisionalFlags: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  /** This level: provisional index -> its slot in the shared table (whose segment is the one-thread table's). */
+  private offset: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /**
+   * This level: provisional index -> its slot in the shared table (whose segment is the
+   * one-thread table's) until the state is numbered, then -(id + 1) (a slot number is never
+   * negative; no other thread reads or writes the entry once the state is published).
+   */
   private slot: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** This level: the next frontier's position (id - nextFirst) -> its record's offset. */
+  private nextPos: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  /** The first id of the next level. */
+  private nextFirst = 0;
   /**
    * The size of the one-thread scheduler's fingerprint table for the states numbered so far
    * (a function of their fingerprints): `storeBytes` reports it, so the output does not
@@ -44,34 +57,25 @@ export class Replay {
   }
 
   /**
-   * Starts replaying the next level: its new states get provisional indices below `capacity`,
-   * with their flags and shared-table slots in `provisionalFlags` and `slot`.
+   * Starts replaying the next level: its new states get provisional indices (with their
+   * flags, records' offsets and shared-table slots in `cols`) and ids from `nextFirst`.
    */
-  beginLevel(
-    capacity: number,
-    provisionalFlags: Int32Array<ArrayBufferLike>,
-    slot: Int32Array<ArrayBufferLike>,
-  ): void {
-    this.assigned = new Int32Array(capacity).fill(-1);
-    this.order.length = 0;
-    this.setLevel(provisionalFlags, slot);
+  beginLevel(cols: LevelColumns, nextFirst: number): void {
+    this.nextFirst = nextFirst;
+    this.setLevel(cols);
   }
 
-  /** The level got more provisional indices (flags and slots moved to bigger buffers, the table maybe rehashed). */
-  growLevel(
-    capacity: number,
-    provisionalFlags: Int32Array<ArrayBufferLike>,
-    slot: Int32Array<ArrayBufferLike>,
-  ): void {
-    const next = new Int32Array(capacity).fill(-1);
-    next.set(this.assigned);
-    this.assigned = next;
-    this.setLevel(provisionalFlags, slot);
+  /** The level got more provisional indices (the columns grown in place, or moved). */
+  setLevel(cols: LevelColumns): void {
+    this.provisionalFlags = cols.flags;
+    this.offset = cols.offset;
+    this.slot = cols.slot;
+    this.nextPos = cols.nextPos;
   }
 
-  private setLevel(provisionalFlags: Int32Array<ArrayBufferLike>, slot: Int32Array<ArrayBufferLike>): void {
-    this.provisionalFlags = provisionalFlags;
-    this.slot = slot;
+  /** The states numbered in this level so far. */
+  get numbered(): number {
+    return this.core.count - this.nextFirst;
   }
 
   /** Hands the expansions of one chunk to the core; false once the run has stopped. */
@@ -98,21 +102,23 @@ export class Replay {
         let fresh = false;
         if (code < 0) {
           const k = -code - 1;
-          dst = this.assigned[k];
-          if (dst < 0) {
+          const slot = this.slot[k];
+          if (slot < 0) {
+            dst = -slot - 1;
+          } else {
             if (core.full) {
               core.stopFull();
               return false;
             }
             fresh = true;
-            this.tableSize.addInSegment(SharedTable.segmentOfSlot(this.slot[k]));
+            this.tableSize.addInSegment(SharedTable.segmentOfSlot(slot));
             dst = core.newState(id, ei, this.provisionalFlags[k], d);
-            this.assigned[k] = dst;
+            this.slot[k] = -(dst + 1);
+            this.nextPos[dst - this.nextFirst] = this.offset[k];
             // Its final id, at once: a thread that meets the state from now on codes it by its id,
             // which is what this replay would make of its provisional index. That thread is
             // expanding a chunk not replayed yet, whose edges all come after this one.
-            this.table.publishFinal(this.slot[k], dst + 1);
-            this.order.push(k);
+            this.table.publishFinal(slot, dst + 1);
           }
         }
         if (!core.edge(id, ei, dst, tbad, fresh)) return false;

@@ -1,12 +1,14 @@
 /**
  * The initial states, numbered, stored and checked through the explorer core as `explore` does: the
  * coordinator inserts them into the shared table (as final ids) and the first frontier
- * (records against the front store's base, the all-zero state).
+ * (fingerprints and records against the store's base, the all-zero state, from the arena's
+ * first byte, by position in `nextPos`; the caller makes them the frontier with `adopt`).
+ * Returns the bytes written.
  */
 import { eachInitialState } from '../core.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
-import type { LevelStore } from './level-store.js';
+import { FP_BYTES, writeFingerprint, type LevelStore } from './level-store.js';
 import { encodeRecord, maxRecordBytes } from '../record.js';
 import type { Replay } from './replay.js';
 import { SEGMENT_FULL, type SharedTable } from './shared-table.js';
@@ -17,8 +19,8 @@ export function insertRoots<S, E>(
   symmetry: boolean,
   replay: Replay,
   table: SharedTable,
-  front: LevelStore,
-): void {
+  store: LevelStore,
+): number {
   const W = model.stateWords;
   const canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const inv = new InvariantSets(model);
@@ -39,14 +41,13 @@ export function insertRoots<S, E>(
     },
     (s, w, k, hi, lo) => {
       const id = core.newState(-1, -1, inv.checkAlways(s), 0);
-      front.fp[2 * id] = hi;
-      front.fp[2 * id + 1] = lo;
-      front.reserveBytes(at + maxRecordBytes(W), at);
-      front.offset[id] = at;
-      at += encodeRecord(w, front.base, W, front.bytes, at);
-      front.perm[id] = id;
+      store.reserveBytes(at + FP_BYTES + maxRecordBytes(W));
+      writeFingerprint(store.bytes, at, hi, lo);
+      store.nextPos[id] = at;
+      at += FP_BYTES + encodeRecord(w, store.backBase, W, store.bytes, at + FP_BYTES);
       table.publish(table.claimed, id + 1);
       core.root(id, k);
     },
   );
+  return at;
 }

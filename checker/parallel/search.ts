@@ -12,7 +12,7 @@ import { countsOnline, type StateGraph } from '../core.js';
 import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
-import { LevelStore } from './level-store.js';
+import { FP_BYTES, LevelStore } from './level-store.js';
 import { applyRecord, maxRecordBytes } from '../record.js';
 import { WorkerPool } from './pool.js';
 import {
@@ -91,8 +91,7 @@ export class ParallelSearch<S, E> {
   /** The worker threads: given, or started with the first level large enough to share (or at once). */
   private pool: WorkerPool | null = null;
   private table!: SharedTable;
-  private front!: LevelStore;
-  private back!: LevelStore;
+  private store!: LevelStore;
   private plan: LevelPlan | null = null;
   /** Chunk results by the frontier position they start at, until replayed. */
   private results = new Map<number, ChunkResult>();
@@ -140,16 +139,21 @@ export class ParallelSearch<S, E> {
     const replay = new Replay(this.opt, this.model.invariants.length, online, this.table);
     const core = replay.core;
     this.replay = replay;
-    this.front = new LevelStore(this.W, 1, maxRecordBytes(this.W));
-    this.back = new LevelStore(this.W, 1, maxRecordBytes(this.W));
-    this.recordBytes = maxRecordBytes(this.W);
+    const store = new LevelStore(this.W, 1, BYTE_BLOCK);
+    this.store = store;
+    this.recordBytes = FP_BYTES + maxRecordBytes(this.W);
     this.peakBytes = 0;
+    const ctl = this.ctl;
+    for (const w of [CTL.BYTES, CTL.FREE_NEXT, CTL.FREE_END]) Atomics.store(ctl, w, 0);
     const inits = this.model.initialStates();
-    this.front.reserve(inits.length, 0);
+    store.reserve(inits.length, 0);
     this.ensureTable(2 * inits.length + 64);
-    this.front.base.fill(0);
-    insertRoots(this.model, inits, this.symmetry, replay, this.table, this.front);
+    store.beginLevel(ctl);
+    const rootBytes = Math.ceil(insertRoots(this.model, inits, this.symmetry, replay, this.table, store) / BYTE_BLOCK) * BYTE_BLOCK;
+    store.reserveBytes(rootBytes);
+    Atomics.store(ctl, CTL.BYTES, rootBytes);
     this.notePeak();
+    store.adopt(ctl, core.count);
     if (core.count === 0 && core.stopReason === null) throw new Error(`model ${this.model.name}: no initial state`);
     core.endRoots();
     if (this.settings.waitForWorkers) {
@@ -189,16 +193,17 @@ export class ParallelSearch<S, E> {
     if (size >= SPAWN_FRONTIER) this.startWorkers();
     // The guess, and the batches of indices the threads may leave unused (see CTL.NEWCOUNT).
     const capacity = Math.max(1024, Math.ceil(size * Math.min(ratio, MAX_GUESSED_RATIO) * 1.1) + 64) + 2 * this.threads * INDEX_BATCH;
-    this.back.reserve(capacity, 0);
+    this.store.reserve(capacity, 0);
     // Bytes for the records: the last level's mean record size (with room to spare) per state,
-    // and a block more for every thread.
-    this.back.reserveBytes(Math.ceil(capacity * this.recordBytes * 1.5) + 2 * this.threads * BYTE_BLOCK, 0);
+    // and a block more for every thread; in free blocks, else fresh ones at the arena's end (the
+    // frontier's blocks freed during the level come on top).
+    const guess = Math.ceil(capacity * this.recordBytes * 1.5) + 2 * this.threads * BYTE_BLOCK;
+    this.store.reserveBytes(Atomics.load(this.ctl, CTL.BYTES) + Math.max(0, guess - this.store.freeBytes(this.ctl)));
     this.baseFromFrontier(depth, size);
     await this.ensureTableShared(capacity + this.threads);
     this.notePeak();
     Atomics.store(this.ctl, CTL.NEXT, 0);
     Atomics.store(this.ctl, CTL.NEWCOUNT, 0);
-    Atomics.store(this.ctl, CTL.BYTES, 0);
     Atomics.store(this.ctl, CTL.USED, 0);
     Atomics.store(this.ctl, CTL.STORED, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
@@ -208,7 +213,8 @@ export class ParallelSearch<S, E> {
     this.minFailed = Infinity;
     this.chunksByThread = new Array<number>(this.threads).fill(0);
     this.enlargements = 0;
-    this.replay.beginLevel(capacity, this.back.flags, this.back.slot);
+    this.store.beginLevel(this.ctl);
+    this.replay.beginLevel(this.store, first + size);
     this.start();
     await this.work();
     this.plan = null;
@@ -283,11 +289,13 @@ export class ParallelSearch<S, E> {
     const plan = this.plan!;
     while (this.nextReplay < plan.size && !this.replay.core.halted) {
       const r = this.results.get(this.nextReplay);
-      if (r === undefined) return;
+      if (r === undefined) break;
       this.results.delete(this.nextReplay);
       this.nextReplay += r.deg.length;
       if (!this.replay.replayChunk(plan, r)) return;
     }
+    // The frontier's blocks whose records are all expanded and replayed can take new records.
+    this.store.release(this.ctl, this.nextReplay);
   }
 
   /** Gives the current level to the coordinator's expander and every idle worker. */
@@ -307,15 +315,14 @@ export class ParallelSearch<S, E> {
     if (this.minFailed === Infinity) throw new Error('parallel explorer: paused without a dropped claim');
     const capacity = plan.capacity * 2;
     this.enlargements++;
-    this.back.reserve(capacity, plan.capacity);
-    // Whichever ran out (indices or bytes), both grow. Claims that overshot the bytes wrote
-    // nothing: the records written so far end at or before the old capacity.
+    this.store.reserve(capacity, plan.capacity);
+    // Whichever ran out (indices or bytes), both grow. Claims that overshot the arena wrote
+    // nothing (the blocks past its old end they drew are free at the level's end).
     const cursor = Atomics.load(this.ctl, CTL.BYTES);
-    const bytes = this.back.byteCapacity;
-    this.back.reserveBytes(Math.max(2 * bytes, cursor + bytes), Math.min(cursor, bytes));
+    this.store.reserveBytes(Math.max(2 * Math.min(cursor, this.store.bytes.length), cursor + 4 * this.threads * BYTE_BLOCK));
     this.ensureTable(capacity + this.threads);
     this.notePeak();
-    this.replay.growLevel(capacity, this.back.flags, this.back.slot);
+    this.replay.setLevel(this.store);
     this.plan = { ...plan, capacity };
     // Claims restart at minFailed with new boundaries: results from the old boundaries past
     // it must go, or the replay could wait at a position no new claim starts at.
@@ -328,19 +335,16 @@ export class ParallelSearch<S, E> {
     this.start();
   }
 
-  /** After a level: the next frontier's order (the replay published the final ids as it numbered the states). */
+  /** After a level: the states it numbered become the frontier (the replay published their final ids and positions as it numbered them). */
   private commit(): void {
-    const order = this.replay.order;
+    const numbered = this.replay.numbered;
     const stored = Atomics.load(this.ctl, CTL.STORED);
-    if (order.length !== stored) {
-      throw new Error(`parallel explorer: ${stored} states stored in a level but ${order.length} numbered`);
+    if (numbered !== stored) {
+      throw new Error(`parallel explorer: ${stored} states stored in a level but ${numbered} numbered`);
     }
     if (stored > 0) this.recordBytes = Math.max(1, Atomics.load(this.ctl, CTL.USED) / stored);
-    const perm = this.back.perm;
-    for (let j = 0; j < order.length; j++) perm[j] = order.get(j);
-    const front = this.front;
-    this.front = this.back;
-    this.back = front;
+    this.notePeak();
+    this.store.adopt(this.ctl, numbered);
   }
 
   /**
@@ -359,11 +363,11 @@ export class ParallelSearch<S, E> {
     // Segment j (largest first) goes to thread j mod (workers + 1); thread 0 is this one.
     const threads = idle.length + 1;
     const share = (t: number): number[] => plan.filter((_, j) => (j >> 1) % threads === t);
-    const slot = this.back.slot.buffer;
+    const slot = this.store.slot.buffer;
     for (let t = 1; t < threads; t++) pool!.go(idle[t - 1], { type: 'grow', table: this.table.buffers, segments: share(t), slot });
     const mine = share(0);
     const moved = (value: number, to: number): void => {
-      this.back.slot[-value - 2] = to;
+      this.store.slot[-value - 2] = to;
     };
     for (let j = 0; j < mine.length; j += 2) this.table.growSegment(mine[j], mine[j + 1], moved);
     while (pool!.anyBusy) {
@@ -377,7 +381,7 @@ export class ParallelSearch<S, E> {
   /** Room in every table segment for its share of `room` more states (no other thread uses the table). */
   private ensureTable(room: number): void {
     this.table.reserve(room, (value, slot) => {
-      this.back.slot[-value - 2] = slot;
+      this.store.slot[-value - 2] = slot;
     });
   }
 
@@ -387,31 +391,29 @@ export class ParallelSearch<S, E> {
    * level), else the frontier's own base (see REBASE_EVERY).
    */
   private baseFromFrontier(depth: number, size: number): void {
-    const { front, back } = this;
-    back.base.set(front.base);
-    if (size > 0 && depth % REBASE_EVERY === 0) applyRecord(front.bytes, front.offset[front.perm[size >> 1]], back.base);
+    const store = this.store;
+    store.backBase.set(store.frontBase);
+    if (size > 0 && depth % REBASE_EVERY === 0) applyRecord(store.bytes, store.frontPos[size >> 1] + FP_BYTES, store.backBase);
   }
 
   private buffers(): SharedBuffers {
+    const s = this.store;
     return {
       ctl: this.ctl.buffer,
       table: this.table.buffers,
-      frontBase: this.front.base.buffer,
-      frontBytes: this.front.bytes.buffer,
-      frontOffset: this.front.offset.buffer,
-      frontFp: this.front.fp.buffer,
-      frontPerm: this.front.perm.buffer,
-      backBase: this.back.base.buffer,
-      backBytes: this.back.bytes.buffer,
-      backOffset: this.back.offset.buffer,
-      backFlags: this.back.flags.buffer,
-      backSlot: this.back.slot.buffer,
-      backFp: this.back.fp.buffer,
+      bytes: s.bytes.buffer,
+      free: s.free.buffer,
+      frontBase: s.frontBase.buffer,
+      backBase: s.backBase.buffer,
+      frontPos: s.frontPos.buffer,
+      offset: s.offset.buffer,
+      flags: s.flags.buffer,
+      slot: s.slot.buffer,
     };
   }
 
   private notePeak(): void {
-    this.peakBytes = Math.max(this.peakBytes, this.front.reservedBytes + this.back.reservedBytes);
+    this.peakBytes = Math.max(this.peakBytes, this.store.reservedBytes(this.ctl));
   }
 
   private onReady(i: number, info: Extract<FromWorker, { type: 'ready' }>): string | null {

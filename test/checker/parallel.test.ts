@@ -133,11 +133,13 @@ describe('exploreParallel on the toy models', () => {
   });
 
   it('grows a level whose records outgrow the bytes guessed from the last level', async () => {
-    // Records about double in size at every level (4^7 = 16,384 states at depth 7, 130 words
-    // of which 130 set): the guess from the last level's mean falls short, so the level pauses for bytes
-    // before it pauses for indices, and starts again with more of both.
+    // Records about double in size at every level and levels grow eightfold (8^4 = 4,096
+    // states at depth 4, 32,768 at depth 5): the guess from the last level's mean (for at most
+    // four times the states) falls short even with the frontier's blocks taken again as the
+    // level goes, so the level pauses for bytes (before or with indices) and starts again
+    // with more of both.
     for (const workers of [1, 2, 3]) {
-      const sharing = await compareToy({ kind: 'filling', branch: 4, depth: 7 }, {}, workers);
+      const sharing = await compareToy({ kind: 'filling', branch: 8, depth: 5 }, {}, workers);
       expect(sharing.enlargements).toBeGreaterThan(0);
     }
   });

@@ -5,7 +5,7 @@
  * over edges counts the concrete interleavings exactly (orbit-weighted counting).
  */
 import { TERMINAL, type StateGraph } from './core.js';
-import { ByteChunks, Float64Chunks } from './grow.js';
+import { ByteChunks, EdgeDstColumn, Float64Chunks, type IntColumn } from './grow.js';
 
 export type PathCounts =
   | {
@@ -66,6 +66,12 @@ class BigCounts implements Counts<bigint> {
   }
 }
 
+/** The targets of edges [from, to) into out[0, to - from) (in order, EdgeDstColumn.targets, when the graph keeps its edges in one). */
+function readTargets(dst: IntColumn, from: number, to: number, out: Int32Array): void {
+  if (dst instanceof EdgeDstColumn) dst.targets(from, to, out);
+  else for (let e = from; e < to; e++) out[e - from] = dst.get(e);
+}
+
 /** The counts, or null when a sum was not exact in this kind. */
 function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Counts<T>): PathCounts | null {
   const n = graph.states;
@@ -80,14 +86,21 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
   // change any count.
   const indeg = new ByteChunks(n);
   const indegMore = new Map<number, number>();
-  for (let e = 0; e < dst.length; e++) {
-    const v = dst.get(e);
-    const d = indeg.get(v);
-    if (d < 254) indeg.set(v, d + 1);
-    else if (d === 254) {
-      indeg.set(v, 255);
-      indegMore.set(v, 255);
-    } else indegMore.set(v, indegMore.get(v)! + 1);
+  // The edges' targets are decoded a block at a time, in order (EdgeDstColumn.targets), here and
+  // per state below: `get` per edge redoes a rank computation each time.
+  let targets = new Int32Array(4096);
+  for (let from = 0; from < dst.length; from += targets.length) {
+    const to = Math.min(dst.length, from + targets.length);
+    readTargets(dst, from, to, targets);
+    for (let j = 0; j < to - from; j++) {
+      const v = targets[j];
+      const d = indeg.get(v);
+      if (d < 254) indeg.set(v, d + 1);
+      else if (d === 254) {
+        indeg.set(v, 255);
+        indegMore.set(v, 255);
+      } else indegMore.set(v, indegMore.get(v)! + 1);
+    }
   }
 
   const all = k.column(n);
@@ -107,33 +120,53 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
     all.set(v, k.one);
     for (let j = 0; j < bits.length; j++) good[j].set(v, flags.get(v) & bits[j] ? k.zero : k.one);
   }
-  for (let v = 0; v < n; v++) if (indeg.get(v) === 0) push(v);
+  // Kahn's order, swept by id: the states are taken in id order as their predecessors are all
+  // done, and a state that becomes ready behind the sweep (the target of an edge back in the BFS
+  // order) at once, from the stack. Each state is taken once (one ahead of the sweep waits for
+  // it; one at or behind it is pushed when its in-degree reaches 0), and the counts and the
+  // in-degrees are read and written near the sweep: in BFS order a state's successors come soon
+  // after it, where a plain stack jumps about the columns (a cache miss or two an edge).
   let done = 0;
-  while (top > 0) {
-    const u = ready[--top];
-    done++;
-    const cu = all.get(u);
-    for (let e = start.get(u), end = start.get(u + 1); e < end; e++) {
-      const v = dst.get(e);
-      const sum = k.add(all.get(v), cu);
-      if (sum === null) return null;
-      all.set(v, sum);
-      const eb = graph.edgeBad.get(e) ?? 0;
-      for (let j = 0; j < bits.length; j++) {
-        if ((eb & bits[j]) === 0 && (flags.get(v) & bits[j]) === 0) {
-          const g = k.add(good[j].get(v), good[j].get(u));
-          if (g === null) return null;
-          good[j].set(v, g);
+  // State `last` (the one taken before): its edges end where those of state last + 1 start, the next one mostly.
+  let last = -2;
+  let lastEnd = 0;
+  for (let next = 0; next < n; next++) {
+    const d = indeg.get(next);
+    if (d !== 0 && (d !== 255 || indegMore.get(next) !== 0)) continue;
+    push(next);
+    while (top > 0) {
+      const u = ready[--top];
+      done++;
+      const cu = all.get(u);
+      const first = u === last + 1 ? lastEnd : start.get(u);
+      const end = start.get(u + 1);
+      last = u;
+      lastEnd = end;
+      if (end - first > targets.length) targets = new Int32Array(end - first);
+      readTargets(dst, first, end, targets);
+      for (let e = first; e < end; e++) {
+        const v = targets[e - first];
+        const sum = k.add(all.get(v), cu);
+        if (sum === null) return null;
+        all.set(v, sum);
+        // The edge's transition-invariant bits, looked up only when some invariant is counted.
+        const eb = bits.length === 0 ? 0 : (graph.edgeBad.get(e) ?? 0);
+        for (let j = 0; j < bits.length; j++) {
+          if ((eb & bits[j]) === 0 && (flags.get(v) & bits[j]) === 0) {
+            const g = k.add(good[j].get(v), good[j].get(u));
+            if (g === null) return null;
+            good[j].set(v, g);
+          }
         }
+        let left: number;
+        const d = indeg.get(v);
+        if (d !== 255) indeg.set(v, (left = d - 1));
+        else {
+          left = indegMore.get(v)! - 1;
+          indegMore.set(v, left);
+        }
+        if (left === 0 && v < next) push(v);
       }
-      let left: number;
-      const d = indeg.get(v);
-      if (d !== 255) indeg.set(v, (left = d - 1));
-      else {
-        left = indegMore.get(v)! - 1;
-        indegMore.set(v, left);
-      }
-      if (left === 0) push(v);
     }
   }
   if (done < n) return { acyclic: false };

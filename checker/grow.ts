@@ -468,6 +468,23 @@ export class EdgeDstColumn implements IntColumn {
     return (word >>> b) & 1 ? this.base + before : this.others.get(e - before);
   }
 
+  /**
+   * The targets of edges [from, to) into out[0, to - from), decoded in order: one rank
+   * computation for the range, then a bit test per edge (what `get` does per edge, with its
+   * popcount, for a pass over many consecutive edges).
+   */
+  targets(from: number, to: number, out: Int32Array): void {
+    if (from >= to) return;
+    let w = from >>> 5;
+    let word = this.fresh.get(w);
+    let fresh = this.freshBefore.get(w) + popcount(word & ((1 << (from & 31)) - 1));
+    let other = from - fresh;
+    for (let e = from, j = 0; e < to; e++, j++) {
+      if (e >>> 5 !== w) word = this.fresh.get((w = e >>> 5));
+      out[j] = (word >>> (e & 31)) & 1 ? this.base + fresh++ : this.others.get(other++);
+    }
+  }
+
   /** Fresh edges so far. */
   get freshEdges(): number {
     return this.freshCount;

@@ -673,6 +673,30 @@ describe('edge columns', () => {
     expect(() => col.push(7, true)).toThrow(/expected 6/);
   });
 
+  it('EdgeDstColumn.targets decodes any range of edges as get does edge by edge', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.nat(1 << 30)), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 20 }),
+        (edges, ranges) => {
+          const col = new EdgeDstColumn();
+          let next = 3;
+          for (const [isFresh, other] of edges) col.push(isFresh ? next++ : other, isFresh);
+          const out = new Int32Array(edges.length);
+          for (const [a, b] of ranges) {
+            const from = a % (edges.length + 1);
+            const to = from + (b % (edges.length - from + 1));
+            out.fill(-1);
+            col.targets(from, to, out);
+            for (let e = from; e < to; e++) expect(out[e - from]).toBe(col.get(e));
+            for (let j = to - from; j < out.length; j++) expect(out[j]).toBe(-1);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('EdgeDstColumn keeps targets of three bytes, and of four in the chunks that need them', () => {
     // Over several chunks of 8,192 kept targets: some chunks with ids of 2^24 and more, some without.
     fc.assert(

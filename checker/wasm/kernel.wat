@@ -37,6 +37,20 @@
   (global $markEnd (mut i32) (i32.const 0))
   (global $rec (mut i32) (i32.const 0))
 
+  ;; $hashList's vector constants. Mutable, so that V8 loads each where it is used (one
+  ;; instruction): a v128.const is built in registers at every use (three instructions), inside
+  ;; the loop too (docs/explorer.md, "Counting instructions").
+  (global $lane2Only (mut v128) (v128.const i32x4 0 -1 0 -1))
+  (global $lane1Mask (mut v128) (v128.const i32x4 -1 0 -1 0))
+  (global $c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0x85ebca6b 0xcc9e2d51 0x85ebca6b))
+  (global $rot1 (mut v128) (v128.const i32x4 0x8000 0x20000 0x8000 0x20000))
+  (global $c2 (mut v128) (v128.const i32x4 0x1b873593 0xc2b2ae35 0x1b873593 0xc2b2ae35))
+  (global $rot2 (mut v128) (v128.const i32x4 0x2000 0x800 0x2000 0x800))
+  (global $m5 (mut v128) (v128.const i32x4 5 9 5 9))
+  (global $n1 (mut v128) (v128.const i32x4 0xe6546b64 0x52dce729 0xe6546b64 0x52dce729))
+  (global $f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x7feb352d 0x85ebca6b 0x7feb352d))
+  (global $f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0x846ca68b 0xc2b2ae35 0x846ca68b))
+
   (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32)
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
@@ -77,39 +91,39 @@
           ;; k = (lane 1: v; lane 2: v ^ v >>> 16) * (0xcc9e2d51; 0x85ebca6b)
           (local.set $h
             (i32x4.mul
-              (v128.xor (local.get $v) (v128.and (i32x4.shr_u (local.get $v) (i32.const 16)) (v128.const i32x4 0 -1 0 -1)))
-              (v128.const i32x4 0xcc9e2d51 0x85ebca6b 0xcc9e2d51 0x85ebca6b)))
+              (v128.xor (local.get $v) (v128.and (i32x4.shr_u (local.get $v) (i32.const 16)) (global.get $lane2Only)))
+              (global.get $c1)))
           ;; k = rotl(k, 15; 17)
           (local.set $h
             (v128.or
-              (i32x4.mul (local.get $h) (v128.const i32x4 0x8000 0x20000 0x8000 0x20000))
+              (i32x4.mul (local.get $h) (global.get $rot1))
               (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 17)) (i32x4.shr_u (local.get $h) (i32.const 15))
-                (v128.const i32x4 -1 0 -1 0))))
+                (global.get $lane1Mask))))
           ;; h = seed ^ k * (0x1b873593; 0xc2b2ae35), the seeds [SEED1[i], SEED2[i]] twice
           (local.set $h
             (v128.xor
-              (i32x4.mul (local.get $h) (v128.const i32x4 0x1b873593 0xc2b2ae35 0x1b873593 0xc2b2ae35))
+              (i32x4.mul (local.get $h) (global.get $c2))
               (v128.load64_splat (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3))))))
           ;; h = rotl(h, 13; 11)
           (local.set $h
             (v128.or
-              (i32x4.mul (local.get $h) (v128.const i32x4 0x2000 0x800 0x2000 0x800))
+              (i32x4.mul (local.get $h) (global.get $rot2))
               (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 19)) (i32x4.shr_u (local.get $h) (i32.const 21))
-                (v128.const i32x4 -1 0 -1 0))))
+                (global.get $lane1Mask))))
           ;; h = h * (5; 9) + (0xe6546b64; 0x52dce729)
           (local.set $h
             (i32x4.add
-              (i32x4.mul (local.get $h) (v128.const i32x4 5 9 5 9))
-              (v128.const i32x4 0xe6546b64 0x52dce729 0xe6546b64 0x52dce729)))
+              (i32x4.mul (local.get $h) (global.get $m5))
+              (global.get $n1)))
           ;; the finalisers, fmix32 (lane 1) and lowbias32 (lane 2):
           ;; h ^= h >>> 16; h *= (0x85ebca6b; 0x7feb352d); h ^= h >>> (13; 15); h *= (0xc2b2ae35; 0x846ca68b); h ^= h >>> 16
           (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-          (local.set $h (i32x4.mul (local.get $h) (v128.const i32x4 0x85ebca6b 0x7feb352d 0x85ebca6b 0x7feb352d)))
+          (local.set $h (i32x4.mul (local.get $h) (global.get $f1)))
           (local.set $h
             (v128.xor (local.get $h)
               (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 15))
-                (v128.const i32x4 -1 0 -1 0))))
-          (local.set $h (i32x4.mul (local.get $h) (v128.const i32x4 0xc2b2ae35 0x846ca68b 0xc2b2ae35 0x846ca68b)))
+                (global.get $lane1Mask))))
+          (local.set $h (i32x4.mul (local.get $h) (global.get $f2)))
           (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
           ;; a zero value contributes nothing
       (local.set $acc (v128.xor (local.get $acc) (v128.andnot (local.get $h) (i32x4.eq (local.get $v) (v128.const i32x4 0 0 0 0)))))

@@ -262,7 +262,7 @@
 
   (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (result i32)
     (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
-    (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32)
+    (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32) (local $g i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
     (local.set $o (i32.add (global.get $rec) (i32.const 2)))
     (if (local.get $full)
@@ -346,7 +346,13 @@
                   (if (local.get $x)
                     (then
                       (i32.store (local.get $a) (local.get $c))
-                      (local.set $o (call $varint (local.get $o) (i32.sub (local.get $i) (local.get $prev))))
+                      ;; The gap from the previous word takes one byte but for the rarest records.
+                      (local.set $g (i32.sub (local.get $i) (local.get $prev)))
+                      (if (i32.lt_u (local.get $g) (i32.const 0x80))
+                        (then
+                          (i32.store8 (local.get $o) (local.get $g))
+                          (local.set $o (i32.add (local.get $o) (i32.const 1))))
+                        (else (local.set $o (call $varint (local.get $o) (local.get $g)))))
                       (local.set $o (call $varint (local.get $o) (local.get $x)))
                       (local.set $prev (local.get $i))
                       (local.set $k (i32.add (local.get $k) (i32.const 1)))))

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly fingerprint kernel (kernel.wat, compiled into kernel-bytes.ts by
  * build-kernel.mjs), compiled once per thread at module load, synchronously (the module is
- * under 2 KB: a browser allows up to 4 KB on its main thread). `KERNEL` is null where the
+ * under 4 KB, as a browser allows on its main thread). `KERNEL` is null where the
  * runtime has no WebAssembly or no SIMD (Node's --jitless, say): fingerprint.ts then steps
  * in JavaScript, to the same fingerprints.
  */

@@ -37,6 +37,20 @@
   (global $markEnd (mut i32) (i32.const 0))
   (global $rec (mut i32) (i32.const 0))
 
+  ;; $hashList's vector constants. Mutable, so that V8 loads each where it is used (one
+  ;; instruction): a v128.const is built in registers at every use (three instructions), inside
+  ;; the loop too (docs/explorer.md, "Counting instructions").
+  (global $lane2Only (mut v128) (v128.const i32x4 0 -1 0 -1))
+  (global $lane1Mask (mut v128) (v128.const i32x4 -1 0 -1 0))
+  (global $c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0x85ebca6b 0xcc9e2d51 0x85ebca6b))
+  (global $rot1 (mut v128) (v128.const i32x4 0x8000 0x20000 0x8000 0x20000))
+  (global $c2 (mut v128) (v128.const i32x4 0x1b873593 0xc2b2ae35 0x1b873593 0xc2b2ae35))
+  (global $rot2 (mut v128) (v128.const i32x4 0x2000 0x800 0x2000 0x800))
+  (global $m5 (mut v128) (v128.const i32x4 5 9 5 9))
+  (global $n1 (mut v128) (v128.const i32x4 0xe6546b64 0x52dce729 0xe6546b64 0x52dce729))
+  (global $f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x7feb352d 0x85ebca6b 0x7feb352d))
+  (global $f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0x846ca68b 0xc2b2ae35 0x846ca68b))
+
   (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32)
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
@@ -50,63 +64,110 @@
     (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
     (global.set $rec (local.get $rec)))
 
-  ;; The hashes of a = parent[i] and b = child[i] at position i, as the four lanes
-  ;; [lane1(i, a), lane2(i, a), lane1(i, b), lane2(i, b)], zero where the value is zero.
-  ;; Where lane 1 and lane 2 shift or rotate by different amounts, both shifts are computed
-  ;; and v128.bitselect takes lane 1's in lanes 0 and 2 (mask -1) and lane 2's in lanes 1 and 3;
-  ;; a left rotation's left shift is a multiplication by a power of two.
-  (func $hash4 (param $i i32) (param $a i32) (param $b i32) (result v128)
-    (local $v v128) (local $h v128)
-    (local.set $v (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.splat (local.get $a)) (local.get $b)) (local.get $b)))
-    ;; k = (lane 1: v; lane 2: v ^ v >>> 16) * (0xcc9e2d51; 0x85ebca6b)
-    (local.set $h
-      (i32x4.mul
-        (v128.xor (local.get $v) (v128.and (i32x4.shr_u (local.get $v) (i32.const 16)) (v128.const i32x4 0 -1 0 -1)))
-        (v128.const i32x4 0xcc9e2d51 0x85ebca6b 0xcc9e2d51 0x85ebca6b)))
-    ;; k = rotl(k, 15; 17)
-    (local.set $h
-      (v128.or
-        (i32x4.mul (local.get $h) (v128.const i32x4 0x8000 0x20000 0x8000 0x20000))
-        (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 17)) (i32x4.shr_u (local.get $h) (i32.const 15))
-          (v128.const i32x4 -1 0 -1 0))))
-    ;; h = seed ^ k * (0x1b873593; 0xc2b2ae35), the seeds [SEED1[i], SEED2[i]] twice
-    (local.set $h
-      (v128.xor
-        (i32x4.mul (local.get $h) (v128.const i32x4 0x1b873593 0xc2b2ae35 0x1b873593 0xc2b2ae35))
-        (v128.load64_splat (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3))))))
-    ;; h = rotl(h, 13; 11)
-    (local.set $h
-      (v128.or
-        (i32x4.mul (local.get $h) (v128.const i32x4 0x2000 0x800 0x2000 0x800))
-        (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 19)) (i32x4.shr_u (local.get $h) (i32.const 21))
-          (v128.const i32x4 -1 0 -1 0))))
-    ;; h = h * (5; 9) + (0xe6546b64; 0x52dce729)
-    (local.set $h
-      (i32x4.add
-        (i32x4.mul (local.get $h) (v128.const i32x4 5 9 5 9))
-        (v128.const i32x4 0xe6546b64 0x52dce729 0xe6546b64 0x52dce729)))
-    ;; the finalisers, fmix32 (lane 1) and lowbias32 (lane 2):
-    ;; h ^= h >>> 16; h *= (0x85ebca6b; 0x7feb352d); h ^= h >>> (13; 15); h *= (0xc2b2ae35; 0x846ca68b); h ^= h >>> 16
-    (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-    (local.set $h (i32x4.mul (local.get $h) (v128.const i32x4 0x85ebca6b 0x7feb352d 0x85ebca6b 0x7feb352d)))
-    (local.set $h
-      (v128.xor (local.get $h)
-        (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 15))
-          (v128.const i32x4 -1 0 -1 0))))
-    (local.set $h (i32x4.mul (local.get $h) (v128.const i32x4 0xc2b2ae35 0x846ca68b 0xc2b2ae35 0x846ca68b)))
-    (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-    ;; a zero value contributes nothing
-    (v128.andnot (local.get $h) (i32x4.eq (local.get $v) (v128.const i32x4 0 0 0 0))))
+  ;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
+  ;; from $q on, $stride bytes apart, as the four lanes [lane1(i, a), lane2(i, a), lane1(i, b),
+  ;; lane2(i, b)], zero where the value is zero. With $pairs, each entry is a pair (position i,
+  ;; value before) and the value after is parent[i] (`update`); else each entry is a position,
+  ;; and the values are parent[i] and child[i] (`step`). One call hashes a step's words: a call
+  ;; per word cost about a third of the step's instructions (docs/explorer.md, "Counting
+  ;; instructions"). Where lane 1 and lane 2 shift or rotate by different amounts, both shifts are
+  ;; computed and v128.bitselect takes lane 1's in lanes 0 and 2 (mask -1) and lane 2's in lanes 1
+  ;; and 3; a left rotation's left shift is a multiplication by a power of two.
+  (func $hashList (param $q i32) (param $count i32) (param $stride i32) (param $pairs i32) (result v128)
+    (local $end i32) (local $i i32) (local $a i32) (local $b i32) (local $v v128) (local $h v128) (local $acc v128)
+    (local.set $end (i32.add (local.get $q) (i32.mul (local.get $count) (local.get $stride))))
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $i (i32.load (local.get $q)))
+        (if (local.get $pairs)
+          (then
+            (local.set $a (i32.load offset=4 (local.get $q)))
+            (local.set $b (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))))
+          (else
+            (local.set $a (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $b (i32.load (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))))))
+          (local.set $v (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.splat (local.get $a)) (local.get $b)) (local.get $b)))
+          ;; k = (lane 1: v; lane 2: v ^ v >>> 16) * (0xcc9e2d51; 0x85ebca6b)
+          (local.set $h
+            (i32x4.mul
+              (v128.xor (local.get $v) (v128.and (i32x4.shr_u (local.get $v) (i32.const 16)) (global.get $lane2Only)))
+              (global.get $c1)))
+          ;; k = rotl(k, 15; 17)
+          (local.set $h
+            (v128.or
+              (i32x4.mul (local.get $h) (global.get $rot1))
+              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 17)) (i32x4.shr_u (local.get $h) (i32.const 15))
+                (global.get $lane1Mask))))
+          ;; h = seed ^ k * (0x1b873593; 0xc2b2ae35), the seeds [SEED1[i], SEED2[i]] twice
+          (local.set $h
+            (v128.xor
+              (i32x4.mul (local.get $h) (global.get $c2))
+              (v128.load64_splat (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3))))))
+          ;; h = rotl(h, 13; 11)
+          (local.set $h
+            (v128.or
+              (i32x4.mul (local.get $h) (global.get $rot2))
+              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 19)) (i32x4.shr_u (local.get $h) (i32.const 21))
+                (global.get $lane1Mask))))
+          ;; h = h * (5; 9) + (0xe6546b64; 0x52dce729)
+          (local.set $h
+            (i32x4.add
+              (i32x4.mul (local.get $h) (global.get $m5))
+              (global.get $n1)))
+          ;; the finalisers, fmix32 (lane 1) and lowbias32 (lane 2):
+          ;; h ^= h >>> 16; h *= (0x85ebca6b; 0x7feb352d); h ^= h >>> (13; 15); h *= (0xc2b2ae35; 0x846ca68b); h ^= h >>> 16
+          (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+          (local.set $h (i32x4.mul (local.get $h) (global.get $f1)))
+          (local.set $h
+            (v128.xor (local.get $h)
+              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 15))
+                (global.get $lane1Mask))))
+          (local.set $h (i32x4.mul (local.get $h) (global.get $f2)))
+          (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+          ;; a zero value contributes nothing
+      (local.set $acc (v128.xor (local.get $acc) (v128.andnot (local.get $h) (i32x4.eq (local.get $v) (v128.const i32x4 0 0 0 0)))))
+      (local.set $q (i32.add (local.get $q) (local.get $stride)))
+      (br $words)))
+    (local.get $acc))
 
   ;; The fingerprint of child[0, len) from the parent's (hi, lo): written at bytes 0 (high) and
   ;; 4 (low); the differing positions at $diff, in increasing order; returns how many.
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (result i32)
     (local $p i32) (local $c i32) (local $j i32) (local $end i32) (local $n i32) (local $m i32) (local $i i32)
-    (local $x0 v128) (local $x1 v128) (local $acc v128)
+    (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $acc v128)
     (local.set $p (global.get $parent))
     (local.set $c (global.get $child))
-    ;; Eight words at a time: one test whether any differs, then the differing lanes as an
-    ;; 8-bit mask, each set bit in increasing order.
+    ;; Sixteen words at a time: one test whether any differs (the XOR of the two states' words,
+    ;; four vectors OR-ed), then the differing lanes as a 16-bit mask, each set bit in increasing
+    ;; order. (A step changes a few words of a hundred or more: most tests find none.)
+    (local.set $end (i32.and (local.get $len) (i32.const -16)))
+    (block $done16
+      (loop $sixteens
+        (br_if $done16 (i32.ge_u (local.get $j) (local.get $end)))
+        (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $b (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+        (local.set $x0 (v128.xor (v128.load (local.get $a)) (v128.load (local.get $b))))
+        (local.set $x1 (v128.xor (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+        (local.set $x2 (v128.xor (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b))))
+        (local.set $x3 (v128.xor (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b))))
+        (if (v128.any_true (v128.or (v128.or (local.get $x0) (local.get $x1)) (v128.or (local.get $x2) (local.get $x3))))
+          (then
+            (local.set $m
+              (i32.or
+                (i32.or (i32x4.bitmask (i32x4.ne (local.get $x0) (v128.const i64x2 0 0)))
+                  (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x1) (v128.const i64x2 0 0))) (i32.const 4)))
+                (i32.or (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x2) (v128.const i64x2 0 0))) (i32.const 8))
+                  (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x3) (v128.const i64x2 0 0))) (i32.const 12)))))
+            (loop $bits16
+              (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2)))
+                (i32.add (local.get $j) (i32.ctz (local.get $m))))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+              (br_if $bits16 (local.get $m)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $sixteens)))
+    ;; Then eight words (at most once), as above with an 8-bit mask.
     (local.set $end (i32.and (local.get $len) (i32.const -8)))
     (block $done
       (loop $eights
@@ -127,11 +188,6 @@
               (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
               (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
-              (local.set $acc
-                (v128.xor (local.get $acc)
-                  (call $hash4 (local.get $i)
-                    (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))))
-                    (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))))
               (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
               (br_if $bits (local.get $m)))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
@@ -145,15 +201,12 @@
               (i32.load (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))))
           (then
             (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $j))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))
-            (local.set $acc
-              (v128.xor (local.get $acc)
-                (call $hash4 (local.get $j)
-                  (i32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
-                  (i32.load (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))))))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $tail)))
-    ;; Lanes 0 and 2 are lane-1 hashes (the high half), 1 and 3 lane-2 hashes (the low half).
+    ;; The differing words' hashes; lanes 0 and 2 are lane-1 hashes (the high half), 1 and 3
+    ;; lane-2 hashes (the low half).
+    (local.set $acc (call $hashList (global.get $diff) (local.get $n) (i32.const 4) (i32.const 0)))
     (i32.store (i32.const 0)
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 4)
@@ -180,13 +233,9 @@
               (then
                 (i32.store8 (local.get $mp) (i32.const 1))
                 (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
-        (local.set $acc
-          (v128.xor (local.get $acc)
-            (call $hash4 (local.get $i)
-              (i32.load offset=4 (local.get $q))
-              (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $pairs)))
+    (local.set $acc (call $hashList (global.get $changed) (local.get $k) (i32.const 8) (i32.const 1)))
     (i32.store (i32.const 8)
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 12)
@@ -213,7 +262,7 @@
 
   (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (result i32)
     (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
-    (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32)
+    (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32) (local $g i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
     (local.set $o (i32.add (global.get $rec) (i32.const 2)))
     (if (local.get $full)
@@ -297,7 +346,13 @@
                   (if (local.get $x)
                     (then
                       (i32.store (local.get $a) (local.get $c))
-                      (local.set $o (call $varint (local.get $o) (i32.sub (local.get $i) (local.get $prev))))
+                      ;; The gap from the previous word takes one byte but for the rarest records.
+                      (local.set $g (i32.sub (local.get $i) (local.get $prev)))
+                      (if (i32.lt_u (local.get $g) (i32.const 0x80))
+                        (then
+                          (i32.store8 (local.get $o) (local.get $g))
+                          (local.set $o (i32.add (local.get $o) (i32.const 1))))
+                        (else (local.set $o (call $varint (local.get $o) (local.get $g)))))
                       (local.set $o (call $varint (local.get $o) (local.get $x)))
                       (local.set $prev (local.get $i))
                       (local.set $k (i32.add (local.get $k) (i32.const 1)))))

@@ -11,7 +11,7 @@
  */
 import type { Event } from '../events.js';
 import * as layoutModule from '../layout.js';
-import { Layout } from '../layout.js';
+import { fullMask, Layout, popcount } from '../layout.js';
 import * as contextModule from '../protocol/context.js';
 import type { Ctx } from '../protocol/context.js';
 import { reviveStart } from '../protocol/revive.js';
@@ -62,6 +62,7 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
   const acksBefore = Array.from({ length: n }, (_, i) => mkAck(i, ackAt));
   const acksAfter = Array.from({ length: n }, (_, i) => mkAck(i, flushAt));
   const flush: Event = { type: 'scan', at: flushAt };
+  const all = fullMask(n);
   const timerAt = new Map<number, Event>();
   const reviveAt = new Map<number, Event>();
   const intern = (m: Map<number, Event>, at: number, type: 'timer' | 'revive'): Event => {
@@ -83,11 +84,17 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
       if (st[G.NCK] === 0) return [popEvent];
       const c = L.ck(0);
       const flushed = (st[c + C.FLAGS] & CF.IN_BUFFER) === 0;
-      const held = st[c + C.HELD];
-      const out: Event[] = [];
-      for (let i = 0; i < n; i++) if (held & (1 << i)) out.push(flushed ? acksAfter[i] : acksBefore[i]);
-      if (!flushed) out.push(flush);
-      if (out.length > 0) return out;
+      const held = st[c + C.HELD] & all;
+      if (held !== 0 || !flushed) {
+        // Made at its length and filled by index: pushing onto an empty array calls a builtin
+        // that grows it, several hundred instructions a push (docs/explorer.md, "Counting instructions").
+        const out: Event[] = new Array<Event>(popcount(held) + (flushed ? 0 : 1));
+        const acks = flushed ? acksAfter : acksBefore;
+        let j = 0;
+        for (let i = 0; i < n; i++) if (held & (1 << i)) out[j++] = acks[i];
+        if (!flushed) out[j] = flush;
+        return out;
+      }
       const due = nextTimerDue(st, ctx);
       if (due >= 0) return [intern(timerAt, Math.max(st[G.NOW], due), 'timer')];
       const at = reviveDueAt(st, ctx);

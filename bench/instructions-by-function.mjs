@@ -17,10 +17,23 @@ if (!cgFile || !mapFile) {
 }
 const ci = rest.indexOf('--callers');
 const callersOf = ci >= 0 ? rest[ci + 1] : null;
+if (ci >= 0 && !callersOf) {
+  console.error('instructions-by-function: --callers needs a NAME');
+  process.exit(2);
+}
+/** A file's text, or a one-line error naming it (exit 2). */
+function read(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    console.error(`instructions-by-function: ${file}: ${err.code ?? err.message}`);
+    process.exit(2);
+  }
+}
 const top = Number(rest.find((a, i) => /^\d+$/.test(a) && (ci < 0 || i !== ci + 1)) ?? 60);
 
 // The map: "start size name" (hex, hex, text), sorted by start for a binary search.
-const ranges = readFileSync(mapFile, 'utf8')
+const ranges = read(mapFile)
   .split('\n')
   .filter((l) => l.length > 0)
   .map((l) => {
@@ -63,7 +76,7 @@ let fn = '?';
 let cfn = '?';
 let pos = 0;
 let call = -1; // calls of the pending call line, or -1
-for (const line of readFileSync(cgFile, 'utf8').split('\n')) {
+for (const line of read(cgFile).split('\n')) {
   if (line.startsWith('fn=')) fn = named('fn', line.slice(3));
   else if (line.startsWith('cfn=')) cfn = named('fn', line.slice(4));
   else if (/^c?(ob|fl|fi|fe)=/.test(line)) named(line.startsWith('c') ? line.slice(1, 3) : line.slice(0, 2), line.slice(line.indexOf('=') + 1));

@@ -111,13 +111,11 @@ function startCore<S, E>(
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
         const raw = known[ei] ?? (stepInto ? stepInto(s, e, scratch) : model.step(s, e));
+        const tbad = inv.checkTransition(s, e, raw);
         const next = canon ? canon(raw) : raw;
         const w = model.words(next);
         // The successor's fingerprint from the parent's, at the words the step changed.
         const nd = stepper.step(w);
-        // The transition invariants see the step's differing words when they are raw's (symmetry
-        // moved nothing).
-        const tbad = inv.checkTransition(s, e, raw, next === raw ? diff : null, nd);
         // With the store full, only an already-known successor may still be recorded.
         if (core.full && table.get(fp[0], fp[1]) < 0) {
           core.stopFull();

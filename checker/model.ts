@@ -25,12 +25,7 @@ export interface TransitionInvariant<S, E> {
   readonly name: string;
   readonly kind: 'transition';
   readonly description: string;
-  /**
-   * With `diff` (the explorer passes it when it has it), its first `changed` entries are exactly
-   * the word positions where `words(before)` and `words(after)` differ: the invariant may skip
-   * what they rule out, and must answer as without them.
-   */
-  holds(before: S, event: E, after: S, diff?: Int32Array | null, changed?: number): boolean;
+  holds(before: S, event: E, after: S): boolean;
 }
 
 export type Invariant<S, E> = AlwaysInvariant<S> | FinalInvariant<S> | TransitionInvariant<S, E>;

@@ -375,12 +375,6 @@ const MESSAGE_FLAGS = CF_REVIVED | CF_DONE_IN_MEMORY | CF_IN_BUFFER;
 /** The flags ckCode reads. */
 const CK_FLAGS = CF_REVIVED | CF_DONE_IN_MEMORY | CF_LOST | CF_IN_BUFFER | CF_CK_STORED;
 
-/** The fields of a CK record that messageBitsChanged compares, as bits (field f: bit f). */
-const MESSAGE_MASKS =
-  (1 << C_RETRIED) | (1 << C_RETRY_PENDING) | (1 << C_CHANGED) | (1 << C_REVIVE_UNACKED) | (1 << C_ACKED) | (1 << C_ACK_WRITTEN) | (1 << C_BITS);
-/** Per CK slot touched by a step (checkMoves with the differing words): messageBitsChanged of its record. */
-const maskDiff = new Int32Array(32);
-
 /** Bits i whose message state may differ between two records with the same flags (those read by messageCode). */
 function messageBitsChanged(b: Int32Array, a: Int32Array, c: number): number {
   return (
@@ -485,79 +479,6 @@ const messageName = (code: number): string => (code === MESSAGE_UNEXPECTED ? 'un
 const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' : CK_STATES[code]);
 
 /**
- * What checkMoves may skip, from the step's differing words (increasing): sets `stepTouched` (bit
- * k: a word of CK slot k's record differs), `maskDiff[k]` for those slots (messageBitsChanged of
- * the record), and `stepEntryMoved` (bit k: where CK slot k's entry is may differ; -1: not known,
- * walk the entries). Both bit sets are exact or larger. In a function of its own so that
- * checkMoves stays small enough for V8 to inline the projections into it.
- */
-function summarizeStep(before: Int32Array, after: Int32Array, L: Layout, diff: Int32Array, nd: number, queuesMoved: boolean): void {
-  let touched = 0;
-  const c0 = L.c0;
-  const log0 = L.log0;
-  const logEnd = log0 + L.entries * E_SIZE;
-  const endB = log0 + (before[G_NLOG] + before[G_NTIMER]) * E_SIZE;
-  const endA = log0 + (after[G_NLOG] + after[G_NTIMER]) * E_SIZE;
-  let j = 0;
-  while (j < nd && diff[j] < c0) j++;
-  // The CK records (the list is increasing: the slot's bounds move along with it).
-  let slot = 0;
-  let slotEnd = c0 + C_SIZE;
-  for (; j < nd; j++) {
-    const p = diff[j];
-    if (p >= log0) break;
-    while (p >= slotEnd) {
-      slot++;
-      slotEnd += C_SIZE;
-    }
-    const sb = 1 << slot;
-    if ((touched & sb) === 0) {
-      touched |= sb;
-      maskDiff[slot] = 0;
-    }
-    // What messageBitsChanged would find: the XOR of the masks messageCode reads, where they differ.
-    if (((MESSAGE_MASKS >>> (p - slotEnd + C_SIZE)) & 1) !== 0) maskDiff[slot] |= before[p] ^ after[p];
-  }
-  // The entries: only their KIND and CK words are read (by where an entry is).
-  let kindMoved = false;
-  let changedCks = 0; // the CK slots named by a CK entry whose KIND or CK word differs
-  let e = log0;
-  for (; j < nd; j++) {
-    const p = diff[j];
-    if (p >= logEnd) break;
-    while (p >= e + E_SIZE) e += E_SIZE;
-    const f = p - e;
-    if (f !== E_KIND && f !== E_CK) continue;
-    kindMoved = true;
-    if (e < endB && before[e + E_KIND] === KIND_CK) changedCks |= 1 << before[e + E_CK];
-    if (e < endA && after[e + E_KIND] === KIND_CK) changedCks |= 1 << after[e + E_CK];
-  }
-  let entryMoved = -1;
-  if (!queuesMoved && !kindMoved) {
-    entryMoved = 0;
-  } else if (before[G_NLOG] === after[G_NLOG]) {
-    // Same sides: an entry moves only where its KIND or CK word differs or it is in one state alone.
-    entryMoved = changedCks;
-    const longer = endA > endB ? after : before;
-    for (let x = endA > endB ? endB : endA, hi = endA > endB ? endA : endB; x < hi; x += E_SIZE) {
-      if (longer[x + E_KIND] === KIND_CK) entryMoved |= 1 << longer[x + E_CK];
-    }
-  } else if (endB === endA && !kindMoved) {
-    // The same entries, the boundary between the revive queue and the timer moved: only
-    // those between the two boundaries changed sides.
-    const lo = log0 + (before[G_NLOG] < after[G_NLOG] ? before[G_NLOG] : after[G_NLOG]) * E_SIZE;
-    const hi = log0 + (before[G_NLOG] < after[G_NLOG] ? after[G_NLOG] : before[G_NLOG]) * E_SIZE;
-    entryMoved = 0;
-    for (let x = lo; x < hi; x += E_SIZE) if (after[x + E_KIND] === KIND_CK) entryMoved |= 1 << after[x + E_CK];
-  }
-  stepTouched = touched;
-  stepEntryMoved = entryMoved;
-}
-
-let stepTouched = 0;
-let stepEntryMoved = 0;
-
-/**
  * Checks every lifecycle move of one step against the compiled tables. With `bad` null it
  * stops at the first illegal move; otherwise it appends every illegal move to `bad`, CK by
  * CK, the CK's own move before its messages', messages by index. Returns whether all moves
@@ -576,75 +497,36 @@ let stepEntryMoved = 0;
  *   did);
  * - a slot that the step newly took starts from `none`, its messages from `available`.
  */
-function checkMoves(
-  before: Int32Array,
-  after: Int32Array,
-  L: Layout,
-  event: EventType,
-  bad: IllegalMove[] | null,
-  diff: Int32Array | null,
-  nd: number,
-): boolean {
+function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType, bad: IllegalMove[] | null): boolean {
   const nb = before[G_NCK];
   const na = after[G_NCK];
   if (na === 0) return true;
   const queuesMoved = before[G_NLOG] !== after[G_NLOG] || before[G_NTIMER] !== after[G_NTIMER];
   let ckEntriesSame = -1; // unknown until a CK needs it; then 0 or 1
-  // With the step's differing words (summarizeStep): `touched` (bit k: a word of CK slot k's
-  // record differs) and `entryMoved` (bit k: where CK slot k's entry is may differ), both exact
-  // or larger; -1 when not known (no list, or more slots than bits), and the check then compares
-  // as it always did.
-  let touched = -1;
-  let entryMoved = -1;
-  if (diff !== null && L.ckSlots <= 31) {
-    summarizeStep(before, after, L, diff, nd, queuesMoved);
-    touched = stepTouched;
-    entryMoved = stepEntryMoved;
-    if (entryMoved === 0) ckEntriesSame = 1;
-  }
   let bit = -1; // the event's bit, once a move needs it
   let legal = true;
   for (let k = 0; k < na; k++) {
     const c = L.ck(k);
+    const fa = after[c + C_FLAGS];
     let ckFrom = K_NONE;
     let ckTo = K_NONE;
     let changed: number; // message indices whose state may differ (bit i)
-    if (k < nb && (touched & (1 << k)) === 0) {
-      // The same record: only the CK's state can move, through where its entry is, and only
-      // when its flags do not decide and the CK entries differ.
-      const fb = before[c + C_FLAGS];
-      if (!queuesMoved || (fb & (CF_REVIVED | CF_DONE_IN_MEMORY | CF_LOST)) !== 0) continue;
-      if (entryMoved !== -1) {
-        if ((entryMoved & (1 << k)) === 0) continue;
-      } else {
-        if (ckEntriesSame < 0) ckEntriesSame = sameCkEntries(before, after, L) ? 1 : 0;
-        if (ckEntriesSame === 1) continue;
-      }
-      ckFrom = ckCodeOf(before, L, k, fb);
-      ckTo = ckCodeOf(after, L, k, fb);
-      changed = 0;
-    } else if (k < nb) {
-      const fa = after[c + C_FLAGS];
+    if (k < nb) {
       const fb = before[c + C_FLAGS];
       // The CK's state reads its CK_FLAGS, whether its origin is a mock, and where its CK entry is.
       let project = ((fb ^ fa) & CK_FLAGS) !== 0 || (before[c + C_ORIGIN] === ORIGIN_MOCK) !== (after[c + C_ORIGIN] === ORIGIN_MOCK);
       // With equal flags that decide by themselves (ckCodeOf), where the entry is is not read.
       if (!project && (fb & (CF_REVIVED | CF_DONE_IN_MEMORY | CF_LOST)) === 0) {
-        if (entryMoved !== -1) {
-          // Known differing words: this record differs (it is touched).
-          project = (entryMoved & (1 << k)) !== 0;
-        } else {
-          if (ckEntriesSame < 0) ckEntriesSame = sameCkEntries(before, after, L) ? 1 : 0;
-          project = ckEntriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C_SIZE));
-        }
+        if (ckEntriesSame < 0) ckEntriesSame = sameCkEntries(before, after, L) ? 1 : 0;
+        project = ckEntriesSame === 0 && (queuesMoved || !sameRecord(before, after, c, C_SIZE));
       }
       if (project) {
         ckFrom = ckCodeOf(before, L, k, fb);
         ckTo = ckCodeOf(after, L, k, fa);
       }
-      changed = ((fb ^ fa) & MESSAGE_FLAGS) !== 0 ? -1 : touched !== -1 ? maskDiff[k] : messageBitsChanged(before, after, c);
+      changed = ((fb ^ fa) & MESSAGE_FLAGS) !== 0 ? -1 : messageBitsChanged(before, after, c);
     } else {
-      ckTo = ckCodeOf(after, L, k, after[c + C_FLAGS]);
+      ckTo = ckCodeOf(after, L, k, fa);
       changed = -1;
     }
     if (ckFrom !== ckTo) {
@@ -660,7 +542,7 @@ function checkMoves(
     for (let i = 0; i < num; i++) {
       if ((changed & (1 << i)) === 0) continue;
       const from = k < nb ? messageCode(before, c, before[c + C_FLAGS], i) : M_AVAILABLE;
-      const to = messageCode(after, c, after[c + C_FLAGS], i);
+      const to = messageCode(after, c, fa, i);
       if (from === to) continue;
       if (bit < 0) bit = eventBit(event);
       if ((MESSAGE_LEGAL[from * MS + to] & bit) === 0) {
@@ -673,26 +555,14 @@ function checkMoves(
   return legal;
 }
 
-/**
- * Does every lifecycle move of this step follow the tables? With `diff`, its first `changed`
- * entries must be exactly the word positions where `before` and `after` differ, in increasing
- * order (the explorer's fingerprint step computes them so): the check then skips the CK records
- * and the entry walks they rule out, and answers as without them.
- */
-export function lifecycleLegal(
-  before: Int32Array,
-  after: Int32Array,
-  L: Layout,
-  event: EventType,
-  diff: Int32Array | null = null,
-  changed = 0,
-): boolean {
-  return checkMoves(before, after, L, event, null, diff, changed);
+/** Does every lifecycle move of this step follow the tables? */
+export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout, event: EventType): boolean {
+  return checkMoves(before, after, L, event, null);
 }
 
 /** Every lifecycle move made by one step that is not in the tables (empty when all are legal). */
 export function illegalMoves(before: Int32Array, after: Int32Array, L: Layout, event: EventType): IllegalMove[] {
   const bad: IllegalMove[] = [];
-  checkMoves(before, after, L, event, bad, null, 0);
+  checkMoves(before, after, L, event, bad);
   return bad;
 }

@@ -199,6 +199,11 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const symmetric =
     b.expire === 0 && b.produce === 0 && !b.popLag && b.changes === 0 && b.retryFailures === 0 && b.crashes === 0 && b.roleChanges === 0 && b.gc === 0 && b.unreadable === 0 && !asyncRetries && !lateAcks;
 
+  // With batch 1 no CK holds two messages (a pop takes at most `batch`, every other CK one or
+  // none: takeCkSlot's callers), so canonicalizeAllCks returns every state as it is; it is not
+  // called (about 400 instructions a transition on --pops 4). test/model/full.test.ts checks it.
+  const oneMessageCks = b.batch <= 1;
+
   return {
     scenario: 'full',
     bounds: describeBounds(b),
@@ -304,7 +309,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
     exceeds(st: State, ctx: Ctx, e: Event): string | null {
       return exceedsBounds(b, st, ctx, e, exceedsScratch);
     },
-    ...(symmetric ? { canonicalize: (st: State, ctx: Ctx) => canonicalizeAllCks(st, ctx) } : {}),
+    ...(symmetric ? { canonicalize: oneMessageCks ? (st: State) => st : (st: State, ctx: Ctx) => canonicalizeAllCks(st, ctx) } : {}),
   };
 }
 

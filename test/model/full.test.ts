@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { check, explore } from '../../checker/index.js';
 import { CK_CATALOGUE as CATALOGUE } from '../../model/catalogue.js';
+import { C, G } from '../../model/layout.js';
 import { CK_TRANSITIONS, MESSAGE_TRANSITIONS } from '../../model/lifecycles.js';
+import * as symmetryModule from '../../model/symmetry.js';
 import { PopModel } from '../../model/popmodel.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import type { SettingName, SettingValue } from '../../model/settings.js';
@@ -49,6 +51,33 @@ describe('the full scenario', () => {
     for (const bounds of [{ expire: 1 }, { crashes: 1 }, { changes: 1 }, { gc: 1 }] as Partial<FullBounds>[]) {
       expect(fullModel('head', bounds).canonicalize).toBeUndefined();
     }
+  });
+
+  it('with batch 1 every CK holds at most one message, so the canonical state is the state itself (not computed)', () => {
+    const { canonicalizeAllCks } = symmetryModule;
+    for (const [release, bounds, messages] of [
+      ['5.3.2', { pops: 2, batch: 1 }, 3],
+      ['5.3.1', { pops: 2, batch: 1, dupAcks: 1, storeFailures: 1, lateAcks: 1 }, 2],
+      ['head', { pops: 2, batch: 1, queues: 2, slowScans: 1 }, 2],
+    ] as [string, Partial<FullBounds>, number][]) {
+      const m = fullModel(release, bounds, {}, messages);
+      expect(m.canonicalize, m.name).toBeDefined();
+      let states = 0;
+      walk(m, (_b, _e, after) => {
+        states++;
+        for (let k = 0; k < after[G.NCK]; k++) expect(after[m.ctx.L.ck(k) + C.NUM]).toBeLessThanOrEqual(1);
+        expect(canonicalizeAllCks(after, m.ctx)).toBe(after);
+        expect(m.canonicalize!(after)).toBe(after);
+      });
+      expect(states).toBeGreaterThan(100);
+    }
+    // With batch 2 the canonicalization does move states.
+    const two = fullModel('5.3.2', { pops: 1, batch: 2 }, {}, 2);
+    let moved = 0;
+    walk(two, (_b, _e, after) => {
+      if (two.canonicalize!(after) !== after) moved++;
+    });
+    expect(moved).toBeGreaterThan(0);
   });
 
   it('--horizon stops the client, not the broker', () => {

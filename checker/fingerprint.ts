@@ -14,7 +14,7 @@
 import { maxRecordBytes } from './record.js';
 import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.js';
 
-/** The least size of the kernel's window on the queue's records (FingerprintStepper.window). */
+/** The largest size of the kernel's window on the queue's records (FingerprintStepper.window), unless two records need more. */
 const WINDOW_BYTES = 1 << 16;
 
 /** Per-position lane seeds (grown on demand; a pure function of the position). */
@@ -232,8 +232,9 @@ export class FingerprintStepper {
   readonly mark: Uint8Array;
   private readonly records: Uint8Array[];
   /**
-   * With the kernel: where the queue copies the records it reads (`shift`), a window of
-   * `windowBytes` bytes (at least twice maxRecordBytes(words)); empty without.
+   * With the kernel: where the queue copies the records it reads (`shift`), a window of what
+   * room the kernel's memory has left up to 64 KiB, and at least twice maxRecordBytes(words);
+   * empty without.
    */
   readonly window: Uint8Array;
   /** With the kernel: `shift`'s second result (`update`'s), at byte 16 of its memory. */
@@ -288,10 +289,15 @@ export class FingerprintStepper {
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
+    // The window takes what room the memory has left, up to WINDOW_BYTES, and at least two
+    // records: the memory grows only for wide states. (Growing a WebAssembly memory detaches its
+    // ArrayBuffer, and the first detached buffer makes V8 check every typed array access in
+    // optimized code for detachment from then on: measured as 4% more instructions on
+    // ack-flush, the model's functions alike; docs/explorer.md, "Counting instructions".)
     const window = (rec + recBytes + 15) & ~15;
-    const windowBytes = Math.max(WINDOW_BYTES, 2 * recBytes);
-    const bytes = window + windowBytes;
     const have = k.memory.buffer.byteLength;
+    const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
+    const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
     k.init(parent, child, diff, seeds, changed, save);
     k.initQueue(lastIn, mark, markBytes, rec, window);

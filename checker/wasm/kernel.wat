@@ -46,16 +46,19 @@
   ;; $hashList's vector constants. Mutable, so that V8 loads each where it is used (one
   ;; instruction): a v128.const is built in registers at every use (three instructions), inside
   ;; the loop too (docs/explorer.md, "Counting instructions").
-  (global $lane2Only (mut v128) (v128.const i32x4 0 -1 0 -1))
-  (global $lane1Mask (mut v128) (v128.const i32x4 -1 0 -1 0))
-  (global $c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0x85ebca6b 0xcc9e2d51 0x85ebca6b))
-  (global $rot1 (mut v128) (v128.const i32x4 0x8000 0x20000 0x8000 0x20000))
-  (global $c2 (mut v128) (v128.const i32x4 0x1b873593 0xc2b2ae35 0x1b873593 0xc2b2ae35))
-  (global $rot2 (mut v128) (v128.const i32x4 0x2000 0x800 0x2000 0x800))
-  (global $m5 (mut v128) (v128.const i32x4 5 9 5 9))
-  (global $n1 (mut v128) (v128.const i32x4 0xe6546b64 0x52dce729 0xe6546b64 0x52dce729))
-  (global $f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x7feb352d 0x85ebca6b 0x7feb352d))
-  (global $f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0x846ca68b 0xc2b2ae35 0x846ca68b))
+  (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $l1c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0xcc9e2d51 0xcc9e2d51 0xcc9e2d51))
+  (global $l1c2 (mut v128) (v128.const i32x4 0x1b873593 0x1b873593 0x1b873593 0x1b873593))
+  (global $l1m (mut v128) (v128.const i32x4 5 5 5 5))
+  (global $l1n (mut v128) (v128.const i32x4 0xe6546b64 0xe6546b64 0xe6546b64 0xe6546b64))
+  (global $l1f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x85ebca6b 0x85ebca6b 0x85ebca6b))
+  (global $l1f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35))
+  (global $l2c1 (mut v128) (v128.const i32x4 0x85ebca6b 0x85ebca6b 0x85ebca6b 0x85ebca6b))
+  (global $l2c2 (mut v128) (v128.const i32x4 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35))
+  (global $l2m (mut v128) (v128.const i32x4 9 9 9 9))
+  (global $l2n (mut v128) (v128.const i32x4 0x52dce729 0x52dce729 0x52dce729 0x52dce729))
+  (global $l2f1 (mut v128) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d))
+  (global $l2f2 (mut v128) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b))
 
   (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32)
     (global.set $parent (local.get $parent))
@@ -72,20 +75,25 @@
     (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
     (global.set $rec (local.get $rec)))
 
-  ;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
-  ;; from $q on, $stride bytes apart, as the four lanes [lane1(i, a), lane2(i, a), lane1(i, b),
-  ;; lane2(i, b)], zero where the value is zero. With bit 0 of $mode, each entry is a pair
-  ;; (position i, value before) and the value after is parent[i] (`update`); else each entry is a
-  ;; position, and the values are parent[i] and child[i] (`step`). With bit 1 as well the child
-  ;; buffer follows: `update` writes parent[i] into child[i]; `step` keeps child[i] at $save
-  ;; (the entry's index) and writes parent[i] into child[i] (see `step`'s $restore). One call hashes a step's words: a call
-  ;; per word cost about a third of the step's instructions (docs/explorer.md, "Counting
-  ;; instructions"). Where lane 1 and lane 2 shift or rotate by different amounts, both shifts are
-  ;; computed and v128.bitselect takes lane 1's in lanes 0 and 2 (mask -1) and lane 2's in lanes 1
-  ;; and 3; a left rotation's left shift is a multiplication by a power of two.
+;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
+  ;; from $q on, $stride bytes apart, zero where the value is zero: returned as a v128 whose lanes
+  ;; 0 and 2 XOR to the lane-1 hashes' XOR (the high half) and lanes 1 and 3 to the lane-2
+  ;; hashes' (the low half). With bit 0 of $mode, each entry is a pair (position i, value
+  ;; before) and the value after is parent[i] (`update`); else each entry is a position, and the
+  ;; values are parent[i] and child[i] (`step`). With bit 1 as well the child buffer follows:
+  ;; `update` writes parent[i] into child[i]; `step` keeps child[i] at $save (the entry's index)
+  ;; and writes parent[i] into child[i] (see `step`'s $restore). One call hashes a step's words:
+  ;; a call per word cost about a third of the step's instructions (docs/explorer.md, "Counting
+  ;; instructions").
+  ;; Two entries at a time: the four values [a1, b1, a2, b2] in one v128, hashed by lane 1 in
+  ;; one vector and by lane 2 in another, so that every lane of a vector shifts and rotates by the
+  ;; same amount (a left shift by a constant, no select between two shifts); the seeds are
+  ;; [SEED1[i1], SEED1[i1], SEED1[i2], SEED1[i2]] and the same of SEED2. An odd last entry is
+  ;; paired with zero values, which contribute nothing.
   (func $hashList (param $q i32) (param $count i32) (param $stride i32) (param $mode i32) (result v128)
-    (local $end i32) (local $i i32) (local $a i32) (local $b i32) (local $v v128) (local $h v128) (local $acc v128)
-    (local $pairs i32) (local $back i32) (local $saveAt i32)
+    (local $end i32) (local $i1 i32) (local $a1 i32) (local $b1 i32) (local $i2 i32) (local $a2 i32) (local $b2 i32)
+    (local $v v128) (local $sd v128) (local $h v128) (local $g v128) (local $z v128) (local $acc1 v128) (local $acc2 v128)
+    (local $pairs i32) (local $back i32) (local $saveAt i32) (local $x i32) (local $y i32)
     (local.set $pairs (i32.and (local.get $mode) (i32.const 1)))
     (local.set $back (i32.and (local.get $mode) (i32.const 2)))
     ;; `step`'s $save entry j sits at the same offset from $save as entry j from $diff.
@@ -94,63 +102,94 @@
     (block $done
       (loop $words
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        (local.set $i (i32.load (local.get $q)))
+        (local.set $i1 (i32.load (local.get $q)))
         (if (local.get $pairs)
           (then
-            (local.set $a (i32.load offset=4 (local.get $q)))
-            (local.set $b (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $a1 (i32.load offset=4 (local.get $q)))
+            (local.set $b1 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i1) (i32.const 2)))))
             (if (local.get $back)
-              (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2))) (local.get $b)))))
+              (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2))) (local.get $b1)))))
           (else
-            (local.set $a (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
-            (local.set $b (i32.load (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $a1 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i1) (i32.const 2)))))
+            (local.set $b1 (i32.load (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2)))))
             (if (local.get $back)
               (then
-                (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b))
-                (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))))))
-          (local.set $v (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.splat (local.get $a)) (local.get $b)) (local.get $b)))
-          ;; k = (lane 1: v; lane 2: v ^ v >>> 16) * (0xcc9e2d51; 0x85ebca6b)
-          (local.set $h
-            (i32x4.mul
-              (v128.xor (local.get $v) (v128.and (i32x4.shr_u (local.get $v) (i32.const 16)) (global.get $lane2Only)))
-              (global.get $c1)))
-          ;; k = rotl(k, 15; 17)
-          (local.set $h
-            (v128.or
-              (i32x4.mul (local.get $h) (global.get $rot1))
-              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 17)) (i32x4.shr_u (local.get $h) (i32.const 15))
-                (global.get $lane1Mask))))
-          ;; h = seed ^ k * (0x1b873593; 0xc2b2ae35), the seeds [SEED1[i], SEED2[i]] twice
-          (local.set $h
-            (v128.xor
-              (i32x4.mul (local.get $h) (global.get $c2))
-              (v128.load64_splat (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3))))))
-          ;; h = rotl(h, 13; 11)
-          (local.set $h
-            (v128.or
-              (i32x4.mul (local.get $h) (global.get $rot2))
-              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 19)) (i32x4.shr_u (local.get $h) (i32.const 21))
-                (global.get $lane1Mask))))
-          ;; h = h * (5; 9) + (0xe6546b64; 0x52dce729)
-          (local.set $h
-            (i32x4.add
-              (i32x4.mul (local.get $h) (global.get $m5))
-              (global.get $n1)))
-          ;; the finalisers, fmix32 (lane 1) and lowbias32 (lane 2):
-          ;; h ^= h >>> 16; h *= (0x85ebca6b; 0x7feb352d); h ^= h >>> (13; 15); h *= (0xc2b2ae35; 0x846ca68b); h ^= h >>> 16
-          (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-          (local.set $h (i32x4.mul (local.get $h) (global.get $f1)))
-          (local.set $h
-            (v128.xor (local.get $h)
-              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 15))
-                (global.get $lane1Mask))))
-          (local.set $h (i32x4.mul (local.get $h) (global.get $f2)))
-          (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-          ;; a zero value contributes nothing
-      (local.set $acc (v128.xor (local.get $acc) (v128.andnot (local.get $h) (i32x4.eq (local.get $v) (v128.const i32x4 0 0 0 0)))))
-      (local.set $q (i32.add (local.get $q) (local.get $stride)))
-      (br $words)))
-    (local.get $acc))
+                (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b1))
+                (i32.store (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2))) (local.get $a1))))))
+        (local.set $q (i32.add (local.get $q) (local.get $stride)))
+        (if (i32.lt_u (local.get $q) (local.get $end))
+          (then
+            (local.set $i2 (i32.load (local.get $q)))
+            (if (local.get $pairs)
+              (then
+                (local.set $a2 (i32.load offset=4 (local.get $q)))
+                (local.set $b2 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i2) (i32.const 2)))))
+                (if (local.get $back)
+                  (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2))) (local.get $b2)))))
+              (else
+                (local.set $a2 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i2) (i32.const 2)))))
+                (local.set $b2 (i32.load (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2)))))
+                (if (local.get $back)
+                  (then
+                    (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b2))
+                    (i32.store (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2))) (local.get $a2))))))
+            (local.set $q (i32.add (local.get $q) (local.get $stride)))
+          )
+          (else
+            (local.set $i2 (local.get $i1))
+            (local.set $a2 (i32.const 0))
+            (local.set $b2 (i32.const 0))))
+        (local.set $v
+          (i32x4.replace_lane 3
+            (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat (local.get $a1)) (local.get $b1)) (local.get $a2))
+            (local.get $b2)))
+        ;; [SEED1[i1], SEED2[i1], SEED1[i2], SEED2[i2]]
+        (local.set $sd
+          (v128.load64_lane 1 (i32.add (global.get $seeds) (i32.shl (local.get $i2) (i32.const 3)))
+            (v128.load64_zero (i32.add (global.get $seeds) (i32.shl (local.get $i1) (i32.const 3))))))
+        ;; zero values contribute nothing
+        (local.set $z (i32x4.eq (local.get $v) (global.get $zero)))
+        ;; lane 1: k = v * 0xcc9e2d51; k = rotl(k, 15); h = SEED1 ^ k * 0x1b873593; h = rotl(h, 13);
+        ;; h = h * 5 + 0xe6546b64; fmix32
+        (local.set $h (i32x4.mul (local.get $v) (global.get $l1c1)))
+        (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 15)) (i32x4.shr_u (local.get $h) (i32.const 17))))
+        (local.set $h
+          (v128.xor (i32x4.mul (local.get $h) (global.get $l1c2))
+            (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $sd) (local.get $sd))))
+        (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 19))))
+        (local.set $h (i32x4.add (i32x4.mul (local.get $h) (global.get $l1m)) (global.get $l1n)))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32x4.mul (local.get $h) (global.get $l1f1)))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 13))))
+        (local.set $h (i32x4.mul (local.get $h) (global.get $l1f2)))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+        (local.set $acc1 (v128.xor (local.get $acc1) (v128.andnot (local.get $h) (local.get $z))))
+        ;; lane 2: k = (v ^ v >>> 16) * 0x85ebca6b; k = rotl(k, 17); h = SEED2 ^ k * 0xc2b2ae35;
+        ;; h = rotl(h, 11); h = h * 9 + 0x52dce729; lowbias32
+        (local.set $g (i32x4.mul (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 16))) (global.get $l2c1)))
+        (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 17)) (i32x4.shr_u (local.get $g) (i32.const 15))))
+        (local.set $g
+          (v128.xor (i32x4.mul (local.get $g) (global.get $l2c2))
+            (i8x16.shuffle 4 5 6 7 4 5 6 7 12 13 14 15 12 13 14 15 (local.get $sd) (local.get $sd))))
+        (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 11)) (i32x4.shr_u (local.get $g) (i32.const 21))))
+        (local.set $g (i32x4.add (i32x4.mul (local.get $g) (global.get $l2m)) (global.get $l2n)))
+        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
+        (local.set $g (i32x4.mul (local.get $g) (global.get $l2f1)))
+        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 15))))
+        (local.set $g (i32x4.mul (local.get $g) (global.get $l2f2)))
+        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
+        (local.set $acc2 (v128.xor (local.get $acc2) (v128.andnot (local.get $g) (local.get $z))))
+        (br $words)))
+    ;; [XOR of acc1's lanes, XOR of acc2's lanes, 0, 0]
+    (local.set $x
+      (i32.xor
+        (i32.xor (i32x4.extract_lane 0 (local.get $acc1)) (i32x4.extract_lane 1 (local.get $acc1)))
+        (i32.xor (i32x4.extract_lane 2 (local.get $acc1)) (i32x4.extract_lane 3 (local.get $acc1)))))
+    (local.set $y
+      (i32.xor
+        (i32.xor (i32x4.extract_lane 0 (local.get $acc2)) (i32x4.extract_lane 1 (local.get $acc2)))
+        (i32.xor (i32x4.extract_lane 2 (local.get $acc2)) (i32x4.extract_lane 3 (local.get $acc2)))))
+    (i32x4.replace_lane 1 (i32x4.replace_lane 0 (global.get $zero) (local.get $x)) (local.get $y)))
 
   ;; The fingerprint of child[0, len) from the parent's (hi, lo): written at bytes 0 (high) and
   ;; 4 (low); the differing positions at $diff, in increasing order; returns how many.

@@ -73,6 +73,14 @@ function startCore<S, E>(
   const kernel = stepper.usesKernel;
   /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
   const queue = new PackedQueue(W, stepper);
+  /**
+   * With the kernel and a model that builds a successor on a copy of its parent
+   * (Model.stepOnto), `scratch` holds the parent between successors: the stepper puts the
+   * parent's words back after fingerprinting each successor (and the queue's decoding writes
+   * the next parent into it), so the parent is not copied per successor.
+   */
+  const stepOnto = kernel && model.stepOnto ? model.stepOnto.bind(model) : null;
+  if (stepOnto) stepper.keepParentInScratch();
   const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
   const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
@@ -110,12 +118,13 @@ function startCore<S, E>(
       const d = core.depth + 1;
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
-        const raw = known[ei] ?? (stepInto ? stepInto(s, e, scratch) : model.step(s, e));
+        const raw = known[ei] ?? (stepOnto ? stepOnto(s, e, scratch) : stepInto ? stepInto(s, e, scratch) : model.step(s, e));
         const tbad = inv.checkTransition(s, e, raw);
         const next = canon ? canon(raw) : raw;
         const w = model.words(next);
-        // The successor's fingerprint from the parent's, at the words the step changed.
-        const nd = stepper.step(w);
+        // The successor's fingerprint from the parent's, at the words the step changed (with
+        // `stepOnto`, `scratch` holds the parent again afterwards).
+        const nd = stepOnto ? stepper.stepOnto(w) : stepper.step(w);
         // With the store full, only an already-known successor may still be recorded.
         if (core.full && table.get(fp[0], fp[1]) < 0) {
           core.stopFull();
@@ -125,9 +134,13 @@ function startCore<S, E>(
         const fresh = dst < 0;
         if (fresh) {
           // With the kernel, the stepper holds the successor in `scratch` (copied there if built
-          // elsewhere), where the kernel encodes its queue record.
+          // elsewhere; with `stepOnto`, its words that differ from the parent kept aside),
+          // where the kernel encodes its queue record.
           queue.pushChild(kernel ? scratch : w, diff, nd);
-          dst = core.newState(id, ei, inv.checkAlways(next), d);
+          // With `stepOnto`, `scratch` holds the parent again: the successor is the state
+          // queued last (`lastIn`).
+          const bad = inv.checkAlways(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next);
+          dst = core.newState(id, ei, bad, d);
         }
         if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
       }

@@ -14,6 +14,9 @@
 import { maxRecordBytes } from './record.js';
 import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.js';
 
+/** The largest size of the kernel's window on the queue's records (FingerprintStepper.window), unless two records need more. */
+const WINDOW_BYTES = 1 << 16;
+
 /** Per-position lane seeds (grown on demand; a pure function of the position). */
 let SEED1 = new Int32Array(0);
 let SEED2 = new Int32Array(0);
@@ -228,6 +231,14 @@ export class FingerprintStepper {
   readonly lastIn: Int32Array;
   readonly mark: Uint8Array;
   private readonly records: Uint8Array[];
+  /**
+   * With the kernel: where the queue copies the records it reads (`shift`), a window of what
+   * room the kernel's memory has left up to 64 KiB, and at least twice maxRecordBytes(words);
+   * empty without.
+   */
+  readonly window: Uint8Array;
+  /** With the kernel: `shift`'s second result (`update`'s), at byte 16 of its memory. */
+  private readonly shifted: Int32Array;
   /** The parent's fingerprint. */
   private hi = 0;
   private lo = 0;
@@ -237,6 +248,8 @@ export class FingerprintStepper {
   private readonly parentFp = new Uint32Array(2);
   /** With the kernel: `update`'s result. */
   private readonly updated: Uint32Array;
+  /** Whether `scratch` holds the parent between successors (`keepParentInScratch`). */
+  private restoring = false;
 
   constructor(
     readonly words: number,
@@ -255,6 +268,8 @@ export class FingerprintStepper {
       this.lastIn = new Int32Array(words);
       this.mark = new Uint8Array((words + 15) & ~15);
       this.records = [];
+      this.window = new Uint8Array(0);
+      this.shifted = new Int32Array(1);
       return;
     }
     // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
@@ -262,10 +277,11 @@ export class FingerprintStepper {
     // `update`'s pairs.
     const k = kernelInstance();
     const cap = (words + 7) & ~7;
-    const parent = 16;
+    const parent = 32;
     const child = parent + 4 * cap;
     const diff = child + 4 * cap;
-    const seeds = diff + 4 * cap;
+    const save = diff + 4 * cap;
+    const seeds = save + 4 * cap;
     const changed = seeds + 8 * cap;
     // The queue's: the state queued last, the marks, a record.
     const lastIn = changed + 8 * cap;
@@ -273,11 +289,18 @@ export class FingerprintStepper {
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
-    const bytes = rec + recBytes;
+    // The window takes what room the memory has left, up to WINDOW_BYTES, and at least two
+    // records: the memory grows only for wide states. (Growing a WebAssembly memory detaches its
+    // ArrayBuffer, and the first detached buffer makes V8 check every typed array access in
+    // optimized code for detachment from then on: measured as 4% more instructions on
+    // ack-flush, the model's functions alike; docs/explorer.md, "Counting instructions".)
+    const window = (rec + recBytes + 15) & ~15;
     const have = k.memory.buffer.byteLength;
+    const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
+    const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, seeds, changed);
-    k.initQueue(lastIn, mark, markBytes, rec);
+    k.init(parent, child, diff, seeds, changed, save);
+    k.initQueue(lastIn, mark, markBytes, rec, window);
     const buf = k.memory.buffer;
     const m = new Int32Array(buf, seeds, 2 * words);
     for (let i = 0; i < words; i++) {
@@ -297,11 +320,26 @@ export class FingerprintStepper {
     this.records = [];
     for (let b = 16; b < recBytes; b *= 2) this.records.push(new Uint8Array(buf, rec, b));
     this.records.push(new Uint8Array(buf, rec, recBytes));
+    this.window = new Uint8Array(buf, window, windowBytes);
+    this.shifted = new Int32Array(buf, 16, 1);
   }
 
   /** Whether the WebAssembly kernel does the work. */
   get usesKernel(): boolean {
     return this.kernel !== null;
+  }
+
+  /**
+   * From now on `scratch` holds the parent's words between successors, so that a model can
+   * build a successor on it without copying the parent first (Model.stepOnto): `stepOnto`
+   * fingerprints a successor and puts the parent back, `update` (the queue decoding the next
+   * parent into `base`) writes `scratch` too, and `encodeChild` takes the successor's words
+   * from where `stepOnto` kept them. Only with the kernel, on a new stepper (`base` and
+   * `scratch` both still zero), whose parents all come from a queue decoding into `base`.
+   */
+  keepParentInScratch(): void {
+    if (this.kernel === null) throw new Error('FingerprintStepper: keepParentInScratch needs the kernel');
+    this.restoring = true;
   }
 
   /**
@@ -317,6 +355,7 @@ export class FingerprintStepper {
       this.parentFp[1] = this.lo;
     } else if (words !== this.base) {
       this.base.set(words.length === this.words ? words : words.subarray(0, this.words));
+      if (this.restoring) this.scratch.set(this.base);
     }
   }
 
@@ -325,7 +364,18 @@ export class FingerprintStepper {
     const k = this.kernel;
     if (k === null) return fingerprintStep(this.parent, this.parentFp, child, this.words, this.fp, this.diff);
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
-    return k.step(this.words, this.hi, this.lo);
+    return k.step(this.words, this.hi, this.lo, 0);
+  }
+
+  /**
+   * `step` after `keepParentInScratch`: the successor is `child` (`scratch`, built on the
+   * parent it held, or any other array); afterwards `scratch` holds the parent again and the
+   * successor's differing words are kept in the kernel for `encodeChild`.
+   */
+  stepOnto(child: Int32Array): number {
+    const k = this.kernel!;
+    if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
+    return k.step(this.words, this.hi, this.lo, 1);
   }
 
   /**
@@ -336,7 +386,7 @@ export class FingerprintStepper {
    * Only with the kernel (`usesKernel`).
    */
   encodeChild(n: number, full: boolean): number {
-    return this.kernel!.pushChild(this.words, n, full ? 1 : 0);
+    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, this.restoring ? 1 : 0);
   }
 
   /** A view of at least `length` (at most maxRecordBytes(words)) bytes, from the start of the record `encodeChild` wrote. */
@@ -344,6 +394,24 @@ export class FingerprintStepper {
     const b = length <= 16 ? 0 : 28 - Math.clz32(length - 1);
     const r = this.records;
     return r[b < r.length ? b : r.length - 1];
+  }
+
+  /**
+   * The queue's decoding in the kernel (only with it, `usesKernel`): applies the record at
+   * `window[off]` onto `base` (which holds the state it was encoded against) and updates `fp`
+   * as `update` does at the words it changed (with `marking`, marking them); returns the
+   * record's length in bytes. `shiftedFresh` is then what `update` returns.
+   */
+  shift(off: number, fp: Uint32Array, marking: boolean): number {
+    const len = this.kernel!.shift(off, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring ? 2 : 0));
+    fp[0] = this.updated[0];
+    fp[1] = this.updated[1];
+    return len;
+  }
+
+  /** `update`'s result in the last `shift`. */
+  get shiftedFresh(): number {
+    return this.shifted[0];
   }
 
   /**
@@ -367,7 +435,7 @@ export class FingerprintStepper {
       }
       return fresh;
     }
-    const fresh = kernel.update(k, fp[0], fp[1], marking ? 1 : 0);
+    const fresh = kernel.update(k, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring ? 2 : 0));
     fp[0] = this.updated[0];
     fp[1] = this.updated[1];
     return fresh;

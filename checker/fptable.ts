@@ -183,16 +183,21 @@ export class FingerprintTable {
     const end = 3 * cap;
     let i = 3 * home(h, cap);
     for (;;) {
-      const id = a[i + 2];
-      if (id === 0) {
-        a[i] = khi;
-        a[i + 1] = klo;
-        a[i + 2] = newId + 1;
-        this.count++;
-        if (mustGrow(++this.used[s], cap)) this.grow(s);
-        return -1;
+      // An empty slot is all zero: a slot whose high half is neither the key's nor zero is
+      // another fingerprint's, told by one read (see `get`).
+      const x = a[i];
+      if (x === khi || x === 0) {
+        const id = a[i + 2];
+        if (id === 0) {
+          a[i] = khi;
+          a[i + 1] = klo;
+          a[i + 2] = newId + 1;
+          this.count++;
+          if (mustGrow(++this.used[s], cap)) this.grow(s);
+          return -1;
+        }
+        if (x === khi && a[i + 1] === klo) return id - 1;
       }
-      if (a[i] === khi && a[i + 1] === klo) return id - 1;
       i += 3;
       if (i === end) i = 0;
     }
@@ -208,9 +213,14 @@ export class FingerprintTable {
     const klo = lo | 0;
     let i = 3 * home(h, this.caps[s]);
     for (;;) {
-      const id = a[i + 2];
-      if (id === 0) return -1;
-      if (a[i] === khi && a[i + 1] === klo) return id - 1;
+      // A slot is empty when its id word is 0, and an empty slot is all zero: a slot whose
+      // high half is neither the key's nor 0 holds another fingerprint, told by one read.
+      const x = a[i];
+      if (x === khi || x === 0) {
+        const id = a[i + 2];
+        if (id === 0) return -1;
+        if (x === khi && a[i + 1] === klo) return id - 1;
+      }
       i += 3;
       if (i === end) i = 0;
     }

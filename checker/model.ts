@@ -45,6 +45,12 @@ export interface Model<S, E> {
    */
   stepInto?(state: S, event: E, out: Int32Array): S;
   /**
+   * Optional faster path: `stepInto` where `out` already holds `state`'s words (the explorer
+   * keeps its scratch equal to the state it expands, putting the parent's words back after
+   * each successor), so the model need not copy them first. The result may be `out` itself.
+   */
+  stepOnto?(state: S, event: E, out: Int32Array): S;
+  /**
    * Optional fast path: `enabledEvents(state)`, together with the successors the model
    * already built while deciding what is enabled (for example a dry run asking "would this
    * service change anything?"), so that the explorer does not apply those events again.

@@ -54,6 +54,8 @@ export class PackedQueue {
   private readonly changed: Int32Array;
   /** Whether the stepper's kernel encodes successors stepped in its buffers (`FingerprintStepper.encodeChild`). */
   private readonly inKernel: boolean;
+  /** With the kernel: the size of its window on the records read (`applyInKernel`). */
+  private readonly windowBytes: number;
   /** Updates `fp` at the words a record changed (`FingerprintStepper.update`). */
   private readonly stepper: FingerprintStepper;
 
@@ -74,6 +76,7 @@ export class PackedQueue {
     this.mark = this.stepper.mark;
     this.mark32 = new Uint32Array(this.mark.buffer, this.mark.byteOffset, (words + 3) >> 2);
     this.inKernel = this.stepper.usesKernel;
+    this.windowBytes = this.stepper.window.length;
     fingerprint64(this.lastOut, 0, words, this.fp);
     // At most 0xffff words: k fits its two bytes, and a record (at most 524,282 bytes) a chunk.
     this.maxRecord = maxRecordBytes(words);
@@ -170,10 +173,36 @@ export class PackedQueue {
       this.ro = 0;
       buf = this.chunks[this.rc]!;
     }
-    this.ro = this.apply(buf, this.ro);
+    this.ro = this.inKernel ? this.applyInKernel(buf) : this.apply(buf, this.ro);
     this.taken++;
     return this.lastOut;
   }
+
+  /**
+   * `apply` by the kernel (FingerprintStepper.shift): the record at `ro` in the kernel's window,
+   * which is refilled from `ro` (with what the chunk holds, up to the window's size) when it
+   * does not hold the whole record. Returns the offset just past the record.
+   */
+  private applyInKernel(buf: Uint8Array): number {
+    const ro = this.ro;
+    const end = this.endOf(this.rc);
+    if (this.winChunk !== this.rc || this.winEnd < Math.min(ro + this.maxRecord, end)) {
+      const to = Math.min(end, ro + this.windowBytes);
+      this.stepper.window.set(buf.subarray(ro, to));
+      this.winChunk = this.rc;
+      this.winStart = ro;
+      this.winEnd = to;
+    }
+    const stepper = this.stepper;
+    const len = stepper.shift(ro - this.winStart, this.fp, !this.all);
+    this.nc += stepper.shiftedFresh;
+    return ro + len;
+  }
+
+  /** The part of chunk `winChunk` copied into the kernel's window: [winStart, winEnd). */
+  private winChunk = -1;
+  private winStart = 0;
+  private winEnd = 0;
 
   /**
    * applyRecord onto lastOut; its fingerprint follows each word the record changed, and

@@ -78,6 +78,10 @@ export class PopModel implements Model<State, Event> {
     return applyInto(s, this.ctx, e, out);
   }
 
+  stepOnto(s: State, e: Event, out: Int32Array): State {
+    return applyInto(s, this.ctx, e, out);
+  }
+
   /** Why `e`, which the protocol allows in `s`, is beyond the scenario's bounds (null: it is within). */
   exceeds(s: State, e: Event): string | null {
     return this.instance.exceeds ? this.instance.exceeds(s, this.ctx, e) : null;
@@ -123,6 +127,7 @@ export function variantOf(
     enabledWithSuccessors: (s, after) => model.enabledWithSuccessors(s, after),
     step: (s, e) => model.step(s, e),
     stepInto: (s, e, out) => model.stepInto(s, e, out),
+    stepOnto: (s, e, out) => model.stepOnto(s, e, out),
     words: (s) => model.words(s),
     fromWords: (w) => model.fromWords(w),
     ...(canonicalize ? { canonicalize: (s: State) => canonicalize(s) } : {}),

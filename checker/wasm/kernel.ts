@@ -17,11 +17,12 @@ interface WasmApi {
 /** The kernel's exports (kernel.wat). */
 export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  init(parent: number, child: number, diff: number, seeds: number, changed: number): void;
-  update(k: number, hi: number, lo: number, marking: number): number;
-  step(len: number, hi: number, lo: number): number;
-  initQueue(lastIn: number, mark: number, markBytes: number, rec: number): void;
-  pushChild(len: number, n: number, full: number): number;
+  init(parent: number, child: number, diff: number, seeds: number, changed: number, save: number): void;
+  update(k: number, hi: number, lo: number, flags: number): number;
+  step(len: number, hi: number, lo: number, restore: number): number;
+  initQueue(lastIn: number, mark: number, markBytes: number, rec: number, window: number): void;
+  shift(off: number, hi: number, lo: number, flags: number): number;
+  pushChild(len: number, n: number, full: number, redo: number): number;
 }
 
 export function kernelBytes(): Uint8Array {

@@ -18,122 +18,185 @@
 ;;   $parent, $child   the two states, 16-byte aligned, with room for a multiple of 8 words
 ;;                     (words past the length compared are never read)
 ;;   $diff             the differing positions (int32)
+;;   $save             with `step`'s $restore: the child's values at the differing positions,
+;;                     in $diff's order (the child buffer then holds the parent again)
 ;;   8                 `update`'s result: high half, then low half
+;;   16                `shift`'s second result (`update`'s)
 ;;   $seeds            per position i, at $seeds + 8 i: lane 1's seed, lane 2's seed
 ;;                     (fingerprint.ts SEED1[i], SEED2[i])
 ;;   $changed          `update`'s input: pairs (position, value before)
 ;;   $lastIn, $mark    the search queue's (`initQueue`): the state it queued last, a mark byte a
 ;;                     word (up to $markEnd, a multiple of 16 bytes)
 ;;   $rec              the record `pushChild` writes
+;;   $window           the queue's records being read (`shift`), copied in a window at a time
 (module
   (memory (export "memory") 1)
   (global $parent (mut i32) (i32.const 0))
   (global $child (mut i32) (i32.const 0))
   (global $diff (mut i32) (i32.const 0))
+  (global $save (mut i32) (i32.const 0))
   (global $seeds (mut i32) (i32.const 0))
   (global $changed (mut i32) (i32.const 0))
   (global $lastIn (mut i32) (i32.const 0))
   (global $mark (mut i32) (i32.const 0))
   (global $markEnd (mut i32) (i32.const 0))
   (global $rec (mut i32) (i32.const 0))
+  (global $window (mut i32) (i32.const 0))
 
   ;; $hashList's vector constants. Mutable, so that V8 loads each where it is used (one
   ;; instruction): a v128.const is built in registers at every use (three instructions), inside
   ;; the loop too (docs/explorer.md, "Counting instructions").
-  (global $lane2Only (mut v128) (v128.const i32x4 0 -1 0 -1))
-  (global $lane1Mask (mut v128) (v128.const i32x4 -1 0 -1 0))
-  (global $c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0x85ebca6b 0xcc9e2d51 0x85ebca6b))
-  (global $rot1 (mut v128) (v128.const i32x4 0x8000 0x20000 0x8000 0x20000))
-  (global $c2 (mut v128) (v128.const i32x4 0x1b873593 0xc2b2ae35 0x1b873593 0xc2b2ae35))
-  (global $rot2 (mut v128) (v128.const i32x4 0x2000 0x800 0x2000 0x800))
-  (global $m5 (mut v128) (v128.const i32x4 5 9 5 9))
-  (global $n1 (mut v128) (v128.const i32x4 0xe6546b64 0x52dce729 0xe6546b64 0x52dce729))
-  (global $f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x7feb352d 0x85ebca6b 0x7feb352d))
-  (global $f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0x846ca68b 0xc2b2ae35 0x846ca68b))
+  (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $l1c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0xcc9e2d51 0xcc9e2d51 0xcc9e2d51))
+  (global $l1c2 (mut v128) (v128.const i32x4 0x1b873593 0x1b873593 0x1b873593 0x1b873593))
+  (global $l1m (mut v128) (v128.const i32x4 5 5 5 5))
+  (global $l1n (mut v128) (v128.const i32x4 0xe6546b64 0xe6546b64 0xe6546b64 0xe6546b64))
+  (global $l1f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x85ebca6b 0x85ebca6b 0x85ebca6b))
+  (global $l1f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35))
+  (global $l2c1 (mut v128) (v128.const i32x4 0x85ebca6b 0x85ebca6b 0x85ebca6b 0x85ebca6b))
+  (global $l2c2 (mut v128) (v128.const i32x4 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35))
+  (global $l2m (mut v128) (v128.const i32x4 9 9 9 9))
+  (global $l2n (mut v128) (v128.const i32x4 0x52dce729 0x52dce729 0x52dce729 0x52dce729))
+  (global $l2f1 (mut v128) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d))
+  (global $l2f2 (mut v128) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32)
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32)
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
     (global.set $diff (local.get $diff))
+    (global.set $save (local.get $save))
     (global.set $seeds (local.get $seeds))
     (global.set $changed (local.get $changed)))
 
-  (func (export "initQueue") (param $lastIn i32) (param $mark i32) (param $markBytes i32) (param $rec i32)
+  (func (export "initQueue") (param $lastIn i32) (param $mark i32) (param $markBytes i32) (param $rec i32) (param $window i32)
+    (global.set $window (local.get $window))
     (global.set $lastIn (local.get $lastIn))
     (global.set $mark (local.get $mark))
     (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
     (global.set $rec (local.get $rec)))
 
-  ;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
-  ;; from $q on, $stride bytes apart, as the four lanes [lane1(i, a), lane2(i, a), lane1(i, b),
-  ;; lane2(i, b)], zero where the value is zero. With $pairs, each entry is a pair (position i,
-  ;; value before) and the value after is parent[i] (`update`); else each entry is a position,
-  ;; and the values are parent[i] and child[i] (`step`). One call hashes a step's words: a call
-  ;; per word cost about a third of the step's instructions (docs/explorer.md, "Counting
-  ;; instructions"). Where lane 1 and lane 2 shift or rotate by different amounts, both shifts are
-  ;; computed and v128.bitselect takes lane 1's in lanes 0 and 2 (mask -1) and lane 2's in lanes 1
-  ;; and 3; a left rotation's left shift is a multiplication by a power of two.
-  (func $hashList (param $q i32) (param $count i32) (param $stride i32) (param $pairs i32) (result v128)
-    (local $end i32) (local $i i32) (local $a i32) (local $b i32) (local $v v128) (local $h v128) (local $acc v128)
+;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
+  ;; from $q on, $stride bytes apart, zero where the value is zero: returned as a v128 whose lanes
+  ;; 0 and 2 XOR to the lane-1 hashes' XOR (the high half) and lanes 1 and 3 to the lane-2
+  ;; hashes' (the low half). With bit 0 of $mode, each entry is a pair (position i, value
+  ;; before) and the value after is parent[i] (`update`); else each entry is a position, and the
+  ;; values are parent[i] and child[i] (`step`). With bit 1 as well the child buffer follows:
+  ;; `update` writes parent[i] into child[i]; `step` keeps child[i] at $save (the entry's index)
+  ;; and writes parent[i] into child[i] (see `step`'s $restore). One call hashes a step's words:
+  ;; a call per word cost about a third of the step's instructions (docs/explorer.md, "Counting
+  ;; instructions").
+  ;; Two entries at a time: the four values [a1, b1, a2, b2] in one v128, hashed by lane 1 in
+  ;; one vector and by lane 2 in another, so that every lane of a vector shifts and rotates by the
+  ;; same amount (a left shift by a constant, no select between two shifts); the seeds are
+  ;; [SEED1[i1], SEED1[i1], SEED1[i2], SEED1[i2]] and the same of SEED2. An odd last entry is
+  ;; paired with zero values, which contribute nothing.
+  (func $hashList (param $q i32) (param $count i32) (param $stride i32) (param $mode i32) (result v128)
+    (local $end i32) (local $i1 i32) (local $a1 i32) (local $b1 i32) (local $i2 i32) (local $a2 i32) (local $b2 i32)
+    (local $v v128) (local $sd v128) (local $h v128) (local $g v128) (local $z v128) (local $acc1 v128) (local $acc2 v128)
+    (local $pairs i32) (local $back i32) (local $saveAt i32) (local $x i32) (local $y i32)
+    (local.set $pairs (i32.and (local.get $mode) (i32.const 1)))
+    (local.set $back (i32.and (local.get $mode) (i32.const 2)))
+    ;; `step`'s $save entry j sits at the same offset from $save as entry j from $diff.
+    (local.set $saveAt (i32.sub (global.get $save) (local.get $q)))
     (local.set $end (i32.add (local.get $q) (i32.mul (local.get $count) (local.get $stride))))
     (block $done
       (loop $words
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        (local.set $i (i32.load (local.get $q)))
+        (local.set $i1 (i32.load (local.get $q)))
         (if (local.get $pairs)
           (then
-            (local.set $a (i32.load offset=4 (local.get $q)))
-            (local.set $b (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $a1 (i32.load offset=4 (local.get $q)))
+            (local.set $b1 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i1) (i32.const 2)))))
+            (if (local.get $back)
+              (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2))) (local.get $b1)))))
           (else
-            (local.set $a (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
-            (local.set $b (i32.load (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))))))
-          (local.set $v (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.splat (local.get $a)) (local.get $b)) (local.get $b)))
-          ;; k = (lane 1: v; lane 2: v ^ v >>> 16) * (0xcc9e2d51; 0x85ebca6b)
-          (local.set $h
-            (i32x4.mul
-              (v128.xor (local.get $v) (v128.and (i32x4.shr_u (local.get $v) (i32.const 16)) (global.get $lane2Only)))
-              (global.get $c1)))
-          ;; k = rotl(k, 15; 17)
-          (local.set $h
-            (v128.or
-              (i32x4.mul (local.get $h) (global.get $rot1))
-              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 17)) (i32x4.shr_u (local.get $h) (i32.const 15))
-                (global.get $lane1Mask))))
-          ;; h = seed ^ k * (0x1b873593; 0xc2b2ae35), the seeds [SEED1[i], SEED2[i]] twice
-          (local.set $h
-            (v128.xor
-              (i32x4.mul (local.get $h) (global.get $c2))
-              (v128.load64_splat (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3))))))
-          ;; h = rotl(h, 13; 11)
-          (local.set $h
-            (v128.or
-              (i32x4.mul (local.get $h) (global.get $rot2))
-              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 19)) (i32x4.shr_u (local.get $h) (i32.const 21))
-                (global.get $lane1Mask))))
-          ;; h = h * (5; 9) + (0xe6546b64; 0x52dce729)
-          (local.set $h
-            (i32x4.add
-              (i32x4.mul (local.get $h) (global.get $m5))
-              (global.get $n1)))
-          ;; the finalisers, fmix32 (lane 1) and lowbias32 (lane 2):
-          ;; h ^= h >>> 16; h *= (0x85ebca6b; 0x7feb352d); h ^= h >>> (13; 15); h *= (0xc2b2ae35; 0x846ca68b); h ^= h >>> 16
-          (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-          (local.set $h (i32x4.mul (local.get $h) (global.get $f1)))
-          (local.set $h
-            (v128.xor (local.get $h)
-              (v128.bitselect (i32x4.shr_u (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 15))
-                (global.get $lane1Mask))))
-          (local.set $h (i32x4.mul (local.get $h) (global.get $f2)))
-          (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-          ;; a zero value contributes nothing
-      (local.set $acc (v128.xor (local.get $acc) (v128.andnot (local.get $h) (i32x4.eq (local.get $v) (v128.const i32x4 0 0 0 0)))))
-      (local.set $q (i32.add (local.get $q) (local.get $stride)))
-      (br $words)))
-    (local.get $acc))
+            (local.set $a1 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i1) (i32.const 2)))))
+            (local.set $b1 (i32.load (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2)))))
+            (if (local.get $back)
+              (then
+                (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b1))
+                (i32.store (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2))) (local.get $a1))))))
+        (local.set $q (i32.add (local.get $q) (local.get $stride)))
+        (if (i32.lt_u (local.get $q) (local.get $end))
+          (then
+            (local.set $i2 (i32.load (local.get $q)))
+            (if (local.get $pairs)
+              (then
+                (local.set $a2 (i32.load offset=4 (local.get $q)))
+                (local.set $b2 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i2) (i32.const 2)))))
+                (if (local.get $back)
+                  (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2))) (local.get $b2)))))
+              (else
+                (local.set $a2 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i2) (i32.const 2)))))
+                (local.set $b2 (i32.load (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2)))))
+                (if (local.get $back)
+                  (then
+                    (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b2))
+                    (i32.store (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2))) (local.get $a2))))))
+            (local.set $q (i32.add (local.get $q) (local.get $stride)))
+          )
+          (else
+            (local.set $i2 (local.get $i1))
+            (local.set $a2 (i32.const 0))
+            (local.set $b2 (i32.const 0))))
+        (local.set $v
+          (i32x4.replace_lane 3
+            (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat (local.get $a1)) (local.get $b1)) (local.get $a2))
+            (local.get $b2)))
+        ;; [SEED1[i1], SEED2[i1], SEED1[i2], SEED2[i2]]
+        (local.set $sd
+          (v128.load64_lane 1 (i32.add (global.get $seeds) (i32.shl (local.get $i2) (i32.const 3)))
+            (v128.load64_zero (i32.add (global.get $seeds) (i32.shl (local.get $i1) (i32.const 3))))))
+        ;; zero values contribute nothing
+        (local.set $z (i32x4.eq (local.get $v) (global.get $zero)))
+        ;; lane 1: k = v * 0xcc9e2d51; k = rotl(k, 15); h = SEED1 ^ k * 0x1b873593; h = rotl(h, 13);
+        ;; h = h * 5 + 0xe6546b64; fmix32
+        (local.set $h (i32x4.mul (local.get $v) (global.get $l1c1)))
+        (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 15)) (i32x4.shr_u (local.get $h) (i32.const 17))))
+        (local.set $h
+          (v128.xor (i32x4.mul (local.get $h) (global.get $l1c2))
+            (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $sd) (local.get $sd))))
+        (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 19))))
+        (local.set $h (i32x4.add (i32x4.mul (local.get $h) (global.get $l1m)) (global.get $l1n)))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+        (local.set $h (i32x4.mul (local.get $h) (global.get $l1f1)))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 13))))
+        (local.set $h (i32x4.mul (local.get $h) (global.get $l1f2)))
+        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
+        (local.set $acc1 (v128.xor (local.get $acc1) (v128.andnot (local.get $h) (local.get $z))))
+        ;; lane 2: k = (v ^ v >>> 16) * 0x85ebca6b; k = rotl(k, 17); h = SEED2 ^ k * 0xc2b2ae35;
+        ;; h = rotl(h, 11); h = h * 9 + 0x52dce729; lowbias32
+        (local.set $g (i32x4.mul (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 16))) (global.get $l2c1)))
+        (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 17)) (i32x4.shr_u (local.get $g) (i32.const 15))))
+        (local.set $g
+          (v128.xor (i32x4.mul (local.get $g) (global.get $l2c2))
+            (i8x16.shuffle 4 5 6 7 4 5 6 7 12 13 14 15 12 13 14 15 (local.get $sd) (local.get $sd))))
+        (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 11)) (i32x4.shr_u (local.get $g) (i32.const 21))))
+        (local.set $g (i32x4.add (i32x4.mul (local.get $g) (global.get $l2m)) (global.get $l2n)))
+        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
+        (local.set $g (i32x4.mul (local.get $g) (global.get $l2f1)))
+        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 15))))
+        (local.set $g (i32x4.mul (local.get $g) (global.get $l2f2)))
+        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
+        (local.set $acc2 (v128.xor (local.get $acc2) (v128.andnot (local.get $g) (local.get $z))))
+        (br $words)))
+    ;; [XOR of acc1's lanes, XOR of acc2's lanes, 0, 0]
+    (local.set $x
+      (i32.xor
+        (i32.xor (i32x4.extract_lane 0 (local.get $acc1)) (i32x4.extract_lane 1 (local.get $acc1)))
+        (i32.xor (i32x4.extract_lane 2 (local.get $acc1)) (i32x4.extract_lane 3 (local.get $acc1)))))
+    (local.set $y
+      (i32.xor
+        (i32.xor (i32x4.extract_lane 0 (local.get $acc2)) (i32x4.extract_lane 1 (local.get $acc2)))
+        (i32.xor (i32x4.extract_lane 2 (local.get $acc2)) (i32x4.extract_lane 3 (local.get $acc2)))))
+    (i32x4.replace_lane 1 (i32x4.replace_lane 0 (global.get $zero) (local.get $x)) (local.get $y)))
 
   ;; The fingerprint of child[0, len) from the parent's (hi, lo): written at bytes 0 (high) and
   ;; 4 (low); the differing positions at $diff, in increasing order; returns how many.
-  (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (result i32)
+  ;; With $restore, the child's values at those positions go to $save and the child buffer
+  ;; takes the parent's there: it holds the parent again, ready for the next successor to be
+  ;; built on it (Model.stepOnto); `pushChild` with $redo puts the child back for its record.
+  (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
     (local $p i32) (local $c i32) (local $j i32) (local $end i32) (local $n i32) (local $m i32) (local $i i32)
     (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $acc v128)
     (local.set $p (global.get $parent))
@@ -206,7 +269,7 @@
         (br $tail)))
     ;; The differing words' hashes; lanes 0 and 2 are lane-1 hashes (the high half), 1 and 3
     ;; lane-2 hashes (the low half).
-    (local.set $acc (call $hashList (global.get $diff) (local.get $n) (i32.const 4) (i32.const 0)))
+    (local.set $acc (call $hashList (global.get $diff) (local.get $n) (i32.const 4) (i32.shl (local.get $restore) (i32.const 1))))
     (i32.store (i32.const 0)
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 4)
@@ -216,10 +279,14 @@
   ;; parent buffer's words: written at bytes 8 (high) and 12 (low). $changed holds k pairs
   ;; (position i, value before); the value now is parent[i]. (The queue decodes the next state
   ;; to expand into the parent buffer, and updates its fingerprint so.)
-  ;; With $marking, also marks each position in $mark (the queue's, see `pushChild`) and
-  ;; returns how many were not marked before (else 0).
-  (func (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $marking i32) (result i32)
+  ;; With bit 0 of $flags, also marks each position in $mark (the queue's, see `pushChild`) and
+  ;; returns how many were not marked before (else 0). With bit 1, the child buffer takes the
+  ;; parent's new values too (it holds the parent while successors are built on it: `step`'s
+  ;; $restore).
+  (func $update (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
     (local $q i32) (local $end i32) (local $i i32) (local $acc v128) (local $fresh i32) (local $mp i32)
+    (local $marking i32)
+    (local.set $marking (i32.and (local.get $flags) (i32.const 1)))
     (local.set $q (global.get $changed))
     (local.set $end (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))))
     (block $done
@@ -235,12 +302,67 @@
                 (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $pairs)))
-    (local.set $acc (call $hashList (global.get $changed) (local.get $k) (i32.const 8) (i32.const 1)))
+    (local.set $acc (call $hashList (global.get $changed) (local.get $k) (i32.const 8) (i32.or (i32.const 1) (i32.and (local.get $flags) (i32.const 2)))))
     (i32.store (i32.const 8)
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 12)
       (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
     (local.get $fresh))
+;; The search queue's decoding (queue.ts, PackedQueue.shift; the record's format is record.ts's,
+  ;; decoded as applyRecord does): the record at $window + $off applied onto the parent buffer
+  ;; (which holds the state it was encoded against), its (position, value before) pairs written
+  ;; at $changed, then `update` with them ((hi, lo) the fingerprint before, $flags its flags;
+  ;; its result written at byte 16). Returns the record's length in bytes. Gaps and values are
+  ;; varints of 7 bits a byte; as in applyRecord, a shift past bit 31 wraps (i32.shl takes its
+  ;; count mod 32, as JavaScript's << does), which a value's fifth byte never needs.
+  (func (export "shift") (param $off i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
+    (local $p i32) (local $k i32) (local $j i32) (local $q i32) (local $i i32) (local $b i32) (local $v i32)
+    (local $sh i32) (local $a i32)
+    (local.set $p (i32.add (global.get $window) (local.get $off)))
+    (local.set $k (i32.load16_u (local.get $p)))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (local.set $q (global.get $changed))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+        ;; the gap
+        (local.set $b (i32.load8_u (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $v (i32.and (local.get $b) (i32.const 0x7f)))
+        (local.set $sh (i32.const 7))
+        (block $gapDone
+          (loop $gapMore
+            (br_if $gapDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
+            (local.set $b (i32.load8_u (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
+            (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
+            (br $gapMore)))
+        (local.set $i (i32.add (local.get $i) (local.get $v)))
+        ;; the XOR of the word's values
+        (local.set $b (i32.load8_u (local.get $p)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $v (i32.and (local.get $b) (i32.const 0x7f)))
+        (local.set $sh (i32.const 7))
+        (block $xDone
+          (loop $xMore
+            (br_if $xDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
+            (local.set $b (i32.load8_u (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
+            (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
+            (br $xMore)))
+        (local.set $a (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $b (i32.load (local.get $a)))
+        (i32.store (local.get $q) (local.get $i))
+        (i32.store offset=4 (local.get $q) (local.get $b))
+        (i32.store (local.get $a) (i32.xor (local.get $b) (local.get $v)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $pairs)))
+    (i32.store (i32.const 16) (call $update (local.get $k) (local.get $hi) (local.get $lo) (local.get $flags)))
+    (i32.sub (local.get $p) (i32.add (global.get $window) (local.get $off))))
+
   ;; The search queue's record of a successor (queue.ts, PackedQueue.pushChild; the record's
   ;; format is record.ts's): the child buffer's words against $lastIn (the state queued last),
   ;; written at $rec; returns its length in bytes. With $full, over every word (a comparison
@@ -248,7 +370,9 @@
   ;; $mark (a byte a word: every word where $lastIn can differ from the child is marked) and
   ;; the step's own ($diff, $n of them), sixteen marks a test, clearing them. $lastIn takes the
   ;; child's words where they differed; then the step's words are marked (where $lastIn now
-  ;; differs from the parent). The same bytes as record.ts's encodeRecord.
+  ;; differs from the parent). The same bytes as record.ts's encodeRecord. With $redo, the child
+  ;; buffer holds the parent (`step` with $restore): the child's words are put back from $save
+  ;; first (as the step's words are marked), and the parent's again as they are marked at the end.
   (func $varint (param $o i32) (param $v i32) (result i32)
     (block $done
       (loop $more
@@ -260,10 +384,21 @@
     (i32.store8 (local.get $o) (local.get $v))
     (i32.add (local.get $o) (i32.const 1)))
 
-  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (result i32)
+  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (param $redo i32) (result i32)
     (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
     (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32) (local $g i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
+    (if (i32.and (local.get $redo) (local.get $full))
+      (then
+        (block $redone
+          (loop $redoing
+            (br_if $redone (i32.ge_u (local.get $j) (local.get $n)))
+            (i32.store
+              (i32.add (global.get $child) (i32.shl (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2)))
+              (i32.load (i32.add (global.get $save) (i32.shl (local.get $j) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $redoing)))
+        (local.set $j (i32.const 0))))
     (local.set $o (i32.add (global.get $rec) (i32.const 2)))
     (if (local.get $full)
       (then
@@ -324,9 +459,12 @@
         (block $marked
           (loop $marks
             (br_if $marked (i32.ge_u (local.get $j) (local.get $n)))
-            (i32.store8
-              (i32.add (global.get $mark) (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
-              (i32.const 1))
+            (local.set $i (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
+            (i32.store8 (i32.add (global.get $mark) (local.get $i)) (i32.const 1))
+            (if (local.get $redo)
+              (then
+                (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))
+                  (i32.load (i32.add (global.get $save) (i32.shl (local.get $j) (i32.const 2)))))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $marks)))
         (local.set $q (global.get $mark))
@@ -365,9 +503,13 @@
     (block $marked2
       (loop $marks2
         (br_if $marked2 (i32.ge_u (local.get $j) (local.get $n)))
-        (i32.store8
-          (i32.add (global.get $mark) (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
-          (i32.const 1))
+        (local.set $i (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
+        (i32.store8 (i32.add (global.get $mark) (local.get $i)) (i32.const 1))
+        ;; With $redo, the child buffer takes the parent's word back.
+        (if (local.get $redo)
+          (then
+            (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))
+              (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $marks2)))
     (i32.store16 (global.get $rec) (local.get $k))

@@ -35,7 +35,12 @@ describe('PackedQueue', () => {
     );
   });
 
-  for (const stepping of ['fingerprintStep', 'a FingerprintStepper with the kernel', 'a FingerprintStepper in JavaScript'] as const) {
+  for (const stepping of [
+    'fingerprintStep',
+    'a FingerprintStepper with the kernel',
+    'a FingerprintStepper in JavaScript',
+    'a FingerprintStepper with the kernel, the parent kept in its scratch',
+  ] as const) {
     it(`pushChild writes the bytes push writes, and shift keeps the fingerprint of the state read (${stepping})`, () => {
       // A BFS-like flow: shifts, then successors of the state shifted (a few words changed, or
       // many), mixed with plain pushes (roots, or a scheduler that does not know the parent).
@@ -49,7 +54,13 @@ describe('PackedQueue', () => {
               fc.array(
                 fc.oneof(
                   fc.constant('shift' as const),
-                  fc.record({ full: fc.boolean(), edits: fc.array(fc.tuple(fc.nat(w - 1), word), { maxLength: Math.min(w, 40) }) }),
+                  fc.record({
+                    full: fc.boolean(),
+                    edits: fc.array(fc.tuple(fc.nat(w - 1), word), { maxLength: Math.min(w, 40) }),
+                    // With the parent kept in scratch: a successor built elsewhere (copied in), or one stepped and not queued (known already).
+                    elsewhere: fc.boolean(),
+                    known: fc.boolean(),
+                  }),
                 ),
                 { maxLength: 120 },
               ),
@@ -58,6 +69,8 @@ describe('PackedQueue', () => {
           ([w, roots, ops]) => {
             // With a stepper, the queue decodes into the stepper's parent buffer and updates its fingerprint with it.
             const stepper = stepping === 'fingerprintStep' ? null : new FingerprintStepper(w, stepping.includes('kernel'));
+            const onto = stepping.includes('scratch');
+            if (onto) stepper!.keepParentInScratch();
             const q = new PackedQueue(w, stepper);
             const ref = new PackedQueue(w);
             const fifo: Int32Array[] = [];
@@ -77,6 +90,8 @@ describe('PackedQueue', () => {
                 if (stepper !== null) {
                   expect(parent).toBe(stepper.base);
                   stepper.setParent(parent, q.fp);
+                  // The queue's decoding wrote the parent into scratch too.
+                  if (onto) expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
                 }
                 const expected = fifo.shift()!;
                 expect(Array.from(parent)).toEqual(Array.from(expected));
@@ -90,7 +105,17 @@ describe('PackedQueue', () => {
               if (parent && !op.full) {
                 let n: number;
                 if (stepper === null) n = fingerprintStep(parent, q.fp, child, w, fp, diff);
-                else {
+                else if (onto) {
+                  // The successor built on the parent in scratch (Model.stepOnto), or elsewhere.
+                  if (op.elsewhere) n = stepper.stepOnto(child);
+                  else {
+                    for (const [i, v] of op.edits) stepper.scratch[i] = v;
+                    n = stepper.stepOnto(stepper.scratch);
+                  }
+                  expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+                  fp.set(stepper.fp);
+                  diff.set(stepper.diff);
+                } else {
                   stepper.scratch.set(child);
                   n = stepper.step(stepper.scratch);
                   fp.set(stepper.fp);
@@ -101,7 +126,13 @@ describe('PackedQueue', () => {
                 const expectDiff = [...child.keys()].filter((i) => child[i] !== parent![i]);
                 expect(Array.from(diff.subarray(0, n))).toEqual(expectDiff);
                 // With the kernel, the successor in its buffers: the kernel encodes the record.
+                if (onto && op.known) continue;
                 q.pushChild(stepper === null ? child : stepper.scratch, stepper === null ? diff : stepper.diff, n);
+                if (onto) {
+                  // The successor is the state queued last; scratch holds the parent again.
+                  expect(Array.from(stepper!.lastIn)).toEqual(Array.from(child));
+                  expect(Array.from(stepper!.scratch)).toEqual(Array.from(parent));
+                }
               } else q.push(child);
               ref.push(child);
               fifo.push(child);
@@ -138,10 +169,15 @@ describe('PackedQueue', () => {
     });
   }
 
-  it('crosses chunks, releases what was read, and holds a few bytes for similar states', () => {
+  // With the kernel, the queue decodes in it, from a window of 64 KiB (two records of 3,000 random
+  // words) copied from the chunk being read: refilled as records are read, across chunks, and
+  // while the chunk being read is being written.
+  for (const decoding of ['in JavaScript', 'in the kernel'] as const) {
+  const queue = (w: number): PackedQueue => (decoding === 'in JavaScript' ? new PackedQueue(w) : new PackedQueue(w, new FingerprintStepper(w)));
+  it(`crosses chunks, releases what was read, and holds a few bytes for similar states (decoding ${decoding})`, () => {
     // Wide random states fill a 1 MiB chunk in a few dozen records.
     const W = 3000;
-    const q = new PackedQueue(W);
+    const q = queue(W);
     let seed = 7;
     const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);
     const made: Int32Array[] = [];
@@ -162,7 +198,7 @@ describe('PackedQueue', () => {
 
     // A queue that stays short holds a chunk or two however much passes through it: 1,000
     // random states (about 17 MB encoded) with at most 20 waiting.
-    const flow = new PackedQueue(W);
+    const flow = queue(W);
     const waiting: Int32Array[] = [];
     for (let n = 0; n < 1000; n++) {
       const s = new Int32Array(W);
@@ -174,7 +210,7 @@ describe('PackedQueue', () => {
     expect(flow.peakBytes).toBeLessThanOrEqual(2 * 2 ** 20);
 
     // 100,000 states differing from the one before in one small word take one chunk.
-    const small = new PackedQueue(200);
+    const small = queue(200);
     const s = new Int32Array(200);
     for (let n = 0; n < 100_000; n++) {
       s[n % 200] = n & 63;
@@ -188,17 +224,19 @@ describe('PackedQueue', () => {
       if (n % 997 === 0 || n === 99_999) expect(Array.from(got)).toEqual(Array.from(t));
     }
   });
+  }
 
   it('refuses states wider than a record can say', () => {
     expect(() => new PackedQueue(0x10000)).toThrow(RangeError);
     expect(() => new PackedQueue(0xffff)).not.toThrow();
   });
 
-  it('decodes gaps and words of every varint length', () => {
+  for (const decoding of ['in JavaScript', 'in the kernel'] as const) {
+  it(`decodes gaps and words of every varint length (decoding ${decoding})`, () => {
     // Differing words far apart (gaps of 1 to 4 varint bytes would need 2^21 words; 2 and 3
     // bytes are reached here) and words of 1 to 5 bytes.
     const W = 20_000;
-    const q = new PackedQueue(W);
+    const q = decoding === 'in JavaScript' ? new PackedQueue(W) : new PackedQueue(W, new FingerprintStepper(W));
     const states: Int32Array[] = [];
     const values = [1, 0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000, 0x0fffffff, 0x10000000, -1, -(2 ** 31), 2 ** 31 - 1];
     for (let n = 0; n < values.length; n++) {
@@ -211,6 +249,7 @@ describe('PackedQueue', () => {
     }
     for (const s of states) expect(q.shift()).toEqual(s);
   });
+  }
 });
 
 describe('level-store records (parallel explorer)', () => {

@@ -6,16 +6,17 @@
  * its record, always-invariant flags and table slot are stored before the index is
  * published, so any thread that reads the index can rely on them. A thread writes records
  * straight into the level's shared bytes, in blocks of BYTE_BLOCK bytes it claims one at a
- * time, each record encoded against the level's base state (level-store.ts).
+ * time, each record taken against the level's base state or the state the thread wrote just
+ * before into the block (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
 import { FingerprintStepper } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
-import { claimBlock, FP_BYTES, int32View, readFingerprintHalf, uint8View, writeFingerprint } from './level-store.js';
-import { applyRecord, maxRecordBytes, recordWords } from '../record.js';
-import { differingPositions, encodeAt, unionPositions } from './step-record.js';
+import { claimBlock, decodeEntry, ENTRY_HEAD, int32View, KEY_EVERY, readFingerprintHalf, readLink, uint8View, writeFingerprint, writeLink } from './level-store.js';
+import { applyRecord, encodeRecord, maxRecordBytes, recordWords } from '../record.js';
+import { encodeMarked } from './step-record.js';
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
@@ -34,26 +35,34 @@ export class Expander<S, E> {
   private readonly known: (S | null)[] = [];
   private readonly inv: InvariantSets<S, E>;
   /**
-   * A successor's fingerprint from `current`'s (`fp`) and the words where the two differ
-   * (`diff`); the model builds successors in its `scratch` (fingerprint.ts).
+   * A successor's fingerprint (`fp`) from `current`'s; the model builds successors in its
+   * `scratch` (fingerprint.ts).
    */
   private readonly stepper: FingerprintStepper;
   private readonly fp: Uint32Array;
-  private readonly diff: Int32Array;
   /** The fingerprint of `current`. */
   private readonly currentFp = new Uint32Array(2);
-  /** The words where `current` differs from the frontier's base (applyRecord's `changed`: position, value before), and how many. */
-  private readonly changed: Int32Array;
-  private changedN = 0;
-  /** The positions where the new level's base differs from the frontier's (set with each level; often none). */
-  private readonly levelPos: Int32Array;
-  private levelN = 0;
+  /** The frontier entry whose state `current` holds (-1: none; see decode). */
+  private currentAt = -1;
+  /** Scratch for decodeEntry. */
+  private readonly chain: number[] = [];
   /**
-   * With levelN > 0: the union of those and the positions `current`'s record changes, once a
-   * successor of it needed it (`unionN` >= 0; -1: not yet).
+   * The state of the last entry this thread wrote into its block (`lastAt`, -1 when the block
+   * has none yet), which the next is taken against, and the entries since the last key entry.
    */
-  private readonly union: Int32Array;
-  private unionN = -1;
+  private readonly lastW: Int32Array;
+  private lastAt = -1;
+  private sinceKey = 0;
+  /**
+   * The words where `lastW` may differ from `current` are marked (a byte a word; mark32 reads
+   * four at a time), unless `allMarks`: anywhere (after a chain was decoded).
+   */
+  private readonly mark: Uint8Array;
+  private readonly mark32: Uint32Array;
+  private allMarks = true;
+  /** applyRecord's `changed`: the words a link changed in `current` (position, value before). */
+  private readonly changed: Int32Array;
+  private readonly diff: Int32Array;
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -95,13 +104,14 @@ export class Expander<S, E> {
     this.stepper = new FingerprintStepper(model.stateWords);
     this.scratch = this.stepper.scratch;
     this.fp = this.stepper.fp;
-    this.diff = this.stepper.diff;
     // The stepper's parent buffer: setParent then copies nothing.
     this.current = this.stepper.base;
+    this.lastW = new Int32Array(model.stateWords);
+    this.mark32 = new Uint32Array((model.stateWords + 3) >> 2);
+    this.mark = new Uint8Array(this.mark32.buffer);
     this.changed = new Int32Array(2 * model.stateWords);
-    this.levelPos = new Int32Array(model.stateWords);
-    this.union = new Int32Array(model.stateWords);
-    this.maxRecord = FP_BYTES + maxRecordBytes(model.stateWords);
+    this.diff = this.stepper.diff;
+    this.maxRecord = ENTRY_HEAD + maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
   }
 
@@ -124,9 +134,9 @@ export class Expander<S, E> {
     this.backFlags = int32View(buffers.flags);
     this.backSlot = int32View(buffers.slot);
     this.plan = plan;
-    this.levelN = differingPositions(this.backBase, this.frontBase, this.W, this.levelPos);
-    this.current.set(this.frontBase);
-    this.changedN = 0;
+    this.currentAt = -1;
+    this.lastAt = -1;
+    this.allMarks = true;
   }
 
   /**
@@ -171,12 +181,7 @@ export class Expander<S, E> {
     for (let j = 0; j < n; j++) {
       if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       const fpAt = this.frontPos[claim.start + j];
-      // `current` holds the frontier's base but where the last state's record changed it: undo that, then apply this one.
-      this.restoreBase();
-      const at = fpAt + FP_BYTES;
-      this.changedN = recordWords(this.bytes, at);
-      applyRecord(this.bytes, at, this.current, this.changed);
-      this.unionN = -1;
+      this.decode(fpAt);
       // Its fingerprint as stored with it, not computed again.
       this.currentFp[0] = readFingerprintHalf(this.bytes, fpAt, 0);
       this.currentFp[1] = readFingerprintHalf(this.bytes, fpAt, 1);
@@ -201,11 +206,24 @@ export class Expander<S, E> {
     return { start: claim.start, deg, fin, codes: codes.toArray(), bad: bad.toArray() };
   }
 
-  /** Makes `current` the frontier's base again (it is that base but at the words the last record changed). */
-  private restoreBase(): void {
-    const { changed, current } = this;
-    for (let j = 0; j < this.changedN; j++) current[changed[2 * j]] = changed[2 * j + 1];
-    this.changedN = 0;
+  /**
+   * Makes `current` the state of the frontier entry at `at`: by its one record when it links to
+   * the entry decoded last (the frontier's order mostly follows a block's), else through its
+   * chain from the key entry.
+   */
+  private decode(at: number): void {
+    const { bytes, mark, changed } = this;
+    const back = readLink(bytes, at);
+    if (back !== 0 && at - back === this.currentAt) {
+      applyRecord(bytes, at + ENTRY_HEAD, this.current, changed);
+      // `lastW` may now differ from `current` at these words too.
+      const k = recordWords(bytes, at + ENTRY_HEAD);
+      for (let j = 0; j < k; j++) mark[changed[2 * j]] = 1;
+    } else {
+      decodeEntry(bytes, at, this.frontBase, this.current, this.chain);
+      this.allMarks = true;
+    }
+    this.currentAt = at;
   }
 
   /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */
@@ -242,18 +260,35 @@ export class Expander<S, E> {
     try {
       const fpAt = this.blockAt;
       writeFingerprint(this.bytes, fpAt, this.fp[0], this.fp[1]);
-      const at = fpAt + FP_BYTES;
-      // The successor differs from the new base only where `current`'s record, the level's
-      // change of base or the step changed a word (see step-record.ts).
+      // A key entry (against the level's base) first in a block and every KEY_EVERY entries,
+      // else a link to the entry written just before (see level-store.ts).
+      const { W, lastW, mark, diff } = this;
       let len: number;
-      if (this.levelN === 0) {
-        len = encodeAt(this.changed, 2, this.changedN, this.diff, nd, w, this.backBase, this.bytes, at);
+      if (this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1 || this.allMarks) {
+        if (this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1) {
+          writeLink(this.bytes, fpAt, 0);
+          len = encodeRecord(w, this.backBase, W, this.bytes, fpAt + ENTRY_HEAD);
+          this.sinceKey = 0;
+        } else {
+          writeLink(this.bytes, fpAt, fpAt - this.lastAt);
+          len = encodeRecord(w, lastW, W, this.bytes, fpAt + ENTRY_HEAD);
+          this.sinceKey++;
+        }
+        lastW.set(w.length === W ? w : w.subarray(0, W));
+        this.mark32.fill(0);
+        this.allMarks = false;
       } else {
-        if (this.unionN < 0) this.unionN = unionPositions(this.changed, 2, this.changedN, this.levelPos, this.levelN, this.union);
-        len = encodeAt(this.union, 1, this.unionN, this.diff, nd, w, this.backBase, this.bytes, at);
+        // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
+        for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+        writeLink(this.bytes, fpAt, fpAt - this.lastAt);
+        len = encodeMarked(w, lastW, this.mark32, this.bytes, fpAt + ENTRY_HEAD);
+        this.sinceKey++;
       }
-      this.blockAt = at + len;
-      this.written += FP_BYTES + len;
+      // `lastW` is `w` now, which differs from `current` where the step changed a word.
+      for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+      this.lastAt = fpAt;
+      this.blockAt = fpAt + ENTRY_HEAD + len;
+      this.written += ENTRY_HEAD + len;
       this.backOffset[k] = fpAt;
       this.backFlags[k] = this.inv.checkAlways(next);
       this.backSlot[k] = slot;
@@ -273,6 +308,7 @@ export class Expander<S, E> {
     if (at < 0) return false;
     this.blockAt = at;
     this.blockEnd = at + BYTE_BLOCK;
+    this.lastAt = -1;
     return true;
   }
 

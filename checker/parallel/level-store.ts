@@ -1,8 +1,22 @@
 import { BYTE_BLOCK, CTL, type SharedInt32 } from './protocol.js';
 import { growableShared, type GrowableShared } from './growable.js';
+import { applyRecord } from '../record.js';
 
 /** Bytes before each record: the state's 64-bit fingerprint, high half then low, each little-endian. */
 export const FP_BYTES = 8;
+/**
+ * An entry of the arena: the fingerprint, then its link (uint16, little-endian: 0 for a record
+ * taken against the level's base, else the distance in bytes back to the entry of the same
+ * block whose state the record is taken against), then the record (../record.ts).
+ */
+export const ENTRY_HEAD = FP_BYTES + 2;
+/**
+ * A thread takes a record against the level's base (a *key* entry) for the first state it
+ * writes into a block and then every this many; the others against the state it wrote just
+ * before (a *link*, about 15–20 bytes instead of 100 on `full`). A chain is decoded from its
+ * key entry (decodeEntry), or by applying one link to the state decoded just before.
+ */
+export const KEY_EVERY = 16;
 
 /** The most bytes the arena holds: record offsets are int32. */
 const MAX_ARENA_BYTES = 2 ** 31;
@@ -14,8 +28,9 @@ const BLOCK_SHIFT = Math.log2(BYTE_BLOCK);
  * The two levels the parallel search works on, in shared memory: the frontier being expanded
  * and the states first seen in it (the next frontier).
  *
- * Records (../record.ts, each encoded against its level's base state and decodable on its
- * own, each preceded by the state's fingerprint, FP_BYTES) of both levels sit in one arena of
+ * Entries (ENTRY_HEAD: the state's fingerprint, a link, and a record, ../record.ts, taken
+ * against its level's base state or against the entry before it in its block) of both
+ * levels sit in one arena of
  * BYTE_BLOCK-byte blocks, `bytes`. A thread claims a block at a time for the new states'
  * records and fills it on its own: first from the free list (`free[CTL.FREE_NEXT ..
  * CTL.FREE_END)`), else a fresh block at the arena's end (`CTL.BYTES`). While a level is
@@ -196,6 +211,34 @@ export function writeFingerprint(out: Uint8Array, at: number, hi: number, lo: nu
   out[at + 5] = lo >>> 8;
   out[at + 6] = lo >>> 16;
   out[at + 7] = lo >>> 24;
+}
+
+/** The link of the entry at buf[at] (see ENTRY_HEAD). */
+export function readLink(buf: Uint8Array, at: number): number {
+  return buf[at + FP_BYTES] | (buf[at + FP_BYTES + 1] << 8);
+}
+
+/** Writes the link of the entry at buf[at] (a distance below 2^16, or 0). */
+export function writeLink(buf: Uint8Array, at: number, back: number): void {
+  buf[at + FP_BYTES] = back;
+  buf[at + FP_BYTES + 1] = back >>> 8;
+}
+
+/**
+ * Decodes the state of the entry at buf[at] into `out` (its first words): from `base`, the
+ * base of the level the entry belongs to, through the records of its chain from the key entry
+ * on. `chain` is scratch (grown as needed; a chain has at most KEY_EVERY entries).
+ */
+export function decodeEntry(buf: Uint8Array, at: number, base: Int32Array, out: Int32Array, chain: number[]): void {
+  chain.length = 0;
+  for (let e = at; ; ) {
+    chain.push(e);
+    const back = readLink(buf, e);
+    if (back === 0) break;
+    e -= back;
+  }
+  out.set(base);
+  for (let j = chain.length - 1; j >= 0; j--) applyRecord(buf, chain[j] + ENTRY_HEAD, out);
 }
 
 /** Reads the half (0: high, 1: low) of the fingerprint at buf[at] (writeFingerprint). */

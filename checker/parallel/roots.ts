@@ -1,14 +1,14 @@
 /**
  * The initial states, numbered, stored and checked through the explorer core as `explore` does: the
  * coordinator inserts them into the shared table (as final ids) and the first frontier
- * (fingerprints and records against the store's base, the all-zero state, from the arena's
+ * (key entries, level-store.ts: fingerprints and records against the store's base, the all-zero state, from the arena's
  * first byte, by position in `nextPos`; the caller makes them the frontier with `adopt`).
  * Returns the bytes written.
  */
 import { eachInitialState } from '../core.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
-import { FP_BYTES, writeFingerprint, type LevelStore } from './level-store.js';
+import { ENTRY_HEAD, writeFingerprint, writeLink, type LevelStore } from './level-store.js';
 import { encodeRecord, maxRecordBytes } from '../record.js';
 import type { Replay } from './replay.js';
 import { SEGMENT_FULL, type SharedTable } from './shared-table.js';
@@ -41,10 +41,12 @@ export function insertRoots<S, E>(
     },
     (s, w, k, hi, lo) => {
       const id = core.newState(-1, -1, inv.checkAlways(s), 0);
-      store.reserveBytes(at + FP_BYTES + maxRecordBytes(W));
+      store.reserveBytes(at + ENTRY_HEAD + maxRecordBytes(W));
       writeFingerprint(store.bytes, at, hi, lo);
+      // Key entries only (level-store.ts): they need not stay within a block.
+      writeLink(store.bytes, at, 0);
       store.nextPos[id] = at;
-      at += FP_BYTES + encodeRecord(w, store.backBase, W, store.bytes, at + FP_BYTES);
+      at += ENTRY_HEAD + encodeRecord(w, store.backBase, W, store.bytes, at + ENTRY_HEAD);
       table.publish(table.claimed, id + 1);
       core.root(id, k);
     },

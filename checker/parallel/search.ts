@@ -12,8 +12,8 @@ import { countsOnline, type StateGraph } from '../core.js';
 import type { Model } from '../model.js';
 import type { ResolvedOptions } from '../options.js';
 import { Expander } from './expand.js';
-import { FP_BYTES, LevelStore } from './level-store.js';
-import { applyRecord, maxRecordBytes } from '../record.js';
+import { decodeEntry, ENTRY_HEAD, LevelStore } from './level-store.js';
+import { maxRecordBytes } from '../record.js';
 import { WorkerPool } from './pool.js';
 import {
   BYTE_BLOCK,
@@ -44,15 +44,6 @@ const MAX_GUESSED_RATIO = 4;
  */
 const SPAWN_FRONTIER = 1024;
 
-/**
- * A level takes a new base for its records (a state of its frontier) only every this many
- * levels, and otherwise keeps its frontier's: a state then differs from its level's base only
- * where its parent's record and its step say (no level-wide list of changed words to merge,
- * see step-record.ts). On `full --messages 4 --pops 4 --batch 1` the records of the whole run
- * take 159.8 MB with a new base every 3 levels, 159.5 MB with one every level (326 MB with
- * never a new one).
- */
-const REBASE_EVERY = 3;
 
 export interface LevelInfo {
   /** Depth of the frontier states. */
@@ -141,7 +132,7 @@ export class ParallelSearch<S, E> {
     this.replay = replay;
     const store = new LevelStore(this.W, 1, BYTE_BLOCK);
     this.store = store;
-    this.recordBytes = FP_BYTES + maxRecordBytes(this.W);
+    this.recordBytes = ENTRY_HEAD + maxRecordBytes(this.W);
     this.peakBytes = 0;
     const ctl = this.ctl;
     for (const w of [CTL.BYTES, CTL.FREE_NEXT, CTL.FREE_END]) Atomics.store(ctl, w, 0);
@@ -199,7 +190,7 @@ export class ParallelSearch<S, E> {
     // frontier's blocks freed during the level come on top).
     const guess = Math.ceil(capacity * this.recordBytes * 1.5) + 2 * this.threads * BYTE_BLOCK;
     this.store.reserveBytes(Atomics.load(this.ctl, CTL.BYTES) + Math.max(0, guess - this.store.freeBytes(this.ctl)));
-    this.baseFromFrontier(depth, size);
+    this.baseFromFrontier(size);
     await this.ensureTableShared(capacity + this.threads);
     this.notePeak();
     Atomics.store(this.ctl, CTL.NEXT, 0);
@@ -386,14 +377,15 @@ export class ParallelSearch<S, E> {
   }
 
   /**
-   * The state the next level's records are encoded against: every REBASE_EVERY levels the
-   * frontier's middle state (its states' siblings and cousins, close to most of the next
-   * level), else the frontier's own base (see REBASE_EVERY).
+   * The state the next level's key entries (level-store.ts) are taken against: the frontier's
+   * middle state (its states' siblings and cousins, close to most of the next level). Against
+   * a state of the level before, a key record of `full --messages 4 --pops 4 --batch 1` takes
+   * about 100 bytes, against the all-zero state 243.
    */
-  private baseFromFrontier(depth: number, size: number): void {
+  private baseFromFrontier(size: number): void {
     const store = this.store;
-    store.backBase.set(store.frontBase);
-    if (size > 0 && depth % REBASE_EVERY === 0) applyRecord(store.bytes, store.frontPos[size >> 1] + FP_BYTES, store.backBase);
+    if (size > 0) decodeEntry(store.bytes, store.frontPos[size >> 1], store.frontBase, store.backBase, []);
+    else store.backBase.set(store.frontBase);
   }
 
   private buffers(): SharedBuffers {

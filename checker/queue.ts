@@ -15,7 +15,7 @@
  * step's own. The records are the same bytes as a comparison of every word gives.
  */
 import { fingerprint64, FingerprintStepper } from './fingerprint.js';
-import { applyRecord, closeRecord, encodeRecord, maxRecordBytes, recordWords, writePair } from './record.js';
+import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } from './record.js';
 
 const CHUNK_BYTES = 1 << 20;
 
@@ -120,7 +120,7 @@ export class PackedQueue {
         mark.fill(0);
       } else {
         for (let j = 0; j < n; j++) mark[diff[j]] = 1;
-        this.wo += this.encodeMarked(src);
+        this.wo += encodeMarked(src, lastIn, this.mark32, this.chunks[this.wc]!, this.wo);
       }
       // lastIn now differs from lastOut exactly at diff.
       for (let j = 0; j < n; j++) mark[diff[j]] = 1;
@@ -130,35 +130,6 @@ export class PackedQueue {
     this.appended++;
   }
 
-  /**
-   * encodeRecord over the marked positions only (in increasing order, read four marks at a
-   * time), updating lastIn there and clearing the marks.
-   */
-  private encodeMarked(src: Int32Array): number {
-    const out = this.chunks[this.wc]!;
-    const { mark32, lastIn } = this;
-    const at = this.wo;
-    let o = at + 2;
-    let k = 0;
-    let prev = 0;
-    for (let q = 0; q < mark32.length; q++) {
-      const m = mark32[q];
-      if (m === 0) continue;
-      mark32[q] = 0;
-      for (let b = 0; b < 4; b++) {
-        if (((m >>> (8 * b)) & 0xff) === 0) continue;
-        const i = 4 * q + b;
-        const v = src[i];
-        const x = v ^ lastIn[i];
-        if (x === 0) continue;
-        lastIn[i] = v;
-        o = writePair(out, o, i - prev, x);
-        prev = i;
-        k++;
-      }
-    }
-    return closeRecord(out, at, k, o);
-  }
 
   /**
    * Takes the next state: its words, in a buffer owned by the queue that the next `shift`

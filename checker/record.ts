@@ -98,3 +98,39 @@ export function applyRecord(buf: Uint8Array, at: number, out: Int32Array, change
   }
   return o;
 }
+
+/*
+ * Records over marked words: a successor `src` can differ from the state `last` encoded before
+ * it only where `last` differed from the state being expanded (the step that made `last`, and
+ * the words the records read since changed) and where the step to `src` changed a word. The
+ * one-thread queue (queue.ts, without the kernel) and the parallel level stores' link entries
+ * (parallel/level-store.ts) mark those words and take the record over them only, in increasing
+ * order: exactly encodeRecord(src, last)'s bytes (test/checker/parallel-step-record.test.ts).
+ */
+/**
+ * Writes the record of `src` against `last` at out[at], given that they differ only at words
+ * marked in `mark32` (a byte a word, read four at a time, words beyond `src`'s unmarked);
+ * clears the marks and makes `last` equal to `src` there. Returns the record's length.
+ */
+export function encodeMarked(src: Int32Array, last: Int32Array, mark32: Uint32Array, out: Uint8Array, at: number): number {
+  let o = at + 2;
+  let k = 0;
+  let prev = 0;
+  for (let q = 0; q < mark32.length; q++) {
+    const m = mark32[q];
+    if (m === 0) continue;
+    mark32[q] = 0;
+    for (let b = 0; b < 4; b++) {
+      if (((m >>> (8 * b)) & 0xff) === 0) continue;
+      const i = 4 * q + b;
+      const v = src[i];
+      const x = v ^ last[i];
+      if (x === 0) continue;
+      last[i] = v;
+      o = writePair(out, o, i - prev, x);
+      prev = i;
+      k++;
+    }
+  }
+  return closeRecord(out, at, k, o);
+}

@@ -15,8 +15,7 @@ import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
 import { claimBlock, decodeEntry, ENTRY_HEAD, int32View, KEY_EVERY, readFingerprintHalf, readLink, uint8View, writeFingerprint, writeLink } from './level-store.js';
-import { applyRecord, encodeRecord, maxRecordBytes, recordWords } from '../record.js';
-import { encodeMarked } from './step-record.js';
+import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } from '../record.js';
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEntry, ENTRY_HEAD, readLink, writeFingerprint, writeLink } from '../../checker/parallel/level-store.js';
-import { encodeMarked } from '../../checker/parallel/step-record.js';
+import { encodeMarked } from '../../checker/record.js';
 import { encodeRecord, maxRecordBytes } from '../../checker/record.js';
 
 /** A word: mostly small (as the models' are), sometimes any int32. */

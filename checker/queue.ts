@@ -56,6 +56,10 @@ export class PackedQueue {
   private readonly inKernel: boolean;
   /** With the kernel: the size of its window on the records read (`applyInKernel`). */
   private readonly windowBytes: number;
+  /** The part of chunk `winChunk` copied into the kernel's window: [winStart, winEnd). */
+  private winChunk = -1;
+  private winStart = 0;
+  private winEnd = 0;
   /** Updates `fp` at the words a record changed (`FingerprintStepper.update`). */
   private readonly stepper: FingerprintStepper;
 
@@ -130,7 +134,6 @@ export class PackedQueue {
     this.appended++;
   }
 
-
   /**
    * Takes the next state: its words, in a buffer owned by the queue that the next `shift`
    * overwrites. Never write to it.
@@ -169,11 +172,6 @@ export class PackedQueue {
     this.nc += stepper.shiftedFresh;
     return ro + len;
   }
-
-  /** The part of chunk `winChunk` copied into the kernel's window: [winStart, winEnd). */
-  private winChunk = -1;
-  private winStart = 0;
-  private winEnd = 0;
 
   /**
    * applyRecord onto lastOut; its fingerprint follows each word the record changed, and

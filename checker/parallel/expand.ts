@@ -263,16 +263,12 @@ export class Expander<S, E> {
       // else a link to the entry written just before (see level-store.ts).
       const { W, lastW, mark, diff } = this;
       let len: number;
-      if (this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1 || this.allMarks) {
-        if (this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1) {
-          writeLink(this.bytes, fpAt, 0);
-          len = encodeRecord(w, this.backBase, W, this.bytes, fpAt + ENTRY_HEAD);
-          this.sinceKey = 0;
-        } else {
-          writeLink(this.bytes, fpAt, fpAt - this.lastAt);
-          len = encodeRecord(w, lastW, W, this.bytes, fpAt + ENTRY_HEAD);
-          this.sinceKey++;
-        }
+      const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
+      if (key || this.allMarks) {
+        // A key entry, or a link whose words to compare are not known: over every word.
+        writeLink(this.bytes, fpAt, key ? 0 : fpAt - this.lastAt);
+        len = encodeRecord(w, key ? this.backBase : lastW, W, this.bytes, fpAt + ENTRY_HEAD);
+        this.sinceKey = key ? 0 : this.sinceKey + 1;
         lastW.set(w.length === W ? w : w.subarray(0, W));
         this.mark32.fill(0);
         this.allMarks = false;

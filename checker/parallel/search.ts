@@ -44,7 +44,6 @@ const MAX_GUESSED_RATIO = 4;
  */
 const SPAWN_FRONTIER = 1024;
 
-
 export interface LevelInfo {
   /** Depth of the frontier states. */
   readonly depth: number;

@@ -3,13 +3,13 @@
 ;; lane1, lane2 and fingerprintStep).
 ;;
 ;; `step` does `fingerprintStep`'s job on two states held in this module's memory: it compares
-;; the parent's and the child's words eight at a time (SIMD), writes the positions where they
-;; differ, in increasing order, and XORs out the parent's and in the child's 64-bit hash of each
-;; such word into the parent's fingerprint. The four 32-bit hashes of a differing word (lanes 1
-;; and 2 of the parent's value, lanes 1 and 2 of the child's) are computed side by side in one
-;; v128, each exactly as fingerprint.ts computes its lane: the same seeds (copied in from there),
-;; the same constants, shifts and rotations. fingerprint.ts looks the values 0-15 up in a table of
-;; those same lanes; here every value is hashed (a zero word contributes nothing, as there).
+;; the parent's and the child's words sixteen, then eight at a time (SIMD), writes the positions
+;; where they differ, in increasing order, and XORs out the parent's and in the child's 64-bit
+;; hash of each such word into the parent's fingerprint (`$hashList`: the values of two words at
+;; a time side by side in one v128, hashed by lane 1 in one vector and by lane 2 in another), each
+;; exactly as fingerprint.ts computes its lane: the same seeds (copied in from there), the same
+;; constants, shifts and rotations. fingerprint.ts looks the values 0-15 up in a table of those
+;; same lanes; here every value is hashed (a zero word contributes nothing, as there).
 ;; Reading a word here is one load: no map, bounds or detach check per element as for a typed
 ;; array in V8 (docs/explorer.md, "Counting instructions").
 ;;
@@ -75,7 +75,7 @@
     (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
     (global.set $rec (local.get $rec)))
 
-;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
+  ;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
   ;; from $q on, $stride bytes apart, zero where the value is zero: returned as a v128 whose lanes
   ;; 0 and 2 XOR to the lane-1 hashes' XOR (the high half) and lanes 1 and 3 to the lane-2
   ;; hashes' (the low half). With bit 0 of $mode, each entry is a pair (position i, value
@@ -308,7 +308,8 @@
     (i32.store (i32.const 12)
       (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
     (local.get $fresh))
-;; The search queue's decoding (queue.ts, PackedQueue.shift; the record's format is record.ts's,
+
+  ;; The search queue's decoding (queue.ts, PackedQueue.shift; the record's format is record.ts's,
   ;; decoded as applyRecord does): the record at $window + $off applied onto the parent buffer
   ;; (which holds the state it was encoded against), its (position, value before) pairs written
   ;; at $changed, then `update` with them ((hi, lo) the fingerprint before, $flags its flags;

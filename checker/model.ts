@@ -10,6 +10,19 @@ export interface AlwaysInvariant<S> {
   readonly kind: 'always';
   readonly description: string;
   holds(state: S): boolean;
+  /**
+   * Optional: positions of `words(state)` that `holds` may read (a superset of every position
+   * it reads, on every state): `holds` is a function of the words at these positions alone.
+   * The explorer then takes a successor's verdict from its parent's when the step left all of
+   * them unchanged, and evaluates the invariant only when one of them changed.
+   */
+  readonly reads?: readonly number[];
+  /**
+   * Optional, with `reads`: `holds(state)` for a successor of a state where this invariant
+   * holds, given every position `diff[0, n)` where the two states' words differ. Lets an
+   * invariant over records (every record satisfies P) check only the records the step changed.
+   */
+  holdsAfter?(state: S, diff: Int32Array, n: number): boolean;
 }
 
 /** An invariant checked on states where nothing is enabled ("when nothing is left to happen"). */

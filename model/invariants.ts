@@ -9,7 +9,7 @@
 import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
 import * as layoutModule from './layout.js';
-import { fullMask } from './layout.js';
+import { fullMask, type Layout } from './layout.js';
 import { lifecycleLegal } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckBroker, reviveAckMatchesCk } from './protocol/keys.js';
@@ -60,11 +60,13 @@ export const DEFAULT_INVARIANTS: readonly InvariantName[] = INVARIANT_NAMES.filt
  * at-least-once delivery, not a violation.
  */
 export function ackedNeverRetried(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) {
-    const c = ctx.L.ck(k);
-    if ((d[c + C.RETRIED] & d[c + C.ACK_STORED_IN_TIME]) !== 0) return false;
-  }
+  for (let k = 0; k < d[G.NCK]; k++) if (!ackedNeverRetriedAt(d, ctx.L.ck(k))) return false;
   return true;
+}
+
+/** acked-never-retried for the CK at word c. */
+function ackedNeverRetriedAt(d: Int32Array, c: number): boolean {
+  return (d[c + C.RETRIED] & d[c + C.ACK_STORED_IN_TIME]) === 0;
 }
 
 /**
@@ -72,12 +74,13 @@ export function ackedNeverRetried(d: Int32Array, ctx: Ctx): boolean {
  * the retry topic by its CK, unless the broker crashed or changed role since the pop.
  */
 export function successNeverRetried(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) {
-    const c = ctx.L.ck(k);
-    if (d[c + C.EPOCH] !== d[G.EPOCH]) continue;
-    if ((d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME]) !== 0) return false;
-  }
+  for (let k = 0; k < d[G.NCK]; k++) if (!successNeverRetriedAt(d, ctx.L.ck(k))) return false;
   return true;
+}
+
+/** success-never-retried for the CK at word c. */
+function successNeverRetriedAt(d: Int32Array, c: number): boolean {
+  return d[c + C.EPOCH] !== d[G.EPOCH] || (d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME]) === 0;
 }
 
 /** Is the entry at word `e` a CK, or an ACK/bAck carrying its CK's revive key? */
@@ -245,8 +248,50 @@ export function commitProgress(d: Int32Array, ctx: Ctx): boolean {
  * (a failed retry write or read) or by the back-pressure's timeout are not copies of this kind.
  */
 export function rePutsTerminate(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & CF.ENDLESS_REPUT) !== 0) return false;
+  for (let k = 0; k < d[G.NCK]; k++) if (!rePutsTerminateAt(d, ctx.L.ck(k))) return false;
   return true;
+}
+
+/** re-puts-terminate for the CK at word c. */
+function rePutsTerminateAt(d: Int32Array, c: number): boolean {
+  return (d[c + C.FLAGS] & CF.ENDLESS_REPUT) === 0;
+}
+
+/**
+ * For an invariant "every CK slot below G.NCK satisfies `at`" that reads the global words
+ * `globals` (G.NCK among them) besides the CK records: its verdict on a successor of a state
+ * where it holds, from the positions `diff[0, n)` where the two differ. A changed global: the
+ * whole check; otherwise `at` on each changed CK record in use (every other record, and the
+ * globals, are as in the parent, where `at` held for all).
+ */
+function perCkAfter(
+  whole: (d: State, ctx: Ctx) => boolean,
+  at: (d: Int32Array, c: number) => boolean,
+  globals: readonly number[],
+  ctx: Ctx,
+): (d: State, diff: Int32Array, n: number) => boolean {
+  const L = ctx.L;
+  const c0 = L.c0;
+  const end = L.log0;
+  const g = new Uint8Array(G.SIZE);
+  for (const w of globals) g[w] = 1;
+  return (d, diff, n) => {
+    const nck = d[G.NCK];
+    let last = -1;
+    for (let j = 0; j < n; j++) {
+      const w = diff[j];
+      if (w < G.SIZE) {
+        if (g[w] !== 0) return whole(d, ctx);
+        continue;
+      }
+      if (w < c0 || w >= end) continue;
+      const k = ((w - c0) / C.SIZE) | 0;
+      if (k === last) continue;
+      last = k;
+      if (k < nck && !at(d, L.ck(k))) return false;
+    }
+    return true;
+  };
 }
 
 /** Offsets of CK k a client still holds in a live delivery (not acked or changed, CK not revived). */
@@ -369,13 +414,68 @@ export function invariantDescription(name: InvariantName): string {
   return DESCRIPTIONS[name];
 }
 
+/**
+ * What each `always` invariant reads, by part of the layout: global words, fields of every
+ * queue record (and `storeTimes`: the queue's store-time words), fields of every CK slot and
+ * fields of every revive-topic entry (revive queue and timer). A superset of every word its
+ * function reads on any state (test/model/invariant-reads.test.ts records the reads): the
+ * explorer evaluates an invariant on a new state only when the step changed one of them, and
+ * otherwise keeps the parent's verdict (checker/invariant-sets.ts, checkAlwaysAfter).
+ */
+export interface InvariantReads {
+  readonly g?: readonly number[];
+  readonly q?: readonly number[];
+  readonly storeTimes?: boolean;
+  readonly ck?: readonly number[];
+  readonly entry?: readonly number[];
+  /** The per-CK ACK put masks (Layout.ackPut). */
+  readonly ackPut?: boolean;
+}
+
+export const ALWAYS_READS: Readonly<Partial<Record<InvariantName, InvariantReads>>> = {
+  'acked-never-retried': { g: [G.NCK], ck: [C.RETRIED, C.ACK_STORED_IN_TIME] },
+  'success-never-retried': { g: [G.NCK, G.EPOCH], ck: [C.EPOCH, C.RETRIED, C.ACKED_IN_TIME] },
+  'revive-retries-exactly-unacked': {
+    // readAgain: reviveStart and the revive queue's CK entries; isLive: the queue's live range.
+    g: [G.NCK, G.NLOG, G.REVIVE_MEM, G.REVIVE_COMMIT],
+    q: [Q.LIVE_FROM, Q.MAX],
+    ck: [C.REVIVE_UNACKED, C.FOREIGN_RETRIES, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.NUM, C.QUEUE, C.START],
+    entry: [E.KIND, E.CK],
+  },
+  'ack-key-agreement': { g: [G.NLOG, G.NTIMER], ck: [C.BROKER], entry: [E.KIND, E.CK, E.BROKER] },
+  'ck-before-acks': { g: [G.NLOG], ck: [C.FLAGS], entry: [E.KIND, E.CK, E.SLOT] },
+  're-puts-terminate': { g: [G.NCK], ck: [C.FLAGS] },
+};
+
+/** The state words a declaration names, under layout L, in increasing order. */
+export function readWords(r: InvariantReads, L: Layout): number[] {
+  const out: number[] = [...(r.g ?? [])];
+  for (let q = 0; q < L.queues; q++) {
+    for (const f of r.q ?? []) out.push(L.q(q) + f);
+    if (r.storeTimes) for (let i = 0; i < L.messagesPerQueue; i++) out.push(L.q(q) + Q.STORE_TIME + i);
+  }
+  for (let k = 0; k < L.ckSlots; k++) for (const f of r.ck ?? []) out.push(L.ck(k) + f);
+  for (let p = 0; p < L.entries; p++) for (const f of r.entry ?? []) out.push(L.log(p) + f);
+  if (r.ackPut && L.ackPut0 >= 0) for (let k = 0; k < L.ckSlots; k++) out.push(L.ackPut(k));
+  return out.sort((a, b) => a - b);
+}
+
 export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
-  const always = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
-    name,
-    kind: 'always',
-    description: DESCRIPTIONS[name],
-    holds: (s) => f(s, ctx),
-  });
+  const always = (
+    name: InvariantName,
+    f: (s: State, ctx: Ctx) => boolean,
+    at?: (d: Int32Array, c: number) => boolean,
+  ): Invariant<State, Event> => {
+    const r = ALWAYS_READS[name];
+    return {
+      name,
+      kind: 'always',
+      description: DESCRIPTIONS[name],
+      holds: (s) => f(s, ctx),
+      ...(r ? { reads: readWords(r, ctx.L) } : {}),
+      ...(r && at ? { holdsAfter: perCkAfter(f, at, r.g ?? [], ctx) } : {}),
+    };
+  };
   const final = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
     name,
     kind: 'final',
@@ -389,8 +489,8 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     holds: (b, e, a) => f(b, e, a, ctx),
   });
   return [
-    always('acked-never-retried', ackedNeverRetried),
-    always('success-never-retried', successNeverRetried),
+    always('acked-never-retried', ackedNeverRetried, ackedNeverRetriedAt),
+    always('success-never-retried', successNeverRetried, successNeverRetriedAt),
     final('no-loss', noLoss),
     step('no-concurrent-redelivery', noConcurrentRedelivery),
     always('revive-retries-exactly-unacked', reviveRetriesExactlyUnacked),
@@ -401,7 +501,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
     step('acked-delivery-never-retried', ackedDeliveryNeverRetried),
-    always('re-puts-terminate', rePutsTerminate),
+    always('re-puts-terminate', rePutsTerminate, rePutsTerminateAt),
   ];
 }
 

@@ -1,5 +1,5 @@
 /** A model's invariants split by kind, evaluated to bit masks (bit i: invariant i fails). */
-import type { AlwaysInvariant, Model } from './model.js';
+import type { Model } from './model.js';
 
 export class InvariantSets<S, E> {
   private readonly always: number[] = [];
@@ -54,7 +54,7 @@ export class InvariantSets<S, E> {
    * flags; other bits are ignored), where `diff[0, n)` are all the positions at which the two
    * states' words differ. An invariant that declares what it reads (AlwaysInvariant.reads),
    * none of which changed, is a function of equal words: its verdict is the parent's. The others
-   * are evaluated (by `holdsAfter`, when the invariant has one and the parent holds it).
+   * are evaluated.
    */
   checkAlwaysAfter(s: S, parentMask: number, diff: Int32Array, n: number): number {
     const readers = this.readers;
@@ -66,12 +66,7 @@ export class InvariantSets<S, E> {
     const invs = this.model.invariants;
     for (let k = 0; k < this.always.length; k++) {
       const i = this.always[k];
-      const bit = 1 << i;
-      if ((touched & bit) === 0) continue;
-      const inv = invs[i] as AlwaysInvariant<S>;
-      // Where the parent holds, an invariant over records checks only the records that changed.
-      const ok = (parentMask & bit) === 0 && inv.holdsAfter !== undefined ? inv.holdsAfter(s, diff, n) : inv.holds(s);
-      if (!ok) mask |= bit;
+      if ((touched & (1 << i)) !== 0 && !(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
     }
     return mask;
   }

@@ -17,12 +17,6 @@ export interface AlwaysInvariant<S> {
    * them unchanged, and evaluates the invariant only when one of them changed.
    */
   readonly reads?: readonly number[];
-  /**
-   * Optional, with `reads`: `holds(state)` for a successor of a state where this invariant
-   * holds, given every position `diff[0, n)` where the two states' words differ. Lets an
-   * invariant over records (every record satisfies P) check only the records the step changed.
-   */
-  holdsAfter?(state: S, diff: Int32Array, n: number): boolean;
 }
 
 /** An invariant checked on states where nothing is enabled ("when nothing is left to happen"). */

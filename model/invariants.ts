@@ -60,13 +60,11 @@ export const DEFAULT_INVARIANTS: readonly InvariantName[] = INVARIANT_NAMES.filt
  * at-least-once delivery, not a violation.
  */
 export function ackedNeverRetried(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) if (!ackedNeverRetriedAt(d, ctx.L.ck(k))) return false;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if ((d[c + C.RETRIED] & d[c + C.ACK_STORED_IN_TIME]) !== 0) return false;
+  }
   return true;
-}
-
-/** acked-never-retried for the CK at word c. */
-function ackedNeverRetriedAt(d: Int32Array, c: number): boolean {
-  return (d[c + C.RETRIED] & d[c + C.ACK_STORED_IN_TIME]) === 0;
 }
 
 /**
@@ -74,13 +72,12 @@ function ackedNeverRetriedAt(d: Int32Array, c: number): boolean {
  * the retry topic by its CK, unless the broker crashed or changed role since the pop.
  */
 export function successNeverRetried(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) if (!successNeverRetriedAt(d, ctx.L.ck(k))) return false;
+  for (let k = 0; k < d[G.NCK]; k++) {
+    const c = ctx.L.ck(k);
+    if (d[c + C.EPOCH] !== d[G.EPOCH]) continue;
+    if ((d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME]) !== 0) return false;
+  }
   return true;
-}
-
-/** success-never-retried for the CK at word c. */
-function successNeverRetriedAt(d: Int32Array, c: number): boolean {
-  return d[c + C.EPOCH] !== d[G.EPOCH] || (d[c + C.RETRIED] & d[c + C.ACKED_IN_TIME]) === 0;
 }
 
 /** Is the entry at word `e` a CK, or an ACK/bAck carrying its CK's revive key? */
@@ -248,50 +245,8 @@ export function commitProgress(d: Int32Array, ctx: Ctx): boolean {
  * (a failed retry write or read) or by the back-pressure's timeout are not copies of this kind.
  */
 export function rePutsTerminate(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) if (!rePutsTerminateAt(d, ctx.L.ck(k))) return false;
+  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & CF.ENDLESS_REPUT) !== 0) return false;
   return true;
-}
-
-/** re-puts-terminate for the CK at word c. */
-function rePutsTerminateAt(d: Int32Array, c: number): boolean {
-  return (d[c + C.FLAGS] & CF.ENDLESS_REPUT) === 0;
-}
-
-/**
- * For an invariant "every CK slot below G.NCK satisfies `at`" that reads the global words
- * `globals` (G.NCK among them) besides the CK records: its verdict on a successor of a state
- * where it holds, from the positions `diff[0, n)` where the two differ. A changed global: the
- * whole check; otherwise `at` on each changed CK record in use (every other record, and the
- * globals, are as in the parent, where `at` held for all).
- */
-function perCkAfter(
-  whole: (d: State, ctx: Ctx) => boolean,
-  at: (d: Int32Array, c: number) => boolean,
-  globals: readonly number[],
-  ctx: Ctx,
-): (d: State, diff: Int32Array, n: number) => boolean {
-  const L = ctx.L;
-  const c0 = L.c0;
-  const end = L.log0;
-  const g = new Uint8Array(G.SIZE);
-  for (const w of globals) g[w] = 1;
-  return (d, diff, n) => {
-    const nck = d[G.NCK];
-    let last = -1;
-    for (let j = 0; j < n; j++) {
-      const w = diff[j];
-      if (w < G.SIZE) {
-        if (g[w] !== 0) return whole(d, ctx);
-        continue;
-      }
-      if (w < c0 || w >= end) continue;
-      const k = ((w - c0) / C.SIZE) | 0;
-      if (k === last) continue;
-      last = k;
-      if (k < nck && !at(d, L.ck(k))) return false;
-    }
-    return true;
-  };
 }
 
 /** Offsets of CK k a client still holds in a live delivery (not acked or changed, CK not revived). */
@@ -461,11 +416,7 @@ export function readWords(r: InvariantReads, L: Layout): number[] {
 }
 
 export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
-  const always = (
-    name: InvariantName,
-    f: (s: State, ctx: Ctx) => boolean,
-    at?: (d: Int32Array, c: number) => boolean,
-  ): Invariant<State, Event> => {
+  const always = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => {
     const r = ALWAYS_READS[name];
     return {
       name,
@@ -473,7 +424,6 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
       description: DESCRIPTIONS[name],
       holds: (s) => f(s, ctx),
       ...(r ? { reads: readWords(r, ctx.L) } : {}),
-      ...(r && at ? { holdsAfter: perCkAfter(f, at, r.g ?? [], ctx) } : {}),
     };
   };
   const final = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
@@ -489,8 +439,8 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     holds: (b, e, a) => f(b, e, a, ctx),
   });
   return [
-    always('acked-never-retried', ackedNeverRetried, ackedNeverRetriedAt),
-    always('success-never-retried', successNeverRetried, successNeverRetriedAt),
+    always('acked-never-retried', ackedNeverRetried),
+    always('success-never-retried', successNeverRetried),
     final('no-loss', noLoss),
     step('no-concurrent-redelivery', noConcurrentRedelivery),
     always('revive-retries-exactly-unacked', reviveRetriesExactlyUnacked),
@@ -501,7 +451,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
     step('acked-delivery-never-retried', ackedDeliveryNeverRetried),
-    always('re-puts-terminate', rePutsTerminate, rePutsTerminateAt),
+    always('re-puts-terminate', rePutsTerminate),
   ];
 }
 

@@ -166,7 +166,7 @@ describe("the always invariants' declared reads", () => {
       );
     }
     expect(checked).toBeGreaterThan(100_000);
-  });
+  }, 300_000);
 
   it('are declared for every always invariant of the model, and only for them', () => {
     const m = models()[4];
@@ -185,7 +185,7 @@ describe('checkAlwaysAfter', () => {
     for (const m of [...models(), ...violating()]) {
       const inv = new InvariantSets(m);
       const masks = new Map<State, number>();
-      eachEdge(m, 20_000, (b, a) => {
+      eachEdge(m, 10_000, (b, a) => {
         let pm = masks.get(b);
         if (pm === undefined) masks.set(b, (pm = inv.checkAlways(b)));
         const { diff, n } = diffOf(b, a);
@@ -200,7 +200,7 @@ describe('checkAlwaysAfter', () => {
     // Violations reached, and kept along steps that do not touch them.
     expect(bad).toBeGreaterThan(1000);
     expect(kept).toBeGreaterThan(100);
-  });
+  }, 300_000);
 
   it('answers as the full evaluation on random edits of a parent and of its successor', () => {
     let fails = 0;
@@ -229,7 +229,7 @@ describe('checkAlwaysAfter', () => {
     }
     expect(fails).toBeGreaterThan(1000);
     expect(flips).toBeGreaterThan(1000);
-  });
+  }, 300_000);
 
   it('evaluates invariants that declare no reads on every state, and refuses reads outside the state', () => {
     const m = models()[3];
@@ -268,5 +268,5 @@ describe('an exploration with the declared reads', () => {
       }
     }
     expect(violated).toBeGreaterThan(1000);
-  });
+  }, 300_000);
 });

@@ -114,6 +114,8 @@ function startCore<S, E>(
       stepper.setParent(parent, queue.fp);
       const s = model.fromWords(parent);
       const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
+      // The state's always-invariant verdicts: a successor keeps those whose words the step left as they were.
+      const parentBad = events.length > 0 ? core.flags.get(id) : 0;
       if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
       const d = core.depth + 1;
       for (let ei = 0; ei < events.length; ei++) {
@@ -139,7 +141,7 @@ function startCore<S, E>(
           queue.pushChild(kernel ? scratch : w, diff, nd);
           // With `stepOnto`, `scratch` holds the parent again: the successor is the state
           // queued last (`lastIn`).
-          const bad = inv.checkAlways(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next);
+          const bad = inv.checkAlwaysAfter(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, diff, nd);
           dst = core.newState(id, ei, bad, d);
         }
         if (!core.edge(id, ei, dst, tbad, fresh)) break outer;

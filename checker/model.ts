@@ -10,6 +10,13 @@ export interface AlwaysInvariant<S> {
   readonly kind: 'always';
   readonly description: string;
   holds(state: S): boolean;
+  /**
+   * Optional: positions of `words(state)` that `holds` may read (a superset of every position
+   * it reads, on every state): `holds` is a function of the words at these positions alone.
+   * The explorer then takes a successor's verdict from its parent's when the step left all of
+   * them unchanged, and evaluates the invariant only when one of them changed.
+   */
+  readonly reads?: readonly number[];
 }
 
 /** An invariant checked on states where nothing is enabled ("when nothing is left to happen"). */

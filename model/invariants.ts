@@ -9,7 +9,7 @@
 import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
 import * as layoutModule from './layout.js';
-import { fullMask } from './layout.js';
+import { fullMask, type Layout } from './layout.js';
 import { lifecycleLegal } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckBroker, reviveAckMatchesCk } from './protocol/keys.js';
@@ -369,13 +369,63 @@ export function invariantDescription(name: InvariantName): string {
   return DESCRIPTIONS[name];
 }
 
+/**
+ * What each `always` invariant reads, by part of the layout: global words, fields of every
+ * queue record (and `storeTimes`: the queue's store-time words), fields of every CK slot and
+ * fields of every revive-topic entry (revive queue and timer). A superset of every word its
+ * function reads on any state (test/model/invariant-reads.test.ts records the reads): the
+ * explorer evaluates an invariant on a new state only when the step changed one of them, and
+ * otherwise keeps the parent's verdict (checker/invariant-sets.ts, checkAlwaysAfter).
+ */
+export interface InvariantReads {
+  readonly g?: readonly number[];
+  readonly q?: readonly number[];
+  readonly storeTimes?: boolean;
+  readonly ck?: readonly number[];
+  readonly entry?: readonly number[];
+  /** The per-CK ACK put masks (Layout.ackPut). */
+  readonly ackPut?: boolean;
+}
+
+export const ALWAYS_READS: Readonly<Partial<Record<InvariantName, InvariantReads>>> = {
+  'acked-never-retried': { g: [G.NCK], ck: [C.RETRIED, C.ACK_STORED_IN_TIME] },
+  'success-never-retried': { g: [G.NCK, G.EPOCH], ck: [C.EPOCH, C.RETRIED, C.ACKED_IN_TIME] },
+  'revive-retries-exactly-unacked': {
+    // readAgain: reviveStart and the revive queue's CK entries; isLive: the queue's live range.
+    g: [G.NCK, G.NLOG, G.REVIVE_MEM, G.REVIVE_COMMIT],
+    q: [Q.LIVE_FROM, Q.MAX],
+    ck: [C.REVIVE_UNACKED, C.FOREIGN_RETRIES, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.NUM, C.QUEUE, C.START],
+    entry: [E.KIND, E.CK],
+  },
+  'ack-key-agreement': { g: [G.NLOG, G.NTIMER], ck: [C.BROKER], entry: [E.KIND, E.CK, E.BROKER] },
+  'ck-before-acks': { g: [G.NLOG], ck: [C.FLAGS], entry: [E.KIND, E.CK, E.SLOT] },
+  're-puts-terminate': { g: [G.NCK], ck: [C.FLAGS] },
+};
+
+/** The state words a declaration names, under layout L, in increasing order. */
+export function readWords(r: InvariantReads, L: Layout): number[] {
+  const out: number[] = [...(r.g ?? [])];
+  for (let q = 0; q < L.queues; q++) {
+    for (const f of r.q ?? []) out.push(L.q(q) + f);
+    if (r.storeTimes) for (let i = 0; i < L.messagesPerQueue; i++) out.push(L.q(q) + Q.STORE_TIME + i);
+  }
+  for (let k = 0; k < L.ckSlots; k++) for (const f of r.ck ?? []) out.push(L.ck(k) + f);
+  for (let p = 0; p < L.entries; p++) for (const f of r.entry ?? []) out.push(L.log(p) + f);
+  if (r.ackPut && L.ackPut0 >= 0) for (let k = 0; k < L.ckSlots; k++) out.push(L.ackPut(k));
+  return out.sort((a, b) => a - b);
+}
+
 export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
-  const always = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
-    name,
-    kind: 'always',
-    description: DESCRIPTIONS[name],
-    holds: (s) => f(s, ctx),
-  });
+  const always = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => {
+    const r = ALWAYS_READS[name];
+    return {
+      name,
+      kind: 'always',
+      description: DESCRIPTIONS[name],
+      holds: (s) => f(s, ctx),
+      ...(r ? { reads: readWords(r, ctx.L) } : {}),
+    };
+  };
   const final = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
     name,
     kind: 'final',

@@ -36,11 +36,21 @@ export class WorkerPool {
     const prestarted = takePrestarted(count, setup.module);
     if (prestarted !== null) {
       const msg: SetupMessage = { type: 'setup', args: setup.args, symmetry: setup.symmetry };
-      for (const p of prestarted) {
-        const early = p.take();
-        this.add(p.worker);
-        if (early !== null) this.fail(`worker ${this.workers.length} ${early}`);
-        else p.worker.postMessage(msg);
+      const early = prestarted.map((p) => p.take());
+      for (const p of prestarted) this.add(p.worker);
+      for (let i = 0; i < count; i++) {
+        if (early[i] !== null) {
+          this.fail(`worker ${i + 1} ${early[i]}`);
+          continue;
+        }
+        try {
+          this.workers[i].postMessage(msg);
+        } catch (err) {
+          // Arguments that cannot be cloned: as when a worker cannot start with them.
+          this.closing = true;
+          for (const started of this.workers) void started.terminate();
+          throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
+        }
       }
       return;
     }

@@ -1,7 +1,8 @@
 /**
- * A worker thread of the parallel explorer: builds its own model from the spec, then on
- * every `go` claims and expands chunks of the level until none is left, posting each
- * chunk's result, and reports `idle`.
+ * A worker thread of the parallel explorer: builds its own model from the spec (a prestarted
+ * worker, prestart.ts: imports the model module at once and builds the model when its setup
+ * message comes), then on every `go` claims and expands chunks of the level until none is
+ * left, posting each chunk's result, and reports `idle`.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Model } from '../model.js';

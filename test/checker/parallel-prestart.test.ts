@@ -81,6 +81,15 @@ describe('prestarted workers', () => {
     expect(takePrestarted(1, nope)).toBeNull();
   });
 
+  it('refuse model arguments that cannot be sent to a thread as other workers do', async () => {
+    prestartWorkers(1, TOY_MODULE);
+    const bad = { kind: 'ring', hook: () => 0 };
+    await expect(exploreParallel({ module: TOY_MODULE, args: bad }, { workers: 2, waitForWorkers: true })).rejects.toThrow(
+      /^cannot start a worker thread: .*could not be cloned/,
+    );
+    expect(takePrestarted(1, TOY_MODULE)).toBeNull();
+  });
+
   it('do not keep the process alive when no run takes them', () => {
     const script = `const m = await import(${JSON.stringify(PRESTART_URL)}); m.prestartWorkers(2, ${JSON.stringify(TOY_MODULE)}); console.log('started');`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });

@@ -9,7 +9,7 @@
 import { prestartFor } from '../cli/prestart.js';
 
 // As the CLI (cli/main.ts): `--workers N` starts the worker threads before the rest loads.
-prestartFor(['check', ...process.argv.slice(2)]);
+await prestartFor(['check', ...process.argv.slice(2)]);
 const { parseCheckArgs } = await import('../cli/args.js');
 const { runCheck } = await import('../cli/check-command.js');
 

@@ -17,7 +17,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { prestartFor } from './prestart.js';
 
 // `check --workers N`: the worker threads start now, while the rest of the CLI loads (run.js).
-prestartFor(process.argv.slice(2));
+await prestartFor(process.argv.slice(2));
 const { run } = await import('./run.js');
 
 let interrupted = false;

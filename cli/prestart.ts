@@ -5,7 +5,6 @@
  * core): see checker/parallel/prestart.ts. This module loads nothing else of the CLI.
  */
 import { MAX_WORKERS } from '../checker/parallel/limits.js';
-import { prestartWorkers } from '../checker/parallel/prestart.js';
 import { FACTORY_MODULE } from './factory-module.js';
 
 /**
@@ -23,9 +22,14 @@ export function workersFlag(args: readonly string[]): number | null {
   return raw !== undefined && /^[0-9]+$/.test(raw) ? Number(raw) : null;
 }
 
-/** Prestarts the worker threads a `check --workers N` command line `argv` will use (none otherwise). */
-export function prestartFor(argv: readonly string[]): void {
+/**
+ * Prestarts the worker threads a `check --workers N` command line `argv` will use (none
+ * otherwise; a one-thread check does not load the parallel explorer's modules).
+ */
+export async function prestartFor(argv: readonly string[]): Promise<void> {
   if (argv[0] !== 'check') return;
   const n = workersFlag(argv.slice(1));
-  if (n !== null && n > 1 && n <= MAX_WORKERS) prestartWorkers(n - 1, FACTORY_MODULE);
+  if (n === null || n < 2 || n > MAX_WORKERS) return;
+  const { prestartWorkers } = await import('../checker/parallel/prestart.js');
+  prestartWorkers(n - 1, FACTORY_MODULE);
 }

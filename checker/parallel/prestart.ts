@@ -27,6 +27,9 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 export function startWorker(data: WorkerSetup | WorkerPrestart): Worker {
   return new Worker(new URL('./worker.js', import.meta.url), {
     workerData: data,
+    // A worker started while `node --input-type=module -e CODE` still runs CODE (a prestart)
+    // inherits --input-type and refuses to start; the flag concerns only the main thread's code.
+    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 }

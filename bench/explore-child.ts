@@ -6,8 +6,12 @@
  * time spent in runCheck (build the model, explore, count interleavings), so Node's start
  * and module loading are not in them.
  */
-import { parseCheckArgs } from '../cli/args.js';
-import { runCheck } from '../cli/check-command.js';
+import { prestartFor } from '../cli/prestart.js';
+
+// As the CLI (cli/main.ts): `--workers N` starts the worker threads before the rest loads.
+await prestartFor(['check', ...process.argv.slice(2)]);
+const { parseCheckArgs } = await import('../cli/args.js');
+const { runCheck } = await import('../cli/check-command.js');
 
 export interface ExploreChildResult {
   readonly verdict: string;

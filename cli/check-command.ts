@@ -14,6 +14,7 @@ import type { State } from '../model/state.js';
 import { flagOf, type CheckArgs } from './args.js';
 import { FileSpillStore } from './spill-store.js';
 import { UsageError } from './errors.js';
+import { FACTORY_MODULE } from './factory-module.js';
 
 export interface ViolationReport {
   readonly invariant: string;
@@ -90,11 +91,6 @@ export function buildModel(id: ModelIdentity): PopModel {
   }
 }
 
-/**
- * The dist build of model/build.js, which parallel workers load (the CLI runs from dist): it
- * builds from the identity parseCheckArgs parsed, without loading zod in the worker.
- */
-const FACTORY_MODULE = new URL('../model/build.js', import.meta.url).href;
 
 /** Expansions between two turns of the event loop, so that a signal handler can run. */
 const SLICE = 1024;

@@ -14,7 +14,11 @@
  * dist/cli/main.js`.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { run } from './run.js';
+import { prestartFor } from './prestart.js';
+
+// `check --workers N`: the worker threads start now, while the rest of the CLI loads (run.js).
+await prestartFor(process.argv.slice(2));
+const { run } = await import('./run.js');
 
 let interrupted = false;
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

@@ -118,6 +118,8 @@ export class Expander<S, E> {
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
     this.ctl = new Int32Array(buffers.ctl);
     this.table = new SharedTable(buffers.table);
+    // Slots of states numbered before this level are read without Atomics (see findOrClaim).
+    this.table.forLevel(plan.first + plan.size);
     this.frontBase = new Int32Array(buffers.frontBase);
     this.backBase = new Int32Array(buffers.backBase);
     // A new level, or the same level enlarged: claim a new block.

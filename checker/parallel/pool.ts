@@ -2,21 +2,11 @@
  * The worker threads of one parallel run: starts them, routes their messages, tells the
  * coordinator which are busy, and turns any failure into one Error.
  */
-import { Worker } from 'node:worker_threads';
-import { isFromWorker, oneLine, type ChunkResult, type FromWorker, type GoMessage, type GrowMessage, type WorkerSetup } from './protocol.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, takePrestarted } from './prestart.js';
+import { isFromWorker, oneLine, type ChunkResult, type FromWorker, type GoMessage, type GrowMessage, type SetupMessage, type WorkerSetup } from './protocol.js';
 
 type WorkerState = 'starting' | 'idle' | 'busy';
-
-/**
- * A worker's young generation (MB). V8's default lets it grow to 16 MB semi-spaces, which a
- * worker that allocates the model's event lists at full speed soon fills and keeps resident:
- * 8 MB took about 8 MB off the peak RSS of `full --messages 4 --pops 4 --batch 1
- * --workers 2` (202 -> 194 MB) at no measurable CPU cost (CPU of 3 alternating runs each:
- * 11.7, 12.0, 11.4 s vs 12.5, 11.8, 11.5 s), and 4 MB about 4-5 MB more (`full`: 149, 161 ->
- * 145, 145 MB; ack-flush N = 12: 126-128 -> 121-123 MB, CPU 3.75, 3.82, 3.89 s vs 4.09, 3.51,
- * 3.69 s); 2 MB took under 1 MB more.
- */
-const WORKER_YOUNG_GENERATION_MB = 4;
 
 export interface PoolEvents {
   /** A worker built its model; returns an error message if it is not the coordinator's model. */
@@ -37,26 +27,56 @@ export class WorkerPool {
   /** The first failure of any worker; the run must stop with it. */
   failure: Error | null = null;
 
-  /** Starts `count` workers at once; they build their models while the caller does other work (see `bind`). */
+  /**
+   * Starts `count` workers at once; they build their models while the caller does other work
+   * (see `bind`). Workers prestarted for the same model module (prestart.ts) are taken instead
+   * and sent the rest of their setup.
+   */
   constructor(count: number, setup: WorkerSetup) {
-    const url = new URL('./worker.js', import.meta.url);
+    const prestarted = takePrestarted(count, setup.module);
+    if (prestarted !== null) {
+      const msg: SetupMessage = { type: 'setup', args: setup.args, symmetry: setup.symmetry };
+      const early = prestarted.map((p) => p.take());
+      for (const p of prestarted) this.add(p.worker);
+      for (let i = 0; i < count; i++) {
+        if (early[i] !== null) {
+          this.fail(`worker ${i + 1} ${early[i]}`);
+          continue;
+        }
+        try {
+          this.workers[i].postMessage(msg);
+        } catch (err) {
+          // Arguments that cannot be cloned: as when a worker cannot start with them.
+          this.closing = true;
+          for (const started of this.workers) void started.terminate();
+          throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
+        }
+      }
+      return;
+    }
     for (let i = 0; i < count; i++) {
       let w: Worker;
       try {
-        w = new Worker(url, { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+        w = startWorker(setup);
       } catch (err) {
         this.closing = true;
         for (const started of this.workers) void started.terminate();
         throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
       }
-      this.workers.push(w);
-      this.states.push('starting');
-      w.on('message', (m: unknown) => this.onMessage(i, m));
-      w.on('error', (err: Error) => this.fail(`worker ${i + 1} failed: ${oneLine(err)}`));
-      w.on('exit', (code: number) => {
-        if (!this.closing) this.fail(`worker ${i + 1} exited unexpectedly (code ${code})`);
-      });
+      this.add(w);
     }
+  }
+
+  /** Takes in a started worker (listens to it). */
+  private add(w: Worker): void {
+    const i = this.workers.length;
+    this.workers.push(w);
+    this.states.push('starting');
+    w.on('message', (m: unknown) => this.onMessage(i, m));
+    w.on('error', (err: Error) => this.fail(`worker ${i + 1} failed: ${oneLine(err)}`));
+    w.on('exit', (code: number) => {
+      if (!this.closing) this.fail(`worker ${i + 1} exited unexpectedly (code ${code})`);
+    });
   }
 
   /** Routes the workers' messages to `events` from now on, the `ready` of workers already ready first. */

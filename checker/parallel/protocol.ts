@@ -102,6 +102,32 @@ export interface WorkerSetup {
   readonly symmetry: boolean;
 }
 
+/**
+ * The data of a worker started before its run (prestart.ts): it imports the model module at
+ * once and waits for a SetupMessage with the rest of its WorkerSetup.
+ */
+export interface WorkerPrestart {
+  readonly prestart: true;
+  readonly module: string;
+}
+
+/** To a prestarted worker: build the model of its module from these arguments. */
+export interface SetupMessage {
+  readonly type: 'setup';
+  readonly args: unknown;
+  readonly symmetry: boolean;
+}
+
+export function isWorkerPrestart(d: unknown): d is WorkerPrestart {
+  if (typeof d !== 'object' || d === null) return false;
+  const o = d as { prestart?: unknown; module?: unknown };
+  return o.prestart === true && typeof o.module === 'string';
+}
+
+export function isSetupMessage(m: unknown): m is SetupMessage {
+  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'setup' && typeof (m as { symmetry?: unknown }).symmetry === 'boolean';
+}
+
 export interface GoMessage {
   readonly type: 'go';
   readonly plan: LevelPlan;

@@ -75,6 +75,11 @@ export class SharedTable {
   private readonly counters: Int32Array;
   /** The slot (see slotNumber) claimed by the last findOrClaim that returned 0. */
   claimed = -1;
+  /**
+   * Slot values in [1, stable] (states numbered before the level this thread works on, see
+   * `forLevel`) are read without Atomics; 0: every value is read with Atomics.load.
+   */
+  private stable = 0;
 
   constructor(readonly buffers: SharedTableBuffers) {
     this.seg = buffers.segments.map(slotsView);
@@ -97,7 +102,36 @@ export class SharedTable {
     return n;
   }
 
-  /** The published value for (hi, lo); 0 after claiming an empty slot for it (`claimed`); SEGMENT_FULL. */
+  /**
+   * Probes from now on may read the slots of states numbered before the level (ids below
+   * `numbered`) with plain reads: see findOrClaim. Only for a thread that starts to work on a
+   * level (its views made after the table last grew).
+   */
+  forLevel(numbered: number): void {
+    this.stable = numbered;
+  }
+
+  /**
+   * The published value for (hi, lo); 0 after claiming an empty slot for it (`claimed`); SEGMENT_FULL.
+   *
+   * A slot's value is read first with a plain read, and with Atomics.load unless it is the
+   * value of a state numbered before the level (1 to `stable`). Plain reads are inlined by
+   * TurboFan; Atomics.load on a growable SharedArrayBuffer is a builtin call (163 M
+   * instructions of `full … --max-states 200000 --workers 2`). This is correct under the JS
+   * memory model: an Int32Array element read does not tear, and a plain read returns some
+   * write to the slot that does not happen after it. The writes of values 1 to `stable`
+   * all happen before the level began (such a state's slot was claimed and published in an
+   * earlier level, its final id written by the replay before the level's start, the table
+   * grown while no thread worked), and the level's start happens before this thread's
+   * probes (the coordinator's Atomics.store of CTL.NEXT, which this thread's first claim
+   * reads with Atomics.add; a worker's `go` message). During a level no thread writes such a
+   * slot again: only empty slots are claimed, and the values written in a level are BUSY,
+   * provisional (< -1), 0 (a slot given back) and final ids of states numbered in the level
+   * (> stable). So a plain read that returns a value in [1, stable] returns the slot's value
+   * since before the level, and its key, written before that value, is read correctly with
+   * plain reads too. Any other value may be a racing write: it is read again with
+   * Atomics.load, which synchronizes with the Atomics.store that published it, as before.
+   */
   findOrClaim(hi: number, lo: number): number {
     const h = mix(hi, lo);
     const s = segmentOf(h);
@@ -107,7 +141,14 @@ export class SharedTable {
     const klo = lo | 0;
     let i = home(h, cap);
     let spins = 0;
+    const stable = this.stable;
     for (;;) {
+      const p = a[3 * i + 2];
+      if (p > 0 && p <= stable) {
+        if (a[3 * i] === khi && a[3 * i + 1] === klo) return p;
+        if (++i === cap) i = 0;
+        continue;
+      }
       const v = Atomics.load(a, 3 * i + 2);
       if (v === EMPTY) {
         if (Atomics.compareExchange(a, 3 * i + 2, EMPTY, BUSY) !== EMPTY) continue;

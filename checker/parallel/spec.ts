@@ -15,15 +15,28 @@ export interface ModelSpec {
  * claim: they cannot be checked at run time.
  */
 export async function loadModel<S, E>(spec: ModelSpec): Promise<Model<S, E>> {
+  return buildFrom<S, E>(await importModelModule(spec.module), spec);
+}
+
+/** A model module's `createModel` (imported). */
+export type CreateModel = (args: unknown) => unknown;
+
+/** Imports the model module `module` (a file URL) and returns its `createModel`. */
+export async function importModelModule(module: string): Promise<CreateModel> {
   let mod: unknown;
   try {
-    mod = await import(spec.module);
+    mod = await import(module);
   } catch (err) {
-    throw new Error(`cannot load model module ${spec.module}: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot load model module ${module}: ${(err as Error).message.split('\n')[0]}`);
   }
   const create = (mod as { createModel?: unknown }).createModel;
-  if (typeof create !== 'function') throw new Error(`model module ${spec.module} does not export createModel(args)`);
-  const model = (create as (args: unknown) => Model<S, E>)(spec.args);
+  if (typeof create !== 'function') throw new Error(`model module ${module} does not export createModel(args)`);
+  return create as CreateModel;
+}
+
+/** Builds and validates the model of `spec` with its module's `create`. */
+export function buildFrom<S, E>(create: CreateModel, spec: ModelSpec): Model<S, E> {
+  const model = create(spec.args) as Model<S, E>;
   validateModel(model);
   return model;
 }

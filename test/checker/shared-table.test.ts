@@ -12,17 +12,20 @@ import { SEGMENT_FULL, SharedTable } from '../../checker/parallel/shared-table.j
 type Op =
   | { kind: 'insert'; hi: number; lo: number; provisional: boolean }
   | { kind: 'reserve'; room: number; shared: boolean }
-  | { kind: 'release'; hi: number; lo: number };
+  | { kind: 'release'; hi: number; lo: number }
+  /** A level begins: the ids numbered so far are read without Atomics (forLevel). */
+  | { kind: 'level' };
 
 const key = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }));
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('insert' as const), hi: key.map(([h]) => h), lo: key.map(([, l]) => l), provisional: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reserve' as const), room: fc.integer({ min: 0, max: 3000 }), shared: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), hi: fc.integer({ min: 0, max: 40 }), lo: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('level' as const) }) },
 );
 
 describe('SharedTable (parallel explorer)', () => {
-  it('is a map from fingerprints to values, refuses inserts only in a full segment, and tracks provisional slots across re-sizings', () => {
+  it('is a map from fingerprints to values, refuses inserts only in a full segment, and tracks provisional slots across re-sizings (and levels: plain reads of numbered slots)', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
         const table = SharedTable.allocate();
@@ -31,6 +34,11 @@ describe('SharedTable (parallel explorer)', () => {
         const slots = new Map<number, number>();
         let next = 0;
         for (const o of ops) {
+          if (o.kind === 'level') {
+            // Ids 0 .. next - 1 (values 1 .. next) are numbered: their slots are probed with plain reads.
+            table.forLevel(next);
+            continue;
+          }
           if (o.kind === 'reserve') {
             const moved = (value: number, slot: number): void => void slots.set(value, slot);
             if (!o.shared) {
@@ -97,6 +105,29 @@ describe('SharedTable (parallel explorer)', () => {
         expect(v).toBe(0);
         table.publish(table.claimed, i + 1);
       }
+    }
+  });
+
+  it('reads the numbered slots of a crowded segment without Atomics and still compares both key halves', () => {
+    const table = SharedTable.allocate();
+    table.reserve(64 * 400, () => {});
+    // 500 keys of one segment (as above), ids 0..499, at about 77% load: long probe chains.
+    const lo = (i: number): number => (5 << 26) | i;
+    for (let i = 0; i < 500; i++) {
+      expect(table.findOrClaim(0, lo(i))).toBe(0);
+      table.publish(table.claimed, i + 1);
+    }
+    table.forLevel(500);
+    // This level's states: provisional values, then a final id above the stable ones.
+    for (let i = 500; i < 540; i++) {
+      expect(table.findOrClaim(0, lo(i))).toBe(0);
+      table.publish(table.claimed, i < 520 ? -(i + 2) : i + 1);
+    }
+    for (let i = 0; i < 540; i++) expect(table.findOrClaim(0, lo(i))).toBe(i < 500 || i >= 520 ? i + 1 : -(i + 2));
+    // Absent keys whose chains pass numbered slots: their high half equal, their low half not.
+    for (let i = 0; i < 100; i++) {
+      expect(table.findOrClaim(0, lo(100_000 + i))).toBe(0);
+      table.release(table.claimed);
     }
   });
 });

@@ -15,7 +15,7 @@ import { describe, expect, it, vi } from 'vitest';
 import initWabt from 'wabt';
 import { explore, type Model } from '../../checker/index.js';
 import type { Event, EventType } from '../../model/events.js';
-import { C, CF, E, G, ORIGIN, type Layout } from '../../model/layout.js';
+import { C, E, G, ORIGIN, type Layout } from '../../model/layout.js';
 import {
   CK_STATES,
   CK_UNEXPECTED,

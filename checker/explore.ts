@@ -86,6 +86,8 @@ function startCore<S, E>(
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
   const known: (S | null)[] = [];
   const inv = new InvariantSets(model);
+  // The parent and the successors the model builds are in the kernel's memory (Model.useMemory).
+  if (model.useMemory) model.useMemory(stepper.memory);
 
   eachInitialState(
     model,
@@ -149,6 +151,7 @@ function startCore<S, E>(
       if (!core.end()) break;
     }
     finished = true;
+    if (model.useMemory) model.useMemory(null);
     core.finish();
     return true;
   };

@@ -11,6 +11,7 @@
  * argues the collision quality.
  */
 
+import type { WasmMemory } from './model.js';
 import { maxRecordBytes } from './record.js';
 import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.js';
 
@@ -327,6 +328,14 @@ export class FingerprintStepper {
   /** Whether the WebAssembly kernel does the work. */
   get usesKernel(): boolean {
     return this.kernel !== null;
+  }
+
+  /**
+   * The kernel's memory, which holds `base` and `scratch` (null without the kernel): for
+   * Model.useMemory. The stepper grows it only in its constructor.
+   */
+  get memory(): WasmMemory | null {
+    return this.kernel === null ? null : this.kernel.memory;
   }
 
   /**

@@ -35,6 +35,11 @@ export interface TransitionInvariant<S, E> {
   holds(before: S, event: E, after: S): boolean;
 }
 
+/** A WebAssembly.Memory, as far as Model.useMemory needs it (the project's typings do not declare WebAssembly). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
 export type Invariant<S, E> = AlwaysInvariant<S> | FinalInvariant<S> | TransitionInvariant<S, E>;
 
 export interface Model<S, E> {
@@ -78,6 +83,19 @@ export interface Model<S, E> {
    */
   fromWords(words: Int32Array): S;
   readonly invariants: readonly Invariant<S, E>[];
+  /**
+   * Optional: the explorer holds states in `memory` (a WebAssembly.Memory; null: no longer).
+   * The explorer with its WebAssembly kernel calls it before the search with the kernel's memory,
+   * where it keeps the state it expands and builds the successors (`stepInto`'s and `stepOnto`'s
+   * `out`), so that a model may read both with WebAssembly code of its own that imports the
+   * memory, without copying them, for example to check a transition invariant; and with null
+   * when the search is over. Not every state the model is given lives there (a successor it
+   * built elsewhere, a state of another run): an Int32Array is in the memory when its `buffer`
+   * is the memory's. The explorer never grows the memory after the call (growing it would give
+   * it a new buffer), and the model must not write to it. What the model answers must not
+   * depend on where a state is.
+   */
+  useMemory?(memory: WasmMemory | null): void;
   /**
    * Optional symmetry reduction: the canonical representative of the state's orbit under
    * a group of permutations that the step relation and every invariant respect.

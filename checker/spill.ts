@@ -99,6 +99,8 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   /** Each successor's fingerprint from it (`fp`); the model builds successors in `scratch` (fingerprint.ts). */
   const stepper = new FingerprintStepper(W);
   const { fp, scratch } = stepper;
+  // The parent (copied into the kernel's memory) and the successors the model builds there (Model.useMemory).
+  if (model.useMemory) model.useMemory(stepper.memory);
 
   // The buffer: per expanded state its event count and final mask; per candidate its
   // fingerprint, transition mask, resolved id and whether it numbers a new state; the
@@ -167,7 +169,8 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     const parent = queue.shift();
     fingerprint64(parent, 0, W, parentFp);
     stepper.setParent(parent, parentFp);
-    const s = model.fromWords(parent);
+    // With the kernel, the parent as copied into its memory, where the model may read it (Model.useMemory).
+    const s = model.fromWords(stepper.usesKernel ? stepper.base : parent);
     const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
     if (nStates === degs.length) {
       degs = grow(degs, nStates + 1);
@@ -380,6 +383,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       if (!replay()) break;
     }
     finished = true;
+    if (model.useMemory) model.useMemory(null);
     core.finish();
     return true;
   };

@@ -10,7 +10,7 @@ import type { Invariant } from '../checker/model.js';
 import type { Event } from './events.js';
 import * as layoutModule from './layout.js';
 import { fullMask, type Layout } from './layout.js';
-import { lifecycleLegal } from './lifecycles.js';
+import { LifecycleCheck } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckBroker, reviveAckMatchesCk } from './protocol/keys.js';
 import { isLive } from './protocol/queue.js';
@@ -415,7 +415,11 @@ export function readWords(r: InvariantReads, L: Layout): number[] {
   return out.sort((a, b) => a - b);
 }
 
-export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
+/**
+ * The invariants, in INVARIANT_NAMES' order. `lifecycle-legal` asks `lifecycle` (a PopModel passes its
+ * own, to which the explorer may give the memory it holds states in: PopModel.useMemory).
+ */
+export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new LifecycleCheck(ctx.L)): Invariant<State, Event>[] {
   const always = (name: InvariantName, f: (s: State, ctx: Ctx) => boolean): Invariant<State, Event> => {
     const r = ALWAYS_READS[name];
     return {
@@ -447,7 +451,7 @@ export function makeInvariants(ctx: Ctx): Invariant<State, Event>[] {
     always('ack-key-agreement', ackKeyAgreement),
     always('ck-before-acks', ckBeforeAcks),
     step('offsets-monotonic', offsetsMonotonic),
-    step('lifecycle-legal', (b, e, a) => lifecycleLegal(b, a, ctx.L, e.type)),
+    step('lifecycle-legal', (b, e, a) => lifecycle.legal(b, a, e.type)),
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
     step('acked-delivery-never-retried', ackedDeliveryNeverRetried),

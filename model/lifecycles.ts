@@ -7,7 +7,9 @@
 import { StateMachine, t } from 'typescript-fsm';
 import * as layoutModule from './layout.js';
 import type { Layout } from './layout.js';
+import type { WasmMemory } from '../checker/model.js';
 import type { EventType } from './events.js';
+import { lifecycleMoves, type MovesFn } from './wasm/lifecycle-module.js';
 
 // The imported constants as this module's own: V8's optimizing compiler folds a module's
 // own constants into the code, and loads an imported binding at every use (docs/explorer.md,
@@ -558,6 +560,110 @@ function checkMoves(before: Int32Array, after: Int32Array, L: Layout, event: Eve
 /** Does every lifecycle move of this step follow the tables? */
 export function lifecycleLegal(before: Int32Array, after: Int32Array, L: Layout, event: EventType): boolean {
   return checkMoves(before, after, L, event, null);
+}
+
+/*
+ * The same check in WebAssembly (model/wasm/lifecycle.wat), on states the explorer holds in its
+ * kernel's memory (Model.useMemory): the module reads the words with plain loads, makes
+ * checkMoves' projections with its skips, and returns the distinct moves the step makes, each
+ * as a byte: 1 + from * MS + to for a message, 128 + from * KS + to for a CK (0: none).
+ * MOVE_LEGAL[id] is the table entry of move id (MESSAGE_LEGAL's or CK_LEGAL's): the event bits
+ * that may make it; MOVE_LEGAL[0], "no move", allows every event.
+ */
+if (1 + MS * MS > 128 || 128 + KS * KS > 256) throw new Error('lifecycle moves do not fit in a byte');
+const MOVE_LEGAL = new Int32Array(256);
+MOVE_LEGAL[0] = -1;
+for (let f = 0; f < MS; f++) for (let t = 0; t < MS; t++) MOVE_LEGAL[1 + f * MS + t] = MESSAGE_LEGAL[f * MS + t];
+for (let f = 0; f < KS; f++) for (let t = 0; t < KS; t++) MOVE_LEGAL[128 + f * KS + t] = CK_LEGAL[f * KS + t];
+
+/** The imports of lifecycle.wat for layout L and memory `memory`: the layout's objects as they are, the codes of this module. */
+function movesImports(memory: object, L: Layout): Record<string, Record<string, unknown>> {
+  const codes = (states: readonly string[], unexpected: number): Record<string, number> => {
+    const o: Record<string, number> = { UNEXPECTED: unexpected, S: states.length + 1 };
+    states.forEach((name, i) => (o[name.replace(/[A-Z]/g, (x) => `_${x}`).toUpperCase()] = i));
+    return o;
+  };
+  return {
+    env: { memory },
+    L: { c0: L.c0, log0: L.log0, ckSlots: L.ckSlots, entries: L.entries },
+    C,
+    CF,
+    E,
+    G,
+    KIND,
+    ORIGIN,
+    M: codes(MESSAGE_STATES, MESSAGE_UNEXPECTED),
+    K: codes(CK_STATES, CK_UNEXPECTED),
+  };
+}
+
+/**
+ * `lifecycleLegal` for one layout, in WebAssembly for states held in the memory given to
+ * `useMemory` (both the state before and the state after: the explorer's parent and the
+ * successor it builds in its scratch), in TypeScript (`checkMoves`) for any other, when the
+ * runtime has no WebAssembly, and when the module declines (more than three distinct moves, or a
+ * count outside the layout). The same answer either way (test/model/lifecycle-wasm.test.ts).
+ */
+export class LifecycleCheck {
+  private moves: MovesFn | null = null;
+  /** The memory's buffer while the module reads it. */
+  private buffer: ArrayBufferLike | null = null;
+  /**
+   * The last arrays asked about, and whether each is a view on `buffer`: the explorer passes the
+   * same few arrays over and over (its parent and scratch buffers), and reading a typed array's
+   * `buffer` in V8 is a call into the runtime (about 100 instructions), its identity a compare.
+   * An array's buffer never changes, and the explorer never grows the memory while it is given.
+   */
+  private readonly seen: (Int32Array | null)[] = [null, null, null, null];
+  private readonly seenIn: boolean[] = [false, false, false, false];
+  private nextSeen = 0;
+
+  constructor(private readonly L: Layout) {}
+
+  /** From now on states in `memory` (a WebAssembly.Memory; null: none) are checked by the module. */
+  useMemory(memory: WasmMemory | null): void {
+    this.seen.fill(null);
+    this.moves = null;
+    this.buffer = null;
+    if (memory === null) return;
+    try {
+      this.moves = lifecycleMoves(movesImports(memory, this.L));
+    } catch (err) {
+      // $start traps when a constant of the layout or the codes is not the one lifecycle.wat was written for.
+      throw new Error(`model/wasm/lifecycle.wat does not match the layout or the lifecycle codes: update its constants (${String(err)})`);
+    }
+    if (this.moves !== null) this.buffer = memory.buffer;
+  }
+
+  /** Is `d` a view on the memory the module reads? */
+  private inMemory(d: Int32Array): boolean {
+    const seen = this.seen;
+    for (let i = 0; i < 4; i++) if (seen[i] === d) return this.seenIn[i];
+    const j = this.nextSeen;
+    const isIn = d.buffer === this.buffer;
+    seen[j] = d;
+    this.seenIn[j] = isIn;
+    this.nextSeen = (j + 1) & 3;
+    return isIn;
+  }
+
+  /**
+   * The module's answer for the step (see lifecycle.wat: 0, up to three move ids a byte, or -1),
+   * or null when the module does not read both states. For tests.
+   */
+  movesOf(before: Int32Array, after: Int32Array): number | null {
+    return this.buffer !== null && this.inMemory(before) && this.inMemory(after) ? this.moves!(before.byteOffset, after.byteOffset) : null;
+  }
+
+  /** Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) */
+  legal(before: Int32Array, after: Int32Array, event: EventType): boolean {
+    if (this.buffer !== null && this.inMemory(before) && this.inMemory(after)) {
+      const r = this.moves!(before.byteOffset, after.byteOffset);
+      if (r === 0) return true;
+      if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;
+    }
+    return checkMoves(before, after, this.L, event, null);
+  }
 }
 
 /** Every lifecycle move made by one step that is not in the tables (empty when all are legal). */

@@ -3,10 +3,11 @@
  * (guard/apply, invariants) is the same for every scenario; a scenario contributes the
  * settings, the bounds, the initial state and which events are enabled.
  */
-import type { Invariant, Model } from '../checker/model.js';
+import type { Invariant, Model, WasmMemory } from '../checker/model.js';
 import type { Event } from './events.js';
 import { DEFAULT_INVARIANTS, makeInvariants } from './invariants.js';
 import type { Layout } from './layout.js';
+import { LifecycleCheck } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import type { Settings } from './settings.js';
 import { apply, applyInto, guard } from './step.js';
@@ -43,12 +44,15 @@ export class PopModel implements Model<State, Event> {
   readonly ctx: Ctx;
   readonly invariants: readonly Invariant<State, Event>[];
   readonly canonicalize?: (s: State) => State;
+  /** `lifecycle-legal`'s check, in WebAssembly on states in the explorer's memory (useMemory). */
+  private readonly lifecycle: LifecycleCheck;
 
   constructor(readonly instance: ScenarioInstance, invariantFilter?: (name: string) => boolean) {
     this.name = `${instance.scenario}(${instance.bounds}, rocketmq ${instance.release})`;
     this.stateWords = instance.layout.words;
     this.ctx = { L: instance.layout, s: instance.settings, notes: null };
-    const all = makeInvariants(this.ctx);
+    this.lifecycle = new LifecycleCheck(instance.layout);
+    const all = makeInvariants(this.ctx, this.lifecycle);
     const keep = invariantFilter ?? ((n: string) => (DEFAULT_INVARIANTS as readonly string[]).includes(n));
     this.invariants = all.filter((i) => keep(i.name));
     const canon = instance.canonicalize;
@@ -96,6 +100,11 @@ export class PopModel implements Model<State, Event> {
     return s;
   }
 
+  /** `lifecycle-legal` reads the states held in `memory` in WebAssembly (model/wasm/lifecycle.wat). */
+  useMemory(memory: WasmMemory | null): void {
+    this.lifecycle.useMemory(memory);
+  }
+
   fromWords(w: Int32Array): State {
     return asState(w);
   }
@@ -130,6 +139,7 @@ export function variantOf(
     stepOnto: (s, e, out) => model.stepOnto(s, e, out),
     words: (s) => model.words(s),
     fromWords: (w) => model.fromWords(w),
+    useMemory: (memory) => model.useMemory(memory),
     ...(canonicalize ? { canonicalize: (s: State) => canonicalize(s) } : {}),
   };
 }

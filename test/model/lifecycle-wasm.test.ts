@@ -1,0 +1,344 @@
+/**
+ * `lifecycle-legal` in WebAssembly (model/wasm/lifecycle.wat, through LifecycleCheck) against
+ * the TypeScript check (`checkMoves`, itself checked against the reference in
+ * lifecycle-compiled.test.ts): the committed bytes are the text's; on states held in a
+ * WebAssembly memory the module returns exactly the set of distinct moves checkMoves makes
+ * (read off `illegalMoves` with an event type that allows no move), and the same verdict for
+ * every event type, on every edge of explored state graphs, on their symmetric canonical forms,
+ * and on random edits of those edges that reach every lifecycle code and illegal moves of every
+ * kind; the explorer's own calls (its kernel's memory, with and without symmetry) agree with
+ * the TypeScript check, and a rule that makes an illegal move is still caught there.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import initWabt from 'wabt';
+import { explore, type Model } from '../../checker/index.js';
+import type { Event, EventType } from '../../model/events.js';
+import { C, E, G, ORIGIN, type Layout } from '../../model/layout.js';
+import {
+  CK_STATES,
+  CK_UNEXPECTED,
+  EVENT_BIT,
+  LifecycleCheck,
+  MESSAGE_STATES,
+  MESSAGE_UNEXPECTED,
+  illegalMoves,
+  lifecycleLegal,
+} from '../../model/lifecycles.js';
+import type { PopModel } from '../../model/popmodel.js';
+import { asState, type State } from '../../model/state.js';
+import { lifecycleBytes } from '../../model/wasm/lifecycle-module.js';
+import { fullModel } from '../fixtures/full.js';
+import { ackFlushModel } from '../fixtures/models.js';
+import { walk } from '../fixtures/walk.js';
+
+interface WasmMemoryCtor {
+  new (d: { initial: number }): { buffer: ArrayBuffer };
+}
+const Memory = (globalThis as unknown as { WebAssembly: { Memory: WasmMemoryCtor } }).WebAssembly.Memory;
+
+const EVENT_TYPES = Object.keys(EVENT_BIT) as EventType[];
+/** Not a model event type: no move is legal for it, so illegalMoves lists every move. */
+const NO_EVENT = 'none of them' as EventType;
+
+const messageName = (code: number): string => (code === MESSAGE_UNEXPECTED ? 'unexpected' : MESSAGE_STATES[code]);
+const ckName = (code: number): string => (code === CK_UNEXPECTED ? 'unexpected' : CK_STATES[code]);
+
+/** The moves of a module answer, as `what:from>to` (see lifecycle.wat). */
+function decode(r: number): string[] {
+  const out: string[] = [];
+  for (const id of [r & 255, (r >>> 8) & 255, r >>> 16]) {
+    if (id === 0) continue;
+    if (id < 128) out.push(`message:${messageName(Math.floor((id - 1) / (MESSAGE_STATES.length + 1)))}>${messageName((id - 1) % (MESSAGE_STATES.length + 1))}`);
+    else out.push(`ck:${ckName(Math.floor((id - 128) / (CK_STATES.length + 1)))}>${ckName((id - 128) % (CK_STATES.length + 1))}`);
+  }
+  return out.sort();
+}
+
+/** The distinct moves checkMoves sees, as `what:from>to`. */
+function movesTs(before: Int32Array, after: Int32Array, L: Layout): string[] {
+  return [...new Set(illegalMoves(before, after, L, NO_EVENT).map((m) => `${m.what}:${m.from}>${m.to}`))].sort();
+}
+
+/** Counts outside the layout: the module leaves those to checkMoves. */
+function outsideLayout(d: Int32Array, L: Layout): boolean {
+  const n = d[G.NLOG];
+  const t = d[G.NTIMER];
+  return d[G.NCK] < 0 || d[G.NCK] > L.ckSlots || n < 0 || t < 0 || n + t > L.entries;
+}
+
+/** A LifecycleCheck reading a memory of its own, and two states' places in it (not 16-byte aligned, as a state need not be). */
+class Harness {
+  readonly check: LifecycleCheck;
+  readonly before: Int32Array;
+  readonly after: Int32Array;
+  /** What the module answered, over all steps so far. */
+  readonly seen = { steps: 0, declined: 0, moves: new Set<string>(), illegal: 0 };
+
+  constructor(readonly L: Layout) {
+    const memory = new Memory({ initial: 2 });
+    this.check = new LifecycleCheck(L);
+    this.check.useMemory(memory);
+    this.before = new Int32Array(memory.buffer, 36, L.words);
+    this.after = new Int32Array(memory.buffer, 36 + 4 * L.words + 8, L.words);
+  }
+
+  /** The module's moves and verdicts for the step are checkMoves' (the states copied into the memory). */
+  agree(before: Int32Array, after: Int32Array, event: EventType, allEvents = false): void {
+    const L = this.L;
+    this.before.set(before);
+    this.after.set(after);
+    const r = this.check.movesOf(this.before, this.after);
+    expect(r).not.toBeNull();
+    const ts = movesTs(before, after, L);
+    const where = () => `${event} ${JSON.stringify(ts)}`;
+    this.seen.steps++;
+    if (r === -1) {
+      this.seen.declined++;
+      expect(ts.length > 3 || outsideLayout(before, L) || outsideLayout(after, L), where()).toBe(true);
+    } else {
+      expect(decode(r!), where()).toEqual(ts);
+      for (const m of ts) this.seen.moves.add(m);
+    }
+    // The same moves give the same verdict for every event type (MOVE_LEGAL is the tables'): every
+    // type is asked now and then, the step's own and one no move is legal for always.
+    for (const ev of allEvents ? [...EVENT_TYPES, NO_EVENT] : [event, NO_EVENT]) {
+      const legal = lifecycleLegal(before, after, L, ev);
+      expect(this.check.legal(this.before, this.after, ev), `${where()} as ${ev}`).toBe(legal);
+    }
+    if (!lifecycleLegal(before, after, L, event)) this.seen.illegal++;
+  }
+}
+
+/** Models whose state graphs together make every move of both tables (as in lifecycle-compiled.test.ts), and batch 2 with symmetry. */
+function models(): PopModel[] {
+  const ms: PopModel[] = [];
+  for (const release of ['5.3.1', '5.3.2']) {
+    for (let messages = 1; messages <= 4; messages++) ms.push(ackFlushModel({ release, messages }));
+    ms.push(ackFlushModel({ release, messages: 3, batchAck: true }));
+    ms.push(ackFlushModel({ release, messages: 2, overrides: { enablePopBufferMerge: false } }));
+    ms.push(fullModel(release, { pops: 2, batch: 1 }, {}, 2));
+  }
+  ms.push(ackFlushModel({ release: '5.0.0', messages: 3 }));
+  ms.push(fullModel('5.3.1'), fullModel('5.3.2'));
+  ms.push(fullModel('head', { crashes: 1, pops: 1, batch: 2 }, {}, 2));
+  ms.push(fullModel('head', { changes: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false }, 1));
+  ms.push(fullModel('head', { dupAcks: 1, storeFailures: 1, pops: 1, batch: 1 }, {}, 1));
+  ms.push(fullModel('head', { retryFailures: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
+  ms.push(fullModel('5.3.1', { pops: 1, batch: 2, expire: 2 }, {}, 2));
+  ms.push(fullModel('5.3.1', { pops: 1, batch: 2, retryFailures: 1 }, {}, 2));
+  ms.push(fullModel('5.0.0', { pops: 1, batch: 2, roleChanges: 1 }, {}, 2));
+  ms.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1 }, {}, 1));
+  return ms;
+}
+
+interface Step {
+  readonly before: Int32Array;
+  readonly event: EventType;
+  readonly after: Int32Array;
+}
+
+describe('the lifecycle WebAssembly module', () => {
+  it('is lifecycle.wat compiled: lifecycle-bytes.ts is what build-lifecycle.mjs makes of the text now', async () => {
+    const wabt = await initWabt();
+    const text = readFileSync(new URL('../../model/wasm/lifecycle.wat', import.meta.url), 'utf8');
+    const module = wabt.parseWat('lifecycle.wat', text, { simd: true });
+    module.validate();
+    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
+    module.destroy();
+    expect(Buffer.from(lifecycleBytes()).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('refuses a layout its constants were not written for', () => {
+    const m = ackFlushModel({ release: '5.3.2', messages: 2 });
+    const C2 = C as { FLAGS: number };
+    const flags = C2.FLAGS;
+    try {
+      C2.FLAGS = flags + 1;
+      expect(() => new LifecycleCheck(m.ctx.L).useMemory(new Memory({ initial: 1 }))).toThrow(/does not match the layout/);
+    } finally {
+      C2.FLAGS = flags;
+    }
+    expect(() => new LifecycleCheck(m.ctx.L).useMemory(new Memory({ initial: 1 }))).not.toThrow();
+  });
+
+  it('leaves states outside its memory to TypeScript', () => {
+    const m = ackFlushModel({ release: '5.3.2', messages: 2 });
+    const h = new Harness(m.ctx.L);
+    const s0 = m.initialStates()[0];
+    const s1 = m.step(s0, m.enabledEvents(s0)[0]);
+    h.before.set(s0);
+    expect(h.check.movesOf(h.before, s1)).toBeNull();
+    expect(h.check.movesOf(s0, h.before)).toBeNull();
+    h.after.set(s1);
+    expect(h.check.movesOf(h.before, h.after)).not.toBeNull();
+    h.check.useMemory(null);
+    expect(h.check.movesOf(h.before, h.after)).toBeNull();
+    expect(h.check.legal(h.before, h.after, 'pop')).toBe(lifecycleLegal(s0, s1, m.ctx.L, 'pop'));
+  });
+});
+
+describe('the module makes the moves checkMoves makes', () => {
+  const all = models();
+  const samples: { L: Layout; steps: Step[] }[] = [];
+  const moves = new Set<string>();
+
+  it('on every edge of the explored graphs (ack-flush N <= 4, batch acks, small full runs with faults; 5.0.0 to head), and on their canonical forms', () => {
+    let edges = 0;
+    for (const m of all) {
+      const L = m.ctx.L;
+      const h = new Harness(L);
+      const steps: Step[] = [];
+      walk(m, (before, e, after) => {
+        edges++;
+        h.agree(before, after, e.type, edges % 50 === 0);
+        if (m.canonicalize && edges % 5 === 0) h.agree(m.canonicalize(before), m.canonicalize(after), e.type);
+        if (steps.length < 400 || edges % 7 === 0) steps.push({ before, event: e.type, after });
+      });
+      expect(h.seen.illegal, m.name).toBe(0);
+      for (const x of h.seen.moves) moves.add(x);
+      samples.push({ L, steps: steps.slice(0, 2000) });
+    }
+    expect(edges).toBeGreaterThan(20000);
+    // The graphs make 26 distinct moves (from > to, message or CK); the random edits below make the rest.
+    expect(moves.size).toBeGreaterThanOrEqual(26);
+  });
+
+  it('on random edits of those edges, reaching every lifecycle code and illegal moves of every kind', () => {
+    expect(samples.length).toBe(all.length);
+    const ckWords = [C.FLAGS, C.BITS, C.ACKED, C.ACK_WRITTEN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED, C.NUM, C.HELD, C.EPOCH, C.START, C.ORIGIN];
+    const edit = fc.record({
+      side: fc.constantFrom('before', 'after'),
+      where: fc.constantFrom('ck', 'ck', 'ck', 'entry', 'global'),
+      slot: fc.nat(),
+      word: fc.nat(),
+      bit: fc.integer({ min: 0, max: 31 }),
+      value: fc.integer({ min: -1, max: 40 }),
+    });
+    const harnesses = new Map<Layout, Harness>();
+    const stats = { steps: 0, declined: 0, illegal: 0 };
+    const edited = new Set<string>();
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), fc.array(edit, { minLength: 1, maxLength: 5 }), fc.option(fc.constantFrom(...EVENT_TYPES), { nil: undefined }), (mi, si, edits, ev) => {
+        const { L, steps } = samples[mi % samples.length];
+        const s = steps[si % steps.length];
+        const before = s.before.slice();
+        const after = s.after.slice();
+        for (const x of edits) {
+          const d = x.side === 'before' ? before : after;
+          if (x.where === 'ck') {
+            const w = ckWords[x.word % ckWords.length];
+            const at = L.ck(x.slot % L.ckSlots) + w;
+            if (w === C.NUM) d[at] = Math.max(-1, Math.min(40, x.value));
+            else if (w === C.ORIGIN) d[at] = d[at] === ORIGIN.MOCK ? ORIGIN.POP : ORIGIN.MOCK;
+            else if (w === C.FLAGS) d[at] ^= 1 << (x.bit % 8);
+            else d[at] ^= 1 << x.bit;
+          } else if (x.where === 'entry') {
+            const at = L.log(x.slot % L.entries) + (x.word % 2 === 0 ? E.KIND : E.CK);
+            d[at] = x.word % 2 === 0 ? Math.max(0, x.value % 4) : Math.max(0, x.value) % L.ckSlots;
+          } else if (x.word % 3 === 0) {
+            // Now and then a count beyond the layout (the module declines it). Not below zero:
+            // checkMoves' walk of the entries does not end on a negative count.
+            d[G.NCK] = Math.max(0, x.value) % (L.ckSlots + 2);
+          } else {
+            const g = x.word % 3 === 1 ? G.NLOG : G.NTIMER;
+            const other = g === G.NLOG ? G.NTIMER : G.NLOG;
+            d[g] = Math.max(0, x.value) % (L.entries - d[other] + 2);
+          }
+        }
+        let h = harnesses.get(L);
+        if (h === undefined) harnesses.set(L, (h = new Harness(L)));
+        h.agree(before, after, ev ?? s.event, si % 20 === 0);
+      }),
+      { numRuns: 20000 },
+    );
+    for (const h of harnesses.values()) {
+      stats.steps += h.seen.steps;
+      stats.declined += h.seen.declined;
+      stats.illegal += h.seen.illegal;
+      for (const x of h.seen.moves) edited.add(x);
+    }
+    expect(stats.steps).toBe(20000);
+    // Illegal moves aplenty, some answers left to checkMoves (more than three moves, counts outside the layout), most not.
+    expect(stats.illegal).toBeGreaterThan(5000);
+    expect(stats.declined).toBeGreaterThan(100);
+    expect(stats.declined).toBeLessThan(stats.steps / 2);
+    // Every lifecycle code, unexpected included, on both sides of a move the module reported.
+    for (const name of [...MESSAGE_STATES, 'unexpected']) {
+      expect([...edited].some((x) => x.startsWith(`message:${name}>`)), `message from ${name}`).toBe(true);
+      if (name !== 'available') expect([...edited].some((x) => x.startsWith('message:') && x.endsWith(`>${name}`)), `message to ${name}`).toBe(true);
+    }
+    for (const name of [...CK_STATES, 'unexpected']) {
+      expect([...edited].some((x) => x.startsWith(`ck:${name}>`)), `CK from ${name}`).toBe(true);
+      expect([...edited].some((x) => x.startsWith('ck:') && x.endsWith(`>${name}`)), `CK to ${name}`).toBe(true);
+    }
+  });
+});
+
+describe("the explorer's calls", () => {
+  /** Explores `m`, checking each lifecycle-legal call the module answers against checkMoves; returns how many it answered. */
+  function exploreChecked(m: Model<State, Event>, L: Layout, symmetry: boolean, maxStates = 30_000): { answered: number; calls: number } {
+    const legal = LifecycleCheck.prototype.legal;
+    let answered = 0;
+    let calls = 0;
+    const spy = vi.spyOn(LifecycleCheck.prototype, 'legal').mockImplementation(function (this: LifecycleCheck, b, a, ev) {
+      calls++;
+      const got = legal.call(this, b, a, ev);
+      if (this.movesOf(b, a) !== null) answered++;
+      expect(got).toBe(lifecycleLegal(b, a, L, ev));
+      return got;
+    });
+    try {
+      explore(m, { symmetry, maxStates, countPaths: false });
+    } finally {
+      spy.mockRestore();
+    }
+    return { answered, calls };
+  }
+
+  it('agree with the TypeScript check, with and without symmetry (the parent and the successor in the kernel memory)', () => {
+    const cases = [
+      ackFlushModel({ release: '5.3.2', messages: 6, batchAck: true }),
+      fullModel('5.3.2', { pops: 1, batch: 2 }, {}, 2),
+      fullModel('head', { crashes: 1, pops: 2, batch: 1 }, {}, 2),
+    ];
+    for (const m of cases) {
+      for (const symmetry of [false, true]) {
+        const { answered, calls } = exploreChecked(m, m.ctx.L, symmetry);
+        expect(calls, m.name).toBeGreaterThan(50);
+        // Most edges are answered by the module (not those whose successor the scenario built in a buffer of its own).
+        expect(answered, m.name).toBeGreaterThan(calls / 2);
+      }
+    }
+  });
+
+  it('still catch a rule that makes an illegal move', () => {
+    const m = ackFlushModel({ release: '5.3.2', messages: 3 });
+    const L = m.ctx.L;
+    // A pop that also marks its first message retried (available > retried: no table has it).
+    const corrupt = (s: State, e: Event, out: State): State => {
+      if (e.type === 'pop') out[L.ck(s[G.NCK]) + C.RETRIED] |= 1;
+      return out;
+    };
+    const bad: Model<State, Event> = {
+      name: 'corrupt pops',
+      stateWords: m.stateWords,
+      invariants: m.invariants,
+      initialStates: () => m.initialStates(),
+      enabledEvents: (s) => m.enabledEvents(s),
+      step: (s, e) => corrupt(s, e, asState(m.step(s, e).slice())),
+      stepInto: (s, e, out) => corrupt(s, e, m.stepInto(s, e, out)),
+      stepOnto: (s, e, out) => corrupt(s, e, m.stepOnto(s, e, out)),
+      words: (s) => s,
+      fromWords: (w) => asState(w),
+      useMemory: (memory) => m.useMemory(memory),
+    };
+    const { answered } = exploreChecked(bad, L, false, 2000);
+    expect(answered).toBeGreaterThan(0);
+    const g = explore(bad, { symmetry: false, maxStates: 2000 });
+    const idx = m.invariants.findIndex((i) => i.name === 'lifecycle-legal');
+    expect(g.firstViolations.some((v) => v.invariant === idx)).toBe(true);
+    expect(explore(m, { symmetry: false, maxStates: 2000 }).firstViolations.some((v) => v.invariant === idx)).toBe(false);
+  });
+});

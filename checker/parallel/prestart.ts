@@ -23,13 +23,17 @@ import type { WorkerPrestart, WorkerSetup } from './protocol.js';
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
+const isInputType = (flag: string): boolean => flag.startsWith('--input-type');
+
 /** Starts one worker thread of the parallel explorer with this setup (or prestart). */
 export function startWorker(data: WorkerSetup | WorkerPrestart): Worker {
   return new Worker(new URL('./worker.js', import.meta.url), {
     workerData: data,
     // A worker started while `node --input-type=module -e CODE` still runs CODE (a prestart)
     // inherits --input-type and refuses to start; the flag concerns only the main thread's code.
-    execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+    // Otherwise the worker inherits the process's flags: given explicitly, V8's (the CLI's
+    // shebang sets --max-semi-space-size and others) make Node refuse to start it.
+    ...(process.execArgv.some(isInputType) ? { execArgv: process.execArgv.filter((a) => !isInputType(a)) } : {}),
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 }

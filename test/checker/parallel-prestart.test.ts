@@ -7,6 +7,8 @@
  * module instance with the explorer, so that the run sees the prestarted workers.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { explore, type StateGraph } from '../../checker/index.js';
 import type * as Parallel from '../../checker/parallel/index.js';
@@ -96,6 +98,22 @@ describe('prestarted workers', () => {
     expect(r.signal).toBeNull();
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('started\n');
+  });
+});
+
+describe('check --workers 2 from the command line', () => {
+  it('runs with the Node flags of the CLI’s shebang, which workers inherit', () => {
+    const main = new URL('dist/cli/main.js', ROOT);
+    const shebang = readFileSync(main, 'utf8').split('\n')[0];
+    const flags = shebang.replace(/^#!\/usr\/bin\/env -S node/, '').trim().split(/\s+/).filter((f) => f.length > 0);
+    expect(flags).toContain('--max-semi-space-size=2');
+    const r = spawnSync(process.execPath, [...flags, fileURLToPath(main), 'check', '--messages', '4', '--rocketmq', '5.3.2', '--workers', '2', '--json'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).verdict).toBe('holds');
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly fingerprint kernel (kernel.wat, compiled into kernel-bytes.ts by
- * build-kernel.mjs), compiled once per thread at module load, synchronously (the module is
+ * build-wat.mjs), compiled once per thread at module load, synchronously (the module is
  * under 4 KB, as a browser allows on its main thread). `KERNEL` is null where the
  * runtime has no WebAssembly or no SIMD (Node's --jitless, say): fingerprint.ts then steps
  * in JavaScript, to the same fingerprints.

@@ -1,6 +1,6 @@
 /**
  * The lifecycle-move module (lifecycle.wat, compiled into lifecycle-bytes.ts by
- * build-lifecycle.mjs), compiled once per thread on first use. Null where the runtime has no
+ * checker/wasm/build-wat.mjs), compiled once per thread on first use. Null where the runtime has no
  * WebAssembly (Node's --jitless, say): model/lifecycles.ts then checks in TypeScript only.
  */
 import { LIFECYCLE_BASE64 } from './lifecycle-bytes.js';

@@ -14,7 +14,7 @@ import { createModel as createPopModel, type ModelArgs } from '../../model/facto
 import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
 
 describe('the WebAssembly kernel', () => {
-  it('is kernel.wat compiled: kernel-bytes.ts is what build-kernel.mjs makes of the text now', async () => {
+  it('is kernel.wat compiled: kernel-bytes.ts is what checker/wasm/build-wat.mjs makes of the text now', async () => {
     const wabt = await initWabt();
     const text = readFileSync(new URL('../../checker/wasm/kernel.wat', import.meta.url), 'utf8');
     const module = wabt.parseWat('kernel.wat', text, { simd: true });

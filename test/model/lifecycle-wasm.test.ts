@@ -140,7 +140,7 @@ interface Step {
 }
 
 describe('the lifecycle WebAssembly module', () => {
-  it('is lifecycle.wat compiled: lifecycle-bytes.ts is what build-lifecycle.mjs makes of the text now', async () => {
+  it('is lifecycle.wat compiled: lifecycle-bytes.ts is what checker/wasm/build-wat.mjs makes of the text now', async () => {
     const wabt = await initWabt();
     const text = readFileSync(new URL('../../model/wasm/lifecycle.wat', import.meta.url), 'utf8');
     const module = wabt.parseWat('lifecycle.wat', text, { simd: true });

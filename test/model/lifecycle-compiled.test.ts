@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../model/events.js';
-import { C, CF, E, G, ORIGIN, type Layout } from '../../model/layout.js';
+import { C, CF, G, type Layout } from '../../model/layout.js';
 import {
   CK_EVENT_SOURCES,
   CK_STATES,
@@ -28,6 +28,7 @@ import type { PopModel } from '../../model/popmodel.js';
 import { ackFlushModel } from '../fixtures/models.js';
 import { fullModel } from '../fixtures/full.js';
 import { ckStateReference, illegalMovesReference, lifecycleLegalReference, messageStateReference } from '../fixtures/lifecycle-reference.js';
+import { applyLifecycleEdits, lifecycleEdit } from '../fixtures/lifecycle-edits.js';
 import { walk } from '../fixtures/walk.js';
 
 const EVENT_TYPES: readonly EventType[] = [
@@ -159,43 +160,13 @@ describe('lifecycleLegal and illegalMoves agree with the reference implementatio
 
   it('on random edits of explored transitions (CK records, flags, queue entries and lengths, event types)', () => {
     expect(samples.length).toBe(all.length);
-    const ckWords = [C.FLAGS, C.BITS, C.ACKED, C.ACK_WRITTEN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED, C.NUM, C.HELD, C.EPOCH, C.START, C.ORIGIN];
-    const edit = fc.record({
-      side: fc.constantFrom('before', 'after'),
-      where: fc.constantFrom('ck', 'ck', 'ck', 'entry', 'global'),
-      slot: fc.nat(),
-      word: fc.nat(),
-      bit: fc.integer({ min: 0, max: 31 }),
-      value: fc.integer({ min: -1, max: 40 }),
-    });
     let illegal = 0;
     let unexpected = 0;
     fc.assert(
-      fc.property(fc.nat(), fc.nat(), fc.array(edit, { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom(...EVENT_TYPES), { nil: undefined }), (mi, si, edits, ev) => {
+      fc.property(fc.nat(), fc.nat(), fc.array(lifecycleEdit, { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom(...EVENT_TYPES), { nil: undefined }), (mi, si, edits, ev) => {
         const { L, steps } = samples[mi % samples.length];
         const s = steps[si % steps.length];
-        const before = s.before.slice();
-        const after = s.after.slice();
-        for (const x of edits) {
-          const d = x.side === 'before' ? before : after;
-          if (x.where === 'ck') {
-            const w = ckWords[x.word % ckWords.length];
-            const at = L.ck(x.slot % L.ckSlots) + w;
-            if (w === C.NUM) d[at] = Math.max(0, Math.min(32, x.value));
-            else if (w === C.ORIGIN) d[at] = d[at] === ORIGIN.MOCK ? ORIGIN.POP : ORIGIN.MOCK;
-            else if (w === C.FLAGS) d[at] ^= 1 << (x.bit % 8);
-            else d[at] ^= 1 << x.bit;
-          } else if (x.where === 'entry') {
-            const at = L.log(x.slot % L.entries) + (x.word % 2 === 0 ? E.KIND : E.CK);
-            d[at] = x.word % 2 === 0 ? Math.max(0, x.value % 4) : Math.max(0, x.value) % L.ckSlots;
-          } else if (x.word % 3 === 0) {
-            d[G.NCK] = Math.max(0, x.value) % (L.ckSlots + 1);
-          } else {
-            const g = x.word % 3 === 1 ? G.NLOG : G.NTIMER;
-            const other = g === G.NLOG ? G.NTIMER : G.NLOG;
-            d[g] = Math.max(0, x.value) % (L.entries - d[other] + 1);
-          }
-        }
+        const { before, after } = applyLifecycleEdits(s.before, s.after, edits, L, { num: [0, 32], beyond: 1 });
         agree({ before, event: ev ?? s.event, after }, L);
         // The projections by name, also for slots not in use and for states that fit no lifecycle state.
         for (const d of [before, after]) {

@@ -15,7 +15,7 @@ import { describe, expect, it, vi } from 'vitest';
 import initWabt from 'wabt';
 import { explore, type Model } from '../../checker/index.js';
 import type { Event, EventType } from '../../model/events.js';
-import { C, E, G, ORIGIN, type Layout } from '../../model/layout.js';
+import { C, G, type Layout } from '../../model/layout.js';
 import {
   CK_STATES,
   CK_UNEXPECTED,
@@ -31,6 +31,7 @@ import { asState, type State } from '../../model/state.js';
 import { lifecycleBytes } from '../../model/wasm/lifecycle-module.js';
 import { fullModel } from '../fixtures/full.js';
 import { ackFlushModel } from '../fixtures/models.js';
+import { applyLifecycleEdits, lifecycleEdit } from '../fixtures/lifecycle-edits.js';
 import { walk } from '../fixtures/walk.js';
 
 interface WasmMemoryCtor {
@@ -207,46 +208,14 @@ describe('the module makes the moves checkMoves makes', () => {
 
   it('on random edits of those edges, reaching every lifecycle code and illegal moves of every kind', () => {
     expect(samples.length).toBe(all.length);
-    const ckWords = [C.FLAGS, C.BITS, C.ACKED, C.ACK_WRITTEN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED, C.NUM, C.HELD, C.EPOCH, C.START, C.ORIGIN];
-    const edit = fc.record({
-      side: fc.constantFrom('before', 'after'),
-      where: fc.constantFrom('ck', 'ck', 'ck', 'entry', 'global'),
-      slot: fc.nat(),
-      word: fc.nat(),
-      bit: fc.integer({ min: 0, max: 31 }),
-      value: fc.integer({ min: -1, max: 40 }),
-    });
     const harnesses = new Map<Layout, Harness>();
     const stats = { steps: 0, declined: 0, illegal: 0 };
     const edited = new Set<string>();
     fc.assert(
-      fc.property(fc.nat(), fc.nat(), fc.array(edit, { minLength: 1, maxLength: 5 }), fc.option(fc.constantFrom(...EVENT_TYPES), { nil: undefined }), (mi, si, edits, ev) => {
+      fc.property(fc.nat(), fc.nat(), fc.array(lifecycleEdit, { minLength: 1, maxLength: 5 }), fc.option(fc.constantFrom(...EVENT_TYPES), { nil: undefined }), (mi, si, edits, ev) => {
         const { L, steps } = samples[mi % samples.length];
         const s = steps[si % steps.length];
-        const before = s.before.slice();
-        const after = s.after.slice();
-        for (const x of edits) {
-          const d = x.side === 'before' ? before : after;
-          if (x.where === 'ck') {
-            const w = ckWords[x.word % ckWords.length];
-            const at = L.ck(x.slot % L.ckSlots) + w;
-            if (w === C.NUM) d[at] = Math.max(-1, Math.min(40, x.value));
-            else if (w === C.ORIGIN) d[at] = d[at] === ORIGIN.MOCK ? ORIGIN.POP : ORIGIN.MOCK;
-            else if (w === C.FLAGS) d[at] ^= 1 << (x.bit % 8);
-            else d[at] ^= 1 << x.bit;
-          } else if (x.where === 'entry') {
-            const at = L.log(x.slot % L.entries) + (x.word % 2 === 0 ? E.KIND : E.CK);
-            d[at] = x.word % 2 === 0 ? Math.max(0, x.value % 4) : Math.max(0, x.value) % L.ckSlots;
-          } else if (x.word % 3 === 0) {
-            // Now and then a count beyond the layout (the module declines it). Not below zero:
-            // checkMoves' walk of the entries does not end on a negative count.
-            d[G.NCK] = Math.max(0, x.value) % (L.ckSlots + 2);
-          } else {
-            const g = x.word % 3 === 1 ? G.NLOG : G.NTIMER;
-            const other = g === G.NLOG ? G.NTIMER : G.NLOG;
-            d[g] = Math.max(0, x.value) % (L.entries - d[other] + 2);
-          }
-        }
+        const { before, after } = applyLifecycleEdits(s.before, s.after, edits, L, { num: [-1, 40], beyond: 2 });
         let h = harnesses.get(L);
         if (h === undefined) harnesses.set(L, (h = new Harness(L)));
         h.agree(before, after, ev ?? s.event, si % 20 === 0);

@@ -24,11 +24,9 @@ import {
   messageMoveLegal,
   messageState,
 } from '../../model/lifecycles.js';
-import type { PopModel } from '../../model/popmodel.js';
 import { ackFlushModel } from '../fixtures/models.js';
-import { fullModel } from '../fixtures/full.js';
 import { ckStateReference, illegalMovesReference, lifecycleLegalReference, messageStateReference } from '../fixtures/lifecycle-reference.js';
-import { applyLifecycleEdits, lifecycleEdit } from '../fixtures/lifecycle-edits.js';
+import { applyLifecycleEdits, lifecycleEdit, lifecycleModels } from '../fixtures/lifecycle-edits.js';
 import { walk } from '../fixtures/walk.js';
 
 const EVENT_TYPES: readonly EventType[] = [
@@ -40,27 +38,6 @@ interface Step {
   readonly before: Int32Array;
   readonly event: EventType;
   readonly after: Int32Array;
-}
-
-/** Models whose state graphs together make every move of both tables (see test/model/full.test.ts). */
-function models(): PopModel[] {
-  const ms: PopModel[] = [];
-  for (const release of ['5.0.0', '5.3.1', '5.3.2']) {
-    for (let messages = 1; messages <= 4; messages++) ms.push(ackFlushModel({ release, messages }));
-    if (release !== '5.0.0') ms.push(ackFlushModel({ release, messages: 3, batchAck: true }));
-    ms.push(ackFlushModel({ release, messages: 2, overrides: { enablePopBufferMerge: false } }));
-    ms.push(fullModel(release, { pops: 2, batch: 1 }, {}, 2));
-  }
-  ms.push(fullModel('5.3.1'), fullModel('5.3.2'));
-  ms.push(fullModel('head', { crashes: 1, pops: 1, batch: 2 }, {}, 2));
-  ms.push(fullModel('head', { changes: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false }, 1));
-  ms.push(fullModel('head', { dupAcks: 1, storeFailures: 1, pops: 1, batch: 1 }, {}, 1));
-  ms.push(fullModel('head', { retryFailures: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
-  ms.push(fullModel('5.3.1', { pops: 1, batch: 2, expire: 2 }, {}, 2));
-  ms.push(fullModel('5.3.1', { pops: 1, batch: 2, retryFailures: 1 }, {}, 2));
-  ms.push(fullModel('5.0.0', { pops: 1, batch: 2, roleChanges: 1 }, {}, 2));
-  ms.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1 }, {}, 1));
-  return ms;
 }
 
 function agree(s: Step, L: Layout): void {
@@ -94,7 +71,7 @@ describe('the compiled lifecycle tables', () => {
 });
 
 describe('lifecycleLegal and illegalMoves agree with the reference implementation', () => {
-  const all = models();
+  const all = lifecycleModels();
   const samples: { L: Layout; steps: Step[] }[] = [];
 
   it('give each model event type its own bit, and eventBit (a switch) returns exactly that bit', () => {

@@ -26,12 +26,11 @@ import {
   illegalMoves,
   lifecycleLegal,
 } from '../../model/lifecycles.js';
-import type { PopModel } from '../../model/popmodel.js';
 import { asState, type State } from '../../model/state.js';
 import { lifecycleBytes } from '../../model/wasm/lifecycle-module.js';
 import { fullModel } from '../fixtures/full.js';
 import { ackFlushModel } from '../fixtures/models.js';
-import { applyLifecycleEdits, lifecycleEdit } from '../fixtures/lifecycle-edits.js';
+import { applyLifecycleEdits, lifecycleEdit, lifecycleModels } from '../fixtures/lifecycle-edits.js';
 import { walk } from '../fixtures/walk.js';
 
 interface WasmMemoryCtor {
@@ -112,28 +111,6 @@ class Harness {
   }
 }
 
-/** Models whose state graphs together make every move of both tables (as in lifecycle-compiled.test.ts), and batch 2 with symmetry. */
-function models(): PopModel[] {
-  const ms: PopModel[] = [];
-  for (const release of ['5.3.1', '5.3.2']) {
-    for (let messages = 1; messages <= 4; messages++) ms.push(ackFlushModel({ release, messages }));
-    ms.push(ackFlushModel({ release, messages: 3, batchAck: true }));
-    ms.push(ackFlushModel({ release, messages: 2, overrides: { enablePopBufferMerge: false } }));
-    ms.push(fullModel(release, { pops: 2, batch: 1 }, {}, 2));
-  }
-  ms.push(ackFlushModel({ release: '5.0.0', messages: 3 }));
-  ms.push(fullModel('5.3.1'), fullModel('5.3.2'));
-  ms.push(fullModel('head', { crashes: 1, pops: 1, batch: 2 }, {}, 2));
-  ms.push(fullModel('head', { changes: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false }, 1));
-  ms.push(fullModel('head', { dupAcks: 1, storeFailures: 1, pops: 1, batch: 1 }, {}, 1));
-  ms.push(fullModel('head', { retryFailures: 1, pops: 1, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true }, 1));
-  ms.push(fullModel('5.3.1', { pops: 1, batch: 2, expire: 2 }, {}, 2));
-  ms.push(fullModel('5.3.1', { pops: 1, batch: 2, retryFailures: 1 }, {}, 2));
-  ms.push(fullModel('5.0.0', { pops: 1, batch: 2, roleChanges: 1 }, {}, 2));
-  ms.push(fullModel('5.3.2', { retryFailures: 1, crashes: 1 }, {}, 1));
-  return ms;
-}
-
 interface Step {
   readonly before: Int32Array;
   readonly event: EventType;
@@ -181,7 +158,7 @@ describe('the lifecycle WebAssembly module', () => {
 });
 
 describe('the module makes the moves checkMoves makes', () => {
-  const all = models();
+  const all = lifecycleModels();
   const samples: { L: Layout; steps: Step[] }[] = [];
   const moves = new Set<string>();
 

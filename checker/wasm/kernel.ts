@@ -5,14 +5,8 @@
  * runtime has no WebAssembly or no SIMD (Node's --jitless, say): fingerprint.ts then steps
  * in JavaScript, to the same fingerprints.
  */
+import { base64Bytes, compileModule, WASM } from './compile.js';
 import { KERNEL_BASE64 } from './kernel-bytes.js';
-
-/** What of the WebAssembly JS API this file uses (the project's Node typings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
 
 /** The kernel's exports (kernel.wat). */
 export interface KernelExports {
@@ -26,19 +20,10 @@ export interface KernelExports {
 }
 
 export function kernelBytes(): Uint8Array {
-  const s = atob(KERNEL_BASE64);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return bytes;
+  return base64Bytes(KERNEL_BASE64);
 }
 
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-const KERNEL: object | null = ((): object | null => {
-  if (WASM === undefined) return null;
-  const bytes = kernelBytes();
-  return WASM.validate(bytes) ? new WASM.Module(bytes) : null;
-})();
+const KERNEL: object | null = compileModule(kernelBytes());
 
 /** Whether this runtime runs the kernel. */
 export const HAVE_KERNEL = KERNEL !== null;

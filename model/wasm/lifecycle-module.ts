@@ -3,26 +3,15 @@
  * checker/wasm/build-wat.mjs), compiled once per thread on first use. Null where the runtime has no
  * WebAssembly (Node's --jitless, say): model/lifecycles.ts then checks in TypeScript only.
  */
+import { base64Bytes, compileModule, WASM } from '../../checker/wasm/compile.js';
 import { LIFECYCLE_BASE64 } from './lifecycle-bytes.js';
-
-/** What of the WebAssembly JS API this file uses (the project's Node typings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
 
 /** The module's one export (lifecycle.wat): the distinct moves of a step, states given by byte offset. */
 export type MovesFn = (before: number, after: number) => number;
 
 export function lifecycleBytes(): Uint8Array {
-  const s = atob(LIFECYCLE_BASE64);
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return bytes;
+  return base64Bytes(LIFECYCLE_BASE64);
 }
-
-const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: object | null | undefined;
 
 /**
@@ -32,8 +21,7 @@ let compiled: object | null | undefined;
  */
 export function lifecycleMoves(imports: Record<string, Record<string, unknown>>): MovesFn | null {
   if (compiled === undefined) {
-    const bytes = lifecycleBytes();
-    compiled = WASM !== undefined && WASM.validate(bytes) ? new WASM.Module(bytes) : null;
+    compiled = compileModule(lifecycleBytes());
   }
   if (compiled === null || WASM === undefined) return null;
   return new WASM.Instance(compiled, imports).exports.moves as MovesFn;

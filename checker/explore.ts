@@ -122,7 +122,20 @@ function startCore<S, E>(
       const d = core.depth + 1;
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
-        const raw = known[ei] ?? (stepOnto ? stepOnto(s, e, scratch) : stepInto ? stepInto(s, e, scratch) : model.step(s, e));
+        const built = known[ei];
+        // A successor the model built (a dry run) is copied into `scratch` first when the parent is
+        // kept there (the stepper would copy it there anyway): it is then in the kernel's memory
+        // for the transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
+        const raw =
+          built != null
+            ? stepOnto
+              ? model.fromWords(stepper.load(model.words(built)))
+              : built
+            : stepOnto
+              ? stepOnto(s, e, scratch)
+              : stepInto
+                ? stepInto(s, e, scratch)
+                : model.step(s, e);
         const tbad = inv.checkTransition(s, e, raw);
         const next = canon ? canon(raw) : raw;
         const w = model.words(next);

@@ -368,6 +368,16 @@ export class FingerprintStepper {
     }
   }
 
+  /**
+   * Copies a successor's words[0, words) into `scratch` and returns `scratch` (with the kernel:
+   * in its memory, where `step` and `stepOnto` then copy nothing). After `keepParentInScratch`
+   * the successor loaded must be stepped with `stepOnto`, which puts the parent back.
+   */
+  load(child: Int32Array): Int32Array {
+    if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
+    return this.scratch;
+  }
+
   /** A successor's words[0, words): its fingerprint into `fp`, the positions where it differs into `diff`; returns how many. */
   step(child: Int32Array): number {
     const k = this.kernel;

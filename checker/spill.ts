@@ -190,7 +190,17 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     }
     for (let ei = 0; ei < events.length; ei++) {
       const e = events[ei];
-      const raw = known[ei] ?? (stepInto ? stepInto(s, e, scratch) : model.step(s, e));
+      const built = known[ei];
+      // With the kernel, a successor the model built (a dry run) is copied into `scratch` (the
+      // stepper would copy it there anyway), in the kernel's memory for the transition invariants.
+      const raw =
+        built != null
+          ? stepper.usesKernel
+            ? model.fromWords(stepper.load(model.words(built)))
+            : built
+          : stepInto
+            ? stepInto(s, e, scratch)
+            : model.step(s, e);
       tbads[nCand] = inv.checkTransition(s, e, raw);
       const next = canon ? canon(raw) : raw;
       const w = model.words(next);

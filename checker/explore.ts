@@ -68,7 +68,7 @@ function startCore<S, E>(
    * (`fp`, `diff`); the model builds successors in its `scratch` (the WebAssembly kernel's own
    * buffer, so they are not copied there).
    */
-  const stepper = new FingerprintStepper(W);
+  const stepper = new FingerprintStepper(W, undefined, model.memoryBuffers ?? 0);
   const { fp, diff, scratch } = stepper;
   const kernel = stepper.usesKernel;
   /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
@@ -87,7 +87,7 @@ function startCore<S, E>(
   const known: (S | null)[] = [];
   const inv = new InvariantSets(model);
   // The parent and the successors the model builds are in the kernel's memory (Model.useMemory).
-  if (model.useMemory) model.useMemory(stepper.memory);
+  if (model.useMemory) model.useMemory(stepper.memory, stepper.spare);
 
   eachInitialState(
     model,
@@ -164,7 +164,7 @@ function startCore<S, E>(
       if (!core.end()) break;
     }
     finished = true;
-    if (model.useMemory) model.useMemory(null);
+    if (model.useMemory) model.useMemory(null, []);
     core.finish();
     return true;
   };

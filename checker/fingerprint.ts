@@ -252,9 +252,13 @@ export class FingerprintStepper {
   /** Whether `scratch` holds the parent between successors (`keepParentInScratch`). */
   private restoring = false;
 
+  /** With the kernel: `spareBuffers` buffers of `words` words in its memory for the model (Model.memoryBuffers); else none. */
+  readonly spare: readonly Int32Array[];
+
   constructor(
     readonly words: number,
     wasm = HAVE_KERNEL,
+    spareBuffers = 0,
   ) {
     fingerprintSeeds(words);
     if (!wasm) {
@@ -271,6 +275,7 @@ export class FingerprintStepper {
       this.records = [];
       this.window = new Uint8Array(0);
       this.shifted = new Int32Array(1);
+      this.spare = [];
       return;
     }
     // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
@@ -290,12 +295,14 @@ export class FingerprintStepper {
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
+    // The model's buffers (Model.memoryBuffers), 16-byte aligned.
+    const spare = (rec + recBytes + 15) & ~15;
     // The window takes what room the memory has left, up to WINDOW_BYTES, and at least two
     // records: the memory grows only for wide states. (Growing a WebAssembly memory detaches its
     // ArrayBuffer, and the first detached buffer makes V8 check every typed array access in
     // optimized code for detachment from then on: measured as 4% more instructions on
     // ack-flush, the model's functions alike; docs/explorer.md, "Counting instructions".)
-    const window = (rec + recBytes + 15) & ~15;
+    const window = spare + spareBuffers * 4 * cap;
     const have = k.memory.buffer.byteLength;
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
@@ -323,6 +330,7 @@ export class FingerprintStepper {
     this.records.push(new Uint8Array(buf, rec, recBytes));
     this.window = new Uint8Array(buf, window, windowBytes);
     this.shifted = new Int32Array(buf, 16, 1);
+    this.spare = Array.from({ length: spareBuffers }, (_, b) => new Int32Array(buf, spare + b * 4 * cap, words));
   }
 
   /** Whether the WebAssembly kernel does the work. */

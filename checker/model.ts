@@ -92,10 +92,16 @@ export interface Model<S, E> {
    * when the search is over. Not every state the model is given lives there (a successor it
    * built elsewhere, a state of another run): an Int32Array is in the memory when its `buffer`
    * is the memory's. The explorer never grows the memory after the call (growing it would give
-   * it a new buffer), and the model must not write to it. What the model answers must not
-   * depend on where a state is.
+   * it a new buffer), and the model must not write to it but into `buffers` (`memoryBuffers`).
+   * What the model answers must not depend on where a state is.
    */
-  useMemory?(memory: WasmMemory | null): void;
+  useMemory?(memory: WasmMemory | null, buffers?: readonly Int32Array[]): void;
+  /**
+   * Optional: how many buffers of `stateWords` words the model asks for in that memory, which
+   * are its own to write (for example to build dry runs in, next to the states the explorer holds
+   * there): `useMemory` then receives them as `buffers` (empty with null, or without the kernel).
+   */
+  readonly memoryBuffers?: number;
   /**
    * Optional symmetry reduction: the canonical representative of the state's orbit under
    * a group of permutations that the step relation and every invariant respect.

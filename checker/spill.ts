@@ -97,10 +97,10 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   /** The fingerprint of the state expanded. */
   const parentFp = new Uint32Array(2);
   /** Each successor's fingerprint from it (`fp`); the model builds successors in `scratch` (fingerprint.ts). */
-  const stepper = new FingerprintStepper(W);
+  const stepper = new FingerprintStepper(W, undefined, model.memoryBuffers ?? 0);
   const { fp, scratch } = stepper;
   // The parent (copied into the kernel's memory) and the successors the model builds there (Model.useMemory).
-  if (model.useMemory) model.useMemory(stepper.memory);
+  if (model.useMemory) model.useMemory(stepper.memory, stepper.spare);
 
   // The buffer: per expanded state its event count and final mask; per candidate its
   // fingerprint, transition mask, resolved id and whether it numbers a new state; the
@@ -393,7 +393,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       if (!replay()) break;
     }
     finished = true;
-    if (model.useMemory) model.useMemory(null);
+    if (model.useMemory) model.useMemory(null, []);
     core.finish();
     return true;
   };

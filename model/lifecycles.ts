@@ -9,7 +9,7 @@ import * as layoutModule from './layout.js';
 import type { Layout } from './layout.js';
 import type { WasmMemory } from '../checker/model.js';
 import type { EventType } from './events.js';
-import { lifecycleMoves, type MovesFn } from './wasm/lifecycle-module.js';
+import { lifecycleMoves, type MovesFn, type SameFn } from './wasm/lifecycle-module.js';
 
 // The imported constants as this module's own: V8's optimizing compiler folds a module's
 // own constants into the code, and loads an imported binding at every use (docs/explorer.md,
@@ -606,6 +606,7 @@ function movesImports(memory: object, L: Layout): Record<string, Record<string, 
  */
 export class LifecycleCheck {
   private moves: MovesFn | null = null;
+  private same: SameFn | null = null;
   /** The memory's buffer while the module reads it. */
   private buffer: ArrayBufferLike | null = null;
   /**
@@ -614,8 +615,8 @@ export class LifecycleCheck {
    * `buffer` in V8 is a call into the runtime (about 100 instructions), its identity a compare.
    * An array's buffer never changes, and the explorer never grows the memory while it is given.
    */
-  private readonly seen: (Int32Array | null)[] = [null, null, null, null];
-  private readonly seenIn: boolean[] = [false, false, false, false];
+  private readonly seen: (Int32Array | null)[] = [null, null, null, null, null, null, null, null];
+  private readonly seenIn: boolean[] = [false, false, false, false, false, false, false, false];
   private nextSeen = 0;
 
   constructor(private readonly L: Layout) {}
@@ -624,10 +625,12 @@ export class LifecycleCheck {
   useMemory(memory: WasmMemory | null): void {
     this.seen.fill(null);
     this.moves = null;
+    this.same = null;
     this.buffer = null;
     if (memory === null) return;
     try {
-      this.moves = lifecycleMoves(movesImports(memory, this.L));
+      const module = lifecycleMoves(movesImports(memory, this.L));
+      if (module !== null) ({ moves: this.moves, same: this.same } = module);
     } catch (err) {
       // $start traps when a constant of the layout or the codes is not the one lifecycle.wat was written for.
       throw new Error(`model/wasm/lifecycle.wat does not match the layout or the lifecycle codes: update its constants (${String(err)})`);
@@ -638,13 +641,24 @@ export class LifecycleCheck {
   /** Is `d` a view on the memory the module reads? */
   private inMemory(d: Int32Array): boolean {
     const seen = this.seen;
-    for (let i = 0; i < 4; i++) if (seen[i] === d) return this.seenIn[i];
+    for (let i = 0; i < 8; i++) if (seen[i] === d) return this.seenIn[i];
     const j = this.nextSeen;
     const isIn = d.buffer === this.buffer;
     seen[j] = d;
     this.seenIn[j] = isIn;
-    this.nextSeen = (j + 1) & 3;
+    this.nextSeen = (j + 1) & 7;
     return isIn;
+  }
+
+  /**
+   * Are the two states' words equal (both `L.words` long)? In WebAssembly when both are in the
+   * memory (the `full` scenario's dry runs, built in buffers the explorer gives it there, against
+   * the parent: Model.useMemory), else word by word.
+   */
+  sameWords(a: Int32Array, b: Int32Array): boolean {
+    if (this.buffer !== null && this.inMemory(a) && this.inMemory(b)) return this.same!(a.byteOffset, b.byteOffset, 4 * this.L.words) !== 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
   }
 
   /**

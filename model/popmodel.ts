@@ -32,6 +32,17 @@ export interface ScenarioInstance {
   /** Optional symmetry reduction, sound for this scenario's bounds. */
   canonicalize?(s: State, ctx: Ctx): State;
   /**
+   * Optional: how many state buffers the scenario builds its dry runs in (`after`'s states); with
+   * `useBuffers` it builds them in buffers it is given instead of its own.
+   */
+  readonly dryRunBuffers?: number;
+  /**
+   * From now on the dry runs are built in `buffers` (`dryRunBuffers` of them, `layout.words`
+   * long: the explorer's, in its memory) and compared with `same` (equal words); null: in the
+   * scenario's own buffers again, compared word by word.
+   */
+  useBuffers?(buffers: readonly Int32Array[] | null, same: ((a: Int32Array, b: Int32Array) => boolean) | null): void;
+  /**
    * Why `e`, allowed by the protocol in `s`, needs more than the scenario's bounds give (the
    * state's layout is sized by them), or null. Replays ask it before each event.
    */
@@ -44,6 +55,8 @@ export class PopModel implements Model<State, Event> {
   readonly ctx: Ctx;
   readonly invariants: readonly Invariant<State, Event>[];
   readonly canonicalize?: (s: State) => State;
+  /** The scenario's dry-run buffers, which the explorer may give it in its memory (Model.memoryBuffers). */
+  readonly memoryBuffers: number;
   /** `lifecycle-legal`'s check, in WebAssembly on states in the explorer's memory (useMemory). */
   private readonly lifecycle: LifecycleCheck;
 
@@ -52,6 +65,7 @@ export class PopModel implements Model<State, Event> {
     this.stateWords = instance.layout.words;
     this.ctx = { L: instance.layout, s: instance.settings, notes: null };
     this.lifecycle = new LifecycleCheck(instance.layout);
+    this.memoryBuffers = instance.useBuffers ? (instance.dryRunBuffers ?? 0) : 0;
     const all = makeInvariants(this.ctx, this.lifecycle);
     const keep = invariantFilter ?? ((n: string) => (DEFAULT_INVARIANTS as readonly string[]).includes(n));
     this.invariants = all.filter((i) => keep(i.name));
@@ -100,9 +114,16 @@ export class PopModel implements Model<State, Event> {
     return s;
   }
 
-  /** `lifecycle-legal` reads the states held in `memory` in WebAssembly (model/wasm/lifecycle.wat). */
-  useMemory(memory: WasmMemory | null): void {
+  /**
+   * `lifecycle-legal` reads the states held in `memory` in WebAssembly (model/wasm/lifecycle.wat);
+   * the scenario builds its dry runs in `buffers` there, and compares them with the parent there
+   * in WebAssembly too (LifecycleCheck.sameWords).
+   */
+  useMemory(memory: WasmMemory | null, buffers: readonly Int32Array[] = []): void {
     this.lifecycle.useMemory(memory);
+    if (!this.instance.useBuffers) return;
+    const given = memory !== null && buffers.length >= this.memoryBuffers && this.memoryBuffers > 0;
+    this.instance.useBuffers(given ? buffers : null, given ? (a, b) => this.lifecycle.sameWords(a, b) : null);
   }
 
   fromWords(w: Int32Array): State {
@@ -139,7 +160,8 @@ export function variantOf(
     stepOnto: (s, e, out) => model.stepOnto(s, e, out),
     words: (s) => model.words(s),
     fromWords: (w) => model.fromWords(w),
-    useMemory: (memory) => model.useMemory(memory),
+    memoryBuffers: model.memoryBuffers,
+    useMemory: (memory, buffers) => model.useMemory(memory, buffers),
     ...(canonicalize ? { canonicalize: (s: State) => canonicalize(s) } : {}),
   };
 }

@@ -184,9 +184,11 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   // takes it from `after` instead of applying the event again. The scan is not dry-run (an
   // exact predicate, scanChanges, decides); its successor is built in its buffer only when it
   // is offered and asked for. `exceeds` has its own scratch.
-  const afterScan = new Int32Array(L.words);
-  const afterRevive = new Int32Array(L.words);
-  const afterReviveFailing = new Int32Array(L.words);
+  // With the explorer's kernel, they are buffers it gives in its memory (useBuffers), where the
+  // parent is too: there the revive's "changes nothing" is compared in WebAssembly (`same`).
+  const own: readonly Int32Array[] = [new Int32Array(L.words), new Int32Array(L.words), new Int32Array(L.words)];
+  let [afterScan, afterRevive, afterReviveFailing] = own;
+  let same: (a: Int32Array, b: Int32Array) => boolean = sameState;
   const exceedsScratch = new Int32Array(L.words);
   const dryRun = (st: State, ctx: Ctx, e: Event, into: Int32Array): State => {
     into.set(st);
@@ -211,6 +213,11 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
     settings: s,
     layout: L,
     initial: [initial],
+    dryRunBuffers: own.length,
+    useBuffers(buffers: readonly Int32Array[] | null, sameWords: ((a: Int32Array, b: Int32Array) => boolean) | null): void {
+      [afterScan, afterRevive, afterReviveFailing] = buffers ?? own;
+      same = sameWords ?? sameState;
+    },
     enabled(st: State, ctx: Ctx, after?: (State | null)[]): readonly Event[] {
       const out: Event[] = [];
       const now = st[G.NOW];
@@ -233,12 +240,12 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       // reviveSurelyIdle spares the dry run of a pass that has nothing due (then the failing one has none either).
       if ((st[G.FLAGS] & GF.UNREADABLE) === 0 && reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
         const next = dryRun(st, ctx, REVIVE, afterRevive);
-        if (!sameState(st, next)) offerBuilt(out, after, REVIVE, next);
+        if (!same(st, next)) offerBuilt(out, after, REVIVE, next);
         if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
           // Offered only if failing retry writes make a difference beyond the used-up budget.
           const nextFail = dryRun(st, ctx, REVIVE_FAILING, afterReviveFailing);
           nextFail[G.USED_RETRY_FAILURES]--;
-          const differs = !sameState(next, nextFail);
+          const differs = !same(next, nextFail);
           nextFail[G.USED_RETRY_FAILURES]++;
           if (differs) offerBuilt(out, after, REVIVE_FAILING, nextFail);
         }

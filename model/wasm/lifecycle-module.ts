@@ -6,8 +6,10 @@
 import { base64Bytes, compileModule, WASM } from '../../checker/wasm/compile.js';
 import { LIFECYCLE_BASE64 } from './lifecycle-bytes.js';
 
-/** The module's one export (lifecycle.wat): the distinct moves of a step, states given by byte offset. */
+/** The module's export `moves` (lifecycle.wat): the distinct moves of a step, states given by byte offset. */
 export type MovesFn = (before: number, after: number) => number;
+/** Its export `same`: 1 when the `bytes` bytes at offsets `a` and `b` are equal, else 0. */
+export type SameFn = (a: number, b: number, bytes: number) => number;
 
 export function lifecycleBytes(): Uint8Array {
   return base64Bytes(LIFECYCLE_BASE64);
@@ -19,10 +21,11 @@ let compiled: object | null | undefined;
  * layout constants and lifecycle codes of `imports` (see lifecycle.wat's imports); null
  * without WebAssembly.
  */
-export function lifecycleMoves(imports: Record<string, Record<string, unknown>>): MovesFn | null {
+export function lifecycleMoves(imports: Record<string, Record<string, unknown>>): { moves: MovesFn; same: SameFn } | null {
   if (compiled === undefined) {
     compiled = compileModule(lifecycleBytes());
   }
   if (compiled === null || WASM === undefined) return null;
-  return new WASM.Instance(compiled, imports).exports.moves as MovesFn;
+  const { exports } = new WASM.Instance(compiled, imports);
+  return { moves: exports.moves as MovesFn, same: exports.same as SameFn };
 }

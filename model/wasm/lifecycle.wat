@@ -384,4 +384,28 @@
         (local.set $cb (i32.add (local.get $cb) (i32.const 112))) ;; C.SIZE
         (local.set $ca (i32.add (local.get $ca) (i32.const 112)))
         (br $cks)))
-    (i32.or (local.get $m1) (i32.or (i32.shl (local.get $m2) (i32.const 8)) (i32.shl (local.get $m3) (i32.const 16))))))
+    (i32.or (local.get $m1) (i32.or (i32.shl (local.get $m2) (i32.const 8)) (i32.shl (local.get $m3) (i32.const 16)))))
+
+  ;; Whether the $bytes bytes (a multiple of 4) at $a and at $b are equal: the `full` scenario's
+  ;; test whether a dry run changed anything (states in the memory: LifecycleCheck.sameWords).
+  ;; Sixteen bytes a test, then four.
+  (func (export "same") (param $a i32) (param $b i32) (param $bytes i32) (result i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.and (local.get $bytes) (i32.const -16)))
+    (block $done16
+      (loop $sixteens
+        (br_if $done16 (i32.ge_u (local.get $i) (local.get $end)))
+        (if (v128.any_true
+              (v128.xor (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i)))))
+          (then (return (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $sixteens)))
+    (block $done
+      (loop $fours
+        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+        (if (i32.ne (i32.load (i32.add (local.get $a) (local.get $i))) (i32.load (i32.add (local.get $b) (local.get $i))))
+          (then (return (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $fours)))
+    (i32.const 1))
+)

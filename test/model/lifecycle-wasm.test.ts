@@ -222,6 +222,50 @@ describe('the module makes the moves checkMoves makes', () => {
   });
 });
 
+describe('sameWords', () => {
+  it('says whether two states are equal, in the memory (the module) and out of it (word by word), on random edits', () => {
+    const layouts = [ackFlushModel({ release: '5.3.2', messages: 3 }).ctx.L, fullModel('5.3.2', { pops: 2, batch: 1 }, {}, 2).ctx.L, fullModel('head', { pops: 3, batch: 2, crashes: 1 }, {}, 3).ctx.L];
+    const memory = new Memory({ initial: 2 });
+    let equal = 0;
+    let differ = 0;
+    for (const L of layouts) {
+      const check = new LifecycleCheck(L);
+      check.useMemory(memory);
+      // Offsets 16-byte aligned and not (a state need not be).
+      const a = new Int32Array(memory.buffer, 32, L.words);
+      const b = new Int32Array(memory.buffer, 48 + 4 * L.words + 4, L.words);
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer(), { minLength: L.words, maxLength: L.words }),
+          fc.array(fc.tuple(fc.nat(L.words - 1), fc.integer()), { maxLength: 3 }),
+          (words, edits) => {
+            a.set(words);
+            b.set(words);
+            for (const [i, v] of edits) b[i] = v;
+            const expected = words.every((w, i) => w === b[i]);
+            if (expected) equal++;
+            else differ++;
+            expect(check.sameWords(a, b)).toBe(expected);
+            expect(check.sameWords(b, a)).toBe(expected);
+            // Out of the memory: word by word, the same answer.
+            expect(check.sameWords(Int32Array.from(a), Int32Array.from(b))).toBe(expected);
+          },
+        ),
+        { seed: 20_261_202, numRuns: 400 },
+      );
+      // The last word and the first, alone.
+      for (const i of [0, L.words - 1]) {
+        b.set(a);
+        expect(check.sameWords(a, b)).toBe(true);
+        b[i] ^= 1;
+        expect(check.sameWords(a, b)).toBe(false);
+      }
+    }
+    expect(equal).toBeGreaterThan(100);
+    expect(differ).toBeGreaterThan(100);
+  });
+});
+
 describe("the explorer's calls", () => {
   /** Explores `m`, checking each lifecycle-legal call the module answers against checkMoves; returns how many it answered. */
   function exploreChecked(m: Model<State, Event>, L: Layout, symmetry: boolean, maxStates = 30_000): { answered: number; calls: number } {

@@ -12,6 +12,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FingerprintStepper } from '../../checker/fingerprint.js';
 import { explore, type Model } from '../../checker/index.js';
 import type { Event } from '../../model/events.js';
 import { C, CF, G, GF } from '../../model/layout.js';
@@ -48,6 +49,16 @@ const REVIVE_FAILING: Event = { type: 'revive', retryFails: true };
 const key = (e: Event): string => JSON.stringify(e);
 const isDryRun = (e: Event): boolean => (e.type === 'scan' && e.slow !== true) || e.type === 'revive';
 const same = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** A reachable state where some dry run is offered (the first in BFS order). */
+function runToRevive(m: PopModel): State {
+  for (const s of firstStates(m, 2000)) {
+    const after: (State | null)[] = [];
+    m.enabledWithSuccessors(s, after);
+    if (after.some((b) => b !== null && b !== undefined)) return s;
+  }
+  throw new Error(`${m.name}: no dry run in the first 2,000 states`);
+}
 
 /** The model's first `max` reachable states (no symmetry), in BFS id order, rebuilt by replaying each state's step from its parent. */
 function firstStates(m: PopModel, max = 15_000): State[] {
@@ -140,6 +151,52 @@ describe('successors built by the enabled-event computation', () => {
       expect([...seen.keys()].sort()).toEqual(expected.sort());
     });
   }
+
+  it("built in the buffers the explorer gives in its kernel memory (Model.memoryBuffers), they are the same: events, successors, and the revive's comparisons in WebAssembly", () => {
+    for (const cfg of CONFIGS.slice(0, 3)) {
+      const fast = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
+      const plain = fullModel(cfg.release, cfg.bounds, cfg.settings, cfg.messages);
+      expect(fast.memoryBuffers).toBe(3);
+      const stepper = new FingerprintStepper(fast.stateWords, true, fast.memoryBuffers);
+      expect(stepper.spare.length).toBe(3);
+      fast.useMemory(stepper.memory, stepper.spare);
+      const memory = stepper.memory!.buffer;
+      const retryFailures = cfg.bounds.retryFailures ?? 0;
+      let built = 0;
+      fc.assert(
+        fc.property(fc.array(fc.nat(), { minLength: 20, maxLength: 60 }), (choices) => {
+          let s = fast.initialStates()[0];
+          for (const c of choices) {
+            // The parent in the memory too, as the explorer holds it (its parent buffer).
+            stepper.base.set(s);
+            const after: (State | null)[] = [];
+            const events = fast.enabledWithSuccessors(fast.fromWords(stepper.base), after);
+            expect(events.map(key)).toEqual(enabledReference(plain, s, retryFailures).map(key));
+            for (let i = 0; i < events.length; i++) {
+              const b = after[i] ?? null;
+              if (b === null) continue;
+              built++;
+              expect(b.buffer).toBe(memory);
+              expect(Array.from(b)).toEqual(Array.from(apply(s, plain.ctx, events[i])));
+            }
+            if (events.length === 0) return;
+            const tick = events.findIndex((x) => x.type === 'tick');
+            const e = c % 3 === 0 && tick >= 0 ? events[tick] : events[(c >> 2) % events.length];
+            s = plain.step(s, e);
+          }
+        }),
+        { seed: SEED, numRuns: 40 },
+      );
+      expect(built, fast.name).toBeGreaterThan(50);
+      // Taken back: its own buffers again.
+      fast.useMemory(null, []);
+      const s = runToRevive(plain);
+      const after: (State | null)[] = [];
+      fast.enabledWithSuccessors(s, after);
+      expect(after.some((b) => b !== null && b !== undefined)).toBe(true);
+      for (const b of after) if (b) expect(b.buffer).not.toBe(memory);
+    }
+  });
 
   it('a revive pass that reviveSurelyIdle calls idle changes nothing, in the first 15,000 reachable states of small configurations', () => {
     const cases: Config[] = [

@@ -5,6 +5,7 @@
 import { countPaths } from './count.js';
 import { explore, TERMINAL, type StateGraph } from './explore.js';
 import { collisionProbability } from './fingerprint.js';
+import { FlagColumn, type IntColumn } from './grow.js';
 import type { Invariant, Model } from './model.js';
 import type { ExploreOptions, StopReason } from './options.js';
 import { counterexample, type Path } from './path.js';
@@ -67,8 +68,7 @@ export function checkGraph<S, E>(model: Model<S, E>, graph: StateGraph): CheckRe
       violatingInterleavings: acyclic ? counts.violating.get(i)! : null,
     };
   });
-  let terminal = 0;
-  for (let v = 0; v < graph.states; v++) if (graph.flags.get(v) & TERMINAL) terminal++;
+  const terminal = countFlagged(graph.flags, graph.states, TERMINAL);
   const verdict: Verdict = violations.length > 0 ? 'violated' : graph.complete ? 'holds' : 'incomplete';
   return {
     verdict,
@@ -87,4 +87,12 @@ export function checkGraph<S, E>(model: Model<S, E>, graph: StateGraph): CheckRe
     collisionProbability: collisionProbability(graph.states, graph.transitions + graph.roots.size),
     graph,
   };
+}
+
+/** How many of the first `n` states have some bit of `bits` in their flags (FlagColumn.countAny when the column is one). */
+function countFlagged(flags: IntColumn<Uint32Array>, n: number, bits: number): number {
+  if (flags instanceof FlagColumn && flags.length === n) return flags.countAny(bits);
+  let k = 0;
+  for (let v = 0; v < n; v++) if (flags.get(v) & bits) k++;
+  return k;
 }

@@ -259,6 +259,28 @@ export class FlagColumn implements IntColumn<Uint32Array> {
     for (let i = 0; i < this.length; i++) out[i] = this.get(i);
     return out;
   }
+  /**
+   * How many entries have some bit of `bits` set: a pass over the chunks as they are stored
+   * (`get` per entry cost about 500 instructions a state at the end of a 200,000-state run, in
+   * code not yet optimized). While the column is one or two bytes an entry no entry has a bit
+   * the narrow form cannot hold, so such bits of `bits` match nothing.
+   */
+  countAny(bits: number): number {
+    const n = this.length;
+    let k = 0;
+    const chunks = this.byte ?? this.narrow;
+    if (chunks === null) {
+      for (let i = 0; i < n; i++) if ((this.wide.get(i) & bits) !== 0) k++;
+      return k;
+    }
+    const m = this.byte !== null ? toByte(bits) : toNarrow(bits);
+    for (let c = 0; c < chunks.length; c++) {
+      const a = chunks[c];
+      const end = Math.min(CHUNK, n - c * CHUNK);
+      for (let i = 0; i < end; i++) if ((a[i] & m) !== 0) k++;
+    }
+    return k;
+  }
   /** Widens the column, if it must, so that it can hold `v`'s bits. */
   private fit(v: number): void {
     const wide = (v & ~NARROW_FLAGS) !== 0;

@@ -422,8 +422,9 @@ describe('narrow columns', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: -1, max: 300 }), flagWord, flagWord, fc.nat()), { minLength: 1, maxLength: 40 }),
-        fc.integer({ min: 0, max: 9000 }),
-        (ops, prefill) => {
+        fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 9000 })),
+        fc.integer(),
+        (ops, prefill, countMask) => {
           const via = new ViaColumn();
           const flags = new FlagColumn();
           const vr: number[] = [];
@@ -447,6 +448,10 @@ describe('narrow columns', () => {
           expect(via.length).toBe(vr.length);
           expect(Array.from(via.toArray())).toEqual(vr);
           expect(Array.from(flags.toArray())).toEqual(fr);
+          // countAny: entries with some bit of a mask, as the stored form (1, 2 or 4 bytes) allows.
+          for (const mask of [TERMINAL, 1, 1 << 6, 1 << 7, 1 << 14, 1 << 20, 0x7f, 0x7fff, -1, countMask]) {
+            expect(flags.countAny(mask), `mask ${mask}`).toBe(fr.filter((w) => (w & mask) !== 0).length);
+          }
           for (let i = 0; i < vr.length; i += 97) {
             expect(via.get(i)).toBe(vr[i]);
             expect(flags.get(i)).toBe(fr[i]);

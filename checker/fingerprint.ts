@@ -219,6 +219,11 @@ export class FingerprintStepper {
   readonly base: Int32Array;
   /** The positions where the last successor stepped differs from the parent. */
   readonly diff: Int32Array;
+  /**
+   * After `stepOnto`: the successor's words at those positions (`saved[j]` is its word
+   * `diff[j]`), which `scratch` no longer holds. With the kernel only (a view on its memory).
+   */
+  readonly saved: Int32Array;
   /** The last successor's fingerprint: fp[0] high, fp[1] low. */
   readonly fp: Uint32Array;
   /** `update`'s input: pairs (position, value before), 2 × words int32. */
@@ -262,6 +267,7 @@ export class FingerprintStepper {
       this.scratch = new Int32Array(words);
       this.base = new Int32Array(words);
       this.diff = new Int32Array(words);
+      this.saved = new Int32Array(words);
       this.fp = new Uint32Array(2);
       this.changed = new Int32Array(2 * words);
       this.parent = this.base;
@@ -315,6 +321,7 @@ export class FingerprintStepper {
     this.parent = this.base;
     this.scratch = new Int32Array(buf, child, words);
     this.diff = new Int32Array(buf, diff, words);
+    this.saved = new Int32Array(buf, save, words);
     this.changed = new Int32Array(buf, changed, 2 * words);
     this.lastIn = new Int32Array(buf, lastIn, words);
     this.mark = new Uint8Array(buf, mark, markBytes);

@@ -14,7 +14,20 @@ import { FingerprintStepper } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
-import { claimBlock, decodeEntry, ENTRY_HEAD, int32View, KEY_EVERY, readFingerprintHalf, readLink, uint8View, writeFingerprint, writeLink } from './level-store.js';
+import {
+  claimBlock,
+  decodeEntry,
+  ENTRY_HEAD,
+  int32View,
+  KEY_EVERY,
+  readAlways,
+  readFingerprintHalf,
+  readLink,
+  uint8View,
+  writeAlways,
+  writeFingerprint,
+  writeLink,
+} from './level-store.js';
 import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } from '../record.js';
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
@@ -29,6 +42,14 @@ export class Expander<S, E> {
   private readonly W: number;
   private readonly canon: ((s: S) => S) | null;
   private readonly stepInto: ((s: S, e: E, out: Int32Array) => S) | null;
+  /**
+   * With the kernel and a model that builds a successor on a copy of its parent
+   * (Model.stepOnto), as the one-thread explorer: `scratch` holds the state being expanded
+   * between successors (`decode` writes the words it changes in `current` there too, the
+   * stepper puts the parent's words back after fingerprinting each successor), so the parent
+   * is not copied per successor.
+   */
+  private readonly stepOnto: ((s: S, e: E, out: Int32Array) => S) | null;
   private readonly scratch: Int32Array;
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
   private readonly known: (S | null)[] = [];
@@ -41,6 +62,8 @@ export class Expander<S, E> {
   private readonly fp: Uint32Array;
   /** The fingerprint of `current`. */
   private readonly currentFp = new Uint32Array(2);
+  /** The always-invariant verdicts of `current` (its entry's), for InvariantSets.checkAlwaysAfter. */
+  private currentAlways = 0;
   /** The frontier entry whose state `current` holds (-1: none; see decode). */
   private currentAt = -1;
   /** Scratch for decodeEntry. */
@@ -101,6 +124,7 @@ export class Expander<S, E> {
     this.canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
     this.stepper = new FingerprintStepper(model.stateWords);
+    this.stepOnto = this.stepper.usesKernel && model.stepOnto ? model.stepOnto.bind(model) : null;
     this.scratch = this.stepper.scratch;
     this.fp = this.stepper.fp;
     // The stepper's parent buffer: setParent then copies nothing.
@@ -112,6 +136,13 @@ export class Expander<S, E> {
     this.diff = this.stepper.diff;
     this.maxRecord = ENTRY_HEAD + maxRecordBytes(model.stateWords);
     this.inv = new InvariantSets(model);
+    // The state expanded and the successors built in `scratch` are in the kernel's memory (Model.useMemory).
+    if (model.useMemory) model.useMemory(this.stepper.memory);
+  }
+
+  /** The search is over: the model no longer reads the kernel's memory (Model.useMemory). */
+  release(): void {
+    if (this.model.useMemory) this.model.useMemory(null);
   }
 
   /** Works on this level and these buffers from now on. */
@@ -190,10 +221,14 @@ export class Expander<S, E> {
       const s = model.fromWords(this.current);
       const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
       deg[j] = events.length;
+      // Its always-invariant verdicts: a successor keeps those whose words the step left as they were.
+      this.currentAlways = events.length > 0 ? readAlways(this.bytes, fpAt) : 0;
       if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
+      const stepOnto = this.stepOnto;
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
-        const raw = this.known[ei] ?? (this.stepInto ? this.stepInto(s, e, this.scratch) : model.step(s, e));
+        const raw =
+          this.known[ei] ?? (stepOnto ? stepOnto(s, e, this.scratch) : this.stepInto ? this.stepInto(s, e, this.scratch) : model.step(s, e));
         const tbad = inv.checkTransition(s, e, raw);
         const code = this.lookup(canon ? canon(raw) : raw);
         if (code === FULL) return null;
@@ -217,11 +252,20 @@ export class Expander<S, E> {
     const back = readLink(bytes, at);
     if (back !== 0 && at - back === this.currentAt) {
       applyRecord(bytes, at + ENTRY_HEAD, this.current, changed);
-      // `lastW` may now differ from `current` at these words too.
+      // `lastW` may now differ from `current` at these words too (and with `stepOnto`,
+      // `scratch` takes them, holding `current` again).
       const k = recordWords(bytes, at + ENTRY_HEAD);
       for (let j = 0; j < k; j++) mark[changed[2 * j]] = 1;
+      if (this.stepOnto !== null) {
+        const { scratch, current } = this;
+        for (let j = 0; j < k; j++) {
+          const i = changed[2 * j];
+          scratch[i] = current[i];
+        }
+      }
     } else {
       decodeEntry(bytes, at, this.frontBase, this.current, this.chain);
+      if (this.stepOnto !== null) this.scratch.set(this.current);
       this.allMarks = true;
     }
     this.currentAt = at;
@@ -231,7 +275,10 @@ export class Expander<S, E> {
   private lookup(next: S): number {
     const table = this.table!;
     const w = this.model.words(next);
-    const nd = this.stepper.step(w);
+    // With `stepOnto`, `scratch` holds the parent again afterwards, the successor's words that
+    // differ from it in `stepper.saved`.
+    const onto = this.stepOnto !== null;
+    const nd = onto ? this.stepper.stepOnto(w) : this.stepper.step(w);
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
@@ -258,6 +305,9 @@ export class Expander<S, E> {
       this.endIndex = Math.min(first + INDEX_BATCH, capacity);
     }
     const k = this.nextIndex++;
+    // A successor built in `scratch` (with `stepOnto`) is put back there while it is stored and checked.
+    const redo = onto && w === this.scratch;
+    if (redo) this.redoChild(nd);
     try {
       const fpAt = this.blockAt;
       writeFingerprint(this.bytes, fpAt, this.fp[0], this.fp[1]);
@@ -287,16 +337,37 @@ export class Expander<S, E> {
       this.blockAt = fpAt + ENTRY_HEAD + len;
       this.written += ENTRY_HEAD + len;
       this.backOffset[k] = fpAt;
-      this.backFlags[k] = this.inv.checkAlways(next);
+      const always = this.inv.checkAlwaysAfter(next, this.currentAlways, diff, nd);
+      writeAlways(this.bytes, fpAt, always);
+      this.backFlags[k] = always;
       this.backSlot[k] = slot;
     } catch (err) {
       // An invariant threw: never leave the slot busy, other threads would wait on it.
       table.release(slot);
+      // `scratch` may hold the successor: decode the next state from its key entry.
+      this.currentAt = -1;
       throw err;
     }
+    if (redo) this.undoChild(nd);
     table.publish(slot, -(k + 2));
     this.stored++;
     return -(k + 1);
+  }
+
+  /** After `stepper.stepOnto`: the successor's n differing words (kept in `stepper.saved`) back into `scratch`. */
+  private redoChild(n: number): void {
+    const { scratch, diff } = this;
+    const saved = this.stepper.saved;
+    for (let j = 0; j < n; j++) scratch[diff[j]] = saved[j];
+  }
+
+  /** The parent's words back into `scratch` at the successor's n differing words: it holds `current` again. */
+  private undoChild(n: number): void {
+    const { scratch, diff, current } = this;
+    for (let j = 0; j < n; j++) {
+      const i = diff[j];
+      scratch[i] = current[i];
+    }
   }
 
   /** A new block of record bytes for this thread (see claimBlock); false when the arena has none left. */

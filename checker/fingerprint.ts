@@ -351,7 +351,8 @@ export class FingerprintStepper {
    * fingerprints a successor and puts the parent back, `update` (the queue decoding the next
    * parent into `base`) writes `scratch` too, and `encodeChild` takes the successor's words
    * from where `stepOnto` kept them. Only with the kernel, on a new stepper (`base` and
-   * `scratch` both still zero), whose parents all come from a queue decoding into `base`.
+   * `scratch` both still zero), whose parents all come from a queue decoding into `base`, or
+   * whose scheduler writes each parent's words into `scratch` itself (the parallel expander).
    */
   keepParentInScratch(): void {
     if (this.kernel === null) throw new Error('FingerprintStepper: keepParentInScratch needs the kernel');

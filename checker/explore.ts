@@ -7,9 +7,8 @@
  * that reached it; counterexamples are rebuilt by replay.
  */
 import { Core, countsOnline, eachInitialState, TERMINAL, type StateGraph } from './core.js';
-import { FingerprintStepper } from './fingerprint.js';
+import { Expansion } from './expansion.js';
 import { FingerprintTable } from './fptable.js';
-import { InvariantSets } from './invariant-sets.js';
 import { validateModel, type Model } from './model.js';
 import { PackedQueue } from './queue.js';
 import { resolveOptions, type ExploreOptions, type ResolvedOptions } from './options.js';
@@ -60,34 +59,26 @@ function startCore<S, E>(
   online: boolean,
 ): Exploration & { notLayered(): boolean } {
   const W = model.stateWords;
-  const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
   const table = new FingerprintTable();
   const core = new Core(opt, model.invariants.length, online, () => table.bytes);
   /**
-   * Each successor's fingerprint from the expanded state's, and the words where the two differ
-   * (`fp`, `diff`); the model builds successors in its `scratch` (the WebAssembly kernel's own
-   * buffer, so they are not copied there).
+   * How a state is expanded, set up as for the parallel expander (expansion.ts): each
+   * successor's fingerprint from the expanded state's, and the words where the two differ
+   * (`fp`, `diff`); the model builds successors in the stepper's `scratch` (the WebAssembly
+   * kernel's own buffer, so they are not copied there). With the kernel and a model that builds
+   * a successor on a copy of its parent (Model.stepOnto), `scratch` holds the parent between
+   * successors: the stepper puts the parent's words back after fingerprinting each successor
+   * (and the queue's decoding writes the next parent into it), so the parent is not copied per
+   * successor. The loop below is Expansion.step and .always written out: through those
+   * methods this loop took 2% more instructions (docs/explorer.md, "The same work per
+   * transition as one thread").
    */
-  const stepper = new FingerprintStepper(W, undefined, model.memoryBuffers ?? 0);
+  const x = new Expansion(model, opt.symmetry);
+  const { stepper, inv, canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known } = x;
   const { fp, diff, scratch } = stepper;
   const kernel = stepper.usesKernel;
   /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
   const queue = new PackedQueue(W, stepper);
-  /**
-   * With the kernel and a model that builds a successor on a copy of its parent
-   * (Model.stepOnto), `scratch` holds the parent between successors: the stepper puts the
-   * parent's words back after fingerprinting each successor (and the queue's decoding writes
-   * the next parent into it), so the parent is not copied per successor.
-   */
-  const stepOnto = kernel && model.stepOnto ? model.stepOnto.bind(model) : null;
-  if (stepOnto) stepper.keepParentInScratch();
-  const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
-  const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
-  /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
-  const known: (S | null)[] = [];
-  const inv = new InvariantSets(model);
-  // The parent and the successors the model builds are in the kernel's memory (Model.useMemory).
-  if (model.useMemory) model.useMemory(stepper.memory, stepper.spare);
 
   eachInitialState(
     model,
@@ -164,7 +155,7 @@ function startCore<S, E>(
       if (!core.end()) break;
     }
     finished = true;
-    if (model.useMemory) model.useMemory(null, []);
+    x.release();
     core.finish();
     return true;
   };

@@ -219,6 +219,11 @@ export class FingerprintStepper {
   readonly base: Int32Array;
   /** The positions where the last successor stepped differs from the parent. */
   readonly diff: Int32Array;
+  /**
+   * After `stepOnto`: the successor's words at those positions (`saved[j]` is its word
+   * `diff[j]`), which `scratch` no longer holds. With the kernel only (a view on its memory).
+   */
+  readonly saved: Int32Array;
   /** The last successor's fingerprint: fp[0] high, fp[1] low. */
   readonly fp: Uint32Array;
   /** `update`'s input: pairs (position, value before), 2 × words int32. */
@@ -266,6 +271,7 @@ export class FingerprintStepper {
       this.scratch = new Int32Array(words);
       this.base = new Int32Array(words);
       this.diff = new Int32Array(words);
+      this.saved = new Int32Array(words);
       this.fp = new Uint32Array(2);
       this.changed = new Int32Array(2 * words);
       this.parent = this.base;
@@ -322,6 +328,7 @@ export class FingerprintStepper {
     this.parent = this.base;
     this.scratch = new Int32Array(buf, child, words);
     this.diff = new Int32Array(buf, diff, words);
+    this.saved = new Int32Array(buf, save, words);
     this.changed = new Int32Array(buf, changed, 2 * words);
     this.lastIn = new Int32Array(buf, lastIn, words);
     this.mark = new Uint8Array(buf, mark, markBytes);
@@ -352,7 +359,8 @@ export class FingerprintStepper {
    * fingerprints a successor and puts the parent back, `update` (the queue decoding the next
    * parent into `base`) writes `scratch` too, and `encodeChild` takes the successor's words
    * from where `stepOnto` kept them. Only with the kernel, on a new stepper (`base` and
-   * `scratch` both still zero), whose parents all come from a queue decoding into `base`.
+   * `scratch` both still zero), whose parents all come from a queue decoding into `base`, or
+   * whose scheduler writes each parent's words into `scratch` itself (the parallel expander).
    */
   keepParentInScratch(): void {
     if (this.kernel === null) throw new Error('FingerprintStepper: keepParentInScratch needs the kernel');

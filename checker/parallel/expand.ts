@@ -10,11 +10,25 @@
  * before into the block (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
-import { FingerprintStepper } from '../fingerprint.js';
+import { Expansion } from '../expansion.js';
+import type { FingerprintStepper } from '../fingerprint.js';
 import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
-import { InvariantSets } from '../invariant-sets.js';
-import { claimBlock, decodeEntry, ENTRY_HEAD, int32View, KEY_EVERY, readFingerprintHalf, readLink, uint8View, writeFingerprint, writeLink } from './level-store.js';
+import type { InvariantSets } from '../invariant-sets.js';
+import {
+  claimBlock,
+  decodeEntry,
+  ENTRY_HEAD,
+  int32View,
+  KEY_EVERY,
+  readAlways,
+  readFingerprintHalf,
+  readLink,
+  uint8View,
+  writeAlways,
+  writeFingerprint,
+  writeLink,
+} from './level-store.js';
 import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } from '../record.js';
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { SEGMENT_FULL, SharedTable } from './shared-table.js';
@@ -27,16 +41,17 @@ const MAX_CHUNK = 256;
 
 export class Expander<S, E> {
   private readonly W: number;
-  private readonly canon: ((s: S) => S) | null;
-  private readonly stepInto: ((s: S, e: E, out: Int32Array) => S) | null;
-  private readonly scratch: Int32Array;
-  /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
-  private readonly known: (S | null)[] = [];
-  private readonly inv: InvariantSets<S, E>;
   /**
-   * A successor's fingerprint (`fp`) from `current`'s; the model builds successors in its
-   * `scratch` (fingerprint.ts).
+   * A state's events and successors, as the one-thread explorer's (../expansion.ts): a
+   * successor's fingerprint (`fp`) from `current`'s; the model builds successors in the
+   * stepper's `scratch`, with Model.stepOnto (`onto`) on the parent that `scratch` holds between
+   * successors (`decode` writes the words it changes in `current` there too), so the parent is
+   * not copied per successor.
    */
+  private readonly x: Expansion<S, E>;
+  private readonly onto: boolean;
+  private readonly scratch: Int32Array;
+  private readonly inv: InvariantSets<S, E>;
   private readonly stepper: FingerprintStepper;
   private readonly fp: Uint32Array;
   /** The fingerprint of `current`. */
@@ -98,9 +113,10 @@ export class Expander<S, E> {
     symmetry: boolean,
   ) {
     this.W = model.stateWords;
-    this.canon = symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
-    this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
-    this.stepper = new FingerprintStepper(model.stateWords);
+    this.x = new Expansion(model, symmetry);
+    this.onto = this.x.onto;
+    this.stepper = this.x.stepper;
+    this.inv = this.x.inv;
     this.scratch = this.stepper.scratch;
     this.fp = this.stepper.fp;
     // The stepper's parent buffer: setParent then copies nothing.
@@ -111,7 +127,11 @@ export class Expander<S, E> {
     this.changed = new Int32Array(2 * model.stateWords);
     this.diff = this.stepper.diff;
     this.maxRecord = ENTRY_HEAD + maxRecordBytes(model.stateWords);
-    this.inv = new InvariantSets(model);
+  }
+
+  /** The search is over: the model no longer reads the kernel's memory (Model.useMemory). */
+  release(): void {
+    this.x.release();
   }
 
   /** Works on this level and these buffers from now on. */
@@ -173,7 +193,7 @@ export class Expander<S, E> {
 
   private expandChunk(claim: Claim): ChunkResult | null {
     this.requirePlan();
-    const { model, canon, inv, codes, bad, ctl } = this;
+    const { model, x, inv, codes, bad, ctl } = this;
     const n = claim.length;
     const deg = new Int32Array(n);
     const fin = new Int32Array(n);
@@ -188,14 +208,14 @@ export class Expander<S, E> {
       this.currentFp[1] = readFingerprintHalf(this.bytes, fpAt, 1);
       this.stepper.setParent(this.current, this.currentFp);
       const s = model.fromWords(this.current);
-      const events = model.enabledWithSuccessors ? model.enabledWithSuccessors(s, this.known) : model.enabledEvents(s);
+      const events = x.events(s);
       deg[j] = events.length;
+      // Its always-invariant verdicts (its entry's): a successor keeps those whose words the step left as they were.
+      x.parentAlways = events.length > 0 ? readAlways(this.bytes, fpAt) : 0;
       if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
       for (let ei = 0; ei < events.length; ei++) {
-        const e = events[ei];
-        const raw = this.known[ei] ?? (this.stepInto ? this.stepInto(s, e, this.scratch) : model.step(s, e));
-        const tbad = inv.checkTransition(s, e, raw);
-        const code = this.lookup(canon ? canon(raw) : raw);
+        const tbad = x.step(s, events[ei], ei);
+        const code = this.lookup();
         if (code === FULL) return null;
         if (tbad !== 0) {
           bad.push(codes.length);
@@ -217,21 +237,31 @@ export class Expander<S, E> {
     const back = readLink(bytes, at);
     if (back !== 0 && at - back === this.currentAt) {
       applyRecord(bytes, at + ENTRY_HEAD, this.current, changed);
-      // `lastW` may now differ from `current` at these words too.
+      // `lastW` may now differ from `current` at these words too (and with `stepOnto`,
+      // `scratch` takes them, holding `current` again).
       const k = recordWords(bytes, at + ENTRY_HEAD);
       for (let j = 0; j < k; j++) mark[changed[2 * j]] = 1;
+      if (this.onto) {
+        const { scratch, current } = this;
+        for (let j = 0; j < k; j++) {
+          const i = changed[2 * j];
+          scratch[i] = current[i];
+        }
+      }
     } else {
       decodeEntry(bytes, at, this.frontBase, this.current, this.chain);
+      if (this.onto) this.scratch.set(this.current);
       this.allMarks = true;
     }
     this.currentAt = at;
   }
 
-  /** The successor's code: its id, -(k + 1) for provisional index k, or FULL. */
-  private lookup(next: S): number {
+  /** The code of the successor `x.step` made: its id, -(k + 1) for provisional index k, or FULL. */
+  private lookup(): number {
     const table = this.table!;
-    const w = this.model.words(next);
-    const nd = this.stepper.step(w);
+    const x = this.x;
+    const w = x.words;
+    const nd = x.changed;
     const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
@@ -258,6 +288,8 @@ export class Expander<S, E> {
       this.endIndex = Math.min(first + INDEX_BATCH, capacity);
     }
     const k = this.nextIndex++;
+    // A successor built in `scratch` (with `onto`) is put back there while it is stored and checked.
+    const redo = x.childInScratch();
     try {
       const fpAt = this.blockAt;
       writeFingerprint(this.bytes, fpAt, this.fp[0], this.fp[1]);
@@ -287,13 +319,18 @@ export class Expander<S, E> {
       this.blockAt = fpAt + ENTRY_HEAD + len;
       this.written += ENTRY_HEAD + len;
       this.backOffset[k] = fpAt;
-      this.backFlags[k] = this.inv.checkAlways(next);
+      const always = x.always(x.next!);
+      writeAlways(this.bytes, fpAt, always);
+      this.backFlags[k] = always;
       this.backSlot[k] = slot;
     } catch (err) {
       // An invariant threw: never leave the slot busy, other threads would wait on it.
       table.release(slot);
+      // `scratch` may hold the successor: decode the next state from its key entry.
+      this.currentAt = -1;
       throw err;
     }
+    if (redo) x.parentInScratch();
     table.publish(slot, -(k + 2));
     this.stored++;
     return -(k + 1);

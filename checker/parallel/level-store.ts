@@ -4,12 +4,16 @@ import { applyRecord } from '../record.js';
 
 /** Bytes before each record: the state's 64-bit fingerprint, high half then low, each little-endian. */
 export const FP_BYTES = 8;
+/** Bytes of the link (uint16). */
+const LINK_BYTES = 2;
 /**
  * An entry of the arena: the fingerprint, then its link (uint16, little-endian: 0 for a record
  * taken against the level's base, else the distance in bytes back to the entry of the same
- * block whose state the record is taken against), then the record (../record.ts).
+ * block whose state the record is taken against), then the state's `always`-invariant verdicts
+ * (uint32, little-endian: its flags' always bits, which a thread expanding it hands to
+ * InvariantSets.checkAlwaysAfter as the parent's), then the record (../record.ts).
  */
-export const ENTRY_HEAD = FP_BYTES + 2;
+export const ENTRY_HEAD = FP_BYTES + LINK_BYTES + 4;
 /**
  * A thread takes a record against the level's base (a *key* entry) for the first state it
  * writes into a block and then every this many; the others against the state it wrote just
@@ -222,6 +226,21 @@ export function readLink(buf: Uint8Array, at: number): number {
 export function writeLink(buf: Uint8Array, at: number, back: number): void {
   buf[at + FP_BYTES] = back;
   buf[at + FP_BYTES + 1] = back >>> 8;
+}
+
+/** The always-invariant verdicts of the entry at buf[at] (see ENTRY_HEAD). */
+export function readAlways(buf: Uint8Array, at: number): number {
+  const o = at + FP_BYTES + LINK_BYTES;
+  return buf[o] | (buf[o + 1] << 8) | (buf[o + 2] << 16) | (buf[o + 3] << 24);
+}
+
+/** Writes the always-invariant verdicts (an int32 mask) of the entry at buf[at]. */
+export function writeAlways(buf: Uint8Array, at: number, mask: number): void {
+  const o = at + FP_BYTES + LINK_BYTES;
+  buf[o] = mask;
+  buf[o + 1] = mask >>> 8;
+  buf[o + 2] = mask >>> 16;
+  buf[o + 3] = mask >>> 24;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { eachInitialState } from '../core.js';
 import type { Model } from '../model.js';
 import { InvariantSets } from '../invariant-sets.js';
-import { ENTRY_HEAD, writeFingerprint, writeLink, type LevelStore } from './level-store.js';
+import { ENTRY_HEAD, writeAlways, writeFingerprint, writeLink, type LevelStore } from './level-store.js';
 import { encodeRecord, maxRecordBytes } from '../record.js';
 import type { Replay } from './replay.js';
 import { SEGMENT_FULL, type SharedTable } from './shared-table.js';
@@ -40,11 +40,13 @@ export function insertRoots<S, E>(
       return true;
     },
     (s, w, k, hi, lo) => {
-      const id = core.newState(-1, -1, inv.checkAlways(s), 0);
+      const always = inv.checkAlways(s);
+      const id = core.newState(-1, -1, always, 0);
       store.reserveBytes(at + ENTRY_HEAD + maxRecordBytes(W));
       writeFingerprint(store.bytes, at, hi, lo);
       // Key entries only (level-store.ts): they need not stay within a block.
       writeLink(store.bytes, at, 0);
+      writeAlways(store.bytes, at, always);
       store.nextPos[id] = at;
       at += ENTRY_HEAD + encodeRecord(w, store.backBase, W, store.bytes, at + ENTRY_HEAD);
       table.publish(table.claimed, id + 1);

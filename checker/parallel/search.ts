@@ -175,6 +175,7 @@ export class ParallelSearch<S, E> {
 
   async close(): Promise<void> {
     Atomics.store(this.ctl, CTL.ABORT, 1);
+    this.expander.release();
     await this.pool?.close();
   }
 

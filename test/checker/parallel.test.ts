@@ -105,7 +105,28 @@ const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions, ((g: StateGraph
     (g) => expect([g.firstViolations[0].stateId, g.expanded, g.states, [...g.roots.values()]]).toEqual([1, 0, 3, [0, 1, 2]]),
   ],
   ['without path counting', { kind: 'bits', n: 9 }, { countPaths: false }],
+  // The fast paths of the one-thread explorer (stepOnto, useMemory, verdicts inherited from the
+  // parent through AlwaysInvariant.reads) in every thread: the same flags, and the transition
+  // invariant 'in-memory' (a probe: the states expanded and built in the kernel's memory) holds.
+  ['registers: stepOnto, useMemory, inherited always verdicts', { kind: 'registers', n: 6, cap: 3 }, {}, expectRegisterVerdicts],
+  ['registers under symmetry', { kind: 'registers', n: 7, cap: 2, symmetric: true }, {}, expectRegisterVerdicts],
+  ['registers, stopping at the first violation', { kind: 'registers', n: 6, cap: 3 }, { stopAtFirstViolation: true }],
 ];
+
+/** Both `always` invariants of the registers model fail, on states that inherit the verdict from a failing parent too; 'in-memory' never. */
+function expectRegisterVerdicts(g: StateGraph): void {
+  let low = 0;
+  let r2 = 0;
+  for (let v = 0; v < g.states; v++) {
+    const f = g.flags.get(v);
+    if (f & 1) low++;
+    if (f & 2) r2++;
+  }
+  // More failing states than their first violations: most inherit the verdict.
+  expect(low).toBeGreaterThan(100);
+  expect(r2).toBeGreaterThan(100);
+  expect(g.firstViolations.map((v) => v.invariant).sort()).toEqual([0, 1]);
+}
 
 describe('exploreParallel on the toy models', () => {
   for (const [name, args, options, exercises] of TOYS) {

@@ -86,6 +86,9 @@ function startCore<S, E>(
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
   const known: (S | null)[] = [];
   const inv = new InvariantSets(model);
+  // The stepper ORs, over the words a step changed, the invariants that read or watch each.
+  if (inv.wordMasks !== null) stepper.watch(inv.wordMasks);
+  const touched = stepper.touched;
   // The parent and the successors the model builds are in the kernel's memory (Model.useMemory).
   if (model.useMemory) model.useMemory(stepper.memory);
 
@@ -123,12 +126,19 @@ function startCore<S, E>(
       for (let ei = 0; ei < events.length; ei++) {
         const e = events[ei];
         const raw = known[ei] ?? (stepOnto ? stepOnto(s, e, scratch) : stepInto ? stepInto(s, e, scratch) : model.step(s, e));
-        const tbad = inv.checkTransition(s, e, raw);
         const next = canon ? canon(raw) : raw;
+        // A canonical form other than the successor as built (symmetry) differs from the parent
+        // in other words than the step's: then every transition invariant, on the successor as built.
+        const moved = next !== raw;
+        let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
         const w = model.words(next);
-        // The successor's fingerprint from the parent's, at the words the step changed (with
-        // `stepOnto`, `scratch` holds the parent again afterwards).
-        const nd = stepOnto ? stepper.stepOnto(w) : stepper.step(w);
+        // The successor's fingerprint from the parent's, at the words the step changed. With
+        // `stepOnto` and a canonical form, `scratch` holds the parent again afterwards; else it
+        // holds the successor until `restoreParent` (or the queue's encoding) puts the parent back.
+        const nd = moved && stepOnto ? stepper.stepOnto(w) : stepper.step(w);
+        // Else only the transition invariants that watch a word the step changed (with the
+        // kernel, on the successor in `scratch`, which the model's may not be).
+        if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
         // With the store full, only an already-known successor may still be recorded.
         if (core.full && table.get(fp[0], fp[1]) < 0) {
           core.stopFull();
@@ -138,14 +148,15 @@ function startCore<S, E>(
         const fresh = dst < 0;
         if (fresh) {
           // With the kernel, the stepper holds the successor in `scratch` (copied there if built
-          // elsewhere; with `stepOnto`, its words that differ from the parent kept aside),
-          // where the kernel encodes its queue record.
+          // elsewhere; with `stepOnto` and symmetry, its words that differ from the parent kept
+          // aside), where the kernel encodes its queue record.
           queue.pushChild(kernel ? scratch : w, diff, nd);
           // With `stepOnto`, `scratch` holds the parent again: the successor is the state
           // queued last (`lastIn`).
-          const bad = inv.checkAlwaysAfter(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, diff, nd);
+          const bad = inv.checkAlwaysTouched(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, touched[0]);
           dst = core.newState(id, ei, bad, d);
         }
+        if (stepOnto) stepper.restoreParent(nd);
         if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
       }
       if (!core.end()) break;

@@ -252,7 +252,8 @@ describe("the explorer's calls", () => {
     for (const m of cases) {
       for (const symmetry of [false, true]) {
         const { answered, calls } = exploreChecked(m, m.ctx.L, symmetry);
-        expect(calls, m.name).toBeGreaterThan(50);
+        // (The explorer does not call it on edges that change no lifecycle word: TRANSITION_WATCHES.)
+        expect(calls, m.name).toBeGreaterThan(30);
         // Most edges are answered by the module (not those whose successor the scenario built in a buffer of its own).
         expect(answered, m.name).toBeGreaterThan(calls / 2);
       }

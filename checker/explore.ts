@@ -69,9 +69,11 @@ function startCore<S, E>(
    * a successor on a copy of its parent (Model.stepOnto), `scratch` holds the parent between
    * successors: the stepper puts the parent's words back after fingerprinting each successor
    * (and the queue's decoding writes the next parent into it), so the parent is not copied per
-   * successor. The loop below is Expansion.step and .always written out: through those
-   * methods this loop took 2% more instructions (docs/explorer.md, "The same work per
-   * transition as one thread").
+   * successor. The loop below is Expansion.step and .always written out (through those
+   * methods this loop took 2% more instructions: docs/explorer.md, "The same work per
+   * transition as one thread"), and more: it steps the successor before the transition
+   * invariants and evaluates only those that watch a word the step changed (docs/explorer.md,
+   * "Transition invariants from what the step changed"), which the parallel expander does not.
    */
   const x = new Expansion(model, opt.symmetry);
   const { stepper, inv, canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known } = x;
@@ -79,6 +81,9 @@ function startCore<S, E>(
   const kernel = stepper.usesKernel;
   /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
   const queue = new PackedQueue(W, stepper);
+  // The stepper ORs, over the words a step changed, the invariants that read or watch each.
+  if (inv.wordMasks !== null) stepper.watch(inv.wordMasks);
+  const touched = stepper.touched;
 
   eachInitialState(
     model,
@@ -127,12 +132,19 @@ function startCore<S, E>(
               : stepInto
                 ? stepInto(s, e, scratch)
                 : model.step(s, e);
-        const tbad = inv.checkTransition(s, e, raw);
         const next = canon ? canon(raw) : raw;
+        // A canonical form other than the successor as built (symmetry) differs from the parent
+        // in other words than the step's: then every transition invariant, on the successor as built.
+        const moved = next !== raw;
+        let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
         const w = model.words(next);
-        // The successor's fingerprint from the parent's, at the words the step changed (with
-        // `stepOnto`, `scratch` holds the parent again afterwards).
-        const nd = stepOnto ? stepper.stepOnto(w) : stepper.step(w);
+        // The successor's fingerprint from the parent's, at the words the step changed. With
+        // `stepOnto` and a canonical form, `scratch` holds the parent again afterwards; else it
+        // holds the successor until `restoreParent` (or the queue's encoding) puts the parent back.
+        const nd = moved && stepOnto ? stepper.stepOnto(w) : stepper.step(w);
+        // Else only the transition invariants that watch a word the step changed (with the
+        // kernel, on the successor in `scratch`, which the model's may not be).
+        if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
         // With the store full, only an already-known successor may still be recorded.
         if (core.full && table.get(fp[0], fp[1]) < 0) {
           core.stopFull();
@@ -142,14 +154,15 @@ function startCore<S, E>(
         const fresh = dst < 0;
         if (fresh) {
           // With the kernel, the stepper holds the successor in `scratch` (copied there if built
-          // elsewhere; with `stepOnto`, its words that differ from the parent kept aside),
-          // where the kernel encodes its queue record.
+          // elsewhere; with `stepOnto` and symmetry, its words that differ from the parent kept
+          // aside), where the kernel encodes its queue record.
           queue.pushChild(kernel ? scratch : w, diff, nd);
           // With `stepOnto`, `scratch` holds the parent again: the successor is the state
           // queued last (`lastIn`).
-          const bad = inv.checkAlwaysAfter(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, diff, nd);
+          const bad = inv.checkAlwaysTouched(stepOnto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, touched[0]);
           dst = core.newState(id, ei, bad, d);
         }
+        if (stepOnto) stepper.restoreParent(nd);
         if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
       }
       if (!core.end()) break;

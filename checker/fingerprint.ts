@@ -226,6 +226,15 @@ export class FingerprintStepper {
   readonly saved: Int32Array;
   /** The last successor's fingerprint: fp[0] high, fp[1] low. */
   readonly fp: Uint32Array;
+  /**
+   * touched[0]: the OR, over the positions where the last successor stepped differs from the
+   * parent, of the masks given to `watch` (0 until then): which invariants the step may concern.
+   */
+  readonly touched: Int32Array;
+  /** Without the kernel: the masks given to `watch` (null: none). */
+  private watching: Int32Array | null = null;
+  /** With the kernel: its copy of the masks given to `watch`. */
+  private readonly watchMasks: Int32Array | null = null;
   /** `update`'s input: pairs (position, value before), 2 × words int32. */
   readonly changed: Int32Array;
   /**
@@ -256,6 +265,8 @@ export class FingerprintStepper {
   private readonly updated: Uint32Array;
   /** Whether `scratch` holds the parent between successors (`keepParentInScratch`). */
   private restoring = false;
+  /** After `keepParentInScratch`: `scratch` holds the successor `step` stepped last, not the parent (see `restoreParent`). */
+  private childInScratch = false;
 
   /** With the kernel: `spareBuffers` buffers of `words` words in its memory for the model (Model.memoryBuffers); else none. */
   readonly spare: readonly Int32Array[];
@@ -273,6 +284,7 @@ export class FingerprintStepper {
       this.diff = new Int32Array(words);
       this.saved = new Int32Array(words);
       this.fp = new Uint32Array(2);
+      this.touched = new Int32Array(1);
       this.changed = new Int32Array(2 * words);
       this.parent = this.base;
       this.updated = this.fp;
@@ -295,8 +307,10 @@ export class FingerprintStepper {
     const save = diff + 4 * cap;
     const seeds = save + 4 * cap;
     const changed = seeds + 8 * cap;
+    // A mask a position (`watch`).
+    const watch = changed + 8 * cap;
     // The queue's: the state queued last, the marks, a record.
-    const lastIn = changed + 8 * cap;
+    const lastIn = watch + 4 * cap;
     const markBytes = (words + 15) & ~15;
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
@@ -313,7 +327,7 @@ export class FingerprintStepper {
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, seeds, changed, save);
+    k.init(parent, child, diff, seeds, changed, save, watch);
     k.initQueue(lastIn, mark, markBytes, rec, window);
     const buf = k.memory.buffer;
     const m = new Int32Array(buf, seeds, 2 * words);
@@ -323,6 +337,8 @@ export class FingerprintStepper {
     }
     this.kernel = k;
     this.fp = new Uint32Array(buf, 0, 2);
+    this.touched = new Int32Array(buf, 20, 1);
+    this.watchMasks = new Int32Array(buf, watch, words);
     this.updated = new Uint32Array(buf, 8, 2);
     this.base = new Int32Array(buf, parent, words);
     this.parent = this.base;
@@ -387,19 +403,59 @@ export class FingerprintStepper {
   /**
    * Copies a successor's words[0, words) into `scratch` and returns `scratch` (with the kernel:
    * in its memory, where `step` and `stepOnto` then copy nothing). After `keepParentInScratch`
-   * the successor loaded must be stepped with `stepOnto`, which puts the parent back.
+   * the successor loaded must be stepped with `stepOnto`, which puts the parent back, or with
+   * `step` followed by `restoreParent`.
    */
   load(child: Int32Array): Int32Array {
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
     return this.scratch;
   }
 
-  /** A successor's words[0, words): its fingerprint into `fp`, the positions where it differs into `diff`; returns how many. */
+  /**
+   * A successor's words[0, words): its fingerprint into `fp`, the positions where it differs
+   * into `diff` (returns how many), and the OR of the `watch` masks at those positions into
+   * `touched`. With the kernel the successor is then in `scratch` (copied there if built
+   * elsewhere); after `keepParentInScratch`, `restoreParent` must follow before the next
+   * successor is built.
+   */
   step(child: Int32Array): number {
     const k = this.kernel;
-    if (k === null) return fingerprintStep(this.parent, this.parentFp, child, this.words, this.fp, this.diff);
+    if (k === null) {
+      const diff = this.diff;
+      const n = fingerprintStep(this.parent, this.parentFp, child, this.words, this.fp, diff);
+      const w = this.watching;
+      let t = 0;
+      if (w !== null) for (let j = 0; j < n; j++) t |= w[diff[j]];
+      this.touched[0] = t;
+      return n;
+    }
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
+    this.childInScratch = this.restoring;
     return k.step(this.words, this.hi, this.lo, 0);
+  }
+
+  /**
+   * After `keepParentInScratch` and a `step` (its `n` differing words): the successor stays in
+   * `scratch` (to be read there, its invariants checked) until this puts the parent's words
+   * back, keeping the successor's aside for `encodeChild` as `stepOnto` does; an `encodeChild`
+   * before it puts them back itself, and then this does nothing. Must come before the next
+   * successor is built on `scratch`. Without a `step` since the last `restoreParent`,
+   * `stepOnto` or `encodeChild`, it does nothing.
+   */
+  restoreParent(n: number): void {
+    if (!this.childInScratch) return;
+    this.childInScratch = false;
+    this.kernel!.restore(n);
+  }
+
+  /**
+   * Per position of the state, a bit mask (e.g. the invariants that read the word): from now on
+   * `step` and `stepOnto` put the OR of the masks of the positions that differ into `touched`.
+   */
+  watch(masks: Int32Array): void {
+    if (masks.length !== this.words) throw new RangeError(`FingerprintStepper.watch: ${masks.length} masks for ${this.words} words`);
+    if (this.watchMasks === null) this.watching = masks.slice();
+    else this.watchMasks.set(masks);
   }
 
   /**
@@ -410,6 +466,7 @@ export class FingerprintStepper {
   stepOnto(child: Int32Array): number {
     const k = this.kernel!;
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
+    this.childInScratch = false;
     return k.step(this.words, this.hi, this.lo, 1);
   }
 
@@ -421,7 +478,10 @@ export class FingerprintStepper {
    * Only with the kernel (`usesKernel`).
    */
   encodeChild(n: number, full: boolean): number {
-    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, this.restoring ? 1 : 0);
+    // The successor in `scratch` (`step` after keepParentInScratch: redo 2), or at $save (`stepOnto`: redo 1).
+    const redo = this.childInScratch ? 2 : this.restoring ? 1 : 0;
+    this.childInScratch = false;
+    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo);
   }
 
   /** A view of at least `length` (at most maxRecordBytes(words)) bytes, from the start of the record `encodeChild` wrote. */

@@ -7,36 +7,56 @@ export class InvariantSets<S, E> {
   private readonly transitions: number[] = [];
   /** Bits of the `always` invariants. */
   private readonly alwaysBits: number = 0;
+  /** Bits of the transition invariants. */
+  private readonly transitionBits: number = 0;
   /**
    * Per word of the state: the `always` invariants (bits) that declare they read it
-   * (AlwaysInvariant.reads); null when none declares what it reads.
+   * (AlwaysInvariant.reads) and the transition invariants that declare they watch it
+   * (TransitionInvariant.watches); null when none declares anything.
    */
-  private readonly readers: Int32Array | null = null;
+  readonly wordMasks: Int32Array | null = null;
   /** The `always` invariants that declare nothing: evaluated on every state. */
   private readonly everyState: number = 0;
+  /** The transition invariants that declare nothing: evaluated on every edge. */
+  private readonly everyEdge: number = 0;
 
   constructor(private readonly model: Model<S, E>) {
     model.invariants.forEach((inv, i) =>
       (inv.kind === 'always' ? this.always : inv.kind === 'final' ? this.finals : this.transitions).push(i),
     );
-    let readers: Int32Array | null = null;
+    let masks: Int32Array | null = null;
+    const declare = (name: string, i: number, words: readonly number[], verb: string): void => {
+      masks ??= new Int32Array(model.stateWords);
+      for (const w of words) {
+        if (!Number.isInteger(w) || w < 0 || w >= model.stateWords) {
+          throw new RangeError(`model ${model.name}: invariant '${name}' ${verb} word ${w}, outside the state's ${model.stateWords} words`);
+        }
+        masks[w] |= 1 << i;
+      }
+    };
     for (const i of this.always) {
       const inv = model.invariants[i];
       this.alwaysBits |= 1 << i;
       const reads = inv.kind === 'always' ? inv.reads : undefined;
-      if (reads === undefined) {
-        this.everyState |= 1 << i;
-        continue;
-      }
-      readers ??= new Int32Array(model.stateWords);
-      for (const w of reads) {
-        if (!Number.isInteger(w) || w < 0 || w >= model.stateWords) {
-          throw new RangeError(`model ${model.name}: invariant '${inv.name}' reads word ${w}, outside the state's ${model.stateWords} words`);
-        }
-        readers[w] |= 1 << i;
-      }
+      if (reads === undefined) this.everyState |= 1 << i;
+      else declare(inv.name, i, reads, 'reads');
     }
-    this.readers = readers;
+    for (const i of this.transitions) {
+      const inv = model.invariants[i];
+      this.transitionBits |= 1 << i;
+      const watches = inv.kind === 'transition' ? inv.watches : undefined;
+      if (watches === undefined) this.everyEdge |= 1 << i;
+      else declare(inv.name, i, watches, 'watches');
+    }
+    this.wordMasks = masks;
+  }
+
+  /** The OR of `wordMasks` over the positions diff[0, n) (what FingerprintStepper.watch computes in its step). */
+  touchedBy(diff: Int32Array, n: number): number {
+    const masks = this.wordMasks;
+    let touched = 0;
+    if (masks !== null) for (let j = 0; j < n; j++) touched |= masks[diff[j]];
+    return touched;
   }
 
   checkAlways(s: S): number {
@@ -57,16 +77,18 @@ export class InvariantSets<S, E> {
    * are evaluated.
    */
   checkAlwaysAfter(s: S, parentMask: number, diff: Int32Array, n: number): number {
-    const readers = this.readers;
-    if (readers === null) return this.checkAlways(s);
-    let touched = this.everyState;
-    for (let j = 0; j < n; j++) touched |= readers[diff[j]];
-    let mask = parentMask & this.alwaysBits & ~touched;
-    if (touched === 0) return mask;
+    return this.checkAlwaysTouched(s, parentMask, this.touchedBy(diff, n));
+  }
+
+  /** `checkAlwaysAfter` given `touchedBy(diff, n)` (the stepper's `touched`, say). */
+  checkAlwaysTouched(s: S, parentMask: number, touched: number): number {
+    const t = (touched | this.everyState) & this.alwaysBits;
+    let mask = parentMask & this.alwaysBits & ~t;
+    if (t === 0) return mask;
     const invs = this.model.invariants;
     for (let k = 0; k < this.always.length; k++) {
       const i = this.always[k];
-      if ((touched & (1 << i)) !== 0 && !(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
+      if ((t & (1 << i)) !== 0 && !(invs[i] as { holds(s: S): boolean }).holds(s)) mask |= 1 << i;
     }
     return mask;
   }
@@ -87,6 +109,28 @@ export class InvariantSets<S, E> {
     for (let k = 0; k < this.transitions.length; k++) {
       const i = this.transitions[k];
       if (!(invs[i] as { holds(b: S, e: E, a: S): boolean }).holds(before, e, after)) mask |= 1 << i;
+    }
+    return mask;
+  }
+
+  /**
+   * `checkTransition(before, e, after)` where `diff[0, n)` are all the positions at which the
+   * two states' words differ. A transition invariant that declares the words it watches
+   * (TransitionInvariant.watches), none of which changed, holds; the others are evaluated.
+   */
+  checkTransitionAfter(before: S, e: E, after: S, diff: Int32Array, n: number): number {
+    return this.checkTransitionTouched(before, e, after, this.touchedBy(diff, n));
+  }
+
+  /** `checkTransitionAfter` given `touchedBy(diff, n)` (the stepper's `touched`, say). */
+  checkTransitionTouched(before: S, e: E, after: S, touched: number): number {
+    const t = (touched | this.everyEdge) & this.transitionBits;
+    if (t === 0) return 0;
+    const invs = this.model.invariants;
+    let mask = 0;
+    for (let k = 0; k < this.transitions.length; k++) {
+      const i = this.transitions[k];
+      if ((t & (1 << i)) !== 0 && !(invs[i] as { holds(b: S, e: E, a: S): boolean }).holds(before, e, after)) mask |= 1 << i;
     }
     return mask;
   }

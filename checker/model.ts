@@ -33,6 +33,14 @@ export interface TransitionInvariant<S, E> {
   readonly kind: 'transition';
   readonly description: string;
   holds(before: S, event: E, after: S): boolean;
+  /**
+   * Optional: positions of `words(state)` such that a step that leaves all of them unchanged
+   * satisfies the invariant, whatever the event (if `before` and `after` agree at every one of
+   * them, `holds(before, event, after)` is true). The explorer then evaluates the invariant only
+   * on edges whose step changed one of them (it computes where the successor differs from the
+   * parent anyway, for the fingerprint).
+   */
+  readonly watches?: readonly number[];
 }
 
 /** A WebAssembly.Memory, as far as Model.useMemory needs it (the project's typings do not declare WebAssembly). */
@@ -104,7 +112,9 @@ export interface Model<S, E> {
   readonly memoryBuffers?: number;
   /**
    * Optional symmetry reduction: the canonical representative of the state's orbit under
-   * a group of permutations that the step relation and every invariant respect.
+   * a group of permutations that the step relation and every invariant respect. Must not
+   * change `state`: the result is `state` itself or another array (the explorer takes a
+   * result that is `state` as the successor the step built, words and all).
    */
   canonicalize?(state: S): S;
 }

@@ -402,6 +402,37 @@ export const ALWAYS_READS: Readonly<Partial<Record<InvariantName, InvariantReads
   're-puts-terminate': { g: [G.NCK], ck: [C.FLAGS] },
 };
 
+/**
+ * What each transition invariant watches (TransitionInvariant.watches), by part of the layout as
+ * in ALWAYS_READS: words such that a step that changes none of them satisfies the invariant,
+ * whatever the event. The explorer evaluates a transition invariant only on the edges whose step
+ * changed one of its words (checker/invariant-sets.ts, checkTransitionTouched); why each
+ * declaration is enough:
+ * - no-concurrent-redelivery holds unless the step is a pop that changed G.NCK;
+ * - offsets-monotonic fails only when one of the words it compares (the committed and persisted
+ *   revive offsets, each queue's committed and persisted consumer offsets) is lower after the
+ *   step than before: with all of them equal, it holds;
+ * - acked-delivery-never-retried looks at the offsets a step newly retried: with G.NCK unchanged
+ *   every CK it loops over was there before, and with each C.RETRIED unchanged none is fresh;
+ * - lifecycle-legal (checkMoves, and lifecycle.wat line for line) projects each message from its
+ *   CK's flags and bit i of the masks messageCode reads, and each CK from its flags, its origin
+ *   and where its CK entry is (ckEntryWhereOf: G.NLOG, G.NTIMER and the entries' kind and slot);
+ *   with all of those and G.NCK equal, every projection is the same before and after: no move,
+ *   and "no move" is legal for every event.
+ * test/model/invariant-reads.test.ts checks that the skipping evaluation gives the full mask on
+ * every edge of many spaces and on random edits.
+ */
+export const TRANSITION_WATCHES: Readonly<Partial<Record<InvariantName, InvariantReads>>> = {
+  'no-concurrent-redelivery': { g: [G.NCK] },
+  'offsets-monotonic': { g: [G.REVIVE_PERSIST, G.REVIVE_COMMIT], q: [Q.CONSUMER_PERSIST, Q.CONSUMER_OFFSET] },
+  'acked-delivery-never-retried': { g: [G.NCK], ck: [C.RETRIED] },
+  'lifecycle-legal': {
+    g: [G.NCK, G.NLOG, G.NTIMER],
+    ck: [C.FLAGS, C.ORIGIN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED, C.ACKED, C.ACK_WRITTEN, C.BITS],
+    entry: [E.KIND, E.CK],
+  },
+};
+
 /** The state words a declaration names, under layout L, in increasing order. */
 export function readWords(r: InvariantReads, L: Layout): number[] {
   const out: number[] = [...(r.g ?? [])];
@@ -436,12 +467,16 @@ export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new Lifecyc
     description: DESCRIPTIONS[name],
     holds: (s) => f(s, ctx),
   });
-  const step = (name: InvariantName, f: (b: State, e: Event, a: State, ctx: Ctx) => boolean): Invariant<State, Event> => ({
-    name,
-    kind: 'transition',
-    description: DESCRIPTIONS[name],
-    holds: (b, e, a) => f(b, e, a, ctx),
-  });
+  const step = (name: InvariantName, f: (b: State, e: Event, a: State, ctx: Ctx) => boolean): Invariant<State, Event> => {
+    const w = TRANSITION_WATCHES[name];
+    return {
+      name,
+      kind: 'transition',
+      description: DESCRIPTIONS[name],
+      holds: (b, e, a) => f(b, e, a, ctx),
+      ...(w ? { watches: readWords(w, ctx.L) } : {}),
+    };
+  };
   return [
     always('acked-never-retried', ackedNeverRetried),
     always('success-never-retried', successNeverRetried),

@@ -18,8 +18,11 @@
 ;;   $parent, $child   the two states, 16-byte aligned, with room for a multiple of 8 words
 ;;                     (words past the length compared are never read)
 ;;   $diff             the differing positions (int32)
-;;   $save             with `step`'s $restore: the child's values at the differing positions,
-;;                     in $diff's order (the child buffer then holds the parent again)
+;;   $save             with `step`'s $restore (or `restore`): the child's values at the differing
+;;                     positions, in $diff's order (the child buffer then holds the parent again)
+;;   $watch            per position i, at $watch + 4 i: a bit mask (the invariants that watch the
+;;                     word: fingerprint.ts, FingerprintStepper.watch); zero unless set
+;;   20                `step`'s second result: the OR of $watch over the differing positions
 ;;   8                 `update`'s result: high half, then low half
 ;;   16                `shift`'s second result (`update`'s)
 ;;   $seeds            per position i, at $seeds + 8 i: lane 1's seed, lane 2's seed
@@ -35,6 +38,7 @@
   (global $child (mut i32) (i32.const 0))
   (global $diff (mut i32) (i32.const 0))
   (global $save (mut i32) (i32.const 0))
+  (global $watch (mut i32) (i32.const 0))
   (global $seeds (mut i32) (i32.const 0))
   (global $changed (mut i32) (i32.const 0))
   (global $lastIn (mut i32) (i32.const 0))
@@ -60,7 +64,8 @@
   (global $l2f1 (mut v128) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d))
   (global $l2f2 (mut v128) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32)
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32) (param $watch i32)
+    (global.set $watch (local.get $watch))
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
     (global.set $diff (local.get $diff))
@@ -192,13 +197,15 @@
     (i32x4.replace_lane 1 (i32x4.replace_lane 0 (global.get $zero) (local.get $x)) (local.get $y)))
 
   ;; The fingerprint of child[0, len) from the parent's (hi, lo): written at bytes 0 (high) and
-  ;; 4 (low); the differing positions at $diff, in increasing order; returns how many.
+  ;; 4 (low); the differing positions at $diff, in increasing order; returns how many. The OR
+  ;; of $watch at those positions is written at byte 20 (which invariants the step may concern).
   ;; With $restore, the child's values at those positions go to $save and the child buffer
   ;; takes the parent's there: it holds the parent again, ready for the next successor to be
   ;; built on it (Model.stepOnto); `pushChild` with $redo puts the child back for its record.
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
     (local $p i32) (local $c i32) (local $j i32) (local $end i32) (local $n i32) (local $m i32) (local $i i32)
     (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $acc v128)
+    (local $t i32)
     (local.set $p (global.get $parent))
     (local.set $c (global.get $child))
     ;; Sixteen words at a time: one test whether any differs (the XOR of the two states' words,
@@ -223,8 +230,9 @@
                 (i32.or (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x2) (v128.const i64x2 0 0))) (i32.const 8))
                   (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x3) (v128.const i64x2 0 0))) (i32.const 12)))))
             (loop $bits16
-              (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2)))
-                (i32.add (local.get $j) (i32.ctz (local.get $m))))
+              (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
+              (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+              (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
               (br_if $bits16 (local.get $m)))))
@@ -250,6 +258,7 @@
             (loop $bits
               (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
               (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+              (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
               (br_if $bits (local.get $m)))))
@@ -264,6 +273,7 @@
               (i32.load (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))))
           (then
             (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $j))
+            (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $j) (i32.const 2))))))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $tail)))
@@ -274,7 +284,25 @@
       (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
     (i32.store (i32.const 4)
       (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+    (i32.store (i32.const 20) (local.get $t))
     (local.get $n))
+
+  ;; After `step` without $restore: what $restore does, the child's values at the $n differing
+  ;; positions to $save (for `pushChild` with $redo 1) and the parent's into the child buffer
+  ;; (which then holds the parent again). So that the successor can be read where it was built
+  ;; before the parent goes back; a successor queued before this is put back by `pushChild`
+  ;; with $redo 2 instead.
+  (func (export "restore") (param $n i32)
+    (local $j i32) (local $i i32) (local $a i32)
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $i (i32.shl (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2)))
+        (local.set $a (i32.add (global.get $child) (local.get $i)))
+        (i32.store (i32.add (global.get $save) (i32.shl (local.get $j) (i32.const 2))) (i32.load (local.get $a)))
+        (i32.store (local.get $a) (i32.load (i32.add (global.get $parent) (local.get $i))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $words))))
 ;; The fingerprint (hi, lo) of a state before the k words at $changed changed, updated to the
   ;; parent buffer's words: written at bytes 8 (high) and 12 (low). $changed holds k pairs
   ;; (position i, value before); the value now is parent[i]. (The queue decodes the next state
@@ -371,9 +399,11 @@
   ;; $mark (a byte a word: every word where $lastIn can differ from the child is marked) and
   ;; the step's own ($diff, $n of them), sixteen marks a test, clearing them. $lastIn takes the
   ;; child's words where they differed; then the step's words are marked (where $lastIn now
-  ;; differs from the parent). The same bytes as record.ts's encodeRecord. With $redo, the child
+  ;; differs from the parent). The same bytes as record.ts's encodeRecord. With $redo 1, the child
   ;; buffer holds the parent (`step` with $restore): the child's words are put back from $save
   ;; first (as the step's words are marked), and the parent's again as they are marked at the end.
+  ;; With $redo 2, the child buffer holds the child (`step` without $restore, the parent kept in
+  ;; it between successors): the parent's words go back as they are marked at the end.
   (func $varint (param $o i32) (param $v i32) (result i32)
     (block $done
       (loop $more
@@ -389,7 +419,7 @@
     (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
     (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32) (local $g i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
-    (if (i32.and (local.get $redo) (local.get $full))
+    (if (i32.and (i32.eq (local.get $redo) (i32.const 1)) (local.get $full))
       (then
         (block $redone
           (loop $redoing
@@ -462,7 +492,7 @@
             (br_if $marked (i32.ge_u (local.get $j) (local.get $n)))
             (local.set $i (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))))
             (i32.store8 (i32.add (global.get $mark) (local.get $i)) (i32.const 1))
-            (if (local.get $redo)
+            (if (i32.eq (local.get $redo) (i32.const 1))
               (then
                 (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2)))
                   (i32.load (i32.add (global.get $save) (i32.shl (local.get $j) (i32.const 2)))))))

@@ -60,6 +60,8 @@ describe('PackedQueue', () => {
                     // With the parent kept in scratch: a successor built elsewhere (copied in), or one stepped and not queued (known already).
                     elsewhere: fc.boolean(),
                     known: fc.boolean(),
+                    // With the parent kept in scratch: `step`, the successor read in scratch, then `restoreParent` (as stepOnto).
+                    split: fc.boolean(),
                   }),
                 ),
                 { maxLength: 120 },
@@ -107,12 +109,21 @@ describe('PackedQueue', () => {
                 if (stepper === null) n = fingerprintStep(parent, q.fp, child, w, fp, diff);
                 else if (onto) {
                   // The successor built on the parent in scratch (Model.stepOnto), or elsewhere.
-                  if (op.elsewhere) n = stepper.stepOnto(child);
-                  else {
-                    for (const [i, v] of op.edits) stepper.scratch[i] = v;
-                    n = stepper.stepOnto(stepper.scratch);
+                  const src = op.elsewhere ? child : stepper.scratch;
+                  if (!op.elsewhere) for (const [i, v] of op.edits) stepper.scratch[i] = v;
+                  if (op.split) {
+                    n = stepper.step(src);
+                    expect(Array.from(stepper.scratch)).toEqual(Array.from(child));
+                    // The parent's words back now (then the record from the words kept aside), or by
+                    // the record's encoding below (as the explorer does for a new state).
+                    if (op.elsewhere || op.known) {
+                      stepper.restoreParent(n);
+                      expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+                    }
+                  } else {
+                    n = stepper.stepOnto(src);
+                    expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
                   }
-                  expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
                   fp.set(stepper.fp);
                   diff.set(stepper.diff);
                 } else {
@@ -129,8 +140,11 @@ describe('PackedQueue', () => {
                 if (onto && op.known) continue;
                 q.pushChild(stepper === null ? child : stepper.scratch, stepper === null ? diff : stepper.diff, n);
                 if (onto) {
-                  // The successor is the state queued last; scratch holds the parent again.
+                  // The successor is the state queued last; scratch holds the parent again
+                  // (a `restoreParent` after the encoding does nothing).
                   expect(Array.from(stepper!.lastIn)).toEqual(Array.from(child));
+                  expect(Array.from(stepper!.scratch)).toEqual(Array.from(parent));
+                  stepper!.restoreParent(n);
                   expect(Array.from(stepper!.scratch)).toEqual(Array.from(parent));
                 }
               } else q.push(child);

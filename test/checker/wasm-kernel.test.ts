@@ -63,6 +63,10 @@ describe('FingerprintStepper', () => {
           const pf = new Uint32Array(2);
           fingerprint64(parent, 0, w, pf);
           const stepper = new FingerprintStepper(w, wasm);
+          // A mask a word (`watch`): `touched` is their OR over the differing positions.
+          const masks = Int32Array.from({ length: w }, (_, i) => (i % 5 === 0 ? 0 : 1 << (i * 7) % 31) | ((i * 13) % 29 === 0 ? 1 << 31 : 0));
+          if (w > 0 && words[0] % 2 === 0) stepper.watch(masks);
+          const watching = w > 0 && words[0] % 2 === 0;
           // The parent from a buffer that is then overwritten: the stepper keeps its words.
           const given = parent.slice();
           stepper.setParent(given, pf);
@@ -91,6 +95,9 @@ describe('FingerprintStepper', () => {
             expect(Array.from(stepper.diff.subarray(0, n))).toEqual(Array.from(jsDiff.subarray(0, n)));
             expect([stepper.fp[0], stepper.fp[1]]).toEqual([jsFp[0], jsFp[1]]);
             expect([stepper.fp[0], stepper.fp[1]]).toEqual([want[0], want[1]]);
+            let t = 0;
+            if (watching) for (let j = 0; j < jsN; j++) t |= masks[jsDiff[j]];
+            expect(stepper.touched[0]).toBe(t);
           }
         }),
         { numRuns: 400 },

@@ -12,35 +12,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../checker/explore.js';
 import { InvariantSets } from '../../checker/invariant-sets.js';
-import type { Invariant, Model } from '../../checker/model.js';
+import type { Invariant } from '../../checker/model.js';
 import { CK_CATALOGUE } from '../../model/catalogue.js';
 import type { Event } from '../../model/events.js';
 import { ALWAYS_READS, DEFAULT_INVARIANTS, INVARIANT_NAMES } from '../../model/invariants.js';
-import { C, E, G, Q } from '../../model/layout.js';
 import { variantOf, type PopModel } from '../../model/popmodel.js';
 import type { State } from '../../model/state.js';
 import { entryModel } from '../fixtures/catalogue.js';
 import { fullModel } from '../fixtures/full.js';
-import { ackFlushModel } from '../fixtures/models.js';
+import { applyEdit, diffOf, eachEdge, editArb, models, recording, SEED } from '../fixtures/invariant-spaces.js';
 
-const SEED = 20_261_202;
 const ALWAYS = INVARIANT_NAMES.filter((n) => ALWAYS_READS[n] !== undefined);
-
-/** Spaces with every invariant (the on-request ones too). */
-function models(): PopModel[] {
-  return [
-    ackFlushModel({ release: '5.3.2', messages: 3 }),
-    ackFlushModel({ release: '5.3.1', messages: 3 }),
-    ackFlushModel({ release: '5.0.0', messages: 3, batchAck: false }),
-    fullModel('5.3.2', { pops: 2, batch: 2, lateAcks: 1, dupAcks: 1 }, {}, 2, INVARIANT_NAMES),
-    fullModel('5.3.2', { pops: 3, batch: 1 }, {}, 3, INVARIANT_NAMES),
-    fullModel('5.3.1', { pops: 2, batch: 1, retryFailures: 1, crashes: 1 }, {}, 2, INVARIANT_NAMES),
-    fullModel('5.3.2', { pops: 2, batch: 1, changes: 1, storeFailures: 1, roleChanges: 1 }, {}, 2, INVARIANT_NAMES),
-    fullModel('head', { pops: 1, batch: 2, changes: 1 }, { asyncBizRead: true }, 2, INVARIANT_NAMES),
-    fullModel('head', { pops: 2, batch: 1, readFailures: 1, staleHandles: 1, changes: 1 }, { asyncBizRead: true }, 2, INVARIANT_NAMES),
-    fullModel('5.3.2', { pops: 2, batch: 1, expire: 1, produce: 1, gc: 1, cqLag: true }, {}, 2, INVARIANT_NAMES),
-  ];
-}
 
 /** Catalogue runs that violate an `always` invariant (buggy side), with every default invariant. */
 function violating(): PopModel[] {
@@ -49,91 +31,11 @@ function violating(): PopModel[] {
   );
 }
 
-/** Breadth first over canonical states (as the explorer stores them): calls `edge` on each step, up to `limit` states. */
-function eachEdge(m: Model<State, Event>, limit: number, edge: (before: State, after: State) => void): number {
-  const canon = m.canonicalize ? (s: State) => m.canonicalize!(s) : (s: State) => s;
-  const seen = new Set<string>();
-  const queue: State[] = [];
-  for (const s0 of m.initialStates()) {
-    const s = canon(s0).slice() as State;
-    if (!seen.has(s.join())) {
-      seen.add(s.join());
-      queue.push(s);
-    }
-  }
-  for (let h = 0; h < queue.length; h++) {
-    const s = queue[h];
-    for (const e of m.enabledEvents(s)) {
-      const n = canon(m.step(s, e)).slice() as State;
-      edge(s, n);
-      const key = n.join();
-      if (!seen.has(key) && seen.size < limit) {
-        seen.add(key);
-        queue.push(n);
-      }
-    }
-  }
-  return seen.size;
-}
-
-function diffOf(a: Int32Array, b: Int32Array): { diff: Int32Array; n: number } {
-  const diff = new Int32Array(a.length);
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff[n++] = i;
-  return { diff, n };
-}
-
 /** The words `holds` reads on `s`, recorded through a proxy. */
 function recordReads(inv: Invariant<State, Event>, s: State): Set<number> {
   const read = new Set<number>();
-  const proxy = new Proxy(s, {
-    get(target, key) {
-      if (typeof key === 'string' && /^\d+$/.test(key)) read.add(Number(key));
-      const v = Reflect.get(target, key, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  (inv as { holds(s: State): boolean }).holds(proxy);
+  (inv as { holds(s: State): boolean }).holds(recording(s, read));
   return read;
-}
-
-/** A random edit of a state within its layout's structure: mask, time and flag words, counts kept in range. */
-const editArb = fc.record({ what: fc.integer({ min: 0, max: 7 }), at: fc.nat(), value: fc.integer({ min: -1, max: 1 << 20 }), small: fc.integer({ min: 0, max: 7 }) });
-type Edit = { what: number; at: number; value: number; small: number };
-
-function applyEdit(m: PopModel, d: Int32Array, x: Edit): void {
-  const L = m.ctx.L;
-  const k = x.at % L.ckSlots;
-  const c = L.ck(k);
-  const e = L.log(x.at % L.entries);
-  const masky = [C.RETRIED, C.ACK_STORED_IN_TIME, C.ACKED_IN_TIME, C.REVIVE_UNACKED, C.RETRY_PENDING, C.CHANGED, C.FOREIGN_RETRIES, C.FLAGS, C.HELD, C.ACKED];
-  switch (x.what) {
-    case 0:
-      d[c + masky[x.at % masky.length]] ^= 1 << (x.small % 3);
-      break;
-    case 1:
-      d[c + [C.EPOCH, C.BROKER, C.START, C.NUM][x.small % 4]] = x.small;
-      break;
-    case 2:
-      d[e + [E.KIND, E.BROKER, E.SLOT][x.small % 3]] = x.value & 3;
-      break;
-    case 3:
-      d[e + E.CK] = Math.abs(x.value) % L.ckSlots;
-      break;
-    case 4:
-      d[[G.EPOCH, G.REVIVE_MEM, G.REVIVE_COMMIT, G.NOW][x.small % 4]] = (x.value % 8) - 1;
-      break;
-    case 5:
-      d[G.NCK] = Math.abs(x.value) % (L.ckSlots + 1);
-      break;
-    case 6:
-      if (x.small % 2 === 0) d[G.NLOG] = Math.abs(x.value) % (L.entries - d[G.NTIMER] + 1);
-      else d[G.NTIMER] = Math.abs(x.value) % (L.entries - d[G.NLOG] + 1);
-      break;
-    default:
-      d[L.q(x.at % L.queues) + [Q.LIVE_FROM, Q.MAX, Q.MIN][x.small % 3]] += (x.value % 5) - 2;
-  }
-  if (d[c + C.NUM] < 0) d[c + C.NUM] = 0;
 }
 
 describe("the always invariants' declared reads", () => {

@@ -296,7 +296,8 @@ describe("the explorer's calls", () => {
     for (const m of cases) {
       for (const symmetry of [false, true]) {
         const { answered, calls } = exploreChecked(m, m.ctx.L, symmetry);
-        expect(calls, m.name).toBeGreaterThan(50);
+        // (The explorer does not call it on edges that change no lifecycle word: TRANSITION_WATCHES.)
+        expect(calls, m.name).toBeGreaterThan(30);
         // Every edge is answered by the module: a successor the scenario built in a buffer of its
         // own (a dry run) is copied into the kernel's child buffer before the transition invariants.
         expect(answered, m.name).toBe(calls);

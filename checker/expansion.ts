@@ -3,7 +3,8 @@
  * parallel/expand.ts, each of N threads): its enabled events (with the successors the model
  * built while computing them), and per event the successor (the model's fastest path), the
  * transition invariants, the canonical form, the fingerprint from the parent's with the words
- * where the two differ, and for a new successor its `always` verdicts from the parent's.
+ * where the two differ, and for a new successor its `always` verdicts from the parent's; the
+ * transition invariants only where the step changed a word they watch.
  * What a scheduler does with a successor (its table, its queue or level store, the core) is its
  * own; how a successor is made and checked is this, so that the schedulers cannot drift apart.
  *
@@ -34,6 +35,10 @@ export class Expansion<S, E> {
   readonly known: (S | null)[] = [];
   private readonly scratch: Int32Array;
   private readonly diff: Int32Array;
+  /** Whether the WebAssembly kernel steps (its buffers are in its memory). */
+  private readonly kernel: boolean;
+  /** The stepper's `touched`: which invariants read or watch a word the last step changed. */
+  readonly touched: Int32Array;
   /** The state expanded: its words (the stepper's parent buffer) and its `always` verdicts. */
   private readonly parent: Int32Array;
   parentAlways = 0;
@@ -59,6 +64,10 @@ export class Expansion<S, E> {
     this.diff = stepper.diff;
     this.parent = stepper.base;
     this.words = stepper.scratch;
+    this.kernel = stepper.usesKernel;
+    // The stepper ORs, over the words a step changed, the invariants that read or watch each.
+    if (this.inv.wordMasks !== null) stepper.watch(this.inv.wordMasks);
+    this.touched = stepper.touched;
     // The parent and the successors the model builds in `scratch` are in the kernel's memory.
     if (model.useMemory) model.useMemory(stepper.memory, stepper.spare);
   }
@@ -76,8 +85,8 @@ export class Expansion<S, E> {
   /**
    * The successor of `s` by `e`, the event at index `ei` of `events(s)`: canonical in `next`,
    * its words in `words`, its fingerprint in `stepper.fp`, the words where it differs from `s`
-   * in `stepper.diff` (`changed` of them). Returns the transition invariants' mask. With `onto`,
-   * `scratch` holds `s` again afterwards.
+   * in `stepper.diff` (`changed` of them), the invariants they concern in `touched`. Returns the
+   * transition invariants' mask. With `onto`, `scratch` holds `s` again afterwards.
    */
   step(s: S, e: E, ei: number): number {
     const { model, scratch } = this;
@@ -96,12 +105,27 @@ export class Expansion<S, E> {
           : this.stepInto
             ? this.stepInto(s, e, scratch)
             : model.step(s, e);
-    const tbad = this.inv.checkTransition(s, e, raw);
     const next = this.canon ? this.canon(raw) : raw;
     const w = model.words(next);
     this.next = next;
     this.words = w;
-    this.changed = this.onto ? this.stepper.stepOnto(w) : this.stepper.step(w);
+    const stepper = this.stepper;
+    // A canonical form other than the successor as built (symmetry) differs from the parent in
+    // other words than the step's: then every transition invariant, on the successor as built.
+    if (next !== raw) {
+      const tbad = this.inv.checkTransition(s, e, raw);
+      this.changed = this.onto ? stepper.stepOnto(w) : stepper.step(w);
+      return tbad;
+    }
+    // Else the successor is stepped first, and only the transition invariants that watch a word
+    // the step changed are evaluated (docs/explorer.md, "Transition invariants from what the step
+    // changed"): with the kernel on the successor in `scratch`, which the model's may not be. With
+    // `onto` the parent's words then go back into `scratch` (the successor's kept aside), as
+    // `stepOnto` leaves it.
+    const n = stepper.step(w);
+    this.changed = n;
+    const tbad = this.inv.checkTransitionTouched(s, e, this.kernel && w !== scratch ? model.fromWords(scratch) : next, this.touched[0]);
+    if (this.onto) stepper.restoreParent(n);
     return tbad;
   }
 
@@ -132,6 +156,6 @@ export class Expansion<S, E> {
    * (`parentAlways`, set by the scheduler) and the words the step changed.
    */
   always(child: S): number {
-    return this.inv.checkAlwaysAfter(child, this.parentAlways, this.diff, this.changed);
+    return this.inv.checkAlwaysTouched(child, this.parentAlways, this.touched[0]);
   }
 }

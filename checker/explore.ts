@@ -71,9 +71,8 @@ function startCore<S, E>(
    * (and the queue's decoding writes the next parent into it), so the parent is not copied per
    * successor. The loop below is Expansion.step and .always written out (through those
    * methods this loop took 2% more instructions: docs/explorer.md, "The same work per
-   * transition as one thread"), and more: it steps the successor before the transition
-   * invariants and evaluates only those that watch a word the step changed (docs/explorer.md,
-   * "Transition invariants from what the step changed"), which the parallel expander does not.
+   * transition as one thread"), with the parent's words put back by the queue's encoding for a
+   * new state rather than by a `restore` for every successor.
    */
   const x = new Expansion(model, opt.symmetry);
   const { stepper, inv, canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known } = x;
@@ -81,9 +80,8 @@ function startCore<S, E>(
   const kernel = stepper.usesKernel;
   /** The states found and not yet expanded, compressed (see PackedQueue), decoded into the stepper's parent buffer. */
   const queue = new PackedQueue(W, stepper);
-  // The stepper ORs, over the words a step changed, the invariants that read or watch each.
-  if (inv.wordMasks !== null) stepper.watch(inv.wordMasks);
-  const touched = stepper.touched;
+  // The invariants the step concerns (Expansion sets the stepper's masks).
+  const touched = x.touched;
 
   eachInitialState(
     model,

@@ -10,6 +10,8 @@ import type * as Parallel from '../../checker/parallel/index.js';
 import type { LevelInfo } from '../../checker/parallel/index.js';
 import type * as EarlyModule from '../../checker/parallel/explore-parallel.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
+import { CK_CATALOGUE, entryIdentity } from '../../model/catalogue.js';
+import { DEFAULT_INVARIANTS, TRANSITION_WATCHES } from '../../model/invariants.js';
 import { plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
@@ -258,6 +260,24 @@ describe('exploreParallel on ack-flush', () => {
   it('5.3.1 stopping at the first violation', async () => {
     for (const workers of [2, 3]) await comparePop(popArgs('5.3.1', 6), { symmetry: false, stopAtFirstViolation: true }, workers);
   });
+});
+
+// Every thread evaluates a transition invariant only when the step changed a word it watches
+// (Expansion.step, TRANSITION_WATCHES): the catalogue's runs that violate one give explore()'s
+// graph, flags and first violations included, with the violated invariant among them.
+describe('exploreParallel on the catalogue runs that violate a transition invariant', () => {
+  const entries = CK_CATALOGUE.filter((e) => e.expectBuggy === 'violated' && TRANSITION_WATCHES[e.invariant as keyof typeof TRANSITION_WATCHES] !== undefined);
+  it('are several', () => expect(entries.length).toBeGreaterThanOrEqual(4));
+  for (const e of entries) {
+    it(`${e.id} (${e.invariant})`, async () => {
+      const args = entryIdentity(e, e.buggy, [...new Set([...DEFAULT_INVARIANTS, e.invariant])]) as ModelArgs;
+      const names = createPopModel(args).invariants.map((i) => i.name);
+      for (const symmetry of [false, true]) {
+        const g = await comparePop(args, { symmetry }, 2);
+        expect(g.firstViolations.map((v) => names[v.invariant])).toContain(e.invariant);
+      }
+    });
+  }
 });
 
 describe('checkParallel', () => {

@@ -419,7 +419,8 @@ export const ALWAYS_READS: Readonly<Partial<Record<InvariantName, InvariantReads
  *   and where its CK entry is (ckEntryWhereOf: G.NLOG, G.NTIMER and the entries' kind and slot);
  *   with all of those and G.NCK equal, every projection is the same before and after: no move,
  *   and "no move" is legal for every event.
- * test/model/invariant-reads.test.ts checks that the skipping evaluation gives the full mask on
+ * test/model/transition-watches.test.ts checks that each invariant holds and reads only its
+ * watched words when they are equal, and that the skipping evaluation gives the full mask on
  * every edge of many spaces and on random edits.
  */
 export const TRANSITION_WATCHES: Readonly<Partial<Record<InvariantName, InvariantReads>>> = {

@@ -6,6 +6,7 @@ import { ByteChunks, EdgeDstColumn, EdgeStartColumn, EdgeTree, FlagColumn, Float
 import { fingerprint64, FingerprintStepper, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
 import { expectFifo } from '../fixtures/fifo.js';
+import { expectSameNumbers, expectSameRows } from '../fixtures/same-numbers.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
 
 /** A word: mostly small or equal to the one before (as states are), sometimes any int32. */
@@ -93,13 +94,13 @@ describe('PackedQueue', () => {
                   expect(parent).toBe(stepper.base);
                   stepper.setParent(parent, q.fp);
                   // The queue's decoding wrote the parent into scratch too.
-                  if (onto) expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+                  if (onto) expectSameNumbers(Array.from(stepper.scratch), Array.from(parent));
                 }
                 const expected = fifo.shift()!;
-                expect(Array.from(parent)).toEqual(Array.from(expected));
-                expect(Array.from(ref.shift())).toEqual(Array.from(expected));
+                expectSameNumbers(Array.from(parent), Array.from(expected));
+                expectSameNumbers(Array.from(ref.shift()), Array.from(expected));
                 fingerprint64(expected, 0, w, want);
-                expect(Array.from(q.fp)).toEqual(Array.from(want));
+                expectSameNumbers(Array.from(q.fp), Array.from(want));
                 continue;
               }
               const child = parent ? parent.slice() : new Int32Array(w);
@@ -113,16 +114,16 @@ describe('PackedQueue', () => {
                   if (!op.elsewhere) for (const [i, v] of op.edits) stepper.scratch[i] = v;
                   if (op.split) {
                     n = stepper.step(src);
-                    expect(Array.from(stepper.scratch)).toEqual(Array.from(child));
+                    expectSameNumbers(Array.from(stepper.scratch), Array.from(child));
                     // The parent's words back now (then the record from the words kept aside), or by
                     // the record's encoding below (as the explorer does for a new state).
                     if (op.elsewhere || op.known) {
                       stepper.restoreParent(n);
-                      expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+                      expectSameNumbers(Array.from(stepper.scratch), Array.from(parent));
                     }
                   } else {
                     n = stepper.stepOnto(src);
-                    expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+                    expectSameNumbers(Array.from(stepper.scratch), Array.from(parent));
                   }
                   fp.set(stepper.fp);
                   diff.set(stepper.diff);
@@ -133,19 +134,19 @@ describe('PackedQueue', () => {
                   diff.set(stepper.diff);
                 }
                 fingerprint64(child, 0, w, want);
-                expect(Array.from(fp)).toEqual(Array.from(want));
+                expectSameNumbers(Array.from(fp), Array.from(want));
                 const expectDiff = [...child.keys()].filter((i) => child[i] !== parent![i]);
-                expect(Array.from(diff.subarray(0, n))).toEqual(expectDiff);
+                expectSameNumbers(Array.from(diff.subarray(0, n)), expectDiff);
                 // With the kernel, the successor in its buffers: the kernel encodes the record.
                 if (onto && op.known) continue;
                 q.pushChild(stepper === null ? child : stepper.scratch, stepper === null ? diff : stepper.diff, n);
                 if (onto) {
                   // The successor is the state queued last; scratch holds the parent again
                   // (a `restoreParent` after the encoding does nothing).
-                  expect(Array.from(stepper!.lastIn)).toEqual(Array.from(child));
-                  expect(Array.from(stepper!.scratch)).toEqual(Array.from(parent));
+                  expectSameNumbers(Array.from(stepper!.lastIn), Array.from(child));
+                  expectSameNumbers(Array.from(stepper!.scratch), Array.from(parent));
                   stepper!.restoreParent(n);
-                  expect(Array.from(stepper!.scratch)).toEqual(Array.from(parent));
+                  expectSameNumbers(Array.from(stepper!.scratch), Array.from(parent));
                 }
               } else q.push(child);
               ref.push(child);
@@ -172,8 +173,8 @@ describe('PackedQueue', () => {
             }
             while (fifo.length > 0) {
               const expected = Array.from(fifo.shift()!);
-              expect(Array.from(q.shift())).toEqual(expected);
-              expect(Array.from(ref.shift())).toEqual(expected);
+              expectSameNumbers(Array.from(q.shift()), expected);
+              expectSameNumbers(Array.from(ref.shift()), expected);
             }
             expect(q.peakBytes).toBe(ref.peakBytes);
           },
@@ -200,12 +201,12 @@ describe('PackedQueue', () => {
       for (let i = 0; i < W; i++) s[i] = rnd();
       made.push(s);
       q.push(s);
-      if (n % 3 === 2) expect(q.shift()).toEqual(made[(n / 3) | 0]);
+      if (n % 3 === 2) expectSameNumbers(q.shift(), made[(n / 3) | 0]);
     }
     // Read back the rest in order.
     const rest: Int32Array[] = [];
     while (q.length > 0) rest.push(q.shift().slice());
-    expect(rest).toEqual(made.slice(200 - rest.length));
+    expectSameRows(rest, made.slice(200 - rest.length));
     expect(rest.length).toBe(200 - 66);
     // 200 records of at most 30,002 bytes: at most 6 chunks were ever alive at once.
     expect(q.peakBytes).toBeLessThanOrEqual(7 * 2 ** 20);
@@ -219,7 +220,7 @@ describe('PackedQueue', () => {
       for (let i = 0; i < W; i++) s[i] = rnd();
       flow.push(s);
       waiting.push(s);
-      if (waiting.length > 20) expect(flow.shift()).toEqual(waiting.shift());
+      if (waiting.length > 20) expectSameNumbers(flow.shift(), waiting.shift()!);
     }
     expect(flow.peakBytes).toBeLessThanOrEqual(2 * 2 ** 20);
 
@@ -235,7 +236,7 @@ describe('PackedQueue', () => {
     for (let n = 0; n < 100_000; n++) {
       t[n % 200] = n & 63;
       const got = small.shift();
-      if (n % 997 === 0 || n === 99_999) expect(Array.from(got)).toEqual(Array.from(t));
+      if (n % 997 === 0 || n === 99_999) expectSameNumbers(Array.from(got), Array.from(t));
     }
   });
   }
@@ -261,7 +262,7 @@ describe('PackedQueue', () => {
       states.push(s);
       q.push(s);
     }
-    for (const s of states) expect(q.shift()).toEqual(s);
+    for (const s of states) expectSameNumbers(q.shift(), s);
   });
   }
 });
@@ -353,8 +354,8 @@ describe('chunked columns', () => {
             }
           }
           expect(a.length).toBe(ref.length);
-          expect(Array.from(a.toArray())).toEqual(ref);
-          expect(Array.from(u.toArray())).toEqual(uref);
+          expectSameNumbers(Array.from(a.toArray()), ref);
+          expectSameNumbers(Array.from(u.toArray()), uref);
           if (ref.length > 0) expect(a.get(ref.length - 1)).toBe(ref[ref.length - 1]);
           // Exactly the chunks the entries need (8,192 entries of 4 bytes each).
           expect(a.bytes).toBeGreaterThanOrEqual(ref.length * 4);
@@ -460,8 +461,8 @@ describe('narrow columns', () => {
             fr[i] = (fr[i] | orBits) >>> 0;
           }
           expect(via.length).toBe(vr.length);
-          expect(Array.from(via.toArray())).toEqual(vr);
-          expect(Array.from(flags.toArray())).toEqual(fr);
+          expectSameNumbers(Array.from(via.toArray()), vr);
+          expectSameNumbers(Array.from(flags.toArray()), fr);
           // countAny: entries with some bit of a mask, as the stored form (1, 2 or 4 bytes) allows.
           for (const mask of [TERMINAL, 1, 1 << 6, 1 << 7, 1 << 14, 1 << 20, 0x7f, 0x7fff, -1, countMask]) {
             expect(flags.countAny(mask), `mask ${mask}`).toBe(fr.filter((w) => (w & mask) !== 0).length);
@@ -631,7 +632,7 @@ describe('ParentColumn', () => {
             }
           }
           expect(col.length).toBe(want.length);
-          expect(Array.from(col.toArray())).toEqual(want);
+          expectSameNumbers(Array.from(col.toArray()), want);
           for (let v = 0; v < want.length; v++) if (col.get(v) !== want[v]) expect([v, col.get(v)]).toEqual([v, want[v]]);
         },
       ),
@@ -722,7 +723,7 @@ describe('edge columns', () => {
           want.push(dst);
         }
         expect(col.length).toBe(want.length);
-        expect(Array.from(col.toArray())).toEqual(want);
+        expectSameNumbers(Array.from(col.toArray()), want);
       }),
       { numRuns: 200 },
     );
@@ -765,7 +766,7 @@ describe('edge columns', () => {
           const want = Array.from({ length: 40_001 }, (_, e) => (e * 2654435761) % (1 << 24));
           for (const [e, v] of writes) want[e] = v;
           for (const v of want) col.push(v, false);
-          expect(Array.from(col.toArray())).toEqual(want);
+          expectSameNumbers(Array.from(col.toArray()), want);
         },
       ),
       { numRuns: 20 },
@@ -824,8 +825,8 @@ describe('edge columns', () => {
             head++;
           }
           start.push(dst.length);
-          expect(Array.from(tree.parent.toArray())).toEqual(Array.from(parent.toArray()));
-          expect(Array.from(tree.via.toArray())).toEqual(Array.from(via.toArray()));
+          expectSameNumbers(Array.from(tree.parent.toArray()), Array.from(parent.toArray()));
+          expectSameNumbers(Array.from(tree.via.toArray()), Array.from(via.toArray()));
           expect(tree.parent.length).toBe(count);
         },
       ),
@@ -852,7 +853,7 @@ describe('edge columns', () => {
           want.push(at);
         }
         expect(col.length).toBe(want.length);
-        expect(Array.from(col.toArray())).toEqual(want);
+        expectSameNumbers(Array.from(col.toArray()), want);
       }),
       { numRuns: 200 },
     );

@@ -92,7 +92,9 @@ describe('checkAlwaysAfter', () => {
         if (pm === undefined) masks.set(b, (pm = inv.checkAlways(b)));
         const { diff, n } = diffOf(b, a);
         const full = inv.checkAlways(a);
-        expect(inv.checkAlwaysAfter(a, pm, diff, n)).toBe(full);
+        // An expect only on an edge that fails it: one per edge was a tenth of this file's time.
+        const after = inv.checkAlwaysAfter(a, pm, diff, n);
+        if (after !== full) expect(after, `${m.name}: edge ${edges}`).toBe(full);
         edges++;
         if (full !== 0) bad++;
         if (full !== 0 && pm === full) kept++;

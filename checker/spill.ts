@@ -104,8 +104,9 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
    * but for those, evaluated when the merge has said the successor is new.
    */
   const x = new Expansion(model, opt.symmetry);
-  const { stepper, inv, canon } = x;
-  const { fp } = stepper;
+  const { stepper, inv, canon, stepOnto, stepInto, known, touched } = x;
+  const { fp, scratch } = stepper;
+  const kernel = stepper.usesKernel;
   const alwaysBits = inv.alwaysBits;
   const transitionBits = inv.transitionBits;
   /** The fingerprint of the state expanded. */
@@ -198,16 +199,32 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       fresh = grow(fresh, need);
       order = grow(order, need);
     }
+    // Expansion.step written out, as in explore.ts, but for where the parent's words go back
+    // into `scratch` (`restoreParent`): after the successor's record is encoded from there.
     for (let ei = 0; ei < events.length; ei++) {
-      const tbad = x.step(s, events[ei], ei);
-      masks[nCand] = tbad | (x.touched[0] & alwaysBits);
+      const e = events[ei];
+      const built = known[ei];
+      const raw =
+        built != null
+          ? stepOnto
+            ? model.fromWords(stepper.load(model.words(built)))
+            : built
+          : stepOnto
+            ? stepOnto(s, e, scratch)
+            : stepInto
+              ? stepInto(s, e, scratch)
+              : model.step(s, e);
+      const next = canon ? canon(raw) : raw;
+      const moved = next !== raw;
+      let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
+      const w = model.words(next);
+      const nd = moved && stepOnto ? stepper.stepOnto(w) : stepper.step(w);
+      if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
+      masks[nCand] = tbad | (touched[0] & alwaysBits);
       his[nCand] = fp[0];
       los[nCand] = fp[1];
-      // With stepOnto the parent is back in `scratch`: the successor's words go there while it is encoded.
-      if (x.childInScratch()) {
-        cand.push(x.words);
-        x.parentInScratch();
-      } else cand.push(x.words);
+      cand.push(w);
+      if (stepOnto) stepper.restoreParent(nd);
       nCand++;
     }
     xhead++;

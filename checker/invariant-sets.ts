@@ -6,9 +6,9 @@ export class InvariantSets<S, E> {
   private readonly finals: number[] = [];
   private readonly transitions: number[] = [];
   /** Bits of the `always` invariants. */
-  private readonly alwaysBits: number = 0;
-  /** Bits of the transition invariants. */
-  private readonly transitionBits: number = 0;
+  readonly alwaysBits: number = 0;
+  /** Bits of the transition invariants (disjoint from `alwaysBits`: one bit per invariant). */
+  readonly transitionBits: number = 0;
   /**
    * Per word of the state: the `always` invariants (bits) that declare they read it
    * (AlwaysInvariant.reads) and the transition invariants that declare they watch it

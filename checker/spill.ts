@@ -3,8 +3,10 @@
  * and queue live on a `SpillStore` (spill-store.ts; on disk in the CLI), with delayed duplicate
  * detection by sort-merge, as in Stern & Dill's disk-based Murphi and TLC's DiskFPSet.
  *
- * Frontier states are expanded, in id order, into a buffer of candidates (successor words,
- * fingerprint, transition-invariant mask) without looking anything up. When the buffer holds
+ * Frontier states are expanded, in id order, as the in-memory schedulers expand them
+ * (expansion.ts), into a buffer of candidates (successor words, fingerprint, a mask of the
+ * transition invariants violated and of the `always` invariants whose words the step changed)
+ * without looking anything up. When the buffer holds
  * `bufferStates` candidates (or the frontier has nothing numbered left to expand, or the shell
  * reports memory pressure) it is merged: the candidates are grouped by fingerprint (a hash
  * table of the buffer's size; a group's first candidate is its first occurrence), the groups'
@@ -15,7 +17,9 @@
  * buffer is handed to the core state by state and event by event, exactly as the one-thread
  * scheduler hands it what it expands (`begin`, `terminal`, `newState` for a new successor,
  * `edge`, `end`): same ids, same columns, same path counts (the core's `LayeredCounter`, fed
- * edge by edge), same stopping points and polls. New states go to the queue on the store.
+ * edge by edge), same stopping points and polls; a new state's `always` verdicts are then its
+ * parent's (the core's flags) but for the invariants its mask names, which are evaluated. New
+ * states go to the queue on the store.
  *
  * The pass that reads the visited run also writes the next one: the old run plus the states
  * numbered by the merge before (kept in memory, sorted, until then), so each merge reads the
@@ -24,9 +28,9 @@
  * without counting paths and says so (`SpillInfo.pathsNotCounted`): never a wrong number.
  */
 import { Core, eachInitialState, TERMINAL, type StateGraph } from './core.js';
-import { fingerprint64, FingerprintStepper } from './fingerprint.js';
+import { Expansion } from './expansion.js';
+import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
-import { InvariantSets } from './invariant-sets.js';
 import type { Model } from './model.js';
 import type { ResolvedOptions } from './options.js';
 import { PackedQueue } from './queue.js';
@@ -89,28 +93,35 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   if (!(B >= 1) || !Number.isInteger(B)) throw new RangeError('bufferStates must be a positive integer');
   const store = spill.store;
   const disk = new DiskUse();
-  const canon = opt.symmetry && model.canonicalize ? model.canonicalize.bind(model) : null;
-  const stepInto = model.stepInto ? model.stepInto.bind(model) : null;
-  const enabledWithSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
-  const known: (S | null)[] = [];
-  const inv = new InvariantSets(model);
+  /**
+   * How a state is expanded: as in memory (expansion.ts), so the same work per transition as
+   * the other schedulers: the model's paths (stepOnto on the kernel's child buffer holding the
+   * parent, which `setParent` writes there), `useMemory`, each successor's fingerprint from the
+   * parent's with the words where they differ, the transition invariants whose watched words
+   * the step changed (`touched`). A candidate keeps `touched`'s bits of the `always`
+   * invariants (in its mask, beside its transition verdicts: one bit per invariant, so the two
+   * never share one), and a new state's `always` verdicts are its parent's (the core's flags)
+   * but for those, evaluated when the merge has said the successor is new.
+   */
+  const x = new Expansion(model, opt.symmetry);
+  const { stepper, inv, canon, stepOnto, stepInto, known, touched } = x;
+  const { fp, scratch } = stepper;
+  const kernel = stepper.usesKernel;
+  const alwaysBits = inv.alwaysBits;
+  const transitionBits = inv.transitionBits;
   /** The fingerprint of the state expanded. */
   const parentFp = new Uint32Array(2);
-  /** Each successor's fingerprint from it (`fp`); the model builds successors in `scratch` (fingerprint.ts). */
-  const stepper = new FingerprintStepper(W, undefined, model.memoryBuffers ?? 0);
-  const { fp, scratch } = stepper;
-  // The parent (copied into the kernel's memory) and the successors the model builds there (Model.useMemory).
-  if (model.useMemory) model.useMemory(stepper.memory, stepper.spare);
 
   // The buffer: per expanded state its event count and final mask; per candidate its
-  // fingerprint, transition mask, resolved id and whether it numbers a new state; the
-  // candidates' words as records (PackedQueue, in memory).
+  // fingerprint, its mask (the transition invariants it violates, and the `always`
+  // invariants whose words the step changed), resolved id and whether it numbers a new state;
+  // the candidates' words as records (PackedQueue, in memory).
   const cap0 = Math.min(B, 1 << 16);
   let degs = new Int32Array(cap0);
   let fins = new Int32Array(cap0);
   let his = new Uint32Array(cap0);
   let los = new Uint32Array(cap0);
-  let tbads = new Int32Array(cap0);
+  let masks = new Int32Array(cap0);
   let dsts = new Int32Array(cap0);
   let fresh = new Uint8Array(cap0);
   let order = new Int32Array(cap0);
@@ -130,7 +141,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   let merges = 0;
 
   const bufferBytes = (): number =>
-    degs.byteLength + fins.byteLength + his.byteLength + los.byteLength + tbads.byteLength + dsts.byteLength + fresh.byteLength + order.byteLength + keyBuf.byteLength + pHi.byteLength * 3;
+    degs.byteLength + fins.byteLength + his.byteLength + los.byteLength + masks.byteLength + dsts.byteLength + fresh.byteLength + order.byteLength + keyBuf.byteLength + pHi.byteLength * 3;
   const core = new Core(opt, model.invariants.length, online, bufferBytes);
   const queue = new SpillQueue(W, store, disk, spill.chunkBytes);
 
@@ -171,7 +182,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     stepper.setParent(parent, parentFp);
     // With the kernel, the parent as copied into its memory, where the model may read it (Model.useMemory).
     const s = model.fromWords(stepper.usesKernel ? stepper.base : parent);
-    const events = enabledWithSuccessors ? enabledWithSuccessors(s, known) : model.enabledEvents(s);
+    const events = x.events(s);
     if (nStates === degs.length) {
       degs = grow(degs, nStates + 1);
       fins = grow(fins, nStates + 1);
@@ -183,31 +194,37 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
     if (need > his.length) {
       his = grow(his, need);
       los = grow(los, need);
-      tbads = grow(tbads, need);
+      masks = grow(masks, need);
       dsts = grow(dsts, need);
       fresh = grow(fresh, need);
       order = grow(order, need);
     }
+    // Expansion.step written out, as in explore.ts, but for where the parent's words go back
+    // into `scratch` (`restoreParent`): after the successor's record is encoded from there.
     for (let ei = 0; ei < events.length; ei++) {
       const e = events[ei];
       const built = known[ei];
-      // With the kernel, a successor the model built (a dry run) is copied into `scratch` (the
-      // stepper would copy it there anyway), in the kernel's memory for the transition invariants.
       const raw =
         built != null
-          ? stepper.usesKernel
+          ? stepOnto
             ? model.fromWords(stepper.load(model.words(built)))
             : built
-          : stepInto
-            ? stepInto(s, e, scratch)
-            : model.step(s, e);
-      tbads[nCand] = inv.checkTransition(s, e, raw);
+          : stepOnto
+            ? stepOnto(s, e, scratch)
+            : stepInto
+              ? stepInto(s, e, scratch)
+              : model.step(s, e);
       const next = canon ? canon(raw) : raw;
+      const moved = next !== raw;
+      let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
       const w = model.words(next);
-      stepper.step(w);
+      const nd = moved && stepOnto ? stepper.stepOnto(w) : stepper.step(w);
+      if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
+      masks[nCand] = tbad | (touched[0] & alwaysBits);
       his[nCand] = fp[0];
       los[nCand] = fp[1];
       cand.push(w);
+      if (stepOnto) stepper.restoreParent(nd);
       nCand++;
     }
     xhead++;
@@ -333,6 +350,8 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       const id = core.begin();
       const deg = degs[k];
       if (deg === 0) core.terminal(id, TERMINAL | fins[k]);
+      // The state's `always` verdicts: a new successor keeps those whose words the step left as they were.
+      const parentBad = deg > 0 ? core.flags.get(id) : 0;
       const d = core.depth + 1;
       for (let ei = 0; ei < deg; ei++, c++) {
         const w = cand.shift();
@@ -346,11 +365,11 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
             break;
           }
           queue.push(w);
-          if (core.newState(id, ei, inv.checkAlways(model.fromWords(w)), d) !== dst) {
+          if (core.newState(id, ei, inv.checkAlwaysTouched(model.fromWords(w), parentBad, masks[c]), d) !== dst) {
             throw new Error('spilling explorer: a merge numbered a state out of order');
           }
         }
-        if (!core.edge(id, ei, dst, tbads[c], isNew)) {
+        if (!core.edge(id, ei, dst, masks[c] & transitionBits, isNew)) {
           ok = false;
           break;
         }
@@ -393,7 +412,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       if (!replay()) break;
     }
     finished = true;
-    if (model.useMemory) model.useMemory(null, []);
+    x.release();
     core.finish();
     return true;
   };

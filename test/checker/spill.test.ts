@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check, checkGraph, explore, MemorySpillStore, type ExploreOptions, type Model, type Progress, type StateGraph } from '../../checker/index.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
-import { findCkEntry } from '../../model/catalogue.js';
+import { CK_CATALOGUE, entryIdentity, findCkEntry } from '../../model/catalogue.js';
+import { DEFAULT_INVARIANTS, TRANSITION_WATCHES } from '../../model/invariants.js';
 import { reproductionIdentity } from '../../model/identity.js';
 import { DiskUse, RUN_ENTRY_BYTES, RunReader, RunWriter, SpillQueue } from '../../checker/spill-store.js';
 import { plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
@@ -81,7 +82,49 @@ const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions])[] = [
   ['layered until its last level', { kind: 'fan', first: 6, second: 20, depth: 4, bad: [], back: true }, {}],
   ['states that fill up', { kind: 'filling', branch: 3, depth: 6 }, {}],
   ['without path counting', { kind: 'bits', n: 9 }, { countPaths: false }],
+  // The fast paths of the in-memory schedulers (expansion.ts: stepOnto on the kernel's child
+  // buffer, useMemory, a successor built while computing the events, `always` verdicts inherited
+  // from the parent through AlwaysInvariant.reads): the same flags, and the transition
+  // invariant 'in-memory' (a probe: the states expanded and built in the kernel's memory) holds.
+  ['registers: stepOnto, useMemory, inherited always verdicts', { kind: 'registers', n: 5, cap: 3 }, {}],
+  ['registers under symmetry', { kind: 'registers', n: 6, cap: 2, symmetric: true }, {}],
+  ['registers, stopping at the first violation', { kind: 'registers', n: 5, cap: 3 }, { stopAtFirstViolation: true }],
 ];
+
+/** Both `always` invariants of the registers model fail, on states that inherit the verdict from a failing parent too; 'in-memory' never. */
+function expectRegisterVerdicts(g: StateGraph): void {
+  let low = 0;
+  let r2 = 0;
+  for (let v = 0; v < g.states; v++) {
+    const f = g.flags.get(v);
+    if (f & 1) low++;
+    if (f & 2) r2++;
+  }
+  // More failing states than their first violations: most inherit the verdict.
+  expect(low).toBeGreaterThan(100);
+  expect(r2).toBeGreaterThan(100);
+  expect(g.firstViolations.map((v) => v.invariant).sort()).toEqual([0, 1]);
+}
+
+/**
+ * `model` with each invariant's `holds` counting its calls (calls[i] for invariant i), and each
+ * of the model's ways to build a successor counting its own (steps).
+ */
+function counting<E>(model: Model<Int32Array, E>): { model: Model<Int32Array, E>; calls: number[]; steps: Record<string, number> } {
+  const calls = model.invariants.map(() => 0);
+  const steps: Record<string, number> = { step: 0, stepInto: 0, stepOnto: 0 };
+  const invariants = model.invariants.map((inv, i) => {
+    const holds = inv.holds as (...a: unknown[]) => boolean;
+    return { ...inv, holds: (...a: unknown[]) => (calls[i]++, holds(...a)) } as typeof inv;
+  });
+  const wrap = <F extends (...a: never[]) => unknown>(name: string, f: F | undefined): F | undefined =>
+    f === undefined ? undefined : (((...a: Parameters<F>) => (steps[name]++, f(...a))) as F);
+  return {
+    model: { ...model, invariants, step: wrap('step', model.step)!, stepInto: wrap('stepInto', model.stepInto), stepOnto: wrap('stepOnto', model.stepOnto) },
+    calls,
+    steps,
+  };
+}
 
 describe('the spilling explorer on the toy models', () => {
   for (const [name, args, options] of TOYS) {
@@ -92,6 +135,41 @@ describe('the spilling explorer on the toy models', () => {
       }
     });
   }
+
+  it('registers: both `always` invariants fail, most verdicts inherited from the parent, as in memory', () => {
+    for (const args of [{ kind: 'registers', n: 6, cap: 3 }, { kind: 'registers', n: 7, cap: 2, symmetric: true }] as const) {
+      for (const buffer of [60, 1 << 20]) expectRegisterVerdicts(compare(() => createToyModel(args), {}, buffer).spilled);
+    }
+  });
+
+  // The same work per transition as the in-memory explorer: each invariant evaluated as often
+  // (the `always` ones only where the step changed a word they read, the transition ones where
+  // it changed a word they watch or where they watch nothing), successors built by stepOnto.
+  it('evaluates each invariant as often as explore, and builds successors with stepOnto', () => {
+    for (const [args, options] of [
+      [{ kind: 'registers', n: 6, cap: 3 }, {}],
+      [{ kind: 'registers', n: 7, cap: 2, symmetric: true }, {}],
+      [{ kind: 'registers', n: 7, cap: 2, symmetric: true }, { symmetry: false }],
+      [{ kind: 'bits', n: 8, invariants: ['lt3', 'order', 'never-done'] }, {}],
+    ] as const) {
+      for (const buffer of [50, 1 << 20]) {
+        const memory = counting(createToyModel(args) as Model<Int32Array, unknown>);
+        const spilled = counting(createToyModel(args) as Model<Int32Array, unknown>);
+        const g = explore(memory.model, options);
+        const h = explore(spilled.model, { ...options, spill: { store: new MemorySpillStore(), bufferStates: buffer } });
+        for (const f of FIELDS) expect(plainField(h, f), f).toEqual(plainField(g, f));
+        expect(spilled.calls, JSON.stringify(args)).toEqual(memory.calls);
+        expect(spilled.steps, JSON.stringify(args)).toEqual(memory.steps);
+      }
+    }
+    // On the registers model the `always` invariants ran on fewer states than there are (verdicts inherited).
+    const r = counting(createToyModel({ kind: 'registers', n: 6, cap: 3 }) as Model<Int32Array, unknown>);
+    const g = explore(r.model, { spill: { store: new MemorySpillStore(), bufferStates: 50 } });
+    expect(r.calls[0]).toBeLessThan(g.states / 2);
+    expect(r.calls[1]).toBeLessThan(g.states / 2);
+    expect(r.steps.stepOnto).toBeGreaterThan(g.transitions / 2);
+    expect(r.steps.stepInto).toBe(0);
+  });
 
   it('merges many times with a small buffer, and once with a large one', () => {
     const { spilled, store } = compare(() => createToyModel({ kind: 'bits', n: 10 }), {}, 16);
@@ -285,6 +363,22 @@ describe('the spilling explorer on the PopModel', () => {
       expect(checked.violations[0].length).toBe(e.shortest);
       expect(r.spilled.spill!.merges).toBeGreaterThan(5);
       compareChecks(() => createPopModel(args), r);
+    });
+  }
+
+  // A transition invariant is evaluated only where the step changed a word it watches
+  // (TRANSITION_WATCHES, as in memory): the catalogue's runs that violate one give explore()'s
+  // graph, flags and first violations included, with the violated invariant among them.
+  const watched = CK_CATALOGUE.filter((e) => e.expectBuggy === 'violated' && TRANSITION_WATCHES[e.invariant as keyof typeof TRANSITION_WATCHES] !== undefined);
+  it('catalogue runs that violate a transition invariant: several', () => expect(watched.length).toBeGreaterThanOrEqual(4));
+  for (const e of watched) {
+    it(`catalogue entry ${e.id} (${e.invariant}) on its buggy release: explore's graph`, () => {
+      const args = entryIdentity(e, e.buggy, [...new Set([...DEFAULT_INVARIANTS, e.invariant])]) as ModelArgs;
+      const names = createPopModel(args).invariants.map((i) => i.name);
+      for (const symmetry of [false, true]) {
+        const r = compare(() => createPopModel(args), { symmetry }, 500);
+        expect(r.spilled.firstViolations.map((v) => names[v.invariant])).toContain(e.invariant);
+      }
     });
   }
 

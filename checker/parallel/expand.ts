@@ -35,6 +35,8 @@ import { SEGMENT_FULL, SharedTable } from './shared-table.js';
 
 /** lookup() result when the level ran out of provisional indices or of bytes for records. */
 const FULL = 0x80000000;
+/** Bytes the parallel expander's kernel window takes from a record on when it does not hold the record (see shiftInKernel). */
+const REFILL = 256;
 /** The first claim of a thread, and the largest. */
 const FIRST_CLAIM = 4;
 const MAX_CHUNK = 256;
@@ -76,6 +78,22 @@ export class Expander<S, E> {
   private allMarks = true;
   /** applyRecord's `changed`: the words a link changed in `current` (position, value before). */
   private readonly changed: Int32Array;
+  /**
+   * With the WebAssembly kernel, entries are decoded and encoded there, as the one-thread queue
+   * does (queue.ts): a link's record applied onto `current` (and `scratch`) with its words
+   * marked (FingerprintStepper.shift), a new state's record taken against the kernel's `lastIn`
+   * (`lastW` then) over the kernel's marks (`encodeChild`). The kernel reads records from its
+   * window, a copy of the arena's bytes [winStart, winEnd) made in this level (a frontier
+   * entry's bytes do not change while the level is expanded; see `window`).
+   */
+  private readonly inKernel: boolean;
+  private winStart = 0;
+  private winEnd = 0;
+  /** The kernel's window as words, and the arena's: the window is refilled a word at a time (see shiftInKernel). */
+  private readonly window32: Int32Array;
+  private bytes32: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  /** Scratch for FingerprintStepper.shift's fingerprint (not used: the entry's is stored). */
+  private readonly shiftFp = new Uint32Array(2);
   private readonly diff: Int32Array;
   private readonly codes = new GrowInt32();
   private readonly bad = new GrowInt32();
@@ -121,9 +139,13 @@ export class Expander<S, E> {
     this.fp = this.stepper.fp;
     // The stepper's parent buffer: setParent then copies nothing.
     this.current = this.stepper.base;
-    this.lastW = new Int32Array(model.stateWords);
-    this.mark32 = new Uint32Array((model.stateWords + 3) >> 2);
-    this.mark = new Uint8Array(this.mark32.buffer);
+    this.inKernel = this.stepper.usesKernel;
+    // With the kernel, its state queued last and its marks (see inKernel).
+    this.lastW = this.inKernel ? this.stepper.lastIn : new Int32Array(model.stateWords);
+    this.mark = this.inKernel ? this.stepper.mark : new Uint8Array(((model.stateWords + 3) >> 2) << 2);
+    this.mark32 = new Uint32Array(this.mark.buffer, this.mark.byteOffset, (model.stateWords + 3) >> 2);
+    const win = this.stepper.window;
+    this.window32 = new Int32Array(win.buffer, win.byteOffset, win.length >> 2);
     this.changed = new Int32Array(2 * model.stateWords);
     this.diff = this.stepper.diff;
     this.maxRecord = ENTRY_HEAD + maxRecordBytes(model.stateWords);
@@ -149,6 +171,8 @@ export class Expander<S, E> {
     this.endIndex = 0;
     // Fixed-length views: the level's buffers may be growable (see level-store.ts).
     this.bytes = uint8View(buffers.bytes);
+    // The arena is a whole number of blocks: a whole number of words.
+    this.bytes32 = int32View(buffers.bytes);
     this.free = new Int32Array(buffers.free);
     this.frontPos = int32View(buffers.frontPos);
     this.backOffset = int32View(buffers.offset);
@@ -158,6 +182,9 @@ export class Expander<S, E> {
     this.currentAt = -1;
     this.lastAt = -1;
     this.allMarks = true;
+    // The window's bytes may be another level's.
+    this.winStart = 0;
+    this.winEnd = 0;
   }
 
   /**
@@ -230,12 +257,14 @@ export class Expander<S, E> {
   /**
    * Makes `current` the state of the frontier entry at `at`: by its one record when it links to
    * the entry decoded last (the frontier's order mostly follows a block's), else through its
-   * chain from the key entry.
+   * chain from the key entry; with the kernel, there (see `inKernel`).
    */
   private decode(at: number): void {
     const { bytes, mark, changed } = this;
     const back = readLink(bytes, at);
-    if (back !== 0 && at - back === this.currentAt) {
+    if (back !== 0 && at - back === this.currentAt && this.inKernel) {
+      this.shiftInKernel(at + ENTRY_HEAD);
+    } else if (back !== 0 && at - back === this.currentAt) {
       applyRecord(bytes, at + ENTRY_HEAD, this.current, changed);
       // `lastW` may now differ from `current` at these words too (and with `stepOnto`,
       // `scratch` takes them, holding `current` again).
@@ -249,11 +278,51 @@ export class Expander<S, E> {
         }
       }
     } else {
-      decodeEntry(bytes, at, this.frontBase, this.current, this.chain);
-      if (this.onto) this.scratch.set(this.current);
+      // `allMarks` first: the kernel marks nothing as it applies the chain.
       this.allMarks = true;
+      if (this.inKernel) this.chainInKernel(at);
+      else decodeEntry(bytes, at, this.frontBase, this.current, this.chain);
+      if (this.onto) this.scratch.set(this.current);
     }
     this.currentAt = at;
+  }
+
+  /**
+   * The link record at bytes[ro] applied onto `current` by the kernel (as `decode`'s JavaScript
+   * does: `scratch` follows with `onto`, the words are marked unless `allMarks`), from its
+   * window, refilled from `ro` when it does not hold the record (at most 2 + 8 k bytes for k
+   * words) and REFILL bytes on, the words that hold them copied in a loop (a TypedArray.set
+   * of 4 KiB from the arena, a growable SharedArrayBuffer, took more: docs/explorer.md, "Entries
+   * decoded and encoded in the kernel"). The window's bytes were copied during this level: those of frontier entries are
+   * the arena's (written in the level before, and no block holding an entry not expanded yet
+   * is reused: level-store.ts, `release`).
+   */
+  private shiftInKernel(ro: number): void {
+    const bytes = this.bytes;
+    const end = ro + 2 + 8 * (bytes[ro] | (bytes[ro + 1] << 8));
+    if (ro < this.winStart || end > this.winEnd) {
+      const from = ro >> 2;
+      const to = Math.min(this.bytes32.length, (Math.max(end, ro + REFILL) + 3) >> 2, from + this.window32.length);
+      const { window32, bytes32 } = this;
+      for (let j = from; j < to; j++) window32[j - from] = bytes32[j];
+      this.winStart = from << 2;
+      this.winEnd = to << 2;
+    }
+    this.stepper.shift(ro - this.winStart, this.shiftFp, !this.allMarks);
+  }
+
+  /** decodeEntry by the kernel: the level's base, then the records of the chain to `at` from its key entry on. */
+  private chainInKernel(at: number): void {
+    const { bytes, chain } = this;
+    chain.length = 0;
+    for (let e = at; ; ) {
+      chain.push(e);
+      const back = readLink(bytes, e);
+      if (back === 0) break;
+      e -= back;
+    }
+    this.current.set(this.frontBase);
+    for (let j = chain.length - 1; j >= 0; j--) this.shiftInKernel(chain[j] + ENTRY_HEAD);
   }
 
   /** The code of the successor `x.step` made: its id, -(k + 1) for provisional index k, or FULL. */
@@ -288,8 +357,7 @@ export class Expander<S, E> {
       this.endIndex = Math.min(first + INDEX_BATCH, capacity);
     }
     const k = this.nextIndex++;
-    // A successor built in `scratch` (with `onto`) is put back there while it is stored and checked.
-    const redo = x.childInScratch();
+    let redo = false;
     try {
       const fpAt = this.blockAt;
       writeFingerprint(this.bytes, fpAt, this.fp[0], this.fp[1]);
@@ -298,7 +366,20 @@ export class Expander<S, E> {
       const { W, lastW, mark, diff } = this;
       let len: number;
       const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
-      if (key || this.allMarks) {
+      // A successor built in `scratch` (with `onto`) is put back there while it is encoded in
+      // JavaScript and checked (the kernel takes it from where the step kept it).
+      if (!this.inKernel) redo = x.childInScratch();
+      if (this.inKernel) {
+        // The kernel's record (the same bytes as below), against the level's base for a key;
+        // it leaves `lastW` equal to the successor, the marks as below and `scratch` as it was.
+        if (key) lastW.set(this.backBase);
+        writeLink(this.bytes, fpAt, key ? 0 : fpAt - this.lastAt);
+        len = this.stepper.encodeChild(nd, key || this.allMarks);
+        // One TypedArray.set (a loop of byte stores into the arena took more: docs/explorer.md).
+        this.bytes.set(this.stepper.recordView(len), fpAt + ENTRY_HEAD);
+        this.sinceKey = key ? 0 : this.sinceKey + 1;
+        this.allMarks = false;
+      } else if (key || this.allMarks) {
         // A key entry, or a link whose words to compare are not known: over every word.
         writeLink(this.bytes, fpAt, key ? 0 : fpAt - this.lastAt);
         len = encodeRecord(w, key ? this.backBase : lastW, W, this.bytes, fpAt + ENTRY_HEAD);
@@ -314,7 +395,8 @@ export class Expander<S, E> {
         this.sinceKey++;
       }
       // `lastW` is `w` now, which differs from `current` where the step changed a word.
-      for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+      if (!this.inKernel) for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+      if (this.inKernel) redo = x.childInScratch();
       this.lastAt = fpAt;
       this.blockAt = fpAt + ENTRY_HEAD + len;
       this.written += ENTRY_HEAD + len;

@@ -4,7 +4,7 @@
  * the models come from worker-loadable factories: dist/model/factory.js for ack-flush and
  * the compiled toy fixtures in dist-test/.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { check, explore, type ExploreOptions, type Progress, type StateGraph } from '../../checker/index.js';
 import type * as Parallel from '../../checker/parallel/index.js';
 import type { LevelInfo } from '../../checker/parallel/index.js';
@@ -259,6 +259,46 @@ describe('exploreParallel on ack-flush', () => {
 
   it('5.3.1 stopping at the first violation', async () => {
     for (const workers of [2, 3]) await comparePop(popArgs('5.3.1', 6), { symmetry: false, stopAtFirstViolation: true }, workers);
+  });
+});
+
+// Without the WebAssembly kernel (a runtime without WebAssembly or SIMD), the expander decodes
+// and encodes entries in JavaScript (expand.ts, `inKernel` false). Here only the coordinator's
+// thread goes without it (the module mocked in this thread; the workers load dist/ as it is): its
+// records must be the same bytes as the kernel's, which the workers then decode, and the reverse.
+describe('exploreParallel with the coordinator in JavaScript and the workers in the kernel', () => {
+  it('gives explore()’s graph on toys and ack-flush', async () => {
+    const kernelUrl = new URL('dist/checker/wasm/kernel.js', ROOT).href;
+    vi.resetModules();
+    vi.doMock(kernelUrl, async (original) => ({ ...(await original<object>()), HAVE_KERNEL: false }));
+    try {
+      const mocked = (await import(kernelUrl)) as { HAVE_KERNEL: boolean };
+      expect(mocked.HAVE_KERNEL).toBe(false);
+      const fpModule = (await import(new URL('dist/checker/fingerprint.js', ROOT).href)) as typeof import('../../checker/fingerprint.js');
+      expect(new fpModule.FingerprintStepper(4).usesKernel).toBe(false);
+      const js = (await import(new URL('dist/checker/parallel/index.js', ROOT).href)) as typeof Parallel;
+      expect(js.exploreParallel).not.toBe(exploreParallel);
+      const cases: readonly (readonly [string, unknown, ExploreOptions, () => StateGraph])[] = [
+        ['bits(10)', { kind: 'bits', n: 10 }, {}, () => explore(createToyModel({ kind: 'bits', n: 10 }), {})],
+        // (Not the registers toy: its probe invariant 'in-memory' fails by design without the kernel.)
+        ['bits(10) with invariants', { kind: 'bits', n: 10, invariants: ['lt3', 'order', 'never-done'] }, {}, () => explore(createToyModel({ kind: 'bits', n: 10, invariants: ['lt3', 'order', 'never-done'] }), {})],
+        ['ack-flush 5.3.2 N=6', popArgs('5.3.2', 6), { symmetry: false }, () => explore(createPopModel(popArgs('5.3.2', 6)), { symmetry: false })],
+      ];
+      for (const [name, args, options, sequential] of cases) {
+        let workerChunks = 0;
+        const module = name.startsWith('ack-flush') ? POP_MODULE : TOY_MODULE;
+        const graph = await js.exploreParallel(
+          { module, args },
+          { ...options, workers: 2, waitForWorkers: true, onLevel: (info: LevelInfo) => (workerChunks += info.chunksByThread.slice(1).reduce((a, b) => a + b, 0)) },
+        );
+        // Both threads expanded states: each decoded entries the other encoded.
+        expect(workerChunks, name).toBeGreaterThan(0);
+        expectSameGraph(graph, sequential());
+      }
+    } finally {
+      vi.doUnmock(kernelUrl);
+      vi.resetModules();
+    }
   });
 });
 

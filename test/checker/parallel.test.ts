@@ -12,7 +12,7 @@ import type * as EarlyModule from '../../checker/parallel/explore-parallel.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { CK_CATALOGUE, entryIdentity } from '../../model/catalogue.js';
 import { DEFAULT_INVARIANTS, TRANSITION_WATCHES } from '../../model/invariants.js';
-import { plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
+import { expectRegisterVerdicts, plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -115,20 +115,6 @@ const TOYS: readonly (readonly [string, ToyArgs, ExploreOptions, ((g: StateGraph
   ['registers, stopping at the first violation', { kind: 'registers', n: 6, cap: 3 }, { stopAtFirstViolation: true }],
 ];
 
-/** Both `always` invariants of the registers model fail, on states that inherit the verdict from a failing parent too; 'in-memory' never. */
-function expectRegisterVerdicts(g: StateGraph): void {
-  let low = 0;
-  let r2 = 0;
-  for (let v = 0; v < g.states; v++) {
-    const f = g.flags.get(v);
-    if (f & 1) low++;
-    if (f & 2) r2++;
-  }
-  // More failing states than their first violations: most inherit the verdict.
-  expect(low).toBeGreaterThan(100);
-  expect(r2).toBeGreaterThan(100);
-  expect(g.firstViolations.map((v) => v.invariant).sort()).toEqual([0, 1]);
-}
 
 describe('exploreParallel on the toy models', () => {
   for (const [name, args, options, exercises] of TOYS) {

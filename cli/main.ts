@@ -16,10 +16,8 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { prestartFor } from './prestart.js';
 
-// `check --workers N`: the worker threads start now, while the rest of the CLI loads (run.js).
-await prestartFor(process.argv.slice(2));
-const { run } = await import('./run.js');
-
+// The signal handlers first, before the CLI loads: a signal while it loads (the worker threads
+// starting, run.js importing) is a request to stop like any other, seen at the run's first poll.
 let interrupted = false;
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.on(signal, () => {
@@ -27,6 +25,10 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     interrupted = true;
   });
 }
+
+// `check --workers N`: the worker threads start now, while the rest of the CLI loads (run.js).
+await prestartFor(process.argv.slice(2));
+const { run } = await import('./run.js');
 
 const closed = { out: false, err: false };
 const quietOnClose = (which: 'out' | 'err') => (err: NodeJS.ErrnoException) => {

@@ -83,6 +83,27 @@ export class Expansion<S, E> {
   }
 
   /**
+   * The successor of `s` by `e`, the event at index `ei` of `events(s)`, as the model builds it
+   * (before any canonical form): on the parent in `scratch` with `onto`, else in `scratch` or
+   * anew. A successor the model built already (a dry run) is copied into `scratch` first with
+   * `onto` (the stepper would copy it there anyway): it is then in the kernel's memory for the
+   * transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
+   */
+  build(s: S, e: E, ei: number): S {
+    const { model, stepOnto } = this;
+    const built = this.known[ei];
+    return built != null
+      ? stepOnto
+        ? model.fromWords(this.stepper.load(model.words(built)))
+        : built
+      : stepOnto
+        ? stepOnto(s, e, this.scratch)
+        : this.stepInto
+          ? this.stepInto(s, e, this.scratch)
+          : model.step(s, e);
+  }
+
+  /**
    * The successor of `s` by `e`, the event at index `ei` of `events(s)`: canonical in `next`,
    * its words in `words`, its fingerprint in `stepper.fp`, the words where it differs from `s`
    * in `stepper.diff` (`changed` of them), the invariants they concern in `touched`. Returns the
@@ -90,21 +111,7 @@ export class Expansion<S, E> {
    */
   step(s: S, e: E, ei: number): number {
     const { model, scratch } = this;
-    const stepOnto = this.stepOnto;
-    const built = this.known[ei];
-    // A successor the model built (a dry run) is copied into `scratch` first with `onto` (the
-    // stepper would copy it there anyway): it is then in the kernel's memory for the transition
-    // invariants (Model.useMemory) and stepped as a `stepOnto` successor.
-    const raw =
-      built != null
-        ? stepOnto
-          ? model.fromWords(this.stepper.load(model.words(built)))
-          : built
-        : stepOnto
-          ? stepOnto(s, e, scratch)
-          : this.stepInto
-            ? this.stepInto(s, e, scratch)
-            : model.step(s, e);
+    const raw = this.build(s, e, ei);
     const next = this.canon ? this.canon(raw) : raw;
     const w = model.words(next);
     this.next = next;

@@ -104,7 +104,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
    * but for those, evaluated when the merge has said the successor is new.
    */
   const x = new Expansion(model, opt.symmetry);
-  const { stepper, inv, canon, stepOnto, stepInto, known, touched } = x;
+  const { stepper, inv, canon, stepOnto, touched } = x;
   const { fp, scratch } = stepper;
   const kernel = stepper.usesKernel;
   const alwaysBits = inv.alwaysBits;
@@ -199,21 +199,11 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       fresh = grow(fresh, need);
       order = grow(order, need);
     }
-    // Expansion.step written out, as in explore.ts, but for where the parent's words go back
-    // into `scratch` (`restoreParent`): after the successor's record is encoded from there.
+    // Expansion.step, but for where the parent's words go back into `scratch`
+    // (`restoreParent`): after the successor's record is encoded from there.
     for (let ei = 0; ei < events.length; ei++) {
       const e = events[ei];
-      const built = known[ei];
-      const raw =
-        built != null
-          ? stepOnto
-            ? model.fromWords(stepper.load(model.words(built)))
-            : built
-          : stepOnto
-            ? stepOnto(s, e, scratch)
-            : stepInto
-              ? stepInto(s, e, scratch)
-              : model.step(s, e);
+      const raw = x.build(s, e, ei);
       const next = canon ? canon(raw) : raw;
       const moved = next !== raw;
       let tbad = moved ? inv.checkTransition(s, e, raw) : 0;

@@ -44,6 +44,7 @@ export const FULL_ROWS_QUICK: readonly FullRow[] = fullRows(3);
 export const EXPLORER_GOALS = { cpuRatio: 1, rssRatio: 1, statesPerSec: 1_000_000, bytesPerState: 64 } as const;
 
 const EXPLORE_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'explore-child.js');
+const FLOOR_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'floor-child.js');
 
 type Measured<T> = { readonly ok: true; readonly r: T } | { readonly ok: false; readonly reason: string };
 interface PopRun extends ExploreChildResult {
@@ -59,6 +60,25 @@ export function measurePopcheck(method: RssMethod, workDir: string, argv: readon
   }
   const r = JSON.parse(c.stdout.trim().split('\n').at(-1) ?? '{}') as ExploreChildResult;
   return { ok: true, r: { ...r, peakRssKb: c.peakRssKb } };
+}
+
+interface FloorRun {
+  readonly states: number;
+  readonly transitions: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * The explorer alone on the same state space: bench/floor-model.ts (ack-flush packed into three
+ * words) explored by the same explorer in a child process, its search's CPU time.
+ */
+export function measureFloor(method: RssMethod, workDir: string, n: number): Measured<FloorRun> {
+  const c = runNodeChild(method, workDir, FLOOR_CHILD, [String(n), '3']);
+  if (c.status !== 0) {
+    const how = c.signal !== null ? `killed by ${c.signal}` : `exit code ${c.status}`;
+    return { ok: false, reason: `${how}: ${c.stderr.trim().split('\n').at(-1) ?? ''}` };
+  }
+  return { ok: true, r: JSON.parse(c.stdout.trim().split('\n').at(-1) ?? '{}') as FloorRun };
 }
 
 const sec = (ms: number | null): string => (ms === null ? '-' : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1));
@@ -81,6 +101,8 @@ const ACK_HEADER = [
   'popcheck CPU s',
   'pan CPU s',
   'CPU popcheck/SPIN',
+  'explorer alone CPU s',
+  'explorer alone/SPIN',
   'popcheck RSS MB',
   'pan RSS MB',
   'RSS popcheck/SPIN',
@@ -122,6 +144,14 @@ export async function sideBySide(o: SideBySideOptions): Promise<{ text: string; 
         s = { ok: false, reason: (err as Error).message.split('\n')[0] };
       }
     }
+    o.progress(`the explorer alone (bench/floor-model.ts) N=${n}`);
+    const f = measureFloor(o.method, workDir, n);
+    if (!f.ok) notes.push(`the explorer alone failed: N=${n}: ${f.reason}`);
+    const fr = f.ok ? f.r : null;
+    if (fr && p.ok && (fr.states !== p.r.states || fr.transitions !== p.r.transitions)) {
+      mismatch = true;
+      notes.push(`MISMATCH: N=${n}: the explorer alone explored ${int(fr.states)} states and ${int(fr.transitions)} transitions, popcheck ${int(p.r.states)} and ${int(p.r.transitions)}`);
+    }
     if (!p.ok) notes.push(`popcheck failed: N=${n}: ${p.reason}`);
     if (s !== null && !s.ok) notes.push(`SPIN failed: N=${n}: ${s.reason}`);
     const pr = p.ok ? p.r : null;
@@ -153,6 +183,8 @@ export async function sideBySide(o: SideBySideOptions): Promise<{ text: string; 
       sec(pr?.cpuMs ?? null),
       sec(spinCpu),
       cpuRatio,
+      sec(fr?.cpuMs ?? null),
+      times(fr?.cpuMs ?? null, spinCpu),
       mib(pr?.peakRssKb ?? null),
       mib(spinRss),
       rssRatio,
@@ -210,6 +242,9 @@ export async function sideBySide(o: SideBySideOptions): Promise<{ text: string; 
     '  store B/state: popcheck\'s own figure for its stored tables (fingerprints, parents, edges) per state, without the search',
     '  queue or the heap around them.',
     'CPU and RSS popcheck/SPIN: popcheck\'s figure divided by pan\'s (above 1: popcheck needs more).',
+    'explorer alone: the same explorer on bench/floor-model.ts, this state space packed into three words by hand (same states and',
+    '  transitions), CPU of its search: what the explorer costs (queue, fingerprints, visited table, numbering, path counts) when the',
+    '  model costs almost nothing. popcheck CPU minus this is, roughly, the protocol model\'s own work (rules, enabled events, invariants).',
     `Issue 12's goals: ack-flush CPU popcheck/SPIN <= ${EXPLORER_GOALS.cpuRatio} (now ${goal.cpu}), RSS popcheck/SPIN <= ${EXPLORER_GOALS.rssRatio} (now ${goal.rss});`,
     `  full ${o.full[0]?.bound ?? ''} sequential: ${fullGoals[0] ?? '-'}.`,
     ...(o.spin ? [] : ['SPIN columns empty: SPIN unavailable or --no-spin.']),

@@ -67,11 +67,16 @@ export class PackedQueue {
    * @param stepper the explorer's FingerprintStepper, if it has one: the queue then decodes
    *   into its `base` (what `shift` returns: the stepper's parent without a copy) and updates
    *   `fp` with it (with the WebAssembly kernel); else one of its own, in JavaScript.
+   * @param fingerprints false: `fp` is not kept (it stays the zero state's), for a user that
+   *   knows each state's fingerprint already (the spilling explorer's candidates); only `push`
+   *   and `shift` may then be used.
    */
   constructor(
     private readonly words: number,
     stepper: FingerprintStepper | null = null,
+    private readonly fingerprints = true,
   ) {
+    if (!fingerprints && stepper !== null) throw new RangeError('PackedQueue: a stepper keeps fingerprints');
     if (stepper !== null && stepper.words !== words) throw new RangeError('PackedQueue: a stepper of another width');
     this.stepper = stepper ?? new FingerprintStepper(words, false);
     this.lastIn = this.stepper.lastIn;
@@ -107,6 +112,7 @@ export class PackedQueue {
    * them). The same record as `push(src)`.
    */
   pushChild(src: Int32Array, diff: Int32Array, n: number): void {
+    if (!this.fingerprints) throw new Error('PackedQueue: pushChild needs fingerprints');
     if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
     const whole = this.all || 4 * (this.nc + n) > this.words;
     const stepper = this.stepper;
@@ -178,6 +184,7 @@ export class PackedQueue {
    * (unless `all`) the word is marked. Returns the offset just past the record.
    */
   private apply(buf: Uint8Array, at: number): number {
+    if (!this.fingerprints) return applyRecord(buf, at, this.lastOut);
     const end = applyRecord(buf, at, this.lastOut, this.changed);
     this.nc += this.stepper.update(recordWords(buf, at), this.fp, !this.all);
     return end;

@@ -29,7 +29,6 @@
  */
 import { Core, eachInitialState, TERMINAL, type StateGraph } from './core.js';
 import { Expansion } from './expansion.js';
-import { fingerprint64 } from './fingerprint.js';
 import { FingerprintTable } from './fptable.js';
 import type { Model } from './model.js';
 import type { ResolvedOptions } from './options.js';
@@ -109,13 +108,11 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   const kernel = stepper.usesKernel;
   const alwaysBits = inv.alwaysBits;
   const transitionBits = inv.transitionBits;
-  /** The fingerprint of the state expanded. */
-  const parentFp = new Uint32Array(2);
 
   // The buffer: per expanded state its event count and final mask; per candidate its
   // fingerprint, its mask (the transition invariants it violates, and the `always`
   // invariants whose words the step changed), resolved id and whether it numbers a new state;
-  // the candidates' words as records (PackedQueue, in memory).
+  // the candidates' words as records (PackedQueue, in memory, keeping no fingerprint: the buffer has them).
   const cap0 = Math.min(B, 1 << 16);
   let degs = new Int32Array(cap0);
   let fins = new Int32Array(cap0);
@@ -127,7 +124,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
   let order = new Int32Array(cap0);
   let nStates = 0;
   let nCand = 0;
-  const cand = new PackedQueue(W);
+  const cand = new PackedQueue(W, null, false);
   /** A merge's distinct fingerprints as 64-bit keys (high half × 2^32 + low half), and the same bytes as uint32. */
   let keyBuf = new BigUint64Array(16);
   let key32 = new Uint32Array(keyBuf.buffer);
@@ -158,7 +155,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       core,
       (hi, lo) => roots.getOrInsert(hi, lo, core.count) < 0,
       (s, w, k, hi, lo) => {
-        queue.push(w);
+        queue.push(w, hi, lo);
         rh.push(hi);
         rl.push(lo);
         ri.push(core.count);
@@ -178,8 +175,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
 
   const expandOne = (): void => {
     const parent = queue.shift();
-    fingerprint64(parent, 0, W, parentFp);
-    stepper.setParent(parent, parentFp);
+    stepper.setParent(parent, queue.fp);
     // With the kernel, the parent as copied into its memory, where the model may read it (Model.useMemory).
     const s = model.fromWords(stepper.usesKernel ? stepper.base : parent);
     const events = x.events(s);
@@ -354,7 +350,7 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
             ok = false;
             break;
           }
-          queue.push(w);
+          queue.push(w, his[c], los[c]);
           if (core.newState(id, ei, inv.checkAlwaysTouched(model.fromWords(w), parentBad, masks[c]), d) !== dst) {
             throw new Error('spilling explorer: a merge numbered a state out of order');
           }

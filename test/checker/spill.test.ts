@@ -13,7 +13,6 @@ import { DEFAULT_INVARIANTS, TRANSITION_WATCHES } from '../../model/invariants.j
 import { reproductionIdentity } from '../../model/identity.js';
 import { DiskUse, RUN_ENTRY_BYTES, RunReader, RunWriter, SpillQueue } from '../../checker/spill-store.js';
 import { expectRegisterVerdicts, plainField, SHARED_GRAPH_FIELDS, STOP_CASES } from '../fixtures/graph.js';
-import { expectFifo } from '../fixtures/fifo.js';
 import { createModel as createToyModel, type ToyArgs } from '../fixtures/toy-factory.js';
 
 const FIELDS = [...SHARED_GRAPH_FIELDS, 'pathCounts'] as const satisfies readonly (keyof StateGraph)[];
@@ -377,21 +376,38 @@ describe('the spilling explorer on the PopModel', () => {
 describe('SpillQueue and the visited run on a store', () => {
   const word = fc.oneof(fc.constantFrom(0, 1, -1, -(2 ** 31), 2 ** 31 - 1), fc.integer());
 
-  it('gives back every state pushed, in order, under any interleaving of pushes and shifts, and leaves no file', () => {
+  it('gives back every state pushed and its fingerprint, in order, under any interleaving of pushes and shifts, and leaves no file', () => {
+    const u32 = fc.oneof(fc.constantFrom(0, 1, 0x80, 0xff, 0x100, 0x7fffffff, 0x80000000, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 12 }).chain((w) =>
           fc.tuple(
             fc.constant(w),
             fc.integer({ min: 1, max: 200 }),
-            fc.array(fc.oneof(fc.array(word, { minLength: w, maxLength: w }), fc.constant('shift' as const)), { maxLength: 120 }),
+            fc.array(fc.oneof(fc.tuple(fc.array(word, { minLength: w, maxLength: w }), u32, u32), fc.constant('shift' as const)), { maxLength: 120 }),
           ),
         ),
         ([w, chunkBytes, ops]) => {
           const store = new MemorySpillStore();
           const disk = new DiskUse();
           const q = new SpillQueue(w, store, disk, chunkBytes);
-          expectFifo(q, ops);
+          const fifo: [number[], number, number][] = [];
+          const take = (): void => {
+            const [words, hi, lo] = fifo.shift()!;
+            const got = Array.from(q.shift());
+            expect([got, q.fp[0], q.fp[1]]).toEqual([words, hi, lo]);
+          };
+          for (const op of ops) {
+            if (op === 'shift') {
+              if (fifo.length > 0) take();
+            } else {
+              q.push(Int32Array.from(op[0]), op[1], op[2]);
+              fifo.push(op);
+            }
+            expect(q.length).toBe(fifo.length);
+          }
+          while (fifo.length > 0) take();
+          expect(() => q.shift()).toThrow(/empty/);
           // Every file was read back and removed; the bytes counted on disk went back to 0.
           expect([store.open, disk.now]).toEqual([0, 0]);
         },

@@ -30,10 +30,22 @@ describe('PackedQueue', () => {
         ([w, ops]) => {
           const q = new PackedQueue(w);
           expectFifo(q, ops);
+          // Without fingerprints (the spilling explorer's candidates): the same states, and `fp` stays the zero state's.
+          const bare = new PackedQueue(w, null, false);
+          expectFifo(bare, ops);
+          const zero = new Uint32Array(2);
+          fingerprint64(new Int32Array(w), 0, w, zero);
+          expect(Array.from(bare.fp)).toEqual(Array.from(zero));
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('without fingerprints, refuses a stepper and pushChild', () => {
+    expect(() => new PackedQueue(4, new FingerprintStepper(4), false)).toThrow(/stepper/);
+    const q = new PackedQueue(4, null, false);
+    expect(() => q.pushChild(new Int32Array(4), new Int32Array(4), 0)).toThrow(/fingerprints/);
   });
 
   for (const stepping of [

@@ -129,8 +129,10 @@ export function writeRevive(
   // Keep the timer sorted by slot, first in first out within a slot.
   let at = n;
   while (at > 0 && d[L.timer(d, at - 1) + E.SLOT] > slot) at--;
-  if (at > 0 && d[L.timer(d, at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(d, at - 1), m)) {
-    d[L.timer(d, at - 1) + E.MASK] |= mask;
+  // The entry just before the place found: the write joins its ACK run if it can.
+  const prev = at > 0 ? L.timer(d, at - 1) : -1;
+  if (prev >= 0 && d[prev + E.SLOT] === slot && joinsRun(d, prev, m)) {
+    d[prev + E.MASK] |= mask;
     return;
   }
   openAt(d, ctx, d[G.NLOG] + at);

@@ -122,7 +122,7 @@ export function reviveDueAt(st: State, ctx: Ctx): number {
   const L = ctx.L;
   let pending = -1;
   let maxDeliver = 0;
-  for (let p = reviveStart(st) + 1; p < st[G.NLOG]; p++) {
+  for (let p = reviveStart(st) + 1, nlog = st[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     maxDeliver = Math.max(maxDeliver, st[e + E.DELIVER]);
     if (pending < 0 && st[e + E.KIND] === KIND.CK && (st[L.ck(st[e + E.CK]) + C.FLAGS] & CF.REVIVED) === 0) pending = st[e + E.CK];

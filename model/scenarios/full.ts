@@ -250,21 +250,21 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
           if (differs) offerBuilt(out, after, REVIVE_FAILING, nextFail);
         }
       }
-      for (let k = 0; k < st[G.NCK]; k++) {
+      for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
         const c = ctx.L.ck(k);
         const pending = st[c + C.RETRY_PENDING];
         if (pending !== 0) {
           const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
           out.push({ type: 'reviveComplete', ...handle });
           if (st[G.USED_READ_FAILURES] < b.readFailures) {
-            for (let j = 0; j < st[c + C.NUM]; j++) if (pending & (1 << j)) out.push({ type: 'reviveComplete', ...handle, readFails: handle.startOffset + j });
+            for (let j = 0, num = st[c + C.NUM]; j < num; j++) if (pending & (1 << j)) out.push({ type: 'reviveComplete', ...handle, readFails: handle.startOffset + j });
           }
         }
       }
       // Callbacks of late asynchronous puts (appendCkAsync / appendAckAsync with putsCompleteLate).
       const callbacks = putCallbackPending(st, ctx);
       if (callbacks) {
-        for (let k = 0; k < st[G.NCK]; k++) {
+        for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
           const c = ctx.L.ck(k);
           const f = st[c + C.FLAGS];
           const key = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
@@ -412,7 +412,7 @@ function sameState(a: Int32Array, b: Int32Array): boolean {
 function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean): void {
   const now = st[G.NOW];
   const firstAcksLeft = b.acks < 0 || ackedSoFar(st, ctx) < b.acks;
-  for (let k = 0; k < st[G.NCK]; k++) {
+  for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
     const c = ctx.L.ck(k);
     const origin = st[c + C.ORIGIN];
     if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
@@ -427,7 +427,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
     const startOffset = st[c + C.START];
     const popTime = st[c + C.POP_TIME];
     const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
-    for (let i = 0; i < st[c + C.NUM]; i++) {
+    for (let i = 0, num = st[c + C.NUM]; i < num; i++) {
       const bit = 1 << i;
       const offset = st[c + C.START] + i;
       if (pending & bit) out.push({ type: 'ackMark', queueId, startOffset, popTime, offset });
@@ -473,7 +473,7 @@ function staleHandleOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number,
 /** Offsets the client has acked so far, over all CKs. */
 function ackedSoFar(st: State, ctx: Ctx): number {
   let n = 0;
-  for (let k = 0; k < st[G.NCK]; k++) n += popcount(st[ctx.L.ck(k) + C.ACKED]);
+  for (let k = 0, nck = st[G.NCK]; k < nck; k++) n += popcount(st[ctx.L.ck(k) + C.ACKED]);
   return n;
 }
 

@@ -99,6 +99,8 @@ function observeSuperseded(d: Int32Array, ctx: Ctx, k: number, i: number, newest
  * step narrates it. Returns whether the handle is superseded.
  */
 export function staleHandleUse(d: Int32Array, ctx: Ctx, k: number, i: number, request: 'ack' | 'changeInvisibleTime'): boolean {
+  // supersededBy's first test, here so that the usual case (no change moved the index) makes no call.
+  if ((d[ctx.L.ck(k) + C.CHANGED] & (1 << i)) === 0) return false;
   const newest = supersededBy(d, ctx, k, i);
   if (newest < 0) return false;
   if ((d[ctx.L.ck(k) + C.ACKED] & (1 << i)) === 0) d[G.USED_STALE_HANDLES]++;

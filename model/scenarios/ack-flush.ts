@@ -91,7 +91,8 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
         const out: Event[] = new Array<Event>(popcount(held) + (flushed ? 0 : 1));
         const acks = flushed ? acksAfter : acksBefore;
         let j = 0;
-        for (let i = 0; i < n; i++) if (held & (1 << i)) out[j++] = acks[i];
+        // The held messages in index order, one set bit at a time (lowest first).
+        for (let h = held; h !== 0; h &= h - 1) out[j++] = acks[31 - Math.clz32(h & -h)];
         if (!flushed) out[j] = flush;
         return out;
       }

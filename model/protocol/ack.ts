@@ -24,13 +24,14 @@ const { K } = contextModule;
 /** The CK a receipt handle belongs to (queueId, startOffset, popTime, offset), or -1. */
 export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, pt: number, offset: number): number {
   const L = ctx.L;
-  for (let k = 0; k < d[G.NCK]; k++) {
+  const n = d[G.NCK];
+  for (let k = 0; k < n; k++) {
     const c = L.ck(k);
     if (d[c + C.QUEUE] !== q || d[c + C.START] !== so || d[c + C.POP_TIME] !== pt) continue;
     const i = offset - so;
     if (i >= 0 && i < d[c + C.NUM] && (d[c + C.HELD] & (1 << i)) !== 0) return k;
   }
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0; k < n; k++) {
     const c = L.ck(k);
     if (d[c + C.QUEUE] === q && d[c + C.START] === so && d[c + C.POP_TIME] === pt && offset - so >= 0 && offset - so < d[c + C.NUM]) return k;
   }
@@ -45,10 +46,21 @@ export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, 
  * handle names, in every release); the model keeps it to offer and to narrate stale handles.
  */
 export function supersededBy(d: Int32Array, ctx: Ctx, k: number, i: number): number {
-  const L = ctx.L;
-  const c = L.ck(k);
+  const c = ctx.L.ck(k);
   const bit = 1 << i;
   if ((d[c + C.CHANGED] & bit) === 0 || (d[c + C.HELD] & bit) !== 0) return -1;
+  return newestChangeOf(d, ctx, k, i);
+}
+
+/**
+ * supersededBy's search, once the client no longer holds CK k's handle for index i and a
+ * change moved that index: the newest CK changeInvisibleTime derived from k for it, or -1. A
+ * function of its own so that supersededBy's test, which decides nearly every call, is small
+ * enough to be inlined where it is called.
+ */
+function newestChangeOf(d: Int32Array, ctx: Ctx, k: number, i: number): number {
+  const L = ctx.L;
+  const c = L.ck(k);
   const off = d[c + C.START] + i;
   const q = d[c + C.QUEUE];
   // Slots are taken in creation order, so a CK comes after the CK it derives from.
@@ -67,7 +79,7 @@ export function supersededBy(d: Int32Array, ctx: Ctx, k: number, i: number): num
  * clock gives them different popTimes. Returns the CK slot, or -1.
  */
 export function changeHandleTaken(d: Int32Array, ctx: Ctx, q: number, offset: number, now: number): number {
-  for (let n = 0; n < d[G.NCK]; n++) {
+  for (let n = 0, nck = d[G.NCK]; n < nck; n++) {
     const p = ctx.L.ck(n);
     if (d[p + C.QUEUE] === q && d[p + C.START] === offset && d[p + C.POP_TIME] === now) return n;
   }
@@ -87,6 +99,8 @@ function observeSuperseded(d: Int32Array, ctx: Ctx, k: number, i: number, newest
  * step narrates it. Returns whether the handle is superseded.
  */
 export function staleHandleUse(d: Int32Array, ctx: Ctx, k: number, i: number, request: 'ack' | 'changeInvisibleTime'): boolean {
+  // supersededBy's first test, here so that the usual case (no change moved the index) makes no call.
+  if ((d[ctx.L.ck(k) + C.CHANGED] & (1 << i)) === 0) return false;
   const newest = supersededBy(d, ctx, k, i);
   if (newest < 0) return false;
   if ((d[ctx.L.ck(k) + C.ACKED] & (1 << i)) === 0) d[G.USED_STALE_HANDLES]++;
@@ -125,11 +139,11 @@ export function ackInTimeFor(d: Int32Array, c: number): boolean {
   return ackInTime(d[G.NOW], d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
 }
 
-/** The client's view of an accepted ack: it saw SUCCESS at `now`. */
-function clientSawSuccess(d: Int32Array, c: number, bit: number): void {
+/** The client's view of an accepted ack: it saw SUCCESS at `now` (`inTime`: ackInTimeFor(d, c), computed once by the caller). */
+function clientSawSuccess(d: Int32Array, c: number, bit: number, inTime: boolean): void {
   d[c + C.HELD] &= ~bit;
   d[c + C.ACKED] |= bit;
-  if (ackInTimeFor(d, c)) d[c + C.ACKED_IN_TIME] |= bit;
+  if (inTime) d[c + C.ACKED_IN_TIME] |= bit;
 }
 
 /** Sets the ack's bit in wrapper w (markBitCAS), whether or not w is still in the buffer. */
@@ -159,11 +173,9 @@ export function writeAckToStore(
   const c = L.ck(k);
   const bit = 1 << i;
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
-  let direct = false;
   if (storeFails) {
     d[G.USED_STORE_FAILURES]++;
   } else {
-    direct = writesDirectly(d, ctx, T);
     writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
     d[c + C.ACK_WRITTEN] |= bit;
     if (ackInTimeFor(d, c)) d[c + C.ACK_STORED_IN_TIME] |= bit;
@@ -176,7 +188,8 @@ export function writeAckToStore(
     refusal,
     ack: ackMsgRef(d, L, k, d[c + C.START] + i, bn),
     ok: !storeFails,
-    ...writeRef(d, T, direct),
+    // writeRevive moved no clock: writesDirectly answers as it would have before the write.
+    ...writeRef(d, T, !storeFails && writesDirectly(d, ctx, T)),
   });
 }
 
@@ -221,7 +234,8 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     return 'illegal';
   }
   if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
-  if (!ackInTimeFor(d, c)) d[G.USED_LATE_ACKS]++;
+  const inTime = ackInTimeFor(d, c);
+  if (!inTime) d[G.USED_LATE_ACKS]++;
   const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
   if (refusal === null && ctx.s.splitAddAk && w === k) {
@@ -230,7 +244,7 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     if (narrating(ctx)) observe(ctx, { kind: 'addAkChecked', ack: ackMsgRef(d, L, k, so + i, bn), at: now });
     return 'pending';
   }
-  clientSawSuccess(d, c, bit);
+  clientSawSuccess(d, c, bit, inTime);
   if (refusal === null) {
     markBit(d, ctx, w, so + i);
     if (narrating(ctx)) {
@@ -250,7 +264,7 @@ export function ackMark(d: Int32Array, ctx: Ctx, k: number, i: number): void {
   const so = d[c + C.START];
   d[c + C.PENDING_MARK] &= ~bit;
   d[c + C.HELD] |= bit; // clientSawSuccess clears it again
-  clientSawSuccess(d, c, bit);
+  clientSawSuccess(d, c, bit, ackInTimeFor(d, c));
   markBit(d, ctx, k, so + i);
   if (narrating(ctx)) {
     const inBuffer = (d[c + C.FLAGS] & CF.IN_BUFFER) !== 0;

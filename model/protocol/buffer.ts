@@ -52,10 +52,12 @@ function hasFlag(d: Int32Array, c: number, f: number): boolean {
 export function putCkToStore(d: Int32Array, ctx: Ctx, k: number, late = false): void {
   const c = ctx.L.ck(k);
   const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
-  const direct = writesDirectly(d, ctx, T - K.ackTimeInterval);
   writeRevive(d, ctx, KIND.CK, k, d[c + C.BROKER], 0, T - K.ackTimeInterval);
   d[c + C.FLAGS] |= late ? CF.CK_PUT_PENDING : CF.CK_STORED;
-  if (narrating(ctx)) observe(ctx, { kind: 'putCkToStore', ck: ckRef(d, ctx.L, k), ...writeRef(d, T - K.ackTimeInterval, direct), ...(late ? { callbackLater: true } : {}) });
+  if (!narrating(ctx)) return;
+  // writeRevive moved no clock: writesDirectly answers as it would have before the write.
+  const direct = writesDirectly(d, ctx, T - K.ackTimeInterval);
+  observe(ctx, { kind: 'putCkToStore', ck: ckRef(d, ctx.L, k), ...writeRef(d, T - K.ackTimeInterval, direct), ...(late ? { callbackLater: true } : {}) });
 }
 
 /** The CK put of PopBufferMergeService is asynchronous and its callback runs later. */
@@ -70,7 +72,7 @@ export function lateAck(s: Settings): boolean {
 
 /** Is a put's callback of any CK still to run? */
 export function putCallbackPending(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & (CF.CK_PUT_PENDING | CF.ACK_PUT_PENDING)) !== 0) return true;
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & (CF.CK_PUT_PENDING | CF.ACK_PUT_PENDING)) !== 0) return true;
   return false;
 }
 
@@ -121,7 +123,6 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   const batch = s.enablePopBatchAck;
   const omits = batch ? s.bufferBatchAckOmitsBrokerName : s.bufferAckOmitsBrokerName;
   const bn = omits ? 0 : d[c + C.BROKER];
-  const direct = writesDirectly(d, ctx, T);
   writeRevive(d, ctx, batch ? KIND.BACK : KIND.ACK, k, bn, pending, T);
   if (late) {
     d[L.ackPut(k)] |= pending;
@@ -130,6 +131,8 @@ function putBufferedAcks(d: Int32Array, ctx: Ctx, k: number): void {
   d[c + C.ACK_WRITTEN] |= pending;
   bufferedAcksDurable(d, c, pending);
   if (!narrating(ctx)) return;
+  // writeRevive moved no clock: writesDirectly answers as it would have before the write.
+  const direct = writesDirectly(d, ctx, T);
   const ck = ckRef(d, L, k);
   if (batch) observe(ctx, { kind: 'putBatchAckToStore', ck, ack: batchAckMsgRef(d, L, k, pending, bn), brokerNameOmitted: omits, ...writeRef(d, T, direct) });
   else observe(ctx, { kind: 'putAckToStore', ck, acks: ackMsgRefs(d, L, k, pending, bn), brokerNameOmitted: omits, ...writeRef(d, T, direct) });
@@ -149,7 +152,7 @@ export function scan(d: Int32Array, ctx: Ctx, slow: boolean): void {
 }
 
 function bufferEmpty(d: Int32Array, ctx: Ctx): boolean {
-  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) return false;
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & (CF.IN_BUFFER | CF.IN_OFFSET_QUEUE)) !== 0) return false;
   return true;
 }
 
@@ -222,7 +225,7 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
   const now = d[G.NOW];
   const serving = (d[G.FLAGS] & GF.SERVING) !== 0;
   let buffered = false;
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = L.ck(k);
     const f = d[c + C.FLAGS];
     if ((f & CF.IN_OFFSET_QUEUE) !== 0) buffered = true;
@@ -252,7 +255,7 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
   }
   // scanCommitOffset: the head wrapper of some queue's offset FIFO is ready (IN_OFFSET_QUEUE is cleared).
   for (let q = 0; q < L.queues; q++) {
-    for (let k = 0; k < d[G.NCK]; k++) {
+    for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
       const c = L.ck(k);
       if ((d[c + C.FLAGS] & CF.IN_OFFSET_QUEUE) === 0 || d[c + C.QUEUE] !== q) continue;
       if (commitReady(d, c)) return true;

@@ -74,7 +74,7 @@ export function popBlocked(d: Int32Array, ctx: Ctx, q: number, popTime: number, 
  * popTime is taken when the request is processed), so it never shares the old CK's handle.
  */
 function ckOfEarlierEpoch(d: Int32Array, ctx: Ctx, q: number, offset: number, popTime: number): number {
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = ctx.L.ck(k);
     if (d[c + C.EPOCH] !== d[G.EPOCH] && d[c + C.QUEUE] === q && d[c + C.START] === offset && d[c + C.POP_TIME] === popTime) return k;
   }
@@ -92,7 +92,7 @@ function ckOfEarlierEpoch(d: Int32Array, ctx: Ctx, q: number, offset: number, po
  * offset to an offset a change already named.
  */
 export function changeCkWithHandle(d: Int32Array, ctx: Ctx, q: number, offset: number, popTime: number): number {
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = ctx.L.ck(k);
     if (d[c + C.ORIGIN] === ORIGIN.CHANGE && d[c + C.QUEUE] === q && d[c + C.START] === offset && d[c + C.POP_TIME] === popTime) return k;
   }

@@ -75,7 +75,7 @@ export function gcBlocked(d: Int32Array, ctx: Ctx, q: number): string | null {
   if (q < 0 || q >= ctx.L.queues) return `queue ${q} does not exist`;
   if (!ctx.s.lmqGroup) return 'the group is in the subscription group table';
   if (!ctx.s.gcUsesRawGroupTable) return 'containsSubscriptionGroup knows LMQ groups';
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = ctx.L.ck(k);
     if (d[c + C.QUEUE] === q && (d[c + C.FLAGS] & CF.IN_OFFSET_QUEUE) !== 0) return null;
   }

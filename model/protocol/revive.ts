@@ -326,7 +326,7 @@ function inflightDone(d: Int32Array, c: number): boolean {
 /** The in-flight CK first in PopCheckPoint order (smallest startOffset), or -1. */
 function firstInflight(d: Int32Array, ctx: Ctx): number {
   let first = -1;
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = ctx.L.ck(k);
     if ((d[c + C.FLAGS] & CF.INFLIGHT) === 0) continue;
     if (first < 0 || d[c + C.START] < d[ctx.L.ck(first) + C.START]) first = k;
@@ -336,7 +336,7 @@ function firstInflight(d: Int32Array, ctx: Ctx): number {
 
 function inflightCount(d: Int32Array, ctx: Ctx): number {
   let n = 0;
-  for (let k = 0; k < d[G.NCK]; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0) n++;
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) if ((d[ctx.L.ck(k) + C.FLAGS] & CF.INFLIGHT) !== 0) n++;
   return n;
 }
 
@@ -444,7 +444,7 @@ export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
   const mocks = s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck;
   let endTime = now;
   let earliest = Infinity;
-  for (let p = reviveStart(d) + 1; p < d[G.NLOG]; p++) {
+  for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     const c = L.ck(d[e + E.CK]);
     endTime = Math.max(endTime, d[e + E.DELIVER]);

@@ -123,18 +123,19 @@ export function writeRevive(
     }
     slot = timerSlot(deliverMs, ctx.s.timerPrecisionMs);
   }
-  const m: ReviveMsg = { kind, ck, broker, mask, deliverMs: readAs };
   const L = ctx.L;
   const n = d[G.NTIMER];
   // Keep the timer sorted by slot, first in first out within a slot.
   let at = n;
   while (at > 0 && d[L.timer(d, at - 1) + E.SLOT] > slot) at--;
-  if (at > 0 && d[L.timer(d, at - 1) + E.SLOT] === slot && joinsRun(d, L.timer(d, at - 1), m)) {
-    d[L.timer(d, at - 1) + E.MASK] |= mask;
+  // The entry just before the place found: the write joins its ACK run if it can.
+  const prev = at > 0 ? L.timer(d, at - 1) : -1;
+  if (prev >= 0 && d[prev + E.SLOT] === slot && joinsRunOf(d, prev, kind, ck, broker, mask, readAs)) {
+    d[prev + E.MASK] |= mask;
     return;
   }
   openAt(d, ctx, d[G.NLOG] + at);
-  setEntry(d, L.timer(d, at), m, slot);
+  setEntry(d, L.timer(d, at), { kind, ck, broker, mask, deliverMs: readAs }, slot);
   d[G.NTIMER] = n + 1;
 }
 
@@ -153,13 +154,18 @@ function appendToQueue(d: Int32Array, ctx: Ctx, m: ReviveMsg, arrived: number): 
 
 /** Does a single-ACK write join the ACK run stored at word `e`? */
 function joinsRun(d: Int32Array, e: number, m: ReviveMsg): boolean {
+  return joinsRunOf(d, e, m.kind, m.ck, m.broker, m.mask, m.deliverMs);
+}
+
+/** joinsRun for the message's fields (writeRevive's timer write, which then builds no message object when it joins). */
+function joinsRunOf(d: Int32Array, e: number, kind: EntryKind, ck: number, broker: number, mask: number, deliverMs: number): boolean {
   return (
-    m.kind === KIND.ACK &&
+    kind === KIND.ACK &&
     d[e + E.KIND] === KIND.ACK &&
-    d[e + E.CK] === m.ck &&
-    d[e + E.BROKER] === m.broker &&
-    d[e + E.DELIVER] === m.deliverMs &&
-    (d[e + E.MASK] & m.mask) === 0
+    d[e + E.CK] === ck &&
+    d[e + E.BROKER] === broker &&
+    d[e + E.DELIVER] === deliverMs &&
+    (d[e + E.MASK] & mask) === 0
   );
 }
 

@@ -28,7 +28,7 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   // The least instant after now seen so far (-1: none): `best = earlier(best, t, now)` considers t.
   let best = -1;
   const delayLevels = s.timerMode === 'delayLevel';
-  for (let k = 0; k < d[G.NCK]; k++) {
+  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = L.ck(k);
     const f = d[c + C.FLAGS];
     const pt = d[c + C.POP_TIME];
@@ -54,7 +54,7 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
       }
     }
   }
-  for (let i = 0; i < d[G.NTIMER]; i++) {
+  for (let i = 0, ntimer = d[G.NTIMER]; i < ntimer; i++) {
     const slot = d[L.timer(d, i) + E.SLOT];
     // The slot can be read; the revive starts to see the timer behind.
     best = earlier(best, slotDueAt(slot, ctx), now);
@@ -69,7 +69,7 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   // The revive: the idle rule moves endTime to now 3 s after the last delivery read; orphan
   // ACKs turn into mock CKs reviveAckWaitMs after their deliverTimeMs.
   let maxDeliver = 0;
-  for (let p = reviveStart(d) + 1; p < d[G.NLOG]; p++) {
+  for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     maxDeliver = Math.max(maxDeliver, d[e + E.DELIVER]);
     if (d[e + E.KIND] !== KIND.CK && s.enableSkipLongAwaitingAck && s.reviveMocksOrphanAck) {

@@ -91,7 +91,8 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
         const out: Event[] = new Array<Event>(popcount(held) + (flushed ? 0 : 1));
         const acks = flushed ? acksAfter : acksBefore;
         let j = 0;
-        for (let i = 0; i < n; i++) if (held & (1 << i)) out[j++] = acks[i];
+        // The held messages in index order, one set bit at a time (lowest first).
+        for (let h = held; h !== 0; h &= h - 1) out[j++] = acks[31 - Math.clz32(h & -h)];
         if (!flushed) out[j] = flush;
         return out;
       }
@@ -122,7 +123,7 @@ export function reviveDueAt(st: State, ctx: Ctx): number {
   const L = ctx.L;
   let pending = -1;
   let maxDeliver = 0;
-  for (let p = reviveStart(st) + 1; p < st[G.NLOG]; p++) {
+  for (let p = reviveStart(st) + 1, nlog = st[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     maxDeliver = Math.max(maxDeliver, st[e + E.DELIVER]);
     if (pending < 0 && st[e + E.KIND] === KIND.CK && (st[L.ck(st[e + E.CK]) + C.FLAGS] & CF.REVIVED) === 0) pending = st[e + E.CK];

@@ -250,21 +250,21 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
           if (differs) offerBuilt(out, after, REVIVE_FAILING, nextFail);
         }
       }
-      for (let k = 0; k < st[G.NCK]; k++) {
+      for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
         const c = ctx.L.ck(k);
         const pending = st[c + C.RETRY_PENDING];
         if (pending !== 0) {
           const handle = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
           out.push({ type: 'reviveComplete', ...handle });
           if (st[G.USED_READ_FAILURES] < b.readFailures) {
-            for (let j = 0; j < st[c + C.NUM]; j++) if (pending & (1 << j)) out.push({ type: 'reviveComplete', ...handle, readFails: handle.startOffset + j });
+            for (let j = 0, num = st[c + C.NUM]; j < num; j++) if (pending & (1 << j)) out.push({ type: 'reviveComplete', ...handle, readFails: handle.startOffset + j });
           }
         }
       }
       // Callbacks of late asynchronous puts (appendCkAsync / appendAckAsync with putsCompleteLate).
       const callbacks = putCallbackPending(st, ctx);
       if (callbacks) {
-        for (let k = 0; k < st[G.NCK]; k++) {
+        for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
           const c = ctx.L.ck(k);
           const f = st[c + C.FLAGS];
           const key = { queueId: st[c + C.QUEUE], startOffset: st[c + C.START], popTime: st[c + C.POP_TIME] };
@@ -412,34 +412,39 @@ function sameState(a: Int32Array, b: Int32Array): boolean {
 function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean): void {
   const now = st[G.NOW];
   const firstAcksLeft = b.acks < 0 || ackedSoFar(st, ctx) < b.acks;
-  for (let k = 0; k < st[G.NCK]; k++) {
+  // The budgets, read once (offering an event changes no word of the state).
+  const lateLeft = st[G.USED_LATE_ACKS] < b.lateAcks;
+  const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
+  const dupLeft = st[G.USED_DUP_ACKS] < b.dupAcks;
+  const storeFailLeft = st[G.USED_STORE_FAILURES] < b.storeFailures;
+  const changesLeft = st[G.USED_CHANGES] < b.changes;
+  for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
     const c = ctx.L.ck(k);
     const origin = st[c + C.ORIGIN];
     if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
-    const T = st[c + C.POP_TIME] + st[c + C.INVISIBLE];
+    // Events are built as literals with the handle's fields in this order (queueId, startOffset, popTime): no spread.
+    const popTime = st[c + C.POP_TIME];
+    const T = popTime + st[c + C.INVISIBLE];
     // An ack at T is late: the client's pop has timed out (see ackInTime).
-    const inTime = ackInTime(now, T) || st[G.USED_LATE_ACKS] < b.lateAcks;
+    const inTime = ackInTime(now, T) || lateLeft;
     const held = st[c + C.HELD];
     const acked = st[c + C.ACKED];
     const pending = st[c + C.PENDING_MARK];
-    // Events are built as literals with the handle's fields in this order (queueId, startOffset, popTime): no spread.
     const queueId = st[c + C.QUEUE];
     const startOffset = st[c + C.START];
-    const popTime = st[c + C.POP_TIME];
-    const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
-    for (let i = 0; i < st[c + C.NUM]; i++) {
+    for (let i = 0, num = st[c + C.NUM]; i < num; i++) {
       const bit = 1 << i;
-      const offset = st[c + C.START] + i;
+      const offset = startOffset + i;
       if (pending & bit) out.push({ type: 'ackMark', queueId, startOffset, popTime, offset });
       if (!inTime || !clientActive) continue;
       if (staleLeft && (acked & bit) === 0 && (st[c + C.CHANGED] & ~held & bit) !== 0) staleHandleOffers(st, ctx, b, changeTo, out, k, i, firstAcksLeft);
       const firstAck = (held & bit) !== 0 && firstAcksLeft;
-      const mayAck = firstAck || ((acked & bit) !== 0 && st[G.USED_DUP_ACKS] < b.dupAcks);
+      const mayAck = firstAck || ((acked & bit) !== 0 && dupLeft);
       if (mayAck) {
         out.push({ type: 'ack', queueId, startOffset, popTime, offset });
-        if (st[G.USED_STORE_FAILURES] < b.storeFailures && goesToStore(st, ctx, c)) out.push({ type: 'ack', queueId, startOffset, popTime, offset, storeFails: true });
+        if (storeFailLeft && goesToStore(st, ctx, c)) out.push({ type: 'ack', queueId, startOffset, popTime, offset, storeFails: true });
       }
-      if ((held & bit) !== 0 && st[G.USED_CHANGES] < b.changes && now < T && now > st[c + C.POP_TIME] && changeHandleTaken(st, ctx, queueId, offset, now) < 0) {
+      if ((held & bit) !== 0 && changesLeft && now < T && now > popTime && changeHandleTaken(st, ctx, queueId, offset, now) < 0) {
         out.push({ type: 'changeInvisible', queueId, startOffset, popTime, offset, invisibleTime: changeTo });
       }
     }
@@ -473,7 +478,7 @@ function staleHandleOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number,
 /** Offsets the client has acked so far, over all CKs. */
 function ackedSoFar(st: State, ctx: Ctx): number {
   let n = 0;
-  for (let k = 0; k < st[G.NCK]; k++) n += popcount(st[ctx.L.ck(k) + C.ACKED]);
+  for (let k = 0, nck = st[G.NCK]; k < nck; k++) n += popcount(st[ctx.L.ck(k) + C.ACKED]);
   return n;
 }
 

@@ -31,7 +31,7 @@ import {
 } from './level-store.js';
 import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } from '../record.js';
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
-import { SEGMENT_FULL, SharedTable } from './shared-table.js';
+import { markOwn, OWN_SHIFT, SEGMENT_FULL, SharedTable } from './shared-table.js';
 
 /** lookup() result when the level ran out of provisional indices or of bytes for records. */
 const FULL = 0x80000000;
@@ -126,9 +126,22 @@ export class Expander<S, E> {
   /** This thread's claim size before the level's end shrinks it. */
   private ramp = FIRST_CLAIM;
 
+  /**
+   * The batches of provisional indices this thread drew in the level (a byte a batch; see
+   * SharedTable.forLevel), and the level they belong to (LevelPlan.serial; kept when the
+   * level is enlarged).
+   */
+  private own = new Uint8Array(1);
+  private ownLevel = -1;
+
+  /**
+   * @param coordinator whether this is the coordinator's expander, whose thread replays the
+   *   level and so writes its states' final ids into the table itself.
+   */
   constructor(
     private readonly model: Model<S, E>,
     symmetry: boolean,
+    private readonly coordinator = false,
   ) {
     this.W = model.stateWords;
     this.x = new Expansion(model, symmetry);
@@ -160,8 +173,18 @@ export class Expander<S, E> {
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
     this.ctl = new Int32Array(buffers.ctl);
     this.table = new SharedTable(buffers.table);
-    // Slots of states numbered before this level are read without Atomics (see findOrClaim).
-    this.table.forLevel(plan.first + plan.size);
+    // A byte for each batch of the level's indices (one more: an index at the room's end is
+    // not drawn, but a batch may start below it); the batches drawn before an enlargement stay.
+    const batches = (plan.capacity >>> OWN_SHIFT) + 2;
+    if (plan.serial !== this.ownLevel || this.own.length < batches) {
+      const own = new Uint8Array(Math.max(batches, plan.serial === this.ownLevel ? 2 * this.own.length : 0));
+      if (plan.serial === this.ownLevel) own.set(this.own);
+      this.own = own;
+      this.ownLevel = plan.serial;
+    }
+    // Slots of states numbered before this level, and of those this thread published (or, the
+    // coordinator, numbered), are read without Atomics (see findOrClaim).
+    this.table.forLevel(plan.first + plan.size, this.own, this.coordinator);
     this.frontBase = new Int32Array(buffers.frontBase);
     this.backBase = new Int32Array(buffers.backBase);
     // A new level, or the same level enlarged: claim a new block.
@@ -227,7 +250,8 @@ export class Expander<S, E> {
     codes.length = 0;
     bad.length = 0;
     for (let j = 0; j < n; j++) {
-      if (Atomics.load(ctl, CTL.ABORT) !== 0) return null;
+      // Every 16th state (an Atomics.load is a builtin call): a stopped run's last claims are dropped soon enough.
+      if ((j & 15) === 0 && Atomics.load(ctl, CTL.ABORT) !== 0) return null;
       const fpAt = this.frontPos[claim.start + j];
       this.decode(fpAt);
       // Its fingerprint as stored with it, not computed again.
@@ -355,6 +379,8 @@ export class Expander<S, E> {
       }
       this.nextIndex = first;
       this.endIndex = Math.min(first + INDEX_BATCH, capacity);
+      // Its indices are this thread's: it alone publishes them (see SharedTable.forLevel).
+      markOwn(this.own, first, this.endIndex);
     }
     const k = this.nextIndex++;
     let redo = false;

@@ -71,6 +71,12 @@ export interface LevelPlan {
   readonly threads: number;
   /** Provisional indices available to this level; reaching it pauses the level. */
   readonly capacity: number;
+  /**
+   * The level's number among the levels the coordinator started (across restarts of the
+   * search); an enlarged level keeps it. A thread's batches of provisional indices are its
+   * own for the level (SharedTable.forLevel).
+   */
+  readonly serial: number;
 }
 
 /** A run of frontier positions [start, start + length) claimed by one thread. */

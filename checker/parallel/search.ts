@@ -95,6 +95,8 @@ export class ParallelSearch<S, E> {
   private enlargements = 0;
   /** Mean bytes of a record in the last level (see ../record.ts), to size the next level's bytes. */
   private recordBytes = 0;
+  /** Levels started (LevelPlan.serial). */
+  private levels = 0;
 
   constructor(
     private readonly model: Model<S, E>,
@@ -106,7 +108,8 @@ export class ParallelSearch<S, E> {
     this.threads = threads;
     this.symmetry = symmetry;
     this.W = model.stateWords;
-    this.expander = new Expander(model, symmetry);
+    // The coordinator's expander: its replay writes the level's final ids (SharedTable.forLevel).
+    this.expander = new Expander(model, symmetry, true);
     this.setup = { module: spec.module, args: spec.args, symmetry: opt.symmetry };
     if (settings.pool !== null) {
       if (settings.pool.size !== threads - 1) throw new RangeError(`parallel explorer: ${settings.pool.size} workers given for ${threads} threads`);
@@ -198,7 +201,7 @@ export class ParallelSearch<S, E> {
     Atomics.store(this.ctl, CTL.USED, 0);
     Atomics.store(this.ctl, CTL.STORED, 0);
     Atomics.store(this.ctl, CTL.PAUSE, 0);
-    this.plan = { first, size, threads: this.threads, capacity };
+    this.plan = { first, size, threads: this.threads, capacity, serial: ++this.levels };
     this.results = new Map();
     this.nextReplay = 0;
     this.minFailed = Infinity;

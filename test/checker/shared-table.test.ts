@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SEGMENT_FULL, SharedTable } from '../../checker/parallel/shared-table.js';
+import { markOwn, OWN_SHIFT, SEGMENT_FULL, SharedTable } from '../../checker/parallel/shared-table.js';
 
 type Op =
   | { kind: 'insert'; hi: number; lo: number; provisional: boolean }
@@ -129,5 +129,72 @@ describe('SharedTable (parallel explorer)', () => {
       expect(table.findOrClaim(0, lo(100_000 + i))).toBe(0);
       table.release(table.claimed);
     }
+  });
+
+  it("reads the slots a thread published itself (its batches, the coordinator's final ids) without Atomics and still compares both key halves", () => {
+    // Two threads' views of one table: a worker (its batch: indices 0..63) and the coordinator
+    // (indices 64..127, and the final ids it writes as it numbers states).
+    const worker = SharedTable.allocate();
+    const coordinator = new SharedTable(worker.buffers);
+    worker.reserve(64 * 400, () => {});
+    coordinator.refresh();
+    const lo = (i: number): number => (5 << 26) | i;
+    // The high half h for which Math.imul(h, 0x9e3779b1) is x (fptable.ts `mix`): its inverse times x.
+    const golden = 0x9e3779b1 | 0;
+    let inverse = golden;
+    for (let j = 0; j < 5; j++) inverse = Math.imul(inverse, 2 - Math.imul(golden, inverse));
+    const hiFor = (x: number): number => Math.imul(inverse, x) >>> 0;
+    expect(Math.imul(hiFor(1), golden)).toBe(1);
+    for (let i = 0; i < 400; i++) {
+      expect(worker.findOrClaim(0, lo(i))).toBe(0);
+      worker.publish(worker.claimed, i + 1);
+    }
+    const ownWorker = new Uint8Array(4);
+    const ownCoordinator = new Uint8Array(4);
+    markOwn(ownWorker, 0, 64);
+    markOwn(ownCoordinator, 64, 128);
+    worker.forLevel(400, ownWorker, false);
+    coordinator.forLevel(400, ownCoordinator, true);
+    // Keys 400..463 with the worker's indices, 464..527 with the coordinator's; the coordinator
+    // numbers every other one of them (final ids from 401 on, above the stable ones).
+    const value = new Map<number, number>();
+    let id = 400;
+    for (let i = 400; i < 528; i++) {
+      const t = i < 464 ? worker : coordinator;
+      expect(t.findOrClaim(0, lo(i))).toBe(0);
+      const slot = t.claimed;
+      t.publish(slot, -(i - 400 + 2));
+      value.set(i, -(i - 400 + 2));
+      if (i % 2 === 0) {
+        coordinator.publishFinal(slot, ++id);
+        value.set(i, id);
+      }
+    }
+    for (const t of [worker, coordinator]) {
+      for (let i = 0; i < 528; i++) expect(t.findOrClaim(0, lo(i))).toBe(i < 400 ? i + 1 : value.get(i));
+      // Absent keys whose chains pass those slots: the high half equal, the low half not; and the low half equal, the high half not.
+      for (let i = 0; i < 100; i++) {
+        expect(t.findOrClaim(0, lo(100_000 + i))).toBe(0);
+        t.release(t.claimed);
+        // (hiFor(1), lo(j)) mixes to lo(j) ^ 1: the chain of (0, lo(j)), whose slot it meets.
+        expect(t.findOrClaim(hiFor(1), lo(400 + i))).toBe(0);
+        t.release(t.claimed);
+      }
+    }
+  });
+
+  it('marks as a thread\'s own only the blocks of indices wholly in its batch', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 64 }), (first, length) => {
+        const own = new Uint8Array(100);
+        markOwn(own, first, first + length);
+        for (let k = 0; k < 100 << OWN_SHIFT; k++) {
+          if (own[k >>> OWN_SHIFT] === 1) expect(k >= first && k < first + length).toBe(true);
+        }
+        // A whole aligned batch is marked.
+        if (first % 64 === 0 && length === 64) expect(own[first >>> OWN_SHIFT]).toBe(1);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

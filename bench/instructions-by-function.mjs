@@ -84,8 +84,8 @@ for (const line of read(cgFile).split('\n')) {
   else if (/^(0x|[+\-*])/.test(line)) {
     const [p, , cost] = line.split(' ');
     if (p.startsWith('0x')) pos = parseInt(p, 16);
-    else if (p[0] === '+') pos += parseInt(p.slice(1), 16);
-    else if (p[0] === '-') pos -= parseInt(p.slice(1), 16);
+    else if (p[0] === '+') pos += Number(p.slice(1));
+    else if (p[0] === '-') pos -= Number(p.slice(1));
     const v = Number(cost ?? 0);
     const where = jitName(pos) ?? fn;
     if (call >= 0) {

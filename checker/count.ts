@@ -266,6 +266,18 @@ export class LayeredCounter {
 
   /** An edge src -> dst: `bad` has the invariants the edge or dst violates. */
   edge(src: number, dst: number, bad: number): void {
+    // One column of float64 counts (until an invariant is violated): the sum alone, unless it
+    // is not exact (then the general way below, which goes over to BigInt).
+    if (this.bits.length === 1 && !this.big) {
+      const col = this.f[0];
+      const d = col[dst >>> CHUNK_LOG2]!;
+      const di = dst & (CHUNK - 1);
+      const r = d[di] + col[src >>> CHUNK_LOG2]![src & (CHUNK - 1)];
+      if (r <= MAX_EXACT) {
+        d[di] = r;
+        return;
+      }
+    }
     const sc = src >>> CHUNK_LOG2;
     const si = src & (CHUNK - 1);
     const dc = dst >>> CHUNK_LOG2;

@@ -342,10 +342,13 @@ export class ParentColumn implements IntColumn {
   private readonly firstChild = new GrowInt32();
   private roots = 0;
   private expanding = -1;
+  /** New successors of the state in expansion not yet added to its count (`settle`). */
+  private pending = 0;
   length = 0;
 
   /** State u (the next in id order) is being expanded: its new successors follow. */
   expand(u: number): void {
+    this.settle();
     if (u !== this.kids.length) throw new Error(`ParentColumn: expansion of ${u} out of order (next is ${this.kids.length})`);
     if ((u & (BLOCK - 1)) === 0) this.firstChild.push(this.length);
     // The count is stored as count - 1 in the event-index column (which stores -1 .. 254 in a byte).
@@ -360,13 +363,24 @@ export class ParentColumn implements IntColumn {
       this.roots++;
     } else {
       if (par !== this.expanding) throw new Error(`ParentColumn: parent ${par} is not the state in expansion (${this.expanding})`);
-      this.kids.set(par, this.kids.get(par) + 1);
+      this.pending++;
     }
     this.length++;
   }
 
+  /**
+   * Adds the pending successors to the count of the state in expansion: `push` only counts them
+   * (a read and a write of the count per new state cost more), and every read settles first.
+   */
+  private settle(): void {
+    if (this.pending === 0) return;
+    this.kids.set(this.expanding, this.kids.get(this.expanding) + this.pending);
+    this.pending = 0;
+  }
+
   get(v: number): number {
     if (v < this.roots) return -1;
+    this.settle();
     // The last checkpoint whose first child is at or below v.
     const cp = this.firstChild;
     const lo = lastAtMost(cp, v);
@@ -381,10 +395,12 @@ export class ParentColumn implements IntColumn {
   }
 
   get bytes(): number {
+    this.settle();
     return this.kids.bytes + this.firstChild.bytes;
   }
 
   toArray(): Int32Array<ArrayBuffer> {
+    this.settle();
     const out = new Int32Array(this.length).fill(-1);
     let v = this.roots;
     for (let u = 0; u < this.kids.length; u++) {

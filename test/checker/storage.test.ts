@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TERMINAL } from '../../checker/explore.js';
-import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
+import { capacityFor, FingerprintTable, grown, home, mix, mustGrow, RECENT_SLOTS, SEGMENTS, segmentOf, TableSize } from '../../checker/fptable.js';
 import { ByteChunks, EdgeDstColumn, EdgeStartColumn, EdgeTree, FlagColumn, Float64Chunks, GrowInt32, GrowUint32, ParentColumn, spare, ViaColumn } from '../../checker/grow.js';
 import { fingerprint64, FingerprintStepper, fingerprintStep } from '../../checker/fingerprint.js';
 import { PackedQueue } from '../../checker/queue.js';
@@ -603,6 +603,47 @@ describe('fingerprint table', () => {
   });
 });
 
+describe('fingerprint table: the cache of recent fingerprints', () => {
+  it('answers as the segments do when fingerprints share its slots (evicting one another), and for the zero fingerprint', () => {
+    // Fingerprints whose mixes agree in their low 12 bits (one slot of the cache of 4096), or in
+    // their low bits alone (a few slots): the cache keeps only the last of each slot, and every
+    // other lookup must fall through to the segments.
+    const slotBits = fc.constantFrom(0, 7, RECENT_SLOTS - 1);
+    // Few high halves: fingerprints that share one and a slot differ in their low half alone.
+    const hiHalf = fc.oneof(fc.constantFrom(0, 5, 0xffffffff), fc.integer({ min: 0, max: 0xffffffff }));
+    const key = fc.tuple(hiHalf, fc.integer({ min: 0, max: 2 ** 20 - 1 }), fc.nat(3));
+    const op = fc.record({ insert: fc.boolean(), key: fc.nat({ max: 500 }) });
+    fc.assert(
+      fc.property(slotBits, fc.array(key, { minLength: 1, maxLength: 60 }), fc.array(op, { maxLength: 3000 }), (bits, keys, ops) => {
+        // lo chosen so that mix(hi, lo) = (high << 12 | bits + spread) >>> 0
+        const pool = keys.map(([hi, high, spread]) => {
+          const h = ((high << 12) | ((bits + spread) & (RECENT_SLOTS - 1))) >>> 0;
+          return [hi, (h ^ Math.imul(hi, 0x9e3779b1)) >>> 0] as const;
+        });
+        pool.push([0, 0]);
+        for (const [hi, lo] of pool.slice(0, -1)) expect((mix(hi, lo) & (RECENT_SLOTS - 1)) - bits).toBeLessThan(4);
+        const t = new FingerprintTable(2);
+        const m = new Map<string, number>();
+        for (const { insert, key: k } of ops) {
+          const [hi, lo] = pool[k % pool.length];
+          const known = m.get(`${hi}:${lo}`) ?? -1;
+          if (!insert) {
+            expect(t.get(hi, lo)).toBe(known);
+            continue;
+          }
+          expect(t.getOrInsert(hi, lo, m.size)).toBe(known);
+          if (known < 0) m.set(`${hi}:${lo}`, m.size);
+        }
+        for (const [k, id] of m) {
+          const [hi, lo] = k.split(':').map(Number);
+          expect(t.getOrInsert(hi, lo, -5)).toBe(id);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('fingerprint table home slot', () => {
   it('is floor(l * capacity / 2^26) for the low 26 bits l of the mix, inside the segment; the segment is the top 6 bits', () => {
     fc.assert(
@@ -623,7 +664,7 @@ describe('fingerprint table home slot', () => {
 });
 
 describe('ParentColumn', () => {
-  it('gives every state the parent it was pushed with, for any roots and children counts (widening past 254)', () => {
+  it('gives every state the parent it was pushed with, for any roots and children counts (widening past 254), also when read mid-expansion', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 5 }),
@@ -641,6 +682,9 @@ describe('ParentColumn', () => {
             for (let c = 0; c < kids[u]; c++) {
               col.push(u);
               want.push(u);
+              // A read in the middle of an expansion (a progress report's bytes, a path), more children after it.
+              if (c % 97 === 3) expect(col.get(want.length - 1)).toBe(u);
+              if (c % 89 === 5) expect(col.bytes).toBeGreaterThan(0);
             }
           }
           expect(col.length).toBe(want.length);

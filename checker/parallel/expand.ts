@@ -18,6 +18,7 @@ import type { InvariantSets } from '../invariant-sets.js';
 import {
   claimBlock,
   decodeEntry,
+  entryChain,
   ENTRY_HEAD,
   int32View,
   KEY_EVERY,
@@ -337,14 +338,8 @@ export class Expander<S, E> {
 
   /** decodeEntry by the kernel: the level's base, then the records of the chain to `at` from its key entry on. */
   private chainInKernel(at: number): void {
-    const { bytes, chain } = this;
-    chain.length = 0;
-    for (let e = at; ; ) {
-      chain.push(e);
-      const back = readLink(bytes, e);
-      if (back === 0) break;
-      e -= back;
-    }
+    const chain = this.chain;
+    entryChain(this.bytes, at, chain);
     this.current.set(this.frontBase);
     for (let j = chain.length - 1; j >= 0; j--) this.shiftInKernel(chain[j] + ENTRY_HEAD);
   }

@@ -243,12 +243,8 @@ export function writeAlways(buf: Uint8Array, at: number, mask: number): void {
   buf[o + 3] = mask >>> 24;
 }
 
-/**
- * Decodes the state of the entry at buf[at] into `out` (its first words): from `base`, the
- * base of the level the entry belongs to, through the records of its chain from the key entry
- * on. `chain` is scratch (grown as needed; a chain has at most KEY_EVERY entries).
- */
-export function decodeEntry(buf: Uint8Array, at: number, base: Int32Array, out: Int32Array, chain: number[]): void {
+/** The entries of the chain that ends at buf[at], in `chain` from `at` back to its key entry (whose link is 0). */
+export function entryChain(buf: Uint8Array, at: number, chain: number[]): void {
   chain.length = 0;
   for (let e = at; ; ) {
     chain.push(e);
@@ -256,6 +252,15 @@ export function decodeEntry(buf: Uint8Array, at: number, base: Int32Array, out: 
     if (back === 0) break;
     e -= back;
   }
+}
+
+/**
+ * Decodes the state of the entry at buf[at] into `out` (its first words): from `base`, the
+ * base of the level the entry belongs to, through the records of its chain from the key entry
+ * on. `chain` is scratch (grown as needed; a chain has at most KEY_EVERY entries).
+ */
+export function decodeEntry(buf: Uint8Array, at: number, base: Int32Array, out: Int32Array, chain: number[]): void {
+  entryChain(buf, at, chain);
   out.set(base);
   for (let j = chain.length - 1; j >= 0; j--) applyRecord(buf, chain[j] + ENTRY_HEAD, out);
 }

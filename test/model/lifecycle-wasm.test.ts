@@ -218,7 +218,9 @@ describe('the module makes the moves checkMoves makes', () => {
         if (h === undefined) harnesses.set(L, (h = new Harness(L)));
         h.agree(before, after, ev ?? s.event, si % 20 === 0);
       }),
-      { numRuns: 20000 },
+      // Seeded: the coverage asserted below (every code, both sides of a move) is a property of the
+      // sample drawn, so a fixed sample makes it the same answer on every run.
+      { numRuns: 20000, seed: 20_261_203 },
     );
     for (const h of harnesses.values()) {
       stats.steps += h.seen.steps;

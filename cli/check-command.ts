@@ -15,6 +15,7 @@ import { flagOf, type CheckArgs } from './args.js';
 import { FileSpillStore } from './spill-store.js';
 import { UsageError } from './errors.js';
 import { FACTORY_MODULE } from './factory-module.js';
+import { knownBugsOf, type KnownBug } from '../traces/catalogue-match.js';
 
 export interface ViolationReport {
   readonly invariant: string;
@@ -24,6 +25,8 @@ export interface ViolationReport {
   readonly violatingInterleavings: string | null;
   readonly explanation: readonly string[];
   readonly counterexample: { readonly steps: readonly NarratedStep[] };
+  /** Catalogue bugs whose fix alone removes this counterexample (traces/catalogue-match.ts's knownBugsOf). */
+  readonly knownBugs: readonly KnownBug[];
 }
 
 export interface CheckReport {
@@ -154,6 +157,7 @@ async function checkWith(a: CheckArgs, clock: Clock, model: PopModel, started: n
       violatingInterleavings: v.violatingInterleavings === null ? null : v.violatingInterleavings.toString(),
       explanation: explain(v.invariant, lastState, model.ctx, prev, last?.event),
       counterexample: { steps },
+      knownBugs: knownBugsOf(id, model, v.invariant, v.counterexample.steps.map((st) => st.event), buildModel),
     };
   });
   const primary = violations[0] ?? null;

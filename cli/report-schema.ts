@@ -52,6 +52,22 @@ export const ViolationReportSchema = z
     violatingInterleavings: BigCount.nullable(),
     explanation: z.array(z.string()),
     counterexample: z.object({ steps: z.array(NarratedStepSchema) }).strict(),
+    /** Catalogue bugs (and confirmed hypotheses) whose fix, set alone on the run's settings, makes this counterexample no behaviour of the model (its steps replay without the violation, or one is refused). */
+    knownBugs: z.array(
+      z
+        .object({
+          id: z.string(),
+          kind: z.enum(['bug', 'hypothesis']),
+          title: z.string(),
+          fixedIn: z.string(),
+          links: z.array(z.string()),
+          /** The entry's switches at the values of its fixed run. */
+          fix: z.record(z.string(), z.unknown()),
+          /** null: under the fix the same steps replay without the violation; else the first step the fix does not allow, and why. */
+          refused: z.object({ step: Int.min(1), reason: z.string() }).strict().nullable(),
+        })
+        .strict(),
+    ),
   })
   .strict();
 

@@ -31,6 +31,11 @@ export function renderSteps(steps: readonly Omit<NarratedStep, 'observations'>[]
   return lines;
 }
 
+/** A catalogue bug as users know it: `#8835` for a RocketMQ issue, the entry's id otherwise. */
+function knownName(k: { readonly id: string; readonly kind: string }): string {
+  return k.kind === 'bug' && /^[0-9]/.test(k.id) ? `#${k.id}` : k.id;
+}
+
 export function renderCheck(r: CheckReport): string {
   const out: string[] = [];
   const s = r.settings;
@@ -51,11 +56,25 @@ export function renderCheck(r: CheckReport): string {
       out.push('Why:');
       for (const e of v.explanation) out.push(`  ${e}`);
     }
+    if (v.knownBugs.length > 0) {
+      out.push('');
+      out.push(v.knownBugs.length === 1 ? 'Known bug:' : 'Known bugs (the fix of each alone removes this counterexample):');
+      for (const k of v.knownBugs) {
+        out.push(`  ${knownName(k)}: ${k.title} (fixed in ${k.fixedIn}; ${k.links[0] ?? 'no upstream link'})`);
+        const fix = Object.entries(k.fix).map(([name, value]) => `${name}=${String(value)}`).join(', ');
+        out.push(
+          k.refused === null
+            ? `    with its fix alone (${fix}), the same ${v.length} steps do not violate ${v.invariant} (popcheck bug ${k.id})`
+            : `    with its fix alone (${fix}), step ${k.refused.step} cannot happen: ${k.refused.reason} (popcheck bug ${k.id})`,
+        );
+      }
+    }
     if (r.violations.length > 1) {
       out.push('');
       out.push('Also violated:');
       for (const o of r.violations.slice(1)) {
-        out.push(`  ${o.invariant} (shortest counterexample: ${o.length} steps${o.violatingInterleavings ? `; ${o.violatingInterleavings} interleavings` : ''})`);
+        const known = o.knownBugs.length > 0 ? `; known bug ${o.knownBugs.map(knownName).join(', ')}` : '';
+        out.push(`  ${o.invariant} (shortest counterexample: ${o.length} steps${o.violatingInterleavings ? `; ${o.violatingInterleavings} interleavings` : ''}${known})`);
         for (const e of o.explanation) out.push(`    ${e}`);
       }
     }

@@ -6,6 +6,10 @@
  * with a "put ack msg error" line in its second).
  */
 import { CK_CATALOGUE as CATALOGUE } from '../model/catalogue.js';
+import type { Event } from '../model/events.js';
+import { reproductionIdentity, type ModelIdentity } from '../model/identity.js';
+import type { PopModel } from '../model/popmodel.js';
+import { replay } from './replay.js';
 import type { CkResult } from './validate.js';
 
 /** Entries with a pop.log signature: the evidence each needs. */
@@ -39,4 +43,82 @@ export function findCatalogueMatches(release: string, ck: CkResult): string[] {
   const signed = CATALOGUE.filter((e) => affects(e) && SIGNATURES[e.id] !== undefined && seen.has(SIGNATURES[e.id]));
   if (signed.length > 0) return signed.map((e) => e.id);
   return candidates.filter((e) => SIGNATURES[e.id] === undefined).map((e) => e.id);
+}
+
+/** A catalogue bug whose fix, applied alone to the run's settings, removes a counterexample. */
+export interface KnownBug {
+  readonly id: string;
+  readonly kind: 'bug' | 'hypothesis';
+  readonly title: string;
+  readonly fixedIn: string;
+  readonly links: readonly string[];
+  /** The fix, as settings: the entry's switches whose values its buggy and fixed runs differ in, at the fixed run's values. */
+  readonly fix: Readonly<Record<string, unknown>>;
+  /** null: under the fix the same steps replay without the violation; else the first step the fix does not allow, and the guard's reason. */
+  readonly refused: { readonly step: number; readonly reason: string } | null;
+}
+
+/**
+ * The catalogue entries (bugs and confirmed hypotheses of the CK path) that explain a
+ * counterexample of `check`: those of the violated invariant that affect the run's release,
+ * whose conditions the run meets (batch ack, the yes/no settings of the entry's runs), and
+ * whose fix, set alone on the run's own settings (the entry's switches its buggy and fixed runs
+ * differ in, at the fixed run's values; every other setting and bound unchanged), makes the
+ * counterexample no behaviour
+ * of the model: the same events replay without violating the invariant, or the fix refuses
+ * one of them (the fix removes a step the violation needs). An entry is named only when the
+ * counterexample replays to the violation under the run's own model; a fix that still lets
+ * the steps violate, or a model the fix cannot build, names nothing.
+ */
+export function knownBugsOf(
+  id: ModelIdentity,
+  model: PopModel,
+  invariant: string,
+  events: readonly Event[],
+  build: (id: ModelIdentity) => PopModel,
+): KnownBug[] {
+  const lines = events.map((event, i) => ({ line: i + 1, event }));
+  /** Whether the steps replay to the violation; or the step the model refuses, and why. */
+  const violates = (model: PopModel): boolean | { readonly step: number; readonly reason: string } => {
+    const r = replay(model, lines);
+    if (r.divergence !== null) return { step: r.divergence.line, reason: r.divergence.reason };
+    return r.violations.some((v) => v.invariant === invariant);
+  };
+  // The entry's conditions: batch ack when its reproduction acks in batches, and each yes/no
+  // setting its runs share (the buffer off, asyncBizRead, ...); its numbers only size the run.
+  const s = model.ctx.s as unknown as Record<string, unknown>;
+  const conditionsHold = (e: (typeof CATALOGUE)[number]): boolean =>
+    (e.batchAck !== true || s.enablePopBatchAck === true) && Object.entries(e.settings ?? {}).every(([name, value]) => typeof value !== 'boolean' || s[name] === value);
+  const candidates = CATALOGUE.filter(
+    (e) =>
+      e.kind !== 'hazard' &&
+      e.expectBuggy === 'violated' &&
+      e.invariant === invariant &&
+      e.switches.length > 0 &&
+      (e.affected as readonly string[]).includes(id.rocketmq) &&
+      conditionsHold(e),
+  );
+  if (candidates.length === 0 || violates(model) !== true) return [];
+  const out: KnownBug[] = [];
+  for (const e of candidates) {
+    // The fix: the entry's switches whose values its buggy and fixed runs differ in (a switch
+    // both runs share, like asyncBizRead for an asynchronous-read bug, is a condition, not the fix).
+    const buggySettings = build(reproductionIdentity(e, e.buggy, null)).ctx.s as unknown as Record<string, unknown>;
+    const fixedSettings = build(reproductionIdentity(e, e.fixed, null)).ctx.s as unknown as Record<string, unknown>;
+    const fix: Record<string, unknown> = {};
+    for (const sw of e.switches) if (fixedSettings[sw] !== buggySettings[sw]) fix[sw] = fixedSettings[sw];
+    if (Object.keys(fix).length === 0) continue;
+    let fixed: PopModel;
+    try {
+      fixed = build({ ...id, settings: { ...(id.settings ?? {}), ...fix } as ModelIdentity['settings'] });
+    } catch {
+      continue; // the fix does not combine with the run's other settings: no claim
+    }
+    const after = violates(fixed);
+    if (after === true) continue;
+    const refused = after === false ? null : after;
+    out.push({ id: e.id, kind: e.kind as 'bug' | 'hypothesis', title: e.title, fixedIn: e.fixedIn, links: e.links, fix, refused });
+  }
+  // A fix under which the same steps replay without the violation first; then those that refuse a step.
+  return [...out.filter((k) => k.refused === null), ...out.filter((k) => k.refused !== null)];
 }

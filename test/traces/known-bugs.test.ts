@@ -1,0 +1,94 @@
+/**
+ * `check` names the catalogue bugs a counterexample is (traces/catalogue-match.ts's knownBugsOf):
+ * an entry of the violated invariant, affecting the release, whose conditions the run meets and
+ * whose fix alone lets the same steps replay without the violation.
+ */
+import { describe, expect, it } from 'vitest';
+import { check } from '../../checker/index.js';
+import { CK_CATALOGUE, findCkEntry } from '../../model/catalogue.js';
+import { buildPopModel } from '../../model/factory.js';
+import { reproductionIdentity, type ModelIdentity } from '../../model/identity.js';
+import { knownBugsOf } from '../../traces/catalogue-match.js';
+import { CheckReportSchema } from '../../cli/report-schema.js';
+import { cli } from '../cli/helpers.js';
+
+/** The ids knownBugsOf names for the first violation of `invariant` on the model of `id`. */
+function namedFor(id: ModelIdentity, invariant: string): string[] | null {
+  const model = buildPopModel(id);
+  const v = check(model).violations.find((x) => x.invariant === invariant);
+  if (v === undefined) return null;
+  return knownBugsOf(id, model, invariant, v.counterexample.steps.map((s) => s.event), buildPopModel).map((k) => k.id);
+}
+
+const eligible = CK_CATALOGUE.filter((e) => e.kind !== 'hazard' && e.expectBuggy === 'violated' && e.switches.length > 0);
+
+describe('knownBugsOf', () => {
+  it('has entries to name: bugs and confirmed hypotheses with switches', () => {
+    expect(eligible.length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const e of eligible) {
+    it(`${e.id}: its own reproduction's counterexample is named ${e.id}`, () => {
+      const id = reproductionIdentity(e, e.buggy, [e.invariant]);
+      const named = namedFor(id, e.invariant);
+      expect(named).not.toBeNull();
+      // The buggy run's release is one the entry affects (or it is a release with the bug put back by a switch).
+      if ((e.affected as readonly string[]).includes(e.buggy.release)) expect(named).toContain(e.id);
+      else expect(named).toEqual([]);
+    });
+  }
+
+  it('5.3.1, ack-flush N=3: #8835 alone; with batch acks #8835 and 8835-batch (the revive fallback of either fix removes it)', () => {
+    expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, 'acked-never-retried')).toEqual(['8835']);
+    expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1', batchAck: true }, 'acked-never-retried')).toEqual(['8835', '8835-batch']);
+  });
+
+  it('names nothing for a hazard (a misuse, not a bug) or a release the bug does not affect', () => {
+    const hazard = findCkEntry('stale-handle')!;
+    expect(namedFor(reproductionIdentity(hazard, hazard.buggy, [hazard.invariant]), hazard.invariant)).toEqual([]);
+    // 5.3.1's fix turned off by hand on 5.3.2: the same counterexample, but 5.3.2 is not an affected release.
+    const put = { bufferAckOmitsBrokerName: true, reviveKeyHasBrokerName: true, reviveBlankBrokerNameFallback: false } as const;
+    expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.2', settings: put }, 'acked-never-retried')).toEqual([]);
+  });
+
+  it('names nothing when the fix does not remove the counterexample (the run already has the fix)', () => {
+    const e = findCkEntry('8835')!;
+    const model = buildPopModel({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' });
+    const v = check(model).violations[0];
+    const events = v.counterexample.steps.map((s) => s.event);
+    // A "fixed" model that still violates: the fix's switches set back to 5.3.1's values.
+    const stillBroken = (id: ModelIdentity) => buildPopModel({ ...id, settings: { ...(id.settings ?? {}), ...{ bufferAckOmitsBrokerName: true, reviveBlankBrokerNameFallback: false } } });
+    expect(knownBugsOf({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, model, e.invariant, events, stillBroken)).toEqual([]);
+    // And a counterexample that does not violate the invariant on the run's own model names nothing.
+    expect(knownBugsOf({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, model, e.invariant, events.slice(0, 3), buildPopModel)).toEqual([]);
+  });
+
+  it('a fix that refuses a step the violation needs names the step and the guard (#7031: the key guard leaves no handle for the second ack)', () => {
+    const e = findCkEntry('7031')!;
+    const id = reproductionIdentity(e, e.buggy, [e.invariant]);
+    const model = buildPopModel(id);
+    const v = check(model).violations[0];
+    const [k] = knownBugsOf(id, model, e.invariant, v.counterexample.steps.map((s) => s.event), buildPopModel);
+    expect(k.id).toBe('7031');
+    expect(k.fix).toEqual({ bufferMergeKeyGuard: true });
+    expect(k.refused).not.toBeNull();
+    expect(k.refused!.step).toBeGreaterThanOrEqual(1);
+    expect(k.refused!.step).toBeLessThanOrEqual(v.length);
+    expect(k.refused!.reason).toContain('no receipt handle');
+  });
+
+  it('check prints and reports it (--json, per the schema)', async () => {
+    const text = await cli('check', '--rocketmq', '5.3.1');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('Known bug:\n  #8835: Buffered acks written without brokerName are not matched by the revive (fixed in 5.3.2; https://github.com/apache/rocketmq/issues/8835)');
+    expect(text.stdout).toContain('with its fix alone (bufferAckOmitsBrokerName=false, reviveBlankBrokerNameFallback=true), the same 8 steps do not violate acked-never-retried');
+    const json = await cli('check', '--rocketmq', '5.3.1', '--json');
+    const r = CheckReportSchema.parse(JSON.parse(json.stdout));
+    expect(r.violations[0].knownBugs.map((k) => [k.id, k.fixedIn])).toEqual([['8835', '5.3.2']]);
+    // 5.3.1 already keys the revive on brokerName: the fix is the two switches 5.3.1 and 5.3.2 differ in.
+    expect(r.violations[0].knownBugs[0].fix).toEqual({ bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true });
+    expect(r.violations[0].knownBugs[0].refused).toBeNull();
+    const good = CheckReportSchema.parse(JSON.parse((await cli('check', '--rocketmq', '5.3.2', '--json')).stdout));
+    expect(good.violations).toEqual([]);
+  });
+});

@@ -64,9 +64,9 @@ export interface KnownBug {
  * whose conditions the run meets (batch ack, the yes/no settings of the entry's runs), and
  * whose fix, set alone on the run's own settings (the entry's switches its buggy and fixed runs
  * differ in, at the fixed run's values; every other setting and bound unchanged), makes the
- * counterexample no behaviour
- * of the model: the same events replay without violating the invariant, or the fix refuses
- * one of them (the fix removes a step the violation needs). An entry is named only when the
+ * counterexample no behaviour of the model: the same events replay without violating the invariant, or the fix refuses
+ * one of them (the fix removes a step the violation needs; not when the fix only turns off a
+ * feature the entry's reproduction turns on). An entry is named only when the
  * counterexample replays to the violation under the run's own model; a fix that still lets
  * the steps violate, or a model the fix cannot build, names nothing.
  */
@@ -117,6 +117,10 @@ export function knownBugsOf(
     const after = violates(fixed);
     if (after === true) continue;
     const refused = after === false ? null : after;
+    // A fix that turns off a feature the entry's reproduction turns on (asyncBizRead, splitAddAk)
+    // refuses every step of that feature, whatever bug the counterexample shows: such a refusal
+    // says nothing about this entry, so it names nothing (a clean replay still does).
+    if (refused !== null && Object.keys(fix).some((name) => typeof e.settings?.[name as keyof typeof e.settings] === 'boolean')) continue;
     out.push({ id: e.id, kind: e.kind as 'bug' | 'hypothesis', title: e.title, fixedIn: e.fixedIn, links: e.links, fix, refused });
   }
   // A fix under which the same steps replay without the violation first; then those that refuse a step.

@@ -21,6 +21,12 @@ function namedFor(id: ModelIdentity, invariant: string): string[] | null {
 }
 
 const eligible = CK_CATALOGUE.filter((e) => e.kind !== 'hazard' && e.expectBuggy === 'violated' && e.switches.length > 0);
+/**
+ * Hypotheses whose "fix" turns off the feature their reproduction turns on (I-3: splitAddAk,
+ * I-4: asyncBizRead): with it off their counterexample's feature step is refused, which would
+ * name them for any counterexample using the feature, so a refusal names nothing for them.
+ */
+const FEATURE_OFF = new Set(['I-3', 'I-4']);
 
 describe('knownBugsOf', () => {
   it('has entries to name: bugs and confirmed hypotheses with switches', () => {
@@ -32,9 +38,8 @@ describe('knownBugsOf', () => {
       const id = reproductionIdentity(e, e.buggy, [e.invariant]);
       const named = namedFor(id, e.invariant);
       expect(named).not.toBeNull();
-      // The buggy run's release is one the entry affects (or it is a release with the bug put back by a switch).
-      if ((e.affected as readonly string[]).includes(e.buggy.release)) expect(named).toContain(e.id);
-      else expect(named).toEqual([]);
+      if (FEATURE_OFF.has(e.id)) expect(named).not.toContain(e.id);
+      else expect(named).toContain(e.id);
     });
   }
 
@@ -75,6 +80,12 @@ describe('knownBugsOf', () => {
     expect(k.refused!.step).toBeGreaterThanOrEqual(1);
     expect(k.refused!.step).toBeLessThanOrEqual(v.length);
     expect(k.refused!.reason).toContain('no receipt handle');
+  });
+
+  it("a fix that only turns off a feature names nothing by refusing its steps (#10985's counterexample is not I-7's crash, though I-7's asyncBizRead=false refuses its read)", () => {
+    const e = findCkEntry('10985')!;
+    const id = reproductionIdentity(e, e.buggy, [e.invariant]);
+    expect(namedFor(id, e.invariant)).toEqual(['10985']);
   });
 
   it('check prints and reports it (--json, per the schema)', async () => {

@@ -252,7 +252,7 @@ export class Core {
     if (edgeDst) {
       // The fresh edge to a state gives its parent and event index (EdgeTree): check them.
       if (fresh && (dst !== this.count - 1 || id !== this.lastParent || ei !== this.lastVia || id !== this.head || ei !== edgeDst.length - this.headEdges)) {
-        throw new Error(`explorer core: fresh edge ${id} -> ${dst} (event ${ei}) is not the edge that numbered state ${this.count - 1} (from ${this.lastParent}, event ${this.lastVia})`);
+        this.notTheNumberingEdge(id, ei, dst);
       }
       if (tbad !== 0) this.edgeBad.set(edgeDst.length, tbad);
       edgeDst.push(dst, fresh);
@@ -269,6 +269,11 @@ export class Core {
       counter.edge(id, dst, counter.columns > 1 ? tbad | this.flags.get(dst) : 0);
     }
     return !(fresh && this.stopReason === 'first-violation');
+  }
+
+  /** Throws: the fresh edge id -> dst (event ei) is not the one that numbered dst (a function of its own: `edge` stays small enough to inline). */
+  private notTheNumberingEdge(id: number, ei: number, dst: number): never {
+    throw new Error(`explorer core: fresh edge ${id} -> ${dst} (event ${ei}) is not the edge that numbered state ${this.count - 1} (from ${this.lastParent}, event ${this.lastVia})`);
   }
 
   /** The state is expanded; polls the shell every `pollEvery` states. False once the run stopped. */

@@ -192,15 +192,21 @@ export class FingerprintTable {
 
   /** Returns the id stored for (hi, lo), or inserts `newId` and returns -1. */
   getOrInsert(hi: number, lo: number, newId: number): number {
+    // The cache's hit here, the segment's probe in a method of its own: small enough for
+    // TurboFan to inline into the explorer's loop within its budget (920 bytes of bytecode).
     const h = mix(hi, lo);
-    const khi = hi | 0;
-    const klo = lo | 0;
     const recent = this.recent;
     const r = 3 * (h & (RECENT_SLOTS - 1));
-    if (recent[r] === khi && recent[r + 1] === klo) {
+    if (recent[r] === (hi | 0) && recent[r + 1] === (lo | 0)) {
       const id = recent[r + 2];
       if (id !== 0) return id - 1;
     }
+    return this.probe(h, hi | 0, lo | 0, newId, r);
+  }
+
+  /** `getOrInsert` past the cache (`r`: the fingerprint's slot there). */
+  private probe(h: number, khi: number, klo: number, newId: number, r: number): number {
+    const recent = this.recent;
     const s = h >>> LOW_BITS;
     const a = this.slots[s];
     const cap = this.caps[s];
@@ -288,24 +294,37 @@ export class FingerprintTable {
       buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots, this.inPlaceFrom);
     }
     const a = slotsView(buffer);
-    const end = 3 * cap;
-    for (let j = 0; j < n; j += 3) {
-      const id = old[j + 2];
-      if (id === 0) continue;
-      const hi = old[j];
-      const lo = old[j + 1];
-      let i = 3 * home(mix(hi, lo), cap);
-      while (a[i + 2] !== 0) {
-        i += 3;
-        if (i === end) i = 0;
-      }
-      a[i] = hi;
-      a[i + 1] = lo;
-      a[i + 2] = id;
-    }
+    reinsert(old, n, a, cap);
     this.totalSlots += cap - this.caps[s];
     this.slots[s] = a;
     this.caps[s] = cap;
+  }
+}
+
+/**
+ * Inserts the fingerprints of the slots old[0, n) (3 words a slot, as a segment's; id word 0:
+ * empty) into `a`, an empty segment of `cap` slots, each at the first empty slot from its home
+ * (`home(mix(hi, lo), cap)`, written out: the low 26 bits of the mix are all it needs; called,
+ * `mix` and `home` were each a check of the binding's value per slot). Index sums are
+ * truncated (`| 0`; they stay far below 2^31), which spares TurboFan an overflow check each.
+ */
+function reinsert(old: Int32Array, n: number, a: Int32Array, cap: number): void {
+  const end = 3 * cap;
+  // l * cap / 2^26 = l * (cap / 2^26) exactly: cap / 2^26 is exact, and so is the product.
+  const scale = cap / LOW_SCALE;
+  for (let j = 0; j < n; j = (j + 3) | 0) {
+    const id = old[(j + 2) | 0];
+    if (id === 0) continue;
+    const hi = old[j];
+    const lo = old[(j + 1) | 0];
+    let i = 3 * ((((lo ^ Math.imul(hi, 0x9e3779b1)) & LOW_MASK) * scale) | 0);
+    while (a[(i + 2) | 0] !== 0) {
+      i = (i + 3) | 0;
+      if (i === end) i = 0;
+    }
+    a[i] = hi;
+    a[(i + 1) | 0] = lo;
+    a[(i + 2) | 0] = id;
   }
 }
 

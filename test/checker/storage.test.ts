@@ -603,6 +603,71 @@ describe('fingerprint table', () => {
   });
 });
 
+describe('fingerprint table: growth', () => {
+  it('finds every fingerprint with its id after its segment grew many times, homes clustered and wrapping round the end', () => {
+    // Fingerprints of one to three segments, their homes (the mix's low 26 bits) drawn from a
+    // few narrow bands, one of them at the very end of the range: long runs of occupied slots,
+    // some wrapping round to the start of the segment, through dozens of growths (2 slots to
+    // thousands, past the size from which segments grow in place), on every kind of segment.
+    const kinds = [
+      () => new FingerprintTable(2, 1, 0),
+      () => new FingerprintTable(2, undefined, 0),
+      () => new FingerprintTable(2, 0),
+      () => new FingerprintTable(2),
+    ];
+    const band = fc.record({ at: fc.oneof(fc.constant(2 ** 26 - 64), fc.nat(2 ** 26 - 1)), width: fc.constantFrom(1, 64, 4096, 2 ** 26) });
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(SEGMENTS - 1), { minLength: 1, maxLength: 3 }),
+        fc.array(band, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 6000 }),
+        fc.nat(3),
+        fc.integer(),
+        (segs, bands, n, kind, seed) => {
+          let x = seed | 0;
+          const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) | 0) >>> 0;
+          const t = kinds[kind]();
+          const keys: [number, number][] = [];
+          const seen = new Set<string>();
+          while (keys.length < n) {
+            const s = segs[next() % segs.length];
+            const b = bands[next() % bands.length];
+            const low = (b.at + (next() % b.width)) % 2 ** 26;
+            const hi = next();
+            const h = ((s * 2 ** 26) + low) >>> 0;
+            const lo = (h ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
+            if (seen.has(`${hi}:${lo}`)) continue;
+            seen.add(`${hi}:${lo}`);
+            expect(mix(hi, lo)).toBe(h);
+            keys.push([hi, lo]);
+          }
+          const caps = segs.map((s) => t.segmentCapacityOf(s));
+          keys.forEach(([hi, lo], id) => {
+            expect(t.getOrInsert(hi, lo, id)).toBe(-1);
+            // After each growth, every fingerprint so far (with a 1-in-8 sample once segments are large).
+            const grew = segs.some((s, j) => t.segmentCapacityOf(s) !== caps[j]);
+            if (!grew) return;
+            segs.forEach((s, j) => (caps[j] = t.segmentCapacityOf(s)));
+            for (let j = 0; j <= id; j += id > 2000 ? 8 : 1) expect(t.get(keys[j][0], keys[j][1])).toBe(j);
+          });
+          keys.forEach(([hi, lo], id) => expect(t.get(hi, lo)).toBe(id));
+          keys.forEach(([hi, lo], id) => expect(t.getOrInsert(hi, lo, -7)).toBe(id));
+          // Absent fingerprints of the same segments and bands: not found.
+          for (let k = 0; k < 200; k++) {
+            const [hi, lo] = keys[k % keys.length];
+            if (!seen.has(`${hi ^ 1}:${lo}`)) expect(t.get(hi ^ 1, lo)).toBe(-1);
+          }
+          expect(t.size).toBe(n);
+          const per = new Map<number, number>();
+          for (const [hi, lo] of keys) per.set(segmentOf(mix(hi, lo)), (per.get(segmentOf(mix(hi, lo))) ?? 0) + 1);
+          for (const [s, c] of per) expect(t.segmentCapacityOf(s)).toBe(capacityFor(c, 2));
+        },
+      ),
+      { numRuns: 60, seed: 12 },
+    );
+  });
+});
+
 describe('fingerprint table: the cache of recent fingerprints', () => {
   it('answers as the segments do when fingerprints share its slots (evicting one another), and for the zero fingerprint', () => {
     // Fingerprints whose mixes agree in their low 12 bits (one slot of the cache of 4096), or in

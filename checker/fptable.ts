@@ -288,24 +288,36 @@ export class FingerprintTable {
       buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots, this.inPlaceFrom);
     }
     const a = slotsView(buffer);
-    const end = 3 * cap;
-    for (let j = 0; j < n; j += 3) {
-      const id = old[j + 2];
-      if (id === 0) continue;
-      const hi = old[j];
-      const lo = old[j + 1];
-      let i = 3 * home(mix(hi, lo), cap);
-      while (a[i + 2] !== 0) {
-        i += 3;
-        if (i === end) i = 0;
-      }
-      a[i] = hi;
-      a[i + 1] = lo;
-      a[i + 2] = id;
-    }
+    reinsert(old, n, a, cap);
     this.totalSlots += cap - this.caps[s];
     this.slots[s] = a;
     this.caps[s] = cap;
+  }
+}
+
+/**
+ * Inserts the fingerprints of `old[0, n)` (3 words a slot, empty slots skipped) into `a`, an
+ * empty segment of `cap` slots. The loop of `grow`, in a function of its own: V8 compiles this
+ * small loop once, where `grow` as a whole, with the buffers' cases (a plain buffer, then a
+ * growable one from `inPlaceFrom` slots on) first met after it was compiled, was compiled three
+ * times, the costliest of the explorer's recompilations (docs/explorer.md, "Compiling and
+ * inline caches").
+ */
+function reinsert(old: Int32Array, n: number, a: Int32Array, cap: number): void {
+  const end = 3 * cap;
+  for (let j = 0; j < n; j += 3) {
+    const id = old[j + 2];
+    if (id === 0) continue;
+    const hi = old[j];
+    const lo = old[j + 1];
+    let i = 3 * home(mix(hi, lo), cap);
+    while (a[i + 2] !== 0) {
+      i += 3;
+      if (i === end) i = 0;
+    }
+    a[i] = hi;
+    a[i + 1] = lo;
+    a[i + 2] = id;
   }
 }
 

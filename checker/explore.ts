@@ -131,6 +131,23 @@ function expandFrontier<S, E>(
   x: Expansion<S, E>,
   budget: number,
 ): boolean {
+  let expandedNow = 0;
+  while (core.head < core.count && core.stopReason === null) {
+    if (expandedNow >= budget) return false;
+    expandedNow++;
+    if (!expandNext(model, core, table, queue, x)) break;
+  }
+  return true;
+}
+
+/**
+ * Expands the next frontier state: false when the search must stop there (the store full, a
+ * violation that ends it). One call a state, rather than the body of expandFrontier's loop: V8
+ * compiles this function on entry, once, where it compiled the loop twice, on the stack in
+ * the first slice (it runs long) and on entry at the next, and both again whenever the loop was
+ * deoptimized (docs/explorer.md, "Compiling and inline caches").
+ */
+function expandNext<S, E>(model: Model<S, E>, core: Core, table: FingerprintTable, queue: PackedQueue, x: Expansion<S, E>): boolean {
   const { stepper, inv, canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known } = x;
   const { fp, diff, scratch } = stepper;
   const kernel = stepper.usesKernel;
@@ -142,71 +159,65 @@ function expandFrontier<S, E>(
   const into = stepInto !== null;
   const dry = enabledWithSuccessors !== null;
   const symmetric = canon !== null;
-  let expandedNow = 0;
-  outer: while (core.head < core.count && core.stopReason === null) {
-    if (expandedNow >= budget) return false;
-    expandedNow++;
-    const id = core.begin();
-    const parent = queue.shift();
-    stepper.setParent(parent, queue.fp);
-    const s = model.fromWords(parent);
-    const events = dry ? enabledWithSuccessors!(s, known) : model.enabledEvents(s);
-    // The state's always-invariant verdicts: a successor keeps those whose words the step left as they were.
-    const parentBad = events.length > 0 ? core.flags.get(id) : 0;
-    if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
-    const d = core.depth + 1;
-    for (let ei = 0; ei < events.length; ei++) {
-      const e = events[ei];
-      const built = dry ? known[ei] : null;
-      // A successor the model built (a dry run) is copied into `scratch` first when the parent is
-      // kept there (the stepper would copy it there anyway): it is then in the kernel's memory
-      // for the transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
-      const raw =
-        built != null
-          ? onto
-            ? model.fromWords(stepper.load(model.words(built)))
-            : built
-          : onto
-            ? stepOnto!(s, e, scratch)
-            : into
-              ? stepInto!(s, e, scratch)
-              : model.step(s, e);
-      const next = symmetric ? canon!(raw) : raw;
-      // A canonical form other than the successor as built (symmetry) differs from the parent
-      // in other words than the step's: then every transition invariant, on the successor as built.
-      const moved = next !== raw;
-      let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
-      const w = model.words(next);
-      // The successor's fingerprint from the parent's, at the words the step changed. With
-      // `stepOnto` and a canonical form, `scratch` holds the parent again afterwards; else it
-      // holds the successor until `restoreParent` (or the queue's encoding) puts the parent back.
-      const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
-      // Else only the transition invariants that watch a word the step changed (with the
-      // kernel, on the successor in `scratch`, which the model's may not be).
-      if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
-      // With the store full, only an already-known successor may still be recorded.
-      if (core.full && table.get(fp[0], fp[1]) < 0) {
-        core.stopFull();
-        break outer;
-      }
-      let dst = table.getOrInsert(fp[0], fp[1], core.count);
-      const fresh = dst < 0;
-      if (fresh) {
-        // With the kernel, the stepper holds the successor in `scratch` (copied there if built
-        // elsewhere; with `stepOnto` and symmetry, its words that differ from the parent kept
-        // aside), where the kernel encodes its queue record.
-        queue.pushChild(kernel ? scratch : w, diff, nd);
-        // With `stepOnto`, `scratch` holds the parent again: the successor is the state
-        // queued last (`lastIn`).
-        const bad = inv.checkAlwaysTouched(onto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, touched[0]);
-        dst = core.newState(id, ei, bad, d);
-      }
-      if (onto) stepper.restoreParent(nd);
-      if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
+  const id = core.begin();
+  const parent = queue.shift();
+  stepper.setParent(parent, queue.fp);
+  const s = model.fromWords(parent);
+  const events = dry ? enabledWithSuccessors!(s, known) : model.enabledEvents(s);
+  // The state's always-invariant verdicts: a successor keeps those whose words the step left as they were.
+  const parentBad = events.length > 0 ? core.flags.get(id) : 0;
+  if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
+  const d = core.depth + 1;
+  for (let ei = 0; ei < events.length; ei++) {
+    const e = events[ei];
+    const built = dry ? known[ei] : null;
+    // A successor the model built (a dry run) is copied into `scratch` first when the parent is
+    // kept there (the stepper would copy it there anyway): it is then in the kernel's memory
+    // for the transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
+    const raw =
+      built != null
+        ? onto
+          ? model.fromWords(stepper.load(model.words(built)))
+          : built
+        : onto
+          ? stepOnto!(s, e, scratch)
+          : into
+            ? stepInto!(s, e, scratch)
+            : model.step(s, e);
+    const next = symmetric ? canon!(raw) : raw;
+    // A canonical form other than the successor as built (symmetry) differs from the parent
+    // in other words than the step's: then every transition invariant, on the successor as built.
+    const moved = next !== raw;
+    let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
+    const w = model.words(next);
+    // The successor's fingerprint from the parent's, at the words the step changed. With
+    // `stepOnto` and a canonical form, `scratch` holds the parent again afterwards; else it
+    // holds the successor until `restoreParent` (or the queue's encoding) puts the parent back.
+    const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
+    // Else only the transition invariants that watch a word the step changed (with the
+    // kernel, on the successor in `scratch`, which the model's may not be).
+    if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
+    // With the store full, only an already-known successor may still be recorded.
+    if (core.full && table.get(fp[0], fp[1]) < 0) {
+      core.stopFull();
+      return false;
     }
-    if (!core.end()) break;
+    let dst = table.getOrInsert(fp[0], fp[1], core.count);
+    const fresh = dst < 0;
+    if (fresh) {
+      // With the kernel, the stepper holds the successor in `scratch` (copied there if built
+      // elsewhere; with `stepOnto` and symmetry, its words that differ from the parent kept
+      // aside), where the kernel encodes its queue record.
+      queue.pushChild(kernel ? scratch : w, diff, nd);
+      // With `stepOnto`, `scratch` holds the parent again: the successor is the state
+      // queued last (`lastIn`).
+      const bad = inv.checkAlwaysTouched(onto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, touched[0]);
+      dst = core.newState(id, ei, bad, d);
+    }
+    if (onto) stepper.restoreParent(nd);
+    if (!core.edge(id, ei, dst, tbad, fresh)) return false;
   }
-  return true;
+  return core.end();
 }
 
 /**

@@ -101,9 +101,13 @@ export function segmentOf(h: number): number {
  * 2^26) for the low 26 bits l of h (exact: l * cap < 2^53 for any cap below 2^27). The
  * quotient is below cap < 2^31 and not negative, so `| 0` floors it: a truncation, where
  * Math.floor's result is checked for an int32 (a few instructions more a probe sequence).
+ * Written l * (cap / 2^26), the same number (a product scaled by a power of two, exactly): the
+ * multiplication is of doubles from the first call on, where l * cap was of small integers
+ * while the segments were small, and V8's code, compiled for those, was thrown away at the
+ * first product past 2^31 (docs/explorer.md, "Compiling and inline caches").
  */
 export function home(h: number, cap: number): number {
-  return (((h & LOW_MASK) * cap) / LOW_SCALE) | 0;
+  return ((h & LOW_MASK) * (cap / LOW_SCALE)) | 0;
 }
 
 /** Whether a segment of `capacity` slots holding `used` fingerprints is past its 80% load (and must grow). */

@@ -69,9 +69,9 @@ function startCore<S, E>(
    * a successor on a copy of its parent (Model.stepOnto), `scratch` holds the parent between
    * successors: the stepper puts the parent's words back after fingerprinting each successor
    * (and the queue's decoding writes the next parent into it), so the parent is not copied per
-   * successor. The loop (expandFrontier, expandNext) is Expansion.step and .always written out
-   * (through those methods this loop took 2% more instructions: docs/explorer.md, "The same work
-   * per transition as one thread"), with the parent's words put back by the queue's encoding for a
+   * successor. The loop (expandFrontier) is Expansion.step and .always written out (through those
+   * methods this loop took 2% more instructions: docs/explorer.md, "The same work per
+   * transition as one thread"), with the parent's words put back by the queue's encoding for a
    * new state rather than by a `restore` for every successor.
    */
   const x = new Expansion(model, opt.symmetry);
@@ -97,7 +97,11 @@ function startCore<S, E>(
 
   const advance = (budget: number): boolean => {
     if (finished) return true;
-    if (!expandFrontier(model, core, table, queue, x, budget)) return false;
+    // A few states a call (see STATES_A_CALL).
+    for (let left = budget; ; left -= STATES_A_CALL) {
+      if (left <= 0) return false;
+      if (expandFrontier(model, core, table, queue, x, Math.min(left, STATES_A_CALL))) break;
+    }
     finished = true;
     x.release();
     core.finish();
@@ -117,6 +121,16 @@ function startCore<S, E>(
 }
 
 /**
+ * The states one call of expandFrontier expands at most. A loop that runs long is compiled by V8
+ * twice: on the stack while it runs (on-stack replacement, in the first slice of the CLI's 1,024
+ * states) and on entry at the next call, and both again after each deoptimization. A call that
+ * returns after a few states is compiled on entry only, and the cost of a call (reading the
+ * Expansion's parts into locals) is spread over 16 states (docs/explorer.md, "Compiling and
+ * inline caches").
+ */
+const STATES_A_CALL = 16;
+
+/**
  * The one-thread scheduler's loop (see startCore): expands up to `budget` frontier states;
  * false when the budget ran out before the search was over. A function of its own, whose parts
  * are its locals: read from startCore's closure, each captured `const` was a context load and
@@ -131,23 +145,6 @@ function expandFrontier<S, E>(
   x: Expansion<S, E>,
   budget: number,
 ): boolean {
-  let expandedNow = 0;
-  while (core.head < core.count && core.stopReason === null) {
-    if (expandedNow >= budget) return false;
-    expandedNow++;
-    if (!expandNext(model, core, table, queue, x)) break;
-  }
-  return true;
-}
-
-/**
- * Expands the next frontier state: false when the search must stop there (the store full, a
- * violation that ends it). One call a state, rather than the body of expandFrontier's loop: V8
- * compiles this function on entry, once, where it compiled the loop twice, on the stack in
- * the first slice (it runs long) and on entry at the next, and both again whenever the loop was
- * deoptimized (docs/explorer.md, "Compiling and inline caches").
- */
-function expandNext<S, E>(model: Model<S, E>, core: Core, table: FingerprintTable, queue: PackedQueue, x: Expansion<S, E>): boolean {
   const { stepper, inv, canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known } = x;
   const { fp, diff, scratch } = stepper;
   const kernel = stepper.usesKernel;
@@ -159,65 +156,71 @@ function expandNext<S, E>(model: Model<S, E>, core: Core, table: FingerprintTabl
   const into = stepInto !== null;
   const dry = enabledWithSuccessors !== null;
   const symmetric = canon !== null;
-  const id = core.begin();
-  const parent = queue.shift();
-  stepper.setParent(parent, queue.fp);
-  const s = model.fromWords(parent);
-  const events = dry ? enabledWithSuccessors!(s, known) : model.enabledEvents(s);
-  // The state's always-invariant verdicts: a successor keeps those whose words the step left as they were.
-  const parentBad = events.length > 0 ? core.flags.get(id) : 0;
-  if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
-  const d = core.depth + 1;
-  for (let ei = 0; ei < events.length; ei++) {
-    const e = events[ei];
-    const built = dry ? known[ei] : null;
-    // A successor the model built (a dry run) is copied into `scratch` first when the parent is
-    // kept there (the stepper would copy it there anyway): it is then in the kernel's memory
-    // for the transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
-    const raw =
-      built != null
-        ? onto
-          ? model.fromWords(stepper.load(model.words(built)))
-          : built
-        : onto
-          ? stepOnto!(s, e, scratch)
-          : into
-            ? stepInto!(s, e, scratch)
-            : model.step(s, e);
-    const next = symmetric ? canon!(raw) : raw;
-    // A canonical form other than the successor as built (symmetry) differs from the parent
-    // in other words than the step's: then every transition invariant, on the successor as built.
-    const moved = next !== raw;
-    let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
-    const w = model.words(next);
-    // The successor's fingerprint from the parent's, at the words the step changed. With
-    // `stepOnto` and a canonical form, `scratch` holds the parent again afterwards; else it
-    // holds the successor until `restoreParent` (or the queue's encoding) puts the parent back.
-    const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
-    // Else only the transition invariants that watch a word the step changed (with the
-    // kernel, on the successor in `scratch`, which the model's may not be).
-    if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
-    // With the store full, only an already-known successor may still be recorded.
-    if (core.full && table.get(fp[0], fp[1]) < 0) {
-      core.stopFull();
-      return false;
+  let expandedNow = 0;
+  outer: while (core.head < core.count && core.stopReason === null) {
+    if (expandedNow >= budget) return false;
+    expandedNow++;
+    const id = core.begin();
+    const parent = queue.shift();
+    stepper.setParent(parent, queue.fp);
+    const s = model.fromWords(parent);
+    const events = dry ? enabledWithSuccessors!(s, known) : model.enabledEvents(s);
+    // The state's always-invariant verdicts: a successor keeps those whose words the step left as they were.
+    const parentBad = events.length > 0 ? core.flags.get(id) : 0;
+    if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
+    const d = core.depth + 1;
+    for (let ei = 0; ei < events.length; ei++) {
+      const e = events[ei];
+      const built = dry ? known[ei] : null;
+      // A successor the model built (a dry run) is copied into `scratch` first when the parent is
+      // kept there (the stepper would copy it there anyway): it is then in the kernel's memory
+      // for the transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
+      const raw =
+        built != null
+          ? onto
+            ? model.fromWords(stepper.load(model.words(built)))
+            : built
+          : onto
+            ? stepOnto!(s, e, scratch)
+            : into
+              ? stepInto!(s, e, scratch)
+              : model.step(s, e);
+      const next = symmetric ? canon!(raw) : raw;
+      // A canonical form other than the successor as built (symmetry) differs from the parent
+      // in other words than the step's: then every transition invariant, on the successor as built.
+      const moved = next !== raw;
+      let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
+      const w = model.words(next);
+      // The successor's fingerprint from the parent's, at the words the step changed. With
+      // `stepOnto` and a canonical form, `scratch` holds the parent again afterwards; else it
+      // holds the successor until `restoreParent` (or the queue's encoding) puts the parent back.
+      const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
+      // Else only the transition invariants that watch a word the step changed (with the
+      // kernel, on the successor in `scratch`, which the model's may not be).
+      if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
+      // With the store full, only an already-known successor may still be recorded.
+      if (core.full && table.get(fp[0], fp[1]) < 0) {
+        core.stopFull();
+        break outer;
+      }
+      let dst = table.getOrInsert(fp[0], fp[1], core.count);
+      const fresh = dst < 0;
+      if (fresh) {
+        // With the kernel, the stepper holds the successor in `scratch` (copied there if built
+        // elsewhere; with `stepOnto` and symmetry, its words that differ from the parent kept
+        // aside), where the kernel encodes its queue record.
+        queue.pushChild(kernel ? scratch : w, diff, nd);
+        // With `stepOnto`, `scratch` holds the parent again: the successor is the state
+        // queued last (`lastIn`).
+        const bad = inv.checkAlwaysTouched(onto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, touched[0]);
+        dst = core.newState(id, ei, bad, d);
+      }
+      if (onto) stepper.restoreParent(nd);
+      if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
     }
-    let dst = table.getOrInsert(fp[0], fp[1], core.count);
-    const fresh = dst < 0;
-    if (fresh) {
-      // With the kernel, the stepper holds the successor in `scratch` (copied there if built
-      // elsewhere; with `stepOnto` and symmetry, its words that differ from the parent kept
-      // aside), where the kernel encodes its queue record.
-      queue.pushChild(kernel ? scratch : w, diff, nd);
-      // With `stepOnto`, `scratch` holds the parent again: the successor is the state
-      // queued last (`lastIn`).
-      const bad = inv.checkAlwaysTouched(onto && w === scratch ? model.fromWords(stepper.lastIn) : next, parentBad, touched[0]);
-      dst = core.newState(id, ei, bad, d);
-    }
-    if (onto) stepper.restoreParent(nd);
-    if (!core.edge(id, ei, dst, tbad, fresh)) return false;
+    if (!core.end()) break;
   }
-  return core.end();
+  return true;
 }
 
 /**

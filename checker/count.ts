@@ -187,6 +187,14 @@ function countWith<T>(graph: StateGraph, invariants: readonly number[], k: Count
 const CHUNK_LOG2 = 12;
 const CHUNK = 1 << CHUNK_LOG2;
 const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+/**
+ * Zero as a float64: V8 keeps -0 as a heap number, never as a small integer, so a field set to
+ * it first holds float64s from the start. Set to 0, `totalF` held small integers until a sum
+ * first passed 2^31 - 1, and then every LayeredCounter changed shape (the old one deprecated),
+ * which deoptimized the compiled code that uses the counter (the explorer's `newState`, `edge`,
+ * `end`; docs/explorer.md, "Compiling and inline caches"). -0 + x is x for every count.
+ */
+const FLOAT_ZERO = -0;
 
 /**
  * Path counts gathered during a breadth-first search, without keeping edges. When every
@@ -211,7 +219,8 @@ export class LayeredCounter {
   /** Column k > 0 counts the paths that do not violate invariant `invs[k - 1]`. */
   private readonly invs: number[] = [];
   private readonly bits: number[] = [0];
-  private totalF = 0;
+  /** Complete paths so far, while float64 counts them exactly (a float64 field: FLOAT_ZERO). */
+  private totalF = FLOAT_ZERO;
   private total = 0n;
   private violF: number[] = [];
   private viol: bigint[] = [];
@@ -320,7 +329,7 @@ export class LayeredCounter {
     const all = this.f[0][c]![i];
     if (this.totalF + all > MAX_EXACT) {
       this.total += BigInt(this.totalF);
-      this.totalF = 0;
+      this.totalF = FLOAT_ZERO;
     }
     this.totalF += all;
     for (let k = 1; k < this.bits.length; k++) {

@@ -97,7 +97,11 @@ function startCore<S, E>(
 
   const advance = (budget: number): boolean => {
     if (finished) return true;
-    if (!expandFrontier(model, core, table, queue, x, budget)) return false;
+    // A few states a call (see STATES_A_CALL).
+    for (let left = budget; ; left -= STATES_A_CALL) {
+      if (left <= 0) return false;
+      if (expandFrontier(model, core, table, queue, x, Math.min(left, STATES_A_CALL))) break;
+    }
     finished = true;
     x.release();
     core.finish();
@@ -115,6 +119,16 @@ function startCore<S, E>(
 
   return { advance, graph, notLayered: () => core.notLayered };
 }
+
+/**
+ * The states one call of expandFrontier expands at most. A loop that runs long is compiled by V8
+ * twice: on the stack while it runs (on-stack replacement, in the first slice of the CLI's 1,024
+ * states) and on entry at the next call, and both again after each deoptimization. A call that
+ * returns after a few states is compiled on entry only, and the cost of a call (reading the
+ * Expansion's parts into locals) is spread over 16 states (docs/explorer.md, "Compiling and
+ * inline caches").
+ */
+const STATES_A_CALL = 16;
 
 /**
  * The one-thread scheduler's loop (see startCore): expands up to `budget` frontier states;

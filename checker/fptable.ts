@@ -101,9 +101,13 @@ export function segmentOf(h: number): number {
  * 2^26) for the low 26 bits l of h (exact: l * cap < 2^53 for any cap below 2^27). The
  * quotient is below cap < 2^31 and not negative, so `| 0` floors it: a truncation, where
  * Math.floor's result is checked for an int32 (a few instructions more a probe sequence).
+ * Written l * (cap / 2^26), the same number (a product scaled by a power of two, exactly): the
+ * multiplication is of doubles from the first call on, where l * cap was of small integers
+ * while the segments were small, and V8's code, compiled for those, was thrown away at the
+ * first product past 2^31 (docs/explorer.md, "Compiling and inline caches").
  */
 export function home(h: number, cap: number): number {
-  return (((h & LOW_MASK) * cap) / LOW_SCALE) | 0;
+  return ((h & LOW_MASK) * (cap / LOW_SCALE)) | 0;
 }
 
 /** Whether a segment of `capacity` slots holding `used` fingerprints is past its 80% load (and must grow). */
@@ -307,6 +311,10 @@ export class FingerprintTable {
  * (`home(mix(hi, lo), cap)`, written out: the low 26 bits of the mix are all it needs; called,
  * `mix` and `home` were each a check of the binding's value per slot). Index sums are
  * truncated (`| 0`; they stay far below 2^31), which spares TurboFan an overflow check each.
+ * A function of its own, too, because V8 compiles this small loop once, where `grow` as a whole,
+ * with the buffers' cases (a plain buffer, then a growable one from `inPlaceFrom` slots on)
+ * first met after it was compiled, was compiled three times (docs/explorer.md, "Compiling and
+ * inline caches").
  */
 function reinsert(old: Int32Array, n: number, a: Int32Array, cap: number): void {
   const end = 3 * cap;

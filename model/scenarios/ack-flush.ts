@@ -81,14 +81,14 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
     layout: L,
     initial: [initialState(L, [{ minOffset: so, messages: n }])],
     enabled(st: State, ctx: Ctx): readonly Event[] {
-      if (st[G.NCK] === 0) return [popEvent];
+      if (st[G.NCK] === 0) return listOf(popEvent);
       const c = L.ck(0);
       const flushed = (st[c + C.FLAGS] & CF.IN_BUFFER) === 0;
       const held = st[c + C.HELD] & all;
       if (held !== 0 || !flushed) {
         // Made at its length and filled by index: pushing onto an empty array calls a builtin
         // that grows it, several hundred instructions a push (docs/explorer.md, "Counting instructions").
-        const out: Event[] = new Array<Event>(popcount(held) + (flushed ? 0 : 1));
+        const out = eventList(popcount(held) + (flushed ? 0 : 1));
         const acks = flushed ? acksAfter : acksBefore;
         let j = 0;
         // The held messages in index order, one set bit at a time (lowest first).
@@ -97,9 +97,9 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
         return out;
       }
       const due = nextTimerDue(st, ctx);
-      if (due >= 0) return [intern(timerAt, Math.max(st[G.NOW], due), 'timer')];
+      if (due >= 0) return listOf(intern(timerAt, Math.max(st[G.NOW], due), 'timer'));
       const at = reviveDueAt(st, ctx);
-      return at < 0 ? [] : [intern(reviveAt, at, 'revive')];
+      return at < 0 ? eventList(0) : listOf(intern(reviveAt, at, 'revive'));
     },
     exceeds(st: State, _ctx: Ctx, e: Event): string | null {
       if (e.type === 'pop' && st[G.NCK] > 0) return 'exceeds the bounds: ack-flush pops once';
@@ -112,6 +112,25 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
     },
     canonicalize: (st: State, ctx: Ctx) => canonicalizeMessages(st, ctx, 0),
   };
+}
+
+/**
+ * A list of `n` events, to be filled by index. Every list ack-flush's `enabled` returns is made
+ * here, so that V8 holds them all as one kind of array (of objects, with room for holes; an
+ * empty one too, once this site has made a list of objects): the explorer's loop, which reads
+ * them, is compiled for that one kind. A literal list (`[e]`, of another kind than `new Array`'s),
+ * met first after the loop was compiled, and a literal `[]` (a list of small integers to V8) each
+ * made V8 compile the loop again (docs/explorer.md, "Compiling and inline caches").
+ */
+function eventList(n: number): Event[] {
+  return new Array<Event>(n);
+}
+
+/** The list of the one event `e` (see eventList). */
+function listOf(e: Event): Event[] {
+  const out = eventList(1);
+  out[0] = e;
+  return out;
 }
 
 /**

@@ -48,6 +48,18 @@ export class InvariantSets<S, E> {
       if (watches === undefined) this.everyEdge |= 1 << i;
       else declare(inv.name, i, watches, 'watches');
     }
+    // The parts' bits follow the invariants' (one bit per invariant): part j of an invariant at
+    // bit first + j, the parts past the bits left at the last one (TransitionInvariant.partBits).
+    let next = model.invariants.length;
+    for (const i of this.transitions) {
+      const inv = model.invariants[i];
+      if (inv.kind !== 'transition' || inv.parts === undefined || inv.parts.length === 0 || next >= 32) continue;
+      const first = next;
+      const width = Math.min(inv.parts.length, 32 - first);
+      inv.parts.forEach((words, j) => declare(`${inv.name}' part '${j}`, first + Math.min(j, width - 1), words, 'has'));
+      inv.partBits?.(first, width);
+      next += width;
+    }
     this.wordMasks = masks;
   }
 
@@ -108,7 +120,7 @@ export class InvariantSets<S, E> {
     let mask = 0;
     for (let k = 0; k < this.transitions.length; k++) {
       const i = this.transitions[k];
-      if (!(invs[i] as { holds(b: S, e: E, a: S): boolean }).holds(before, e, after)) mask |= 1 << i;
+      if (!(invs[i] as { holds(b: S, e: E, a: S, touched: number): boolean }).holds(before, e, after, -1)) mask |= 1 << i;
     }
     return mask;
   }
@@ -130,7 +142,7 @@ export class InvariantSets<S, E> {
     let mask = 0;
     for (let k = 0; k < this.transitions.length; k++) {
       const i = this.transitions[k];
-      if ((t & (1 << i)) !== 0 && !(invs[i] as { holds(b: S, e: E, a: S): boolean }).holds(before, e, after)) mask |= 1 << i;
+      if ((t & (1 << i)) !== 0 && !(invs[i] as { holds(b: S, e: E, a: S, touched: number): boolean }).holds(before, e, after, touched)) mask |= 1 << i;
     }
     return mask;
   }

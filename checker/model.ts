@@ -32,7 +32,12 @@ export interface TransitionInvariant<S, E> {
   readonly name: string;
   readonly kind: 'transition';
   readonly description: string;
-  holds(before: S, event: E, after: S): boolean;
+  /**
+   * `touched` (with `parts` declared below): what the explorer knows of what the step changed,
+   * as bits (see `partBits`); -1 (or nothing) when it does not know. The answer must not depend
+   * on it: it may only spare the invariant reading what did not change.
+   */
+  holds(before: S, event: E, after: S, touched?: number): boolean;
   /**
    * Optional: positions of `words(state)` such that a step that leaves all of them unchanged
    * satisfies the invariant, whatever the event (if `before` and `after` agree at every one of
@@ -41,6 +46,17 @@ export interface TransitionInvariant<S, E> {
    * parent anyway, for the fingerprint).
    */
   readonly watches?: readonly number[];
+  /**
+   * Optional: parts of the state (lists of positions of `words(state)`) whose change the explorer
+   * reports to `holds` in `touched`, from the positions where the successor differs from the
+   * parent, as it does for `watches`: before it passes any, it calls `partBits(first, width)`,
+   * and then bit first + min(j, width - 1) of `touched` is set when a position of part j differs
+   * (the parts from width - 1 on share the last bit it has for them); a clear bit means that
+   * `before` and `after` agree at every position of the parts it stands for. Other bits of
+   * `touched` say nothing. The explorer has 32 bits for all invariants and parts.
+   */
+  readonly parts?: readonly (readonly number[])[];
+  partBits?(first: number, width: number): void;
 }
 
 /** A WebAssembly.Memory, as far as Model.useMemory needs it (the project's typings do not declare WebAssembly). */

@@ -598,6 +598,22 @@ function movesImports(memory: object, L: Layout): Record<string, Record<string, 
 }
 
 /**
+ * The parts of the state `lifecycle-legal` asks the explorer about (TransitionInvariant.parts),
+ * for lifecycle.wat's `moves`: part 0 the queue lengths (G.NLOG, G.NTIMER) and the kind and CK
+ * slot of every entry (E.KIND, E.CK), all that sameCkEntries and ckEntryWhereOf read; part 1 + k
+ * the whole record of CK slot k (C.SIZE words: the flags, the origin and the masks the
+ * projections read, and everything sameRecord compares). With part 0 unchanged the CK entries are
+ * the same on both sides; with part 1 + k unchanged, slot k's record is.
+ */
+export function lifecycleParts(L: Layout): number[][] {
+  const entries = [G_NLOG, G_NTIMER];
+  for (let p = 0; p < L.entries; p++) entries.push(L.log(p) + E_KIND, L.log(p) + E_CK);
+  const parts = [entries];
+  for (let k = 0; k < L.ckSlots; k++) parts.push(Array.from({ length: C_SIZE }, (_, w) => L.ck(k) + w));
+  return parts;
+}
+
+/**
  * `lifecycleLegal` for one layout, in WebAssembly for states held in the memory given to
  * `useMemory` (both the state before and the state after: the explorer's parent and the
  * successor it builds in its scratch), in TypeScript (`checkMoves`) for any other, when the
@@ -685,14 +701,41 @@ export class LifecycleCheck {
    * The module's answer for the step (see lifecycle.wat: 0, up to three move ids a byte, or -1),
    * or null when the module does not read both states. For tests.
    */
-  movesOf(before: Int32Array, after: Int32Array): number | null {
-    return this.buffer !== null && this.inMemory(before) && this.inMemory(after) ? this.moves!(before.byteOffset, after.byteOffset) : null;
+  movesOf(before: Int32Array, after: Int32Array, parts = -1): number | null {
+    // (`parts` as `moves` takes it: lifecycleParts' bits, not the explorer's `touched`.)
+    return this.buffer !== null && this.inMemory(before) && this.inMemory(after) ? this.moves!(before.byteOffset, after.byteOffset, parts) : null;
   }
 
-  /** Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) */
-  legal(before: Int32Array, after: Int32Array, event: EventType): boolean {
+  /** Where the explorer reports `lifecycleParts` in `touched` (TransitionInvariant.partBits); width 0: nowhere. */
+  private partFirst = 0;
+  private partWidth = 0;
+
+  /** Part j of `lifecycleParts` is bit first + min(j, width - 1) of the `touched` given to `legal` (TransitionInvariant.partBits). */
+  partBits(first: number, width: number): void {
+    if (!(first >= 0 && width >= 0 && first + width <= 32)) throw new RangeError(`LifecycleCheck.partBits(${first}, ${width})`);
+    this.partFirst = first;
+    this.partWidth = width;
+  }
+
+  /**
+   * `lifecycleParts`' bits (bit j: part j may have changed; clear: it did not) from the explorer's
+   * `touched` (-1: unknown): the `parts` argument of lifecycle.wat's `moves`.
+   */
+  partsOf(touched: number): number {
+    if (touched === -1 || this.partWidth === 0) return -1;
+    // The bits from the width on (other invariants' in `touched`, or past its bit 31) are set: a
+    // set bit says nothing. So are the parts past the width - 1 that share its bit with it.
+    return (touched >>> this.partFirst) | (-1 << this.partWidth);
+  }
+
+  /**
+   * Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) `touched`: what
+   * the explorer knows of what the step changed (`partsOf`; -1 or nothing: unknown). The answer
+   * is the same whatever it is, when it is right.
+   */
+  legal(before: Int32Array, after: Int32Array, event: EventType, touched = -1): boolean {
     if (this.buffer !== null && (before === this.pairBefore && after === this.pairAfter ? this.pairIn : this.bothInMemory(before, after))) {
-      const r = this.moves!(before.byteOffset, after.byteOffset);
+      const r = this.moves!(before.byteOffset, after.byteOffset, this.partsOf(touched));
       if (r === 0) return true;
       if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;
     }

@@ -248,7 +248,13 @@
 
   ;; The moves of the step from the state at byte $pb to the state at byte $pa (see the top):
   ;; checkMoves, line for line, with every legality test replaced by noting the move.
-  (func (export "moves") (param $pb i32) (param $pa i32) (result i32)
+  ;; $parts: what the explorer knows of what the step changed (lifecycles.ts, lifecycleParts):
+  ;; bit 0 clear, the queue lengths and every entry's kind and slot are equal on both sides (so
+  ;; are the CK entries: sameCkEntries is 1); bit 1 + k clear (bit 31 for every k >= 30), CK
+  ;; slot k's record is (no message of it moves, and the CK only as below); a set bit says
+  ;; nothing; -1 knows nothing. The moves returned are the same whatever $parts is, when it is
+  ;; right: it only spares reading what did not change.
+  (func (export "moves") (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
     (local $nb i32) (local $na i32) (local $nlogB i32) (local $ntimerB i32) (local $nlogA i32) (local $ntimerA i32)
     (local $firstB i32) (local $firstA i32)
     (local $queuesMoved i32) (local $same i32) (local $k i32) (local $cb i32) (local $ca i32)
@@ -277,7 +283,8 @@
       (then (return (i32.const -1))))
     (local.set $queuesMoved
       (i32.or (i32.ne (local.get $nlogB) (local.get $nlogA)) (i32.ne (local.get $ntimerB) (local.get $ntimerA))))
-    (local.set $same (i32.const -1))
+    ;; The CK entries are the same when part 0 did not change (queuesMoved is then 0 as well).
+    (local.set $same (select (i32.const -1) (i32.const 1) (i32.and (local.get $parts) (i32.const 1))))
     (local.set $firstB (i32.add (local.get $pb) (i32.shl (global.get $log0) (i32.const 2))))
     (local.set $firstA (i32.add (local.get $pa) (i32.shl (global.get $log0) (i32.const 2))))
     (local.set $cb (i32.add (local.get $pb) (i32.shl (global.get $c0) (i32.const 2))))
@@ -285,12 +292,42 @@
     (block $end
       (loop $cks
         (br_if $end (i32.ge_s (local.get $k) (local.get $na)))
+       (block $next
         (local.set $fa (i32.load offset=28 (local.get $ca))) ;; C.FLAGS
         (local.set $ckFrom (i32.const 0))
         (local.set $ckTo (i32.const 0))
         (if (i32.lt_s (local.get $k) (local.get $nb))
           (then
             (local.set $fb (i32.load offset=28 (local.get $cb)))
+            ;; A record the step did not change (its part's bit clear): the same flags, origin and
+            ;; masks, so no message of it moves, and checkMoves projects the CK only when its
+            ;; flags do not decide, the CK entries differ and the queue lengths moved.
+            (if (i32.eqz
+                  (i32.and (local.get $parts)
+                    (i32.shl (i32.const 1) (select (i32.add (local.get $k) (i32.const 1)) (i32.const 31) (i32.lt_u (local.get $k) (i32.const 30))))))
+              (then
+                (br_if $next (i32.eqz (local.get $queuesMoved)))
+                (br_if $next (i32.and (local.get $fb) (i32.const 176)))
+                (if (i32.lt_s (local.get $same) (i32.const 0))
+                  (then
+                    (local.set $same
+                      (call $sameCkEntries (local.get $pb) (local.get $pa) (local.get $firstB) (local.get $firstA)))))
+                (br_if $next (local.get $same))
+                (local.set $ckFrom
+                  (call $ckCodeOf (local.get $pb) (local.get $firstB) (local.get $k) (local.get $cb) (local.get $fb)))
+                (local.set $ckTo
+                  (call $ckCodeOf (local.get $pa) (local.get $firstA) (local.get $k) (local.get $ca) (local.get $fa)))
+                (br_if $next (i32.eq (local.get $ckFrom) (local.get $ckTo)))
+                (local.set $id (i32.add (i32.const 128) (i32.add (i32.shl (local.get $ckFrom) (i32.const 3)) (local.get $ckTo))))
+                (block $noted
+                  (br_if $noted (i32.eq (local.get $id) (local.get $m1)))
+                  (br_if $noted (i32.eq (local.get $id) (local.get $m2)))
+                  (br_if $noted (i32.eq (local.get $id) (local.get $m3)))
+                  (if (i32.eqz (local.get $m1)) (then (local.set $m1 (local.get $id)) (br $noted)))
+                  (if (i32.eqz (local.get $m2)) (then (local.set $m2 (local.get $id)) (br $noted)))
+                  (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
+                  (return (i32.const -1)))
+                (br $next)))
             ;; The CK's state reads its CK flags (185), whether its origin is a mock, and where its CK entry is.
             (local.set $project
               (i32.or
@@ -380,6 +417,7 @@
                       (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
                       (return (i32.const -1)))))
                 (br $messages)))))
+       ) ;; $next
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (local.set $cb (i32.add (local.get $cb) (i32.const 112))) ;; C.SIZE
         (local.set $ca (i32.add (local.get $ca) (i32.const 112)))

@@ -664,14 +664,18 @@ export class LifecycleCheck {
   private pairBefore: Int32Array | null = null;
   private pairAfter: Int32Array | null = null;
   private pairIn = false;
+  /** With `pairIn`, the pair's byte offsets (an array's never changes; reading it is a few checks). */
+  private pairBeforeAt = 0;
+  private pairAfterAt = 0;
 
-  /** Are `before` and `after` both views on the memory the module reads? Remembered as the last pair. */
-  private bothInMemory(before: Int32Array, after: Int32Array): boolean {
+  /** Remembers `before` and `after` as the last pair: are both views on the memory the module reads, and where. */
+  private rememberPair(before: Int32Array, after: Int32Array): void {
     const both = this.inMemory(before) && this.inMemory(after);
     this.pairBefore = before;
     this.pairAfter = after;
     this.pairIn = both;
-    return both;
+    this.pairBeforeAt = both ? before.byteOffset : 0;
+    this.pairAfterAt = both ? after.byteOffset : 0;
   }
 
   /** Is `d` a view on the memory the module reads? */
@@ -734,8 +738,11 @@ export class LifecycleCheck {
    * is the same whatever it is, when it is right.
    */
   legal(before: Int32Array, after: Int32Array, event: EventType, touched = -1): boolean {
-    if (this.buffer !== null && (before === this.pairBefore && after === this.pairAfter ? this.pairIn : this.bothInMemory(before, after))) {
-      const r = this.moves!(before.byteOffset, after.byteOffset, this.partsOf(touched));
+    if (this.buffer !== null) {
+      if (before !== this.pairBefore || after !== this.pairAfter) this.rememberPair(before, after);
+    }
+    if (this.pairIn) {
+      const r = this.moves!(this.pairBeforeAt, this.pairAfterAt, this.partsOf(touched));
       if (r === 0) return true;
       if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;
     }

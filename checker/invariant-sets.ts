@@ -134,7 +134,10 @@ export class InvariantSets<S, E> {
     return this.checkTransitionTouched(before, e, after, this.touchedBy(diff, n));
   }
 
-  /** `checkTransitionAfter` given `touchedBy(diff, n)` (the stepper's `touched`, say). */
+  /**
+   * `checkTransitionAfter` given `touchedBy(diff, n)` (the stepper's `touched`, say), which each
+   * invariant evaluated also receives (the bits of its parts: TransitionInvariant.parts).
+   */
   checkTransitionTouched(before: S, e: E, after: S, touched: number): number {
     const t = (touched | this.everyEdge) & this.transitionBits;
     if (t === 0) return 0;

@@ -33,11 +33,12 @@ export interface TransitionInvariant<S, E> {
   readonly kind: 'transition';
   readonly description: string;
   /**
-   * `touched` (with `parts` declared below): what the explorer knows of what the step changed,
-   * as bits (see `partBits`); -1 (or nothing) when it does not know. The answer must not depend
-   * on it: it may only spare the invariant reading what did not change.
+   * `parts` (with `parts` declared below): bit j clear means that `before` and `after` agree at
+   * every position of part j; a set bit says nothing; -1 (or nothing) when the explorer does not
+   * know. The answer must not depend on it: it may only spare the invariant reading what did not
+   * change.
    */
-  holds(before: S, event: E, after: S, touched?: number): boolean;
+  holds(before: S, event: E, after: S, parts?: number): boolean;
   /**
    * Optional: positions of `words(state)` such that a step that leaves all of them unchanged
    * satisfies the invariant, whatever the event (if `before` and `after` agree at every one of
@@ -48,15 +49,12 @@ export interface TransitionInvariant<S, E> {
   readonly watches?: readonly number[];
   /**
    * Optional: parts of the state (lists of positions of `words(state)`) whose change the explorer
-   * reports to `holds` in `touched`, from the positions where the successor differs from the
-   * parent, as it does for `watches`: before it passes any, it calls `partBits(first, width)`,
-   * and then bit first + min(j, width - 1) of `touched` is set when a position of part j differs
-   * (the parts from width - 1 on share the last bit it has for them); a clear bit means that
-   * `before` and `after` agree at every position of the parts it stands for. Other bits of
-   * `touched` say nothing. The explorer has 32 bits for all invariants and parts.
+   * reports to `holds` as the bits of `parts`, from the positions where the successor differs
+   * from the parent, as it does for `watches`. It has 32 bits for all invariants and parts: parts
+   * past those it has left get set bits (they say nothing), and the last part it has a bit for
+   * shares it with them.
    */
   readonly parts?: readonly (readonly number[])[];
-  partBits?(first: number, width: number): void;
 }
 
 /** A WebAssembly.Memory, as far as Model.useMemory needs it (the project's typings do not declare WebAssembly). */

@@ -470,8 +470,8 @@ export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new Lifecyc
   });
   const transition = (
     name: InvariantName,
-    holds: (b: State, e: Event, a: State, touched?: number) => boolean,
-    parts?: Pick<TransitionInvariant<State, Event>, 'parts' | 'partBits'>,
+    holds: (b: State, e: Event, a: State, parts?: number) => boolean,
+    parts?: Pick<TransitionInvariant<State, Event>, 'parts'>,
   ): Invariant<State, Event> => {
     const w = TRANSITION_WATCHES[name];
     return {
@@ -496,10 +496,7 @@ export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new Lifecyc
     step('offsets-monotonic', offsetsMonotonic),
     // Its own `holds` (no wrapper calling it): it runs on nearly every edge. The explorer tells
     // it which CK records and whether the CK entries changed (lifecycleParts).
-    transition('lifecycle-legal', (b, e, a, touched) => lifecycle.legal(b, a, e.type, touched), {
-      parts: lifecycleParts(ctx.L),
-      partBits: (first, width) => lifecycle.partBits(first, width),
-    }),
+    transition('lifecycle-legal', (b, e, a, parts) => lifecycle.legal(b, a, e.type, parts), { parts: lifecycleParts(ctx.L) }),
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
     step('acked-delivery-never-retried', ackedDeliveryNeverRetried),

@@ -706,43 +706,20 @@ export class LifecycleCheck {
    * or null when the module does not read both states. For tests.
    */
   movesOf(before: Int32Array, after: Int32Array, parts = -1): number | null {
-    // (`parts` as `moves` takes it: lifecycleParts' bits, not the explorer's `touched`.)
     return this.buffer !== null && this.inMemory(before) && this.inMemory(after) ? this.moves!(before.byteOffset, after.byteOffset, parts) : null;
   }
 
-  /** Where the explorer reports `lifecycleParts` in `touched` (TransitionInvariant.partBits); width 0: nowhere. */
-  private partFirst = 0;
-  private partWidth = 0;
-
-  /** Part j of `lifecycleParts` is bit first + min(j, width - 1) of the `touched` given to `legal` (TransitionInvariant.partBits). */
-  partBits(first: number, width: number): void {
-    if (!(first >= 0 && width >= 0 && first + width <= 32)) throw new RangeError(`LifecycleCheck.partBits(${first}, ${width})`);
-    this.partFirst = first;
-    this.partWidth = width;
-  }
-
   /**
-   * `lifecycleParts`' bits (bit j: part j may have changed; clear: it did not) from the explorer's
-   * `touched` (-1: unknown): the `parts` argument of lifecycle.wat's `moves`.
+   * Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) `parts`: what
+   * the explorer knows of what the step changed, by `lifecycleParts` (bit clear: unchanged; -1 or
+   * nothing: unknown). The answer is the same whatever it is, when it is right.
    */
-  partsOf(touched: number): number {
-    if (touched === -1 || this.partWidth === 0) return -1;
-    // The bits from the width on (other invariants' in `touched`, or past its bit 31) are set: a
-    // set bit says nothing. So are the parts past the width - 1 that share its bit with it.
-    return (touched >>> this.partFirst) | (-1 << this.partWidth);
-  }
-
-  /**
-   * Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) `touched`: what
-   * the explorer knows of what the step changed (`partsOf`; -1 or nothing: unknown). The answer
-   * is the same whatever it is, when it is right.
-   */
-  legal(before: Int32Array, after: Int32Array, event: EventType, touched = -1): boolean {
+  legal(before: Int32Array, after: Int32Array, event: EventType, parts = -1): boolean {
     if (this.buffer !== null) {
       if (before !== this.pairBefore || after !== this.pairAfter) this.rememberPair(before, after);
     }
     if (this.pairIn) {
-      const r = this.moves!(this.pairBeforeAt, this.pairAfterAt, this.partsOf(touched));
+      const r = this.moves!(this.pairBeforeAt, this.pairAfterAt, parts);
       if (r === 0) return true;
       if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;
     }

@@ -19,6 +19,13 @@ export class InvariantSets<S, E> {
   private readonly everyState: number = 0;
   /** The transition invariants that declare nothing: evaluated on every edge. */
   private readonly everyEdge: number = 0;
+  /**
+   * Per invariant (by index): `holds`' `parts` is (touched >>> partShift[i]) | partHigh[i]
+   * (TransitionInvariant.parts): shift 0 and high -1 (so -1) without parts; else the bit of its
+   * part 0 and the bits past those it has (set).
+   */
+  private readonly partShift: number[] = [];
+  private readonly partHigh: number[] = [];
 
   constructor(private readonly model: Model<S, E>) {
     model.invariants.forEach((inv, i) =>
@@ -48,7 +55,29 @@ export class InvariantSets<S, E> {
       if (watches === undefined) this.everyEdge |= 1 << i;
       else declare(inv.name, i, watches, 'watches');
     }
+    // The parts' bits follow the invariants' (one bit per invariant): part j of an invariant at
+    // bit first + j, the parts past the bits left at the last one.
+    for (let i = 0; i < model.invariants.length; i++) {
+      this.partShift.push(0);
+      this.partHigh.push(-1);
+    }
+    let next = model.invariants.length;
+    for (const i of this.transitions) {
+      const inv = model.invariants[i];
+      if (inv.kind !== 'transition' || inv.parts === undefined || inv.parts.length === 0 || next >= 32) continue;
+      const first = next;
+      const width = Math.min(inv.parts.length, 32 - first);
+      inv.parts.forEach((words, j) => declare(`${inv.name}' part '${j}`, first + Math.min(j, width - 1), words, 'has'));
+      this.partShift[i] = first;
+      this.partHigh[i] = -1 << width;
+      next += width;
+    }
     this.wordMasks = masks;
+  }
+
+  /** The `parts` argument of invariant i's `holds` for a step whose `touchedBy` is `touched` (-1: unknown). */
+  partsOf(i: number, touched: number): number {
+    return touched === -1 ? -1 : (touched >>> this.partShift[i]) | this.partHigh[i];
   }
 
   /** The OR of `wordMasks` over the positions diff[0, n) (what FingerprintStepper.watch computes in its step). */
@@ -108,7 +137,7 @@ export class InvariantSets<S, E> {
     let mask = 0;
     for (let k = 0; k < this.transitions.length; k++) {
       const i = this.transitions[k];
-      if (!(invs[i] as { holds(b: S, e: E, a: S): boolean }).holds(before, e, after)) mask |= 1 << i;
+      if (!(invs[i] as { holds(b: S, e: E, a: S, parts: number): boolean }).holds(before, e, after, -1)) mask |= 1 << i;
     }
     return mask;
   }
@@ -122,7 +151,10 @@ export class InvariantSets<S, E> {
     return this.checkTransitionTouched(before, e, after, this.touchedBy(diff, n));
   }
 
-  /** `checkTransitionAfter` given `touchedBy(diff, n)` (the stepper's `touched`, say). */
+  /**
+   * `checkTransitionAfter` given `touchedBy(diff, n)` (the stepper's `touched`, say), from which
+   * each invariant evaluated also receives the bits of its parts (TransitionInvariant.parts).
+   */
   checkTransitionTouched(before: S, e: E, after: S, touched: number): number {
     const t = (touched | this.everyEdge) & this.transitionBits;
     if (t === 0) return 0;
@@ -130,7 +162,9 @@ export class InvariantSets<S, E> {
     let mask = 0;
     for (let k = 0; k < this.transitions.length; k++) {
       const i = this.transitions[k];
-      if ((t & (1 << i)) !== 0 && !(invs[i] as { holds(b: S, e: E, a: S): boolean }).holds(before, e, after)) mask |= 1 << i;
+      if ((t & (1 << i)) !== 0 && !(invs[i] as { holds(b: S, e: E, a: S, parts: number): boolean }).holds(before, e, after, (touched >>> this.partShift[i]) | this.partHigh[i])) {
+        mask |= 1 << i;
+      }
     }
     return mask;
   }

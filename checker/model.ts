@@ -32,7 +32,13 @@ export interface TransitionInvariant<S, E> {
   readonly name: string;
   readonly kind: 'transition';
   readonly description: string;
-  holds(before: S, event: E, after: S): boolean;
+  /**
+   * `parts` (with `parts` declared below): bit j clear means that `before` and `after` agree at
+   * every position of part j; a set bit says nothing; -1 (or nothing) when the explorer does not
+   * know. The answer must not depend on it: it may only spare the invariant reading what did not
+   * change.
+   */
+  holds(before: S, event: E, after: S, parts?: number): boolean;
   /**
    * Optional: positions of `words(state)` such that a step that leaves all of them unchanged
    * satisfies the invariant, whatever the event (if `before` and `after` agree at every one of
@@ -41,6 +47,14 @@ export interface TransitionInvariant<S, E> {
    * parent anyway, for the fingerprint).
    */
   readonly watches?: readonly number[];
+  /**
+   * Optional: parts of the state (lists of positions of `words(state)`) whose change the explorer
+   * reports to `holds` as the bits of `parts`, from the positions where the successor differs
+   * from the parent, as it does for `watches`. It has 32 bits for all invariants and parts: parts
+   * past those it has left get set bits (they say nothing), and the last part it has a bit for
+   * shares it with them.
+   */
+  readonly parts?: readonly (readonly number[])[];
 }
 
 /** A WebAssembly.Memory, as far as Model.useMemory needs it (the project's typings do not declare WebAssembly). */

@@ -6,11 +6,11 @@
  * the consumer offset's counterpart, is checked by default: no release violates it without a
  * known bug (#7031 before 5.1.4, #9105 before 5.3.2).
  */
-import type { Invariant } from '../checker/model.js';
+import type { Invariant, TransitionInvariant } from '../checker/model.js';
 import type { Event } from './events.js';
 import * as layoutModule from './layout.js';
 import { fullMask, type Layout } from './layout.js';
-import { LifecycleCheck } from './lifecycles.js';
+import { LifecycleCheck, lifecycleParts } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import { reviveAckBroker, reviveAckMatchesCk } from './protocol/keys.js';
 import { isLive } from './protocol/queue.js';
@@ -468,7 +468,11 @@ export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new Lifecyc
     description: DESCRIPTIONS[name],
     holds: (s) => f(s, ctx),
   });
-  const transition = (name: InvariantName, holds: (b: State, e: Event, a: State) => boolean): Invariant<State, Event> => {
+  const transition = (
+    name: InvariantName,
+    holds: (b: State, e: Event, a: State, parts?: number) => boolean,
+    parts?: Pick<TransitionInvariant<State, Event>, 'parts'>,
+  ): Invariant<State, Event> => {
     const w = TRANSITION_WATCHES[name];
     return {
       name,
@@ -476,6 +480,7 @@ export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new Lifecyc
       description: DESCRIPTIONS[name],
       holds,
       ...(w ? { watches: readWords(w, ctx.L) } : {}),
+      ...parts,
     };
   };
   const step = (name: InvariantName, f: (b: State, e: Event, a: State, ctx: Ctx) => boolean): Invariant<State, Event> =>
@@ -489,8 +494,9 @@ export function makeInvariants(ctx: Ctx, lifecycle: LifecycleCheck = new Lifecyc
     always('ack-key-agreement', ackKeyAgreement),
     always('ck-before-acks', ckBeforeAcks),
     step('offsets-monotonic', offsetsMonotonic),
-    // Its own `holds` (no wrapper calling it): it runs on nearly every edge.
-    transition('lifecycle-legal', (b, e, a) => lifecycle.legal(b, a, e.type)),
+    // Its own `holds` (no wrapper calling it): it runs on nearly every edge. The explorer tells
+    // it which CK records and whether the CK entries changed (lifecycleParts).
+    transition('lifecycle-legal', (b, e, a, parts) => lifecycle.legal(b, a, e.type, parts), { parts: lifecycleParts(ctx.L) }),
     final('revive-progress', (s) => reviveProgress(s)),
     final('commit-progress', commitProgress),
     step('acked-delivery-never-retried', ackedDeliveryNeverRetried),

@@ -623,6 +623,22 @@ function movesImports(memory: object, L: Layout): Record<string, Record<string, 
 }
 
 /**
+ * The parts of the state `lifecycle-legal` asks the explorer about (TransitionInvariant.parts),
+ * for lifecycle.wat's `moves`: part 0 the queue lengths (G.NLOG, G.NTIMER) and the kind and CK
+ * slot of every entry (E.KIND, E.CK), all that sameCkEntries and ckEntryWhereOf read; part 1 + k
+ * the whole record of CK slot k (C.SIZE words: the flags, the origin and the masks the
+ * projections read, and everything sameRecord compares). With part 0 unchanged the CK entries are
+ * the same on both sides; with part 1 + k unchanged, slot k's record is.
+ */
+export function lifecycleParts(L: Layout): number[][] {
+  const entries = [G_NLOG, G_NTIMER];
+  for (let p = 0; p < L.entries; p++) entries.push(L.log(p) + E_KIND, L.log(p) + E_CK);
+  const parts = [entries];
+  for (let k = 0; k < L.ckSlots; k++) parts.push(Array.from({ length: C_SIZE }, (_, w) => L.ck(k) + w));
+  return parts;
+}
+
+/**
  * `lifecycleLegal` for one layout, in WebAssembly for states held in the memory given to
  * `useMemory` (both the state before and the state after: the explorer's parent and the
  * successor it builds in its scratch), in TypeScript (`checkMoves`) for any other, when the
@@ -673,14 +689,18 @@ export class LifecycleCheck {
   private pairBefore: Int32Array | null = null;
   private pairAfter: Int32Array | null = null;
   private pairIn = false;
+  /** With `pairIn`, the pair's byte offsets (an array's never changes; reading it is a few checks). */
+  private pairBeforeAt = 0;
+  private pairAfterAt = 0;
 
-  /** Are `before` and `after` both views on the memory the module reads? Remembered as the last pair. */
-  private bothInMemory(before: Int32Array, after: Int32Array): boolean {
+  /** Remembers `before` and `after` as the last pair: are both views on the memory the module reads, and where. */
+  private rememberPair(before: Int32Array, after: Int32Array): void {
     const both = this.inMemory(before) && this.inMemory(after);
     this.pairBefore = before;
     this.pairAfter = after;
     this.pairIn = both;
-    return both;
+    this.pairBeforeAt = both ? before.byteOffset : 0;
+    this.pairAfterAt = both ? after.byteOffset : 0;
   }
 
   /** Is `d` a view on the memory the module reads? */
@@ -710,14 +730,21 @@ export class LifecycleCheck {
    * The module's answer for the step (see lifecycle.wat: 0, up to three move ids a byte, or -1),
    * or null when the module does not read both states. For tests.
    */
-  movesOf(before: Int32Array, after: Int32Array): number | null {
-    return this.buffer !== null && this.inMemory(before) && this.inMemory(after) ? this.moves!(before.byteOffset, after.byteOffset) : null;
+  movesOf(before: Int32Array, after: Int32Array, parts = -1): number | null {
+    return this.buffer !== null && this.inMemory(before) && this.inMemory(after) ? this.moves!(before.byteOffset, after.byteOffset, parts) : null;
   }
 
-  /** Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) */
-  legal(before: Int32Array, after: Int32Array, event: EventType): boolean {
-    if (this.buffer !== null && (before === this.pairBefore && after === this.pairAfter ? this.pairIn : this.bothInMemory(before, after))) {
-      const r = this.moves!(before.byteOffset, after.byteOffset);
+  /**
+   * Does every lifecycle move of this step follow the tables? (`lifecycleLegal`) `parts`: what
+   * the explorer knows of what the step changed, by `lifecycleParts` (bit clear: unchanged; -1 or
+   * nothing: unknown). The answer is the same whatever it is, when it is right.
+   */
+  legal(before: Int32Array, after: Int32Array, event: EventType, parts = -1): boolean {
+    if (this.buffer !== null) {
+      if (before !== this.pairBefore || after !== this.pairAfter) this.rememberPair(before, after);
+    }
+    if (this.pairIn) {
+      const r = this.moves!(this.pairBeforeAt, this.pairAfterAt, parts);
       if (r === 0) return true;
       if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;
     }

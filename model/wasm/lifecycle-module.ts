@@ -6,8 +6,11 @@
 import { base64Bytes, compileModule, WASM } from '../../checker/wasm/compile.js';
 import { LIFECYCLE_BASE64 } from './lifecycle-bytes.js';
 
-/** The module's export `moves` (lifecycle.wat): the distinct moves of a step, states given by byte offset. */
-export type MovesFn = (before: number, after: number) => number;
+/**
+ * The module's export `moves` (lifecycle.wat): the distinct moves of a step, states given by byte
+ * offset, with what is known of the parts the step changed (lifecycles.ts, lifecycleParts; -1: unknown).
+ */
+export type MovesFn = (before: number, after: number, parts: number) => number;
 /** Its export `same`: 1 when the `bytes` bytes at offsets `a` and `b` are equal, else 0. */
 export type SameFn = (a: number, b: number, bytes: number) => number;
 

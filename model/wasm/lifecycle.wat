@@ -248,13 +248,19 @@
 
   ;; The moves of the step from the state at byte $pb to the state at byte $pa (see the top):
   ;; checkMoves, line for line, with every legality test replaced by noting the move.
-  (func (export "moves") (param $pb i32) (param $pa i32) (result i32)
+  ;; $parts: what the explorer knows of what the step changed (lifecycles.ts, lifecycleParts):
+  ;; bit 0 clear, the queue lengths and every entry's kind and slot are equal on both sides (so
+  ;; are the CK entries: sameCkEntries is 1); bit 1 + k clear (bit 31 for every k >= 30), CK
+  ;; slot k's record is (no message of it moves, and the CK only as below); a set bit says
+  ;; nothing; -1 knows nothing. The moves returned are the same whatever $parts is, when it is
+  ;; right: it only spares reading what did not change.
+  (func (export "moves") (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
     (local $nb i32) (local $na i32) (local $nlogB i32) (local $ntimerB i32) (local $nlogA i32) (local $ntimerA i32)
     (local $firstB i32) (local $firstA i32)
     (local $queuesMoved i32) (local $same i32) (local $k i32) (local $cb i32) (local $ca i32)
     (local $fb i32) (local $fa i32) (local $ckFrom i32) (local $ckTo i32) (local $changed i32) (local $project i32)
     (local $num i32) (local $bit i32) (local $from i32) (local $to i32) (local $id i32)
-    (local $m1 i32) (local $m2 i32) (local $m3 i32)
+    (local $m1 i32) (local $m2 i32) (local $m3 i32) (local $x v128)
     (local.set $nb (i32.load offset=8 (local.get $pb))) ;; G.NCK
     (local.set $na (i32.load offset=8 (local.get $pa)))
     (if (i32.le_s (local.get $na) (i32.const 0)) (then (return (i32.const 0))))
@@ -262,22 +268,21 @@
     (local.set $ntimerB (i32.load offset=16 (local.get $pb))) ;; G.NTIMER
     (local.set $nlogA (i32.load offset=12 (local.get $pa)))
     (local.set $ntimerA (i32.load offset=16 (local.get $pa)))
-    ;; Counts outside the layout (never in a state the model builds): checkMoves decides.
-    (if (i32.or
-          (i32.or
-            (i32.gt_u (local.get $nb) (global.get $ckSlots)) ;; also below 0
-            (i32.gt_u (local.get $na) (global.get $ckSlots)))
-          (i32.or
-            (i32.or
-              (i32.gt_u (local.get $nlogB) (global.get $entries))
-              (i32.gt_u (local.get $ntimerB) (i32.sub (global.get $entries) (local.get $nlogB))))
-            (i32.or
-              (i32.gt_u (local.get $nlogA) (global.get $entries))
-              (i32.gt_u (local.get $ntimerA) (i32.sub (global.get $entries) (local.get $nlogA))))))
-      (then (return (i32.const -1))))
+    ;; Counts outside the layout (never in a state the model builds): checkMoves decides. (One
+    ;; branch a test: V8 computes an OR of comparisons as flags moved into registers.)
+    (block $inside
+      (block $outside
+        (br_if $outside (i32.gt_u (local.get $nb) (global.get $ckSlots))) ;; also below 0
+        (br_if $outside (i32.gt_u (local.get $na) (global.get $ckSlots)))
+        (br_if $outside (i32.gt_u (local.get $nlogB) (global.get $entries)))
+        (br_if $outside (i32.gt_u (local.get $ntimerB) (i32.sub (global.get $entries) (local.get $nlogB))))
+        (br_if $outside (i32.gt_u (local.get $nlogA) (global.get $entries)))
+        (br_if $inside (i32.le_u (local.get $ntimerA) (i32.sub (global.get $entries) (local.get $nlogA)))))
+      (return (i32.const -1)))
     (local.set $queuesMoved
       (i32.or (i32.ne (local.get $nlogB) (local.get $nlogA)) (i32.ne (local.get $ntimerB) (local.get $ntimerA))))
-    (local.set $same (i32.const -1))
+    ;; The CK entries are the same when part 0 did not change (queuesMoved is then 0 as well).
+    (local.set $same (select (i32.const -1) (i32.const 1) (i32.and (local.get $parts) (i32.const 1))))
     (local.set $firstB (i32.add (local.get $pb) (i32.shl (global.get $log0) (i32.const 2))))
     (local.set $firstA (i32.add (local.get $pa) (i32.shl (global.get $log0) (i32.const 2))))
     (local.set $cb (i32.add (local.get $pb) (i32.shl (global.get $c0) (i32.const 2))))
@@ -285,28 +290,57 @@
     (block $end
       (loop $cks
         (br_if $end (i32.ge_s (local.get $k) (local.get $na)))
+       (block $next
         (local.set $fa (i32.load offset=28 (local.get $ca))) ;; C.FLAGS
         (local.set $ckFrom (i32.const 0))
         (local.set $ckTo (i32.const 0))
         (if (i32.lt_s (local.get $k) (local.get $nb))
           (then
             (local.set $fb (i32.load offset=28 (local.get $cb)))
-            ;; The CK's state reads its CK flags (185), whether its origin is a mock, and where its CK entry is.
-            (local.set $project
-              (i32.or
-                (i32.ne (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 185)) (i32.const 0))
-                (i32.ne (i32.eq (i32.load (local.get $cb)) (i32.const 4)) (i32.eq (i32.load (local.get $ca)) (i32.const 4)))))
-            ;; With equal flags that decide by themselves (176), where the entry is is not read.
-            (if (i32.and (i32.eqz (local.get $project)) (i32.eqz (i32.and (local.get $fb) (i32.const 176))))
+            ;; A record the step did not change (its part's bit clear): the same flags, origin and
+            ;; masks, so no message of it moves, and checkMoves projects the CK only when its
+            ;; flags do not decide, the CK entries differ and the queue lengths moved.
+            (if (i32.eqz
+                  (i32.and (local.get $parts)
+                    (i32.shl (i32.const 1) (select (i32.add (local.get $k) (i32.const 1)) (i32.const 31) (i32.lt_u (local.get $k) (i32.const 30))))))
               (then
+                (br_if $next (i32.eqz (local.get $queuesMoved)))
+                (br_if $next (i32.and (local.get $fb) (i32.const 176)))
                 (if (i32.lt_s (local.get $same) (i32.const 0))
                   (then
                     (local.set $same
                       (call $sameCkEntries (local.get $pb) (local.get $pa) (local.get $firstB) (local.get $firstA)))))
-                (if (i32.eqz (local.get $same))
-                  (then
-                    (local.set $project
-                      (i32.or (local.get $queuesMoved) (i32.eqz (call $sameRecord (local.get $cb) (local.get $ca)))))))))
+                (br_if $next (local.get $same))
+                (local.set $ckFrom
+                  (call $ckCodeOf (local.get $pb) (local.get $firstB) (local.get $k) (local.get $cb) (local.get $fb)))
+                (local.set $ckTo
+                  (call $ckCodeOf (local.get $pa) (local.get $firstA) (local.get $k) (local.get $ca) (local.get $fa)))
+                (br_if $next (i32.eq (local.get $ckFrom) (local.get $ckTo)))
+                (local.set $id (i32.add (i32.const 128) (i32.add (i32.shl (local.get $ckFrom) (i32.const 3)) (local.get $ckTo))))
+                (block $noted
+                  (br_if $noted (i32.eq (local.get $id) (local.get $m1)))
+                  (br_if $noted (i32.eq (local.get $id) (local.get $m2)))
+                  (br_if $noted (i32.eq (local.get $id) (local.get $m3)))
+                  (if (i32.eqz (local.get $m1)) (then (local.set $m1 (local.get $id)) (br $noted)))
+                  (if (i32.eqz (local.get $m2)) (then (local.set $m2 (local.get $id)) (br $noted)))
+                  (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
+                  (return (i32.const -1)))
+                (br $next)))
+            ;; The CK's state reads its CK flags (185), whether its origin is a mock, and where its CK entry is.
+            (block $decided
+              (local.set $project (i32.const 1))
+              (br_if $decided (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 185)))
+              (br_if $decided (i32.ne (i32.eq (i32.load (local.get $cb)) (i32.const 4)) (i32.eq (i32.load (local.get $ca)) (i32.const 4))))
+              (local.set $project (i32.const 0))
+              ;; With equal flags that decide by themselves (176), where the entry is is not read.
+              (br_if $decided (i32.and (local.get $fb) (i32.const 176)))
+              (if (i32.lt_s (local.get $same) (i32.const 0))
+                (then
+                  (local.set $same
+                    (call $sameCkEntries (local.get $pb) (local.get $pa) (local.get $firstB) (local.get $firstA)))))
+              (br_if $decided (local.get $same))
+              (local.set $project
+                (i32.or (local.get $queuesMoved) (i32.eqz (call $sameRecord (local.get $cb) (local.get $ca))))))
             (if (local.get $project)
               (then
                 (local.set $ckFrom
@@ -318,18 +352,19 @@
               (if (result i32) (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 49))
                 (then (i32.const -1))
                 (else
+                  ;; Sixteen bytes at a time: bytes 48-63 hold ACKED, ACKED_IN_TIME, ACK_WRITTEN and
+                  ;; RETRIED, bytes 80-95 CHANGED, word 21, REVIVE_UNACKED and RETRY_PENDING; the
+                  ;; second lane of each (not read by messageCode) is masked off.
+                  (local.set $x
+                    (v128.and
+                      (v128.or
+                        (v128.xor (v128.load offset=48 (local.get $cb)) (v128.load offset=48 (local.get $ca)))
+                        (v128.xor (v128.load offset=80 (local.get $cb)) (v128.load offset=80 (local.get $ca))))
+                      (v128.const i32x4 -1 0 -1 -1)))
                   (i32.or
+                    (i32.or (i32x4.extract_lane 0 (local.get $x)) (i32x4.extract_lane 2 (local.get $x)))
                     (i32.or
-                      (i32.or
-                        (i32.xor (i32.load offset=60 (local.get $cb)) (i32.load offset=60 (local.get $ca))) ;; RETRIED
-                        (i32.xor (i32.load offset=92 (local.get $cb)) (i32.load offset=92 (local.get $ca)))) ;; RETRY_PENDING
-                      (i32.or
-                        (i32.xor (i32.load offset=80 (local.get $cb)) (i32.load offset=80 (local.get $ca))) ;; CHANGED
-                        (i32.xor (i32.load offset=88 (local.get $cb)) (i32.load offset=88 (local.get $ca))))) ;; REVIVE_UNACKED
-                    (i32.or
-                      (i32.or
-                        (i32.xor (i32.load offset=48 (local.get $cb)) (i32.load offset=48 (local.get $ca))) ;; ACKED
-                        (i32.xor (i32.load offset=56 (local.get $cb)) (i32.load offset=56 (local.get $ca)))) ;; ACK_WRITTEN
+                      (i32x4.extract_lane 3 (local.get $x))
                       (i32.xor (i32.load offset=32 (local.get $cb)) (i32.load offset=32 (local.get $ca))))))))) ;; BITS
           (else
             (local.set $ckTo
@@ -380,6 +415,7 @@
                       (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
                       (return (i32.const -1)))))
                 (br $messages)))))
+       ) ;; $next
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (local.set $cb (i32.add (local.get $cb) (i32.const 112))) ;; C.SIZE
         (local.set $ca (i32.add (local.get $ca) (i32.const 112)))

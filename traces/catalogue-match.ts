@@ -64,11 +64,12 @@ export interface KnownBug {
  * whose conditions the run meets (batch ack, the yes/no settings of the entry's runs), and
  * whose fix, set alone on the run's own settings (the entry's switches its buggy and fixed runs
  * differ in, at the fixed run's values; every other setting and bound unchanged), makes the
- * counterexample no behaviour of the model: the same events replay without violating the invariant, or the fix refuses
- * one of them (the fix removes a step the violation needs; not when the fix only turns off a
- * feature the entry's reproduction turns on). An entry is named only when the
- * counterexample replays to the violation under the run's own model; a fix that still lets
- * the steps violate, or a model the fix cannot build, names nothing.
+ * counterexample no behaviour of the model: the same events replay without violating the
+ * invariant, or the fix refuses one of them (the fix removes a step the violation needs; not
+ * when the fix only turns off a feature the entry's reproduction turns on). An entry is named
+ * only when the counterexample replays to the violation under the run's own model; a fix that
+ * still lets the steps violate, or settings the model refuses to combine with the fix, name
+ * nothing.
  */
 export function knownBugsOf(
   id: ModelIdentity,

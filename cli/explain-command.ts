@@ -161,6 +161,7 @@ async function scenarioRun(check: CheckArgs, clock: Clock): Promise<ExplainResul
     violatingInterleavings: report.violatingInterleavings,
     invariant: report.invariant,
     stopReason: report.stopReason,
+    knownBugs: (report.violations[0]?.knownBugs ?? []).map((k) => ({ id: k.id, kind: k.kind, title: k.title, fixedIn: k.fixedIn })),
   };
   const steps = report.counterexample?.steps.map((s) => s.event) ?? [];
   const identity = checkIdentity(check.model);

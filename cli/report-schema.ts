@@ -320,6 +320,8 @@ export const ExplainReportSchema = z
         violatingInterleavings: BigCount.nullable(),
         invariant: z.enum(INVARIANT_NAMES).nullable(),
         stopReason: z.string().nullable(),
+        /** The catalogue bugs the walked counterexample is (as `check`'s knownBugs). */
+        knownBugs: z.array(z.object({ id: z.string(), kind: z.enum(['bug', 'hypothesis']), title: z.string(), fixedIn: z.string() }).strict()),
       })
       .strict()
       .nullable(),

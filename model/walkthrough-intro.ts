@@ -43,6 +43,8 @@ export interface CheckSummary {
   readonly violatingInterleavings: string | null;
   readonly invariant: string | null;
   readonly stopReason: string | null;
+  /** The catalogue bugs the walked counterexample is (traces/catalogue-match.ts's knownBugsOf): id, title, fixing release. */
+  readonly knownBugs: readonly { readonly id: string; readonly kind: string; readonly title: string; readonly fixedIn: string }[];
 }
 
 export function scenarioIntro(id: ModelIdentity, bounds: string, c: CheckSummary, steps: number): string[] {
@@ -54,6 +56,13 @@ export function scenarioIntro(id: ModelIdentity, bounds: string, c: CheckSummary
       `${explored} and found ${c.invariant} violated${c.violatingInterleavings !== null ? ` in ${c.violatingInterleavings} of them` : ''}. ` +
         `We walk through the shortest counterexample: ${steps} steps.`,
     );
+    for (const k of c.knownBugs) {
+      const name = k.kind === 'bug' && /^[0-9]/.test(k.id) ? `#${k.id}` : k.id;
+      out.push(
+        `It is a known bug: ${name}, "${k.title}" (fixed in ${k.fixedIn}); with its fix alone this counterexample cannot happen. ` +
+          `\`popcheck explain --bug ${k.id}\` walks the catalogue's own run of it.`,
+      );
+    }
     out.push(WATCH);
   } else if (c.verdict === 'holds') {
     out.push(`${explored}: every invariant holds in every one of them, so there is no counterexample to walk through.`);

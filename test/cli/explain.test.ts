@@ -78,6 +78,13 @@ describe('popcheck explain with scenario flags', () => {
     expect(j.steps.map((s) => s.event)).toEqual(c.counterexample.steps.map((s: { event: unknown }) => s.event));
     expect(j.check?.states).toBe(c.states);
     expect(j.broken[0].invariant).toBe(c.invariant);
+    // The known bug check names (#8835 on 5.3.1), in the summary and in the intro.
+    expect(j.check?.knownBugs).toEqual([{ id: '8835', kind: 'bug', title: c.violations[0].knownBugs[0].title, fixedIn: '5.3.2' }]);
+    expect(j.intro.join(' ')).toContain('It is a known bug: #8835,');
+    expect(j.intro.join(' ')).toContain('`popcheck explain --bug 8835`');
+    const good = ExplainReportSchema.parse(JSON.parse((await cli('explain', '--rocketmq', '5.3.2', '--json')).stdout));
+    expect(good.check?.knownBugs).toEqual([]);
+    expect(good.intro.join(' ')).not.toContain('known bug');
     const t = await cli('explain', '--scenario', 'full');
     expect(t.code).toBe(1);
     expect(widest(t.stdout)).toBeLessThanOrEqual(100);

@@ -60,7 +60,8 @@ export function renderCheck(r: CheckReport): string {
       out.push('');
       out.push(v.knownBugs.length === 1 ? 'Known bug:' : 'Known bugs (the fix of each alone removes this counterexample):');
       for (const k of v.knownBugs) {
-        out.push(`  ${knownName(k)}: ${k.title} (fixed in ${k.fixedIn}; ${k.links[0] ?? 'no upstream link'})`);
+        const fixed = /^([0-9]|head )/.test(k.fixedIn) ? `fixed in ${k.fixedIn}` : k.fixedIn;
+        out.push(`  ${knownName(k)}: ${k.title} (${fixed}; ${k.links[0] ?? 'no upstream link'})`);
         const fix = Object.entries(k.fix).map(([name, value]) => `${name}=${String(value)}`).join(', ');
         out.push(
           k.refused === null

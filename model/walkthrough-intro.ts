@@ -59,7 +59,7 @@ export function scenarioIntro(id: ModelIdentity, bounds: string, c: CheckSummary
     for (const k of c.knownBugs) {
       const name = k.kind === 'bug' && /^[0-9]/.test(k.id) ? `#${k.id}` : k.id;
       out.push(
-        `It is a known bug: ${name}, "${k.title}" (fixed in ${k.fixedIn}); with its fix alone this counterexample cannot happen. ` +
+        `It is a known bug: ${name}, "${k.title}" (${/^([0-9]|head )/.test(k.fixedIn) ? `fixed in ${k.fixedIn}` : k.fixedIn}); with its fix alone this counterexample cannot happen. ` +
           `\`popcheck explain --bug ${k.id}\` walks the catalogue's own run of it.`,
       );
     }

@@ -9,7 +9,11 @@ import { CK_CATALOGUE as CATALOGUE } from '../model/catalogue.js';
 import type { Event } from '../model/events.js';
 import { reproductionIdentity, type ModelIdentity } from '../model/identity.js';
 import type { PopModel } from '../model/popmodel.js';
+import { check } from '../checker/index.js';
 import { replay } from './replay.js';
+
+/** The most states knownBugsOf explores on from a fixed replay's last state (see `replayViolates`). */
+const REST_SEARCH = 200_000;
 import type { CkResult } from './validate.js';
 
 /** Entries with a pop.log signature: the evidence each needs. */
@@ -78,13 +82,7 @@ export function knownBugsOf(
   events: readonly Event[],
   build: (id: ModelIdentity) => PopModel,
 ): KnownBug[] {
-  const lines = events.map((event, i) => ({ line: i + 1, event }));
-  /** Whether the steps replay to the violation; or the step the model refuses, and why. */
-  const violates = (model: PopModel): boolean | { readonly step: number; readonly reason: string } => {
-    const r = replay(model, lines);
-    if (r.divergence !== null) return { step: r.divergence.line, reason: r.divergence.reason };
-    return r.violations.some((v) => v.invariant === invariant);
-  };
+  const violates = (m: PopModel) => replayViolates(m, events, invariant);
   // The entry's conditions: batch ack when its reproduction acks in batches, and each yes/no
   // setting its runs share (the buffer off, asyncBizRead, ...); its numbers only size the run.
   const s = model.ctx.s as unknown as Record<string, unknown>;
@@ -111,7 +109,8 @@ export function knownBugsOf(
     if (Object.keys(fix).length === 0) continue;
     let fixed: PopModel;
     try {
-      fixed = build({ ...id, settings: { ...(id.settings ?? {}), ...fix } as ModelIdentity['settings'] });
+      // Only the invariant in question: the search on from the replay stops at its first violation.
+      fixed = build({ ...id, invariants: [invariant] as ModelIdentity['invariants'], settings: { ...(id.settings ?? {}), ...fix } as ModelIdentity['settings'] });
     } catch {
       continue; // the fix does not combine with the run's other settings: no claim
     }
@@ -126,4 +125,21 @@ export function knownBugsOf(
   }
   // A fix under which the same steps replay without the violation first; then those that refuse a step.
   return [...out.filter((k) => k.refused === null), ...out.filter((k) => k.refused !== null)];
+}
+
+/**
+ * Whether `events` replay on `model` to a violation of `invariant` (true); or the step the model
+ * refuses, and why. A replay without the violation that does not end at rest counts as no
+ * violation (false) only when no run on from its last state violates the invariant either: a fix
+ * that only moves time (a CK not yet due when the steps end) may have postponed the violation,
+ * not removed it. That search is bounded (REST_SEARCH states, and the model's own bounds) and
+ * stops at the model's first violation of any invariant; one it cannot finish counts as violating.
+ */
+export function replayViolates(model: PopModel, events: readonly Event[], invariant: string): boolean | { readonly step: number; readonly reason: string } {
+  const r = replay(model, events.map((event, i) => ({ line: i + 1, event })));
+  if (r.divergence !== null) return { step: r.divergence.line, reason: r.divergence.reason };
+  if (r.violations.some((v) => v.invariant === invariant)) return true;
+  if (r.finalCheck?.checked === true) return false;
+  const onward = check(Object.create(model, { initialStates: { value: () => [r.final] } }) as PopModel, { maxStates: REST_SEARCH, stopAtFirstViolation: true });
+  return !onward.complete || onward.violations.some((v) => v.invariant === invariant);
 }

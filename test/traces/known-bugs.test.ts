@@ -8,7 +8,7 @@ import { check } from '../../checker/index.js';
 import { CK_CATALOGUE, findCkEntry } from '../../model/catalogue.js';
 import { buildPopModel } from '../../model/factory.js';
 import { reproductionIdentity, type ModelIdentity } from '../../model/identity.js';
-import { knownBugsOf } from '../../traces/catalogue-match.js';
+import { knownBugsOf, replayViolates } from '../../traces/catalogue-match.js';
 import { CheckReportSchema } from '../../cli/report-schema.js';
 import { cli } from '../cli/helpers.js';
 
@@ -64,8 +64,9 @@ describe('knownBugsOf', () => {
     // A "fixed" model that still violates: the fix's switches set back to 5.3.1's values.
     const stillBroken = (id: ModelIdentity) => buildPopModel({ ...id, settings: { ...(id.settings ?? {}), ...{ bufferAckOmitsBrokerName: true, reviveBlankBrokerNameFallback: false } } });
     expect(knownBugsOf({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, model, e.invariant, events, stillBroken)).toEqual([]);
-    // And a counterexample that does not violate the invariant on the run's own model names nothing.
-    expect(knownBugsOf({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, model, e.invariant, events.slice(0, 3), buildPopModel)).toEqual([]);
+    // And steps that do not violate the invariant on the run's own model (here one with 5.3.2's settings), nor lead to it, name nothing.
+    const own = buildPopModel({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1', settings: { bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true } });
+    expect(knownBugsOf({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, own, e.invariant, events, buildPopModel)).toEqual([]);
   });
 
   it('a fix that refuses a step the violation needs names the step and the guard (#7031: the key guard leaves no handle for the second ack)', () => {
@@ -86,6 +87,29 @@ describe('knownBugsOf', () => {
     const e = findCkEntry('10985')!;
     const id = reproductionIdentity(e, e.buggy, [e.invariant]);
     expect(namedFor(id, e.invariant)).toEqual(['10985']);
+  });
+
+  it('a replay that stops short of the violation, not at rest, still violates: the search goes on from its last state', () => {
+    const model = buildPopModel({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' });
+    const events = check(model).violations[0].counterexample.steps.map((s) => s.event);
+    expect(replayViolates(model, events, 'acked-never-retried')).toBe(true);
+    // Without the revive (the last step) the replay holds so far, and the revive is still to come.
+    expect(replayViolates(model, events.slice(0, -1), 'acked-never-retried')).toBe(true);
+    // On 5.3.2 neither the steps nor any run on from them violate it.
+    const fixed = buildPopModel({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.2' });
+    expect(replayViolates(fixed, events, 'acked-never-retried')).toBe(false);
+    expect(replayViolates(fixed, events.slice(0, -1), 'acked-never-retried')).toBe(false);
+  });
+
+  it('with every invariant checked: the search on from a replay is not stopped by another invariant (#8479 also breaks offsets-monotonic)', () => {
+    const e = findCkEntry('8479')!;
+    expect(namedFor(reproductionIdentity(e, e.buggy, null), e.invariant)).toContain('8479');
+  });
+
+  it('a fix that is not a release reads as what the catalogue says (#7724: not fixed)', async () => {
+    const r = await cli('check', '--rocketmq', '5.0.0-alpha', '--scenario', 'full', '--messages', '2', '--pops', '2', '--batch', '2', '--set', 'enablePopBufferMerge=false', '--expire', '1', '--invariant', 'acked-never-retried');
+    expect(r.stdout).toContain('#7724: The revive retries the next message when the unacked one is gone (not fixed (PR #7739');
+    expect(r.stdout).not.toContain('fixed in not fixed');
   });
 
   it('check prints and reports it (--json, per the schema)', async () => {

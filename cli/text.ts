@@ -3,6 +3,7 @@ import type { NarratedStep } from '../model/narrate.js';
 import { eventLabel } from '../model/narrate.js';
 import { fmtTime } from '../model/format.js';
 import type { CheckReport } from './check-command.js';
+import { entryName, fixedInText } from '../model/catalogue.js';
 
 function bytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
@@ -31,11 +32,6 @@ export function renderSteps(steps: readonly Omit<NarratedStep, 'observations'>[]
   return lines;
 }
 
-/** A catalogue bug as users know it: `#8835` for a RocketMQ issue, the entry's id otherwise. */
-function knownName(k: { readonly id: string; readonly kind: string }): string {
-  return k.kind === 'bug' && /^[0-9]/.test(k.id) ? `#${k.id}` : k.id;
-}
-
 export function renderCheck(r: CheckReport): string {
   const out: string[] = [];
   const s = r.settings;
@@ -60,8 +56,7 @@ export function renderCheck(r: CheckReport): string {
       out.push('');
       out.push(v.knownBugs.length === 1 ? 'Known bug:' : 'Known bugs (the fix of each alone removes this counterexample):');
       for (const k of v.knownBugs) {
-        const fixed = /^([0-9]|head )/.test(k.fixedIn) ? `fixed in ${k.fixedIn}` : k.fixedIn;
-        out.push(`  ${knownName(k)}: ${k.title} (${fixed}; ${k.links[0] ?? 'no upstream link'})`);
+        out.push(`  ${entryName(k)}: ${k.title} (${fixedInText(k.fixedIn)}; ${k.links[0] ?? 'no upstream link'})`);
         const fix = Object.entries(k.fix).map(([name, value]) => `${name}=${String(value)}`).join(', ');
         out.push(
           k.refused === null
@@ -74,7 +69,7 @@ export function renderCheck(r: CheckReport): string {
       out.push('');
       out.push('Also violated:');
       for (const o of r.violations.slice(1)) {
-        const known = o.knownBugs.length > 0 ? `; known bug ${o.knownBugs.map(knownName).join(', ')}` : '';
+        const known = o.knownBugs.length > 0 ? `; known bug ${o.knownBugs.map((k) => entryName(k)).join(', ')}` : '';
         out.push(`  ${o.invariant} (shortest counterexample: ${o.length} steps${o.violatingInterleavings ? `; ${o.violatingInterleavings} interleavings` : ''}${known})`);
         for (const e of o.explanation) out.push(`    ${e}`);
       }

@@ -844,6 +844,16 @@ export const CK_CATALOGUE: readonly BugEntry[] = CATALOGUE.filter(isCk);
 export const KV_CATALOGUE: readonly KvBugEntry[] = CATALOGUE.filter(isKv);
 
 /** A CK-path entry by id; a KV entry's id gives undefined (see kvOnlyNote). */
+/** An entry as users know it: `#8835` for a RocketMQ issue, the entry's id otherwise. */
+export function entryName(e: { readonly id: string; readonly kind: string }): string {
+  return e.kind === 'bug' && /^[0-9]/.test(e.id) ? `#${e.id}` : e.id;
+}
+
+/** An entry's `fixedIn` in a sentence: "fixed in 5.3.2" for a release (or head), else as the catalogue says ("not fixed (...)"). */
+export function fixedInText(fixedIn: string): string {
+  return /^([0-9]|head )/.test(fixedIn) ? `fixed in ${fixedIn}` : fixedIn;
+}
+
 export function findCkEntry(id: string): BugEntry | undefined {
   const e = findEntry(id);
   return e && isCk(e) ? e : undefined;

@@ -2,7 +2,7 @@
  * The opening paragraphs of a walkthrough (model/walkthrough.ts): what the run is, on which
  * release, and what to watch. Pure text from data.
  */
-import type { BugEntry } from './catalogue.js';
+import { entryName, fixedInText, type BugEntry } from './catalogue.js';
 import type { ModelIdentity } from './identity.js';
 import { findScenario } from './scenarios/index.js';
 
@@ -57,9 +57,8 @@ export function scenarioIntro(id: ModelIdentity, bounds: string, c: CheckSummary
         `We walk through the shortest counterexample: ${steps} steps.`,
     );
     for (const k of c.knownBugs) {
-      const name = k.kind === 'bug' && /^[0-9]/.test(k.id) ? `#${k.id}` : k.id;
       out.push(
-        `It is a known bug: ${name}, "${k.title}" (${/^([0-9]|head )/.test(k.fixedIn) ? `fixed in ${k.fixedIn}` : k.fixedIn}); with its fix alone this counterexample cannot happen. ` +
+        `It is a known bug: ${entryName(k)}, "${k.title}" (${fixedInText(k.fixedIn)}); with its fix alone this counterexample cannot happen. ` +
           `\`popcheck explain --bug ${k.id}\` walks the catalogue's own run of it.`,
       );
     }

@@ -11,10 +11,10 @@ import { reproductionIdentity, type ModelIdentity } from '../model/identity.js';
 import type { PopModel } from '../model/popmodel.js';
 import { check } from '../checker/index.js';
 import { replay } from './replay.js';
+import type { CkResult } from './validate.js';
 
 /** The most states knownBugsOf explores on from a fixed replay's last state (see `replayViolates`). */
 const REST_SEARCH = 200_000;
-import type { CkResult } from './validate.js';
 
 /** Entries with a pop.log signature: the evidence each needs. */
 const SIGNATURES: Readonly<Record<string, string>> = {

@@ -75,9 +75,14 @@ export class InvariantSets<S, E> {
     this.wordMasks = masks;
   }
 
-  /** The `parts` argument of invariant i's `holds` for a step whose `touchedBy` is `touched` (-1: unknown). */
+  /**
+   * The `parts` argument of invariant i's `holds` for a step whose `touchedBy` is `touched`
+   * (-1, unknown, gives -1: the invariant's bits and those past them all set).
+   * checkTransitionTouched writes this expression out (a call there pushed the stepper's `step`
+   * out of the explorer's inlined loop: docs/explorer.md, "`lifecycle-legal`: work per transition").
+   */
   partsOf(i: number, touched: number): number {
-    return touched === -1 ? -1 : (touched >>> this.partShift[i]) | this.partHigh[i];
+    return (touched >>> this.partShift[i]) | this.partHigh[i];
   }
 
   /** The OR of `wordMasks` over the positions diff[0, n) (what FingerprintStepper.watch computes in its step). */

@@ -5,9 +5,11 @@
  * the retry of an acked offset; 8835-batch: the same with a BatchAckMsg; I-2: a store-path ack
  * with a "put ack msg error" line in its second).
  */
-import { CK_CATALOGUE as CATALOGUE } from '../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE, type BugEntry, type BugRun } from '../model/catalogue.js';
+import { resolveSettings } from '../model/config.js';
+import { findScenario } from '../model/scenarios/index.js';
 import type { Event } from '../model/events.js';
-import { reproductionIdentity, type ModelIdentity } from '../model/identity.js';
+import type { ModelIdentity } from '../model/identity.js';
 import type { PopModel } from '../model/popmodel.js';
 import { check } from '../checker/index.js';
 import { replay } from './replay.js';
@@ -102,8 +104,8 @@ export function knownBugsOf(
   for (const e of candidates) {
     // The fix: the entry's switches whose values its buggy and fixed runs differ in (a switch
     // both runs share, like asyncBizRead for an asynchronous-read bug, is a condition, not the fix).
-    const buggySettings = build(reproductionIdentity(e, e.buggy, null)).ctx.s as unknown as Record<string, unknown>;
-    const fixedSettings = build(reproductionIdentity(e, e.fixed, null)).ctx.s as unknown as Record<string, unknown>;
+    const buggySettings = settingsOf(e, e.buggy);
+    const fixedSettings = settingsOf(e, e.fixed);
     const fix: Record<string, unknown> = {};
     for (const sw of e.switches) if (fixedSettings[sw] !== buggySettings[sw]) fix[sw] = fixedSettings[sw];
     if (Object.keys(fix).length === 0) continue;
@@ -125,6 +127,16 @@ export function knownBugsOf(
   }
   // A fix under which the same steps replay without the violation first; then those that refuse a step.
   return [...out.filter((k) => k.refused === null), ...out.filter((k) => k.refused !== null)];
+}
+
+/** The settings of a catalogue entry's run (as `check --bug` resolves them), by name. */
+function settingsOf(e: BugEntry, run: BugRun): Record<string, unknown> {
+  return resolveSettings({
+    release: run.release,
+    scenarioConfig: findScenario(e.scenario)?.config,
+    batchAck: e.batchAck,
+    overrides: { ...(e.settings ?? {}), ...(run.overrides ?? {}) },
+  }) as unknown as Record<string, unknown>;
 }
 
 /**

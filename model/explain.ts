@@ -7,7 +7,7 @@ import { brokerName, fmtTime, offsetsOf } from './format.js';
 import type { Ctx } from './protocol/context.js';
 import { keyText as rmqKey, reviveAckBroker, reviveAckMatchesCk, reviveCkBroker } from './protocol/keys.js';
 import { ARRIVED } from './protocol/store.js';
-import { ackEntryMatchesItsCk, deliveryRoot } from './invariants.js';
+import { ackEntryMatchesItsCk, deliveryRoot, lostOffsets } from './invariants.js';
 import { RETRY_TOPIC } from './names.js';
 import { illegalMoves } from './lifecycles.js';
 import type { Event } from './events.js';
@@ -136,18 +136,9 @@ export function explain(invariant: string, d: State, ctx: Ctx, before?: State, e
     scan((p) => L.log(p), d[G.NLOG], 'revive queue');
     scan((i) => L.timer(d, i), d[G.NTIMER], 'timer');
   } else if (invariant === 'no-loss') {
-    for (let q = 0; q < L.queues; q++) {
+    for (const [q, off] of lostOffsets(d, ctx)) {
       const committed = d[L.q(q) + Q.CONSUMER_OFFSET];
-      for (let k = 0; k < d[G.NCK]; k++) {
-        const c = L.ck(k);
-        if (d[c + C.QUEUE] !== q) continue;
-        const lost = ~(d[c + C.ACKED] | d[c + C.RETRIED]);
-        for (const off of offsetsOf(d[c + C.START], lost, d[c + C.NUM])) {
-          if (off < committed) {
-            lines.push(`offset ${off} of queue ${q} was popped, never acked and never written to ${RETRY_TOPIC}, and the consumer offset (${committed}) has moved past it.`);
-          }
-        }
-      }
+      lines.push(`offset ${off} of queue ${q} was popped, never acked and never written to ${RETRY_TOPIC}, and the consumer offset (${committed}) has moved past it.`);
     }
   } else if (invariant === 'acked-delivery-never-retried' && before) {
     for (let k = 0; k < d[G.NCK]; k++) {

@@ -111,19 +111,29 @@ export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
  * it for the next pop).
  */
 export function noLoss(d: Int32Array, ctx: Ctx): boolean {
+  return lostOffsets(d, ctx, 1).length === 0;
+}
+
+/**
+ * The offsets no-loss finds lost, each once as [queue, offset] in the order of the CKs that
+ * hold them (an offset held by several CKs, as after rePutCK, is named once); at most `limit`.
+ */
+export function lostOffsets(d: Int32Array, ctx: Ctx, limit = Infinity): [number, number][] {
   const L = ctx.L;
-  for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
+  const lost: [number, number][] = [];
+  for (let k = 0, nck = d[G.NCK]; k < nck && lost.length < limit; k++) {
     const c = L.ck(k);
     const q = d[c + C.QUEUE];
     const committed = d[L.q(q) + Q.CONSUMER_OFFSET];
     const so = d[c + C.START];
-    for (let i = 0, num = d[c + C.NUM]; i < num; i++) {
+    for (let i = 0, num = d[c + C.NUM]; i < num && lost.length < limit; i++) {
       const off = so + i;
       if (off >= committed || !isLive(d, ctx, q, off)) continue;
-      if (!offsetAccounted(d, ctx, q, off)) return false;
+      if (offsetAccounted(d, ctx, q, off) || lost.some(([lq, lo]) => lq === q && lo === off)) continue;
+      lost.push([q, off]);
     }
   }
-  return true;
+  return lost;
 }
 
 function offsetAccounted(d: Int32Array, ctx: Ctx, q: number, off: number): boolean {

@@ -11,6 +11,7 @@ import {
   invariantDescription,
   makeInvariants,
   noConcurrentRedelivery,
+  lostOffsets,
   noLoss,
   offsetsMonotonic,
   reviveProgress,
@@ -19,6 +20,7 @@ import {
 } from '../../model/invariants.js';
 import { BROKER, C, CF, E, G, GF, ORIGIN, Q } from '../../model/layout.js';
 import { asState, type State } from '../../model/state.js';
+import { explain } from '../../model/explain.js';
 import { ack, play, pop, rulesModel, timer } from '../fixtures/rules.js';
 
 const m = rulesModel({ enablePopBufferMerge: false }, { pops: 3, batch: 3, expire: 1 });
@@ -157,6 +159,33 @@ describe('no-loss', () => {
     expect(noLoss(edit(allAcked, (d) => ((d[c0 + C.ACKED] = 6), (d[m6.ctx.L.q(0) + Q.LIVE_FROM] = 101))), m6.ctx)).toBe(true);
     // A CK of another queue over the same offsets does not account for them.
     expect(noLoss(edit(moved, (d) => (d[m6.ctx.L.ck(2) + C.QUEUE] = 1)), m6.ctx)).toBe(false);
+  });
+
+  it("explains exactly the offsets it finds lost, each once, whichever CKs hold them", () => {
+    const s = edit(play(m6, [pop(0), pop(500)]), (d) => (d[m6.ctx.L.q(0) + Q.CONSUMER_OFFSET] = 106));
+    const c0 = m6.ctx.L.ck(0);
+    const c1 = m6.ctx.L.ck(1);
+    const why = (d: State) => explain('no-loss', d, m6.ctx).map((l) => Number(/^offset (\d+) of queue 0/.exec(l)?.[1]));
+    // CK@103 acked 103 only: 104 and 105 are lost.
+    const partly = edit(s, (d) => ((d[c0 + C.ACKED] = 7), (d[c1 + C.ACKED] = 1)));
+    expect(lostOffsets(partly, m6.ctx)).toEqual([[0, 104], [0, 105]]);
+    expect(why(partly)).toEqual([104, 105]);
+    // A re-put CK over 104..105 that wrote neither: each offset is still named once, not per CK.
+    const reput = edit(partly, (d) => {
+      const c2 = m6.ctx.L.ck(2);
+      d[G.NCK] = 3;
+      d[c2 + C.QUEUE] = 0;
+      d[c2 + C.START] = 104;
+      d[c2 + C.NUM] = 2;
+    });
+    expect(noLoss(reput, m6.ctx)).toBe(false);
+    expect(why(reput)).toEqual([104, 105]);
+    // The re-put CK retried 105: only 104 is lost, and the explanation does not blame 105.
+    const retried = edit(reput, (d) => (d[m6.ctx.L.ck(2) + C.RETRIED] = 2));
+    expect(why(retried)).toEqual([104]);
+    expect(lostOffsets(retried, m6.ctx, 1)).toEqual([[0, 104]]);
+    // A gone message is not lost.
+    expect(why(edit(retried, (d) => (d[m6.ctx.L.q(0) + Q.LIVE_FROM] = 105)))).toEqual([]);
   });
 });
 

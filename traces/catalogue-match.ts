@@ -85,11 +85,12 @@ export function knownBugsOf(
   build: (id: ModelIdentity) => PopModel,
 ): KnownBug[] {
   const violates = (m: PopModel) => replayViolates(m, events, invariant);
-  // The entry's conditions: batch ack when its reproduction acks in batches, and each yes/no
-  // setting its runs share (the buffer off, asyncBizRead, ...); its numbers only size the run.
+  // The entry's conditions: batch ack when its reproduction acks in batches, and the yes/no
+  // settings the bug needs (the entry's `conditions`, else each yes/no setting its runs share);
+  // its numbers only size the run.
   const s = model.ctx.s as unknown as Record<string, unknown>;
   const conditionsHold = (e: (typeof CATALOGUE)[number]): boolean =>
-    (e.batchAck !== true || s.enablePopBatchAck === true) && Object.entries(e.settings ?? {}).every(([name, value]) => typeof value !== 'boolean' || s[name] === value);
+    (e.batchAck !== true || s.enablePopBatchAck === true) && Object.entries(conditionsOf(e)).every(([name, value]) => s[name] === value);
   const candidates = CATALOGUE.filter(
     (e) =>
       e.kind !== 'hazard' &&
@@ -127,6 +128,12 @@ export function knownBugsOf(
   }
   // A fix under which the same steps replay without the violation first; then those that refuse a step.
   return [...out.filter((k) => k.refused === null), ...out.filter((k) => k.refused !== null)];
+}
+
+/** The yes/no settings a catalogue entry's bug needs: its `conditions`, else the yes/no settings its runs share. */
+export function conditionsOf(e: BugEntry): Readonly<Record<string, boolean>> {
+  if (e.conditions !== undefined) return e.conditions as Record<string, boolean>;
+  return Object.fromEntries(Object.entries(e.settings ?? {}).filter((kv): kv is [string, boolean] => typeof kv[1] === 'boolean'));
 }
 
 /** The settings of a catalogue entry's run (as `check --bug` resolves them), by name. */

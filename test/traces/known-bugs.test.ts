@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
-import { CK_CATALOGUE, findCkEntry } from '../../model/catalogue.js';
+import { CK_CATALOGUE, findCkEntry, type BugEntry } from '../../model/catalogue.js';
 import { buildPopModel } from '../../model/factory.js';
 import { reproductionIdentity, type ModelIdentity } from '../../model/identity.js';
-import { knownBugsOf, replayViolates } from '../../traces/catalogue-match.js';
+import { conditionsOf, knownBugsOf, replayViolates } from '../../traces/catalogue-match.js';
 import { CheckReportSchema } from '../../cli/report-schema.js';
 import { cli } from '../cli/helpers.js';
 
@@ -42,6 +42,44 @@ describe('knownBugsOf', () => {
       else expect(named).toContain(e.id);
     });
   }
+
+  // The conditions (the entry's `conditions`, else the yes/no settings of its reproduction) are
+  // what the bug needs; the other yes/no settings only make the reproduction small.
+  const flipped = (e: BugEntry, name: string, value: boolean): ModelIdentity => {
+    const id = reproductionIdentity(e, e.buggy, [e.invariant]);
+    return { ...id, settings: { ...(id.settings ?? {}), [name]: value } as ModelIdentity['settings'] };
+  };
+  for (const e of eligible) {
+    const conditions = conditionsOf(e);
+    for (const [name, value] of Object.entries(conditions)) {
+      it(`${e.id}: needs ${name}=${value}: with ${name}=${!value} its reproduction does not violate, or is not named ${e.id}`, () => {
+        const named = namedFor(flipped(e, name, !value), e.invariant);
+        if (named !== null) expect(named).not.toContain(e.id);
+      });
+    }
+    const sizing = Object.entries(e.settings ?? {}).filter(([name, value]) => typeof value === 'boolean' && !(name in conditions));
+    for (const [name, value] of sizing) {
+      it(`${e.id}: ${name}=${value} only makes the reproduction small: with ${name}=${!value} it still violates and is named ${e.id}`, () => {
+        expect(namedFor(flipped(e, name, !value as boolean), e.invariant)).toContain(e.id);
+      });
+    }
+  }
+
+  it('the buffer off only makes these reproductions small: with it on they violate and are named (their bugs are the revive\'s or the read\'s)', () => {
+    const sizing = ['5408', '7724', '7914', '7412', '10985', '8479', 'I-5', 'I-7'];
+    for (const id of sizing) {
+      const e = findCkEntry(id)!;
+      expect(e.settings?.enablePopBufferMerge).toBe(false);
+      expect(namedFor(flipped(e, 'enablePopBufferMerge', true), e.invariant)).toContain(id);
+    }
+  });
+
+  it("#4153 and #3787 are told apart by the buffer: #4153's reproduction with the buffer on is #3787's case, and #3787's with it off holds", () => {
+    const e4153 = findCkEntry('4153')!;
+    expect(namedFor(flipped(e4153, 'enablePopBufferMerge', true), e4153.invariant)).toEqual(['3787']);
+    const e3787 = findCkEntry('3787')!;
+    expect(namedFor(flipped(e3787, 'enablePopBufferMerge', false), e3787.invariant)).toBeNull();
+  });
 
   it('5.3.1, ack-flush N=3: #8835 alone; with batch acks #8835 and 8835-batch (the revive fallback of either fix removes it)', () => {
     expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, 'acked-never-retried')).toEqual(['8835']);

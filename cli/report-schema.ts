@@ -61,7 +61,7 @@ export const ViolationReportSchema = z
           title: z.string(),
           fixedIn: z.string(),
           links: z.array(z.string()),
-          /** The entry's switches at the values of its fixed run. */
+          /** The entry's fix as settings: its own change (#8835: PR #8836's), else its switches at the values of its fixed run. */
           fix: z.record(z.string(), z.unknown()),
           /** null: under the fix the same steps replay without the violation; else the first step the fix does not allow, and why. */
           refused: z.object({ step: Int.min(1), reason: z.string() }).strict().nullable(),
@@ -142,6 +142,10 @@ export const BugReportSchema = z
         bounds: z.record(z.string(), z.unknown()).optional(),
         batchAck: z.boolean().optional(),
         settings: z.record(z.string(), z.unknown()).optional(),
+        /** The yes/no settings the bug needs before `check` names it (absent: the yes/no settings of `settings`). */
+        conditions: z.record(z.string(), z.boolean()).optional(),
+        /** The bug's own fix as settings, when its fixed release brings more (absent: what the two runs' switches differ in). */
+        fix: z.record(z.string(), z.unknown()).optional(),
         expectBuggy: z.enum(['violated', 'holds']),
         shortest: Int.nullable(),
         finding: z.string().optional(),

@@ -87,6 +87,12 @@ export interface BugEntry extends EntryCommon {
    * other yes/no setting flipped it still violates and is still named.
    */
   readonly conditions?: Readonly<Partial<Record<SettingName, boolean>>>;
+  /**
+   * The bug's own fix as settings, when the fixed run's release also brings other fixes of the
+   * same switches (5.3.2 has both #8835's PR #8836 and #8981's revive fallback). Absent: the
+   * switches whose values the buggy and fixed runs differ in, at the fixed run's values.
+   */
+  readonly fix?: SettingOverrides;
   readonly buggy: BugRun;
   readonly fixed: BugRun;
 }
@@ -135,6 +141,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     invariant: 'acked-never-retried',
     scenario: 'ack-flush',
     messages: 2,
+    // PR #8836 (031687dbd7) is one line, PBMS:647@5.3.2 `ackMsg.setBrokerName(point.getBrokerName())`;
+    // the blank-brokerName fallback of PopReviveService:380-381/407-408@5.3.2 is #8981's (39efe63ce3).
+    fix: { bufferAckOmitsBrokerName: false },
     buggy: { release: '5.3.1', label: '5.3.1' },
     fixed: { release: '5.3.2', label: '5.3.2' },
     expectBuggy: 'violated',

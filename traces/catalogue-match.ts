@@ -58,7 +58,7 @@ export interface KnownBug {
   readonly title: string;
   readonly fixedIn: string;
   readonly links: readonly string[];
-  /** The fix, as settings: the entry's switches whose values its buggy and fixed runs differ in, at the fixed run's values. */
+  /** The fix, as settings (`fixOf`): the entry's own fix, else its switches whose values its buggy and fixed runs differ in, at the fixed run's values. */
   readonly fix: Readonly<Record<string, unknown>>;
   /** null: under the fix the same steps replay without the violation; else the first step the fix does not allow, and the guard's reason. */
   readonly refused: { readonly step: number; readonly reason: string } | null;
@@ -67,9 +67,9 @@ export interface KnownBug {
 /**
  * The catalogue entries (bugs and confirmed hypotheses of the CK path) that explain a
  * counterexample of `check`: those of the violated invariant that affect the run's release,
- * whose conditions the run meets (batch ack, the yes/no settings of the entry's runs), and
- * whose fix, set alone on the run's own settings (the entry's switches its buggy and fixed runs
- * differ in, at the fixed run's values; every other setting and bound unchanged), makes the
+ * whose conditions the run meets (batch ack, the yes/no settings the bug needs: `conditionsOf`),
+ * and whose fix, set alone on the run's own settings (`fixOf`; every other setting and bound
+ * unchanged), makes the
  * counterexample no behaviour of the model: the same events replay without violating the
  * invariant, or the fix refuses one of them (the fix removes a step the violation needs; not
  * when the fix only turns off a feature the entry's reproduction turns on). An entry is named
@@ -103,12 +103,9 @@ export function knownBugsOf(
   if (candidates.length === 0 || violates(model) !== true) return [];
   const out: KnownBug[] = [];
   for (const e of candidates) {
-    // The fix: the entry's switches whose values its buggy and fixed runs differ in (a switch
-    // both runs share, like asyncBizRead for an asynchronous-read bug, is a condition, not the fix).
-    const buggySettings = settingsOf(e, e.buggy);
-    const fixedSettings = settingsOf(e, e.fixed);
-    const fix: Record<string, unknown> = {};
-    for (const sw of e.switches) if (fixedSettings[sw] !== buggySettings[sw]) fix[sw] = fixedSettings[sw];
+    // The fix: the entry's own, else its switches whose values its buggy and fixed runs differ in
+    // (a switch both runs share, like asyncBizRead for an asynchronous-read bug, is a condition).
+    const fix = fixOf(e);
     if (Object.keys(fix).length === 0) continue;
     let fixed: PopModel;
     try {
@@ -134,6 +131,19 @@ export function knownBugsOf(
 export function conditionsOf(e: BugEntry): Readonly<Record<string, boolean>> {
   if (e.conditions !== undefined) return e.conditions as Record<string, boolean>;
   return Object.fromEntries(Object.entries(e.settings ?? {}).filter((kv): kv is [string, boolean] => typeof kv[1] === 'boolean'));
+}
+
+/**
+ * A catalogue entry's fix as settings: its own `fix`, else the switches whose values its buggy
+ * and fixed runs differ in, at the fixed run's values.
+ */
+export function fixOf(e: BugEntry): Record<string, unknown> {
+  if (e.fix !== undefined) return { ...e.fix };
+  const buggySettings = settingsOf(e, e.buggy);
+  const fixedSettings = settingsOf(e, e.fixed);
+  const fix: Record<string, unknown> = {};
+  for (const sw of e.switches) if (fixedSettings[sw] !== buggySettings[sw]) fix[sw] = fixedSettings[sw];
+  return fix;
 }
 
 /** The settings of a catalogue entry's run (as `check --bug` resolves them), by name. */

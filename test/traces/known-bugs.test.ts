@@ -8,7 +8,7 @@ import { check } from '../../checker/index.js';
 import { CK_CATALOGUE, findCkEntry, type BugEntry } from '../../model/catalogue.js';
 import { buildPopModel } from '../../model/factory.js';
 import { reproductionIdentity, type ModelIdentity } from '../../model/identity.js';
-import { conditionsOf, knownBugsOf, replayViolates } from '../../traces/catalogue-match.js';
+import { conditionsOf, fixOf, knownBugsOf, replayViolates } from '../../traces/catalogue-match.js';
 import { CheckReportSchema } from '../../cli/report-schema.js';
 import { cli } from '../cli/helpers.js';
 
@@ -81,10 +81,24 @@ describe('knownBugsOf', () => {
     expect(namedFor(flipped(e3787, 'enablePopBufferMerge', false), e3787.invariant)).toBeNull();
   });
 
-  it('5.3.1, ack-flush N=3: #8835 alone; with batch acks #8835 and 8835-batch (the revive fallback of either fix removes it)', () => {
+  it("5.3.1, ack-flush N=3: #8835 alone; with batch acks (one BatchAckMsg) 8835-batch alone: #8835's own fix (PR #8836) puts brokerName on the AckMsg only", () => {
     expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1' }, 'acked-never-retried')).toEqual(['8835']);
-    expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1', batchAck: true }, 'acked-never-retried')).toEqual(['8835', '8835-batch']);
+    expect(namedFor({ scenario: 'ack-flush', messages: 3, rocketmq: '5.3.1', batchAck: true }, 'acked-never-retried')).toEqual(['8835-batch']);
+    // 5.3.2 as a whole (PR #8836 and #8981's revive fallback) would remove the BatchAckMsg's case too.
+    expect(fixOf(findCkEntry('8835')!)).toEqual({ bufferAckOmitsBrokerName: false });
   });
+
+  for (const e of eligible.filter((x) => x.fix !== undefined)) {
+    it(`${e.id}: its own fix, set alone on the buggy run, makes the reproduction hold; the fix is a part of what its fixed release changed`, () => {
+      const id = reproductionIdentity(e, e.buggy, [e.invariant]);
+      const r = check(buildPopModel({ ...id, settings: { ...(id.settings ?? {}), ...e.fix } as ModelIdentity['settings'] }));
+      expect(r.complete).toBe(true);
+      expect(r.violations).toEqual([]);
+      const fixed = reproductionIdentity(e, e.fixed, [e.invariant]);
+      const release = buildPopModel(fixed).ctx.s as unknown as Record<string, unknown>;
+      for (const [name, value] of Object.entries(e.fix!)) expect(release[name]).toBe(value);
+    });
+  }
 
   it('names nothing for a hazard (a misuse, not a bug) or a release the bug does not affect', () => {
     const hazard = findCkEntry('stale-handle')!;
@@ -154,12 +168,12 @@ describe('knownBugsOf', () => {
     const text = await cli('check', '--rocketmq', '5.3.1');
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('Known bug:\n  #8835: Buffered acks written without brokerName are not matched by the revive (fixed in 5.3.2; https://github.com/apache/rocketmq/issues/8835)');
-    expect(text.stdout).toContain('with its fix alone (bufferAckOmitsBrokerName=false, reviveBlankBrokerNameFallback=true), the same 8 steps do not violate acked-never-retried');
+    expect(text.stdout).toContain('with its fix alone (bufferAckOmitsBrokerName=false), the same 8 steps do not violate acked-never-retried');
     const json = await cli('check', '--rocketmq', '5.3.1', '--json');
     const r = CheckReportSchema.parse(JSON.parse(json.stdout));
     expect(r.violations[0].knownBugs.map((k) => [k.id, k.fixedIn])).toEqual([['8835', '5.3.2']]);
-    // 5.3.1 already keys the revive on brokerName: the fix is the two switches 5.3.1 and 5.3.2 differ in.
-    expect(r.violations[0].knownBugs[0].fix).toEqual({ bufferAckOmitsBrokerName: false, reviveBlankBrokerNameFallback: true });
+    // PR #8836's one line: the buffered AckMsg gets brokerName (5.3.2's revive fallback is #8981's).
+    expect(r.violations[0].knownBugs[0].fix).toEqual({ bufferAckOmitsBrokerName: false });
     expect(r.violations[0].knownBugs[0].refused).toBeNull();
     const good = CheckReportSchema.parse(JSON.parse((await cli('check', '--rocketmq', '5.3.2', '--json')).stdout));
     expect(good.violations).toEqual([]);

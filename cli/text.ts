@@ -4,6 +4,7 @@ import { eventLabel } from '../model/narrate.js';
 import { fmtTime } from '../model/format.js';
 import type { CheckReport } from './check-command.js';
 import { entryName, fixedInText } from '../model/catalogue.js';
+import { knownBugWhy } from '../traces/catalogue-match.js';
 
 function bytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
@@ -57,12 +58,7 @@ export function renderCheck(r: CheckReport): string {
       out.push(v.knownBugs.length === 1 ? 'Known bug:' : 'Known bugs (the fix of each alone removes this counterexample):');
       for (const k of v.knownBugs) {
         out.push(`  ${entryName(k)}: ${k.title} (${fixedInText(k.fixedIn)}; ${k.links[0] ?? 'no upstream link'})`);
-        const fix = Object.entries(k.fix).map(([name, value]) => `${name}=${String(value)}`).join(', ');
-        out.push(
-          k.refused === null
-            ? `    with its fix alone (${fix}), the same ${v.length} steps do not violate ${v.invariant} (popcheck bug ${k.id})`
-            : `    with its fix alone (${fix}), step ${k.refused.step} cannot happen: ${k.refused.reason} (popcheck bug ${k.id})`,
-        );
+        out.push(`    ${knownBugWhy(k, v.length, v.invariant)}`);
       }
     }
     if (r.violations.length > 1) {

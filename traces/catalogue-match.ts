@@ -64,6 +64,14 @@ export interface KnownBug {
   readonly refused: { readonly step: number; readonly reason: string } | null;
 }
 
+/** What a known bug's fix does to the counterexample, in words (the CLI's text and the browser's panel). */
+export function knownBugWhy(k: Pick<KnownBug, 'id' | 'fix' | 'refused'>, steps: number, invariant: string): string {
+  const fix = Object.entries(k.fix).map(([name, value]) => `${name}=${String(value)}`).join(', ');
+  return k.refused === null
+    ? `with its fix alone (${fix}), the same ${steps} steps do not violate ${invariant} (popcheck bug ${k.id})`
+    : `with its fix alone (${fix}), step ${k.refused.step} cannot happen: ${k.refused.reason} (popcheck bug ${k.id})`;
+}
+
 /**
  * The catalogue entries (bugs and confirmed hypotheses of the CK path) that explain a
  * counterexample of `check`: those of the violated invariant that affect the run's release,

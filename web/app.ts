@@ -5,7 +5,7 @@
  * the session (encodeSpec), so a link reopens it.
  */
 import './zod-config.js';
-import { CK_CATALOGUE as CATALOGUE } from '../model/catalogue.js';
+import { CK_CATALOGUE as CATALOGUE, entryName, fixedInText } from '../model/catalogue.js';
 import type { Event } from '../model/events.js';
 import { fmtTime } from '../model/format.js';
 import type { Observation } from '../model/observations.js';
@@ -17,6 +17,7 @@ import { byId, fill, h, type Child } from './dom.js';
 import { loadFile, type PopLogReport } from './files.js';
 import { brokenBanner, brokenPanel, whiteboard } from './panels.js';
 import { diagramsEl, mermaidFigure, type DiagramTab } from './diagrams.js';
+import { knownBugWhy } from '../traces/catalogue-match.js';
 
 const DEFAULT_IDENTITY = { scenario: 'ack-flush', messages: 2, rocketmq: '5.3.1' } as const;
 
@@ -333,6 +334,19 @@ function hereEl(): HTMLElement {
         h('p', {}, `Shortest counterexample from here, ${v.steps.length} steps: `, h('span', { class: 'mono' }, v.steps.map((e) => offerLabel(e)).join(' → '))),
         h('button', { 'data-testid': 'play-it', disabled: stale, onclick: () => playAll(v.steps) }, '▶ Play it'),
       );
+      for (const k of here.knownBugs) {
+        body.push(
+          h(
+            'p',
+            { class: 'known-bug', 'data-testid': 'here-known-bug', 'data-id': k.id },
+            h('b', {}, `Known bug ${entryName(k)}`),
+            `: ${k.title} (${fixedInText(k.fixedIn)}`,
+            k.links[0] ? [', ', h('a', { href: k.links[0], target: '_blank', rel: 'noopener' }, 'upstream')] : '',
+            '). ',
+            h('span', { class: 'muted' }, `Over the whole run (${here.runSteps} steps from the start), ${knownBugWhy(k, here.runSteps, v.invariant)}.`),
+          ),
+        );
+      }
       for (const other of r.violations.slice(1)) body.push(h('p', { class: 'muted small' }, `also ${other.invariant} (${other.steps.length} steps)`));
     }
   }

@@ -170,6 +170,12 @@ describe('popcheck serve in chromium', () => {
     await expect.poll(() => page.getByTestId('here-verdict').count(), { timeout: 30_000 }).toBe(1);
     expect(await page.getByTestId('here-verdict').innerText()).toBe('VIOLATED');
     expect(await page.getByTestId('panel-here').innerText()).toMatch(/states, .* transitions/);
+    // The counterexample from here is #8835, named as `check` names it, with the fix that removes it.
+    expect(await page.getByTestId('here-known-bug').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-id')))).toEqual(['8835']);
+    expect(await page.getByTestId('here-known-bug').innerText()).toMatch(
+      /^Known bug #8835: Buffered acks written without brokerName are not matched by the revive \(fixed in 5\.3\.2, upstream\)\. Over the whole run \((\d+) steps from the start\), with its fix alone \(bufferAckOmitsBrokerName=false\), the same \1 steps do not violate acked-never-retried/,
+    );
+    expect(await page.getByTestId('here-known-bug').locator('a').getAttribute('href')).toBe('https://github.com/apache/rocketmq/issues/8835');
     await page.getByTestId('panel-here').scrollIntoViewIfNeeded();
     await shot(page, '6-check-from-here');
     await page.getByTestId('play-it').click();

@@ -667,7 +667,7 @@ export class LifecycleCheck {
     this.seen.fill(null);
     this.pairBefore = null;
     this.pairAfter = null;
-    this.pairIn = false;
+    this.pairIn = 0;
     this.moves = null;
     this.same = null;
     this.buffer = null;
@@ -688,7 +688,12 @@ export class LifecycleCheck {
    */
   private pairBefore: Int32Array | null = null;
   private pairAfter: Int32Array | null = null;
-  private pairIn = false;
+  /**
+   * 1 when both are views on `buffer`, else 0: a number, not a boolean, since V8 tests a field
+   * that holds a boolean for truth as it would any value (a dozen instructions), a small integer
+   * with one compare.
+   */
+  private pairIn = 0;
   /** With `pairIn`, the pair's byte offsets (an array's never changes; reading it is a few checks). */
   private pairBeforeAt = 0;
   private pairAfterAt = 0;
@@ -698,7 +703,7 @@ export class LifecycleCheck {
     const both = this.inMemory(before) && this.inMemory(after);
     this.pairBefore = before;
     this.pairAfter = after;
-    this.pairIn = both;
+    this.pairIn = both ? 1 : 0;
     this.pairBeforeAt = both ? before.byteOffset : 0;
     this.pairAfterAt = both ? after.byteOffset : 0;
   }
@@ -743,7 +748,7 @@ export class LifecycleCheck {
     if (this.buffer !== null) {
       if (before !== this.pairBefore || after !== this.pairAfter) this.rememberPair(before, after);
     }
-    if (this.pairIn) {
+    if (this.pairIn !== 0) {
       const r = this.moves!(this.pairBeforeAt, this.pairAfterAt, parts);
       if (r === 0) return true;
       if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;

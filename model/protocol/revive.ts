@@ -152,7 +152,11 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
 
   sortByPos(points);
   let newOffset = old;
-  for (const point of points) {
+  // An index loop: V8 compiles a for-of from the iterator results it has seen, and a pass whose
+  // loop ended in a way not yet seen threw the compiled pass away (docs/explorer.md, "`full`'s
+  // enabled events and breakpoints per state").
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i];
     const T = reviveTime(d, ctx, point);
     if (endTime - T <= K.reviveDueMargin) {
       if (narrate) observe(ctx, { kind: 'ckNotDue', offset: point.pos, endTime, reviveTime: T });
@@ -427,6 +431,9 @@ export function reviveBlocked(d: Int32Array): string | null {
   return (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'the broker is a slave: shouldRunPopRevive is false' : null;
 }
 
+/** Later than every instant of the model (ms, int32). */
+const MAX_TIME = 0x7fffffff;
+
 /**
  * True only when a revive pass in `d` surely changes nothing, without running it: the
  * in-memory offset is not behind the committed one (the pass ends by writing it), and no
@@ -444,7 +451,8 @@ export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
   const now = d[G.NOW];
   const mocks = s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck;
   let endTime = 0;
-  let earliest = Infinity;
+  // The least revive time seen (an int32 bound when none: a double here was a deoptimization).
+  let earliest = MAX_TIME;
   for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     const c = L.ck(d[e + E.CK]);

@@ -1,4 +1,4 @@
-// usage: node bench/instructions-by-function.mjs CALLGRIND_OUT PERF_MAP [TOP] [--callers NAME]
+// usage: node bench/instructions-by-function.mjs CALLGRIND_OUT PERF_MAP [TOP] [--callers NAME | --callees NAME]
 //
 // Self instructions per function of a run counted by callgrind, V8's generated code included:
 // cachegrind and callgrind name no function in JIT code, so this adds up callgrind's per-address
@@ -7,7 +7,9 @@
 //     node --single-threaded --perf-basic-prof --no-compact-code-space dist/bench/explore-child.js ARGS
 // (--no-compact-code-space: code does not move, so the map's ranges hold for the whole run).
 // With --callers NAME: the callers of the functions whose name contains NAME (a builtin, say),
-// with the inclusive instructions and the number of calls of each.
+// with the inclusive instructions and the number of calls of each. With --callees NAME: the
+// functions that the functions whose name contains NAME call, the same way. A callee in JIT code
+// (callgrind names it by its address) is named from the perf map.
 import { readFileSync } from 'node:fs';
 
 const [cgFile, mapFile, ...rest] = process.argv.slice(2);
@@ -21,6 +23,12 @@ if (ci >= 0 && !callersOf) {
   console.error('instructions-by-function: --callers needs a NAME');
   process.exit(2);
 }
+const ce = rest.indexOf('--callees');
+const calleesOf = ce >= 0 ? rest[ce + 1] : null;
+if (ce >= 0 && !calleesOf) {
+  console.error('instructions-by-function: --callees needs a NAME');
+  process.exit(2);
+}
 /** A file's text, or a one-line error naming it (exit 2). */
 function read(file) {
   try {
@@ -30,7 +38,7 @@ function read(file) {
     process.exit(2);
   }
 }
-const top = Number(rest.find((a, i) => /^\d+$/.test(a) && (ci < 0 || i !== ci + 1)) ?? 60);
+const top = Number(rest.find((a, i) => /^\d+$/.test(a) && (ci < 0 || i !== ci + 1) && (ce < 0 || i !== ce + 1)) ?? 60);
 
 // The map: "start size name" (hex, hex, text), sorted by start for a binary search.
 const ranges = read(mapFile)
@@ -66,6 +74,7 @@ const named = (kind, v) => {
 };
 const self = new Map();
 const callers = new Map();
+const callees = new Map();
 const add = (map, k, v, n = 0) => {
   const e = map.get(k) ?? { ir: 0, calls: 0 };
   e.ir += v;
@@ -89,7 +98,10 @@ for (const line of read(cgFile).split('\n')) {
     const v = Number(cost ?? 0);
     const where = jitName(pos) ?? fn;
     if (call >= 0) {
-      if (callersOf !== null && cfn.includes(callersOf)) add(callers, where, v, call);
+      // A callee in JIT code is an address to callgrind.
+      const callee = /^0x[0-9a-f]+$/.test(cfn) ? (jitName(parseInt(cfn, 16)) ?? cfn) : cfn;
+      if (callersOf !== null && callee.includes(callersOf)) add(callers, where, v, call);
+      if (calleesOf !== null && where.includes(calleesOf)) add(callees, callee, v, call);
       call = -1;
     } else add(self, where, v);
   }
@@ -104,5 +116,6 @@ const show = (map, withCalls) =>
       console.log(withCalls ? `${m} ${String(e.calls).padStart(10)} calls  ${k}` : `${m} ${((100 * e.ir) / total).toFixed(1).padStart(5)}%  ${k}`);
     });
 console.log(`${(total / 1e6).toFixed(1)} M instructions`);
-if (callersOf !== null) show(callers, true);
+if (calleesOf !== null) show(callees, true);
+else if (callersOf !== null) show(callers, true);
 else show(self, false);

@@ -225,10 +225,22 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
   const now = d[G.NOW];
   const serving = (d[G.FLAGS] & GF.SERVING) !== 0;
   let buffered = false;
+  // Queues whose offset FIFO head was seen (bit q): the first wrapper of the queue in slot order.
+  let heads = 0;
   for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = L.ck(k);
     const f = d[c + C.FLAGS];
-    if ((f & CF.IN_OFFSET_QUEUE) !== 0) buffered = true;
+    if ((f & CF.IN_OFFSET_QUEUE) !== 0) {
+      buffered = true;
+      // scanCommitOffset: the head wrapper of this queue's offset FIFO is ready (IN_OFFSET_QUEUE
+      // is cleared). Asked in the walk over the wrappers rather than after it: the answer is
+      // whether anything changes, whichever of the scan's writes it is.
+      const head = 1 << d[c + C.QUEUE];
+      if ((heads & head) === 0) {
+        heads |= head;
+        if (commitReady(d, c)) return true;
+      }
+    }
     if ((f & CF.IN_BUFFER) === 0) continue;
     buffered = true;
     const stored = (f & CF.CK_STORED) !== 0;
@@ -252,15 +264,6 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
     const pending = d[c + C.BITS] & ~d[c + C.TO_STORE] & fullMask(d[c + C.NUM]) & (late ? ~d[L.ackPut(k)] : -1);
     if (pending !== 0) return true;
     // ckFinish clears IN_BUFFER (isCkDoneForFinish did not hold above, and nothing changed since).
-  }
-  // scanCommitOffset: the head wrapper of some queue's offset FIFO is ready (IN_OFFSET_QUEUE is cleared).
-  for (let q = 0; q < L.queues; q++) {
-    for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
-      const c = L.ck(k);
-      if ((d[c + C.FLAGS] & CF.IN_OFFSET_QUEUE) === 0 || d[c + C.QUEUE] !== q) continue;
-      if (commitReady(d, c)) return true;
-      break;
-    }
   }
   // The buffer is empty again: serving is set.
   return !serving && !buffered;

@@ -152,7 +152,11 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
 
   sortByPos(points);
   let newOffset = old;
-  for (const point of points) {
+  // An index loop: V8 compiles a for-of from the iterator results it has seen, and a pass whose
+  // loop ended in a way not yet seen threw the compiled pass away (docs/explorer.md, "`full`'s
+  // enabled events and breakpoints per state").
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i];
     const T = reviveTime(d, ctx, point);
     if (endTime - T <= K.reviveDueMargin) {
       if (narrate) observe(ctx, { kind: 'ckNotDue', offset: point.pos, endTime, reviveTime: T });
@@ -427,13 +431,17 @@ export function reviveBlocked(d: Int32Array): string | null {
   return (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'the broker is a slave: shouldRunPopRevive is false' : null;
 }
 
+/** Later than every instant of the model (ms, int32). */
+const MAX_TIME = 0x7fffffff;
+
 /**
  * True only when a revive pass in `d` surely changes nothing, without running it: the
  * in-memory offset is not behind the committed one (the pass ends by writing it), and no
  * point the pass could build from the entries it would read is due. A CK read is due at
- * popTime + invisibleTime at the earliest, a mock CK for an orphan ACK at its popTime, and the
- * pass's endTime is at most max(now, the latest delivery it reads); so if even the earliest
- * of them is not due, the pass stops at its first point, and writes back the offsets it found.
+ * popTime + invisibleTime at the earliest, a mock CK for an orphan ACK at its popTime; the
+ * pass's endTime is computed here as the pass computes it (the latest delivery it reads, moved
+ * to now by the idle rule or a busy queue). So if even the earliest of the points is not due,
+ * the pass stops at its first point, and writes back the offsets it found.
  * A filter the `full` scenario asks before its dry run: false says nothing.
  */
 export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
@@ -442,8 +450,9 @@ export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
   const s = ctx.s;
   const now = d[G.NOW];
   const mocks = s.reviveMocksOrphanAck && s.enableSkipLongAwaitingAck;
-  let endTime = now;
-  let earliest = Infinity;
+  let endTime = 0;
+  // The least revive time seen (an int32 bound when none: a double here was a deoptimization).
+  let earliest = MAX_TIME;
   for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     const c = L.ck(d[e + E.CK]);
@@ -451,5 +460,8 @@ export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
     if (d[e + E.KIND] === KIND.CK) earliest = Math.min(earliest, d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
     else if (mocks && now - d[e + E.DELIVER] > s.reviveAckWaitMs) earliest = Math.min(earliest, d[c + C.POP_TIME]);
   }
+  // endTime as the pass sets it before mergeAndRevive (see revive).
+  if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
+  if (s.reviveQueueBusy) endTime = Math.max(endTime, now);
   return endTime - earliest <= K.reviveDueMargin;
 }

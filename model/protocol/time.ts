@@ -31,6 +31,9 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = L.ck(k);
     const f = d[c + C.FLAGS];
+    // Read and compared at every CK (not only once REVIVED is set): a read or comparison first
+    // reached at the first revived CK threw the compiled function away.
+    const held = d[c + C.HELD] !== 0;
     const pt = d[c + C.POP_TIME];
     const T = pt + d[c + C.INVISIBLE];
     if (f & CF.IN_BUFFER) {
@@ -40,14 +43,14 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
       best = earlier(best, T - s.popCkStayBufferTimeOut + K.tick, now);
       best = earlier(best, T - K.ackTimeInterval, now);
     }
-    if ((f & CF.REVIVED) === 0 || d[c + C.HELD] !== 0) {
+    if ((f & CF.REVIVED) === 0 || held) {
       // Acks written at T or later go straight to the revive queue; after T they are late.
       best = earlier(best, T, now);
       best = earlier(best, T + K.tick, now);
       best = earlier(best, T + K.reviveDueMargin + K.tick, now);
     }
     if (f & CF.INFLIGHT) best = earlier(best, d[c + C.DISPATCHED_AT] + INFLIGHT_STAY_MS + K.tick, now);
-    if (delayLevels && d[c + C.HELD] !== 0) {
+    if (delayLevels && held) {
       for (const level of DELAY_LEVELS_MS) {
         best = earlier(best, T - level, now);
         best = earlier(best, T - level + K.tick, now);
@@ -69,10 +72,13 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   // The revive: the idle rule moves endTime to now 3 s after the last delivery read; orphan
   // ACKs turn into mock CKs reviveAckWaitMs after their deliverTimeMs.
   let maxDeliver = 0;
+  // Read at every call, before the loop: a settings read first reached at the first unread ACK
+  // threw the compiled function away (docs/explorer.md, "`full`'s enabled events and breakpoints per state").
+  const mocks = s.enableSkipLongAwaitingAck && s.reviveMocksOrphanAck;
   for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     maxDeliver = Math.max(maxDeliver, d[e + E.DELIVER]);
-    if (d[e + E.KIND] !== KIND.CK && s.enableSkipLongAwaitingAck && s.reviveMocksOrphanAck) {
+    if (d[e + E.KIND] !== KIND.CK && mocks) {
       best = earlier(best, d[e + E.DELIVER] + s.reviveAckWaitMs + K.tick, now);
     }
   }

@@ -21,7 +21,7 @@ import { popBlocked } from '../protocol/pop.js';
 import { correctMinOffsetBlocked, expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
 import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
-import { lateAck, putCallbackPending, scanChanges } from '../protocol/buffer.js';
+import { lateAck, lateCk, putCallbackPending, scanChanges } from '../protocol/buffer.js';
 import { nextBreakpoint } from '../protocol/time.js';
 import type { ScenarioInstance } from '../popmodel.js';
 import type { Settings } from '../settings.js';
@@ -171,6 +171,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const entries = 2 * ckSlots + b.queues * messagesPerQueue + b.dupAcks + b.changes + b.staleHandles + b.storeFailures + 4;
   // appendAckAsync with a store that completes late: per-CK masks of ACK puts awaiting their callback.
   const lateAcks = lateAck(s);
+  const latePuts = lateAcks || lateCk(s);
   const L = new Layout({ queues: b.queues, messagesPerQueue, ckSlots, entries, ackPutMasks: lateAcks });
   const initial = initialState(
     L,
@@ -250,7 +251,8 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
           if (differs) offerBuilt(out, after, REVIVE_FAILING, nextFail);
         }
       }
-      for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
+      // Retries in flight exist only with asynchronous retries (reviveMsgFromCk).
+      for (let k = 0, nck = asyncRetries ? st[G.NCK] : 0; k < nck; k++) {
         const c = ctx.L.ck(k);
         const pending = st[c + C.RETRY_PENDING];
         if (pending !== 0) {
@@ -262,7 +264,8 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
         }
       }
       // Callbacks of late asynchronous puts (appendCkAsync / appendAckAsync with putsCompleteLate).
-      const callbacks = putCallbackPending(st, ctx);
+      // (Only late puts leave a callback pending: putCkToStore, addCkJustOffset, putBufferedAcks.)
+      const callbacks = latePuts && putCallbackPending(st, ctx);
       if (callbacks) {
         for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
           const c = ctx.L.ck(k);
@@ -410,43 +413,55 @@ function sameState(a: Int32Array, b: Int32Array): boolean {
 }
 
 function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean): void {
-  const now = st[G.NOW];
   const firstAcksLeft = b.acks < 0 || ackedSoFar(st, ctx) < b.acks;
+  const dupLeft = st[G.USED_DUP_ACKS] < b.dupAcks;
+  const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
+  for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
+    const c = ctx.L.ck(k);
+    const origin = st[c + C.ORIGIN];
+    if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
+    // The messages some event may be offered for: a mark pending, a handle held (a first ack, a
+    // change), an ack to repeat, a superseded handle. Without any (most CKs once acked), the CK
+    // offers nothing, and the rest of its record is not read.
+    if ((st[c + C.PENDING_MARK] | st[c + C.HELD] | (dupLeft ? st[c + C.ACKED] : 0) | (staleLeft ? st[c + C.CHANGED] : 0)) === 0) continue;
+    ckOffers(st, ctx, b, changeTo, out, clientActive, firstAcksLeft, k);
+  }
+}
+
+/** The client's events for the messages of CK k (a pop's or a change's), in message order. */
+function ckOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean, firstAcksLeft: boolean, k: number): void {
+  const now = st[G.NOW];
   // The budgets, read once (offering an event changes no word of the state).
   const lateLeft = st[G.USED_LATE_ACKS] < b.lateAcks;
   const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
   const dupLeft = st[G.USED_DUP_ACKS] < b.dupAcks;
   const storeFailLeft = st[G.USED_STORE_FAILURES] < b.storeFailures;
   const changesLeft = st[G.USED_CHANGES] < b.changes;
-  for (let k = 0, nck = st[G.NCK]; k < nck; k++) {
-    const c = ctx.L.ck(k);
-    const origin = st[c + C.ORIGIN];
-    if (origin !== ORIGIN.POP && origin !== ORIGIN.CHANGE) continue;
-    // Events are built as literals with the handle's fields in this order (queueId, startOffset, popTime): no spread.
-    const popTime = st[c + C.POP_TIME];
-    const T = popTime + st[c + C.INVISIBLE];
-    // An ack at T is late: the client's pop has timed out (see ackInTime).
-    const inTime = ackInTime(now, T) || lateLeft;
-    const held = st[c + C.HELD];
-    const acked = st[c + C.ACKED];
-    const pending = st[c + C.PENDING_MARK];
-    const queueId = st[c + C.QUEUE];
-    const startOffset = st[c + C.START];
-    for (let i = 0, num = st[c + C.NUM]; i < num; i++) {
-      const bit = 1 << i;
-      const offset = startOffset + i;
-      if (pending & bit) out.push({ type: 'ackMark', queueId, startOffset, popTime, offset });
-      if (!inTime || !clientActive) continue;
-      if (staleLeft && (acked & bit) === 0 && (st[c + C.CHANGED] & ~held & bit) !== 0) staleHandleOffers(st, ctx, b, changeTo, out, k, i, firstAcksLeft);
-      const firstAck = (held & bit) !== 0 && firstAcksLeft;
-      const mayAck = firstAck || ((acked & bit) !== 0 && dupLeft);
-      if (mayAck) {
-        out.push({ type: 'ack', queueId, startOffset, popTime, offset });
-        if (storeFailLeft && goesToStore(st, ctx, c)) out.push({ type: 'ack', queueId, startOffset, popTime, offset, storeFails: true });
-      }
-      if ((held & bit) !== 0 && changesLeft && now < T && now > popTime && changeHandleTaken(st, ctx, queueId, offset, now) < 0) {
-        out.push({ type: 'changeInvisible', queueId, startOffset, popTime, offset, invisibleTime: changeTo });
-      }
+  const c = ctx.L.ck(k);
+  const held = st[c + C.HELD];
+  const acked = st[c + C.ACKED];
+  const pending = st[c + C.PENDING_MARK];
+  // Events are built as literals with the handle's fields in this order (queueId, startOffset, popTime): no spread.
+  const popTime = st[c + C.POP_TIME];
+  const T = popTime + st[c + C.INVISIBLE];
+  // An ack at T is late: the client's pop has timed out (see ackInTime).
+  const inTime = ackInTime(now, T) || lateLeft;
+  const queueId = st[c + C.QUEUE];
+  const startOffset = st[c + C.START];
+  for (let i = 0, num = st[c + C.NUM]; i < num; i++) {
+    const bit = 1 << i;
+    const offset = startOffset + i;
+    if (pending & bit) out.push({ type: 'ackMark', queueId, startOffset, popTime, offset });
+    if (!inTime || !clientActive) continue;
+    if (staleLeft && (acked & bit) === 0 && (st[c + C.CHANGED] & ~held & bit) !== 0) staleHandleOffers(st, ctx, b, changeTo, out, k, i, firstAcksLeft);
+    const firstAck = (held & bit) !== 0 && firstAcksLeft;
+    const mayAck = firstAck || ((acked & bit) !== 0 && dupLeft);
+    if (mayAck) {
+      out.push({ type: 'ack', queueId, startOffset, popTime, offset });
+      if (storeFailLeft && goesToStore(st, ctx, c)) out.push({ type: 'ack', queueId, startOffset, popTime, offset, storeFails: true });
+    }
+    if ((held & bit) !== 0 && changesLeft && now < T && now > popTime && changeHandleTaken(st, ctx, queueId, offset, now) < 0) {
+      out.push({ type: 'changeInvisible', queueId, startOffset, popTime, offset, invisibleTime: changeTo });
     }
   }
 }

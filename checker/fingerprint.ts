@@ -297,10 +297,11 @@ export class FingerprintStepper {
       return;
     }
     // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
-    // (room for a multiple of 8 words each), the two lanes' seeds side by side per position, and
-    // `update`'s pairs.
+    // (room for a multiple of 16 words each: `step` compares the parent's and the child's
+    // words sixteen at a time, past the length too, where both stay zero), the two lanes'
+    // seeds side by side per position, and `update`'s pairs.
     const k = kernelInstance();
-    const cap = (words + 7) & ~7;
+    const cap = (words + 15) & ~15;
     const parent = 32;
     const child = parent + 4 * cap;
     const diff = child + 4 * cap;
@@ -309,8 +310,10 @@ export class FingerprintStepper {
     const changed = seeds + 8 * cap;
     // A mask a position (`watch`).
     const watch = changed + 8 * cap;
+    // The entries `step` and `update` hash (16 bytes a word, an even number of them).
+    const list = watch + 4 * cap;
     // The queue's: the state queued last, the marks, a record.
-    const lastIn = watch + 4 * cap;
+    const lastIn = list + 16 * cap;
     const markBytes = (words + 15) & ~15;
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
@@ -327,7 +330,7 @@ export class FingerprintStepper {
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, seeds, changed, save, watch);
+    k.init(parent, child, diff, seeds, changed, save, watch, list);
     k.initQueue(lastIn, mark, markBytes, rec, window);
     const buf = k.memory.buffer;
     const m = new Int32Array(buf, seeds, 2 * words);

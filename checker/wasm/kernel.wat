@@ -3,20 +3,22 @@
 ;; lane1, lane2 and fingerprintStep).
 ;;
 ;; `step` does `fingerprintStep`'s job on two states held in this module's memory: it compares
-;; the parent's and the child's words sixteen, then eight at a time (SIMD), writes the positions
-;; where they differ, in increasing order, and XORs out the parent's and in the child's 64-bit
-;; hash of each such word into the parent's fingerprint (`$hashList`: the values of two words at
-;; a time side by side in one v128, hashed by lane 1 in one vector and by lane 2 in another), each
-;; exactly as fingerprint.ts computes its lane: the same seeds (copied in from there), the same
-;; constants, shifts and rotations. fingerprint.ts looks the values 0-15 up in a table of those
-;; same lanes; here every value is hashed (a zero word contributes nothing, as there).
+;; the parent's and the child's words sixteen at a time (SIMD), writes the positions where they
+;; differ, in increasing order, and for each such word an entry (its two values and its seeds),
+;; then XORs out the parent's and in the child's 64-bit hash of each such word into the parent's
+;; fingerprint (`$hashEntries`: the values of two words at a time side by side in one v128,
+;; hashed by lane 1 in one vector and by lane 2 in another), each exactly as fingerprint.ts
+;; computes its lane: the same seeds (copied in from there), the same constants, shifts and
+;; rotations. fingerprint.ts looks the values 0-15 up in a table of those same lanes; here every
+;; value is hashed (a zero word contributes nothing, as there).
 ;; Reading a word here is one load: no map, bounds or detach check per element as for a typed
 ;; array in V8 (docs/explorer.md, "Counting instructions").
 ;;
 ;; Memory layout (bytes; `init` receives the offsets, fingerprint.ts computes them):
 ;;   0                 the result: fingerprint high half, then low half (uint32 each)
-;;   $parent, $child   the two states, 16-byte aligned, with room for a multiple of 8 words
-;;                     (words past the length compared are never read)
+;;   $parent, $child   the two states, 16-byte aligned, with room for a multiple of 16 words;
+;;                     the words past the length are zero in both (`step` compares them, nothing
+;;                     writes them)
 ;;   $diff             the differing positions (int32)
 ;;   $save             with `step`'s $restore (or `restore`): the child's values at the differing
 ;;                     positions, in $diff's order (the child buffer then holds the parent again)
@@ -28,6 +30,9 @@
 ;;   $seeds            per position i, at $seeds + 8 i: lane 1's seed, lane 2's seed
 ;;                     (fingerprint.ts SEED1[i], SEED2[i])
 ;;   $changed          `update`'s input: pairs (position, value before)
+;;   $list             `step`'s and `update`'s entries for `$hashEntries`, 16 bytes each
+;;                     [value before, value after, SEED1[i], SEED2[i]] (room for a word count
+;;                     rounded up to an even number)
 ;;   $lastIn, $mark    the search queue's (`initQueue`): the state it queued last, a mark byte a
 ;;                     word (up to $markEnd, a multiple of 16 bytes)
 ;;   $rec              the record `pushChild` writes
@@ -46,8 +51,9 @@
   (global $markEnd (mut i32) (i32.const 0))
   (global $rec (mut i32) (i32.const 0))
   (global $window (mut i32) (i32.const 0))
+  (global $list (mut i32) (i32.const 0))
 
-  ;; $hashList's vector constants. Mutable, so that V8 loads each where it is used (one
+  ;; $hashEntries's vector constants. Mutable, so that V8 loads each where it is used (one
   ;; instruction): a v128.const is built in registers at every use (three instructions), inside
   ;; the loop too (docs/explorer.md, "Counting instructions").
   (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
@@ -64,7 +70,8 @@
   (global $l2f1 (mut v128) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d))
   (global $l2f2 (mut v128) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32) (param $watch i32)
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32) (param $watch i32) (param $list i32)
+    (global.set $list (local.get $list))
     (global.set $watch (local.get $watch))
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
@@ -80,78 +87,26 @@
     (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
     (global.set $rec (local.get $rec)))
 
-  ;; The XOR of the hashes of the values before (a) and after (b) of the $count positions listed
-  ;; from $q on, $stride bytes apart, zero where the value is zero: returned as a v128 whose lanes
-  ;; 0 and 2 XOR to the lane-1 hashes' XOR (the high half) and lanes 1 and 3 to the lane-2
-  ;; hashes' (the low half). With bit 0 of $mode, each entry is a pair (position i, value
-  ;; before) and the value after is parent[i] (`update`); else each entry is a position, and the
-  ;; values are parent[i] and child[i] (`step`). With bit 1 as well the child buffer follows:
-  ;; `update` writes parent[i] into child[i]; `step` keeps child[i] at $save (the entry's index)
-  ;; and writes parent[i] into child[i] (see `step`'s $restore). One call hashes a step's words:
-  ;; a call per word cost about a third of the step's instructions (docs/explorer.md, "Counting
-  ;; instructions").
+  ;; The hashes of the entries at $q up to $end, each 16 bytes [a, b, SEED1[i], SEED2[i]]: the
+  ;; value before (a) and after (b) at a position i and that position's seeds, written by `step`
+  ;; and `update` as they find the words (an odd last entry followed by one whose values are zero,
+  ;; which contribute nothing). The XOR of the lane-1 hashes of every a and b is XOR-ed into $hi
+  ;; and written at $out, that of the lane-2 hashes into $lo at $out + 4.
   ;; Two entries at a time: the four values [a1, b1, a2, b2] in one v128, hashed by lane 1 in
   ;; one vector and by lane 2 in another, so that every lane of a vector shifts and rotates by the
   ;; same amount (a left shift by a constant, no select between two shifts); the seeds are
-  ;; [SEED1[i1], SEED1[i1], SEED1[i2], SEED1[i2]] and the same of SEED2. An odd last entry is
-  ;; paired with zero values, which contribute nothing.
-  (func $hashList (param $q i32) (param $count i32) (param $stride i32) (param $mode i32) (result v128)
-    (local $end i32) (local $i1 i32) (local $a1 i32) (local $b1 i32) (local $i2 i32) (local $a2 i32) (local $b2 i32)
-    (local $v v128) (local $sd v128) (local $h v128) (local $g v128) (local $z v128) (local $acc1 v128) (local $acc2 v128)
-    (local $pairs i32) (local $back i32) (local $saveAt i32) (local $x i32) (local $y i32)
-    (local.set $pairs (i32.and (local.get $mode) (i32.const 1)))
-    (local.set $back (i32.and (local.get $mode) (i32.const 2)))
-    ;; `step`'s $save entry j sits at the same offset from $save as entry j from $diff.
-    (local.set $saveAt (i32.sub (global.get $save) (local.get $q)))
-    (local.set $end (i32.add (local.get $q) (i32.mul (local.get $count) (local.get $stride))))
+  ;; [SEED1[i1], SEED1[i1], SEED1[i2], SEED1[i2]] and the same of SEED2. Each of the three vectors
+  ;; is one shuffle of the two entries.
+  (func $hashEntries (param $q i32) (param $end i32) (param $hi i32) (param $lo i32) (param $out i32)
+    (local $e1 v128) (local $e2 v128) (local $v v128) (local $h v128) (local $g v128) (local $z v128)
+    (local $acc1 v128) (local $acc2 v128)
     (block $done
-      (loop $words
+      (loop $pairs
         (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        (local.set $i1 (i32.load (local.get $q)))
-        (if (local.get $pairs)
-          (then
-            (local.set $a1 (i32.load offset=4 (local.get $q)))
-            (local.set $b1 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i1) (i32.const 2)))))
-            (if (local.get $back)
-              (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2))) (local.get $b1)))))
-          (else
-            (local.set $a1 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i1) (i32.const 2)))))
-            (local.set $b1 (i32.load (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2)))))
-            (if (local.get $back)
-              (then
-                (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b1))
-                (i32.store (i32.add (global.get $child) (i32.shl (local.get $i1) (i32.const 2))) (local.get $a1))))))
-        (local.set $q (i32.add (local.get $q) (local.get $stride)))
-        (if (i32.lt_u (local.get $q) (local.get $end))
-          (then
-            (local.set $i2 (i32.load (local.get $q)))
-            (if (local.get $pairs)
-              (then
-                (local.set $a2 (i32.load offset=4 (local.get $q)))
-                (local.set $b2 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i2) (i32.const 2)))))
-                (if (local.get $back)
-                  (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2))) (local.get $b2)))))
-              (else
-                (local.set $a2 (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i2) (i32.const 2)))))
-                (local.set $b2 (i32.load (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2)))))
-                (if (local.get $back)
-                  (then
-                    (i32.store (i32.add (local.get $saveAt) (local.get $q)) (local.get $b2))
-                    (i32.store (i32.add (global.get $child) (i32.shl (local.get $i2) (i32.const 2))) (local.get $a2))))))
-            (local.set $q (i32.add (local.get $q) (local.get $stride)))
-          )
-          (else
-            (local.set $i2 (local.get $i1))
-            (local.set $a2 (i32.const 0))
-            (local.set $b2 (i32.const 0))))
-        (local.set $v
-          (i32x4.replace_lane 3
-            (i32x4.replace_lane 2 (i32x4.replace_lane 1 (i32x4.splat (local.get $a1)) (local.get $b1)) (local.get $a2))
-            (local.get $b2)))
-        ;; [SEED1[i1], SEED2[i1], SEED1[i2], SEED2[i2]]
-        (local.set $sd
-          (v128.load64_lane 1 (i32.add (global.get $seeds) (i32.shl (local.get $i2) (i32.const 3)))
-            (v128.load64_zero (i32.add (global.get $seeds) (i32.shl (local.get $i1) (i32.const 3))))))
+        (local.set $e1 (v128.load (local.get $q)))
+        (local.set $e2 (v128.load offset=16 (local.get $q)))
+        ;; [a1, b1, a2, b2]
+        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e1) (local.get $e2)))
         ;; zero values contribute nothing
         (local.set $z (i32x4.eq (local.get $v) (global.get $zero)))
         ;; lane 1: k = v * 0xcc9e2d51; k = rotl(k, 15); h = SEED1 ^ k * 0x1b873593; h = rotl(h, 13);
@@ -160,7 +115,7 @@
         (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 15)) (i32x4.shr_u (local.get $h) (i32.const 17))))
         (local.set $h
           (v128.xor (i32x4.mul (local.get $h) (global.get $l1c2))
-            (i8x16.shuffle 0 1 2 3 0 1 2 3 8 9 10 11 8 9 10 11 (local.get $sd) (local.get $sd))))
+            (i8x16.shuffle 8 9 10 11 8 9 10 11 24 25 26 27 24 25 26 27 (local.get $e1) (local.get $e2))))
         (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 19))))
         (local.set $h (i32x4.add (i32x4.mul (local.get $h) (global.get $l1m)) (global.get $l1n)))
         (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
@@ -175,7 +130,7 @@
         (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 17)) (i32x4.shr_u (local.get $g) (i32.const 15))))
         (local.set $g
           (v128.xor (i32x4.mul (local.get $g) (global.get $l2c2))
-            (i8x16.shuffle 4 5 6 7 4 5 6 7 12 13 14 15 12 13 14 15 (local.get $sd) (local.get $sd))))
+            (i8x16.shuffle 12 13 14 15 12 13 14 15 28 29 30 31 28 29 30 31 (local.get $e1) (local.get $e2))))
         (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 11)) (i32x4.shr_u (local.get $g) (i32.const 21))))
         (local.set $g (i32x4.add (i32x4.mul (local.get $g) (global.get $l2m)) (global.get $l2n)))
         (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
@@ -184,17 +139,18 @@
         (local.set $g (i32x4.mul (local.get $g) (global.get $l2f2)))
         (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
         (local.set $acc2 (v128.xor (local.get $acc2) (v128.andnot (local.get $g) (local.get $z))))
-        (br $words)))
-    ;; [XOR of acc1's lanes, XOR of acc2's lanes, 0, 0]
-    (local.set $x
-      (i32.xor
-        (i32.xor (i32x4.extract_lane 0 (local.get $acc1)) (i32x4.extract_lane 1 (local.get $acc1)))
-        (i32.xor (i32x4.extract_lane 2 (local.get $acc1)) (i32x4.extract_lane 3 (local.get $acc1)))))
-    (local.set $y
-      (i32.xor
-        (i32.xor (i32x4.extract_lane 0 (local.get $acc2)) (i32x4.extract_lane 1 (local.get $acc2)))
-        (i32.xor (i32x4.extract_lane 2 (local.get $acc2)) (i32x4.extract_lane 3 (local.get $acc2)))))
-    (i32x4.replace_lane 1 (i32x4.replace_lane 0 (global.get $zero) (local.get $x)) (local.get $y)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $pairs)))
+    (i32.store (local.get $out)
+      (i32.xor (local.get $hi)
+        (i32.xor
+          (i32.xor (i32x4.extract_lane 0 (local.get $acc1)) (i32x4.extract_lane 1 (local.get $acc1)))
+          (i32.xor (i32x4.extract_lane 2 (local.get $acc1)) (i32x4.extract_lane 3 (local.get $acc1))))))
+    (i32.store offset=4 (local.get $out)
+      (i32.xor (local.get $lo)
+        (i32.xor
+          (i32.xor (i32x4.extract_lane 0 (local.get $acc2)) (i32x4.extract_lane 1 (local.get $acc2)))
+          (i32.xor (i32x4.extract_lane 2 (local.get $acc2)) (i32x4.extract_lane 3 (local.get $acc2)))))))
 
   ;; The fingerprint of child[0, len) from the parent's (hi, lo): written at bytes 0 (high) and
   ;; 4 (low); the differing positions at $diff, in increasing order; returns how many. The OR
@@ -202,19 +158,22 @@
   ;; With $restore, the child's values at those positions go to $save and the child buffer
   ;; takes the parent's there: it holds the parent again, ready for the next successor to be
   ;; built on it (Model.stepOnto); `pushChild` with $redo puts the child back for its record.
+  ;; One pass over the words, sixteen at a time (the buffers' words from len up to the next
+  ;; multiple of 16 are zero in both, never written): one test whether any differs (the XOR of
+  ;; the two states' words, four vectors OR-ed), then the differing lanes as a 16-bit mask (the
+  ;; four vectors' lanes equal to zero narrowed to bytes, inverted), each set bit in increasing
+  ;; order; a step changes a few words of a hundred or more, so most tests find none. Each
+  ;; differing word's values and seeds are written as an entry at $list as it is found, and
+  ;; `$hashEntries` hashes them all after the pass.
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
-    (local $p i32) (local $c i32) (local $j i32) (local $end i32) (local $n i32) (local $m i32) (local $i i32)
-    (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $acc v128)
+    (local $p i32) (local $c i32) (local $j i32) (local $n i32) (local $m i32) (local $i i32)
+    (local $a i32) (local $b i32) (local $e i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $t i32)
     (local.set $p (global.get $parent))
     (local.set $c (global.get $child))
-    ;; Sixteen words at a time: one test whether any differs (the XOR of the two states' words,
-    ;; four vectors OR-ed), then the differing lanes as a 16-bit mask, each set bit in increasing
-    ;; order. (A step changes a few words of a hundred or more: most tests find none.)
-    (local.set $end (i32.and (local.get $len) (i32.const -16)))
     (block $done16
       (loop $sixteens
-        (br_if $done16 (i32.ge_u (local.get $j) (local.get $end)))
+        (br_if $done16 (i32.ge_u (local.get $j) (local.get $len)))
         (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
         (local.set $b (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
         (local.set $x0 (v128.xor (v128.load (local.get $a)) (v128.load (local.get $b))))
@@ -224,66 +183,34 @@
         (if (v128.any_true (v128.or (v128.or (local.get $x0) (local.get $x1)) (v128.or (local.get $x2) (local.get $x3))))
           (then
             (local.set $m
-              (i32.or
-                (i32.or (i32x4.bitmask (i32x4.ne (local.get $x0) (v128.const i64x2 0 0)))
-                  (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x1) (v128.const i64x2 0 0))) (i32.const 4)))
-                (i32.or (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x2) (v128.const i64x2 0 0))) (i32.const 8))
-                  (i32.shl (i32x4.bitmask (i32x4.ne (local.get $x3) (v128.const i64x2 0 0))) (i32.const 12)))))
-            (loop $bits16
-              (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
-              (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
-              (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
-              (local.set $n (i32.add (local.get $n) (i32.const 1)))
-              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
-              (br_if $bits16 (local.get $m)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $sixteens)))
-    ;; Then eight words (at most once), as above with an 8-bit mask.
-    (local.set $end (i32.and (local.get $len) (i32.const -8)))
-    (block $done
-      (loop $eights
-        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
-        (local.set $x0
-          (i32x4.ne
-            (v128.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
-            (v128.load (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))))
-        (local.set $x1
-          (i32x4.ne
-            (v128.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
-            (v128.load offset=16 (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))))
-        (if (v128.any_true (v128.or (local.get $x0) (local.get $x1)))
-          (then
-            (local.set $m
-              (i32.or (i32x4.bitmask (local.get $x0)) (i32.shl (i32x4.bitmask (local.get $x1)) (i32.const 4))))
+              (i32.xor (i32.const 0xffff)
+                (i8x16.bitmask
+                  (i8x16.narrow_i16x8_s
+                    (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x0) (global.get $zero)) (i32x4.eq (local.get $x1) (global.get $zero)))
+                    (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x2) (global.get $zero)) (i32x4.eq (local.get $x3) (global.get $zero)))))))
             (loop $bits
               (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
               (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
               (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
+              (local.set $a (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $b (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
+              (local.set $e (i32.add (global.get $list) (i32.shl (local.get $n) (i32.const 4))))
+              (i32.store (local.get $e) (local.get $a))
+              (i32.store offset=4 (local.get $e) (local.get $b))
+              (i64.store offset=8 (local.get $e) (i64.load (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3)))))
+              (if (local.get $restore)
+                (then
+                  (i32.store (i32.add (global.get $save) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
+                  (i32.store (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))))
               (local.set $n (i32.add (local.get $n) (i32.const 1)))
               (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
               (br_if $bits (local.get $m)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 8)))
-        (br $eights)))
-    ;; The last len mod 8 words one at a time.
-    (block $tail_done
-      (loop $tail
-        (br_if $tail_done (i32.ge_u (local.get $j) (local.get $len)))
-        (if (i32.ne
-              (i32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
-              (i32.load (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))))
-          (then
-            (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $j))
-            (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $j) (i32.const 2))))))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $tail)))
-    ;; The differing words' hashes; lanes 0 and 2 are lane-1 hashes (the high half), 1 and 3
-    ;; lane-2 hashes (the low half).
-    (local.set $acc (call $hashList (global.get $diff) (local.get $n) (i32.const 4) (i32.shl (local.get $restore) (i32.const 1))))
-    (i32.store (i32.const 0)
-      (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
-    (i32.store (i32.const 4)
-      (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $sixteens)))
+    ;; An odd count: the last entry's partner has zero values.
+    (local.set $e (i32.add (global.get $list) (i32.shl (local.get $n) (i32.const 4))))
+    (if (i32.and (local.get $n) (i32.const 1)) (then (i64.store (local.get $e) (i64.const 0))))
+    (call $hashEntries (global.get $list) (local.get $e) (local.get $hi) (local.get $lo) (i32.const 0))
     (i32.store (i32.const 20) (local.get $t))
     (local.get $n))
 
@@ -312,10 +239,12 @@
   ;; parent's new values too (it holds the parent while successors are built on it: `step`'s
   ;; $restore).
   (func $update (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
-    (local $q i32) (local $end i32) (local $i i32) (local $acc v128) (local $fresh i32) (local $mp i32)
-    (local $marking i32)
+    (local $q i32) (local $end i32) (local $i i32) (local $fresh i32) (local $mp i32)
+    (local $marking i32) (local $back i32) (local $e i32) (local $b i32)
     (local.set $marking (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $back (i32.and (local.get $flags) (i32.const 2)))
     (local.set $q (global.get $changed))
+    (local.set $e (global.get $list))
     (local.set $end (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))))
     (block $done
       (loop $pairs
@@ -328,13 +257,19 @@
               (then
                 (i32.store8 (local.get $mp) (i32.const 1))
                 (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
+        ;; the entry [value before, value now, SEED1[i], SEED2[i]] for $hashEntries
+        (local.set $b (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
+        (i32.store (local.get $e) (i32.load offset=4 (local.get $q)))
+        (i32.store offset=4 (local.get $e) (local.get $b))
+        (i64.store offset=8 (local.get $e) (i64.load (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (local.get $back)
+          (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2))) (local.get $b))))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $pairs)))
-    (local.set $acc (call $hashList (global.get $changed) (local.get $k) (i32.const 8) (i32.or (i32.const 1) (i32.and (local.get $flags) (i32.const 2)))))
-    (i32.store (i32.const 8)
-      (i32.xor (local.get $hi) (i32.xor (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 2 (local.get $acc)))))
-    (i32.store (i32.const 12)
-      (i32.xor (local.get $lo) (i32.xor (i32x4.extract_lane 1 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+    ;; An odd count: the last entry's partner has zero values.
+    (if (i32.and (local.get $k) (i32.const 1)) (then (i64.store (local.get $e) (i64.const 0))))
+    (call $hashEntries (global.get $list) (local.get $e) (local.get $hi) (local.get $lo) (i32.const 8))
     (local.get $fresh))
 
   ;; The search queue's decoding (queue.ts, PackedQueue.shift; the record's format is record.ts's,

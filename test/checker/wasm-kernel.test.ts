@@ -194,3 +194,78 @@ describe('FingerprintStepper.update', () => {
     });
   }
 });
+
+describe('FingerprintStepper with the parent kept in scratch (the one-thread explorer)', () => {
+  it('stepOnto, step then restoreParent, and update moving to the next parent: fingerprint64, the differing positions, the parent back in scratch, the buffers zero past the length', () => {
+    // Each round: a few successors of the parent (built on scratch, odd and even numbers of
+    // differing words, none), then the next parent as a list of changes (update, which the
+    // child buffer follows).
+    const edits = (w: number) => fc.array(fc.tuple(fc.nat(w - 1), word), { maxLength: 9 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }).chain((w) =>
+          fc.tuple(
+            fc.array(word, { minLength: w, maxLength: w }),
+            fc.array(fc.tuple(fc.array(fc.tuple(fc.boolean(), edits(w)), { maxLength: 4 }), edits(w)), { minLength: 1, maxLength: 5 }),
+          ),
+        ),
+        ([words, rounds]) => {
+          const w = words.length;
+          const stepper = new FingerprintStepper(w, true);
+          stepper.keepParentInScratch();
+          const parent = Int32Array.from(words);
+          const fp = new Uint32Array(2);
+          fingerprint64(parent, 0, w, fp);
+          stepper.setParent(parent, fp);
+          const want = new Uint32Array(2);
+          const buf = new Int32Array(stepper.memory!.buffer);
+          const pad = (view: Int32Array) => Array.from(buf.subarray(view.byteOffset / 4 + w, view.byteOffset / 4 + ((w + 15) & ~15)));
+          const zeros = new Array(((w + 15) & ~15) - w).fill(0);
+          for (const [children, next] of rounds) {
+            for (const [onto, es] of children) {
+              const child = parent.slice();
+              for (const [i, v] of es) {
+                child[i] = v;
+                stepper.scratch[i] = v;
+              }
+              const positions = Array.from(child.keys()).filter((i) => child[i] !== parent[i]);
+              fingerprint64(child, 0, w, want);
+              const n = onto ? stepper.stepOnto(stepper.scratch) : stepper.step(stepper.scratch);
+              expect(n).toBe(positions.length);
+              expect(Array.from(stepper.diff.subarray(0, n))).toEqual(positions);
+              expect(Array.from(stepper.fp)).toEqual(Array.from(want));
+              if (onto) expect(Array.from(stepper.saved.subarray(0, n))).toEqual(positions.map((i) => child[i]));
+              else {
+                expect(Array.from(stepper.scratch)).toEqual(Array.from(child));
+                stepper.restoreParent(n);
+              }
+              expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+            }
+            // The next parent: its changes listed as (position, value before), base holding the value after.
+            const changed = new Map<number, number>();
+            for (const [i, v] of next) {
+              if (!changed.has(i)) changed.set(i, parent[i]);
+              parent[i] = v;
+            }
+            let k = 0;
+            for (const [i, before] of changed) {
+              stepper.changed[2 * k] = i;
+              stepper.changed[2 * k + 1] = before;
+              stepper.base[i] = parent[i];
+              k++;
+            }
+            stepper.update(k, fp);
+            fingerprint64(parent, 0, w, want);
+            expect(Array.from(fp)).toEqual(Array.from(want));
+            expect(Array.from(stepper.base)).toEqual(Array.from(parent));
+            expect(Array.from(stepper.scratch)).toEqual(Array.from(parent));
+            stepper.setParent(stepper.base, fp);
+            expect(pad(stepper.base)).toEqual(zeros);
+            expect(pad(stepper.scratch)).toEqual(zeros);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
+  });
+});

@@ -38,13 +38,18 @@ import { markOwn, OWN_SHIFT, SEGMENT_FULL, SharedTable } from './shared-table.js
 const REFILL = 256;
 /** The first claim of a thread, and the largest. */
 const FIRST_CLAIM = 4;
+const MAX_CHUNK = 256;
 /**
  * The states one call of expandStates expands at most: as the one-thread loop's STATES_A_CALL
  * (../explore.ts), so that the loop is compiled on entry only, not also on the stack while a
  * long claim runs (on-stack replacement), and its parts are read into locals once a call.
  */
 const STATES_A_CALL = 16;
-const MAX_CHUNK = 256;
+/**
+ * The codes a chunk holds before its buffer grows: a largest claim of 64 events a state. The
+ * growth is a path first taken after TurboFan compiled the loop, which it then throws away.
+ */
+const CODES_START = MAX_CHUNK * 64;
 
 export class Expander<S, E> {
   private readonly W: number;
@@ -110,7 +115,7 @@ export class Expander<S, E> {
    */
   private readonly recent = new Int32Array(3 * RECENT_SLOTS);
   /** The chunk's successor codes, and its (edge, mask) pairs of violated transition invariants, so far. */
-  private codeBuf: Int32Array<ArrayBuffer> = new Int32Array(1024);
+  private codeBuf: Int32Array<ArrayBuffer> = new Int32Array(CODES_START);
   private nCodes = 0;
   private badBuf: Int32Array<ArrayBuffer> = new Int32Array(64);
   private nBad = 0;
@@ -140,6 +145,8 @@ export class Expander<S, E> {
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private plan: LevelPlan | null = null;
+  /** The level's provisional indices (LevelPlan.capacity). */
+  private capacity = 0;
   /** This thread's claim size before the level's end shrinks it. */
   private ramp = FIRST_CLAIM;
 
@@ -219,6 +226,8 @@ export class Expander<S, E> {
     this.backFlags = int32View(buffers.flags);
     this.backSlot = int32View(buffers.slot);
     this.plan = plan;
+    // A field of its own: the coordinator's plan of an enlarged level is an object of another shape.
+    this.capacity = plan.capacity;
     // The provisional values of another level mean other states.
     this.recent.fill(0);
     this.currentAt = -1;
@@ -348,11 +357,8 @@ export class Expander<S, E> {
           // A new state (0: its slot claimed), or its segment full (SEGMENT_FULL).
           if (v === 0 || v === SEGMENT_FULL) {
             const k = this.store(v, next, w, nd, parentBad);
-            if (k < 0) {
-              this.nCodes = nCodes;
-              this.nBad = nBad;
-              return false;
-            }
+            // Out of room: the claim is dropped (its codes with it).
+            if (k < 0) return false;
             v = -(k + 2);
           }
           recent[r] = hi;
@@ -473,7 +479,7 @@ export class Expander<S, E> {
       return -1;
     }
     if (this.nextIndex === this.endIndex) {
-      const capacity = this.requirePlan().capacity;
+      const capacity = this.capacity;
       const first = Atomics.add(this.ctl, CTL.NEWCOUNT, INDEX_BATCH);
       if (first >= capacity) {
         table.release(slot);

@@ -291,7 +291,8 @@ export class Expander<S, E> {
    * successors' codes into `codeBuf` and the violated transition invariants' (edge, mask) pairs
    * into `badBuf`. False when the level paused under them (a new state found no room). As the
    * one-thread loop (../explore.ts, `expandFrontier`): the parts read into locals once a call,
-   * Expansion.step written out, a successor already in the table found here and only a new one
+   * a successor's step and checks written out, a successor found in this thread's cache of
+   * recent fingerprints (`recent`) answered here, the shared table probed by a call, and a new one
    * stored by a call (`store`); a few states a call, so that TurboFan compiles it on entry
    * only (no on-stack replacement) and once.
    */
@@ -325,7 +326,7 @@ export class Expander<S, E> {
       if (nCodes + m > codes.length) codes = this.growCodes(nCodes, nCodes + m);
       for (let ei = 0; ei < m; ei++) {
         const e = events[ei];
-        // Expansion.step written out (see there).
+        // The successor (as the one-thread loop: ../explore.ts).
         const built = dry ? known[ei] : null;
         const raw =
           built != null

@@ -297,8 +297,9 @@ describe('exploreParallel with the coordinator in JavaScript and the workers in 
 });
 
 // Every thread evaluates a transition invariant only when the step changed a word it watches
-// (parallel/expand.ts, expandStates; TRANSITION_WATCHES): the catalogue's runs that violate one give explore()'s
-// graph, flags and first violations included, with the violated invariant among them.
+// (parallel/expand.ts, expandStates; TRANSITION_WATCHES): the catalogue's runs that violate
+// one give explore()'s graph, flags and first violations included, with the violated
+// invariant among them.
 describe('exploreParallel on the catalogue runs that violate a transition invariant', () => {
   const entries = CK_CATALOGUE.filter((e) => e.expectBuggy === 'violated' && TRANSITION_WATCHES[e.invariant as keyof typeof TRANSITION_WATCHES] !== undefined);
   it('are several', () => expect(entries.length).toBeGreaterThanOrEqual(4));

@@ -193,8 +193,14 @@ export class Expander<S, E> {
     this.x.release();
   }
 
+  /** Gives back the table slots this thread reserved and did not use (SharedTable.settle): before it goes idle. */
+  settle(): void {
+    this.table?.settle();
+  }
+
   /** Works on this level and these buffers from now on. */
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
+    this.settle();
     this.ctl = new Int32Array(buffers.ctl);
     this.table = new SharedTable(buffers.table);
     // A byte for each batch of the level's indices (one more: an index at the room's end is

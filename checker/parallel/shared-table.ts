@@ -11,7 +11,8 @@
  * Slot values: 0 empty; BUSY while its key is being written; id + 1 (> 0) for a state
  * numbered in an earlier level; -(k + 2) (< -1) for provisional index k of this level. A
  * thread claims an empty slot with compareExchange(0 -> BUSY), counts it in its segment
- * (Atomics.add), writes the key, and publishes the value with Atomics.store (or gives the
+ * (from the slots it counted there in advance, RESERVE at a time with Atomics.add: see
+ * `reserved`), writes the key, and publishes the value with Atomics.store (or gives the
  * slot back, 0). A prober that meets BUSY waits for it, so no key ever sits past an empty or
  * busy slot of its chain.
  *

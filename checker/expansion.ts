@@ -1,18 +1,21 @@
 /**
- * The expansion of one state, as both in-memory schedulers do it (explore.ts, one thread;
- * parallel/expand.ts, each of N threads): its enabled events (with the successors the model
- * built while computing them), and per event the successor (the model's fastest path), the
- * transition invariants, the canonical form, the fingerprint from the parent's with the words
- * where the two differ, and for a new successor its `always` verdicts from the parent's; the
- * transition invariants only where the step changed a word they watch.
- * What a scheduler does with a successor (its table, its queue or level store, the core) is its
- * own; how a successor is made and checked is this, so that the schedulers cannot drift apart.
+ * How every scheduler (explore.ts, one thread; parallel/expand.ts, each of N threads; spill.ts)
+ * expands a state, set up once: the model's paths bound (its enabled events with the
+ * successors it built while computing them; the successor by its fastest path), the canonical
+ * form, the stepper that fingerprints a successor from the parent's with the words where the two
+ * differ and the invariants those words concern (`touched`), and the invariant sets. The
+ * schedulers' loops write the per-successor lines out (step, transition invariants where the
+ * step changed a word they watch, fingerprint; for a new state its `always` verdicts from the
+ * parent's): through methods of this class the one-thread loop took 2% more instructions and the
+ * parallel one more again (docs/explorer.md, "The same work per transition as one thread" and
+ * "The workers' loop like the one-thread loop"). The parallel tests compare the schedulers'
+ * graphs field by field, so that they cannot drift apart.
  *
  * With the WebAssembly kernel and a model that builds a successor on a copy of its parent
  * (Model.stepOnto), the kernel's child buffer (`stepper.scratch`) holds the parent between
  * successors: the scheduler writes the parent there when it decodes one (the one-thread queue's
- * kernel decoding does it, FingerprintStepper.keepParentInScratch), and `step` leaves it
- * there, the successor's differing words kept aside (`stepper.saved`) for `childInScratch`.
+ * kernel decoding does it, FingerprintStepper.keepParentInScratch), and a step leaves it
+ * there, the successor's differing words kept aside (`stepper.saved`).
  * The model is given the kernel's memory (Model.useMemory), where the parent and the
  * successors it builds in `scratch` live, and the buffers it asked for there
  * (Model.memoryBuffers), until `release`.
@@ -34,18 +37,8 @@ export class Expansion<S, E> {
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
   readonly known: (S | null)[] = [];
   private readonly scratch: Int32Array;
-  private readonly diff: Int32Array;
-  /** Whether the WebAssembly kernel steps (its buffers are in its memory). */
-  private readonly kernel: boolean;
   /** The stepper's `touched`: which invariants read or watch a word the last step changed. */
   readonly touched: Int32Array;
-  /** The state expanded: its words (the stepper's parent buffer) and its `always` verdicts. */
-  private readonly parent: Int32Array;
-  parentAlways = 0;
-  /** The last successor `step` made: canonical, its words, and how many words differ from the parent (`stepper.diff`). */
-  next: S | null = null;
-  words: Int32Array;
-  changed = 0;
 
   constructor(
     private readonly model: Model<S, E>,
@@ -61,10 +54,6 @@ export class Expansion<S, E> {
     this.stepInto = model.stepInto ? model.stepInto.bind(model) : null;
     this.withSuccessors = model.enabledWithSuccessors ? model.enabledWithSuccessors.bind(model) : null;
     this.scratch = stepper.scratch;
-    this.diff = stepper.diff;
-    this.parent = stepper.base;
-    this.words = stepper.scratch;
-    this.kernel = stepper.usesKernel;
     // The stepper ORs, over the words a step changed, the invariants that read or watch each.
     if (this.inv.wordMasks !== null) stepper.watch(this.inv.wordMasks);
     this.touched = stepper.touched;
@@ -101,68 +90,5 @@ export class Expansion<S, E> {
         : this.stepInto
           ? this.stepInto(s, e, this.scratch)
           : model.step(s, e);
-  }
-
-  /**
-   * The successor of `s` by `e`, the event at index `ei` of `events(s)`: canonical in `next`,
-   * its words in `words`, its fingerprint in `stepper.fp`, the words where it differs from `s`
-   * in `stepper.diff` (`changed` of them), the invariants they concern in `touched`. Returns the
-   * transition invariants' mask. With `onto`, `scratch` holds `s` again afterwards.
-   */
-  step(s: S, e: E, ei: number): number {
-    const { model, scratch } = this;
-    const raw = this.build(s, e, ei);
-    const next = this.canon ? this.canon(raw) : raw;
-    const w = model.words(next);
-    this.next = next;
-    this.words = w;
-    const stepper = this.stepper;
-    // A canonical form other than the successor as built (symmetry) differs from the parent in
-    // other words than the step's: then every transition invariant, on the successor as built.
-    if (next !== raw) {
-      const tbad = this.inv.checkTransition(s, e, raw);
-      this.changed = this.onto ? stepper.stepOnto(w) : stepper.step(w);
-      return tbad;
-    }
-    // Else the successor is stepped first, and only the transition invariants that watch a word
-    // the step changed are evaluated (docs/explorer.md, "Transition invariants from what the step
-    // changed"): with the kernel on the successor in `scratch`, which the model's may not be. With
-    // `onto` the parent's words then go back into `scratch` (the successor's kept aside), as
-    // `stepOnto` leaves it.
-    const n = stepper.step(w);
-    this.changed = n;
-    const tbad = this.inv.checkTransitionTouched(s, e, this.kernel && w !== scratch ? model.fromWords(scratch) : next, this.touched[0]);
-    if (this.onto) stepper.restoreParent(n);
-    return tbad;
-  }
-
-  /**
-   * Makes `words` hold the last successor again where `step` put the parent back (with `onto`,
-   * a successor built in `scratch`); true when it did so, and `parentInScratch` must follow.
-   */
-  childInScratch(): boolean {
-    if (!this.onto || this.words !== this.scratch) return false;
-    const { scratch, diff, changed } = this;
-    const saved = this.stepper.saved;
-    for (let j = 0; j < changed; j++) scratch[diff[j]] = saved[j];
-    return true;
-  }
-
-  /** After `childInScratch`: `scratch` holds the parent again. */
-  parentInScratch(): void {
-    const { scratch, diff, changed, parent } = this;
-    for (let j = 0; j < changed; j++) {
-      const i = diff[j];
-      scratch[i] = parent[i];
-    }
-  }
-
-  /**
-   * The `always` verdicts of the last successor, `child` (`next`, or the same words elsewhere:
-   * `next` itself only while its words hold it, see `childInScratch`), from the parent's
-   * (`parentAlways`, set by the scheduler) and the words the step changed.
-   */
-  always(child: S): number {
-    return this.inv.checkAlwaysTouched(child, this.parentAlways, this.touched[0]);
   }
 }

@@ -69,10 +69,10 @@ function startCore<S, E>(
    * a successor on a copy of its parent (Model.stepOnto), `scratch` holds the parent between
    * successors: the stepper puts the parent's words back after fingerprinting each successor
    * (and the queue's decoding writes the next parent into it), so the parent is not copied per
-   * successor. The loop (expandFrontier) is Expansion.step and .always written out (through those
-   * methods this loop took 2% more instructions: docs/explorer.md, "The same work per
-   * transition as one thread"), with the parent's words put back by the queue's encoding for a
-   * new state rather than by a `restore` for every successor.
+   * successor. The loop (expandFrontier) writes a successor's step and checks out (through
+   * methods of Expansion this loop took 2% more instructions: docs/explorer.md, "The same work
+   * per transition as one thread"), with the parent's words put back by the queue's encoding for
+   * a new state rather than by a `restore` for every successor.
    */
   const x = new Expansion(model, opt.symmetry);
   const { stepper, inv, canon } = x;

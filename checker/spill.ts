@@ -195,8 +195,8 @@ export function startSpill<S, E>(model: Model<S, E>, opt: ResolvedOptions, onlin
       fresh = grow(fresh, need);
       order = grow(order, need);
     }
-    // Expansion.step, but for where the parent's words go back into `scratch`
-    // (`restoreParent`): after the successor's record is encoded from there.
+    // As the one-thread loop (explore.ts), but for where the parent's words go back into
+    // `scratch` (`restoreParent`): after the successor's record is encoded from there.
     for (let ei = 0; ei < events.length; ei++) {
       const e = events[ei];
       const raw = x.build(s, e, ei);

@@ -10,9 +10,9 @@
  * before into the block (level-store.ts).
  */
 import { TERMINAL } from '../core.js';
+import { mix, RECENT_SLOTS } from '../fptable.js';
 import { Expansion } from '../expansion.js';
 import type { FingerprintStepper } from '../fingerprint.js';
-import { GrowInt32 } from '../grow.js';
 import type { Model } from '../model.js';
 import type { InvariantSets } from '../invariant-sets.js';
 import {
@@ -34,13 +34,22 @@ import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } 
 import { BYTE_BLOCK, CTL, INDEX_BATCH, type ChunkResult, type Claim, type LevelPlan, type SharedBuffers, type SharedInt32 } from './protocol.js';
 import { markOwn, OWN_SHIFT, SEGMENT_FULL, SharedTable } from './shared-table.js';
 
-/** lookup() result when the level ran out of provisional indices or of bytes for records. */
-const FULL = 0x80000000;
 /** Bytes the parallel expander's kernel window takes from a record on when it does not hold the record (see shiftInKernel). */
 const REFILL = 256;
 /** The first claim of a thread, and the largest. */
 const FIRST_CLAIM = 4;
 const MAX_CHUNK = 256;
+/**
+ * The states one call of expandStates expands at most: as the one-thread loop's STATES_A_CALL
+ * (../explore.ts), so that the loop is compiled on entry only, not also on the stack while a
+ * long claim runs (on-stack replacement), and its parts are read into locals once a call.
+ */
+const STATES_A_CALL = 16;
+/**
+ * The codes a chunk holds before its buffer grows: a largest claim of 64 events a state. The
+ * growth is a path first taken after TurboFan compiled the loop, which it then throws away.
+ */
+const CODES_START = MAX_CHUNK * 64;
 
 export class Expander<S, E> {
   private readonly W: number;
@@ -96,8 +105,20 @@ export class Expander<S, E> {
   /** Scratch for FingerprintStepper.shift's fingerprint (not used: the entry's is stored). */
   private readonly shiftFp = new Uint32Array(2);
   private readonly diff: Int32Array;
-  private readonly codes = new GrowInt32();
-  private readonly bad = new GrowInt32();
+  /**
+   * The fingerprints this thread found or stored last in the level, with their table values,
+   * direct-mapped by the low bits of their mix, as the one-thread table's cache
+   * (../fptable.ts, `recent`): 3 words a slot (hi, lo, value; all zero when empty). A value read
+   * from the table in this level (a state's id + 1, or a provisional index of the level, which
+   * means the same state until the level ends) stays a valid answer for the rest of the
+   * level; emptied when the thread attaches to a level (`attach`).
+   */
+  private readonly recent = new Int32Array(3 * RECENT_SLOTS);
+  /** The chunk's successor codes, and its (edge, mask) pairs of violated transition invariants, so far. */
+  private codeBuf: Int32Array<ArrayBuffer> = new Int32Array(CODES_START);
+  private nCodes = 0;
+  private badBuf: Int32Array<ArrayBuffer> = new Int32Array(64);
+  private nBad = 0;
   private ctl: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private table: SharedTable | null = null;
   /** Both levels' records, each after its fingerprint (level-store.ts). */
@@ -124,6 +145,8 @@ export class Expander<S, E> {
   private backFlags: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backSlot: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private plan: LevelPlan | null = null;
+  /** The level's provisional indices (LevelPlan.capacity). */
+  private capacity = 0;
   /** This thread's claim size before the level's end shrinks it. */
   private ramp = FIRST_CLAIM;
 
@@ -170,8 +193,14 @@ export class Expander<S, E> {
     this.x.release();
   }
 
+  /** Gives back the table slots this thread reserved and did not use (SharedTable.settle): before it goes idle. */
+  settle(): void {
+    this.table?.settle();
+  }
+
   /** Works on this level and these buffers from now on. */
   attach(buffers: SharedBuffers, plan: LevelPlan): void {
+    this.settle();
     this.ctl = new Int32Array(buffers.ctl);
     this.table = new SharedTable(buffers.table);
     // A byte for each batch of the level's indices (one more: an index at the room's end is
@@ -203,6 +232,10 @@ export class Expander<S, E> {
     this.backFlags = int32View(buffers.flags);
     this.backSlot = int32View(buffers.slot);
     this.plan = plan;
+    // A field of its own: the coordinator's plan of an enlarged level is an object of another shape.
+    this.capacity = plan.capacity;
+    // The provisional values of another level mean other states.
+    this.recent.fill(0);
     this.currentAt = -1;
     this.lastAt = -1;
     this.allMarks = true;
@@ -244,39 +277,127 @@ export class Expander<S, E> {
 
   private expandChunk(claim: Claim): ChunkResult | null {
     this.requirePlan();
-    const { model, x, inv, codes, bad, ctl } = this;
     const n = claim.length;
     const deg = new Int32Array(n);
     const fin = new Int32Array(n);
-    codes.length = 0;
-    bad.length = 0;
-    for (let j = 0; j < n; j++) {
-      // Every 16th state (an Atomics.load is a builtin call): a stopped run's last claims are dropped soon enough.
-      if ((j & 15) === 0 && Atomics.load(ctl, CTL.ABORT) !== 0) return null;
-      const fpAt = this.frontPos[claim.start + j];
+    this.nCodes = 0;
+    this.nBad = 0;
+    // A few states a call (see STATES_A_CALL); the abort word read before each call (an
+    // Atomics.load is a builtin call): a stopped run's last claims are dropped soon enough.
+    for (let j = 0; j < n; j += STATES_A_CALL) {
+      if (Atomics.load(this.ctl, CTL.ABORT) !== 0) return null;
+      if (!this.expandStates(claim.start, j, Math.min(n, j + STATES_A_CALL), deg, fin)) return null;
+    }
+    return { start: claim.start, deg, fin, codes: this.codeBuf.slice(0, this.nCodes), bad: this.badBuf.slice(0, this.nBad) };
+  }
+
+  /**
+   * The claim's states at positions [from, to) of the claim starting at frontier position
+   * `start`: their event counts into `deg`, terminal states' final verdicts into `fin`, the
+   * successors' codes into `codeBuf` and the violated transition invariants' (edge, mask) pairs
+   * into `badBuf`. False when the level paused under them (a new state found no room). As the
+   * one-thread loop (../explore.ts, `expandFrontier`): the parts read into locals once a call,
+   * a successor's step and checks written out, a successor found in this thread's cache of
+   * recent fingerprints (`recent`) answered here, the shared table probed by a call, and a new one
+   * stored by a call (`store`); a few states a call, so that TurboFan compiles it on entry
+   * only (no on-stack replacement) and once.
+   */
+  private expandStates(start: number, from: number, to: number, deg: Int32Array, fin: Int32Array): boolean {
+    const { model, x, inv, stepper, scratch, fp, current, currentFp, frontPos, recent } = this;
+    const table = this.table!;
+    const { canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known, touched } = x;
+    const kernel = this.inKernel;
+    const onto = stepOnto !== null;
+    const into = stepInto !== null;
+    const dry = enabledWithSuccessors !== null;
+    const symmetric = canon !== null;
+    let codes = this.codeBuf;
+    let nCodes = this.nCodes;
+    let nBad = this.nBad;
+    for (let j = from; j < to; j++) {
+      const fpAt = frontPos[start + j];
       this.decode(fpAt);
       // Its fingerprint as stored with it, not computed again.
-      this.currentFp[0] = readFingerprintHalf(this.bytes, fpAt, 0);
-      this.currentFp[1] = readFingerprintHalf(this.bytes, fpAt, 1);
-      this.stepper.setParent(this.current, this.currentFp);
-      const s = model.fromWords(this.current);
-      const events = x.events(s);
-      deg[j] = events.length;
+      const bytes = this.bytes;
+      currentFp[0] = readFingerprintHalf(bytes, fpAt, 0);
+      currentFp[1] = readFingerprintHalf(bytes, fpAt, 1);
+      stepper.setParent(current, currentFp);
+      const s = model.fromWords(current);
+      const events = dry ? enabledWithSuccessors!(s, known) : model.enabledEvents(s);
+      const m = events.length;
+      deg[j] = m;
       // Its always-invariant verdicts (its entry's): a successor keeps those whose words the step left as they were.
-      x.parentAlways = events.length > 0 ? readAlways(this.bytes, fpAt) : 0;
-      if (events.length === 0) fin[j] = TERMINAL | inv.checkFinal(s);
-      for (let ei = 0; ei < events.length; ei++) {
-        const tbad = x.step(s, events[ei], ei);
-        const code = this.lookup();
-        if (code === FULL) return null;
-        if (tbad !== 0) {
-          bad.push(codes.length);
-          bad.push(tbad);
+      const parentBad = m > 0 ? readAlways(bytes, fpAt) : 0;
+      if (m === 0) fin[j] = TERMINAL | inv.checkFinal(s);
+      if (nCodes + m > codes.length) codes = this.growCodes(nCodes, nCodes + m);
+      for (let ei = 0; ei < m; ei++) {
+        const e = events[ei];
+        // The successor (as the one-thread loop: ../explore.ts).
+        const built = dry ? known[ei] : null;
+        const raw =
+          built != null
+            ? onto
+              ? model.fromWords(stepper.load(model.words(built)))
+              : built
+            : onto
+              ? stepOnto!(s, e, scratch)
+              : into
+                ? stepInto!(s, e, scratch)
+                : model.step(s, e);
+        const next = symmetric ? canon!(raw) : raw;
+        const moved = next !== raw;
+        let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
+        const w = model.words(next);
+        const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
+        if (!moved) {
+          tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
+          if (onto) stepper.restoreParent(nd);
         }
-        codes.push(code);
+        // The table's value for the successor: from this thread's cache of the level's recent
+        // fingerprints when there, else from the table (which claims a slot for a new state).
+        const hi = fp[0] | 0;
+        const lo = fp[1] | 0;
+        const r = 3 * (mix(hi, lo) & (RECENT_SLOTS - 1));
+        let v = recent[r] === hi && recent[r + 1] === lo ? recent[r + 2] : 0;
+        if (v === 0) {
+          v = table.findOrClaim(hi, lo);
+          // A new state (0: its slot claimed), or its segment full (SEGMENT_FULL).
+          if (v === 0 || v === SEGMENT_FULL) {
+            const k = this.store(v, next, w, nd, parentBad);
+            // Out of room: the claim is dropped (its codes with it).
+            if (k < 0) return false;
+            v = -(k + 2);
+          }
+          recent[r] = hi;
+          recent[r + 1] = lo;
+          recent[r + 2] = v;
+        }
+        const code = v > 0 ? v - 1 : v + 1;
+        if (tbad !== 0) {
+          if (nBad + 2 > this.badBuf.length) this.growBad();
+          this.badBuf[nBad++] = nCodes;
+          this.badBuf[nBad++] = tbad;
+        }
+        codes[nCodes++] = code;
       }
     }
-    return { start: claim.start, deg, fin, codes: codes.toArray(), bad: bad.toArray() };
+    this.nCodes = nCodes;
+    this.nBad = nBad;
+    return true;
+  }
+
+  /** `codeBuf` with room for `need` codes, its first `kept` kept. */
+  private growCodes(kept: number, need: number): Int32Array<ArrayBuffer> {
+    const codes = new Int32Array(Math.max(need, 2 * this.codeBuf.length));
+    codes.set(this.codeBuf.subarray(0, kept));
+    this.codeBuf = codes;
+    return codes;
+  }
+
+  private growBad(): void {
+    const bad = new Int32Array(2 * this.badBuf.length);
+    bad.set(this.badBuf);
+    this.badBuf = bad;
   }
 
   /**
@@ -344,33 +465,33 @@ export class Expander<S, E> {
     for (let j = chain.length - 1; j >= 0; j--) this.shiftInKernel(chain[j] + ENTRY_HEAD);
   }
 
-  /** The code of the successor `x.step` made: its id, -(k + 1) for provisional index k, or FULL. */
-  private lookup(): number {
+  /**
+   * A successor not in the table (`v`, findOrClaim's answer: 0, its slot claimed, or
+   * SEGMENT_FULL): `next`, its words `w`, `nd` words differing from the parent (`stepper.diff`),
+   * its fingerprint in `fp`, the parent's always verdicts `parentBad`. Stores its entry and
+   * publishes its provisional index k; returns k, or -1 when the level is out of room (paused).
+   */
+  private store(v: number, next: S, w: Int32Array, nd: number, parentBad: number): number {
     const table = this.table!;
     const x = this.x;
-    const w = x.words;
-    const nd = x.changed;
-    const v = table.findOrClaim(this.fp[0], this.fp[1]);
     if (v === SEGMENT_FULL) {
       Atomics.store(this.ctl, CTL.PAUSE, 1);
-      return FULL;
+      return -1;
     }
-    if (v > 0) return v - 1;
-    if (v < 0) return v + 1;
     const slot = table.claimed;
     // Room for the record first, then the index: a level out of bytes pauses before an index is drawn.
     if (this.blockEnd - this.blockAt < this.maxRecord && !this.claimBlock()) {
       table.release(slot);
       Atomics.store(this.ctl, CTL.PAUSE, 1);
-      return FULL;
+      return -1;
     }
     if (this.nextIndex === this.endIndex) {
-      const capacity = this.requirePlan().capacity;
+      const capacity = this.capacity;
       const first = Atomics.add(this.ctl, CTL.NEWCOUNT, INDEX_BATCH);
       if (first >= capacity) {
         table.release(slot);
         Atomics.store(this.ctl, CTL.PAUSE, 1);
-        return FULL;
+        return -1;
       }
       this.nextIndex = first;
       this.endIndex = Math.min(first + INDEX_BATCH, capacity);
@@ -389,7 +510,7 @@ export class Expander<S, E> {
       const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
       // A successor built in `scratch` (with `onto`) is put back there while it is encoded in
       // JavaScript and checked (the kernel takes it from where the step kept it).
-      if (!this.inKernel) redo = x.childInScratch();
+      if (!this.inKernel) redo = this.childInScratch(w, nd);
       if (this.inKernel) {
         // The kernel's record (the same bytes as below), against the level's base for a key;
         // it leaves `lastW` equal to the successor, the marks as below and `scratch` as it was.
@@ -417,12 +538,12 @@ export class Expander<S, E> {
       }
       // `lastW` is `w` now, which differs from `current` where the step changed a word.
       if (!this.inKernel) for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
-      if (this.inKernel) redo = x.childInScratch();
+      if (this.inKernel) redo = this.childInScratch(w, nd);
       this.lastAt = fpAt;
       this.blockAt = fpAt + ENTRY_HEAD + len;
       this.written += ENTRY_HEAD + len;
       this.backOffset[k] = fpAt;
-      const always = x.always(x.next!);
+      const always = this.inv.checkAlwaysTouched(next, parentBad, x.touched[0]);
       writeAlways(this.bytes, fpAt, always);
       this.backFlags[k] = always;
       this.backSlot[k] = slot;
@@ -433,10 +554,33 @@ export class Expander<S, E> {
       this.currentAt = -1;
       throw err;
     }
-    if (redo) x.parentInScratch();
+    if (redo) this.parentInScratch(nd);
     table.publish(slot, -(k + 2));
     this.stored++;
-    return -(k + 1);
+    return k;
+  }
+
+  /**
+   * Expansion.childInScratch for the successor `w` of `nd` differing words: with `onto`, a
+   * successor built in `scratch` had the parent's words put back by the step; they are the
+   * successor's again until `parentInScratch`. True when it did so.
+   */
+  private childInScratch(w: Int32Array, nd: number): boolean {
+    const scratch = this.scratch;
+    if (!this.onto || w !== scratch) return false;
+    const { diff } = this;
+    const saved = this.stepper.saved;
+    for (let j = 0; j < nd; j++) scratch[diff[j]] = saved[j];
+    return true;
+  }
+
+  /** After `childInScratch`: `scratch` holds the parent again. */
+  private parentInScratch(nd: number): void {
+    const { scratch, diff, current } = this;
+    for (let j = 0; j < nd; j++) {
+      const i = diff[j];
+      scratch[i] = current[i];
+    }
   }
 
   /** A new block of record bytes for this thread (see claimBlock); false when the arena has none left. */

@@ -347,6 +347,8 @@ export class ParallelSearch<S, E> {
    * time on ack-flush N = 12), which the workers otherwise wait out.
    */
   private async ensureTableShared(room: number): Promise<void> {
+    // The coordinator's slots reserved and not used (the workers gave theirs back before idle).
+    this.expander.settle();
     const pool = this.pool;
     const idle = pool === null ? [] : pool.idleWorkers();
     const plan = this.table.growthFor(room);
@@ -374,6 +376,7 @@ export class ParallelSearch<S, E> {
 
   /** Room in every table segment for its share of `room` more states (no other thread uses the table). */
   private ensureTable(room: number): void {
+    this.expander.settle();
     this.table.reserve(room, (value, slot) => {
       this.store.slot[-value - 2] = slot;
     });

@@ -11,7 +11,8 @@
  * Slot values: 0 empty; BUSY while its key is being written; id + 1 (> 0) for a state
  * numbered in an earlier level; -(k + 2) (< -1) for provisional index k of this level. A
  * thread claims an empty slot with compareExchange(0 -> BUSY), counts it in its segment
- * (Atomics.add), writes the key, and publishes the value with Atomics.store (or gives the
+ * (from the slots it counted there in advance, RESERVE at a time with Atomics.add: see
+ * `reserved`), writes the key, and publishes the value with Atomics.store (or gives the
  * slot back, 0). A prober that meets BUSY waits for it, so no key ever sits past an empty or
  * busy slot of its chain.
  *
@@ -41,6 +42,8 @@ export const OWN_SHIFT = 6;
 const SLOT_BITS = 24;
 if (SEGMENTS > 2 ** (31 - SLOT_BITS)) throw new Error('shared-table: too many segments for a slot number');
 const SLOT_MASK = 2 ** SLOT_BITS - 1;
+/** Slots a thread counts in a segment at once (see SharedTable.reserved). */
+const RESERVE = 16;
 /** Int32 words between two segments' counters (one cache line each: no false sharing). */
 const COUNTER_STRIDE = 16;
 const SEGMENT_START = 16;
@@ -90,6 +93,16 @@ export class SharedTable {
   private own: Uint8Array = new Uint8Array(1);
   /** Whether every value above `stable` was written by this thread (the coordinator, whose replay writes final ids). */
   private finalsOwn = false;
+  /**
+   * Per segment, the slots this thread has counted in the segment's shared count and not used
+   * yet. A new entry takes one; when none is left, the thread counts RESERVE at once
+   * (`reserveIn`): one locked add on the count's cache line, which both threads update, every
+   * RESERVE inserts instead of every insert. The counts are read only while no thread inserts,
+   * after every thread gave its rest back (`settle`); meanwhile a segment's count may exceed its
+   * entries by what the threads hold, so a segment may refuse an insert a little early (the
+   * level then pauses and the table is sized again, as at the limit).
+   */
+  private readonly reserved = new Int32Array(SEGMENTS);
 
   constructor(readonly buffers: SharedTableBuffers) {
     this.seg = buffers.segments.map(slotsView);
@@ -180,12 +193,12 @@ export class SharedTable {
       if (v === EMPTY) {
         // The slot was empty: claimed by the compareExchange, or (read as not empty at first) probed again.
         if (p !== EMPTY) continue;
-        const c = s * COUNTER_STRIDE;
-        if (Atomics.add(this.counters, c, 1) >= this.counters[c + 1]) {
-          Atomics.sub(this.counters, c, 1);
+        // Counted in the segment from this thread's reservation (see `reserved`).
+        if (this.reserved[s] === 0 && !this.reserveIn(s)) {
           Atomics.store(a, 3 * i + 2, EMPTY);
           return SEGMENT_FULL;
         }
+        this.reserved[s]--;
         a[3 * i] = khi;
         a[3 * i + 1] = klo;
         this.claimed = (s << SLOT_BITS) | i;
@@ -219,8 +232,44 @@ export class SharedTable {
   /** Gives a claimed slot back (empty, and no longer counted). */
   release(slot: number): void {
     const s = slot >>> SLOT_BITS;
-    Atomics.sub(this.counters, s * COUNTER_STRIDE, 1);
+    // Back into this thread's reservation (still counted until `settle`).
+    this.reserved[s]++;
     Atomics.store(this.seg[s], 3 * (slot & SLOT_MASK) + 2, EMPTY);
+  }
+
+  /**
+   * Counts RESERVE more slots of segment `s` as used, for this thread's next inserts there (or
+   * one when RESERVE would pass the segment's hard limit); false when the segment is at its
+   * limit. A slot is counted when reserved, so a segment never holds more than its limit.
+   */
+  private reserveIn(s: number): boolean {
+    const c = s * COUNTER_STRIDE;
+    const limit = this.counters[c + 1];
+    if (Atomics.add(this.counters, c, RESERVE) + RESERVE <= limit) {
+      this.reserved[s] = RESERVE;
+      return true;
+    }
+    Atomics.sub(this.counters, c, RESERVE);
+    if (Atomics.add(this.counters, c, 1) >= limit) {
+      Atomics.sub(this.counters, c, 1);
+      return false;
+    }
+    this.reserved[s] = 1;
+    return true;
+  }
+
+  /**
+   * Gives back the slots this thread reserved and did not use, so that the segments' counts are
+   * their entries again: before the counts are read (`growthFor`, between levels and when a
+   * paused level is enlarged), by every thread that inserted (see `reserved`).
+   */
+  settle(): void {
+    const reserved = this.reserved;
+    for (let s = 0; s < SEGMENTS; s++) {
+      if (reserved[s] === 0) continue;
+      Atomics.sub(this.counters, s * COUNTER_STRIDE, reserved[s]);
+      reserved[s] = 0;
+    }
   }
 
   /** The segment of a slot. */
@@ -254,6 +303,8 @@ export class SharedTable {
    * by one thread, while no thread probes the table; the others `refresh` afterwards.
    */
   growthFor(room: number): number[] {
+    // This view's own reservations (the other threads settled theirs before they went idle).
+    this.settle();
     // A segment's share of the room, with margin for the spread of a uniform hash.
     const share = Math.ceil((room / SEGMENTS) * 1.25) + 16;
     const plan: number[] = [];

@@ -62,6 +62,8 @@ function serve(model: Model<unknown, unknown>, symmetry: boolean): void {
       }
       post({ type: 'chunk', result: r }, [r.deg.buffer, r.fin.buffer, r.codes.buffer, r.bad.buffer]);
     }
+    // The table's counts are read once every thread is idle: exact by then.
+    expander.settle();
     post({ type: 'idle' });
   };
   const grow = (m: GrowMessage): void => {

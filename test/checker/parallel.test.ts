@@ -153,6 +153,14 @@ describe('exploreParallel on the toy models', () => {
     }
   });
 
+  it('keeps the codes of a claim whose buffer grows between two of its calls', async () => {
+    // 64 states of 1,000 events each in the second level, leading to 7 states (so the level
+    // has room enough and no claim is dropped). One thread claims 8, 16, then 20 of them: the
+    // third claim's first call (16 states) fills 16,000 of the buffer's 16,384 codes, and its
+    // second call grows the buffer, keeping them. Two threads: claims of other sizes.
+    for (const workers of [1, 2]) await compareToy({ kind: 'fan', first: 64, second: 1000, depth: 3, bad: [5], targets: 7 }, {}, workers);
+  });
+
   it('stops at every --max-states bound exactly where explore stops', async () => {
     for (const args of STOP_CASES) {
       const all = explore(createToyModel(args)).states;
@@ -289,8 +297,9 @@ describe('exploreParallel with the coordinator in JavaScript and the workers in 
 });
 
 // Every thread evaluates a transition invariant only when the step changed a word it watches
-// (Expansion.step, TRANSITION_WATCHES): the catalogue's runs that violate one give explore()'s
-// graph, flags and first violations included, with the violated invariant among them.
+// (parallel/expand.ts, expandStates; TRANSITION_WATCHES): the catalogue's runs that violate
+// one give explore()'s graph, flags and first violations included, with the violated
+// invariant among them.
 describe('exploreParallel on the catalogue runs that violate a transition invariant', () => {
   const entries = CK_CATALOGUE.filter((e) => e.expectBuggy === 'violated' && TRANSITION_WATCHES[e.invariant as keyof typeof TRANSITION_WATCHES] !== undefined);
   it('are several', () => expect(entries.length).toBeGreaterThanOrEqual(4));

@@ -82,6 +82,37 @@ describe('SharedTable (parallel explorer)', () => {
     );
   });
 
+  it("counts a thread's reserved slots until it settles: a segment holds at most its limit, and all of it once every view settled", () => {
+    // Keys of one segment (as below). How many one view alone stores before the limit refuses:
+    const lo = (i: number): number => (5 << 26) | i;
+    const fillAlone = (): number => {
+      const t = SharedTable.allocate();
+      t.reserve(64 * 400, () => {});
+      let n = 0;
+      while (t.findOrClaim(0, lo(n)) === 0) t.publish(t.claimed, ++n);
+      return n;
+    };
+    const limit = fillAlone();
+    expect(limit).toBeGreaterThan(100);
+    const table = SharedTable.allocate();
+    table.reserve(64 * 400, () => {});
+    // Another thread's view stores one key of the segment, and holds the rest of its reservation.
+    const other = new SharedTable(table.buffers);
+    expect(other.findOrClaim(0, lo(1_000_000))).toBe(0);
+    other.publish(other.claimed, 1);
+    let stored = 0;
+    while (table.findOrClaim(0, lo(stored)) === 0) table.publish(table.claimed, ++stored + 1);
+    // Refused while `other` holds slots it did not use; no more than the limit in any case.
+    expect(stored + 1).toBeLessThan(limit);
+    other.settle();
+    let more = 0;
+    while (table.findOrClaim(0, lo(stored + more)) === 0) table.publish(table.claimed, stored + ++more + 1);
+    expect(stored + more + 1).toBe(limit);
+    // Both views settled: the segment is at its limit.
+    table.settle();
+    expect(table.findOrClaim(0, lo(5_000_000))).toBe(SEGMENT_FULL);
+  });
+
   it('fills a segment only up to its hard limit, and takes its share of the room after reserve', () => {
     const table = SharedTable.allocate();
     // Keys of one segment: the top 6 bits of the mix (lo ^ hi * golden) are those of lo when hi = 0.

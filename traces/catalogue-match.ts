@@ -77,8 +77,7 @@ export function knownBugWhy(k: Pick<KnownBug, 'id' | 'fix' | 'refused'>, steps: 
  * counterexample of `check`: those of the violated invariant that affect the run's release,
  * whose conditions the run meets (batch ack, the yes/no settings the bug needs: `conditionsOf`),
  * and whose fix, set alone on the run's own settings (`fixOf`; every other setting and bound
- * unchanged), makes the
- * counterexample no behaviour of the model: the same events replay without violating the
+ * unchanged), makes the counterexample no behaviour of the model: the same events replay without violating the
  * invariant, or the fix refuses one of them (the fix removes a step the violation needs; not
  * when the fix only turns off a feature the entry's reproduction turns on). An entry is named
  * only when the counterexample replays to the violation under the run's own model; a fix that

@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/fast-check-seed.ts'],
     include: ['test/checker/storage.test.ts', 'test/checker/fingerprint.test.ts', 'test/checker/explore.test.ts', 'test/checker/count.test.ts'],
     testTimeout: 60_000,
   },

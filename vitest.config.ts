@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/fast-check-seed.ts'],
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     // vitest runs availableParallelism() - 1 files at once by default: ONE on CI's 2 cores, which

@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/fast-check-seed.ts'],
     include: ['test/traces/validate.test.ts', 'test/traces/poplog-render.test.ts', 'test/traces/poplog-expect.test.ts', 'test/traces/roundtrip.test.ts'],
     testTimeout: 120_000,
   },

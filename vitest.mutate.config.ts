@@ -13,6 +13,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    setupFiles: ['test/fast-check-seed.ts'],
     include: ['test/model/*.test.ts'],
     exclude: [
       'test/model/full.test.ts',

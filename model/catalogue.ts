@@ -89,8 +89,9 @@ export interface BugEntry extends EntryCommon {
   readonly conditions?: Readonly<Partial<Record<SettingName, boolean>>>;
   /**
    * The bug's own fix as settings, when the fixed run's release also brings other fixes of the
-   * same switches (5.3.2 has both #8835's PR #8836 and #8981's revive fallback). Absent: the
-   * switches whose values the buggy and fixed runs differ in, at the fixed run's values.
+   * same switches (5.3.2 has both #8835's PR #8836 and #8981's revive fallback), or when the fix
+   * works only with what it shipped with (#4153's timer wheel and the revive's idle rule). Absent:
+   * the switches whose values the buggy and fixed runs differ in, at the fixed run's values.
    */
   readonly fix?: SettingOverrides;
   readonly buggy: BugRun;
@@ -212,6 +213,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     messages: 1,
     bounds: { pops: 1, batch: 1 },
     settings: { ...off, popInvisibleTime: 65_000 },
+    // PR #4753 (705e717a09) moved the revive to the timer wheel and rewrote its 3 s idle rule to
+    // wait for the timer (PopReviveService:283-286@5.0.0). 5.0.0-alpha predates that rule's first
+    // form (#3978), so on alpha the timer wheel alone leaves a quiet revive with nothing due: the
+    // fix on alpha is the timer wheel with the idle rule it shipped with, as #3787's switches have it.
+    fix: { timerMode: 'timerWheel', reviveEndTimeFromStoreTime: false, reviveIdleRule: true },
     buggy: { release: '5.0.0-alpha', label: '5.0.0-alpha' },
     fixed: { release: '5.0.0', label: '5.0.0' },
     expectBuggy: 'violated',

@@ -147,8 +147,7 @@ export function revive(d: Int32Array, ctx: Ctx, retryFails: boolean): void {
       points[existing] = m;
     } else points.push(m);
   }
-  if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
-  if (s.reviveQueueBusy) endTime = Math.max(endTime, now);
+  endTime = passEndTime(d, ctx, endTime);
 
   sortByPos(points);
   let newOffset = old;
@@ -431,6 +430,20 @@ export function reviveBlocked(d: Int32Array): string | null {
   return (d[G.FLAGS] & GF.SLAVE) !== 0 ? 'the broker is a slave: shouldRunPopRevive is false' : null;
 }
 
+/**
+ * The pass's endTime before mergeAndRevive: the latest delivery it read (`lastDeliver`, 0 when
+ * none), moved to now by the idle rule (3 s without new revive messages, the timer not behind)
+ * or when other traffic keeps the revive queue busy. Both the pass and reviveSurelyIdle use it.
+ */
+function passEndTime(d: Int32Array, ctx: Ctx, lastDeliver: number): number {
+  const s = ctx.s;
+  const now = d[G.NOW];
+  let endTime = lastDeliver;
+  if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
+  if (s.reviveQueueBusy) endTime = Math.max(endTime, now);
+  return endTime;
+}
+
 /** Later than every instant of the model (ms, int32). */
 const MAX_TIME = 0x7fffffff;
 
@@ -460,8 +473,5 @@ export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
     if (d[e + E.KIND] === KIND.CK) earliest = Math.min(earliest, d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
     else if (mocks && now - d[e + E.DELIVER] > s.reviveAckWaitMs) earliest = Math.min(earliest, d[c + C.POP_TIME]);
   }
-  // endTime as the pass sets it before mergeAndRevive (see revive).
-  if (s.reviveIdleRule && endTime !== 0 && now - endTime > K.reviveIdle && !timerBehind(d, ctx)) endTime = now;
-  if (s.reviveQueueBusy) endTime = Math.max(endTime, now);
-  return endTime - earliest <= K.reviveDueMargin;
+  return passEndTime(d, ctx, endTime) - earliest <= K.reviveDueMargin;
 }

@@ -431,7 +431,7 @@ function clientAcks(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: E
 /** The client's events for the messages of CK k (a pop's or a change's), in message order. */
 function ckOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], clientActive: boolean, firstAcksLeft: boolean, k: number): void {
   const now = st[G.NOW];
-  // The budgets, read once (offering an event changes no word of the state).
+  // The budgets, read once for the CK (offering an event changes no word of the state).
   const lateLeft = st[G.USED_LATE_ACKS] < b.lateAcks;
   const staleLeft = st[G.USED_STALE_HANDLES] < b.staleHandles;
   const dupLeft = st[G.USED_DUP_ACKS] < b.dupAcks;

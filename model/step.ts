@@ -50,7 +50,7 @@ function handleGuard(s: State, ctx: Ctx, e: HandleEvent): string | null {
   const usable = e.type === 'ack' ? (s[c + C.HELD] | s[c + C.ACKED] | stale) & bit : (s[c + C.HELD] | (stale & ~s[c + C.ACKED])) & bit;
   if (usable === 0) return `the client no longer holds a handle for offset ${e.offset}`;
   // Repeating an ack that can only get NO_MESSAGE would change nothing.
-  if ((s[c + C.HELD] & bit) === 0 && offsetIllegal(s, ctx, k, e.offset - e.startOffset) !== null) {
+  if ((s[c + C.HELD] & bit) === 0 && offsetIllegal(s, ctx, k, e.offset - e.startOffset)) {
     return `offset ${e.offset} was deleted by retention: a repeated ack gets NO_MESSAGE and changes nothing`;
   }
   return null;

@@ -155,7 +155,8 @@ function markBit(d: Int32Array, ctx: Ctx, w: number, offset: number): void {
 
 /**
  * addAk refused message i of CK k (the handle's CK): AckMessageProcessor writes its AckMsg
- * to the revive topic, or fails to (storeFails). An ack written before T (ackInTime)
+ * to the revive topic with deliverTimeMs = T, the CK's revive time (popTime + invisibleTime,
+ * computed once by the caller), or fails to (storeFails). An ack written before T (ackInTime)
  * that is stored sets ACK_STORED_IN_TIME. `via`: the client's ack, or changeInvisibleTime's
  * ack of the original CK.
  */
@@ -168,25 +169,39 @@ export function writeAckToStore(
   storeFails: boolean,
   refusal: AddAkRefusal,
   via: 'ack' | 'ackOrigin',
+  T: number,
 ): void {
-  const L = ctx.L;
-  const c = L.ck(k);
+  const c = ctx.L.ck(k);
   const bit = 1 << i;
-  const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
   if (storeFails) {
     d[G.USED_STORE_FAILURES]++;
   } else {
     writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
     d[c + C.ACK_WRITTEN] |= bit;
-    if (ackInTimeFor(d, c)) d[c + C.ACK_STORED_IN_TIME] |= bit;
+    if (ackInTime(d[G.NOW], T)) d[c + C.ACK_STORED_IN_TIME] |= bit;
   }
-  if (!narrating(ctx)) return;
+  if (narrating(ctx)) observeAckToStore(d, ctx, k, i, bn, storeFails, refusal, via, T);
+}
+
+/** Narrates writeAckToStore (a function of its own, so that the write itself stays small). */
+function observeAckToStore(
+  d: Int32Array,
+  ctx: Ctx,
+  k: number,
+  i: number,
+  bn: number,
+  storeFails: boolean,
+  refusal: AddAkRefusal,
+  via: 'ack' | 'ackOrigin',
+  T: number,
+): void {
+  const c = ctx.L.ck(k);
   observe(ctx, {
     kind: 'ackToStore',
     via,
     at: d[G.NOW],
     refusal,
-    ack: ackMsgRef(d, L, k, d[c + C.START] + i, bn),
+    ack: ackMsgRef(d, ctx.L, k, d[c + C.START] + i, bn),
     ok: !storeFails,
     // writeRevive moved no clock: writesDirectly answers as it would have before the write.
     ...writeRef(d, T, !storeFails && writesDirectly(d, ctx, T)),
@@ -201,13 +216,12 @@ export function writesDirectly(d: Int32Array, ctx: Ctx, deliverMs: number): bool
 /**
  * AckMessageProcessor and ChangeInvisibleTimeProcessor answer NO_MESSAGE ("offset is
  * illegal") and write nothing when the offset is below the queue's min offset: retention
- * deleted the message. Returns the narration's text, or null when the offset is legal.
+ * deleted the message. True when message index i of CK k has such an offset
+ * (rejectIllegalOffset narrates it).
  */
-export function offsetIllegal(d: Int32Array, ctx: Ctx, k: number, i: number): string | null {
+export function offsetIllegal(d: Int32Array, ctx: Ctx, k: number, i: number): boolean {
   const c = ctx.L.ck(k);
-  const off = d[c + C.START] + i;
-  const min = d[ctx.L.q(d[c + C.QUEUE]) + Q.CQ_MIN];
-  return off < min ? `offset ${off} is below the min offset ${min} of queue ${d[c + C.QUEUE]} (deleted by retention): NO_MESSAGE, nothing written` : null;
+  return d[c + C.START] + i < d[ctx.L.q(d[c + C.QUEUE]) + Q.CQ_MIN];
 }
 
 /** The client gets NO_MESSAGE for its handle of message index i of CK k and drops it. */
@@ -231,14 +245,17 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   // index a change moved can have a superseded handle: tested here, so that the usual ack makes
   // no call; `ack` is past V8's inlining budget.)
   if ((d[c + C.CHANGED] & bit) !== 0) staleHandleUse(d, ctx, k, i, 'ack');
-  if (offsetIllegal(d, ctx, k, i) !== null) {
+  if (offsetIllegal(d, ctx, k, i)) {
     rejectIllegalOffset(d, ctx, k, i, 'ack');
     return 'illegal';
   }
   if ((d[c + C.ACKED] & bit) !== 0) d[G.USED_DUP_ACKS]++;
-  const inTime = ackInTimeFor(d, c);
+  const popTime = d[c + C.POP_TIME];
+  // The CK's revive time T (ackInTimeFor's, read once: the store write below needs it too).
+  const T = popTime + d[c + C.INVISIBLE];
+  const inTime = ackInTime(now, T);
   if (!inTime) d[G.USED_LATE_ACKS]++;
-  const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, d[c + C.POP_TIME], bn) : -1;
+  const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, popTime, bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
   if (refusal === null && ctx.s.splitAddAk && w === k) {
     d[c + C.PENDING_MARK] |= bit;
@@ -249,14 +266,18 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   clientSawSuccess(d, c, bit, inTime);
   if (refusal === null) {
     markBit(d, ctx, w, so + i);
-    if (narrating(ctx)) {
-      const wc = L.ck(w);
-      observe(ctx, { kind: 'addAk', via: 'ack', ack: ackMsgRef(d, L, k, so + i, bn), ck: ckRef(d, L, w), at: now, bits: bitList(d[wc + C.BITS], d[wc + C.NUM]) });
-    }
+    if (narrating(ctx)) observeAddAk(d, ctx, k, so + i, bn, w);
     return 'buffer';
   }
-  writeAckToStore(d, ctx, k, i, bn, storeFails, refusal, 'ack');
+  writeAckToStore(d, ctx, k, i, bn, storeFails, refusal, 'ack', T);
   return 'store';
+}
+
+/** Narrates an ack merged into wrapper w (addAk). */
+function observeAddAk(d: Int32Array, ctx: Ctx, k: number, offset: number, bn: number, w: number): void {
+  const L = ctx.L;
+  const wc = L.ck(w);
+  observe(ctx, { kind: 'addAk', via: 'ack', ack: ackMsgRef(d, L, k, offset, bn), ck: ckRef(d, L, w), at: d[G.NOW], bits: bitList(d[wc + C.BITS], d[wc + C.NUM]) });
 }
 
 /** The second half of a split addAk: markBitCAS on the wrapper found by the checks. */

@@ -26,7 +26,7 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
   const bit = 1 << i;
   d[G.USED_CHANGES]++;
   staleHandleUse(d, ctx, k, i, 'changeInvisibleTime');
-  if (offsetIllegal(d, ctx, k, i) !== null) {
+  if (offsetIllegal(d, ctx, k, i)) {
     rejectIllegalOffset(d, ctx, k, i, 'changeInvisibleTime');
     return -1;
   }
@@ -55,7 +55,7 @@ export function changeInvisible(d: Int32Array, ctx: Ctx, k: number, i: number, b
       observe(ctx, { kind: 'addAk', via: 'ackOrigin', ack: ackMsgRef(d, L, k, off, bn), ck: ckRef(d, L, w), at: now, bits: bitList(d[wc + C.BITS], d[wc + C.NUM]) });
     }
   } else {
-    writeAckToStore(d, ctx, k, i, bn, false, refusal, 'ackOrigin');
+    writeAckToStore(d, ctx, k, i, bn, false, refusal, 'ackOrigin', d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
   }
   return n;
 }

@@ -125,13 +125,21 @@ export function writeRevive(
   }
   const L = ctx.L;
   const n = d[G.NTIMER];
-  // Keep the timer sorted by slot, first in first out within a slot.
+  // Keep the timer sorted by slot, first in first out within a slot: the write goes right
+  // after the last entry whose slot is not later than its own. (`e` is the record at timer
+  // position `at`, `prevSlot` the slot of the entry before it: each word read once.)
   let at = n;
-  while (at > 0 && d[L.timer(d, at - 1) + E.SLOT] > slot) at--;
+  let e = L.timer(d, n);
+  let prevSlot = 0;
+  while (at > 0) {
+    prevSlot = d[e - E.SIZE + E.SLOT];
+    if (prevSlot <= slot) break;
+    at--;
+    e -= E.SIZE;
+  }
   // The entry just before the place found: the write joins its ACK run if it can.
-  const prev = at > 0 ? L.timer(d, at - 1) : -1;
-  if (prev >= 0 && d[prev + E.SLOT] === slot && joinsRunOf(d, prev, kind, ck, broker, mask, readAs)) {
-    d[prev + E.MASK] |= mask;
+  if (at > 0 && prevSlot === slot && joinsRunOf(d, e - E.SIZE, kind, ck, broker, mask, readAs)) {
+    d[e - E.SIZE + E.MASK] |= mask;
     return;
   }
   openAt(d, ctx, d[G.NLOG] + at);

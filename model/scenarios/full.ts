@@ -473,7 +473,7 @@ function ckOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Eve
  * would change).
  */
 function staleHandleOffers(st: State, ctx: Ctx, b: FullBounds, changeTo: number, out: Event[], k: number, i: number, firstAcksLeft: boolean): void {
-  if (supersededBy(st, ctx, k, i) < 0 || offsetIllegal(st, ctx, k, i) !== null) return;
+  if (supersededBy(st, ctx, k, i) < 0 || offsetIllegal(st, ctx, k, i)) return;
   const c = ctx.L.ck(k);
   // A handle names its CK by (queueId, startOffset, popTime): a change and a re-pop after a
   // crash in the same instant can share one, and the broker then goes by the other CK (the

@@ -19,6 +19,8 @@ import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.j
 
 /** The largest size of the kernel's window on the queue's records (FingerprintStepper.window), unless two records need more. */
 const WINDOW_BYTES = 1 << 16;
+/** The largest size of the queue's stage in the kernel's memory (FingerprintStepper.stageBytes). */
+const STAGE_BYTES = 1 << 13;
 
 /** KEY = 0x9e3779b97f4a7c15 (XOR-ed into every key), and Mix13's two multipliers, as halves. */
 const KEY_HI = 0x9e3779b9 | 0;
@@ -268,6 +270,15 @@ export class FingerprintStepper {
   readonly mark: Uint8Array;
   private readonly records: Uint8Array[];
   /**
+   * With the kernel: where `encodeChild(n, full, at)` writes records for the search queue, one
+   * after another from `at` 0 up to `stageBytes` (then a last record of up to
+   * maxRecordBytes(words) bytes), so that the queue copies many into its chunk at once: `stage`
+   * views them all. `stageBytes` is 8 KiB, or less when the kernel's memory has no room for it
+   * (0: a record at a time). Empty and 0 without the kernel.
+   */
+  readonly stage: Uint8Array;
+  readonly stageBytes: number;
+  /**
    * With the kernel: where the queue copies the records it reads (`shift`), a window of what
    * room the kernel's memory has left up to 64 KiB, and at least twice maxRecordBytes(words);
    * empty without.
@@ -312,6 +323,8 @@ export class FingerprintStepper {
       this.lastIn = new Int32Array(words);
       this.mark = new Uint8Array((words + 15) & ~15);
       this.records = [];
+      this.stage = new Uint8Array(0);
+      this.stageBytes = 0;
       this.window = new Uint8Array(0);
       this.shifted = new Int32Array(1);
       this.spare = [];
@@ -330,21 +343,24 @@ export class FingerprintStepper {
     const changed = save + 4 * cap;
     // A mask a position (`watch`).
     const watch = changed + 8 * cap;
-    // The queue's: the state queued last, the marks, a record.
+    // The queue's: the state queued last, the marks, its stage of records.
     const lastIn = watch + 4 * cap;
     const markBytes = (words + 15) & ~15;
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
+    const have = k.memory.buffer.byteLength;
+    // The stage, if the memory has room for it beside the model's buffers and the window's least.
+    const room = have - (rec + recBytes + 16 + spareBuffers * 4 * cap + 2 * recBytes);
+    const stageBytes = Math.max(0, Math.min(STAGE_BYTES, room & ~15));
     // The model's buffers (Model.memoryBuffers), 16-byte aligned.
-    const spare = (rec + recBytes + 15) & ~15;
+    const spare = (rec + recBytes + stageBytes + 15) & ~15;
     // The window takes what room the memory has left, up to WINDOW_BYTES, and at least two
     // records: the memory grows only for wide states. (Growing a WebAssembly memory detaches its
     // ArrayBuffer, and the first detached buffer makes V8 check every typed array access in
     // optimized code for detachment from then on: measured as 4% more instructions on
     // ack-flush, the model's functions alike; docs/explorer.md, "Counting instructions".)
     const window = spare + spareBuffers * 4 * cap;
-    const have = k.memory.buffer.byteLength;
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
@@ -367,6 +383,8 @@ export class FingerprintStepper {
     this.records = [];
     for (let b = 16; b < recBytes; b *= 2) this.records.push(new Uint8Array(buf, rec, b));
     this.records.push(new Uint8Array(buf, rec, recBytes));
+    this.stage = new Uint8Array(buf, rec, stageBytes + recBytes);
+    this.stageBytes = stageBytes;
     this.window = new Uint8Array(buf, window, windowBytes);
     this.shifted = new Int32Array(buf, 16, 1);
     this.spare = Array.from({ length: spareBuffers }, (_, b) => new Int32Array(buf, spare + b * 4 * cap, words));
@@ -495,14 +513,14 @@ export class FingerprintStepper {
    * The queue's record of the last successor stepped (`scratch`, its differing words `diff[0,
    * n)`) against `lastIn`, over every word (`full`) or over the words marked in `mark` and the
    * step's (see kernel.wat, `pushChild`), updating `lastIn` and the marks as
-   * PackedQueue.pushChild does: returns its length in bytes; `recordView(length)` holds it.
-   * Only with the kernel (`usesKernel`).
+   * PackedQueue.pushChild does: returns its length in bytes; `recordView(length)` holds it, or
+   * with `at` (at most `stageBytes`), `stage` from `at` on. Only with the kernel (`usesKernel`).
    */
-  encodeChild(n: number, full: boolean): number {
+  encodeChild(n: number, full: boolean, at = 0): number {
     // The successor in `scratch` (`step` after keepParentInScratch: redo 2), or at $save (`stepOnto`: redo 1).
     const redo = this.childInScratch ? 2 : this.restoring ? 1 : 0;
     this.childInScratch = false;
-    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo);
+    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo, at);
   }
 
   /** A view of at least `length` (at most maxRecordBytes(words)) bytes, from the start of the record `encodeChild` wrote. */

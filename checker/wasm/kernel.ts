@@ -17,7 +17,7 @@ export interface KernelExports {
   restore(n: number): void;
   initQueue(lastIn: number, mark: number, markBytes: number, rec: number, window: number): void;
   shift(off: number, hi: number, lo: number, flags: number): number;
-  pushChild(len: number, n: number, full: number, redo: number): number;
+  pushChild(len: number, n: number, full: number, redo: number, at: number): number;
 }
 
 export function kernelBytes(): Uint8Array {

@@ -28,7 +28,8 @@
 ;;   $changed          `update`'s input: pairs (position, value before)
 ;;   $lastIn, $mark    the search queue's (`initQueue`): the state it queued last, a mark byte a
 ;;                     word (up to $markEnd, a multiple of 16 bytes)
-;;   $rec              the record `pushChild` writes
+;;   $rec              where `pushChild` writes records: at $rec + $at (the queue's stage, from
+;;                     which it copies many records into its chunk at once)
 ;;   $window           the queue's records being read (`shift`), copied in a window at a time
 (module
   (memory (export "memory") 1)
@@ -252,7 +253,7 @@
 
   ;; The search queue's record of a successor (queue.ts, PackedQueue.pushChild; the record's
   ;; format is record.ts's): the child buffer's words against $lastIn (the state queued last),
-  ;; written at $rec; returns its length in bytes. With $full, over every word (a comparison
+  ;; written at $rec + $at; returns its length in bytes. With $full, over every word (a comparison
   ;; eight words a test, as in `step`), and the marks cleared; else over the words marked in
   ;; $mark (a byte a word: every word where $lastIn can differ from the child is marked) and
   ;; the step's own ($diff, $n of them), sixteen marks a test, clearing them. $lastIn takes the
@@ -273,8 +274,8 @@
     (i32.store8 (local.get $o) (local.get $v))
     (i32.add (local.get $o) (i32.const 1)))
 
-  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (param $redo i32) (result i32)
-    (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
+  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (param $redo i32) (param $at i32) (result i32)
+    (local $r i32) (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
     (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32) (local $g i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
     (if (i32.and (i32.eq (local.get $redo) (i32.const 1)) (local.get $full))
@@ -288,7 +289,8 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $redoing)))
         (local.set $j (i32.const 0))))
-    (local.set $o (i32.add (global.get $rec) (i32.const 2)))
+    (local.set $r (i32.add (global.get $rec) (local.get $at)))
+    (local.set $o (i32.add (local.get $r) (i32.const 2)))
     (if (local.get $full)
       (then
         (local.set $end (i32.and (local.get $len) (i32.const -8)))
@@ -401,6 +403,6 @@
               (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $marks2)))
-    (i32.store16 (global.get $rec) (local.get $k))
-    (i32.sub (local.get $o) (global.get $rec)))
+    (i32.store16 (local.get $r) (local.get $k))
+    (i32.sub (local.get $o) (local.get $r)))
 )

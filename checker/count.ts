@@ -226,9 +226,22 @@ export class LayeredCounter {
   private viol: bigint[] = [];
   private live = 0;
   peakBytes = 0;
+  /**
+   * `edge`'s fast path: 1 while one column of float64 counts is kept (no invariant violated yet,
+   * no BigInt), else 0 (a number: V8 tests a boolean field as it would any value). With it, the
+   * source of the edges last added and its count (a state's count is final once it is expanded:
+   * every edge into it came from the layer before), and the chunk of column 0 the last target
+   * was in.
+   */
+  private one = 1;
+  private srcId = -1;
+  private srcCount = FLOAT_ZERO;
+  private dstChunkIndex = -1;
+  private dstChunk: Float64Array = new Float64Array(0);
 
   /** Starts counting paths that avoid invariant `inv` (called at its first violation). */
   activate(inv: number): void {
+    this.one = 0;
     this.invs.push(inv);
     this.bits.push(1 << inv);
     this.violF.push(0);
@@ -275,18 +288,33 @@ export class LayeredCounter {
 
   /** An edge src -> dst: `bad` has the invariants the edge or dst violates. */
   edge(src: number, dst: number, bad: number): void {
-    // One column of float64 counts (until an invariant is violated): the sum alone, unless it
-    // is not exact (then the general way below, which goes over to BigInt).
-    if (this.bits.length === 1 && !this.big) {
-      const col = this.f[0];
-      const d = col[dst >>> CHUNK_LOG2]!;
+    // One column of float64 counts (until an invariant is violated): the sum alone, the source's
+    // count and the target's chunk mostly those of the edge before, unless the sum is not exact
+    // (then the general way, which goes over to BigInt). Small enough to inline into the core's
+    // `edge`.
+    if (this.one === 1) {
+      const c = dst >>> CHUNK_LOG2;
+      let d = this.dstChunk;
+      if (c !== this.dstChunkIndex) {
+        d = this.dstChunk = this.f[0][c]!;
+        this.dstChunkIndex = c;
+      }
+      if (src !== this.srcId) {
+        this.srcId = src;
+        this.srcCount = this.f[0][src >>> CHUNK_LOG2]![src & (CHUNK - 1)];
+      }
       const di = dst & (CHUNK - 1);
-      const r = d[di] + col[src >>> CHUNK_LOG2]![src & (CHUNK - 1)];
+      const r = d[di] + this.srcCount;
       if (r <= MAX_EXACT) {
         d[di] = r;
         return;
       }
     }
+    this.edgeInColumns(src, dst, bad);
+  }
+
+  /** `edge` in every column, or past float64's exact range. */
+  private edgeInColumns(src: number, dst: number, bad: number): void {
     const sc = src >>> CHUNK_LOG2;
     const si = src & (CHUNK - 1);
     const dc = dst >>> CHUNK_LOG2;
@@ -367,6 +395,7 @@ export class LayeredCounter {
 
   private toBig(): void {
     this.big = true;
+    this.one = 0;
     for (let k = 0; k < this.f.length; k++) {
       this.b[k] = this.f[k].map((c) => (c ? Array.from(c, (x) => BigInt(x)) : null));
       this.f[k] = [];

@@ -1,14 +1,16 @@
 /**
  * 64-bit fingerprints of int32 words, incremental (Zobrist-style): the fingerprint of
  * words[0, len) is a constant of the length XOR, over every non-zero word, a 64-bit hash of
- * (position, value). It is a pure function of the words, whichever path built them, and a
- * state that differs from a known one in k words gets its fingerprint in O(k) hashes from the
- * known one's (`fingerprintStep`, `fingerprintWord`), without hashing the other words.
+ * (position, value) (`wordHash`). It is a pure function of the words, whichever path built
+ * them, and a state that differs from a known one in k words gets its fingerprint in O(k)
+ * hashes from the known one's (`fingerprintStep`, `fingerprintWord`), without hashing the other
+ * words.
  *
- * Each (position, value) pair is hashed by two independent 32-bit lanes in the style of
- * MurmurHash3 (different constants per lane, each lane seeded per position, each finished by
- * its own 32-bit finaliser); a zero word contributes nothing. docs/explorer.md ("Fingerprints")
- * argues the collision quality.
+ * The hash of (position i, value v) is a 64-bit bijection (David Stafford's "Mix13", the
+ * finaliser of SplitMix64) of the 64-bit key (i << 32 | v as uint32) XOR KEY: no two
+ * (position, value) pairs share a hash. A zero word contributes nothing. The WebAssembly kernel
+ * computes it in i64 arithmetic; here it is computed in 32-bit halves, to the same bits.
+ * docs/explorer.md ("Fingerprints") argues the collision quality.
  */
 
 import type { WasmMemory } from './model.js';
@@ -17,60 +19,81 @@ import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.j
 
 /** The largest size of the kernel's window on the queue's records (FingerprintStepper.window), unless two records need more. */
 const WINDOW_BYTES = 1 << 16;
+/** The largest size of the queue's stage in the kernel's memory (FingerprintStepper.stageBytes). */
+const STAGE_BYTES = 1 << 13;
 
-/** Per-position lane seeds (grown on demand; a pure function of the position). */
-let SEED1 = new Int32Array(0);
-let SEED2 = new Int32Array(0);
+/** KEY = 0x9e3779b97f4a7c15 (XOR-ed into every key), and Mix13's two multipliers, as halves. */
+const KEY_HI = 0x9e3779b9 | 0;
+const KEY_LO = 0x7f4a7c15;
+const M1_HI = 0xbf58476d | 0;
+const M1_LO = 0x1ce4e5b9;
+const M2_HI = 0x94d049bb | 0;
+const M2_LO = 0x133111eb;
+
 /**
- * The two lanes of the values 0 to 15 at each position, precomputed (most words a step
- * changes are small): SMALL[32 i + 2 v] and SMALL[32 i + 2 v + 1]; zero for v = 0.
+ * The two halves of the hashes of the values 0 to 15 at each position, precomputed (a fallback
+ * without the kernel: small words are common): SMALL[32 i + 2 v] (high) and SMALL[32 i + 2 v +
+ * 1] (low); zero for v = 0.
  */
 let SMALL = new Int32Array(0);
+/** The positions SMALL covers. */
+let smallWords = 0;
+
+/** The high 32 bits of the product of two uint32s a and b (exact: 16-bit limbs, every partial product below 2^32). */
+function mulHigh(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+}
+
+/** `wordHash`'s high half (its result is the low half). */
+let hashHigh = 0;
+
+/**
+ * The 64-bit hash of the value v (non-zero) at position i: returns its low half and leaves its
+ * high half in `hashHigh`. With z = (i << 32 | v as uint32) XOR KEY: z ^= z >>> 30; z *= M1;
+ * z ^= z >>> 27; z *= M2; z ^= z >>> 31 (mod 2^64), as kernel.wat's `step` does in i64.
+ */
+export function wordHash(i: number, v: number): number {
+  let hi = i ^ KEY_HI;
+  let lo = v ^ KEY_LO;
+  // Each xor-shift: the low half takes the high half's bits shifted in (from the old high half).
+  lo ^= (lo >>> 30) | (hi << 2);
+  hi ^= hi >>> 30;
+  let h = (mulHigh(lo, M1_LO) + Math.imul(hi, M1_LO) + Math.imul(lo, M1_HI)) | 0;
+  lo = Math.imul(lo, M1_LO);
+  hi = h;
+  lo ^= (lo >>> 27) | (hi << 5);
+  hi ^= hi >>> 27;
+  h = (mulHigh(lo, M2_LO) + Math.imul(hi, M2_LO) + Math.imul(lo, M2_HI)) | 0;
+  lo = Math.imul(lo, M2_LO);
+  hi = h;
+  lo ^= (lo >>> 31) | (hi << 1);
+  hi ^= hi >>> 31;
+  hashHigh = hi;
+  return lo;
+}
 
 /** Makes fingerprintWord ready for positions below len (fingerprint64 and fingerprintStep do it themselves). */
 export function fingerprintSeeds(len: number): void {
-  if (len <= SEED1.length) return;
-  const n = Math.max(len, 256, SEED1.length * 2);
-  const s1 = new Int32Array(n);
-  const s2 = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    s1[i] = fmix32(Math.imul(i + 1, 0x9e3779b1) ^ 0x9747b28c);
-    s2[i] = lowbias32(Math.imul(i + 1, 0x85ebca77) ^ 0x1b873593);
-  }
-  SEED1 = s1;
-  SEED2 = s2;
+  if (len <= smallWords) return;
+  const n = Math.max(len, 256, smallWords * 2);
   const small = new Int32Array(32 * n);
   for (let i = 0; i < n; i++) {
     for (let v = 1; v < 16; v++) {
-      small[32 * i + 2 * v] = lane1(i, v);
-      small[32 * i + 2 * v + 1] = lane2(i, v);
+      small[32 * i + 2 * v + 1] = wordHash(i, v);
+      small[32 * i + 2 * v] = hashHigh;
     }
   }
   SMALL = small;
+  smallWords = n;
 }
 fingerprintSeeds(256);
-
-/** Lane 1 of the hash of value v (non-zero) at position i. */
-function lane1(i: number, v: number): number {
-  let k = Math.imul(v, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  let h = SEED1[i] ^ k;
-  h = (h << 13) | (h >>> 19);
-  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  return fmix32(h);
-}
-
-/** Lane 2: other constants, another seed, another finaliser. */
-function lane2(i: number, v: number): number {
-  let k = Math.imul(v ^ (v >>> 16), 0x85ebca6b);
-  k = (k << 17) | (k >>> 15);
-  k = Math.imul(k, 0xc2b2ae35);
-  let h = SEED2[i] ^ k;
-  h = (h << 11) | (h >>> 21);
-  h = (Math.imul(h, 9) + 0x52dce729) | 0;
-  return lowbias32(h);
-}
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -99,8 +122,8 @@ export function fingerprint64(words: Int32Array, start: number, len: number, out
   for (let i = 0; i < len; i++) {
     const v = words[start + i];
     if (v === 0) continue;
-    hi ^= lane1(i, v);
-    lo ^= lane2(i, v);
+    lo ^= wordHash(i, v);
+    hi ^= hashHigh;
   }
   out[0] = hi;
   out[1] = lo;
@@ -120,7 +143,7 @@ export function fingerprintStep(
   out: Uint32Array,
   diff: Int32Array,
 ): number {
-  if (len > SEED1.length) fingerprintSeeds(len);
+  if (len > smallWords) fingerprintSeeds(len);
   // First the comparison alone (a tight loop), then the hashes of the few words it found.
   const n = compare(parent, child, len, diff);
   let hi = parentFp[0] | 0;
@@ -135,16 +158,16 @@ export function fingerprintStep(
       hi ^= small[t];
       lo ^= small[t + 1];
     } else {
-      hi ^= lane1(i, a);
-      lo ^= lane2(i, a);
+      lo ^= wordHash(i, a);
+      hi ^= hashHigh;
     }
     if (b >>> 4 === 0) {
       const t = (i << 5) | (b << 1);
       hi ^= small[t];
       lo ^= small[t + 1];
     } else {
-      hi ^= lane1(i, b);
-      lo ^= lane2(i, b);
+      lo ^= wordHash(i, b);
+      hi ^= hashHigh;
     }
   }
   out[0] = hi;
@@ -247,6 +270,15 @@ export class FingerprintStepper {
   readonly mark: Uint8Array;
   private readonly records: Uint8Array[];
   /**
+   * With the kernel: where `encodeChild(n, full, at)` writes records for the search queue, one
+   * after another from `at` 0 up to `stageBytes` (then a last record of up to
+   * maxRecordBytes(words) bytes), so that the queue copies many into its chunk at once: `stage`
+   * views them all. `stageBytes` is 8 KiB, or less when the kernel's memory has no room for it
+   * (0: a record at a time). Empty and 0 without the kernel.
+   */
+  readonly stage: Uint8Array;
+  readonly stageBytes: number;
+  /**
    * With the kernel: where the queue copies the records it reads (`shift`), a window of what
    * room the kernel's memory has left up to 64 KiB, and at least twice maxRecordBytes(words);
    * empty without.
@@ -291,6 +323,8 @@ export class FingerprintStepper {
       this.lastIn = new Int32Array(words);
       this.mark = new Uint8Array((words + 15) & ~15);
       this.records = [];
+      this.stage = new Uint8Array(0);
+      this.stageBytes = 0;
       this.window = new Uint8Array(0);
       this.shifted = new Int32Array(1);
       this.spare = [];
@@ -298,46 +332,41 @@ export class FingerprintStepper {
     }
     // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
     // (room for a multiple of 16 words each: `step` compares the parent's and the child's
-    // words sixteen at a time, past the length too, where both stay zero), the two lanes'
-    // seeds side by side per position, and `update`'s pairs.
+    // words sixteen at a time, past the length too, where both stay zero), `step`'s saved
+    // words and `update`'s pairs.
     const k = kernelInstance();
     const cap = (words + 15) & ~15;
     const parent = 32;
     const child = parent + 4 * cap;
     const diff = child + 4 * cap;
     const save = diff + 4 * cap;
-    const seeds = save + 4 * cap;
-    const changed = seeds + 8 * cap;
+    const changed = save + 4 * cap;
     // A mask a position (`watch`).
     const watch = changed + 8 * cap;
-    // The entries `step` and `update` hash (16 bytes a word, an even number of them).
-    const list = watch + 4 * cap;
-    // The queue's: the state queued last, the marks, a record.
-    const lastIn = list + 16 * cap;
+    // The queue's: the state queued last, the marks, its stage of records.
+    const lastIn = watch + 4 * cap;
     const markBytes = (words + 15) & ~15;
     const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
+    const have = k.memory.buffer.byteLength;
+    // The stage, if the memory has room for it beside the model's buffers and the window's least.
+    const room = have - (rec + recBytes + 16 + spareBuffers * 4 * cap + 2 * recBytes);
+    const stageBytes = Math.max(0, Math.min(STAGE_BYTES, room & ~15));
     // The model's buffers (Model.memoryBuffers), 16-byte aligned.
-    const spare = (rec + recBytes + 15) & ~15;
+    const spare = (rec + recBytes + stageBytes + 15) & ~15;
     // The window takes what room the memory has left, up to WINDOW_BYTES, and at least two
     // records: the memory grows only for wide states. (Growing a WebAssembly memory detaches its
     // ArrayBuffer, and the first detached buffer makes V8 check every typed array access in
     // optimized code for detachment from then on: measured as 4% more instructions on
     // ack-flush, the model's functions alike; docs/explorer.md, "Counting instructions".)
     const window = spare + spareBuffers * 4 * cap;
-    const have = k.memory.buffer.byteLength;
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, seeds, changed, save, watch, list);
+    k.init(parent, child, diff, changed, save, watch);
     k.initQueue(lastIn, mark, markBytes, rec, window);
     const buf = k.memory.buffer;
-    const m = new Int32Array(buf, seeds, 2 * words);
-    for (let i = 0; i < words; i++) {
-      m[2 * i] = SEED1[i];
-      m[2 * i + 1] = SEED2[i];
-    }
     this.kernel = k;
     this.fp = new Uint32Array(buf, 0, 2);
     this.touched = new Int32Array(buf, 20, 1);
@@ -354,6 +383,8 @@ export class FingerprintStepper {
     this.records = [];
     for (let b = 16; b < recBytes; b *= 2) this.records.push(new Uint8Array(buf, rec, b));
     this.records.push(new Uint8Array(buf, rec, recBytes));
+    this.stage = new Uint8Array(buf, rec, stageBytes + recBytes);
+    this.stageBytes = stageBytes;
     this.window = new Uint8Array(buf, window, windowBytes);
     this.shifted = new Int32Array(buf, 16, 1);
     this.spare = Array.from({ length: spareBuffers }, (_, b) => new Int32Array(buf, spare + b * 4 * cap, words));
@@ -482,14 +513,14 @@ export class FingerprintStepper {
    * The queue's record of the last successor stepped (`scratch`, its differing words `diff[0,
    * n)`) against `lastIn`, over every word (`full`) or over the words marked in `mark` and the
    * step's (see kernel.wat, `pushChild`), updating `lastIn` and the marks as
-   * PackedQueue.pushChild does: returns its length in bytes; `recordView(length)` holds it.
-   * Only with the kernel (`usesKernel`).
+   * PackedQueue.pushChild does: returns its length in bytes; `recordView(length)` holds it, or
+   * with `at` (at most `stageBytes`), `stage` from `at` on. Only with the kernel (`usesKernel`).
    */
-  encodeChild(n: number, full: boolean): number {
+  encodeChild(n: number, full: boolean, at = 0): number {
     // The successor in `scratch` (`step` after keepParentInScratch: redo 2), or at $save (`stepOnto`: redo 1).
     const redo = this.childInScratch ? 2 : this.restoring ? 1 : 0;
     this.childInScratch = false;
-    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo);
+    return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo, at);
   }
 
   /** A view of at least `length` (at most maxRecordBytes(words)) bytes, from the start of the record `encodeChild` wrote. */
@@ -554,16 +585,16 @@ export function fingerprintWord(fp: Uint32Array, i: number, a: number, b: number
     hi = SMALL[t];
     lo = SMALL[t + 1];
   } else {
-    hi = lane1(i, a);
-    lo = lane2(i, a);
+    lo = wordHash(i, a);
+    hi = hashHigh;
   }
   if (b >>> 4 === 0) {
     const t = (i << 5) | (b << 1);
     hi ^= SMALL[t];
     lo ^= SMALL[t + 1];
   } else {
-    hi ^= lane1(i, b);
-    lo ^= lane2(i, b);
+    lo ^= wordHash(i, b);
+    hi ^= hashHigh;
   }
   fp[0] ^= hi;
   fp[1] ^= lo;

@@ -56,6 +56,14 @@ export class PackedQueue {
   private readonly inKernel: boolean;
   /** With the kernel: the size of its window on the records read (`applyInKernel`). */
   private readonly windowBytes: number;
+  /**
+   * With the kernel: the bytes of the last records written (chunk `wc`'s, ending at `wo`) still
+   * in the stepper's `stage` (FingerprintStepper.encodeChild), copied into the chunk (`flush`)
+   * once there are more than `stageBytes`, before another chunk is begun, before a record is
+   * written here, and before the kernel's window is filled from chunk `wc`.
+   */
+  private staged = 0;
+  private readonly stageBytes: number;
   /** The part of chunk `winChunk` copied into the kernel's window: [winStart, winEnd). */
   private winChunk = -1;
   private winStart = 0;
@@ -86,6 +94,7 @@ export class PackedQueue {
     this.mark32 = new Uint32Array(this.mark.buffer, this.mark.byteOffset, (words + 3) >> 2);
     this.inKernel = this.stepper.usesKernel;
     this.windowBytes = this.stepper.window.length;
+    this.stageBytes = this.stepper.stageBytes;
     fingerprint64(this.lastOut, 0, words, this.fp);
     // At most 0xffff words: k fits its two bytes, and a record (at most 524,282 bytes) a chunk.
     this.maxRecord = maxRecordBytes(words);
@@ -100,6 +109,7 @@ export class PackedQueue {
   /** Appends a state's words (`src[0, words)`). */
   push(src: Int32Array): void {
     if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
+    else this.flush();
     this.wo += encodeRecord(src, this.lastIn, this.words, this.chunks[this.wc]!, this.wo);
     this.lastIn.set(src.length === this.words ? src : src.subarray(0, this.words));
     this.appended++;
@@ -117,12 +127,13 @@ export class PackedQueue {
     const whole = this.all || 4 * (this.nc + n) > this.words;
     const stepper = this.stepper;
     if (this.inKernel && src === stepper.scratch && diff === stepper.diff) {
-      // The kernel encodes it (the same bytes) and sets the marks, in its own memory: the
-      // record is copied into the chunk.
-      const len = stepper.encodeChild(n, whole);
-      this.chunks[this.wc]!.set(stepper.recordView(len), this.wo);
+      // The kernel encodes it (the same bytes) and sets the marks, in its own memory, on its
+      // stage: the records are copied into the chunk several kilobytes at a time.
+      const len = stepper.encodeChild(n, whole, this.staged);
       this.wo += len;
+      if ((this.staged += len) > this.stageBytes) this.flush();
     } else {
+      this.flush();
       const { mark, lastIn } = this;
       if (whole) {
         this.wo += encodeRecord(src, lastIn, this.words, this.chunks[this.wc]!, this.wo);
@@ -167,6 +178,7 @@ export class PackedQueue {
     const ro = this.ro;
     const end = this.endOf(this.rc);
     if (this.winChunk !== this.rc || this.winEnd < Math.min(ro + this.maxRecord, end)) {
+      if (this.rc === this.wc) this.flush();
       const to = Math.min(end, ro + this.windowBytes);
       this.stepper.window.set(buf.subarray(ro, to));
       this.winChunk = this.rc;
@@ -196,7 +208,16 @@ export class PackedQueue {
     return c === this.wc ? this.wo : this.ends[c];
   }
 
+  /** Copies the staged records (see `staged`) into chunk `wc`. */
+  private flush(): void {
+    const n = this.staged;
+    if (n === 0) return;
+    this.staged = 0;
+    this.chunks[this.wc]!.set(this.stepper.stage.subarray(0, n), this.wo - n);
+  }
+
   private nextChunk(): void {
+    this.flush();
     if (this.wc >= 0) this.ends[this.wc] = this.wo;
     const chunk = this.spare.pop() ?? new Uint8Array(CHUNK_BYTES);
     this.chunks.push(chunk);

@@ -11,13 +11,13 @@ import { KERNEL_BASE64 } from './kernel-bytes.js';
 /** The kernel's exports (kernel.wat). */
 export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  init(parent: number, child: number, diff: number, seeds: number, changed: number, save: number, watch: number, list: number): void;
+  init(parent: number, child: number, diff: number, changed: number, save: number, watch: number): void;
   update(k: number, hi: number, lo: number, flags: number): number;
   step(len: number, hi: number, lo: number, restore: number): number;
   restore(n: number): void;
   initQueue(lastIn: number, mark: number, markBytes: number, rec: number, window: number): void;
   shift(off: number, hi: number, lo: number, flags: number): number;
-  pushChild(len: number, n: number, full: number, redo: number): number;
+  pushChild(len: number, n: number, full: number, redo: number, at: number): number;
 }
 
 export function kernelBytes(): Uint8Array {

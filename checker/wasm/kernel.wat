@@ -1,16 +1,14 @@
 ;; The explorer's per-transition fingerprint kernel (fingerprint.ts's FingerprintStepper runs it;
 ;; the fingerprint's definition, and the JavaScript this does the same as, are fingerprint.ts's
-;; lane1, lane2 and fingerprintStep).
+;; wordHash and fingerprintStep).
 ;;
 ;; `step` does `fingerprintStep`'s job on two states held in this module's memory: it compares
 ;; the parent's and the child's words sixteen at a time (SIMD), writes the positions where they
-;; differ, in increasing order, and for each such word an entry (its two values and its seeds),
-;; then XORs out the parent's and in the child's 64-bit hash of each such word into the parent's
-;; fingerprint (`$hashEntries`: the values of two words at a time side by side in one v128,
-;; hashed by lane 1 in one vector and by lane 2 in another), each exactly as fingerprint.ts
-;; computes its lane: the same seeds (copied in from there), the same constants, shifts and
-;; rotations. fingerprint.ts looks the values 0-15 up in a table of those same lanes; here every
-;; value is hashed (a zero word contributes nothing, as there).
+;; differ, in increasing order, and XORs out the parent's and in the child's 64-bit hash of each
+;; such word into the parent's fingerprint as it finds the word. The hash of a non-zero value v
+;; at position i is fingerprint.ts's wordHash: the 64-bit key (i << 32 | v as uint32) XOR KEY,
+;; mixed by David Stafford's "Mix13" (two xor-shift-multiply rounds and a last xor-shift, the
+;; finaliser of SplitMix64), in scalar i64 arithmetic; a zero word contributes nothing.
 ;; Reading a word here is one load: no map, bounds or detach check per element as for a typed
 ;; array in V8 (docs/explorer.md, "Counting instructions").
 ;;
@@ -27,15 +25,11 @@
 ;;   20                `step`'s second result: the OR of $watch over the differing positions
 ;;   8                 `update`'s result: high half, then low half
 ;;   16                `shift`'s second result (`update`'s)
-;;   $seeds            per position i, at $seeds + 8 i: lane 1's seed, lane 2's seed
-;;                     (fingerprint.ts SEED1[i], SEED2[i])
 ;;   $changed          `update`'s input: pairs (position, value before)
-;;   $list             `step`'s and `update`'s entries for `$hashEntries`, 16 bytes each
-;;                     [value before, value after, SEED1[i], SEED2[i]] (room for a word count
-;;                     rounded up to an even number)
 ;;   $lastIn, $mark    the search queue's (`initQueue`): the state it queued last, a mark byte a
 ;;                     word (up to $markEnd, a multiple of 16 bytes)
-;;   $rec              the record `pushChild` writes
+;;   $rec              where `pushChild` writes records: at $rec + $at (the queue's stage, from
+;;                     which it copies many records into its chunk at once)
 ;;   $window           the queue's records being read (`shift`), copied in a window at a time
 (module
   (memory (export "memory") 1)
@@ -44,40 +38,21 @@
   (global $diff (mut i32) (i32.const 0))
   (global $save (mut i32) (i32.const 0))
   (global $watch (mut i32) (i32.const 0))
-  (global $seeds (mut i32) (i32.const 0))
   (global $changed (mut i32) (i32.const 0))
   (global $lastIn (mut i32) (i32.const 0))
   (global $mark (mut i32) (i32.const 0))
   (global $markEnd (mut i32) (i32.const 0))
   (global $rec (mut i32) (i32.const 0))
   (global $window (mut i32) (i32.const 0))
-  (global $list (mut i32) (i32.const 0))
 
-  ;; $hashEntries's vector constants. Mutable, so that V8 loads each where it is used (one
-  ;; instruction): a v128.const is built in registers at every use (three instructions), inside
-  ;; the loop too (docs/explorer.md, "Counting instructions").
   (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
-  (global $l1c1 (mut v128) (v128.const i32x4 0xcc9e2d51 0xcc9e2d51 0xcc9e2d51 0xcc9e2d51))
-  (global $l1c2 (mut v128) (v128.const i32x4 0x1b873593 0x1b873593 0x1b873593 0x1b873593))
-  (global $l1m (mut v128) (v128.const i32x4 5 5 5 5))
-  (global $l1n (mut v128) (v128.const i32x4 0xe6546b64 0xe6546b64 0xe6546b64 0xe6546b64))
-  (global $l1f1 (mut v128) (v128.const i32x4 0x85ebca6b 0x85ebca6b 0x85ebca6b 0x85ebca6b))
-  (global $l1f2 (mut v128) (v128.const i32x4 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35))
-  (global $l2c1 (mut v128) (v128.const i32x4 0x85ebca6b 0x85ebca6b 0x85ebca6b 0x85ebca6b))
-  (global $l2c2 (mut v128) (v128.const i32x4 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35 0xc2b2ae35))
-  (global $l2m (mut v128) (v128.const i32x4 9 9 9 9))
-  (global $l2n (mut v128) (v128.const i32x4 0x52dce729 0x52dce729 0x52dce729 0x52dce729))
-  (global $l2f1 (mut v128) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d))
-  (global $l2f2 (mut v128) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $seeds i32) (param $changed i32) (param $save i32) (param $watch i32) (param $list i32)
-    (global.set $list (local.get $list))
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $changed i32) (param $save i32) (param $watch i32)
     (global.set $watch (local.get $watch))
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
     (global.set $diff (local.get $diff))
     (global.set $save (local.get $save))
-    (global.set $seeds (local.get $seeds))
     (global.set $changed (local.get $changed)))
 
   (func (export "initQueue") (param $lastIn i32) (param $mark i32) (param $markBytes i32) (param $rec i32) (param $window i32)
@@ -86,71 +61,6 @@
     (global.set $mark (local.get $mark))
     (global.set $markEnd (i32.add (local.get $mark) (local.get $markBytes)))
     (global.set $rec (local.get $rec)))
-
-  ;; The hashes of the entries at $q up to $end, each 16 bytes [a, b, SEED1[i], SEED2[i]]: the
-  ;; value before (a) and after (b) at a position i and that position's seeds, written by `step`
-  ;; and `update` as they find the words (an odd last entry followed by one whose values are zero,
-  ;; which contribute nothing). The XOR of the lane-1 hashes of every a and b is XOR-ed into $hi
-  ;; and written at $out, that of the lane-2 hashes into $lo at $out + 4.
-  ;; Two entries at a time: the four values [a1, b1, a2, b2] in one v128, hashed by lane 1 in
-  ;; one vector and by lane 2 in another, so that every lane of a vector shifts and rotates by the
-  ;; same amount (a left shift by a constant, no select between two shifts); the seeds are
-  ;; [SEED1[i1], SEED1[i1], SEED1[i2], SEED1[i2]] and the same of SEED2. Each of the three vectors
-  ;; is one shuffle of the two entries.
-  (func $hashEntries (param $q i32) (param $end i32) (param $hi i32) (param $lo i32) (param $out i32)
-    (local $e1 v128) (local $e2 v128) (local $v v128) (local $h v128) (local $g v128) (local $z v128)
-    (local $acc1 v128) (local $acc2 v128)
-    (block $done
-      (loop $pairs
-        (br_if $done (i32.ge_u (local.get $q) (local.get $end)))
-        (local.set $e1 (v128.load (local.get $q)))
-        (local.set $e2 (v128.load offset=16 (local.get $q)))
-        ;; [a1, b1, a2, b2]
-        (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $e1) (local.get $e2)))
-        ;; zero values contribute nothing
-        (local.set $z (i32x4.eq (local.get $v) (global.get $zero)))
-        ;; lane 1: k = v * 0xcc9e2d51; k = rotl(k, 15); h = SEED1 ^ k * 0x1b873593; h = rotl(h, 13);
-        ;; h = h * 5 + 0xe6546b64; fmix32
-        (local.set $h (i32x4.mul (local.get $v) (global.get $l1c1)))
-        (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 15)) (i32x4.shr_u (local.get $h) (i32.const 17))))
-        (local.set $h
-          (v128.xor (i32x4.mul (local.get $h) (global.get $l1c2))
-            (i8x16.shuffle 8 9 10 11 8 9 10 11 24 25 26 27 24 25 26 27 (local.get $e1) (local.get $e2))))
-        (local.set $h (v128.or (i32x4.shl (local.get $h) (i32.const 13)) (i32x4.shr_u (local.get $h) (i32.const 19))))
-        (local.set $h (i32x4.add (i32x4.mul (local.get $h) (global.get $l1m)) (global.get $l1n)))
-        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-        (local.set $h (i32x4.mul (local.get $h) (global.get $l1f1)))
-        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 13))))
-        (local.set $h (i32x4.mul (local.get $h) (global.get $l1f2)))
-        (local.set $h (v128.xor (local.get $h) (i32x4.shr_u (local.get $h) (i32.const 16))))
-        (local.set $acc1 (v128.xor (local.get $acc1) (v128.andnot (local.get $h) (local.get $z))))
-        ;; lane 2: k = (v ^ v >>> 16) * 0x85ebca6b; k = rotl(k, 17); h = SEED2 ^ k * 0xc2b2ae35;
-        ;; h = rotl(h, 11); h = h * 9 + 0x52dce729; lowbias32
-        (local.set $g (i32x4.mul (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 16))) (global.get $l2c1)))
-        (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 17)) (i32x4.shr_u (local.get $g) (i32.const 15))))
-        (local.set $g
-          (v128.xor (i32x4.mul (local.get $g) (global.get $l2c2))
-            (i8x16.shuffle 12 13 14 15 12 13 14 15 28 29 30 31 28 29 30 31 (local.get $e1) (local.get $e2))))
-        (local.set $g (v128.or (i32x4.shl (local.get $g) (i32.const 11)) (i32x4.shr_u (local.get $g) (i32.const 21))))
-        (local.set $g (i32x4.add (i32x4.mul (local.get $g) (global.get $l2m)) (global.get $l2n)))
-        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
-        (local.set $g (i32x4.mul (local.get $g) (global.get $l2f1)))
-        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 15))))
-        (local.set $g (i32x4.mul (local.get $g) (global.get $l2f2)))
-        (local.set $g (v128.xor (local.get $g) (i32x4.shr_u (local.get $g) (i32.const 16))))
-        (local.set $acc2 (v128.xor (local.get $acc2) (v128.andnot (local.get $g) (local.get $z))))
-        (local.set $q (i32.add (local.get $q) (i32.const 32)))
-        (br $pairs)))
-    (i32.store (local.get $out)
-      (i32.xor (local.get $hi)
-        (i32.xor
-          (i32.xor (i32x4.extract_lane 0 (local.get $acc1)) (i32x4.extract_lane 1 (local.get $acc1)))
-          (i32.xor (i32x4.extract_lane 2 (local.get $acc1)) (i32x4.extract_lane 3 (local.get $acc1))))))
-    (i32.store offset=4 (local.get $out)
-      (i32.xor (local.get $lo)
-        (i32.xor
-          (i32.xor (i32x4.extract_lane 0 (local.get $acc2)) (i32x4.extract_lane 1 (local.get $acc2)))
-          (i32.xor (i32x4.extract_lane 2 (local.get $acc2)) (i32x4.extract_lane 3 (local.get $acc2)))))))
 
   ;; The fingerprint of child[0, len) from the parent's (hi, lo): written at bytes 0 (high) and
   ;; 4 (low); the differing positions at $diff, in increasing order; returns how many. The OR
@@ -163,12 +73,12 @@
   ;; the two states' words, four vectors OR-ed), then the differing lanes as a 16-bit mask (the
   ;; four vectors' lanes equal to zero narrowed to bytes, inverted), each set bit in increasing
   ;; order; a step changes a few words of a hundred or more, so most tests find none. Each
-  ;; differing word's values and seeds are written as an entry at $list as it is found, and
-  ;; `$hashEntries` hashes them all after the pass.
+  ;; differing word's two hashes (wordHash of the value before and after) are XOR-ed into $h as
+  ;; the word is found (the same code as in `update`, written out in both: a call costs more).
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
     (local $p i32) (local $c i32) (local $j i32) (local $n i32) (local $m i32) (local $i i32)
-    (local $a i32) (local $b i32) (local $e i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
-    (local $t i32)
+    (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $t i32) (local $h i64) (local $k i64) (local $x i64)
     (local.set $p (global.get $parent))
     (local.set $c (global.get $child))
     (block $done16
@@ -194,10 +104,18 @@
               (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
               (local.set $a (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
               (local.set $b (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
-              (local.set $e (i32.add (global.get $list) (i32.shl (local.get $n) (i32.const 4))))
-              (i32.store (local.get $e) (local.get $a))
-              (i32.store offset=4 (local.get $e) (local.get $b))
-              (i64.store offset=8 (local.get $e) (i64.load (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3)))))
+              ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's.
+              (local.set $k (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
+              (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $a))))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+              (local.set $h (i64.xor (local.get $h)
+                (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))
+              (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $b))))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+              (local.set $h (i64.xor (local.get $h)
+                (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b))))
               (if (local.get $restore)
                 (then
                   (i32.store (i32.add (global.get $save) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
@@ -207,10 +125,8 @@
               (br_if $bits (local.get $m)))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $sixteens)))
-    ;; An odd count: the last entry's partner has zero values.
-    (local.set $e (i32.add (global.get $list) (i32.shl (local.get $n) (i32.const 4))))
-    (if (i32.and (local.get $n) (i32.const 1)) (then (i64.store (local.get $e) (i64.const 0))))
-    (call $hashEntries (global.get $list) (local.get $e) (local.get $hi) (local.get $lo) (i32.const 0))
+    (i32.store (i32.const 0) (i32.xor (local.get $hi) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32)))))
+    (i32.store (i32.const 4) (i32.xor (local.get $lo) (i32.wrap_i64 (local.get $h))))
     (i32.store (i32.const 20) (local.get $t))
     (local.get $n))
 
@@ -230,7 +146,8 @@
         (i32.store (local.get $a) (i32.load (i32.add (global.get $parent) (local.get $i))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $words))))
-;; The fingerprint (hi, lo) of a state before the k words at $changed changed, updated to the
+
+  ;; The fingerprint (hi, lo) of a state before the k words at $changed changed, updated to the
   ;; parent buffer's words: written at bytes 8 (high) and 12 (low). $changed holds k pairs
   ;; (position i, value before); the value now is parent[i]. (The queue decodes the next state
   ;; to expand into the parent buffer, and updates its fingerprint so.)
@@ -240,11 +157,11 @@
   ;; $restore).
   (func $update (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
     (local $q i32) (local $end i32) (local $i i32) (local $fresh i32) (local $mp i32)
-    (local $marking i32) (local $back i32) (local $e i32) (local $b i32)
+    (local $marking i32) (local $back i32) (local $a i32) (local $b i32)
+    (local $h i64) (local $key i64) (local $x i64)
     (local.set $marking (i32.and (local.get $flags) (i32.const 1)))
     (local.set $back (i32.and (local.get $flags) (i32.const 2)))
     (local.set $q (global.get $changed))
-    (local.set $e (global.get $list))
     (local.set $end (i32.add (local.get $q) (i32.shl (local.get $k) (i32.const 3))))
     (block $done
       (loop $pairs
@@ -257,19 +174,26 @@
               (then
                 (i32.store8 (local.get $mp) (i32.const 1))
                 (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
-        ;; the entry [value before, value now, SEED1[i], SEED2[i]] for $hashEntries
+        (local.set $a (i32.load offset=4 (local.get $q)))
         (local.set $b (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
-        (i32.store (local.get $e) (i32.load offset=4 (local.get $q)))
-        (i32.store offset=4 (local.get $e) (local.get $b))
-        (i64.store offset=8 (local.get $e) (i64.load (i32.add (global.get $seeds) (i32.shl (local.get $i) (i32.const 3)))))
+        ;; wordHash(i, a) and wordHash(i, b), as in `step`.
+        (local.set $key (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
+        (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $a))))
+        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+        (local.set $h (i64.xor (local.get $h)
+          (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))
+        (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $b))))
+        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+        (local.set $h (i64.xor (local.get $h)
+          (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b))))
         (if (local.get $back)
           (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2))) (local.get $b))))
-        (local.set $e (i32.add (local.get $e) (i32.const 16)))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $pairs)))
-    ;; An odd count: the last entry's partner has zero values.
-    (if (i32.and (local.get $k) (i32.const 1)) (then (i64.store (local.get $e) (i64.const 0))))
-    (call $hashEntries (global.get $list) (local.get $e) (local.get $hi) (local.get $lo) (i32.const 8))
+    (i32.store (i32.const 8) (i32.xor (local.get $hi) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32)))))
+    (i32.store (i32.const 12) (i32.xor (local.get $lo) (i32.wrap_i64 (local.get $h))))
     (local.get $fresh))
 
   ;; The search queue's decoding (queue.ts, PackedQueue.shift; the record's format is record.ts's,
@@ -329,7 +253,7 @@
 
   ;; The search queue's record of a successor (queue.ts, PackedQueue.pushChild; the record's
   ;; format is record.ts's): the child buffer's words against $lastIn (the state queued last),
-  ;; written at $rec; returns its length in bytes. With $full, over every word (a comparison
+  ;; written at $rec + $at; returns its length in bytes. With $full, over every word (a comparison
   ;; eight words a test, as in `step`), and the marks cleared; else over the words marked in
   ;; $mark (a byte a word: every word where $lastIn can differ from the child is marked) and
   ;; the step's own ($diff, $n of them), sixteen marks a test, clearing them. $lastIn takes the
@@ -350,8 +274,8 @@
     (i32.store8 (local.get $o) (local.get $v))
     (i32.add (local.get $o) (i32.const 1)))
 
-  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (param $redo i32) (result i32)
-    (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
+  (func (export "pushChild") (param $len i32) (param $n i32) (param $full i32) (param $redo i32) (param $at i32) (result i32)
+    (local $r i32) (local $o i32) (local $k i32) (local $prev i32) (local $j i32) (local $end i32) (local $m i32)
     (local $i i32) (local $a i32) (local $c i32) (local $x i32) (local $q i32) (local $g i32)
     (local $x0 v128) (local $x1 v128) (local $v v128)
     (if (i32.and (i32.eq (local.get $redo) (i32.const 1)) (local.get $full))
@@ -365,7 +289,8 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $redoing)))
         (local.set $j (i32.const 0))))
-    (local.set $o (i32.add (global.get $rec) (i32.const 2)))
+    (local.set $r (i32.add (global.get $rec) (local.get $at)))
+    (local.set $o (i32.add (local.get $r) (i32.const 2)))
     (if (local.get $full)
       (then
         (local.set $end (i32.and (local.get $len) (i32.const -8)))
@@ -478,6 +403,6 @@
               (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $marks2)))
-    (i32.store16 (global.get $rec) (local.get $k))
-    (i32.sub (local.get $o) (global.get $rec)))
+    (i32.store16 (local.get $r) (local.get $k))
+    (i32.sub (local.get $o) (local.get $r)))
 )

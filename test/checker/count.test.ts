@@ -191,3 +191,60 @@ describe('path counts from kept edges', () => {
     );
   });
 });
+
+describe('LayeredCounter, driven as the explorer drives it', () => {
+  it('counts the paths of random layered graphs across its 4,096-state chunks, edges to any target in any order', () => {
+    // The counter remembers the source of the edges last added, with its count, and the chunk
+    // of the target last added to: layers of up to 5,000 states cross chunks, each state's
+    // edges go to targets anywhere in the next layer, in random order, repeated or not, and
+    // the chunks behind the expanded states are released as the explorer does.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 4 }),
+        (layers, seed, maxOut) => {
+          let x = seed | 1;
+          const rand = (n: number): number => {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            return (x >>> 0) % n;
+          };
+          const start = [0];
+          for (const l of layers) start.push(start[start.length - 1] + l);
+          const n = start[start.length - 1];
+          const succ: number[][] = [];
+          for (let d = 0; d < layers.length; d++) {
+            for (let k = 0; k < layers[d]; k++) {
+              const out: number[] = [];
+              if (d + 1 < layers.length) {
+                const m = rand(maxOut + 1);
+                for (let j = 0; j < m; j++) out.push(start[d + 1] + rand(layers[d + 1]));
+              }
+              succ.push(out);
+            }
+          }
+          // Paths from the roots (layer 0) to the states without successors.
+          const want = new Array<bigint>(n).fill(0n);
+          for (let v = 0; v < start[1]; v++) want[v] = 1n;
+          let total = 0n;
+          for (let u = 0; u < n; u++) {
+            for (const v of succ[u]) want[v] += want[u];
+            if (succ[u].length === 0) total += want[u];
+          }
+          const c = new LayeredCounter();
+          for (let v = 0; v < start[1]; v++) c.root(v, 0);
+          for (let v = start[1]; v < n; v++) c.add(v);
+          for (let u = 0; u < n; u++) {
+            for (const v of succ[u]) c.edge(u, v, 0);
+            if (succ[u].length === 0) c.terminal(u, 0);
+            if (((u + 1) & 1023) === 0) c.releaseBelow(u + 1);
+          }
+          expect(c.result().interleavings).toBe(total);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collisionProbability, fingerprint64, FingerprintTable } from '../../checker/index.js';
-import { fingerprintStep, fingerprintWord } from '../../checker/fingerprint.js';
+import { fingerprintStep, fingerprintWord, wordHash } from '../../checker/fingerprint.js';
 import { SEGMENTS, TableSize } from '../../checker/fptable.js';
 
 describe('fingerprint64', () => {
@@ -113,6 +113,38 @@ describe('fingerprint64', () => {
     // A random 32-bit half collides about n^2 / 2^33 (3.5) times among n = 158,424 states.
     expect(n - 23 - hi.size).toBeLessThan(15);
     expect(n - 23 - lo.size).toBeLessThan(15);
+  });
+
+  it('hashes a word as Mix13 of the key (position << 32 | value) XOR K, computed in 32-bit halves to the bits of 64-bit arithmetic', () => {
+    // The definition, in BigInt (the kernel computes it in i64; the JavaScript in halves).
+    const M64 = (1n << 64n) - 1n;
+    const mix13 = (i: number, v: number): bigint => {
+      let z = ((BigInt(i) << 32n) | BigInt(v >>> 0)) ^ 0x9e3779b97f4a7c15n;
+      z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M64;
+      z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M64;
+      return z ^ (z >> 31n);
+    };
+    const value = fc.oneof(
+      fc.integer(),
+      fc.integer({ min: -20, max: 20 }),
+      fc.constantFrom(-(2 ** 31), 2 ** 31 - 1, -1, 0xffff, 0x10000),
+    );
+    const base = new Uint32Array(2);
+    const one = new Uint32Array(2);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 299 }), value, (i, v) => {
+        const want = mix13(i, v);
+        if (v !== 0) expect(wordHash(i, v) >>> 0).toBe(Number(want & 0xffffffffn));
+        // A state of one non-zero word: its fingerprint is the empty state's XOR the word's hash.
+        const w = new Int32Array(300);
+        fingerprint64(w, 0, 300, base);
+        w[i] = v;
+        fingerprint64(w, 0, 300, one);
+        const got = (BigInt((one[0] ^ base[0]) >>> 0) << 32n) | BigInt((one[1] ^ base[1]) >>> 0);
+        expect(got).toBe(v === 0 ? 0n : want);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('collision probability follows the TLC formula', () => {

@@ -42,6 +42,59 @@ describe('PackedQueue', () => {
     );
   });
 
+  it('with the kernel, successors staged in its memory read back in order across the stage and 1 MiB chunks, shifts in between', () => {
+    // The kernel writes successors' records on a stage in its memory, copied into the queue's
+    // chunk when more than stageBytes wait, before a chunk is begun and before its window is
+    // filled from the chunk being written: here records of up to 100 changed words of 300 fill
+    // the stage many times and run past the first chunk, and shifts read records still staged.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 15, max: 40 }), (seed, shiftPercent) => {
+        let x = seed | 1;
+        const rand = (n: number): number => {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          return (x >>> 0) % n;
+        };
+        const w = 300;
+        const stepper = new FingerprintStepper(w, true);
+        expect(stepper.stageBytes).toBeGreaterThan(0);
+        const q = new PackedQueue(w, stepper);
+        const fifo: Int32Array[] = [];
+        const want = new Uint32Array(2);
+        const root = new Int32Array(w).map(() => rand(7));
+        q.push(root);
+        fifo.push(root);
+        let parent: Int32Array | null = null;
+        const expectNext = (): void => {
+          parent = q.shift();
+          const expected = fifo.shift()!;
+          expectSameNumbers(Array.from(parent), Array.from(expected));
+          fingerprint64(expected, 0, w, want);
+          expectSameNumbers(Array.from(q.fp), Array.from(want));
+          stepper.setParent(parent, q.fp);
+        };
+        for (let op = 0; op < 7000; op++) {
+          if (parent === null || (fifo.length > 0 && rand(100) < shiftPercent)) {
+            if (fifo.length > 0) expectNext();
+            continue;
+          }
+          const child: Int32Array = (parent as Int32Array).slice();
+          const edits = 1 + rand(100);
+          for (let e = 0; e < edits; e++) child[rand(w)] = rand(3) === 0 ? rand(2 ** 31) : rand(200);
+          stepper.scratch.set(child);
+          const n = stepper.step(stepper.scratch);
+          q.pushChild(stepper.scratch, stepper.diff, n);
+          fifo.push(child);
+        }
+        while (fifo.length > 0) expectNext();
+        // Past the first chunk.
+        expect((q as unknown as { chunks: unknown[] }).chunks.length).toBeGreaterThan(1);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
   it('without fingerprints, refuses a stepper and pushChild', () => {
     expect(() => new PackedQueue(4, new FingerprintStepper(4), false)).toThrow(/stepper/);
     const q = new PackedQueue(4, null, false);
@@ -166,9 +219,11 @@ describe('PackedQueue', () => {
             }
             // The same records, byte for byte (both queues made the same moves, so the same chunks),
             // up to where each chunk's records end (the kernel's records are copied out with
-            // whatever follows them in its buffer, which the next record overwrites).
-            type Inner = { chunks: (Uint8Array | null)[]; endOf(c: number): number };
+            // whatever follows them in its buffer, which the next record overwrites), once the
+            // records still on the kernel's stage are in the chunk.
+            type Inner = { chunks: (Uint8Array | null)[]; endOf(c: number): number; flush(): void };
             const inner = q as unknown as Inner;
+            inner.flush();
             const refInner = ref as unknown as Inner;
             const mine = inner.chunks;
             const theirs = refInner.chunks;

@@ -504,7 +504,7 @@ export class Expander<S, E> {
     // The slot is busy (another thread that probes it waits) until it is published: so only
     // what the replay may read before this thread's chunk ends, the columns (its offset, flags
     // and slot), is written first; the entry's bytes are read only in the next level, after
-    // this chunk's end, and are written after the publication (`encode`).
+    // this chunk's end, and are written after the publication (below).
     let always: number;
     // A successor built in `scratch` (with `onto`) is put back there while it is checked (and,
     // without the kernel, encoded).
@@ -522,23 +522,12 @@ export class Expander<S, E> {
     this.backFlags[k] = always;
     this.backSlot[k] = slot;
     table.publish(slot, -(k + 2));
-    // The kernel takes the successor from where the step kept it, with the parent in `scratch`.
+    // The kernel takes the successor from where the step kept it, with the parent in `scratch`;
+    // without it, the successor stays in `scratch` until it is encoded.
     if (redo && this.inKernel) this.parentInScratch(nd);
-    this.encode(fpAt, w, nd, always);
-    if (redo && !this.inKernel) this.parentInScratch(nd);
-    this.stored++;
-    return k;
-  }
-
-  /**
-   * The entry of a new state at `fpAt` of this thread's block (after its publication, see
-   * `store`): its fingerprint (in `fp`), link, record and always verdicts. A key entry (against
-   * the level's base) first in a block and every KEY_EVERY entries, else a link to the entry
-   * written just before (see level-store.ts). Without the kernel the successor `w` (`nd` words
-   * differing from the parent) is in `scratch` if built there; with it, `scratch` holds the parent
-   * and the kernel takes the successor from where the step kept it.
-   */
-  private encode(fpAt: number, w: Int32Array, nd: number, always: number): void {
+    // The entry: its fingerprint (in `fp`), link, record and always verdicts. A key entry
+    // (against the level's base) first in a block and every KEY_EVERY entries, else a link to
+    // the entry written just before (see level-store.ts).
     const bytes = this.bytes;
     writeFingerprint(bytes, fpAt, this.fp[0], this.fp[1]);
     const { W, lastW, mark, diff } = this;
@@ -575,6 +564,9 @@ export class Expander<S, E> {
     this.lastAt = fpAt;
     this.blockAt = fpAt + ENTRY_HEAD + len;
     this.written += ENTRY_HEAD + len;
+    if (redo && !this.inKernel) this.parentInScratch(nd);
+    this.stored++;
+    return k;
   }
 
   /**

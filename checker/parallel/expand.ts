@@ -3,8 +3,9 @@
  * included. For each frontier state (in id order) and each enabled event (in order): step,
  * transition invariants, canonicalize, fingerprint, and look up or insert the successor in
  * the shared table. A successor first seen in this level gets the next provisional index;
- * its record, always-invariant flags and table slot are stored before the index is
- * published, so any thread that reads the index can rely on them. A thread writes records
+ * its columns (its record's offset, always-invariant flags and table slot) are stored before
+ * the index is published, so the replay, which may meet the index in any thread's chunk, can
+ * rely on them; its record is written after (read only in the next level). A thread writes records
  * straight into the level's shared bytes, in blocks of BYTE_BLOCK bytes it claims one at a
  * time, each record taken against the level's base state or the state the thread wrote just
  * before into the block (level-store.ts).
@@ -499,54 +500,17 @@ export class Expander<S, E> {
       markOwn(this.own, first, this.endIndex);
     }
     const k = this.nextIndex++;
-    let redo = false;
+    const fpAt = this.blockAt;
+    // The slot is busy (another thread that probes it waits) until it is published: so only
+    // what the replay may read before this thread's chunk ends, the columns (its offset, flags
+    // and slot), is written first; the entry's bytes are read only in the next level, after
+    // this chunk's end, and are written after the publication (below).
+    let always: number;
+    // A successor built in `scratch` (with `onto`) is put back there while it is checked (and,
+    // without the kernel, encoded).
+    const redo = this.childInScratch(w, nd);
     try {
-      const fpAt = this.blockAt;
-      writeFingerprint(this.bytes, fpAt, this.fp[0], this.fp[1]);
-      // A key entry (against the level's base) first in a block and every KEY_EVERY entries,
-      // else a link to the entry written just before (see level-store.ts).
-      const { W, lastW, mark, diff } = this;
-      let len: number;
-      const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
-      // A successor built in `scratch` (with `onto`) is put back there while it is encoded in
-      // JavaScript and checked (the kernel takes it from where the step kept it).
-      if (!this.inKernel) redo = this.childInScratch(w, nd);
-      if (this.inKernel) {
-        // The kernel's record (the same bytes as below), against the level's base for a key;
-        // it leaves `lastW` equal to the successor, the marks as below and `scratch` as it was.
-        if (key) lastW.set(this.backBase);
-        writeLink(this.bytes, fpAt, key ? 0 : fpAt - this.lastAt);
-        len = this.stepper.encodeChild(nd, key || this.allMarks);
-        // One TypedArray.set (a loop of byte stores into the arena took more: docs/explorer.md).
-        this.bytes.set(this.stepper.recordView(len), fpAt + ENTRY_HEAD);
-        this.sinceKey = key ? 0 : this.sinceKey + 1;
-        this.allMarks = false;
-      } else if (key || this.allMarks) {
-        // A key entry, or a link whose words to compare are not known: over every word.
-        writeLink(this.bytes, fpAt, key ? 0 : fpAt - this.lastAt);
-        len = encodeRecord(w, key ? this.backBase : lastW, W, this.bytes, fpAt + ENTRY_HEAD);
-        this.sinceKey = key ? 0 : this.sinceKey + 1;
-        lastW.set(w.length === W ? w : w.subarray(0, W));
-        this.mark32.fill(0);
-        this.allMarks = false;
-      } else {
-        // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
-        for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
-        writeLink(this.bytes, fpAt, fpAt - this.lastAt);
-        len = encodeMarked(w, lastW, this.mark32, this.bytes, fpAt + ENTRY_HEAD);
-        this.sinceKey++;
-      }
-      // `lastW` is `w` now, which differs from `current` where the step changed a word.
-      if (!this.inKernel) for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
-      if (this.inKernel) redo = this.childInScratch(w, nd);
-      this.lastAt = fpAt;
-      this.blockAt = fpAt + ENTRY_HEAD + len;
-      this.written += ENTRY_HEAD + len;
-      this.backOffset[k] = fpAt;
-      const always = this.inv.checkAlwaysTouched(next, parentBad, x.touched[0]);
-      writeAlways(this.bytes, fpAt, always);
-      this.backFlags[k] = always;
-      this.backSlot[k] = slot;
+      always = this.inv.checkAlwaysTouched(next, parentBad, x.touched[0]);
     } catch (err) {
       // An invariant threw: never leave the slot busy, other threads would wait on it.
       table.release(slot);
@@ -554,8 +518,53 @@ export class Expander<S, E> {
       this.currentAt = -1;
       throw err;
     }
-    if (redo) this.parentInScratch(nd);
+    this.backOffset[k] = fpAt;
+    this.backFlags[k] = always;
+    this.backSlot[k] = slot;
     table.publish(slot, -(k + 2));
+    // The kernel takes the successor from where the step kept it, with the parent in `scratch`;
+    // without it, the successor stays in `scratch` until it is encoded.
+    if (redo && this.inKernel) this.parentInScratch(nd);
+    // The entry: its fingerprint (in `fp`), link, record and always verdicts. A key entry
+    // (against the level's base) first in a block and every KEY_EVERY entries, else a link to
+    // the entry written just before (see level-store.ts).
+    const bytes = this.bytes;
+    writeFingerprint(bytes, fpAt, this.fp[0], this.fp[1]);
+    const { W, lastW, mark, diff } = this;
+    let len: number;
+    const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
+    if (this.inKernel) {
+      // The kernel's record (the same bytes as below), against the level's base for a key;
+      // it leaves `lastW` equal to the successor, the marks as below and `scratch` as it was.
+      if (key) lastW.set(this.backBase);
+      writeLink(bytes, fpAt, key ? 0 : fpAt - this.lastAt);
+      len = this.stepper.encodeChild(nd, key || this.allMarks);
+      // One TypedArray.set (a loop of byte stores into the arena took more: docs/explorer.md).
+      bytes.set(this.stepper.recordView(len), fpAt + ENTRY_HEAD);
+      this.sinceKey = key ? 0 : this.sinceKey + 1;
+      this.allMarks = false;
+    } else if (key || this.allMarks) {
+      // A key entry, or a link whose words to compare are not known: over every word.
+      writeLink(bytes, fpAt, key ? 0 : fpAt - this.lastAt);
+      len = encodeRecord(w, key ? this.backBase : lastW, W, bytes, fpAt + ENTRY_HEAD);
+      this.sinceKey = key ? 0 : this.sinceKey + 1;
+      lastW.set(w.length === W ? w : w.subarray(0, W));
+      this.mark32.fill(0);
+      this.allMarks = false;
+    } else {
+      // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
+      for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+      writeLink(bytes, fpAt, fpAt - this.lastAt);
+      len = encodeMarked(w, lastW, this.mark32, bytes, fpAt + ENTRY_HEAD);
+      this.sinceKey++;
+    }
+    // `lastW` is `w` now, which differs from `current` where the step changed a word.
+    if (!this.inKernel) for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+    writeAlways(bytes, fpAt, always);
+    this.lastAt = fpAt;
+    this.blockAt = fpAt + ENTRY_HEAD + len;
+    this.written += ENTRY_HEAD + len;
+    if (redo && !this.inKernel) this.parentInScratch(nd);
     this.stored++;
     return k;
   }

@@ -13,8 +13,8 @@
  * thread claims an empty slot with compareExchange(0 -> BUSY), counts it in its segment
  * (from the slots it counted there in advance, RESERVE at a time with Atomics.add: see
  * `reserved`), writes the key, and publishes the value with Atomics.store (or gives the
- * slot back, 0). A prober that meets BUSY waits for it, so no key ever sits past an empty or
- * busy slot of its chain.
+ * slot back, 0). A prober that meets BUSY waits for it (spinning, then sleeping a little at a
+ * time), so no key ever sits past an empty or busy slot of its chain.
  *
  * Segments are sized only while no other thread uses the table (before a level and when a
  * paused level is enlarged), each for its own count plus its share of the level's room, so
@@ -35,6 +35,15 @@ const BUSY = -1;
 /** findOrClaim() result when the fingerprint's segment is past its hard limit. */
 export const SEGMENT_FULL = BUSY;
 const MAX_SPINS = 2 ** 32;
+/**
+ * A prober that has read a busy slot this many times in a row sleeps (Atomics.wait) for
+ * BUSY_WAIT_MS before it reads it again: a slot is busy for a microsecond or so (its claim to
+ * its publication, see Expander.store), unless the thread that holds it lost its core, and then
+ * for milliseconds, which the prober would spend spinning on a core the other thread or another
+ * process could use.
+ */
+const SPINS_BEFORE_WAIT = 1024;
+const BUSY_WAIT_MS = 0.05;
 /** A thread's provisional indices come in batches of 2^OWN_SHIFT (INDEX_BATCH, protocol.ts): `own` has a byte a batch. */
 export const OWN_SHIFT = 6;
 
@@ -80,6 +89,8 @@ export class SharedTable {
   private readonly counters: Int32Array;
   /** The slot (see slotNumber) claimed by the last findOrClaim that returned 0. */
   claimed = -1;
+  /** Times this view slept on a busy slot (see SPINS_BEFORE_WAIT): a diagnostic. */
+  waits = 0;
   /**
    * Slot values in [1, stable] (states numbered before the level this thread works on, see
    * `forLevel`) are read without Atomics; 0: every value is read with Atomics.load.
@@ -207,6 +218,11 @@ export class SharedTable {
       if (v === BUSY) {
         // A slot is busy for a few microseconds; one busy for seconds belongs to a dead thread.
         if (++spins > MAX_SPINS) throw new Error('parallel explorer: a fingerprint slot stayed busy (did a thread die?)');
+        if ((spins & (SPINS_BEFORE_WAIT - 1)) === 0) {
+          // Its holder has likely lost its core: give this one up for a moment (no one notifies: a timed sleep).
+          this.waits++;
+          Atomics.wait(a, 3 * i + 2, BUSY, BUSY_WAIT_MS);
+        }
         continue;
       }
       if (a[3 * i] === khi && a[3 * i + 1] === klo) return v;

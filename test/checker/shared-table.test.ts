@@ -5,6 +5,7 @@
  * a re-sizing reports the new slot of every provisional entry it moves, also when its segments
  * are grown by another thread's view of the table.
  */
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { markOwn, OWN_SHIFT, SEGMENT_FULL, SharedTable } from '../../checker/parallel/shared-table.js';
@@ -227,5 +228,39 @@ describe('SharedTable (parallel explorer)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('waits on a slot another thread holds busy, sleeping after a while instead of spinning, and reads the value it publishes', async () => {
+    const table = SharedTable.allocate();
+    table.reserve(64 * 100, () => {});
+    // This view claims a slot (busy, its key written) and stands for a thread that lost its core.
+    expect(table.findOrClaim(3, 77)).toBe(0);
+    const slot = table.claimed;
+    const segment = table.buffers.segments[slot >>> 24];
+    const at = 3 * (slot & (2 ** 24 - 1)) + 2;
+    // Another thread publishes the value 80 ms after it started (no notify: the prober polls).
+    const holder = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const a = new Int32Array(workerData.segment);
+       parentPort.postMessage('started');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 80);
+       Atomics.store(a, workerData.at, 41);`,
+      { eval: true, workerData: { segment, at } },
+    );
+    try {
+      await new Promise((resolve) => holder.once('message', resolve));
+      // A second thread's view (nothing of it read without Atomics) probes the busy slot.
+      const prober = new SharedTable(table.buffers);
+      expect(prober.waits).toBe(0);
+      expect(prober.findOrClaim(3, 77)).toBe(41);
+      // It slept at least once while it waited (a spin alone reads the slot a few million times in 80 ms).
+      expect(prober.waits).toBeGreaterThan(0);
+      // Not busy: answered at once.
+      const before = prober.waits;
+      expect(prober.findOrClaim(3, 77)).toBe(41);
+      expect(prober.waits).toBe(before);
+    } finally {
+      await holder.terminate();
+    }
   });
 });

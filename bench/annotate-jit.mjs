@@ -8,7 +8,7 @@
 //     node --single-threaded --print-opt-code --code-comments dist/bench/explore-child.js ARGS > /tmp/code.txt
 // (--print-wasm-code instead of --print-opt-code for WebAssembly). Every compiled version of NAME
 // is shown, each with its total; MIN hides the instructions that ran fewer times.
-import { readFileSync } from 'node:fs';
+import { readOrExit, walkCallgrind } from './callgrind.mjs';
 
 const [cgFile, codeFile, want, minArg] = process.argv.slice(2);
 if (!cgFile || !codeFile || !want) {
@@ -17,25 +17,15 @@ if (!cgFile || !codeFile || !want) {
 }
 const min = Number(minArg ?? 0);
 const cost = new Map();
-let pos = 0;
-let call = false;
-for (const line of readFileSync(cgFile, 'utf8').split('\n')) {
-  if (line.startsWith('calls=')) call = true;
-  else if (/^(0x|[+\-*])/.test(line)) {
-    const [p, , c] = line.split(' ');
-    if (p.startsWith('0x')) pos = parseInt(p, 16);
-    else if (p[0] === '+') pos += Number(p.slice(1));
-    else if (p[0] === '-') pos -= Number(p.slice(1));
-    // The line after calls= is the call's inclusive cost, at the calling instruction.
-    if (call) call = false;
-    else cost.set(pos, (cost.get(pos) ?? 0) + Number(c ?? 0));
-  }
-}
+walkCallgrind(readOrExit('annotate-jit', cgFile), (pos, c, fn, call) => {
+  // A call's line is its inclusive cost, at the calling instruction: not the instruction's own.
+  if (call === null) cost.set(pos, (cost.get(pos) ?? 0) + c);
+});
 // V8's listings: "name = NAME" (JavaScript) or "name: NAME" (WebAssembly) opens a function, its
 // instructions are "ADDRESS OFFSET BYTES TEXT", "--- End code ---" closes it.
 let inFn = false;
 let total = 0;
-for (const l of readFileSync(codeFile, 'utf8').split('\n')) {
+for (const l of readOrExit('annotate-jit', codeFile).split('\n')) {
   const name = /^name(?: =|:) (.*)$/.exec(l);
   if (name) {
     inFn = name[1].trim() === want;

@@ -9,7 +9,7 @@
 // does not name: the modules' code lies in separate regions, numbered in the order their code first
 // appears in the map (in an explore-child run "wasm1" is the fingerprint kernel, checker/wasm/kernel.wat,
 // instantiated by the explorer first, and "wasm2" model/wasm/lifecycle.wat).
-import { readFileSync } from 'node:fs';
+import { jitNamer, perfRanges, readOrExit, walkCallgrind } from './callgrind.mjs';
 
 const [smallCg, smallMap, largeCg, largeMap, transitionsArg, topArg] = process.argv.slice(2);
 if (!smallCg || !smallMap || !largeCg || !largeMap || !transitionsArg) {
@@ -19,29 +19,12 @@ if (!smallCg || !smallMap || !largeCg || !largeMap || !transitionsArg) {
 const transitions = Number(transitionsArg);
 const top = Number(topArg ?? 40);
 
-function read(file) {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    console.error(`warm-by-function: ${file}: ${err.code ?? err.message}`);
-    process.exit(2);
-  }
-}
+const read = (file) => readOrExit('warm-by-function', file);
 
 /** The perf map's ranges, sorted, WebAssembly functions named with their module's size. */
 function ranges(mapFile) {
-  const rows = read(mapFile)
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => {
-      const a = l.indexOf(' ');
-      const b = l.indexOf(' ', a + 1);
-      const start = parseInt(l.slice(0, a), 16);
-      // The build's directory is left out, so that runs of two builds compare by name.
-      const name = l.slice(b + 1).replace(/file:\/\/\/\S*\/dist\//, '').replace(/-(liftoff|turbofan)$/, '');
-      return { start, end: start + parseInt(l.slice(a + 1, b), 16), name };
-    })
-    .sort((x, y) => x.start - y.start);
+  // The build's directory is left out, so that runs of two builds compare by name.
+  const rows = perfRanges(read(mapFile), (name) => name.replace(/file:\/\/\/\S*\/dist\//, '').replace(/-(liftoff|turbofan)$/, ''));
   // WebAssembly code regions: functions less than 16 MiB apart are one module's; the modules are
   // numbered in the order their code first appears in the map.
   const regions = [];
@@ -60,45 +43,14 @@ function ranges(mapFile) {
 
 /** Self instructions by function name (callgrind's cost lines, JIT addresses named by the map). */
 function selfByName(cgFile, mapFile) {
-  const rs = ranges(mapFile);
-  const jit = (addr) => {
-    let lo = 0;
-    let hi = rs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (rs[mid].start <= addr) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return hi >= 0 && addr < rs[hi].end ? `JIT ${rs[hi].name}` : null;
-  };
-  const names = new Map();
-  const named = (v) => {
-    const m = /^\((\d+)\)(?: (.*))?$/.exec(v.trim());
-    if (!m) return v.trim();
-    if (m[2] !== undefined) names.set(m[1], m[2]);
-    return names.get(m[1]) ?? '?';
-  };
+  const jit = jitNamer(ranges(mapFile));
   const self = new Map();
-  let fn = '?';
-  let pos = 0;
-  let call = false;
-  for (const line of read(cgFile).split('\n')) {
-    if (line.startsWith('fn=')) fn = named(line.slice(3));
-    else if (line.startsWith('cfn=')) named(line.slice(4));
-    else if (line.startsWith('calls=')) call = true;
-    else if (/^(0x|[+\-*])/.test(line)) {
-      const [p, , cost] = line.split(' ');
-      if (p.startsWith('0x')) pos = parseInt(p, 16);
-      else if (p[0] === '+') pos += Number(p.slice(1));
-      else if (p[0] === '-') pos -= Number(p.slice(1));
-      // The line after calls= is the call's inclusive cost: not this function's own.
-      if (call) call = false;
-      else {
-        const where = jit(pos) ?? fn;
-        self.set(where, (self.get(where) ?? 0) + Number(cost ?? 0));
-      }
-    }
-  }
+  walkCallgrind(read(cgFile), (pos, cost, fn, call) => {
+    // A call's line is its inclusive cost: not this function's own.
+    if (call !== null) return;
+    const where = jit(pos) ?? fn;
+    self.set(where, (self.get(where) ?? 0) + cost);
+  });
   return self;
 }
 

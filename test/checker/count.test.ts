@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { check, explore, type Invariant, type Model } from '../../checker/index.js';
 import { LayeredCounter } from '../../checker/count.js';
 import { bitsModel, counterModel, fanModel, multiRootModel, ringModel } from '../fixtures/toy.js';
+import { xorshift } from '../xorshift.js';
 
 const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
 
@@ -204,13 +205,7 @@ describe('LayeredCounter, driven as the explorer drives it', () => {
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         fc.integer({ min: 0, max: 4 }),
         (layers, seed, maxOut) => {
-          let x = seed | 1;
-          const rand = (n: number): number => {
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
-            return (x >>> 0) % n;
-          };
+          const rand = xorshift(seed);
           const start = [0];
           for (const l of layers) start.push(start[start.length - 1] + l);
           const n = start[start.length - 1];

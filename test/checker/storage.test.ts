@@ -8,6 +8,7 @@ import { PackedQueue } from '../../checker/queue.js';
 import { expectFifo } from '../fixtures/fifo.js';
 import { expectSameNumbers, expectSameRows } from '../fixtures/same-numbers.js';
 import { applyRecord, encodeRecord, maxRecordBytes } from '../../checker/record.js';
+import { xorshift } from '../xorshift.js';
 
 /** A word: mostly small or equal to the one before (as states are), sometimes any int32. */
 const word = fc.oneof(
@@ -49,13 +50,7 @@ describe('PackedQueue', () => {
     // the stage many times and run past the first chunk, and shifts read records still staged.
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 15, max: 40 }), (seed, shiftPercent) => {
-        let x = seed | 1;
-        const rand = (n: number): number => {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          return (x >>> 0) % n;
-        };
+        const rand = xorshift(seed);
         const w = 300;
         const stepper = new FingerprintStepper(w, true);
         expect(stepper.stageBytes).toBeGreaterThan(0);

@@ -203,5 +203,11 @@ describe('narration of acks', () => {
     expect(r.notes[2][0].text).toBe(
       'ack offset 100 at 1.0s: offset 100 is below the min offset 101 of queue 0 (deleted by retention): NO_MESSAGE, nothing written; the client drops the handle',
     );
+    // The CK's second message (index 1): the offset narrated is the CK's start plus the index.
+    const m2 = rulesModel({ enablePopBufferMerge: false }, { expire: 2 });
+    const r2 = narrate(m2, [pop(0), { type: 'expire', queueId: 0, at: 500 }, { type: 'expire', queueId: 0, at: 600 }, ack(101, 1000)]);
+    expect(r2.notes[3][0].text).toBe(
+      'ack offset 101 at 1.0s: offset 101 is below the min offset 102 of queue 0 (deleted by retention): NO_MESSAGE, nothing written; the client drops the handle',
+    );
   });
 });

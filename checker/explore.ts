@@ -218,7 +218,8 @@ function expandFrontier<S, E>(
       if (onto) stepper.restoreParent(nd);
       if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
     }
-    if (!core.end()) break;
+    // `=== false`: a call's result (not inlined) is tested for truth as any value, else.
+    if (core.end() === false) break;
   }
   return true;
 }

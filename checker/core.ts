@@ -140,11 +140,6 @@ export class Core {
   private sinceStopPoll = 0;
   private violatedMask = 0;
   private readonly maxStates: number;
-  /**
-   * 1 when `maxStates` is below Number.MAX_SAFE_INTEGER (the default, which no count reaches),
-   * else 0: then `full` is one test of a small integer, not a count compared with a double.
-   */
-  private readonly bounded: number;
   private readonly stopAtFirst: boolean;
   private finished = false;
   private built: StateGraph | null = null;
@@ -172,7 +167,6 @@ export class Core {
     private readonly tableBytes: () => number,
   ) {
     this.maxStates = opt.maxStates;
-    this.bounded = opt.maxStates < Number.MAX_SAFE_INTEGER ? 1 : 0;
     this.stopAtFirst = opt.stopAtFirstViolation;
     this.edgeStart = opt.countPaths && !online ? new EdgeStartColumn() : null;
     this.edgeDst = opt.countPaths && !online ? new EdgeDstColumn() : null;
@@ -192,7 +186,7 @@ export class Core {
 
   /** Whether the store is full: a state that would be new must not be numbered. */
   get full(): boolean {
-    return this.bounded === 1 && this.count >= this.maxStates;
+    return this.count >= this.maxStates;
   }
 
   /** Stops the run before initial state `k` (the store is full). */

@@ -264,15 +264,11 @@ export class LayeredCounter {
 
   /** Makes room for state `id` (count 0 in every column). */
   add(id: number): void {
+    const c = id >>> CHUNK_LOG2;
     // States come in id order: a chunk below `made` was made already (and is not released
-    // before every state in it is expanded). A number: the tests in `addChunk` of a boolean
-    // field and of an array element for truth are about a dozen instructions each; and this
-    // small, the test is inlined into the core's `newState`.
-    if (id >>> CHUNK_LOG2 >= this.made) this.addChunk(id >>> CHUNK_LOG2);
-  }
-
-  /** `add` of the first state of chunk c. */
-  private addChunk(c: number): void {
+    // before every state in it is expanded). A number: the tests below of a boolean field and of
+    // an array element for truth are about a dozen instructions each.
+    if (c < this.made) return;
     this.made = c + 1;
     if (this.big) {
       if (this.b[0][c]) return;

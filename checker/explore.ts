@@ -218,8 +218,7 @@ function expandFrontier<S, E>(
       if (onto) stepper.restoreParent(nd);
       if (!core.edge(id, ei, dst, tbad, fresh)) break outer;
     }
-    // `=== false`: a call's result (not inlined) is tested for truth as any value, else.
-    if (core.end() === false) break;
+    if (!core.end()) break;
   }
   return true;
 }

@@ -147,6 +147,13 @@ export class Core {
   private lastParent = -1;
   private lastVia = -1;
   private headEdges = 0;
+  /**
+   * `edge`'s common case, 1 or 0 (a number: V8 tests a boolean or an object-or-null field for
+   * truth as it would any value, about a dozen instructions, where a number is one compare):
+   * paths counted during the search (`counter`), no edges kept, and no violation noted yet (so
+   * the counter keeps one column, and no stop at a first violation is pending).
+   */
+  private plainEdge = 0;
 
   /**
    * @param online count paths during the search (no edges; see `notLayered`); otherwise edges
@@ -169,6 +176,7 @@ export class Core {
     this.parent = this.tree ? this.tree.parent : this.parents!;
     this.via = this.tree ? this.tree.via : this.vias!;
     this.counter = online ? new LayeredCounter() : null;
+    this.plainEdge = this.counter !== null && this.edgeDst === null ? 1 : 0;
   }
 
   /** Whether the run is over early: stopped, or abandoned for a restart with edges. */
@@ -190,8 +198,8 @@ export class Core {
   newState(par: number, ev: number, bad: number, d: number): number {
     const id = this.count++;
     if (d > this.maxDepth) this.maxDepth = d;
-    if (this.counter) this.counter.add(id);
-    if (this.tree) {
+    if (this.counter !== null) this.counter.add(id);
+    if (this.tree !== null) {
       this.tree.push(par === -1);
       this.lastParent = par;
       this.lastVia = ev;
@@ -221,7 +229,7 @@ export class Core {
       this.depth++;
       this.layerEnd = this.count;
     }
-    if (this.edgeStart) this.edgeStart.push((this.headEdges = this.edgeDst!.length));
+    if (this.edgeStart !== null) this.edgeStart.push((this.headEdges = this.edgeDst!.length));
     this.parents?.expand(this.head);
     return this.head;
   }
@@ -231,7 +239,7 @@ export class Core {
     this.flags.or(id, fin);
     const bad = fin & ~TERMINAL;
     if (bad !== 0) this.noteViolation(bad, id, -1, -1, this.depth);
-    if (this.counter) this.counter.terminal(id, this.flags.get(id));
+    if (this.counter !== null) this.counter.terminal(id, this.flags.get(id));
   }
 
   /** A successor would be new but the store is full: the run stops, the state unexpanded. */
@@ -248,8 +256,23 @@ export class Core {
    */
   edge(id: number, ei: number, dst: number, tbad: number, fresh: boolean): boolean {
     this.transitions++;
+    // The common case (see `plainEdge`): the layering's test and the count alone; the rest in
+    // a method of its own, so that this one stays small enough to inline into the loops.
+    if (this.plainEdge === 1 && tbad === 0) {
+      if (dst < this.layerEnd) {
+        this.notLayered = true;
+        return false;
+      }
+      this.counter!.edge(id, dst, 0);
+      return true;
+    }
+    return this.edgeInGeneral(id, ei, dst, tbad, fresh);
+  }
+
+  /** `edge` past its common case (edges kept, no counter, a violation noted, or `tbad`). */
+  private edgeInGeneral(id: number, ei: number, dst: number, tbad: number, fresh: boolean): boolean {
     const edgeDst = this.edgeDst;
-    if (edgeDst) {
+    if (edgeDst !== null) {
       // The fresh edge to a state gives its parent and event index (EdgeTree): check them.
       if (fresh && (dst !== this.count - 1 || id !== this.lastParent || ei !== this.lastVia || id !== this.head || ei !== edgeDst.length - this.headEdges)) {
         this.notTheNumberingEdge(id, ei, dst);
@@ -259,7 +282,7 @@ export class Core {
     }
     if (tbad !== 0) this.noteViolation(tbad, dst, id, ei, this.depth + 1);
     const counter = this.counter;
-    if (counter) {
+    if (counter !== null) {
       if (dst < this.layerEnd) {
         this.notLayered = true;
         return false;
@@ -280,7 +303,7 @@ export class Core {
   end(): boolean {
     const head = ++this.head;
     if (this.stopReason !== null) return false;
-    if (this.counter && (head & 1023) === 0) this.counter.releaseBelow(head);
+    if (this.counter !== null && (head & 1023) === 0) this.counter.releaseBelow(head);
     if (++this.sinceStopPoll >= this.opt.pollEvery) {
       this.sinceStopPoll = 0;
       const { onProgress, shouldStop } = this.opt;
@@ -305,6 +328,7 @@ export class Core {
     const fresh = mask & ~this.violatedMask;
     if (fresh === 0) return;
     this.violatedMask |= fresh;
+    this.plainEdge = 0;
     for (let i = 0; i < this.invariantCount; i++) {
       if (fresh & (1 << i)) {
         this.firstViolations.push({ invariant: i, stateId, fromId, eventIndex, depth: d });

@@ -238,6 +238,8 @@ export class LayeredCounter {
   private srcCount = FLOAT_ZERO;
   private dstChunkIndex = -1;
   private dstChunk: Float64Array = new Float64Array(0);
+  /** Chunks made for column 0 so far (`add`): states below made * CHUNK have their counts' room. */
+  private made = 0;
 
   /** Starts counting paths that avoid invariant `inv` (called at its first violation). */
   activate(inv: number): void {
@@ -263,6 +265,11 @@ export class LayeredCounter {
   /** Makes room for state `id` (count 0 in every column). */
   add(id: number): void {
     const c = id >>> CHUNK_LOG2;
+    // States come in id order: a chunk below `made` was made already (and is not released
+    // before every state in it is expanded). A number: the tests below of a boolean field and of
+    // an array element for truth are about a dozen instructions each.
+    if (c < this.made) return;
+    this.made = c + 1;
     if (this.big) {
       if (this.b[0][c]) return;
       for (const col of this.b) col[c] = new Array<bigint>(CHUNK).fill(0n);

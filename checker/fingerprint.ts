@@ -482,7 +482,7 @@ export class FingerprintStepper {
    * `stepOnto` or `encodeChild`, it does nothing.
    */
   restoreParent(n: number): void {
-    if (!this.childInScratch) return;
+    if (this.childInScratch !== true) return;
     this.childInScratch = false;
     this.kernel!.restore(n);
   }
@@ -518,7 +518,7 @@ export class FingerprintStepper {
    */
   encodeChild(n: number, full: boolean, at = 0): number {
     // The successor in `scratch` (`step` after keepParentInScratch: redo 2), or at $save (`stepOnto`: redo 1).
-    const redo = this.childInScratch ? 2 : this.restoring ? 1 : 0;
+    const redo = this.childInScratch === true ? 2 : this.restoring === true ? 1 : 0;
     this.childInScratch = false;
     return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo, at);
   }
@@ -537,7 +537,7 @@ export class FingerprintStepper {
    * record's length in bytes. `shiftedFresh` is then what `update` returns.
    */
   shift(off: number, fp: Uint32Array, marking: boolean): number {
-    const len = this.kernel!.shift(off, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring ? 2 : 0));
+    const len = this.kernel!.shift(off, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring === true ? 2 : 0));
     fp[0] = this.updated[0];
     fp[1] = this.updated[1];
     return len;

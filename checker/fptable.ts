@@ -132,6 +132,7 @@ export function capacityFor(used: number, start = SEGMENT_START): number {
  * in the processor's caches.
  */
 export const RECENT_SLOTS = 4096;
+const RECENT_MASK = RECENT_SLOTS - 1;
 
 export class FingerprintTable {
   /**
@@ -198,11 +199,13 @@ export class FingerprintTable {
   getOrInsert(hi: number, lo: number, newId: number): number {
     // The cache's hit here, the segment's probe in a method of its own: small enough for
     // TurboFan to inline into the explorer's loop within its budget (920 bytes of bytecode).
-    const h = mix(hi, lo);
+    // `mix` and RECENT_SLOTS - 1 written out: an exported binding is read through its module
+    // cell, checked at every use (the function's identity, the constant's initialisation).
+    const h = (lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
     const recent = this.recent;
-    const r = 3 * (h & (RECENT_SLOTS - 1));
-    if (recent[r] === (hi | 0) && recent[r + 1] === (lo | 0)) {
-      const id = recent[r + 2];
+    const r = 3 * (h & RECENT_MASK);
+    if (recent[r] === (hi | 0) && recent[(r + 1) | 0] === (lo | 0)) {
+      const id = recent[(r + 2) | 0];
       if (id !== 0) return id - 1;
     }
     return this.probe(h, hi | 0, lo | 0, newId, r);

@@ -344,6 +344,13 @@ export class ParentColumn implements IntColumn {
   private expanding = -1;
   /** New successors of the state in expansion not yet added to its count (`settle`). */
   private pending = 0;
+  /**
+   * 1 while the count of the state in expansion is not in `kids` yet: `settle` (the next
+   * `expand`, or a read) pushes it whole, rather than a 0 pushed at `expand` being read and
+   * written again once the successors are known. A number: V8 tests a boolean field for truth
+   * as it would any value.
+   */
+  private open = 0;
   length = 0;
 
   /** State u (the next in id order) is being expanded: its new successors follow. */
@@ -351,9 +358,8 @@ export class ParentColumn implements IntColumn {
     this.settle();
     if (u !== this.kids.length) throw new Error(`ParentColumn: expansion of ${u} out of order (next is ${this.kids.length})`);
     if ((u & (BLOCK - 1)) === 0) this.firstChild.push(this.length);
-    // The count is stored as count - 1 in the event-index column (which stores -1 .. 254 in a byte).
-    this.kids.push(-1);
     this.expanding = u;
+    this.open = 1;
   }
 
   /** A new state, whose parent is `par`: the state in expansion, or -1 for an initial state. */
@@ -371,10 +377,18 @@ export class ParentColumn implements IntColumn {
   /**
    * Adds the pending successors to the count of the state in expansion: `push` only counts them
    * (a read and a write of the count per new state cost more), and every read settles first.
+   * The first settle of an expansion pushes its count; a later one (after a read in the middle
+   * of an expansion) adds to it.
    */
   private settle(): void {
-    if (this.pending === 0) return;
-    this.kids.set(this.expanding, this.kids.get(this.expanding) + this.pending);
+    // The count is stored as count - 1 in the event-index column (which stores -1 .. 254 in a byte).
+    if (this.open === 1) {
+      this.open = 0;
+      this.kids.push(this.pending - 1);
+    } else if (this.pending !== 0) {
+      // Successors after a read (which settled the state in expansion already).
+      this.kids.set(this.expanding, this.kids.get(this.expanding) + this.pending);
+    }
     this.pending = 0;
   }
 

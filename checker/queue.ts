@@ -122,11 +122,11 @@ export class PackedQueue {
    * them). The same record as `push(src)`.
    */
   pushChild(src: Int32Array, diff: Int32Array, n: number): void {
-    if (!this.fingerprints) throw new Error('PackedQueue: pushChild needs fingerprints');
+    if (this.fingerprints === false) throw new Error('PackedQueue: pushChild needs fingerprints');
     if (CHUNK_BYTES - this.wo < this.maxRecord) this.nextChunk();
-    const whole = this.all || 4 * (this.nc + n) > this.words;
+    const whole = this.all === true || 4 * (this.nc + n) > this.words;
     const stepper = this.stepper;
-    if (this.inKernel && src === stepper.scratch && diff === stepper.diff) {
+    if (this.inKernel === true && src === stepper.scratch && diff === stepper.diff) {
       // The kernel encodes it (the same bytes) and sets the marks, in its own memory, on its
       // stage: the records are copied into the chunk several kilobytes at a time.
       const len = stepper.encodeChild(n, whole, this.staged);
@@ -164,7 +164,7 @@ export class PackedQueue {
       this.ro = 0;
       buf = this.chunks[this.rc]!;
     }
-    this.ro = this.inKernel ? this.applyInKernel(buf) : this.apply(buf, this.ro);
+    this.ro = this.inKernel === true ? this.applyInKernel(buf) : this.apply(buf, this.ro);
     this.taken++;
     return this.lastOut;
   }
@@ -186,7 +186,7 @@ export class PackedQueue {
       this.winEnd = to;
     }
     const stepper = this.stepper;
-    const len = stepper.shift(ro - this.winStart, this.fp, !this.all);
+    const len = stepper.shift(ro - this.winStart, this.fp, this.all === false);
     this.nc += stepper.shiftedFresh;
     return ro + len;
   }

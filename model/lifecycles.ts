@@ -751,7 +751,11 @@ export class LifecycleCheck {
     if (this.pairIn !== 0) {
       const r = this.moves!(this.pairBeforeAt, this.pairAfterAt, parts);
       if (r === 0) return true;
-      if (r > 0) return (MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16] & eventBit(event)) !== 0;
+      if (r > 0) {
+        // One move (nearly every step) is one look-up; two or three, one each.
+        const allowed = r < 256 ? MOVE_LEGAL[r] : MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16];
+        return (allowed & eventBit(event)) !== 0;
+      }
     }
     return checkMoves(before, after, this.L, event, null);
   }

@@ -111,7 +111,8 @@ export function staleHandleUse(d: Int32Array, ctx: Ctx, k: number, i: number, re
 /** Why addAk refuses the ack (null: it merges it). `w` is the wrapper found under the ack's key. */
 export function addAkRefusal(d: Int32Array, ctx: Ctx, w: number): AddAkRefusal | null {
   const s = ctx.s;
-  if (!s.enablePopBufferMerge) return 'bufferMergeDisabled';
+  // `=== true` (a boolean setting is true or false): see `ack`.
+  if (s.enablePopBufferMerge !== true) return 'bufferMergeDisabled';
   if ((d[G.FLAGS] & GF.SERVING) === 0) return 'notServing';
   if (w < 0) return 'noCk';
   const c = ctx.L.ck(w);
@@ -255,7 +256,12 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
   const T = popTime + d[c + C.INVISIBLE];
   const inTime = ackInTime(now, T);
   if (!inTime) d[G.USED_LATE_ACKS]++;
-  const w = ctx.s.enablePopBufferMerge ? findWrapper(d, ctx, d[c + C.QUEUE], so, popTime, bn) : -1;
+  // A boolean setting compared with `true` rather than tested for truth: V8 keeps no type for
+  // an object's boolean field, so a truth test of one compares it with false, the empty
+  // string, undetectable objects, heap numbers and BigInts (about a dozen instructions);
+  // `=== true` is one compare (docs/explorer.md, "The model's work per transition, a fourth
+  // round"). Settings hold only true or false there (model/config.ts checks every one).
+  const w = ctx.s.enablePopBufferMerge === true ? findWrapper(d, ctx, d[c + C.QUEUE], so, popTime, bn) : -1;
   const refusal = addAkRefusal(d, ctx, w);
   if (refusal === null && ctx.s.splitAddAk && w === k) {
     d[c + C.PENDING_MARK] |= bit;

@@ -5,9 +5,11 @@
  * lookup of about 80 instructions (docs/explorer.md, "Instructions by function"). The check asks
  * V8 itself, through its natives syntax, enabled for the two functions compiled here only.
  */
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../model/config.js';
+import { SETTING_INFO } from '../../model/settings.js';
 import { RELEASES } from '../../model/versions.js';
 
 setFlagsFromString('--allow-natives-syntax');
@@ -38,5 +40,42 @@ describe('resolved settings', () => {
     expect(hasFastProperties(slow)).toBe(true);
     delete slow[Object.keys(slow)[0]];
     expect(hasFastProperties(slow)).toBe(false);
+  });
+});
+
+/*
+ * V8 keeps no type for an object's boolean field, so a truth test of one (`if
+ * (ctx.s.enablePopBufferMerge)`) compiles to a compare with false, the empty string, undetectable
+ * objects, heap numbers and BigInts; `=== true` is one compare. The rules on every ack compare
+ * enablePopBufferMerge with true (docs/explorer.md, "The model's work per transition, a fourth
+ * round"), which is its truth test only while every boolean setting is true or false itself.
+ */
+describe('boolean settings compared with true', () => {
+  it('every boolean setting of every resolved record is true or false', () => {
+    let checked = 0;
+    for (const r of RELEASES) {
+      for (const batchAck of [false, true]) {
+        let s;
+        try {
+          s = resolveSettings({ release: r.name, batchAck });
+        } catch {
+          continue; // batch ack before 5.1.2
+        }
+        for (const info of SETTING_INFO) {
+          if (info.type !== 'boolean') continue;
+          const v = (s as Record<string, unknown>)[info.name];
+          expect(v === true || v === false, `${r.name} ${info.name}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it("ack's path compares enablePopBufferMerge with true, not for truth", () => {
+    const src = readFileSync('model/protocol/ack.ts', 'utf8');
+    const reads = [...src.matchAll(/\.enablePopBufferMerge\b(\s*[!=]==\s*true)?/g)];
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    for (const m of reads) expect(m[1], `a truth test of enablePopBufferMerge in ack.ts: ${m[0]}`).toBeDefined();
   });
 });

@@ -458,7 +458,29 @@ const MAX_TIME = 0x7fffffff;
  * A filter the `full` scenario asks before its dry run: false says nothing.
  */
 export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
-  if (d[G.REVIVE_MEM] < d[G.REVIVE_COMMIT]) return false;
+  return reviveOutlook(d, ctx) === REVIVE_IDLE;
+}
+
+/** reviveOutlook's answers: the pass surely changes nothing; it surely changes the state; either. */
+export const REVIVE_IDLE = 0;
+export const REVIVE_CHANGES = 1;
+export const REVIVE_UNSURE = 2;
+
+/**
+ * What a revive pass in `d` surely does, without running it: REVIVE_IDLE as reviveSurelyIdle
+ * (no point is due, the offsets already written back: a pass with or without failing retry
+ * writes changes nothing but its budget), REVIVE_CHANGES when a pass without failing retry
+ * writes surely changes the state, else REVIVE_UNSURE. A pass changes the state when the
+ * in-memory offset is behind the committed one (it writes it: only a failing retry write
+ * aborts before that), or when the first point in revive-queue order is a due CK and no
+ * back-pressure can hold it (synchronous retries): mergeAndRevive then revives it and commits
+ * its position, after the committed offset. That first point is the CK entry read first whose
+ * key no later CK entry repeats (a repeat replaces the point with a later position); an ACK
+ * read before it could make a mock point, so then the answer is REVIVE_UNSURE.
+ * The `full` scenario offers a pass that surely changes the state without a dry run.
+ */
+export function reviveOutlook(d: Int32Array, ctx: Ctx): number {
+  if (d[G.REVIVE_MEM] < d[G.REVIVE_COMMIT]) return REVIVE_CHANGES;
   const L = ctx.L;
   const s = ctx.s;
   const now = d[G.NOW];
@@ -466,12 +488,42 @@ export function reviveSurelyIdle(d: Int32Array, ctx: Ctx): boolean {
   let endTime = 0;
   // The least revive time seen (an int32 bound when none: a double here was a deoptimization).
   let earliest = MAX_TIME;
+  // The first point, a CK entry's: whether found, its revive time; whether an ACK read before it may be a mock.
+  let firstFound = false;
+  let firstT = 0;
+  let mockBefore = false;
   for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
-    const c = L.ck(d[e + E.CK]);
+    const k = d[e + E.CK];
+    const c = L.ck(k);
     endTime = Math.max(endTime, d[e + E.DELIVER]);
-    if (d[e + E.KIND] === KIND.CK) earliest = Math.min(earliest, d[c + C.POP_TIME] + d[c + C.INVISIBLE]);
-    else if (mocks && now - d[e + E.DELIVER] > s.reviveAckWaitMs) earliest = Math.min(earliest, d[c + C.POP_TIME]);
+    if (d[e + E.KIND] === KIND.CK) {
+      const T = d[c + C.POP_TIME] + d[c + C.INVISIBLE];
+      earliest = Math.min(earliest, T);
+      if (!firstFound && !ckKeyReadAgain(d, ctx, k, p + 1)) {
+        firstFound = true;
+        firstT = T;
+      }
+    } else {
+      if (!firstFound && mocks) mockBefore = true;
+      if (mocks && now - d[e + E.DELIVER] > s.reviveAckWaitMs) earliest = Math.min(earliest, d[c + C.POP_TIME]);
+    }
   }
-  return passEndTime(d, ctx, endTime) - earliest <= K.reviveDueMargin;
+  endTime = passEndTime(d, ctx, endTime);
+  if (endTime - earliest <= K.reviveDueMargin) return REVIVE_IDLE;
+  return firstFound && !mockBefore && !asyncRevive(ctx) && endTime - firstT > K.reviveDueMargin ? REVIVE_CHANGES : REVIVE_UNSURE;
+}
+
+/** Does a CK entry at position `from` or later (up to the queue's end) have CK slot k's revive key? */
+function ckKeyReadAgain(d: Int32Array, ctx: Ctx, k: number, from: number): boolean {
+  const L = ctx.L;
+  const c = L.ck(k);
+  const kb = reviveCkBroker(ctx, d[c + C.BROKER]);
+  for (let p = from, nlog = d[G.NLOG]; p < nlog; p++) {
+    const e = L.log(p);
+    if (d[e + E.KIND] !== KIND.CK) continue;
+    const o = L.ck(d[e + E.CK]);
+    if (reviveKeyEqual(d, ctx, d[c + C.QUEUE], d[c + C.START], d[c + C.POP_TIME], kb, d[o + C.QUEUE], d[o + C.START], d[o + C.POP_TIME], reviveCkBroker(ctx, d[o + C.BROKER]))) return true;
+  }
+  return false;
 }

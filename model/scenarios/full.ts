@@ -19,7 +19,7 @@ import { ackInTime, addAkRefusal, changeHandleTaken, findCkForHandle, offsetIlle
 import { findWrapper } from '../protocol/keys.js';
 import { popBlocked } from '../protocol/pop.js';
 import { correctMinOffsetBlocked, expireBlocked, gcBlocked, produceBlocked } from '../protocol/queue.js';
-import { reviveBlocked, reviveStart, reviveSurelyIdle } from '../protocol/revive.js';
+import { REVIVE_CHANGES, REVIVE_IDLE, reviveBlocked, reviveOutlook, reviveStart } from '../protocol/revive.js';
 import { nextTimerDue } from '../protocol/store.js';
 import { lateAck, lateCk, putCallbackPending, scanChanges } from '../protocol/buffer.js';
 import { nextBreakpoint } from '../protocol/time.js';
@@ -182,13 +182,14 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
   const changeTo = s.popInvisibleTime;
   // Dry runs ("would this event change anything?") build the successor in a buffer of their
   // own: when the event is enabled, that buffer is the state it leads to, and the explorer
-  // takes it from `after` instead of applying the event again. The scan is not dry-run (an
-  // exact predicate, scanChanges, decides); its successor is built in its buffer only when it
-  // is offered and asked for. `exceeds` has its own scratch.
+  // takes it from `after` instead of applying the event again. Only the revive is dry-run, and
+  // only when reviveOutlook cannot tell: the scan is not (an exact predicate, scanChanges,
+  // decides), and the explorer builds its successor as any other event's, on its own copy of
+  // the parent (building it here cost two copies of the state). `exceeds` has its own scratch.
   // With the explorer's kernel, they are buffers it gives in its memory (useBuffers), where the
   // parent is too: there the revive's "changes nothing" is compared in WebAssembly (`same`).
-  const own: readonly Int32Array[] = [new Int32Array(L.words), new Int32Array(L.words), new Int32Array(L.words)];
-  let [afterScan, afterRevive, afterReviveFailing] = own;
+  const own: readonly Int32Array[] = [new Int32Array(L.words), new Int32Array(L.words)];
+  let [afterRevive, afterReviveFailing] = own;
   let same: (a: Int32Array, b: Int32Array) => boolean = sameState;
   const exceedsScratch = new Int32Array(L.words);
   const dryRun = (st: State, ctx: Ctx, e: Event, into: Int32Array): State => {
@@ -216,7 +217,7 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
     initial: [initial],
     dryRunBuffers: own.length,
     useBuffers(buffers: readonly Int32Array[] | null, sameWords: ((a: Int32Array, b: Int32Array) => boolean) | null): void {
-      [afterScan, afterRevive, afterReviveFailing] = buffers ?? own;
+      [afterRevive, afterReviveFailing] = buffers ?? own;
       same = sameWords ?? sameState;
     },
     enabled(st: State, ctx: Ctx, after?: (State | null)[]): readonly Event[] {
@@ -230,19 +231,23 @@ export function full(o: { readonly bounds: FullBounds; readonly release: string;
       if (timerDue) out.push(TIMER);
       let scanPending = false;
       if (!slave) {
-        // scanChanges is exact: the scan is run (once, for its successor) only when it changes something.
+        // scanChanges is exact: no dry run; the explorer builds the scan's successor (on its copy of the parent).
         if (scanChanges(st, ctx)) {
           scanPending = true;
-          if (after) after[out.length] = dryRun(st, ctx, SCAN, afterScan);
           out.push(SCAN);
         }
         if (st[G.USED_SLOW_SCANS] < b.slowScans && (st[G.FLAGS] & GF.SERVING) !== 0) out.push(SLOW_SCAN);
       }
-      // reviveSurelyIdle spares the dry run of a pass that has nothing due (then the failing one has none either).
-      if ((st[G.FLAGS] & GF.UNREADABLE) === 0 && reviveBlocked(st) === null && reviveHasWork(st) && !reviveSurelyIdle(st, ctx)) {
+      // reviveOutlook spares the dry run of a pass that has nothing due (then the failing one has none
+      // either), and of one that surely changes the state when no failing pass is to be compared with it:
+      // then the explorer builds its successor.
+      const outlook = (st[G.FLAGS] & GF.UNREADABLE) === 0 && reviveBlocked(st) === null && reviveHasWork(st) ? reviveOutlook(st, ctx) : REVIVE_IDLE;
+      const failingLeft = st[G.USED_RETRY_FAILURES] < b.retryFailures;
+      if (outlook === REVIVE_CHANGES && !failingLeft) out.push(REVIVE);
+      else if (outlook !== REVIVE_IDLE) {
         const next = dryRun(st, ctx, REVIVE, afterRevive);
         if (!same(st, next)) offerBuilt(out, after, REVIVE, next);
-        if (st[G.USED_RETRY_FAILURES] < b.retryFailures) {
+        if (failingLeft) {
           // Offered only if failing retry writes make a difference beyond the used-up budget.
           const nextFail = dryRun(st, ctx, REVIVE_FAILING, afterReviveFailing);
           nextFail[G.USED_RETRY_FAILURES]--;

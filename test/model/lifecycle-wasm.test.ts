@@ -315,6 +315,8 @@ describe("the explorer's calls", () => {
       ackFlushModel({ release: '5.3.2', messages: 6, batchAck: true }),
       fullModel('5.3.2', { pops: 1, batch: 2 }, {}, 2),
       fullModel('head', { crashes: 1, pops: 2, batch: 1 }, {}, 2),
+      // Failing retry writes: the revives are dry-run (a pass that surely changes the state is not, reviveOutlook).
+      fullModel('5.3.1', { retryFailures: 1, pops: 2, batch: 1 }, {}, 2),
     ];
     for (const m of cases) {
       for (const symmetry of [false, true]) {

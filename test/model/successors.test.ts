@@ -21,9 +21,10 @@ import { scanChanges } from '../../model/protocol/buffer.js';
 import { REVIVE_CHANGES, REVIVE_IDLE, REVIVE_UNSURE, reviveBlocked, reviveOutlook, reviveStart, reviveSurelyIdle } from '../../model/protocol/revive.js';
 import type { FullBounds } from '../../model/scenarios/full.js';
 import type { SettingName, SettingValue } from '../../model/settings.js';
-import type { State } from '../../model/state.js';
-import { apply } from '../../model/step.js';
-import { fullModel } from '../fixtures/full.js';
+import { type State, toRecord } from '../../model/state.js';
+import { apply, applyNarrated } from '../../model/step.js';
+import { fullModel, runOffered } from '../fixtures/full.js';
+import { play, rulesModel } from '../fixtures/rules.js';
 
 const SEED = 20_261_130;
 
@@ -42,6 +43,14 @@ const CONFIGS: readonly Config[] = [
   { release: '5.3.1', bounds: { pops: 2, batch: 2, retryFailures: 1, gc: 1, scanStalls: true, timerLag: true }, settings: { asyncBizRead: true }, messages: 2 },
   { release: 'head', bounds: { queues: 2, pops: 3, batch: 2, retryFailures: 1, produce: 1, expire: 1 }, settings: { enablePopBufferMerge: false }, messages: 2 },
 ];
+
+/** Mock CKs for orphan ACKs that are old after 1 s, CKs due 2 s after their pop, a lagging timer: an ACK can be read before a due CK and stop the pass (reviveOutlook's unsure). */
+const MOCK_FIRST: Config = {
+  release: '5.3.2',
+  bounds: { pops: 2, batch: 2, dupAcks: 1, lateAcks: 1, crashes: 1, timerLag: true },
+  settings: { enableSkipLongAwaitingAck: true, reviveAckWaitMs: 1000, popInvisibleTime: 2000, enablePopBufferMerge: false },
+  messages: 2,
+};
 
 const SCAN: Event = { type: 'scan' };
 const REVIVE: Event = { type: 'revive' };
@@ -260,6 +269,73 @@ describe('successors built by the enabled-event computation', () => {
     }
     expect(count.changes).toBeGreaterThan(1000);
     expect(count.unsure).toBeGreaterThan(0);
+  });
+
+  it('reviveOutlook is unsure, not sure of a change, where a mock point may come first or back-pressure may hold the first CK: there the pass changes nothing', () => {
+    const kinds = (m: PopModel, s: State, e: Event): string[] => applyNarrated(s, m.ctx, e).observations.map((o) => o.kind);
+    // (1) An ACK read before the first CK point. Reachable with popInvisibleTime 2 s, reviveAckWaitMs
+    // 1 s and the timer lagging: the first pop's CK (T = 2 s) waits in the timer; after a crash the
+    // re-pop at 2.5 s is acked at its T = 4.5 s, straight to the queue, and the timer then delivers the
+    // first CK behind that ACK. At 6 s the pass's endTime is 4.5 s (the idle rule waits 3 s): the CK is
+    // due (4.5 - 2 > 2 s), but the orphan ACK, 1.5 s old, makes a mock point first in queue order, due
+    // at its popTime 2.5 s: not yet, and it stops the pass.
+    const mock = fullModel('5.3.2', MOCK_FIRST.bounds, MOCK_FIRST.settings, MOCK_FIRST.messages);
+    const tick = (to: number): Event => ({ type: 'tick', to });
+    const pop: Event = { type: 'pop', queueId: 0, maxNums: 2 };
+    const s = runOffered(mock, [pop, SCAN, tick(1000), tick(2000), { type: 'crash' }, pop, SCAN, tick(4000), tick(4500), { type: 'ack', queueId: 0, startOffset: 100, popTime: 2500, offset: 100 }, { type: 'timer' }, tick(5000), tick(6000)]);
+    const queue = toRecord(s, mock.ctx.L).reviveQueue.map((e) => [e.tag, e.popTime, e.deliverTimeMs]);
+    expect([s[G.NOW], s[G.REVIVE_COMMIT], s[G.REVIVE_MEM], queue]).toEqual([6000, -1, -1, [['ack', 2500, 4500], ['ck', 0, 1000]]]);
+    expect(s[mock.ctx.L.ck(0) + C.POP_TIME] + s[mock.ctx.L.ck(0) + C.INVISIBLE]).toBe(2000);
+    expect(kinds(mock, s, REVIVE)).toEqual(['reviveStart', 'mockCkForAck', 'findCk', 'ckNotDue', 'reviveFinish']);
+    expect(same(apply(s, mock.ctx, REVIVE), s)).toBe(true);
+    expect(reviveOutlook(s, mock.ctx)).toBe(REVIVE_UNSURE);
+    // (2) Asynchronous retries: four CKs in flight, the first dispatched 0.5 s ago, hold the fifth, due.
+    const async = rulesModel({ enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, { pops: 5, batch: 1 }, 'head', 5);
+    const five = [0, 1, 2, 3, 4].map((): Event => ({ type: 'pop', queueId: 0, maxNums: 1, at: 0 }));
+    const t = play(async, [...five, { type: 'timer', at: 59_000 }, { type: 'revive', at: 62_500 }, { type: 'tick', to: 63_000 }]);
+    expect([t[G.REVIVE_COMMIT], t[G.REVIVE_MEM], t[G.NLOG]]).toEqual([3, 3, 5]);
+    expect(kinds(async, t, REVIVE)).toEqual(['reviveStart', 'findCk', 'backPressure', 'reviveFinish']);
+    expect(same(apply(t, async.ctx, REVIVE), t)).toBe(true);
+    expect(reviveOutlook(t, async.ctx)).toBe(REVIVE_UNSURE);
+
+    // The same over reachable states: (1) in the first 25,000 of MOCK_FIRST's BFS (the state above is
+    // number 22,834), (2) along random walks that pop five times before the first revive is due. `held`
+    // counts states like the two above: unsure, a pass that reads a CK and makes a mock point (meets
+    // back-pressure), and changes nothing. Without either guard of reviveOutlook's "changes" (no ACK
+    // read before the first CK when mocks are on; synchronous retries) both parts fail.
+    const count = { changes: 0, held: 0 };
+    const check = (m: PopModel, st: State, stop: string): void => {
+      const hasWork = st[G.NLOG] - 1 > reviveStart(st) || st[G.REVIVE_MEM] < st[G.REVIVE_COMMIT];
+      if (!hasWork || reviveBlocked(st) !== null) return;
+      const outlook = reviveOutlook(st, m.ctx);
+      if (outlook === REVIVE_CHANGES) {
+        count.changes++;
+        expect(same(apply(st, m.ctx, REVIVE), st), m.name).toBe(false);
+      } else if (outlook === REVIVE_UNSURE) {
+        const run = applyNarrated(st, m.ctx, REVIVE);
+        if (same(run.state, st) && run.observations.some((o) => o.kind === 'findCk') && run.observations.some((o) => o.kind === stop)) count.held++;
+      }
+    };
+    for (const st of firstStates(mock, 25_000)) check(mock, st, 'mockCkForAck');
+    expect(count.changes).toBeGreaterThan(500);
+    expect(count.held).toBeGreaterThan(10);
+    const walks = fullModel('head', { pops: 5, batch: 1 }, { enablePopBufferMerge: false, asyncBizRead: true, reviveQueueBusy: true }, 5);
+    count.held = 0;
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 60, maxLength: 60 }), (choices) => {
+        let st = walks.initialStates()[0];
+        for (const c of choices) {
+          check(walks, st, 'backPressure');
+          const events = walks.enabledEvents(st);
+          if (events.length === 0) return;
+          // Mostly a pop while one is left.
+          const p = events.findIndex((e) => e.type === 'pop');
+          st = walks.step(st, p >= 0 && c % 4 !== 0 ? events[p] : events[c % events.length]);
+        }
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+    expect(count.held).toBeGreaterThan(10);
   });
 
   it("reviveSurelyIdle computes the pass's endTime as the pass does: with default settings it calls idle every pass that changes nothing", () => {

@@ -311,7 +311,9 @@ describe('successors built by the enabled-event computation', () => {
       if (outlook === REVIVE_CHANGES) {
         count.changes++;
         expect(same(apply(st, m.ctx, REVIVE), st), m.name).toBe(false);
-      } else if (outlook === REVIVE_UNSURE) {
+      } else if (outlook === REVIVE_IDLE) {
+        expect(same(apply(st, m.ctx, REVIVE), st), m.name).toBe(true);
+      } else {
         const run = applyNarrated(st, m.ctx, REVIVE);
         if (same(run.state, st) && run.observations.some((o) => o.kind === 'findCk') && run.observations.some((o) => o.kind === stop)) count.held++;
       }
@@ -336,6 +338,26 @@ describe('successors built by the enabled-event computation', () => {
       { seed: SEED, numRuns: 200 },
     );
     expect(count.held).toBeGreaterThan(10);
+  });
+
+  it('reviveOutlook is sure of a change where neither guard applies: an ACK before the first CK with mock CKs off, an ACK after it with them on', () => {
+    const ack = (offset: number, at: number): Event => ({ type: 'ack', queueId: 0, startOffset: 100, popTime: 0, offset, at });
+    const pop: Event = { type: 'pop', queueId: 0, maxNums: 3, at: 0 };
+    const timer = (at: number): Event => ({ type: 'timer', at });
+    // An ack at T goes straight to the queue, ahead of its CK; at 63.5 s the CK (T = 60 s) is due. With
+    // enableSkipLongAwaitingAck off (reviveMocksOrphanAck alone makes no mock) the ACK is only dropped.
+    const off = rulesModel({ enablePopBufferMerge: false });
+    const s = play(off, [pop, ack(100, 60_000), timer(60_000), { type: 'tick', to: 63_500 }]);
+    expect(toRecord(s, off.ctx.L).reviveQueue.map((e) => e.tag)).toEqual(['ack', 'ck']);
+    expect([off.ctx.s.reviveMocksOrphanAck, off.ctx.s.enableSkipLongAwaitingAck]).toEqual([true, false]);
+    expect(reviveOutlook(s, off.ctx)).toBe(REVIVE_CHANGES);
+    expect(same(apply(s, off.ctx, REVIVE), s)).toBe(false);
+    // Mock CKs on, the ACK read after the CK (its own: no mock).
+    const on = rulesModel({ enablePopBufferMerge: false, enableSkipLongAwaitingAck: true, reviveAckWaitMs: 1000 });
+    const t = play(on, [pop, ack(101, 1000), timer(59_000), timer(60_000), { type: 'tick', to: 63_500 }]);
+    expect(toRecord(t, on.ctx.L).reviveQueue.map((e) => e.tag)).toEqual(['ck', 'ack']);
+    expect(reviveOutlook(t, on.ctx)).toBe(REVIVE_CHANGES);
+    expect(same(apply(t, on.ctx, REVIVE), t)).toBe(false);
   });
 
   it("reviveSurelyIdle computes the pass's endTime as the pass does: with default settings it calls idle every pass that changes nothing", () => {

@@ -532,6 +532,7 @@ export class Expander<S, E> {
     // A successor built in `scratch` (with `onto`) is put back there while it is checked (and,
     // without the kernel, encoded).
     const redo = this.childInScratch(w, nd);
+    const kernel = this.inKernel;
     try {
       always = this.inv.checkAlwaysTouched(next, parentBad, x.touched[0]);
     } catch (err) {
@@ -547,7 +548,7 @@ export class Expander<S, E> {
     table.publish(slot, -(k + 2));
     // The kernel takes the successor from where the step kept it, with the parent in `scratch`;
     // without it, the successor stays in `scratch` until it is encoded.
-    if (redo && this.inKernel) this.parentInScratch(nd);
+    if (redo && kernel) this.parentInScratch(nd);
     // The entry: its fingerprint (in `fp`), link, record and always verdicts. A key entry
     // (against the level's base) first in a block and every KEY_EVERY entries, else a link to
     // the entry written just before (see level-store.ts). Written into the stage when staging
@@ -565,32 +566,34 @@ export class Expander<S, E> {
     writeFingerprint(out, at, this.fp[0], this.fp[1]);
     writeLink(out, at, key ? 0 : fpAt - this.lastAt);
     let len: number;
-    if (this.inKernel) {
+    if (kernel) {
       // The kernel's record (the same bytes as below), against the level's base for a key;
       // it leaves `lastW` equal to the successor, the marks as below and `scratch` as it was.
       if (key) lastW.set(this.backBase);
       len = this.stepper.encodeChild(nd, key || this.allMarks, staging ? at + ENTRY_HEAD : 0);
       // Not staged: one TypedArray.set (a loop of byte stores into the arena took more: docs/explorer.md).
       if (!staging) out.set(this.stepper.recordView(len), at + ENTRY_HEAD);
-    } else if (key || this.allMarks) {
-      // A key entry, or a link whose words to compare are not known: over every word.
-      len = encodeRecord(w, key ? this.backBase : lastW, W, out, at + ENTRY_HEAD);
-      lastW.set(w.length === W ? w : w.subarray(0, W));
-      this.mark32.fill(0);
     } else {
-      // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
+      if (key || this.allMarks) {
+        // A key entry, or a link whose words to compare are not known: over every word.
+        len = encodeRecord(w, key ? this.backBase : lastW, W, out, at + ENTRY_HEAD);
+        lastW.set(w.length === W ? w : w.subarray(0, W));
+        this.mark32.fill(0);
+      } else {
+        // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
+        for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+        len = encodeMarked(w, lastW, this.mark32, out, at + ENTRY_HEAD);
+      }
+      // `lastW` is `w` now, which differs from `current` where the step changed a word.
       for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
-      len = encodeMarked(w, lastW, this.mark32, out, at + ENTRY_HEAD);
+      if (redo) this.parentInScratch(nd);
     }
-    // `lastW` is `w` now, which differs from `current` where the step changed a word.
-    if (!this.inKernel) for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
     writeAlways(out, at, always);
     this.sinceKey = key ? 0 : this.sinceKey + 1;
     this.allMarks = false;
     this.lastAt = fpAt;
     this.blockAt = fpAt + ENTRY_HEAD + len;
     this.written += ENTRY_HEAD + len;
-    if (redo && !this.inKernel) this.parentInScratch(nd);
     this.stored++;
     // Room in the stage for the next entry's head and largest record (it holds stageBytes plus a largest record).
     if (staging && at + 2 * ENTRY_HEAD + len > this.stepper.stageBytes) this.flushStage();

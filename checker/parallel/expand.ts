@@ -532,6 +532,7 @@ export class Expander<S, E> {
     // A successor built in `scratch` (with `onto`) is put back there while it is checked (and,
     // without the kernel, encoded).
     const redo = this.childInScratch(w, nd);
+    const kernel = this.inKernel;
     try {
       always = this.inv.checkAlwaysTouched(next, parentBad, x.touched[0]);
     } catch (err) {
@@ -547,71 +548,55 @@ export class Expander<S, E> {
     table.publish(slot, -(k + 2));
     // The kernel takes the successor from where the step kept it, with the parent in `scratch`;
     // without it, the successor stays in `scratch` until it is encoded.
-    if (redo && this.inKernel) this.parentInScratch(nd);
+    if (redo && kernel) this.parentInScratch(nd);
     // The entry: its fingerprint (in `fp`), link, record and always verdicts. A key entry
     // (against the level's base) first in a block and every KEY_EVERY entries, else a link to
-    // the entry written just before (see level-store.ts).
-    const bytes = this.bytes;
+    // the entry written just before (see level-store.ts). Written into the stage when staging
+    // (see `stage`: the kernel writes the record there itself), else into the arena: `out` at
+    // `at`, the entry's place in either.
     const { W, lastW, mark, diff } = this;
-    let len: number;
-    const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
-    if (this.staging) {
-      // The same entry, in the stage (see `stage`): the kernel writes the record there itself.
-      if (this.stageFrom < 0) {
-        this.stageFrom = fpAt;
-        this.stage0 = (fpAt - this.stage.byteOffset) & 7;
-      }
-      const stage = this.stage;
-      const sp = this.stage0 + (fpAt - this.stageFrom);
-      writeFingerprint(stage, sp, this.fp[0], this.fp[1]);
-      if (key) lastW.set(this.backBase);
-      writeLink(stage, sp, key ? 0 : fpAt - this.lastAt);
-      len = this.stepper.encodeChild(nd, key || this.allMarks, sp + ENTRY_HEAD);
-      writeAlways(stage, sp, always);
-      this.sinceKey = key ? 0 : this.sinceKey + 1;
-      this.allMarks = false;
-      this.lastAt = fpAt;
-      this.blockAt = fpAt + ENTRY_HEAD + len;
-      this.written += ENTRY_HEAD + len;
-      this.stored++;
-      // Room for the next entry's head and largest record (the stage holds stageBytes plus a largest record).
-      if (sp + 2 * ENTRY_HEAD + len > this.stepper.stageBytes) this.flushStage();
-      return k;
+    const staging = this.staging;
+    if (staging && this.stageFrom < 0) {
+      this.stageFrom = fpAt;
+      this.stage0 = (fpAt - this.stage.byteOffset) & 7;
     }
-    writeFingerprint(bytes, fpAt, this.fp[0], this.fp[1]);
-    if (this.inKernel) {
+    const out = staging ? this.stage : this.bytes;
+    const at = staging ? this.stage0 + (fpAt - this.stageFrom) : fpAt;
+    const key = this.lastAt < 0 || this.sinceKey === KEY_EVERY - 1;
+    writeFingerprint(out, at, this.fp[0], this.fp[1]);
+    writeLink(out, at, key ? 0 : fpAt - this.lastAt);
+    let len: number;
+    if (kernel) {
       // The kernel's record (the same bytes as below), against the level's base for a key;
       // it leaves `lastW` equal to the successor, the marks as below and `scratch` as it was.
       if (key) lastW.set(this.backBase);
-      writeLink(bytes, fpAt, key ? 0 : fpAt - this.lastAt);
-      len = this.stepper.encodeChild(nd, key || this.allMarks);
-      // One TypedArray.set (a loop of byte stores into the arena took more: docs/explorer.md).
-      bytes.set(this.stepper.recordView(len), fpAt + ENTRY_HEAD);
-      this.sinceKey = key ? 0 : this.sinceKey + 1;
-      this.allMarks = false;
-    } else if (key || this.allMarks) {
-      // A key entry, or a link whose words to compare are not known: over every word.
-      writeLink(bytes, fpAt, key ? 0 : fpAt - this.lastAt);
-      len = encodeRecord(w, key ? this.backBase : lastW, W, bytes, fpAt + ENTRY_HEAD);
-      this.sinceKey = key ? 0 : this.sinceKey + 1;
-      lastW.set(w.length === W ? w : w.subarray(0, W));
-      this.mark32.fill(0);
-      this.allMarks = false;
+      len = this.stepper.encodeChild(nd, key || this.allMarks, staging ? at + ENTRY_HEAD : 0);
+      // Not staged: one TypedArray.set (a loop of byte stores into the arena took more: docs/explorer.md).
+      if (!staging) out.set(this.stepper.recordView(len), at + ENTRY_HEAD);
     } else {
-      // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
+      if (key || this.allMarks) {
+        // A key entry, or a link whose words to compare are not known: over every word.
+        len = encodeRecord(w, key ? this.backBase : lastW, W, out, at + ENTRY_HEAD);
+        lastW.set(w.length === W ? w : w.subarray(0, W));
+        this.mark32.fill(0);
+      } else {
+        // `w` differs from `lastW` only where `lastW` differs from `current` (marked) or the step changed a word.
+        for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
+        len = encodeMarked(w, lastW, this.mark32, out, at + ENTRY_HEAD);
+      }
+      // `lastW` is `w` now, which differs from `current` where the step changed a word.
       for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
-      writeLink(bytes, fpAt, fpAt - this.lastAt);
-      len = encodeMarked(w, lastW, this.mark32, bytes, fpAt + ENTRY_HEAD);
-      this.sinceKey++;
+      if (redo) this.parentInScratch(nd);
     }
-    // `lastW` is `w` now, which differs from `current` where the step changed a word.
-    if (!this.inKernel) for (let j = 0; j < nd; j++) mark[diff[j]] = 1;
-    writeAlways(bytes, fpAt, always);
+    writeAlways(out, at, always);
+    this.sinceKey = key ? 0 : this.sinceKey + 1;
+    this.allMarks = false;
     this.lastAt = fpAt;
     this.blockAt = fpAt + ENTRY_HEAD + len;
     this.written += ENTRY_HEAD + len;
-    if (redo && !this.inKernel) this.parentInScratch(nd);
     this.stored++;
+    // Room in the stage for the next entry's head and largest record (it holds stageBytes plus a largest record).
+    if (staging && at + 2 * ENTRY_HEAD + len > this.stepper.stageBytes) this.flushStage();
     return k;
   }
 

@@ -47,9 +47,7 @@ export class WorkerPool {
           this.workers[i].postMessage(msg);
         } catch (err) {
           // Arguments that cannot be cloned: as when a worker cannot start with them.
-          this.closing = true;
-          for (const started of this.workers) void started.terminate();
-          throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
+          throw this.cannotStart(err);
         }
       }
       return;
@@ -59,12 +57,17 @@ export class WorkerPool {
       try {
         w = startWorker(setup);
       } catch (err) {
-        this.closing = true;
-        for (const started of this.workers) void started.terminate();
-        throw new Error(`cannot start a worker thread: ${oneLine(err)}`);
+        throw this.cannotStart(err);
       }
       this.add(w);
     }
+  }
+
+  /** A worker could not be started (`err`): stops those started or taken so far; the error to throw. */
+  private cannotStart(err: unknown): Error {
+    this.closing = true;
+    for (const started of this.workers) void started.terminate();
+    return new Error(`cannot start a worker thread: ${oneLine(err)}`);
   }
 
   /** Takes in a started worker (listens to it). */

@@ -240,6 +240,14 @@ export interface Bounds {
 const CK_SIZE: number = C.SIZE;
 const ENTRY_SIZE: number = E.SIZE;
 const G_NLOG: number = G.NLOG;
+/**
+ * The record bases `q`, `ck` and `log` return are ANDed with this (the identity: a state has
+ * fewer than 2^24 words, which the constructor checks). It tells V8's optimizing compiler that a
+ * base is a small non-negative number, so that `d[c + C.FIELD]` adds the field's offset without
+ * an overflow check at every read and write of a word (docs/explorer.md, "The model's work per
+ * transition, a fifth round").
+ */
+const WORD_INDEX = (1 << 24) - 1;
 
 export class Layout {
   readonly queues: number;
@@ -269,6 +277,7 @@ export class Layout {
     const end = this.log0 + b.entries * E.SIZE;
     this.ackPut0 = b.ackPutMasks ? end : -1;
     this.words = end + (b.ackPutMasks ? b.ckSlots : 0);
+    if (this.words > WORD_INDEX) throw new RangeError(`layout bounds too large: ${this.words} words (at most ${WORD_INDEX})`);
   }
 
   /**
@@ -284,15 +293,15 @@ export class Layout {
 
   /** Base word of queue q. */
   q(q: number): number {
-    return this.q0 + q * this.queueStride;
+    return (this.q0 + q * this.queueStride) & WORD_INDEX;
   }
   /** Base word of CK slot k. */
   ck(k: number): number {
-    return this.c0 + k * CK_SIZE;
+    return (this.c0 + k * CK_SIZE) & WORD_INDEX;
   }
   /** Base word of revive-queue position p. */
   log(p: number): number {
-    return this.log0 + p * ENTRY_SIZE;
+    return (this.log0 + p * ENTRY_SIZE) & WORD_INDEX;
   }
   /**
    * Base word of timer position i. The timer's entries sit right after the revive queue's
@@ -300,6 +309,8 @@ export class Layout {
    * timer delivering its first entries just moves the boundary.
    */
   timer(d: Int32Array, i: number): number {
+    // Not ANDed with WORD_INDEX as the others are: writeRevive, which walks the timer from the
+    // base this returns, came out 7 instructions a call dearer with it.
     return this.log0 + (d[G_NLOG] + i) * ENTRY_SIZE;
   }
 }

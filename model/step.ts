@@ -17,7 +17,7 @@ import { pop, popBlocked } from './protocol/pop.js';
 import { correctMinOffset, correctMinOffsetBlocked, expire, expireBlocked, gc, gcBlocked, produce, produceBlocked } from './protocol/queue.js';
 import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
 import { deliverSlot, nextTimerSlot, slotDueAt } from './protocol/store.js';
-import { asState, type State } from './state.js';
+import type { State } from './state.js';
 
 // The imported constants as this module's own: V8's optimizing compiler folds a module's
 // own constants into the code, and loads an imported binding at every use (docs/explorer.md,
@@ -241,7 +241,9 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
       d[G.NOW] += K.tick;
       break;
   }
-  return asState(d);
+  // A cast rather than asState (the same cast): a call of an imported function costs the check
+  // of its binding on every step (docs/explorer.md, "The model's work per transition, a fifth round").
+  return d as State;
 }
 
 /** Applies `e` and returns the state with what happened: the observations, and their narration (notes). */

@@ -83,46 +83,51 @@
     (local.set $c (global.get $child))
     (block $done16
       (loop $sixteens
-        (br_if $done16 (i32.ge_u (local.get $j) (local.get $len)))
-        (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
-        (local.set $b (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
-        (local.set $x0 (v128.xor (v128.load (local.get $a)) (v128.load (local.get $b))))
-        (local.set $x1 (v128.xor (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
-        (local.set $x2 (v128.xor (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b))))
-        (local.set $x3 (v128.xor (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b))))
-        (if (v128.any_true (v128.or (v128.or (local.get $x0) (local.get $x1)) (v128.or (local.get $x2) (local.get $x3))))
-          (then
-            (local.set $m
-              (i32.xor (i32.const 0xffff)
-                (i8x16.bitmask
-                  (i8x16.narrow_i16x8_s
-                    (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x0) (global.get $zero)) (i32x4.eq (local.get $x1) (global.get $zero)))
-                    (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x2) (global.get $zero)) (i32x4.eq (local.get $x3) (global.get $zero)))))))
-            (loop $bits
-              (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
-              (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
-              (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
-              (local.set $a (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
-              (local.set $b (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
-              ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's.
-              (local.set $k (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
-              (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $a))))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-              (local.set $h (i64.xor (local.get $h)
-                (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))
-              (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $b))))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-              (local.set $h (i64.xor (local.get $h)
-                (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b))))
-              (if (local.get $restore)
-                (then
-                  (i32.store (i32.add (global.get $save) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
-                  (i32.store (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))))
-              (local.set $n (i32.add (local.get $n) (i32.const 1)))
-              (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
-              (br_if $bits (local.get $m)))))
+        ;; The blocks without a difference, most of them, in a loop of their own: what the
+        ;; differing words' loop keeps (n, t, h) stays out of this one's registers.
+        (loop $same
+          (br_if $done16 (i32.ge_u (local.get $j) (local.get $len)))
+          (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $b (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $x0 (v128.xor (v128.load (local.get $a)) (v128.load (local.get $b))))
+          (local.set $x1 (v128.xor (v128.load offset=16 (local.get $a)) (v128.load offset=16 (local.get $b))))
+          (local.set $x2 (v128.xor (v128.load offset=32 (local.get $a)) (v128.load offset=32 (local.get $b))))
+          (local.set $x3 (v128.xor (v128.load offset=48 (local.get $a)) (v128.load offset=48 (local.get $b))))
+          (if (i32.eqz (v128.any_true (v128.or (v128.or (local.get $x0) (local.get $x1)) (v128.or (local.get $x2) (local.get $x3)))))
+            (then
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br $same))))
+        (local.set $m
+          (i32.xor (i32.const 0xffff)
+            (i8x16.bitmask
+              (i8x16.narrow_i16x8_s
+                (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x0) (global.get $zero)) (i32x4.eq (local.get $x1) (global.get $zero)))
+                (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x2) (global.get $zero)) (i32x4.eq (local.get $x3) (global.get $zero)))))))
+        (loop $bits
+          (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
+          (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+          (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $a (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $b (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
+          ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's.
+          (local.set $k (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
+          (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $a))))
+          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+          (local.set $h (i64.xor (local.get $h)
+            (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))
+          (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $b))))
+          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+          (local.set $h (i64.xor (local.get $h)
+            (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b))))
+          (if (local.get $restore)
+            (then
+              (i32.store (i32.add (global.get $save) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
+              (i32.store (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+          (br_if $bits (local.get $m)))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $sixteens)))
     (i32.store (i32.const 0) (i32.xor (local.get $hi) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32)))))
@@ -217,29 +222,35 @@
         (local.set $b (i32.load8_u (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (local.set $v (i32.and (local.get $b) (i32.const 0x7f)))
-        (local.set $sh (i32.const 7))
-        (block $gapDone
-          (loop $gapMore
-            (br_if $gapDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
-            (local.set $b (i32.load8_u (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
-            (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
-            (br $gapMore)))
+        ;; a one-byte varint (most) without entering the loop
+        (if (i32.and (local.get $b) (i32.const 0x80))
+          (then
+            (local.set $sh (i32.const 7))
+            (block $gapDone
+              (loop $gapMore
+                (br_if $gapDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
+                (local.set $b (i32.load8_u (local.get $p)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
+                (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
+                (br $gapMore)))))
         (local.set $i (i32.add (local.get $i) (local.get $v)))
         ;; the XOR of the word's values
         (local.set $b (i32.load8_u (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (local.set $v (i32.and (local.get $b) (i32.const 0x7f)))
-        (local.set $sh (i32.const 7))
-        (block $xDone
-          (loop $xMore
-            (br_if $xDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
-            (local.set $b (i32.load8_u (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
-            (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
-            (br $xMore)))
+        ;; a one-byte varint (most) without entering the loop
+        (if (i32.and (local.get $b) (i32.const 0x80))
+          (then
+            (local.set $sh (i32.const 7))
+            (block $xDone
+              (loop $xMore
+                (br_if $xDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
+                (local.set $b (i32.load8_u (local.get $p)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
+                (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
+                (br $xMore)))))
         (local.set $a (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $b (i32.load (local.get $a)))
         (i32.store (local.get $q) (local.get $i))
@@ -316,7 +327,16 @@
                   (local.set $x (i32.xor (local.get $c) (i32.load (local.get $a))))
                   (i32.store (local.get $a) (local.get $c))
                   (local.set $o (call $varint (local.get $o) (i32.sub (local.get $i) (local.get $prev))))
-                  (local.set $o (call $varint (local.get $o) (local.get $x)))
+                  ;; The XOR's varint written here (a call of $varint cost about 20 instructions more).
+                  (block $xWritten
+                    (loop $xBytes
+                      (br_if $xWritten (i32.lt_u (local.get $x) (i32.const 0x80)))
+                      (i32.store8 (local.get $o) (i32.or (local.get $x) (i32.const 0x80)))
+                      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                      (local.set $x (i32.shr_u (local.get $x) (i32.const 7)))
+                      (br $xBytes)))
+                  (i32.store8 (local.get $o) (local.get $x))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
                   (local.set $prev (local.get $i))
                   (local.set $k (i32.add (local.get $k) (i32.const 1)))
                   (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
@@ -333,7 +353,16 @@
               (then
                 (i32.store (local.get $a) (local.get $c))
                 (local.set $o (call $varint (local.get $o) (i32.sub (local.get $j) (local.get $prev))))
-                (local.set $o (call $varint (local.get $o) (local.get $x)))
+                ;; The XOR's varint written here (a call of $varint cost about 20 instructions more).
+                (block $xWritten
+                  (loop $xBytes
+                    (br_if $xWritten (i32.lt_u (local.get $x) (i32.const 0x80)))
+                    (i32.store8 (local.get $o) (i32.or (local.get $x) (i32.const 0x80)))
+                    (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                    (local.set $x (i32.shr_u (local.get $x) (i32.const 7)))
+                    (br $xBytes)))
+                (i32.store8 (local.get $o) (local.get $x))
+                (local.set $o (i32.add (local.get $o) (i32.const 1)))
                 (local.set $prev (local.get $j))
                 (local.set $k (i32.add (local.get $k) (i32.const 1)))))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -382,7 +411,16 @@
                           (i32.store8 (local.get $o) (local.get $g))
                           (local.set $o (i32.add (local.get $o) (i32.const 1))))
                         (else (local.set $o (call $varint (local.get $o) (local.get $g)))))
-                      (local.set $o (call $varint (local.get $o) (local.get $x)))
+                      ;; The XOR's varint written here (a call of $varint cost about 20 instructions more).
+                      (block $xWritten
+                        (loop $xBytes
+                          (br_if $xWritten (i32.lt_u (local.get $x) (i32.const 0x80)))
+                          (i32.store8 (local.get $o) (i32.or (local.get $x) (i32.const 0x80)))
+                          (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                          (local.set $x (i32.shr_u (local.get $x) (i32.const 7)))
+                          (br $xBytes)))
+                      (i32.store8 (local.get $o) (local.get $x))
+                      (local.set $o (i32.add (local.get $o) (i32.const 1)))
                       (local.set $prev (local.get $i))
                       (local.set $k (i32.add (local.get $k) (i32.const 1)))))
                   (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))

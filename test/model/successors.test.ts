@@ -400,6 +400,30 @@ describe('successors built by the enabled-event computation', () => {
     expect(Array.from(apply(behind, off.m.ctx, REVIVE))).toEqual(Array.from(off.s));
   });
 
+  it("reviveOutlook reads an orphan ACK's mock point as due at its CK's popTime: 2 s before the pass's end it is not due, and the outlook is idle", () => {
+    // MOCK_FIRST after a crash: the pop at 0.5 s (T = 2.5 s) is acked at T, straight to the revive
+    // queue, while its CK still waits in the lagging timer. At 4 s the ACK, 1.5 s old, is an orphan
+    // older than reviveAckWaitMs: its mock CK is due at the popTime, 0.5 s, and the pass's endTime is
+    // the ACK's deliverTimeMs, 2.5 s: exactly 2 s, not more, so not due. The pass changes nothing.
+    const mock = fullModel('5.3.2', MOCK_FIRST.bounds, MOCK_FIRST.settings, MOCK_FIRST.messages);
+    const tick = (to: number): Event => ({ type: 'tick', to });
+    const s = runOffered(mock, [
+      { type: 'crash' },
+      { type: 'pop', queueId: 0, maxNums: 2 },
+      SCAN,
+      tick(2000),
+      tick(2500),
+      { type: 'ack', queueId: 0, startOffset: 100, popTime: 500, offset: 100 },
+      tick(3000),
+      tick(4000),
+    ]);
+    const queue = toRecord(s, mock.ctx.L).reviveQueue.map((e) => [e.tag, e.popTime, e.deliverTimeMs]);
+    expect([s[G.NOW], s[G.REVIVE_COMMIT], s[G.REVIVE_MEM], queue]).toEqual([4000, -1, -1, [['ack', 500, 2500]]]);
+    expect(reviveOutlook(s, mock.ctx)).toBe(REVIVE_IDLE);
+    expect(same(apply(s, mock.ctx, REVIVE), s)).toBe(true);
+    expect(applyNarrated(s, mock.ctx, REVIVE).observations.map((o) => o.kind)).toEqual(['reviveStart', 'mockCkForAck', 'ckNotDue', 'reviveFinish']);
+  });
+
   it("reviveSurelyIdle computes the pass's endTime as the pass does: with default settings it calls idle every pass that changes nothing", () => {
     // With endTime bounded by max(now, deliveries) instead, a CK whose revive time is past but
     // within reviveDueMargin of its last delivery was dry-run for nothing (about one revive dry

@@ -54,6 +54,7 @@ const MOCK_FIRST: Config = {
 
 const SCAN: Event = { type: 'scan' };
 const REVIVE: Event = { type: 'revive' };
+const tickTo = (to: number): Event => ({ type: 'tick', to });
 const REVIVE_FAILING: Event = { type: 'revive', retryFails: true };
 const key = (e: Event): string => JSON.stringify(e);
 const isDryRun = (e: Event): boolean => (e.type === 'scan' && e.slow !== true) || e.type === 'revive';
@@ -280,10 +281,9 @@ describe('successors built by the enabled-event computation', () => {
     // first CK behind that ACK. At 6 s the pass's endTime is 4.5 s (the idle rule waits 3 s): the CK is
     // due (4.5 - 2 > 2 s), but the orphan ACK, 1.5 s old, makes a mock point first in queue order, due
     // at its popTime 2.5 s: not yet, and it stops the pass.
-    const mock = fullModel('5.3.2', MOCK_FIRST.bounds, MOCK_FIRST.settings, MOCK_FIRST.messages);
-    const tick = (to: number): Event => ({ type: 'tick', to });
+    const mock = fullModel(MOCK_FIRST.release, MOCK_FIRST.bounds, MOCK_FIRST.settings, MOCK_FIRST.messages);
     const pop: Event = { type: 'pop', queueId: 0, maxNums: 2 };
-    const s = runOffered(mock, [pop, SCAN, tick(1000), tick(2000), { type: 'crash' }, pop, SCAN, tick(4000), tick(4500), { type: 'ack', queueId: 0, startOffset: 100, popTime: 2500, offset: 100 }, { type: 'timer' }, tick(5000), tick(6000)]);
+    const s = runOffered(mock, [pop, SCAN, tickTo(1000), tickTo(2000), { type: 'crash' }, pop, SCAN, tickTo(4000), tickTo(4500), { type: 'ack', queueId: 0, startOffset: 100, popTime: 2500, offset: 100 }, { type: 'timer' }, tickTo(5000), tickTo(6000)]);
     const queue = toRecord(s, mock.ctx.L).reviveQueue.map((e) => [e.tag, e.popTime, e.deliverTimeMs]);
     expect([s[G.NOW], s[G.REVIVE_COMMIT], s[G.REVIVE_MEM], queue]).toEqual([6000, -1, -1, [['ack', 2500, 4500], ['ck', 0, 1000]]]);
     expect(s[mock.ctx.L.ck(0) + C.POP_TIME] + s[mock.ctx.L.ck(0) + C.INVISIBLE]).toBe(2000);
@@ -406,17 +406,16 @@ describe('successors built by the enabled-event computation', () => {
     // queue, while its CK still waits in the lagging timer. At 4 s the ACK, 1.5 s old, is an orphan
     // older than reviveAckWaitMs: its mock CK is due at the popTime, 0.5 s, and the pass's endTime is
     // the ACK's deliverTimeMs, 2.5 s: exactly 2 s, not more, so not due. The pass changes nothing.
-    const mock = fullModel('5.3.2', MOCK_FIRST.bounds, MOCK_FIRST.settings, MOCK_FIRST.messages);
-    const tick = (to: number): Event => ({ type: 'tick', to });
+    const mock = fullModel(MOCK_FIRST.release, MOCK_FIRST.bounds, MOCK_FIRST.settings, MOCK_FIRST.messages);
     const s = runOffered(mock, [
       { type: 'crash' },
       { type: 'pop', queueId: 0, maxNums: 2 },
       SCAN,
-      tick(2000),
-      tick(2500),
+      tickTo(2000),
+      tickTo(2500),
       { type: 'ack', queueId: 0, startOffset: 100, popTime: 500, offset: 100 },
-      tick(3000),
-      tick(4000),
+      tickTo(3000),
+      tickTo(4000),
     ]);
     const queue = toRecord(s, mock.ctx.L).reviveQueue.map((e) => [e.tag, e.popTime, e.deliverTimeMs]);
     expect([s[G.NOW], s[G.REVIVE_COMMIT], s[G.REVIVE_MEM], queue]).toEqual([4000, -1, -1, [['ack', 500, 2500]]]);

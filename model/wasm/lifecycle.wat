@@ -237,7 +237,7 @@
     (local $queuesMoved i32) (local $same i32) (local $k i32) (local $cb i32) (local $ca i32)
     (local $fb i32) (local $fa i32) (local $ckFrom i32) (local $ckTo i32) (local $changed i32) (local $project i32)
     (local $num i32) (local $bit i32) (local $from i32) (local $to i32) (local $id i32)
-    (local $m1 i32) (local $m2 i32) (local $m3 i32) (local $x v128)
+    (local $ms i32) (local $kbit i32) (local $ob i32) (local $oa i32) (local $x v128)
     (local.set $nb (i32.load offset=8 (local.get $pb))) ;; G.NCK
     (local.set $na (i32.load offset=8 (local.get $pa)))
     (if (i32.le_s (local.get $na) (i32.const 0)) (then (return (i32.const 0))))
@@ -264,9 +264,11 @@
     (local.set $firstA (i32.add (local.get $pa) (i32.shl (global.get $log0) (i32.const 2))))
     (local.set $cb (i32.add (local.get $pb) (i32.shl (global.get $c0) (i32.const 2))))
     (local.set $ca (i32.add (local.get $pa) (i32.shl (global.get $c0) (i32.const 2))))
-    (block $end
-      (loop $cks
-        (br_if $end (i32.ge_s (local.get $k) (local.get $na)))
+    ;; Part 1 + k's bit (bit 31 for every k >= 30).
+    (local.set $kbit (i32.const 2))
+    ;; Each loop tests at its end (V8 checks the stack at a loop's head: once an iteration).
+    ;; $na > 0 here.
+    (loop $cks
        (block $next
         (local.set $fa (i32.load offset=28 (local.get $ca))) ;; C.FLAGS
         (local.set $ckFrom (i32.const 0))
@@ -278,8 +280,7 @@
             ;; masks, so no message of it moves, and checkMoves projects the CK only when its
             ;; flags do not decide, the CK entries differ and the queue lengths moved.
             (if (i32.eqz
-                  (i32.and (local.get $parts)
-                    (i32.shl (i32.const 1) (select (i32.add (local.get $k) (i32.const 1)) (i32.const 31) (i32.lt_u (local.get $k) (i32.const 30))))))
+                  (i32.and (local.get $parts) (local.get $kbit)))
               (then
                 (br_if $next (i32.eqz (local.get $queuesMoved)))
                 (br_if $next (i32.and (local.get $fb) (i32.const 176)))
@@ -295,19 +296,25 @@
                 (br_if $next (i32.eq (local.get $ckFrom) (local.get $ckTo)))
                 (local.set $id (i32.add (i32.const 128) (i32.add (i32.shl (local.get $ckFrom) (i32.const 3)) (local.get $ckTo))))
                 (block $noted
-                  (br_if $noted (i32.eq (local.get $id) (local.get $m1)))
-                  (br_if $noted (i32.eq (local.get $id) (local.get $m2)))
-                  (br_if $noted (i32.eq (local.get $id) (local.get $m3)))
-                  (if (i32.eqz (local.get $m1)) (then (local.set $m1 (local.get $id)) (br $noted)))
-                  (if (i32.eqz (local.get $m2)) (then (local.set $m2 (local.get $id)) (br $noted)))
-                  (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
+                  (if (i32.eqz (local.get $ms)) (then (local.set $ms (local.get $id)) (br $noted)))
+                  (br_if $noted (i32.eq (local.get $id) (i32.and (local.get $ms) (i32.const 255))))
+                  (br_if $noted (i32.eq (local.get $id) (i32.and (i32.shr_u (local.get $ms) (i32.const 8)) (i32.const 255))))
+                  (br_if $noted (i32.eq (local.get $id) (i32.shr_u (local.get $ms) (i32.const 16))))
+                  (if (i32.eqz (i32.and (local.get $ms) (i32.const 0xff00)))
+                    (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 8)))) (br $noted)))
+                  (if (i32.eqz (i32.shr_u (local.get $ms) (i32.const 16)))
+                    (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 16)))) (br $noted)))
                   (return (i32.const -1)))
                 (br $next)))
             ;; The CK's state reads its CK flags (185), whether its origin is a mock, and where its CK entry is.
             (block $decided
               (local.set $project (i32.const 1))
               (br_if $decided (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 185)))
-              (br_if $decided (i32.ne (i32.eq (i32.load (local.get $cb)) (i32.const 4)) (i32.eq (i32.load (local.get $ca)) (i32.const 4))))
+              ;; (Equal origins are both a mock or neither.)
+              (local.set $ob (i32.load (local.get $cb)))
+              (local.set $oa (i32.load (local.get $ca)))
+              (if (i32.ne (local.get $ob) (local.get $oa))
+                (then (br_if $decided (i32.ne (i32.eq (local.get $ob) (i32.const 4)) (i32.eq (local.get $oa) (i32.const 4))))))
               (local.set $project (i32.const 0))
               ;; With equal flags that decide by themselves (176), where the entry is is not read.
               (br_if $decided (i32.and (local.get $fb) (i32.const 176)))
@@ -331,13 +338,11 @@
                 (else
                   ;; Sixteen bytes at a time: bytes 48-63 hold ACKED, ACKED_IN_TIME, ACK_WRITTEN and
                   ;; RETRIED, bytes 80-95 CHANGED, word 21, REVIVE_UNACKED and RETRY_PENDING; the
-                  ;; second lane of each (not read by messageCode) is masked off.
+                  ;; second lane of each (not read by messageCode) is left out of the OR below.
                   (local.set $x
-                    (v128.and
-                      (v128.or
-                        (v128.xor (v128.load offset=48 (local.get $cb)) (v128.load offset=48 (local.get $ca)))
-                        (v128.xor (v128.load offset=80 (local.get $cb)) (v128.load offset=80 (local.get $ca))))
-                      (v128.const i32x4 -1 0 -1 -1)))
+                    (v128.or
+                      (v128.xor (v128.load offset=48 (local.get $cb)) (v128.load offset=48 (local.get $ca)))
+                      (v128.xor (v128.load offset=80 (local.get $cb)) (v128.load offset=80 (local.get $ca)))))
                   (i32.or
                     (i32.or (i32x4.extract_lane 0 (local.get $x)) (i32x4.extract_lane 2 (local.get $x)))
                     (i32.or
@@ -351,12 +356,14 @@
           (then
             (local.set $id (i32.add (i32.const 128) (i32.add (i32.shl (local.get $ckFrom) (i32.const 3)) (local.get $ckTo))))
             (block $noted
-              (br_if $noted (i32.eq (local.get $id) (local.get $m1)))
-              (br_if $noted (i32.eq (local.get $id) (local.get $m2)))
-              (br_if $noted (i32.eq (local.get $id) (local.get $m3)))
-              (if (i32.eqz (local.get $m1)) (then (local.set $m1 (local.get $id)) (br $noted)))
-              (if (i32.eqz (local.get $m2)) (then (local.set $m2 (local.get $id)) (br $noted)))
-              (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
+              (if (i32.eqz (local.get $ms)) (then (local.set $ms (local.get $id)) (br $noted)))
+              (br_if $noted (i32.eq (local.get $id) (i32.and (local.get $ms) (i32.const 255))))
+              (br_if $noted (i32.eq (local.get $id) (i32.and (i32.shr_u (local.get $ms) (i32.const 8)) (i32.const 255))))
+              (br_if $noted (i32.eq (local.get $id) (i32.shr_u (local.get $ms) (i32.const 16))))
+              (if (i32.eqz (i32.and (local.get $ms) (i32.const 0xff00)))
+                (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 8)))) (br $noted)))
+              (if (i32.eqz (i32.shr_u (local.get $ms) (i32.const 16)))
+                (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 16)))) (br $noted)))
               (return (i32.const -1)))))
         (if (local.get $changed)
           (then
@@ -370,9 +377,9 @@
                   (then
                     (local.set $changed
                       (i32.and (local.get $changed) (i32.sub (i32.shl (i32.const 1) (local.get $num)) (i32.const 1))))))))
-            (block $messagesDone
+            (if (local.get $changed)
+              (then
               (loop $messages
-                (br_if $messagesDone (i32.eqz (local.get $changed)))
                 (local.set $bit (i32.and (local.get $changed) (i32.sub (i32.const 0) (local.get $changed))))
                 (local.set $changed (i32.xor (local.get $changed) (local.get $bit)))
                 ;; lifecycles.ts messageCode, written out for each side (before: record $cb, flags
@@ -430,20 +437,23 @@
                   (then
                     (local.set $id (i32.add (i32.const 1) (i32.add (i32.mul (local.get $from) (i32.const 11)) (local.get $to))))
                     (block $noted
-                      (br_if $noted (i32.eq (local.get $id) (local.get $m1)))
-                      (br_if $noted (i32.eq (local.get $id) (local.get $m2)))
-                      (br_if $noted (i32.eq (local.get $id) (local.get $m3)))
-                      (if (i32.eqz (local.get $m1)) (then (local.set $m1 (local.get $id)) (br $noted)))
-                      (if (i32.eqz (local.get $m2)) (then (local.set $m2 (local.get $id)) (br $noted)))
-                      (if (i32.eqz (local.get $m3)) (then (local.set $m3 (local.get $id)) (br $noted)))
+                      (if (i32.eqz (local.get $ms)) (then (local.set $ms (local.get $id)) (br $noted)))
+                      (br_if $noted (i32.eq (local.get $id) (i32.and (local.get $ms) (i32.const 255))))
+                      (br_if $noted (i32.eq (local.get $id) (i32.and (i32.shr_u (local.get $ms) (i32.const 8)) (i32.const 255))))
+                      (br_if $noted (i32.eq (local.get $id) (i32.shr_u (local.get $ms) (i32.const 16))))
+                      (if (i32.eqz (i32.and (local.get $ms) (i32.const 0xff00)))
+                        (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 8)))) (br $noted)))
+                      (if (i32.eqz (i32.shr_u (local.get $ms) (i32.const 16)))
+                        (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 16)))) (br $noted)))
                       (return (i32.const -1)))))
-                (br $messages)))))
+                (br_if $messages (local.get $changed)))))))
        ) ;; $next
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $kbit (i32.or (i32.shl (local.get $kbit) (i32.const 1)) (i32.and (local.get $kbit) (i32.const 0x80000000))))
         (local.set $cb (i32.add (local.get $cb) (i32.const 112))) ;; C.SIZE
         (local.set $ca (i32.add (local.get $ca) (i32.const 112)))
-        (br $cks)))
-    (i32.or (local.get $m1) (i32.or (i32.shl (local.get $m2) (i32.const 8)) (i32.shl (local.get $m3) (i32.const 16)))))
+        (br_if $cks (i32.lt_s (local.get $k) (local.get $na))))
+    (local.get $ms))
 
   ;; Whether the $bytes bytes (a multiple of 4) at $a and at $b are equal: the `full` scenario's
   ;; test whether a dry run changed anything (states in the memory: LifecycleCheck.sameWords).

@@ -19,8 +19,8 @@ import { explore, type Model } from '../../checker/index.js';
 import type { TransitionInvariant } from '../../checker/model.js';
 import { InvariantSets } from '../../checker/invariant-sets.js';
 import type { Event, EventType } from '../../model/events.js';
-import { G, type Layout } from '../../model/layout.js';
-import { ckState, EVENT_BIT, LifecycleCheck, lifecycleLegal, lifecycleParts } from '../../model/lifecycles.js';
+import { C, G, Layout, ORIGIN } from '../../model/layout.js';
+import { ckState, EVENT_BIT, illegalMoves, LifecycleCheck, lifecycleLegal, lifecycleParts } from '../../model/lifecycles.js';
 import type { PopModel } from '../../model/popmodel.js';
 import type { State } from '../../model/state.js';
 import { fullModel } from '../fixtures/full.js';
@@ -191,6 +191,51 @@ describe("lifecycle-legal's parts", () => {
       if (L.ckSlots > 1) shared += h.seen.steps;
     }
     expect(shared).toBeGreaterThan(500);
+  });
+
+  it('give the module the answer it gives without them past the 31st CK slot (records from slot 30 on share bit 31)', () => {
+    // A layout of 40 CK slots, every one in use, no entries (part 0 unchanged): a step that
+    // edits CK k's record alone comes with that record's bit only (bit 1 + k, bit 31 from k = 30).
+    const L = new Layout({ queues: 1, messagesPerQueue: 8, ckSlots: 40, entries: 2 });
+    const memory = new Memory({ initial: 2 });
+    const check = new LifecycleCheck(L);
+    check.useMemory(memory);
+    const b = new Int32Array(memory.buffer, 20, L.words);
+    const a = new Int32Array(memory.buffer, 20 + 4 * L.words + 12, L.words);
+    const WORDS = [C.FLAGS, C.BITS, C.ACKED, C.ACK_WRITTEN, C.RETRIED, C.RETRY_PENDING, C.CHANGED, C.REVIVE_UNACKED];
+    const ck = fc.record({ mock: fc.boolean(), num: fc.integer({ min: 1, max: 8 }), words: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: WORDS.length, maxLength: WORDS.length }) });
+    let moved = 0;
+    let hidden = 0;
+    let past30 = 0;
+    fc.assert(
+      fc.property(fc.array(ck, { minLength: 40, maxLength: 40 }), fc.integer({ min: 0, max: 39 }), fc.integer({ min: 0, max: WORDS.length - 1 }), fc.integer({ min: 0, max: 7 }), fc.constantFrom(...EVENT_TYPES), (cks, k, w, bit, ev) => {
+        b.fill(0);
+        b[G.NCK] = 40;
+        cks.forEach((x, j) => {
+          const c = L.ck(j);
+          b[c + C.ORIGIN] = x.mock ? ORIGIN.MOCK : ORIGIN.POP;
+          b[c + C.NUM] = x.num;
+          WORDS.forEach((word, i) => (b[c + word] = x.words[i]));
+        });
+        a.set(b);
+        a[L.ck(k) + WORDS[w]] ^= 1 << bit;
+        const full = check.movesOf(b, a, -1);
+        const parts = 1 << Math.min(k + 1, 31);
+        expect(check.movesOf(b, a, parts)).toBe(full);
+        // And both are checkMoves': a move where it sees one (an event type that allows none lists them all), the same verdict.
+        expect(full !== 0).toBe(illegalMoves(b, a, L, 'none of them' as EventType).length > 0);
+        expect(check.legal(b, a, ev, parts)).toBe(lifecycleLegal(b, a, L, ev));
+        if (full !== 0) {
+          moved++;
+          if (k >= 30) past30++;
+          // Without the record's bit the module reads nothing of it: the move is missed.
+          if (check.movesOf(b, a, 0) !== full) hidden++;
+        }
+      }),
+      { numRuns: 3000, seed: 4040 },
+    );
+    expect(past30).toBeGreaterThan(100);
+    expect(hidden).toBe(moved);
   });
 
   it('that hide a change the step made change answers (so the tests above can fail)', () => {

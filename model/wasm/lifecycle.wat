@@ -1,7 +1,9 @@
 ;; The lifecycle moves of one step, read from two PopModel states held in a WebAssembly memory
 ;; (the explorer's kernel memory, imported: Model.useMemory). model/lifecycles.ts's
-;; `checkMoves` is the reference: `moves` makes the same projections with the same skips, in
-;; the same order, and differs only in what it returns. It does not know the legality tables:
+;; `checkMoves` is the reference: `$movesAll` makes the same projections with the same skips, in
+;; the same order, and differs only in what it returns; the export `moves` answers the common
+;; step (messages of unchanged CKs move, nothing else) as $movesAll would, and calls $movesAll
+;; for every other. It does not know the legality tables:
 ;; it returns the distinct moves the step makes, and lifecycles.ts (`LifecycleCheck.legal`)
 ;; looks each up in the compiled tables with the step's event bit. A step is legal when every
 ;; move it makes is, so the set of distinct moves decides it.
@@ -230,8 +232,9 @@
   ;; are the CK entries: sameCkEntries is 1); bit 1 + k clear (bit 31 for every k >= 30), CK
   ;; slot k's record is (no message of it moves, and the CK only as below); a set bit says
   ;; nothing; -1 knows nothing. The moves returned are the same whatever $parts is, when it is
-  ;; right: it only spares reading what did not change.
-  (func (export "moves") (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
+  ;; right: it only spares reading what did not change. `moves` (below) answers the common step
+  ;; itself and leaves every other to this function.
+  (func $movesAll (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
     (local $nb i32) (local $na i32) (local $nlogB i32) (local $ntimerB i32) (local $nlogA i32) (local $ntimerA i32)
     (local $firstB i32) (local $firstA i32)
     (local $queuesMoved i32) (local $same i32) (local $k i32) (local $cb i32) (local $ca i32)
@@ -454,6 +457,139 @@
         (local.set $ca (i32.add (local.get $ca) (i32.const 112)))
         (br_if $cks (i32.lt_s (local.get $k) (local.get $na))))
     (local.get $ms))
+
+  ;; The moves of the step from the state at byte $pb to the state at byte $pa (see the top), with
+  ;; what the explorer knows of what it changed ($parts, as $movesAll reads it). The common step
+  ;; (part 0 clear: the queue lengths and the entries as they were; no new CK; no CK whose flags
+  ;; that decide its state or whose origin changed) moves messages only: those are found here,
+  ;; as $movesAll finds them, in a loop that calls nothing (V8 then keeps its values in
+  ;; registers, where around a call it stores them on the stack at every iteration). Any other
+  ;; step is $movesAll's from the start: the answer is $movesAll's either way.
+  (func (export "moves") (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
+    (local $nb i32) (local $na i32) (local $nlog i32) (local $k i32) (local $kbit i32) (local $cb i32) (local $ca i32)
+    (local $fb i32) (local $fa i32) (local $ob i32) (local $oa i32) (local $changed i32) (local $num i32)
+    (local $bit i32) (local $from i32) (local $to i32) (local $id i32) (local $ms i32) (local $x v128)
+    (local.set $nb (i32.load offset=8 (local.get $pb))) ;; G.NCK
+    (local.set $na (i32.load offset=8 (local.get $pa)))
+    (if (i32.le_s (local.get $na) (i32.const 0)) (then (return (i32.const 0))))
+    (block $common
+      ;; Part 0 may have changed: the CK entries may differ.
+      (br_if $common (i32.and (local.get $parts) (i32.const 1)))
+      ;; $movesAll's bounds (with part 0 clear G.NLOG and G.NTIMER are the same on both sides).
+      (br_if $common (i32.gt_u (local.get $nb) (global.get $ckSlots))) ;; also below 0
+      (br_if $common (i32.gt_u (local.get $na) (global.get $ckSlots)))
+      (local.set $nlog (i32.load offset=12 (local.get $pb))) ;; G.NLOG
+      (br_if $common (i32.gt_u (local.get $nlog) (global.get $entries)))
+      (br_if $common (i32.gt_u (i32.load offset=16 (local.get $pb)) (i32.sub (global.get $entries) (local.get $nlog)))) ;; G.NTIMER
+      (local.set $cb (i32.add (local.get $pb) (i32.shl (global.get $c0) (i32.const 2))))
+      (local.set $ca (i32.add (local.get $pa) (i32.shl (global.get $c0) (i32.const 2))))
+      (local.set $kbit (i32.const 2)) ;; part 1 + k's bit (bit 31 for every k >= 30)
+      ;; $na > 0: the loop tests at its end.
+      (loop $cks
+        (block $next
+          ;; A new CK: its state is projected ($movesAll).
+          (br_if $common (i32.ge_s (local.get $k) (local.get $nb)))
+          ;; A record the step did not change, with the queue lengths unchanged: nothing moves.
+          (br_if $next (i32.eqz (i32.and (local.get $parts) (local.get $kbit))))
+          (local.set $fb (i32.load offset=28 (local.get $cb))) ;; C.FLAGS
+          (local.set $fa (i32.load offset=28 (local.get $ca)))
+          ;; Flags that decide the CK's state differ (185), or its origin is a mock on one side
+          ;; only: the CK is projected ($movesAll). Otherwise, with the entries the same, it is not.
+          (br_if $common (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 185)))
+          (local.set $ob (i32.load (local.get $cb))) ;; C.ORIGIN
+          (local.set $oa (i32.load (local.get $ca)))
+          (if (i32.ne (local.get $ob) (local.get $oa))
+            (then (br_if $common (i32.ne (i32.eq (local.get $ob) (i32.const 4)) (i32.eq (local.get $oa) (i32.const 4))))))
+          ;; From here as in $movesAll: the indices whose masks (or flags, 49) differ.
+          (local.set $changed
+            (if (result i32) (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 49))
+              (then (i32.const -1))
+              (else
+                (local.set $x
+                  (v128.or
+                    (v128.xor (v128.load offset=48 (local.get $cb)) (v128.load offset=48 (local.get $ca)))
+                    (v128.xor (v128.load offset=80 (local.get $cb)) (v128.load offset=80 (local.get $ca)))))
+                (i32.or
+                  (i32.or (i32x4.extract_lane 0 (local.get $x)) (i32x4.extract_lane 2 (local.get $x)))
+                  (i32.or
+                    (i32x4.extract_lane 3 (local.get $x))
+                    (i32.xor (i32.load offset=32 (local.get $cb)) (i32.load offset=32 (local.get $ca)))))))) ;; BITS
+          (br_if $next (i32.eqz (local.get $changed)))
+          (local.set $num (i32.load offset=12 (local.get $ca))) ;; C.NUM
+          (if (i32.lt_u (local.get $num) (i32.const 32))
+            (then
+              ;; 0 <= NUM < 32 (NUM = 0: no index).
+              (local.set $changed
+                (i32.and (local.get $changed) (i32.sub (i32.shl (i32.const 1) (local.get $num)) (i32.const 1)))))
+            (else
+              ;; NUM < 0: no index; NUM >= 32: every bit.
+              (br_if $next (i32.lt_s (local.get $num) (i32.const 0)))))
+          (br_if $next (i32.eqz (local.get $changed)))
+          (loop $messages
+            (local.set $bit (i32.and (local.get $changed) (i32.sub (i32.const 0) (local.get $changed))))
+            (local.set $changed (i32.xor (local.get $changed) (local.get $bit)))
+            ;; messageCode before and after, as in $movesAll (k < $nb here: the CK was there before).
+            (local.set $from (block $codeB (result i32)
+                (if (i32.and (i32.load offset=60 (local.get $cb)) (local.get $bit)) (then (br $codeB (i32.const 8))))
+                (if (i32.and (local.get $fb) (i32.const 32))
+                  (then
+                    (if (i32.and (i32.load offset=92 (local.get $cb)) (local.get $bit)) (then (br $codeB (i32.const 6))))
+                    (if (i32.and (i32.load offset=80 (local.get $cb)) (local.get $bit)) (then (br $codeB (i32.const 5))))
+                    (if (i32.and (i32.load offset=88 (local.get $cb)) (local.get $bit)) (then (br $codeB (i32.const 9))))
+                    (br $codeB (i32.const 7))))
+                (if (i32.and (i32.load offset=80 (local.get $cb)) (local.get $bit)) (then (br $codeB (i32.const 5))))
+                (if (i32.and (i32.load offset=48 (local.get $cb)) (local.get $bit))
+                  (then
+                    (if (i32.and (local.get $fb) (i32.const 16)) (then (br $codeB (i32.const 7))))
+                    (if (i32.and (i32.load offset=56 (local.get $cb)) (local.get $bit)) (then (br $codeB (i32.const 3))))
+                    (if (i32.and
+                          (i32.ne (i32.and (i32.load offset=32 (local.get $cb)) (local.get $bit)) (i32.const 0))
+                          (i32.ne (i32.and (local.get $fb) (i32.const 1)) (i32.const 0)))
+                      (then (br $codeB (i32.const 2))))
+                    (br $codeB (i32.const 4))))
+                (if (i32.and (local.get $fb) (i32.const 16)) (then (br $codeB (i32.const 10))))
+                (i32.const 1)))
+            (local.set $to (block $codeA (result i32)
+                (if (i32.and (i32.load offset=60 (local.get $ca)) (local.get $bit)) (then (br $codeA (i32.const 8))))
+                (if (i32.and (local.get $fa) (i32.const 32))
+                  (then
+                    (if (i32.and (i32.load offset=92 (local.get $ca)) (local.get $bit)) (then (br $codeA (i32.const 6))))
+                    (if (i32.and (i32.load offset=80 (local.get $ca)) (local.get $bit)) (then (br $codeA (i32.const 5))))
+                    (if (i32.and (i32.load offset=88 (local.get $ca)) (local.get $bit)) (then (br $codeA (i32.const 9))))
+                    (br $codeA (i32.const 7))))
+                (if (i32.and (i32.load offset=80 (local.get $ca)) (local.get $bit)) (then (br $codeA (i32.const 5))))
+                (if (i32.and (i32.load offset=48 (local.get $ca)) (local.get $bit))
+                  (then
+                    (if (i32.and (local.get $fa) (i32.const 16)) (then (br $codeA (i32.const 7))))
+                    (if (i32.and (i32.load offset=56 (local.get $ca)) (local.get $bit)) (then (br $codeA (i32.const 3))))
+                    (if (i32.and
+                          (i32.ne (i32.and (i32.load offset=32 (local.get $ca)) (local.get $bit)) (i32.const 0))
+                          (i32.ne (i32.and (local.get $fa) (i32.const 1)) (i32.const 0)))
+                      (then (br $codeA (i32.const 2))))
+                    (br $codeA (i32.const 4))))
+                (if (i32.and (local.get $fa) (i32.const 16)) (then (br $codeA (i32.const 10))))
+                (i32.const 1)))
+            (if (i32.ne (local.get $from) (local.get $to))
+              (then
+                (local.set $id (i32.add (i32.const 1) (i32.add (i32.mul (local.get $from) (i32.const 11)) (local.get $to))))
+                (block $noted
+                  (if (i32.eqz (local.get $ms)) (then (local.set $ms (local.get $id)) (br $noted)))
+                  (br_if $noted (i32.eq (local.get $id) (i32.and (local.get $ms) (i32.const 255))))
+                  (br_if $noted (i32.eq (local.get $id) (i32.and (i32.shr_u (local.get $ms) (i32.const 8)) (i32.const 255))))
+                  (br_if $noted (i32.eq (local.get $id) (i32.shr_u (local.get $ms) (i32.const 16))))
+                  (if (i32.eqz (i32.and (local.get $ms) (i32.const 0xff00)))
+                    (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 8)))) (br $noted)))
+                  (if (i32.eqz (i32.shr_u (local.get $ms) (i32.const 16)))
+                    (then (local.set $ms (i32.or (local.get $ms) (i32.shl (local.get $id) (i32.const 16)))) (br $noted)))
+                  (return (i32.const -1)))))
+            (br_if $messages (local.get $changed))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $kbit (i32.or (i32.shl (local.get $kbit) (i32.const 1)) (i32.and (local.get $kbit) (i32.const 0x80000000))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 112))) ;; C.SIZE
+        (local.set $ca (i32.add (local.get $ca) (i32.const 112)))
+        (br_if $cks (i32.lt_s (local.get $k) (local.get $na))))
+      (return (local.get $ms)))
+    (call $movesAll (local.get $pb) (local.get $pa) (local.get $parts)))
 
   ;; Whether the $bytes bytes (a multiple of 4) at $a and at $b are equal: the `full` scenario's
   ;; test whether a dry run changed anything (states in the memory: LifecycleCheck.sameWords).

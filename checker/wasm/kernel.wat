@@ -22,6 +22,12 @@
 ;;                     positions, in $diff's order (the child buffer then holds the parent again)
 ;;   $watch            per position i, at $watch + 4 i: a bit mask (the invariants that watch the
 ;;                     word: fingerprint.ts, FingerprintStepper.watch); zero unless set
+;;   $hc               per position i, at $hc + 16 i: a value v (int32) and, at + 8, wordHash(i, v)
+;;                     (int64): the hash cache. `step`, `update` and `shift` take the parent's
+;;                     hash of a word from there when v is the parent's value, and `update` and
+;;                     `shift` put each new value's hash there. Only ever a value and its hash
+;;                     (zero at first: 0 and wordHash(i, 0) = 0), so whoever writes the buffers,
+;;                     the cache is never wrong, only missed
 ;;   20                `step`'s second result: the OR of $watch over the differing positions
 ;;   8                 `update`'s result: high half, then low half
 ;;   16                `shift`'s second result (`update`'s)
@@ -38,6 +44,7 @@
   (global $diff (mut i32) (i32.const 0))
   (global $save (mut i32) (i32.const 0))
   (global $watch (mut i32) (i32.const 0))
+  (global $hc (mut i32) (i32.const 0))
   (global $changed (mut i32) (i32.const 0))
   (global $lastIn (mut i32) (i32.const 0))
   (global $mark (mut i32) (i32.const 0))
@@ -47,7 +54,8 @@
 
   (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $changed i32) (param $save i32) (param $watch i32)
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $changed i32) (param $save i32) (param $watch i32) (param $hc i32)
+    (global.set $hc (local.get $hc))
     (global.set $watch (local.get $watch))
     (global.set $parent (local.get $parent))
     (global.set $child (local.get $child))
@@ -74,11 +82,13 @@
   ;; four vectors' lanes equal to zero narrowed to bytes, inverted), each set bit in increasing
   ;; order; a step changes a few words of a hundred or more, so most tests find none. Each
   ;; differing word's two hashes (wordHash of the value before and after) are XOR-ed into $h as
-  ;; the word is found (the same code as in `update`, written out in both: a call costs more).
+  ;; the word is found (the same code as in `update`, written out in both: a call costs more);
+  ;; the value before's from the cache at $hc when there (it is, for nearly every word: `shift`
+  ;; put the parent's new words there, and a sibling's step or an earlier state's the others).
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
     (local $p i32) (local $c i32) (local $j i32) (local $n i32) (local $m i32) (local $i i32)
     (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
-    (local $t i32) (local $h i64) (local $k i64) (local $x i64)
+    (local $t i32) (local $e i32) (local $h i64) (local $k i64) (local $x i64)
     (local.set $p (global.get $parent))
     (local.set $c (global.get $child))
     (block $done16
@@ -109,13 +119,21 @@
           (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
           (local.set $a (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
           (local.set $b (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
-          ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's.
+          ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's. The parent's
+          ;; wordHash(i, a) from the cache at $hc when it holds a's (the parent's words at a
+          ;; step's positions are mostly the values `update` or a sibling's step hashed last).
           (local.set $k (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
-          (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $a))))
-          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
-          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-          (local.set $h (i64.xor (local.get $h)
-            (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))
+          (local.set $e (i32.add (global.get $hc) (i32.shl (local.get $i) (i32.const 4))))
+          (if (i32.eq (i32.load (local.get $e)) (local.get $a))
+            (then (local.set $h (i64.xor (local.get $h) (i64.load offset=8 (local.get $e)))))
+            (else
+              (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $a))))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+              (local.set $x (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a)))
+              (i32.store (local.get $e) (local.get $a))
+              (i64.store offset=8 (local.get $e) (local.get $x))
+              (local.set $h (i64.xor (local.get $h) (local.get $x)))))
           (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $b))))
           (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
           (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
@@ -140,16 +158,24 @@
   ;; (which then holds the parent again). So that the successor can be read where it was built
   ;; before the parent goes back; a successor queued before this is put back by `pushChild`
   ;; with $redo 2 instead.
+  ;; (The buffers' addresses in locals, and pointers stepped along $diff and $save: V8 reloads
+  ;; a global from the instance at each use.)
   (func (export "restore") (param $n i32)
-    (local $j i32) (local $i i32) (local $a i32)
+    (local $d i32) (local $end i32) (local $s i32) (local $c i32) (local $p i32) (local $i i32) (local $a i32)
+    (local.set $d (global.get $diff))
+    (local.set $end (i32.add (local.get $d) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $s (global.get $save))
+    (local.set $c (global.get $child))
+    (local.set $p (global.get $parent))
     (block $done
       (loop $words
-        (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $i (i32.shl (i32.load (i32.add (global.get $diff) (i32.shl (local.get $j) (i32.const 2)))) (i32.const 2)))
-        (local.set $a (i32.add (global.get $child) (local.get $i)))
-        (i32.store (i32.add (global.get $save) (i32.shl (local.get $j) (i32.const 2))) (i32.load (local.get $a)))
-        (i32.store (local.get $a) (i32.load (i32.add (global.get $parent) (local.get $i))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $done (i32.ge_u (local.get $d) (local.get $end)))
+        (local.set $i (i32.shl (i32.load (local.get $d)) (i32.const 2)))
+        (local.set $a (i32.add (local.get $c) (local.get $i)))
+        (i32.store (local.get $s) (i32.load (local.get $a)))
+        (i32.store (local.get $a) (i32.load (i32.add (local.get $p) (local.get $i))))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
         (br $words))))
 
   ;; The fingerprint (hi, lo) of a state before the k words at $changed changed, updated to the
@@ -159,10 +185,11 @@
   ;; With bit 0 of $flags, also marks each position in $mark (the queue's, see `pushChild`) and
   ;; returns how many were not marked before (else 0). With bit 1, the child buffer takes the
   ;; parent's new values too (it holds the parent while successors are built on it: `step`'s
-  ;; $restore).
+  ;; $restore). The hash of the value before from the cache at $hc when there; the value now
+  ;; and its hash go there. (`shift` does the same for the queue's records, written out.)
   (func $update (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
     (local $q i32) (local $end i32) (local $i i32) (local $fresh i32) (local $mp i32)
-    (local $marking i32) (local $back i32) (local $a i32) (local $b i32)
+    (local $marking i32) (local $back i32) (local $a i32) (local $b i32) (local $e i32)
     (local $h i64) (local $key i64) (local $x i64)
     (local.set $marking (i32.and (local.get $flags) (i32.const 1)))
     (local.set $back (i32.and (local.get $flags) (i32.const 2)))
@@ -181,18 +208,25 @@
                 (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
         (local.set $a (i32.load offset=4 (local.get $q)))
         (local.set $b (i32.load (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2)))))
-        ;; wordHash(i, a) and wordHash(i, b), as in `step`.
+        ;; wordHash(i, a) and wordHash(i, b), as in `step`: a's from the cache at $hc when it
+        ;; holds a's (the value this position took last time), b's then kept there.
         (local.set $key (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
-        (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $a))))
-        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
-        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-        (local.set $h (i64.xor (local.get $h)
-          (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))
+        (local.set $e (i32.add (global.get $hc) (i32.shl (local.get $i) (i32.const 4))))
+        (if (i32.eq (i32.load (local.get $e)) (local.get $a))
+          (then (local.set $h (i64.xor (local.get $h) (i64.load offset=8 (local.get $e)))))
+          (else
+            (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $a))))
+            (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+            (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+            (local.set $h (i64.xor (local.get $h)
+              (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))))
         (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $b))))
         (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
         (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-        (local.set $h (i64.xor (local.get $h)
-          (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b))))
+        (local.set $x (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b)))
+        (i32.store (local.get $e) (local.get $b))
+        (i64.store offset=8 (local.get $e) (local.get $x))
+        (local.set $h (i64.xor (local.get $h) (local.get $x)))
         (if (local.get $back)
           (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2))) (local.get $b))))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
@@ -203,21 +237,25 @@
 
   ;; The search queue's decoding (queue.ts, PackedQueue.shift; the record's format is record.ts's,
   ;; decoded as applyRecord does): the record at $window + $off applied onto the parent buffer
-  ;; (which holds the state it was encoded against), its (position, value before) pairs written
-  ;; at $changed, then `update` with them ((hi, lo) the fingerprint before, $flags its flags;
-  ;; its result written at byte 16). Returns the record's length in bytes. Gaps and values are
+  ;; (which holds the state it was encoded against), and for each word it changes what `update`
+  ;; does with the pair (position, value before), written out in the same loop (the pairs'
+  ;; store at $changed and reload, and the call, cost about 150 instructions a state on
+  ;; ack-flush): (hi, lo) the fingerprint before, $flags `update`'s flags, the fingerprint after
+  ;; written at bytes 8 and 12, `update`'s result at byte 16. Returns the record's length in bytes. Gaps and values are
   ;; varints of 7 bits a byte; as in applyRecord, a shift past bit 31 wraps (i32.shl takes its
   ;; count mod 32, as JavaScript's << does), which a value's fifth byte never needs.
   (func (export "shift") (param $off i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
-    (local $p i32) (local $k i32) (local $j i32) (local $q i32) (local $i i32) (local $b i32) (local $v i32)
-    (local $sh i32) (local $a i32)
+    (local $p i32) (local $k i32) (local $i i32) (local $b i32) (local $v i32)
+    (local $sh i32) (local $a i32) (local $wp i32) (local $e i32) (local $mp i32) (local $fresh i32)
+    (local $marking i32) (local $back i32) (local $h i64) (local $key i64) (local $x i64)
+    (local.set $marking (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $back (i32.and (local.get $flags) (i32.const 2)))
     (local.set $p (i32.add (global.get $window) (local.get $off)))
     (local.set $k (i32.load16_u (local.get $p)))
     (local.set $p (i32.add (local.get $p) (i32.const 2)))
-    (local.set $q (global.get $changed))
     (block $done
       (loop $pairs
-        (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+        (br_if $done (i32.eqz (local.get $k)))
         ;; the gap
         (local.set $b (i32.load8_u (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
@@ -251,15 +289,43 @@
                 (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
                 (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
                 (br $xMore)))))
-        (local.set $a (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))
-        (local.set $b (i32.load (local.get $a)))
-        (i32.store (local.get $q) (local.get $i))
-        (i32.store offset=4 (local.get $q) (local.get $b))
-        (i32.store (local.get $a) (i32.xor (local.get $b) (local.get $v)))
-        (local.set $q (i32.add (local.get $q) (i32.const 8)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        ;; The word: a before, b after; then what `update` does with the pair (i, a), here
+        ;; (written out: the pairs' store and reload, and the call, cost more).
+        (local.set $wp (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $a (i32.load (local.get $wp)))
+        (local.set $b (i32.xor (local.get $a) (local.get $v)))
+        (i32.store (local.get $wp) (local.get $b))
+        (if (local.get $marking)
+          (then
+            (local.set $mp (i32.add (global.get $mark) (local.get $i)))
+            (if (i32.eqz (i32.load8_u (local.get $mp)))
+              (then
+                (i32.store8 (local.get $mp) (i32.const 1))
+                (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
+        (local.set $key (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
+        (local.set $e (i32.add (global.get $hc) (i32.shl (local.get $i) (i32.const 4))))
+        (if (i32.eq (i32.load (local.get $e)) (local.get $a))
+          (then (local.set $h (i64.xor (local.get $h) (i64.load offset=8 (local.get $e)))))
+          (else
+            (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $a))))
+            (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+            (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+            (local.set $h (i64.xor (local.get $h)
+              (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a))))))
+        (local.set $x (i64.xor (local.get $key) (i64.extend_i32_u (local.get $b))))
+        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+        (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+        (local.set $x (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b)))
+        (i32.store (local.get $e) (local.get $b))
+        (i64.store offset=8 (local.get $e) (local.get $x))
+        (local.set $h (i64.xor (local.get $h) (local.get $x)))
+        (if (local.get $back)
+          (then (i32.store (i32.add (global.get $child) (i32.shl (local.get $i) (i32.const 2))) (local.get $b))))
+        (local.set $k (i32.sub (local.get $k) (i32.const 1)))
         (br $pairs)))
-    (i32.store (i32.const 16) (call $update (local.get $k) (local.get $hi) (local.get $lo) (local.get $flags)))
+    (i32.store (i32.const 8) (i32.xor (local.get $hi) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32)))))
+    (i32.store (i32.const 12) (i32.xor (local.get $lo) (i32.wrap_i64 (local.get $h))))
+    (i32.store (i32.const 16) (local.get $fresh))
     (i32.sub (local.get $p) (i32.add (global.get $window) (local.get $off))))
 
   ;; The search queue's record of a successor (queue.ts, PackedQueue.pushChild; the record's

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import initWabt from 'wabt';
 import { fingerprint64, FingerprintStepper, fingerprintStep } from '../../checker/fingerprint.js';
+import { encodeRecord } from '../../checker/record.js';
 import { HAVE_KERNEL, kernelBytes } from '../../checker/wasm/kernel.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
@@ -193,6 +194,63 @@ describe('FingerprintStepper.update', () => {
       );
     });
   }
+});
+
+describe("the kernel's hash cache (a value and its wordHash a position)", () => {
+  it('is never wrong, only missed: step, shift and update from parents written into base from JavaScript', () => {
+    // Few words, so that rounds meet the positions again with other values: each round's parent
+    // is copied in by setParent (not by `shift` or `update`, which keep the cache), a successor
+    // stepped, then a record of another successor applied by the kernel's `shift` and changes
+    // listed to `update`, each fingerprint against fingerprint64. A cache read without its value
+    // compared gives a stale hash here.
+    const edits = (w: number) => fc.array(fc.tuple(fc.nat(w - 1), word), { minLength: 1, maxLength: 6 });
+    const round = (w: number) => fc.tuple(edits(w), edits(w), edits(w), fc.uniqueArray(fc.tuple(fc.nat(w - 1), word), { maxLength: w, selector: ([i]) => i }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }).chain((w) => fc.tuple(fc.array(word, { minLength: w, maxLength: w }), fc.array(round(w), { minLength: 1, maxLength: 8 }))),
+        ([words, rounds]) => {
+          const w = words.length;
+          const stepper = new FingerprintStepper(w, true);
+          const want = new Uint32Array(2);
+          const fp = new Uint32Array(2);
+          let parent = Int32Array.from(words);
+          const edited = (s: Int32Array, e: [number, number][]) => {
+            const t = s.slice();
+            for (const [i, v] of e) t[i] = v;
+            return t;
+          };
+          for (const [again, child, next, changes] of rounds) {
+            // A parent that differs from the last state the kernel saw, copied in.
+            parent = edited(parent, again);
+            fingerprint64(parent, 0, w, fp);
+            stepper.setParent(parent.slice(), fp);
+            const c = edited(parent, child);
+            stepper.step(c);
+            fingerprint64(c, 0, w, want);
+            expect(Array.from(stepper.fp)).toEqual(Array.from(want));
+            // The kernel's `shift`: base holds the parent, the record takes it to `q`.
+            const q = edited(parent, next);
+            encodeRecord(q, parent, w, stepper.window, 0);
+            stepper.shift(0, fp, false);
+            fingerprint64(q, 0, w, want);
+            expect(Array.from(fp)).toEqual(Array.from(want));
+            expect(Array.from(stepper.base)).toEqual(Array.from(q));
+            // `update`: base written here, the changes listed.
+            changes.forEach(([i, v], j) => {
+              stepper.changed[2 * j] = i;
+              stepper.changed[2 * j + 1] = stepper.base[i];
+              stepper.base[i] = v;
+            });
+            stepper.update(changes.length, fp);
+            fingerprint64(stepper.base, 0, w, want);
+            expect(Array.from(fp)).toEqual(Array.from(want));
+            parent = stepper.base.slice();
+          }
+        },
+      ),
+      { numRuns: 300, seed: 12 },
+    );
+  });
 });
 
 describe('FingerprintStepper with the parent kept in scratch (the one-thread explorer)', () => {

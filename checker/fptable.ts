@@ -296,10 +296,12 @@ export class FingerprintTable {
  * The first slot of `a` (3 words a slot, as a segment's; `end` = 3 × its capacity) from word `i`
  * on that holds (khi, klo) or is empty (an empty slot is all zero: a slot whose high half is
  * neither the key's nor zero is another fingerprint's, told by one read), in probe order,
- * wrapping round at `end`: its first word's index. A function of its own with five values live
- * (written in FingerprintTable.probe, the loop kept the index, the segment and its end in stack
- * slots: about 24 instructions a slot, 6 to 7 slots a new state at 64-80% load). Index sums are
- * truncated (`| 0`), which drops their overflow checks.
+ * wrapping round at `end`: its first word's index. A function of its own with five values live:
+ * written in FingerprintTable.probe, the loop kept the index, the segment and its end in stack
+ * slots (about 24 instructions a slot, 6 to 7 slots a new state at 64-80% load); called on its
+ * own, it took about half as many on ack-flush (where TurboFan inlines it into probe, as on the
+ * floor, it costs what the loop did: docs/explorer.md, "The explorer's JavaScript per
+ * transition"). Index sums are truncated (`| 0`), which drops their overflow checks.
  */
 function slotOf(a: Int32Array, i: number, end: number, khi: number, klo: number): number {
   for (;;) {

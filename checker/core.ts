@@ -139,7 +139,8 @@ export class Core {
   private layerEnd = 0;
   private sinceStopPoll = 0;
   private violatedMask = 0;
-  private readonly maxStates: number;
+  /** The store's bound: the run numbers no more states (see `full`). */
+  readonly maxStates: number;
   private readonly stopAtFirst: boolean;
   private finished = false;
   private built: StateGraph | null = null;

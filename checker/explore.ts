@@ -156,6 +156,9 @@ function expandFrontier<S, E>(
   const into = stepInto !== null;
   const dry = enabledWithSuccessors !== null;
   const symmetric = canon !== null;
+  // The store's bound (Core.full), a local: the field is a heap number (Number.MAX_SAFE_INTEGER
+  // by default), read and checked at every successor.
+  const maxStates = core.maxStates;
   let expandedNow = 0;
   outer: while (core.head < core.count && core.stopReason === null) {
     if (expandedNow >= budget) return false;
@@ -169,9 +172,12 @@ function expandFrontier<S, E>(
     const parentBad = events.length > 0 ? core.flags.get(id) : 0;
     if (events.length === 0) core.terminal(id, TERMINAL | inv.checkFinal(s));
     const d = core.depth + 1;
+    // The successors the model built (a dry run): `known` is read only below its length (a read
+    // past it, undefined, was a map, bounds and hole check per successor; on ack-flush none is built).
+    const builtBelow = dry ? known.length : 0;
     for (let ei = 0; ei < events.length; ei++) {
       const e = events[ei];
-      const built = dry ? known[ei] : null;
+      const built = ei < builtBelow ? known[ei] : null;
       // A successor the model built (a dry run) is copied into `scratch` first when the parent is
       // kept there (the stepper would copy it there anyway): it is then in the kernel's memory
       // for the transition invariants (Model.useMemory) and stepped as a `stepOnto` successor.
@@ -188,7 +194,8 @@ function expandFrontier<S, E>(
       const next = symmetric ? canon!(raw) : raw;
       // A canonical form other than the successor as built (symmetry) differs from the parent
       // in other words than the step's: then every transition invariant, on the successor as built.
-      const moved = next !== raw;
+      // (Tested only with symmetry: `next !== raw` of any two values costs V8 a test for NaN.)
+      const moved = symmetric && next !== raw;
       let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
       const w = model.words(next);
       // The successor's fingerprint from the parent's, at the words the step changed. With
@@ -199,7 +206,7 @@ function expandFrontier<S, E>(
       // kernel, on the successor in `scratch`, which the model's may not be).
       if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
       // With the store full, only an already-known successor may still be recorded.
-      if (core.full && table.get(fp[0], fp[1]) < 0) {
+      if (core.count >= maxStates && table.get(fp[0], fp[1]) < 0) {
         core.stopFull();
         break outer;
       }

@@ -295,10 +295,14 @@ export class FingerprintStepper {
   private readonly parentFp = new Uint32Array(2);
   /** With the kernel: `update`'s result. */
   private readonly updated: Uint32Array;
-  /** Whether `scratch` holds the parent between successors (`keepParentInScratch`). */
-  private restoring = false;
-  /** After `keepParentInScratch`: `scratch` holds the successor `step` stepped last, not the parent (see `restoreParent`). */
-  private childInScratch = false;
+  /**
+   * 1 when `scratch` holds the parent between successors (`keepParentInScratch`), else 0. Numbers,
+   * not booleans: `step` copies this one into `childInScratch` per successor, and a store of a
+   * value V8 does not know to be a small integer comes with a write barrier's test.
+   */
+  private restoring = 0;
+  /** 1 after `keepParentInScratch` when `scratch` holds the successor `step` stepped last, not the parent (see `restoreParent`); else 0. */
+  private childInScratch = 0;
 
   /** With the kernel: `spareBuffers` buffers of `words` words in its memory for the model (Model.memoryBuffers); else none. */
   readonly spare: readonly Int32Array[];
@@ -416,7 +420,7 @@ export class FingerprintStepper {
    */
   keepParentInScratch(): void {
     if (this.kernel === null) throw new Error('FingerprintStepper: keepParentInScratch needs the kernel');
-    this.restoring = true;
+    this.restoring = 1;
   }
 
   /**
@@ -432,7 +436,7 @@ export class FingerprintStepper {
       this.parentFp[1] = this.lo;
     } else if (words !== this.base) {
       this.base.set(words.length === this.words ? words : words.subarray(0, this.words));
-      if (this.restoring) this.scratch.set(this.base);
+      if (this.restoring === 1) this.scratch.set(this.base);
     }
   }
 
@@ -484,8 +488,8 @@ export class FingerprintStepper {
    * `stepOnto` or `encodeChild`, it does nothing.
    */
   restoreParent(n: number): void {
-    if (this.childInScratch !== true) return;
-    this.childInScratch = false;
+    if (this.childInScratch !== 1) return;
+    this.childInScratch = 0;
     this.kernel!.restore(n);
   }
 
@@ -507,7 +511,7 @@ export class FingerprintStepper {
   stepOnto(child: Int32Array): number {
     const k = this.kernel!;
     if (child !== this.scratch) this.scratch.set(child.length === this.words ? child : child.subarray(0, this.words));
-    this.childInScratch = false;
+    this.childInScratch = 0;
     return k.step(this.words, this.hi, this.lo, 1);
   }
 
@@ -520,8 +524,8 @@ export class FingerprintStepper {
    */
   encodeChild(n: number, full: boolean, at = 0): number {
     // The successor in `scratch` (`step` after keepParentInScratch: redo 2), or at $save (`stepOnto`: redo 1).
-    const redo = this.childInScratch === true ? 2 : this.restoring === true ? 1 : 0;
-    this.childInScratch = false;
+    const redo = this.childInScratch === 1 ? 2 : this.restoring === 1 ? 1 : 0;
+    this.childInScratch = 0;
     return this.kernel!.pushChild(this.words, n, full ? 1 : 0, redo, at);
   }
 
@@ -539,7 +543,7 @@ export class FingerprintStepper {
    * record's length in bytes. `shiftedFresh` is then what `update` returns.
    */
   shift(off: number, fp: Uint32Array, marking: boolean): number {
-    const len = this.kernel!.shift(off, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring === true ? 2 : 0));
+    const len = this.kernel!.shift(off, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring === 1 ? 2 : 0));
     fp[0] = this.updated[0];
     fp[1] = this.updated[1];
     return len;
@@ -571,7 +575,7 @@ export class FingerprintStepper {
       }
       return fresh;
     }
-    const fresh = kernel.update(k, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring ? 2 : 0));
+    const fresh = kernel.update(k, fp[0], fp[1], (marking ? 1 : 0) | (this.restoring === 1 ? 2 : 0));
     fp[0] = this.updated[0];
     fp[1] = this.updated[1];
     return fresh;

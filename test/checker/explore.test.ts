@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check, countPaths, explore } from '../../checker/index.js';
+import type { Model } from '../../checker/model.js';
 import { bitsModel, counterModel, ringModel } from '../fixtures/toy.js';
 
 const factorial = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * factorial(n - 1));
@@ -113,6 +114,43 @@ describe('explore', () => {
     expect(steps).toHaveLength(3);
     // Each step sets a distinct bit of the concrete state.
     expect(new Set(steps.map((s) => s.event.set)).size).toBe(3);
+  });
+
+  it('takes the successors the model built while computing the enabled events, at their indices only', () => {
+    // A probe, not a model to copy: the successor it builds for event 1 (s + 10) is not the one
+    // its step gives (s + 1), so the graph says which the explorer took. It builds none for event
+    // 0 and leaves `after` shorter than the event list: an index at or past its length is stepped.
+    const probe = (onto: boolean): Model<Int32Array, number> => ({
+      name: 'built-successors',
+      stateWords: 1,
+      initialStates: () => [Int32Array.of(0)],
+      enabledEvents: (s) => (s[0] < 4 ? [0, 1, 2] : []),
+      enabledWithSuccessors: (s, after) => {
+        after.length = 0;
+        if (s[0] >= 4) return [];
+        after[0] = null;
+        after[1] = Int32Array.of(s[0] + 10);
+        return [0, 1, 2];
+      },
+      step: (s, e) => Int32Array.of(e === 2 ? s[0] + 2 : s[0] + 1),
+      ...(onto
+        ? {
+            stepOnto: (s: Int32Array, e: number, out: Int32Array) => {
+              out[0] = e === 2 ? s[0] + 2 : s[0] + 1;
+              return out;
+            },
+          }
+        : {}),
+      words: (s) => s,
+      fromWords: (w) => w,
+      invariants: [],
+    });
+    for (const onto of [false, true]) {
+      const g = explore(probe(onto));
+      // 0..5 by steps (event 2 from 3 reaches 5), 10..13 built for event 1 from 0..3.
+      expect(g.states).toBe(10);
+      expect(g.transitions).toBe(12);
+    }
   });
 
   it('path counting over a graph without edges is refused', () => {

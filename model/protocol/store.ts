@@ -81,7 +81,7 @@ function setEntry(d: Int32Array, e: number, m: ReviveMsg, slot: number): void {
  * Opens a hole at entry position `pos` by shifting every used entry from there one place up:
  * `d.copyWithin(L.log(pos + 1), L.log(pos), L.log(end))`, written as a loop, last word first.
  * Most writes append (nothing moves) and the others move one or two entries, while the builtin
- * cost about 250 instructions a call, moving nothing or not (docs/explorer.md, "`full`'s model
+ * cost about 190 instructions a call, moving nothing or not (docs/explorer.md, "`full`'s model
  * work per state, again").
  */
 function openAt(d: Int32Array, ctx: Ctx, pos: number): void {

@@ -250,17 +250,21 @@ const G_NLOG: number = G.NLOG;
 const WORD_INDEX = (1 << 24) - 1;
 
 export class Layout {
-  readonly queues: number;
-  readonly messagesPerQueue: number;
-  readonly ckSlots: number;
-  readonly entries: number;
-  readonly queueStride: number;
-  readonly q0: number;
-  readonly c0: number;
-  readonly log0: number;
+  // Declared, not defined: a defined class field starts as `undefined` (ES2022 class fields), and
+  // V8 then keeps the number the constructor writes as a tagged value, so that every read (say
+  // `c0` in ck(), on every walk over the CKs) checks and untags it; a field first written with a
+  // small integer is stored as one (docs/explorer.md, "`full`'s model work per state, again").
+  declare readonly queues: number;
+  declare readonly messagesPerQueue: number;
+  declare readonly ckSlots: number;
+  declare readonly entries: number;
+  declare readonly queueStride: number;
+  declare readonly q0: number;
+  declare readonly c0: number;
+  declare readonly log0: number;
   /** First word of the per-CK ACK put masks, or -1 when not laid out. */
-  readonly ackPut0: number;
-  readonly words: number;
+  declare readonly ackPut0: number;
+  declare readonly words: number;
 
   constructor(b: Bounds) {
     if (b.queues < 1 || b.ckSlots < 1 || b.entries < 1 || b.messagesPerQueue < 1) {

@@ -57,8 +57,10 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
       }
     }
   }
-  for (let i = 0, ntimer = d[G.NTIMER]; i < ntimer; i++) {
-    const slot = d[L.timer(d, i) + E.SLOT];
+  // The timer's records, then the revive queue's, are walked by their base words (Layout.timer,
+  // Layout.log): the records of one region follow each other, E.SIZE words apart.
+  for (let i = 0, ntimer = d[G.NTIMER], t = L.timer(d, 0); i < ntimer; i++, t += E.SIZE) {
+    const slot = d[t + E.SLOT];
     // The slot can be read; the revive starts to see the timer behind.
     best = earlier(best, slotDueAt(slot, ctx), now);
     if (!delayLevels && i === 0) best = earlier(best, slot + DEQUEUE_BEHIND_UNIT_MS, now);
@@ -75,8 +77,7 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   // Read at every call, before the loop: a settings read first reached at the first unread ACK
   // threw the compiled function away (docs/explorer.md, "`full`'s enabled events and breakpoints per state").
   const mocks = s.enableSkipLongAwaitingAck && s.reviveMocksOrphanAck;
-  for (let p = reviveStart(d) + 1, nlog = d[G.NLOG]; p < nlog; p++) {
-    const e = L.log(p);
+  for (let e = L.log(reviveStart(d) + 1), end = L.log(d[G.NLOG]); e < end; e += E.SIZE) {
     maxDeliver = Math.max(maxDeliver, d[e + E.DELIVER]);
     if (d[e + E.KIND] !== KIND.CK && mocks) {
       best = earlier(best, d[e + E.DELIVER] + s.reviveAckWaitMs + K.tick, now);

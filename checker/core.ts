@@ -104,23 +104,26 @@ export function countsOnline(opt: ResolvedOptions): boolean {
 }
 
 export class Core {
+  // The fields the constructor sets are `declare`d: as ES2022 class fields they would start as
+  // `undefined`, and V8 would then keep a number written later as a tagged value, checked and
+  // untagged at every read (docs/explorer.md, "Class fields V8 can keep untagged").
   /**
    * Parents and event indices: their own columns, or, when the run keeps edges, read off the
    * edges (`tree`; the fresh edge that numbered a state says both).
    */
-  private readonly parents: ParentColumn | null;
-  private readonly vias: ViaColumn | null;
-  private readonly tree: EdgeTree | null;
-  readonly parent: IntColumn;
-  readonly via: IntColumn;
+  declare private readonly parents: ParentColumn | null;
+  declare private readonly vias: ViaColumn | null;
+  declare private readonly tree: EdgeTree | null;
+  declare readonly parent: IntColumn;
+  declare readonly via: IntColumn;
   readonly flags = new FlagColumn();
-  readonly edgeStart: EdgeStartColumn | null;
-  readonly edgeDst: EdgeDstColumn | null;
+  declare readonly edgeStart: EdgeStartColumn | null;
+  declare readonly edgeDst: EdgeDstColumn | null;
   readonly edgeBad = new Map<number, number>();
   readonly firstViolations: FirstViolation[] = [];
   readonly roots = new Map<number, number>();
   /** Path counts during the search (online runs only). */
-  readonly counter: LayeredCounter | null;
+  declare readonly counter: LayeredCounter | null;
   /** States numbered. */
   count = 0;
   /** The next frontier state to expand (states below it are expanded). */
@@ -140,8 +143,8 @@ export class Core {
   private sinceStopPoll = 0;
   private violatedMask = 0;
   /** The store's bound: the run numbers no more states (see `full`). */
-  readonly maxStates: number;
-  private readonly stopAtFirst: boolean;
+  declare readonly maxStates: number;
+  declare private readonly stopAtFirst: boolean;
   private finished = false;
   private built: StateGraph | null = null;
   /** With `tree`: the parent and event index of the state numbered last, and where the edges of the state in expansion start. */
@@ -155,18 +158,19 @@ export class Core {
    * the counter keeps one column, and no stop at a first violation is pending).
    */
   private plainEdge = 0;
+  declare private readonly opt: ResolvedOptions;
+  declare private readonly invariantCount: number;
+  declare private readonly tableBytes: () => number;
 
   /**
    * @param online count paths during the search (no edges; see `notLayered`); otherwise edges
    *   are kept when paths are counted.
    * @param tableBytes the visited table's bytes now (for progress reports).
    */
-  constructor(
-    private readonly opt: ResolvedOptions,
-    private readonly invariantCount: number,
-    online: boolean,
-    private readonly tableBytes: () => number,
-  ) {
+  constructor(opt: ResolvedOptions, invariantCount: number, online: boolean, tableBytes: () => number) {
+    this.opt = opt;
+    this.invariantCount = invariantCount;
+    this.tableBytes = tableBytes;
     this.maxStates = opt.maxStates;
     this.stopAtFirst = opt.stopAtFirstViolation;
     this.edgeStart = opt.countPaths && !online ? new EdgeStartColumn() : null;

@@ -25,25 +25,26 @@ import { InvariantSets } from './invariant-sets.js';
 import type { Model } from './model.js';
 
 export class Expansion<S, E> {
-  readonly stepper: FingerprintStepper;
-  readonly inv: InvariantSets<S, E>;
+  // Fields the constructor sets: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare readonly stepper: FingerprintStepper;
+  declare readonly inv: InvariantSets<S, E>;
   /** Whether successors are built on the parent in `stepper.scratch` (Model.stepOnto with the kernel). */
-  readonly onto: boolean;
+  declare readonly onto: boolean;
   /** The model's paths, bound: canonicalize (with symmetry), stepOnto (with `onto`), stepInto, enabledWithSuccessors. */
-  readonly canon: ((s: S) => S) | null;
-  readonly stepOnto: ((s: S, e: E, out: Int32Array) => S) | null;
-  readonly stepInto: ((s: S, e: E, out: Int32Array) => S) | null;
-  readonly withSuccessors: ((s: S, after: (S | null)[]) => readonly E[]) | null;
+  declare readonly canon: ((s: S) => S) | null;
+  declare readonly stepOnto: ((s: S, e: E, out: Int32Array) => S) | null;
+  declare readonly stepInto: ((s: S, e: E, out: Int32Array) => S) | null;
+  declare readonly withSuccessors: ((s: S, after: (S | null)[]) => readonly E[]) | null;
   /** Successors the model built while computing the enabled events (see Model.enabledWithSuccessors). */
   readonly known: (S | null)[] = [];
-  private readonly scratch: Int32Array;
+  declare private readonly scratch: Int32Array;
   /** The stepper's `touched`: which invariants read or watch a word the last step changed. */
-  readonly touched: Int32Array;
+  declare readonly touched: Int32Array;
 
-  constructor(
-    private readonly model: Model<S, E>,
-    symmetry: boolean,
-  ) {
+  declare private readonly model: Model<S, E>;
+
+  constructor(model: Model<S, E>, symmetry: boolean) {
+    this.model = model;
     const stepper = new FingerprintStepper(model.stateWords, undefined, model.memoryBuffers ?? 0);
     this.stepper = stepper;
     this.inv = new InvariantSets(model);

@@ -236,39 +236,44 @@ function view64(a: Int32Array): BigInt64Array | null {
  * `wasm` false) it runs `fingerprintStep` and `fingerprintWord`.
  */
 export class FingerprintStepper {
+  // The fields the constructor sets are `declare`d: as ES2022 class fields they would start as
+  // `undefined`, and V8 would then keep a number written later as a tagged value, checked and
+  // untagged at every read (docs/explorer.md, "Class fields V8 can keep untagged").
+  /** Words a state. */
+  declare readonly words: number;
   /** A buffer of `words` words to build a successor in (never the parent's). */
-  readonly scratch: Int32Array;
+  declare readonly scratch: Int32Array;
   /** A buffer of `words` words to keep the parent in: `setParent(base, fp)` copies nothing. */
-  readonly base: Int32Array;
+  declare readonly base: Int32Array;
   /** The positions where the last successor stepped differs from the parent. */
-  readonly diff: Int32Array;
+  declare readonly diff: Int32Array;
   /**
    * After `stepOnto`: the successor's words at those positions (`saved[j]` is its word
    * `diff[j]`), which `scratch` no longer holds. With the kernel only (a view on its memory).
    */
-  readonly saved: Int32Array;
+  declare readonly saved: Int32Array;
   /** The last successor's fingerprint: fp[0] high, fp[1] low. */
-  readonly fp: Uint32Array;
+  declare readonly fp: Uint32Array;
   /**
    * touched[0]: the OR, over the positions where the last successor stepped differs from the
    * parent, of the masks given to `watch` (0 until then): which invariants the step may concern.
    */
-  readonly touched: Int32Array;
+  declare readonly touched: Int32Array;
   /** Without the kernel: the masks given to `watch` (null: none). */
   private watching: Int32Array | null = null;
   /** With the kernel: its copy of the masks given to `watch`. */
   private readonly watchMasks: Int32Array | null = null;
   /** `update`'s input: pairs (position, value before), 2 × words int32. */
-  readonly changed: Int32Array;
+  declare readonly changed: Int32Array;
   /**
    * For the search queue (queue.ts) that encodes successors with `encodeChild`: the state it
    * queued last (`words` words), a mark byte per word (a multiple of 16 bytes), and where
    * `encodeChild` writes a record (`maxRecordBytes(words)` bytes), as views `record[b]` of
    * 16 × 2^b bytes, the last one of exactly maxRecordBytes(words) bytes (`recordView`).
    */
-  readonly lastIn: Int32Array;
-  readonly mark: Uint8Array;
-  private readonly records: Uint8Array[];
+  declare readonly lastIn: Int32Array;
+  declare readonly mark: Uint8Array;
+  declare private readonly records: Uint8Array[];
   /**
    * With the kernel: where `encodeChild(n, full, at)` writes records for the search queue, one
    * after another from `at` 0 up to `stageBytes` (then a last record of up to
@@ -276,25 +281,25 @@ export class FingerprintStepper {
    * views them all. `stageBytes` is 8 KiB, or less when the kernel's memory has no room for it
    * (0: a record at a time). Empty and 0 without the kernel.
    */
-  readonly stage: Uint8Array;
-  readonly stageBytes: number;
+  declare readonly stage: Uint8Array;
+  declare readonly stageBytes: number;
   /**
    * With the kernel: where the queue copies the records it reads (`shift`), a window of what
    * room the kernel's memory has left up to 64 KiB, and at least twice maxRecordBytes(words);
    * empty without.
    */
-  readonly window: Uint8Array;
+  declare readonly window: Uint8Array;
   /** With the kernel: `shift`'s second result (`update`'s), at byte 16 of its memory. */
-  private readonly shifted: Int32Array;
+  declare private readonly shifted: Int32Array;
   /** The parent's fingerprint. */
   private hi = 0;
   private lo = 0;
-  private readonly kernel: KernelExports | null;
+  declare private readonly kernel: KernelExports | null;
   /** Without the kernel: the parent given to setParent, and its fingerprint. */
-  private parent: Int32Array;
+  declare private parent: Int32Array;
   private readonly parentFp = new Uint32Array(2);
   /** With the kernel: `update`'s result. */
-  private readonly updated: Uint32Array;
+  declare private readonly updated: Uint32Array;
   /**
    * 1 when `scratch` holds the parent between successors (`keepParentInScratch`), else 0. Numbers,
    * not booleans: `step` copies this one into `childInScratch` per successor, and a store of a
@@ -305,13 +310,10 @@ export class FingerprintStepper {
   private childInScratch = 0;
 
   /** With the kernel: `spareBuffers` buffers of `words` words in its memory for the model (Model.memoryBuffers); else none. */
-  readonly spare: readonly Int32Array[];
+  declare readonly spare: readonly Int32Array[];
 
-  constructor(
-    readonly words: number,
-    wasm = HAVE_KERNEL,
-    spareBuffers = 0,
-  ) {
+  constructor(words: number, wasm = HAVE_KERNEL, spareBuffers = 0) {
+    this.words = words;
     fingerprintSeeds(words);
     if (!wasm) {
       this.kernel = null;

@@ -155,6 +155,10 @@ export class FingerprintTable {
   private count = 0;
   private totalSlots = 0;
 
+  // Set by the constructor: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare private readonly reserveSlots: number;
+  declare private readonly inPlaceFrom: number;
+
   /**
    * @param segmentCapacity each segment's capacity to start with (at least 2).
    * @param reserveSlots slots of address space each segment reserves to grow in place (tests
@@ -164,9 +168,11 @@ export class FingerprintTable {
    */
   constructor(
     segmentCapacity = SEGMENT_START,
-    private readonly reserveSlots = GROWABLE ? RESERVE_SLOTS : 0,
-    private readonly inPlaceFrom = IN_PLACE_FROM_SLOTS,
+    reserveSlots = GROWABLE ? RESERVE_SLOTS : 0,
+    inPlaceFrom = IN_PLACE_FROM_SLOTS,
   ) {
+    this.reserveSlots = reserveSlots;
+    this.inPlaceFrom = inPlaceFrom;
     const cap = Math.max(2, segmentCapacity);
     for (let s = 0; s < SEGMENTS; s++) {
       const b = segmentBuffer(cap, reserveSlots, inPlaceFrom);

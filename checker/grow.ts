@@ -58,12 +58,11 @@ function takeSpare(bytes: number, count: number): { buffer: ArrayBufferLike; at:
  * when there is some, else allocated; `view` makes a chunk's array of `n` entries at byte `at`.
  */
 abstract class SpareChunks<A extends Float64Array | Uint8Array> {
-  private readonly chunks: A[];
-  constructor(
-    readonly length: number,
-    entryBytes: number,
-    view: (buffer: ArrayBufferLike, at: number, n: number) => A,
-  ) {
+  // Fields the constructor sets: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare readonly length: number;
+  declare private readonly chunks: A[];
+  constructor(length: number, entryBytes: number, view: (buffer: ArrayBufferLike, at: number, n: number) => A) {
+    this.length = length;
     const n = Math.ceil(length / CHUNK);
     this.chunks = takeSpare(entryBytes * CHUNK, n).map(({ buffer, at }) => view(buffer, at, CHUNK).fill(0) as A);
     while (this.chunks.length < n) this.chunks.push(view(new ArrayBuffer(entryBytes * CHUNK), 0, CHUNK));
@@ -652,18 +651,20 @@ export class EdgeStartColumn implements IntColumn {
  * what reads them (counterexample paths, drawing small graphs).
  */
 export class EdgeTree {
+  // Fields the constructor sets: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
   private initial = 0;
   private partial = -1;
   private partialFirst = 0;
   /** States numbered. */
   length = 0;
-  readonly parent: IntColumn;
-  readonly via: IntColumn;
+  declare private readonly start: EdgeStartColumn;
+  declare private readonly dst: EdgeDstColumn;
+  declare readonly parent: IntColumn;
+  declare readonly via: IntColumn;
 
-  constructor(
-    private readonly start: EdgeStartColumn,
-    private readonly dst: EdgeDstColumn,
-  ) {
+  constructor(start: EdgeStartColumn, dst: EdgeDstColumn) {
+    this.start = start;
+    this.dst = dst;
     const column = (get: (v: number) => number): IntColumn => ({
       get length(): number {
         return tree.length;

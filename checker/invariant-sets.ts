@@ -43,7 +43,11 @@ export class InvariantSets<S, E> {
   private readonly hot: TransitionHolds<S, E> | null = null;
   private readonly hotIndex: number = -1;
 
-  constructor(private readonly model: Model<S, E>) {
+  // Set by the constructor: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare private readonly model: Model<S, E>;
+
+  constructor(model: Model<S, E>) {
+    this.model = model;
     model.invariants.forEach((inv, i) =>
       (inv.kind === 'always' ? this.always : inv.kind === 'final' ? this.finals : this.transitions).push(i),
     );

@@ -20,6 +20,9 @@ import { applyRecord, encodeMarked, encodeRecord, maxRecordBytes, recordWords } 
 const CHUNK_BYTES = 1 << 20;
 
 export class PackedQueue {
+  // The fields the constructor sets are `declare`d: as ES2022 class fields they would start as
+  // `undefined`, and V8 would then keep a number written later as a tagged value, checked and
+  // untagged at every read (docs/explorer.md, "Class fields V8 can keep untagged").
   /** Chunks of encoded records; `null` once released. */
   private readonly chunks: (Uint8Array | null)[] = [];
   private readonly spare: Uint8Array[] = [];
@@ -30,15 +33,15 @@ export class PackedQueue {
   private rc = 0;
   private ro = 0;
   /** The last state appended, and the last state read (the decoding base). */
-  private readonly lastIn: Int32Array;
-  private readonly lastOut: Int32Array;
+  declare private readonly lastIn: Int32Array;
+  declare private readonly lastOut: Int32Array;
   private live = 0;
   private appended = 0;
   private taken = 0;
   /** Largest number of bytes held at once (chunks allocated and not yet released). */
   peakBytes = 0;
   /** The largest a record can be (maxRecordBytes). */
-  private readonly maxRecord: number;
+  declare private readonly maxRecord: number;
   /** The fingerprint (fingerprint.ts) of the state `shift` returned last (of the zero state before). */
   readonly fp = new Uint32Array(2);
   /**
@@ -46,16 +49,16 @@ export class PackedQueue {
    * differs from lastOut. `all`: no such knowledge (after `push`). mark32 reads the marks four
    * at a time.
    */
-  private readonly mark: Uint8Array;
-  private readonly mark32: Uint32Array;
+  declare private readonly mark: Uint8Array;
+  declare private readonly mark32: Uint32Array;
   private nc = 0;
   private all = false;
   /** Scratch for applyRecord: the positions and former values of the words a record changed. */
-  private readonly changed: Int32Array;
+  declare private readonly changed: Int32Array;
   /** Whether the stepper's kernel encodes successors stepped in its buffers (`FingerprintStepper.encodeChild`). */
-  private readonly inKernel: boolean;
+  declare private readonly inKernel: boolean;
   /** With the kernel: the size of its window on the records read (`applyInKernel`). */
-  private readonly windowBytes: number;
+  declare private readonly windowBytes: number;
   /**
    * With the kernel: the bytes of the last records written (chunk `wc`'s, ending at `wo`) still
    * in the stepper's `stage` (FingerprintStepper.encodeChild), copied into the chunk (`flush`)
@@ -63,13 +66,16 @@ export class PackedQueue {
    * written here, and before the kernel's window is filled from chunk `wc`.
    */
   private staged = 0;
-  private readonly stageBytes: number;
+  declare private readonly stageBytes: number;
   /** The part of chunk `winChunk` copied into the kernel's window: [winStart, winEnd). */
   private winChunk = -1;
   private winStart = 0;
   private winEnd = 0;
   /** Updates `fp` at the words a record changed (`FingerprintStepper.update`). */
-  private readonly stepper: FingerprintStepper;
+  declare private readonly stepper: FingerprintStepper;
+  /** Words a state. */
+  declare private readonly words: number;
+  declare private readonly fingerprints: boolean;
 
   /**
    * @param stepper the explorer's FingerprintStepper, if it has one: the queue then decodes
@@ -79,11 +85,9 @@ export class PackedQueue {
    *   knows each state's fingerprint already (the spilling explorer's candidates); only `push`
    *   and `shift` may then be used.
    */
-  constructor(
-    private readonly words: number,
-    stepper: FingerprintStepper | null = null,
-    private readonly fingerprints = true,
-  ) {
+  constructor(words: number, stepper: FingerprintStepper | null = null, fingerprints = true) {
+    this.words = words;
+    this.fingerprints = fingerprints;
     if (!fingerprints && stepper !== null) throw new RangeError('PackedQueue: a stepper keeps fingerprints');
     if (stepper !== null && stepper.words !== words) throw new RangeError('PackedQueue: a stepper of another width');
     this.stepper = stepper ?? new FingerprintStepper(words, false);

@@ -50,17 +50,20 @@ export interface ScenarioInstance {
 }
 
 export class PopModel implements Model<State, Event> {
-  readonly name: string;
-  readonly stateWords: number;
-  readonly ctx: Ctx;
-  readonly invariants: readonly Invariant<State, Event>[];
+  // Fields the constructor sets: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare readonly instance: ScenarioInstance;
+  declare readonly name: string;
+  declare readonly stateWords: number;
+  declare readonly ctx: Ctx;
+  declare readonly invariants: readonly Invariant<State, Event>[];
   readonly canonicalize?: (s: State) => State;
   /** The scenario's dry-run buffers, which the explorer may give it in its memory (Model.memoryBuffers). */
-  readonly memoryBuffers: number;
+  declare readonly memoryBuffers: number;
   /** `lifecycle-legal`'s check, in WebAssembly on states in the explorer's memory (useMemory). */
-  private readonly lifecycle: LifecycleCheck;
+  declare private readonly lifecycle: LifecycleCheck;
 
-  constructor(readonly instance: ScenarioInstance, invariantFilter?: (name: string) => boolean) {
+  constructor(instance: ScenarioInstance, invariantFilter?: (name: string) => boolean) {
+    this.instance = instance;
     this.name = `${instance.scenario}(${instance.bounds}, rocketmq ${instance.release})`;
     this.stateWords = instance.layout.words;
     this.ctx = { L: instance.layout, s: instance.settings, notes: null };

@@ -90,11 +90,64 @@ function completeSettings(merged: Readonly<Record<string, unknown>>): Settings {
     if (!ofType(info, v)) throw new RangeError(`setting ${info.name}: ${v === undefined ? 'missing' : `not a valid ${info.type} (got ${JSON.stringify(v)})`}`);
     out[info.name] = v;
   }
-  // Adding 41 properties by name one at a time leaves `out` a dictionary-mode object in V8,
-  // whose every read (ctx.s.timerMode in a rule) is a hash lookup in a generic load stub,
-  // about 80 instructions; a copy made by spreading has a fixed shape (fast properties), whose
-  // reads the optimizing compiler inlines (docs/explorer.md, "Counting instructions").
-  return { ...out } as unknown as Settings;
+  return settingsRecord(out as unknown as Settings);
+}
+
+/**
+ * `v`'s settings as one object literal naming every setting in SETTING_INFO's order (the
+ * compiler refuses it if one is missing or unknown; test/model/settings-schema.test.ts checks the
+ * order). Adding the 41 properties by name one at a time leaves an object in V8's dictionary
+ * mode, whose every read (ctx.s.timerMode in a rule) is a hash lookup in a generic load stub,
+ * about 80 instructions; a spread copy has fast properties but only its first four in the
+ * object (V8 gives `{}` four in-object slots; the rest go to a separate property array, one more
+ * load per read). A literal's shape has every one of its properties in the object
+ * (test/model/settings-shape.test.ts; docs/explorer.md, "Settings and `always` invariants V8
+ * can inline").
+ */
+function settingsRecord(v: Settings): Settings {
+  return {
+    enablePopBufferMerge: v.enablePopBufferMerge,
+    enablePopBatchAck: v.enablePopBatchAck,
+    popInvisibleTime: v.popInvisibleTime,
+    popCkStayBufferTime: v.popCkStayBufferTime,
+    popCkStayBufferTimeOut: v.popCkStayBufferTimeOut,
+    timerPrecisionMs: v.timerPrecisionMs,
+    enableSkipLongAwaitingAck: v.enableSkipLongAwaitingAck,
+    reviveAckWaitMs: v.reviveAckWaitMs,
+    escapeToRemoteBroker: v.escapeToRemoteBroker,
+    lmqGroup: v.lmqGroup,
+    asyncBizRead: v.asyncBizRead,
+    reviveQueueBusy: v.reviveQueueBusy,
+    appendCkAsync: v.appendCkAsync,
+    appendAckAsync: v.appendAckAsync,
+    putsCompleteLate: v.putsCompleteLate,
+    bufferAckOmitsBrokerName: v.bufferAckOmitsBrokerName,
+    bufferBatchAckOmitsBrokerName: v.bufferBatchAckOmitsBrokerName,
+    reviveKeyHasBrokerName: v.reviveKeyHasBrokerName,
+    reviveBlankBrokerNameFallback: v.reviveBlankBrokerNameFallback,
+    timerMode: v.timerMode,
+    reviveEndTimeFromStoreTime: v.reviveEndTimeFromStoreTime,
+    reviveMocksOrphanAck: v.reviveMocksOrphanAck,
+    gcUsesRawGroupTable: v.gcUsesRawGroupTable,
+    reviveSkipsStoredAfterPopTime: v.reviveSkipsStoredAfterPopTime,
+    reviveReadsNextLiveMessage: v.reviveReadsNextLiveMessage,
+    reviveAsync: v.reviveAsync,
+    reviveIdleRule: v.reviveIdleRule,
+    batchAckSupported: v.batchAckSupported,
+    rePutCk: v.rePutCk,
+    rePutCkOmitsBrokerName: v.rePutCkOmitsBrokerName,
+    rePutCkBacksOff: v.rePutCkBacksOff,
+    keyMode: v.keyMode,
+    bufferMergeKeyGuard: v.bufferMergeKeyGuard,
+    kvStagedMinOffset: v.kvStagedMinOffset,
+    reviveRePutsOverflowRead: v.reviveRePutsOverflowRead,
+    reviveReadFailureRePuts: v.reviveReadFailureRePuts,
+    asyncPutOptions: v.asyncPutOptions,
+    batchAckCallbackCopiesList: v.batchAckCallbackCopiesList,
+    popNullReadCommitsZero: v.popNullReadCommitsZero,
+    bufferCommitMovesBack: v.bufferCommitMovesBack,
+    splitAddAk: v.splitAddAk,
+  };
 }
 
 /** The values MessageStoreConfig.setTimerPrecisionMs keeps; it snaps any other down to one of them. */

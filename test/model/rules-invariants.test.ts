@@ -329,4 +329,15 @@ describe('the invariant list', () => {
     expect(holds('acked-delivery-never-retried', edit(ackedInTime, (d) => (d[c + C.RETRIED] = 1)), ackedInTime)).toBe(false);
     expect(holds('acked-delivery-never-retried', edit(s, (d) => ((d[c + C.RETRIED] = 1), (d[c + C.ACKED_IN_TIME] = 1))), s)).toBe(true);
   });
+
+  // V8 keeps one feedback vector per function literal in the source: one arrow shared by the
+  // invariants (`(s) => f(s, ctx)`) calls every invariant's function from one call site, a
+  // megamorphic call the optimizing compiler does not inline (docs/explorer.md, "Settings and
+  // `always` invariants V8 can inline"). Distinct source texts mean distinct literals.
+  it("each invariant's holds is a function literal of its own, calling its predicate by name", () => {
+    const all = makeInvariants(m.ctx);
+    const texts = all.map((i) => i.holds.toString());
+    expect(new Set(texts).size).toBe(all.length);
+    for (const t of texts) expect(t.length).toBeLessThan(120);
+  });
 });

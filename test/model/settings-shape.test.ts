@@ -5,7 +5,10 @@
  * lookup of about 80 instructions (docs/explorer.md, "Instructions by function"). The check asks
  * V8 itself, through its natives syntax, enabled for the two functions compiled here only.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../model/config.js';
@@ -49,6 +52,42 @@ describe('resolved settings', () => {
     expect(hasFastProperties(slow)).toBe(true);
     delete slow[Object.keys(slow)[0]];
     expect(hasFastProperties(slow)).toBe(false);
+  });
+});
+
+/*
+ * Every property of the record is in the object itself (V8's in-object properties), none in
+ * the separate property array a spread copy keeps all but its first four in (one more load per
+ * read in every rule). V8 says where each property is in %DebugPrint's listing, which a child
+ * `node` prints for the record as built (dist/, built by the global setup), and for a spread
+ * copy of it (the can-fail case).
+ */
+describe('resolved settings, where V8 keeps their properties', () => {
+  const DIST = pathToFileURL(join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/')).href;
+  /** %DebugPrint's listing of `expr` (of `s`, the resolved record of `release`), in a child node. */
+  const listing = (release: string, expr: string): string =>
+    execFileSync(
+      process.execPath,
+      ['--allow-natives-syntax', '--input-type=module', '-e', `const { resolveSettings } = await import(${JSON.stringify(`${DIST}model/config.js`)});
+const s = resolveSettings({ release: ${JSON.stringify(release)} });
+%DebugPrint(${expr});`],
+      { encoding: 'utf8' },
+    );
+  const where = (text: string): { inObject: number; outside: number } => ({
+    inObject: (text.match(/location: in-object/g) ?? []).length,
+    outside: (text.match(/location: properties\[/g) ?? []).length,
+  });
+
+  it('every setting is an in-object property, for the oldest and the newest release', () => {
+    for (const release of [RELEASES[0].name, RELEASES[RELEASES.length - 1].name]) {
+      expect(where(listing(release, 's')), release).toEqual({ inObject: SETTING_INFO.length, outside: 0 });
+    }
+  });
+
+  it('can fail: a spread copy of the record keeps most of them outside the object', () => {
+    const w = where(listing(RELEASES[0].name, 'Object.freeze({ ...s })'));
+    expect(w.inObject + w.outside).toBe(SETTING_INFO.length);
+    expect(w.outside).toBeGreaterThan(0);
   });
 });
 

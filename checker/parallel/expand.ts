@@ -55,7 +55,7 @@ const CODES_START = MAX_CHUNK * 64;
 const STAGE_LEAST = 256;
 
 export class Expander<S, E> {
-  private readonly W: number;
+  declare private readonly W: number;
   /**
    * A state's events and successors, as the one-thread explorer's (../expansion.ts): a
    * successor's fingerprint (`fp`) from `current`'s; the model builds successors in the
@@ -63,12 +63,12 @@ export class Expander<S, E> {
    * successors (`decode` writes the words it changes in `current` there too), so the parent is
    * not copied per successor.
    */
-  private readonly x: Expansion<S, E>;
-  private readonly onto: boolean;
-  private readonly scratch: Int32Array;
-  private readonly inv: InvariantSets<S, E>;
-  private readonly stepper: FingerprintStepper;
-  private readonly fp: Uint32Array;
+  declare private readonly x: Expansion<S, E>;
+  declare private readonly onto: boolean;
+  declare private readonly scratch: Int32Array;
+  declare private readonly inv: InvariantSets<S, E>;
+  declare private readonly stepper: FingerprintStepper;
+  declare private readonly fp: Uint32Array;
   /** The fingerprint of `current`. */
   private readonly currentFp = new Uint32Array(2);
   /** The frontier entry whose state `current` holds (-1: none; see decode). */
@@ -79,18 +79,18 @@ export class Expander<S, E> {
    * The state of the last entry this thread wrote into its block (`lastAt`, -1 when the block
    * has none yet), which the next is taken against, and the entries since the last key entry.
    */
-  private readonly lastW: Int32Array;
+  declare private readonly lastW: Int32Array;
   private lastAt = -1;
   private sinceKey = 0;
   /**
    * The words where `lastW` may differ from `current` are marked (a byte a word; mark32 reads
    * four at a time), unless `allMarks`: anywhere (after a chain was decoded).
    */
-  private readonly mark: Uint8Array;
-  private readonly mark32: Uint32Array;
+  declare private readonly mark: Uint8Array;
+  declare private readonly mark32: Uint32Array;
   private allMarks = true;
   /** applyRecord's `changed`: the words a link changed in `current` (position, value before). */
-  private readonly changed: Int32Array;
+  declare private readonly changed: Int32Array;
   /**
    * With the WebAssembly kernel, entries are decoded and encoded there, as the one-thread queue
    * does (queue.ts): a link's record applied onto `current` (and `scratch`) with its words
@@ -99,15 +99,15 @@ export class Expander<S, E> {
    * window, a copy of the arena's bytes [winStart, winEnd) made in this level (a frontier
    * entry's bytes do not change while the level is expanded; see `window`).
    */
-  private readonly inKernel: boolean;
+  declare private readonly inKernel: boolean;
   private winStart = 0;
   private winEnd = 0;
   /** The kernel's window as words, and the arena's: the window is refilled a word at a time (see shiftInKernel). */
-  private readonly window32: Int32Array;
+  declare private readonly window32: Int32Array;
   private bytes32: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** Scratch for FingerprintStepper.shift's fingerprint (not used: the entry's is stored). */
   private readonly shiftFp = new Uint32Array(2);
-  private readonly diff: Int32Array;
+  declare private readonly diff: Int32Array;
   /**
    * With the kernel (and room in its memory for its stage, FingerprintStepper.stage): a new
    * state's entry (fingerprint, link, verdicts and the record the kernel writes there) is
@@ -121,8 +121,8 @@ export class Expander<S, E> {
    * runs a word at a time. `stageFrom` is the arena offset of the first staged byte (-1:
    * none), `stage0` its position in the stage.
    */
-  private readonly stage: Uint8Array;
-  private readonly staging: boolean;
+  declare private readonly stage: Uint8Array;
+  declare private readonly staging: boolean;
   private stageFrom = -1;
   private stage0 = 0;
   /**
@@ -147,7 +147,7 @@ export class Expander<S, E> {
   private frontPos: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** The state being expanded, decoded from its record. */
-  private readonly current: Int32Array;
+  declare private readonly current: Int32Array;
   /** The state the frontier's records are encoded against, and the new states' (level-store.ts). */
   private frontBase: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   private backBase: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
@@ -155,7 +155,7 @@ export class Expander<S, E> {
   private blockAt = 0;
   private blockEnd = 0;
   /** The largest record with its fingerprint: a block with less room left is given up. */
-  private readonly maxRecord: number;
+  declare private readonly maxRecord: number;
   /** Record bytes written, and states stored, since the last chunk's end. */
   private written = 0;
   private stored = 0;
@@ -182,11 +182,13 @@ export class Expander<S, E> {
    * @param coordinator whether this is the coordinator's expander, whose thread replays the
    *   level and so writes its states' final ids into the table itself.
    */
-  constructor(
-    private readonly model: Model<S, E>,
-    symmetry: boolean,
-    private readonly coordinator = false,
-  ) {
+  // Set by the constructor: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare private readonly model: Model<S, E>;
+  declare private readonly coordinator: boolean;
+
+  constructor(model: Model<S, E>, symmetry: boolean, coordinator = false) {
+    this.model = model;
+    this.coordinator = coordinator;
     this.W = model.stateWords;
     this.x = new Expansion(model, symmetry);
     this.onto = this.x.onto;

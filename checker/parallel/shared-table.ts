@@ -84,9 +84,11 @@ export interface SharedTableBuffers {
 }
 
 export class SharedTable {
-  private readonly seg: Int32Array[];
-  private readonly caps: Int32Array;
-  private readonly counters: Int32Array;
+  // Set by the constructor: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
+  declare private readonly seg: Int32Array[];
+  declare private readonly caps: Int32Array;
+  declare private readonly counters: Int32Array;
+  declare readonly buffers: SharedTableBuffers;
   /** The slot (see slotNumber) claimed by the last findOrClaim that returned 0. */
   claimed = -1;
   /** Times this view slept on a busy slot (see SPINS_BEFORE_WAIT): a diagnostic. */
@@ -115,7 +117,8 @@ export class SharedTable {
    */
   private readonly reserved = new Int32Array(SEGMENTS);
 
-  constructor(readonly buffers: SharedTableBuffers) {
+  constructor(buffers: SharedTableBuffers) {
+    this.buffers = buffers;
     this.seg = buffers.segments.map(slotsView);
     this.caps = Int32Array.from(this.seg, (a) => a.length / 3);
     this.counters = new Int32Array(buffers.counters);

@@ -3,7 +3,7 @@
  * `apply` returns the state after it. Both are total over the event union.
  */
 import * as layoutModule from './layout.js';
-import type { Event } from './events.js';
+import type { AckEvent, Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
 import { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from './protocol/ack.js';
@@ -166,6 +166,16 @@ export function apply(s: State, ctx: Ctx, e: Event): State {
  * scratch buffer for dry runs). Returns `out` as a state.
  */
 export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State {
+  // An ack (nearly every step of ack-flush) in a function of its own, and every other event in
+  // another: the ack's reads of the event's fields are then compiled for the ack's shape alone
+  // (in one function they were for every shape of event seen, with the map checked again at
+  // each), and applyInto is small enough for V8 to inline into its caller, the model's
+  // `stepOnto`, with the ack's function (docs/explorer.md, "The model's plumbing per transition").
+  return e.type === 'ack' ? applyAck(s, ctx, e, out) : applyOther(s, ctx, e, out);
+}
+
+/** applyInto for every event but an ack. */
+function applyOther(s: State, ctx: Ctx, e: Exclude<Event, AckEvent>, out: Int32Array): State {
   const d = out;
   const at = eventTime(s, e);
   if (at > d[G.NOW]) d[G.NOW] = at;
@@ -176,12 +186,6 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
     case 'pop':
       pop(d, ctx, e.queueId, e.maxNums, e.popTime ?? at);
       break;
-    case 'ack': {
-      const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
-      const bn = e.brokerName === undefined ? d[ctx.L.ck(k) + C.BROKER] : e.brokerName === null ? BROKER.NONE : BROKER_CODE[e.brokerName];
-      ack(d, ctx, k, e.offset - e.startOffset, bn, e.storeFails ?? false);
-      break;
-    }
     case 'ackMark': {
       const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
       ackMark(d, ctx, k, e.offset - e.startOffset);
@@ -243,6 +247,22 @@ export function applyInto(s: State, ctx: Ctx, e: Event, out: Int32Array): State 
   }
   // A cast rather than asState (the same cast): a call of an imported function costs the check
   // of its binding on every step (docs/explorer.md, "The model's work per transition, a fifth round").
+  return d as State;
+}
+
+/**
+ * applyInto for an ack: the client acks `e.offset` with the receipt handle it names (the CK the
+ * handle belongs to, which `guard` found), with the handle's brokerName (the CK's when the
+ * event names none).
+ */
+function applyAck(s: State, ctx: Ctx, e: AckEvent, out: Int32Array): State {
+  const d = out;
+  // eventTime for an ack (not a tick), read here: eventTime's own reads see every shape of event.
+  const at = e.at ?? s[G.NOW];
+  if (at > d[G.NOW]) d[G.NOW] = at;
+  const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
+  const bn = e.brokerName === undefined ? d[ctx.L.ck(k) + C.BROKER] : e.brokerName === null ? BROKER.NONE : BROKER_CODE[e.brokerName];
+  ack(d, ctx, k, e.offset - e.startOffset, bn, e.storeFails ?? false);
   return d as State;
 }
 

@@ -42,6 +42,16 @@ export class InvariantSets<S, E> {
    */
   private readonly hot: TransitionHolds<S, E> | null = null;
   private readonly hotIndex: number = -1;
+  /**
+   * `hot`'s bit (0 without transition invariants) and its `parts` shift and high bits
+   * (partShift[hotIndex], partHigh[hotIndex]) as fields of their own: an edge whose only
+   * transition invariant to evaluate is `hot` (nearly every edge of ack-flush) is one compare and
+   * one call in checkTransitionTouched, without checkTransitionBits' loop, its lowest-bit search
+   * and its two array reads (docs/explorer.md, "`lifecycle-legal`'s call from the explorer").
+   */
+  private readonly hotBit: number = 0;
+  private readonly hotShift: number = 0;
+  private readonly hotHigh: number = -1;
 
   // Set by the constructor: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
   declare private readonly model: Model<S, E>;
@@ -102,6 +112,11 @@ export class InvariantSets<S, E> {
         this.hotIndex = i;
         this.hot = inv as TransitionHolds<S, E>;
       }
+    }
+    if (this.hotIndex >= 0) {
+      this.hotBit = 1 << this.hotIndex;
+      this.hotShift = this.partShift[this.hotIndex];
+      this.hotHigh = this.partHigh[this.hotIndex];
     }
   }
 
@@ -194,11 +209,15 @@ export class InvariantSets<S, E> {
    * each invariant evaluated also receives the bits of its parts (TransitionInvariant.parts).
    */
   checkTransitionTouched(before: S, e: E, after: S, touched: number): number {
-    // Small enough for TurboFan to inline into the explorer's loops whatever else it inlines
-    // there (a model without transition invariants, or a step that touched none, costs a test);
-    // the invariants' calls in a method of its own.
+    // A step that touched no transition invariant costs a test; one that touched only `hot`
+    // (nearly every edge of ack-flush: lifecycle-legal), a compare and its call, which V8 inlines
+    // here; the others go through checkTransitionBits' loop.
     const t = (touched | this.everyEdge) & this.transitionBits;
-    return t === 0 ? 0 : this.checkTransitionBits(before, e, after, touched, t);
+    if (t === 0) return 0;
+    // Only `hot` (t is not 0, so hotBit is not 0 and `hot` is set): checkTransitionBits' answer
+    // for this t, written out.
+    if (t === this.hotBit) return this.hot!.holds(before, e, after, (touched >>> this.hotShift) | this.hotHigh) ? 0 : t;
+    return this.checkTransitionBits(before, e, after, touched, t);
   }
 
   /** checkTransitionTouched's invariants, of the bits `t` (not 0). */

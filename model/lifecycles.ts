@@ -271,36 +271,10 @@ export const EVENT_BIT: Readonly<Record<EventType, number>> = {
 
 /**
  * The event bit of a model event type (EVENT_BIT's); 0 for anything else (no move is legal for
- * it). A switch, not a keyed load of EVENT_BIT: it runs on nearly every edge, and a lookup by a
- * varying string key is twice as slow. The `never` makes a type without a case a compile error;
- * test/model/lifecycle-compiled.test.ts checks every case against EVENT_BIT.
+ * it). LifecycleCheck's method (a switch), which `legal` calls through its `this`.
  */
 export function eventBit(event: EventType): number {
-  switch (event) {
-    case 'pop': return BIT_POP;
-    case 'ack': return BIT_ACK;
-    case 'ackMark': return BIT_ACK_MARK;
-    case 'changeInvisible': return BIT_CHANGE_INVISIBLE;
-    case 'produce': return BIT_PRODUCE;
-    case 'expire': return BIT_EXPIRE;
-    case 'scan': return BIT_SCAN;
-    case 'gc': return BIT_GC;
-    case 'timer': return BIT_TIMER;
-    case 'revive': return BIT_REVIVE;
-    case 'reviveComplete': return BIT_REVIVE_COMPLETE;
-    case 'persist': return BIT_PERSIST;
-    case 'crash': return BIT_CRASH;
-    case 'roleChange': return BIT_ROLE_CHANGE;
-    case 'tick': return BIT_TICK;
-    case 'putComplete': return BIT_PUT_COMPLETE;
-    case 'storeReadable': return BIT_STORE_READABLE;
-    case 'correctMinOffset': return BIT_CORRECT_MIN_OFFSET;
-    default: {
-      const other: never = event;
-      void other;
-      return 0; // not a model event type (e.g. 'toString')
-    }
-  }
+  return LifecycleCheck.prototype.eventBit(event);
 }
 
 /*
@@ -754,10 +728,47 @@ export class LifecycleCheck {
       if (r > 0) {
         // One move (nearly every step) is one look-up; two or three, one each.
         const allowed = r < 256 ? MOVE_LEGAL[r] : MOVE_LEGAL[r & 255] & MOVE_LEGAL[(r >>> 8) & 255] & MOVE_LEGAL[r >>> 16];
-        return (allowed & eventBit(event)) !== 0;
+        return (allowed & this.eventBit(event)) !== 0;
       }
     }
     return checkMoves(before, after, this.L, event, null);
+  }
+
+  /**
+   * The event bit of a model event type (EVENT_BIT's); 0 for anything else (no move is legal for
+   * it). A switch, not a keyed load of EVENT_BIT: it runs on nearly every edge, and a lookup by a
+   * varying string key is twice as slow; 'ack' first (nearly every check on ack-flush is an ack's). A method, not a
+   * module function: `legal` calls it through `this`, whose prototype V8 knows, where it loaded
+   * and checked the module's exported binding at every call (docs/explorer.md, "`lifecycle-legal`'s
+   * call from the explorer"). The `never` makes a type without a case a compile error;
+   * test/model/lifecycle-compiled.test.ts checks every case against EVENT_BIT.
+   */
+  eventBit(event: EventType): number {
+    switch (event) {
+      case 'ack': return BIT_ACK;
+      case 'pop': return BIT_POP;
+      case 'ackMark': return BIT_ACK_MARK;
+      case 'changeInvisible': return BIT_CHANGE_INVISIBLE;
+      case 'produce': return BIT_PRODUCE;
+      case 'expire': return BIT_EXPIRE;
+      case 'scan': return BIT_SCAN;
+      case 'gc': return BIT_GC;
+      case 'timer': return BIT_TIMER;
+      case 'revive': return BIT_REVIVE;
+      case 'reviveComplete': return BIT_REVIVE_COMPLETE;
+      case 'persist': return BIT_PERSIST;
+      case 'crash': return BIT_CRASH;
+      case 'roleChange': return BIT_ROLE_CHANGE;
+      case 'tick': return BIT_TICK;
+      case 'putComplete': return BIT_PUT_COMPLETE;
+      case 'storeReadable': return BIT_STORE_READABLE;
+      case 'correctMinOffset': return BIT_CORRECT_MIN_OFFSET;
+      default: {
+        const other: never = event;
+        void other;
+        return 0; // not a model event type (e.g. 'toString')
+      }
+    }
   }
 }
 

@@ -372,7 +372,7 @@ function reinsert(old: Int32Array, n: number, a: Int32Array, cap: number): void 
  * each fingerprint lands differs from a reinsertion into an empty segment, the set of occupied
  * slots does not (linear probing's occupied slots do not depend on the order of the inserts),
  * nor does anything that reads the table: its ids. No copy of the segment aside and no clearing
- * of it (`reinsert` needed both: about a quarter of the growth's instructions).
+ * of it (`reinsert` needed both: about a fifth of the growth's instructions).
  */
 function spreadInPlace(a: Int32Array, n: number, cap: number, side: number[]): void {
   const end = 3 * cap;

@@ -718,6 +718,54 @@ describe('fingerprint table: growth', () => {
   });
 });
 
+describe('fingerprint table: growth in place', () => {
+  it('moves every fingerprint, those whose new home is below their old slot or whose run wraps round the end included', () => {
+    // A growth in place moves the old slots from the last to the first within the grown segment
+    // (fptable.ts, spreadInPlace) and leaves aside those it cannot place there: a home far below
+    // the old slot (every home 0: all but one of a growth), a run that would wrap round the new
+    // end (every home the last), and both mixed with spread homes. On a segment that grows in
+    // place all along, and on one that outgrows its reserve (a new buffer, read where it stands).
+    const kinds = [() => new FingerprintTable(2, undefined, 0), () => new FingerprintTable(2, 1, 0), () => new FingerprintTable(2, 0)];
+    const lows: ((k: number, r: number) => number)[] = [
+      () => 0,
+      () => 2 ** 26 - 1,
+      (k) => (k % 2 === 0 ? 0 : 2 ** 26 - 1),
+      (k, r) => (k % 3 === 0 ? 2 ** 26 - 1 - (r % 8) : r % 2 ** 26),
+      (_k, r) => r % 2 ** 26,
+    ];
+    const rnd = xorshift(99);
+    for (const make of kinds) {
+      for (const low of lows) {
+        const t = make();
+        const s = 17;
+        const keys: [number, number][] = [];
+        let cap = t.segmentCapacityOf(s);
+        let growths = 0;
+        for (let k = 0; k < 2000; k++) {
+          const hi = rnd(2 ** 32);
+          const h = (s * 2 ** 26 + low(k, rnd(2 ** 32))) >>> 0;
+          const lo = (h ^ Math.imul(hi, 0x9e3779b1)) >>> 0;
+          expect(mix(hi, lo)).toBe(h);
+          expect(t.getOrInsert(hi, lo, k)).toBe(-1);
+          keys.push([hi, lo]);
+          if (t.segmentCapacityOf(s) === cap) continue;
+          cap = t.segmentCapacityOf(s);
+          growths++;
+          expect(cap).toBe(capacityFor(keys.length, 2));
+          // Every fingerprint so far, counted (an expect a key made the test several times slower).
+          let lost = 0;
+          keys.forEach(([a, b], id) => (lost += t.get(a, b) === id ? 0 : 1));
+          expect(lost).toBe(0);
+          expect(t.get(hi ^ 1, lo)).toBe(-1);
+        }
+        expect(growths).toBeGreaterThan(20);
+        keys.forEach(([a, b], id) => expect(t.getOrInsert(a, b, -7)).toBe(id));
+        expect(t.size).toBe(keys.length);
+      }
+    }
+  });
+});
+
 describe('fingerprint table: the cache of recent fingerprints', () => {
   it('answers as the segments do when fingerprints share its slots (evicting one another), and for the zero fingerprint', () => {
     // Fingerprints whose mixes agree in their low 12 bits (one slot of the cache of 4096), or in

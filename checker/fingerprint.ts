@@ -353,10 +353,8 @@ export class FingerprintStepper {
     const lastIn = watch + 4 * cap;
     // The kernel's cache of word hashes: per position, a value and its wordHash (16 bytes).
     const hc = lastIn + 4 * cap;
-    // `step`'s entries: per differing word its position, the value before and the value after (16 bytes).
-    const ent = hc + 16 * cap;
     const markBytes = (words + 15) & ~15;
-    const mark = ent + 16 * cap;
+    const mark = hc + 16 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
     const have = k.memory.buffer.byteLength;
@@ -374,7 +372,7 @@ export class FingerprintStepper {
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, changed, save, watch, hc, ent);
+    k.init(parent, child, diff, changed, save, watch, hc);
     k.initQueue(lastIn, mark, markBytes, rec, window);
     const buf = k.memory.buffer;
     this.kernel = k;

@@ -28,8 +28,6 @@
 ;;                     `shift` put each new value's hash there. Only ever a value and its hash
 ;;                     (zero at first: 0 and wordHash(i, 0) = 0), so whoever writes the buffers,
 ;;                     the cache is never wrong, only missed
-;;   $ent              `step`'s entries, 16 bytes a differing word: its position, the parent's
-;;                     value and the child's (int32 each), in $diff's order
 ;;   20                `step`'s second result: the OR of $watch over the differing positions
 ;;   8                 `update`'s result: high half, then low half
 ;;   16                `shift`'s second result (`update`'s)
@@ -53,12 +51,10 @@
   (global $markEnd (mut i32) (i32.const 0))
   (global $rec (mut i32) (i32.const 0))
   (global $window (mut i32) (i32.const 0))
-  (global $ent (mut i32) (i32.const 0))
 
   (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
 
-  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $changed i32) (param $save i32) (param $watch i32) (param $hc i32) (param $ent i32)
-    (global.set $ent (local.get $ent))
+  (func (export "init") (param $parent i32) (param $child i32) (param $diff i32) (param $changed i32) (param $save i32) (param $watch i32) (param $hc i32)
     (global.set $hc (local.get $hc))
     (global.set $watch (local.get $watch))
     (global.set $parent (local.get $parent))
@@ -80,34 +76,25 @@
   ;; With $restore, the child's values at those positions go to $save and the child buffer
   ;; takes the parent's there: it holds the parent again, ready for the next successor to be
   ;; built on it (Model.stepOnto); `pushChild` with $redo puts the child back for its record.
-  ;; Two passes. The first finds the differing words: over the words sixteen at a time (the
-  ;; buffers' words from len up to the next multiple of 16 are zero in both, never written), one
-  ;; test whether any differs (the XOR of the two states' words, four vectors OR-ed), then the
-  ;; differing lanes as a 16-bit mask (the four vectors' lanes equal to zero narrowed to bytes,
-  ;; inverted), each set bit in increasing order: its position to $diff, its $watch mask OR-ed,
-  ;; and an entry (position, parent's value, child's value) to $ent; a step changes a few words
-  ;; of a hundred or more, so most tests find none. The second goes along $ent and XORs each
-  ;; word's two hashes (wordHash of the value before and after) into $h (the same function as
-  ;; in `update` and `shift`, written out: a call costs more); the value before's from the cache
-  ;; at $hc when there (it is, for nearly every word: `shift` put the parent's new words there,
-  ;; and a sibling's step or an earlier state's the others), the value after's only when it is
-  ;; not zero (wordHash(i, 0) = 0). One loop doing both kept more values live than x86-64 has
-  ;; registers, and V8 spilled and reloaded them at every word; the second loop's live values
-  ;; are $ent's pointer and end, $hc and $h (docs/explorer.md, "The kernel's work per
-  ;; transition, a sixth round"). With $restore, a third loop along $ent does the restoring.
+  ;; One pass over the words, sixteen at a time (the buffers' words from len up to the next
+  ;; multiple of 16 are zero in both, never written): one test whether any differs (the XOR of
+  ;; the two states' words, four vectors OR-ed), then the differing lanes as a 16-bit mask (the
+  ;; four vectors' lanes equal to zero narrowed to bytes, inverted), each set bit in increasing
+  ;; order; a step changes a few words of a hundred or more, so most tests find none. Each
+  ;; differing word's two hashes (wordHash of the value before and after) are XOR-ed into $h as
+  ;; the word is found (the same code as in `update`, written out in both: a call costs more);
+  ;; the value before's from the cache at $hc when there (it is, for nearly every word: `shift`
+  ;; put the parent's new words there, and a sibling's step or an earlier state's the others).
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
-    (local $p i32) (local $c i32) (local $j i32) (local $m i32) (local $i i32)
+    (local $p i32) (local $c i32) (local $j i32) (local $n i32) (local $m i32) (local $i i32)
     (local $a i32) (local $b i32) (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
-    (local $t i32) (local $e i32) (local $d i32) (local $q i32) (local $end i32) (local $s i32) (local $w i32)
-    (local $h i64) (local $k i64) (local $x i64)
+    (local $t i32) (local $e i32) (local $h i64) (local $k i64) (local $x i64)
     (local.set $p (global.get $parent))
     (local.set $c (global.get $child))
-    (local.set $d (global.get $diff))
-    (local.set $q (global.get $ent))
-    (local.set $w (global.get $watch))
     (block $done16
       (loop $sixteens
-        ;; The blocks without a difference, most of them, in a loop of their own.
+        ;; The blocks without a difference, most of them, in a loop of their own: what the
+        ;; differing words' loop keeps (n, t, h) stays out of this one's registers.
         (loop $same
           (br_if $done16 (i32.ge_u (local.get $j) (local.get $len)))
           (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
@@ -128,65 +115,43 @@
                 (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x2) (global.get $zero)) (i32x4.eq (local.get $x3) (global.get $zero)))))))
         (loop $bits
           (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
-          (i32.store (local.get $d) (local.get $i))
-          (local.set $d (i32.add (local.get $d) (i32.const 4)))
-          (local.set $t (i32.or (local.get $t) (i32.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 2))))))
-          (i32.store (local.get $q) (local.get $i))
-          (i32.store offset=4 (local.get $q) (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
-          (i32.store offset=8 (local.get $q) (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
-          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (i32.store (i32.add (global.get $diff) (i32.shl (local.get $n) (i32.const 2))) (local.get $i))
+          (local.set $t (i32.or (local.get $t) (i32.load (i32.add (global.get $watch) (i32.shl (local.get $i) (i32.const 2))))))
+          (local.set $a (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $b (i32.load (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2)))))
+          ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's. The parent's
+          ;; wordHash(i, a) from the cache at $hc when it holds a's (the parent's words at a
+          ;; step's positions are mostly the values `update` or a sibling's step hashed last).
+          (local.set $k (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
+          (local.set $e (i32.add (global.get $hc) (i32.shl (local.get $i) (i32.const 4))))
+          (if (i32.eq (i32.load (local.get $e)) (local.get $a))
+            (then (local.set $h (i64.xor (local.get $h) (i64.load offset=8 (local.get $e)))))
+            (else
+              (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $a))))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+              (local.set $x (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a)))
+              (i32.store (local.get $e) (local.get $a))
+              (i64.store offset=8 (local.get $e) (local.get $x))
+              (local.set $h (i64.xor (local.get $h) (local.get $x)))))
+          (local.set $x (i64.xor (local.get $k) (i64.extend_i32_u (local.get $b))))
+          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
+          (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
+          (local.set $h (i64.xor (local.get $h)
+            (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $b))))
+          (if (local.get $restore)
+            (then
+              (i32.store (i32.add (global.get $save) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
+              (i32.store (i32.add (local.get $c) (i32.shl (local.get $i) (i32.const 2))) (local.get $a))))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
           (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
           (br_if $bits (local.get $m)))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $sixteens)))
-    (i32.store (i32.const 20) (local.get $t))
-    (local.set $end (local.get $q))
-    (local.set $q (global.get $ent))
-    (local.set $e (global.get $hc))
-    (if (i32.lt_u (local.get $q) (local.get $end))
-      (then
-        (loop $words
-          (local.set $i (i32.load (local.get $q)))
-          (local.set $a (i32.load offset=4 (local.get $q)))
-          ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's. The parent's
-          ;; wordHash(i, a) from the cache at $hc when it holds a's (the parent's words at a
-          ;; step's positions are mostly the values `update` or a sibling's step hashed last).
-          (local.set $m (i32.add (local.get $e) (i32.shl (local.get $i) (i32.const 4))))
-          (if (i32.eq (i32.load (local.get $m)) (local.get $a))
-            (then (local.set $h (i64.xor (local.get $h) (i64.load offset=8 (local.get $m)))))
-            (else
-              (local.set $x (i64.xor (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)) (i64.extend_i32_u (local.get $a))))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-              (local.set $x (select (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31))) (i64.const 0) (local.get $a)))
-              (i32.store (local.get $m) (local.get $a))
-              (i64.store offset=8 (local.get $m) (local.get $x))
-              (local.set $h (i64.xor (local.get $h) (local.get $x)))))
-          (local.set $b (i32.load offset=8 (local.get $q)))
-          (if (local.get $b)
-            (then
-              (local.set $x (i64.xor (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)) (i64.extend_i32_u (local.get $b))))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 30))) (i64.const 0xbf58476d1ce4e5b9)))
-              (local.set $x (i64.mul (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 27))) (i64.const 0x94d049bb133111eb)))
-              (local.set $h (i64.xor (local.get $h) (i64.xor (local.get $x) (i64.shr_u (local.get $x) (i64.const 31)))))))
-          (local.set $q (i32.add (local.get $q) (i32.const 16)))
-          (br_if $words (i32.lt_u (local.get $q) (local.get $end))))))
     (i32.store (i32.const 0) (i32.xor (local.get $hi) (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32)))))
     (i32.store (i32.const 4) (i32.xor (local.get $lo) (i32.wrap_i64 (local.get $h))))
-    ;; With $restore: the child's values to $save, the parent's into the child buffer.
-    (if (local.get $restore)
-      (then
-        (local.set $q (global.get $ent))
-        (local.set $s (global.get $save))
-        (block $restored
-          (loop $back
-            (br_if $restored (i32.ge_u (local.get $q) (local.get $end)))
-            (i32.store (local.get $s) (i32.load offset=8 (local.get $q)))
-            (i32.store (i32.add (local.get $c) (i32.shl (i32.load (local.get $q)) (i32.const 2))) (i32.load offset=4 (local.get $q)))
-            (local.set $s (i32.add (local.get $s) (i32.const 4)))
-            (local.set $q (i32.add (local.get $q) (i32.const 16)))
-            (br $back)))))
-    (i32.shr_u (i32.sub (local.get $d) (global.get $diff)) (i32.const 2)))
+    (i32.store (i32.const 20) (local.get $t))
+    (local.get $n))
 
   ;; After `step` without $restore: what $restore does, the child's values at the $n differing
   ;; positions to $save (for `pushChild` with $redo 1) and the parent's into the child buffer

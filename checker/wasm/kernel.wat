@@ -277,18 +277,23 @@
         (local.set $b (i32.load8_u (local.get $p)))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (local.set $v (i32.and (local.get $b) (i32.const 0x7f)))
-        ;; a one-byte varint (most) without entering the loop
+        ;; a one- or two-byte varint (most: the values' low bits change) without entering the loop
         (if (i32.and (local.get $b) (i32.const 0x80))
           (then
-            (local.set $sh (i32.const 7))
-            (block $xDone
-              (loop $xMore
-                (br_if $xDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
-                (local.set $b (i32.load8_u (local.get $p)))
-                (local.set $p (i32.add (local.get $p) (i32.const 1)))
-                (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
-                (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
-                (br $xMore)))))
+            (local.set $b (i32.load8_u (local.get $p)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (i32.const 7))))
+            (if (i32.and (local.get $b) (i32.const 0x80))
+              (then
+                (local.set $sh (i32.const 14))
+                (block $xDone
+                  (loop $xMore
+                    (br_if $xDone (i32.eqz (i32.and (local.get $b) (i32.const 0x80))))
+                    (local.set $b (i32.load8_u (local.get $p)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                    (local.set $v (i32.or (local.get $v) (i32.shl (i32.and (local.get $b) (i32.const 0x7f)) (local.get $sh))))
+                    (local.set $sh (i32.add (local.get $sh) (i32.const 7)))
+                    (br $xMore)))))))
         ;; The word: a before, b after; then what `update` does with the pair (i, a), here
         ;; (written out: the pairs' store and reload, and the call, cost more).
         (local.set $wp (i32.add (global.get $parent) (i32.shl (local.get $i) (i32.const 2))))
@@ -477,14 +482,22 @@
                           (i32.store8 (local.get $o) (local.get $g))
                           (local.set $o (i32.add (local.get $o) (i32.const 1))))
                         (else (local.set $o (call $varint (local.get $o) (local.get $g)))))
-                      ;; The XOR's varint written here (a call of $varint cost about 20 instructions more).
-                      (block $xWritten
-                        (loop $xBytes
-                          (br_if $xWritten (i32.lt_u (local.get $x) (i32.const 0x80)))
+                      ;; The XOR's varint written here (a call of $varint cost about 20 instructions more),
+                      ;; its first two bytes without entering the loop (most take one or two).
+                      (if (i32.ge_u (local.get $x) (i32.const 0x80))
+                        (then
                           (i32.store8 (local.get $o) (i32.or (local.get $x) (i32.const 0x80)))
                           (local.set $o (i32.add (local.get $o) (i32.const 1)))
                           (local.set $x (i32.shr_u (local.get $x) (i32.const 7)))
-                          (br $xBytes)))
+                          (if (i32.ge_u (local.get $x) (i32.const 0x80))
+                            (then
+                              (block $xWritten
+                                (loop $xBytes
+                                  (br_if $xWritten (i32.lt_u (local.get $x) (i32.const 0x80)))
+                                  (i32.store8 (local.get $o) (i32.or (local.get $x) (i32.const 0x80)))
+                                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                                  (local.set $x (i32.shr_u (local.get $x) (i32.const 7)))
+                                  (br $xBytes)))))))
                       (i32.store8 (local.get $o) (local.get $x))
                       (local.set $o (i32.add (local.get $o) (i32.const 1)))
                       (local.set $prev (local.get $i))

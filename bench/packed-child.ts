@@ -31,17 +31,25 @@ const [mode, nArg, file] = argv;
 const n = Number(nArg);
 if (!Number.isInteger(n) || n < 1 || n > 16) usage(`N must be an integer 1..16, got '${nArg ?? ''}'`);
 if (mode === 'ranges') {
-  process.stdout.write(`${JSON.stringify(wordRanges(ackFlushModel(n, release)))}\n`);
+  process.stdout.write(`${JSON.stringify({ messages: n, release, ...wordRanges(ackFlushModel(n, release)) })}\n`);
 } else if (mode === 'packed' || mode === 'plain') {
   // The plain model as the CLI explores it (PopModel itself, symmetry off by option).
   let model: Model<Int32Array, unknown> = ackFlushModel(n, release);
   if (mode === 'packed') {
     if (!file) usage('packed needs the ranges file');
-    const r = JSON.parse(readFileSync(file, 'utf8')) as { min: number[]; max: number[] };
+    // Ranges of another bound or release would pack values outside them: refused, not wrapped.
+    let r: { messages?: unknown; release?: unknown; min?: unknown; max?: unknown };
+    try {
+      r = JSON.parse(readFileSync(file, 'utf8')) as typeof r;
+    } catch (err) {
+      usage(`${file}: ${(err as Error).message}`);
+    }
+    if (r.messages !== n || r.release !== release) usage(`${file}: ranges of ack-flush N=${String(r.messages)} on ${String(r.release)}, not N=${n} on ${release}`);
+    if (!Array.isArray(r.min) || !Array.isArray(r.max) || ![...r.min, ...r.max].every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) usage(`${file}: min and max must be arrays of int32 values`);
     const inner = ackFlushModel(n, release);
     // `--flat`: fields packed first fit across the layout's regions (fewer words, coarser bookkeeping).
     const region = flat ? undefined : layoutRegions(inner.instance.layout);
-    model = packedModel(inner, packingOf(Int32Array.from(r.min), Int32Array.from(r.max), region));
+    model = packedModel(inner, packingOf(Int32Array.from(r.min as number[]), Int32Array.from(r.max as number[]), region));
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

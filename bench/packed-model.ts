@@ -200,7 +200,7 @@ export function packedModel<S extends Int32Array, E>(inner: Model<S, E>, p: Pack
       name: inv.name,
       kind: 'transition',
       description: inv.description,
-      // `after` first: the child is the state just packed; `before` the parent.
+      // `a` is the child just packed, `b` the parent being expanded (each found by its words).
       holds: (b, e, a, parts) => {
         const wa = wideOf(a);
         return inv.holds(wide(wideOf(b)), e, wide(wa), parts);
@@ -227,7 +227,8 @@ export function packedModel<S extends Int32Array, E>(inner: Model<S, E>, p: Pack
     },
     stepOnto: (s, e, out) => {
       asParent(s);
-      // The child starts as the parent: its varying words unpacked (cheaper than copying every word).
+      // The child starts as the parent: its varying words unpacked (measured about as dear as
+      // copying every word: docs/explorer.md, "A packed state, measured").
       unpack(s, wideChild);
       const r = inner.stepOnto ? inner.stepOnto(wide(wideParent), e, wideChild) : inner.step(wide(wideParent), e);
       pack(inner.words(r), out);

@@ -27,7 +27,11 @@ const { K } = contextModule;
 
 const BROKER_CODE = { 'broker-a': BROKER.A, 'broker-b': BROKER.B } as const;
 
-function eventTime(s: State, e: Event): number {
+/**
+ * When an event happens: a tick's `to`, any other's `at`, or the state's now. applyAck reads an
+ * ack's time itself (test/model/step-plumbing.test.ts checks that it agrees with this).
+ */
+export function eventTime(s: State, e: Event): number {
   return e.type === 'tick' ? e.to : (e.at ?? s[G.NOW]);
 }
 

@@ -22,16 +22,20 @@ import { ack, findCkForHandle } from '../../model/protocol/ack.js';
 import type { Ctx } from '../../model/protocol/context.js';
 import { bufferKeyMatches, findWrapper } from '../../model/protocol/keys.js';
 import type { State } from '../../model/state.js';
-import { applyInto, guard } from '../../model/step.js';
+import { applyInto, eventTime, guard } from '../../model/step.js';
 
 const SEED = 20_261_203;
 
 const BROKER_CODE = { 'broker-a': BROKER.A, 'broker-b': BROKER.B } as const;
 
-/** applyInto's ack case as it was written before (time first, then the switch's case). */
+/**
+ * applyInto's ack case as it was written before: the time by `eventTime`, shared by every event
+ * (applyAck reads it itself, so a change to eventTime that applyAck missed fails here), then the
+ * switch's case.
+ */
 function applyAckReference(s: State, ctx: Ctx, e: AckEvent, out: Int32Array): Int32Array {
   const d = out;
-  const at = e.at ?? s[G.NOW];
+  const at = eventTime(s, e);
   if (at > d[G.NOW]) d[G.NOW] = at;
   const k = findCkForHandle(d, ctx, e.queueId, e.startOffset, e.popTime, e.offset);
   const bn = e.brokerName === undefined ? d[ctx.L.ck(k) + C.BROKER] : e.brokerName === null ? BROKER.NONE : BROKER_CODE[e.brokerName];

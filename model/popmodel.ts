@@ -10,8 +10,13 @@ import type { Layout } from './layout.js';
 import { LifecycleCheck } from './lifecycles.js';
 import type { Ctx } from './protocol/context.js';
 import type { Settings } from './settings.js';
-import { apply, applyInto, guard } from './step.js';
+import * as stepModule from './step.js';
 import { asState, type State } from './state.js';
+
+// The step's functions as this module's own: V8's optimizing compiler loads an imported binding
+// at every use and checks a function's before each call, and folds a module's own constants
+// (docs/explorer.md, "The model's ack path per transition").
+const { apply, applyInto, guard } = stepModule;
 
 export interface ScenarioInstance {
   /** e.g. "ack-flush". */

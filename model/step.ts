@@ -6,7 +6,7 @@ import * as layoutModule from './layout.js';
 import type { AckEvent, Event } from './events.js';
 import { fmtTime } from './format.js';
 import type { Observation } from './observations.js';
-import { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } from './protocol/ack.js';
+import * as ackModule from './protocol/ack.js';
 import { becomeMaster, becomeSlave, crash, persist } from './protocol/broker.js';
 import { putComplete, scan } from './protocol/buffer.js';
 import { changeInvisible } from './protocol/change.js';
@@ -19,11 +19,13 @@ import { revive, reviveBlocked, reviveComplete } from './protocol/revive.js';
 import { deliverSlot, nextTimerSlot, slotDueAt } from './protocol/store.js';
 import type { State } from './state.js';
 
-// The imported constants as this module's own: V8's optimizing compiler folds a module's
-// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
-// "Counting instructions").
+// The imported constants as this module's own, and the ack's functions: V8's optimizing
+// compiler folds a module's own constants into the code, and loads an imported binding at every
+// use, a function's checked before each call (docs/explorer.md, "Counting instructions", "The
+// model's ack path per transition").
 const { BROKER, C, CF, G, GF, ORIGIN } = layoutModule;
 const { K } = contextModule;
+const { ack, ackMark, changeHandleTaken, findCkForHandle, offsetIllegal, supersededBy } = ackModule;
 
 const BROKER_CODE = { 'broker-a': BROKER.A, 'broker-b': BROKER.B } as const;
 

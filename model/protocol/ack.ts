@@ -11,15 +11,19 @@ import * as layoutModule from '../layout.js';
 import type { AddAkRefusal } from '../observations.js';
 import * as contextModule from './context.js';
 import type { Ctx } from './context.js';
-import { findWrapper } from './keys.js';
-import { ackMsgRef, bitList, ckRef, narrating, observe, writeRef } from './observe.js';
-import { writeRevive } from './store.js';
+import * as keysModule from './keys.js';
+import * as observeModule from './observe.js';
+import * as storeModule from './store.js';
 
-// The imported constants as this module's own: V8's optimizing compiler folds a module's
-// own constants into the code, and loads an imported binding at every use (docs/explorer.md,
-// "Counting instructions").
+// The imported constants and functions as this module's own: V8's optimizing compiler folds a
+// module's own constants into the code, and loads an imported binding at every use, a function's
+// checked before each call (docs/explorer.md, "Counting instructions", "The model's ack path per
+// transition").
 const { C, CF, G, GF, KIND, ORIGIN, Q } = layoutModule;
 const { K } = contextModule;
+const { findWrapper } = keysModule;
+const { ackMsgRef, bitList, ckRef, narrating, observe, writeRef } = observeModule;
+const { writeRevive } = storeModule;
 
 /** The CK a receipt handle belongs to (queueId, startOffset, popTime, offset), or -1. */
 export function findCkForHandle(d: Int32Array, ctx: Ctx, q: number, so: number, pt: number, offset: number): number {

@@ -53,6 +53,23 @@ function namedImports(src: string): { name: string; from: string }[] {
   return out;
 }
 
+/**
+ * The functions an ack after the flush (nearly every step of ack-flush) calls in another module,
+ * by the module that calls them: each is read as a module-local const, which V8 folds into the
+ * optimized caller, where a named import's binding is loaded and checked before every call
+ * (docs/explorer.md, "The model's ack path per transition").
+ */
+const ACK_PATH: Readonly<Record<string, readonly string[]>> = {
+  'model/popmodel.ts': ['applyInto'],
+  'model/step.ts': ['ack', 'findCkForHandle'],
+  'model/protocol/ack.ts': ['findWrapper', 'narrating', 'writeRevive'],
+};
+
+/** Whether `src` declares `name` as a module-local const destructured from a module namespace. */
+function localConst(src: string, name: string): boolean {
+  return new RegExp(`^const \\{[^}]*\\b${name}\\b[^}]*\\} = \\w+Module;$`, 'm').test(src);
+}
+
 describe("the explorer's model modules", () => {
   it('import no layout constant (nor K, ARRIVED, the timer constants) by name', () => {
     expect(CONSTANTS.has('C') && CONSTANTS.has('G') && CONSTANTS.has('CF') && CONSTANTS.has('KIND')).toBe(true);
@@ -62,8 +79,19 @@ describe("the explorer's model modules", () => {
     }
   });
 
+  it("read the ack path's functions from other modules as module-local consts, not named imports", () => {
+    for (const [file, names] of Object.entries(ACK_PATH)) {
+      const src = readFileSync(file, 'utf8');
+      expect(namedImports(src).filter((i) => names.includes(i.name)), file).toEqual([]);
+      for (const name of names) expect(localConst(src, name), `${file}: ${name}`).toBe(true);
+    }
+  });
+
   it('the check sees a named import of a constant', () => {
     expect(namedImports("import { C, CF, fullMask, type Layout } from '../layout.js';").map((i) => i.name)).toEqual(['C', 'CF', 'fullMask']);
     expect(namedImports("import { K, type Ctx } from './context.js';").filter((i) => CONSTANTS.has(i.name))).toHaveLength(1);
+    expect(localConst('const { findWrapper } = keysModule;', 'findWrapper')).toBe(true);
+    expect(localConst("import { findWrapper } from './keys.js';", 'findWrapper')).toBe(false);
+    expect(localConst('const { findWrapperAt } = keysModule;', 'findWrapper')).toBe(false);
   });
 });

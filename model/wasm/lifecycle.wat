@@ -1,10 +1,9 @@
 ;; The lifecycle moves of one step, read from two PopModel states held in a WebAssembly memory
 ;; (the explorer's kernel memory, imported: Model.useMemory). model/lifecycles.ts's
 ;; `checkMoves` is the reference: `$movesAll` makes the same projections with the same skips, in
-;; the same order, and differs only in what it returns; the export `moves` answers the commonest
-;; step (one CK record changed, one message of it moves) on a straight line, $movesLoop the common
-;; step (messages of unchanged CKs move, nothing else), each as $movesAll would, and $movesAll
-;; every other. It does not know the legality tables:
+;; the same order, and differs only in what it returns; the export `moves` answers the common
+;; step (messages of unchanged CKs move, nothing else) as $movesAll would, and calls $movesAll
+;; for every other. It does not know the legality tables:
 ;; it returns the distinct moves the step makes, and lifecycles.ts (`LifecycleCheck.legal`)
 ;; looks each up in the compiled tables with the step's event bit. A step is legal when every
 ;; move it makes is, so the set of distinct moves decides it.
@@ -459,15 +458,14 @@
         (br_if $cks (i32.lt_s (local.get $k) (local.get $na))))
     (local.get $ms))
 
-  ;; `moves` (below) for a step that `moves` does not answer on its straight line: the moves of
-  ;; the step from the state at byte $pb to the state at byte $pa, with what the explorer knows
-  ;; of what it changed ($parts, as $movesAll reads it). The common step
+  ;; The moves of the step from the state at byte $pb to the state at byte $pa (see the top), with
+  ;; what the explorer knows of what it changed ($parts, as $movesAll reads it). The common step
   ;; (part 0 clear: the queue lengths and the entries as they were; no new CK; no CK whose flags
   ;; that decide its state or whose origin changed) moves messages only: those are found here,
   ;; as $movesAll finds them, in a loop that calls nothing (V8 then keeps its values in
   ;; registers, where around a call it stores them on the stack at every iteration). Any other
   ;; step is $movesAll's from the start: the answer is $movesAll's either way.
-  (func $movesLoop (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
+  (func (export "moves") (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
     (local $nb i32) (local $na i32) (local $nlog i32) (local $k i32) (local $kbit i32) (local $cb i32) (local $ca i32)
     (local $fb i32) (local $fa i32) (local $ob i32) (local $oa i32) (local $changed i32) (local $num i32)
     (local $bit i32) (local $from i32) (local $to i32) (local $id i32) (local $ms i32) (local $x v128)
@@ -592,122 +590,6 @@
         (br_if $cks (i32.lt_s (local.get $k) (local.get $na))))
       (return (local.get $ms)))
     (call $movesAll (local.get $pb) (local.get $pa) (local.get $parts)))
-
-  ;; The moves of the step from the state at byte $pb to the state at byte $pa (see the top), with
-  ;; what the explorer knows of what it changed ($parts, as $movesAll reads it). Nearly every
-  ;; step changes one CK record and moves one message of it (an ack): `moves` answers that step
-  ;; on a straight line, without a loop (V8 checks the stack at a loop's head and keeps a loop's
-  ;; values on the stack around it), and leaves every other step to $movesLoop, from the start.
-  ;; What it answers is what $movesLoop answers: with part 0 clear, no new CK ($na <= $nb) and
-  ;; one bit set among the CKs below $na (part 1 + k), $movesLoop visits only CK k (the others'
-  ;; records are unchanged: $next); with one index below NUM whose masks differ (and the flags
-  ;; that the messages read, 49, equal), its message loop runs once.
-  (func (export "moves") (param $pb i32) (param $pa i32) (param $parts i32) (result i32)
-    (local $nb i32) (local $na i32) (local $nlog i32) (local $set i32) (local $cb i32) (local $ca i32)
-    (local $fb i32) (local $fa i32) (local $ob i32) (local $oa i32) (local $changed i32) (local $num i32)
-    (local $from i32) (local $to i32) (local $x v128)
-    (local.set $nb (i32.load offset=8 (local.get $pb))) ;; G.NCK
-    (local.set $na (i32.load offset=8 (local.get $pa)))
-    (if (i32.le_s (local.get $na) (i32.const 0)) (then (return (i32.const 0))))
-    (block $other
-      ;; Part 0 may have changed: the CK entries may differ.
-      (br_if $other (i32.and (local.get $parts) (i32.const 1)))
-      ;; A new CK (also $nb below 0).
-      (br_if $other (i32.gt_s (local.get $na) (local.get $nb)))
-      ;; $movesAll's bounds ($na <= $nb; with part 0 clear G.NLOG and G.NTIMER are the same on
-      ;; both sides), and CKs with a bit of their own (1 + k, k < 30).
-      (br_if $other (i32.gt_u (local.get $nb) (global.get $ckSlots)))
-      (br_if $other (i32.gt_u (local.get $na) (i32.const 30)))
-      (local.set $nlog (i32.load offset=12 (local.get $pb))) ;; G.NLOG
-      (br_if $other (i32.gt_u (local.get $nlog) (global.get $entries)))
-      (br_if $other (i32.gt_u (i32.load offset=16 (local.get $pb)) (i32.sub (global.get $entries) (local.get $nlog)))) ;; G.NTIMER
-      ;; The CKs below $na whose record may have changed: none, nothing moves; more than one, $movesLoop.
-      (local.set $set
-        (i32.and (i32.shr_u (local.get $parts) (i32.const 1)) (i32.sub (i32.shl (i32.const 1) (local.get $na)) (i32.const 1))))
-      (if (i32.eqz (local.get $set)) (then (return (i32.const 0))))
-      (br_if $other (i32.and (local.get $set) (i32.sub (local.get $set) (i32.const 1))))
-      ;; CK k = ctz($set)'s records.
-      (local.set $cb
-        (i32.add (local.get $pb) (i32.shl (i32.add (global.get $c0) (i32.mul (i32.ctz (local.get $set)) (i32.const 28))) (i32.const 2)))) ;; C.SIZE
-      (local.set $ca (i32.add (local.get $cb) (i32.sub (local.get $pa) (local.get $pb))))
-      (local.set $fb (i32.load offset=28 (local.get $cb))) ;; C.FLAGS
-      (local.set $fa (i32.load offset=28 (local.get $ca)))
-      ;; Flags that decide the CK's state (185) or that the messages read (49) differ: $movesLoop.
-      (br_if $other (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 185)))
-      (br_if $other (i32.and (i32.xor (local.get $fb) (local.get $fa)) (i32.const 49)))
-      ;; Its origin a mock on one side only: $movesLoop (the CK is projected).
-      (local.set $ob (i32.load (local.get $cb))) ;; C.ORIGIN
-      (local.set $oa (i32.load (local.get $ca)))
-      (if (i32.ne (local.get $ob) (local.get $oa))
-        (then (br_if $other (i32.ne (i32.eq (local.get $ob) (i32.const 4)) (i32.eq (local.get $oa) (i32.const 4))))))
-      ;; The indices whose masks differ, as in $movesLoop.
-      (local.set $x
-        (v128.or
-          (v128.xor (v128.load offset=48 (local.get $cb)) (v128.load offset=48 (local.get $ca)))
-          (v128.xor (v128.load offset=80 (local.get $cb)) (v128.load offset=80 (local.get $ca)))))
-      (local.set $changed
-        (i32.or
-          (i32.or (i32x4.extract_lane 0 (local.get $x)) (i32x4.extract_lane 2 (local.get $x)))
-          (i32.or
-            (i32x4.extract_lane 3 (local.get $x))
-            (i32.xor (i32.load offset=32 (local.get $cb)) (i32.load offset=32 (local.get $ca)))))) ;; BITS
-      (local.set $num (i32.load offset=12 (local.get $ca))) ;; C.NUM
-      (if (i32.lt_u (local.get $num) (i32.const 32))
-        (then
-          ;; 0 <= NUM < 32 (NUM = 0: no index).
-          (local.set $changed
-            (i32.and (local.get $changed) (i32.sub (i32.shl (i32.const 1) (local.get $num)) (i32.const 1)))))
-        (else
-          ;; NUM < 0: no index; NUM >= 32: every bit.
-          (if (i32.lt_s (local.get $num) (i32.const 0)) (then (return (i32.const 0))))))
-      (if (i32.eqz (local.get $changed)) (then (return (i32.const 0))))
-      ;; More than one index: $movesLoop.
-      (br_if $other (i32.and (local.get $changed) (i32.sub (local.get $changed) (i32.const 1))))
-      ;; messageCode before and after of the one index (bit $changed), as in $movesAll.
-      (local.set $from (block $codeB (result i32)
-          (if (i32.and (i32.load offset=60 (local.get $cb)) (local.get $changed)) (then (br $codeB (i32.const 8))))
-          (if (i32.and (local.get $fb) (i32.const 32))
-            (then
-              (if (i32.and (i32.load offset=92 (local.get $cb)) (local.get $changed)) (then (br $codeB (i32.const 6))))
-              (if (i32.and (i32.load offset=80 (local.get $cb)) (local.get $changed)) (then (br $codeB (i32.const 5))))
-              (if (i32.and (i32.load offset=88 (local.get $cb)) (local.get $changed)) (then (br $codeB (i32.const 9))))
-              (br $codeB (i32.const 7))))
-          (if (i32.and (i32.load offset=80 (local.get $cb)) (local.get $changed)) (then (br $codeB (i32.const 5))))
-          (if (i32.and (i32.load offset=48 (local.get $cb)) (local.get $changed))
-            (then
-              (if (i32.and (local.get $fb) (i32.const 16)) (then (br $codeB (i32.const 7))))
-              (if (i32.and (i32.load offset=56 (local.get $cb)) (local.get $changed)) (then (br $codeB (i32.const 3))))
-              (if (i32.and
-                    (i32.ne (i32.and (i32.load offset=32 (local.get $cb)) (local.get $changed)) (i32.const 0))
-                    (i32.ne (i32.and (local.get $fb) (i32.const 1)) (i32.const 0)))
-                (then (br $codeB (i32.const 2))))
-              (br $codeB (i32.const 4))))
-          (if (i32.and (local.get $fb) (i32.const 16)) (then (br $codeB (i32.const 10))))
-          (i32.const 1)))
-      (local.set $to (block $codeA (result i32)
-          (if (i32.and (i32.load offset=60 (local.get $ca)) (local.get $changed)) (then (br $codeA (i32.const 8))))
-          (if (i32.and (local.get $fa) (i32.const 32))
-            (then
-              (if (i32.and (i32.load offset=92 (local.get $ca)) (local.get $changed)) (then (br $codeA (i32.const 6))))
-              (if (i32.and (i32.load offset=80 (local.get $ca)) (local.get $changed)) (then (br $codeA (i32.const 5))))
-              (if (i32.and (i32.load offset=88 (local.get $ca)) (local.get $changed)) (then (br $codeA (i32.const 9))))
-              (br $codeA (i32.const 7))))
-          (if (i32.and (i32.load offset=80 (local.get $ca)) (local.get $changed)) (then (br $codeA (i32.const 5))))
-          (if (i32.and (i32.load offset=48 (local.get $ca)) (local.get $changed))
-            (then
-              (if (i32.and (local.get $fa) (i32.const 16)) (then (br $codeA (i32.const 7))))
-              (if (i32.and (i32.load offset=56 (local.get $ca)) (local.get $changed)) (then (br $codeA (i32.const 3))))
-              (if (i32.and
-                    (i32.ne (i32.and (i32.load offset=32 (local.get $ca)) (local.get $changed)) (i32.const 0))
-                    (i32.ne (i32.and (local.get $fa) (i32.const 1)) (i32.const 0)))
-                (then (br $codeA (i32.const 2))))
-              (br $codeA (i32.const 4))))
-          (if (i32.and (local.get $fa) (i32.const 16)) (then (br $codeA (i32.const 10))))
-          (i32.const 1)))
-      ;; No move, or the one move's id.
-      (if (i32.eq (local.get $from) (local.get $to)) (then (return (i32.const 0))))
-      (return (i32.add (i32.const 1) (i32.add (i32.mul (local.get $from) (i32.const 11)) (local.get $to)))))
-    (call $movesLoop (local.get $pb) (local.get $pa) (local.get $parts)))
 
   ;; Whether the $bytes bytes (a multiple of 4) at $a and at $b are equal: the `full` scenario's
   ;; test whether a dry run changed anything (states in the memory: LifecycleCheck.sameWords).

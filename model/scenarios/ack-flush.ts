@@ -63,14 +63,37 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
   const acksAfter = Array.from({ length: n }, (_, i) => mkAck(i, flushAt));
   const flush: Event = { type: 'scan', at: flushAt };
   const all = fullMask(n);
-  const timerAt = new Map<number, Event>();
-  const reviveAt = new Map<number, Event>();
-  const intern = (m: Map<number, Event>, at: number, type: 'timer' | 'revive'): Event => {
+  // Every list `enabled` returns depends on a few numbers only (which messages are held and
+  // whether the CK was flushed; or the instant of a timer or revive), so each is made once and
+  // returned again: the explorer only reads the lists (readonly Event[]), and a list made per
+  // state, holes and write barriers and its collection, was about 85 instructions a transition
+  // (docs/explorer.md, "The enabled list made once per held set").
+  const popList = listOf(popEvent);
+  const noEvents = eventList(0);
+  const timerAt = new Map<number, Event[]>();
+  const reviveAt = new Map<number, Event[]>();
+  const intern = (m: Map<number, Event[]>, at: number, type: 'timer' | 'revive'): Event[] => {
     const known = m.get(at);
     if (known) return known;
-    const e: Event = { type, at };
-    m.set(at, e);
-    return e;
+    const list = listOf({ type, at });
+    m.set(at, list);
+    return list;
+  };
+  // The acks' lists by held set, one table before the flush (the flush last) and one after;
+  // up to MEMO_MESSAGES messages (2 × 2^16 slots at most; beyond, a list a call as before).
+  const memo = n <= MEMO_MESSAGES;
+  const listsBefore = eventLists(memo ? 1 << n : 0);
+  const listsAfter = eventLists(memo ? 1 << n : 0);
+  const acksList = (held: number, flushed: boolean): Event[] => {
+    // Made at its length and filled by index: pushing onto an empty array calls a builtin
+    // that grows it, several hundred instructions a push (docs/explorer.md, "Counting instructions").
+    const out = eventList(popcount(held) + (flushed ? 0 : 1));
+    const acks = flushed ? acksAfter : acksBefore;
+    let j = 0;
+    // The held messages in index order, one set bit at a time (lowest first).
+    for (let h = held; h !== 0; h &= h - 1) out[j++] = acks[31 - Math.clz32(h & -h)];
+    if (!flushed) out[j] = flush;
+    return out;
   };
 
   return {
@@ -81,25 +104,21 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
     layout: L,
     initial: [initialState(L, [{ minOffset: so, messages: n }])],
     enabled(st: State, ctx: Ctx): readonly Event[] {
-      if (st[G.NCK] === 0) return listOf(popEvent);
+      if (st[G.NCK] === 0) return popList;
       const c = L.ck(0);
       const flushed = (st[c + C.FLAGS] & CF.IN_BUFFER) === 0;
       const held = st[c + C.HELD] & all;
       if (held !== 0 || !flushed) {
-        // Made at its length and filled by index: pushing onto an empty array calls a builtin
-        // that grows it, several hundred instructions a push (docs/explorer.md, "Counting instructions").
-        const out = eventList(popcount(held) + (flushed ? 0 : 1));
-        const acks = flushed ? acksAfter : acksBefore;
-        let j = 0;
-        // The held messages in index order, one set bit at a time (lowest first).
-        for (let h = held; h !== 0; h &= h - 1) out[j++] = acks[31 - Math.clz32(h & -h)];
-        if (!flushed) out[j] = flush;
-        return out;
+        if (!memo) return acksList(held, flushed);
+        const lists = flushed ? listsAfter : listsBefore;
+        const known = lists[held];
+        if (known !== undefined) return known;
+        return (lists[held] = acksList(held, flushed));
       }
       const due = nextTimerDue(st, ctx);
-      if (due >= 0) return listOf(intern(timerAt, Math.max(st[G.NOW], due), 'timer'));
+      if (due >= 0) return intern(timerAt, Math.max(st[G.NOW], due), 'timer');
       const at = reviveDueAt(st, ctx);
-      return at < 0 ? eventList(0) : listOf(intern(reviveAt, at, 'revive'));
+      return at < 0 ? noEvents : intern(reviveAt, at, 'revive');
     },
     exceeds(st: State, _ctx: Ctx, e: Event): string | null {
       if (e.type === 'pop' && st[G.NCK] > 0) return 'exceeds the bounds: ack-flush pops once';
@@ -124,6 +143,14 @@ export function ackFlush(o: AckFlushOptions): ScenarioInstance {
  */
 function eventList(n: number): Event[] {
   return new Array<Event>(n);
+}
+
+/** The most messages for which ack-flush keeps its acks' lists by held set (2^16 slots a table). */
+const MEMO_MESSAGES = 16;
+
+/** A table of `n` event lists, each slot empty until its list is made (fast holey elements: n is at most 2^16). */
+function eventLists(n: number): (Event[] | undefined)[] {
+  return new Array<Event[] | undefined>(n);
 }
 
 /** The list of the one event `e` (see eventList). */

@@ -21,7 +21,7 @@ import type { State } from './state.js';
 // The imported constants as this module's own: V8's optimizing compiler folds a module's
 // own constants into the code, and loads an imported binding at every use (docs/explorer.md,
 // "Counting instructions").
-const { C, CF, E, G, GF, KIND, ORIGIN, Q } = layoutModule;
+const { BROKER, C, CF, E, G, GF, KIND, ORIGIN, Q } = layoutModule;
 const { ARRIVED } = storeModule;
 
 export const INVARIANT_NAMES = [
@@ -95,10 +95,15 @@ export function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolea
 export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
   if (!ctx.s.reviveKeyHasBrokerName) return true;
   const L = ctx.L;
+  // reviveAckBroker(ctx, bn) with the key's brokerName part: bn itself, but for a blank one
+  // (the fallback's answer, read once here rather than at every entry).
+  const blank = reviveAckBroker(ctx, BROKER.NONE);
   // The revive queue's entries, then the timer's: one region of records (Layout.timer).
   const end = L.log(d[G.NLOG] + d[G.NTIMER]);
   for (let e = L.log0; e < end; e += E.SIZE) {
-    if (d[e + E.KIND] !== KIND.CK && reviveAckBroker(ctx, d[e + E.BROKER]) !== d[L.ck(d[e + E.CK]) + C.BROKER]) return false;
+    if (d[e + E.KIND] === KIND.CK) continue;
+    const bn = d[e + E.BROKER];
+    if ((bn === BROKER.NONE ? blank : bn) !== d[L.ck(d[e + E.CK]) + C.BROKER]) return false;
   }
   return true;
 }
@@ -164,8 +169,9 @@ export function ckBeforeAcks(d: Int32Array, ctx: Ctx): boolean {
       continue;
     }
     if (d[e + E.SLOT] === ARRIVED.DIRECT) continue;
-    if ((d[L.ck(k) + C.FLAGS] & CF.CK_STORED) === 0) continue;
-    if (ckSeenAt[k] !== pass) return false;
+    // The CK entry was read before this ACK (nearly always): the ACK's CK record is not read.
+    if (ckSeenAt[k] === pass) continue;
+    if ((d[L.ck(k) + C.FLAGS] & CF.CK_STORED) !== 0) return false;
   }
   return true;
 }

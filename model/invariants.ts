@@ -216,6 +216,8 @@ export function reviveRetriesExactlyUnacked(d: Int32Array, ctx: Ctx): boolean {
     const c = ctx.L.ck(k);
     const intended = d[c + C.REVIVE_UNACKED];
     if (d[c + C.FOREIGN_RETRIES] !== 0 || (d[c + C.RETRIED] & ~intended) !== 0) return false;
+    // Nothing intended (most CKs), nothing missing: the masks below are not read.
+    if (intended === 0) continue;
     const missing = intended & ~d[c + C.RETRIED] & ~d[c + C.RETRY_PENDING] & ~d[c + C.CHANGED];
     if (missing === 0 || readAgain(d, ctx, k)) continue;
     for (let i = 0, num = d[c + C.NUM]; i < num; i++) {

@@ -21,7 +21,7 @@ import type { State } from './state.js';
 // The imported constants as this module's own: V8's optimizing compiler folds a module's
 // own constants into the code, and loads an imported binding at every use (docs/explorer.md,
 // "Counting instructions").
-const { C, CF, E, G, GF, KIND, ORIGIN, Q } = layoutModule;
+const { BROKER, C, CF, E, G, GF, KIND, ORIGIN, Q } = layoutModule;
 const { ARRIVED } = storeModule;
 
 export const INVARIANT_NAMES = [
@@ -95,10 +95,15 @@ export function ackEntryMatchesItsCk(d: Int32Array, ctx: Ctx, e: number): boolea
 export function ackKeyAgreement(d: Int32Array, ctx: Ctx): boolean {
   if (!ctx.s.reviveKeyHasBrokerName) return true;
   const L = ctx.L;
+  // reviveAckBroker(ctx, bn) with the key's brokerName part: bn itself, but for a blank one
+  // (the fallback's answer, read once here rather than at every entry).
+  const blank = reviveAckBroker(ctx, BROKER.NONE);
   // The revive queue's entries, then the timer's: one region of records (Layout.timer).
   const end = L.log(d[G.NLOG] + d[G.NTIMER]);
   for (let e = L.log0; e < end; e += E.SIZE) {
-    if (d[e + E.KIND] !== KIND.CK && reviveAckBroker(ctx, d[e + E.BROKER]) !== d[L.ck(d[e + E.CK]) + C.BROKER]) return false;
+    if (d[e + E.KIND] === KIND.CK) continue;
+    const bn = d[e + E.BROKER];
+    if ((bn === BROKER.NONE ? blank : bn) !== d[L.ck(d[e + E.CK]) + C.BROKER]) return false;
   }
   return true;
 }
@@ -164,8 +169,9 @@ export function ckBeforeAcks(d: Int32Array, ctx: Ctx): boolean {
       continue;
     }
     if (d[e + E.SLOT] === ARRIVED.DIRECT) continue;
-    if ((d[L.ck(k) + C.FLAGS] & CF.CK_STORED) === 0) continue;
-    if (ckSeenAt[k] !== pass) return false;
+    // The CK entry was read before this ACK (nearly always): the ACK's CK record is not read.
+    if (ckSeenAt[k] === pass) continue;
+    if ((d[L.ck(k) + C.FLAGS] & CF.CK_STORED) !== 0) return false;
   }
   return true;
 }
@@ -210,6 +216,8 @@ export function reviveRetriesExactlyUnacked(d: Int32Array, ctx: Ctx): boolean {
     const c = ctx.L.ck(k);
     const intended = d[c + C.REVIVE_UNACKED];
     if (d[c + C.FOREIGN_RETRIES] !== 0 || (d[c + C.RETRIED] & ~intended) !== 0) return false;
+    // Nothing intended (most CKs), nothing missing: the masks below are not read.
+    if (intended === 0) continue;
     const missing = intended & ~d[c + C.RETRIED] & ~d[c + C.RETRY_PENDING] & ~d[c + C.CHANGED];
     if (missing === 0 || readAgain(d, ctx, k)) continue;
     for (let i = 0, num = d[c + C.NUM]; i < num; i++) {

@@ -238,14 +238,14 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
       const head = 1 << d[c + C.QUEUE];
       if ((heads & head) === 0) {
         heads |= head;
-        if (commitReady(d, c)) return true;
+        if (readyWithFlags(d, c, f)) return true;
       }
     }
     if ((f & CF.IN_BUFFER) === 0) continue;
     buffered = true;
     const stored = (f & CF.CK_STORED) !== 0;
-    // Leaves the buffer (IN_BUFFER is cleared).
-    if (((f & CF.JUST_OFFSET) !== 0 && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored)) return true;
+    // Leaves the buffer (IN_BUFFER is cleared): scanWrappers' first test, which is commitReady's.
+    if (readyWithFlags(d, c, f)) return true;
     // putCkToStore appends the CK and sets CK_STORED or CK_PUT_PENDING.
     const putCk = !stored && (f & CF.CK_PUT_PENDING) === 0;
     // (As in scanWrappers; addCkJustOffset sets CK_STORED or CK_PUT_PENDING, so the model never takes this put.)
@@ -273,6 +273,19 @@ export function scanChanges(d: Int32Array, ctx: Ctx): boolean {
 export function commitReady(d: Int32Array, c: number): boolean {
   const stored = hasFlag(d, c, CF.CK_STORED);
   return (hasFlag(d, c, CF.JUST_OFFSET) && stored) || isCkDone(d, c) || (isCkDoneForFinish(d, c) && stored);
+}
+
+/**
+ * commitReady(d, c) for scanChanges, with the record's flags `f` already read: the same
+ * tests (pure reads, taken in another order), each word of the record read once.
+ */
+function readyWithFlags(d: Int32Array, c: number, f: number): boolean {
+  const stored = (f & CF.CK_STORED) !== 0;
+  if ((f & CF.JUST_OFFSET) !== 0 && stored) return true;
+  const full = fullMask(d[c + C.NUM]);
+  const bits = d[c + C.BITS];
+  // isCkDone, then isCkDoneForFinish && stored.
+  return (bits & full) === full || (stored && ((bits ^ d[c + C.TO_STORE]) & full) === 0);
 }
 
 /** scanCommitOffset: per queue, commit nextBeginOffset of ready wrappers at the head of the FIFO. */

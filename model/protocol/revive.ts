@@ -511,7 +511,9 @@ export function reviveOutlook(d: Int32Array, ctx: Ctx): number {
   }
   endTime = passEndTime(d, ctx, endTime);
   if (endTime - earliest <= K.reviveDueMargin) return REVIVE_IDLE;
-  return firstFound && !mockBefore && !asyncRevive(ctx) && endTime - firstT > K.reviveDueMargin ? REVIVE_CHANGES : REVIVE_UNSURE;
+  // asyncRevive(ctx), read here: reviveOutlook is past V8's budget for inlining it, and the call cost more than the reads.
+  const async = s.reviveAsync && s.asyncBizRead;
+  return firstFound && !mockBefore && !async && endTime - firstT > K.reviveDueMargin ? REVIVE_CHANGES : REVIVE_UNSURE;
 }
 
 /** Does a CK entry at position `from` or later (up to the queue's end) have CK slot k's revive key? */
@@ -519,10 +521,13 @@ function ckKeyReadAgain(d: Int32Array, ctx: Ctx, k: number, from: number): boole
   const L = ctx.L;
   const c = L.ck(k);
   const kb = reviveCkBroker(ctx, d[c + C.BROKER]);
+  const pt = d[c + C.POP_TIME];
   for (let p = from, nlog = d[G.NLOG]; p < nlog; p++) {
     const e = L.log(p);
     if (d[e + E.KIND] !== KIND.CK) continue;
     const o = L.ck(d[e + E.CK]);
+    // reviveKeyEqual's first test, before the key's other parts are computed.
+    if (d[o + C.POP_TIME] !== pt) continue;
     if (reviveKeyEqual(d, ctx, d[c + C.QUEUE], d[c + C.START], d[c + C.POP_TIME], kb, d[o + C.QUEUE], d[o + C.START], d[o + C.POP_TIME], reviveCkBroker(ctx, d[o + C.BROKER]))) return true;
   }
   return false;

@@ -25,8 +25,8 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
   const now = d[G.NOW];
   const s = ctx.s;
   const L = ctx.L;
-  // The least instant after now seen so far (-1: none): `best = earlier(best, t, now)` considers t.
-  let best = -1;
+  // The least instant after now seen so far (NONE: none yet): `best = earlier(best, t, now)` considers t.
+  let best = NONE;
   const delayLevels = s.timerMode === 'delayLevel';
   for (let k = 0, nck = d[G.NCK]; k < nck; k++) {
     const c = L.ck(k);
@@ -44,10 +44,9 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
       best = earlier(best, T - K.ackTimeInterval, now);
     }
     if ((f & CF.REVIVED) === 0 || held) {
-      // Acks written at T or later go straight to the revive queue; after T they are late.
-      best = earlier(best, T, now);
-      best = earlier(best, T + K.tick, now);
-      best = earlier(best, T + K.reviveDueMargin + K.tick, now);
+      // Acks written at T or later go straight to the revive queue; after T they are late. The
+      // three instants come in this order: the first after now is the earliest of them after now.
+      best = earlier(best, T > now ? T : T + K.tick > now ? T + K.tick : T + K.reviveDueMargin + K.tick, now);
     }
     if (f & CF.INFLIGHT) best = earlier(best, d[c + C.DISPATCHED_AT] + INFLIGHT_STAY_MS + K.tick, now);
     if (delayLevels && held) {
@@ -84,10 +83,17 @@ export function nextBreakpoint(d: Int32Array, ctx: Ctx): number {
     }
   }
   if (maxDeliver > 0) best = earlier(best, maxDeliver + K.reviveIdle + K.tick, now);
-  return best;
+  return best === NONE ? -1 : best;
 }
 
-/** The earlier of `best` (-1: none yet) and `t`, counting t only when it is after `now`. */
+/**
+ * nextBreakpoint's "no breakpoint yet": later than every instant of the model (ms, int32), so
+ * that `earlier` is one comparison with `best` (with -1 for none it was two, and past V8's
+ * budget for inlining it at some of its calls).
+ */
+const NONE = 0x7fffffff;
+
+/** The earlier of `best` (NONE: none yet) and `t`, counting t only when it is after `now`. */
 function earlier(best: number, t: number, now: number): number {
-  return t > now && (best < 0 || t < best) ? t : best;
+  return t > now && t < best ? t : best;
 }

@@ -7,6 +7,10 @@
  * and module loading are not in them.
  */
 import { prestartFor } from '../cli/prestart.js';
+import { setRuntimeV8Flags } from '../cli/node-flags.js';
+
+// The CLI's V8 flags set from code (cli/node-flags.ts), as cli/main.ts sets them.
+setRuntimeV8Flags();
 
 // As the CLI (cli/main.ts): `--workers N` starts the worker threads before the rest loads.
 await prestartFor(['check', ...process.argv.slice(2)]);

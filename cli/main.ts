@@ -14,7 +14,10 @@
  * dist/cli/main.js`.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { setRuntimeV8Flags } from './node-flags.js';
 import { prestartFor } from './prestart.js';
+
+setRuntimeV8Flags();
 
 // The signal handlers first, before the CLI loads: a signal while it loads (the worker threads
 // starting, run.js importing) is a request to stop like any other, seen at the run's first poll.

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+
 /**
  * The V8 flags the CLI runs with. The shebang line of cli/main.ts passes them to node
  * (`#!/usr/bin/env -S node FLAGS`: what `npx popcheck` and the installed `popcheck` run), and
@@ -20,3 +22,23 @@
  * states (docs/explorer.md, "What the peak is made of").
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--optimize-for-size', '--v8-pool-size=1'];
+
+/**
+ * V8 flags the CLI sets from its own code, first thing (cli/main.ts; bench/explore-child.ts and
+ * bench/floor-child.ts do the same, so the benchmark measures what users run). They are not on
+ * the shebang line, which would then pass 127 characters, what Linux before 5.1 reads of it.
+ *
+ * `--max-inlined-bytecode-size-cumulative=2760` (V8's default 920): how much bytecode TurboFan
+ * inlines into one function it optimizes. At the default the explorer's loop calls the model's
+ * step, the ack rule's dispatch, the transition invariants and the visited table's probe; at
+ * three times it inlines them: about 7% fewer instructions a warm ack-flush transition, 6% a warm
+ * `full` state, for a larger compile at start-up (docs/explorer.md, "TurboFan's inlining budget").
+ * V8 reads it when it optimizes a function, so setting it before the model's code runs is enough;
+ * worker threads share the process's flags.
+ */
+export const RUNTIME_V8_FLAGS: readonly string[] = ['--max-inlined-bytecode-size-cumulative=2760'];
+
+/** Sets RUNTIME_V8_FLAGS in this process. */
+export function setRuntimeV8Flags(): void {
+  for (const flag of RUNTIME_V8_FLAGS) setFlagsFromString(flag);
+}

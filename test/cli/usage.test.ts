@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NODE_FLAGS } from '../../cli/node-flags.js';
+import { NODE_FLAGS, RUNTIME_V8_FLAGS } from '../../cli/node-flags.js';
 import { run } from '../../cli/run.js';
 import { BIN, bin, cli, ROOT } from './helpers.js';
 
@@ -37,6 +37,33 @@ describe('help, version and exit codes', () => {
     const shebang = `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`;
     expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(shebang);
     expect(readFileSync(`${ROOT}cli/main.ts`, 'utf8').split('\n')[0]).toBe(shebang);
+  });
+
+  it('the V8 flags the CLI sets from code are flags node knows, set before anything else runs', () => {
+    // setFlagsFromString ignores a flag V8 does not know; node's command line refuses it (the
+    // check itself is shown to refuse a misspelt one).
+    const accepted = (flag: string): boolean => {
+      try {
+        execFileSync(process.execPath, [flag, '-e', '0'], { stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(accepted('--max-inlined-bytecode-size-cumulativ=2760')).toBe(false);
+    expect(RUNTIME_V8_FLAGS.length).toBeGreaterThan(0);
+    for (const flag of RUNTIME_V8_FLAGS) expect(accepted(flag), flag).toBe(true);
+    // The CLI and the benchmark's children call setRuntimeV8Flags() before their first await
+    // (the workers' prestart, the CLI's modules) and before any exploration.
+    for (const file of ['cli/main.ts', 'bench/explore-child.ts', 'bench/floor-child.ts']) {
+      const src = readFileSync(`${ROOT}${file}`, 'utf8');
+      const set = src.indexOf('\nsetRuntimeV8Flags();\n');
+      expect(set, file).toBeGreaterThan(0);
+      for (const later of ['await ', 'explore(']) {
+        const at = src.indexOf(later);
+        if (at >= 0) expect(set, `${file}: ${later}`).toBeLessThan(at);
+      }
+    }
   });
 
   it('the binary: replay --help and bugs --help exit 0', () => {

@@ -33,6 +33,11 @@ export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--opti
  * step, the ack rule's dispatch, the transition invariants and the visited table's probe; at
  * three times it inlines them: about 7% fewer instructions a warm ack-flush transition, 6% a warm
  * `full` state, for a larger compile at start-up (docs/explorer.md, "TurboFan's inlining budget").
+ * A sweep of 920 to 8,000, of the per-callee limit (`--max-inlined-bytecode-size` 500), of
+ * `--min-inlining-frequency` and of `--interrupt-budget` found nothing better: below 2,760 every
+ * warm figure is worse (2,400: +1.7% an ack-flush transition, +6% on the floor), above it
+ * ack-flush gains nothing, the floor loses (4,000: +9%) and compiling costs more (docs/explorer.md,
+ * "The CLI's V8 flags for speed").
  * V8 reads it when it optimizes a function, so setting it before the model's code runs is enough;
  * worker threads share the process's flags.
  */

@@ -31,8 +31,9 @@ export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--opti
  * `--max-inlined-bytecode-size-cumulative=2760` (V8's default 920): how much bytecode TurboFan
  * inlines into one function it optimizes. At the default the explorer's loop calls the model's
  * step, the ack rule's dispatch, the transition invariants and the visited table's probe; at
- * three times it inlines them: about 7% fewer instructions a warm ack-flush transition, 6% a warm
- * `full` state, for a larger compile at start-up (docs/explorer.md, "TurboFan's inlining budget").
+ * three times it inlines them: about 7% fewer instructions a warm ack-flush transition, 5.5% a
+ * warm `full` state, for a larger compile at start-up (docs/explorer.md, "The enabled list made
+ * once per held set", its part on TurboFan's inlining budget, and what follows it there).
  * A sweep of 920 to 8,000, of the per-callee limit (`--max-inlined-bytecode-size` 500), of
  * `--min-inlining-frequency` and of `--interrupt-budget` found nothing better: below 2,760 every
  * warm figure is worse (2,400: +1.7% an ack-flush transition, +6% on the floor), above it

@@ -91,6 +91,24 @@ const spec = fc.record({
 });
 const mask = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(0, -1, 1 << 29, (1 << 30) - 1));
 
+/**
+ * checkTransitionTouched on an edge with `touched` gives the reference loop's mask, and the
+ * invariants it evaluates (logged in `got` by modelOf's model) are the loop's, in its order, with
+ * the same arguments and parts.
+ */
+function transitionAsTheLoop(specs: readonly Spec[], model: Model<S, E>, inv: InvariantSets<S, E>, got: unknown[][], touched: number): void {
+  const b = new Int32Array(WORDS);
+  const a = new Int32Array(WORDS);
+  const mine = inv.checkTransitionTouched(b, 'ev', a, touched);
+  const want: unknown[][] = [];
+  const theirs = reference(model, inv, 'transition', touched, 0, (i) => {
+    want.push([i, true, b, 'ev', a, inv.partsOf(i, touched)]);
+    return specs[i].verdict;
+  });
+  expect(mine).toBe(theirs);
+  expect(got).toEqual(want);
+}
+
 describe('InvariantSets: dispatch by the touched bits', () => {
   it('checkAlwaysTouched evaluates, in index order, exactly the invariants the old loop did, and gives its mask', () => {
     fc.assert(
@@ -117,17 +135,7 @@ describe('InvariantSets: dispatch by the touched bits', () => {
       fc.property(fc.array(spec, { minLength: 1, maxLength: 30 }), mask, (specs, touched) => {
         const got: unknown[][] = [];
         const model = modelOf(specs, got);
-        const inv = new InvariantSets(model);
-        const b = new Int32Array(WORDS);
-        const a = new Int32Array(WORDS);
-        const mine = inv.checkTransitionTouched(b, 'ev', a, touched);
-        const want: unknown[][] = [];
-        const theirs = reference(model, inv, 'transition', touched, 0, (i) => {
-          want.push([i, true, b, 'ev', a, inv.partsOf(i, touched)]);
-          return specs[i].verdict;
-        });
-        expect(mine).toBe(theirs);
-        expect(got).toEqual(want);
+        transitionAsTheLoop(specs, model, new InvariantSets(model), got, touched);
       }),
       { numRuns: 1500, seed: 1213 },
     );
@@ -141,8 +149,6 @@ describe('InvariantSets: dispatch by the touched bits', () => {
         const got: unknown[][] = [];
         const model = modelOf(specs, got);
         const inv = new InvariantSets(model);
-        const b = new Int32Array(WORDS);
-        const a = new Int32Array(WORDS);
         const transitions = specs.map((sp, i) => (sp.kind === 'transition' ? i : -1)).filter((i) => i >= 0);
         const transitionBits = transitions.reduce((m, i) => m | (1 << i), 0);
         // InvariantSets' rule for `hot`: the first that watches nothing, else the first of those that watch the most words (one here).
@@ -152,14 +158,7 @@ describe('InvariantSets: dispatch by the touched bits', () => {
         for (const i of transitions) {
           const touched = (other & ~transitionBits) | (1 << i);
           got.length = 0;
-          const mine = inv.checkTransitionTouched(b, 'ev', a, touched);
-          const want: unknown[][] = [];
-          const theirs = reference(model, inv, 'transition', touched, 0, (j) => {
-            want.push([j, true, b, 'ev', a, inv.partsOf(j, touched)]);
-            return specs[j].verdict;
-          });
-          expect(mine).toBe(theirs);
-          expect(got).toEqual(want);
+          transitionAsTheLoop(specs, model, inv, got, touched);
           if (((touched | every) & transitionBits) === 1 << hot) {
             fast++;
             if (specs[hot].parts > 0) fastWithParts++;

@@ -21,6 +21,22 @@ import { HAVE_KERNEL, kernelInstance, type KernelExports } from './wasm/kernel.j
 const WINDOW_BYTES = 1 << 16;
 /** The largest size of the queue's stage in the kernel's memory (FingerprintStepper.stageBytes). */
 const STAGE_BYTES = 1 << 13;
+/**
+ * The widest state the kernel takes (FingerprintStepper runs fingerprintStep in JavaScript on
+ * wider ones): its code addresses the parent and child buffers, the differing positions, the
+ * saved words and the hash cache at fixed addresses (KERNEL_AT, kernel.wat's constants), each
+ * buffer with room for this many words. An address in the code is folded into the load or
+ * store, where one held in a variable takes a register and, in `step`'s loop, its spills.
+ */
+export const KERNEL_MAX_WORDS = 2048;
+/** Where the kernel's fixed buffers lie in its memory (bytes): the same numbers as kernel.wat's. */
+export const KERNEL_AT = {
+  parent: 32,
+  child: 32 + 4 * KERNEL_MAX_WORDS,
+  diff: 32 + 8 * KERNEL_MAX_WORDS,
+  save: 32 + 12 * KERNEL_MAX_WORDS,
+  hc: 32 + 16 * KERNEL_MAX_WORDS,
+} as const;
 
 /** KEY = 0x9e3779b97f4a7c15 (XOR-ed into every key), and Mix13's two multipliers, as halves. */
 const KEY_HI = 0x9e3779b9 | 0;
@@ -261,7 +277,7 @@ export class FingerprintStepper {
   declare readonly touched: Int32Array;
   /** Without the kernel: the masks given to `watch` (null: none). */
   private watching: Int32Array | null = null;
-  /** With the kernel: its copy of the masks given to `watch`. */
+  /** With the kernel: its copy of the masks given to `watch` (the mask of position i at [4 i + 1], beside the hash cache's value and hash). */
   private readonly watchMasks: Int32Array | null = null;
   /** `update`'s input: pairs (position, value before), 2 × words int32. */
   declare readonly changed: Int32Array;
@@ -315,7 +331,7 @@ export class FingerprintStepper {
   constructor(words: number, wasm = HAVE_KERNEL, spareBuffers = 0) {
     this.words = words;
     fingerprintSeeds(words);
-    if (!wasm) {
+    if (!wasm || words > KERNEL_MAX_WORDS) {
       this.kernel = null;
       this.scratch = new Int32Array(words);
       this.base = new Int32Array(words);
@@ -336,25 +352,20 @@ export class FingerprintStepper {
       this.spare = [];
       return;
     }
-    // The kernel's memory (kernel.wat): the results, then the parent, child and diff buffers
-    // (room for a multiple of 16 words each: `step` compares the parent's and the child's
-    // words sixteen at a time, past the length too, where both stay zero), `step`'s saved
-    // words and `update`'s pairs.
+    // The kernel's memory (kernel.wat): the results; at fixed addresses (KERNEL_AT, the
+    // constants in the kernel's code) the parent and child buffers (`step` compares their words
+    // sixteen at a time, past the length too up to a multiple of 16, where both stay zero),
+    // the differing positions, `step`'s saved words, and per position a value, a `watch` mask
+    // and the value's hash (16 bytes: the kernel's cache of word hashes, and the masks); then
+    // `update`'s pairs.
     const k = kernelInstance();
     const cap = (words + 15) & ~15;
-    const parent = 32;
-    const child = parent + 4 * cap;
-    const diff = child + 4 * cap;
-    const save = diff + 4 * cap;
-    const changed = save + 4 * cap;
-    // A mask a position (`watch`).
-    const watch = changed + 8 * cap;
+    const { parent, child, diff, save, hc } = KERNEL_AT;
+    const changed = hc + 16 * cap;
     // The queue's: the state queued last, the marks, its stage of records.
-    const lastIn = watch + 4 * cap;
-    // The kernel's cache of word hashes: per position, a value and its wordHash (16 bytes).
-    const hc = lastIn + 4 * cap;
+    const lastIn = changed + 8 * cap;
     const markBytes = (words + 15) & ~15;
-    const mark = hc + 16 * cap;
+    const mark = lastIn + 4 * cap;
     const rec = mark + markBytes;
     const recBytes = maxRecordBytes(words);
     const have = k.memory.buffer.byteLength;
@@ -372,13 +383,13 @@ export class FingerprintStepper {
     const windowBytes = Math.max(2 * recBytes, Math.min(WINDOW_BYTES, have - window));
     const bytes = window + windowBytes;
     if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
-    k.init(parent, child, diff, changed, save, watch, hc);
+    k.init(changed);
     k.initQueue(lastIn, mark, markBytes, rec, window);
     const buf = k.memory.buffer;
     this.kernel = k;
     this.fp = new Uint32Array(buf, 0, 2);
     this.touched = new Int32Array(buf, 20, 1);
-    this.watchMasks = new Int32Array(buf, watch, words);
+    this.watchMasks = new Int32Array(buf, hc, 4 * words);
     this.updated = new Uint32Array(buf, 8, 2);
     this.base = new Int32Array(buf, parent, words);
     this.parent = this.base;
@@ -502,7 +513,7 @@ export class FingerprintStepper {
   watch(masks: Int32Array): void {
     if (masks.length !== this.words) throw new RangeError(`FingerprintStepper.watch: ${masks.length} masks for ${this.words} words`);
     if (this.watchMasks === null) this.watching = masks.slice();
-    else this.watchMasks.set(masks);
+    else for (let i = 0; i < masks.length; i++) this.watchMasks[4 * i + 1] = masks[i];
   }
 
   /**

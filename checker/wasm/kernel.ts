@@ -11,7 +11,7 @@ import { KERNEL_BASE64 } from './kernel-bytes.js';
 /** The kernel's exports (kernel.wat). */
 export interface KernelExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  init(parent: number, child: number, diff: number, changed: number, save: number, watch: number, hc: number): void;
+  init(changed: number): void;
   update(k: number, hi: number, lo: number, flags: number): number;
   step(len: number, hi: number, lo: number, restore: number): number;
   restore(n: number): void;

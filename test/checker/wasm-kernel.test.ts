@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import initWabt from 'wabt';
-import { fingerprint64, FingerprintStepper, fingerprintStep } from '../../checker/fingerprint.js';
+import { fingerprint64, FingerprintStepper, fingerprintStep, KERNEL_AT, KERNEL_MAX_WORDS } from '../../checker/fingerprint.js';
 import { encodeRecord } from '../../checker/record.js';
 import { HAVE_KERNEL, kernelBytes } from '../../checker/wasm/kernel.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
@@ -125,6 +125,43 @@ describe('FingerprintStepper', () => {
           expect(stepper.diff[0]).toBe(i);
           expect([stepper.fp[0], stepper.fp[1]]).toEqual([want[0], want[1]]);
         }
+      }
+    }
+  });
+
+  it('takes states of up to KERNEL_MAX_WORDS words, its buffers where the code reads them (KERNEL_AT); wider ones in JavaScript, to the same fingerprints', () => {
+    // kernel.wat addresses these buffers by constants: the stepper's views must lie there.
+    const text = readFileSync(new URL('../../checker/wasm/kernel.wat', import.meta.url), 'utf8');
+    for (const at of [KERNEL_AT.parent, KERNEL_AT.child, KERNEL_AT.diff, KERNEL_AT.save, KERNEL_AT.hc, KERNEL_AT.hc + 4, KERNEL_AT.hc + 8])
+      expect(text).toContain(`offset=${at} `);
+    for (const w of [KERNEL_MAX_WORDS - 1, KERNEL_MAX_WORDS, KERNEL_MAX_WORDS + 1]) {
+      const stepper = new FingerprintStepper(w, true);
+      expect(stepper.usesKernel).toBe(w <= KERNEL_MAX_WORDS);
+      if (stepper.usesKernel) {
+        expect([stepper.base.byteOffset, stepper.scratch.byteOffset, stepper.diff.byteOffset, stepper.saved.byteOffset]).toEqual([
+          KERNEL_AT.parent,
+          KERNEL_AT.child,
+          KERNEL_AT.diff,
+          KERNEL_AT.save,
+        ]);
+      }
+      const parent = Int32Array.from({ length: w }, (_, i) => (i * 7919) % 1000);
+      const pf = new Uint32Array(2);
+      fingerprint64(parent, 0, w, pf);
+      stepper.setParent(parent, pf);
+      const masks = Int32Array.from({ length: w }, (_, i) => 1 << i % 31);
+      stepper.watch(masks);
+      const want = new Uint32Array(2);
+      // Edits at the first word, the last, and ones in between: each successor's fingerprint,
+      // positions and watch masks, and the parent kept (the next successor starts from it).
+      for (const edits of [[0], [w - 1], [1, w - 2, w - 1], [17, 1000, w - 17]]) {
+        const child = parent.slice();
+        for (const i of edits) child[i] = -1 - i;
+        fingerprint64(child, 0, w, want);
+        const n = stepper.step(child);
+        expect(Array.from(stepper.diff.subarray(0, n))).toEqual(edits);
+        expect([stepper.fp[0], stepper.fp[1]]).toEqual([want[0], want[1]]);
+        expect(stepper.touched[0]).toBe(edits.reduce((t, i) => t | masks[i], 0));
       }
     }
   });

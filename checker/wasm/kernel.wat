@@ -53,8 +53,6 @@
   (global $rec (mut i32) (i32.const 0))
   (global $window (mut i32) (i32.const 0))
 
-  (global $zero (mut v128) (v128.const i32x4 0 0 0 0))
-
   (func (export "init") (param $changed i32)
     (global.set $changed (local.get $changed)))
 
@@ -103,8 +101,8 @@
           (i32.xor (i32.const 0xffff)
             (i8x16.bitmask
               (i8x16.narrow_i16x8_s
-                (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x0) (global.get $zero)) (i32x4.eq (local.get $x1) (global.get $zero)))
-                (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x2) (global.get $zero)) (i32x4.eq (local.get $x3) (global.get $zero)))))))
+                (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x0) (v128.const i32x4 0 0 0 0)) (i32x4.eq (local.get $x1) (v128.const i32x4 0 0 0 0)))
+                (i16x8.narrow_i32x4_s (i32x4.eq (local.get $x2) (v128.const i32x4 0 0 0 0)) (i32x4.eq (local.get $x3) (v128.const i32x4 0 0 0 0)))))))
         (loop $bits
           (local.set $i (i32.add (local.get $j) (i32.ctz (local.get $m))))
           (i32.store offset=16416 (i32.shl (local.get $n) (i32.const 2)) (local.get $i))

@@ -19,7 +19,12 @@
  * array; one over a resizable ArrayBuffer (which could be freed at once) about 40% slower on
  * Node 20. Where the runtime has no growable SharedArrayBuffer (the web app's page, which is
  * not cross-origin isolated, has no SharedArrayBuffer at all) a segment is a plain buffer that
- * a growth replaces. A segment's capacity is a function of the number
+ * a growth replaces. Where it has, a segment from `inPlaceFrom` slots on lives in the table's one
+ * shared WebAssembly memory instead (segment s at byte s × 12 × `reserveSlots`: the same
+ * address space per segment, pages committed as the memory grows and resident only as they are
+ * written) and grows there in place, spread by a small module (wasm/spread.wat: spreadInPlace
+ * compiled, about a third of its instructions a move); past its region, or where no such memory
+ * can be had, it grows as above. A segment's capacity is a function of the number
  * of fingerprints it holds (`capacityFor`), so the table's size is a function of the set of
  * fingerprints inserted, whatever the order and whatever the lookups: `TableSize` computes it
  * from the fingerprints alone (the parallel explorer reports the one-thread table's size
@@ -27,6 +32,8 @@
  */
 import { spare } from './grow.js';
 import { growableShared, type GrowableShared } from './parallel/growable.js';
+import { base64Bytes, compileModule, WASM, type WasmMemory } from './wasm/compile.js';
+import { SPREAD_BASE64 } from './wasm/spread-bytes.js';
 
 export const SEGMENT_BITS = 6;
 export const SEGMENTS = 1 << SEGMENT_BITS;
@@ -56,6 +63,21 @@ const GROWABLE = ((): boolean => {
     return false;
   }
 })();
+
+/**
+ * The growth's WebAssembly module (wasm/spread.wat: `spreadInPlace` compiled, over a memory it
+ * imports), or null where the runtime has no WebAssembly or refuses a shared memory's module.
+ */
+const SPREAD_MODULE: object | null = ((): object | null => {
+  try {
+    return compileModule(base64Bytes(SPREAD_BASE64));
+  } catch {
+    return null;
+  }
+})();
+
+/** Bytes of a WebAssembly page. */
+const PAGE_BYTES = 65536;
 
 /**
  * Segments smaller than this many slots (16 KiB; tables of up to about 70,000 states) are
@@ -158,10 +180,24 @@ export class FingerprintTable {
   private readonly used = new Int32Array(SEGMENTS);
   private count = 0;
   private totalSlots = 0;
+  /**
+   * The table's shared WebAssembly memory, made at the first growth to `inPlaceFrom` slots or
+   * more: segment s's slots are at byte s × 12 × `regionSlots` of it while its capacity is from
+   * `inPlaceFrom` to `regionSlots` slots, and grow there in place, spread by the growth's module
+   * (`spread`). Null before, and where none can be had (`noMemory`).
+   */
+  private memory: WasmMemory | null = null;
+  private spread: ((base: number, n: number, cap: number) => number) | null = null;
+  /** 1 once a memory could not be made or grown: the segments then grow as they did before it. */
+  private noMemory = 0;
+  /** Per segment: 1 while its slots are in `memory`. */
+  private readonly inMemory = new Uint8Array(SEGMENTS);
 
   // Set by the constructor: `declare`d (docs/explorer.md, "Class fields V8 can keep untagged").
   declare private readonly reserveSlots: number;
   declare private readonly inPlaceFrom: number;
+  /** Slots of a segment's region in `memory` (`reserveSlots`; 0: no memory). */
+  declare private readonly regionSlots: number;
 
   /**
    * @param segmentCapacity each segment's capacity to start with (at least 2).
@@ -177,6 +213,8 @@ export class FingerprintTable {
   ) {
     this.reserveSlots = reserveSlots;
     this.inPlaceFrom = inPlaceFrom;
+    this.regionSlots =
+      GROWABLE && SPREAD_MODULE !== null && reserveSlots > 0 && SEGMENTS * reserveSlots * SLOT_BYTES <= 2 ** 32 ? reserveSlots : 0;
     const cap = Math.max(2, segmentCapacity);
     for (let s = 0; s < SEGMENTS; s++) {
       const b = segmentBuffer(cap, reserveSlots, inPlaceFrom);
@@ -203,6 +241,11 @@ export class FingerprintTable {
 
   get bytes(): number {
     return this.totalSlots * SLOT_BYTES;
+  }
+
+  /** Whether segment s's slots are in the table's WebAssembly memory (tests). */
+  segmentInMemory(s: number): boolean {
+    return this.inMemory[s] === 1;
   }
 
   /** Returns the id stored for (hi, lo), or inserts `newId` and returns -1. */
@@ -270,7 +313,10 @@ export class FingerprintTable {
    * a growable SharedArrayBuffer goes only at a full collection); the table must not be used again.
    */
   release(): void {
-    spare(this.buffers);
+    // A segment in the memory hands over its region (the view over it), not the whole memory.
+    spare(this.slots.map((a, s) => (this.inMemory[s] === 1 ? a : this.buffers[s])));
+    this.memory = null;
+    this.spread = null;
     for (let s = 0; s < SEGMENTS; s++) this.slots[s] = new Int32Array(0);
     this.buffers.length = 0;
     this.side.length = 0;
@@ -285,8 +331,28 @@ export class FingerprintTable {
     while (mustGrow(used, cap)) cap = grown(cap);
     let buffer = this.buffers[s];
     const growable = buffer as GrowableShared;
-    let a: Int32Array;
-    if (growable.growable === true && cap * SLOT_BYTES <= growable.maxByteLength) {
+    let a: Int32Array | null = cap >= this.inPlaceFrom && cap <= this.regionSlots ? this.region(s, cap) : null;
+    if (a !== null) {
+      if (this.inMemory[s] === 1) {
+        const side = this.side;
+        spreadInMemory(this.spread!, a, 3 * was, cap, side);
+        if (side.length > 0) {
+          reinsertList(side, a, cap);
+          side.length = 0;
+        }
+      } else {
+        // Into the memory: the old segment (a plain buffer) is read where it stands.
+        reinsert(this.slots[s], 3 * was, a, cap);
+        this.inMemory[s] = 1;
+        this.buffers[s] = a.buffer;
+      }
+    } else if (this.inMemory[s] === 1) {
+      // Out of the memory (past its region, or the memory could not grow): a buffer of its own.
+      buffer = this.buffers[s] = segmentBuffer(cap, this.reserveSlots, this.inPlaceFrom);
+      a = slotsView(buffer);
+      reinsert(this.slots[s], 3 * was, a, cap);
+      this.inMemory[s] = 0;
+    } else if (growable.growable === true && cap * SLOT_BYTES <= growable.maxByteLength) {
       growable.grow(cap * SLOT_BYTES);
       a = slotsView(buffer);
       const side = this.side;
@@ -304,6 +370,51 @@ export class FingerprintTable {
     this.totalSlots += cap - was;
     this.slots[s] = a;
     this.caps[s] = cap;
+  }
+
+  /**
+   * A view of `cap` slots over segment s's region of the memory (made, or grown to hold it, as
+   * needed; the region's part past the segment's old slots is zero: nothing wrote there), or
+   * null where there is no memory to be had.
+   */
+  private region(s: number, cap: number): Int32Array | null {
+    if (this.noMemory === 1 || WASM === undefined || SPREAD_MODULE === null) return null;
+    const at = s * this.regionSlots * SLOT_BYTES;
+    const pages = Math.ceil((at + cap * SLOT_BYTES) / PAGE_BYTES);
+    try {
+      if (this.memory === null) {
+        const memory = new WASM.Memory({ initial: pages, maximum: Math.ceil((SEGMENTS * this.regionSlots * SLOT_BYTES) / PAGE_BYTES), shared: true });
+        const exports = new WASM.Instance(SPREAD_MODULE, { t: { mem: memory } }).exports;
+        this.spread = exports.spread as (base: number, n: number, cap: number) => number;
+        this.memory = memory;
+      }
+      const now = this.memory.buffer.byteLength / PAGE_BYTES;
+      if (pages > now) this.memory.grow(pages - now);
+    } catch {
+      // No shared memory here (a page that is not cross-origin isolated), or no room to grow it.
+      this.noMemory = 1;
+      return null;
+    }
+    return new Int32Array(this.memory.buffer, at, 3 * cap);
+  }
+}
+
+/**
+ * `spreadInPlace` for a segment in the table's memory (`a`, a view over its region), by the
+ * growth's module: it places every old slot it can and returns the word index of one it cannot
+ * (left in its slot), which goes to `side` here, cleared from its slot, before the module goes on
+ * below it.
+ */
+function spreadInMemory(spread: (base: number, n: number, cap: number) => number, a: Int32Array, n: number, cap: number, side: number[]): void {
+  const base = a.byteOffset;
+  for (let p = n; ; ) {
+    const q = spread(base, p, cap);
+    if (q < 0) return;
+    side.push(a[q], a[q + 1], a[q + 2]);
+    a[q] = 0;
+    a[q + 1] = 0;
+    a[q + 2] = 0;
+    p = q;
   }
 }
 

@@ -24,30 +24,35 @@ export interface IntColumn<A extends Int32Array | Uint32Array = Int32Array> {
  * (a collection may still take them), and `Float64Chunks` and `ByteChunks` (the counting
  * pass's counts and in-degrees) cut their chunks from them.
  */
-let spareBuffers: WeakRef<ArrayBufferLike>[] = [];
+let spareBuffers: WeakRef<ArrayBufferLike | ArrayBufferView>[] = [];
 
 /**
  * Buffers nothing will read or write any more, to be reused (zeroed first) by the next
- * `Float64Chunks` and `ByteChunks`; they replace any spare buffers given before.
+ * `Float64Chunks` and `ByteChunks`; they replace any spare buffers given before. A view gives
+ * the part of its buffer it covers (a segment in the table's WebAssembly memory: fptable.ts).
  */
-export function spare(buffers: Iterable<ArrayBufferLike>): void {
+export function spare(buffers: Iterable<ArrayBufferLike | ArrayBufferView>): void {
   spareBuffers = [...buffers].map((b) => new WeakRef(b));
 }
 
 /** Up to `count` pieces of `bytes` bytes cut from the spare buffers (which are used up), in order. */
 function takeSpare(bytes: number, count: number): { buffer: ArrayBufferLike; at: number }[] {
   const out: { buffer: ArrayBufferLike; at: number }[] = [];
-  const left: WeakRef<ArrayBufferLike>[] = [];
+  const left: WeakRef<ArrayBufferLike | ArrayBufferView>[] = [];
   for (const ref of spareBuffers) {
     const b = ref.deref();
     if (b === undefined) continue;
-    let at = 0;
-    while (out.length < count && at + bytes <= b.byteLength) {
-      out.push({ buffer: b, at });
+    const view = ArrayBuffer.isView(b);
+    const buffer = view ? b.buffer : b;
+    const from = view ? b.byteOffset : 0;
+    const end = from + b.byteLength;
+    let at = from;
+    while (out.length < count && at + bytes <= end) {
+      out.push({ buffer, at });
       at += bytes;
     }
     // A buffer partly cut stays whole in the chunks; one not cut at all stays spare.
-    if (at === 0) left.push(ref);
+    if (at === from) left.push(ref);
   }
   spareBuffers = left;
   return out;

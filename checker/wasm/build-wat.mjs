@@ -1,7 +1,9 @@
 // usage: node checker/wasm/build-wat.mjs DIR/NAME.wat CONST
 // Compiles a WebAssembly text file with the `wabt` package into DIR/NAME-bytes.ts, which exports
-// the bytes as base64 under CONST. The project's two modules:
+// the bytes as base64 under CONST (with the threads feature: spread.wat imports a shared
+// memory). The project's three modules:
 //   node checker/wasm/build-wat.mjs checker/wasm/kernel.wat KERNEL_BASE64      (checker/wasm/kernel.ts)
+//   node checker/wasm/build-wat.mjs checker/wasm/spread.wat SPREAD_BASE64      (checker/fptable.ts)
 //   node checker/wasm/build-wat.mjs model/wasm/lifecycle.wat LIFECYCLE_BASE64  (model/wasm/lifecycle-module.ts)
 // Run after editing the text. test/checker/wasm-kernel.test.ts and test/model/lifecycle-wasm.test.ts
 // compile the text again and check that the committed bytes are the same.
@@ -23,8 +25,8 @@ try {
   process.exit(2);
 }
 const wabt = await initWabt();
-const module = wabt.parseWat(name, text, { simd: true });
-module.validate();
+const module = wabt.parseWat(name, text, { simd: true, threads: true });
+module.validate({ simd: true, threads: true });
 const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
 module.destroy();
 const b64 = Buffer.from(bytes).toString('base64');

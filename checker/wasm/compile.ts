@@ -4,7 +4,14 @@
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
+}
+
+/** A WebAssembly.Memory (pages of 64 KiB; a shared one's `buffer` is a SharedArrayBuffer of its size now, never detached). */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
 }
 
 /** The runtime's WebAssembly (undefined under --jitless, say). */

@@ -731,8 +731,18 @@ describe('fingerprint table: growth in place', () => {
     // (fptable.ts, spreadInPlace) and leaves aside those it cannot place there: a home far below
     // the old slot (every home 0: all but one of a growth), a run that would wrap round the new
     // end (every home the last), and both mixed with spread homes. On a segment that grows in
-    // place all along, and on one that outgrows its reserve (a new buffer, read where it stands).
-    const kinds = [() => new FingerprintTable(2, undefined, 0), () => new FingerprintTable(2, 1, 0), () => new FingerprintTable(2, 0)];
+    // place all along (in the table's WebAssembly memory, spread by its module: the default
+    // reserve), on one that grows there up to 64 slots and then moves out to buffers of its own,
+    // on one that outgrows its reserve at every few growths (a new buffer, read where it stands;
+    // a reserve of 1 slot has no room in the memory) and on plain buffers.
+    const kinds = [
+      () => new FingerprintTable(2, undefined, 0),
+      () => new FingerprintTable(2, 64, 0),
+      () => new FingerprintTable(2, 1, 0),
+      () => new FingerprintTable(2, 0),
+    ];
+    const inMemoryAtEnd = [true, false, false, false];
+    const inMemorySome = [true, true, false, false];
     const lows: ((k: number, r: number) => number)[] = [
       () => 0,
       () => 2 ** 26 - 1,
@@ -741,13 +751,14 @@ describe('fingerprint table: growth in place', () => {
       (_k, r) => r % 2 ** 26,
     ];
     const rnd = xorshift(99);
-    for (const make of kinds) {
+    for (const [kind, make] of kinds.entries()) {
       for (const low of lows) {
         const t = make();
         const s = 17;
         const keys: [number, number][] = [];
         let cap = t.segmentCapacityOf(s);
         let growths = 0;
+        let wasInMemory = false;
         for (let k = 0; k < 2000; k++) {
           const hi = rnd(2 ** 32);
           const h = (s * 2 ** 26 + low(k, rnd(2 ** 32))) >>> 0;
@@ -764,8 +775,10 @@ describe('fingerprint table: growth in place', () => {
           keys.forEach(([a, b], id) => (lost += t.get(a, b) === id ? 0 : 1));
           expect(lost).toBe(0);
           expect(t.get(hi ^ 1, lo)).toBe(-1);
+          wasInMemory ||= t.segmentInMemory(s);
         }
         expect(growths).toBeGreaterThan(20);
+        expect([t.segmentInMemory(s), wasInMemory]).toEqual([inMemoryAtEnd[kind], inMemorySome[kind]]);
         keys.forEach(([a, b], id) => expect(t.getOrInsert(a, b, -7)).toBe(id));
         expect(t.size).toBe(keys.length);
       }
@@ -916,6 +929,23 @@ describe('Float64Chunks and ByteChunks', () => {
         ),
         { numRuns: 40 },
       );
+    });
+
+    it(`${name} takes its chunks from the part of a buffer a spare view covers, and nothing outside it`, () => {
+      // A segment in the fingerprint table's WebAssembly memory is handed over as a view of its
+      // region (fptable.ts, release): the memory's other bytes are other segments' (or pages never
+      // touched), not to be cut.
+      const chunk = 8192 * bytes;
+      const buffer = new SharedArrayBuffer(5 * chunk);
+      new Uint8Array(buffer).fill(0xff);
+      spare([new Uint8Array(buffer, chunk, 2 * chunk + 7)]);
+      const a = make(3 * 8192); // two chunks from the view, the third allocated
+      for (let i = 0; i < 3 * 8192; i++) a.set(i, 1);
+      const all = new Uint8Array(buffer);
+      const changed = (from: number, to: number): number => all.subarray(from, to).filter((b) => b !== 0xff).length;
+      expect([changed(0, chunk), changed(3 * chunk, 5 * chunk)]).toEqual([0, 0]);
+      const inView = bytes === 8 ? new Float64Array(buffer, chunk, 2 * 8192) : new Uint8Array(buffer, chunk, 2 * 8192);
+      expect(inView.every((v) => v === 1)).toBe(true);
     });
 
     it(`${name} takes its chunks from the spare buffers, each chunk once`, () => {

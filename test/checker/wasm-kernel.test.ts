@@ -10,7 +10,9 @@ import { describe, expect, it, vi } from 'vitest';
 import initWabt from 'wabt';
 import { fingerprint64, FingerprintStepper, fingerprintStep, KERNEL_AT, KERNEL_MAX_WORDS } from '../../checker/fingerprint.js';
 import { encodeRecord } from '../../checker/record.js';
+import { base64Bytes } from '../../checker/wasm/compile.js';
 import { HAVE_KERNEL, kernelBytes } from '../../checker/wasm/kernel.js';
+import { SPREAD_BASE64 } from '../../checker/wasm/spread-bytes.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
 
@@ -27,6 +29,19 @@ describe('the WebAssembly kernel', () => {
 
   it('runs in Node (so the properties below test it)', () => {
     expect(HAVE_KERNEL).toBe(true);
+  });
+});
+
+describe("the visited table's growth module", () => {
+  it('is spread.wat compiled: spread-bytes.ts is what checker/wasm/build-wat.mjs makes of the text now (shared memory: the threads feature)', async () => {
+    const wabt = await initWabt();
+    const text = readFileSync(new URL('../../checker/wasm/spread.wat', import.meta.url), 'utf8');
+    const module = wabt.parseWat('spread.wat', text, { simd: true, threads: true });
+    // wabt's typings declare validate() without arguments; it takes the features as parseWat does.
+    (module.validate as (features: Record<string, boolean>) => void).call(module, { simd: true, threads: true });
+    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
+    module.destroy();
+    expect(Buffer.from(base64Bytes(SPREAD_BASE64)).equals(Buffer.from(bytes))).toBe(true);
   });
 });
 

@@ -148,9 +148,16 @@ export class Expander<S, E> {
   private backOffset: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
   /** The state being expanded, decoded from its record. */
   declare private readonly current: Int32Array;
-  /** The state the frontier's records are encoded against, and the new states' (level-store.ts). */
-  private frontBase: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
-  private backBase: SharedInt32 = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * The state the frontier's records are encoded against, and the new states' (level-store.ts):
+   * this thread's copies of the level's shared bases, made when it attaches to the level (the
+   * bases do not change during a level). A key entry copies a base into the kernel's memory (to
+   * decode it, and to take a new key's record against it); from a SharedArrayBuffer that copy
+   * is V8's byte-wise relaxed_memmove, about 1,350 instructions for `full`'s 243 words, from
+   * an ordinary buffer a memcpy.
+   */
+  declare private readonly frontBase: Int32Array<ArrayBuffer>;
+  declare private readonly backBase: Int32Array<ArrayBuffer>;
   /** This thread's block of the level's record bytes: next free byte and end (both 0: none). */
   private blockAt = 0;
   private blockEnd = 0;
@@ -206,6 +213,9 @@ export class Expander<S, E> {
     const win = this.stepper.window;
     this.window32 = new Int32Array(win.buffer, win.byteOffset, win.length >> 2);
     this.changed = new Int32Array(2 * model.stateWords);
+    // As the level store's bases (level-store.ts): at least one word.
+    this.frontBase = new Int32Array(Math.max(1, model.stateWords));
+    this.backBase = new Int32Array(Math.max(1, model.stateWords));
     this.diff = this.stepper.diff;
     this.stage = this.stepper.stage;
     this.staging = this.inKernel && this.stepper.stageBytes >= STAGE_LEAST;
@@ -239,8 +249,8 @@ export class Expander<S, E> {
     // Slots of states numbered before this level, and of those this thread published (or, the
     // coordinator, numbered), are read without Atomics (see findOrClaim).
     this.table.forLevel(plan.first + plan.size, this.own, this.coordinator);
-    this.frontBase = new Int32Array(buffers.frontBase);
-    this.backBase = new Int32Array(buffers.backBase);
+    this.frontBase.set(new Int32Array(buffers.frontBase));
+    this.backBase.set(new Int32Array(buffers.backBase));
     // A new level, or the same level enlarged: claim a new block.
     this.blockAt = 0;
     this.blockEnd = 0;
@@ -375,10 +385,10 @@ export class Expander<S, E> {
         let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
         const w = model.words(next);
         const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
-        if (!moved) {
-          tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
-          if (onto) stepper.restoreParent(nd);
-        }
+        // With `onto` a successor stepped with `step` stays in `scratch` until the table has
+        // answered: a new one is checked and encoded there (`store`), and the encoding puts the
+        // parent back, as the one-thread loop's queue does; else `restoreParent` below.
+        if (!moved) tbad = inv.checkTransitionTouched(s, e, kernel && w !== scratch ? model.fromWords(scratch) : next, touched[0]);
         // The table's value for the successor: from this thread's cache of the level's recent
         // fingerprints when there, else from the table (which claims a slot for a new state).
         const hi = fp[0] | 0;
@@ -389,15 +399,20 @@ export class Expander<S, E> {
           v = table.findOrClaim(hi, lo);
           // A new state (0: its slot claimed), or its segment full (SEGMENT_FULL).
           if (v === 0 || v === SEGMENT_FULL) {
-            const k = this.store(v, next, w, nd, parentBad);
-            // Out of room: the claim is dropped (its codes with it).
-            if (k < 0) return false;
+            const k = this.store(v, next, w, nd, parentBad, onto && !moved);
+            // Out of room: the claim is dropped (its codes with it), the parent back in `scratch`.
+            if (k < 0) {
+              if (onto) stepper.restoreParent(nd);
+              return false;
+            }
             v = -(k + 2);
           }
           recent[r] = hi;
           recent[r + 1] = lo;
           recent[r + 2] = v;
         }
+        // The parent back in `scratch` for the next successor (nothing left to do after stepOnto or a new state's encoding).
+        if (onto) stepper.restoreParent(nd);
         const code = v > 0 ? v - 1 : v + 1;
         if (tbad !== 0) {
           if (nBad + 2 > this.badBuf.length) this.growBad();
@@ -494,10 +509,12 @@ export class Expander<S, E> {
   /**
    * A successor not in the table (`v`, findOrClaim's answer: 0, its slot claimed, or
    * SEGMENT_FULL): `next`, its words `w`, `nd` words differing from the parent (`stepper.diff`),
-   * its fingerprint in `fp`, the parent's always verdicts `parentBad`. Stores its entry and
-   * publishes its provisional index k; returns k, or -1 when the level is out of room (paused).
+   * its fingerprint in `fp`, the parent's always verdicts `parentBad`; `held`: it is in
+   * `scratch` (stepped with `step` after keepParentInScratch, the parent not put back yet).
+   * Stores its entry and publishes its provisional index k; returns k, or -1 when the level is
+   * out of room (paused; the successor then still in `scratch` if `held`).
    */
-  private store(v: number, next: S, w: Int32Array, nd: number, parentBad: number): number {
+  private store(v: number, next: S, w: Int32Array, nd: number, parentBad: number, held: boolean): number {
     const table = this.table!;
     const x = this.x;
     if (v === SEGMENT_FULL) {
@@ -531,9 +548,10 @@ export class Expander<S, E> {
     // and slot), is written first; the entry's bytes are read only in the next level, after
     // this chunk's end, and are written after the publication (below).
     let always: number;
-    // A successor built in `scratch` (with `onto`) is put back there while it is checked (and,
-    // without the kernel, encoded).
-    const redo = this.childInScratch(w, nd);
+    // A successor built in `scratch` (with `onto`) and stepped with stepOnto is put back there
+    // while it is checked (and, without the kernel, encoded); one `held` there is checked there,
+    // and the kernel's encoding below puts the parent back (FingerprintStepper.encodeChild).
+    const redo = !held && this.childInScratch(w, nd);
     const kernel = this.inKernel;
     try {
       always = this.inv.checkAlwaysTouched(next, parentBad, x.touched[0]);
@@ -548,8 +566,9 @@ export class Expander<S, E> {
     this.backFlags[k] = always;
     this.backSlot[k] = slot;
     table.publish(slot, -(k + 2));
-    // The kernel takes the successor from where the step kept it, with the parent in `scratch`;
-    // without it, the successor stays in `scratch` until it is encoded.
+    // The kernel takes the successor from where the step kept it: at $save with the parent in
+    // `scratch`, or in `scratch` (`held`), putting the parent back; without the kernel, the
+    // successor stays in `scratch` until it is encoded.
     if (redo && kernel) this.parentInScratch(nd);
     // The entry: its fingerprint (in `fp`), link, record and always verdicts. A key entry
     // (against the level's base) first in a block and every KEY_EVERY entries, else a link to

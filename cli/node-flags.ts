@@ -41,28 +41,8 @@ export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', '--opti
  * "The CLI's V8 flags for speed").
  * V8 reads it when it optimizes a function, so setting it before the model's code runs is enough;
  * worker threads share the process's flags.
- *
- * `--no-incremental-marking`: V8 marks the old generation in one pause when it collects it,
- * instead of in steps spread over the run while the program goes on. The explorer's heap is
- * small (about 10 MB: its states are in typed arrays and WebAssembly memory, which V8 does not
- * mark), so the pause is short (tens of ms), but an incremental marking lasts hundreds of ms,
- * and while it lasts every store of an object into another (each event pushed on a list) takes
- * the write barrier's slow path, and each young-generation collection updates the marking's
- * work lists. Collected in one pause, `full`'s first 200,000 states count 2.3% fewer
- * instructions and 400,000 states 7.2% fewer, and the counts no longer move with where the
- * marking's steps fall (docs/explorer.md, "`full`'s old generation marked in one pause"). V8
- * reads the flag when it starts a collection, so setting it from code takes effect
- * (test/cli/usage.test.ts checks that it does).
- *
- * `--heap-growing-percent=30`: with `--optimize-for-size`, V8's memory reducer shrinks the old
- * generation with mark-compacts of its own, but only with incremental marking; without it the
- * heap grew more after its one mark-compact and the whole `full --messages 4 --pops 4 --batch 1`
- * run peaked 3.5 MB higher (105,556–106,044 KiB against 102,040–102,624: 65.3 bytes a state,
- * over issue 12's 64). The old generation's limit after a mark-compact is then its live size
- * times 1.3 (instead of the factor V8 computes from the collector's and the program's speeds):
- * the peak is as before again (102,052–102,916 KiB), for the same instruction counts.
  */
-export const RUNTIME_V8_FLAGS: readonly string[] = ['--max-inlined-bytecode-size-cumulative=2760', '--no-incremental-marking', '--heap-growing-percent=30'];
+export const RUNTIME_V8_FLAGS: readonly string[] = ['--max-inlined-bytecode-size-cumulative=2760'];
 
 /** Sets RUNTIME_V8_FLAGS in this process. */
 export function setRuntimeV8Flags(): void {

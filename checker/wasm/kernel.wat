@@ -76,7 +76,7 @@
   ;; order; a step changes a few words of a hundred or more, so most tests find none. Each
   ;; differing word's two hashes (wordHash of the value before and after) are XOR-ed into $h as
   ;; the word is found (the same code as in `update`, written out in both: a call costs more);
-  ;; the value before's from the cache at 32 when there (it is, for nearly every word: `shift`
+  ;; the value before's from the hash cache (at 32800) when there (it is, for nearly every word: `shift`
   ;; put the parent's new words there, and a sibling's step or an earlier state's the others).
   (func (export "step") (param $len i32) (param $hi i32) (param $lo i32) (param $restore i32) (result i32)
     (local $j i32) (local $n i32) (local $m i32) (local $i i32)
@@ -111,7 +111,7 @@
           (local.set $a (i32.load offset=32 (i32.shl (local.get $i) (i32.const 2))))
           (local.set $b (i32.load offset=8224 (i32.shl (local.get $i) (i32.const 2))))
           ;; wordHash(i, a) and wordHash(i, b): the key's high half is i XOR KEY's. The parent's
-          ;; wordHash(i, a) from the cache at 32 when it holds a's (the parent's words at a
+          ;; wordHash(i, a) from the hash cache (at 32800) when it holds a's (the parent's words at a
           ;; step's positions are mostly the values `update` or a sibling's step hashed last).
           (local.set $k (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
           (if (i32.eq (i32.load offset=32800 (local.get $e)) (local.get $a))
@@ -168,7 +168,7 @@
   ;; With bit 0 of $flags, also marks each position in $mark (the queue's, see `pushChild`) and
   ;; returns how many were not marked before (else 0). With bit 1, the child buffer takes the
   ;; parent's new values too (it holds the parent while successors are built on it: `step`'s
-  ;; $restore). The hash of the value before from the cache at 32 when there; the value now
+  ;; $restore). The hash of the value before from the hash cache (at 32800) when there; the value now
   ;; and its hash go there. (`shift` does the same for the queue's records, written out.)
   (func $update (export "update") (param $k i32) (param $hi i32) (param $lo i32) (param $flags i32) (result i32)
     (local $q i32) (local $end i32) (local $i i32) (local $fresh i32) (local $mp i32)
@@ -191,7 +191,7 @@
                 (local.set $fresh (i32.add (local.get $fresh) (i32.const 1)))))))
         (local.set $a (i32.load offset=4 (local.get $q)))
         (local.set $b (i32.load offset=32 (i32.shl (local.get $i) (i32.const 2))))
-        ;; wordHash(i, a) and wordHash(i, b), as in `step`: a's from the cache at 32 when it
+        ;; wordHash(i, a) and wordHash(i, b), as in `step`: a's from the hash cache (at 32800) when it
         ;; holds a's (the value this position took last time), b's then kept there.
         (local.set $key (i64.xor (i64.shl (i64.extend_i32_u (local.get $i)) (i64.const 32)) (i64.const 0x9e3779b97f4a7c15)))
         (local.set $e (i32.shl (local.get $i) (i32.const 4)))

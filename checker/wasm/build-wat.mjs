@@ -6,7 +6,8 @@
 //   node checker/wasm/build-wat.mjs checker/wasm/spread.wat SPREAD_BASE64      (checker/fptable.ts)
 //   node checker/wasm/build-wat.mjs model/wasm/lifecycle.wat LIFECYCLE_BASE64  (model/wasm/lifecycle-module.ts)
 // Run after editing the text. test/checker/wasm-kernel.test.ts and test/model/lifecycle-wasm.test.ts
-// compile the text again and check that the committed bytes are the same.
+// compile the text again (test/fixtures/wat.ts, with the same features) and check that the
+// committed bytes are the same.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import initWabt from 'wabt';

@@ -7,7 +7,6 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import initWabt from 'wabt';
 import { fingerprint64, FingerprintStepper, fingerprintStep, KERNEL_AT, KERNEL_MAX_WORDS } from '../../checker/fingerprint.js';
 import { encodeRecord } from '../../checker/record.js';
 import { base64Bytes } from '../../checker/wasm/compile.js';
@@ -15,16 +14,12 @@ import { HAVE_KERNEL, kernelBytes } from '../../checker/wasm/kernel.js';
 import { SPREAD_BASE64 } from '../../checker/wasm/spread-bytes.js';
 import { createModel as createPopModel, type ModelArgs } from '../../model/factory.js';
 import { plainField, SHARED_GRAPH_FIELDS } from '../fixtures/graph.js';
+import { watBytes } from '../fixtures/wat.js';
 
 describe('the WebAssembly kernel', () => {
   it('is kernel.wat compiled: kernel-bytes.ts is what checker/wasm/build-wat.mjs makes of the text now', async () => {
-    const wabt = await initWabt();
-    const text = readFileSync(new URL('../../checker/wasm/kernel.wat', import.meta.url), 'utf8');
-    const module = wabt.parseWat('kernel.wat', text, { simd: true });
-    module.validate();
-    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
-    module.destroy();
-    expect(Buffer.from(kernelBytes()).equals(Buffer.from(bytes))).toBe(true);
+    const bytes = await watBytes(new URL('../../checker/wasm/kernel.wat', import.meta.url));
+    expect(Buffer.from(kernelBytes()).equals(bytes)).toBe(true);
   });
 
   it('runs in Node (so the properties below test it)', () => {
@@ -34,14 +29,8 @@ describe('the WebAssembly kernel', () => {
 
 describe("the visited table's growth module", () => {
   it('is spread.wat compiled: spread-bytes.ts is what checker/wasm/build-wat.mjs makes of the text now (shared memory: the threads feature)', async () => {
-    const wabt = await initWabt();
-    const text = readFileSync(new URL('../../checker/wasm/spread.wat', import.meta.url), 'utf8');
-    const module = wabt.parseWat('spread.wat', text, { simd: true, threads: true });
-    // wabt's typings declare validate() without arguments; it takes the features as parseWat does.
-    (module.validate as (features: Record<string, boolean>) => void).call(module, { simd: true, threads: true });
-    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
-    module.destroy();
-    expect(Buffer.from(base64Bytes(SPREAD_BASE64)).equals(Buffer.from(bytes))).toBe(true);
+    const bytes = await watBytes(new URL('../../checker/wasm/spread.wat', import.meta.url));
+    expect(Buffer.from(base64Bytes(SPREAD_BASE64)).equals(bytes)).toBe(true);
   });
 });
 

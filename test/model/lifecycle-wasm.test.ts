@@ -10,9 +10,7 @@
  * the TypeScript check, and a rule that makes an illegal move is still caught there.
  */
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import initWabt from 'wabt';
 import { explore, type Model } from '../../checker/index.js';
 import type { Event, EventType } from '../../model/events.js';
 import { C, G, type Layout } from '../../model/layout.js';
@@ -32,6 +30,7 @@ import { fullModel } from '../fixtures/full.js';
 import { ackFlushModel } from '../fixtures/models.js';
 import { applyLifecycleEdits, lifecycleEdit, lifecycleModels } from '../fixtures/lifecycle-edits.js';
 import { walk } from '../fixtures/walk.js';
+import { watBytes } from '../fixtures/wat.js';
 
 interface WasmMemoryCtor {
   new (d: { initial: number }): { buffer: ArrayBuffer };
@@ -119,13 +118,8 @@ interface Step {
 
 describe('the lifecycle WebAssembly module', () => {
   it('is lifecycle.wat compiled: lifecycle-bytes.ts is what checker/wasm/build-wat.mjs makes of the text now', async () => {
-    const wabt = await initWabt();
-    const text = readFileSync(new URL('../../model/wasm/lifecycle.wat', import.meta.url), 'utf8');
-    const module = wabt.parseWat('lifecycle.wat', text, { simd: true });
-    module.validate();
-    const bytes = module.toBinary({ log: false, write_debug_names: false }).buffer;
-    module.destroy();
-    expect(Buffer.from(lifecycleBytes()).equals(Buffer.from(bytes))).toBe(true);
+    const bytes = await watBytes(new URL('../../model/wasm/lifecycle.wat', import.meta.url));
+    expect(Buffer.from(lifecycleBytes()).equals(bytes)).toBe(true);
   });
 
   it('refuses a layout its constants were not written for', () => {

@@ -279,7 +279,20 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     if (narrating(ctx)) observeAddAk(d, ctx, k, so + i, bn, w);
     return 'buffer';
   }
-  writeAckToStore(d, ctx, k, i, bn, storeFails, refusal, 'ack', T);
+  // addAk refused: writeAckToStore, written out here (the same lines, with T and inTime computed
+  // above) so that the store write is one call from `ack` whatever V8 inlines. TurboFan inlines
+  // a call only if it ran on at least 0.15 of `ack`'s calls when `ack` was compiled, and at
+  // N = 14 of ack-flush that is early, while 88% of the acks went to the buffer: a call of
+  // writeAckToStore would then be one more call on every ack after the flush (docs/explorer.md,
+  // "The ack's store write in `ack`"; test/model/ack-store-write.test.ts checks that the two agree).
+  if (storeFails) {
+    d[G.USED_STORE_FAILURES]++;
+  } else {
+    writeRevive(d, ctx, KIND.ACK, k, bn, bit, T);
+    d[c + C.ACK_WRITTEN] |= bit;
+    if (inTime) d[c + C.ACK_STORED_IN_TIME] |= bit;
+  }
+  if (narrating(ctx)) observeAckToStore(d, ctx, k, i, bn, storeFails, refusal, 'ack', T);
   return 'store';
 }
 

@@ -163,7 +163,8 @@ function markBit(d: Int32Array, ctx: Ctx, w: number, offset: number): void {
  * to the revive topic with deliverTimeMs = T, the CK's revive time (popTime + invisibleTime,
  * computed once by the caller), or fails to (storeFails). An ack written before T (ackInTime)
  * that is stored sets ACK_STORED_IN_TIME. `via`: the client's ack, or changeInvisibleTime's
- * ack of the original CK.
+ * ack of the original CK. (`ack` writes these same lines out itself, see there; a change here
+ * goes there too: test/model/ack-store-write.test.ts compares the two.)
  */
 export function writeAckToStore(
   d: Int32Array,
@@ -279,8 +280,8 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     if (narrating(ctx)) observeAddAk(d, ctx, k, so + i, bn, w);
     return 'buffer';
   }
-  // addAk refused: writeAckToStore, written out here (the same lines, with T and inTime computed
-  // above) so that the store write is one call from `ack` whatever V8 inlines. TurboFan inlines
+  // addAk refused: appendAck puts the AckMsg to the revive topic itself. writeAckToStore's lines,
+  // written out here (the same lines, with T and inTime computed above) so that the store write is one call from `ack` whatever V8 inlines. TurboFan inlines
   // a call only if it ran on at least 0.15 of `ack`'s calls when `ack` was compiled, and at
   // N = 14 of ack-flush that is early, while 88% of the acks went to the buffer: a call of
   // writeAckToStore would then be one more call on every ack after the flush (docs/explorer.md,

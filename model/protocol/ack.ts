@@ -280,12 +280,13 @@ export function ack(d: Int32Array, ctx: Ctx, k: number, i: number, bn: number, s
     if (narrating(ctx)) observeAddAk(d, ctx, k, so + i, bn, w);
     return 'buffer';
   }
-  // addAk refused: appendAck puts the AckMsg to the revive topic itself. writeAckToStore's lines,
-  // written out here (the same lines, with T and inTime computed above) so that the store write is one call from `ack` whatever V8 inlines. TurboFan inlines
-  // a call only if it ran on at least 0.15 of `ack`'s calls when `ack` was compiled, and at
-  // N = 14 of ack-flush that is early, while 88% of the acks went to the buffer: a call of
-  // writeAckToStore would then be one more call on every ack after the flush (docs/explorer.md,
-  // "The ack's store write in `ack`"; test/model/ack-store-write.test.ts checks that the two agree).
+  // addAk refused: appendAck puts the AckMsg to the revive topic itself. writeAckToStore's
+  // lines, written out here (with T and inTime computed above), so that the store write is one
+  // call from `ack` whatever V8 inlines. TurboFan inlines a call only if it ran on at least
+  // 0.15 of `ack`'s calls when `ack` was compiled, and at N = 14 of ack-flush that is early,
+  // while 88% of the acks went to the buffer: a call of writeAckToStore would then be one more
+  // call on every ack after the flush (docs/explorer.md, "The ack's store write in `ack`";
+  // test/model/ack-store-write.test.ts checks that the two agree).
   if (storeFails) {
     d[G.USED_STORE_FAILURES]++;
   } else {

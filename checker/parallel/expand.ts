@@ -320,9 +320,14 @@ export class Expander<S, E> {
     this.nBad = 0;
     // A few states a call (see STATES_A_CALL); the abort word read before each call (an
     // Atomics.load is a builtin call): a stopped run's last claims are dropped soon enough.
-    for (let j = 0; j < n; j += STATES_A_CALL) {
+    for (let j = 0; j < n; ) {
       if (Atomics.load(this.ctl, CTL.ABORT) !== 0) return null;
-      if (!this.expandStates(claim.start, j, Math.min(n, j + STATES_A_CALL), deg, fin)) return null;
+      const to = Math.min(n, j + STATES_A_CALL);
+      const at = this.expandStates(claim.start, j, to, deg, fin);
+      if (at < 0) return null;
+      // A terminal state (see expandStates): its final verdicts here, then on from the next one.
+      if (at < to) this.terminal(at, fin);
+      j = at < to ? at + 1 : to;
     }
     return { start: claim.start, deg, fin, codes: this.codeBuf.slice(0, this.nCodes), bad: this.badBuf.slice(0, this.nBad) };
   }
@@ -337,8 +342,17 @@ export class Expander<S, E> {
    * recent fingerprints (`recent`) answered here, the shared table probed by a call, and a new one
    * stored by a call (`store`); a few states a call, so that TurboFan compiles it on entry
    * only (no on-stack replacement) and once.
+   *
+   * Returns `to` when it expanded them all; the position of a terminal state, which it leaves
+   * to the caller (`terminal`), when it met one first; -1 when the level paused. The ways out
+   * that are first taken late in a run, a terminal state and a level out of room, do nothing
+   * here but set a local and leave the loop: code that first runs after TurboFan compiled this
+   * function (a field or property read, a call, an array store: anything with an inline cache
+   * still empty) makes V8 throw the compiled code away and compile it again ("insufficient
+   * type feedback"), once in each thread's isolate (docs/explorer.md, "Two threads' first
+   * terminal state and the replay's deoptimizations").
    */
-  private expandStates(start: number, from: number, to: number, deg: Int32Array, fin: Int32Array): boolean {
+  private expandStates(start: number, from: number, to: number, deg: Int32Array, fin: Int32Array): number {
     const { model, x, inv, stepper, scratch, fp, current, currentFp, frontPos, recent } = this;
     const table = this.table!;
     const { canon, stepOnto, stepInto, withSuccessors: enabledWithSuccessors, known, touched } = x;
@@ -350,7 +364,9 @@ export class Expander<S, E> {
     let codes = this.codeBuf;
     let nCodes = this.nCodes;
     let nBad = this.nBad;
-    for (let j = from; j < to; j++) {
+    // Where the loop stopped: `to`, a terminal state's position, or -1 (paused).
+    let stop = to;
+    outer: for (let j = from; j < to; j++) {
       const fpAt = frontPos[start + j];
       this.decode(fpAt);
       // Its fingerprint as stored with it, not computed again.
@@ -362,14 +378,21 @@ export class Expander<S, E> {
       const events = dry ? enabledWithSuccessors!(s, known) : model.enabledEvents(s);
       const m = events.length;
       deg[j] = m;
+      // A terminal state: left to the caller (`terminal`).
+      if (m === 0) {
+        stop = j;
+        break;
+      }
       // Its always-invariant verdicts (its entry's): a successor keeps those whose words the step left as they were.
-      const parentBad = m > 0 ? readAlways(bytes, fpAt) : 0;
-      if (m === 0) fin[j] = TERMINAL | inv.checkFinal(s);
+      const parentBad = readAlways(bytes, fpAt);
       if (nCodes + m > codes.length) codes = this.growCodes(nCodes, nCodes + m);
+      // The successors the model built (a dry run), read only below its length, as the
+      // one-thread loop does (a read past it is a map, bounds and hole check a successor).
+      const builtBelow = dry ? known.length : 0;
       for (let ei = 0; ei < m; ei++) {
         const e = events[ei];
         // The successor (as the one-thread loop: ../explore.ts).
-        const built = dry ? known[ei] : null;
+        const built = ei < builtBelow ? known[ei] : null;
         const raw =
           built != null
             ? onto
@@ -381,7 +404,8 @@ export class Expander<S, E> {
                 ? stepInto!(s, e, scratch)
                 : model.step(s, e);
         const next = symmetric ? canon!(raw) : raw;
-        const moved = next !== raw;
+        // Tested only with symmetry, as the one-thread loop: `next !== raw` of any two values costs V8 a test for NaN.
+        const moved = symmetric && next !== raw;
         let tbad = moved ? inv.checkTransition(s, e, raw) : 0;
         const w = model.words(next);
         const nd = moved && onto ? stepper.stepOnto(w) : stepper.step(w);
@@ -397,22 +421,22 @@ export class Expander<S, E> {
         let v = recent[r] === hi && recent[r + 1] === lo ? recent[r + 2] : 0;
         if (v === 0) {
           v = table.findOrClaim(hi, lo);
-          // A new state (0: its slot claimed), or its segment full (SEGMENT_FULL).
-          if (v === 0 || v === SEGMENT_FULL) {
-            const k = this.store(v, next, w, nd, parentBad, onto && !moved);
-            // Out of room: the claim is dropped (its codes with it), the parent back in `scratch`.
-            if (k < 0) {
-              if (onto) stepper.restoreParent(nd);
-              return false;
-            }
-            v = -(k + 2);
+          // A new state (0: its slot claimed), or its segment full (SEGMENT_FULL): stored as
+          // provisional index k, v = -(k + 2); -1 (k = -1) when the level is out of room.
+          if (v === 0 || v === SEGMENT_FULL) v = -(this.store(v, next, w, nd, parentBad, onto && !moved) + 2);
+          if (v !== -1) {
+            recent[r] = hi;
+            recent[r + 1] = lo;
+            recent[r + 2] = v;
           }
-          recent[r] = hi;
-          recent[r + 1] = lo;
-          recent[r + 2] = v;
         }
         // The parent back in `scratch` for the next successor (nothing left to do after stepOnto or a new state's encoding).
         if (onto) stepper.restoreParent(nd);
+        // Out of room: the claim is dropped (its codes with it), the parent back in `scratch`.
+        if (v === -1) {
+          stop = -1;
+          break outer;
+        }
         const code = v > 0 ? v - 1 : v + 1;
         if (tbad !== 0) {
           if (nBad + 2 > this.badBuf.length) this.growBad();
@@ -424,7 +448,12 @@ export class Expander<S, E> {
     }
     this.nCodes = nCodes;
     this.nBad = nBad;
-    return true;
+    return stop;
+  }
+
+  /** The terminal state at claim position `j` (expandStates stopped there; it is `current`): its final verdicts. */
+  private terminal(j: number, fin: Int32Array): void {
+    fin[j] = TERMINAL | this.inv.checkFinal(this.model.fromWords(this.current));
   }
 
   /** `codeBuf` with room for `need` codes, its first `kept` kept. */

@@ -8,17 +8,16 @@
  * the narration `ack` gives are those of `ack` up to the write (its run with a failing store
  * write, the failure taken back) followed by writeAckToStore.
  */
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AckEvent, Event } from '../../model/events.js';
-import { buildPopModel } from '../../model/factory.js';
+import type { AckEvent } from '../../model/events.js';
 import { BROKER, C, G } from '../../model/layout.js';
 import type { Observation } from '../../model/observations.js';
 import { ack, addAkRefusal, findCkForHandle, writeAckToStore } from '../../model/protocol/ack.js';
 import type { Ctx } from '../../model/protocol/context.js';
 import { findWrapper } from '../../model/protocol/keys.js';
 import type { State } from '../../model/state.js';
-import { eventTime, guard } from '../../model/step.js';
+import { eventTime } from '../../model/step.js';
+import { forEachGuardedAck } from '../fixtures/walk.js';
 
 const SEED = 20_261_203;
 
@@ -54,58 +53,35 @@ describe('ack: the store write written out in it', () => {
     ['5.0.0-alpha', {}],
   ] as const) {
     it(`writes what writeAckToStore writes and narrates it alike, on random walks of full (${release}${Object.keys(overrides).length > 0 ? ', buffer off' : ''})`, () => {
-      const model = buildPopModel({
-        scenario: 'full',
-        messages: 3,
-        rocketmq: release,
-        ...(Object.keys(overrides).length > 0 ? { settings: overrides } : {}),
-        bounds: { pops: 2, batch: 2, lateAcks: 1, dupAcks: 1, changes: 1, staleHandles: 1, storeFailures: 1 },
-      });
-      const ctx = model.ctx;
       const seen = { store: 0, fails: 0, inTime: 0, late: 0, joined: 0 };
-      fc.assert(
-        fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 24 }), (picks) => {
-          let s = model.initialStates()[0];
-          for (const p of picks) {
-            const events = model.enabledEvents(s);
-            if (events.length === 0) break;
-            for (const e of events) {
-              if (e.type !== 'ack') continue;
-              for (const v of variants(s, ctx, e)) {
-                if (guard(s, ctx, v) !== null) continue;
-                const storeFails = v.storeFails ?? false;
-                const { d: got, k, i, bn } = prepare(s, ctx, v);
-                const gotCtx = narrated(ctx);
-                if (ack(got, gotCtx, k, i, bn, storeFails) !== 'store') continue;
-                // `ack` up to the write: its run with the store write failing, the failure taken back.
-                const { d: want } = prepare(s, ctx, v);
-                expect(ack(want, ctx, k, i, bn, true)).toBe('store');
-                want[G.USED_STORE_FAILURES]--;
-                const c = ctx.L.ck(k);
-                const w = ctx.s.enablePopBufferMerge ? findWrapper(want, ctx, want[c + C.QUEUE], want[c + C.START], want[c + C.POP_TIME], bn) : -1;
-                const refusal = addAkRefusal(want, ctx, w);
-                expect(refusal).not.toBeNull();
-                const T = want[c + C.POP_TIME] + want[c + C.INVISIBLE];
-                const wantCtx = narrated(ctx);
-                const entries = want[G.NLOG] + want[G.NTIMER];
-                writeAckToStore(want, wantCtx, k, i, bn, storeFails, refusal ?? 'noCk', 'ack', T);
-                expect([...got]).toEqual([...want]);
-                const stored = gotCtx.observations.filter((o) => o.kind === 'ackToStore');
-                expect(stored).toEqual(wantCtx.observations);
-                expect(stored).toHaveLength(1);
-                seen.store++;
-                if (storeFails) seen.fails++;
-                else if (want[G.NOW] < T) seen.inTime++;
-                else seen.late++;
-                if (!storeFails && want[G.NLOG] + want[G.NTIMER] === entries) seen.joined++;
-              }
-            }
-            const next: Event = events[p % events.length];
-            s = model.step(s, next);
-          }
-        }),
-        { seed: SEED, numRuns: 150, endOnFailure: true },
-      );
+      const settings = Object.keys(overrides).length > 0 ? { settings: overrides } : {};
+      forEachGuardedAck({ release, ...settings, seed: SEED, numRuns: 150 }, variants, (s, ctx, v) => {
+        const storeFails = v.storeFails ?? false;
+        const { d: got, k, i, bn } = prepare(s, ctx, v);
+        const gotCtx = narrated(ctx);
+        if (ack(got, gotCtx, k, i, bn, storeFails) !== 'store') return;
+        // `ack` up to the write: its run with the store write failing, the failure taken back.
+        const { d: want } = prepare(s, ctx, v);
+        expect(ack(want, ctx, k, i, bn, true)).toBe('store');
+        want[G.USED_STORE_FAILURES]--;
+        const c = ctx.L.ck(k);
+        const w = ctx.s.enablePopBufferMerge ? findWrapper(want, ctx, want[c + C.QUEUE], want[c + C.START], want[c + C.POP_TIME], bn) : -1;
+        const refusal = addAkRefusal(want, ctx, w);
+        expect(refusal).not.toBeNull();
+        const T = want[c + C.POP_TIME] + want[c + C.INVISIBLE];
+        const wantCtx = narrated(ctx);
+        const entries = want[G.NLOG] + want[G.NTIMER];
+        writeAckToStore(want, wantCtx, k, i, bn, storeFails, refusal ?? 'noCk', 'ack', T);
+        expect([...got]).toEqual([...want]);
+        const stored = gotCtx.observations.filter((o) => o.kind === 'ackToStore');
+        expect(stored).toEqual(wantCtx.observations);
+        expect(stored).toHaveLength(1);
+        seen.store++;
+        if (storeFails) seen.fails++;
+        else if (want[G.NOW] < T) seen.inTime++;
+        else seen.late++;
+        if (!storeFails && want[G.NLOG] + want[G.NTIMER] === entries) seen.joined++;
+      });
       // Failing, in-time and late writes were compared, and writes that joined an ACK run.
       for (const n of Object.values(seen)) expect(n).toBeGreaterThan(30);
     });

@@ -15,14 +15,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../model/config.js';
-import type { AckEvent, Event } from '../../model/events.js';
-import { buildPopModel } from '../../model/factory.js';
+import type { AckEvent } from '../../model/events.js';
 import { BROKER, C, CF, G, Layout } from '../../model/layout.js';
 import { ack, findCkForHandle } from '../../model/protocol/ack.js';
 import type { Ctx } from '../../model/protocol/context.js';
 import { bufferKeyMatches, findWrapper } from '../../model/protocol/keys.js';
 import type { State } from '../../model/state.js';
-import { applyInto, eventTime, guard } from '../../model/step.js';
+import { applyInto, eventTime } from '../../model/step.js';
+import { forEachGuardedAck } from '../fixtures/walk.js';
 
 const SEED = 20_261_203;
 
@@ -44,7 +44,7 @@ function applyAckReference(s: State, ctx: Ctx, e: AckEvent, out: Int32Array): In
 }
 
 /** An enabled ack and its variants (time, brokerName, storeFails). */
-function variants(s: State, e: AckEvent): AckEvent[] {
+function variants(s: State, _ctx: Ctx, e: AckEvent): AckEvent[] {
   const { at: _at, brokerName: _bn, storeFails: _sf, ...handle } = e;
   const out: AckEvent[] = [e, handle, { ...e, at: s[G.NOW] + 500 }, { ...e, storeFails: !(e.storeFails ?? false) }];
   for (const brokerName of [null, 'broker-a', 'broker-b'] as const) out.push({ ...e, brokerName });
@@ -53,41 +53,18 @@ function variants(s: State, e: AckEvent): AckEvent[] {
 
 describe('applyInto: an ack in a function of its own', () => {
   it('gives the state the switch case gave, for every enabled ack and its variants, on random walks of full', () => {
-    const model = buildPopModel({
-      scenario: 'full',
-      messages: 3,
-      rocketmq: '5.3.2',
-      bounds: { pops: 2, batch: 2, lateAcks: 1, dupAcks: 1, changes: 1, staleHandles: 1, storeFailures: 1 },
-    });
-    const ctx = model.ctx;
     const seen = { acks: 0, noAt: 0, later: 0, named: 0, fails: 0, afterFlush: 0 };
-    fc.assert(
-      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 24 }), (picks) => {
-        let s = model.initialStates()[0];
-        for (const p of picks) {
-          const events = model.enabledEvents(s);
-          if (events.length === 0) break;
-          for (const e of events) {
-            if (e.type !== 'ack') continue;
-            for (const v of variants(s, e)) {
-              if (guard(s, ctx, v) !== null) continue;
-              const got = applyInto(s, ctx, v, s.slice());
-              const want = applyAckReference(s, ctx, v, s.slice());
-              expect([...got]).toEqual([...want]);
-              seen.acks++;
-              if (v.at === undefined) seen.noAt++;
-              else if (v.at > s[G.NOW]) seen.later++;
-              if (v.brokerName !== undefined) seen.named++;
-              if (v.storeFails === true) seen.fails++;
-              if ((s[ctx.L.ck(findCkForHandle(s, ctx, v.queueId, v.startOffset, v.popTime, v.offset)) + C.FLAGS] & CF.IN_BUFFER) === 0) seen.afterFlush++;
-            }
-          }
-          const next: Event = events[p % events.length];
-          s = model.step(s, next);
-        }
-      }),
-      { seed: SEED, numRuns: 300, endOnFailure: true },
-    );
+    forEachGuardedAck({ release: '5.3.2', seed: SEED, numRuns: 300 }, variants, (s, ctx, v) => {
+      const got = applyInto(s, ctx, v, s.slice());
+      const want = applyAckReference(s, ctx, v, s.slice());
+      expect([...got]).toEqual([...want]);
+      seen.acks++;
+      if (v.at === undefined) seen.noAt++;
+      else if (v.at > s[G.NOW]) seen.later++;
+      if (v.brokerName !== undefined) seen.named++;
+      if (v.storeFails === true) seen.fails++;
+      if ((s[ctx.L.ck(findCkForHandle(s, ctx, v.queueId, v.startOffset, v.popTime, v.offset)) + C.FLAGS] & CF.IN_BUFFER) === 0) seen.afterFlush++;
+    });
     // Every kind of variant was compared, acks of CKs out of the buffer among them.
     for (const n of Object.values(seen)) expect(n).toBeGreaterThan(50);
   });
